@@ -1,0 +1,224 @@
+package io.interchange.codec;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * The byte-level rules shared by the reader, the scanner and the writer: length prefixes, BCD nibbles, hex,
+ * and what each field type may hold. Stateless and allocation free.
+ */
+final class FieldCodec
+{
+    static final byte[] HEX_DIGITS = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
+
+    private FieldCodec()
+    {
+    }
+
+    /**
+     * Decodes the field at {@code pos}: on success {@code units << 32 | positionAfterField}; on failure a negative
+     * value made by {@link #error(DecodeError, int)}.
+     */
+    static long decodeField(final FieldSpec spec, final DirectBuffer buffer, final int pos, final int end)
+    {
+        int p = pos;
+        final int units;
+        if (spec.isFixed())
+        {
+            units = spec.maxLength();
+        }
+        else
+        {
+            final int prefixLength = spec.prefixLength();
+            if (prefixLength > end - p)
+            {
+                return error(DecodeError.TRUNCATED, p);
+            }
+            units = readLength(spec.lengthEncoding(), prefixLength, buffer, p);
+            if (units < 0)
+            {
+                return error(DecodeError.BAD_LENGTH, p);
+            }
+            if (units > spec.maxLength())
+            {
+                return error(DecodeError.LENGTH_OVER_MAX, p);
+            }
+            p += prefixLength;
+        }
+        final int bytes = spec.packedLength(units);
+        if (bytes > end - p)
+        {
+            return error(DecodeError.TRUNCATED, p);
+        }
+        final int bad = firstInvalid(spec, buffer, p, units);
+        if (bad >= 0)
+        {
+            return error(spec.encoding() == ValueEncoding.HEX ? DecodeError.BAD_HEX : DecodeError.NOT_NUMERIC, bad);
+        }
+        return ((long)units << 32) | (p + bytes);
+    }
+
+    static long error(final DecodeError error, final int offset)
+    {
+        return -(((long)offset << 8) | error.ordinal());
+    }
+
+    static DecodeError errorOf(final long result)
+    {
+        return DecodeError.values()[(int)((-result) & 0xFF)];
+    }
+
+    static int errorOffsetOf(final long result)
+    {
+        return (int)((-result) >>> 8);
+    }
+
+    /** The length in a prefix of {@code prefixLength} bytes, or -1 when it is not decimal. */
+    static int readLength(final LengthEncoding encoding, final int prefixLength, final DirectBuffer buffer, final int pos)
+    {
+        int value = 0;
+        switch (encoding)
+        {
+            case ASCII:
+                for (int i = 0; i < prefixLength; i++)
+                {
+                    final int d = buffer.getByte(pos + i) - '0';
+                    if (d < 0 || d > 9)
+                    {
+                        return -1;
+                    }
+                    value = value * 10 + d;
+                }
+                return value;
+            case BCD:
+                for (int i = 0; i < prefixLength; i++)
+                {
+                    final int b = buffer.getByte(pos + i) & 0xFF;
+                    final int hi = b >>> 4;
+                    final int lo = b & 0x0F;
+                    if (hi > 9 || lo > 9)
+                    {
+                        return -1;
+                    }
+                    value = value * 100 + hi * 10 + lo;
+                }
+                return value;
+            case BINARY:
+                for (int i = 0; i < prefixLength; i++)
+                {
+                    value = (value << 8) | (buffer.getByte(pos + i) & 0xFF);
+                }
+                return value;
+            default:
+                return -1;
+        }
+    }
+
+    /** Offset of the first byte the field's type does not allow, or -1. */
+    static int firstInvalid(final FieldSpec spec, final DirectBuffer buffer, final int pos, final int units)
+    {
+        final ValueEncoding encoding = spec.encoding();
+        switch (spec.type())
+        {
+            case N:
+            case Z:
+            {
+                final boolean track = spec.type() == FieldType.Z;
+                if (encoding == ValueEncoding.ASCII)
+                {
+                    return firstNonDigit(buffer, pos, units, track);
+                }
+                return encoding.isBcd() ? firstBadNibble(encoding, buffer, pos, units, track) : -1;
+            }
+            case XN:
+            {
+                final byte sign = buffer.getByte(pos);
+                if (sign != 'C' && sign != 'D')
+                {
+                    return pos;
+                }
+                if (encoding == ValueEncoding.ASCII)
+                {
+                    return firstNonDigit(buffer, pos + 1, units - 1, false);
+                }
+                return firstBadNibble(encoding, buffer, pos + 1, units - 1, false);
+            }
+            case B:
+                if (encoding == ValueEncoding.HEX)
+                {
+                    for (int i = 0, n = units << 1; i < n; i++)
+                    {
+                        if (hexValue(buffer.getByte(pos + i)) < 0)
+                        {
+                            return pos + i;
+                        }
+                    }
+                }
+                return -1;
+            default:
+                return -1;
+        }
+    }
+
+    private static int firstNonDigit(final DirectBuffer buffer, final int pos, final int count, final boolean track)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final byte c = buffer.getByte(pos + i);
+            if ((c < '0' || c > '9') && !(track && c == '='))
+            {
+                return pos + i;
+            }
+        }
+        return -1;
+    }
+
+    private static int firstBadNibble(
+        final ValueEncoding encoding, final DirectBuffer buffer, final int pos, final int digits, final boolean track)
+    {
+        final int shift = nibbleShift(encoding, digits);
+        for (int i = 0; i < digits; i++)
+        {
+            final int nibble = nibble(buffer, pos, i + shift);
+            if (nibble > 9 && !(track && nibble == 0x0D))
+            {
+                return pos + ((i + shift) >> 1);
+            }
+        }
+        return -1;
+    }
+
+    /** 1 when an odd digit count starts with a pad nibble, else 0. */
+    static int nibbleShift(final ValueEncoding encoding, final int digits)
+    {
+        return encoding == ValueEncoding.BCD_LEFT && (digits & 1) == 1 ? 1 : 0;
+    }
+
+    static int nibble(final DirectBuffer buffer, final int pos, final int index)
+    {
+        final int b = buffer.getByte(pos + (index >> 1)) & 0xFF;
+        return (index & 1) == 0 ? b >>> 4 : b & 0x0F;
+    }
+
+    /** The ASCII character of a BCD nibble: digits, '=' for the track separator D, else the hex digit. */
+    static byte nibbleChar(final int nibble)
+    {
+        return nibble == 0x0D ? (byte)'=' : HEX_DIGITS[nibble];
+    }
+
+    static int hexValue(final byte c)
+    {
+        if (c >= '0' && c <= '9')
+        {
+            return c - '0';
+        }
+        if (c >= 'A' && c <= 'F')
+        {
+            return c - 'A' + 10;
+        }
+        if (c >= 'a' && c <= 'f')
+        {
+            return c - 'a' + 10;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,570 @@
+package io.interchange.codec;
+
+import java.nio.ByteOrder;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A flyweight over one ISO 8583 message. {@link #wrap} walks the MTI, bitmap and fields once, checking each
+ * against its spec, and keeps only offsets; accessors then read values as primitives or copy them into the
+ * caller's buffers. Reusable and allocation free in steady state; one instance per thread.
+ *
+ * <p>A bad message is a state, not an exception: {@link #wrap} returns a {@link DecodeError} and the reader
+ * reports the field and offset at fault. Fields before the fault stay readable, so a switch can still build
+ * a format-error answer from the MTI and key fields (DESIGN.md §5). Nothing is ever read past the frame.
+ */
+public final class MessageReader
+{
+    private static final int NO_FIELD = -1;
+
+    private final Dialect dialect;
+    private final FieldSpec[] specs = new FieldSpec[FieldSpec.MAX_FIELD + 1];
+    private final int[] rawOffsets = new int[FieldSpec.MAX_FIELD + 1];
+    private final int[] valueOffsets = new int[FieldSpec.MAX_FIELD + 1];
+    private final int[] units = new int[FieldSpec.MAX_FIELD + 1];
+    private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
+
+    private DirectBuffer buffer;
+    private int offset;
+    private int length;
+    private int mti = -1;
+    private long primaryBitmap;
+    private long secondaryBitmap;
+    private long decodedPrimary;
+    private long decodedSecondary;
+    private DecodeError error = DecodeError.NONE;
+    private int errorField = NO_FIELD;
+    private int errorOffset;
+
+    public MessageReader(final Dialect dialect)
+    {
+        this.dialect = dialect;
+        for (int i = 0; i <= FieldSpec.MAX_FIELD; i++)
+        {
+            specs[i] = dialect.field(i);
+        }
+    }
+
+    public Dialect dialect()
+    {
+        return dialect;
+    }
+
+    /** Reads {@code length} bytes of {@code bytes} from {@code offset}; the array is not copied. */
+    public DecodeError wrap(final byte[] bytes, final int offset, final int length)
+    {
+        wrapper.wrap(bytes);
+        return wrap(wrapper, offset, length);
+    }
+
+    /**
+     * Indexes the message in {@code buffer[offset, offset + length)}. The buffer must stay unchanged while the
+     * reader is used.
+     */
+    public DecodeError wrap(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (offset < 0 || length < 0 || offset > buffer.capacity() - length)
+        {
+            throw new IllegalArgumentException("frame [" + offset + ", +" + length + ") outside buffer of " + buffer.capacity());
+        }
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+        this.mti = -1;
+        this.primaryBitmap = 0;
+        this.secondaryBitmap = 0;
+        this.decodedPrimary = 0;
+        this.decodedSecondary = 0;
+        this.errorField = NO_FIELD;
+        this.errorOffset = 0;
+        this.error = decode();
+        return error;
+    }
+
+    private DecodeError decode()
+    {
+        final int end = offset + length;
+        int pos = offset;
+
+        final int mtiLength = dialect.mtiLength();
+        if (mtiLength > end - pos)
+        {
+            return fail(DecodeError.TRUNCATED, 0, pos);
+        }
+        final int parsedMti = readMti(pos);
+        if (parsedMti < 0)
+        {
+            return fail(DecodeError.BAD_MTI, 0, pos);
+        }
+        mti = parsedMti;
+        pos += mtiLength;
+
+        final int bitmapLength = dialect.bitmapLength();
+        if (bitmapLength > end - pos)
+        {
+            return fail(DecodeError.TRUNCATED, 1, pos);
+        }
+        final long primary = readBitmap(pos);
+        if (primary == -1L && badHexBitmap(pos))
+        {
+            return fail(DecodeError.BAD_BITMAP, 1, pos);
+        }
+        pos += bitmapLength;
+        long secondary = 0;
+        if (primary < 0) // bit 1: a secondary bitmap follows
+        {
+            if (bitmapLength > end - pos)
+            {
+                return fail(DecodeError.TRUNCATED, 1, pos);
+            }
+            secondary = readBitmap(pos);
+            if (secondary == -1L && badHexBitmap(pos))
+            {
+                return fail(DecodeError.BAD_BITMAP, 1, pos);
+            }
+            pos += bitmapLength;
+        }
+        primaryBitmap = primary;
+        secondaryBitmap = secondary;
+
+        pos = decodeFields(primary & Long.MAX_VALUE, 0, pos, end);
+        if (pos < 0)
+        {
+            return error;
+        }
+        pos = decodeFields(secondary, 64, pos, end);
+        if (pos < 0)
+        {
+            return error;
+        }
+        if (pos != end)
+        {
+            return fail(DecodeError.TRAILING_BYTES, NO_FIELD, pos);
+        }
+        return DecodeError.NONE;
+    }
+
+    private int decodeFields(final long bitmap, final int base, final int start, final int end)
+    {
+        long bits = bitmap;
+        int pos = start;
+        while (bits != 0)
+        {
+            final int leading = Long.numberOfLeadingZeros(bits);
+            final long mask = Long.MIN_VALUE >>> leading;
+            bits &= ~mask;
+            final int field = base + leading + 1;
+            final FieldSpec spec = specs[field];
+            if (spec == null)
+            {
+                fail(DecodeError.UNDEFINED_FIELD, field, pos);
+                return -1;
+            }
+            final long result = FieldCodec.decodeField(spec, buffer, pos, end);
+            if (result < 0)
+            {
+                fail(FieldCodec.errorOf(result), field, FieldCodec.errorOffsetOf(result));
+                return -1;
+            }
+            rawOffsets[field] = pos;
+            units[field] = (int)(result >>> 32);
+            pos = (int)result;
+            valueOffsets[field] = pos - spec.packedLength(units[field]);
+            if (base == 0)
+            {
+                decodedPrimary |= mask;
+            }
+            else
+            {
+                decodedSecondary |= mask;
+            }
+        }
+        return pos;
+    }
+
+    private DecodeError fail(final DecodeError error, final int field, final int absoluteOffset)
+    {
+        this.error = error;
+        this.errorField = field;
+        this.errorOffset = absoluteOffset - offset;
+        return error;
+    }
+
+    private int readMti(final int pos)
+    {
+        int value = 0;
+        if (dialect.mtiEncoding() == ValueEncoding.ASCII)
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                final int d = buffer.getByte(pos + i) - '0';
+                if (d < 0 || d > 9)
+                {
+                    return -1;
+                }
+                value = value * 10 + d;
+            }
+            return value;
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            final int d = FieldCodec.nibble(buffer, pos, i);
+            if (d > 9)
+            {
+                return -1;
+            }
+            value = value * 10 + d;
+        }
+        return value;
+    }
+
+    /** The bitmap as a long, field 1 in the sign bit; -1 for an invalid hex bitmap (check {@link #badHexBitmap}). */
+    private long readBitmap(final int pos)
+    {
+        if (dialect.bitmapEncoding() == ValueEncoding.BINARY)
+        {
+            return buffer.getLong(pos, ByteOrder.BIG_ENDIAN);
+        }
+        long value = 0;
+        for (int i = 0; i < 16; i++)
+        {
+            final int h = FieldCodec.hexValue(buffer.getByte(pos + i));
+            if (h < 0)
+            {
+                return -1L;
+            }
+            value = (value << 4) | h;
+        }
+        return value;
+    }
+
+    private boolean badHexBitmap(final int pos)
+    {
+        if (dialect.bitmapEncoding() != ValueEncoding.HEX)
+        {
+            return false;
+        }
+        for (int i = 0; i < 16; i++)
+        {
+            if (FieldCodec.hexValue(buffer.getByte(pos + i)) < 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** {@link DecodeError#NONE} when the whole message was read. */
+    public DecodeError error()
+    {
+        return error;
+    }
+
+    public boolean isValid()
+    {
+        return error == DecodeError.NONE;
+    }
+
+    /** The field at fault: 0 for the MTI, 1 for the bitmap, -1 for none or the frame as a whole. */
+    public int errorField()
+    {
+        return errorField;
+    }
+
+    /** Byte offset of the fault from the start of the message. */
+    public int errorOffset()
+    {
+        return errorOffset;
+    }
+
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public int offset()
+    {
+        return offset;
+    }
+
+    public int length()
+    {
+        return length;
+    }
+
+    /** The MTI as the int of its digits (0200 is 200), or -1 when it could not be read. */
+    public int mti()
+    {
+        return mti;
+    }
+
+    /** True when the bitmap names the field and it was read. Fields after a fault read as absent. */
+    public boolean has(final int field)
+    {
+        if (field < 2 || field > FieldSpec.MAX_FIELD)
+        {
+            return false;
+        }
+        return field <= 64 ?
+            (decodedPrimary & (Long.MIN_VALUE >>> (field - 1))) != 0 :
+            (decodedSecondary & (Long.MIN_VALUE >>> (field - 65))) != 0;
+    }
+
+    /** True when the bitmap names the field, whether or not it could be read. */
+    public boolean bitmapHas(final int field)
+    {
+        if (field < 1 || field > FieldSpec.MAX_FIELD)
+        {
+            return false;
+        }
+        return field <= 64 ?
+            (primaryBitmap & (Long.MIN_VALUE >>> (field - 1))) != 0 :
+            (secondaryBitmap & (Long.MIN_VALUE >>> (field - 65))) != 0;
+    }
+
+    public FieldSpec spec(final int field)
+    {
+        return specs[field];
+    }
+
+    /** The value's length in units: digits, characters or bytes. */
+    public int units(final int field)
+    {
+        require(field);
+        return units[field];
+    }
+
+    /** Absolute offset in {@link #buffer()} of the field's length prefix (or value, for a fixed field). */
+    public int rawOffset(final int field)
+    {
+        require(field);
+        return rawOffsets[field];
+    }
+
+    /** Bytes taken by the field on the wire, prefix included. */
+    public int rawLength(final int field)
+    {
+        require(field);
+        return valueOffsets[field] - rawOffsets[field] + specs[field].packedLength(units[field]);
+    }
+
+    /** Absolute offset in {@link #buffer()} of the field's value bytes. */
+    public int valueOffset(final int field)
+    {
+        require(field);
+        return valueOffsets[field];
+    }
+
+    /** Bytes taken by the field's value on the wire. */
+    public int valueLength(final int field)
+    {
+        require(field);
+        return specs[field].packedLength(units[field]);
+    }
+
+    /**
+     * The digits of a numeric field as a long. For an x+n amount, the digits without the sign (see
+     * {@link #charAt}). Up to 18 digits.
+     */
+    public long getLong(final int field)
+    {
+        require(field);
+        final FieldSpec spec = specs[field];
+        if (spec.type() != FieldType.N && spec.type() != FieldType.XN)
+        {
+            throw new IllegalArgumentException("field " + field + " is not numeric");
+        }
+        final int start = spec.type() == FieldType.XN ? 1 : 0;
+        final int count = units[field];
+        if (count - start > 18)
+        {
+            throw new IllegalArgumentException("field " + field + " has more than 18 digits");
+        }
+        long value = 0;
+        for (int i = start; i < count; i++)
+        {
+            value = value * 10 + (charAt(field, i) - '0');
+        }
+        return value;
+    }
+
+    /** The i-th character of a text field's value: a digit, '=' or sign for BCD fields. */
+    public byte charAt(final int field, final int index)
+    {
+        final FieldSpec spec = specs[field];
+        final int pos = valueOffsets[field];
+        final ValueEncoding encoding = spec.encoding();
+        if (encoding == ValueEncoding.ASCII || encoding == ValueEncoding.HEX || encoding == ValueEncoding.BINARY)
+        {
+            return buffer.getByte(pos + index);
+        }
+        if (spec.type() == FieldType.XN)
+        {
+            if (index == 0)
+            {
+                return buffer.getByte(pos);
+            }
+            final int digits = units[field] - 1;
+            return FieldCodec.nibbleChar(FieldCodec.nibble(buffer, pos + 1, index - 1 + FieldCodec.nibbleShift(encoding, digits)));
+        }
+        final int digits = units[field];
+        return FieldCodec.nibbleChar(FieldCodec.nibble(buffer, pos, index + FieldCodec.nibbleShift(encoding, digits)));
+    }
+
+    /**
+     * Writes the field's text form into {@code dst}: digits (and '=' or the sign) for numeric fields, the
+     * characters of text fields, upper-case hex for binary ones. Returns the bytes written.
+     */
+    public int getText(final int field, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        require(field);
+        final FieldSpec spec = specs[field];
+        final int pos = valueOffsets[field];
+        final int count = units[field];
+        switch (spec.encoding())
+        {
+            case ASCII:
+            case HEX:
+            {
+                final int bytes = spec.packedLength(count);
+                dst.putBytes(dstOffset, buffer, pos, bytes);
+                return bytes;
+            }
+            case BINARY:
+                if (spec.type() == FieldType.B)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        final int b = buffer.getByte(pos + i) & 0xFF;
+                        dst.putByte(dstOffset + 2 * i, FieldCodec.HEX_DIGITS[b >>> 4]);
+                        dst.putByte(dstOffset + 2 * i + 1, FieldCodec.HEX_DIGITS[b & 0x0F]);
+                    }
+                    return count << 1;
+                }
+                dst.putBytes(dstOffset, buffer, pos, count);
+                return count;
+            default:
+                for (int i = 0; i < count; i++)
+                {
+                    dst.putByte(dstOffset + i, charAt(field, i));
+                }
+                return count;
+        }
+    }
+
+    /**
+     * Writes a binary field's bytes into {@code dst} (hex-encoded fields are decoded); for other fields, the
+     * value bytes as they are on the wire. Returns the bytes written.
+     */
+    public int getBytes(final int field, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        require(field);
+        final FieldSpec spec = specs[field];
+        final int pos = valueOffsets[field];
+        if (spec.encoding() == ValueEncoding.HEX)
+        {
+            final int count = units[field];
+            for (int i = 0; i < count; i++)
+            {
+                final int hi = FieldCodec.hexValue(buffer.getByte(pos + 2 * i));
+                final int lo = FieldCodec.hexValue(buffer.getByte(pos + 2 * i + 1));
+                dst.putByte(dstOffset + i, (byte)((hi << 4) | lo));
+            }
+            return count;
+        }
+        final int bytes = spec.packedLength(units[field]);
+        dst.putBytes(dstOffset, buffer, pos, bytes);
+        return bytes;
+    }
+
+    /** Appends the field's text form (see {@link #getText}) for dumps and logs; never use it for PANs in logs. */
+    public StringBuilder appendTo(final int field, final StringBuilder sb)
+    {
+        require(field);
+        final FieldSpec spec = specs[field];
+        if (spec.type() == FieldType.B && spec.encoding() == ValueEncoding.BINARY)
+        {
+            final int pos = valueOffsets[field];
+            for (int i = 0, n = units[field]; i < n; i++)
+            {
+                final int b = buffer.getByte(pos + i) & 0xFF;
+                sb.append((char)FieldCodec.HEX_DIGITS[b >>> 4]).append((char)FieldCodec.HEX_DIGITS[b & 0x0F]);
+            }
+            return sb;
+        }
+        if (spec.encoding() == ValueEncoding.ASCII || spec.encoding() == ValueEncoding.HEX)
+        {
+            final int pos = valueOffsets[field];
+            for (int i = 0, n = spec.packedLength(units[field]); i < n; i++)
+            {
+                sb.append((char)(buffer.getByte(pos + i) & 0xFF));
+            }
+            return sb;
+        }
+        for (int i = 0, n = units[field]; i < n; i++)
+        {
+            sb.append((char)charAt(field, i));
+        }
+        return sb;
+    }
+
+    /** The field's text form as a String. Allocates: for tools, tests and dumps, not the ring. */
+    public String getString(final int field)
+    {
+        return appendTo(field, new StringBuilder()).toString();
+    }
+
+    /** A binary field's bytes, or any field's wire value bytes. Allocates: for tools and tests. */
+    public byte[] getBytes(final int field)
+    {
+        require(field);
+        final FieldSpec spec = specs[field];
+        final byte[] out = new byte[spec.encoding() == ValueEncoding.HEX ? units[field] : spec.packedLength(units[field])];
+        getBytes(field, new UnsafeBuffer(out), 0);
+        return out;
+    }
+
+    /** The whole frame as text: {@code 0200 [2=411111******1111] ...}; for tests and tools. */
+    @Override
+    public String toString()
+    {
+        final StringBuilder sb = new StringBuilder(64);
+        sb.append(dialect.name()).append(' ').append(mti < 0 ? "????" : Mti.toString(mti));
+        for (int f = 2; f <= FieldSpec.MAX_FIELD; f++)
+        {
+            if (has(f))
+            {
+                sb.append(' ').append(f).append('=');
+                if (f == 2)
+                {
+                    sb.append(Pan.mask(getString(f)));
+                }
+                else if (f == 35 || f == 45 || f == 52)
+                {
+                    sb.append("[protected]");
+                }
+                else
+                {
+                    appendTo(f, sb);
+                }
+            }
+        }
+        if (error != DecodeError.NONE)
+        {
+            sb.append(" !").append(error).append(" field=").append(errorField).append(" offset=").append(errorOffset);
+        }
+        return sb.toString();
+    }
+
+    private void require(final int field)
+    {
+        if (!has(field))
+        {
+            throw new IllegalStateException("field " + field + " is not present");
+        }
+    }
+}
