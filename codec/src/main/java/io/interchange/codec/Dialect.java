@@ -87,7 +87,10 @@ public final class Dialect
         return new Dialect(newName, mtiEncoding, bitmapEncoding, copy);
     }
 
-    /** Two dialects are equal when they put the same bytes on the wire; names of dialect and fields aside. */
+    /**
+     * Two dialects are equal when they read and write the same bytes; names aside, and an and ans alike, since
+     * the character class of text fields is the application's to check, not the codec's.
+     */
     public boolean sameWireFormat(final Dialect other)
     {
         if (mtiEncoding != other.mtiEncoding || bitmapEncoding != other.bitmapEncoding)
@@ -102,7 +105,7 @@ public final class Dialect
             {
                 return false;
             }
-            if (a != null && !(a.type() == b.type() && a.maxLength() == b.maxLength() &&
+            if (a != null && !(wireType(a.type()) == wireType(b.type()) && a.maxLength() == b.maxLength() &&
                 a.prefixDigits() == b.prefixDigits() && a.lengthEncoding() == b.lengthEncoding() &&
                 a.encoding() == b.encoding() && a.padding() == b.padding()))
             {
@@ -110,6 +113,11 @@ public final class Dialect
             }
         }
         return true;
+    }
+
+    private static FieldType wireType(final FieldType type)
+    {
+        return type == FieldType.AN ? FieldType.ANS : type;
     }
 
     @Override
