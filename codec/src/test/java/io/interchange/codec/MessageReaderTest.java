@@ -1,0 +1,149 @@
+package io.interchange.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.interchange.codec.dialect.Iso87;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bad-input table of DESIGN.md §5 at the codec level: each fault is a {@link DecodeError} with the field
+ * and offset at fault, and what was read before it stays readable so a 30 can still be answered.
+ */
+class MessageReaderTest
+{
+    private final MessageReader binary = new MessageReader(Iso87.BINARY);
+    private final MessageReader ascii = new MessageReader(Iso87.ASCII);
+
+    private static DecodeError read(final MessageReader reader, final String hex)
+    {
+        final byte[] bytes = Hex.bytes(hex);
+        return reader.wrap(bytes, 0, bytes.length);
+    }
+
+    private static DecodeError readAscii(final MessageReader reader, final String text)
+    {
+        final byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return reader.wrap(bytes, 0, bytes.length);
+    }
+
+    @Test
+    void shouldReadFieldsAsPrimitives()
+    {
+        // 0200, fields 3, 4, 11: processing code 000000, amount 1000, STAN 123
+        assertEquals(DecodeError.NONE, read(binary, "0200 3020000000000000 000000 000000001000 000123"));
+        assertEquals(200, binary.mti());
+        assertEquals(1000, binary.getLong(4));
+        assertEquals(123, binary.getLong(11));
+        assertEquals('0', binary.charAt(3, 5));
+        assertFalse(binary.has(2));
+        assertTrue(binary.has(11));
+    }
+
+    @Test
+    void shouldNameTheFieldOfAnLlLengthAboveItsMaximum()
+    {
+        // field 2 declares 20 digits; its maximum is 19
+        assertEquals(DecodeError.LENGTH_OVER_MAX, read(binary, "0200 7000000000000000 20 41111111111111111111 000000"));
+        assertEquals(2, binary.errorField());
+        assertEquals(10, binary.errorOffset());
+        assertEquals(200, binary.mti(), "the MTI stays readable for a 30 answer");
+    }
+
+    @Test
+    void shouldRefuseNonDigitAndNegativeLengths()
+    {
+        assertEquals(DecodeError.BAD_LENGTH, readAscii(ascii, "02004000000000000000-34111111111111"));
+        assertEquals(2, ascii.errorField());
+        assertEquals(20, ascii.errorOffset());
+        assertEquals(DecodeError.BAD_LENGTH, read(binary, "0200 4000000000000000 1A 4111111111111111"));
+    }
+
+    @Test
+    void shouldSurviveTheMoovIoCrashInput()
+    {
+        // moov-io/iso8583 fuzz crash input. Under ISO 87 ASCII its bitmap names fields 15, 16, 18, 19, 31 and 32;
+        // field 31 (x+n) has no C/D sign, so reading stops there.
+        assertEquals(DecodeError.NOT_NUMERIC, readAscii(ascii, "0000000360030000000000000000000000000000000-3"));
+        assertEquals(31, ascii.errorField());
+        assertEquals(35, ascii.errorOffset());
+    }
+
+    @Test
+    void shouldRefuseNonNumericDataInANumericField()
+    {
+        assertEquals(DecodeError.NOT_NUMERIC, read(binary, "0200 2000000000000000 0A0000"));
+        assertEquals(3, binary.errorField());
+        assertEquals(10, binary.errorOffset());
+        assertEquals(DecodeError.NOT_NUMERIC, readAscii(ascii, "02002000000000000000 00000"));
+    }
+
+    @Test
+    void shouldRefuseAFieldTheDialectDoesNotDefine()
+    {
+        final Dialect narrow = Dialect.builder("narrow").mti(ValueEncoding.ASCII).bitmap(ValueEncoding.HEX)
+            .field(FieldSpec.n(3, 6, ValueEncoding.ASCII, "PROCESSING CODE")).build();
+        final MessageReader reader = new MessageReader(narrow);
+        assertEquals(DecodeError.UNDEFINED_FIELD, readAscii(reader, "02003000000000000000000000123456"));
+        assertEquals(4, reader.errorField());
+        assertTrue(reader.has(3), "fields before the fault are readable");
+        assertEquals(DecodeError.TRUNCATED, readAscii(reader, "08008000000000000000"), "bit 1 with no secondary bitmap is truncated, not undefined");
+    }
+
+    @Test
+    void shouldReportAMissingSecondaryBitmapAsTruncated()
+    {
+        assertEquals(DecodeError.TRUNCATED, read(binary, "0800 8000000000000000"));
+        assertEquals(1, binary.errorField());
+        assertEquals(10, binary.errorOffset());
+    }
+
+    @Test
+    void shouldRefuseABadHexBitmapAndBadMti()
+    {
+        assertEquals(DecodeError.BAD_BITMAP, readAscii(ascii, "0200G000000000000000"));
+        assertEquals(1, ascii.errorField());
+        assertEquals(DecodeError.BAD_MTI, readAscii(ascii, "02X0"));
+        assertEquals(0, ascii.errorField());
+        assertEquals(-1, ascii.mti());
+        assertEquals(DecodeError.BAD_MTI, read(binary, "0A00 0000000000000000"));
+    }
+
+    @Test
+    void shouldStopAtTheEndOfTheFrameNotTheBuffer()
+    {
+        // The buffer holds the whole message but the frame is one byte shorter: no reading past the frame.
+        final byte[] bytes = Hex.bytes("0200 2000000000000000 000000");
+        assertEquals(DecodeError.TRUNCATED, binary.wrap(new UnsafeBuffer(bytes), 0, bytes.length - 1));
+        assertEquals(3, binary.errorField());
+        assertEquals(DecodeError.TRUNCATED, read(binary, "02"));
+        assertEquals(DecodeError.TRUNCATED, read(binary, ""));
+    }
+
+    @Test
+    void shouldRefuseTrailingBytes()
+    {
+        assertEquals(DecodeError.TRAILING_BYTES, read(binary, "0200 2000000000000000 000000 FF"));
+        assertEquals(-1, binary.errorField());
+        assertEquals(13, binary.errorOffset());
+    }
+
+    @Test
+    void shouldReadTrack2WithItsSeparator()
+    {
+        // field 35, 21 digits "4111111111111111=2512": BCD right padded, D nibble for '='
+        assertEquals(DecodeError.NONE, read(binary, "0200 0000000020000000 21 4111111111111111D25120"));
+        assertEquals("4111111111111111=2512", binary.getString(35));
+    }
+
+    @Test
+    void shouldMaskPanAndHideSensitiveFieldsInToString()
+    {
+        assertEquals(DecodeError.NONE, read(binary, "0200 4000000020000000 16 4111111111111111 21 4111111111111111D25120"));
+        final String text = binary.toString();
+        assertTrue(text.contains("2=411111******1111"), text);
+        assertFalse(text.contains("4111111111111111"), text);
+    }
+}

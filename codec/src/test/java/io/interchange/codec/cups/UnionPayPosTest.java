@@ -1,0 +1,99 @@
+package io.interchange.codec.cups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.interchange.codec.DecodeError;
+import io.interchange.codec.Hex;
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.frame.Framing;
+import io.interchange.codec.frame.Tpdu;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+class UnionPayPosTest
+{
+    /**
+     * A terminal sign-on (0800 with 60.3 = 003, the single-DES key variant of 004) laid out by hand from the CUPS
+     * POS field table: length, TPDU 60 0003 0000, header 60 31 00 00 00 00, then MTI 0800 in BCD, a bitmap of
+     * fields 11, 41, 42, 60 and 63, STAN 000001, terminal and merchant ids, field 60 as LLL BCD 0011 with 11
+     * digits left aligned (00 000001 003, trailing zero nibble), and field 63 operator "001" as LLL ans.
+     */
+    private static final String SIGN_ON =
+        "003C" + "6000030000" + "603100000000" +
+        "0800" + "0020000000C00012" + "000001" +
+        "3132333435363738" + "313233343536373839303132333435" +
+        "0011" + "000000010030" + "0003" + "303031";
+
+    @Test
+    void shouldReadASignOnLaidOutFromTheSpec()
+    {
+        final byte[] frame = Hex.bytes(SIGN_ON);
+        final UnsafeBuffer buffer = new UnsafeBuffer(frame);
+        final Framing framing = Framing.UNIONPAY_POS;
+        final int frameLength = framing.frameLength(buffer, 0, frame.length);
+        assertEquals(frame.length, frameLength);
+        assertEquals(Tpdu.ID, frame[2]);
+
+        final MessageReader reader = new MessageReader(UnionPayPos.DIALECT);
+        assertEquals(DecodeError.NONE, reader.wrap(buffer, framing.messageOffset(0), framing.messageLength(frameLength)), reader.toString());
+        assertEquals(800, reader.mti());
+        assertEquals(1, reader.getLong(11));
+        assertEquals("12345678", reader.getString(41));
+        assertEquals("123456789012345", reader.getString(42));
+        assertEquals(Field60.TYPE_MANAGEMENT, Field60.transactionType(reader));
+        assertEquals(1, Field60.batchNumber(reader));
+        assertEquals(3, Field60.networkCode(reader));
+        assertEquals("001", reader.getString(63));
+    }
+
+    @Test
+    void shouldWriteTheSameBytes()
+    {
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[256]);
+        final int headerLength = 2 + Framing.UNIONPAY_POS.headerLength();
+        out.putBytes(2, Hex.bytes("6000030000603100000000"));
+        final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(out, headerLength).mti(800)
+            .putLong(11, 1)
+            .putString(41, "12345678")
+            .putString(42, "123456789012345")
+            .putString(60, Field60.format(Field60.TYPE_MANAGEMENT, 1, 3))
+            .putString(63, "001")
+            .finish();
+        Framing.UNIONPAY_POS.writeLength(out, 0, length);
+        assertEquals(SIGN_ON, Hex.of(out.byteArray(), 0, headerLength + length));
+    }
+
+    @Test
+    void shouldCarrySettlementTotalsInField48()
+    {
+        final SettlementTotals totals = new SettlementTotals(
+            new SettlementTotals.Part(123_456L, 7, 2_000L, 1, 0),
+            new SettlementTotals.Part(0, 0, 0, 0, 0));
+        assertEquals(62, totals.toDigits().length());
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[256]);
+        final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(out, 0).mti(500)
+            .putLong(11, 42)
+            .putString(48, totals.toDigits())
+            .putString(60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_BATCH_SETTLEMENT))
+            .finish();
+        final MessageReader reader = new MessageReader(UnionPayPos.DIALECT);
+        assertEquals(DecodeError.NONE, reader.wrap(out, 0, length));
+        assertEquals(totals, SettlementTotals.read(reader));
+        assertTrue(totals.domestic().sameTotals(SettlementTotals.read(reader).domestic().withFlag(SettlementTotals.IN_BALANCE)));
+        assertEquals(Field60.NETWORK_BATCH_SETTLEMENT, Field60.networkCode(reader));
+    }
+
+    @Test
+    void shouldSayNothingOfAbsentPrivateFields()
+    {
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+        final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(out, 0).mti(800).putLong(11, 1).finish();
+        final MessageReader reader = new MessageReader(UnionPayPos.DIALECT);
+        reader.wrap(out, 0, length);
+        assertEquals(-1, Field60.networkCode(reader));
+        assertNull(SettlementTotals.read(reader));
+    }
+}
