@@ -10,6 +10,9 @@ final class FieldCodec
 {
     static final byte[] HEX_DIGITS = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
 
+    // values() clones its array on every call; a flood of bad frames must not allocate either.
+    private static final DecodeError[] DECODE_ERRORS = DecodeError.values();
+
     private FieldCodec()
     {
     }
@@ -64,7 +67,7 @@ final class FieldCodec
 
     static DecodeError errorOf(final long result)
     {
-        return DecodeError.values()[(int)((-result) & 0xFF)];
+        return DECODE_ERRORS[(int)((-result) & 0xFF)];
     }
 
     static int errorOffsetOf(final long result)
