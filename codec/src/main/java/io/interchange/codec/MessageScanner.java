@@ -177,11 +177,12 @@ public final class MessageScanner
         {
             return sb;
         }
-        final FieldSpec spec = specs[2];
+        final ValueEncoding encoding = specs[2].encoding();
+        final int shift = FieldCodec.nibbleShift(encoding, panDigits);
         for (int i = 0; i < panDigits; i++)
         {
-            final int d = spec.encoding() == ValueEncoding.ASCII ?
-                buffer.getByte(panOffset + i) : FieldCodec.nibbleChar(FieldCodec.nibble(buffer, panOffset, i + FieldCodec.nibbleShift(spec.encoding(), panDigits)));
+            final int d = encoding == ValueEncoding.ASCII ?
+                buffer.getByte(panOffset + i) : FieldCodec.nibbleChar(FieldCodec.nibble(buffer, panOffset, i + shift));
             final boolean shown = panDigits >= 13 && (i < 6 || i >= panDigits - 4);
             sb.append(shown ? (char)d : '*');
         }

@@ -191,7 +191,8 @@ class GenericPackagerXmlTest
             }
             xml.append("\">");
         }
-        xml.append("]>\n<isopackager>").append(MTI_AND_BITMAP).append("<isofield id=\"2\" length=\"19\" name=\"&a11;\" class=\"org.jpos.iso.IFA_LLNUM\"/></isopackager>");
+        xml.append("]>\n<isopackager>").append(MTI_AND_BITMAP)
+            .append("<isofield id=\"2\" length=\"19\" name=\"&a11;\" class=\"org.jpos.iso.IFA_LLNUM\"/></isopackager>");
         assertThrows(IllegalArgumentException.class, () -> loadString(xml.toString()));
     }
 
