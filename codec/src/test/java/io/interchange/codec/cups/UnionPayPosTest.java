@@ -1,6 +1,7 @@
 package io.interchange.codec.cups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +88,26 @@ class UnionPayPosTest
     }
 
     @Test
+    void shouldCarryWorkingKeysInField62()
+    {
+        final WorkingKeys single = new WorkingKeys(Hex.bytes("1111111111111111"), Hex.bytes("AAAAAAAA"), Hex.bytes("2222222222222222"), Hex.bytes("BBBBBBBB"));
+        assertEquals("1111111111111111AAAAAAAA2222222222222222BBBBBBBB", Hex.of(single.toBytes(), 0, 24));
+        final WorkingKeys pair = new WorkingKeys(Hex.bytes("11111111111111113333333333333333"), Hex.bytes("AAAAAAAA"),
+            Hex.bytes("2222222222222222"), Hex.bytes("BBBBBBBB"));
+        assertEquals("11111111111111113333333333333333AAAAAAAA22222222222222220000000000000000BBBBBBBB", Hex.of(pair.toBytes(), 0, 40));
+        for (final WorkingKeys keys : new WorkingKeys[] {single, pair})
+        {
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[256]);
+            final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(out, 0).mti(810).putLong(11, 1).putString(39, "00")
+                .putBytes(62, keys.toBytes()).finish();
+            final MessageReader reader = new MessageReader(UnionPayPos.DIALECT);
+            assertEquals(DecodeError.NONE, reader.wrap(out, 0, length));
+            assertEquals(keys, WorkingKeys.read(reader));
+            assertFalse(keys.toString().contains("1111"));
+        }
+    }
+
+    @Test
     void shouldSayNothingOfAbsentPrivateFields()
     {
         final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
@@ -95,5 +116,6 @@ class UnionPayPosTest
         reader.wrap(out, 0, length);
         assertEquals(-1, Field60.networkCode(reader));
         assertNull(SettlementTotals.read(reader));
+        assertNull(WorkingKeys.read(reader));
     }
 }
