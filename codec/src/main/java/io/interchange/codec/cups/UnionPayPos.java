@@ -12,7 +12,8 @@ import io.interchange.codec.ValueEncoding;
  * (see {@link io.interchange.codec.frame.Framing#UNIONPAY_POS}).
  *
  * <p>Private fields: 48 carries batch-settlement totals ({@link SettlementTotals}), 60 the transaction type,
- * batch number and network-management code ({@link Field60}), 62 the working keys of a sign-on answer.
+ * batch number and network-management code ({@link Field60}), 62 the working keys of a sign-on answer
+ * ({@link WorkingKeys}).
  */
 public final class UnionPayPos
 {
