@@ -185,7 +185,9 @@ class JposConformanceTest
             }
             catch (final Exception ex)
             {
-                throw new AssertionError(variant + " seed=" + seed + ": " + ex, ex);
+                // jPOS refused the sample (or our side threw): there are no bytes to show, so show the values.
+                throw new AssertionError(variant + " seed=" + seed + " (replay with -D" + SEED_PROPERTY + "=" + seed + "): " + ex +
+                    "\nsample: " + sample.mti() + " " + Arrays.toString(sample.values()), ex);
             }
             for (final int f : sample.fields())
             {
