@@ -428,11 +428,19 @@ public final class MessageReader
         switch (spec.encoding())
         {
             case ASCII:
-            case HEX:
             {
                 final int bytes = spec.packedLength(count);
                 dst.putBytes(dstOffset, buffer, pos, bytes);
                 return bytes;
+            }
+            case HEX:
+            {
+                final int chars = spec.packedLength(count);
+                for (int i = 0; i < chars; i++)
+                {
+                    dst.putByte(dstOffset + i, upperHex(buffer.getByte(pos + i)));
+                }
+                return chars;
             }
             case BINARY:
                 if (spec.type() == FieldType.B)
@@ -481,6 +489,16 @@ public final class MessageReader
         return bytes;
     }
 
+    /**
+     * Hex digits may come in lower case (jPOS reads them so); the text form is upper case, as jPOS gives it, so
+     * that equal values have equal text whatever case the peer wrote.
+     */
+    private static byte upperHex(final byte c)
+    {
+        final int h = FieldCodec.hexValue(c);
+        return h < 0 ? c : FieldCodec.HEX_DIGITS[h];
+    }
+
     /** Appends the field's text form (see {@link #getText}) for dumps and logs; never use it for PANs in logs. */
     public StringBuilder appendTo(final int field, final StringBuilder sb)
     {
@@ -498,10 +516,12 @@ public final class MessageReader
         }
         if (spec.encoding() == ValueEncoding.ASCII || spec.encoding() == ValueEncoding.HEX)
         {
+            final boolean hex = spec.encoding() == ValueEncoding.HEX;
             final int pos = valueOffsets[field];
             for (int i = 0, n = spec.packedLength(units[field]); i < n; i++)
             {
-                sb.append((char)(buffer.getByte(pos + i) & 0xFF));
+                final byte c = buffer.getByte(pos + i);
+                sb.append((char)((hex ? upperHex(c) : c) & 0xFF));
             }
             return sb;
         }
