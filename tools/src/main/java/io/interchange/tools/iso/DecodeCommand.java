@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.interchange.codec.DecodeError;
-import io.interchange.codec.Dialect;
 import io.interchange.codec.FieldSpec;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.frame.Framing;
@@ -17,6 +16,7 @@ import io.interchange.tools.Interchange;
 import io.interchange.tools.InputException;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,23 +41,8 @@ public final class DecodeCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(
-        names = "--dialect",
-        required = true,
-        paramLabel = "<dialect>",
-        converter = Dialects.Converter.class,
-        completionCandidates = Dialects.Names.class,
-        description = "Message format: ${COMPLETION-CANDIDATES}.")
-    private Dialect dialect;
-
-    @Option(
-        names = "--framing",
-        paramLabel = "<framing>",
-        defaultValue = "none",
-        converter = FrameFormat.Converter.class,
-        completionCandidates = FrameFormat.Labels.class,
-        description = "Frame around the message: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    private FrameFormat framing;
+    @Mixin
+    private FormatOptions format;
 
     @Parameters(
         arity = "1..*",
@@ -72,7 +57,7 @@ public final class DecodeCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final int messageOffset = printFrame(bytes, out);
 
-        final MessageReader reader = new MessageReader(dialect);
+        final MessageReader reader = new MessageReader(format.dialect());
         final DecodeError error = reader.wrap(bytes, messageOffset, bytes.length - messageOffset);
         MessageDump.print(reader, out);
         out.flush();
@@ -110,7 +95,7 @@ public final class DecodeCommand implements Callable<Integer>
      */
     private int printFrame(final byte[] bytes, final PrintWriter out)
     {
-        final Framing frame = framing.framing();
+        final Framing frame = format.framing().framing();
         if (frame == null)
         {
             return 0;
@@ -120,7 +105,7 @@ public final class DecodeCommand implements Callable<Integer>
         if (bytes.length < size)
         {
             throw new InputException("the input of " + bytes(bytes.length) + " ends inside the " + size + "-byte " +
-                framing + " length header");
+                format.framing() + " length header");
         }
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
         final String headerHex = Hex.format(bytes, 0, size);
@@ -150,7 +135,7 @@ public final class DecodeCommand implements Callable<Integer>
             throw new InputException("the input goes on for " + bytes(bytes.length - frameLength) + " after the " + declared +
                 "-byte frame its length header declares");
         }
-        if (framing == FrameFormat.CUPS)
+        if (format.framing() == FrameFormat.CUPS)
         {
             final int tpdu = size;
             MessageDump.printLine(out, "TPDU", String.format("%-14s id %s, destination %s, source %s",

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-import io.interchange.codec.Dialect;
 import io.interchange.codec.FieldSpec;
 import io.interchange.codec.FieldType;
 import io.interchange.codec.MessageWriter;
@@ -15,6 +14,7 @@ import io.interchange.codec.frame.Tpdu;
 import io.interchange.tools.InputException;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,23 +43,8 @@ public final class EncodeCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(
-        names = "--dialect",
-        required = true,
-        paramLabel = "<dialect>",
-        converter = Dialects.Converter.class,
-        completionCandidates = Dialects.Names.class,
-        description = "Message format: ${COMPLETION-CANDIDATES}.")
-    private Dialect dialect;
-
-    @Option(
-        names = "--framing",
-        paramLabel = "<framing>",
-        defaultValue = "none",
-        converter = FrameFormat.Converter.class,
-        completionCandidates = FrameFormat.Labels.class,
-        description = "Frame around the message: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    private FrameFormat framing;
+    @Mixin
+    private FormatOptions format;
 
     @Option(
         names = "--tpdu",
@@ -84,11 +69,11 @@ public final class EncodeCommand implements Callable<Integer>
     {
         final TreeMap<Integer, String> fields = parse(assignments);
         final byte[] header = fixedHeader();
-        final Framing frame = framing.framing();
+        final Framing frame = format.framing().framing();
         final int messageOffset = frame == null ? 0 : frame.messageOffset(0);
 
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[messageOffset + capacity(fields)]);
-        final MessageWriter writer = new MessageWriter(dialect).wrap(buffer, messageOffset);
+        final MessageWriter writer = new MessageWriter(format.dialect()).wrap(buffer, messageOffset);
         writer.mti(mti(fields.get(MTI)));
         for (final Map.Entry<Integer, String> field : fields.tailMap(SECONDARY_BITMAP, false).entrySet())
         {
@@ -99,7 +84,7 @@ public final class EncodeCommand implements Callable<Integer>
             }
             catch (final IllegalArgumentException ex)
             {
-                final FieldSpec fieldSpec = dialect.field(number);
+                final FieldSpec fieldSpec = format.dialect().field(number);
                 throw new InputException("cannot encode: " + ex.getMessage() + (fieldSpec == null ? "" :
                     "; field " + number + " is " + MessageDump.notation(fieldSpec) + " (" + fieldSpec.name() + ")"));
             }
@@ -111,7 +96,7 @@ public final class EncodeCommand implements Callable<Integer>
             if (frame.headerLength() + length > frame.maxFrameLength())
             {
                 throw new InputException("cannot frame: " + (frame.headerLength() + length) + " bytes are above the " +
-                    framing + " maximum of " + frame.maxFrameLength());
+                    format.framing() + " maximum of " + frame.maxFrameLength());
             }
             frame.writeLength(buffer, 0, length);
             buffer.putBytes(frame.lengthHeader().size(), header);
@@ -185,7 +170,7 @@ public final class EncodeCommand implements Callable<Integer>
      */
     private String value(final int field, final String text)
     {
-        final FieldSpec fieldSpec = dialect.field(field);
+        final FieldSpec fieldSpec = format.dialect().field(field);
         if (fieldSpec == null || text.indexOf('\\') < 0 ||
             (fieldSpec.type() != FieldType.AN && fieldSpec.type() != FieldType.ANS))
         {
@@ -232,7 +217,7 @@ public final class EncodeCommand implements Callable<Integer>
     /** The bytes between the length and the message: TPDU and application header for cups, else none. */
     private byte[] fixedHeader()
     {
-        if (framing != FrameFormat.CUPS)
+        if (format.framing() != FrameFormat.CUPS)
         {
             if (tpdu != null || appHeader != null)
             {
@@ -242,7 +227,7 @@ public final class EncodeCommand implements Callable<Integer>
         }
         final byte[] tpduBytes = Hex.parse(tpdu == null ? DEFAULT_TPDU : tpdu);
         final byte[] appHeaderBytes = Hex.parse(appHeader == null ? DEFAULT_APP_HEADER : appHeader);
-        final int appHeaderLength = framing.framing().headerLength() - Tpdu.LENGTH;
+        final int appHeaderLength = format.framing().framing().headerLength() - Tpdu.LENGTH;
         if (tpduBytes.length != Tpdu.LENGTH)
         {
             throw new InputException("--tpdu must be " + Tpdu.LENGTH + " bytes, not " + tpduBytes.length);
@@ -266,7 +251,7 @@ public final class EncodeCommand implements Callable<Integer>
         int bytes = 4 + 2 * 16;
         for (final Map.Entry<Integer, String> field : fields.entrySet())
         {
-            final FieldSpec fieldSpec = dialect.field(field.getKey());
+            final FieldSpec fieldSpec = format.dialect().field(field.getKey());
             final int max = fieldSpec == null ? 0 : fieldSpec.maxLength();
             bytes += 4 + 2 * Math.max(field.getValue().length(), max);
         }
