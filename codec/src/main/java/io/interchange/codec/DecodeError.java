@@ -17,7 +17,7 @@ public enum DecodeError
     UNDEFINED_FIELD("bitmap names a field the dialect does not define"),
     /** A length prefix is not made of decimal digits. */
     BAD_LENGTH("length prefix is not decimal"),
-    /** A length prefix is above the field's maximum, or zero where a value is required. */
+    /** A length prefix is above the field's maximum. (An empty variable field is legal, as in jPOS.) */
     LENGTH_OVER_MAX("length prefix is above the field maximum"),
     /** A numeric, track or amount field holds a character its type does not allow. */
     NOT_NUMERIC("value holds a character its type does not allow"),

@@ -548,7 +548,10 @@ public final class MessageReader
         return out;
     }
 
-    /** The whole frame as text: {@code 0200 [2=411111******1111] ...}; for tests and tools. */
+    /**
+     * The message as one line, {@code iso87b 0200 2=411111******1111 4=000000001000 ...}, with every field shown
+     * as {@link SensitiveData} allows. For logs, tests and tools.
+     */
     @Override
     public String toString()
     {
@@ -559,18 +562,7 @@ public final class MessageReader
             if (has(f))
             {
                 sb.append(' ').append(f).append('=');
-                if (f == 2)
-                {
-                    sb.append(Pan.mask(getString(f)));
-                }
-                else if (f == 35 || f == 45 || f == 52)
-                {
-                    sb.append("[protected]");
-                }
-                else
-                {
-                    appendTo(f, sb);
-                }
+                SensitiveData.appendShowable(this, f, sb);
             }
         }
         if (error != DecodeError.NONE)

@@ -144,6 +144,29 @@ class MessageReaderTest
         assertEquals(DecodeError.NONE, read(binary, "0200 4000000020000000 16 4111111111111111 21 4111111111111111D25120"));
         final String text = binary.toString();
         assertTrue(text.contains("2=411111******1111"), text);
+        assertTrue(text.contains("35=[protected, 21 digits]"), text);
         assertFalse(text.contains("4111111111111111"), text);
+    }
+
+    @Test
+    void shouldHideTrack1Track3PinExtendedPanAndChipTrackDataInToString()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final int length = new MessageWriter(Iso87.BINARY).wrap(buffer, 0).mti(200)
+            .putString(34, "5413339000001513000")
+            .putString(36, "0115413339000001513=251212345")
+            .putString(45, "B5413339000001513^TEST/CARD^2512101")
+            .putString(52, "0123456789ABCDEF")
+            .putString(55, "\u0057\u0005\u0054\u0013\u0033\u0090\u0000")
+            .finish();
+        assertEquals(DecodeError.NONE, binary.wrap(buffer, 0, length));
+        final String text = binary.toString();
+        assertTrue(text.contains("34=541333*********3000"), text);
+        assertTrue(text.contains("36=[protected, 29 characters]"), text);
+        assertTrue(text.contains("45=[protected, 35 characters]"), text);
+        assertTrue(text.contains("52=[protected, 8 bytes]"), text);
+        assertTrue(text.contains("55=57=[protected, 5 bytes]"), text);
+        assertFalse(text.contains("5413339000001513"), text);
+        assertFalse(text.contains("0123456789ABCDEF"), text);
     }
 }

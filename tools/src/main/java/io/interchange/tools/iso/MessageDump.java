@@ -7,13 +7,13 @@ import io.interchange.codec.FieldSpec;
 import io.interchange.codec.FieldType;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
-import io.interchange.codec.Pan;
+import io.interchange.codec.SensitiveData;
 
 /**
  * A read message for people, one line per element: MTI, bitmaps in hex, then each field's number, name,
  * format, length and value. What PCI DSS keeps out of sight stays out (DESIGN.md §7): PANs show first six
  * and last four (3.4), track data and PIN blocks only their length (3.3.1, 3.3.3), ICC data with those
- * tags hidden ({@link IccData}).
+ * tags hidden: the rule is the codec's {@link SensitiveData}.
  *
  * <pre>
  * MTI      0200
@@ -26,11 +26,6 @@ import io.interchange.codec.Pan;
 public final class MessageDump
 {
     private static final String LABEL = "%-9s%s%n";
-    private static final int PAN = 2;
-    private static final int PAN_EXTENDED = 34;
-    private static final int ICC_DATA = 55;
-    /** Track 2, track 3, track 1 and the PIN block. */
-    private static final int[] PROTECTED_FIELDS = {35, 36, 45, 52};
 
     private MessageDump()
     {
@@ -80,44 +75,16 @@ public final class MessageDump
         }
     }
 
-    /** A field's value as the dump shows it, protection applied. */
+    /** A field's value as the dump shows it: {@link SensitiveData} applied, text quoted so padding shows. */
     public static String value(final MessageReader reader, final int field)
     {
         final FieldSpec spec = reader.spec(field);
-        if (field == PAN || field == PAN_EXTENDED)
-        {
-            return Pan.mask(reader.getString(field));
-        }
-        if (isProtected(spec))
-        {
-            return "[protected, " + reader.units(field) + " " + unitName(spec.type()) + "]";
-        }
-        if (field == ICC_DATA)
-        {
-            return IccData.render(reader.getBytes(field));
-        }
-        if (spec.type() == FieldType.AN || spec.type() == FieldType.ANS)
+        if (field != SensitiveData.ICC_DATA && !SensitiveData.isPan(field) && !SensitiveData.isProtected(spec) &&
+            (spec.type() == FieldType.AN || spec.type() == FieldType.ANS))
         {
             return quote(reader.getString(field));
         }
-        return reader.getString(field);
-    }
-
-    /** Track data in any field, by number or by its track code set (z), and the PIN block. */
-    public static boolean isProtected(final FieldSpec spec)
-    {
-        if (spec.type() == FieldType.Z)
-        {
-            return true;
-        }
-        for (final int f : PROTECTED_FIELDS)
-        {
-            if (f == spec.id())
-            {
-                return true;
-            }
-        }
-        return false;
+        return SensitiveData.appendShowable(reader, field, new StringBuilder()).toString();
     }
 
     /** The format in ISO notation, as the dialect tables write it: {@code n ..19}, {@code b 8}, {@code x+n 16}. */
@@ -141,21 +108,6 @@ public final class MessageDump
             sb.append('.');
         }
         return sb.append(length).toString();
-    }
-
-    private static String unitName(final FieldType type)
-    {
-        switch (type)
-        {
-            case N:
-            case Z:
-            case XN:
-                return "digits";
-            case B:
-                return "bytes";
-            default:
-                return "characters";
-        }
     }
 
     /** The bitmap that starts at {@code first} (1 or 65), as the 16 hex digits of its 64 bits. */

@@ -1,6 +1,6 @@
-package io.interchange.tools.iso;
+package io.interchange.codec;
 
-import io.interchange.codec.Pan;
+import java.util.HexFormat;
 
 /**
  * Field 55 for people: its EMV data objects (BER-TLV, EMV Book 3 annex B) as {@code tag=value}, with what a
@@ -11,6 +11,8 @@ import io.interchange.codec.Pan;
  */
 public final class IccData
 {
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+
     /** Tags whose values are sensitive authentication data. */
     private static final int[] PROTECTED_TAGS = {
         0x56,   // track 1 equivalent data
@@ -99,7 +101,7 @@ public final class IccData
                 sb.append(' ');
             }
             first = false;
-            Hex.appendTo(sb, data, tagStart, tagLength);
+            HEX.formatHex(sb, data, tagStart, tagStart + tagLength);
             if ((lead & 0x20) != 0)
             {
                 sb.append('{');
@@ -132,7 +134,7 @@ public final class IccData
         if (tag == PAN_TAG)
         {
             // The PAN is BCD, padded with F nibbles to whole bytes.
-            String digits = Hex.format(data, offset, length);
+            String digits = HEX.formatHex(data, offset, offset + length);
             while (digits.endsWith("F"))
             {
                 digits = digits.substring(0, digits.length() - 1);
@@ -140,6 +142,6 @@ public final class IccData
             sb.append(Pan.mask(digits));
             return;
         }
-        Hex.appendTo(sb, data, offset, length);
+        HEX.formatHex(sb, data, offset, offset + length);
     }
 }

@@ -1,4 +1,4 @@
-package io.interchange.tools.iso;
+package io.interchange.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,7 +8,7 @@ class IccDataTest
 {
     private static String render(final String hex)
     {
-        return IccData.render(Hex.parse(hex));
+        return IccData.render(Hex.bytes(hex));
     }
 
     @Test
