@@ -338,6 +338,18 @@ public final class MessageReader
         return mti;
     }
 
+    /** Fields 2-64 that were read, as a bitmap word (field 1 in the sign bit); {@link #has} for a bitmap. */
+    long decodedPrimary()
+    {
+        return decodedPrimary;
+    }
+
+    /** Fields 65-128 that were read, as a bitmap word (field 65 in the sign bit). */
+    long decodedSecondary()
+    {
+        return decodedSecondary;
+    }
+
     /** True when the bitmap names the field and it was read. Fields after a fault read as absent. */
     public boolean has(final int field)
     {
