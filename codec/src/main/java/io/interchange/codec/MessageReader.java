@@ -26,6 +26,14 @@ public final class MessageReader
     private final int[] units = new int[FieldSpec.MAX_FIELD + 1];
     private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
 
+    // Worked out once from the specs, for the fixed fields that make up most of a message: their length on the
+    // wire (-1 for other fields) and the mask of their BCD digits (0 for text and binary, which need no check).
+    // Such a field is accepted with a bounds check and one read; any other, or one that fails, goes the general
+    // way through FieldCodec, which also names the fault.
+    private final int[] quickLengths = new int[FieldSpec.MAX_FIELD + 1];
+    private final long[] quickDigits = new long[FieldSpec.MAX_FIELD + 1];
+    private final int[] prefixLengths = new int[FieldSpec.MAX_FIELD + 1];
+
     private DirectBuffer buffer;
     private int offset;
     private int length;
@@ -43,7 +51,25 @@ public final class MessageReader
         this.dialect = dialect;
         for (int i = 0; i <= FieldSpec.MAX_FIELD; i++)
         {
-            specs[i] = dialect.field(i);
+            final FieldSpec spec = dialect.field(i);
+            specs[i] = spec;
+            quickLengths[i] = -1;
+            if (spec != null && spec.isFixed())
+            {
+                final boolean unchecked = spec.type() == FieldType.AN || spec.type() == FieldType.ANS ||
+                    (spec.type() == FieldType.B && spec.encoding() == ValueEncoding.BINARY);
+                final int bytes = spec.packedLength(spec.maxLength());
+                if (unchecked)
+                {
+                    quickLengths[i] = bytes;
+                }
+                else if (spec.type() == FieldType.N && spec.encoding().isBcd() && bytes <= Long.BYTES)
+                {
+                    quickLengths[i] = bytes;
+                    quickDigits[i] = FieldCodec.digitMask(spec.encoding(), spec.maxLength());
+                }
+            }
+            prefixLengths[i] = spec != null ? spec.prefixLength() : 0;
         }
     }
 
@@ -162,7 +188,17 @@ public final class MessageReader
                 fail(DecodeError.UNDEFINED_FIELD, field, pos);
                 return -1;
             }
-            final long result = FieldCodec.decodeField(spec, buffer, pos, end);
+            final int quick = quickLengths[field];
+            final long digits = quickDigits[field];
+            final long result;
+            if (quick >= 0 && quick <= end - pos && (digits == 0 || FieldCodec.allDigits(buffer, pos + quick, digits)))
+            {
+                result = ((long)spec.maxLength() << 32) | (pos + quick);
+            }
+            else
+            {
+                result = FieldCodec.decodeField(spec, buffer, pos, end);
+            }
             if (result < 0)
             {
                 fail(FieldCodec.errorOf(result), field, FieldCodec.errorOffsetOf(result));
@@ -170,8 +206,8 @@ public final class MessageReader
             }
             rawOffsets[field] = pos;
             units[field] = (int)(result >>> 32);
+            valueOffsets[field] = pos + prefixLengths[field];
             pos = (int)result;
-            valueOffsets[field] = pos - spec.packedLength(units[field]);
             if (base == 0)
             {
                 decodedPrimary |= mask;
@@ -302,6 +338,18 @@ public final class MessageReader
         return mti;
     }
 
+    /** Fields 2-64 that were read, as a bitmap word (field 1 in the sign bit); {@link #has} for a bitmap. */
+    long decodedPrimary()
+    {
+        return decodedPrimary;
+    }
+
+    /** Fields 65-128 that were read, as a bitmap word (field 65 in the sign bit). */
+    long decodedSecondary()
+    {
+        return decodedSecondary;
+    }
+
     /** True when the bitmap names the field and it was read. Fields after a fault read as absent. */
     public boolean has(final int field)
     {
@@ -385,6 +433,29 @@ public final class MessageReader
             throw new IllegalArgumentException("field " + field + " has more than 18 digits");
         }
         long value = 0;
+        final ValueEncoding encoding = spec.encoding();
+        if (encoding.isBcd())
+        {
+            // Straight from the bytes, two digits each: charAt would redo its encoding dispatch for every digit.
+            final int pos = valueOffsets[field] + start;
+            final int digits = count - start;
+            final int end = FieldCodec.nibbleShift(encoding, digits) + digits;
+            int i = end - digits;
+            if ((i & 1) == 1)
+            {
+                value = FieldCodec.nibble(buffer, pos, i++);
+            }
+            for (; i + 1 < end; i += 2)
+            {
+                final int b = buffer.getByte(pos + (i >> 1)) & 0xFF;
+                value = value * 100 + (b >>> 4) * 10 + (b & 0x0F);
+            }
+            if (i < end)
+            {
+                value = value * 10 + FieldCodec.nibble(buffer, pos, i);
+            }
+            return value;
+        }
         for (int i = start; i < count; i++)
         {
             value = value * 10 + (charAt(field, i) - '0');

@@ -300,7 +300,24 @@ public final class MessageWriter
         return putText(field, scratch, 0, n);
     }
 
-    private static boolean sameLayout(final FieldSpec a, final FieldSpec b)
+    /**
+     * Appends fields {@code first} to {@code last}, those named in the two bitmaps, as they lie back to back in
+     * {@code src}: a run of echoed fields then costs one copy. Each must have the {@link #sameLayout} here.
+     */
+    void copyRun(
+        final int first, final int last, final long primary, final long secondary, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        begin(first);
+        ensure(length);
+        buffer.putBytes(position, src, srcOffset, length);
+        position += length;
+        lastField = last;
+        primaryBitmap |= primary;
+        secondaryBitmap |= secondary;
+    }
+
+    /** True when a field goes from one spec to the other byte for byte. */
+    static boolean sameLayout(final FieldSpec a, final FieldSpec b)
     {
         return a == b || (a.type() == b.type() && a.maxLength() == b.maxLength() &&
             a.prefixDigits() == b.prefixDigits() && a.lengthEncoding() == b.lengthEncoding() &&

@@ -28,6 +28,21 @@ public final class ResponseWriter
     private MessageWriter writer;
     private int echoed;
 
+    // The echo fields, as bitmaps, that the writer's dialect defines (wanted) and of those the ones laid out
+    // alike in both dialects (asIs), worked out once per pair of dialects.
+    private Dialect fromDialect;
+    private Dialect toDialect;
+    private long wantedPrimary;
+    private long wantedSecondary;
+    private long asIsPrimary;
+    private long asIsSecondary;
+
+    // Echo fields that lie back to back in the request and are not written yet, all in one bitmap word: they
+    // go out in one copy. runFirst is 0 when there are none.
+    private int runFirst;
+    private int runLast;
+    private long runBits;
+
     public ResponseWriter(final int... echoFields)
     {
         long primary = 0;
@@ -57,6 +72,12 @@ public final class ResponseWriter
         this.request = request;
         this.writer = writer;
         this.echoed = 1;
+        this.runFirst = 0;
+        this.runBits = 0;
+        if (request.dialect() != fromDialect || writer.dialect() != toDialect)
+        {
+            layOut(request.dialect(), writer.dialect());
+        }
         writer.mti(Mti.responseTo(request.mti()));
         return this;
     }
@@ -65,6 +86,7 @@ public final class ResponseWriter
     public ResponseWriter putString(final int field, final CharSequence value)
     {
         echoBelow(field);
+        flush();
         writer.putString(field, value);
         echoed = field;
         return this;
@@ -74,6 +96,7 @@ public final class ResponseWriter
     public ResponseWriter putLong(final int field, final long value)
     {
         echoBelow(field);
+        flush();
         writer.putLong(field, value);
         echoed = field;
         return this;
@@ -83,6 +106,7 @@ public final class ResponseWriter
     public ResponseWriter copy(final MessageReader from, final int field)
     {
         echoBelow(field);
+        flush();
         writer.copy(from, field);
         echoed = field;
         return this;
@@ -92,6 +116,7 @@ public final class ResponseWriter
     public int finish()
     {
         echoBelow(FieldSpec.MAX_FIELD + 1);
+        flush();
         return writer.finish();
     }
 
@@ -101,22 +126,102 @@ public final class ResponseWriter
         return begin(request, writer).putString(39, responseCode).finish();
     }
 
+    private void layOut(final Dialect from, final Dialect to)
+    {
+        long wanted0 = 0;
+        long wanted1 = 0;
+        long asIs0 = 0;
+        long asIs1 = 0;
+        for (int f = 2; f <= FieldSpec.MAX_FIELD; f++)
+        {
+            final long bit = bit(f);
+            final boolean echo = (f <= 64 ? echoPrimary & bit : echoSecondary & bit) != 0;
+            if (echo && to.defines(f))
+            {
+                final boolean asIs = from.defines(f) && MessageWriter.sameLayout(from.field(f), to.field(f));
+                if (f <= 64)
+                {
+                    wanted0 |= bit;
+                    asIs0 |= asIs ? bit : 0;
+                }
+                else
+                {
+                    wanted1 |= bit;
+                    asIs1 |= asIs ? bit : 0;
+                }
+            }
+        }
+        wantedPrimary = wanted0;
+        wantedSecondary = wanted1;
+        asIsPrimary = asIs0;
+        asIsSecondary = asIs1;
+        fromDialect = from;
+        toDialect = to;
+    }
+
+    /** Echoes the wanted fields of the request after {@link #echoed} and before {@code field}. */
     private void echoBelow(final int field)
     {
-        for (int f = echoed + 1; f < field; f++)
+        // Bitmap words rather than field numbers: the work is per echoed field, not per field of the dialect.
+        final int from = echoed + 1;
+        final int to = field - 1;
+        if (from <= 64 && from <= to)
         {
-            if (isEcho(f) && request.has(f) && writer.dialect().defines(f))
-            {
-                writer.copy(request, f);
-            }
+            echoWord(0, request.decodedPrimary(), wantedPrimary, asIsPrimary, from, Math.min(to, 64));
+        }
+        if (to >= 65 && from <= to)
+        {
+            echoWord(64, request.decodedSecondary(), wantedSecondary, asIsSecondary, Math.max(from, 65), to);
         }
         echoed = field - 1;
     }
 
-    private boolean isEcho(final int f)
+    private void echoWord(final int base, final long present, final long wanted, final long asIs, final int from, final int to)
     {
-        return f <= 64 ?
-            (echoPrimary & (Long.MIN_VALUE >>> (f - 1))) != 0 :
-            (echoSecondary & (Long.MIN_VALUE >>> (f - 65))) != 0;
+        final long range = (-1L >>> (from - base - 1)) & ~(bit(to - base) - 1);
+        long todo = present & wanted & range;
+        while (todo != 0)
+        {
+            final int leading = Long.numberOfLeadingZeros(todo);
+            final long bit = Long.MIN_VALUE >>> leading;
+            final int f = base + leading + 1;
+            todo &= ~bit;
+            if ((asIs & bit) == 0)
+            {
+                flush();
+                writer.copy(request, f);
+            }
+            else
+            {
+                // The run goes on when no field of the request lies between its last and this one.
+                final long between = (bit(runLast) - 1) & ~(bit | (bit - 1));
+                if (runFirst <= base || runFirst > base + 64 || (present & between) != 0)
+                {
+                    flush();
+                    runFirst = f;
+                }
+                runLast = f;
+                runBits |= bit;
+            }
+        }
+    }
+
+    private void flush()
+    {
+        if (runFirst != 0)
+        {
+            final int start = request.rawOffset(runFirst);
+            final int end = request.rawOffset(runLast) + request.rawLength(runLast);
+            final boolean primary = runFirst <= 64;
+            writer.copyRun(runFirst, runLast, primary ? runBits : 0, primary ? 0 : runBits, request.buffer(), start, end - start);
+            runFirst = 0;
+            runBits = 0;
+        }
+    }
+
+    /** Field {@code f}'s bit in its bitmap word: 1-64 in the primary, 65-128 in the secondary. */
+    private static long bit(final int f)
+    {
+        return Long.MIN_VALUE >>> ((f - 1) & 63);
     }
 }
