@@ -32,6 +32,7 @@ public final class MessageWriter
     private int lastField;
     private long primaryBitmap;
     private long secondaryBitmap;
+    private boolean secondaryRoom;
 
     public MessageWriter(final Dialect dialect)
     {
@@ -40,8 +41,9 @@ public final class MessageWriter
         {
             specs[i] = dialect.field(i);
         }
-        // Room for both bitmaps is kept until finish(), which closes the gap when there is no secondary.
-        this.headerLength = dialect.mtiLength() + 2 * dialect.bitmapLength();
+        // Room for the primary bitmap only: most messages have no secondary, and the first field above 64 makes
+        // room for it by moving what is written so far, once.
+        this.headerLength = dialect.mtiLength() + dialect.bitmapLength();
     }
 
     public Dialect dialect()
@@ -52,7 +54,7 @@ public final class MessageWriter
     /** Starts a message at {@code offset} in {@code buffer}. */
     public MessageWriter wrap(final MutableDirectBuffer buffer, final int offset)
     {
-        if (offset < 0 || offset + headerLength > buffer.capacity())
+        if (offset < 0 || offset > buffer.capacity() - headerLength)
         {
             throw new IllegalArgumentException("no room for a message at " + offset + " in " + buffer.capacity());
         }
@@ -63,6 +65,7 @@ public final class MessageWriter
         this.lastField = 1;
         this.primaryBitmap = 0;
         this.secondaryBitmap = 0;
+        this.secondaryRoom = false;
         return this;
     }
 
@@ -85,6 +88,12 @@ public final class MessageWriter
     /** Sets a field from its text form: digits, characters, or hex for binary fields. */
     public MessageWriter putString(final int field, final CharSequence value)
     {
+        final FieldSpec text = field >= 2 && field <= FieldSpec.MAX_FIELD ? specs[field] : null;
+        if (text != null && text.encoding() == ValueEncoding.ASCII && text.padding() != Padding.ZERO_LEFT &&
+            (text.type() == FieldType.AN || text.type() == FieldType.ANS))
+        {
+            return putChars(field, text, value);
+        }
         final int n = value.length();
         if (n > SCRATCH_SIZE)
         {
@@ -100,6 +109,30 @@ public final class MessageWriter
             scratch.putByte(i, (byte)c);
         }
         return putText(field, scratch, 0, n);
+    }
+
+    /** Text straight into the message: what responses add most (38, 39) needs no staging or digit checks. */
+    private MessageWriter putChars(final int field, final FieldSpec spec, final CharSequence value)
+    {
+        begin(field);
+        final int n = value.length();
+        checkLength(spec, n, spec.padding() == Padding.SPACE_RIGHT);
+        final int units = spec.isFixed() ? spec.maxLength() : n;
+        final int valuePos = writePrefix(spec, units);
+        for (int i = 0; i < n; i++)
+        {
+            final char c = value.charAt(i);
+            if (c > 0xFF)
+            {
+                throw new IllegalArgumentException("field " + field + ": character outside ISO-8859-1 at " + i);
+            }
+            buffer.putByte(valuePos + i, (byte)c);
+        }
+        for (int i = n; i < units; i++)
+        {
+            buffer.putByte(valuePos + i, (byte)' ');
+        }
+        return end(field, valuePos + units);
     }
 
     /** Sets a numeric field from a non-negative long; a fixed field is zero padded to its length. */
@@ -345,17 +378,13 @@ public final class MessageWriter
             buffer.putByte(pos + 1, (byte)(((mti / 10 % 10) << 4) | (mti % 10)));
         }
         pos += dialect.mtiLength();
-        final int bitmapLength = dialect.bitmapLength();
-        if (secondaryBitmap != 0)
+        if (secondaryRoom)
         {
             writeBitmap(pos, primaryBitmap | Long.MIN_VALUE);
-            writeBitmap(pos + bitmapLength, secondaryBitmap);
+            writeBitmap(pos + dialect.bitmapLength(), secondaryBitmap);
         }
         else
         {
-            final int fieldsStart = offset + headerLength;
-            buffer.putBytes(fieldsStart - bitmapLength, buffer, fieldsStart, position - fieldsStart);
-            position -= bitmapLength;
             writeBitmap(pos, primaryBitmap);
         }
         return position - offset;
@@ -388,6 +417,15 @@ public final class MessageWriter
         if (spec == null)
         {
             throw new IllegalArgumentException("field " + field + " is not defined in " + dialect.name());
+        }
+        if (field > 64 && !secondaryRoom)
+        {
+            final int bitmapLength = dialect.bitmapLength();
+            final int fieldsStart = offset + headerLength;
+            ensure(bitmapLength);
+            buffer.putBytes(fieldsStart + bitmapLength, buffer, fieldsStart, position - fieldsStart);
+            position += bitmapLength;
+            secondaryRoom = true;
         }
         return spec;
     }
