@@ -22,7 +22,7 @@ public final class MessageReader
     private final Dialect dialect;
     private final FieldSpec[] specs = new FieldSpec[FieldSpec.MAX_FIELD + 1];
     private final int[] rawOffsets = new int[FieldSpec.MAX_FIELD + 1];
-    private final int[] valueOffsets = new int[FieldSpec.MAX_FIELD + 1];
+    private final int[] ends = new int[FieldSpec.MAX_FIELD + 1];
     private final int[] units = new int[FieldSpec.MAX_FIELD + 1];
     private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
 
@@ -33,6 +33,9 @@ public final class MessageReader
     private final int[] quickLengths = new int[FieldSpec.MAX_FIELD + 1];
     private final long[] quickDigits = new long[FieldSpec.MAX_FIELD + 1];
     private final int[] prefixLengths = new int[FieldSpec.MAX_FIELD + 1];
+    // The same for variable fields with a BCD prefix (LL and LLL of the binary dialects): how FieldCodec.decodeVariable
+    // reads them without going through the spec's enums, 0 for the others.
+    private final int[] variablePlans = new int[FieldSpec.MAX_FIELD + 1];
 
     private DirectBuffer buffer;
     private int offset;
@@ -70,6 +73,7 @@ public final class MessageReader
                 }
             }
             prefixLengths[i] = spec != null ? spec.prefixLength() : 0;
+            variablePlans[i] = FieldCodec.variablePlan(spec);
         }
     }
 
@@ -185,39 +189,59 @@ public final class MessageReader
             final FieldSpec spec = specs[field];
             if (spec == null)
             {
+                decoded(base, bitmap & ~(bits | mask));
                 fail(DecodeError.UNDEFINED_FIELD, field, pos);
                 return -1;
             }
             final int quick = quickLengths[field];
-            final long digits = quickDigits[field];
-            final long result;
-            if (quick >= 0 && quick <= end - pos && (digits == 0 || FieldCodec.allDigits(buffer, pos + quick, digits)))
+            long result;
+            if (quick >= 0)
             {
-                result = ((long)spec.maxLength() << 32) | (pos + quick);
+                final long digits = quickDigits[field];
+                if (quick <= end - pos && (digits == 0 || FieldCodec.allDigits(buffer, pos + quick, digits)))
+                {
+                    result = ((long)spec.maxLength() << 32) | (pos + quick);
+                }
+                else
+                {
+                    result = FieldCodec.decodeField(spec, buffer, pos, end);
+                }
             }
             else
             {
-                result = FieldCodec.decodeField(spec, buffer, pos, end);
+                final int plan = variablePlans[field];
+                result = plan != 0 ? FieldCodec.decodeVariable(plan, spec.encoding(), buffer, pos, end) : -1;
+                if (result < 0)
+                {
+                    result = FieldCodec.decodeField(spec, buffer, pos, end);
+                }
             }
             if (result < 0)
             {
+                decoded(base, bitmap & ~(bits | mask));
                 fail(FieldCodec.errorOf(result), field, FieldCodec.errorOffsetOf(result));
                 return -1;
             }
             rawOffsets[field] = pos;
             units[field] = (int)(result >>> 32);
-            valueOffsets[field] = pos + prefixLengths[field];
             pos = (int)result;
-            if (base == 0)
-            {
-                decodedPrimary |= mask;
-            }
-            else
-            {
-                decodedSecondary |= mask;
-            }
+            ends[field] = pos;
         }
+        decoded(base, bitmap);
         return pos;
+    }
+
+    /** Records the fields of one bitmap word that were read, once per word rather than once per field. */
+    private void decoded(final int base, final long fields)
+    {
+        if (base == 0)
+        {
+            decodedPrimary = fields;
+        }
+        else
+        {
+            decodedSecondary = fields;
+        }
     }
 
     private DecodeError fail(final DecodeError error, final int field, final int absoluteOffset)
@@ -244,16 +268,7 @@ public final class MessageReader
             }
             return value;
         }
-        for (int i = 0; i < 4; i++)
-        {
-            final int d = FieldCodec.nibble(buffer, pos, i);
-            if (d > 9)
-            {
-                return -1;
-            }
-            value = value * 10 + d;
-        }
-        return value;
+        return FieldCodec.bcdValue(buffer.getShort(pos, ByteOrder.BIG_ENDIAN) & 0xFFFF);
     }
 
     /** The bitmap as a long, field 1 in the sign bit; -1 for an invalid hex bitmap (check {@link #badHexBitmap}). */
@@ -397,21 +412,38 @@ public final class MessageReader
     public int rawLength(final int field)
     {
         require(field);
-        return valueOffsets[field] - rawOffsets[field] + specs[field].packedLength(units[field]);
+        return ends[field] - rawOffsets[field];
+    }
+
+    /** {@link #rawOffset} without the check, for a field known to be present. */
+    int rawStart(final int field)
+    {
+        return rawOffsets[field];
+    }
+
+    /** Absolute offset in {@link #buffer()} just after the field, for a field known to be present. */
+    int rawEnd(final int field)
+    {
+        return ends[field];
     }
 
     /** Absolute offset in {@link #buffer()} of the field's value bytes. */
     public int valueOffset(final int field)
     {
         require(field);
-        return valueOffsets[field];
+        return valuePosition(field);
     }
 
     /** Bytes taken by the field's value on the wire. */
     public int valueLength(final int field)
     {
         require(field);
-        return specs[field].packedLength(units[field]);
+        return ends[field] - valuePosition(field);
+    }
+
+    private int valuePosition(final int field)
+    {
+        return rawOffsets[field] + prefixLengths[field];
     }
 
     /**
@@ -437,7 +469,7 @@ public final class MessageReader
         if (encoding.isBcd())
         {
             // Straight from the bytes, two digits each: charAt would redo its encoding dispatch for every digit.
-            final int pos = valueOffsets[field] + start;
+            final int pos = valuePosition(field) + start;
             final int digits = count - start;
             final int end = FieldCodec.nibbleShift(encoding, digits) + digits;
             int i = end - digits;
@@ -467,7 +499,7 @@ public final class MessageReader
     public byte charAt(final int field, final int index)
     {
         final FieldSpec spec = specs[field];
-        final int pos = valueOffsets[field];
+        final int pos = valuePosition(field);
         final ValueEncoding encoding = spec.encoding();
         if (encoding == ValueEncoding.ASCII || encoding == ValueEncoding.HEX || encoding == ValueEncoding.BINARY)
         {
@@ -494,7 +526,7 @@ public final class MessageReader
     {
         require(field);
         final FieldSpec spec = specs[field];
-        final int pos = valueOffsets[field];
+        final int pos = valuePosition(field);
         final int count = units[field];
         switch (spec.encoding())
         {
@@ -543,7 +575,7 @@ public final class MessageReader
     {
         require(field);
         final FieldSpec spec = specs[field];
-        final int pos = valueOffsets[field];
+        final int pos = valuePosition(field);
         if (spec.encoding() == ValueEncoding.HEX)
         {
             final int count = units[field];
@@ -577,7 +609,7 @@ public final class MessageReader
         final FieldSpec spec = specs[field];
         if (spec.type() == FieldType.B && spec.encoding() == ValueEncoding.BINARY)
         {
-            final int pos = valueOffsets[field];
+            final int pos = valuePosition(field);
             for (int i = 0, n = units[field]; i < n; i++)
             {
                 final int b = buffer.getByte(pos + i) & 0xFF;
@@ -588,7 +620,7 @@ public final class MessageReader
         if (spec.encoding() == ValueEncoding.ASCII || spec.encoding() == ValueEncoding.HEX)
         {
             final boolean hex = spec.encoding() == ValueEncoding.HEX;
-            final int pos = valueOffsets[field];
+            final int pos = valuePosition(field);
             for (int i = 0, n = spec.packedLength(units[field]); i < n; i++)
             {
                 final byte c = buffer.getByte(pos + i);

@@ -210,8 +210,9 @@ public final class ResponseWriter
     {
         if (runFirst != 0)
         {
-            final int start = request.rawOffset(runFirst);
-            final int end = request.rawOffset(runLast) + request.rawLength(runLast);
+            // Fields of a run are present in the request (echoWord takes them from its decoded bitmap): no checks.
+            final int start = request.rawStart(runFirst);
+            final int end = request.rawEnd(runLast);
             final boolean primary = runFirst <= 64;
             writer.copyRun(runFirst, runLast, primary ? runBits : 0, primary ? 0 : runBits, request.buffer(), start, end - start);
             runFirst = 0;
