@@ -124,6 +124,26 @@ final class FieldCodec
         return ((long)units << 32) | (p + bytes);
     }
 
+    /**
+     * The number in the last {@code digits} (up to 16) BCD digits of {@code word}, the eight bytes that end with the
+     * value read big-endian: all at once rather than two digits a step, each step waiting on the one before. The
+     * sum is the same, nibble times its power of ten, whatever the nibbles, as with a digit-by-digit walk.
+     */
+    static long bcdToLong(final long word, final ValueEncoding encoding, final int digits)
+    {
+        // An odd count padded on the right ends with the pad nibble; padded on the left, the pad is above the digits.
+        long w = (digits & 1) == 1 && encoding != ValueEncoding.BCD_LEFT ? word >>> 4 : word;
+        if (digits < 16)
+        {
+            w &= (1L << (digits << 2)) - 1;
+        }
+        // Pairs of lanes into lanes twice as wide: bytes of 0-165, then 16 bits of 0-16,665, then 32 bits, no carries.
+        w = ((w >>> 4) & 0x0F0F0F0F0F0F0F0FL) * 10 + (w & 0x0F0F0F0F0F0F0F0FL);
+        w = ((w >>> 8) & 0x00FF00FF00FF00FFL) * 100 + (w & 0x00FF00FF00FF00FFL);
+        w = ((w >>> 16) & 0x0000FFFF0000FFFFL) * 10_000 + (w & 0x0000FFFF0000FFFFL);
+        return (w >>> 32) * 100_000_000L + (w & 0xFFFFFFFFL);
+    }
+
     /** The number in up to four BCD digits (two bytes, big-endian, in the low 16 bits), or -1 when a nibble is over 9. */
     static int bcdValue(final int bcd)
     {

@@ -454,43 +454,58 @@ public final class MessageReader
     {
         require(field);
         final FieldSpec spec = specs[field];
-        if (spec.type() != FieldType.N && spec.type() != FieldType.XN)
-        {
-            throw new IllegalArgumentException("field " + field + " is not numeric");
-        }
-        final int start = spec.type() == FieldType.XN ? 1 : 0;
+        final FieldType type = spec.type();
+        final int start = type == FieldType.XN ? 1 : 0;
         final int count = units[field];
-        if (count - start > 18)
+        if ((type != FieldType.N && start == 0) || count - start > 18)
         {
-            throw new IllegalArgumentException("field " + field + " has more than 18 digits");
+            throw notALong(field);
         }
-        long value = 0;
         final ValueEncoding encoding = spec.encoding();
         if (encoding.isBcd())
         {
-            // Straight from the bytes, two digits each: charAt would redo its encoding dispatch for every digit.
-            final int pos = valuePosition(field) + start;
-            final int digits = count - start;
-            final int end = FieldCodec.nibbleShift(encoding, digits) + digits;
-            int i = end - digits;
-            if ((i & 1) == 1)
-            {
-                value = FieldCodec.nibble(buffer, pos, i++);
-            }
-            for (; i + 1 < end; i += 2)
-            {
-                final int b = buffer.getByte(pos + (i >> 1)) & 0xFF;
-                value = value * 100 + (b >>> 4) * 10 + (b & 0x0F);
-            }
-            if (i < end)
-            {
-                value = value * 10 + FieldCodec.nibble(buffer, pos, i);
-            }
-            return value;
+            return bcdNumber(valuePosition(field) + start, count - start, encoding);
         }
+        long value = 0;
         for (int i = start; i < count; i++)
         {
             value = value * 10 + (charAt(field, i) - '0');
+        }
+        return value;
+    }
+
+    private IllegalArgumentException notALong(final int field)
+    {
+        final FieldType type = specs[field].type();
+        return new IllegalArgumentException(type != FieldType.N && type != FieldType.XN ?
+            "field " + field + " is not numeric" : "field " + field + " has more than 18 digits");
+    }
+
+    /** The BCD number of {@code digits} digits at {@code pos}, straight from the bytes. */
+    private long bcdNumber(final int pos, final int digits, final ValueEncoding encoding)
+    {
+        final int bytes = (digits + 1) >> 1;
+        if (bytes <= Long.BYTES && pos + bytes >= Long.BYTES)
+        {
+            // All digits at once from the eight bytes that end with the value (the MTI and bitmap lie before it).
+            return FieldCodec.bcdToLong(buffer.getLong(pos + bytes - Long.BYTES, ByteOrder.BIG_ENDIAN), encoding, digits);
+        }
+        // Two digits a byte: charAt would redo its encoding dispatch for every digit.
+        long value = 0;
+        final int end = FieldCodec.nibbleShift(encoding, digits) + digits;
+        int i = end - digits;
+        if ((i & 1) == 1)
+        {
+            value = FieldCodec.nibble(buffer, pos, i++);
+        }
+        for (; i + 1 < end; i += 2)
+        {
+            final int b = buffer.getByte(pos + (i >> 1)) & 0xFF;
+            value = value * 100 + (b >>> 4) * 10 + (b & 0x0F);
+        }
+        if (i < end)
+        {
+            value = value * 10 + FieldCodec.nibble(buffer, pos, i);
         }
         return value;
     }

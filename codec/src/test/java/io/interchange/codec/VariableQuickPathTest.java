@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * MessageReader reads variable fields with a BCD prefix through {@link FieldCodec#decodeVariable}, and the BCD MTI
  * through {@link FieldCodec#bcdValue}; both must accept exactly what the general way accepts, with the same result,
- * and leave every fault (truncated prefix or value, bad length, length over max, bad digit) to it.
+ * and leave every fault (truncated prefix or value, bad length, length over max, bad digit) to it. getLong reads BCD
+ * numbers with {@link FieldCodec#bcdToLong}, which must sum the digits as a walk does.
  */
 class VariableQuickPathTest
 {
@@ -83,6 +84,43 @@ class VariableQuickPathTest
                 assertEquals(referenceBcd(1, buffer, 0), FieldCodec.bcdValue(v), Integer.toHexString(v));
             }
         }
+    }
+
+    @Test
+    void shouldConvertBcdWordsAsADigitByDigitWalkDoes()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[Long.BYTES]);
+        for (int trial = 0; trial < 300_000; trial++)
+        {
+            // Mostly digits; now and then any nibble, as the sum must match the walk's whatever they are.
+            final long word = random.nextInt(4) == 0 ? random.nextLong() : randomBcd();
+            buffer.putLong(0, word, ByteOrder.BIG_ENDIAN);
+            for (final ValueEncoding encoding : new ValueEncoding[] {ValueEncoding.BCD_LEFT, ValueEncoding.BCD_RIGHT, ValueEncoding.BCD_RIGHT_F})
+            {
+                for (int digits = 0; digits <= 16; digits++)
+                {
+                    final int bytes = (digits + 1) >> 1;
+                    final int pos = Long.BYTES - bytes;
+                    long expected = 0;
+                    final int shift = FieldCodec.nibbleShift(encoding, digits);
+                    for (int i = 0; i < digits; i++)
+                    {
+                        expected = expected * 10 + FieldCodec.nibble(buffer, pos, i + shift);
+                    }
+                    assertEquals(expected, FieldCodec.bcdToLong(word, encoding, digits), encoding + " " + digits + " " + Long.toHexString(word));
+                }
+            }
+        }
+    }
+
+    private long randomBcd()
+    {
+        long word = 0;
+        for (int i = 0; i < 16; i++)
+        {
+            word = (word << 4) | random.nextInt(10);
+        }
+        return word;
     }
 
     @Test
