@@ -22,7 +22,7 @@ public final class MessageReader
     private final Dialect dialect;
     private final FieldSpec[] specs = new FieldSpec[FieldSpec.MAX_FIELD + 1];
     private final int[] rawOffsets = new int[FieldSpec.MAX_FIELD + 1];
-    private final int[] valueOffsets = new int[FieldSpec.MAX_FIELD + 1];
+    private final int[] ends = new int[FieldSpec.MAX_FIELD + 1];
     private final int[] units = new int[FieldSpec.MAX_FIELD + 1];
     private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
 
@@ -33,6 +33,9 @@ public final class MessageReader
     private final int[] quickLengths = new int[FieldSpec.MAX_FIELD + 1];
     private final long[] quickDigits = new long[FieldSpec.MAX_FIELD + 1];
     private final int[] prefixLengths = new int[FieldSpec.MAX_FIELD + 1];
+    // The same for variable fields with a BCD prefix (LL and LLL of the binary dialects): how FieldCodec.decodeVariable
+    // reads them without going through the spec's enums, 0 for the others.
+    private final int[] variablePlans = new int[FieldSpec.MAX_FIELD + 1];
 
     private DirectBuffer buffer;
     private int offset;
@@ -70,6 +73,7 @@ public final class MessageReader
                 }
             }
             prefixLengths[i] = spec != null ? spec.prefixLength() : 0;
+            variablePlans[i] = FieldCodec.variablePlan(spec);
         }
     }
 
@@ -185,39 +189,59 @@ public final class MessageReader
             final FieldSpec spec = specs[field];
             if (spec == null)
             {
+                decoded(base, bitmap & ~(bits | mask));
                 fail(DecodeError.UNDEFINED_FIELD, field, pos);
                 return -1;
             }
             final int quick = quickLengths[field];
-            final long digits = quickDigits[field];
-            final long result;
-            if (quick >= 0 && quick <= end - pos && (digits == 0 || FieldCodec.allDigits(buffer, pos + quick, digits)))
+            long result;
+            if (quick >= 0)
             {
-                result = ((long)spec.maxLength() << 32) | (pos + quick);
+                final long digits = quickDigits[field];
+                if (quick <= end - pos && (digits == 0 || FieldCodec.allDigits(buffer, pos + quick, digits)))
+                {
+                    result = ((long)spec.maxLength() << 32) | (pos + quick);
+                }
+                else
+                {
+                    result = FieldCodec.decodeField(spec, buffer, pos, end);
+                }
             }
             else
             {
-                result = FieldCodec.decodeField(spec, buffer, pos, end);
+                final int plan = variablePlans[field];
+                result = plan != 0 ? FieldCodec.decodeVariable(plan, spec.encoding(), buffer, pos, end) : -1;
+                if (result < 0)
+                {
+                    result = FieldCodec.decodeField(spec, buffer, pos, end);
+                }
             }
             if (result < 0)
             {
+                decoded(base, bitmap & ~(bits | mask));
                 fail(FieldCodec.errorOf(result), field, FieldCodec.errorOffsetOf(result));
                 return -1;
             }
             rawOffsets[field] = pos;
             units[field] = (int)(result >>> 32);
-            valueOffsets[field] = pos + prefixLengths[field];
             pos = (int)result;
-            if (base == 0)
-            {
-                decodedPrimary |= mask;
-            }
-            else
-            {
-                decodedSecondary |= mask;
-            }
+            ends[field] = pos;
         }
+        decoded(base, bitmap);
         return pos;
+    }
+
+    /** Records the fields of one bitmap word that were read, once per word rather than once per field. */
+    private void decoded(final int base, final long fields)
+    {
+        if (base == 0)
+        {
+            decodedPrimary = fields;
+        }
+        else
+        {
+            decodedSecondary = fields;
+        }
     }
 
     private DecodeError fail(final DecodeError error, final int field, final int absoluteOffset)
@@ -244,16 +268,7 @@ public final class MessageReader
             }
             return value;
         }
-        for (int i = 0; i < 4; i++)
-        {
-            final int d = FieldCodec.nibble(buffer, pos, i);
-            if (d > 9)
-            {
-                return -1;
-            }
-            value = value * 10 + d;
-        }
-        return value;
+        return FieldCodec.bcdValue(buffer.getShort(pos, ByteOrder.BIG_ENDIAN) & 0xFFFF);
     }
 
     /** The bitmap as a long, field 1 in the sign bit; -1 for an invalid hex bitmap (check {@link #badHexBitmap}). */
@@ -397,21 +412,38 @@ public final class MessageReader
     public int rawLength(final int field)
     {
         require(field);
-        return valueOffsets[field] - rawOffsets[field] + specs[field].packedLength(units[field]);
+        return ends[field] - rawOffsets[field];
+    }
+
+    /** {@link #rawOffset} without the check, for a field known to be present. */
+    int rawStart(final int field)
+    {
+        return rawOffsets[field];
+    }
+
+    /** Absolute offset in {@link #buffer()} just after the field, for a field known to be present. */
+    int rawEnd(final int field)
+    {
+        return ends[field];
     }
 
     /** Absolute offset in {@link #buffer()} of the field's value bytes. */
     public int valueOffset(final int field)
     {
         require(field);
-        return valueOffsets[field];
+        return valuePosition(field);
     }
 
     /** Bytes taken by the field's value on the wire. */
     public int valueLength(final int field)
     {
         require(field);
-        return specs[field].packedLength(units[field]);
+        return ends[field] - valuePosition(field);
+    }
+
+    private int valuePosition(final int field)
+    {
+        return rawOffsets[field] + prefixLengths[field];
     }
 
     /**
@@ -422,43 +454,58 @@ public final class MessageReader
     {
         require(field);
         final FieldSpec spec = specs[field];
-        if (spec.type() != FieldType.N && spec.type() != FieldType.XN)
-        {
-            throw new IllegalArgumentException("field " + field + " is not numeric");
-        }
-        final int start = spec.type() == FieldType.XN ? 1 : 0;
+        final FieldType type = spec.type();
+        final int start = type == FieldType.XN ? 1 : 0;
         final int count = units[field];
-        if (count - start > 18)
+        if ((type != FieldType.N && start == 0) || count - start > 18)
         {
-            throw new IllegalArgumentException("field " + field + " has more than 18 digits");
+            throw notALong(field);
         }
-        long value = 0;
         final ValueEncoding encoding = spec.encoding();
         if (encoding.isBcd())
         {
-            // Straight from the bytes, two digits each: charAt would redo its encoding dispatch for every digit.
-            final int pos = valueOffsets[field] + start;
-            final int digits = count - start;
-            final int end = FieldCodec.nibbleShift(encoding, digits) + digits;
-            int i = end - digits;
-            if ((i & 1) == 1)
-            {
-                value = FieldCodec.nibble(buffer, pos, i++);
-            }
-            for (; i + 1 < end; i += 2)
-            {
-                final int b = buffer.getByte(pos + (i >> 1)) & 0xFF;
-                value = value * 100 + (b >>> 4) * 10 + (b & 0x0F);
-            }
-            if (i < end)
-            {
-                value = value * 10 + FieldCodec.nibble(buffer, pos, i);
-            }
-            return value;
+            return bcdNumber(valuePosition(field) + start, count - start, encoding);
         }
+        long value = 0;
         for (int i = start; i < count; i++)
         {
             value = value * 10 + (charAt(field, i) - '0');
+        }
+        return value;
+    }
+
+    private IllegalArgumentException notALong(final int field)
+    {
+        final FieldType type = specs[field].type();
+        return new IllegalArgumentException(type != FieldType.N && type != FieldType.XN ?
+            "field " + field + " is not numeric" : "field " + field + " has more than 18 digits");
+    }
+
+    /** The BCD number of {@code digits} digits at {@code pos}, straight from the bytes. */
+    private long bcdNumber(final int pos, final int digits, final ValueEncoding encoding)
+    {
+        final int bytes = (digits + 1) >> 1;
+        if (bytes <= Long.BYTES && pos + bytes >= Long.BYTES)
+        {
+            // All digits at once from the eight bytes that end with the value (the MTI and bitmap lie before it).
+            return FieldCodec.bcdToLong(buffer.getLong(pos + bytes - Long.BYTES, ByteOrder.BIG_ENDIAN), encoding, digits);
+        }
+        // Two digits a byte: charAt would redo its encoding dispatch for every digit.
+        long value = 0;
+        final int end = FieldCodec.nibbleShift(encoding, digits) + digits;
+        int i = end - digits;
+        if ((i & 1) == 1)
+        {
+            value = FieldCodec.nibble(buffer, pos, i++);
+        }
+        for (; i + 1 < end; i += 2)
+        {
+            final int b = buffer.getByte(pos + (i >> 1)) & 0xFF;
+            value = value * 100 + (b >>> 4) * 10 + (b & 0x0F);
+        }
+        if (i < end)
+        {
+            value = value * 10 + FieldCodec.nibble(buffer, pos, i);
         }
         return value;
     }
@@ -467,7 +514,7 @@ public final class MessageReader
     public byte charAt(final int field, final int index)
     {
         final FieldSpec spec = specs[field];
-        final int pos = valueOffsets[field];
+        final int pos = valuePosition(field);
         final ValueEncoding encoding = spec.encoding();
         if (encoding == ValueEncoding.ASCII || encoding == ValueEncoding.HEX || encoding == ValueEncoding.BINARY)
         {
@@ -494,7 +541,7 @@ public final class MessageReader
     {
         require(field);
         final FieldSpec spec = specs[field];
-        final int pos = valueOffsets[field];
+        final int pos = valuePosition(field);
         final int count = units[field];
         switch (spec.encoding())
         {
@@ -543,7 +590,7 @@ public final class MessageReader
     {
         require(field);
         final FieldSpec spec = specs[field];
-        final int pos = valueOffsets[field];
+        final int pos = valuePosition(field);
         if (spec.encoding() == ValueEncoding.HEX)
         {
             final int count = units[field];
@@ -577,7 +624,7 @@ public final class MessageReader
         final FieldSpec spec = specs[field];
         if (spec.type() == FieldType.B && spec.encoding() == ValueEncoding.BINARY)
         {
-            final int pos = valueOffsets[field];
+            final int pos = valuePosition(field);
             for (int i = 0, n = units[field]; i < n; i++)
             {
                 final int b = buffer.getByte(pos + i) & 0xFF;
@@ -588,7 +635,7 @@ public final class MessageReader
         if (spec.encoding() == ValueEncoding.ASCII || spec.encoding() == ValueEncoding.HEX)
         {
             final boolean hex = spec.encoding() == ValueEncoding.HEX;
-            final int pos = valueOffsets[field];
+            final int pos = valuePosition(field);
             for (int i = 0, n = spec.packedLength(units[field]); i < n; i++)
             {
                 final byte c = buffer.getByte(pos + i);

@@ -37,12 +37,6 @@ public final class ResponseWriter
     private long asIsPrimary;
     private long asIsSecondary;
 
-    // Echo fields that lie back to back in the request and are not written yet, all in one bitmap word: they
-    // go out in one copy. runFirst is 0 when there are none.
-    private int runFirst;
-    private int runLast;
-    private long runBits;
-
     public ResponseWriter(final int... echoFields)
     {
         long primary = 0;
@@ -72,8 +66,6 @@ public final class ResponseWriter
         this.request = request;
         this.writer = writer;
         this.echoed = 1;
-        this.runFirst = 0;
-        this.runBits = 0;
         if (request.dialect() != fromDialect || writer.dialect() != toDialect)
         {
             layOut(request.dialect(), writer.dialect());
@@ -86,7 +78,6 @@ public final class ResponseWriter
     public ResponseWriter putString(final int field, final CharSequence value)
     {
         echoBelow(field);
-        flush();
         writer.putString(field, value);
         echoed = field;
         return this;
@@ -96,7 +87,6 @@ public final class ResponseWriter
     public ResponseWriter putLong(final int field, final long value)
     {
         echoBelow(field);
-        flush();
         writer.putLong(field, value);
         echoed = field;
         return this;
@@ -106,7 +96,6 @@ public final class ResponseWriter
     public ResponseWriter copy(final MessageReader from, final int field)
     {
         echoBelow(field);
-        flush();
         writer.copy(from, field);
         echoed = field;
         return this;
@@ -116,7 +105,6 @@ public final class ResponseWriter
     public int finish()
     {
         echoBelow(FieldSpec.MAX_FIELD + 1);
-        flush();
         return writer.finish();
     }
 
@@ -180,42 +168,29 @@ public final class ResponseWriter
     {
         final long range = (-1L >>> (from - base - 1)) & ~(bit(to - base) - 1);
         long todo = present & wanted & range;
+        // What ends a run: a field of the request that is not copied byte for byte with its neighbours.
+        final long stops = present & ~(todo & asIs);
         while (todo != 0)
         {
             final int leading = Long.numberOfLeadingZeros(todo);
             final long bit = Long.MIN_VALUE >>> leading;
-            final int f = base + leading + 1;
-            todo &= ~bit;
+            final int first = base + leading + 1;
             if ((asIs & bit) == 0)
             {
-                flush();
-                writer.copy(request, f);
+                writer.copy(request, first);
+                todo &= ~bit;
+                continue;
             }
-            else
-            {
-                // The run goes on when no field of the request lies between its last and this one.
-                final long between = (bit(runLast) - 1) & ~(bit | (bit - 1));
-                if (runFirst <= base || runFirst > base + 64 || (present & between) != 0)
-                {
-                    flush();
-                    runFirst = f;
-                }
-                runLast = f;
-                runBits |= bit;
-            }
-        }
-    }
-
-    private void flush()
-    {
-        if (runFirst != 0)
-        {
-            final int start = request.rawOffset(runFirst);
-            final int end = request.rawOffset(runLast) + request.rawLength(runLast);
-            final boolean primary = runFirst <= 64;
-            writer.copyRun(runFirst, runLast, primary ? runBits : 0, primary ? 0 : runBits, request.buffer(), start, end - start);
-            runFirst = 0;
-            runBits = 0;
+            // A run at a time rather than a field at a time: the echo fields from this one to the first stop after it
+            // (the highest of the lower bits), or to the last, lie back to back in the request and go in one copy.
+            final long after = stops & (bit - 1);
+            final long stop = Long.highestOneBit(after);
+            final long run = after == 0 ? todo : todo & ~(stop | (stop - 1));
+            final int last = base + Long.SIZE - Long.numberOfTrailingZeros(run);
+            // Fields of a run are present in the request (taken from its decoded bitmap): no checks.
+            final int start = request.rawStart(first);
+            writer.copyRun(first, last, base == 0 ? run : 0, base == 0 ? 0 : run, request.buffer(), start, request.rawEnd(last) - start);
+            todo &= ~run;
         }
     }
 
