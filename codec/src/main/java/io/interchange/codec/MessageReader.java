@@ -178,6 +178,7 @@ public final class MessageReader
 
     private int decodeFields(final long bitmap, final int base, final int start, final int end)
     {
+        // Kept under C2's hot-method inlining limit (325 bytecodes): the rarer paths live in the methods below.
         long bits = bitmap;
         int pos = start;
         while (bits != 0)
@@ -187,39 +188,19 @@ public final class MessageReader
             bits &= ~mask;
             final int field = base + leading + 1;
             final FieldSpec spec = specs[field];
-            if (spec == null)
-            {
-                decoded(base, bitmap & ~(bits | mask));
-                fail(DecodeError.UNDEFINED_FIELD, field, pos);
-                return -1;
-            }
             final int quick = quickLengths[field];
-            long result;
-            if (quick >= 0)
+            final long result;
+            if (quick >= 0 && quick <= end - pos && (quickDigits[field] == 0 || FieldCodec.allDigits(buffer, pos + quick, quickDigits[field])))
             {
-                final long digits = quickDigits[field];
-                if (quick <= end - pos && (digits == 0 || FieldCodec.allDigits(buffer, pos + quick, digits)))
-                {
-                    result = ((long)spec.maxLength() << 32) | (pos + quick);
-                }
-                else
-                {
-                    result = FieldCodec.decodeField(spec, buffer, pos, end);
-                }
+                result = ((long)spec.maxLength() << 32) | (pos + quick);
             }
             else
             {
-                final int plan = variablePlans[field];
-                result = plan != 0 ? FieldCodec.decodeVariable(plan, spec.encoding(), buffer, pos, end) : -1;
-                if (result < 0)
-                {
-                    result = FieldCodec.decodeField(spec, buffer, pos, end);
-                }
+                result = decodeOther(spec, field, pos, end);
             }
             if (result < 0)
             {
                 decoded(base, bitmap & ~(bits | mask));
-                fail(FieldCodec.errorOf(result), field, FieldCodec.errorOffsetOf(result));
                 return -1;
             }
             rawOffsets[field] = pos;
@@ -229,6 +210,31 @@ public final class MessageReader
         }
         decoded(base, bitmap);
         return pos;
+    }
+
+    /**
+     * A field the fixed-field check did not take: a variable field's quick path, else the general way, which
+     * also names the fault (and records it, returning -1).
+     */
+    private long decodeOther(final FieldSpec spec, final int field, final int pos, final int end)
+    {
+        if (spec == null)
+        {
+            fail(DecodeError.UNDEFINED_FIELD, field, pos);
+            return -1;
+        }
+        final int plan = variablePlans[field];
+        long result = plan != 0 ? FieldCodec.decodeVariable(plan, spec.encoding(), buffer, pos, end) : -1;
+        if (result < 0)
+        {
+            result = FieldCodec.decodeField(spec, buffer, pos, end);
+            if (result < 0)
+            {
+                fail(FieldCodec.errorOf(result), field, FieldCodec.errorOffsetOf(result));
+                return -1;
+            }
+        }
+        return result;
     }
 
     /** Records the fields of one bitmap word that were read, once per word rather than once per field. */
