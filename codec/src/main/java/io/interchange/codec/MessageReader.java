@@ -21,9 +21,9 @@ public final class MessageReader
 
     private final Dialect dialect;
     private final FieldSpec[] specs = new FieldSpec[FieldSpec.MAX_FIELD + 1];
-    private final int[] rawOffsets = new int[FieldSpec.MAX_FIELD + 1];
+    // Only where each field ends: a field starts where the one before it in the bitmap ends (startOf), so
+    // wrap stores one int per field.
     private final int[] ends = new int[FieldSpec.MAX_FIELD + 1];
-    private final int[] units = new int[FieldSpec.MAX_FIELD + 1];
     private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
 
     // Worked out once from the specs, for the fixed fields that make up most of a message: their length on the
@@ -45,6 +45,7 @@ public final class MessageReader
     private long secondaryBitmap;
     private long decodedPrimary;
     private long decodedSecondary;
+    private int fieldsStart;
     private DecodeError error = DecodeError.NONE;
     private int errorField = NO_FIELD;
     private int errorOffset;
@@ -158,6 +159,7 @@ public final class MessageReader
         }
         primaryBitmap = primary;
         secondaryBitmap = secondary;
+        fieldsStart = pos;
 
         pos = decodeFields(primary & Long.MAX_VALUE, 0, pos, end);
         if (pos < 0)
@@ -187,26 +189,23 @@ public final class MessageReader
             final long mask = Long.MIN_VALUE >>> leading;
             bits &= ~mask;
             final int field = base + leading + 1;
-            final FieldSpec spec = specs[field];
             final int quick = quickLengths[field];
-            final long result;
+            final int next;
             if (quick >= 0 && quick <= end - pos && (quickDigits[field] == 0 || FieldCodec.allDigits(buffer, pos + quick, quickDigits[field])))
             {
-                result = ((long)spec.maxLength() << 32) | (pos + quick);
+                next = pos + quick;
             }
             else
             {
-                result = decodeOther(spec, field, pos, end);
+                next = decodeOther(specs[field], field, pos, end);
+                if (next < 0)
+                {
+                    decoded(base, bitmap & ~(bits | mask));
+                    return -1;
+                }
             }
-            if (result < 0)
-            {
-                decoded(base, bitmap & ~(bits | mask));
-                return -1;
-            }
-            rawOffsets[field] = pos;
-            units[field] = (int)(result >>> 32);
-            pos = (int)result;
-            ends[field] = pos;
+            ends[field] = next;
+            pos = next;
         }
         decoded(base, bitmap);
         return pos;
@@ -216,7 +215,7 @@ public final class MessageReader
      * A field the fixed-field check did not take: a variable field's quick path, else the general way, which
      * also names the fault (and records it, returning -1).
      */
-    private long decodeOther(final FieldSpec spec, final int field, final int pos, final int end)
+    private int decodeOther(final FieldSpec spec, final int field, final int pos, final int end)
     {
         if (spec == null)
         {
@@ -234,7 +233,7 @@ public final class MessageReader
                 return -1;
             }
         }
-        return result;
+        return (int)result;
     }
 
     /** Records the fields of one bitmap word that were read, once per word rather than once per field. */
@@ -404,33 +403,61 @@ public final class MessageReader
     public int units(final int field)
     {
         require(field);
-        return units[field];
+        return unitsOf(field);
+    }
+
+    /**
+     * Worked out on demand rather than stored by {@link #wrap}: one store less per field on the path every
+     * message takes, for a prefix read again only by the fields an accessor asks for.
+     */
+    private int unitsOf(final int field)
+    {
+        final FieldSpec spec = specs[field];
+        return spec.isFixed() ? spec.maxLength() :
+            FieldCodec.readLength(spec.lengthEncoding(), prefixLengths[field], buffer, startOf(field));
     }
 
     /** Absolute offset in {@link #buffer()} of the field's length prefix (or value, for a fixed field). */
     public int rawOffset(final int field)
     {
         require(field);
-        return rawOffsets[field];
+        return startOf(field);
     }
 
     /** Bytes taken by the field on the wire, prefix included. */
     public int rawLength(final int field)
     {
         require(field);
-        return ends[field] - rawOffsets[field];
+        return ends[field] - startOf(field);
     }
 
     /** {@link #rawOffset} without the check, for a field known to be present. */
     int rawStart(final int field)
     {
-        return rawOffsets[field];
+        return startOf(field);
     }
 
     /** Absolute offset in {@link #buffer()} just after the field, for a field known to be present. */
     int rawEnd(final int field)
     {
         return ends[field];
+    }
+
+    /** Where a present field starts: the end of the field before it, or the end of the bitmaps. */
+    private int startOf(final int field)
+    {
+        if (field > 64)
+        {
+            final long before = decodedSecondary & ~(((Long.MIN_VALUE >>> (field - 65)) << 1) - 1);
+            if (before != 0)
+            {
+                return ends[128 - Long.numberOfTrailingZeros(before)];
+            }
+            final long primary = decodedPrimary & Long.MAX_VALUE;
+            return primary != 0 ? ends[64 - Long.numberOfTrailingZeros(primary)] : fieldsStart;
+        }
+        final long before = decodedPrimary & Long.MAX_VALUE & ~(((Long.MIN_VALUE >>> (field - 1)) << 1) - 1);
+        return before != 0 ? ends[64 - Long.numberOfTrailingZeros(before)] : fieldsStart;
     }
 
     /** Absolute offset in {@link #buffer()} of the field's value bytes. */
@@ -449,7 +476,7 @@ public final class MessageReader
 
     private int valuePosition(final int field)
     {
-        return rawOffsets[field] + prefixLengths[field];
+        return startOf(field) + prefixLengths[field];
     }
 
     /**
@@ -462,7 +489,7 @@ public final class MessageReader
         final FieldSpec spec = specs[field];
         final FieldType type = spec.type();
         final int start = type == FieldType.XN ? 1 : 0;
-        final int count = units[field];
+        final int count = unitsOf(field);
         if ((type != FieldType.N && start == 0) || count - start > 18)
         {
             throw notALong(field);
@@ -532,10 +559,10 @@ public final class MessageReader
             {
                 return buffer.getByte(pos);
             }
-            final int digits = units[field] - 1;
+            final int digits = unitsOf(field) - 1;
             return FieldCodec.nibbleChar(FieldCodec.nibble(buffer, pos + 1, index - 1 + FieldCodec.nibbleShift(encoding, digits)));
         }
-        final int digits = units[field];
+        final int digits = unitsOf(field);
         return FieldCodec.nibbleChar(FieldCodec.nibble(buffer, pos, index + FieldCodec.nibbleShift(encoding, digits)));
     }
 
@@ -548,7 +575,7 @@ public final class MessageReader
         require(field);
         final FieldSpec spec = specs[field];
         final int pos = valuePosition(field);
-        final int count = units[field];
+        final int count = unitsOf(field);
         switch (spec.encoding())
         {
             case ASCII:
@@ -599,7 +626,7 @@ public final class MessageReader
         final int pos = valuePosition(field);
         if (spec.encoding() == ValueEncoding.HEX)
         {
-            final int count = units[field];
+            final int count = unitsOf(field);
             for (int i = 0; i < count; i++)
             {
                 final int hi = FieldCodec.hexValue(buffer.getByte(pos + 2 * i));
@@ -608,7 +635,7 @@ public final class MessageReader
             }
             return count;
         }
-        final int bytes = spec.packedLength(units[field]);
+        final int bytes = spec.packedLength(unitsOf(field));
         dst.putBytes(dstOffset, buffer, pos, bytes);
         return bytes;
     }
@@ -631,7 +658,7 @@ public final class MessageReader
         if (spec.type() == FieldType.B && spec.encoding() == ValueEncoding.BINARY)
         {
             final int pos = valuePosition(field);
-            for (int i = 0, n = units[field]; i < n; i++)
+            for (int i = 0, n = unitsOf(field); i < n; i++)
             {
                 final int b = buffer.getByte(pos + i) & 0xFF;
                 sb.append((char)FieldCodec.HEX_DIGITS[b >>> 4]).append((char)FieldCodec.HEX_DIGITS[b & 0x0F]);
@@ -642,14 +669,14 @@ public final class MessageReader
         {
             final boolean hex = spec.encoding() == ValueEncoding.HEX;
             final int pos = valuePosition(field);
-            for (int i = 0, n = spec.packedLength(units[field]); i < n; i++)
+            for (int i = 0, n = spec.packedLength(unitsOf(field)); i < n; i++)
             {
                 final byte c = buffer.getByte(pos + i);
                 sb.append((char)((hex ? upperHex(c) : c) & 0xFF));
             }
             return sb;
         }
-        for (int i = 0, n = units[field]; i < n; i++)
+        for (int i = 0, n = unitsOf(field); i < n; i++)
         {
             sb.append((char)charAt(field, i));
         }
@@ -667,7 +694,7 @@ public final class MessageReader
     {
         require(field);
         final FieldSpec spec = specs[field];
-        final byte[] out = new byte[spec.encoding() == ValueEncoding.HEX ? units[field] : spec.packedLength(units[field])];
+        final byte[] out = new byte[spec.encoding() == ValueEncoding.HEX ? unitsOf(field) : spec.packedLength(unitsOf(field))];
         getBytes(field, new UnsafeBuffer(out), 0);
         return out;
     }
