@@ -18,6 +18,7 @@ public final class Dialect
     private final ValueEncoding mtiEncoding;
     private final ValueEncoding bitmapEncoding;
     private final FieldSpec[] fields;
+    private final ReaderTables readerTables;
 
     private Dialect(final String name, final ValueEncoding mtiEncoding, final ValueEncoding bitmapEncoding, final FieldSpec[] fields)
     {
@@ -25,6 +26,12 @@ public final class Dialect
         this.mtiEncoding = mtiEncoding;
         this.bitmapEncoding = bitmapEncoding;
         this.fields = fields;
+        this.readerTables = new ReaderTables(this);
+    }
+
+    ReaderTables readerTables()
+    {
+        return readerTables;
     }
 
     public String name()

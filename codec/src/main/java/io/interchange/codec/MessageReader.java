@@ -20,22 +20,17 @@ public final class MessageReader
     private static final int NO_FIELD = -1;
 
     private final Dialect dialect;
-    private final FieldSpec[] specs = new FieldSpec[FieldSpec.MAX_FIELD + 1];
+    // The dialect's tables (shared by all its readers: a ring holds thousands of readers), copied into final
+    // fields so the field loop reads them without going through the dialect.
+    private final FieldSpec[] specs;
+    private final int[] quickLengths;
+    private final long[] quickDigits;
+    private final int[] prefixLengths;
+    private final int[] variablePlans;
     // Only where each field ends: a field starts where the one before it in the bitmap ends (startOf), so
     // wrap stores one int per field.
     private final int[] ends = new int[FieldSpec.MAX_FIELD + 1];
     private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
-
-    // Worked out once from the specs, for the fixed fields that make up most of a message: their length on the
-    // wire (-1 for other fields) and the mask of their BCD digits (0 for text and binary, which need no check).
-    // Such a field is accepted with a bounds check and one read; any other, or one that fails, goes the general
-    // way through FieldCodec, which also names the fault.
-    private final int[] quickLengths = new int[FieldSpec.MAX_FIELD + 1];
-    private final long[] quickDigits = new long[FieldSpec.MAX_FIELD + 1];
-    private final int[] prefixLengths = new int[FieldSpec.MAX_FIELD + 1];
-    // The same for variable fields with a BCD prefix (LL and LLL of the binary dialects): how FieldCodec.decodeVariable
-    // reads them without going through the spec's enums, 0 for the others.
-    private final int[] variablePlans = new int[FieldSpec.MAX_FIELD + 1];
 
     private DirectBuffer buffer;
     private int offset;
@@ -53,29 +48,12 @@ public final class MessageReader
     public MessageReader(final Dialect dialect)
     {
         this.dialect = dialect;
-        for (int i = 0; i <= FieldSpec.MAX_FIELD; i++)
-        {
-            final FieldSpec spec = dialect.field(i);
-            specs[i] = spec;
-            quickLengths[i] = -1;
-            if (spec != null && spec.isFixed())
-            {
-                final boolean unchecked = spec.type() == FieldType.AN || spec.type() == FieldType.ANS ||
-                    (spec.type() == FieldType.B && spec.encoding() == ValueEncoding.BINARY);
-                final int bytes = spec.packedLength(spec.maxLength());
-                if (unchecked)
-                {
-                    quickLengths[i] = bytes;
-                }
-                else if (spec.type() == FieldType.N && spec.encoding().isBcd() && bytes <= Long.BYTES)
-                {
-                    quickLengths[i] = bytes;
-                    quickDigits[i] = FieldCodec.digitMask(spec.encoding(), spec.maxLength());
-                }
-            }
-            prefixLengths[i] = spec != null ? spec.prefixLength() : 0;
-            variablePlans[i] = FieldCodec.variablePlan(spec);
-        }
+        final ReaderTables tables = dialect.readerTables();
+        this.specs = tables.specs;
+        this.quickLengths = tables.quickLengths;
+        this.quickDigits = tables.quickDigits;
+        this.prefixLengths = tables.prefixLengths;
+        this.variablePlans = tables.variablePlans;
     }
 
     public Dialect dialect()
