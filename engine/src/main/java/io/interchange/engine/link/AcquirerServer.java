@@ -1,0 +1,100 @@
+package io.interchange.engine.link;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.agrona.concurrent.EpochNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import io.interchange.codec.frame.Framing;
+import io.interchange.engine.ring.Ring;
+
+/**
+ * One acquirer listener: a TCP port with one dialect and framing. A connection from outside the allow-list is
+ * closed at once; an accepted one gets a {@link FrameHandler} that publishes its frames to the ring, and is
+ * closed after the idle time-out without a frame.
+ */
+public final class AcquirerServer implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(AcquirerServer.class);
+
+    private final String name;
+    private final Channel channel;
+
+    /**
+     * @param endpoint  the listener's index: the switch handler's key for its acquirer settings.
+     * @param allowed   the source-address allow-list.
+     */
+    public AcquirerServer(
+        final String name, final String host, final int port, final Framing framing, final int endpoint, final int dialectId,
+        final Predicate<InetAddress> allowed, final Duration idleTimeout,
+        final EventLoopGroup boss, final EventLoopGroup workers, final Ring ring, final EgressLanes lanes, final EpochNanoClock clock)
+        throws InterruptedException
+    {
+        this.name = name;
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    final InetAddress remote = ch.remoteAddress().getAddress();
+                    if (!allowed.test(remote))
+                    {
+                        LOG.warn("{}: refused connection from {}: not in the allow-list", name, remote.getHostAddress());
+                        ch.pipeline().addLast(new RefuseHandler());
+                        return;
+                    }
+                    ch.pipeline().addLast(new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                    ch.pipeline().addLast(new FrameHandler(ring, lanes, framing, clock, true, endpoint, dialectId, name));
+                }
+            });
+        channel = bootstrap.bind(host, port).sync().channel();
+        LOG.info("{}: listening on {}", name, channel.localAddress());
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public int port()
+    {
+        return ((InetSocketAddress)channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close()
+    {
+        channel.close().syncUninterruptibly();
+    }
+
+    /** Closes a connection the allow-list refuses before it can send anything. */
+    private static final class RefuseHandler extends ChannelInboundHandlerAdapter
+    {
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx)
+        {
+            ctx.close();
+        }
+    }
+}

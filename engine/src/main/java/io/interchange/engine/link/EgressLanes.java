@@ -1,0 +1,227 @@
+package io.interchange.engine.link;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+
+import io.interchange.codec.frame.Framing;
+import io.interchange.engine.ring.Egress;
+
+/**
+ * The ring's egress to the sockets. Each Netty event loop has a lane: a single-producer ring buffer (Agrona)
+ * that the egress thread writes frames into and the event loop drains, writing them to its channels and
+ * flushing once per drain. The egress thread never touches a channel, never allocates and never blocks on
+ * I/O; a link's id carries its lane number, so finding the lane costs no look-up.
+ */
+public final class EgressLanes implements Egress
+{
+    private static final int LANE_BITS = 4;
+    private static final int MAX_LANES = 1 << LANE_BITS;
+    private static final int SEND = 1;
+    private static final int CLOSE = 2;
+
+    private final Lane[] lanes;
+    private final Map<EventExecutor, Lane> lanesByLoop = new IdentityHashMap<>();
+    private final AtomicInteger nextLink = new AtomicInteger();
+    private final AtomicLong lostFrames = new AtomicLong();
+    private final AtomicLong laneFullWaits = new AtomicLong();
+
+    /** @param laneCapacity bytes of each lane's ring buffer, a power of two. */
+    public EgressLanes(final EventLoopGroup group, final int laneCapacity)
+    {
+        int count = 0;
+        for (final EventExecutor ignored : group)
+        {
+            count++;
+        }
+        if (count > MAX_LANES)
+        {
+            throw new IllegalArgumentException("at most " + MAX_LANES + " I/O threads, got " + count);
+        }
+        lanes = new Lane[count];
+        int i = 0;
+        for (final EventExecutor loop : group)
+        {
+            lanes[i] = new Lane((EventLoop)loop, laneCapacity);
+            lanesByLoop.put(loop, lanes[i]);
+            i++;
+        }
+    }
+
+    /** A new link id for a channel of {@code loop}: a sequence number with the lane in its low bits. */
+    int newLinkId(final EventLoop loop)
+    {
+        final Lane lane = lanesByLoop.get(loop);
+        return ((nextLink.incrementAndGet() & 0x07FF_FFFF) << LANE_BITS) | lane.index;
+    }
+
+    /** Called on the channel's event loop once it is active. */
+    void register(final int linkId, final Channel channel, final Framing framing)
+    {
+        lanes[linkId & (MAX_LANES - 1)].channels.put(linkId, new Link(channel, framing));
+    }
+
+    /** Called on the channel's event loop when it closes. */
+    void unregister(final int linkId)
+    {
+        lanes[linkId & (MAX_LANES - 1)].channels.remove(linkId);
+    }
+
+    /** Frames dropped because their link had gone by the time they were written out. */
+    public long lostFrames()
+    {
+        return lostFrames.get();
+    }
+
+    /** Times the egress thread waited for room in a lane: its event loop is behind. */
+    public long laneFullWaits()
+    {
+        return laneFullWaits.get();
+    }
+
+    @Override
+    public void send(final int linkId, final DirectBuffer buffer, final int offset, final int length, final boolean closeAfter)
+    {
+        final Lane lane = lanes[linkId & (MAX_LANES - 1)];
+        lane.offer(linkId, closeAfter ? CLOSE : SEND, buffer, offset, length);
+    }
+
+    @Override
+    public void close(final int linkId)
+    {
+        final Lane lane = lanes[linkId & (MAX_LANES - 1)];
+        lane.offer(linkId, CLOSE, lane.empty, 0, 0);
+    }
+
+    @Override
+    public void endOfBatch()
+    {
+        for (final Lane lane : lanes)
+        {
+            lane.wake();
+        }
+    }
+
+    private record Link(Channel channel, Framing framing)
+    {
+    }
+
+    private final class Lane implements Runnable
+    {
+        private final int index;
+        private final EventLoop loop;
+        private final OneToOneRingBuffer buffer;
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private final Int2ObjectHashMap<Link> channels = new Int2ObjectHashMap<>();
+        private final Int2ObjectHashMap<Link> touched = new Int2ObjectHashMap<>();
+        private final UnsafeBuffer header = new UnsafeBuffer(new byte[8]);
+        private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
+        private final MessageHandler writer = this::write;
+        private boolean pending;
+
+        Lane(final EventLoop loop, final int capacity)
+        {
+            this.index = lanesByLoop.size();
+            this.loop = loop;
+            this.buffer = new OneToOneRingBuffer(new UnsafeBuffer(new byte[capacity + RingBufferDescriptor.TRAILER_LENGTH]));
+        }
+
+        /** Egress thread: one frame into the lane, waiting (and counting) while the event loop catches up. */
+        void offer(final int linkId, final int type, final DirectBuffer src, final int offset, final int length)
+        {
+            int index;
+            while ((index = buffer.tryClaim(type, Integer.BYTES + length)) <= 0)
+            {
+                laneFullWaits.incrementAndGet();
+                wake();
+                Thread.yield();
+            }
+            final MutableDirectBuffer dst = buffer.buffer();
+            dst.putInt(index, linkId);
+            dst.putBytes(index + Integer.BYTES, src, offset, length);
+            buffer.commit(index);
+            pending = true;
+        }
+
+        void wake()
+        {
+            if (pending)
+            {
+                pending = false;
+                if (scheduled.compareAndSet(false, true))
+                {
+                    loop.execute(this);
+                }
+            }
+        }
+
+        /** Event loop: everything in the lane to its channels, one flush per channel. */
+        @Override
+        public void run()
+        {
+            scheduled.set(false);
+            buffer.read(writer, Integer.MAX_VALUE);
+            if (!touched.isEmpty())
+            {
+                for (final Link link : touched.values())
+                {
+                    link.channel.flush();
+                }
+                touched.clear();
+            }
+        }
+
+        private void write(final int type, final MutableDirectBuffer src, final int index, final int length)
+        {
+            final int linkId = src.getInt(index);
+            final Link link = channels.get(linkId);
+            if (link == null)
+            {
+                if (type == SEND)
+                {
+                    lostFrames.incrementAndGet();
+                }
+                return;
+            }
+            final int frameLength = length - Integer.BYTES;
+            if (frameLength > 0)
+            {
+                final Framing framing = link.framing;
+                final int headerSize = framing.lengthHeader().size();
+                framing.lengthHeader().write(header, 0, frameLength);
+                final ByteBuf out = link.channel.alloc().ioBuffer(headerSize + frameLength);
+                out.writeBytes(header.byteArray(), 0, headerSize);
+                out.writeBytes(src.byteArray(), index + Integer.BYTES, frameLength);
+                if (type == CLOSE)
+                {
+                    link.channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+                link.channel.write(out, link.channel.voidPromise());
+                touched.put(linkId, link);
+            }
+            else if (type == CLOSE)
+            {
+                link.channel.flush();
+                link.channel.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package io.interchange.engine.link;
+
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+
+import io.interchange.codec.frame.Framing;
+import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.Ring;
+import io.interchange.engine.ring.SwitchEvent;
+
+/**
+ * Cuts frames out of one connection's byte stream and copies each into a ring slot, stamped with the link id
+ * and receive time; no ByteBuf, String or map crosses into the ring. When the ring is full the link stops
+ * reading (autoRead off) and retries shortly, so a slow switch pushes back on the sender instead of queueing.
+ * A length header that cannot be trusted (not a number, above the maximum, too short to hold a message) closes
+ * the link before anything is buffered for it, and is published as a {@link EventType#BAD_FRAME} event so the
+ * journal has it.
+ */
+final class FrameHandler extends ChannelInboundHandlerAdapter
+{
+    private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
+    private static final long RETRY_MICROS = 200;
+
+    private final Ring ring;
+    private final EgressLanes lanes;
+    private final Framing framing;
+    private final EpochNanoClock clock;
+    private final int messageType;
+    private final int upType;
+    private final int downType;
+    private final int endpoint;
+    private final int dialectId;
+    private final String name;
+    private final UnsafeBuffer lengthHeader = new UnsafeBuffer(new byte[8]);
+    private ByteBuf cumulation;
+    private int linkId = -1;
+    private boolean upPublished;
+    private boolean downPending;
+    private boolean closing;
+
+    /**
+     * @param acquirer  an acquirer link (else an issuer link): which event types it publishes.
+     * @param endpoint  the listener index or issuer index.
+     */
+    FrameHandler(
+        final Ring ring, final EgressLanes lanes, final Framing framing, final EpochNanoClock clock,
+        final boolean acquirer, final int endpoint, final int dialectId, final String name)
+    {
+        this.ring = ring;
+        this.lanes = lanes;
+        this.framing = framing;
+        this.clock = clock;
+        this.messageType = acquirer ? EventType.ACQUIRER_MESSAGE : EventType.ISSUER_MESSAGE;
+        this.upType = acquirer ? EventType.ACQUIRER_UP : EventType.ISSUER_UP;
+        this.downType = acquirer ? EventType.ACQUIRER_DOWN : EventType.ISSUER_DOWN;
+        this.endpoint = endpoint;
+        this.dialectId = dialectId;
+        this.name = name;
+    }
+
+    int linkId()
+    {
+        return linkId;
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx)
+    {
+        linkId = lanes.newLinkId(ctx.channel().eventLoop());
+        lanes.register(linkId, ctx.channel(), framing);
+        cumulation = ctx.alloc().buffer(Math.min(framing.maxFrameLength() + 8, 4096));
+        // Nothing is read until the ring knows the link: its first message must not overtake its UP event.
+        ctx.channel().config().setAutoRead(false);
+        publishUp(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void publishUp(final ChannelHandlerContext ctx)
+    {
+        if (ring.tryPublish(upType, clock.nanoTime(), linkId, endpoint))
+        {
+            upPublished = true;
+            LOG.info("{}: link {} up from {}", name, linkId, ctx.channel().remoteAddress());
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+        }
+        else
+        {
+            ring.refused();
+            ctx.executor().schedule(() -> publishUp(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        final ByteBuf in = (ByteBuf)msg;
+        try
+        {
+            if (closing)
+            {
+                return;
+            }
+            cumulation.writeBytes(in);
+        }
+        finally
+        {
+            in.release();
+        }
+        drain(ctx);
+    }
+
+    /** Publishes every whole frame in the cumulation; returns false when the ring was full. */
+    private boolean drain(final ChannelHandlerContext ctx)
+    {
+        while (!closing)
+        {
+            final int available = cumulation.readableBytes();
+            final int headerSize = framing.lengthHeader().size();
+            if (available < headerSize)
+            {
+                break;
+            }
+            cumulation.getBytes(cumulation.readerIndex(), lengthHeader.byteArray(), 0, headerSize);
+            final int frameLength = framing.frameLength(lengthHeader, 0, available);
+            if (frameLength == Framing.NEED_MORE)
+            {
+                break;
+            }
+            if (frameLength < 0)
+            {
+                badFrame(ctx, frameLength);
+                return true;
+            }
+            final long sequence = ring.tryClaim();
+            if (sequence == Ring.FULL)
+            {
+                ring.refused();
+                ctx.channel().config().setAutoRead(false);
+                ctx.executor().schedule(() -> resume(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+                return false;
+            }
+            final SwitchEvent event = ring.slot(sequence);
+            final int contentLength = frameLength - headerSize;
+            event.reset(messageType, clock.nanoTime(), linkId, endpoint, dialectId);
+            cumulation.getBytes(cumulation.readerIndex() + headerSize, event.frame().byteArray(), 0, contentLength);
+            event.frameLengths(framing.headerLength(), contentLength - framing.headerLength());
+            ring.publish(sequence);
+            cumulation.skipBytes(frameLength);
+        }
+        cumulation.discardSomeReadBytes();
+        return true;
+    }
+
+    private void resume(final ChannelHandlerContext ctx)
+    {
+        if (closing)
+        {
+            return;
+        }
+        if (drain(ctx) && ctx.channel().isActive())
+        {
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+        }
+    }
+
+    private void badFrame(final ChannelHandlerContext ctx, final int code)
+    {
+        final String reason = switch (code)
+        {
+            case Framing.BAD_LENGTH -> "length header is not a number";
+            case Framing.TOO_LONG -> "declared length above the maximum " + framing.maxFrameLength();
+            default -> "declared length too short for a message";
+        };
+        LOG.warn("{}: link {} from {} closed: {}", name, linkId, ctx.channel().remoteAddress(), reason);
+        closing = true;
+        cumulation.clear();
+        if (!ring.tryPublish(EventType.BAD_FRAME, clock.nanoTime(), linkId, endpoint))
+        {
+            ring.refused();
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
+    {
+        if (evt instanceof IdleStateEvent)
+        {
+            LOG.info("{}: link {} idle, closing", name, linkId);
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        closing = true;
+        if (cumulation != null)
+        {
+            cumulation.release();
+        }
+        if (linkId >= 0)
+        {
+            lanes.unregister(linkId);
+            downPending = upPublished;
+            publishDown(ctx);
+            LOG.info("{}: link {} down", name, linkId);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void publishDown(final ChannelHandlerContext ctx)
+    {
+        if (!downPending)
+        {
+            return;
+        }
+        if (ring.tryPublish(downType, clock.nanoTime(), linkId, endpoint))
+        {
+            downPending = false;
+        }
+        else
+        {
+            ring.refused();
+            ctx.executor().schedule(() -> publishDown(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        LOG.warn("{}: link {} failed, closing: {}", name, linkId, cause.toString());
+        ctx.close();
+    }
+}

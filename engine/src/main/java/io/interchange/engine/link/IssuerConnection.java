@@ -1,0 +1,126 @@
+package io.interchange.engine.link;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.EpochNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+import io.interchange.codec.frame.Framing;
+import io.interchange.engine.ring.Ring;
+
+/**
+ * One outbound connection to an issuer host. Connects, and reconnects after a failure or a close with a
+ * capped exponential back-off (initial, doubled each time, at most max; reset once connected). Each connection
+ * is a link of its own: the switch handler signs it on when its UP event arrives and picks among the signed-on
+ * links of an issuer round robin.
+ */
+public final class IssuerConnection implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(IssuerConnection.class);
+
+    private final String name;
+    private final Bootstrap bootstrap;
+    private final String host;
+    private final int port;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final EventLoopGroup group;
+    private volatile boolean closed;
+    private volatile Channel channel;
+    private long backoffMillis;
+
+    public IssuerConnection(
+        final String name, final String host, final int port, final int issuer, final int dialectId,
+        final Duration initialBackoff, final Duration maxBackoff,
+        final EventLoopGroup group, final Ring ring, final EgressLanes lanes, final EpochNanoClock clock)
+    {
+        this.name = name;
+        this.host = host;
+        this.port = port;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.group = group;
+        this.backoffMillis = initialBackoff.toMillis();
+        bootstrap = new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+            .handler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    ch.pipeline().addLast(new FrameHandler(ring, lanes, Framing.BINARY_2, clock, false, issuer, dialectId, name));
+                }
+            });
+    }
+
+    public void start()
+    {
+        connect();
+    }
+
+    /** True while the TCP connection is open (signed on or not). */
+    public boolean connected()
+    {
+        final Channel c = channel;
+        return c != null && c.isActive();
+    }
+
+    private void connect()
+    {
+        if (closed)
+        {
+            return;
+        }
+        final ChannelFuture future = bootstrap.connect(host, port);
+        future.addListener(f ->
+        {
+            if (f.isSuccess())
+            {
+                backoffMillis = initialBackoff.toMillis();
+                channel = future.channel();
+                channel.closeFuture().addListener(c -> reconnectLater("connection closed"));
+            }
+            else
+            {
+                reconnectLater(f.cause().toString());
+            }
+        });
+    }
+
+    private void reconnectLater(final String why)
+    {
+        if (closed)
+        {
+            return;
+        }
+        final long delay = backoffMillis;
+        backoffMillis = Math.min(backoffMillis * 2, maxBackoff.toMillis());
+        LOG.info("{}: {}:{} unavailable ({}); reconnecting in {} ms", name, host, port, why, delay);
+        group.next().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        final Channel c = channel;
+        if (c != null)
+        {
+            c.close().syncUninterruptibly();
+        }
+    }
+}

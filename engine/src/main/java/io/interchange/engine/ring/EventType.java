@@ -1,0 +1,42 @@
+package io.interchange.engine.ring;
+
+/** What a ring slot holds. The int values are journaled: never renumber them. */
+public final class EventType
+{
+    /** A frame from an acquirer link: a terminal's or acquirer host's request (or its answer to us). */
+    public static final int ACQUIRER_MESSAGE = 1;
+    /** A frame from an issuer link: an issuer's answer, or its network-management request. */
+    public static final int ISSUER_MESSAGE = 2;
+    /** Time passing: time-outs, store-and-forward repeats and echoes are driven only by these. */
+    public static final int TICK = 3;
+    /** An acquirer connection was accepted; {@link SwitchEvent#endpoint()} names its listener. */
+    public static final int ACQUIRER_UP = 4;
+    /** An acquirer connection closed. */
+    public static final int ACQUIRER_DOWN = 5;
+    /** An issuer connection was established; {@link SwitchEvent#endpoint()} names the issuer. */
+    public static final int ISSUER_UP = 6;
+    /** An issuer connection closed. */
+    public static final int ISSUER_DOWN = 7;
+    /** A frame that could not be cut out of the stream (bad length header): the link is being closed. */
+    public static final int BAD_FRAME = 8;
+
+    private EventType()
+    {
+    }
+
+    public static String name(final int type)
+    {
+        return switch (type)
+        {
+            case ACQUIRER_MESSAGE -> "ACQUIRER_MESSAGE";
+            case ISSUER_MESSAGE -> "ISSUER_MESSAGE";
+            case TICK -> "TICK";
+            case ACQUIRER_UP -> "ACQUIRER_UP";
+            case ACQUIRER_DOWN -> "ACQUIRER_DOWN";
+            case ISSUER_UP -> "ISSUER_UP";
+            case ISSUER_DOWN -> "ISSUER_DOWN";
+            case BAD_FRAME -> "BAD_FRAME";
+            default -> "UNKNOWN(" + type + ")";
+        };
+    }
+}

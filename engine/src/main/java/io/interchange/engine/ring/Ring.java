@@ -1,0 +1,193 @@
+package io.interchange.engine.ring;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+
+import io.interchange.codec.Dialect;
+
+/**
+ * The one ring (DESIGN.md §2). Links and the ticker publish; four handlers consume in order:
+ * <ol>
+ *   <li>{@link DecodeHandler}: index the frame with the codec flyweight;</li>
+ *   <li>the switch handler: the single writer of switch state, decides and writes the outputs into the slot;</li>
+ *   <li>{@link JournalHandler}: one journal record per event;</li>
+ *   <li>{@link EgressHandler}: the outputs to their links, only after the record is appended.</li>
+ * </ol>
+ * Publishing never blocks an I/O thread: {@link #tryClaim} refuses when the ring is full and the link stops
+ * reading until it drains (back-pressure, not an unbounded queue).
+ */
+public final class Ring implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Ring.class);
+
+    /** Returned by {@link #tryClaim} when the ring is full. */
+    public static final long FULL = -1;
+
+    private final Disruptor<SwitchEvent> disruptor;
+    private final RingBuffer<SwitchEvent> ringBuffer;
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong handlerFailures = new AtomicLong();
+
+    /**
+     * @param size            slots, a power of two.
+     * @param frameCapacity   bytes of input frame per slot (the largest frame a listener accepts).
+     * @param outputCapacity  bytes of output frames per slot.
+     * @param waitStrategy    blocking, sleeping, yielding or busy-spin: how idle handlers wait.
+     */
+    public Ring(
+        final int size, final int frameCapacity, final int outputCapacity, final String waitStrategy, final List<Dialect> dialects,
+        final EventHandler<SwitchEvent> switchHandler, final EventJournal journal, final Egress egress)
+    {
+        final ThreadFactory threads = new ThreadFactory()
+        {
+            private int count;
+
+            @Override
+            public Thread newThread(final Runnable r)
+            {
+                final Thread thread = new Thread(r, "ring-" + count++);
+                thread.setDaemon(true);
+                return thread;
+            }
+        };
+        disruptor = new Disruptor<>(() -> new SwitchEvent(frameCapacity, outputCapacity, dialects), size, threads,
+            ProducerType.MULTI, waitStrategy(waitStrategy));
+        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
+        disruptor.handleEventsWith(new DecodeHandler())
+            .then(switchHandler)
+            .then(new JournalHandler(journal))
+            .then(new EgressHandler(egress));
+        ringBuffer = disruptor.start();
+    }
+
+    public static WaitStrategy waitStrategy(final String name)
+    {
+        return switch (name.toLowerCase(Locale.ROOT))
+        {
+            case "blocking" -> new BlockingWaitStrategy();
+            case "sleeping" -> new SleepingWaitStrategy();
+            case "yielding" -> new YieldingWaitStrategy();
+            case "busy-spin" -> new BusySpinWaitStrategy();
+            default -> throw new IllegalArgumentException("unknown wait strategy '" + name + "': blocking, sleeping, yielding or busy-spin");
+        };
+    }
+
+    /** Claims a slot to fill, or {@link #FULL}. Fill it with {@link #slot}, then {@link #publish}. */
+    public long tryClaim()
+    {
+        try
+        {
+            return ringBuffer.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return FULL; // a shared instance: refusing costs no allocation
+        }
+    }
+
+    public SwitchEvent slot(final long sequence)
+    {
+        return ringBuffer.get(sequence);
+    }
+
+    public void publish(final long sequence)
+    {
+        ringBuffer.publish(sequence);
+    }
+
+    /** Publishes an event without a frame (tick, link up or down), or returns false when the ring is full. */
+    public boolean tryPublish(final int type, final long timestampNanos, final int linkId, final int endpoint)
+    {
+        final long sequence = tryClaim();
+        if (sequence == FULL)
+        {
+            return false;
+        }
+        ringBuffer.get(sequence).reset(type, timestampNanos, linkId, endpoint, -1);
+        ringBuffer.publish(sequence);
+        return true;
+    }
+
+    /** Counts a claim refused because the ring was full; links call it when they stop reading. */
+    public void refused()
+    {
+        refused.incrementAndGet();
+    }
+
+    public long refusedCount()
+    {
+        return refused.get();
+    }
+
+    public long handlerFailures()
+    {
+        return handlerFailures.get();
+    }
+
+    public long remainingCapacity()
+    {
+        return ringBuffer.remainingCapacity();
+    }
+
+    public int size()
+    {
+        return ringBuffer.getBufferSize();
+    }
+
+    /** Stops after every published event has been through all four handlers. */
+    @Override
+    public void close()
+    {
+        try
+        {
+            disruptor.shutdown(10, TimeUnit.SECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            LOG.warn("ring did not drain in 10 s; halting");
+            disruptor.halt();
+        }
+    }
+
+    /** A handler that throws loses that event's work for that stage, never the ring: it is logged and counted. */
+    private final class LoggingExceptionHandler implements ExceptionHandler<SwitchEvent>
+    {
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final SwitchEvent event)
+        {
+            handlerFailures.incrementAndGet();
+            LOG.error("ring handler failed at sequence {} ({} from link {})", sequence, EventType.name(event.type()), event.linkId(), ex);
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            LOG.error("ring handler failed to start", ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            LOG.error("ring handler failed to stop", ex);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.interchange.engine.switching;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import io.interchange.codec.MessageReader;
+
+/**
+ * Routes a card number to its issuer: ranges of BIN prefixes (6 to 11 digits), the longest matching prefix
+ * winning, so a co-branded 8-digit range can sit inside its network's 6-digit one. Built once; a look-up
+ * reads the PAN's leading digits as numbers and binary-searches one sorted array per prefix length.
+ */
+public final class BinTable
+{
+    public static final int MIN_DIGITS = 6;
+    public static final int MAX_DIGITS = 11;
+    public static final int NO_ROUTE = -1;
+
+    private final long[][] lows = new long[MAX_DIGITS + 1][];
+    private final long[][] highs = new long[MAX_DIGITS + 1][];
+    private final int[][] issuers = new int[MAX_DIGITS + 1][];
+
+    private BinTable(final List<Range> ranges)
+    {
+        for (int digits = MIN_DIGITS; digits <= MAX_DIGITS; digits++)
+        {
+            final int length = digits;
+            final List<Range> same = new ArrayList<>();
+            for (final Range range : ranges)
+            {
+                if (range.low.length() == length)
+                {
+                    same.add(range);
+                }
+            }
+            same.sort(Comparator.comparingLong(r -> Long.parseLong(r.low)));
+            lows[digits] = new long[same.size()];
+            highs[digits] = new long[same.size()];
+            issuers[digits] = new int[same.size()];
+            for (int i = 0; i < same.size(); i++)
+            {
+                final Range range = same.get(i);
+                lows[digits][i] = Long.parseLong(range.low);
+                highs[digits][i] = Long.parseLong(range.high);
+                issuers[digits][i] = range.issuer;
+                if (i > 0 && lows[digits][i] <= highs[digits][i - 1])
+                {
+                    throw new IllegalArgumentException("BIN ranges overlap: " + same.get(i - 1) + " and " + range);
+                }
+            }
+        }
+    }
+
+    /** The issuer index for the PAN in field 2 of {@code reader}, or {@link #NO_ROUTE}. */
+    public int route(final MessageReader reader, final int panField)
+    {
+        final int panDigits = reader.units(panField);
+        long prefix = 0;
+        int best = NO_ROUTE;
+        for (int digits = 1; digits <= Math.min(MAX_DIGITS, panDigits); digits++)
+        {
+            final int d = reader.charAt(panField, digits - 1) - '0';
+            if (d < 0 || d > 9)
+            {
+                return best;
+            }
+            prefix = prefix * 10 + d;
+            if (digits >= MIN_DIGITS)
+            {
+                final int found = find(digits, prefix);
+                if (found != NO_ROUTE)
+                {
+                    best = found;
+                }
+            }
+        }
+        return best;
+    }
+
+    private int find(final int digits, final long prefix)
+    {
+        final long[] low = lows[digits];
+        int lo = 0;
+        int hi = low.length - 1;
+        while (lo <= hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            if (low[mid] > prefix)
+            {
+                hi = mid - 1;
+            }
+            else if (highs[digits][mid] < prefix)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return issuers[digits][mid];
+            }
+        }
+        return NO_ROUTE;
+    }
+
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    private record Range(String low, String high, int issuer)
+    {
+    }
+
+    public static final class Builder
+    {
+        private final List<Range> ranges = new ArrayList<>();
+
+        /** Prefixes from {@code low} to {@code high} inclusive, both of the same number of digits. */
+        public Builder add(final String low, final String high, final int issuer)
+        {
+            if (low.length() != high.length() || low.length() < MIN_DIGITS || low.length() > MAX_DIGITS ||
+                !low.chars().allMatch(Character::isDigit) || !high.chars().allMatch(Character::isDigit) ||
+                Long.parseLong(low) > Long.parseLong(high))
+            {
+                throw new IllegalArgumentException("bad BIN range " + low + "-" + high);
+            }
+            ranges.add(new Range(low, high, issuer));
+            return this;
+        }
+
+        public BinTable build()
+        {
+            return new BinTable(ranges);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.interchange.engine.switching;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The switch's decision about one event, as journaled beside its input and outputs. Clearing reads it back.
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-------------------------------+---------------+---------------+
+ * | response code (2 ASCII, or 0) |    outcome    |   reserved    |
+ * +-------------------------------+---------------+---------------+
+ * |                 issuer index (int, -1 for none)               |
+ * +---------------------------------------------------------------+
+ * |             switch STAN on the issuer link (int, 0)           |
+ * +---------------------------------------------------------------+
+ * </pre>
+ */
+public final class Decision
+{
+    public static final int LENGTH = 12;
+    private static final int RESPONSE_CODE = 0;
+    private static final int OUTCOME = 2;
+    private static final int ISSUER = 4;
+    private static final int SWITCH_STAN = 8;
+    private static final Outcome[] OUTCOMES = Outcome.values();
+
+    private Decision()
+    {
+    }
+
+    static int write(
+        final MutableDirectBuffer buffer, final CharSequence responseCode, final Outcome outcome, final int issuer, final int switchStan)
+    {
+        buffer.putByte(RESPONSE_CODE, responseCode == null ? 0 : (byte)responseCode.charAt(0));
+        buffer.putByte(RESPONSE_CODE + 1, responseCode == null ? 0 : (byte)responseCode.charAt(1));
+        buffer.putByte(OUTCOME, (byte)outcome.ordinal());
+        buffer.putByte(OUTCOME + 1, (byte)0);
+        buffer.putInt(ISSUER, issuer);
+        buffer.putInt(SWITCH_STAN, switchStan);
+        return LENGTH;
+    }
+
+    /** The response code as a String, or null when the decision carries none. For tools and clearing. */
+    public static String responseCode(final DirectBuffer buffer, final int offset)
+    {
+        final byte a = buffer.getByte(offset + RESPONSE_CODE);
+        return a == 0 ? null : new String(new char[] {(char)a, (char)buffer.getByte(offset + RESPONSE_CODE + 1)});
+    }
+
+    public static Outcome outcome(final DirectBuffer buffer, final int offset)
+    {
+        return OUTCOMES[buffer.getByte(offset + OUTCOME)];
+    }
+
+    public static int issuer(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + ISSUER);
+    }
+
+    public static int switchStan(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + SWITCH_STAN);
+    }
+}

@@ -1,0 +1,216 @@
+package io.interchange.engine.switching;
+
+import java.util.Arrays;
+
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Requests forwarded to an issuer and not yet answered. Each entry keeps a copy of the acquirer's frame (fixed
+ * header and message), so that the answer, a time-out or a reversal can be built from what the acquirer sent,
+ * and is found by the issuer link and the switch's STAN on that link (DESIGN.md §4, matching).
+ *
+ * <p>Entries of one issuer form a list in the order they were sent; with one time-out per issuer and event time
+ * that only moves forward, the head is always the first to expire, so a tick looks at heads only.
+ * Pre-allocated: no allocation per request; owned by the switch handler's thread.
+ */
+final class InFlight
+{
+    static final int NONE = -1;
+
+    private final int capacity;
+    private final int maxFrame;
+    private final UnsafeBuffer frames;
+    private final int[] headerLengths;
+    private final int[] messageLengths;
+    private final int[] acquirerLinks;
+    private final int[] acquirerDialects;
+    private final int[] issuerLinks;
+    private final int[] switchStans;
+    private final int[] issuers;
+    private final long[] deadlines;
+    private final long[] keys;
+    private final int[] next;
+    private final int[] previous;
+    private final int[] heads;
+    private final int[] tails;
+    private final Long2LongHashMap byKey;
+    private int free;
+    private int size;
+
+    InFlight(final int capacity, final int maxFrame, final int issuerCount)
+    {
+        this.capacity = capacity;
+        this.maxFrame = maxFrame;
+        frames = new UnsafeBuffer(new byte[capacity * maxFrame]);
+        headerLengths = new int[capacity];
+        messageLengths = new int[capacity];
+        acquirerLinks = new int[capacity];
+        acquirerDialects = new int[capacity];
+        issuerLinks = new int[capacity];
+        switchStans = new int[capacity];
+        issuers = new int[capacity];
+        deadlines = new long[capacity];
+        keys = new long[capacity];
+        next = new int[capacity];
+        previous = new int[capacity];
+        heads = new int[issuerCount];
+        tails = new int[issuerCount];
+        Arrays.fill(heads, NONE);
+        Arrays.fill(tails, NONE);
+        for (int i = 0; i < capacity; i++)
+        {
+            next[i] = i + 1 < capacity ? i + 1 : NONE;
+        }
+        free = 0;
+        byKey = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
+    }
+
+    int size()
+    {
+        return size;
+    }
+
+    int maxFrame()
+    {
+        return maxFrame;
+    }
+
+    /** Adds a request; returns its entry, or {@link #NONE} when the table is full. */
+    int add(
+        final int issuer, final int issuerLink, final int switchStan, final long deadline,
+        final int acquirerLink, final int acquirerDialect, final DirectBuffer frame, final int headerLength, final int messageLength)
+    {
+        if (free == NONE || headerLength + messageLength > maxFrame)
+        {
+            return NONE;
+        }
+        final int entry = free;
+        free = next[entry];
+        frames.putBytes(entry * maxFrame, frame, 0, headerLength + messageLength);
+        headerLengths[entry] = headerLength;
+        messageLengths[entry] = messageLength;
+        acquirerLinks[entry] = acquirerLink;
+        acquirerDialects[entry] = acquirerDialect;
+        issuerLinks[entry] = issuerLink;
+        switchStans[entry] = switchStan;
+        issuers[entry] = issuer;
+        deadlines[entry] = deadline;
+        final long key = key(issuerLink, switchStan);
+        keys[entry] = key;
+        byKey.put(key, entry);
+        next[entry] = NONE;
+        previous[entry] = tails[issuer];
+        if (tails[issuer] != NONE)
+        {
+            next[tails[issuer]] = entry;
+        }
+        else
+        {
+            heads[issuer] = entry;
+        }
+        tails[issuer] = entry;
+        size++;
+        return entry;
+    }
+
+    /** The entry waiting for an answer with this STAN on this link, or {@link #NONE}. */
+    int find(final int issuerLink, final int switchStan)
+    {
+        return (int)byKey.get(key(issuerLink, switchStan));
+    }
+
+    void remove(final int entry)
+    {
+        byKey.remove(keys[entry]);
+        final int issuer = issuers[entry];
+        final int before = previous[entry];
+        final int after = next[entry];
+        if (before != NONE)
+        {
+            next[before] = after;
+        }
+        else
+        {
+            heads[issuer] = after;
+        }
+        if (after != NONE)
+        {
+            previous[after] = before;
+        }
+        else
+        {
+            tails[issuer] = before;
+        }
+        next[entry] = free;
+        free = entry;
+        size--;
+    }
+
+    /** The oldest entry of the issuer, or {@link #NONE}. */
+    int oldest(final int issuer)
+    {
+        return heads[issuer];
+    }
+
+    long deadline(final int entry)
+    {
+        return deadlines[entry];
+    }
+
+    int capacity()
+    {
+        return capacity;
+    }
+
+    DirectBuffer frames()
+    {
+        return frames;
+    }
+
+    int frameOffset(final int entry)
+    {
+        return entry * maxFrame;
+    }
+
+    int headerLength(final int entry)
+    {
+        return headerLengths[entry];
+    }
+
+    int messageLength(final int entry)
+    {
+        return messageLengths[entry];
+    }
+
+    int acquirerLink(final int entry)
+    {
+        return acquirerLinks[entry];
+    }
+
+    int acquirerDialect(final int entry)
+    {
+        return acquirerDialects[entry];
+    }
+
+    int issuerLink(final int entry)
+    {
+        return issuerLinks[entry];
+    }
+
+    int switchStan(final int entry)
+    {
+        return switchStans[entry];
+    }
+
+    int issuer(final int entry)
+    {
+        return issuers[entry];
+    }
+
+    private static long key(final int link, final int stan)
+    {
+        return ((long)link << 32) | (stan & 0xFFFFFFFFL);
+    }
+}

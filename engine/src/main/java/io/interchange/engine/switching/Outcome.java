@@ -1,0 +1,22 @@
+package io.interchange.engine.switching;
+
+/** What the switch did with an event; journaled as its ordinal in the decision, so only ever append. */
+public enum Outcome
+{
+    /** Nothing to do (a link or tick event with no output). */
+    NOTHING,
+    /** Answered by the switch itself: a decline, a format error, a network-management answer. */
+    ANSWERED,
+    /** Sent on to the issuer; the answer comes as a later event. */
+    FORWARDED,
+    /** The issuer's answer relayed to the acquirer. */
+    RELAYED,
+    /** The issuer did not answer in time: 91 to the acquirer. */
+    TIMED_OUT,
+    /** Approved by the switch for an issuer that could not be reached (stand-in). */
+    STOOD_IN,
+    /** An issuer answer that matched nothing in flight: late, or never asked for. */
+    UNMATCHED,
+    /** The input could not be parsed far enough to answer: the link is closed. */
+    CLOSED
+}

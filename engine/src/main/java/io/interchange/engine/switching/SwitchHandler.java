@@ -1,0 +1,673 @@
+package io.interchange.engine.switching;
+
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.lmax.disruptor.EventHandler;
+
+import io.interchange.codec.DecodeError;
+import io.interchange.codec.Dialect;
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.Mti;
+import io.interchange.codec.ResponseWriter;
+import io.interchange.codec.frame.Tpdu;
+import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.SwitchEvent;
+
+/**
+ * The single writer of switch state (DESIGN.md §2, handler 2). For each event it decides, writes its
+ * {@link Decision} into the slot and the frames to send as the slot's outputs; the journal then appends all of
+ * it and egress sends the outputs. Time comes only from the events, so the journal's inputs replayed through a
+ * new handler give the same outputs.
+ *
+ * <p>One 0200 from a terminal: sign-on checked → mandatory fields, processing code, card number, expiry,
+ * amount, currency → merchant, terminal, MCC → BIN route → an issuer link chosen → the request forwarded with
+ * the switch's STAN and RRN and kept in flight → the issuer's 0210 matched on (link, STAN) and relayed, or a
+ * tick finds it expired and answers 91.
+ */
+public final class SwitchHandler implements EventHandler<SwitchEvent>
+{
+    private static final Logger LOG = LoggerFactory.getLogger(SwitchHandler.class);
+
+    private static final int MAX_LINKS_PER_ISSUER = 32;
+    private static final int[] AUTHORIZATION_MANDATORY = {2, 3, 4, 7, 11, 41, 42, 49};
+    private static final int[] NETWORK_ECHO = {7, 11, 12, 13, 32, 33, 37, 41, 42, 60, 70};
+    private static final int NETWORK_SIGN_ON = 1;
+    private static final int NETWORK_SIGN_OFF = 2;
+    private static final int NETWORK_ECHO_TEST = 301;
+
+    private final SwitchSetup setup;
+    private final List<SwitchSetup.Issuer> issuers;
+    private final SwitchSetup.Acceptors acceptors;
+    private final SwitchSetup.Limits limits;
+    private final int issuerDialect;
+    private final MessageReader[] originals;
+    private final MessageWriter[] writers;
+    private final ResponseWriter financialEcho = new ResponseWriter(ResponseWriter.FINANCIAL_ECHO);
+    private final ResponseWriter networkEcho = new ResponseWriter(NETWORK_ECHO);
+    private final InFlight inFlight;
+    private final EventClock clock;
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
+    private final StringBuilder authCode = new StringBuilder(6);
+
+    private final Int2ObjectHashMap<AcquirerSession> acquirerSessions = new Int2ObjectHashMap<>();
+    private final Int2IntHashMap linkIssuers = new Int2IntHashMap(-1);
+    private final Int2IntHashMap linkStans = new Int2IntHashMap(0);
+    private final int[][] issuerLinks;
+    private final boolean[][] issuerLinkSignedOn;
+    private final int[] issuerLinkCounts;
+    private final int[] issuerCursors;
+    private int standInAuthCodes;
+
+    public SwitchHandler(final SwitchSetup setup)
+    {
+        this.setup = setup;
+        this.issuers = setup.issuers();
+        this.acceptors = setup.acceptors();
+        this.limits = setup.limits();
+        this.issuerDialect = setup.issuerDialect();
+        final List<Dialect> dialects = setup.dialects();
+        originals = new MessageReader[dialects.size()];
+        writers = new MessageWriter[dialects.size()];
+        for (int i = 0; i < dialects.size(); i++)
+        {
+            originals[i] = new MessageReader(dialects.get(i));
+            writers[i] = new MessageWriter(dialects.get(i));
+        }
+        inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
+        clock = new EventClock(setup.zone(), setup.cutoff());
+        issuerLinks = new int[issuers.size()][MAX_LINKS_PER_ISSUER];
+        issuerLinkSignedOn = new boolean[issuers.size()][MAX_LINKS_PER_ISSUER];
+        issuerLinkCounts = new int[issuers.size()];
+        issuerCursors = new int[issuers.size()];
+    }
+
+    /** Requests waiting for an issuer's answer. */
+    public int inFlight()
+    {
+        return inFlight.size();
+    }
+
+    @Override
+    public void onEvent(final SwitchEvent event, final long sequence, final boolean endOfBatch)
+    {
+        try
+        {
+            switch (event.type())
+            {
+                case EventType.ACQUIRER_MESSAGE -> onAcquirerMessage(event);
+                case EventType.ISSUER_MESSAGE -> onIssuerMessage(event);
+                case EventType.TICK -> onTick(event);
+                case EventType.ACQUIRER_UP -> acquirerSessions.put(event.linkId(), new AcquirerSession(event.endpoint()));
+                case EventType.ACQUIRER_DOWN -> acquirerSessions.remove(event.linkId());
+                case EventType.ISSUER_UP -> onIssuerUp(event);
+                case EventType.ISSUER_DOWN -> onIssuerDown(event);
+                default -> decide(event, null, Outcome.NOTHING, -1, 0);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // A bug must not stop the ring: the event is journaled with what was decided so far and the link
+            // gets no answer from this event; the acquirer's own time-out and reversal take over.
+            LOG.error("switch handler failed on {} event from link {}", EventType.name(event.type()), event.linkId(), ex);
+            decide(event, ResponseCode.SYSTEM_MALFUNCTION, Outcome.NOTHING, -1, 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- acquirer side
+
+    private void onAcquirerMessage(final SwitchEvent event)
+    {
+        final MessageReader request = event.reader();
+        final AcquirerSession session = acquirerSessions.get(event.linkId());
+        if (session == null)
+        {
+            event.closeLink();
+            decide(event, null, Outcome.CLOSED, -1, 0);
+            return;
+        }
+        final int mti = request.mti();
+        if (event.decodeError() != DecodeError.NONE)
+        {
+            if (mti >= 0 && Mti.isRequest(mti))
+            {
+                answer(event, request, ResponseCode.FORMAT_ERROR);
+            }
+            else
+            {
+                event.closeLink();
+                decide(event, null, Outcome.CLOSED, -1, 0);
+            }
+            return;
+        }
+        switch (mti)
+        {
+            case Mti.NETWORK_MANAGEMENT_REQUEST -> onNetworkManagement(event, request, session);
+            case Mti.FINANCIAL_REQUEST, Mti.AUTHORIZATION_REQUEST ->
+            {
+                if (!session.signedOn)
+                {
+                    answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
+                }
+                else
+                {
+                    authorize(event, request, session);
+                }
+            }
+            default ->
+            {
+                if (Mti.isRequest(mti))
+                {
+                    answer(event, request, ResponseCode.INVALID_TRANSACTION);
+                }
+                else
+                {
+                    decide(event, null, Outcome.NOTHING, -1, 0);
+                }
+            }
+        }
+    }
+
+    private void onNetworkManagement(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
+    {
+        final int code = networkCode(request);
+        switch (code)
+        {
+            case NETWORK_SIGN_ON ->
+            {
+                session.signedOn = true;
+                answerNetwork(event, request, ResponseCode.APPROVED, false);
+            }
+            case NETWORK_SIGN_OFF ->
+            {
+                session.signedOn = false;
+                answerNetwork(event, request, ResponseCode.APPROVED, true);
+            }
+            case NETWORK_ECHO_TEST -> answerNetwork(event, request, ResponseCode.APPROVED, false);
+            case -1 -> answerNetwork(event, request, ResponseCode.FORMAT_ERROR, false);
+            default -> answerNetwork(event, request, ResponseCode.INVALID_TRANSACTION, false);
+        }
+    }
+
+    /**
+     * The network-management code: field 70 (ISO 8583:1987), or for UnionPay POS 60.3, the three digits after
+     * the transaction type and batch number (004 sign-on with double-length keys, 001/003 the older variants,
+     * 002 sign-off). -1 when neither is there.
+     */
+    private static int networkCode(final MessageReader request)
+    {
+        if (request.has(70))
+        {
+            return (int)request.getLong(70);
+        }
+        if (request.has(60) && request.units(60) >= 11)
+        {
+            final int code = (request.charAt(60, 8) - '0') * 100 + (request.charAt(60, 9) - '0') * 10 + (request.charAt(60, 10) - '0');
+            return switch (code)
+            {
+                case 1, 3, 4 -> NETWORK_SIGN_ON;
+                case 2 -> NETWORK_SIGN_OFF;
+                default -> code;
+            };
+        }
+        return -1;
+    }
+
+    private void authorize(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
+    {
+        for (final int field : AUTHORIZATION_MANDATORY)
+        {
+            if (!request.has(field))
+            {
+                answer(event, request, ResponseCode.FORMAT_ERROR);
+                return;
+            }
+        }
+        final int processing = (int)(request.getLong(3) / 10_000);
+        final boolean supported = request.mti() == Mti.FINANCIAL_REQUEST ?
+            processing == 0 || processing == 1 || processing == 20 || processing == 31 : processing == 0;
+        if (!supported)
+        {
+            answer(event, request, ResponseCode.INVALID_TRANSACTION);
+            return;
+        }
+        if (!panValid(request))
+        {
+            answer(event, request, ResponseCode.INVALID_CARD_NUMBER);
+            return;
+        }
+        final long now = event.timestampNanos();
+        if (request.has(14))
+        {
+            final int expiry = (int)request.getLong(14);
+            final int month = expiry % 100;
+            if (month < 1 || month > 12 || expiry < clock.yearMonth(now))
+            {
+                answer(event, request, ResponseCode.EXPIRED_CARD);
+                return;
+            }
+        }
+        final long amount = request.getLong(4);
+        if ((amount <= 0 && processing != 31) || !limits.currencies()[(int)request.getLong(49) % 1000])
+        {
+            answer(event, request, ResponseCode.INVALID_AMOUNT);
+            return;
+        }
+        if (amount > limits.maxAmount())
+        {
+            answer(event, request, ResponseCode.EXCEEDS_AMOUNT_LIMIT);
+            return;
+        }
+        final int merchant = request.units(42) <= FixedKey.MAX_LENGTH ?
+            acceptors.merchant(FixedKey.high(request, 42), FixedKey.low(request, 42)) : -1;
+        if (merchant < 0 || !acceptors.merchantActive(merchant))
+        {
+            answer(event, request, ResponseCode.INVALID_MERCHANT);
+            return;
+        }
+        final int terminal = request.units(41) <= FixedKey.MAX_LENGTH ?
+            acceptors.terminal(FixedKey.high(request, 41), FixedKey.low(request, 41)) : -1;
+        if (terminal < 0 || !acceptors.terminalActive(terminal) || acceptors.terminalMerchant(terminal) != merchant)
+        {
+            answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
+            return;
+        }
+        final int mcc = acceptors.mcc(merchant);
+        if (limits.blockedMcc()[mcc])
+        {
+            answer(event, request, ResponseCode.NOT_PERMITTED_TO_CARDHOLDER);
+            return;
+        }
+        final int issuer = setup.bins().route(request, 2);
+        if (issuer == BinTable.NO_ROUTE)
+        {
+            answer(event, request, ResponseCode.NO_SUCH_ISSUER);
+            return;
+        }
+        final int link = pickLink(issuer);
+        if (link < 0)
+        {
+            standInOrDecline(event, request, issuer, processing, amount);
+            return;
+        }
+        final int stan = nextStan(link);
+        final SwitchSetup.Issuer config = issuers.get(issuer);
+        final int entry = inFlight.add(issuer, link, stan, now + config.timeoutNanos(), event.linkId(), event.dialectId(),
+            event.frame(), event.headerLength(), event.messageLength());
+        if (entry == InFlight.NONE)
+        {
+            // Table full (the issuer is far behind) or a request too large to keep: answering now beats
+            // forwarding something whose answer could not be matched.
+            answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
+            return;
+        }
+        forward(event, request, session, link, stan, mcc, now);
+        decide(event, null, Outcome.FORWARDED, issuer, stan);
+    }
+
+    private void standInOrDecline(final SwitchEvent event, final MessageReader request, final int issuer, final int processing, final long amount)
+    {
+        final SwitchSetup.Issuer config = issuers.get(issuer);
+        if (config.standIn() && processing == 0 && amount <= config.floorLimit())
+        {
+            // Stand-in: the switch approves within the issuer's floor limit with its own authorization code.
+            // S and five digits: recognisably the switch's, never an issuer's.
+            final int code = standInAuthCodes = standInAuthCodes % 99_999 + 1;
+            authCode.setLength(0);
+            authCode.append('S');
+            for (int divisor = 10_000; divisor > 0; divisor /= 10)
+            {
+                authCode.append((char)('0' + code / divisor % 10));
+            }
+            final int offset = beginAnswer(event);
+            final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
+            final int length = financialEcho.begin(request, writer).putString(38, authCode).putString(39, ResponseCode.APPROVED).finish();
+            event.endOutput(length, false);
+            decide(event, ResponseCode.APPROVED, Outcome.STOOD_IN, issuer, 0);
+            return;
+        }
+        answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
+    }
+
+    private void forward(
+        final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int link, final int stan, final int mcc, final long now)
+    {
+        final int offset = event.beginOutput(link, issuerDialect, 0);
+        final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset).mti(request.mti());
+        copy(request, writer, 2);
+        copy(request, writer, 3);
+        copy(request, writer, 4);
+        copy(request, writer, 7);
+        writer.putLong(11, stan);
+        copy(request, writer, 12);
+        copy(request, writer, 13);
+        copy(request, writer, 14);
+        writer.putLong(18, mcc);
+        copy(request, writer, 22);
+        copy(request, writer, 23);
+        copy(request, writer, 25);
+        writer.putString(32, setup.acquirers().get(session.endpoint).acquirerId());
+        copy(request, writer, 35);
+        final int yearDayHour = EventClock.yearDayHour(now);
+        putDigits(scratch, 0, yearDayHour, 6);
+        putDigits(scratch, 6, stan, 6);
+        writer.putText(37, scratch, 0, 12);
+        copy(request, writer, 41);
+        copy(request, writer, 42);
+        copy(request, writer, 49);
+        copy(request, writer, 52);
+        copy(request, writer, 55);
+        event.endOutput(writer.finish(), false);
+    }
+
+    // ---------------------------------------------------------------- issuer side
+
+    private void onIssuerMessage(final SwitchEvent event)
+    {
+        final MessageReader message = event.reader();
+        final int issuer = event.endpoint();
+        if (event.decodeError() != DecodeError.NONE)
+        {
+            // An answer we cannot read is no answer (DESIGN.md §5): the request times out and is reversed.
+            LOG.warn("unreadable message from issuer {} on link {}: {} at field {}",
+                issuers.get(issuer).id(), event.linkId(), event.decodeError(), message.errorField());
+            decide(event, null, Outcome.UNMATCHED, issuer, 0);
+            return;
+        }
+        switch (message.mti())
+        {
+            case Mti.FINANCIAL_RESPONSE, Mti.AUTHORIZATION_RESPONSE -> relay(event, message, issuer);
+            case Mti.NETWORK_MANAGEMENT_RESPONSE ->
+            {
+                if (message.has(39) && message.charAt(39, 0) == '0' && message.charAt(39, 1) == '0')
+                {
+                    setSignedOn(issuer, event.linkId(), true);
+                }
+                decide(event, null, Outcome.NOTHING, issuer, 0);
+            }
+            case Mti.NETWORK_MANAGEMENT_REQUEST ->
+            {
+                final int offset = event.beginOutput(event.linkId(), issuerDialect, 0);
+                final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset);
+                event.endOutput(networkEcho.respond(message, writer, ResponseCode.APPROVED), false);
+                decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, 0);
+            }
+            default -> decide(event, null, Outcome.UNMATCHED, issuer, 0);
+        }
+    }
+
+    private void relay(final SwitchEvent event, final MessageReader answer, final int issuer)
+    {
+        final int stan = answer.has(11) ? (int)answer.getLong(11) : -1;
+        final int entry = stan < 0 ? InFlight.NONE : inFlight.find(event.linkId(), stan);
+        if (entry == InFlight.NONE)
+        {
+            decide(event, null, Outcome.UNMATCHED, issuer, stan);
+            return;
+        }
+        final int acquirerLink = inFlight.acquirerLink(entry);
+        if (acquirerSessions.containsKey(acquirerLink))
+        {
+            final MessageReader original = original(entry);
+            final int dialect = inFlight.acquirerDialect(entry);
+            final int headerLength = inFlight.headerLength(entry);
+            final int offset = event.beginOutput(acquirerLink, dialect, headerLength);
+            responseHeader(inFlight.frames(), inFlight.frameOffset(entry), headerLength, event.output(), offset);
+            final MessageWriter writer = writers[dialect].wrap(event.output(), offset + headerLength);
+            financialEcho.begin(original, writer);
+            if (answer.has(38))
+            {
+                financialEcho.copy(answer, 38);
+            }
+            if (answer.has(39))
+            {
+                financialEcho.copy(answer, 39);
+            }
+            else
+            {
+                financialEcho.putString(39, ResponseCode.SYSTEM_MALFUNCTION);
+            }
+            if (answer.has(54))
+            {
+                financialEcho.copy(answer, 54);
+            }
+            event.endOutput(financialEcho.finish(), false);
+        }
+        inFlight.remove(entry);
+        decide(event, null, Outcome.RELAYED, issuer, stan);
+    }
+
+    private void onTick(final SwitchEvent event)
+    {
+        final long now = event.timestampNanos();
+        int timedOut = 0;
+        for (int issuer = 0; issuer < issuers.size(); issuer++)
+        {
+            int entry = inFlight.oldest(issuer);
+            while (entry != InFlight.NONE && inFlight.deadline(entry) <= now &&
+                event.outputsLeft() > 0 && event.outputRoom() >= inFlight.maxFrame() + 64)
+            {
+                timeOut(event, entry);
+                inFlight.remove(entry);
+                timedOut++;
+                entry = inFlight.oldest(issuer);
+            }
+        }
+        if (timedOut > 0)
+        {
+            decide(event, ResponseCode.ISSUER_INOPERATIVE, Outcome.TIMED_OUT, -1, 0);
+        }
+        else
+        {
+            decide(event, null, Outcome.NOTHING, -1, 0);
+        }
+    }
+
+    private void timeOut(final SwitchEvent event, final int entry)
+    {
+        final int acquirerLink = inFlight.acquirerLink(entry);
+        if (!acquirerSessions.containsKey(acquirerLink))
+        {
+            return;
+        }
+        final MessageReader original = original(entry);
+        final int dialect = inFlight.acquirerDialect(entry);
+        final int headerLength = inFlight.headerLength(entry);
+        final int offset = event.beginOutput(acquirerLink, dialect, headerLength);
+        responseHeader(inFlight.frames(), inFlight.frameOffset(entry), headerLength, event.output(), offset);
+        final MessageWriter writer = writers[dialect].wrap(event.output(), offset + headerLength);
+        event.endOutput(financialEcho.respond(original, writer, ResponseCode.ISSUER_INOPERATIVE), false);
+    }
+
+    private void onIssuerUp(final SwitchEvent event)
+    {
+        final int issuer = event.endpoint();
+        final int link = event.linkId();
+        if (issuerLinkCounts[issuer] == MAX_LINKS_PER_ISSUER)
+        {
+            event.closeLink();
+            decide(event, null, Outcome.CLOSED, issuer, 0);
+            return;
+        }
+        issuerLinks[issuer][issuerLinkCounts[issuer]] = link;
+        issuerLinkSignedOn[issuer][issuerLinkCounts[issuer]] = false;
+        issuerLinkCounts[issuer]++;
+        linkIssuers.put(link, issuer);
+        final int stan = nextStan(link);
+        final int offset = event.beginOutput(link, issuerDialect, 0);
+        final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset).mti(Mti.NETWORK_MANAGEMENT_REQUEST);
+        EventClock.transmissionDateTime(event.timestampNanos(), scratch, 0);
+        writer.putText(7, scratch, 0, 10);
+        writer.putLong(11, stan);
+        writer.putLong(70, NETWORK_SIGN_ON);
+        event.endOutput(writer.finish(), false);
+        decide(event, null, Outcome.NOTHING, issuer, stan);
+    }
+
+    private void onIssuerDown(final SwitchEvent event)
+    {
+        final int issuer = event.endpoint();
+        final int link = event.linkId();
+        final int[] links = issuerLinks[issuer];
+        final int count = issuerLinkCounts[issuer];
+        for (int i = 0; i < count; i++)
+        {
+            if (links[i] == link)
+            {
+                links[i] = links[count - 1];
+                issuerLinkSignedOn[issuer][i] = issuerLinkSignedOn[issuer][count - 1];
+                issuerLinkCounts[issuer]--;
+                break;
+            }
+        }
+        linkIssuers.remove(link);
+        linkStans.remove(link);
+        decide(event, null, Outcome.NOTHING, issuer, 0);
+    }
+
+    private void setSignedOn(final int issuer, final int link, final boolean signedOn)
+    {
+        for (int i = 0; i < issuerLinkCounts[issuer]; i++)
+        {
+            if (issuerLinks[issuer][i] == link)
+            {
+                issuerLinkSignedOn[issuer][i] = signedOn;
+            }
+        }
+    }
+
+    /** The next signed-on link of the issuer, round robin; -1 when none is up. */
+    private int pickLink(final int issuer)
+    {
+        final int count = issuerLinkCounts[issuer];
+        for (int tried = 0; tried < count; tried++)
+        {
+            final int i = issuerCursors[issuer] = (issuerCursors[issuer] + 1) % count;
+            if (issuerLinkSignedOn[issuer][i])
+            {
+                return issuerLinks[issuer][i];
+            }
+        }
+        return -1;
+    }
+
+    /** STANs run 1..999999 per issuer link (field 11 is n6). */
+    private int nextStan(final int link)
+    {
+        final int stan = linkStans.get(link) % 999_999 + 1;
+        linkStans.put(link, stan);
+        return stan;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private MessageReader original(final int entry)
+    {
+        final MessageReader original = originals[inFlight.acquirerDialect(entry)];
+        original.wrap(inFlight.frames(), inFlight.frameOffset(entry) + inFlight.headerLength(entry), inFlight.messageLength(entry));
+        return original;
+    }
+
+    /** Answers the input's link with {@code responseCode}, echoing what the request carried. */
+    private void answer(final SwitchEvent event, final MessageReader request, final String responseCode)
+    {
+        final int offset = beginAnswer(event);
+        final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
+        event.endOutput(financialEcho.respond(request, writer, responseCode), false);
+        decide(event, responseCode, Outcome.ANSWERED, -1, 0);
+    }
+
+    private void answerNetwork(final SwitchEvent event, final MessageReader request, final String responseCode, final boolean close)
+    {
+        final int offset = beginAnswer(event);
+        final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
+        event.endOutput(networkEcho.respond(request, writer, responseCode), close);
+        decide(event, responseCode, Outcome.ANSWERED, -1, 0);
+    }
+
+    private int beginAnswer(final SwitchEvent event)
+    {
+        final int offset = event.beginOutput(event.linkId(), event.dialectId(), event.headerLength());
+        responseHeader(event.frame(), 0, event.headerLength(), event.output(), offset);
+        return offset;
+    }
+
+    /** The request's fixed header with the TPDU's destination and source swapped, as the answer goes back. */
+    private static void responseHeader(
+        final DirectBuffer from, final int fromOffset, final int headerLength, final MutableDirectBuffer to, final int toOffset)
+    {
+        if (headerLength == 0)
+        {
+            return;
+        }
+        to.putBytes(toOffset, from, fromOffset, headerLength);
+        if (headerLength >= Tpdu.LENGTH)
+        {
+            to.putBytes(toOffset + 1, from, fromOffset + 3, 2);
+            to.putBytes(toOffset + 3, from, fromOffset + 1, 2);
+        }
+    }
+
+    private static void copy(final MessageReader from, final MessageWriter to, final int field)
+    {
+        if (from.has(field))
+        {
+            to.copy(from, field);
+        }
+    }
+
+    private static boolean panValid(final MessageReader request)
+    {
+        final int digits = request.units(2);
+        if (digits < 12 || digits > 19)
+        {
+            return false;
+        }
+        int sum = 0;
+        for (int i = 0; i < digits; i++)
+        {
+            final int c = request.charAt(2, digits - 1 - i) - '0';
+            if (c < 0 || c > 9)
+            {
+                return false;
+            }
+            final int d = (i & 1) == 1 ? c * 2 : c;
+            sum += d > 9 ? d - 9 : d;
+        }
+        return sum % 10 == 0;
+    }
+
+    private static void putDigits(final MutableDirectBuffer dst, final int offset, final int value, final int digits)
+    {
+        int v = value;
+        for (int i = digits - 1; i >= 0; i--, v /= 10)
+        {
+            dst.putByte(offset + i, (byte)('0' + v % 10));
+        }
+    }
+
+    private static void decide(final SwitchEvent event, final String responseCode, final Outcome outcome, final int issuer, final int stan)
+    {
+        event.decisionLength(Decision.write(event.decision(), responseCode, outcome, issuer, stan));
+    }
+
+    /** An acquirer connection: which listener it came in on and whether it has signed on. */
+    private static final class AcquirerSession
+    {
+        final int endpoint;
+        boolean signedOn;
+
+        AcquirerSession(final int endpoint)
+        {
+            this.endpoint = endpoint;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.interchange.engine.switching;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.interchange.codec.Dialect;
+
+/**
+ * Everything the switch handler decides with, compiled from configuration into the forms it reads on the hot
+ * path: index tables, arrays, nanoseconds. Immutable once built; the node builds it from its config.
+ *
+ * @param dialects       the ring's dialect table: a message's dialect id is its index here.
+ * @param issuerDialect  the dialect id of issuer links (ISO 8583:1987 binary).
+ */
+public record SwitchSetup(
+    List<Dialect> dialects,
+    int issuerDialect,
+    List<Acquirer> acquirers,
+    List<Issuer> issuers,
+    BinTable bins,
+    Acceptors acceptors,
+    Limits limits,
+    ZoneId zone,
+    LocalTime cutoff,
+    int inFlightCapacity,
+    int inFlightMaxFrame)
+{
+    public SwitchSetup
+    {
+        dialects = List.copyOf(dialects);
+        acquirers = List.copyOf(acquirers);
+        issuers = List.copyOf(issuers);
+    }
+
+    /**
+     * One acquirer listener.
+     *
+     * @param dialect       dialect id of its messages.
+     * @param headerLength  fixed header (TPDU and application header) before each message, 0 for none.
+     * @param acquirerId    field 32 put on requests forwarded from it.
+     */
+    public record Acquirer(String name, int dialect, int headerLength, String acquirerId)
+    {
+    }
+
+    /** One issuer host. */
+    public record Issuer(String id, String institutionId, Duration timeout, boolean standIn, long floorLimit)
+    {
+        public long timeoutNanos()
+        {
+            return timeout.toNanos();
+        }
+    }
+
+    /** Per-transaction limits. */
+    public record Limits(long maxAmount, boolean[] currencies, boolean[] blockedMcc)
+    {
+        public static Limits of(final long maxAmount, final List<Integer> currencies, final List<Integer> blockedMcc)
+        {
+            final boolean[] allowed = new boolean[1000];
+            currencies.forEach(c -> allowed[c] = true);
+            final boolean[] blocked = new boolean[10_000];
+            blockedMcc.forEach(m -> blocked[m] = true);
+            return new Limits(maxAmount, allowed, blocked);
+        }
+    }
+
+    /** Merchants and terminals, by the ids that arrive in fields 42 and 41. */
+    public static final class Acceptors
+    {
+        private final KeyIndex merchantIndex;
+        private final KeyIndex terminalIndex;
+        private final int[] mccs;
+        private final boolean[] merchantActive;
+        private final String[] merchantNames;
+        private final int[] terminalMerchants;
+        private final boolean[] terminalActive;
+
+        private Acceptors(final List<String[]> merchants, final List<String[]> terminals)
+        {
+            merchantIndex = new KeyIndex(merchants.size());
+            mccs = new int[merchants.size()];
+            merchantActive = new boolean[merchants.size()];
+            merchantNames = new String[merchants.size()];
+            for (int i = 0; i < merchants.size(); i++)
+            {
+                final String[] m = merchants.get(i);
+                merchantIndex.put(FixedKey.high(m[0]), FixedKey.low(m[0]), i);
+                mccs[i] = Integer.parseInt(m[1]);
+                merchantActive[i] = Boolean.parseBoolean(m[2]);
+                merchantNames[i] = m[3];
+            }
+            terminalIndex = new KeyIndex(terminals.size());
+            terminalMerchants = new int[terminals.size()];
+            terminalActive = new boolean[terminals.size()];
+            for (int i = 0; i < terminals.size(); i++)
+            {
+                final String[] t = terminals.get(i);
+                terminalIndex.put(FixedKey.high(t[0]), FixedKey.low(t[0]), i);
+                final int merchant = merchantIndex.get(FixedKey.high(t[1]), FixedKey.low(t[1]));
+                if (merchant < 0)
+                {
+                    throw new IllegalArgumentException("terminal " + t[0] + " names unknown merchant " + t[1]);
+                }
+                terminalMerchants[i] = merchant;
+                terminalActive[i] = Boolean.parseBoolean(t[2]);
+            }
+        }
+
+        public static Builder builder()
+        {
+            return new Builder();
+        }
+
+        int merchant(final long high, final long low)
+        {
+            return merchantIndex.get(high, low);
+        }
+
+        int terminal(final long high, final long low)
+        {
+            return terminalIndex.get(high, low);
+        }
+
+        int mcc(final int merchant)
+        {
+            return mccs[merchant];
+        }
+
+        boolean merchantActive(final int merchant)
+        {
+            return merchantActive[merchant];
+        }
+
+        String merchantName(final int merchant)
+        {
+            return merchantNames[merchant];
+        }
+
+        int terminalMerchant(final int terminal)
+        {
+            return terminalMerchants[terminal];
+        }
+
+        boolean terminalActive(final int terminal)
+        {
+            return terminalActive[terminal];
+        }
+
+        public static final class Builder
+        {
+            private final List<String[]> merchants = new ArrayList<>();
+            private final List<String[]> terminals = new ArrayList<>();
+
+            public Builder merchant(final String id, final int mcc, final boolean active, final String name)
+            {
+                merchants.add(new String[] {id, Integer.toString(mcc), Boolean.toString(active), name});
+                return this;
+            }
+
+            public Builder terminal(final String id, final String merchant, final boolean active)
+            {
+                terminals.add(new String[] {id, merchant, Boolean.toString(active)});
+                return this;
+            }
+
+            public Acceptors build()
+            {
+                return new Acceptors(merchants, terminals);
+            }
+        }
+    }
+}
