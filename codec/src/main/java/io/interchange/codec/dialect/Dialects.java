@@ -2,6 +2,7 @@ package io.interchange.codec.dialect;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,6 +30,15 @@ public final class Dialects
     public static Dialect byName(final String name)
     {
         return BY_NAME.get(name);
+    }
+
+    /**
+     * Every shipped dialect in a fixed order: the switch and its journal name a message's dialect by its index
+     * here, so new dialects are only ever appended.
+     */
+    public static List<Dialect> all()
+    {
+        return List.copyOf(BY_NAME.values());
     }
 
     /** The names, in the order they are listed to users. */

@@ -1,0 +1,221 @@
+package io.interchange.engine;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+
+import io.interchange.codec.Dialect;
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.config.BinRange;
+import io.interchange.engine.config.IssuerConfig;
+import io.interchange.engine.config.LinkAddress;
+import io.interchange.engine.config.ListenerConfig;
+import io.interchange.engine.config.MerchantConfig;
+import io.interchange.engine.config.Status;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.config.TerminalConfig;
+import io.interchange.engine.link.AcquirerServer;
+import io.interchange.engine.link.EgressLanes;
+import io.interchange.engine.link.IssuerConnection;
+import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.Ring;
+import io.interchange.engine.switching.BinTable;
+import io.interchange.engine.switching.SwitchHandler;
+import io.interchange.engine.switching.SwitchSetup;
+import io.interchange.journal.JournalConfig;
+import io.interchange.journal.JournalWriter;
+
+/**
+ * One switch node (DESIGN.md §10): one ring, one journal, one writer. Starts the journal, the ring and its
+ * handlers, the acquirer listeners, the issuer connections and the ticker from a {@link SwitchConfig}; stops
+ * them in the reverse order, the ring draining so that every published event is journaled.
+ */
+public final class SwitchNode implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(SwitchNode.class);
+    private static final int LANE_CAPACITY = 1 << 22;
+    private static final int IN_FLIGHT_CAPACITY = 16_384;
+    private static final int IN_FLIGHT_MAX_FRAME = 1_024;
+
+    private final SwitchConfig config;
+    private final List<Dialect> dialects = Dialects.all();
+    private final EpochNanoClock clock = new SystemEpochNanoClock();
+    private final JournalWriter journal;
+    private final SwitchHandler switchHandler;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final EgressLanes lanes;
+    private final Ring ring;
+    private final List<AcquirerServer> servers = new ArrayList<>();
+    private final List<IssuerConnection> issuerConnections = new ArrayList<>();
+    private final ScheduledExecutorService ticker;
+
+    private SwitchNode(final SwitchConfig config) throws InterruptedException
+    {
+        this.config = config;
+        journal = JournalWriter.open(new JournalConfig(config.journal().dir(), config.journal().durability(),
+            config.businessDay().cutoff(), config.businessDay().zone(), config.keys().panEncryption(), config.keys().panHash(), dialects));
+        switchHandler = new SwitchHandler(setup(config, dialects));
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+        lanes = new EgressLanes(workers, LANE_CAPACITY);
+        int frameCapacity = 2_048;
+        for (final ListenerConfig listener : config.listeners())
+        {
+            frameCapacity = Math.max(frameCapacity, listener.framing().maxFrameLength());
+        }
+        ring = new Ring(config.ring().size(), frameCapacity, 4 * frameCapacity, config.ring().waitStrategy(), dialects,
+            switchHandler, new JournalAdapter(journal), lanes);
+        for (int i = 0; i < config.listeners().size(); i++)
+        {
+            final ListenerConfig listener = config.listeners().get(i);
+            servers.add(new AcquirerServer(listener.name(), listener.host(), listener.port(), listener.framing(), i,
+                dialects.indexOf(listener.dialect()), address -> allowed(listener, address), listener.idleTimeout(),
+                boss, workers, ring, lanes, clock));
+        }
+        final int issuerDialect = dialects.indexOf(Iso87.BINARY);
+        for (int i = 0; i < config.issuers().size(); i++)
+        {
+            final IssuerConfig issuer = config.issuers().get(i);
+            for (final LinkAddress address : issuer.links())
+            {
+                for (int c = 0; c < issuer.connections(); c++)
+                {
+                    final IssuerConnection connection = new IssuerConnection(issuer.id() + "#" + c, address.host(), address.port(), i,
+                        issuerDialect, issuer.reconnect().initial(), issuer.reconnect().max(), workers, ring, lanes, clock);
+                    issuerConnections.add(connection);
+                    connection.start();
+                }
+            }
+        }
+        ticker = Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "ticker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        final long tickMicros = config.ring().tick().toNanos() / 1_000;
+        ticker.scheduleAtFixedRate(() ->
+        {
+            // A full ring skips a tick: time-outs are then found by the next one.
+            if (!ring.tryPublish(EventType.TICK, clock.nanoTime(), -1, -1))
+            {
+                ring.refused();
+            }
+        }, tickMicros, tickMicros, TimeUnit.MICROSECONDS);
+    }
+
+    public static SwitchNode start(final SwitchConfig config) throws InterruptedException
+    {
+        return new SwitchNode(config);
+    }
+
+    private static boolean allowed(final ListenerConfig listener, final InetAddress address)
+    {
+        return listener.allow().stream().anyMatch(cidr -> cidr.contains(address));
+    }
+
+    /** The dialect table of this node's ring and journal. */
+    public List<Dialect> dialects()
+    {
+        return dialects;
+    }
+
+    /** The bound port of a listener (useful when it was configured as 0). */
+    public int port(final String listener)
+    {
+        for (final AcquirerServer server : servers)
+        {
+            if (server.name().equals(listener))
+            {
+                return server.port();
+            }
+        }
+        throw new IllegalArgumentException("no listener '" + listener + "'");
+    }
+
+    public SwitchConfig config()
+    {
+        return config;
+    }
+
+    public Ring ring()
+    {
+        return ring;
+    }
+
+    public EgressLanes egress()
+    {
+        return lanes;
+    }
+
+    static SwitchSetup setup(final SwitchConfig config, final List<Dialect> dialects)
+    {
+        final List<SwitchSetup.Acquirer> acquirers = new ArrayList<>();
+        for (final ListenerConfig listener : config.listeners())
+        {
+            acquirers.add(new SwitchSetup.Acquirer(listener.name(), dialects.indexOf(listener.dialect()), listener.framing().headerLength(),
+                listener.acquirerId()));
+        }
+        final List<SwitchSetup.Issuer> issuers = new ArrayList<>();
+        final List<String> issuerIds = new ArrayList<>();
+        for (final IssuerConfig issuer : config.issuers())
+        {
+            issuers.add(new SwitchSetup.Issuer(issuer.id(), issuer.institutionId(), issuer.timeout(), issuer.standIn().enabled(),
+                issuer.standIn().floorLimit()));
+            issuerIds.add(issuer.id());
+        }
+        final BinTable.Builder bins = BinTable.builder();
+        for (final BinRange range : config.binTable())
+        {
+            bins.add(range.low(), range.high(), issuerIds.indexOf(range.issuer()));
+        }
+        final SwitchSetup.Acceptors.Builder acceptors = SwitchSetup.Acceptors.builder();
+        for (final MerchantConfig merchant : config.merchants())
+        {
+            acceptors.merchant(merchant.id(), merchant.mcc(), merchant.status() == Status.ACTIVE, merchant.name());
+        }
+        for (final TerminalConfig terminal : config.terminals())
+        {
+            acceptors.terminal(terminal.id(), terminal.merchant(), terminal.status() == Status.ACTIVE);
+        }
+        return new SwitchSetup(dialects, dialects.indexOf(Iso87.BINARY), acquirers, issuers, bins.build(), acceptors.build(),
+            SwitchSetup.Limits.of(config.limits().maxAmount(), config.limits().currencies(), config.limits().blockedMcc()),
+            config.businessDay().zone(), config.businessDay().cutoff(), IN_FLIGHT_CAPACITY, IN_FLIGHT_MAX_FRAME);
+    }
+
+    /** Stops accepting, lets the ring drain (every published event is journaled), then closes the journal. */
+    @Override
+    public void close()
+    {
+        ticker.shutdownNow();
+        for (final AcquirerServer server : servers)
+        {
+            server.close();
+        }
+        for (final IssuerConnection connection : issuerConnections)
+        {
+            connection.close();
+        }
+        // The ring drains while the event loops still run, so egress can hand its last frames to them.
+        ring.close();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        journal.close();
+        LOG.info("switch stopped: {} in flight, {} ring refusals, {} frames lost to closed links",
+            switchHandler.inFlight(), ring.refusedCount(), lanes.lostFrames());
+    }
+}

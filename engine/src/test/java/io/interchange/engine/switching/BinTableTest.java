@@ -1,0 +1,51 @@
+package io.interchange.engine.switching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.dialect.Iso87;
+
+class BinTableTest
+{
+    private final BinTable table = BinTable.builder()
+        .add("400000", "476172", 0)
+        .add("476173", "476173", 1)
+        .add("47617390", "47617399", 2)
+        .add("62284800000", "62284899999", 3)
+        .build();
+
+    @Test
+    void shouldRouteByTheLongestMatchingPrefix()
+    {
+        assertEquals(0, route("4111111111111111"));
+        assertEquals(BinTable.NO_ROUTE, route("4761740000000000"));
+        assertEquals(1, route("4761731234567890"));
+        assertEquals(2, route("4761739001010119"));
+        assertEquals(3, route("6228480000000001"));
+        assertEquals(BinTable.NO_ROUTE, route("5500000000000004"));
+        assertEquals(BinTable.NO_ROUTE, route("622849000000001"));
+    }
+
+    @Test
+    void shouldRefuseOverlappingRangesOfOneLengthAndMalformedRanges()
+    {
+        assertThrows(IllegalArgumentException.class, () -> BinTable.builder().add("400000", "450000", 0).add("449999", "460000", 1).build());
+        assertThrows(IllegalArgumentException.class, () -> BinTable.builder().add("40000", "40000", 0));
+        assertThrows(IllegalArgumentException.class, () -> BinTable.builder().add("400000", "3999999", 0));
+        assertThrows(IllegalArgumentException.class, () -> BinTable.builder().add("500000", "400000", 0));
+    }
+
+    private int route(final String pan)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final int length = new MessageWriter(Iso87.BINARY).wrap(buffer, 0).mti(200).putString(2, pan).finish();
+        final MessageReader reader = new MessageReader(Iso87.BINARY);
+        reader.wrap(buffer, 0, length);
+        return table.route(reader, 2);
+    }
+}

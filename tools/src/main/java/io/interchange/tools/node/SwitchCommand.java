@@ -1,0 +1,76 @@
+package io.interchange.tools.node;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.ConfigError;
+import io.interchange.engine.config.ListenerConfig;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.tools.InputException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code interchange switch}: runs one switch node until interrupted. */
+@Command(
+    name = "switch",
+    description = {
+        "Runs the switch: acquirer listeners, issuer links, the ring and the journal.",
+        "Without --config it runs on the embedded defaults (two demo issuers on 127.0.0.1:9101 and :9102)."
+    })
+public final class SwitchCommand implements Callable<Integer>
+{
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file over the embedded defaults.")
+    private Path configFile;
+
+    @Override
+    public Integer call() throws InterruptedException
+    {
+        final SwitchConfig config = load(configFile);
+        final PrintWriter out = spec.commandLine().getOut();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final SwitchNode node = SwitchNode.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            node.close();
+            stopped.countDown();
+        }, "switch-shutdown"));
+        for (final ListenerConfig listener : config.listeners())
+        {
+            out.printf("%s: %s %s on %s:%d%n", listener.name(), listener.dialect().name(), listener.framing(), listener.host(), node.port(listener.name()));
+        }
+        out.printf("journal: %s%n", config.journal().dir().toAbsolutePath());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** The config from the file over the defaults, or the defaults; a bad file is an input error. */
+    public static SwitchConfig load(final Path file)
+    {
+        try
+        {
+            if (file == null)
+            {
+                return SwitchConfig.defaults();
+            }
+            if (!Files.isReadable(file))
+            {
+                throw new InputException("config file " + file + " cannot be read");
+            }
+            return SwitchConfig.load(file);
+        }
+        catch (final ConfigError ex)
+        {
+            throw new InputException(ex.getMessage());
+        }
+    }
+}
