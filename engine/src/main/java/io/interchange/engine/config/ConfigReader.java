@@ -1,0 +1,693 @@
+package io.interchange.engine.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.interchange.codec.Dialect;
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.codec.frame.Framing;
+import io.netty.util.NetUtil;
+
+/**
+ * Reads a HOCON tree into a {@link SwitchConfig}, or fails with every problem at once. The walk below is the schema:
+ * each object's keys are read in the order the defaults file lists them, and whatever an object holds beyond those
+ * is an unknown key. Checks that span entries (duplicate ids, references, overlapping BIN ranges) run as soon as
+ * the entries they need have been read, so problems come out roughly in file order.
+ */
+final class ConfigReader
+{
+    /** The embedded defaults, a resource next to this class. */
+    static final String DEFAULTS_RESOURCE = "defaults.conf";
+    /** How messages name the embedded defaults. */
+    static final String DEFAULTS_ORIGIN = "classpath:io/interchange/engine/config/defaults.conf";
+
+    private static final String ROOT = "interchange";
+
+    /** The framings a file can name; the codec has the framings but not a registry of their names. */
+    private static final Map<String, Framing> FRAMINGS = framings();
+
+    /** Below this a frame cannot hold a header, an MTI and a bitmap with anything in it. */
+    private static final int MIN_FRAME = 64;
+    /** Field 4 is n12. */
+    private static final long MAX_AMOUNT = 999_999_999_999L;
+
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9]{4}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+    /** RFC 1123: dot-separated labels of letters, digits and inner hyphens, each up to 63, the whole up to 253. */
+    private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    private static final Pattern HOST_NAME = Pattern.compile("(?=.{1,253}$)" + LABEL + "(?:\\." + LABEL + ")*");
+
+    private final Problems problems = new Problems();
+    private final Config defaults;
+
+    private ConfigReader(final Config defaults)
+    {
+        this.defaults = defaults;
+    }
+
+    /** Parses the user's file with {@code parser}, lays it over the defaults, resolves substitutions and reads it. */
+    static SwitchConfig read(final Supplier<Config> parser)
+    {
+        final Config defaults = defaultsTree();
+        final Config merged;
+        try
+        {
+            // Substitutions resolve after the merge, so a file can say ${interchange.node-id} or += onto a default
+            // list; ${?NAME} also reads the environment, which is how real keys stay out of the file.
+            merged = parser.get().withFallback(defaults).resolve();
+        }
+        catch (final ConfigException e)
+        {
+            throw new ConfigError(List.of(describe(e)));
+        }
+        return new ConfigReader(defaults).read(merged);
+    }
+
+    /** The embedded defaults, unresolved. */
+    static Config defaultsTree()
+    {
+        try (InputStream in = ConfigReader.class.getResourceAsStream(DEFAULTS_RESOURCE))
+        {
+            if (in == null)
+            {
+                throw new IllegalStateException(DEFAULTS_ORIGIN + " is not on the class path");
+            }
+            final String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return ConfigFactory.parseString(text, options(DEFAULTS_ORIGIN));
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalStateException("cannot read " + DEFAULTS_ORIGIN, e);
+        }
+    }
+
+    /** Parse options for a source that messages call {@code originName}. */
+    static ConfigParseOptions options(final String originName)
+    {
+        return ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setOriginDescription(originName).setAllowMissing(false);
+    }
+
+    /** A Typesafe Config exception as one of our lines: its message already starts with the origin, in its own format. */
+    static String describe(final ConfigException e)
+    {
+        final ConfigOrigin origin = e.origin();
+        final String message = e.getMessage();
+        if (origin == null)
+        {
+            return message;
+        }
+        final String prefix = origin.description() + ": ";
+        return Problems.where(origin) + ": " + (message.startsWith(prefix) ? message.substring(prefix.length()) : message);
+    }
+
+    private SwitchConfig read(final Config config)
+    {
+        final ConfigObject root = config.root();
+        for (final String key : root.keySet())
+        {
+            if (!key.equals(ROOT))
+            {
+                problems.add(root.get(key).origin(), key, Section.unknown(key, Set.of(ROOT)) + " (everything the switch reads is inside interchange { })");
+            }
+        }
+        final ConfigValue value = root.get(ROOT);
+        if (value == null || value.valueType() != ConfigValueType.OBJECT)
+        {
+            problems.add(value == null ? root.origin() : value.origin(), ROOT, "expected an object { ... }");
+            problems.throwIfAny();
+        }
+        final Section s = new Section(problems, (ConfigObject) value, "");
+
+        final String nodeId = s.parsed("node-id", ConfigReader::nodeId);
+        final BusinessDayConfig businessDay = s.section("business-day", this::businessDay);
+        final RingConfig ring = s.section("ring", this::ring);
+        final int beforeLoopback = problems.count();
+        final boolean loopbackOnly = s.bool("loopback-only");
+        // When loopback-only itself is wrong, checking addresses against it would only add noise.
+        final Boolean loopback = problems.count() == beforeLoopback ? loopbackOnly : null;
+
+        final List<ListenerConfig> listeners = new ArrayList<>();
+        final Map<String, String> listenerNames = new LinkedHashMap<>();
+        final Map<String, String> listenerAddresses = new LinkedHashMap<>();
+        final Map<String, String> acquirers = new LinkedHashMap<>();
+        for (final Section l : s.sections("listeners"))
+        {
+            add(listeners, listener(l, loopback, listenerNames, listenerAddresses, acquirers));
+        }
+
+        final List<IssuerConfig> issuers = new ArrayList<>();
+        final Map<String, String> issuerIds = new LinkedHashMap<>();
+        for (final Section i : s.sections("issuers"))
+        {
+            add(issuers, issuer(i, loopback, issuerIds));
+        }
+
+        final List<BinRange> binTable = new ArrayList<>();
+        final List<PlacedRange> placedRanges = new ArrayList<>();
+        final List<Section> binSections = s.sections("bin-table");
+        for (int i = 0; i < binSections.size(); i++)
+        {
+            final BinRange range = binRange(binSections.get(i), issuerIds);
+            if (range != null)
+            {
+                binTable.add(range);
+                placedRanges.add(new PlacedRange(range, binSections.get(i), i));
+            }
+        }
+        checkOverlaps(placedRanges);
+
+        final List<MerchantConfig> merchants = new ArrayList<>();
+        final Map<String, String> merchantIds = new LinkedHashMap<>();
+        for (final Section m : s.sections("merchants"))
+        {
+            add(merchants, merchant(m, merchantIds, listenerNames, acquirers));
+        }
+
+        final List<TerminalConfig> terminals = new ArrayList<>();
+        final Map<String, String> terminalIds = new LinkedHashMap<>();
+        for (final Section t : s.sections("terminals"))
+        {
+            add(terminals, terminal(t, terminalIds, merchantIds));
+        }
+
+        final LimitsConfig limits = s.section("limits", this::limits);
+        final KeysConfig keys = s.section("keys", k -> keys(k, loopback));
+        final JournalSettings journal = s.section("journal", this::journal);
+        s.finish();
+
+        problems.throwIfAny();
+        return new SwitchConfig(nodeId, businessDay, ring, loopbackOnly, listeners, issuers, binTable, merchants, terminals, limits, keys, journal);
+    }
+
+    private BusinessDayConfig businessDay(final Section s)
+    {
+        final int mark = problems.count();
+        final LocalTime cutoff = s.parsed("cutoff", ConfigReader::timeOfDay);
+        final ZoneId zone = s.parsed("zone", ConfigReader::zone);
+        s.finish();
+        return problems.count() == mark ? new BusinessDayConfig(cutoff, zone) : null;
+    }
+
+    private RingConfig ring(final Section s)
+    {
+        final int mark = problems.count();
+        final int size = s.integer("size", 16, 1 << 22);
+        if (problems.count() == mark && Integer.bitCount(size) != 1)
+        {
+            problems.add(s.origin("size"), s.key("size"), "must be a power of two, got " + size);
+        }
+        final Duration tick = s.duration("tick", Duration.ofMillis(1), Duration.ofSeconds(1));
+        s.finish();
+        return problems.count() == mark ? new RingConfig(size, tick) : null;
+    }
+
+    private ListenerConfig listener(
+        final Section s,
+        final Boolean loopbackOnly,
+        final Map<String, String> names,
+        final Map<String, String> addresses,
+        final Map<String, String> acquirers)
+    {
+        final int mark = problems.count();
+        final String name = s.parsed("name", ConfigReader::name);
+        unique(s, "name", name, names);
+        final String host = s.parsed("host", ConfigReader::host);
+        checkLoopback(s, "host", host, loopbackOnly);
+        final int beforePort = problems.count();
+        final int port = s.integer("port", 0, 65_535);
+        if (host != null && port != 0 && problems.count() == beforePort)
+        {
+            final String address = host + ":" + port;
+            final String first = addresses.putIfAbsent(address, s.path());
+            if (first != null)
+            {
+                problems.add(s.origin("port"), s.key("port"), address + " is already bound by " + first);
+            }
+        }
+        final Dialect dialect = s.parsed("dialect", ConfigReader::dialect);
+        final Framing framing = s.parsed("framing", ConfigReader::framing);
+        final String acquirerId = s.parsed("acquirer-id", text -> digits(text, 11, "an acquiring institution id (field 32)"));
+        if (acquirerId != null)
+        {
+            acquirers.putIfAbsent(acquirerId, s.path());
+        }
+        final int beforeAllow = problems.count();
+        final List<Cidr> allow = s.parsedList("allow", ConfigReader::cidr);
+        if (allow.isEmpty() && problems.count() == beforeAllow)
+        {
+            problems.add(s.origin("allow"), s.key("allow"), "allows no one to connect; for this machine alone, say [\"127.0.0.1/32\", \"::1/128\"]");
+        }
+        final Duration idleTimeout = s.duration("idle-timeout", Duration.ofSeconds(1), Duration.ofDays(1));
+        final int maxFrame = s.integer("max-frame", MIN_FRAME, framing == null ? 65_535 : framing.lengthHeader().maxLength());
+        final boolean mac = s.bool("mac");
+        s.finish();
+        return problems.count() == mark ? new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac) : null;
+    }
+
+    private IssuerConfig issuer(final Section s, final Boolean loopbackOnly, final Map<String, String> ids)
+    {
+        final int mark = problems.count();
+        final String id = s.parsed("id", ConfigReader::name);
+        unique(s, "id", id, ids);
+        final String institutionId = s.parsed("institution-id", text -> digits(text, 11, "an institution id"));
+        final int beforeLinks = problems.count();
+        final List<LinkAddress> links = new ArrayList<>();
+        for (final Section link : s.sections("links"))
+        {
+            final int linkMark = problems.count();
+            final String host = link.parsed("host", ConfigReader::host);
+            checkLoopback(link, "host", host, loopbackOnly);
+            final int port = link.integer("port", 1, 65_535);
+            link.finish();
+            if (problems.count() == linkMark)
+            {
+                links.add(new LinkAddress(host, port));
+            }
+        }
+        if (links.isEmpty() && problems.count() == beforeLinks)
+        {
+            problems.add(s.origin("links"), s.key("links"), "names no address to connect to");
+        }
+        final int connections = s.integer("connections", 1, 64);
+        final Duration timeout = s.duration("timeout", Duration.ofMillis(1), Duration.ofMinutes(5));
+        final Duration echoInterval = s.duration("echo-interval", Duration.ofSeconds(1), Duration.ofHours(1));
+        final int missedEchoes = s.integer("missed-echoes", 1, 100);
+        final ReconnectConfig reconnect = s.section("reconnect", this::reconnect);
+        final StandInConfig standIn = s.section("stand-in", this::standIn);
+        s.finish();
+        return problems.count() == mark
+            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, reconnect, standIn)
+            : null;
+    }
+
+    private ReconnectConfig reconnect(final Section s)
+    {
+        final int mark = problems.count();
+        final Duration initial = s.duration("initial", Duration.ofMillis(1), Duration.ofHours(1));
+        final Duration max = s.duration("max", Duration.ofMillis(1), Duration.ofHours(1));
+        if (initial != null && max != null && max.compareTo(initial) < 0)
+        {
+            problems.add(s.origin("max"), s.key("max"), "must be at least initial (" + Text.duration(initial) + "), got " + Text.duration(max));
+        }
+        s.finish();
+        return problems.count() == mark ? new ReconnectConfig(initial, max) : null;
+    }
+
+    private StandInConfig standIn(final Section s)
+    {
+        final int mark = problems.count();
+        final boolean enabled = s.bool("enabled");
+        final long floorLimit = s.number("floor-limit", 0, MAX_AMOUNT);
+        s.finish();
+        return problems.count() == mark ? new StandInConfig(enabled, floorLimit) : null;
+    }
+
+    private BinRange binRange(final Section s, final Map<String, String> issuerIds)
+    {
+        final int mark = problems.count();
+        final String low = s.parsed("low", ConfigReader::bin);
+        final String high = s.parsed("high", ConfigReader::bin);
+        if (low != null && high != null)
+        {
+            if (high.length() != low.length())
+            {
+                problems.add(s.origin("high"), s.key("high"), "must have as many digits as low (" + low.length() + "), got " + high.length());
+            }
+            else if (high.compareTo(low) < 0)
+            {
+                problems.add(s.origin("high"), s.key("high"), "must not be below low (" + low + "), got " + high);
+            }
+        }
+        final String issuer = s.string("issuer");
+        if (issuer != null && !issuerIds.containsKey(issuer))
+        {
+            problems.add(s.origin("issuer"), s.key("issuer"), "unknown issuer '" + issuer + "'; issuers: " + String.join(", ", issuerIds.keySet()));
+        }
+        s.finish();
+        return problems.count() == mark ? new BinRange(low, high, issuer) : null;
+    }
+
+    /**
+     * Ranges of one length must not overlap, or a card would have two issuers; a longer range may sit inside a
+     * shorter one, as the more specific route. Sorted by length and low end, a range overlaps an earlier one of its
+     * length exactly when it starts at or below the highest end seen so far.
+     */
+    private void checkOverlaps(final List<PlacedRange> ranges)
+    {
+        final List<PlacedRange> sorted = new ArrayList<>(ranges);
+        sorted.sort(Comparator.comparingInt((PlacedRange p) -> p.value().length()).thenComparing(p -> p.value().low()));
+        PlacedRange reach = null;
+        for (final PlacedRange current : sorted)
+        {
+            if (reach != null && reach.value().length() == current.value().length() && reach.value().high().compareTo(current.value().low()) >= 0)
+            {
+                // Named at whichever comes later in the file: the entry added to a table that worked without it.
+                final PlacedRange later = current.index() > reach.index() ? current : reach;
+                final PlacedRange other = later == current ? reach : current;
+                problems.add(later.section().origin(), later.section().path(), "overlaps " + other.section().path() + " (" +
+                    other.value().low() + ".." + other.value().high() + " -> " + other.value().issuer() + ")");
+            }
+            if (reach == null || reach.value().length() != current.value().length() || current.value().high().compareTo(reach.value().high()) > 0)
+            {
+                reach = current;
+            }
+        }
+    }
+
+    private MerchantConfig merchant(
+        final Section s,
+        final Map<String, String> ids,
+        final Map<String, String> listenerNames,
+        final Map<String, String> acquirers)
+    {
+        final int mark = problems.count();
+        final String id = s.parsed("id", text -> ans(text, 15, 15, "a merchant id (field 42)"));
+        unique(s, "id", id, ids);
+        final String name = s.parsed("name", text -> ans(text, 1, 40, "a merchant name and location (field 43)"));
+        final int mcc = s.integer("mcc", 0, 9_999);
+        final Status status = s.choice("status", Status.class);
+        final String acquirer = s.optionalString("acquirer");
+        if (acquirer != null && !listenerNames.containsKey(acquirer) && !acquirers.containsKey(acquirer))
+        {
+            problems.add(s.origin("acquirer"), s.key("acquirer"), "'" + acquirer + "' is neither a listener's name nor its acquirer-id; listeners: " +
+                String.join(", ", listenerNames.keySet()) + "; acquirer ids: " + String.join(", ", acquirers.keySet()));
+        }
+        s.finish();
+        return problems.count() == mark ? new MerchantConfig(id, name, mcc, status, acquirer) : null;
+    }
+
+    private TerminalConfig terminal(final Section s, final Map<String, String> ids, final Map<String, String> merchantIds)
+    {
+        final int mark = problems.count();
+        final String id = s.parsed("id", text -> ans(text, 8, 8, "a terminal id (field 41)"));
+        unique(s, "id", id, ids);
+        final String merchant = s.string("merchant");
+        if (merchant != null && !merchantIds.containsKey(merchant))
+        {
+            problems.add(s.origin("merchant"), s.key("merchant"), "unknown merchant '" + merchant + "'");
+        }
+        final Status status = s.choice("status", Status.class);
+        final String masterKey = s.optionalParsed("master-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 16, 32, 48)));
+        s.finish();
+        return problems.count() == mark ? new TerminalConfig(id, merchant, status, masterKey) : null;
+    }
+
+    private LimitsConfig limits(final Section s)
+    {
+        final int mark = problems.count();
+        final long maxAmount = s.number("max-amount", 1, MAX_AMOUNT);
+        final int beforeCurrencies = problems.count();
+        final List<Integer> currencies = s.integers("currencies", 1, 999);
+        if (currencies.isEmpty() && problems.count() == beforeCurrencies)
+        {
+            problems.add(s.origin("currencies"), s.key("currencies"), "accepts no currency, so every request would be declined");
+        }
+        final List<Integer> blockedMcc = s.integers("blocked-mcc", 0, 9_999);
+        final int maxPerMinute = s.integer("max-transactions-per-card-per-minute", 1, 1_000_000);
+        final Duration duplicateWindow = s.duration("duplicate-window", Duration.ofSeconds(1), Duration.ofDays(7));
+        s.finish();
+        return problems.count() == mark ? new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow) : null;
+    }
+
+    private KeysConfig keys(final Section s, final Boolean loopbackOnly)
+    {
+        final int mark = problems.count();
+        final byte[] panEncryption = key(s, "pan-encryption", loopbackOnly);
+        final byte[] panHash = key(s, "pan-hash", loopbackOnly);
+        s.finish();
+        return problems.count() == mark ? new KeysConfig(panEncryption, panHash) : null;
+    }
+
+    /** A 32-byte key; off loopback, the demo key published in the defaults is refused. */
+    private byte[] key(final Section s, final String name, final Boolean loopbackOnly)
+    {
+        final byte[] key = s.parsed(name, text -> hex(text, 64));
+        if (key != null && Boolean.FALSE.equals(loopbackOnly))
+        {
+            final byte[] demo = HexFormat.of().parseHex(defaults.getString(ROOT + ".keys." + name));
+            if (MessageDigest.isEqual(key, demo))
+            {
+                problems.add(s.origin(name), s.key(name), "is the published demo key; with loopback-only = false set a key of your own");
+            }
+        }
+        return key;
+    }
+
+    private JournalSettings journal(final Section s)
+    {
+        final int mark = problems.count();
+        final Path dir = s.parsed("dir", ConfigReader::path);
+        final Durability durability = s.choice("durability", Durability.class);
+        s.finish();
+        return problems.count() == mark ? new JournalSettings(dir, durability) : null;
+    }
+
+    private void unique(final Section s, final String name, final String value, final Map<String, String> seen)
+    {
+        if (value == null)
+        {
+            return;
+        }
+        final String first = seen.putIfAbsent(value, s.path());
+        if (first != null)
+        {
+            problems.add(s.origin(name), s.key(name), "duplicate '" + value + "', already the " + name + " of " + first);
+        }
+    }
+
+    private void checkLoopback(final Section s, final String name, final String host, final Boolean loopbackOnly)
+    {
+        if (host != null && Boolean.TRUE.equals(loopbackOnly) && !isLoopback(host))
+        {
+            problems.add(s.origin(name), s.key(name), "'" + host + "' is not a loopback address, and loopback-only = true");
+        }
+    }
+
+    private static Map<String, Framing> framings()
+    {
+        final Map<String, Framing> framings = new LinkedHashMap<>();
+        framings.put("binary-2", Framing.BINARY_2);
+        framings.put("ascii-4", Framing.ASCII_4);
+        framings.put("unionpay-pos", Framing.UNIONPAY_POS);
+        return Collections.unmodifiableMap(framings);
+    }
+
+    private static <T> void add(final List<T> list, final T item)
+    {
+        if (item != null)
+        {
+            list.add(item);
+        }
+    }
+
+    private static String nodeId(final String text)
+    {
+        if (!NODE_ID.matcher(text).matches())
+        {
+            throw new IllegalArgumentException("must be 4 letters or digits (every RRN starts with it), got '" + text + "'");
+        }
+        return text;
+    }
+
+    private static String name(final String text)
+    {
+        if (!NAME.matcher(text).matches())
+        {
+            throw new IllegalArgumentException("must be 1 to 32 letters, digits, '.', '_' or '-', got '" + text + "'");
+        }
+        return text;
+    }
+
+    private static LocalTime timeOfDay(final String text)
+    {
+        try
+        {
+            return LocalTime.parse(text);
+        }
+        catch (final DateTimeParseException e)
+        {
+            throw new IllegalArgumentException("expected a time of day such as \"23:00\", got '" + text + "'", e);
+        }
+    }
+
+    private static ZoneId zone(final String text)
+    {
+        try
+        {
+            return ZoneId.of(text);
+        }
+        catch (final DateTimeException e)
+        {
+            throw new IllegalArgumentException("unknown time zone '" + text + "'; use a region such as \"Asia/Shanghai\", or \"UTC\"", e);
+        }
+    }
+
+    private static Dialect dialect(final String text)
+    {
+        final Dialect dialect = Dialects.byName(text);
+        if (dialect == null)
+        {
+            throw new IllegalArgumentException("unknown dialect '" + text + "'; known: " + String.join(", ", Dialects.names()));
+        }
+        return dialect;
+    }
+
+    private static Framing framing(final String text)
+    {
+        final Framing framing = FRAMINGS.get(text);
+        if (framing == null)
+        {
+            throw new IllegalArgumentException("unknown framing '" + text + "'; known: " + String.join(", ", FRAMINGS.keySet()));
+        }
+        return framing;
+    }
+
+    /** An IP address or a host name; no look-up happens here, a name is resolved when the link binds or connects. */
+    private static String host(final String text)
+    {
+        if (NetUtil.createByteArrayFromIpAddressString(text) == null && !HOST_NAME.matcher(text).matches())
+        {
+            throw new IllegalArgumentException("'" + text + "' is neither an IP address nor a host name");
+        }
+        return text;
+    }
+
+    /** Without a look-up: a loopback IP address, or the name localhost, which resolves to loopback by definition (RFC 6761). */
+    static boolean isLoopback(final String host)
+    {
+        final byte[] address = NetUtil.createByteArrayFromIpAddressString(host);
+        if (address == null)
+        {
+            return host.equalsIgnoreCase("localhost");
+        }
+        try
+        {
+            return InetAddress.getByAddress(address).isLoopbackAddress();
+        }
+        catch (final UnknownHostException e)
+        {
+            // getByAddress throws only for a length other than 4 or 16, which NetUtil never returns.
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Cidr cidr(final String text)
+    {
+        return Cidr.parse(text);
+    }
+
+    private static String digits(final String text, final int maxLength, final String what)
+    {
+        if (text.isEmpty() || text.length() > maxLength || !Text.isDigits(text))
+        {
+            throw new IllegalArgumentException("must be 1 to " + maxLength + " digits, " + what + ", got '" + text + "'");
+        }
+        return text;
+    }
+
+    private static String bin(final String text)
+    {
+        if (text.length() < 6 || text.length() > 11 || !Text.isDigits(text))
+        {
+            throw new IllegalArgumentException("must be 6 to 11 digits, got '" + text + "'");
+        }
+        return text;
+    }
+
+    /** ISO 8583 "ans": printable ASCII, space included. */
+    private static String ans(final String text, final int minLength, final int maxLength, final String what)
+    {
+        final String size = minLength == maxLength ? String.valueOf(maxLength) : minLength + " to " + maxLength;
+        if (text.length() < minLength || text.length() > maxLength)
+        {
+            throw new IllegalArgumentException("must be " + size + " characters, " + what + ", got " + text.length() + " ('" + text + "')");
+        }
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7E)
+            {
+                throw new IllegalArgumentException("must be printable ASCII, " + what + ", got U+" +
+                    String.format(Locale.ROOT, "%04X", (int) c) + " at position " + (i + 1));
+            }
+        }
+        return text;
+    }
+
+    /** Hex digits, either case, of one of the {@code lengths} (in digits). */
+    private static byte[] hex(final String text, final int... lengths)
+    {
+        boolean fits = false;
+        final List<String> allowed = new ArrayList<>();
+        for (final int length : lengths)
+        {
+            fits |= text.length() == length;
+            allowed.add(String.valueOf(length));
+        }
+        if (!fits)
+        {
+            throw new IllegalArgumentException("must be " + String.join(", ", allowed).replaceFirst(", (\\d+)$", " or $1") +
+                " hex digits, got " + text.length());
+        }
+        for (int i = 0; i < text.length(); i++)
+        {
+            if (Character.digit(text.charAt(i), 16) < 0)
+            {
+                throw new IllegalArgumentException("must be hex digits, got '" + text.charAt(i) + "' at position " + (i + 1));
+            }
+        }
+        return HexFormat.of().parseHex(text);
+    }
+
+    private static Path path(final String text)
+    {
+        if (text.isBlank())
+        {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        try
+        {
+            return Path.of(text);
+        }
+        catch (final InvalidPathException e)
+        {
+            throw new IllegalArgumentException("is not a path: " + e.getReason(), e);
+        }
+    }
+
+    /** A BIN range, the entry it was read from and its position, for the overlap check. */
+    private record PlacedRange(BinRange value, Section section, int index)
+    {
+    }
+}

@@ -1,0 +1,58 @@
+package io.interchange.engine.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An issuer host the switch routes to.
+ *
+ * @param id            unique among issuers; what {@link BinRange#issuer()} names.
+ * @param institutionId the issuer's institution id (field 100), 1 to 11 digits.
+ * @param links         the addresses to connect to, at least one.
+ * @param connections   connections kept open to each address.
+ * @param timeout       how long a request waits for its answer before 91 or stand-in, and a reversal.
+ * @param echoInterval  an idle connection is probed with an 0800/301 echo this often.
+ * @param missedEchoes  unanswered echoes in a row after which the connection is dropped and re-made.
+ * @param reconnect     how a lost connection retries.
+ * @param standIn       whether the switch decides when the issuer does not answer.
+ */
+public record IssuerConfig(
+    String id,
+    String institutionId,
+    List<LinkAddress> links,
+    int connections,
+    Duration timeout,
+    Duration echoInterval,
+    int missedEchoes,
+    ReconnectConfig reconnect,
+    StandInConfig standIn)
+{
+    public IssuerConfig
+    {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(institutionId, "institutionId");
+        links = List.copyOf(links);
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(echoInterval, "echoInterval");
+        Objects.requireNonNull(reconnect, "reconnect");
+        Objects.requireNonNull(standIn, "standIn");
+    }
+
+    /** This issuer with other link addresses, e.g. a simulator's bound port. */
+    public IssuerConfig withLinks(final List<LinkAddress> links)
+    {
+        if (links.isEmpty())
+        {
+            throw new IllegalArgumentException("an issuer needs at least one link");
+        }
+        for (final LinkAddress link : links)
+        {
+            if (link.port() < 1 || link.port() > 65_535)
+            {
+                throw new IllegalArgumentException("link port must be 1..65535: " + link.port());
+            }
+        }
+        return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, reconnect, standIn);
+    }
+}

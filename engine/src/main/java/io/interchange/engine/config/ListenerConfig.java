@@ -1,0 +1,73 @@
+package io.interchange.engine.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+import io.interchange.codec.Dialect;
+import io.interchange.codec.frame.Framing;
+
+/**
+ * A port acquirers connect to.
+ *
+ * @param name        unique among listeners; names the acquirer link in logs, counters and the journal.
+ * @param host        the address to bind, an IP address or host name.
+ * @param port        the port to bind, 0 for any free one.
+ * @param dialect     the ISO 8583 dialect its messages are in.
+ * @param framing     how messages are cut from the stream; its {@link Framing#maxFrameLength()} is always
+ *                    {@code maxFrame}, whatever framing is passed in.
+ * @param acquirerId  the acquiring institution id (field 32) of requests arriving here, 1 to 11 digits.
+ * @param allow       the addresses that may connect; anyone else is closed on accept.
+ * @param idleTimeout a connection silent this long is closed.
+ * @param maxFrame    the largest frame accepted, its fixed header included; a larger declared length closes the link.
+ * @param mac         whether requests carry a MAC that must verify.
+ */
+public record ListenerConfig(
+    String name,
+    String host,
+    int port,
+    Dialect dialect,
+    Framing framing,
+    String acquirerId,
+    List<Cidr> allow,
+    Duration idleTimeout,
+    int maxFrame,
+    boolean mac)
+{
+    public ListenerConfig
+    {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dialect, "dialect");
+        Objects.requireNonNull(framing, "framing");
+        Objects.requireNonNull(acquirerId, "acquirerId");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        allow = List.copyOf(allow);
+        // One limit, not two that could disagree: the framing is what the link's decoder enforces.
+        framing = new Framing(framing.lengthHeader(), framing.headerLength(), maxFrame);
+    }
+
+    /** Says whether {@code address} may connect. */
+    public boolean allows(final InetAddress address)
+    {
+        for (final Cidr cidr : allow)
+        {
+            if (cidr.contains(address))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This listener on another port (0 for any free one), as tests bind. */
+    public ListenerConfig withPort(final int port)
+    {
+        if (port < 0 || port > 65_535)
+        {
+            throw new IllegalArgumentException("port must be 0..65535: " + port);
+        }
+        return new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac);
+    }
+}

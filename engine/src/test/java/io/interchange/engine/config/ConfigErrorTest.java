@@ -1,0 +1,413 @@
+package io.interchange.engine.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each kind of mistake is reported as {@code file:line: key: reason}, and all of a file's mistakes at once. */
+class ConfigErrorTest
+{
+    private static final String ISO_LISTENER = "name = \"pos\", host = \"127.0.0.1\", port = 8583, dialect = \"iso87b\", framing = \"binary-2\", " +
+        "acquirer-id = \"10000001\", allow = [\"127.0.0.1/32\"], idle-timeout = 120s, max-frame = 4096, mac = false";
+    private static final String ISSUER = "institution-id = \"20000001\", links = [ { host = \"127.0.0.1\", port = 9101 } ], connections = 2, " +
+        "timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s }, stand-in { enabled = false, floor-limit = 0 }";
+    private static final String OWN_KEYS = "interchange.keys { pan-encryption = \"" + "11".repeat(32) + "\", pan-hash = \"" + "22".repeat(32) + "\" }\n";
+
+    private static List<String> problems(final String hocon)
+    {
+        return assertThrows(ConfigError.class, () -> SwitchConfig.parse(hocon, "switch.conf")).problems();
+    }
+
+    private static String problem(final String hocon)
+    {
+        final List<String> problems = problems(hocon);
+        assertEquals(1, problems.size(), () -> String.join("\n", problems));
+        return problems.get(0);
+    }
+
+    /** The line of the embedded defaults that starts with {@code start}, counted from 1. */
+    private static int defaultsLine(final String start) throws IOException
+    {
+        try (InputStream in = SwitchConfig.class.getResourceAsStream(ConfigReader.DEFAULTS_RESOURCE))
+        {
+            final List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+            for (int i = 0; i < lines.size(); i++)
+            {
+                if (lines.get(i).trim().startsWith(start))
+                {
+                    return i + 1;
+                }
+            }
+            throw new AssertionError("no line starts with " + start);
+        }
+    }
+
+    @Test
+    void shouldNameFileLineKeyAndRangeOfANumberOutOfRange()
+    {
+        final String hocon = """
+            interchange.listeners = [
+              { %s }
+              { %s,
+                name = "pos-2", port = 70000 }
+            ]
+            """.formatted(ISO_LISTENER, ISO_LISTENER);
+        assertEquals("switch.conf:4: listeners[1].port: must be 0..65535, got 70000", problem(hocon));
+    }
+
+    @Test
+    void shouldNameAMissingMandatoryKeyAtItsObject()
+    {
+        final String hocon = """
+            interchange.issuers = [
+              { id = "issuer-a", %s }
+              { id = "issuer-b",
+                institution-id = "20000002" }
+            ]
+            interchange.bin-table = []
+            """.formatted(ISSUER);
+        final List<String> problems = problems(hocon);
+        assertEquals("switch.conf:3: issuers[1].links: missing", problems.get(0));
+        assertEquals("switch.conf:3: issuers[1].stand-in: missing", problems.get(problems.size() - 1));
+        assertEquals(7, problems.size(), () -> String.join("\n", problems));
+    }
+
+    @Test
+    void shouldTakeNullAsMissing()
+    {
+        assertEquals("switch.conf:2: node-id: missing", problem("interchange {\n  node-id = null\n}"));
+    }
+
+    @Test
+    void shouldNameTheExpectedTypeAndWhatWasThere()
+    {
+        assertEquals("switch.conf:1: ring.size: expected a whole number, got 'big'", problem("interchange.ring.size = big"));
+        assertEquals("switch.conf:1: ring.size: expected a whole number, got 8192.5", problem("interchange.ring.size = 8192.5"));
+        assertEquals("switch.conf:1: loopback-only: expected true or false, got 3", problem("interchange.loopback-only = 3"));
+        assertEquals("switch.conf:1: listeners: expected a list [ ... ], got 5", problem("interchange.listeners = 5"));
+        assertEquals("switch.conf:1: ring: expected an object { ... }, got 'fast'", problem("interchange.ring = fast"));
+        assertEquals("switch.conf:1: ring.tick: expected a duration such as 250ms, 5s, 2m or 24h, got 'soon'",
+            problem("interchange.ring.tick = soon"));
+        assertEquals("switch.conf:1: node-id: expected a string, got a list", problem("interchange.node-id = [1]"));
+        assertEquals("switch.conf:1: merchants[0]: expected an object { ... }, got 'MERCHANT0000001'",
+            problems("interchange.merchants = [\"MERCHANT0000001\"]").get(0));
+    }
+
+    @Test
+    void shouldTakeANumberWrittenAsAStringAsFromTheEnvironment()
+    {
+        assertEquals(1024, SwitchConfig.parse("interchange.ring.size = \"1024\"", "switch.conf").ring().size());
+    }
+
+    @Test
+    void shouldCheckRangesBeyondTheType()
+    {
+        assertEquals("switch.conf:1: ring.size: must be a power of two, got 1000", problem("interchange.ring.size = 1000"));
+        assertEquals("switch.conf:1: ring.tick: must be 1ms..1s, got 0s", problem("interchange.ring.tick = 0ms"));
+        assertEquals("switch.conf:1: node-id: must be 4 letters or digits (every RRN starts with it), got 'IC1'", problem("interchange.node-id = IC1"));
+        assertEquals("switch.conf:1: business-day.cutoff: expected a time of day such as \"23:00\", got '25:00'",
+            problem("interchange.business-day.cutoff = \"25:00\""));
+        assertEquals("switch.conf:1: business-day.zone: unknown time zone 'Mars/Olympus'; use a region such as \"Asia/Shanghai\", or \"UTC\"",
+            problem("interchange.business-day.zone = \"Mars/Olympus\""));
+        assertEquals("switch.conf:1: limits.max-amount: must be 1..999999999999, got 0", problem("interchange.limits.max-amount = 0"));
+        assertEquals("switch.conf:1: limits.currencies[1]: must be 1..999, got 1000", problem("interchange.limits.currencies = [156, 1000]"));
+        assertEquals("switch.conf:1: limits.duplicate-window: must be 1s..7d, got 30d", problem("interchange.limits.duplicate-window = 30d"));
+        assertEquals("switch.conf:1: issuers[0].reconnect.max: must be at least initial (2s), got 1s",
+            problem("interchange.issuers = [ { id = \"issuer-a\", " +
+                ISSUER.replace("max = 10s", "max = 1s").replace("initial = 100ms", "initial = 2s") + " } ]\ninterchange.bin-table = []"));
+        assertEquals("switch.conf:1: journal.durability: must be one of process-crash, msync-per-batch, got 'fsync'",
+            problem("interchange.journal.durability = fsync"));
+        assertEquals("switch.conf:1: merchants[0].status: must be one of active, suspended, closed, got 'ACTIVE'",
+            problem("interchange.merchants = [ { id = \"MERCHANT0000001\", name = \"Shop\", mcc = 5411, status = ACTIVE } ], interchange.terminals = []"));
+    }
+
+    @Test
+    void shouldListTheKnownDialectsAndFramings()
+    {
+        final List<String> problems = problems("interchange.listeners = [\n{ " + ISO_LISTENER.replace("iso87b", "iso93").replace("binary-2", "nac") + " }\n]");
+        assertEquals(List.of(
+            "switch.conf:2: listeners[0].dialect: unknown dialect 'iso93'; known: iso87b, iso87a, cups",
+            "switch.conf:2: listeners[0].framing: unknown framing 'nac'; known: binary-2, ascii-4, unionpay-pos"), problems);
+    }
+
+    @Test
+    void shouldBoundTheFrameByWhatItsLengthHeaderCanSay()
+    {
+        assertEquals("switch.conf:1: listeners[0].max-frame: must be 64..9999, got 10000",
+            problem("interchange.listeners = [ { " + ISO_LISTENER.replace("binary-2", "ascii-4").replace("4096", "10000") + " } ]"));
+    }
+
+    @Test
+    void shouldRefuseDuplicateIds()
+    {
+        assertEquals("switch.conf:3: listeners[1].name: duplicate 'pos', already the name of listeners[0]",
+            problem("interchange.listeners = [\n{ " + ISO_LISTENER + " }\n{ " + ISO_LISTENER.replace("8583", "8585") + " }\n]"));
+        assertEquals("switch.conf:3: listeners[1].port: 127.0.0.1:8583 is already bound by listeners[0]",
+            problem("interchange.listeners = [\n{ " + ISO_LISTENER + " }\n{ " + ISO_LISTENER.replace("\"pos\"", "\"pos-2\"") + " }\n]"));
+        assertEquals("switch.conf:2: issuers[1].id: duplicate 'issuer-a', already the id of issuers[0]",
+            problem("interchange.issuers = [ { id = \"issuer-a\", " + ISSUER + " }\n{ id = \"issuer-a\", " + ISSUER + " } ]\ninterchange.bin-table = []"));
+        final String merchant = "{ id = \"MERCHANT0000001\", name = \"Shop\", mcc = 5411, status = active }";
+        assertEquals("switch.conf:3: merchants[1].id: duplicate 'MERCHANT0000001', already the id of merchants[0]",
+            problem("interchange.terminals = []\ninterchange.merchants = [ " + merchant + "\n" + merchant + " ]"));
+        assertEquals("switch.conf:4: terminals[2].id: duplicate 'TERM0001', already the id of terminals[0]", problem("""
+            interchange.terminals = [
+              { id = "TERM0001", merchant = "MERCHANT0000001", status = active }
+              { id = "TERM0002", merchant = "MERCHANT0000001", status = active }
+              { id = "TERM0001", merchant = "MERCHANT0000002", status = closed }
+            ]
+            """));
+    }
+
+    @Test
+    void shouldAllowListenersOnAnyFreePortTogether()
+    {
+        final SwitchConfig config = SwitchConfig.parse("interchange.listeners = [\n{ " + ISO_LISTENER.replace("8583", "0") + " }\n{ " +
+            ISO_LISTENER.replace("8583", "0").replace("\"pos\"", "\"pos-2\"") + " }\n]", "switch.conf");
+        assertEquals(0, config.listener("pos-2").port());
+    }
+
+    @Test
+    void shouldRefuseATerminalOfAnUnknownMerchant()
+    {
+        assertEquals("switch.conf:3: terminals[1].merchant: unknown merchant 'MERCHANT0000099'", problem("""
+            interchange.terminals = [
+              { id = "TERM0001", merchant = "MERCHANT0000001", status = active }
+              { id = "TERM0002", merchant = "MERCHANT0000099", status = active }
+            ]
+            """));
+    }
+
+    @Test
+    void shouldRefuseAMerchantOfAnUnknownAcquirer()
+    {
+        assertEquals("switch.conf:1: merchants[0].acquirer: 'pos-visa' is neither a listener's name nor its acquirer-id; " +
+            "listeners: pos-iso87, pos-cups; acquirer ids: 10000001, 10000002",
+            problem("interchange.merchants = [ { id = \"MERCHANT0000001\", name = \"Shop\", mcc = 5411, status = active, acquirer = pos-visa } ]\n" +
+                "interchange.terminals = []"));
+        final SwitchConfig config = SwitchConfig.parse("interchange.merchants = [\n" +
+            "{ id = \"MERCHANT0000001\", name = \"Shop\", mcc = 5411, status = active, acquirer = pos-cups }\n" +
+            "{ id = \"MERCHANT0000002\", name = \"Shop 2\", mcc = 5411, status = active, acquirer = 10000001 } ]\n" +
+            "interchange.terminals = []", "switch.conf");
+        assertEquals("10000001", config.merchants().get(1).acquirer());
+    }
+
+    @Test
+    void shouldRefuseABinRangeOfAnUnknownIssuer()
+    {
+        assertEquals("switch.conf:3: bin-table[1].issuer: unknown issuer 'issuer-c'; issuers: issuer-a, issuer-b", problem("""
+            interchange.bin-table = [
+              { low = "476173", high = "476173", issuer = "issuer-a" }
+              { low = "400000", high = "409999", issuer = "issuer-c" }
+            ]
+            """));
+    }
+
+    @Test
+    void shouldRefuseOverlappingBinRangesOfTheSameLength()
+    {
+        assertEquals("switch.conf:4: bin-table[2]: overlaps bin-table[0] (400000..409999 -> issuer-a)", problem("""
+            interchange.bin-table = [
+              { low = "400000", high = "409999", issuer = "issuer-a" }
+              { low = "410000", high = "419999", issuer = "issuer-a" }
+              { low = "405000", high = "405000", issuer = "issuer-b" }
+            ]
+            """));
+        assertEquals("switch.conf:3: bin-table[1]: overlaps bin-table[0] (622848..622848 -> issuer-b)", problem("""
+            interchange.bin-table = [
+              { low = "622848", high = "622848", issuer = "issuer-b" }
+              { low = "622800", high = "622899", issuer = "issuer-a" }
+            ]
+            """));
+    }
+
+    @Test
+    void shouldLetALongerRangeSitInsideAShorterOne()
+    {
+        final SwitchConfig config = SwitchConfig.parse("""
+            interchange.bin-table = [
+              { low = "400000", high = "499999", issuer = "issuer-a" }
+              { low = "47617300", high = "47617399", issuer = "issuer-b" }
+              { low = "500000", high = "500000", issuer = "issuer-b" }
+            ]
+            """, "switch.conf");
+        assertEquals(8, config.binTable().get(1).length());
+    }
+
+    @Test
+    void shouldCheckEachBinRangesEnds()
+    {
+        assertEquals("switch.conf:1: bin-table[0].high: must not be below low (476173), got 476100",
+            problem("interchange.bin-table = [ { low = \"476173\", high = \"476100\", issuer = \"issuer-a\" } ]"));
+        assertEquals("switch.conf:1: bin-table[0].high: must have as many digits as low (6), got 8",
+            problem("interchange.bin-table = [ { low = \"476173\", high = \"47617399\", issuer = \"issuer-a\" } ]"));
+        assertEquals("switch.conf:1: bin-table[0].low: must be 6 to 11 digits, got '4761'",
+            problem("interchange.bin-table = [ { low = \"4761\", high = \"476173\", issuer = \"issuer-a\" } ]"));
+    }
+
+    @Test
+    void shouldRefuseMalformedHexKeys()
+    {
+        assertEquals("switch.conf:1: keys.pan-encryption: must be 64 hex digits, got 62",
+            problem("interchange.keys.pan-encryption = \"" + "ab".repeat(31) + "\""));
+        assertEquals("switch.conf:1: keys.pan-hash: must be hex digits, got 'g' at position 2",
+            problem("interchange.keys.pan-hash = \"ag" + "ab".repeat(31) + "\""));
+        assertEquals("switch.conf:1: terminals[0].master-key: must be 16, 32 or 48 hex digits, got 30",
+            problem("interchange.terminals = [ { id = \"TERM0001\", merchant = \"MERCHANT0000001\", status = active, master-key = \"" +
+                "0123456789ABCDEF0123456789ABCD\" } ]"));
+    }
+
+    @Test
+    void shouldKeepAMasterKeyInUpperCaseAndAllowNone()
+    {
+        final SwitchConfig config = SwitchConfig.parse("interchange.terminals = [\n" +
+            "{ id = \"TERM0001\", merchant = \"MERCHANT0000001\", status = active, master-key = \"0123456789abcdef\" }\n" +
+            "{ id = \"TERM0002\", merchant = \"MERCHANT0000001\", status = suspended } ]", "switch.conf");
+        assertEquals("0123456789ABCDEF", config.terminals().get(0).masterKey());
+        assertEquals(null, config.terminals().get(1).masterKey());
+    }
+
+    @Test
+    void shouldCheckFieldSizesOfMerchantsAndTerminals()
+    {
+        assertEquals("switch.conf:1: merchants[0].id: must be 15 characters, a merchant id (field 42), got 5 ('SHOP1')",
+            problem("interchange.merchants = [ { id = SHOP1, name = \"Shop\", mcc = 5411, status = active } ], interchange.terminals = []"));
+        assertEquals("switch.conf:2: merchants[0].name: must be 1 to 40 characters, a merchant name and location (field 43), got 41 ('" +
+            "x".repeat(41) + "')",
+            problem("interchange.terminals = []\n" +
+                "interchange.merchants = [ { id = MERCHANT0000001, name = \"" + "x".repeat(41) + "\", mcc = 5411, status = active } ]"));
+        assertEquals("switch.conf:1: merchants[0].mcc: must be 0..9999, got 54110",
+            problem("interchange.merchants = [ { id = MERCHANT0000001, name = \"Shop\", mcc = 54110, status = active } ], interchange.terminals = []"));
+        assertEquals("switch.conf:1: terminals[0].id: must be printable ASCII, a terminal id (field 41), got U+00E9 at position 5",
+            problem("interchange.terminals = [ { id = \"TERM\u00e9001\", merchant = MERCHANT0000001, status = active } ]"));
+    }
+
+    @Test
+    void shouldRefuseNonLoopbackAddressesWhileLoopbackOnly()
+    {
+        assertEquals("switch.conf:1: listeners[0].host: '0.0.0.0' is not a loopback address, and loopback-only = true",
+            problem("interchange.listeners = [ { " + ISO_LISTENER.replace("127.0.0.1\", port", "0.0.0.0\", port") + " } ]"));
+        assertEquals("switch.conf:1: issuers[0].links[0].host: 'issuer.example.com' is not a loopback address, and loopback-only = true",
+            problem("interchange.issuers = [ { id = \"issuer-a\", " + ISSUER.replace("127.0.0.1", "issuer.example.com") + " } ], interchange.bin-table = []"));
+        final SwitchConfig config = SwitchConfig.parse("interchange.listeners = [ { " + ISO_LISTENER.replace("127.0.0.1\", port", "::1\", port") +
+            " } ]\ninterchange.issuers = [ { id = \"issuer-a\", " + ISSUER.replace("127.0.0.1", "localhost") + " } ], interchange.bin-table = []",
+            "switch.conf");
+        assertEquals("::1", config.listeners().get(0).host());
+    }
+
+    @Test
+    void shouldAcceptAnyAddressOffLoopbackWithKeysOfItsOwn()
+    {
+        final SwitchConfig config = SwitchConfig.parse(OWN_KEYS + "interchange.loopback-only = false\n" +
+            "interchange.listeners = [ { " + ISO_LISTENER.replace("127.0.0.1\", port", "0.0.0.0\", port") + " } ]\n" +
+            "interchange.issuers = [ { id = \"issuer-a\", " + ISSUER.replace("127.0.0.1", "issuer.example.com") + " } ], interchange.bin-table = []",
+            "switch.conf");
+        assertEquals("0.0.0.0", config.listeners().get(0).host());
+        assertEquals("issuer.example.com", config.issuers().get(0).links().get(0).host());
+        assertEquals("switch.conf:1: listeners[0].host: 'bad host!' is neither an IP address nor a host name",
+            problem(OWN_KEYS.replace("\n", " ") + ", interchange.loopback-only = false, interchange.listeners = [ { " +
+                ISO_LISTENER.replace("127.0.0.1\", port", "bad host!\", port") + " } ]"));
+    }
+
+    @Test
+    void shouldRefuseTheDemoKeysOffLoopback() throws IOException
+    {
+        final String defaults = "classpath:io/interchange/engine/config/defaults.conf";
+        final String reason = "is the published demo key; with loopback-only = false set a key of your own";
+        assertEquals(List.of(
+            defaults + ":" + defaultsLine("pan-encryption =") + ": keys.pan-encryption: " + reason,
+            defaults + ":" + defaultsLine("pan-hash =") + ": keys.pan-hash: " + reason),
+            problems("interchange.loopback-only = false"));
+    }
+
+    @Test
+    void shouldRefuseAnEmptyAllowList()
+    {
+        assertEquals("switch.conf:1: listeners[0].allow: allows no one to connect; for this machine alone, say [\"127.0.0.1/32\", \"::1/128\"]",
+            problem("interchange.listeners = [ { " + ISO_LISTENER.replace("[\"127.0.0.1/32\"]", "[]") + " } ]"));
+        assertEquals("switch.conf:1: listeners[0].allow[1]: 10.0.0.1 has bits set beyond its /8 prefix",
+            problem("interchange.listeners = [ { " + ISO_LISTENER.replace("[\"127.0.0.1/32\"]", "[\"127.0.0.1/32\", \"10.0.0.1/8\"]") + " } ]"));
+    }
+
+    @Test
+    void shouldRefuseUnknownKeysNamingTheNearestKnownOne()
+    {
+        assertEquals("switch.conf:2: listners: unknown key; did you mean listeners?", problem("interchange {\n  listners = []\n}"));
+        assertEquals("switch.conf:1: ring.sise: unknown key; did you mean size?", problem("interchange.ring { sise = 16 }"));
+        assertEquals("switch.conf:1: listeners[0].prot: unknown key; did you mean port?",
+            problem("interchange.listeners = [ { " + ISO_LISTENER + ", prot = 1 } ]"));
+        assertEquals("switch.conf:1: issuers[0].stand-in.floor-limt: unknown key; did you mean floor-limit?",
+            problem("interchange.issuers = [ { id = \"issuer-a\", " + ISSUER.replace("floor-limit = 0", "floor-limit = 0, floor-limt = 1") + " } ]\n" +
+                "interchange.bin-table = []"));
+        assertEquals("switch.conf:1: journal.fsync: unknown key; known here: dir, durability", problem("interchange.journal.fsync = true"));
+        assertEquals("switch.conf:1: interchang: unknown key; did you mean interchange? (everything the switch reads is inside interchange { })",
+            problem("interchang.node-id = IC02"));
+    }
+
+    @Test
+    void shouldReportEveryProblemOfAFileAtOnceInFileOrder()
+    {
+        final List<String> problems = problems("""
+            interchange {
+              node-id = "TOO-LONG"
+              ring { size = 100, tick = 10ms }
+              listners = []
+              terminals = [ { id = "TERM0001", merchant = "NOBODY", status = active } ]
+            }
+            """);
+        assertEquals(List.of(
+            "switch.conf:2: node-id: must be 4 letters or digits (every RRN starts with it), got 'TOO-LONG'",
+            "switch.conf:3: ring.size: must be a power of two, got 100",
+            "switch.conf:5: terminals[0].merchant: unknown merchant 'NOBODY'",
+            "switch.conf:4: listners: unknown key; did you mean listeners?"), problems);
+        final ConfigError error = assertThrows(ConfigError.class, () -> SwitchConfig.parse("interchange { node-id = x, ring.size = 3 }", "a.conf"));
+        assertEquals(String.join("\n", error.problems()), error.getMessage());
+    }
+
+    @Test
+    void shouldReportASyntaxErrorWithItsLine()
+    {
+        final String problem = problem("interchange {\n  node-id = \"IC02\"\n  ring { size = }\n}");
+        assertTrue(problem.startsWith("switch.conf:3: "), problem);
+    }
+
+    @Test
+    void shouldReportAnUnresolvedSubstitution()
+    {
+        final String problem = problem("interchange {\n  node-id = ${nowhere}\n}");
+        assertTrue(problem.startsWith("switch.conf:2: ") && problem.contains("${nowhere}"), problem);
+    }
+
+    @Test
+    void shouldNameTheFileLoaded(@TempDir final Path dir) throws IOException
+    {
+        final Path file = dir.resolve("switch.conf");
+        Files.writeString(file, "interchange {\n  ring.size = 1000\n}\n");
+        final ConfigError error = assertThrows(ConfigError.class, () -> SwitchConfig.load(file));
+        assertEquals(file + ":2: ring.size: must be a power of two, got 1000", error.getMessage());
+
+        final Path missing = dir.resolve("missing.conf");
+        assertEquals(missing + ": no such file", assertThrows(ConfigError.class, () -> SwitchConfig.load(missing)).getMessage());
+    }
+
+    @Test
+    void shouldPlaceAMergedValueInTheFileThatWon()
+    {
+        final String merged = Problems.where(ConfigFactory.parseString("a { b = 1 }", ConfigReader.options("switch.conf"))
+            .withFallback(ConfigFactory.parseString("\na { c = 2 }", ConfigReader.options("defaults.conf"))).getValue("a").origin());
+        assertEquals("switch.conf:1", merged);
+        assertFalse(merged.contains("merge"));
+    }
+}
