@@ -66,7 +66,7 @@ public final class SwitchNode implements AutoCloseable
     private SwitchNode(final SwitchConfig config) throws InterruptedException
     {
         this.config = config;
-        journal = JournalWriter.open(new JournalConfig(config.journal().dir(), config.journal().durability(),
+        journal = new JournalWriter(new JournalConfig(config.journal().dir(), config.journal().durability(),
             config.businessDay().cutoff(), config.businessDay().zone(), config.keys().panEncryption(), config.keys().panHash(), dialects));
         switchHandler = new SwitchHandler(setup(config, dialects));
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -147,6 +147,19 @@ public final class SwitchNode implements AutoCloseable
         throw new IllegalArgumentException("no listener '" + listener + "'");
     }
 
+    /** Issuer links signed on and usable, as last seen by the switch handler. */
+    public int signedOnLinks(final String issuerId)
+    {
+        for (int i = 0; i < config.issuers().size(); i++)
+        {
+            if (config.issuers().get(i).id().equals(issuerId))
+            {
+                return switchHandler.signedOnLinks(i);
+            }
+        }
+        throw new IllegalArgumentException("no issuer '" + issuerId + "'");
+    }
+
     public SwitchConfig config()
     {
         return config;
@@ -193,7 +206,8 @@ public final class SwitchNode implements AutoCloseable
             acceptors.terminal(terminal.id(), terminal.merchant(), terminal.status() == Status.ACTIVE);
         }
         return new SwitchSetup(dialects, dialects.indexOf(Iso87.BINARY), acquirers, issuers, bins.build(), acceptors.build(),
-            SwitchSetup.Limits.of(config.limits().maxAmount(), config.limits().currencies(), config.limits().blockedMcc()),
+            SwitchSetup.Limits.of(config.limits().maxAmount(), config.limits().currencies(), config.limits().blockedMcc(),
+                config.limits().maxTransactionsPerCardPerMinute()),
             config.businessDay().zone(), config.businessDay().cutoff(), IN_FLIGHT_CAPACITY, IN_FLIGHT_MAX_FRAME);
     }
 

@@ -228,8 +228,13 @@ final class ConfigReader
             problems.add(s.origin("size"), s.key("size"), "must be a power of two, got " + size);
         }
         final Duration tick = s.duration("tick", Duration.ofMillis(1), Duration.ofSeconds(1));
+        final String wait = s.string("wait-strategy");
+        if (wait != null && !RingConfig.WAIT_STRATEGIES.contains(wait))
+        {
+            problems.add(s.origin("wait-strategy"), s.key("wait-strategy"), "must be one of " + String.join(", ", RingConfig.WAIT_STRATEGIES) + ", got " + wait);
+        }
         s.finish();
-        return problems.count() == mark ? new RingConfig(size, tick) : null;
+        return problems.count() == mark ? new RingConfig(size, tick, wait) : null;
     }
 
     private ListenerConfig listener(

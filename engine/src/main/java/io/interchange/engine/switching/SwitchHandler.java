@@ -1,11 +1,13 @@
 package io.interchange.engine.switching;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,12 +61,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final StringBuilder authCode = new StringBuilder(6);
 
     private final Int2ObjectHashMap<AcquirerSession> acquirerSessions = new Int2ObjectHashMap<>();
-    private final Int2IntHashMap linkIssuers = new Int2IntHashMap(-1);
     private final Int2IntHashMap linkStans = new Int2IntHashMap(0);
     private final int[][] issuerLinks;
     private final boolean[][] issuerLinkSignedOn;
     private final int[] issuerLinkCounts;
     private final int[] issuerCursors;
+    private final AtomicIntegerArray signedOnLinks;
+    private final Long2LongHashMap cardsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
+    private long currentMinute = Long.MIN_VALUE;
     private int standInAuthCodes;
 
     public SwitchHandler(final SwitchSetup setup)
@@ -88,6 +92,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         issuerLinkSignedOn = new boolean[issuers.size()][MAX_LINKS_PER_ISSUER];
         issuerLinkCounts = new int[issuers.size()];
         issuerCursors = new int[issuers.size()];
+        signedOnLinks = new AtomicIntegerArray(issuers.size());
+    }
+
+    /** Signed-on links of an issuer; written by this handler only, readable from any thread. */
+    public int signedOnLinks(final int issuer)
+    {
+        return signedOnLinks.get(issuer);
     }
 
     /** Requests waiting for an issuer's answer. */
@@ -284,6 +295,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (limits.blockedMcc()[mcc])
         {
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_CARDHOLDER);
+            return;
+        }
+        if (overFrequencyLimit(request, now))
+        {
+            answer(event, request, ResponseCode.EXCEEDS_FREQUENCY_LIMIT);
             return;
         }
         final int issuer = setup.bins().route(request, 2);
@@ -500,7 +516,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         issuerLinks[issuer][issuerLinkCounts[issuer]] = link;
         issuerLinkSignedOn[issuer][issuerLinkCounts[issuer]] = false;
         issuerLinkCounts[issuer]++;
-        linkIssuers.put(link, issuer);
         final int stan = nextStan(link);
         final int offset = event.beginOutput(link, issuerDialect, 0);
         final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset).mti(Mti.NETWORK_MANAGEMENT_REQUEST);
@@ -528,8 +543,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 break;
             }
         }
-        linkIssuers.remove(link);
         linkStans.remove(link);
+        publishSignedOn(issuer);
         decide(event, null, Outcome.NOTHING, issuer, 0);
     }
 
@@ -542,6 +557,40 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 issuerLinkSignedOn[issuer][i] = signedOn;
             }
         }
+        publishSignedOn(issuer);
+    }
+
+    private void publishSignedOn(final int issuer)
+    {
+        int count = 0;
+        for (int i = 0; i < issuerLinkCounts[issuer]; i++)
+        {
+            count += issuerLinkSignedOn[issuer][i] ? 1 : 0;
+        }
+        signedOnLinks.lazySet(issuer, count);
+    }
+
+    /**
+     * Counts the card's requests in the current minute of event time (a fixed window: the table is emptied when
+     * the minute changes, which keeps it bounded by one minute's cards and costs no allocation).
+     */
+    private boolean overFrequencyLimit(final MessageReader request, final long now)
+    {
+        final long minute = now / 60_000_000_000L;
+        if (minute != currentMinute)
+        {
+            cardsThisMinute.clear();
+            currentMinute = minute;
+        }
+        long key = 0;
+        for (int i = 0, n = request.units(2); i < n; i++)
+        {
+            key = key * 10 + (request.charAt(2, i) - '0');
+        }
+        key = key * 31 + request.units(2);
+        final long count = cardsThisMinute.get(key) + 1;
+        cardsThisMinute.put(key, count);
+        return count > limits.perCardPerMinute();
     }
 
     /** The next signed-on link of the issuer, round robin; -1 when none is up. */

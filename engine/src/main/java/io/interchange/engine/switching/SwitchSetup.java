@@ -55,16 +55,16 @@ public record SwitchSetup(
         }
     }
 
-    /** Per-transaction limits. */
-    public record Limits(long maxAmount, boolean[] currencies, boolean[] blockedMcc)
+    /** Per-transaction and per-card limits. */
+    public record Limits(long maxAmount, boolean[] currencies, boolean[] blockedMcc, int perCardPerMinute)
     {
-        public static Limits of(final long maxAmount, final List<Integer> currencies, final List<Integer> blockedMcc)
+        public static Limits of(final long maxAmount, final List<Integer> currencies, final List<Integer> blockedMcc, final int perCardPerMinute)
         {
             final boolean[] allowed = new boolean[1000];
             currencies.forEach(c -> allowed[c] = true);
             final boolean[] blocked = new boolean[10_000];
             blockedMcc.forEach(m -> blocked[m] = true);
-            return new Limits(maxAmount, allowed, blocked);
+            return new Limits(maxAmount, allowed, blocked, perCardPerMinute);
         }
     }
 

@@ -1,0 +1,232 @@
+package io.interchange.tools.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.Mti;
+import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.tools.issuer.CardAccount;
+import io.interchange.tools.issuer.CardBook;
+import io.interchange.tools.issuer.CardStatus;
+import io.interchange.tools.issuer.IssuerSimConfig;
+import io.interchange.tools.issuer.IssuerSimulator;
+
+/**
+ * The switch as a terminal sees it: a real node on the embedded defaults (listeners on free ports, the journal in
+ * a temp dir), two issuer simulators on loopback, and terminals that speak ISO 8583 over TCP.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SwitchSystemTest
+{
+    private static final long SEED_A = 11;
+    private static final long SEED_B = 12;
+
+    @TempDir
+    Path journal;
+
+    private IssuerSimulator issuerA;
+    private IssuerSimulator issuerB;
+    private SwitchNode node;
+    private Cardholders cardsA;
+    private int port;
+
+    @BeforeAll
+    void start() throws Exception
+    {
+        final CardBook bookA = CardBook.generate(SEED_A, List.of("476173"), 400);
+        final CardBook bookB = CardBook.generate(SEED_B, List.of("622848"), 100);
+        issuerA = new IssuerSimulator(bookA, IssuerSimConfig.defaults().withSeed(SEED_A)).start();
+        issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults().withSeed(SEED_B)).start();
+        cardsA = new Cardholders(bookA);
+        final SwitchConfig config = SwitchConfig.defaults()
+            .withListenerPort("pos-iso87", 0)
+            .withListenerPort("pos-cups", 0)
+            .withIssuerPort("issuer-a", issuerA.port())
+            .withIssuerPort("issuer-b", issuerB.port())
+            .withJournalDir(journal);
+        node = SwitchNode.start(config);
+        port = node.port("pos-iso87");
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2 && node.signedOnLinks("issuer-b") == 2,
+            "issuer links signed on");
+    }
+
+    @AfterAll
+    void stop()
+    {
+        if (node != null)
+        {
+            node.close();
+        }
+        issuerA.close();
+        issuerB.close();
+    }
+
+    private TestTerminal signedOn() throws IOException
+    {
+        final TestTerminal terminal = new TestTerminal(port, Iso87.BINARY);
+        final MessageReader answer = terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cardsA.network("001"));
+        assertEquals(Mti.NETWORK_MANAGEMENT_RESPONSE, answer.mti());
+        assertEquals("00", answer.getString(39));
+        return terminal;
+    }
+
+    @Test
+    void shouldAnswerAnEchoBeforeSignOnAndEchoItsKeyFields() throws IOException
+    {
+        try (TestTerminal terminal = new TestTerminal(port, Iso87.BINARY))
+        {
+            final Map<Integer, String> echo = cardsA.network("301");
+            final MessageReader answer = terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, echo);
+            assertEquals(Mti.NETWORK_MANAGEMENT_RESPONSE, answer.mti());
+            assertEquals("00", answer.getString(39));
+            assertEquals(echo.get(11), answer.getString(11));
+            assertEquals("301", answer.getString(70));
+        }
+    }
+
+    @Test
+    void shouldDeclineFinancialMessagesUntilTheLinkSignsOn() throws IOException
+    {
+        try (TestTerminal terminal = new TestTerminal(port, Iso87.BINARY))
+        {
+            final CardAccount card = cardsA.payer(1_000);
+            final MessageReader before = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000));
+            assertEquals("91", before.getString(39));
+            assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cardsA.network("001")).getString(39));
+            final MessageReader after = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000));
+            assertEquals("00", after.getString(39));
+        }
+    }
+
+    @Test
+    void shouldCloseTheLinkAfterSignOff() throws IOException
+    {
+        try (TestTerminal terminal = signedOn())
+        {
+            assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cardsA.network("002")).getString(39));
+            assertTrue(terminal.closedBySwitch(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void shouldRelayTheIssuersApprovalAndDebitTheCardOnce() throws IOException
+    {
+        final CardAccount card = cardsA.payer(12_345);
+        try (TestTerminal terminal = signedOn())
+        {
+            final Map<Integer, String> request = cardsA.purchase(card, 12_345);
+            final MessageReader answer = terminal.exchange(Mti.FINANCIAL_REQUEST, request);
+            assertEquals(Mti.FINANCIAL_RESPONSE, answer.mti());
+            assertEquals("00", answer.getString(39));
+            assertEquals(6, answer.getString(38).length());
+            assertEquals(request.get(11), answer.getString(11), "the terminal's own STAN comes back");
+            assertEquals(request.get(4), answer.getString(4));
+            assertEquals(request.get(41), answer.getString(41));
+            assertFalse(answer.has(35), "track 2 is never echoed");
+            assertFalse(answer.has(52), "the PIN block is never echoed");
+            assertEquals(card.balance() - 12_345, issuerA.account(card.pan()).orElseThrow().balance());
+        }
+    }
+
+    static List<Arguments> switchDeclines()
+    {
+        return List.of(
+            Arguments.of("03", "unknown merchant", (Consumer<Map<Integer, String>>)m -> m.put(42, "NOSUCHMERCHANT1")),
+            Arguments.of("03", "suspended merchant", (Consumer<Map<Integer, String>>)m ->
+            {
+                m.put(41, "TERM0013");
+                m.put(42, "MERCHANT0000007");
+            }),
+            Arguments.of("12", "unsupported processing code", (Consumer<Map<Integer, String>>)m -> m.put(3, "400000")),
+            Arguments.of("13", "zero amount", (Consumer<Map<Integer, String>>)m -> m.put(4, "000000000000")),
+            Arguments.of("13", "currency not accepted", (Consumer<Map<Integer, String>>)m -> m.put(49, "036")),
+            Arguments.of("14", "PAN fails Luhn", (Consumer<Map<Integer, String>>)m -> m.put(2, flipLastDigit(m.get(2)))),
+            Arguments.of("14", "PAN too short", (Consumer<Map<Integer, String>>)m -> m.put(2, "47617300006")),
+            Arguments.of("15", "no route for the BIN", (Consumer<Map<Integer, String>>)m -> m.put(2, Cardholders.luhnPan("555555", 42))),
+            Arguments.of("30", "terminal id missing", (Consumer<Map<Integer, String>>)m -> m.remove(41)),
+            Arguments.of("54", "expired card", (Consumer<Map<Integer, String>>)m -> m.put(14, "2001")),
+            Arguments.of("57", "card not permitted at a gambling merchant", (Consumer<Map<Integer, String>>)m ->
+            {
+                m.put(41, "TERM0011");
+                m.put(42, "MERCHANT0000006");
+            }),
+            Arguments.of("58", "unknown terminal", (Consumer<Map<Integer, String>>)m -> m.put(41, "NOSUCH01")),
+            Arguments.of("58", "terminal of another merchant", (Consumer<Map<Integer, String>>)m -> m.put(41, "TERM0003")),
+            Arguments.of("61", "above the per-transaction limit", (Consumer<Map<Integer, String>>)m -> m.put(4, "000200000000")));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("switchDeclines")
+    void shouldDeclineWithTheSwitchsOwnCode(final String code, final String why, final Consumer<Map<Integer, String>> change) throws IOException
+    {
+        final CardAccount card = cardsA.payer(1_000);
+        try (TestTerminal terminal = signedOn())
+        {
+            final Map<Integer, String> request = cardsA.purchase(card, 1_000);
+            change.accept(request);
+            final MessageReader answer = terminal.exchange(Mti.FINANCIAL_REQUEST, request);
+            assertEquals(Mti.FINANCIAL_RESPONSE, answer.mti());
+            assertEquals(code, answer.getString(39), why);
+            assertEquals(request.get(11), answer.getString(11));
+            assertFalse(answer.has(38), "no authorization code on a decline");
+        }
+        assertEquals(card.balance(), issuerA.account(card.pan()).orElseThrow().balance(), "the issuer never saw it");
+    }
+
+    @Test
+    void shouldRelayTheIssuersDeclines() throws IOException
+    {
+        try (TestTerminal terminal = signedOn())
+        {
+            final CardAccount poor = cardsA.pick(c -> c.status() == CardStatus.ACTIVE && !c.expiredAt(Cardholders.currentYearMonth()) &&
+                c.balance() < 50_000_000 && c.dailyLimit() > c.balance() + 1);
+            assertEquals("51", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(poor, poor.balance() + 1)).getString(39));
+            final CardAccount lost = cardsA.pick(c -> c.status() == CardStatus.LOST && !c.expiredAt(Cardholders.currentYearMonth()));
+            assertEquals("41", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(lost, 1_000)).getString(39));
+            final CardAccount stolen = cardsA.pick(c -> c.status() == CardStatus.STOLEN && !c.expiredAt(Cardholders.currentYearMonth()));
+            assertEquals("43", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(stolen, 1_000)).getString(39));
+            final String unknown = Cardholders.luhnPan("476173", 987_654_321L);
+            assertEquals("14", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(unknown, 3012, 1_000)).getString(39));
+        }
+    }
+
+    @Test
+    void shouldDeclineACardOverItsFrequencyLimitWithinAMinute() throws IOException
+    {
+        final CardAccount card = cardsA.payer(10 * 100);
+        try (TestTerminal terminal = signedOn())
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 100)).getString(39), "request " + (i + 1));
+            }
+            assertEquals("65", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 100)).getString(39));
+        }
+    }
+
+    private static String flipLastDigit(final String pan)
+    {
+        final char last = pan.charAt(pan.length() - 1);
+        return pan.substring(0, pan.length() - 1) + (char)('0' + (last - '0' + 1) % 10);
+    }
+}
