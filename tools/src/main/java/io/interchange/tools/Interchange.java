@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.interchange.tools.iso.IsoCommand;
+import io.interchange.tools.issuer.IssuerSimCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -20,7 +21,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code interchange} command line. Each command group is a picocli subcommand listed below; a new one
- * (switch, issuer-sim, load, journal, clearing, demo) is a class in its own package added to that list.
+ * (switch, load, journal, clearing, demo) is a class in its own package added to that list.
  *
  * <p>Exit codes: 0 done, 2 bad usage or bad input (one line on stderr says what), 1 a fault in the tool itself.
  * No stack trace reaches the user: input errors are {@link InputException}s, anything else is reported as an
@@ -34,6 +35,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Interchange, an ISO 8583 card-payment switch, and the tools around it.",
     subcommands = {
         IsoCommand.class,
+        IssuerSimCommand.class,
         HelpCommand.class,
     })
 public final class Interchange implements Callable<Integer>
