@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import io.interchange.tools.iso.IsoCommand;
 import io.interchange.tools.issuer.IssuerSimCommand;
+import io.interchange.tools.node.SwitchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -35,6 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Interchange, an ISO 8583 card-payment switch, and the tools around it.",
     subcommands = {
         IsoCommand.class,
+        SwitchCommand.class,
         IssuerSimCommand.class,
         HelpCommand.class,
     })
