@@ -1,0 +1,47 @@
+package io.interchange.journal;
+
+import org.agrona.DirectBuffer;
+
+/** What the journal reads of one ring event. A flyweight over the ring slot: no allocation. */
+public interface JournalEntry
+{
+    /** Ring sequence number. */
+    long sequence();
+
+    /** Engine-defined, 0..255. */
+    int eventType();
+
+    /** Epoch nanoseconds at which the event entered the switch (receive time, or tick time). */
+    long timestampNanos();
+
+    /** Link the input came from, -1 for none (e.g. a timer tick). */
+    int linkId();
+
+    /** Index into the journal's dialect table; -1 when there is no input message. */
+    int inputDialectId();
+
+    /** The input message bytes (MTI onwards, without length header / TPDU / app header). */
+    DirectBuffer inputBuffer();
+
+    int inputOffset();
+
+    int inputLength();
+
+    /** Engine-defined decision bytes (response code, route, flags...), opaque to the journal, at most 64 bytes. */
+    DirectBuffer decisionBuffer();
+
+    int decisionLength();
+
+    /** 0..8. */
+    int outputCount();
+
+    int outputLinkId(int i);
+
+    int outputDialectId(int i);
+
+    DirectBuffer outputBuffer(int i);
+
+    int outputOffset(int i);
+
+    int outputLength(int i);
+}
