@@ -4,9 +4,6 @@ import java.util.Arrays;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.macs.HMac;
-import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * How a PAN is kept in the journal (DESIGN.md §7, PCI DSS 3.5): encrypted with AES-256-GCM, beside a keyed hash
@@ -41,17 +38,16 @@ final class PanCipher
     static final int TAG_LENGTH = AesGcm.TAG_LENGTH;
     /** Above any PAN (ISO/IEC 7812: 19 digits), room for a dialect that gives field 2 more. */
     static final int MAX_PAN_LENGTH = 64;
-    private static final int MAC_LENGTH = 32;
 
     private final AesGcm gcm;
-    private final HMac hmac = new HMac(new SHA256Digest());
-    private final byte[] mac = new byte[MAC_LENGTH];
+    private final HmacSha256 hmac;
+    private final byte[] mac = new byte[HmacSha256.LENGTH];
     private final byte[] work = new byte[MAX_PAN_LENGTH + TAG_LENGTH];
 
     PanCipher(final byte[] encryptionKey, final byte[] hashKey)
     {
         gcm = new AesGcm(encryptionKey);
-        hmac.init(new KeyParameter(hashKey));
+        hmac = new HmacSha256(hashKey);
     }
 
     /** Bytes taken by a sealed PAN of {@code panLength} digits: hash, nonce, ciphertext, tag. */
@@ -65,8 +61,7 @@ final class PanCipher
     {
         checkLength(length);
         pan.getBytes(offset, work, 0, length);
-        hmac.update(work, 0, length);
-        hmac.doFinal(mac, 0);
+        hmac.mac(work, 0, length, mac, 0);
         gcm.encrypt(mac, HASH_LENGTH, work, 0, length, work, 0);
         dst.putBytes(dstOffset, mac, 0, HASH_LENGTH + NONCE_LENGTH);
         dst.putBytes(dstOffset + HASH_LENGTH + NONCE_LENGTH, work, 0, length + TAG_LENGTH);
@@ -97,8 +92,7 @@ final class PanCipher
     {
         checkLength(length);
         pan.getBytes(offset, work, 0, length);
-        hmac.update(work, 0, length);
-        hmac.doFinal(mac, 0);
+        hmac.mac(work, 0, length, mac, 0);
         Arrays.fill(work, 0, length, (byte)0);
         dst.putBytes(dstOffset, mac, 0, HASH_LENGTH);
     }

@@ -8,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 /** The journal's GCM, composed from Bouncy Castle's primitives, against JCE's and the published vectors. */
@@ -78,31 +75,6 @@ class AesGcmTest
         }
         assertFalse(new AesGcm(Fixtures.key(6)).decrypt(nonce, 0, sealed, 0, plain.length, out, 0), "another key");
         assertArrayEquals(new byte[plain.length], out, "nothing is written when the tag does not match");
-    }
-
-    @Test
-    void shouldHashPansWithHmacSha256AsJceDoes() throws GeneralSecurityException
-    {
-        final byte[] hashKey = Fixtures.key(2);
-        final PanCipher pans = new PanCipher(Fixtures.key(1), hashKey);
-        final Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(hashKey, "HmacSHA256"));
-        for (final String pan : new String[] {"4761739001010119", "6225880100000000015", "5413330089010434"})
-        {
-            final byte[] expected = Arrays.copyOf(mac.doFinal(pan.getBytes(StandardCharsets.US_ASCII)), 16);
-            final UnsafeBuffer hash = new UnsafeBuffer(new byte[16]);
-            final UnsafeBuffer digits = new UnsafeBuffer(pan.getBytes(StandardCharsets.US_ASCII));
-            pans.hash(digits, 0, pan.length(), hash, 0);
-            assertArrayEquals(expected, hash.byteArray(), pan);
-
-            // The sealed form starts with the same hash, then the nonce: the rest of the HMAC.
-            final UnsafeBuffer sealed = new UnsafeBuffer(new byte[PanCipher.sealedLength(pan.length())]);
-            pans.seal(digits, 0, pan.length(), sealed, 0);
-            assertArrayEquals(expected, Arrays.copyOf(sealed.byteArray(), 16));
-            final UnsafeBuffer opened = new UnsafeBuffer(new byte[32]);
-            assertEquals(pan.length(), pans.open(sealed, 0, pan.length(), opened, 0));
-            assertEquals(pan, opened.getStringWithoutLengthAscii(0, pan.length()));
-        }
     }
 
     private static void assertVector(final String key, final String nonce, final String plain, final String cipher, final String tag)
