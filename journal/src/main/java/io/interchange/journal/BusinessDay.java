@@ -72,16 +72,6 @@ public final class BusinessDay
         return epochDay;
     }
 
-    public LocalTime cutoff()
-    {
-        return cutoff;
-    }
-
-    public ZoneId zone()
-    {
-        return zone;
-    }
-
     private static long nanos(final Instant instant)
     {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), NANOS_PER_SECOND), instant.getNano());

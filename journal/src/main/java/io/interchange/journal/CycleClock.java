@@ -6,7 +6,7 @@ import net.openhft.chronicle.core.time.TimeProvider;
  * The writer queue's clock: the business day of the entry being appended, so that the queue's daily cycle is the
  * business day whatever the wall clock says, and replaying a journal or a test lays records out the same way.
  *
- * <p>Chronicle asks its clock only which cycle to write to, as {@code (millis - epoch) / day length}. Rather than
+ * <p>The queue asks its clock which cycle to write to, as {@code (millis - epoch) / day length}. Rather than
  * give it the event's instant and an epoch at the cutoff, the clock answers with the start of the business day as
  * a UTC day (epoch 0, {@code FAST_DAILY}): Chronicle's epoch is one fixed offset from UTC (its zone-aware roll
  * time is an Enterprise feature), which cannot follow a zone's daylight-saving changes, and it names a file
@@ -40,11 +40,6 @@ final class CycleClock implements TimeProvider
     void notBefore(final int cycle)
     {
         epochDay = Math.max(epochDay, cycle);
-    }
-
-    long epochDay()
-    {
-        return epochDay;
     }
 
     @Override

@@ -36,8 +36,7 @@ final class IccStripper
         return end < 0 ? NOT_TLV : end - dstOffset;
     }
 
-    /** True for the tags that never reach the journal. */
-    static boolean isRemoved(final int tag)
+    private static boolean isRemoved(final int tag)
     {
         for (final int t : REMOVED_TAGS)
         {

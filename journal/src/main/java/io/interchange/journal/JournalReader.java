@@ -70,7 +70,7 @@ public final class JournalReader implements AutoCloseable
         return this;
     }
 
-    /** Reads from the record at {@code index} on; false, leaving the position as it was, when there is none. */
+    /** Reads from the record at {@code index} on; false when the journal has no such record. */
     public boolean toIndex(final long index)
     {
         dayCycle = ALL_DAYS;

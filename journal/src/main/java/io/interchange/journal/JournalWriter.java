@@ -154,7 +154,7 @@ public final class JournalWriter implements AutoCloseable
     }
 
     /** The queue the writer appends to: a daily cycle numbered by epoch day, told the day by {@code clock}. */
-    static SingleChronicleQueue open(final JournalConfig config, final CycleClock clock)
+    private static SingleChronicleQueue open(final JournalConfig config, final CycleClock clock)
     {
         final SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(config.directory())
             .rollCycle(RollCycles.FAST_DAILY)
@@ -323,7 +323,10 @@ public final class JournalWriter implements AutoCloseable
         return writer.finish();
     }
 
-    /** Field 55 without its sensitive tags; false, writing nothing, when it is not BER-TLV. */
+    /**
+     * Field 55 without its sensitive tags; false, writing nothing, when it is not BER-TLV (or, in a dialect that
+     * makes it fixed length, when stripping would change its length).
+     */
     private boolean copyIcc(final MessageReader reader, final MessageWriter writer)
     {
         final int field = SensitiveData.ICC_DATA;
@@ -331,11 +334,18 @@ public final class JournalWriter implements AutoCloseable
         final int length = reader.getBytes(field, iccIn, 0);
         iccOut.checkLimit(2 * length + 16);
         final int stripped = IccStripper.strip(iccIn, 0, length, iccOut, 0);
-        if (stripped == IccStripper.NOT_TLV)
+        if (stripped == length)
+        {
+            // Nothing to take out (an issuer's answer seldom has any): the field goes across as it came.
+            writer.copy(reader, field);
+            return true;
+        }
+        final FieldSpec spec = reader.spec(field);
+        if (stripped == IccStripper.NOT_TLV || spec.isFixed())
         {
             return false;
         }
-        if (reader.spec(field).type() == FieldType.B)
+        if (spec.type() == FieldType.B)
         {
             writer.putBytes(field, iccOut, 0, stripped);
         }

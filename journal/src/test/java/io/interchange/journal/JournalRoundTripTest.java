@@ -117,6 +117,27 @@ class JournalRoundTripTest
     }
 
     @Test
+    void shouldLeaveOutChipDataThatIsNotBerTlv()
+    {
+        // A data object cut short: what it holds, and whether it is track 2, cannot be told.
+        final byte[] notTlv = hex("9F2608112233" + "5711" + Fixtures.TAG_57);
+        final byte[] message = Fixtures.build(ISO87B, 200, w -> w.putString(2, PAN).putString(3, "000000").putString(4, "000000001000")
+            .putText(55, new UnsafeBuffer(notTlv), 0, notTlv.length));
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            writer.append(new TestEntry().timestampNanos(nanos("2026-03-10T07:00:00Z")).input(1, ISO87B, message));
+        }
+        try (JournalReader reader = new JournalReader(config(dir)))
+        {
+            assertTrue(reader.next());
+            final JournalRecord record = reader.record();
+            assertTrue(record.isIccWithheld(JournalRecord.INPUT));
+            assertRestored(record, JournalRecord.INPUT,
+                Fixtures.build(ISO87B, 200, w -> w.putString(2, PAN).putString(3, "000000").putString(4, "000000001000")));
+        }
+    }
+
+    @Test
     void shouldFindRecordsByTheKeyedHashOfTheirPan()
     {
         try (JournalWriter writer = new JournalWriter(config(dir)))
