@@ -36,9 +36,9 @@ import java.nio.ByteOrder;
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +-----------+-+-+-+---------------+-------------------------------+
- *  | Reserved  |C|W|P|  PAN Length   |          Dialect Id           |  0  P: sealed PAN follows; W: withheld;
- *  +-----------+-+-+-+---------------+-------------------------------+     C: field 55 withheld (not BER-TLV)
+ *  +---------+-+-+-+---------------+-------------------------------+
+ *  |Reserved |C|W|P|  PAN Length   |          Dialect Id           |  0  P: sealed PAN follows; W: withheld;
+ *  +---------+-+-+-+---------------+-------------------------------+     C: field 55 withheld (not BER-TLV)
  *  |                     Link Id (-1: none)                        |  4
  *  +---------------------------------------------------------------+
  *  |                          Body Length                          |  8
