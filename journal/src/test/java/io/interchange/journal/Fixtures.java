@@ -29,6 +29,8 @@ final class Fixtures
 
     static final String PAN = "4761739001010119";
     static final String TRACK_2 = PAN + "=25122011143804400";
+    /** Track 1 (ISO/IEC 7813 format B); the CUPS dialect has no field 45. */
+    static final String TRACK_1 = "B" + PAN + "^ZHANG/WEI^2512201100000000000000443000000";
     static final String PIN_BLOCK = "3A7F19C2E45B8D06";
     /** Track 2 equivalent data (tag 57): the PAN, D, expiry, service code and its own discretionary data. */
     static final String TAG_57 = PAN + "D25122015550001230";
@@ -102,7 +104,7 @@ final class Fixtures
 
     /**
      * A chip purchase with PIN (0200) in the dialect: with {@code sensitive}, as the terminal sends it; without, as
-     * the journal restores it (no track 2, no PIN block, chip data stripped), for comparison.
+     * the journal restores it (no track 1 or 2, no PIN block, chip data stripped), for comparison.
      */
     static byte[] purchase(final int dialectId, final String stan, final boolean sensitive)
     {
@@ -118,7 +120,12 @@ final class Fixtures
             {
                 w.putString(35, TRACK_2);
             }
-            w.putString(37, "123456789012").putString(41, "TERM0001").putString(42, "MERCHANT0000001").putString(49, "156");
+            w.putString(37, "123456789012").putString(41, "TERM0001").putString(42, "MERCHANT0000001");
+            if (sensitive && dialectId != CUPS)
+            {
+                w.putString(45, TRACK_1);
+            }
+            w.putString(49, "156");
             if (sensitive)
             {
                 w.putString(52, PIN_BLOCK);

@@ -7,6 +7,7 @@ import static io.interchange.journal.Fixtures.PAN;
 import static io.interchange.journal.Fixtures.PIN_BLOCK;
 import static io.interchange.journal.Fixtures.TAG_57;
 import static io.interchange.journal.Fixtures.TAG_9F6B;
+import static io.interchange.journal.Fixtures.TRACK_1;
 import static io.interchange.journal.Fixtures.TRACK_2;
 import static io.interchange.journal.Fixtures.approval;
 import static io.interchange.journal.Fixtures.config;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DESIGN.md §7 on the bytes themselves: after journaling purchases in every dialect (ASCII and BCD encodings) and
- * a malformed one, no file of the queue holds the PAN, track 2, the PIN block or the chip's track 2 equivalents,
+ * a malformed one, no file of the queue holds the PAN, track 1 or 2, the PIN block or the chip's track 2 equivalents,
  * in any of the forms they take on the wire; while the journal still gives the PAN back to its key holder.
  */
 class SensitiveDataOnDiskTest
@@ -117,6 +118,7 @@ class SensitiveDataOnDiskTest
         secrets.put("track 2, ASCII", ascii(TRACK_2));
         secrets.put("track 2 after the PAN, ASCII", ascii(TRACK_2.substring(PAN.length())));
         secrets.put("track 2 after the PAN, BCD", hex(TRACK_2.substring(PAN.length()).replace('=', 'D')));
+        secrets.put("track 1 after the PAN", ascii(TRACK_1.substring(1 + PAN.length())));
         secrets.put("PIN block, binary", hex(PIN_BLOCK));
         secrets.put("PIN block, hex", ascii(PIN_BLOCK));
         secrets.put("tag 57 value", hex(TAG_57));
