@@ -14,20 +14,20 @@ public interface JournalEntry
     /** Epoch nanoseconds at which the event entered the switch (receive time, or tick time). */
     long timestampNanos();
 
-    /** Link the input came from, -1 for none (e.g. a timer tick). */
+    /** Link the input came from, -1 for none (a timer tick). */
     int linkId();
 
     /** Index into the journal's dialect table; -1 when there is no input message. */
     int inputDialectId();
 
-    /** The input message bytes (MTI onwards, without length header / TPDU / app header). */
+    /** The input message bytes, MTI onwards, without length header, TPDU or application header. */
     DirectBuffer inputBuffer();
 
     int inputOffset();
 
     int inputLength();
 
-    /** Engine-defined decision bytes (response code, route, flags...), opaque to the journal, at most 64 bytes. */
+    /** Engine-defined decision bytes (response code, route, flags), opaque to the journal, at most 64. */
     DirectBuffer decisionBuffer();
 
     int decisionLength();
