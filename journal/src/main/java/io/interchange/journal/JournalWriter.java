@@ -1,0 +1,413 @@
+package io.interchange.journal;
+
+import static io.interchange.journal.RecordDescriptor.BYTE_ORDER;
+import static io.interchange.journal.RecordDescriptor.CHECKED_OFFSET;
+import static io.interchange.journal.RecordDescriptor.CHECKSUM_OFFSET;
+import static io.interchange.journal.RecordDescriptor.DECISION_LENGTH_OFFSET;
+import static io.interchange.journal.RecordDescriptor.DECISION_OFFSET;
+import static io.interchange.journal.RecordDescriptor.EVENT_TYPE_OFFSET;
+import static io.interchange.journal.RecordDescriptor.FLAGS_OFFSET;
+import static io.interchange.journal.RecordDescriptor.FLAG_INPUT;
+import static io.interchange.journal.RecordDescriptor.LENGTH_OFFSET;
+import static io.interchange.journal.RecordDescriptor.LINK_ID_OFFSET;
+import static io.interchange.journal.RecordDescriptor.MAX_DECISION_LENGTH;
+import static io.interchange.journal.RecordDescriptor.MAX_OUTPUTS;
+import static io.interchange.journal.RecordDescriptor.MIN_MASKABLE_PAN;
+import static io.interchange.journal.RecordDescriptor.OUTPUT_COUNT_OFFSET;
+import static io.interchange.journal.RecordDescriptor.PART_BODY_LENGTH_OFFSET;
+import static io.interchange.journal.RecordDescriptor.PART_DIALECT_OFFSET;
+import static io.interchange.journal.RecordDescriptor.PART_FLAGS_OFFSET;
+import static io.interchange.journal.RecordDescriptor.PART_HEADER_LENGTH;
+import static io.interchange.journal.RecordDescriptor.PART_ICC_WITHHELD;
+import static io.interchange.journal.RecordDescriptor.PART_LINK_ID_OFFSET;
+import static io.interchange.journal.RecordDescriptor.PART_PAN;
+import static io.interchange.journal.RecordDescriptor.PART_PAN_LENGTH_OFFSET;
+import static io.interchange.journal.RecordDescriptor.PART_WITHHELD;
+import static io.interchange.journal.RecordDescriptor.SEQUENCE_OFFSET;
+import static io.interchange.journal.RecordDescriptor.SUMMARY_DECODE_ERROR_OFFSET;
+import static io.interchange.journal.RecordDescriptor.SUMMARY_ERROR_FIELD_OFFSET;
+import static io.interchange.journal.RecordDescriptor.SUMMARY_ERROR_OFFSET_OFFSET;
+import static io.interchange.journal.RecordDescriptor.SUMMARY_LENGTH;
+import static io.interchange.journal.RecordDescriptor.SUMMARY_MESSAGE_LENGTH_OFFSET;
+import static io.interchange.journal.RecordDescriptor.SUMMARY_MTI_OFFSET;
+import static io.interchange.journal.RecordDescriptor.SUMMARY_PAN_FIRST_LENGTH;
+import static io.interchange.journal.RecordDescriptor.SUMMARY_PAN_FIRST_OFFSET;
+import static io.interchange.journal.RecordDescriptor.SUMMARY_PAN_LAST_LENGTH;
+import static io.interchange.journal.RecordDescriptor.SUMMARY_PAN_LAST_OFFSET;
+import static io.interchange.journal.RecordDescriptor.SUMMARY_PAN_LENGTH_OFFSET;
+import static io.interchange.journal.RecordDescriptor.TIMESTAMP_OFFSET;
+import static io.interchange.journal.RecordDescriptor.VERSION;
+import static io.interchange.journal.RecordDescriptor.VERSION_OFFSET;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+import io.interchange.codec.DecodeError;
+import io.interchange.codec.Dialect;
+import io.interchange.codec.FieldSpec;
+import io.interchange.codec.FieldType;
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.SensitiveData;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Appends one record per ring event to the journal (layout in {@link RecordDescriptor}): the input message, the
+ * decision and the outputs, each message rewritten without what the journal must never hold (DESIGN.md §7) and
+ * with its PAN sealed ({@link PanCipher}). Used by the ring's journal handler only: single threaded, no locks, and
+ * no allocation per {@link #append} in steady state (JournalAppendBenchmark, {@code -prof gc}).
+ *
+ * <p>Each business day is one queue cycle ({@link CycleClock}), chosen by the event's timestamp, never the wall
+ * clock. Reopened on a journal, the writer appends after its last record.
+ *
+ * <p>A message that does not parse (the engine journals malformed input too) is never written, not even in
+ * part: which of its bytes are track data or a PIN block cannot be known. Its record keeps a summary instead:
+ * length, MTI, why and where it failed, and the PAN masked to first six and last four when field 2 was read.
+ *
+ * <p>Its scratch buffers hold clear PANs and track data between appends, as the ring's slots do: process memory
+ * is inside the switch's cardholder-data environment; only the files must be safe to copy out.
+ */
+public final class JournalWriter implements AutoCloseable
+{
+    private static final int INITIAL_RECORD_CAPACITY = 64 * 1024;
+
+    private final Durability durability;
+    private final Dialect[] dialects;
+    private final MessageReader[] readers;
+    private final MessageWriter[] writers;
+    /** Per dialect, the fields never copied: the PANs (2 sealed apart, 34), track data and the PIN block. */
+    private final boolean[][] dropped;
+    private final PanCipher pans;
+    private final CycleClock clock;
+    private final SingleChronicleQueue queue;
+    private final CRC32C crc = new CRC32C();
+
+    private final ExpandableArrayBuffer record = new ExpandableArrayBuffer(INITIAL_RECORD_CAPACITY);
+    private final UnsafeBuffer pan = new UnsafeBuffer(new byte[PanCipher.MAX_PAN_LENGTH]);
+    private final ExpandableArrayBuffer iccIn = new ExpandableArrayBuffer(1024);
+    private final ExpandableArrayBuffer iccOut = new ExpandableArrayBuffer(2048);
+
+    // The last PAN sealed and its sealed form. Sealing is deterministic, so a request and its response, which carry
+    // the same PAN, pay for the HMAC and the cipher once.
+    private final byte[] lastPan = new byte[PanCipher.MAX_PAN_LENGTH];
+    private final byte[] lastSealed = new byte[PanCipher.sealedLength(PanCipher.MAX_PAN_LENGTH)];
+    private int lastPanLength;
+    private boolean iccWithheld;
+
+    // Made on first append, on the thread that appends: Chronicle appenders belong to one thread.
+    private ExcerptAppender appender;
+
+    public JournalWriter(final JournalConfig config)
+    {
+        this.durability = config.durability();
+        final List<Dialect> table = config.dialects();
+        this.dialects = table.toArray(new Dialect[0]);
+        this.readers = new MessageReader[dialects.length];
+        this.writers = new MessageWriter[dialects.length];
+        this.dropped = new boolean[dialects.length][FieldSpec.MAX_FIELD + 1];
+        for (int i = 0; i < dialects.length; i++)
+        {
+            final Dialect dialect = dialects[i];
+            final FieldSpec panSpec = dialect.field(SensitiveData.PAN);
+            if (panSpec != null && panSpec.maxLength() > PanCipher.MAX_PAN_LENGTH)
+            {
+                throw new IllegalArgumentException(dialect.name() + ": field 2 holds up to " + panSpec.maxLength() +
+                    " characters, the journal seals at most " + PanCipher.MAX_PAN_LENGTH);
+            }
+            readers[i] = new MessageReader(dialect);
+            writers[i] = new MessageWriter(dialect);
+            for (int f = 2; f <= FieldSpec.MAX_FIELD; f++)
+            {
+                final FieldSpec spec = dialect.field(f);
+                dropped[i][f] = spec != null && (SensitiveData.isPan(f) || SensitiveData.isProtected(spec));
+            }
+        }
+
+        final byte[] encryptionKey = config.panEncryptionKey();
+        final byte[] hashKey = config.panHashKey();
+        try
+        {
+            this.pans = new PanCipher(encryptionKey, hashKey);
+        }
+        finally
+        {
+            Arrays.fill(encryptionKey, (byte)0);
+            Arrays.fill(hashKey, (byte)0);
+        }
+
+        this.clock = new CycleClock(new BusinessDay(config.cutoff(), config.zone()));
+        this.queue = open(config, clock);
+        if (queue.firstCycle() != Integer.MAX_VALUE)
+        {
+            clock.notBefore(queue.lastCycle());
+        }
+    }
+
+    /** The queue the writer appends to: a daily cycle numbered by epoch day, told the day by {@code clock}. */
+    private static SingleChronicleQueue open(final JournalConfig config, final CycleClock clock)
+    {
+        final SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(config.directory())
+            .rollCycle(RollCycles.FAST_DAILY)
+            .epoch(0)
+            .timeProvider(clock);
+        if (config.durability() == Durability.MSYNC_PER_BATCH)
+        {
+            // Chronicle's sync() is a no-op unless the mapped file's mode asks for a synchronous msync.
+            builder.syncMode(SyncMode.SYNC);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Writes the event's record as one Chronicle Queue document and returns its index. Throws
+     * {@link IllegalArgumentException} for an entry outside its contract (event type, counts, lengths, dialect id):
+     * a bug in the caller, not bad input, which is journaled like any other.
+     */
+    public long append(final JournalEntry entry)
+    {
+        final int eventType = entry.eventType();
+        final int outputCount = entry.outputCount();
+        final int decisionLength = entry.decisionLength();
+        if ((eventType & ~0xFF) != 0 || outputCount < 0 || outputCount > MAX_OUTPUTS || decisionLength < 0 || decisionLength > MAX_DECISION_LENGTH)
+        {
+            throw new IllegalArgumentException("entry " + entry.sequence() + ": event type " + eventType + ", " + outputCount +
+                " outputs, decision of " + decisionLength + " bytes: allowed are 0-255, 0-" + MAX_OUTPUTS + ", 0-" + MAX_DECISION_LENGTH);
+        }
+        clock.advanceTo(entry.timestampNanos());
+
+        record.checkLimit(DECISION_OFFSET + decisionLength);
+        record.putByte(VERSION_OFFSET, (byte)VERSION);
+        record.putByte(EVENT_TYPE_OFFSET, (byte)eventType);
+        record.putByte(OUTPUT_COUNT_OFFSET, (byte)outputCount);
+        record.putLong(SEQUENCE_OFFSET, entry.sequence(), BYTE_ORDER);
+        record.putLong(TIMESTAMP_OFFSET, entry.timestampNanos(), BYTE_ORDER);
+        record.putInt(LINK_ID_OFFSET, entry.linkId(), BYTE_ORDER);
+        record.putByte(DECISION_LENGTH_OFFSET, (byte)decisionLength);
+        record.putBytes(DECISION_OFFSET, entry.decisionBuffer(), 0, decisionLength);
+        int position = DECISION_OFFSET + decisionLength;
+
+        int flags = 0;
+        final int inputDialect = entry.inputDialectId();
+        if (inputDialect >= 0)
+        {
+            flags |= FLAG_INPUT;
+            position = writePart(position, inputDialect, entry.linkId(), entry.inputBuffer(), entry.inputOffset(), entry.inputLength());
+        }
+        for (int i = 0; i < outputCount; i++)
+        {
+            position = writePart(
+                position, entry.outputDialectId(i), entry.outputLinkId(i), entry.outputBuffer(i), entry.outputOffset(i), entry.outputLength(i));
+        }
+        record.putByte(FLAGS_OFFSET, (byte)flags);
+        record.putInt(LENGTH_OFFSET, position, BYTE_ORDER);
+        crc.reset();
+        crc.update(record.byteArray(), CHECKED_OFFSET, position - CHECKED_OFFSET);
+        record.putInt(CHECKSUM_OFFSET, (int)crc.getValue(), BYTE_ORDER);
+
+        final ExcerptAppender appender = appender();
+        try (DocumentContext document = appender.writingDocument())
+        {
+            document.wire().bytes().write(record.byteArray(), 0, position);
+            return document.index();
+        }
+    }
+
+    /** The end of a ring batch: with {@link Durability#MSYNC_PER_BATCH}, returns once the batch's records are on the device. */
+    public void endOfBatch()
+    {
+        if (durability == Durability.MSYNC_PER_BATCH && appender != null)
+        {
+            appender.sync();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (appender != null)
+        {
+            appender.close();
+        }
+        queue.close();
+    }
+
+    private ExcerptAppender appender()
+    {
+        if (appender == null)
+        {
+            appender = queue.createAppender();
+        }
+        return appender;
+    }
+
+    /** One message at {@code position}: header, sealed PAN, body. Returns where the next part goes. */
+    private int writePart(final int position, final int dialectId, final int linkId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (dialectId < 0 || dialectId >= dialects.length)
+        {
+            throw new IllegalArgumentException("dialect id " + dialectId + " is not in the journal's table of " + dialects.length);
+        }
+        final MessageReader reader = readers[dialectId];
+        // A stripped message is never longer than the original: fields only go, and field 55 only shrinks.
+        record.checkLimit(position + PART_HEADER_LENGTH + PanCipher.sealedLength(PanCipher.MAX_PAN_LENGTH) + Math.max(length, SUMMARY_LENGTH));
+
+        int flags = 0;
+        int panLength = 0;
+        int bodyStart = position + PART_HEADER_LENGTH;
+        final int bodyLength;
+        if (reader.wrap(buffer, offset, length) != DecodeError.NONE)
+        {
+            flags = PART_WITHHELD;
+            bodyLength = writeSummary(reader, bodyStart, length);
+        }
+        else
+        {
+            if (reader.has(SensitiveData.PAN))
+            {
+                panLength = reader.getText(SensitiveData.PAN, pan, 0);
+            }
+            if (panLength > 0)
+            {
+                flags = PART_PAN;
+                bodyStart += PanCipher.sealedLength(panLength);
+            }
+            bodyLength = writeStripped(reader, dialectId, bodyStart);
+            if (iccWithheld)
+            {
+                flags |= PART_ICC_WITHHELD;
+            }
+            if (panLength > 0)
+            {
+                seal(panLength, position + PART_HEADER_LENGTH);
+            }
+        }
+        record.putByte(position + PART_FLAGS_OFFSET, (byte)flags);
+        record.putByte(position + PART_PAN_LENGTH_OFFSET, (byte)panLength);
+        record.putShort(position + PART_DIALECT_OFFSET, (short)dialectId, BYTE_ORDER);
+        record.putInt(position + PART_LINK_ID_OFFSET, linkId, BYTE_ORDER);
+        record.putInt(position + PART_BODY_LENGTH_OFFSET, bodyLength, BYTE_ORDER);
+        return bodyStart + bodyLength;
+    }
+
+    /** The message less its dropped fields, field 55 rebuilt, at {@code at}; returns its length. */
+    private int writeStripped(final MessageReader reader, final int dialectId, final int at)
+    {
+        final MessageWriter writer = writers[dialectId].wrap(record, at).mti(reader.mti());
+        final boolean[] drop = dropped[dialectId];
+        iccWithheld = false;
+        for (int f = 3; f <= FieldSpec.MAX_FIELD; f++)
+        {
+            if (!reader.has(f) || drop[f])
+            {
+                continue;
+            }
+            if (f == SensitiveData.ICC_DATA)
+            {
+                iccWithheld = !copyIcc(reader, writer);
+            }
+            else
+            {
+                writer.copy(reader, f);
+            }
+        }
+        return writer.finish();
+    }
+
+    /**
+     * Field 55 without its sensitive tags; false, writing nothing, when it is not BER-TLV (or, in a dialect that
+     * makes it fixed length, when stripping would change its length).
+     */
+    private boolean copyIcc(final MessageReader reader, final MessageWriter writer)
+    {
+        final int field = SensitiveData.ICC_DATA;
+        iccIn.checkLimit(reader.valueLength(field));
+        final int length = reader.getBytes(field, iccIn, 0);
+        iccOut.checkLimit(2 * length + 16);
+        final int stripped = IccStripper.strip(iccIn, 0, length, iccOut, 0);
+        if (stripped == length)
+        {
+            // Nothing to take out (an issuer's answer seldom has any): the field goes across as it came.
+            writer.copy(reader, field);
+            return true;
+        }
+        final FieldSpec spec = reader.spec(field);
+        if (stripped == IccStripper.NOT_TLV || spec.isFixed())
+        {
+            return false;
+        }
+        if (spec.type() == FieldType.B)
+        {
+            writer.putBytes(field, iccOut, 0, stripped);
+        }
+        else
+        {
+            writer.putText(field, iccOut, 0, stripped);
+        }
+        return true;
+    }
+
+    /** The PAN digits in {@link #pan}, sealed at {@code at}. */
+    private void seal(final int panLength, final int at)
+    {
+        final int sealedLength = PanCipher.sealedLength(panLength);
+        if (isLastPan(panLength))
+        {
+            record.putBytes(at, lastSealed, 0, sealedLength);
+        }
+        else
+        {
+            pans.seal(pan, 0, panLength, record, at);
+            record.getBytes(at, lastSealed, 0, sealedLength);
+            pan.getBytes(0, lastPan, 0, panLength);
+            lastPanLength = panLength;
+        }
+    }
+
+    private boolean isLastPan(final int panLength)
+    {
+        if (panLength != lastPanLength)
+        {
+            return false;
+        }
+        for (int i = 0; i < panLength; i++)
+        {
+            if (pan.getByte(i) != lastPan[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What is kept of a message that did not parse. */
+    private int writeSummary(final MessageReader reader, final int at, final int length)
+    {
+        record.putInt(at + SUMMARY_MESSAGE_LENGTH_OFFSET, length, BYTE_ORDER);
+        record.putInt(at + SUMMARY_ERROR_OFFSET_OFFSET, reader.errorOffset(), BYTE_ORDER);
+        record.putShort(at + SUMMARY_MTI_OFFSET, (short)reader.mti(), BYTE_ORDER);
+        record.putShort(at + SUMMARY_ERROR_FIELD_OFFSET, (short)reader.errorField(), BYTE_ORDER);
+        record.putByte(at + SUMMARY_DECODE_ERROR_OFFSET, (byte)reader.error().ordinal());
+        final int panLength = reader.has(SensitiveData.PAN) ? reader.getText(SensitiveData.PAN, pan, 0) : 0;
+        record.putByte(at + SUMMARY_PAN_LENGTH_OFFSET, (byte)panLength);
+        final boolean maskable = panLength >= MIN_MASKABLE_PAN;
+        for (int i = 0; i < SUMMARY_PAN_FIRST_LENGTH; i++)
+        {
+            record.putByte(at + SUMMARY_PAN_FIRST_OFFSET + i, maskable ? pan.getByte(i) : 0);
+        }
+        for (int i = 0; i < SUMMARY_PAN_LAST_LENGTH; i++)
+        {
+            record.putByte(at + SUMMARY_PAN_LAST_OFFSET + i, maskable ? pan.getByte(panLength - SUMMARY_PAN_LAST_LENGTH + i) : 0);
+        }
+        return SUMMARY_LENGTH;
+    }
+}

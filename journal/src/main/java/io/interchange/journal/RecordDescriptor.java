@@ -1,0 +1,139 @@
+package io.interchange.journal;
+
+import java.nio.ByteOrder;
+
+/**
+ * The layout of a journal record: one Chronicle Queue document per ring event. Little-endian, packed (no
+ * alignment: records are copied, not read in place), version 1.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                            CRC-32C                            |  0  over bytes 4 .. Record Length
+ *  +---------------------------------------------------------------+
+ *  |                         Record Length                         |  4  whole record, this header included
+ *  +---------------+---------------+-------------+-+---------------+
+ *  |    Version    |  Event Type   |  Reserved   |I| Output Count  |  8  I: an input part follows the decision
+ *  +---------------+---------------+-------------+-+---------------+
+ *  |                         Ring Sequence                         | 12
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |               Timestamp, epoch nanoseconds                    | 20  when the event entered the switch
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                     Link Id (-1: none)                        | 28
+ *  +---------------+-----------------------------------------------+
+ *  |Decision Length|   Decision, 0 .. 64 bytes, opaque          ...  32
+ *  +---------------+-----------------------------------------------+
+ *  |                Input part, when I is set                   ...
+ *  +---------------------------------------------------------------+
+ *  |                Output parts 0 .. Output Count - 1          ...
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * A part, one message:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------+-+-+-+---------------+-------------------------------+
+ *  |Reserved |C|W|P|  PAN Length   |          Dialect Id           |  0  P: sealed PAN follows; W: withheld;
+ *  +---------+-+-+-+---------------+-------------------------------+     C: field 55 withheld (not BER-TLV)
+ *  |                     Link Id (-1: none)                        |  4
+ *  +---------------------------------------------------------------+
+ *  |                          Body Length                          |  8
+ *  +---------------------------------------------------------------+
+ *  |         PAN hash, 16 bytes: HMAC-SHA-256, truncated        ... 12  when P is set: see PanCipher
+ *  +---------------------------------------------------------------+
+ *  |         GCM nonce, 12 bytes                                ...
+ *  +---------------------------------------------------------------+
+ *  |         PAN digits, AES-256-GCM, PAN Length bytes          ...
+ *  +---------------------------------------------------------------+
+ *  |         GCM tag, 16 bytes                                  ...
+ *  +---------------------------------------------------------------+
+ *  |         Body, Body Length bytes                            ...
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * The body of a message that parsed is the message in its dialect, MTI onwards, less fields 2 and 34 (the PAN,
+ * sealed above), 35, 36 and 45 (track data), 52 (PIN block) and any other field of the track code set (z), with
+ * field 55 rebuilt without its sensitive tags ({@link IccStripper}) or, when C is set, left out. The body of a
+ * withheld message (W, the message did not parse) is this summary and never any of its bytes:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                        Message Length                         |  0  of the bytes withheld
+ *  +---------------------------------------------------------------+
+ *  |                         Error Offset                          |  4  from the start of the message
+ *  +-------------------------------+-------------------------------+
+ *  |     MTI (-1: unreadable)      |  Error Field (-1, 0 MTI, 1..) |  8
+ *  +---------------+---------------+-------------------------------+
+ *  | Decode Error  |  PAN Length   |                               | 12
+ *  +---------------+---------------+                               +
+ *  |          First six PAN digits (bytes 14 .. 19), ASCII         | 16  zeros unless PAN Length >= 13
+ *  +---------------------------------------------------------------+
+ *  |                  Last four PAN digits, ASCII                  | 20  zeros likewise
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * Decode Error is the ordinal of the codec's {@code DecodeError}; PAN Length 0 means field 2 was not read.
+ */
+final class RecordDescriptor
+{
+    static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
+    static final int VERSION = 1;
+
+    static final int CHECKSUM_OFFSET = 0;
+    static final int LENGTH_OFFSET = 4;
+    /** The checksum covers everything after itself. */
+    static final int CHECKED_OFFSET = LENGTH_OFFSET;
+    static final int VERSION_OFFSET = 8;
+    static final int EVENT_TYPE_OFFSET = 9;
+    static final int FLAGS_OFFSET = 10;
+    static final int OUTPUT_COUNT_OFFSET = 11;
+    static final int SEQUENCE_OFFSET = 12;
+    static final int TIMESTAMP_OFFSET = 20;
+    static final int LINK_ID_OFFSET = 28;
+    static final int DECISION_LENGTH_OFFSET = 32;
+    static final int DECISION_OFFSET = 33;
+    static final int HEADER_LENGTH = DECISION_OFFSET;
+
+    static final int FLAG_INPUT = 0x01;
+    static final int MAX_DECISION_LENGTH = 64;
+    static final int MAX_OUTPUTS = 8;
+
+    static final int PART_FLAGS_OFFSET = 0;
+    static final int PART_PAN_LENGTH_OFFSET = 1;
+    static final int PART_DIALECT_OFFSET = 2;
+    static final int PART_LINK_ID_OFFSET = 4;
+    static final int PART_BODY_LENGTH_OFFSET = 8;
+    static final int PART_HEADER_LENGTH = 12;
+
+    static final int PART_PAN = 0x01;
+    static final int PART_WITHHELD = 0x02;
+    static final int PART_ICC_WITHHELD = 0x04;
+
+    static final int SUMMARY_MESSAGE_LENGTH_OFFSET = 0;
+    static final int SUMMARY_ERROR_OFFSET_OFFSET = 4;
+    static final int SUMMARY_MTI_OFFSET = 8;
+    static final int SUMMARY_ERROR_FIELD_OFFSET = 10;
+    static final int SUMMARY_DECODE_ERROR_OFFSET = 12;
+    static final int SUMMARY_PAN_LENGTH_OFFSET = 13;
+    static final int SUMMARY_PAN_FIRST_OFFSET = 14;
+    static final int SUMMARY_PAN_FIRST_LENGTH = 6;
+    static final int SUMMARY_PAN_LAST_OFFSET = 20;
+    static final int SUMMARY_PAN_LAST_LENGTH = 4;
+    static final int SUMMARY_LENGTH = 24;
+    /** Fewer digits than this and the masking rule (io.interchange.codec.Pan) shows none of them. */
+    static final int MIN_MASKABLE_PAN = 13;
+
+    private RecordDescriptor()
+    {
+    }
+
+    /** Bytes between a part's header and its body: the sealed PAN, if any. */
+    static int sealedPanLength(final int partFlags, final int panLength)
+    {
+        return (partFlags & PART_PAN) != 0 ? PanCipher.sealedLength(panLength) : 0;
+    }
+}

@@ -1,0 +1,228 @@
+package io.interchange.journal;
+
+import static io.interchange.journal.Fixtures.ISO87B;
+import static io.interchange.journal.Fixtures.PAN;
+import static io.interchange.journal.Fixtures.TRACK_2;
+import static io.interchange.journal.Fixtures.config;
+import static io.interchange.journal.Fixtures.nanos;
+import static io.interchange.journal.Fixtures.purchase;
+import static io.interchange.journal.Fixtures.signOn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.interchange.codec.DecodeError;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalWriterTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRollToTheNextBusinessDayAtTheCutoffByEventTime() throws IOException
+    {
+        // Shanghai closes at 23:00 local, 15:00 UTC. Years away from the wall clock either side: only event time counts.
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            writer.append(tick(1, "2019-06-30T14:59:59.999999999Z"));
+            writer.append(tick(2, "2019-06-30T15:00:00Z"));
+            writer.append(tick(3, "2031-02-03T01:00:00Z"));
+            writer.append(tick(4, "2031-02-03T14:59:59Z"));
+            writer.append(tick(5, "2031-02-03T15:00:00.000000001Z"));
+        }
+
+        assertEquals(List.of("20190630F.cq4", "20190701F.cq4", "20310203F.cq4", "20310204F.cq4"), cycleFiles());
+        assertEquals(List.of(1L), sequencesOf(LocalDate.of(2019, 6, 30)));
+        assertEquals(List.of(2L), sequencesOf(LocalDate.of(2019, 7, 1)));
+        assertEquals(List.of(3L, 4L), sequencesOf(LocalDate.of(2031, 2, 3)));
+        assertEquals(List.of(5L), sequencesOf(LocalDate.of(2031, 2, 4)));
+        try (JournalReader reader = new JournalReader(config(dir)))
+        {
+            assertFalse(reader.toBusinessDay(LocalDate.of(2031, 2, 5)));
+        }
+    }
+
+    @Test
+    void shouldJournalALateEventInTheDayAlreadyOpened()
+    {
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            writer.append(tick(1, "2026-03-10T15:00:00.000000001Z"));
+            // Stamped a microsecond before the cutoff by another link, it reached the ring after the roll.
+            writer.append(tick(2, "2026-03-10T14:59:59.999999Z"));
+        }
+        assertEquals(List.of(1L, 2L), sequencesOf(LocalDate.of(2026, 3, 11)));
+        assertEquals(List.of(), sequencesOf(LocalDate.of(2026, 3, 10)));
+    }
+
+    @Test
+    void shouldAppendAfterTheLastRecordWhenReopened()
+    {
+        final long first;
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            first = writer.append(tick(1, "2026-03-10T01:00:00Z"));
+            writer.append(tick(2, "2026-03-11T01:00:00Z"));
+        }
+        final long third;
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            // Even stamped earlier, it goes after the last record, in the last day written to.
+            third = writer.append(tick(3, "2026-03-10T02:00:00Z"));
+            writer.append(tick(4, "2026-03-11T02:00:00Z"));
+        }
+        assertTrue(third > first);
+        assertEquals(List.of(1L), sequencesOf(LocalDate.of(2026, 3, 10)));
+        assertEquals(List.of(2L, 3L, 4L), sequencesOf(LocalDate.of(2026, 3, 11)));
+    }
+
+    @Test
+    void shouldWithholdTheBytesOfAMalformedMessage() throws IOException
+    {
+        final byte[] whole = purchase(ISO87B, "000321", true);
+        // Field 35's length prefix says 37 digits: over the field's maximum, so nothing from it on parses.
+        final byte[] malformed = whole.clone();
+        final int track2 = indexOf(malformed, Fixtures.hex(TRACK_2.replace('=', 'D'))) - 1;
+        malformed[track2] = 0x38;
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[1024]);
+
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            writer.append(new TestEntry().sequence(1).timestampNanos(nanos("2026-03-10T01:00:00Z")).input(4, ISO87B, malformed)
+                .output(4, ISO87B, Fixtures.approval(ISO87B, "000321")));
+            writer.append(new TestEntry().sequence(2).timestampNanos(nanos("2026-03-10T01:00:01Z")).input(4, ISO87B, new byte[] {0x02}));
+        }
+
+        try (JournalReader reader = new JournalReader(config(dir)))
+        {
+            assertTrue(reader.next());
+            final JournalRecord record = reader.record();
+            assertTrue(record.checksumValid());
+            assertTrue(record.isWithheld(JournalRecord.INPUT));
+            assertFalse(record.hasPan(JournalRecord.INPUT));
+            assertThrows(IllegalStateException.class, () -> record.restoreMessage(JournalRecord.INPUT, out, 0));
+            assertThrows(IllegalStateException.class, () -> record.messageOffset(JournalRecord.INPUT));
+            final WithheldMessage summary = record.withheld(JournalRecord.INPUT);
+            assertEquals(malformed.length, summary.messageLength());
+            assertEquals(200, summary.mti());
+            assertEquals(DecodeError.LENGTH_OVER_MAX, summary.decodeError());
+            assertEquals(35, summary.errorField());
+            assertEquals(track2, summary.errorOffset());
+            assertEquals(PAN.length(), summary.panLength());
+            assertEquals("476173******0119", summary.appendMaskedPan(new StringBuilder()).toString());
+            assertEquals("withheld " + malformed.length + " bytes, MTI 0200, LENGTH_OVER_MAX at field 35 offset " + track2 + ", PAN 476173******0119",
+                summary.toString());
+            // The answer to it parsed, and is kept as usual.
+            assertFalse(record.isWithheld(JournalRecord.output(0)));
+            assertTrue(record.hasPan(JournalRecord.output(0)));
+
+            assertTrue(reader.next());
+            final WithheldMessage truncated = reader.record().withheld(JournalRecord.INPUT);
+            assertEquals(1, truncated.messageLength());
+            assertEquals(-1, truncated.mti());
+            assertEquals(DecodeError.TRUNCATED, truncated.decodeError());
+            assertEquals(0, truncated.panLength());
+        }
+
+        // Nothing of the malformed frame reaches the disk: not its start, not its track 2, not its chip data.
+        final byte[] chipData = Fixtures.hex("9F26081122334455667788");
+        assertTrue(indexOf(malformed, chipData) > track2);
+        for (final Path file : files())
+        {
+            final byte[] content = Files.readAllBytes(file);
+            assertEquals(-1, indexOf(content, Arrays.copyOf(malformed, 12)), file.toString());
+            assertEquals(-1, indexOf(content, Arrays.copyOfRange(malformed, track2, track2 + 12)), file.toString());
+            assertEquals(-1, indexOf(content, chipData), file.toString());
+        }
+    }
+
+    @Test
+    void shouldRecordMsyncsOnlyWhenAskedTo()
+    {
+        final long index;
+        try (JournalWriter writer = new JournalWriter(config(dir).withDurability(Durability.MSYNC_PER_BATCH)))
+        {
+            index = writer.append(tick(1, "2026-03-10T01:00:00Z"));
+            writer.endOfBatch();
+        }
+        try (ChronicleQueue queue = ChronicleQueue.singleBuilder(dir).build())
+        {
+            assertEquals(index, queue.lastIndexMSynced());
+        }
+    }
+
+    @Test
+    void shouldNotMsyncWhenProcessCrashSafe()
+    {
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            writer.append(tick(1, "2026-03-10T01:00:00Z"));
+            writer.endOfBatch();
+        }
+        try (ChronicleQueue queue = ChronicleQueue.singleBuilder(dir).build())
+        {
+            assertEquals(-1, queue.lastIndexMSynced());
+        }
+    }
+
+    private static TestEntry tick(final long sequence, final String instant)
+    {
+        return new TestEntry().sequence(sequence).timestampNanos(nanos(instant)).input(1, ISO87B, signOn(String.format("%06d", sequence)));
+    }
+
+    private List<Long> sequencesOf(final LocalDate day)
+    {
+        final List<Long> sequences = new ArrayList<>();
+        try (JournalReader reader = new JournalReader(config(dir)))
+        {
+            if (reader.toBusinessDay(day))
+            {
+                while (reader.next())
+                {
+                    assertEquals(day, reader.record().businessDay());
+                    sequences.add(reader.record().sequence());
+                }
+            }
+        }
+        return sequences;
+    }
+
+    private List<String> cycleFiles() throws IOException
+    {
+        return files().stream().map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".cq4")).sorted().toList();
+    }
+
+    private List<Path> files() throws IOException
+    {
+        try (Stream<Path> list = Files.list(dir))
+        {
+            return list.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    private static int indexOf(final byte[] haystack, final byte[] needle)
+    {
+        for (int i = 0; i <= haystack.length - needle.length; i++)
+        {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
