@@ -38,6 +38,7 @@ import io.interchange.codec.Dialect;
 import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.frame.Framing;
 import io.netty.util.NetUtil;
+import io.interchange.journal.Durability;
 
 /**
  * Reads a HOCON tree into a {@link SwitchConfig}, or fails with every problem at once. The walk below is the schema:
@@ -231,7 +232,8 @@ final class ConfigReader
         final String wait = s.string("wait-strategy");
         if (wait != null && !RingConfig.WAIT_STRATEGIES.contains(wait))
         {
-            problems.add(s.origin("wait-strategy"), s.key("wait-strategy"), "must be one of " + String.join(", ", RingConfig.WAIT_STRATEGIES) + ", got " + wait);
+            problems.add(s.origin("wait-strategy"), s.key("wait-strategy"),
+                "must be one of " + String.join(", ", RingConfig.WAIT_STRATEGIES) + ", got " + wait);
         }
         s.finish();
         return problems.count() == mark ? new RingConfig(size, tick, wait) : null;

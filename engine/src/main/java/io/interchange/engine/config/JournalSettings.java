@@ -2,6 +2,7 @@ package io.interchange.engine.config;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import io.interchange.journal.Durability;
 
 /**
  * Where the journal lives and what each append survives.

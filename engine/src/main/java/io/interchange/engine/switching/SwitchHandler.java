@@ -130,6 +130,25 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             // gets no answer from this event; the acquirer's own time-out and reversal take over.
             LOG.error("switch handler failed on {} event from link {}", EventType.name(event.type()), event.linkId(), ex);
             decide(event, ResponseCode.SYSTEM_MALFUNCTION, Outcome.NOTHING, -1, 0);
+            answerMalfunction(event);
+        }
+    }
+
+    /** After a fault, the acquirer still gets an answer if its request can carry one: 96. */
+    private void answerMalfunction(final SwitchEvent event)
+    {
+        if (event.type() != EventType.ACQUIRER_MESSAGE || event.outputCount() > 0 || event.decodeError() != DecodeError.NONE ||
+            !Mti.isRequest(event.reader().mti()))
+        {
+            return;
+        }
+        try
+        {
+            answer(event, event.reader(), ResponseCode.SYSTEM_MALFUNCTION);
+        }
+        catch (final RuntimeException again)
+        {
+            LOG.error("could not answer 96 either", again);
         }
     }
 
@@ -267,7 +286,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
         }
         final long amount = request.getLong(4);
-        if ((amount <= 0 && processing != 31) || !limits.currencies()[(int)request.getLong(49) % 1000])
+        final int currency = number(request, 49);
+        if ((amount <= 0 && processing != 31) || currency < 0 || !limits.currencies()[currency])
         {
             answer(event, request, ResponseCode.INVALID_AMOUNT);
             return;
@@ -671,6 +691,26 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             to.copy(from, field);
         }
+    }
+
+    /**
+     * A short numeric value carried in a text field (ISO 8583:1987 makes the currency code, field 49, an a3);
+     * -1 when it is not all digits.
+     */
+    private static int number(final MessageReader request, final int field)
+    {
+        final int length = request.units(field);
+        int value = 0;
+        for (int i = 0; i < length && i < 9; i++)
+        {
+            final int d = request.charAt(field, i) - '0';
+            if (d < 0 || d > 9)
+            {
+                return -1;
+            }
+            value = value * 10 + d;
+        }
+        return length <= 9 ? value : -1;
     }
 
     private static boolean panValid(final MessageReader request)

@@ -128,7 +128,7 @@ class ConfigErrorTest
         assertEquals("switch.conf:1: issuers[0].reconnect.max: must be at least initial (2s), got 1s",
             problem("interchange.issuers = [ { id = \"issuer-a\", " +
                 ISSUER.replace("max = 10s", "max = 1s").replace("initial = 100ms", "initial = 2s") + " } ]\ninterchange.bin-table = []"));
-        assertEquals("switch.conf:1: journal.durability: must be one of process-crash, msync-per-batch, got 'fsync'",
+        assertEquals("switch.conf:1: journal.durability: must be one of process-crash-safe, msync-per-batch, got 'fsync'",
             problem("interchange.journal.durability = fsync"));
         assertEquals("switch.conf:1: merchants[0].status: must be one of active, suspended, closed, got 'ACTIVE'",
             problem("interchange.merchants = [ { id = \"MERCHANT0000001\", name = \"Shop\", mcc = 5411, status = ACTIVE } ], interchange.terminals = []"));

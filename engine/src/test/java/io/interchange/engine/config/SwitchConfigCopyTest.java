@@ -15,6 +15,7 @@ import java.util.List;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.codec.frame.Framing;
 import org.junit.jupiter.api.Test;
+import io.interchange.journal.Durability;
 
 /** The records cannot be changed from outside, and the copy helpers change only what they say. */
 class SwitchConfigCopyTest
@@ -57,7 +58,7 @@ class SwitchConfigCopyTest
     void shouldMoveTheJournal()
     {
         final SwitchConfig moved = defaults.withJournalDir(Path.of("/tmp/journal-test"));
-        assertEquals(new JournalSettings(Path.of("/tmp/journal-test"), Durability.PROCESS_CRASH), moved.journal());
+        assertEquals(new JournalSettings(Path.of("/tmp/journal-test"), Durability.PROCESS_CRASH_SAFE), moved.journal());
         assertEquals(Path.of("journal"), defaults.journal().dir());
     }
 

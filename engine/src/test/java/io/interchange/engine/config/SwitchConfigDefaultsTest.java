@@ -21,6 +21,7 @@ import io.interchange.codec.dialect.Iso87;
 import io.interchange.codec.frame.Framing;
 import io.interchange.codec.frame.LengthHeader;
 import org.junit.jupiter.api.Test;
+import io.interchange.journal.Durability;
 
 class SwitchConfigDefaultsTest
 {
@@ -119,7 +120,7 @@ class SwitchConfigDefaultsTest
         assertEquals(32, config.keys().panEncryption().length);
         assertEquals(32, config.keys().panHash().length);
 
-        assertEquals(new JournalSettings(Path.of("journal"), Durability.PROCESS_CRASH), config.journal());
+        assertEquals(new JournalSettings(Path.of("journal"), Durability.PROCESS_CRASH_SAFE), config.journal());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.interchange.journal.Durability;
 
 /** A deployment's file says only what it changes; the embedded defaults supply the rest. */
 class SwitchConfigLoadTest

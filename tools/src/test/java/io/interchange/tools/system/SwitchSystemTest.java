@@ -41,9 +41,6 @@ class SwitchSystemTest
     private static final long SEED_A = 11;
     private static final long SEED_B = 12;
 
-    @TempDir
-    Path journal;
-
     private IssuerSimulator issuerA;
     private IssuerSimulator issuerB;
     private SwitchNode node;
@@ -51,7 +48,7 @@ class SwitchSystemTest
     private int port;
 
     @BeforeAll
-    void start() throws Exception
+    void start(@TempDir final Path journal) throws Exception
     {
         final CardBook bookA = CardBook.generate(SEED_A, List.of("476173"), 400);
         final CardBook bookB = CardBook.generate(SEED_B, List.of("622848"), 100);
