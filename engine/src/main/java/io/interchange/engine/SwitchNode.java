@@ -66,8 +66,7 @@ public final class SwitchNode implements AutoCloseable
     private SwitchNode(final SwitchConfig config) throws InterruptedException
     {
         this.config = config;
-        journal = new JournalWriter(new JournalConfig(config.journal().dir(), config.journal().durability(),
-            config.businessDay().cutoff(), config.businessDay().zone(), config.keys().panEncryption(), config.keys().panHash(), dialects));
+        journal = new JournalWriter(journalConfig(config));
         switchHandler = new SwitchHandler(setup(config, dialects));
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
@@ -175,7 +174,14 @@ public final class SwitchNode implements AutoCloseable
         return lanes;
     }
 
-    static SwitchSetup setup(final SwitchConfig config, final List<Dialect> dialects)
+    /** How this node's journal is written, and so how it is read back (replay, clearing, tests). */
+    public static JournalConfig journalConfig(final SwitchConfig config)
+    {
+        return new JournalConfig(config.journal().dir(), config.journal().durability(), config.businessDay().cutoff(),
+            config.businessDay().zone(), config.keys().panEncryption(), config.keys().panHash(), Dialects.all());
+    }
+
+    public static SwitchSetup setup(final SwitchConfig config, final List<Dialect> dialects)
     {
         final List<SwitchSetup.Acquirer> acquirers = new ArrayList<>();
         for (final ListenerConfig listener : config.listeners())

@@ -1,0 +1,210 @@
+package io.interchange.tools.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.Mti;
+import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.tools.issuer.CardAccount;
+import io.interchange.tools.issuer.CardBook;
+import io.interchange.tools.issuer.IssuerSimConfig;
+import io.interchange.tools.issuer.IssuerSimulator;
+
+/** The switch when issuers fail and terminals send what they should not: each case over real TCP. */
+class SwitchFaultSystemTest
+{
+    /** Issuers with a short time-out and links that reconnect fast; terminals idle out after a second. */
+    private static final String FAST = """
+        interchange {
+          listeners = [
+            { name = "pos-iso87", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
+              acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 1s, max-frame = 4096, mac = false }
+          ]
+          issuers = [
+            { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 1,
+              timeout = 500ms, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 1s },
+              stand-in { enabled = true, floor-limit = 50000 } }
+            { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 1,
+              timeout = 500ms, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 1s },
+              stand-in { enabled = false, floor-limit = 0 } }
+          ]
+        }
+        """;
+
+    private final CardBook bookA = CardBook.generate(21, List.of("476173"), 200);
+    private final CardBook bookB = CardBook.generate(22, List.of("622848"), 200);
+    private final Cardholders cardsA = new Cardholders(bookA);
+    private final Cardholders cardsB = new Cardholders(bookB);
+    private IssuerSimulator issuerA;
+    private IssuerSimulator issuerB;
+    private SwitchNode node;
+
+    @AfterEach
+    void stop()
+    {
+        if (node != null)
+        {
+            node.close();
+        }
+        if (issuerA != null)
+        {
+            issuerA.close();
+        }
+        if (issuerB != null)
+        {
+            issuerB.close();
+        }
+    }
+
+    private static int closedPort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    private SwitchNode start(final Path journal, final int portA, final int portB) throws InterruptedException
+    {
+        final SwitchConfig config = SwitchConfig.parse(FAST, "fast.conf")
+            .withIssuerPort("issuer-a", portA)
+            .withIssuerPort("issuer-b", portB)
+            .withJournalDir(journal);
+        node = SwitchNode.start(config);
+        return node;
+    }
+
+    private TestTerminal signedOn() throws IOException
+    {
+        final TestTerminal terminal = new TestTerminal(node.port("pos-iso87"), Iso87.BINARY);
+        assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cardsA.network("001")).getString(39));
+        return terminal;
+    }
+
+    @Test
+    void shouldAnswer91WhenTheIssuerDoesNotAnswerInTime(@TempDir final Path journal) throws Exception
+    {
+        try (SilentIssuer silent = new SilentIssuer())
+        {
+            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+            start(journal, silent.port(), issuerB.port());
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                final CardAccount card = cardsA.payer(1_000);
+                final Map<Integer, String> request = cardsA.purchase(card, 1_000);
+                final long sent = System.nanoTime();
+                final MessageReader answer = terminal.exchange(Mti.FINANCIAL_REQUEST, request);
+                assertEquals("91", answer.getString(39));
+                assertEquals(request.get(11), answer.getString(11));
+                assertTrue(System.nanoTime() - sent >= Duration.ofMillis(500).toNanos(), "not before the issuer's time-out");
+                assertEquals(1, silent.swallowed(), "the request did reach the issuer");
+                // The next one goes the same way: the switch is not stuck on the first.
+                assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000)).getString(39));
+            }
+        }
+    }
+
+    @Test
+    void shouldStandInWithinTheFloorLimitWhenTheIssuerIsDownAndDeclineAboveIt(@TempDir final Path journal) throws Exception
+    {
+        issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+        start(journal, closedPort(), issuerB.port());
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-b") == 1, "issuer-b signed on");
+        try (TestTerminal terminal = signedOn())
+        {
+            final CardAccount card = cardsA.payer(60_000);
+            final MessageReader small = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000));
+            assertEquals("00", small.getString(39));
+            assertTrue(small.getString(38).matches("S\\d{5}"), "a stand-in authorization code: " + small.getString(38));
+            assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 60_000)).getString(39));
+        }
+    }
+
+    @Test
+    void shouldAnswer91ForAnIssuerThatIsDownWithoutStandIn(@TempDir final Path journal) throws Exception
+    {
+        issuerA = new IssuerSimulator(bookA, IssuerSimConfig.defaults()).start();
+        start(journal, issuerA.port(), closedPort());
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+        try (TestTerminal terminal = signedOn())
+        {
+            final CardAccount card = cardsB.payer(1_000);
+            assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsB.purchase(card, 1_000)).getString(39));
+        }
+    }
+
+    @Test
+    void shouldAnswerFormatErrorsWith30AndCloseOnFramesItCannotTrust(@TempDir final Path journal) throws Exception
+    {
+        issuerA = new IssuerSimulator(bookA, IssuerSimConfig.defaults()).start();
+        issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+        start(journal, issuerA.port(), issuerB.port());
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+        final CardAccount card = cardsA.payer(1_000);
+        try (TestTerminal terminal = signedOn())
+        {
+            // Non-numeric data in the amount (field 4, n12 BCD): 30, with the STAN echoed.
+            final Map<Integer, String> request = cardsA.purchase(card, 1_000);
+            final byte[] bytes = terminal.encode(Mti.FINANCIAL_REQUEST, request);
+            final MessageReader reader = new MessageReader(Iso87.BINARY);
+            reader.wrap(bytes, 0, bytes.length);
+            bytes[reader.valueOffset(4)] = (byte)0xAB;
+            terminal.sendRaw(bytes);
+            final MessageReader answer = terminal.receive();
+            assertEquals("30", answer.getString(39));
+            assertEquals(Mti.FINANCIAL_RESPONSE, answer.mti());
+
+            // The bitmap names fields that are not there (cut short): 30.
+            final byte[] cut = new byte[bytes.length - 20];
+            System.arraycopy(terminal.encode(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000)), 0, cut, 0, cut.length);
+            terminal.sendRaw(cut);
+            assertEquals("30", terminal.receive().getString(39));
+
+            // An unsupported MTI: 12.
+            assertEquals("12", terminal.exchange(600, cardsA.purchase(card, 1_000)).getString(39));
+
+            // And the link still serves.
+            assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000)).getString(39));
+        }
+        try (TestTerminal terminal = signedOn())
+        {
+            // A message whose MTI cannot be read: nothing to answer, the link is closed.
+            terminal.sendRaw(new byte[] {(byte)0xFF, (byte)0xFF, 0, 0, 0, 0, 0, 0, 0, 0});
+            assertTrue(terminal.closedBySwitch(Duration.ofSeconds(10)));
+        }
+        try (TestTerminal terminal = signedOn())
+        {
+            // A declared length above the maximum: closed before anything is buffered for it.
+            terminal.sendBytes(new byte[] {(byte)0xFF, (byte)0xFF, 0x02, 0x00});
+            assertTrue(terminal.closedBySwitch(Duration.ofSeconds(10)));
+        }
+        try (TestTerminal terminal = signedOn())
+        {
+            // A truncated frame and then silence: no answer, and the idle time-out closes the link.
+            terminal.sendBytes(new byte[] {0x00, 0x40, 0x02, 0x00});
+            assertNull(terminal.receiveRaw(Duration.ofMillis(300)));
+            assertTrue(terminal.closedBySwitch(Duration.ofSeconds(10)));
+        }
+        try (TestTerminal terminal = signedOn())
+        {
+            assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000)).getString(39), "still serving");
+        }
+    }
+}
