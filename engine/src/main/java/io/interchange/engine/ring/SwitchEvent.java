@@ -50,6 +50,7 @@ public final class SwitchEvent implements JournalEntry
     private int outputCount;
     private int outputPosition;
     private boolean closeLink;
+    private boolean quiet;
 
     public SwitchEvent(final int frameCapacity, final int outputCapacity, final List<Dialect> dialects)
     {
@@ -77,9 +78,11 @@ public final class SwitchEvent implements JournalEntry
         this.outputCount = 0;
         this.outputPosition = 0;
         this.closeLink = false;
+        this.quiet = false;
     }
 
-    void sequence(final long sequence)
+    /** Set by the decode handler (or replay) to the ring sequence the event is journaled with. */
+    public void sequence(final long sequence)
     {
         this.sequence = sequence;
     }
@@ -127,8 +130,8 @@ public final class SwitchEvent implements JournalEntry
         return messageLength;
     }
 
-    /** Indexes the message with the reader of its dialect; called by the decode handler. */
-    void decode()
+    /** Indexes the message with the reader of its dialect; called by the decode handler, and by replay. */
+    public void decode()
     {
         decodeError = dialectId >= 0 && messageLength > 0 ?
             readers[dialectId].wrap(frame, headerLength, messageLength) : DecodeError.NONE;
@@ -224,6 +227,20 @@ public final class SwitchEvent implements JournalEntry
     public boolean closesLink()
     {
         return closeLink;
+    }
+
+    /**
+     * Marks an event that changed nothing and sent nothing (a tick with no time-out): the journal may skip it,
+     * since replaying the journal without it gives the same state.
+     */
+    public void markQuiet()
+    {
+        quiet = true;
+    }
+
+    public boolean isQuiet()
+    {
+        return quiet;
     }
 
     // ---------------------------------------------------------------- JournalEntry

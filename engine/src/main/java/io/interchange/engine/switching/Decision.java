@@ -16,15 +16,19 @@ import org.agrona.MutableDirectBuffer;
  * +---------------------------------------------------------------+
  * |             switch STAN on the issuer link (int, 0)           |
  * +---------------------------------------------------------------+
+ * |  endpoint of the event's link: listener or issuer index (int) |
+ * +---------------------------------------------------------------+
  * </pre>
+ * The endpoint is kept so that replay can rebuild each event exactly as the links published it.
  */
 public final class Decision
 {
-    public static final int LENGTH = 12;
+    public static final int LENGTH = 16;
     private static final int RESPONSE_CODE = 0;
     private static final int OUTCOME = 2;
     private static final int ISSUER = 4;
     private static final int SWITCH_STAN = 8;
+    private static final int ENDPOINT = 12;
     private static final Outcome[] OUTCOMES = Outcome.values();
 
     private Decision()
@@ -32,7 +36,8 @@ public final class Decision
     }
 
     static int write(
-        final MutableDirectBuffer buffer, final CharSequence responseCode, final Outcome outcome, final int issuer, final int switchStan)
+        final MutableDirectBuffer buffer, final CharSequence responseCode, final Outcome outcome, final int issuer, final int switchStan,
+        final int endpoint)
     {
         buffer.putByte(RESPONSE_CODE, responseCode == null ? 0 : (byte)responseCode.charAt(0));
         buffer.putByte(RESPONSE_CODE + 1, responseCode == null ? 0 : (byte)responseCode.charAt(1));
@@ -40,6 +45,7 @@ public final class Decision
         buffer.putByte(OUTCOME + 1, (byte)0);
         buffer.putInt(ISSUER, issuer);
         buffer.putInt(SWITCH_STAN, switchStan);
+        buffer.putInt(ENDPOINT, endpoint);
         return LENGTH;
     }
 
@@ -63,5 +69,10 @@ public final class Decision
     public static int switchStan(final DirectBuffer buffer, final int offset)
     {
         return buffer.getInt(offset + SWITCH_STAN);
+    }
+
+    public static int endpoint(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + ENDPOINT);
     }
 }

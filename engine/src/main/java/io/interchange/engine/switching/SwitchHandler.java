@@ -117,8 +117,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 case EventType.ACQUIRER_MESSAGE -> onAcquirerMessage(event);
                 case EventType.ISSUER_MESSAGE -> onIssuerMessage(event);
                 case EventType.TICK -> onTick(event);
-                case EventType.ACQUIRER_UP -> acquirerSessions.put(event.linkId(), new AcquirerSession(event.endpoint()));
-                case EventType.ACQUIRER_DOWN -> acquirerSessions.remove(event.linkId());
+                case EventType.ACQUIRER_UP ->
+                {
+                    acquirerSessions.put(event.linkId(), new AcquirerSession(event.endpoint()));
+                    decide(event, null, Outcome.NOTHING, -1, 0);
+                }
+                case EventType.ACQUIRER_DOWN ->
+                {
+                    acquirerSessions.remove(event.linkId());
+                    decide(event, null, Outcome.NOTHING, -1, 0);
+                }
                 case EventType.ISSUER_UP -> onIssuerUp(event);
                 case EventType.ISSUER_DOWN -> onIssuerDown(event);
                 default -> decide(event, null, Outcome.NOTHING, -1, 0);
@@ -504,6 +512,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         else
         {
             decide(event, null, Outcome.NOTHING, -1, 0);
+            event.markQuiet();
         }
     }
 
@@ -745,7 +754,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     private static void decide(final SwitchEvent event, final String responseCode, final Outcome outcome, final int issuer, final int stan)
     {
-        event.decisionLength(Decision.write(event.decision(), responseCode, outcome, issuer, stan));
+        event.decisionLength(Decision.write(event.decision(), responseCode, outcome, issuer, stan, event.endpoint()));
     }
 
     /** An acquirer connection: which listener it came in on and whether it has signed on. */

@@ -1,0 +1,172 @@
+package io.interchange.engine.replay;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+
+import io.interchange.codec.Dialect;
+import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.switching.Decision;
+import io.interchange.engine.switching.SwitchHandler;
+import io.interchange.engine.switching.SwitchSetup;
+import io.interchange.journal.JournalConfig;
+import io.interchange.journal.JournalReader;
+import io.interchange.journal.JournalRecord;
+import io.interchange.journal.JournalWriter;
+
+/**
+ * Replays a journal's inputs through a new switch handler and journals what it decides, so that the two journals
+ * can be compared record by record (DESIGN.md §2: time enters only as data, so the outputs must be the same
+ * bytes). Inputs the journal withheld (messages that did not parse, kept only as a summary) cannot be fed again;
+ * they changed no state and are skipped, and counted.
+ */
+public final class Replayer
+{
+    private static final int FRAME_CAPACITY = 1 << 16;
+
+    private Replayer()
+    {
+    }
+
+    /** What a replay went through. */
+    public record Report(long records, long replayed, long withheld, long corrupt)
+    {
+    }
+
+    public static Report replay(final SwitchSetup setup, final JournalConfig source, final JournalConfig target)
+    {
+        final List<Dialect> dialects = setup.dialects();
+        final SwitchHandler handler = new SwitchHandler(setup);
+        final SwitchEvent event = new SwitchEvent(FRAME_CAPACITY, 4 * FRAME_CAPACITY, dialects);
+        long records = 0;
+        long replayed = 0;
+        long withheld = 0;
+        try (JournalReader reader = new JournalReader(source); JournalWriter writer = new JournalWriter(target))
+        {
+            while (reader.next())
+            {
+                records++;
+                final JournalRecord record = reader.record();
+                if (!record.checksumValid())
+                {
+                    continue;
+                }
+                if (record.hasInput() && record.isWithheld(JournalRecord.INPUT))
+                {
+                    withheld++;
+                    continue;
+                }
+                load(setup, record, event);
+                event.decode();
+                handler.onEvent(event, record.sequence(), true);
+                writer.append(event);
+                replayed++;
+            }
+            return new Report(records, replayed, withheld, reader.corruptRecords());
+        }
+    }
+
+    /** The event as the links published it: type, time, link, endpoint and the restored input message. */
+    private static void load(final SwitchSetup setup, final JournalRecord record, final SwitchEvent event)
+    {
+        final DirectBuffer bytes = record.buffer();
+        final int endpoint = record.decisionLength() >= Decision.LENGTH ? Decision.endpoint(bytes, record.decisionOffset()) : -1;
+        final boolean input = record.hasInput();
+        event.reset(record.eventType(), record.timestampNanos(), record.linkId(), endpoint, input ? record.dialectId(JournalRecord.INPUT) : -1);
+        event.sequence(record.sequence());
+        if (input)
+        {
+            // The fixed header (UnionPay TPDU) is not journaled: zeros of the listener's header length stand in,
+            // and only the messages after it are compared.
+            final int headerLength = record.eventType() == EventType.ACQUIRER_MESSAGE && endpoint >= 0 ?
+                setup.acquirers().get(endpoint).headerLength() : 0;
+            event.frame().setMemory(0, headerLength, (byte)0);
+            final int length = record.restoreMessage(JournalRecord.INPUT, event.frame(), headerLength);
+            event.frameLengths(headerLength, length);
+        }
+    }
+
+    /**
+     * Where two journals differ, record by record, skipping in {@code original} the records whose input was
+     * withheld (replay skips them too): at most {@code limit} differences, none when the replay reproduced it.
+     */
+    public static List<String> differences(final JournalConfig original, final JournalConfig replay, final int limit)
+    {
+        final List<String> differences = new ArrayList<>();
+        try (JournalReader a = new JournalReader(original); JournalReader b = new JournalReader(replay))
+        {
+            while (differences.size() < limit)
+            {
+                boolean more = a.next();
+                while (more && a.record().checksumValid() && a.record().hasInput() && a.record().isWithheld(JournalRecord.INPUT))
+                {
+                    more = a.next();
+                }
+                final boolean moreReplayed = b.next();
+                if (!more || !moreReplayed)
+                {
+                    if (more != moreReplayed)
+                    {
+                        differences.add(more ? "the replay ends early, at " + a.record() : "the replay has more records: " + b.record());
+                    }
+                    break;
+                }
+                final String difference = difference(a.record(), b.record());
+                if (difference != null)
+                {
+                    differences.add(difference);
+                }
+            }
+        }
+        return differences;
+    }
+
+    private static String difference(final JournalRecord a, final JournalRecord b)
+    {
+        if (!a.checksumValid())
+        {
+            return "corrupt record in the original: " + a.index();
+        }
+        if (a.sequence() != b.sequence() || a.eventType() != b.eventType() || a.timestampNanos() != b.timestampNanos() || a.linkId() != b.linkId())
+        {
+            return "event differs: " + a + " / " + b;
+        }
+        if (!sameBytes(a.buffer(), a.decisionOffset(), a.decisionLength(), b.buffer(), b.decisionOffset(), b.decisionLength()))
+        {
+            return "decision differs at sequence " + a.sequence() + ": " + a + " / " + b;
+        }
+        if (a.outputCount() != b.outputCount())
+        {
+            return "output count differs at sequence " + a.sequence() + ": " + a + " / " + b;
+        }
+        for (int i = 0; i < a.outputCount(); i++)
+        {
+            final int part = JournalRecord.output(i);
+            if (a.linkId(part) != b.linkId(part) || a.dialectId(part) != b.dialectId(part) || a.hasPan(part) != b.hasPan(part) ||
+                !sameBytes(a.buffer(), a.messageOffset(part), a.messageLength(part), b.buffer(), b.messageOffset(part), b.messageLength(part)))
+            {
+                return "output " + i + " differs at sequence " + a.sequence() + ": " + a + " / " + b;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameBytes(
+        final DirectBuffer a, final int aOffset, final int aLength, final DirectBuffer b, final int bOffset, final int bLength)
+    {
+        if (aLength != bLength)
+        {
+            return false;
+        }
+        for (int i = 0; i < aLength; i++)
+        {
+            if (a.getByte(aOffset + i) != b.getByte(bOffset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
