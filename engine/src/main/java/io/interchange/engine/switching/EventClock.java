@@ -81,7 +81,7 @@ final class EventClock
         final long days = Math.floorDiv(seconds, SECONDS_PER_DAY);
         final int hour = (int)((seconds - days * SECONDS_PER_DAY) / 3600);
         final int year = civil(days) / 10_000;
-        final long dayOfYear = days - daysFromCivil(year) + 1;
+        final long dayOfYear = days - daysFromCivil(year, 1, 1) + 1;
         return (year % 10) * 100_000 + (int)dayOfYear * 100 + hour;
     }
 
@@ -103,15 +103,44 @@ final class EventClock
         return (int)year * 10_000 + month * 100 + day;
     }
 
-    /** The day count of 1 January of {@code year}. */
-    private static long daysFromCivil(final int year)
+    /** The day count of a civil date (H. Hinnant's days_from_civil). */
+    static long daysFromCivil(final int year, final int month, final int day)
     {
-        final long y = year - 1;
+        final long y = month <= 2 ? year - 1 : year;
         final long era = Math.floorDiv(y, 400);
         final long yoe = y - era * 400;
-        final long doy = 306; // 1 January is day 306 of a March-based year
+        final long doy = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
         final long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         return era * 146_097 + doe - 719_468;
+    }
+
+    /**
+     * Field 7 (MMDDhhmmss, GMT, no year) as epoch nanoseconds: the year that puts it nearest to {@code now}, as a
+     * message sent around New Year needs. {@link Long#MIN_VALUE} when it is not a date and time.
+     */
+    static long transmissionNanos(final long now, final long mmddhhmmss)
+    {
+        final int month = (int)(mmddhhmmss / 100_000_000L);
+        final int day = (int)(mmddhhmmss / 1_000_000L % 100);
+        final int hour = (int)(mmddhhmmss / 10_000 % 100);
+        final int minute = (int)(mmddhhmmss / 100 % 100);
+        final int second = (int)(mmddhhmmss % 100);
+        if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59)
+        {
+            return Long.MIN_VALUE;
+        }
+        final int year = civil(Math.floorDiv(Math.floorDiv(now, NANOS_PER_SECOND), SECONDS_PER_DAY)) / 10_000;
+        long best = Long.MIN_VALUE;
+        for (int y = year - 1; y <= year + 1; y++)
+        {
+            final long seconds = daysFromCivil(y, month, day) * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second;
+            final long nanos = seconds * NANOS_PER_SECOND;
+            if (best == Long.MIN_VALUE || Math.abs(nanos - now) < Math.abs(best - now))
+            {
+                best = nanos;
+            }
+        }
+        return best;
     }
 
     private static void putTwo(final MutableDirectBuffer dst, final int offset, final int value)

@@ -29,6 +29,7 @@ final class InFlight
     private final int[] issuerLinks;
     private final int[] switchStans;
     private final int[] issuers;
+    private final int[] histories;
     private final long[] deadlines;
     private final long[] keys;
     private final int[] next;
@@ -51,6 +52,7 @@ final class InFlight
         issuerLinks = new int[capacity];
         switchStans = new int[capacity];
         issuers = new int[capacity];
+        histories = new int[capacity];
         deadlines = new long[capacity];
         keys = new long[capacity];
         next = new int[capacity];
@@ -79,7 +81,7 @@ final class InFlight
 
     /** Adds a request; returns its entry, or {@link #NONE} when the table is full. */
     int add(
-        final int issuer, final int issuerLink, final int switchStan, final long deadline,
+        final int issuer, final int issuerLink, final int switchStan, final long deadline, final int history,
         final int acquirerLink, final int acquirerDialect, final DirectBuffer frame, final int headerLength, final int messageLength)
     {
         if (free == NONE || headerLength + messageLength > maxFrame)
@@ -96,6 +98,7 @@ final class InFlight
         issuerLinks[entry] = issuerLink;
         switchStans[entry] = switchStan;
         issuers[entry] = issuer;
+        histories[entry] = history;
         deadlines[entry] = deadline;
         final long key = key(issuerLink, switchStan);
         keys[entry] = key;
@@ -207,6 +210,12 @@ final class InFlight
     int issuer(final int entry)
     {
         return issuers[entry];
+    }
+
+    /** The request's entry in {@link Transactions}. */
+    int history(final int entry)
+    {
+        return histories[entry];
     }
 
     private static long key(final int link, final int stan)

@@ -18,5 +18,11 @@ public enum Outcome
     /** An issuer answer that matched nothing in flight: late, or never asked for. */
     UNMATCHED,
     /** The input could not be parsed far enough to answer: the link is closed. */
-    CLOSED
+    CLOSED,
+    /** An exact retransmission: the original answer sent again (or nothing while the original is in flight). */
+    RETRANSMITTED,
+    /** An issuer acknowledged an advice (0430, 0230): it leaves the store-and-forward queue. */
+    ACKNOWLEDGED,
+    /** Advices (0420/0421, 0220/0221) sent to issuers on a tick. */
+    ADVISED
 }

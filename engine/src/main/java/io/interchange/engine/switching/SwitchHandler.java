@@ -41,6 +41,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     private static final int MAX_LINKS_PER_ISSUER = 32;
     private static final int[] AUTHORIZATION_MANDATORY = {2, 3, 4, 7, 11, 41, 42, 49};
+    private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
+    private static final int MAX_ANSWER = 512;
+    private static final int MAX_FORWARDED = 1_024;
     private static final int[] NETWORK_ECHO = {7, 11, 12, 13, 32, 33, 37, 41, 42, 60, 70};
     private static final int NETWORK_SIGN_ON = 1;
     private static final int NETWORK_SIGN_OFF = 2;
@@ -56,6 +59,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final ResponseWriter financialEcho = new ResponseWriter(ResponseWriter.FINANCIAL_ECHO);
     private final ResponseWriter networkEcho = new ResponseWriter(NETWORK_ECHO);
     private final InFlight inFlight;
+    private final Transactions transactions;
+    private final AdviceQueue advices;
+    private final MessageReader basis;
+    private final MessageReader advice;
+    private final MessageReader originalBasis;
     private final EventClock clock;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
     private final StringBuilder authCode = new StringBuilder(6);
@@ -70,6 +78,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final Long2LongHashMap cardsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
     private long currentMinute = Long.MIN_VALUE;
     private int standInAuthCodes;
+    private int current = Transactions.NONE;
 
     public SwitchHandler(final SwitchSetup setup)
     {
@@ -87,6 +96,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             writers[i] = new MessageWriter(dialects.get(i));
         }
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
+        transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_FORWARDED);
+        advices = new AdviceQueue(setup.adviceCapacity(), MAX_FORWARDED);
+        basis = new MessageReader(dialects.get(issuerDialect));
+        advice = new MessageReader(dialects.get(issuerDialect));
+        originalBasis = new MessageReader(dialects.get(issuerDialect));
         clock = new EventClock(setup.zone(), setup.cutoff());
         issuerLinks = new int[issuers.size()][MAX_LINKS_PER_ISSUER];
         issuerLinkSignedOn = new boolean[issuers.size()][MAX_LINKS_PER_ISSUER];
@@ -107,9 +121,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return inFlight.size();
     }
 
+    /** Advices (reversals, stand-in notices, completions) waiting for an issuer's acknowledgement. */
+    public int advicesPending()
+    {
+        return advices.size();
+    }
+
     @Override
     public void onEvent(final SwitchEvent event, final long sequence, final boolean endOfBatch)
     {
+        current = Transactions.NONE;
         try
         {
             switch (event.type())
@@ -189,7 +210,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         switch (mti)
         {
             case Mti.NETWORK_MANAGEMENT_REQUEST -> onNetworkManagement(event, request, session);
-            case Mti.FINANCIAL_REQUEST, Mti.AUTHORIZATION_REQUEST ->
+            case Mti.FINANCIAL_REQUEST, Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1 ->
             {
                 if (!session.signedOn)
                 {
@@ -198,6 +219,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 else
                 {
                     authorize(event, request, session);
+                }
+            }
+            case Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE, Mti.REVERSAL_ADVICE_REPEAT ->
+            {
+                if (!session.signedOn)
+                {
+                    answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
+                }
+                else
+                {
+                    reverse(event, request, session);
                 }
             }
             default ->
@@ -269,9 +301,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 return;
             }
         }
+        final long now = event.timestampNanos();
+        if (duplicate(event, request, session, now))
+        {
+            return;
+        }
+        final int mti = request.mti();
+        final boolean completion = Mti.messageClass(mti) == 2 && mti / 10 % 10 == 2;
         final int processing = (int)(request.getLong(3) / 10_000);
-        final boolean supported = request.mti() == Mti.FINANCIAL_REQUEST ?
-            processing == 0 || processing == 1 || processing == 20 || processing == 31 : processing == 0;
+        final boolean supported = mti == Mti.AUTHORIZATION_REQUEST || completion ? processing == 0 :
+            processing == 0 || processing == 1 || processing == 20 || processing == 31;
         if (!supported)
         {
             answer(event, request, ResponseCode.INVALID_TRANSACTION);
@@ -282,7 +321,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.INVALID_CARD_NUMBER);
             return;
         }
-        final long now = event.timestampNanos();
         if (request.has(14))
         {
             final int expiry = (int)request.getLong(14);
@@ -336,15 +374,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.NO_SUCH_ISSUER);
             return;
         }
+        if (completion)
+        {
+            complete(event, request, session, issuer, mcc, now);
+            return;
+        }
         final int link = pickLink(issuer);
         if (link < 0)
         {
-            standInOrDecline(event, request, issuer, processing, amount);
+            standInOrDecline(event, request, session, issuer, processing, amount, mcc, now);
             return;
         }
         final int stan = nextStan(link);
         final SwitchSetup.Issuer config = issuers.get(issuer);
-        final int entry = inFlight.add(issuer, link, stan, now + config.timeoutNanos(), event.linkId(), event.dialectId(),
+        final int entry = inFlight.add(issuer, link, stan, now + config.timeoutNanos(), current, event.linkId(), event.dialectId(),
             event.frame(), event.headerLength(), event.messageLength());
         if (entry == InFlight.NONE)
         {
@@ -353,11 +396,150 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
             return;
         }
-        forward(event, request, session, link, stan, mcc, now);
+        forward(event, request, session, issuer, link, stan, mcc, now);
         decide(event, null, Outcome.FORWARDED, issuer, stan);
     }
 
-    private void standInOrDecline(final SwitchEvent event, final MessageReader request, final int issuer, final int processing, final long amount)
+    /**
+     * Duplicate detection (DESIGN.md §4, §5) on (acquirer, terminal, STAN, field 7) within the business day: an exact
+     * retransmission gets the original answer again (or, while the original is still with the issuer, nothing: its
+     * answer is on the way); the same key with other content, or a field 7 outside the accepted window, gets 94.
+     * A request that is not a duplicate is remembered ({@link #current}) and its answer kept when it is given.
+     */
+    private boolean duplicate(final SwitchEvent event, final MessageReader request, final AcquirerSession session, final long now)
+    {
+        final long transmission = request.getLong(7);
+        final long sent = EventClock.transmissionNanos(now, transmission);
+        if (sent == Long.MIN_VALUE)
+        {
+            answer(event, request, ResponseCode.FORMAT_ERROR);
+            return true;
+        }
+        if (Math.abs(now - sent) > limits.duplicateWindowNanos())
+        {
+            answer(event, request, ResponseCode.DUPLICATE);
+            return true;
+        }
+        if (request.units(41) > FixedKey.MAX_LENGTH)
+        {
+            answer(event, request, ResponseCode.FORMAT_ERROR);
+            return true;
+        }
+        final long terminalHigh = FixedKey.high(request, 41);
+        final long terminalLow = FixedKey.low(request, 41);
+        final int stan = (int)request.getLong(11);
+        // The MTI's repeat digit is left out, so that an 0221 repeating an 0220 is the same message.
+        final int mtiLength = request.dialect().mtiLength();
+        final long hash = Transactions.hash(event.frame(), event.headerLength() + mtiLength, event.messageLength() - mtiLength) ^ (request.mti() / 10);
+        final int known = transactions.find(session.endpoint, terminalHigh, terminalLow, stan, transmission);
+        if (known == Transactions.NONE)
+        {
+            current = transactions.add(session.endpoint, terminalHigh, terminalLow, stan, transmission, hash);
+            return false;
+        }
+        if (transactions.requestHash(known) != hash)
+        {
+            answer(event, request, ResponseCode.DUPLICATE);
+            return true;
+        }
+        final int length = transactions.answerLength(known);
+        if (length == 0)
+        {
+            decide(event, null, Outcome.RETRANSMITTED, -1, 0);
+            return true;
+        }
+        final int offset = beginAnswer(event);
+        event.output().putBytes(offset + event.headerLength(), transactions.answers(), transactions.answerOffset(known), length);
+        event.endOutput(length, false);
+        decide(event, null, Outcome.RETRANSMITTED, transactions.issuer(known), 0);
+        return true;
+    }
+
+    /**
+     * An acquirer's reversal (0400, or 0420 advice, and their repeats) of the request named in field 90. Found and
+     * approved by its issuer: a reversal advice goes to the issuer, store and forward. Still with the issuer: it is
+     * marked, and reversed when the approval comes. Declined: nothing to undo. Any of these is answered 00; an
+     * original the switch does not know is answered 25, acknowledged all the same so the acquirer stops repeating.
+     */
+    private void reverse(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
+    {
+        for (final int field : REVERSAL_MANDATORY)
+        {
+            if (!request.has(field))
+            {
+                answer(event, request, ResponseCode.FORMAT_ERROR);
+                return;
+            }
+        }
+        if (request.units(90) < 20 || request.units(41) > FixedKey.MAX_LENGTH)
+        {
+            answer(event, request, ResponseCode.FORMAT_ERROR);
+            return;
+        }
+        final int original = originalOf(request, session);
+        if (original == Transactions.NONE)
+        {
+            answer(event, request, ResponseCode.ORIGINAL_NOT_FOUND);
+            return;
+        }
+        final byte state = transactions.state(original);
+        transactions.state(original, Transactions.REVERSED);
+        if (state == Transactions.ANSWERED && transactions.approved(original))
+        {
+            queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(original),
+                transactions.forwardedLength(original), original, null, null, request, transactions.issuer(original), event.timestampNanos());
+        }
+        answer(event, request, ResponseCode.APPROVED);
+    }
+
+    /** The {@link Transactions} entry field 90 of the request names, or NONE (no field 90, unknown, malformed). */
+    private int originalOf(final MessageReader request, final AcquirerSession session)
+    {
+        if (!request.has(90) || request.units(90) < 20)
+        {
+            return Transactions.NONE;
+        }
+        long stan = 0;
+        long transmission = 0;
+        for (int i = 4; i < 20; i++)
+        {
+            final int d = request.charAt(90, i) - '0';
+            if (d < 0 || d > 9)
+            {
+                return Transactions.NONE;
+            }
+            if (i < 10)
+            {
+                stan = stan * 10 + d;
+            }
+            else
+            {
+                transmission = transmission * 10 + d;
+            }
+        }
+        return transactions.find(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), (int)stan, transmission);
+    }
+
+    /**
+     * A completion (0220, after an 0100 pre-authorization) or other financial advice from the acquirer: the switch
+     * acknowledges it (0230) and owes it to the issuer, store and forward, whether the issuer is up or not.
+     */
+    private void complete(
+        final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int issuer, final int mcc, final long now)
+    {
+        final MutableDirectBuffer slab = transactions.forwardedMessages();
+        final int offset = transactions.forwardedOffset(current);
+        final MessageWriter writer = writers[issuerDialect].wrap(slab, offset);
+        final int length = writeForward(writer, request, session, Mti.FINANCIAL_ADVICE, 0, mcc, now, false);
+        transactions.forwarded(current, issuer, slab, offset, length);
+        queueAdvice(Mti.FINANCIAL_ADVICE, slab, offset, length, originalOf(request, session), null, null, request, issuer, now);
+        answer(event, request, ResponseCode.APPROVED);
+        decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, 0);
+    }
+
+    private void standInOrDecline(
+        final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int issuer, final int processing,
+        final long amount, final int mcc, final long now)
     {
         final SwitchSetup.Issuer config = issuers.get(issuer);
         if (config.standIn() && processing == 0 && amount <= config.floorLimit())
@@ -375,6 +557,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
             final int length = financialEcho.begin(request, writer).putString(38, authCode).putString(39, ResponseCode.APPROVED).finish();
             event.endOutput(length, false);
+            transactions.answered(current, event.output(), offset + event.headerLength(), length, true);
+            // The issuer hears of it by advice (0220, store and forward) once it is back.
+            final MutableDirectBuffer slab = transactions.forwardedMessages();
+            final int at = transactions.forwardedOffset(current);
+            final int basisLength = writeForward(writers[issuerDialect].wrap(slab, at), request, session, request.mti(), 0, mcc, now, false);
+            transactions.forwarded(current, issuer, slab, at, basisLength);
+            queueAdvice(Mti.FINANCIAL_ADVICE, slab, at, basisLength, Transactions.NONE, authCode, ResponseCode.APPROVED, null, issuer, now);
             decide(event, ResponseCode.APPROVED, Outcome.STOOD_IN, issuer, 0);
             return;
         }
@@ -382,10 +571,26 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     private void forward(
-        final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int link, final int stan, final int mcc, final long now)
+        final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int issuer, final int link, final int stan,
+        final int mcc, final long now)
     {
         final int offset = event.beginOutput(link, issuerDialect, 0);
-        final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset).mti(request.mti());
+        final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset);
+        event.endOutput(writeForward(writer, request, session, request.mti(), stan, mcc, now, true), false);
+        // What a reversal advice will be built from: the same message without track data, PIN block or chip data,
+        // which the switch must not keep once the request has gone (PCI DSS 3.2).
+        final MutableDirectBuffer slab = transactions.forwardedMessages();
+        final int at = transactions.forwardedOffset(current);
+        final int length = writeForward(writers[issuerDialect].wrap(slab, at), request, session, request.mti(), stan, mcc, now, false);
+        transactions.forwarded(current, issuer, slab, at, length);
+    }
+
+    /** The request as the issuer gets it: the switch's STAN, RRN, acquirer id and the merchant's MCC. */
+    private int writeForward(
+        final MessageWriter writer, final MessageReader request, final AcquirerSession session, final int mti, final int stan, final int mcc,
+        final long now, final boolean sensitive)
+    {
+        writer.mti(mti);
         copy(request, writer, 2);
         copy(request, writer, 3);
         copy(request, writer, 4);
@@ -399,17 +604,146 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         copy(request, writer, 23);
         copy(request, writer, 25);
         writer.putString(32, setup.acquirers().get(session.endpoint).acquirerId());
-        copy(request, writer, 35);
-        final int yearDayHour = EventClock.yearDayHour(now);
-        putDigits(scratch, 0, yearDayHour, 6);
+        if (sensitive)
+        {
+            copy(request, writer, 35);
+        }
+        putDigits(scratch, 0, EventClock.yearDayHour(now), 6);
         putDigits(scratch, 6, stan, 6);
         writer.putText(37, scratch, 0, 12);
+        if (mti == Mti.FINANCIAL_ADVICE)
+        {
+            copy(request, writer, 38);
+            copy(request, writer, 39);
+        }
         copy(request, writer, 41);
         copy(request, writer, 42);
         copy(request, writer, 49);
-        copy(request, writer, 52);
-        copy(request, writer, 55);
-        event.endOutput(writer.finish(), false);
+        if (sensitive)
+        {
+            copy(request, writer, 52);
+            copy(request, writer, 55);
+        }
+        return writer.finish();
+    }
+
+    /**
+     * Queues an advice to an issuer (DESIGN.md §4: store and forward), built from the message forwarded for the
+     * original: 0420 with field 90 naming it, or 0220. Field 11 is filled in when it is sent, with the STAN of the
+     * link that carries it.
+     *
+     * @param original      the {@link Transactions} entry of the request field 90 names (as the issuer knew it:
+     *                      the switch's STAN and field 7), or NONE for no field 90.
+     * @param authorization field 38 to put (a stand-in approval), or null to keep the original's.
+     * @param responseCode  field 39 to put, or null to take the acquirer's ({@code acquirer}) when it has one.
+     */
+    private void queueAdvice(
+        final int mti, final DirectBuffer source, final int sourceOffset, final int sourceLength, final int original,
+        final CharSequence authorization, final String responseCode, final MessageReader acquirer, final int issuer, final long now)
+    {
+        final int entry = advices.reserve();
+        if (entry == AdviceQueue.NONE || sourceLength == 0)
+        {
+            LOG.error("advice to issuer {} could not be queued: {}", issuers.get(issuer).id(), entry == AdviceQueue.NONE ? "queue full" : "no basis");
+            return;
+        }
+        basis.wrap(source, sourceOffset, sourceLength);
+        final MessageWriter writer = writers[issuerDialect].wrap(advices.buffer(), advices.offset(entry)).mti(mti);
+        copy(basis, writer, 2);
+        copy(basis, writer, 3);
+        copy(basis, writer, 4);
+        EventClock.transmissionDateTime(now, scratch, 0);
+        writer.putText(7, scratch, 0, 10);
+        writer.putLong(11, 0);
+        copy(basis, writer, 12);
+        copy(basis, writer, 13);
+        copy(basis, writer, 18);
+        copy(basis, writer, 22);
+        copy(basis, writer, 25);
+        copy(basis, writer, 32);
+        copy(basis, writer, 37);
+        if (authorization != null)
+        {
+            writer.putString(38, authorization);
+        }
+        else
+        {
+            copy(basis, writer, 38);
+        }
+        if (responseCode != null)
+        {
+            writer.putString(39, responseCode);
+        }
+        else if (acquirer != null && acquirer.has(39))
+        {
+            writer.copy(acquirer, 39);
+        }
+        else
+        {
+            copy(basis, writer, 39);
+        }
+        copy(basis, writer, 41);
+        copy(basis, writer, 42);
+        copy(basis, writer, 49);
+        if (original != Transactions.NONE && transactions.forwardedLength(original) > 0)
+        {
+            // Original data elements (n42): MTI, STAN and field 7 of the original as the issuer got it, then the
+            // acquiring and forwarding institution ids.
+            final MessageReader o = originalBasis;
+            o.wrap(transactions.forwardedMessages(), transactions.forwardedOffset(original), transactions.forwardedLength(original));
+            putDigits(scratch, 0, o.mti(), 4);
+            putDigits(scratch, 4, o.has(11) ? (int)o.getLong(11) : 0, 6);
+            for (int i = 0; i < 10; i++)
+            {
+                scratch.putByte(10 + i, o.has(7) ? o.charAt(7, i) : (byte)'0');
+            }
+            final int acquirerDigits = o.has(32) ? o.units(32) : 0;
+            for (int i = 0; i < 11; i++)
+            {
+                final int from = i - (11 - acquirerDigits);
+                scratch.putByte(20 + i, from >= 0 ? o.charAt(32, from) : (byte)'0');
+                scratch.putByte(31 + i, (byte)'0');
+            }
+            writer.putText(90, scratch, 0, 42);
+        }
+        advices.add(entry, writer.finish(), issuer, now);
+    }
+
+    /** Sends the advices that are due to issuers that can take them; returns how many were sent. */
+    private int sendAdvices(final SwitchEvent event, final long now)
+    {
+        int sent = 0;
+        int entry = advices.due(now, 0);
+        while (entry != AdviceQueue.NONE && event.outputsLeft() > 0 && event.outputRoom() >= advices.maxMessage())
+        {
+            final int issuer = advices.issuer(entry);
+            final int link = pickLink(issuer);
+            if (link >= 0)
+            {
+                final int stan = nextStan(link);
+                final int length = advices.length(entry);
+                final int offset = event.beginOutput(link, issuerDialect, 0);
+                final MutableDirectBuffer out = event.output();
+                out.putBytes(offset, advices.messages(), advices.offset(entry), length);
+                advice.wrap(out, offset, length);
+                // Issuer links speak ISO 8583:1987 binary: field 11 is three BCD bytes, the MTI two.
+                final int stanAt = advice.valueOffset(11);
+                for (int i = 0, v = stan; i < 3; i++, v /= 100)
+                {
+                    final int two = v % 100;
+                    out.putByte(stanAt + 2 - i, (byte)(((two / 10) << 4) | (two % 10)));
+                }
+                if (advices.attempts(entry) > 0)
+                {
+                    out.putByte(offset + 1, (byte)((out.getByte(offset + 1) & 0xF0) | 1)); // 0420 → 0421, 0220 → 0221
+                }
+                event.endOutput(length, false);
+                advices.sent(entry, link, stan, now, issuers.get(issuer).timeoutNanos() * 2);
+                sent++;
+            }
+            entry = advices.due(now, entry + 1);
+        }
+        return sent;
     }
 
     // ---------------------------------------------------------------- issuer side
@@ -429,6 +763,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         switch (message.mti())
         {
             case Mti.FINANCIAL_RESPONSE, Mti.AUTHORIZATION_RESPONSE -> relay(event, message, issuer);
+            case Mti.REVERSAL_ADVICE_RESPONSE, Mti.FINANCIAL_ADVICE_RESPONSE, Mti.REVERSAL_RESPONSE ->
+            {
+                final int stan = message.has(11) ? (int)message.getLong(11) : -1;
+                final int entry = stan < 0 ? AdviceQueue.NONE : advices.acknowledged(event.linkId(), stan);
+                if (entry != AdviceQueue.NONE)
+                {
+                    advices.remove(entry);
+                    decide(event, null, Outcome.ACKNOWLEDGED, issuer, stan);
+                }
+                else
+                {
+                    decide(event, null, Outcome.UNMATCHED, issuer, stan);
+                }
+            }
             case Mti.NETWORK_MANAGEMENT_RESPONSE ->
             {
                 if (message.has(39) && message.charAt(39, 0) == '0' && message.charAt(39, 1) == '0')
@@ -458,6 +806,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final int acquirerLink = inFlight.acquirerLink(entry);
+        final int history = inFlight.history(entry);
+        final boolean approved = answer.has(39) && answer.charAt(39, 0) == '0' && answer.charAt(39, 1) == '0';
+        if (transactions.state(history) == Transactions.REVERSED && approved)
+        {
+            // The acquirer reversed it while it was with the issuer: the approval is undone at once.
+            queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
+                transactions.forwardedLength(history), history, null, null, null, issuer, event.timestampNanos());
+        }
         if (acquirerSessions.containsKey(acquirerLink))
         {
             final MessageReader original = original(entry);
@@ -483,7 +839,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 financialEcho.copy(answer, 54);
             }
-            event.endOutput(financialEcho.finish(), false);
+            final int length = financialEcho.finish();
+            event.endOutput(length, false);
+            transactions.answered(history, event.output(), offset + headerLength, length, approved);
+        }
+        else
+        {
+            transactions.closed(history, approved);
         }
         inFlight.remove(entry);
         decide(event, null, Outcome.RELAYED, issuer, stan);
@@ -497,7 +859,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             int entry = inFlight.oldest(issuer);
             while (entry != InFlight.NONE && inFlight.deadline(entry) <= now &&
-                event.outputsLeft() > 0 && event.outputRoom() >= inFlight.maxFrame() + 64)
+                event.outputsLeft() > 1 && event.outputRoom() >= inFlight.maxFrame() + advices.maxMessage())
             {
                 timeOut(event, entry);
                 inFlight.remove(entry);
@@ -505,9 +867,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 entry = inFlight.oldest(issuer);
             }
         }
+        final int sent = sendAdvices(event, now);
         if (timedOut > 0)
         {
             decide(event, ResponseCode.ISSUER_INOPERATIVE, Outcome.TIMED_OUT, -1, 0);
+        }
+        else if (sent > 0)
+        {
+            decide(event, null, Outcome.ADVISED, -1, 0);
         }
         else
         {
@@ -516,11 +883,19 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
     }
 
+    /**
+     * The issuer did not answer in time: 91 to the acquirer, and a reversal advice (39 = 68, response too late) to
+     * the issuer, which may have approved it and answered too late or not at all.
+     */
     private void timeOut(final SwitchEvent event, final int entry)
     {
+        final int history = inFlight.history(entry);
+        queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
+            transactions.forwardedLength(history), history, null, ResponseCode.RESPONSE_TOO_LATE, null, inFlight.issuer(entry), event.timestampNanos());
         final int acquirerLink = inFlight.acquirerLink(entry);
         if (!acquirerSessions.containsKey(acquirerLink))
         {
+            transactions.closed(history, false);
             return;
         }
         final MessageReader original = original(entry);
@@ -529,7 +904,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int offset = event.beginOutput(acquirerLink, dialect, headerLength);
         responseHeader(inFlight.frames(), inFlight.frameOffset(entry), headerLength, event.output(), offset);
         final MessageWriter writer = writers[dialect].wrap(event.output(), offset + headerLength);
-        event.endOutput(financialEcho.respond(original, writer, ResponseCode.ISSUER_INOPERATIVE), false);
+        final int length = financialEcho.respond(original, writer, ResponseCode.ISSUER_INOPERATIVE);
+        event.endOutput(length, false);
+        transactions.answered(history, event.output(), offset + headerLength, length, false);
     }
 
     private void onIssuerUp(final SwitchEvent event)
@@ -622,15 +999,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return count > limits.perCardPerMinute();
     }
 
-    /** The next signed-on link of the issuer, round robin; -1 when none is up. */
+    /** The next signed-on link of the issuer, round robin; -1 when none is up (and then nothing changes). */
     private int pickLink(final int issuer)
     {
         final int count = issuerLinkCounts[issuer];
-        for (int tried = 0; tried < count; tried++)
+        for (int tried = 1; tried <= count; tried++)
         {
-            final int i = issuerCursors[issuer] = (issuerCursors[issuer] + 1) % count;
+            final int i = (issuerCursors[issuer] + tried) % count;
             if (issuerLinkSignedOn[issuer][i])
             {
+                issuerCursors[issuer] = i;
                 return issuerLinks[issuer][i];
             }
         }
@@ -659,7 +1037,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         final int offset = beginAnswer(event);
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
-        event.endOutput(financialEcho.respond(request, writer, responseCode), false);
+        final int length = financialEcho.respond(request, writer, responseCode);
+        event.endOutput(length, false);
+        if (current != Transactions.NONE)
+        {
+            transactions.answered(current, event.output(), offset + event.headerLength(), length, false);
+        }
         decide(event, responseCode, Outcome.ANSWERED, -1, 0);
     }
 

@@ -26,7 +26,9 @@ public record SwitchSetup(
     ZoneId zone,
     LocalTime cutoff,
     int inFlightCapacity,
-    int inFlightMaxFrame)
+    int inFlightMaxFrame,
+    int historyCapacity,
+    int adviceCapacity)
 {
     public SwitchSetup
     {
@@ -56,15 +58,17 @@ public record SwitchSetup(
     }
 
     /** Per-transaction and per-card limits. */
-    public record Limits(long maxAmount, boolean[] currencies, boolean[] blockedMcc, int perCardPerMinute)
+    public record Limits(long maxAmount, boolean[] currencies, boolean[] blockedMcc, int perCardPerMinute, long duplicateWindowNanos)
     {
-        public static Limits of(final long maxAmount, final List<Integer> currencies, final List<Integer> blockedMcc, final int perCardPerMinute)
+        public static Limits of(
+            final long maxAmount, final List<Integer> currencies, final List<Integer> blockedMcc, final int perCardPerMinute,
+            final Duration duplicateWindow)
         {
             final boolean[] allowed = new boolean[1000];
             currencies.forEach(c -> allowed[c] = true);
             final boolean[] blocked = new boolean[10_000];
             blockedMcc.forEach(m -> blocked[m] = true);
-            return new Limits(maxAmount, allowed, blocked, perCardPerMinute);
+            return new Limits(maxAmount, allowed, blocked, perCardPerMinute, duplicateWindow.toNanos());
         }
     }
 

@@ -29,12 +29,12 @@ import io.interchange.tools.issuer.IssuerSimulator;
 /** The switch when issuers fail and terminals send what they should not: each case over real TCP. */
 class SwitchFaultSystemTest
 {
-    /** Issuers with a short time-out and links that reconnect fast; terminals idle out after a second. */
+    /** Issuers with a short time-out and links that reconnect fast; terminals idle out after three seconds. */
     private static final String FAST = """
         interchange {
           listeners = [
             { name = "pos-iso87", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
-              acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 1s, max-frame = 4096, mac = false }
+              acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 3s, max-frame = 4096, mac = false }
           ]
           issuers = [
             { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 1,
@@ -98,12 +98,12 @@ class SwitchFaultSystemTest
     }
 
     @Test
-    void shouldAnswer91WhenTheIssuerDoesNotAnswerInTime(@TempDir final Path journal) throws Exception
+    void shouldAnswer91OnTimeOutThenReverseWith0420RepeatedAs0421Until0430(@TempDir final Path journal) throws Exception
     {
-        try (SilentIssuer silent = new SilentIssuer())
+        try (ScriptedIssuer hung = new ScriptedIssuer())
         {
             issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
-            start(journal, silent.port(), issuerB.port());
+            start(journal, hung.port(), issuerB.port());
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
             try (TestTerminal terminal = signedOn())
             {
@@ -114,9 +114,40 @@ class SwitchFaultSystemTest
                 assertEquals("91", answer.getString(39));
                 assertEquals(request.get(11), answer.getString(11));
                 assertTrue(System.nanoTime() - sent >= Duration.ofMillis(500).toNanos(), "not before the issuer's time-out");
-                assertEquals(1, silent.swallowed(), "the request did reach the issuer");
-                // The next one goes the same way: the switch is not stuck on the first.
+
+                // The issuer may have approved it: a reversal advice follows, repeated until acknowledged.
+                Awaiting.until(Duration.ofSeconds(10), () -> hung.count(Mti.REVERSAL_ADVICE_REPEAT) >= 2, "0420 then 0421 repeats");
+                assertEquals(List.of(Mti.FINANCIAL_REQUEST, Mti.REVERSAL_ADVICE), hung.received().subList(0, 2));
+                hung.acknowledgeAdvices();
+                final long repeats = hung.count(Mti.REVERSAL_ADVICE_REPEAT);
+                Awaiting.until(Duration.ofSeconds(10), () -> hung.count(Mti.REVERSAL_ADVICE_REPEAT) > repeats, "one more repeat, acknowledged");
+                final long acknowledged = hung.count(Mti.REVERSAL_ADVICE_REPEAT);
+                Thread.sleep(2_500); // more than two repeat intervals (2 x the 500 ms time-out): nothing more may come
+                assertEquals(acknowledged, hung.count(Mti.REVERSAL_ADVICE_REPEAT), "no repeat after the 0430");
+            }
+        }
+    }
+
+    @Test
+    void shouldReverseALateApproval(@TempDir final Path journal) throws Exception
+    {
+        try (ScriptedIssuer late = new ScriptedIssuer())
+        {
+            late.approveAfter(Duration.ofMillis(1_500));
+            late.acknowledgeAdvices();
+            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+            start(journal, late.port(), issuerB.port());
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                final CardAccount card = cardsA.payer(1_000);
                 assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000)).getString(39));
+                Awaiting.until(Duration.ofSeconds(10), () -> late.count(Mti.REVERSAL_ADVICE) == 1, "the reversal advice");
+                Awaiting.until(Duration.ofSeconds(10), () -> late.lateAnswers() == 1, "the late approval sent");
+                Thread.sleep(100);
+                final MessageReader next = terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cardsA.network("301"));
+                assertEquals(Mti.NETWORK_MANAGEMENT_RESPONSE, next.mti(), "the late approval is not passed on: the next frame is the echo's answer");
+                assertEquals(0, late.count(Mti.REVERSAL_ADVICE_REPEAT), "acknowledged, not repeated");
             }
         }
     }

@@ -1,0 +1,175 @@
+package io.interchange.engine.switching;
+
+import java.util.Arrays;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Store and forward: advices the switch owes issuers (0420 reversal advices, 0220 stand-in and completion
+ * advices), sent when the issuer can take them and repeated (0421, 0221) until it acknowledges (0430, 0230).
+ * The queue is switch state like any other: rebuilt on restart by replaying the journal.
+ *
+ * <p>Each advice is kept as the ISO 8583:1987 binary message it is sent as, with field 11 left for the STAN of
+ * the link that carries it; an acknowledgement is matched on (link, STAN) like any issuer answer. Pre-allocated,
+ * single-threaded (the switch handler's).
+ */
+final class AdviceQueue
+{
+    static final int NONE = -1;
+
+    private final int capacity;
+    private final int maxMessage;
+    private final UnsafeBuffer messages;
+    private final int[] lengths;
+    private final int[] issuers;
+    private final long[] dueAt;
+    private final int[] attempts;
+    private final long[] keys;
+    private final boolean[] used;
+    private final Long2LongHashMap bySent;
+    private int size;
+    private int cursor;
+
+    AdviceQueue(final int capacity, final int maxMessage)
+    {
+        this.capacity = capacity;
+        this.maxMessage = maxMessage;
+        messages = new UnsafeBuffer(new byte[capacity * maxMessage]);
+        lengths = new int[capacity];
+        issuers = new int[capacity];
+        dueAt = new long[capacity];
+        attempts = new int[capacity];
+        keys = new long[capacity];
+        used = new boolean[capacity];
+        Arrays.fill(keys, Long.MIN_VALUE);
+        bySent = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
+    }
+
+    int size()
+    {
+        return size;
+    }
+
+    /** Room for a message: the caller writes it at {@link #offset} and calls {@link #add}; NONE when full. */
+    int reserve()
+    {
+        if (size == capacity)
+        {
+            return NONE;
+        }
+        for (int i = 0; i < capacity; i++)
+        {
+            final int entry = (cursor + i) % capacity;
+            if (!used[entry])
+            {
+                cursor = (entry + 1) % capacity;
+                return entry;
+            }
+        }
+        return NONE;
+    }
+
+    MutableDirectBuffer buffer()
+    {
+        return messages;
+    }
+
+    int offset(final int entry)
+    {
+        return entry * maxMessage;
+    }
+
+    int maxMessage()
+    {
+        return maxMessage;
+    }
+
+    /** Queues the message written at the reserved entry, due at once. */
+    void add(final int entry, final int length, final int issuer, final long now)
+    {
+        used[entry] = true;
+        lengths[entry] = length;
+        issuers[entry] = issuer;
+        dueAt[entry] = now;
+        attempts[entry] = 0;
+        keys[entry] = Long.MIN_VALUE;
+        size++;
+    }
+
+    /** The next advice of any issuer due at {@code now}, starting the scan at {@code from}; NONE when none is. */
+    int due(final long now, final int from)
+    {
+        if (size == 0)
+        {
+            return NONE;
+        }
+        for (int entry = from; entry < capacity; entry++)
+        {
+            if (used[entry] && dueAt[entry] <= now)
+            {
+                return entry;
+            }
+        }
+        return NONE;
+    }
+
+    /** Records a send on (link, STAN), due again after {@code retryNanos} unless acknowledged. */
+    void sent(final int entry, final int link, final int stan, final long now, final long retryNanos)
+    {
+        if (keys[entry] != Long.MIN_VALUE)
+        {
+            bySent.remove(keys[entry]);
+        }
+        final long key = key(link, stan);
+        keys[entry] = key;
+        bySent.put(key, entry);
+        attempts[entry]++;
+        dueAt[entry] = now + retryNanos;
+    }
+
+    /** The advice an acknowledgement on (link, STAN) answers, or NONE. */
+    int acknowledged(final int link, final int stan)
+    {
+        return (int)bySent.get(key(link, stan));
+    }
+
+    void remove(final int entry)
+    {
+        if (keys[entry] != Long.MIN_VALUE)
+        {
+            bySent.remove(keys[entry]);
+        }
+        keys[entry] = Long.MIN_VALUE;
+        used[entry] = false;
+        size--;
+    }
+
+    DirectBuffer messages()
+    {
+        return messages;
+    }
+
+    int length(final int entry)
+    {
+        return lengths[entry];
+    }
+
+    int issuer(final int entry)
+    {
+        return issuers[entry];
+    }
+
+    /** Times sent so far: the first send is the advice (0420, 0220), later ones its repeat (0421, 0221). */
+    int attempts(final int entry)
+    {
+        return attempts[entry];
+    }
+
+    private static long key(final int link, final int stan)
+    {
+        return ((long)link << 32) | (stan & 0xFFFFFFFFL);
+    }
+}

@@ -1,0 +1,223 @@
+package io.interchange.engine.switching;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The business day's recent financial requests, by the acquirer's key (DESIGN.md §4: acquirer, terminal, STAN,
+ * field 7): what makes duplicates (same key: the same bytes get the original answer again, other bytes get 94) and
+ * reversals (field 90 names the original by the same key) work.
+ *
+ * <p>Each entry keeps a hash of the request, its state, the answer the acquirer got (for retransmissions) and the
+ * message forwarded to the issuer (to build its reversal advice). Entries live in a ring: the oldest is forgotten
+ * when a new one needs its room, so duplicate and reversal detection covers the last {@code capacity} requests.
+ * Pre-allocated; single-threaded (the switch handler's).
+ */
+final class Transactions
+{
+    static final int NONE = -1;
+
+    /** Known, not yet answered (validation running, or forwarded and in flight). */
+    static final byte PENDING = 1;
+    /** Answered to the acquirer. */
+    static final byte ANSWERED = 2;
+    /** Reversed by the acquirer (before or after its answer). */
+    static final byte REVERSED = 3;
+
+    private final int capacity;
+    private final int maxAnswer;
+    private final int maxForwarded;
+    private final Long2LongHashMap byKey;
+    private final long[] fingerprints;
+    private final int[] endpoints;
+    private final long[] terminalHighs;
+    private final long[] terminalLows;
+    private final int[] stans;
+    private final long[] transmissions;
+    private final long[] requestHashes;
+    private final byte[] states;
+    private final boolean[] approved;
+    private final int[] issuers;
+    private final UnsafeBuffer answers;
+    private final int[] answerLengths;
+    private final UnsafeBuffer forwarded;
+    private final int[] forwardedLengths;
+    private int next;
+
+    Transactions(final int capacity, final int maxAnswer, final int maxForwarded)
+    {
+        this.capacity = capacity;
+        this.maxAnswer = maxAnswer;
+        this.maxForwarded = maxForwarded;
+        byKey = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
+        fingerprints = new long[capacity];
+        endpoints = new int[capacity];
+        terminalHighs = new long[capacity];
+        terminalLows = new long[capacity];
+        stans = new int[capacity];
+        transmissions = new long[capacity];
+        requestHashes = new long[capacity];
+        states = new byte[capacity];
+        approved = new boolean[capacity];
+        issuers = new int[capacity];
+        answers = new UnsafeBuffer(new byte[capacity * maxAnswer]);
+        answerLengths = new int[capacity];
+        forwarded = new UnsafeBuffer(new byte[capacity * maxForwarded]);
+        forwardedLengths = new int[capacity];
+    }
+
+    /** The entry for the key, or NONE. */
+    int find(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission)
+    {
+        final long fingerprint = fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission);
+        final int entry = (int)byKey.get(fingerprint);
+        if (entry == NONE || endpoints[entry] != endpoint || terminalHighs[entry] != terminalHigh || terminalLows[entry] != terminalLow ||
+            stans[entry] != stan || transmissions[entry] != transmission)
+        {
+            return NONE;
+        }
+        return entry;
+    }
+
+    /** A new entry for the key, forgetting the oldest when the ring is full. */
+    int add(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission, final long requestHash)
+    {
+        final int entry = next;
+        next = (next + 1) % capacity;
+        if (states[entry] != 0)
+        {
+            byKey.remove(fingerprints[entry]);
+        }
+        final long fingerprint = fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission);
+        fingerprints[entry] = fingerprint;
+        endpoints[entry] = endpoint;
+        terminalHighs[entry] = terminalHigh;
+        terminalLows[entry] = terminalLow;
+        stans[entry] = stan;
+        transmissions[entry] = transmission;
+        requestHashes[entry] = requestHash;
+        states[entry] = PENDING;
+        approved[entry] = false;
+        issuers[entry] = -1;
+        answerLengths[entry] = 0;
+        forwardedLengths[entry] = 0;
+        byKey.put(fingerprint, entry);
+        return entry;
+    }
+
+    long requestHash(final int entry)
+    {
+        return requestHashes[entry];
+    }
+
+    byte state(final int entry)
+    {
+        return states[entry];
+    }
+
+    void state(final int entry, final byte state)
+    {
+        states[entry] = state;
+    }
+
+    boolean approved(final int entry)
+    {
+        return approved[entry];
+    }
+
+    int issuer(final int entry)
+    {
+        return issuers[entry];
+    }
+
+    /** Keeps the answer the acquirer got (message bytes, no header); an answer too large is not kept. */
+    void answered(final int entry, final DirectBuffer src, final int offset, final int length, final boolean wasApproved)
+    {
+        if (states[entry] == PENDING)
+        {
+            states[entry] = ANSWERED;
+        }
+        approved[entry] = wasApproved;
+        if (length <= maxAnswer)
+        {
+            answers.putBytes(entry * maxAnswer, src, offset, length);
+            answerLengths[entry] = length;
+        }
+    }
+
+    /** Answered, with no answer to keep (the acquirer's link had gone). */
+    void closed(final int entry, final boolean wasApproved)
+    {
+        if (states[entry] == PENDING)
+        {
+            states[entry] = ANSWERED;
+        }
+        approved[entry] = wasApproved;
+    }
+
+    /** The answer kept for retransmissions; 0 when there is none. */
+    int answerLength(final int entry)
+    {
+        return answerLengths[entry];
+    }
+
+    DirectBuffer answers()
+    {
+        return answers;
+    }
+
+    int answerOffset(final int entry)
+    {
+        return entry * maxAnswer;
+    }
+
+    /** Keeps the message forwarded to the issuer, from which its reversal advice is built. */
+    void forwarded(final int entry, final int issuer, final DirectBuffer src, final int offset, final int length)
+    {
+        issuers[entry] = issuer;
+        if (length <= maxForwarded)
+        {
+            forwarded.putBytes(entry * maxForwarded, src, offset, length);
+            forwardedLengths[entry] = length;
+        }
+    }
+
+    int forwardedLength(final int entry)
+    {
+        return forwardedLengths[entry];
+    }
+
+    MutableDirectBuffer forwardedMessages()
+    {
+        return forwarded;
+    }
+
+    int forwardedOffset(final int entry)
+    {
+        return entry * maxForwarded;
+    }
+
+    /** A 64-bit hash of message bytes (FNV-1a): tells a retransmission from another message under the same key. */
+    static long hash(final DirectBuffer buffer, final int offset, final int length)
+    {
+        long h = 0xCBF29CE484222325L;
+        for (int i = 0; i < length; i++)
+        {
+            h ^= buffer.getByte(offset + i) & 0xFF;
+            h *= 0x100000001B3L;
+        }
+        return h;
+    }
+
+    private static long fingerprint(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission)
+    {
+        long h = endpoint * 0x9E3779B97F4A7C15L;
+        h = (h ^ terminalHigh) * 0xC2B2AE3D27D4EB4FL;
+        h = (h ^ terminalLow) * 0x165667B19E3779F9L;
+        h = (h ^ stan) * 0x9E3779B97F4A7C15L;
+        h = (h ^ transmission) * 0xC2B2AE3D27D4EB4FL;
+        return h ^ (h >>> 31);
+    }
+}

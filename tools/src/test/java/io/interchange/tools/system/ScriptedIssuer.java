@@ -1,0 +1,159 @@
+package io.interchange.tools.system;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.Mti;
+import io.interchange.codec.ResponseWriter;
+import io.interchange.codec.dialect.Iso87;
+
+/**
+ * An issuer host that does what a test tells it: it always signs on and answers echoes, and records the MTI of
+ * everything else it gets. Financial requests are swallowed (a hung issuer) or approved after a delay (a late
+ * one); advices are swallowed or acknowledged. One connection at a time, on 127.0.0.1.
+ */
+final class ScriptedIssuer implements AutoCloseable
+{
+    private final ServerSocket server;
+    private final List<Integer> received = new ArrayList<>();
+    private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+    private volatile boolean acknowledgeAdvices;
+    private volatile Duration approveAfter;
+    private final AtomicInteger lateAnswers = new AtomicInteger();
+
+    ScriptedIssuer() throws IOException
+    {
+        server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        final Thread thread = new Thread(this::serve, "scripted-issuer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    int port()
+    {
+        return server.getLocalPort();
+    }
+
+    /** From now on, 0420/0421 and 0220/0221 are acknowledged (0430, 0230). */
+    void acknowledgeAdvices()
+    {
+        acknowledgeAdvices = true;
+    }
+
+    /** From now on, financial requests are approved after {@code delay} instead of swallowed. */
+    void approveAfter(final Duration delay)
+    {
+        approveAfter = delay;
+    }
+
+    /** The MTIs received, sign-ons and echoes left out, in order. */
+    List<Integer> received()
+    {
+        synchronized (received)
+        {
+            return List.copyOf(received);
+        }
+    }
+
+    /** Approvals sent after their delay. */
+    int lateAnswers()
+    {
+        return lateAnswers.get();
+    }
+
+    long count(final int mti)
+    {
+        return received().stream().filter(m -> m == mti).count();
+    }
+
+    private void serve()
+    {
+        final MessageReader reader = new MessageReader(Iso87.BINARY);
+        final MessageWriter writer = new MessageWriter(Iso87.BINARY);
+        final ResponseWriter network = new ResponseWriter(7, 11, 70);
+        final ResponseWriter financial = new ResponseWriter(ResponseWriter.FINANCIAL_ECHO);
+        while (!server.isClosed())
+        {
+            try (Socket socket = server.accept())
+            {
+                final DataInputStream in = new DataInputStream(socket.getInputStream());
+                final OutputStream os = socket.getOutputStream();
+                while (true)
+                {
+                    final byte[] message = new byte[in.readUnsignedShort()];
+                    in.readFully(message);
+                    reader.wrap(message, 0, message.length);
+                    final int mti = reader.mti();
+                    final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
+                    if (mti == Mti.NETWORK_MANAGEMENT_REQUEST)
+                    {
+                        send(os, out, network.respond(reader, writer.wrap(out, 2), "00"));
+                        continue;
+                    }
+                    synchronized (received)
+                    {
+                        received.add(mti);
+                    }
+                    final boolean advice = Mti.messageClass(mti) == 4 || mti / 10 == 22;
+                    if (advice && acknowledgeAdvices)
+                    {
+                        send(os, out, financial.respond(reader, writer.wrap(out, 2), "00"));
+                    }
+                    else if (!advice && approveAfter != null)
+                    {
+                        final int length = financial.begin(reader, writer.wrap(out, 2)).putString(38, "LATE01").putString(39, "00").finish();
+                        later.schedule(() ->
+                        {
+                            send(os, out, length);
+                            lateAnswers.incrementAndGet();
+                        }, approveAfter.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                // The switch closed the link, or the test closed the server: wait for the next connection.
+            }
+        }
+    }
+
+    private static void send(final OutputStream os, final UnsafeBuffer out, final int length)
+    {
+        out.putByte(0, (byte)(length >>> 8));
+        out.putByte(1, (byte)length);
+        try
+        {
+            synchronized (os)
+            {
+                os.write(out.byteArray(), 0, length + 2);
+                os.flush();
+            }
+        }
+        catch (final IOException ex)
+        {
+            // The link went while the answer waited: as a real host, drop it.
+        }
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        later.shutdownNow();
+        server.close();
+    }
+}
