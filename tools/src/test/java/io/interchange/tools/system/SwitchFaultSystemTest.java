@@ -156,7 +156,8 @@ class SwitchFaultSystemTest
     void shouldStandInWithinTheFloorLimitWhenTheIssuerIsDownAndDeclineAboveIt(@TempDir final Path journal) throws Exception
     {
         issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
-        start(journal, closedPort(), issuerB.port());
+        final int portA = closedPort();
+        start(journal, portA, issuerB.port());
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-b") == 1, "issuer-b signed on");
         try (TestTerminal terminal = signedOn())
         {
@@ -165,6 +166,11 @@ class SwitchFaultSystemTest
             assertEquals("00", small.getString(39));
             assertTrue(small.getString(38).matches("S\\d{5}"), "a stand-in authorization code: " + small.getString(38));
             assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 60_000)).getString(39));
+
+            // The issuer comes back: it hears of the stand-in approval by an 0220 advice and debits the card.
+            issuerA = new IssuerSimulator(bookA, IssuerSimConfig.defaults().withPort(portA)).start();
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance() - 1_000,
+                "the stand-in advice delivered once the issuer is back");
         }
     }
 

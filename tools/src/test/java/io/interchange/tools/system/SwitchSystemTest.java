@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -219,6 +223,106 @@ class SwitchSystemTest
             }
             assertEquals("65", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 100)).getString(39));
         }
+    }
+
+    @Test
+    void shouldReverseAnApprovedPurchaseAtTheIssuerOnce() throws Exception
+    {
+        final CardAccount card = cardsA.payer(5_000);
+        try (TestTerminal terminal = signedOn())
+        {
+            final Map<Integer, String> purchase = cardsA.purchase(card, 5_000);
+            assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, purchase).getString(39));
+            assertEquals(card.balance() - 5_000, issuerA.account(card.pan()).orElseThrow().balance());
+
+            final Map<Integer, String> reversal = reversalOf(purchase);
+            final MessageReader answer = terminal.exchange(Mti.REVERSAL_REQUEST, reversal);
+            assertEquals(Mti.REVERSAL_RESPONSE, answer.mti());
+            assertEquals("00", answer.getString(39));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance(),
+                "the issuer restores the balance (0420 store and forward)");
+
+            // The acquirer repeats its reversal: acknowledged again, and the issuer credits nothing twice.
+            reversal.put(11, cardsA.nextStan());
+            assertEquals("00", terminal.exchange(Mti.REVERSAL_REQUEST + 1, reversal).getString(39));
+            Thread.sleep(300);
+            assertEquals(card.balance(), issuerA.account(card.pan()).orElseThrow().balance());
+        }
+    }
+
+    @Test
+    void shouldAnswer25ToTheReversalOfAnUnknownOriginal() throws IOException
+    {
+        final CardAccount card = cardsA.payer(1_000);
+        try (TestTerminal terminal = signedOn())
+        {
+            final Map<Integer, String> never = cardsA.purchase(card, 1_000);
+            final MessageReader answer = terminal.exchange(Mti.REVERSAL_REQUEST, reversalOf(never));
+            assertEquals(Mti.REVERSAL_RESPONSE, answer.mti());
+            assertEquals("25", answer.getString(39));
+        }
+    }
+
+    @Test
+    void shouldAnswerAnExactRetransmissionWithTheOriginalAnswerAndADifferentMessageUnderTheSameKeyWith94() throws IOException
+    {
+        final CardAccount card = cardsA.payer(2_000);
+        try (TestTerminal terminal = signedOn())
+        {
+            final Map<Integer, String> purchase = cardsA.purchase(card, 2_000);
+            final MessageReader first = terminal.exchange(Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals("00", first.getString(39));
+            final String authorization = first.getString(38);
+
+            final MessageReader again = terminal.exchange(Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals("00", again.getString(39));
+            assertEquals(authorization, again.getString(38), "the original answer, not a second authorization");
+            assertEquals(card.balance() - 2_000, issuerA.account(card.pan()).orElseThrow().balance(), "debited once");
+
+            final Map<Integer, String> other = new HashMap<>(purchase);
+            other.put(4, "000000009999");
+            assertEquals("94", terminal.exchange(Mti.FINANCIAL_REQUEST, other).getString(39));
+
+            final Map<Integer, String> stale = cardsA.purchase(card, 2_000);
+            stale.put(7, ZonedDateTime.now(ZoneOffset.UTC).minusDays(2)
+                .format(DateTimeFormatter.ofPattern("MMddHHmmss")));
+            assertEquals("94", terminal.exchange(Mti.FINANCIAL_REQUEST, stale).getString(39), "field 7 outside the window");
+        }
+    }
+
+    @Test
+    void shouldAcknowledgeACompletionAndCarryItToTheIssuer() throws Exception
+    {
+        final CardAccount card = cardsA.payer(8_000);
+        try (TestTerminal terminal = signedOn())
+        {
+            final Map<Integer, String> preauth = cardsA.purchase(card, 8_000);
+            final MessageReader authorized = terminal.exchange(Mti.AUTHORIZATION_REQUEST, preauth);
+            assertEquals(Mti.AUTHORIZATION_RESPONSE, authorized.mti());
+            assertEquals("00", authorized.getString(39));
+            assertEquals(card.balance() - 8_000, issuerA.account(card.pan()).orElseThrow().balance(), "the hold");
+
+            final Map<Integer, String> completion = cardsA.purchase(card, 6_500);
+            completion.remove(35);
+            completion.remove(52);
+            completion.put(38, authorized.getString(38));
+            completion.put(90, "0100" + preauth.get(11) + preauth.get(7) + "0000000000000000000000");
+            final MessageReader acknowledged = terminal.exchange(Mti.FINANCIAL_ADVICE, completion);
+            assertEquals(Mti.FINANCIAL_ADVICE_RESPONSE, acknowledged.mti());
+            assertEquals("00", acknowledged.getString(39));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance() - 6_500,
+                "the issuer completes the authorization for the advised amount (0220 store and forward)");
+        }
+    }
+
+    private Map<Integer, String> reversalOf(final Map<Integer, String> original)
+    {
+        final Map<Integer, String> reversal = new HashMap<>(original);
+        reversal.remove(35);
+        reversal.remove(52);
+        reversal.put(11, cardsA.nextStan());
+        reversal.put(90, "0200" + original.get(11) + original.get(7) + "0000000000000000000000");
+        return reversal;
     }
 
     private static String flipLastDigit(final String pan)
