@@ -30,6 +30,7 @@ import io.interchange.engine.config.TerminalConfig;
 import io.interchange.engine.link.AcquirerServer;
 import io.interchange.engine.link.EgressLanes;
 import io.interchange.engine.link.IssuerConnection;
+import io.interchange.engine.replay.Replayer;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.Ring;
 import io.interchange.engine.switching.BinTable;
@@ -71,7 +72,15 @@ public final class SwitchNode implements AutoCloseable
     {
         this.config = config;
         journal = new JournalWriter(journalConfig(config));
-        switchHandler = new SwitchHandler(setup(config, dialects));
+        final SwitchSetup setup = setup(config, dialects);
+        switchHandler = new SwitchHandler(setup);
+        final Replayer.Report recovered = Replayer.recover(switchHandler, setup, journalConfig(config));
+        switchHandler.linksLost();
+        if (recovered.records() > 0)
+        {
+            LOG.info("recovered from the journal: {} records replayed ({} withheld, {} corrupt); {} requests in flight, {} advices owed",
+                recovered.replayed(), recovered.withheld(), recovered.corrupt(), switchHandler.inFlight(), switchHandler.advicesPending());
+        }
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
         lanes = new EgressLanes(workers, LANE_CAPACITY);

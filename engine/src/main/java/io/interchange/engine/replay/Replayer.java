@@ -89,6 +89,40 @@ public final class Replayer
     }
 
     /**
+     * Brings a new handler to the state the journal leaves it in: every record replayed, outputs dropped (they
+     * were sent before). Used at start-up, so that requests in flight, advices owed and duplicates survive a stop.
+     */
+    public static Report recover(final SwitchHandler handler, final SwitchSetup setup, final JournalConfig journal)
+    {
+        final SwitchEvent event = new SwitchEvent(FRAME_CAPACITY, 4 * FRAME_CAPACITY, setup.dialects());
+        long records = 0;
+        long replayed = 0;
+        long withheld = 0;
+        try (JournalReader reader = new JournalReader(journal))
+        {
+            while (reader.next())
+            {
+                records++;
+                final JournalRecord record = reader.record();
+                if (!record.checksumValid())
+                {
+                    continue;
+                }
+                if (record.hasInput() && record.isWithheld(JournalRecord.INPUT))
+                {
+                    withheld++;
+                    continue;
+                }
+                load(setup, record, event);
+                event.decode();
+                handler.onEvent(event, record.sequence(), true);
+                replayed++;
+            }
+            return new Report(records, replayed, withheld, reader.corruptRecords());
+        }
+    }
+
+    /**
      * Where two journals differ, record by record, skipping in {@code original} the records whose input was
      * withheld (replay skips them too): at most {@code limit} differences, none when the replay reproduced it.
      */

@@ -136,6 +136,17 @@ final class AdviceQueue
         return (int)bySent.get(key(link, stan));
     }
 
+    /**
+     * After a restart the links the advices went out on are gone: forget where they were sent and make them due
+     * at once, so each is sent again (as a repeat) on a new link.
+     */
+    void linksLost()
+    {
+        bySent.clear();
+        Arrays.fill(keys, Long.MIN_VALUE);
+        Arrays.fill(dueAt, Long.MIN_VALUE);
+    }
+
     void remove(final int entry)
     {
         if (keys[entry] != Long.MIN_VALUE)

@@ -151,6 +151,15 @@ final class InFlight
         size--;
     }
 
+    /**
+     * After a restart no acquirer link of before is alive, and a new link may get an old one's id: no answer or
+     * time-out of an old request may go to it.
+     */
+    void acquirersLost()
+    {
+        Arrays.fill(acquirerLinks, -1);
+    }
+
     /** The oldest entry of the issuer, or {@link #NONE}. */
     int oldest(final int issuer)
     {

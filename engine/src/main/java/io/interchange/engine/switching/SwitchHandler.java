@@ -121,6 +121,24 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return inFlight.size();
     }
 
+    /**
+     * Called after the journal was replayed into this handler at start-up (its state is the state before the
+     * stop), before the ring runs: every link of before is gone. Requests still in flight will time out and be
+     * reversed; advices are sent again on new links.
+     */
+    public void linksLost()
+    {
+        acquirerSessions.clear();
+        linkStans.clear();
+        for (int issuer = 0; issuer < issuers.size(); issuer++)
+        {
+            issuerLinkCounts[issuer] = 0;
+            publishSignedOn(issuer);
+        }
+        inFlight.acquirersLost();
+        advices.linksLost();
+    }
+
     /** Advices (reversals, stand-in notices, completions) waiting for an issuer's acknowledgement. */
     public int advicesPending()
     {

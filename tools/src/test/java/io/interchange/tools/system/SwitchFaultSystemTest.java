@@ -129,6 +129,33 @@ class SwitchFaultSystemTest
     }
 
     @Test
+    void shouldKeepRepeatingAnUnacknowledgedReversalAcrossARestart(@TempDir final Path journal) throws Exception
+    {
+        try (ScriptedIssuer hung = new ScriptedIssuer())
+        {
+            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+            start(journal, hung.port(), issuerB.port());
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39));
+            }
+            Awaiting.until(Duration.ofSeconds(10), () -> hung.count(Mti.REVERSAL_ADVICE) == 1, "the reversal advice sent");
+            node.close();
+            node = null;
+
+            // A new switch on the same journal owes the same advice: it repeats it (0421) until the issuer acknowledges.
+            hung.acknowledgeAdvices();
+            start(journal, hung.port(), issuerB.port());
+            Awaiting.until(Duration.ofSeconds(10), () -> hung.count(Mti.REVERSAL_ADVICE_REPEAT) >= 1, "the advice repeated after the restart");
+            final long repeats = hung.count(Mti.REVERSAL_ADVICE_REPEAT);
+            Thread.sleep(2_500);
+            assertEquals(repeats, hung.count(Mti.REVERSAL_ADVICE_REPEAT), "acknowledged: no more repeats");
+            assertEquals(1, hung.count(Mti.FINANCIAL_REQUEST), "the purchase itself is not sent again");
+        }
+    }
+
+    @Test
     void shouldReverseALateApproval(@TempDir final Path journal) throws Exception
     {
         try (ScriptedIssuer late = new ScriptedIssuer())
