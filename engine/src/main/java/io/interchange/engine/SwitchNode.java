@@ -207,7 +207,7 @@ public final class SwitchNode implements AutoCloseable
         for (final IssuerConfig issuer : config.issuers())
         {
             issuers.add(new SwitchSetup.Issuer(issuer.id(), issuer.institutionId(), issuer.timeout(), issuer.standIn().enabled(),
-                issuer.standIn().floorLimit()));
+                issuer.standIn().floorLimit(), issuer.echoInterval(), issuer.missedEchoes()));
             issuerIds.add(issuer.id());
         }
         final BinTable.Builder bins = BinTable.builder();

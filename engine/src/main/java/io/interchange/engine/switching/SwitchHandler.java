@@ -72,6 +72,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final Int2IntHashMap linkStans = new Int2IntHashMap(0);
     private final int[][] issuerLinks;
     private final boolean[][] issuerLinkSignedOn;
+    private final long[][] issuerLinkPinged;
+    private final int[][] issuerLinkUnanswered;
     private final int[] issuerLinkCounts;
     private final int[] issuerCursors;
     private final AtomicIntegerArray signedOnLinks;
@@ -104,6 +106,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         clock = new EventClock(setup.zone(), setup.cutoff());
         issuerLinks = new int[issuers.size()][MAX_LINKS_PER_ISSUER];
         issuerLinkSignedOn = new boolean[issuers.size()][MAX_LINKS_PER_ISSUER];
+        issuerLinkPinged = new long[issuers.size()][MAX_LINKS_PER_ISSUER];
+        issuerLinkUnanswered = new int[issuers.size()][MAX_LINKS_PER_ISSUER];
         issuerLinkCounts = new int[issuers.size()];
         issuerCursors = new int[issuers.size()];
         signedOnLinks = new AtomicIntegerArray(issuers.size());
@@ -770,6 +774,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         final MessageReader message = event.reader();
         final int issuer = event.endpoint();
+        heardFrom(issuer, event.linkId());
         if (event.decodeError() != DecodeError.NONE)
         {
             // An answer we cannot read is no answer (DESIGN.md §5): the request times out and is reversed.
@@ -885,7 +890,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 entry = inFlight.oldest(issuer);
             }
         }
-        final int sent = sendAdvices(event, now);
+        final int sent = sendAdvices(event, now) + testLinks(event, now);
         if (timedOut > 0)
         {
             decide(event, ResponseCode.ISSUER_INOPERATIVE, Outcome.TIMED_OUT, -1, 0);
@@ -937,18 +942,78 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             decide(event, null, Outcome.CLOSED, issuer, 0);
             return;
         }
-        issuerLinks[issuer][issuerLinkCounts[issuer]] = link;
-        issuerLinkSignedOn[issuer][issuerLinkCounts[issuer]] = false;
-        issuerLinkCounts[issuer]++;
+        final int i = issuerLinkCounts[issuer]++;
+        issuerLinks[issuer][i] = link;
+        issuerLinkSignedOn[issuer][i] = false;
+        issuerLinkUnanswered[issuer][i] = 0;
+        final int stan = networkRequest(event, issuer, i, NETWORK_SIGN_ON);
+        decide(event, null, Outcome.NOTHING, issuer, stan);
+    }
+
+    /** Sends 0800 with field 70 = {@code code} on the issuer's i-th link, counted as unanswered until it is. */
+    private int networkRequest(final SwitchEvent event, final int issuer, final int i, final int code)
+    {
+        final int link = issuerLinks[issuer][i];
         final int stan = nextStan(link);
         final int offset = event.beginOutput(link, issuerDialect, 0);
         final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset).mti(Mti.NETWORK_MANAGEMENT_REQUEST);
         EventClock.transmissionDateTime(event.timestampNanos(), scratch, 0);
         writer.putText(7, scratch, 0, 10);
         writer.putLong(11, stan);
-        writer.putLong(70, NETWORK_SIGN_ON);
+        writer.putLong(70, code);
         event.endOutput(writer.finish(), false);
-        decide(event, null, Outcome.NOTHING, issuer, stan);
+        issuerLinkPinged[issuer][i] = event.timestampNanos();
+        issuerLinkUnanswered[issuer][i]++;
+        return stan;
+    }
+
+    /**
+     * Link tests (DESIGN.md §3, issuer links): every echo interval each link gets an echo (0800/301), or a new
+     * sign-on while it is not signed on; a link that leaves more than the allowed number unanswered is taken out
+     * of use and closed, and the link layer reconnects it. Returns the frames sent.
+     */
+    private int testLinks(final SwitchEvent event, final long now)
+    {
+        int sent = 0;
+        for (int issuer = 0; issuer < issuers.size(); issuer++)
+        {
+            final SwitchSetup.Issuer config = issuers.get(issuer);
+            final long interval = config.echoInterval().toNanos();
+            for (int i = 0; i < issuerLinkCounts[issuer] && event.outputsLeft() > 0 && event.outputRoom() >= 256; i++)
+            {
+                if (now - issuerLinkPinged[issuer][i] < interval)
+                {
+                    continue;
+                }
+                if (issuerLinkUnanswered[issuer][i] > config.missedEchoes())
+                {
+                    LOG.warn("issuer {} link {}: {} link tests unanswered, closing it", config.id(), issuerLinks[issuer][i],
+                        issuerLinkUnanswered[issuer][i]);
+                    issuerLinkSignedOn[issuer][i] = false;
+                    publishSignedOn(issuer);
+                    event.beginOutput(issuerLinks[issuer][i], issuerDialect, 0);
+                    event.endOutput(0, true);
+                    issuerLinkPinged[issuer][i] = Long.MAX_VALUE; // closing: no more tests until it is down
+                }
+                else
+                {
+                    networkRequest(event, issuer, i, issuerLinkSignedOn[issuer][i] ? NETWORK_ECHO_TEST : NETWORK_SIGN_ON);
+                }
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    private void heardFrom(final int issuer, final int link)
+    {
+        for (int i = 0; i < issuerLinkCounts[issuer]; i++)
+        {
+            if (issuerLinks[issuer][i] == link)
+            {
+                issuerLinkUnanswered[issuer][i] = 0;
+            }
+        }
     }
 
     private void onIssuerDown(final SwitchEvent event)
@@ -963,6 +1028,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 links[i] = links[count - 1];
                 issuerLinkSignedOn[issuer][i] = issuerLinkSignedOn[issuer][count - 1];
+                issuerLinkPinged[issuer][i] = issuerLinkPinged[issuer][count - 1];
+                issuerLinkUnanswered[issuer][i] = issuerLinkUnanswered[issuer][count - 1];
                 issuerLinkCounts[issuer]--;
                 break;
             }

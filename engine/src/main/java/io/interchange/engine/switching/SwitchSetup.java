@@ -48,8 +48,14 @@ public record SwitchSetup(
     {
     }
 
-    /** One issuer host. */
-    public record Issuer(String id, String institutionId, Duration timeout, boolean standIn, long floorLimit)
+    /**
+     * One issuer host.
+     *
+     * @param echoInterval  how often each link is tested (0800/301) and, while not signed on, signed on again.
+     * @param missedEchoes  unanswered tests after which the link is closed (and reconnected by the link layer).
+     */
+    public record Issuer(
+        String id, String institutionId, Duration timeout, boolean standIn, long floorLimit, Duration echoInterval, int missedEchoes)
     {
         public long timeoutNanos()
         {

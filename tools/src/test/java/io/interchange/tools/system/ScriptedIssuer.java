@@ -34,6 +34,8 @@ final class ScriptedIssuer implements AutoCloseable
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private volatile boolean acknowledgeAdvices;
     private volatile Duration approveAfter;
+    private volatile boolean mute;
+    private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger lateAnswers = new AtomicInteger();
 
     ScriptedIssuer() throws IOException
@@ -59,6 +61,18 @@ final class ScriptedIssuer implements AutoCloseable
     void approveAfter(final Duration delay)
     {
         approveAfter = delay;
+    }
+
+    /** Stops (true) or resumes answering sign-ons and echoes. */
+    void mute(final boolean silent)
+    {
+        mute = silent;
+    }
+
+    /** Connections accepted so far. */
+    int connections()
+    {
+        return connections.get();
     }
 
     /** The MTIs received, sign-ons and echoes left out, in order. */
@@ -91,6 +105,7 @@ final class ScriptedIssuer implements AutoCloseable
         {
             try (Socket socket = server.accept())
             {
+                connections.incrementAndGet();
                 final DataInputStream in = new DataInputStream(socket.getInputStream());
                 final OutputStream os = socket.getOutputStream();
                 while (true)
@@ -102,7 +117,10 @@ final class ScriptedIssuer implements AutoCloseable
                     final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
                     if (mti == Mti.NETWORK_MANAGEMENT_REQUEST)
                     {
-                        send(os, out, network.respond(reader, writer.wrap(out, 2), "00"));
+                        if (!mute)
+                        {
+                            send(os, out, network.respond(reader, writer.wrap(out, 2), "00"));
+                        }
                         continue;
                     }
                     synchronized (received)

@@ -156,6 +156,30 @@ class SwitchFaultSystemTest
     }
 
     @Test
+    void shouldCloseAnIssuerLinkThatStopsAnsweringEchoesAndSignOnAgainWhenItReconnects(@TempDir final Path journal) throws Exception
+    {
+        try (ScriptedIssuer issuer = new ScriptedIssuer())
+        {
+            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+            final SwitchConfig config = SwitchConfig.parse(FAST.replace("echo-interval = 30s, missed-echoes = 3", "echo-interval = 1s, missed-echoes = 1"),
+                "echo.conf").withIssuerPort("issuer-a", issuer.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
+            node = SwitchNode.start(config);
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            assertEquals(1, issuer.connections());
+            issuer.mute(true);
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 0, "the silent link taken out of use");
+            Awaiting.until(Duration.ofSeconds(10), () -> issuer.connections() == 2, "closed, and reconnected");
+            issuer.mute(false);
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "signed on again");
+            try (TestTerminal terminal = signedOn())
+            {
+                issuer.approveAfter(Duration.ZERO);
+                assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39));
+            }
+        }
+    }
+
+    @Test
     void shouldReverseALateApproval(@TempDir final Path journal) throws Exception
     {
         try (ScriptedIssuer late = new ScriptedIssuer())
