@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -177,6 +178,38 @@ class SwitchFaultSystemTest
                 assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39));
             }
         }
+    }
+
+    @Test
+    void shouldPushBackWhenTheRingIsFullAndLoseNothing(@TempDir final Path journal) throws Exception
+    {
+        issuerA = new IssuerSimulator(bookA, IssuerSimConfig.defaults()).start();
+        issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+        // A 16-slot ring behind a journal that msyncs every batch: a burst of frames fills it at once.
+        final String slow = FAST + "interchange.ring.size = 16\ninterchange.journal.durability = msync-per-batch\n";
+        node = SwitchNode.start(SwitchConfig.parse(slow, "slow.conf")
+            .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
+        final int burst = 2_000;
+        try (TestTerminal terminal = new TestTerminal(node.port("pos-iso87"), Iso87.BINARY))
+        {
+            final ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            for (int i = 1; i <= burst; i++)
+            {
+                final Map<Integer, String> echo = cardsA.network("301");
+                echo.put(11, String.format("%06d", i));
+                final byte[] message = terminal.encode(Mti.NETWORK_MANAGEMENT_REQUEST, echo);
+                frames.write(message.length >>> 8);
+                frames.write(message.length);
+                frames.write(message);
+            }
+            terminal.sendBytes(frames.toByteArray());
+            for (int i = 1; i <= burst; i++)
+            {
+                final MessageReader answer = terminal.receive();
+                assertEquals(String.format("%06d", i), answer.getString(11), "every echo answered, in order");
+            }
+        }
+        assertTrue(node.ring().refusedCount() > 0, "the ring was full and the link stopped reading: " + node.ring().refusedCount());
     }
 
     @Test
