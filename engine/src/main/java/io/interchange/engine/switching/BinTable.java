@@ -55,7 +55,12 @@ public final class BinTable
     /** The issuer index for the PAN in field 2 of {@code reader}, or {@link #NO_ROUTE}. */
     public int route(final MessageReader reader, final int panField)
     {
-        final int panDigits = reader.units(panField);
+        return route(reader, panField, reader.units(panField));
+    }
+
+    /** The same for a PAN that is the first {@code panDigits} characters of a field (track 2 before its separator). */
+    public int route(final MessageReader reader, final int panField, final int panDigits)
+    {
         long prefix = 0;
         int best = NO_ROUTE;
         for (int digits = 1; digits <= Math.min(MAX_DIGITS, panDigits); digits++)

@@ -40,8 +40,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final Logger LOG = LoggerFactory.getLogger(SwitchHandler.class);
 
     private static final int MAX_LINKS_PER_ISSUER = 32;
-    private static final int[] AUTHORIZATION_MANDATORY = {2, 3, 4, 7, 11, 41, 42, 49};
+    private static final int[] AUTHORIZATION_MANDATORY = {3, 4, 7, 11, 41, 42, 49};
+    // UnionPay POS messages carry no field 7: the batch number in 60.2 takes its place in the request's key.
+    private static final int[] POS_AUTHORIZATION_MANDATORY = {3, 4, 11, 41, 42, 49, 60};
+    private static final int TRACK_2 = 35;
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
+    private static final int[] POS_REVERSAL_MANDATORY = {11, 41, 60};
     private static final int MAX_ANSWER = 512;
     private static final int MAX_FORWARDED = 1_024;
     private static final int[] NETWORK_ECHO = {7, 11, 12, 13, 32, 33, 37, 41, 42, 60, 70};
@@ -81,6 +85,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private long currentMinute = Long.MIN_VALUE;
     private int standInAuthCodes;
     private int current = Transactions.NONE;
+    // The card number of the request being authorized: field 2, or track 2 up to its separator when a terminal
+    // sends only the track (UnionPay POS swipes do).
+    private int panField;
+    private int panDigits;
 
     public SwitchHandler(final SwitchSetup setup)
     {
@@ -315,13 +323,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     private void authorize(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
     {
-        for (final int field : AUTHORIZATION_MANDATORY)
+        for (final int field : request.dialect().defines(7) ? AUTHORIZATION_MANDATORY : POS_AUTHORIZATION_MANDATORY)
         {
             if (!request.has(field))
             {
                 answer(event, request, ResponseCode.FORMAT_ERROR);
                 return;
             }
+        }
+        if (!findPan(request))
+        {
+            answer(event, request, ResponseCode.FORMAT_ERROR);
+            return;
         }
         final long now = event.timestampNanos();
         if (duplicate(event, request, session, now))
@@ -390,7 +403,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.EXCEEDS_FREQUENCY_LIMIT);
             return;
         }
-        final int issuer = setup.bins().route(request, 2);
+        final int issuer = setup.bins().route(request, panField, panDigits);
         if (issuer == BinTable.NO_ROUTE)
         {
             answer(event, request, ResponseCode.NO_SUCH_ISSUER);
@@ -430,17 +443,30 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      */
     private boolean duplicate(final SwitchEvent event, final MessageReader request, final AcquirerSession session, final long now)
     {
-        final long transmission = request.getLong(7);
-        final long sent = EventClock.transmissionNanos(now, transmission);
-        if (sent == Long.MIN_VALUE)
+        final long transmission;
+        if (request.has(7))
         {
-            answer(event, request, ResponseCode.FORMAT_ERROR);
-            return true;
+            transmission = request.getLong(7);
+            final long sent = EventClock.transmissionNanos(now, transmission);
+            if (sent == Long.MIN_VALUE)
+            {
+                answer(event, request, ResponseCode.FORMAT_ERROR);
+                return true;
+            }
+            if (Math.abs(now - sent) > limits.duplicateWindowNanos())
+            {
+                answer(event, request, ResponseCode.DUPLICATE);
+                return true;
+            }
         }
-        if (Math.abs(now - sent) > limits.duplicateWindowNanos())
+        else
         {
-            answer(event, request, ResponseCode.DUPLICATE);
-            return true;
+            transmission = batchNumber(request);
+            if (transmission < 0)
+            {
+                answer(event, request, ResponseCode.FORMAT_ERROR);
+                return true;
+            }
         }
         if (request.units(41) > FixedKey.MAX_LENGTH)
         {
@@ -485,7 +511,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      */
     private void reverse(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
     {
-        for (final int field : REVERSAL_MANDATORY)
+        for (final int field : request.dialect().defines(7) ? REVERSAL_MANDATORY : POS_REVERSAL_MANDATORY)
         {
             if (!request.has(field))
             {
@@ -493,7 +519,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 return;
             }
         }
-        if (request.units(90) < 20 || request.units(41) > FixedKey.MAX_LENGTH)
+        if ((request.has(90) && request.units(90) < 20) || request.units(41) > FixedKey.MAX_LENGTH)
         {
             answer(event, request, ResponseCode.FORMAT_ERROR);
             return;
@@ -514,10 +540,38 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         answer(event, request, ResponseCode.APPROVED);
     }
 
-    /** The {@link Transactions} entry field 90 of the request names, or NONE (no field 90, unknown, malformed). */
+    /** 60.2, the UnionPay POS batch number (six digits after the two of 60.1), or -1. */
+    private static long batchNumber(final MessageReader request)
+    {
+        if (!request.has(60) || request.units(60) < 8)
+        {
+            return -1;
+        }
+        long batch = 0;
+        for (int i = 2; i < 8; i++)
+        {
+            final int d = request.charAt(60, i) - '0';
+            if (d < 0 || d > 9)
+            {
+                return -1;
+            }
+            batch = batch * 10 + d;
+        }
+        return batch;
+    }
+
+    /**
+     * The {@link Transactions} entry of the original a reversal or completion names, or NONE: by field 90 (ISO 8583:
+     * original MTI, STAN, field 7), or for UnionPay POS by 61 (original batch and STAN) or, failing that, by the
+     * reversal's own STAN and batch (a POS terminal reverses with the STAN of the original).
+     */
     private int originalOf(final MessageReader request, final AcquirerSession session)
     {
-        if (!request.has(90) || request.units(90) < 20)
+        if (!request.has(90))
+        {
+            return posOriginalOf(request, session);
+        }
+        if (request.units(90) < 20)
         {
             return Transactions.NONE;
         }
@@ -540,6 +594,42 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
         }
         return transactions.find(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), (int)stan, transmission);
+    }
+
+    private int posOriginalOf(final MessageReader request, final AcquirerSession session)
+    {
+        long batch;
+        long stan = 0;
+        if (request.has(61) && request.units(61) >= 12)
+        {
+            batch = 0;
+            for (int i = 0; i < 12; i++)
+            {
+                final int d = request.charAt(61, i) - '0';
+                if (d < 0 || d > 9)
+                {
+                    return Transactions.NONE;
+                }
+                if (i < 6)
+                {
+                    batch = batch * 10 + d;
+                }
+                else
+                {
+                    stan = stan * 10 + d;
+                }
+            }
+        }
+        else
+        {
+            batch = batchNumber(request);
+            stan = request.has(11) ? request.getLong(11) : -1;
+        }
+        if (batch < 0 || stan < 0)
+        {
+            return Transactions.NONE;
+        }
+        return transactions.find(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), (int)stan, batch);
     }
 
     /**
@@ -613,10 +703,30 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final long now, final boolean sensitive)
     {
         writer.mti(mti);
-        copy(request, writer, 2);
+        if (panField == 2)
+        {
+            copy(request, writer, 2);
+        }
+        else
+        {
+            for (int i = 0; i < panDigits; i++)
+            {
+                scratch.putByte(i, request.charAt(panField, i));
+            }
+            writer.putText(2, scratch, 0, panDigits);
+        }
         copy(request, writer, 3);
         copy(request, writer, 4);
-        copy(request, writer, 7);
+        if (request.has(7))
+        {
+            writer.copy(request, 7);
+        }
+        else
+        {
+            // The issuer link speaks ISO 8583:1987, where field 7 is mandatory: the switch's own transmission time.
+            EventClock.transmissionDateTime(now, scratch, 0);
+            writer.putText(7, scratch, 0, 10);
+        }
         writer.putLong(11, stan);
         copy(request, writer, 12);
         copy(request, writer, 13);
@@ -846,6 +956,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             responseHeader(inFlight.frames(), inFlight.frameOffset(entry), headerLength, event.output(), offset);
             final MessageWriter writer = writers[dialect].wrap(event.output(), offset + headerLength);
             financialEcho.begin(original, writer);
+            if (!original.has(37) && answer.has(37))
+            {
+                financialEcho.copy(answer, 37); // the RRN the switch gave it, for a terminal that sent none
+            }
             if (answer.has(38))
             {
                 financialEcho.copy(answer, 38);
@@ -1074,11 +1188,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             currentMinute = minute;
         }
         long key = 0;
-        for (int i = 0, n = request.units(2); i < n; i++)
+        for (int i = 0; i < panDigits; i++)
         {
-            key = key * 10 + (request.charAt(2, i) - '0');
+            key = key * 10 + (request.charAt(panField, i) - '0');
         }
-        key = key * 31 + request.units(2);
+        key = key * 31 + panDigits;
         final long count = cardsThisMinute.get(key) + 1;
         cardsThisMinute.put(key, count);
         return count > limits.perCardPerMinute();
@@ -1190,9 +1304,35 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return length <= 9 ? value : -1;
     }
 
-    private static boolean panValid(final MessageReader request)
+    /** Sets {@link #panField} and {@link #panDigits}; false when the request carries no card number. */
+    private boolean findPan(final MessageReader request)
     {
-        final int digits = request.units(2);
+        if (request.has(2))
+        {
+            panField = 2;
+            panDigits = request.units(2);
+            return true;
+        }
+        if (request.has(TRACK_2))
+        {
+            panField = TRACK_2;
+            for (int i = 0, n = request.units(TRACK_2); i < n; i++)
+            {
+                final byte c = request.charAt(TRACK_2, i);
+                if (c == '=' || c == 'D')
+                {
+                    panDigits = i;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean panValid(final MessageReader request)
+    {
+        final int digits = panDigits;
+        final int field = panField;
         if (digits < 12 || digits > 19)
         {
             return false;
@@ -1200,7 +1340,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         int sum = 0;
         for (int i = 0; i < digits; i++)
         {
-            final int c = request.charAt(2, digits - 1 - i) - '0';
+            final int c = request.charAt(field, digits - 1 - i) - '0';
             if (c < 0 || c > 9)
             {
                 return false;

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
+import io.interchange.codec.cups.UnionPayPos;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
@@ -312,6 +314,47 @@ class SwitchSystemTest
             assertEquals("00", acknowledged.getString(39));
             Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance() - 6_500,
                 "the issuer completes the authorization for the advised amount (0220 store and forward)");
+        }
+    }
+
+    @Test
+    void shouldServeAUnionPayPosTerminalBehindItsTpdu() throws Exception
+    {
+        final byte[] header = HexFormat.of().parseHex("6000030000" + "603100310701");
+        try (TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, header))
+        {
+            final Map<Integer, String> signOn = new HashMap<>();
+            signOn.put(11, cardsA.nextStan());
+            signOn.put(41, "TERM0001");
+            signOn.put(42, "MERCHANT0000001");
+            signOn.put(60, "00" + "000001" + "004");
+            final MessageReader signedOn = pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
+            assertEquals(Mti.NETWORK_MANAGEMENT_RESPONSE, signedOn.mti());
+            assertEquals("00", signedOn.getString(39));
+            assertEquals("6000000003603100310701", HexFormat.of().withUpperCase().formatHex(pos.lastHeader()), "TPDU source and destination swapped");
+
+            final CardAccount card = cardsA.payer(3_300);
+            final Map<Integer, String> sale = cardsA.purchase(card, 3_300);
+            sale.remove(2); // a swipe: the card number comes from track 2
+            sale.remove(7);
+            sale.put(22, "021");
+            sale.put(49, "156");
+            sale.put(60, "22" + "000001");
+            final MessageReader approved = pos.exchange(Mti.FINANCIAL_REQUEST, sale);
+            assertEquals(Mti.FINANCIAL_RESPONSE, approved.mti());
+            assertEquals("00", approved.getString(39));
+            assertEquals(12, approved.getString(37).length(), "the switch's RRN");
+            assertEquals(6, approved.getString(38).length());
+            assertEquals(sale.get(11), approved.getString(11));
+            assertEquals(card.balance() - 3_300, issuerA.account(card.pan()).orElseThrow().balance());
+
+            // A POS reversal names the original by its STAN and batch.
+            final Map<Integer, String> reversal = new HashMap<>(sale);
+            reversal.remove(35);
+            reversal.remove(52);
+            final MessageReader reversed = pos.exchange(Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", reversed.getString(39));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance(), "reversed");
         }
     }
 
