@@ -44,6 +44,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // UnionPay POS messages carry no field 7: the batch number in 60.2 takes its place in the request's key.
     private static final int[] POS_AUTHORIZATION_MANDATORY = {3, 4, 11, 41, 42, 49, 60};
     private static final int TRACK_2 = 35;
+    // A card seen at this many different merchants within one minute is being tested or cloned: 59.
+    private static final int SUSPICIOUS_MERCHANTS_PER_MINUTE = 3;
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
     private static final int[] POS_REVERSAL_MANDATORY = {11, 41, 60};
     private static final int MAX_ANSWER = 512;
@@ -82,6 +84,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final int[] issuerCursors;
     private final AtomicIntegerArray signedOnLinks;
     private final Long2LongHashMap cardsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
+    private final Long2LongHashMap cardMerchantsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
+    private long cardKey;
     private long currentMinute = Long.MIN_VALUE;
     private int standInAuthCodes;
     private int current = Transactions.NONE;
@@ -401,6 +405,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (overFrequencyLimit(request, now))
         {
             answer(event, request, ResponseCode.EXCEEDS_FREQUENCY_LIMIT);
+            return;
+        }
+        if (suspicious(merchant))
+        {
+            answer(event, request, ResponseCode.SUSPECTED_FRAUD);
             return;
         }
         final int issuer = setup.bins().route(request, panField, panDigits);
@@ -1185,6 +1194,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (minute != currentMinute)
         {
             cardsThisMinute.clear();
+            cardMerchantsThisMinute.clear();
             currentMinute = minute;
         }
         long key = 0;
@@ -1193,9 +1203,28 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             key = key * 10 + (request.charAt(panField, i) - '0');
         }
         key = key * 31 + panDigits;
+        cardKey = key;
         final long count = cardsThisMinute.get(key) + 1;
         cardsThisMinute.put(key, count);
         return count > limits.perCardPerMinute();
+    }
+
+    /**
+     * A fraud rule (DESIGN.md §1, risk control): the card of the request (counted by {@link #overFrequencyLimit})
+     * going from merchant to merchant within the minute. Kept per card as the last merchant and the number of
+     * changes, so the table stays one long per card.
+     */
+    private boolean suspicious(final int merchant)
+    {
+        final long seen = cardMerchantsThisMinute.get(cardKey);
+        final int last = (int)(seen >>> 32) - 1;
+        int changes = (int)seen;
+        if (last >= 0 && last != merchant)
+        {
+            changes++;
+        }
+        cardMerchantsThisMinute.put(cardKey, ((long)(merchant + 1) << 32) | changes);
+        return changes + 1 >= SUSPICIOUS_MERCHANTS_PER_MINUTE;
     }
 
     /** The next signed-on link of the issuer, round robin; -1 when none is up (and then nothing changes). */

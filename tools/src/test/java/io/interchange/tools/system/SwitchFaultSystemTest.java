@@ -298,6 +298,19 @@ class SwitchFaultSystemTest
             terminal.sendRaw(cut);
             assertEquals("30", terminal.receive().getString(39));
 
+            // LL length of the PAN above its maximum (99 > 19), then not digits at all: 30 both times.
+            for (final byte badLength : new byte[] {(byte)0x99, (byte)0xAB})
+            {
+                final byte[] bad = terminal.encode(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000));
+                final MessageReader parsed = new MessageReader(Iso87.BINARY);
+                parsed.wrap(bad, 0, bad.length);
+                bad[parsed.rawOffset(2)] = badLength;
+                terminal.sendRaw(bad);
+                final MessageReader refused = terminal.receive();
+                assertEquals("30", refused.getString(39));
+                assertEquals(Mti.FINANCIAL_RESPONSE, refused.mti());
+            }
+
             // An unsupported MTI: 12.
             assertEquals("12", terminal.exchange(600, cardsA.purchase(card, 1_000)).getString(39));
 

@@ -358,6 +358,25 @@ class SwitchSystemTest
         }
     }
 
+    @Test
+    void shouldDeclineACardHoppingBetweenMerchantsAsSuspectedFraud() throws IOException
+    {
+        final CardAccount card = cardsA.payer(3 * 500);
+        try (TestTerminal terminal = signedOn())
+        {
+            final Map<Integer, String> first = cardsA.purchase(card, 500);
+            assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, first).getString(39));
+            final Map<Integer, String> second = cardsA.purchase(card, 500);
+            second.put(41, "TERM0003");
+            second.put(42, "MERCHANT0000002");
+            assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, second).getString(39));
+            final Map<Integer, String> third = cardsA.purchase(card, 500);
+            third.put(41, "TERM0005");
+            third.put(42, "MERCHANT0000003");
+            assertEquals("59", terminal.exchange(Mti.FINANCIAL_REQUEST, third).getString(39));
+        }
+    }
+
     private Map<Integer, String> reversalOf(final Map<Integer, String> original)
     {
         final Map<Integer, String> reversal = new HashMap<>(original);
