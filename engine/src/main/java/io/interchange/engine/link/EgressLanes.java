@@ -1,11 +1,13 @@
 package io.interchange.engine.link;
 
+import java.nio.ByteBuffer;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -15,6 +17,7 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
@@ -133,6 +136,7 @@ public final class EgressLanes implements Egress
         private final Int2ObjectHashMap<Link> touched = new Int2ObjectHashMap<>();
         private final UnsafeBuffer header = new UnsafeBuffer(new byte[8]);
         private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
+        private final ByteBuf view;
         private final MessageHandler writer = this::write;
         private boolean pending;
 
@@ -140,7 +144,11 @@ public final class EgressLanes implements Egress
         {
             this.index = lanesByLoop.size();
             this.loop = loop;
-            this.buffer = new OneToOneRingBuffer(new UnsafeBuffer(new byte[capacity + RingBufferDescriptor.TRAILER_LENGTH]));
+            // Off-heap and cache-line aligned, as Agrona's ring buffer wants its counters; the event loop copies
+            // frames out of it through a Netty view of the same memory, so the copy allocates nothing.
+            final ByteBuffer memory = BufferUtil.allocateDirectAligned(capacity + RingBufferDescriptor.TRAILER_LENGTH, 64);
+            this.buffer = new OneToOneRingBuffer(new UnsafeBuffer(memory));
+            this.view = Unpooled.wrappedBuffer(memory);
         }
 
         /** Egress thread: one frame into the lane, waiting (and counting) while the event loop catches up. */
@@ -208,7 +216,7 @@ public final class EgressLanes implements Egress
                 framing.lengthHeader().write(header, 0, frameLength);
                 final ByteBuf out = link.channel.alloc().ioBuffer(headerSize + frameLength);
                 out.writeBytes(header.byteArray(), 0, headerSize);
-                out.writeBytes(src.byteArray(), index + Integer.BYTES, frameLength);
+                out.writeBytes(view, index + Integer.BYTES, frameLength);
                 if (type == CLOSE)
                 {
                     link.channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);

@@ -45,7 +45,9 @@ public final class SwitchCommand implements Callable<Integer>
         }, "switch-shutdown"));
         for (final ListenerConfig listener : config.listeners())
         {
-            out.printf("%s: %s %s on %s:%d%n", listener.name(), listener.dialect().name(), listener.framing(), listener.host(), node.port(listener.name()));
+            final int header = listener.framing().headerLength();
+            out.printf("%s: %s, %s length%s, on %s:%d%n", listener.name(), listener.dialect().name(), listener.framing().lengthHeader(),
+                header > 0 ? " and " + header + "-byte header" : "", listener.host(), node.port(listener.name()));
         }
         out.printf("journal: %s%n", config.journal().dir().toAbsolutePath());
         out.flush();
