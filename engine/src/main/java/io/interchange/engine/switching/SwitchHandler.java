@@ -67,6 +67,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final InFlight inFlight;
     private final Transactions transactions;
     private final AdviceQueue advices;
+    private final BatchTotals totals;
     private final MessageReader basis;
     private final MessageReader advice;
     private final MessageReader originalBasis;
@@ -112,6 +113,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
         transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_FORWARDED);
         advices = new AdviceQueue(setup.adviceCapacity(), MAX_FORWARDED);
+        totals = new BatchTotals(acceptors.terminalCount());
         basis = new MessageReader(dialects.get(issuerDialect));
         advice = new MessageReader(dialects.get(issuerDialect));
         originalBasis = new MessageReader(dialects.get(issuerDialect));
@@ -135,6 +137,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     public int inFlight()
     {
         return inFlight.size();
+    }
+
+    /** Each terminal's batch as approved so far (see {@link SwitchSetup.Acceptors#terminalIndex}); this thread only. */
+    public BatchTotals batchTotals()
+    {
+        return totals;
     }
 
     /**
@@ -396,6 +404,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
             return;
         }
+        if (processing != 31 && mti != Mti.AUTHORIZATION_REQUEST)
+        {
+            transactions.counts(current, terminal, amount, processing == 20);
+        }
         final int mcc = acceptors.mcc(merchant);
         if (limits.blockedMcc()[mcc])
         {
@@ -540,6 +552,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final byte state = transactions.state(original);
+        if (state == Transactions.ANSWERED && transactions.approved(original) && transactions.terminal(original) >= 0)
+        {
+            totals.reversed(transactions.terminal(original), transactions.credit(original), transactions.amount(original));
+        }
         transactions.state(original, Transactions.REVERSED);
         if (state == Transactions.ANSWERED && transactions.approved(original))
         {
@@ -655,6 +671,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         transactions.forwarded(current, issuer, slab, offset, length);
         queueAdvice(Mti.FINANCIAL_ADVICE, slab, offset, length, originalOf(request, session), null, null, request, issuer, now);
         answer(event, request, ResponseCode.APPROVED);
+        countApproved(current);
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, 0);
     }
 
@@ -679,6 +696,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final int length = financialEcho.begin(request, writer).putString(38, authCode).putString(39, ResponseCode.APPROVED).finish();
             event.endOutput(length, false);
             transactions.answered(current, event.output(), offset + event.headerLength(), length, true);
+            countApproved(current);
             // The issuer hears of it by advice (0220, store and forward) once it is back.
             final MutableDirectBuffer slab = transactions.forwardedMessages();
             final int at = transactions.forwardedOffset(current);
@@ -987,7 +1005,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             final int length = financialEcho.finish();
             event.endOutput(length, false);
+            final boolean reversedMeanwhile = transactions.state(history) == Transactions.REVERSED;
             transactions.answered(history, event.output(), offset + headerLength, length, approved);
+            if (approved && !reversedMeanwhile)
+            {
+                countApproved(history);
+            }
         }
         else
         {
@@ -1331,6 +1354,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             value = value * 10 + d;
         }
         return length <= 9 ? value : -1;
+    }
+
+    private void countApproved(final int entry)
+    {
+        final int terminal = transactions.terminal(entry);
+        if (terminal >= 0)
+        {
+            totals.approved(terminal, transactions.credit(entry), transactions.amount(entry));
+        }
     }
 
     /** Sets {@link #panField} and {@link #panDigits}; false when the request carries no card number. */

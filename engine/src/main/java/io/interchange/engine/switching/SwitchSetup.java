@@ -125,6 +125,17 @@ public record SwitchSetup(
             return new Builder();
         }
 
+        public int terminalCount()
+        {
+            return terminalActive.length;
+        }
+
+        /** The index of a terminal by its id (field 41), or -1. */
+        public int terminalIndex(final String id)
+        {
+            return terminalIndex.get(FixedKey.high(id), FixedKey.low(id));
+        }
+
         int merchant(final long high, final long low)
         {
             return merchantIndex.get(high, low);

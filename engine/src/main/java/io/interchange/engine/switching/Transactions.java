@@ -40,6 +40,9 @@ final class Transactions
     private final byte[] states;
     private final boolean[] approved;
     private final int[] issuers;
+    private final int[] terminals;
+    private final long[] amounts;
+    private final boolean[] credits;
     private final UnsafeBuffer answers;
     private final int[] answerLengths;
     private final UnsafeBuffer forwarded;
@@ -62,6 +65,9 @@ final class Transactions
         states = new byte[capacity];
         approved = new boolean[capacity];
         issuers = new int[capacity];
+        terminals = new int[capacity];
+        amounts = new long[capacity];
+        credits = new boolean[capacity];
         answers = new UnsafeBuffer(new byte[capacity * maxAnswer]);
         answerLengths = new int[capacity];
         forwarded = new UnsafeBuffer(new byte[capacity * maxForwarded]);
@@ -101,6 +107,9 @@ final class Transactions
         states[entry] = PENDING;
         approved[entry] = false;
         issuers[entry] = -1;
+        terminals[entry] = -1;
+        amounts[entry] = 0;
+        credits[entry] = false;
         answerLengths[entry] = 0;
         forwardedLengths[entry] = 0;
         byKey.put(fingerprint, entry);
@@ -130,6 +139,32 @@ final class Transactions
     int issuer(final int entry)
     {
         return issuers[entry];
+    }
+
+    /**
+     * What the request adds to its terminal's batch totals once approved: the terminal, the amount, debit or
+     * credit. A request that never counts (a balance inquiry, a pre-authorization) keeps terminal -1.
+     */
+    void counts(final int entry, final int terminal, final long amount, final boolean credit)
+    {
+        terminals[entry] = terminal;
+        amounts[entry] = amount;
+        credits[entry] = credit;
+    }
+
+    int terminal(final int entry)
+    {
+        return terminals[entry];
+    }
+
+    long amount(final int entry)
+    {
+        return amounts[entry];
+    }
+
+    boolean credit(final int entry)
+    {
+        return credits[entry];
     }
 
     /** Keeps the answer the acquirer got (message bytes, no header); an answer too large is not kept. */

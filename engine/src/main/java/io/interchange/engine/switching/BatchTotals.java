@@ -1,0 +1,112 @@
+package io.interchange.engine.switching;
+
+/**
+ * What each terminal's current batch adds up to, as the switch approved it: the figures a terminal's batch
+ * settlement (0500: fields 74-77 counts, 86-89 amounts) is reconciled against. Debits are purchases, cash and
+ * completions; credits are refunds; each with its reversals. Amounts in minor units of the transaction currency.
+ * Indexed by terminal; owned by the switch handler's thread.
+ */
+public final class BatchTotals
+{
+    private final long[] debitCounts;
+    private final long[] debitAmounts;
+    private final long[] creditCounts;
+    private final long[] creditAmounts;
+    private final long[] debitReversalCounts;
+    private final long[] debitReversalAmounts;
+    private final long[] creditReversalCounts;
+    private final long[] creditReversalAmounts;
+
+    BatchTotals(final int terminals)
+    {
+        debitCounts = new long[terminals];
+        debitAmounts = new long[terminals];
+        creditCounts = new long[terminals];
+        creditAmounts = new long[terminals];
+        debitReversalCounts = new long[terminals];
+        debitReversalAmounts = new long[terminals];
+        creditReversalCounts = new long[terminals];
+        creditReversalAmounts = new long[terminals];
+    }
+
+    void approved(final int terminal, final boolean credit, final long amount)
+    {
+        if (credit)
+        {
+            creditCounts[terminal]++;
+            creditAmounts[terminal] += amount;
+        }
+        else
+        {
+            debitCounts[terminal]++;
+            debitAmounts[terminal] += amount;
+        }
+    }
+
+    void reversed(final int terminal, final boolean credit, final long amount)
+    {
+        if (credit)
+        {
+            creditReversalCounts[terminal]++;
+            creditReversalAmounts[terminal] += amount;
+        }
+        else
+        {
+            debitReversalCounts[terminal]++;
+            debitReversalAmounts[terminal] += amount;
+        }
+    }
+
+    /** A settled batch starts again from zero. */
+    void reset(final int terminal)
+    {
+        debitCounts[terminal] = 0;
+        debitAmounts[terminal] = 0;
+        creditCounts[terminal] = 0;
+        creditAmounts[terminal] = 0;
+        debitReversalCounts[terminal] = 0;
+        debitReversalAmounts[terminal] = 0;
+        creditReversalCounts[terminal] = 0;
+        creditReversalAmounts[terminal] = 0;
+    }
+
+    public long debitCount(final int terminal)
+    {
+        return debitCounts[terminal];
+    }
+
+    public long debitAmount(final int terminal)
+    {
+        return debitAmounts[terminal];
+    }
+
+    public long creditCount(final int terminal)
+    {
+        return creditCounts[terminal];
+    }
+
+    public long creditAmount(final int terminal)
+    {
+        return creditAmounts[terminal];
+    }
+
+    public long debitReversalCount(final int terminal)
+    {
+        return debitReversalCounts[terminal];
+    }
+
+    public long debitReversalAmount(final int terminal)
+    {
+        return debitReversalAmounts[terminal];
+    }
+
+    public long creditReversalCount(final int terminal)
+    {
+        return creditReversalCounts[terminal];
+    }
+
+    public long creditReversalAmount(final int terminal)
+    {
+        return creditReversalAmounts[terminal];
+    }
+}

@@ -1,0 +1,147 @@
+package io.interchange.engine.switching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+import io.interchange.codec.DecodeError;
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.Mti;
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.SwitchEvent;
+
+/** The switch handler on its own, fed events as the ring would: what it decides and sends, and the state it keeps. */
+class SwitchHandlerTest
+{
+    private static final int ACQUIRER_LINK = 17;
+    private static final int ISSUER_LINK = 34;
+    private static final String PAN = "4761739001010119";
+
+    private final SwitchSetup setup = SwitchNode.setup(SwitchConfig.defaults(), Dialects.all());
+    private final SwitchHandler handler = new SwitchHandler(setup);
+    private final SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
+    private final int iso87b = setup.dialects().indexOf(Dialects.byName("iso87b"));
+    private long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
+    private long sequence;
+    private int stan;
+
+    private void link(final int type, final int link, final int endpoint)
+    {
+        event.reset(type, now, link, endpoint, -1);
+        handler.onEvent(event, sequence++, true);
+    }
+
+    private void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
+    {
+        event.reset(type, now, link, endpoint, iso87b);
+        final MessageWriter writer = new MessageWriter(setup.dialects().get(iso87b)).wrap(event.frame(), 0).mti(mti);
+        new TreeMap<>(fields).forEach(writer::putString);
+        event.frameLengths(0, writer.finish());
+        event.decode();
+        assertEquals(DecodeError.NONE, event.decodeError());
+        handler.onEvent(event, sequence++, true);
+    }
+
+    private MessageReader output(final int i)
+    {
+        final MessageReader reader = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
+        assertEquals(DecodeError.NONE, reader.wrap(event.outputBuffer(i), event.outputOffset(i), event.outputLength(i)));
+        return reader;
+    }
+
+    private Map<Integer, String> request(final String processing, final long amount)
+    {
+        final Map<Integer, String> m = new HashMap<>();
+        m.put(2, PAN);
+        m.put(3, processing);
+        m.put(4, String.format("%012d", amount));
+        m.put(7, DateTimeFormatter.ofPattern("MMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochSecond(now / 1_000_000_000L)));
+        m.put(11, String.format("%06d", ++stan));
+        m.put(14, "3012");
+        m.put(41, "TERM0001");
+        m.put(42, "MERCHANT0000001");
+        m.put(49, "840");
+        return m;
+    }
+
+    /** The acquirer signed on, one issuer-a link up and signed on. */
+    private void ready()
+    {
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+        assertEquals("00", output(0).getString(39));
+        link(EventType.ISSUER_UP, ISSUER_LINK, 0);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0));
+        assertEquals(Mti.NETWORK_MANAGEMENT_REQUEST, output(0).mti());
+        assertEquals("001", output(0).getString(70));
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
+            Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
+        assertEquals(1, handler.signedOnLinks(0));
+    }
+
+    /** Sends a request, answers it at the issuer with {@code code}, returns what the acquirer got. */
+    private MessageReader approveAtIssuer(final Map<Integer, String> request, final String code)
+    {
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request);
+        assertEquals(1, event.outputCount());
+        assertEquals(ISSUER_LINK, event.outputLinkId(0));
+        final MessageReader forwarded = output(0);
+        assertEquals("10000001", forwarded.getString(32), "the acquirer's institution id");
+        assertEquals("5411", forwarded.getString(18), "the merchant's MCC");
+        final Map<Integer, String> answer = new HashMap<>();
+        for (final int f : new int[] {2, 3, 4, 7, 11, 37, 41, 42, 49})
+        {
+            answer.put(f, forwarded.getString(f));
+        }
+        answer.put(38, "AB1234");
+        answer.put(39, code);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, answer);
+        assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
+        return output(0);
+    }
+
+    @Test
+    void shouldKeepEachTerminalsBatchTotalsAsApprovedAndReversed()
+    {
+        ready();
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        final Map<Integer, String> purchase = request("000000", 1_500);
+        final MessageReader approved = approveAtIssuer(purchase, "00");
+        assertEquals("00", approved.getString(39));
+        assertEquals(purchase.get(11), approved.getString(11), "the terminal's STAN, not the switch's");
+        assertEquals("00", approveAtIssuer(request("200000", 500), "00").getString(39));
+        assertEquals("51", approveAtIssuer(request("000000", 9_999), "51").getString(39));
+        now += 1_000_000_000L;
+        assertEquals("00", approveAtIssuer(request("000000", 250), "00").getString(39));
+
+        final BatchTotals totals = handler.batchTotals();
+        assertEquals(2, totals.debitCount(terminal));
+        assertEquals(1_750, totals.debitAmount(terminal));
+        assertEquals(1, totals.creditCount(terminal));
+        assertEquals(500, totals.creditAmount(terminal));
+
+        final Map<Integer, String> reversal = request("000000", 1_500);
+        reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39));
+        assertEquals(1, totals.debitReversalCount(terminal));
+        assertEquals(1_500, totals.debitReversalAmount(terminal));
+        assertEquals(1, handler.advicesPending(), "a reversal advice owed to the issuer");
+
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST + 1, reversal);
+        assertEquals("00", output(0).getString(39));
+        assertEquals(1, totals.debitReversalCount(terminal), "a repeated reversal counts once");
+        assertEquals(1, handler.advicesPending());
+    }
+}
