@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.agrona.DirectBuffer;
 
-import io.interchange.codec.Dialect;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.SwitchEvent;
 import io.interchange.engine.switching.Decision;
@@ -37,13 +36,28 @@ public final class Replayer
 
     public static Report replay(final SwitchSetup setup, final JournalConfig source, final JournalConfig target)
     {
-        final List<Dialect> dialects = setup.dialects();
-        final SwitchHandler handler = new SwitchHandler(setup);
-        final SwitchEvent event = new SwitchEvent(FRAME_CAPACITY, 4 * FRAME_CAPACITY, dialects);
+        try (JournalWriter writer = new JournalWriter(target))
+        {
+            return feed(new SwitchHandler(setup), setup, source, writer);
+        }
+    }
+
+    /**
+     * Brings a new handler to the state the journal leaves it in: every record replayed, outputs dropped (they
+     * were sent before). Used at start-up, so that requests in flight, advices owed and duplicates survive a stop.
+     */
+    public static Report recover(final SwitchHandler handler, final SwitchSetup setup, final JournalConfig journal)
+    {
+        return feed(handler, setup, journal, null);
+    }
+
+    private static Report feed(final SwitchHandler handler, final SwitchSetup setup, final JournalConfig source, final JournalWriter writer)
+    {
+        final SwitchEvent event = new SwitchEvent(FRAME_CAPACITY, 4 * FRAME_CAPACITY, setup.dialects());
         long records = 0;
         long replayed = 0;
         long withheld = 0;
-        try (JournalReader reader = new JournalReader(source); JournalWriter writer = new JournalWriter(target))
+        try (JournalReader reader = new JournalReader(source))
         {
             while (reader.next())
             {
@@ -61,7 +75,10 @@ public final class Replayer
                 load(setup, record, event);
                 event.decode();
                 handler.onEvent(event, record.sequence(), true);
-                writer.append(event);
+                if (writer != null)
+                {
+                    writer.append(event);
+                }
                 replayed++;
             }
             return new Report(records, replayed, withheld, reader.corruptRecords());
@@ -85,40 +102,6 @@ public final class Replayer
             event.frame().setMemory(0, headerLength, (byte)0);
             final int length = record.restoreMessage(JournalRecord.INPUT, event.frame(), headerLength);
             event.frameLengths(headerLength, length);
-        }
-    }
-
-    /**
-     * Brings a new handler to the state the journal leaves it in: every record replayed, outputs dropped (they
-     * were sent before). Used at start-up, so that requests in flight, advices owed and duplicates survive a stop.
-     */
-    public static Report recover(final SwitchHandler handler, final SwitchSetup setup, final JournalConfig journal)
-    {
-        final SwitchEvent event = new SwitchEvent(FRAME_CAPACITY, 4 * FRAME_CAPACITY, setup.dialects());
-        long records = 0;
-        long replayed = 0;
-        long withheld = 0;
-        try (JournalReader reader = new JournalReader(journal))
-        {
-            while (reader.next())
-            {
-                records++;
-                final JournalRecord record = reader.record();
-                if (!record.checksumValid())
-                {
-                    continue;
-                }
-                if (record.hasInput() && record.isWithheld(JournalRecord.INPUT))
-                {
-                    withheld++;
-                    continue;
-                }
-                load(setup, record, event);
-                event.decode();
-                handler.onEvent(event, record.sequence(), true);
-                replayed++;
-            }
-            return new Report(records, replayed, withheld, reader.corruptRecords());
         }
     }
 

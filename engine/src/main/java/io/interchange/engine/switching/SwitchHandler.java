@@ -568,21 +568,27 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     /** 60.2, the UnionPay POS batch number (six digits after the two of 60.1), or -1. */
     private static long batchNumber(final MessageReader request)
     {
-        if (!request.has(60) || request.units(60) < 8)
+        return request.has(60) ? digits(request, 60, 2, 8) : -1;
+    }
+
+    /** Characters {@code from} to {@code to} of a field as a number; -1 when the field is shorter or they are not digits. */
+    private static long digits(final MessageReader request, final int field, final int from, final int to)
+    {
+        if (request.units(field) < to)
         {
             return -1;
         }
-        long batch = 0;
-        for (int i = 2; i < 8; i++)
+        long value = 0;
+        for (int i = from; i < to; i++)
         {
-            final int d = request.charAt(60, i) - '0';
+            final int d = request.charAt(field, i) - '0';
             if (d < 0 || d > 9)
             {
                 return -1;
             }
-            batch = batch * 10 + d;
+            value = value * 10 + d;
         }
-        return batch;
+        return value;
     }
 
     /**
@@ -596,60 +602,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             return posOriginalOf(request, session);
         }
-        if (request.units(90) < 20)
+        final long stan = digits(request, 90, 4, 10);
+        final long transmission = digits(request, 90, 10, 20);
+        if (stan < 0 || transmission < 0)
         {
             return Transactions.NONE;
-        }
-        long stan = 0;
-        long transmission = 0;
-        for (int i = 4; i < 20; i++)
-        {
-            final int d = request.charAt(90, i) - '0';
-            if (d < 0 || d > 9)
-            {
-                return Transactions.NONE;
-            }
-            if (i < 10)
-            {
-                stan = stan * 10 + d;
-            }
-            else
-            {
-                transmission = transmission * 10 + d;
-            }
         }
         return transactions.find(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), (int)stan, transmission);
     }
 
     private int posOriginalOf(final MessageReader request, final AcquirerSession session)
     {
-        long batch;
-        long stan = 0;
-        if (request.has(61) && request.units(61) >= 12)
-        {
-            batch = 0;
-            for (int i = 0; i < 12; i++)
-            {
-                final int d = request.charAt(61, i) - '0';
-                if (d < 0 || d > 9)
-                {
-                    return Transactions.NONE;
-                }
-                if (i < 6)
-                {
-                    batch = batch * 10 + d;
-                }
-                else
-                {
-                    stan = stan * 10 + d;
-                }
-            }
-        }
-        else
-        {
-            batch = batchNumber(request);
-            stan = request.has(11) ? request.getLong(11) : -1;
-        }
+        final boolean named = request.has(61);
+        final long batch = named ? digits(request, 61, 0, 6) : batchNumber(request);
+        final long stan = named ? digits(request, 61, 6, 12) : request.has(11) ? request.getLong(11) : -1;
         if (batch < 0 || stan < 0)
         {
             return Transactions.NONE;
@@ -1343,17 +1309,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static int number(final MessageReader request, final int field)
     {
         final int length = request.units(field);
-        int value = 0;
-        for (int i = 0; i < length && i < 9; i++)
-        {
-            final int d = request.charAt(field, i) - '0';
-            if (d < 0 || d > 9)
-            {
-                return -1;
-            }
-            value = value * 10 + d;
-        }
-        return length <= 9 ? value : -1;
+        return length <= 9 ? (int)digits(request, field, 0, length) : -1;
     }
 
     private void countApproved(final int entry)
