@@ -197,6 +197,12 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     {
         if (evt instanceof IdleStateEvent)
         {
+            // Silence while the switch itself has stopped reading (the ring full) or still holds the peer's frames
+            // is the switch's, not the peer's: only a link that really sent nothing is closed.
+            if (!ctx.channel().config().isAutoRead() || cumulation.isReadable())
+            {
+                return;
+            }
             LOG.info("{}: link {} idle, closing", name, linkId);
             ctx.close();
             return;
