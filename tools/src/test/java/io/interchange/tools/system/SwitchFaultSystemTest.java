@@ -189,7 +189,7 @@ class SwitchFaultSystemTest
         final String slow = FAST + "interchange.ring.size = 16\ninterchange.journal.durability = msync-per-batch\n";
         node = SwitchNode.start(SwitchConfig.parse(slow, "slow.conf")
             .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
-        final int burst = 2_000;
+        final int burst = 600;
         try (TestTerminal terminal = new TestTerminal(node.port("pos-iso87"), Iso87.BINARY))
         {
             final ByteArrayOutputStream frames = new ByteArrayOutputStream();
