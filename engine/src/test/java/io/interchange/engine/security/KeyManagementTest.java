@@ -1,0 +1,208 @@
+package io.interchange.engine.security;
+
+import static io.interchange.engine.security.Fixtures.SEED;
+import static io.interchange.engine.security.Fixtures.buffer;
+import static io.interchange.engine.security.Fixtures.bytes;
+import static io.interchange.engine.security.Fixtures.checkValue;
+import static io.interchange.engine.security.Fixtures.ecb;
+import static io.interchange.engine.security.Fixtures.hex;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import javax.crypto.Cipher;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jpos.security.SMAdapter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.cups.WorkingKeys;
+import io.interchange.codec.cups.UnionPayPos;
+
+/** Keys in and out of the HSM: sign-on's working keys, import under a key-encryption key, keys under the LMK, and the rules on which key may carry which. */
+class KeyManagementTest
+{
+    private static final int TMK = 0;
+    private static final int PIK = 1;
+    private static final int MAK = 2;
+    private static final int OTHER = 3;
+    private static final byte[] TMK_KEY = hex("6DC12CB58E2F9A112379C69F9CDF34CD");
+
+    private final SoftwareHsm hsm = SoftwareHsm.withRandomLmk(8);
+
+    @Test
+    void shouldSendSignOnKeysInTheLayoutOfField62(@TempDir final Path lmk) throws Exception
+    {
+        final JposOracle jpos = new JposOracle(lmk);
+        assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
+        for (final boolean doubleLength : new boolean[] {false, true})
+        {
+            final UnsafeBuffer field62 = new UnsafeBuffer(new byte[WorkingKeys.DOUBLE_LENGTH]);
+            assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, doubleLength, field62, 0));
+            final WorkingKeys keys = throughTheCodec(field62, doubleLength ? WorkingKeys.DOUBLE_LENGTH : WorkingKeys.SINGLE_LENGTH);
+            final byte[] pinKey = ecb(TMK_KEY, keys.pinKey(), Cipher.DECRYPT_MODE);
+            final byte[] macKey = ecb(TMK_KEY, keys.macKey(), Cipher.DECRYPT_MODE);
+
+            assertEquals(doubleLength ? 16 : 8, pinKey.length);
+            assertEquals(checkValue(pinKey), hex(keys.pinKeyCheck()));
+            assertEquals(checkValue(macKey), hex(keys.macKeyCheck()));
+            assertEquals(hex(jpos.importedCheckValue(SMAdapter.TYPE_TPK, keys.pinKey(), TMK_KEY)), hex(keys.pinKeyCheck()).substring(0, 6));
+            assertEquals(hex(jpos.importedCheckValue(SMAdapter.TYPE_TAK, keys.macKey(), TMK_KEY)), hex(keys.macKeyCheck()).substring(0, 6));
+            assertOddParity(pinKey);
+            assertOddParity(macKey);
+            if (doubleLength)
+            {
+                assertEquals("0000000000000000", hex(field62, 28, 8), "the MAK padded to 16 bytes with zeros");
+            }
+
+            // The slots hold the keys that were sent: the HSM's check values agree, and its MAC is the terminal's.
+            final UnsafeBuffer check = new UnsafeBuffer(new byte[Hsm.CHECK_VALUE_LENGTH]);
+            assertEquals(HsmResult.OK, hsm.checkValue(PIK, check, 0));
+            assertEquals(checkValue(pinKey), hex(check.byteArray()));
+            final byte[] message = bytes(new SplittableRandom(SEED), 100);
+            final UnsafeBuffer mac = new UnsafeBuffer(new byte[Hsm.MAC_LENGTH]);
+            assertEquals(HsmResult.OK, hsm.generateMac(MAK, buffer(message), 0, message.length, mac, 0));
+            assertEquals(hex(UnionPayMacTest.reference(macKey, message)), hex(mac.byteArray()));
+        }
+    }
+
+    @Test
+    void shouldMakeNewKeysAtEverySignOnAndChangeBothSlotsOrNeither()
+    {
+        assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
+        final UnsafeBuffer first = new UnsafeBuffer(new byte[WorkingKeys.SINGLE_LENGTH]);
+        final UnsafeBuffer second = new UnsafeBuffer(new byte[WorkingKeys.SINGLE_LENGTH]);
+        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, false, first, 0));
+        final String firstPinKey = checkValueOf(PIK);
+        final String firstMacKey = checkValueOf(MAK);
+        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, false, second, 0));
+        assertFalse(firstPinKey.equals(checkValueOf(PIK)), "a new PIN key");
+        assertFalse(firstMacKey.equals(checkValueOf(MAK)), "a new MAC key");
+        assertFalse(hex(first.byteArray()).equals(hex(second.byteArray())));
+
+        final UnsafeBuffer tooShort = new UnsafeBuffer(new byte[WorkingKeys.DOUBLE_LENGTH - 1]);
+        final byte[] pinKey = hsm.keyUnderLmk(PIK);
+        final byte[] macKey = hsm.keyUnderLmk(MAK);
+        assertEquals(HsmResult.INVALID_INPUT, hsm.generateWorkingKeys(TMK, PIK, MAK, true, tooShort, 0));
+        assertArrayEquals(pinKey, hsm.keyUnderLmk(PIK), "a refused sign-on leaves the keys");
+        assertArrayEquals(macKey, hsm.keyUnderLmk(MAK), "a refused sign-on leaves the keys");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.generateWorkingKeys(TMK, PIK, PIK, false, first, 0), "one slot for both keys");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.generateWorkingKeys(TMK, TMK, MAK, false, first, 0), "over the master key");
+        assertEquals(HsmResult.KEY_NOT_FOUND, hsm.generateWorkingKeys(OTHER, PIK, MAK, false, first, 0));
+    }
+
+    @Test
+    void shouldImportWhatItSendsAndRefuseAWrongCheckValue()
+    {
+        assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
+        final UnsafeBuffer sent = new UnsafeBuffer(new byte[16 + Hsm.CHECK_VALUE_LENGTH]);
+        assertEquals(HsmResult.OK, hsm.generateKey(PIK, KeyType.PIN_ENCRYPTION, 16, TMK, sent, 0));
+        assertEquals(HsmResult.OK, hsm.importKey(OTHER, KeyType.PIN_ENCRYPTION, TMK, sent, 0, 16, sent, 16, Hsm.CHECK_VALUE_LENGTH));
+        assertEquals(checkValueOf(PIK), checkValueOf(OTHER));
+
+        final UnsafeBuffer wrong = buffer(sent.byteArray());
+        wrong.putByte(19, (byte)(wrong.getByte(19) ^ 1));
+        assertEquals(HsmResult.OK, hsm.deleteKey(OTHER));
+        assertEquals(HsmResult.CHECK_VALUE_MISMATCH, hsm.importKey(OTHER, KeyType.PIN_ENCRYPTION, TMK, wrong, 0, 16, wrong, 16, 4));
+        assertNull(hsm.keyUnderLmk(OTHER), "nothing imported");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.importKey(OTHER, KeyType.PIN_ENCRYPTION, TMK, sent, 0, 16, sent, 16, 2), "check value too short");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.importKey(OTHER, KeyType.MAC_AES_CMAC, TMK, sent, 0, 16, sent, 16, 4), "AES under a DES key");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.importKey(OTHER, KeyType.PIN_ENCRYPTION, TMK, sent, 8, 16, sent, 16, 4), "past the buffer");
+    }
+
+    @Test
+    void shouldGiveCheckValuesAsJposDoes(@TempDir final Path lmk) throws Exception
+    {
+        final JposOracle jpos = new JposOracle(lmk);
+        final SplittableRandom random = new SplittableRandom(SEED);
+        final int[] lengths = {8, 16, 24};
+        for (int i = 0; i < 300; i++)
+        {
+            final byte[] key = bytes(random, lengths[i % 3]);
+            assertEquals(HsmResult.OK, hsm.formKey(OTHER, KeyType.PIN_ENCRYPTION, key));
+            assertEquals(hex(jpos.checkValue(key)), checkValueOf(OTHER).substring(0, 6), "seed " + SEED + ", key " + hex(key));
+        }
+    }
+
+    @Test
+    void shouldLetOnlyAStrongEnoughKeyEncryptionKeyCarryAKey()
+    {
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+        assertEquals(HsmResult.KEY_NOT_FOUND, hsm.generateKey(PIK, KeyType.PIN_ENCRYPTION, 16, TMK, out, 0));
+        assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.PIN_ENCRYPTION, TMK_KEY));
+        assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateKey(PIK, KeyType.PIN_ENCRYPTION, 16, TMK, out, 0), "a PIN key is no key-encryption key");
+        assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, hex("0123456789ABCDEF")));
+        assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateKey(PIK, KeyType.PIN_ENCRYPTION, 16, TMK, out, 0), "single under double");
+        assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateWorkingKeys(TMK, PIK, MAK, true, out, 0), "double-length PIK under a single TMK");
+        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, false, out, 0));
+        assertEquals(HsmResult.INVALID_INPUT, hsm.generateKey(PIK, KeyType.MAC_AES_CMAC, 16, TMK, out, 0), "AES keys do not travel under DES");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.generateKey(PIK, KeyType.MAC_ISO9797_ALG3, 8, TMK, out, 0), "algorithm 3 keys are double length");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.formKey(8, KeyType.KEY_ENCRYPTION, TMK_KEY), "no slot 8");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.formKey(PIK, KeyType.KEY_ENCRYPTION, new byte[12]));
+    }
+
+    @Test
+    void shouldKeepKeysUnderTheLmkOnly()
+    {
+        assertEquals(HsmResult.OK, hsm.formKey(MAK, KeyType.MAC_ISO9797_ALG3, hex("0123456789ABCDEF FEDCBA9876543210")));
+        final byte[] underLmk = hsm.keyUnderLmk(MAK);
+        assertFalse(hex(underLmk).contains("0123456789ABCDEF"), "not the clear key");
+        assertFalse(hex(underLmk).contains("FEDCBA9876543210"), "not the clear key");
+        assertEquals(HsmResult.OK, hsm.loadKey(OTHER, underLmk));
+        final UnsafeBuffer message = buffer(new byte[40]);
+        final UnsafeBuffer mac = new UnsafeBuffer(new byte[Hsm.MAC_LENGTH]);
+        assertEquals(HsmResult.OK, hsm.generateMac(MAK, message, 0, 40, mac, 0));
+        assertEquals(HsmResult.OK, hsm.verifyMac(OTHER, message, 0, 40, mac, 0), "the loaded key is the same key");
+
+        assertEquals(HsmResult.INVALID_INPUT, SoftwareHsm.withRandomLmk(1).loadKey(0, underLmk), "another LMK");
+        for (int at = 0; at < underLmk.length; at++)
+        {
+            final byte[] changed = underLmk.clone();
+            changed[at] ^= 0x40;
+            assertEquals(HsmResult.INVALID_INPUT, hsm.loadKey(OTHER, changed), "byte " + at + " changed");
+        }
+        final byte[] relabelled = underLmk.clone();
+        relabelled[1] = KeyType.PIN_ENCRYPTION.code();
+        assertEquals(HsmResult.INVALID_INPUT, hsm.loadKey(OTHER, relabelled), "a MAC key relabelled as a PIN key");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.loadKey(OTHER, new byte[2]));
+
+        assertEquals(HsmResult.OK, hsm.deleteKey(MAK));
+        assertNull(hsm.keyUnderLmk(MAK));
+        assertEquals(HsmResult.KEY_NOT_FOUND, hsm.verifyMac(MAK, message, 0, 40, mac, 0));
+        assertEquals(HsmResult.KEY_NOT_FOUND, hsm.deleteKey(MAK));
+        assertEquals(HsmResult.KEY_NOT_FOUND, hsm.checkValue(MAK, mac, 0));
+    }
+
+    private String checkValueOf(final int id)
+    {
+        final UnsafeBuffer check = new UnsafeBuffer(new byte[Hsm.CHECK_VALUE_LENGTH]);
+        assertEquals(HsmResult.OK, hsm.checkValue(id, check, 0));
+        return hex(check.byteArray());
+    }
+
+    /** Field 62 written into an 0810 and read back with the codec's own WorkingKeys. */
+    private static WorkingKeys throughTheCodec(final UnsafeBuffer field62, final int length)
+    {
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[128]);
+        final int messageLength = new MessageWriter(UnionPayPos.DIALECT).wrap(message, 0).mti(810)
+            .putLong(11, 1).putString(39, "00").putString(41, "TERM0001").putBytes(62, field62, 0, length).finish();
+        final MessageReader reader = new MessageReader(UnionPayPos.DIALECT);
+        reader.wrap(message, 0, messageLength);
+        return WorkingKeys.read(reader);
+    }
+
+    private static void assertOddParity(final byte[] key)
+    {
+        for (final byte b : key)
+        {
+            assertEquals(1, Integer.bitCount(b & 0xFF) & 1, "odd parity: " + hex(key));
+        }
+    }
+}
