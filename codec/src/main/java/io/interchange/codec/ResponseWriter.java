@@ -1,5 +1,7 @@
 package io.interchange.codec;
 
+import org.agrona.DirectBuffer;
+
 /**
  * Builds the response to a request: MTI +10 (0200 → 0210), the request's fields that the response must carry
  * echoed in place, and the fields the responder adds. Fields still go in ascending order, and every echo field
@@ -88,6 +90,15 @@ public final class ResponseWriter
     {
         echoBelow(field);
         writer.putLong(field, value);
+        echoed = field;
+        return this;
+    }
+
+    /** Echoes what comes before {@code field}, then sets a binary field from bytes. */
+    public ResponseWriter putBytes(final int field, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        echoBelow(field);
+        writer.putBytes(field, src, srcOffset, length);
         echoed = field;
         return this;
     }

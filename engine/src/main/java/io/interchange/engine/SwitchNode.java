@@ -31,6 +31,10 @@ import io.interchange.engine.link.AcquirerServer;
 import io.interchange.engine.link.EgressLanes;
 import io.interchange.engine.link.IssuerConnection;
 import io.interchange.engine.replay.Replayer;
+import io.interchange.engine.security.Hsm;
+import io.interchange.engine.security.KeyLoader;
+import io.interchange.engine.security.KeySlots;
+import io.interchange.engine.security.SoftwareHsm;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.Ring;
 import io.interchange.engine.switching.BinTable;
@@ -73,7 +77,12 @@ public final class SwitchNode implements AutoCloseable
         this.config = config;
         journal = new JournalWriter(journalConfig(config));
         final SwitchSetup setup = setup(config, dialects);
-        switchHandler = new SwitchHandler(setup);
+        // A software HSM with a fresh local master key: working keys live only as long as the process, so terminals
+        // sign on again after a restart (as they do after any switch restart).
+        final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size());
+        final Hsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
+        KeyLoader.loadMasterKeys(hsm, slots, config.terminals());
+        switchHandler = new SwitchHandler(setup, hsm, slots);
         final Replayer.Report recovered = Replayer.recover(switchHandler, setup, journalConfig(config));
         switchHandler.linksLost();
         if (recovered.records() > 0)
@@ -200,7 +209,7 @@ public final class SwitchNode implements AutoCloseable
         for (final ListenerConfig listener : config.listeners())
         {
             acquirers.add(new SwitchSetup.Acquirer(listener.name(), dialects.indexOf(listener.dialect()), listener.framing().headerLength(),
-                listener.acquirerId()));
+                listener.acquirerId(), listener.mac()));
         }
         final List<SwitchSetup.Issuer> issuers = new ArrayList<>();
         final List<String> issuerIds = new ArrayList<>();

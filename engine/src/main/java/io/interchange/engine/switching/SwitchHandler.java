@@ -20,9 +20,13 @@ import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
 import io.interchange.codec.ResponseWriter;
+import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.frame.Tpdu;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.security.Hsm;
+import io.interchange.engine.security.HsmResult;
+import io.interchange.engine.security.KeySlots;
 
 /**
  * The single writer of switch state (DESIGN.md §2, handler 2). For each event it decides, writes its
@@ -56,6 +60,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int NETWORK_ECHO_TEST = 301;
 
     private final SwitchSetup setup;
+    private final Hsm hsm;
+    private final KeySlots slots;
+    private final UnsafeBuffer keys = new UnsafeBuffer(new byte[64]);
     private final List<SwitchSetup.Issuer> issuers;
     private final SwitchSetup.Acceptors acceptors;
     private final SwitchSetup.Limits limits;
@@ -95,8 +102,19 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private int panField;
     private int panDigits;
 
+    /** A handler without an HSM: for replay and benchmarks; listeners that MAC get 96. */
     public SwitchHandler(final SwitchSetup setup)
     {
+        this(setup, null, null);
+    }
+
+    /**
+     * @param hsm   where keys live and MACs are checked; {@code slots} says which slot holds which terminal's keys.
+     */
+    public SwitchHandler(final SwitchSetup setup, final Hsm hsm, final KeySlots slots)
+    {
+        this.hsm = hsm;
+        this.slots = slots;
         this.setup = setup;
         this.issuers = setup.issuers();
         this.acceptors = setup.acceptors();
@@ -254,9 +272,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             case Mti.NETWORK_MANAGEMENT_REQUEST -> onNetworkManagement(event, request, session);
             case Mti.FINANCIAL_REQUEST, Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1 ->
             {
-                if (!session.signedOn)
+                final String refusal = session.signedOn ? macRefusal(request, session) : ResponseCode.ISSUER_INOPERATIVE;
+                if (refusal != null)
                 {
-                    answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
+                    answer(event, request, refusal);
                 }
                 else
                 {
@@ -265,9 +284,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             case Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE, Mti.REVERSAL_ADVICE_REPEAT ->
             {
-                if (!session.signedOn)
+                final String refusal = session.signedOn ? macRefusal(request, session) : ResponseCode.ISSUER_INOPERATIVE;
+                if (refusal != null)
                 {
-                    answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
+                    answer(event, request, refusal);
                 }
                 else
                 {
@@ -295,6 +315,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             case NETWORK_SIGN_ON ->
             {
+                if (setup.acquirers().get(session.endpoint).mac())
+                {
+                    signOnWithKeys(event, request, session);
+                    return;
+                }
                 session.signedOn = true;
                 answerNetwork(event, request, ResponseCode.APPROVED, false);
             }
@@ -307,6 +332,73 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             case -1 -> answerNetwork(event, request, ResponseCode.FORMAT_ERROR, false);
             default -> answerNetwork(event, request, ResponseCode.INVALID_TRANSACTION, false);
         }
+    }
+
+    /**
+     * Sign-on on a listener whose terminals MAC (DESIGN.md §4, UnionPay POS): new PIN and MAC working keys for the
+     * terminal, made by the HSM and sent in field 62 under the terminal's master key with their check values.
+     */
+    private void signOnWithKeys(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
+    {
+        final int terminal = terminalOf(request);
+        if (terminal < 0 || hsm == null)
+        {
+            answerNetwork(event, request, terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION, false);
+            return;
+        }
+        final HsmResult result = hsm.generateWorkingKeys(slots.terminalMasterKey(terminal), slots.terminalPinKey(terminal),
+            slots.terminalMacKey(terminal), true, keys, 0);
+        if (result != HsmResult.OK)
+        {
+            LOG.warn("sign-on of terminal index {}: working keys not made: {}", terminal, result);
+            answerNetwork(event, request, result == HsmResult.KEY_NOT_FOUND ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION,
+                false);
+            return;
+        }
+        session.signedOn = true;
+        final int offset = beginAnswer(event);
+        final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
+        final int length = networkEcho.begin(request, writer).putString(39, ResponseCode.APPROVED).putBytes(62, keys, 0, WorkingKeys.DOUBLE_LENGTH)
+            .finish();
+        event.endOutput(length, false);
+        decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, -1, 0);
+    }
+
+    /** The request's terminal index, from field 41, or -1. */
+    private int terminalOf(final MessageReader request)
+    {
+        return request.has(41) && request.units(41) <= FixedKey.MAX_LENGTH ?
+            acceptors.terminal(FixedKey.high(request, 41), FixedKey.low(request, 41)) : -1;
+    }
+
+    /**
+     * On a listener whose terminals MAC: the request's field 64 checked with the terminal's MAC key over the
+     * message up to it. Returns null when it holds, else the answer: A0 (missing, wrong, or no key yet: the
+     * terminal has not signed on for keys), 96 when the HSM fails (DESIGN.md §5).
+     */
+    private String macRefusal(final MessageReader request, final AcquirerSession session)
+    {
+        if (!setup.acquirers().get(session.endpoint).mac())
+        {
+            return null;
+        }
+        final int terminal = terminalOf(request);
+        if (!request.has(64) || terminal < 0)
+        {
+            return ResponseCode.MAC_FAILURE;
+        }
+        if (hsm == null)
+        {
+            return ResponseCode.SYSTEM_MALFUNCTION;
+        }
+        final HsmResult result = hsm.verifyMac(slots.terminalMacKey(terminal), request.buffer(), request.offset(),
+            request.rawOffset(64) - request.offset(), request.buffer(), request.valueOffset(64));
+        return switch (result)
+        {
+            case OK -> null;
+            case MAC_MISMATCH, KEY_NOT_FOUND, KEY_TYPE_MISMATCH -> ResponseCode.MAC_FAILURE;
+            default -> ResponseCode.SYSTEM_MALFUNCTION;
+        };
     }
 
     /**

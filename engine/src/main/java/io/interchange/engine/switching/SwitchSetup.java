@@ -43,8 +43,9 @@ public record SwitchSetup(
      * @param dialect       dialect id of its messages.
      * @param headerLength  fixed header (TPDU and application header) before each message, 0 for none.
      * @param acquirerId    field 32 put on requests forwarded from it.
+     * @param mac           its terminals MAC their requests (field 64) with the key they got at sign-on.
      */
-    public record Acquirer(String name, int dialect, int headerLength, String acquirerId)
+    public record Acquirer(String name, int dialect, int headerLength, String acquirerId, boolean mac)
     {
     }
 

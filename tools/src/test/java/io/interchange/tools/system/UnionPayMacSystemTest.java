@@ -1,0 +1,146 @@
+package io.interchange.tools.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.Mti;
+import io.interchange.codec.cups.UnionPayPos;
+import io.interchange.codec.cups.WorkingKeys;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.tools.issuer.CardAccount;
+import io.interchange.tools.issuer.CardBook;
+import io.interchange.tools.issuer.IssuerSimConfig;
+import io.interchange.tools.issuer.IssuerSimulator;
+
+/**
+ * A UnionPay POS terminal on a listener that requires MACs: it signs on, unwraps the MAC key the switch sends in
+ * field 62 with its master key, and MACs its purchase (the CUPS POS "ECB" MAC, computed here with plain JCE);
+ * a message changed after its MAC was made is refused with A0 and never reaches the issuer.
+ */
+class UnionPayMacSystemTest
+{
+    private static final String TERMINAL_MASTER_KEY = "6DC12CB58E2F9A112379C69F9CDF34CD"; // TERM0001's demo key
+    private static final byte[] HEADER = HexFormat.of().parseHex("6000030000" + "603100310701");
+
+    @Test
+    void shouldApproveAProperlyMacedPurchaseAndRefuseATamperedOneWithA0(@TempDir final Path journal) throws Exception
+    {
+        final CardBook book = CardBook.generate(51, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final String macListener = """
+            interchange.listeners = [
+              { name = "pos-cups", host = "127.0.0.1", port = 0, dialect = "cups", framing = "unionpay-pos",
+                acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = true }
+            ]
+            """;
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(52, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(SwitchConfig.parse(macListener, "mac.conf")
+                 .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
+             TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+        {
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
+            final Map<Integer, String> signOn = new HashMap<>();
+            signOn.put(11, cards.nextStan());
+            signOn.put(41, "TERM0001");
+            signOn.put(42, "MERCHANT0000001");
+            signOn.put(60, "00" + "000001" + "004");
+            final MessageReader signedOn = pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
+            assertEquals("00", signedOn.getString(39));
+            final WorkingKeys keys = WorkingKeys.read(signedOn);
+            assertNotNull(keys, "working keys in field 62");
+            final byte[] mak = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.macKey());
+            assertEquals(HexFormat.of().formatHex(keys.macKeyCheck()).substring(0, 6),
+                HexFormat.of().formatHex(des(mak, Cipher.ENCRYPT_MODE, new byte[8])).substring(0, 6), "the MAC key's check value");
+
+            final CardAccount card = cards.payer(2_000);
+            final Map<Integer, String> sale = cards.purchase(card, 2_000);
+            sale.remove(7);
+            sale.put(22, "021");
+            sale.put(49, "156");
+            sale.put(60, "22" + "000001");
+            sale.put(64, "0000000000000000");
+            final byte[] message = pos.encode(Mti.FINANCIAL_REQUEST, sale);
+            final byte[] mac = unionPayMac(mak, message, message.length - 8);
+            System.arraycopy(mac, 0, message, message.length - 8, 8);
+
+            final byte[] tampered = message.clone();
+            final MessageReader parsed = new MessageReader(UnionPayPos.DIALECT);
+            parsed.wrap(tampered, 0, tampered.length);
+            tampered[parsed.valueOffset(4) + 5] ^= 0x01; // the amount, one digit up or down
+            pos.sendRaw(tampered);
+            assertEquals("A0", pos.receive().getString(39));
+            assertEquals(card.balance(), issuerA.account(card.pan()).orElseThrow().balance(), "not forwarded");
+
+            pos.sendRaw(message);
+            final MessageReader approved = pos.receive();
+            assertEquals("00", approved.getString(39));
+            assertEquals(card.balance() - 2_000, issuerA.account(card.pan()).orElseThrow().balance());
+
+            final Map<Integer, String> unmaced = cards.purchase(cards.payer(1_000), 1_000);
+            unmaced.remove(7);
+            unmaced.put(49, "156");
+            unmaced.put(60, "22" + "000001");
+            assertEquals("A0", pos.exchange(Mti.FINANCIAL_REQUEST, unmaced).getString(39), "no MAC at all");
+        }
+    }
+
+    /**
+     * The UnionPay POS "ECB" MAC, written from its description (DESIGN.md §4): XOR of the 8-byte blocks, expanded to
+     * 16 hex characters; the first 8 encrypted with the MAC key, XORed with the last 8, encrypted again; the first 8
+     * hex characters of that are the MAC.
+     */
+    private static byte[] unionPayMac(final byte[] key, final byte[] data, final int length) throws Exception
+    {
+        final byte[] xor = new byte[8];
+        for (int i = 0; i < length; i++)
+        {
+            xor[i % 8] ^= data[i];
+        }
+        final byte[] hex = HexFormat.of().withUpperCase().formatHex(xor).getBytes(StandardCharsets.US_ASCII);
+        final byte[] left = Arrays.copyOfRange(hex, 0, 8);
+        final byte[] right = Arrays.copyOfRange(hex, 8, 16);
+        final byte[] first = des(key, Cipher.ENCRYPT_MODE, left);
+        for (int i = 0; i < 8; i++)
+        {
+            first[i] ^= right[i];
+        }
+        final byte[] second = des(key, Cipher.ENCRYPT_MODE, first);
+        return HexFormat.of().withUpperCase().formatHex(second).substring(0, 8).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] des(final byte[] key, final int mode, final byte[] data) throws Exception
+    {
+        final Cipher cipher = Cipher.getInstance("DES/ECB/NoPadding");
+        cipher.init(mode, new SecretKeySpec(key, "DES"));
+        return cipher.doFinal(data);
+    }
+
+    private static byte[] des3(final String doubleLengthKey, final int mode, final byte[] data) throws Exception
+    {
+        final byte[] k = HexFormat.of().parseHex(doubleLengthKey);
+        final byte[] k3 = new byte[24];
+        System.arraycopy(k, 0, k3, 0, 16);
+        System.arraycopy(k, 0, k3, 16, 8);
+        final Cipher cipher = Cipher.getInstance("DESede/ECB/NoPadding");
+        cipher.init(mode, new SecretKeySpec(k3, "DESede"));
+        return cipher.doFinal(data);
+    }
+}
