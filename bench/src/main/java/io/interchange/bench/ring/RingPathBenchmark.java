@@ -165,8 +165,12 @@ public class RingPathBenchmark
             case "chronicle" ->
             {
                 directory = Files.createTempDirectory("ring-bench");
-                journalConfig = new JournalConfig(directory, Durability.PROCESS_CRASH_SAFE, config.businessDay().cutoff(),
-                    config.businessDay().zone(), config.keys().panEncryption(), config.keys().panHash(), dialects);
+                // As the node configures its journal (the defaults' cutoff, zone and keys, process-crash safe), in a temporary directory.
+                journalConfig = SwitchNode.journalConfig(config.withJournalDir(directory));
+                if (journalConfig.durability() != Durability.PROCESS_CRASH_SAFE || !journalConfig.dialects().equals(dialects))
+                {
+                    throw new IllegalStateException("the default journal is no longer process-crash safe on the ring's dialects: " + journalConfig);
+                }
                 writer = new JournalWriter(journalConfig);
                 chronicle = new Journals.Chronicle(writer);
                 stage = chronicle;

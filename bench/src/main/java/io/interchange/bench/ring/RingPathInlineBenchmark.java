@@ -18,8 +18,6 @@ import io.interchange.engine.ring.EventJournal;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.SwitchEvent;
 import io.interchange.engine.switching.SwitchHandler;
-import io.interchange.journal.Durability;
-import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalWriter;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -96,8 +94,7 @@ public class RingPathInlineBenchmark
         if ("chronicle".equals(journal))
         {
             directory = Files.createTempDirectory("ring-inline-bench").toFile();
-            writer = new JournalWriter(new JournalConfig(directory.toPath(), Durability.PROCESS_CRASH_SAFE, config.businessDay().cutoff(),
-                config.businessDay().zone(), config.keys().panEncryption(), config.keys().panHash(), dialects));
+            writer = new JournalWriter(SwitchNode.journalConfig(config.withJournalDir(directory.toPath())));
             chronicle = new Journals.Chronicle(writer);
             stage = chronicle;
         }
