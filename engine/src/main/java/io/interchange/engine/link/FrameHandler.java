@@ -197,9 +197,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     {
         if (evt instanceof IdleStateEvent)
         {
-            // Silence while the switch itself has stopped reading (the ring full) or still holds the peer's frames
-            // is the switch's, not the peer's: only a link that really sent nothing is closed.
-            if (!ctx.channel().config().isAutoRead() || cumulation.isReadable())
+            // Silence while the switch itself has stopped reading (the ring full) is the switch's, not the peer's;
+            // a peer that sent half a frame and went quiet is closed like any other idle one.
+            if (!ctx.channel().config().isAutoRead())
             {
                 return;
             }
