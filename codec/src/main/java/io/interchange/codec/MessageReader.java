@@ -585,9 +585,19 @@ public final class MessageReader
                 dst.putBytes(dstOffset, buffer, pos, count);
                 return count;
             default:
+                if (spec.type() == FieldType.XN)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        dst.putByte(dstOffset + i, charAt(field, i));
+                    }
+                    return count;
+                }
+                // BCD: the field's position and length found once, not once a digit as charAt would.
+                final int shift = FieldCodec.nibbleShift(spec.encoding(), count);
                 for (int i = 0; i < count; i++)
                 {
-                    dst.putByte(dstOffset + i, charAt(field, i));
+                    dst.putByte(dstOffset + i, FieldCodec.nibbleChar(FieldCodec.nibble(buffer, pos, i + shift)));
                 }
                 return count;
         }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import io.interchange.codec.MessageReader;
+import org.agrona.DirectBuffer;
 
 /**
  * Routes a card number to its issuer: ranges of BIN prefixes (6 to 11 digits), the longest matching prefix
@@ -52,28 +52,22 @@ public final class BinTable
         }
     }
 
-    /** The issuer index for the PAN in field 2 of {@code reader}, or {@link #NO_ROUTE}. */
-    public int route(final MessageReader reader, final int panField)
-    {
-        return route(reader, panField, reader.units(panField));
-    }
-
-    /** The same for a PAN that is the first {@code panDigits} characters of a field (track 2 before its separator). */
-    public int route(final MessageReader reader, final int panField, final int panDigits)
+    /** The issuer index for the PAN whose ASCII digits are {@code digits[0, length)}, or {@link #NO_ROUTE}. */
+    public int route(final DirectBuffer digits, final int length)
     {
         long prefix = 0;
         int best = NO_ROUTE;
-        for (int digits = 1; digits <= Math.min(MAX_DIGITS, panDigits); digits++)
+        for (int n = 1; n <= Math.min(MAX_DIGITS, length); n++)
         {
-            final int d = reader.charAt(panField, digits - 1) - '0';
+            final int d = digits.getByte(n - 1) - '0';
             if (d < 0 || d > 9)
             {
                 return best;
             }
             prefix = prefix * 10 + d;
-            if (digits >= MIN_DIGITS)
+            if (n >= MIN_DIGITS)
             {
-                final int found = find(digits, prefix);
+                final int found = find(n, prefix);
                 if (found != NO_ROUTE)
                 {
                     best = found;

@@ -97,8 +97,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private long currentMinute = Long.MIN_VALUE;
     private int standInAuthCodes;
     private int current = Transactions.NONE;
-    // The card number of the request being authorized: field 2, or track 2 up to its separator when a terminal
-    // sends only the track (UnionPay POS swipes do).
+    // The card number of the request being authorized, read once as ASCII digits: field 2, or track 2 up to its
+    // separator when a terminal sends only the track (UnionPay POS swipes do).
+    private final UnsafeBuffer pan = new UnsafeBuffer(new byte[128]);
     private int panField;
     private int panDigits;
 
@@ -455,7 +456,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.INVALID_TRANSACTION);
             return;
         }
-        if (!panValid(request))
+        if (!panValid())
         {
             answer(event, request, ResponseCode.INVALID_CARD_NUMBER);
             return;
@@ -516,7 +517,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.SUSPECTED_FRAUD);
             return;
         }
-        final int issuer = setup.bins().route(request, panField, panDigits);
+        final int issuer = setup.bins().route(pan, panDigits);
         if (issuer == BinTable.NO_ROUTE)
         {
             answer(event, request, ResponseCode.NO_SUCH_ISSUER);
@@ -794,11 +795,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         else
         {
-            for (int i = 0; i < panDigits; i++)
-            {
-                scratch.putByte(i, request.charAt(panField, i));
-            }
-            writer.putText(2, scratch, 0, panDigits);
+            writer.putText(2, pan, 0, panDigits);
         }
         copy(request, writer, 3);
         copy(request, writer, 4);
@@ -1281,7 +1278,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         long key = 0;
         for (int i = 0; i < panDigits; i++)
         {
-            key = key * 10 + (request.charAt(panField, i) - '0');
+            key = key * 10 + (pan.getByte(i) - '0');
         }
         key = key * 31 + panDigits;
         cardKey = key;
@@ -1413,21 +1410,22 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
     }
 
-    /** Sets {@link #panField} and {@link #panDigits}; false when the request carries no card number. */
+    /** Reads the card number into {@link #pan}; false when the request carries none. */
     private boolean findPan(final MessageReader request)
     {
         if (request.has(2))
         {
             panField = 2;
-            panDigits = request.units(2);
+            panDigits = request.getText(2, pan, 0);
             return true;
         }
-        if (request.has(TRACK_2))
+        if (request.has(TRACK_2) && request.units(TRACK_2) <= pan.capacity())
         {
             panField = TRACK_2;
-            for (int i = 0, n = request.units(TRACK_2); i < n; i++)
+            final int length = request.getText(TRACK_2, pan, 0);
+            for (int i = 0; i < length; i++)
             {
-                final byte c = request.charAt(TRACK_2, i);
+                final byte c = pan.getByte(i);
                 if (c == '=' || c == 'D')
                 {
                     panDigits = i;
@@ -1438,10 +1436,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return false;
     }
 
-    private boolean panValid(final MessageReader request)
+    private boolean panValid()
     {
         final int digits = panDigits;
-        final int field = panField;
         if (digits < 12 || digits > 19)
         {
             return false;
@@ -1449,7 +1446,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         int sum = 0;
         for (int i = 0; i < digits; i++)
         {
-            final int c = request.charAt(field, digits - 1 - i) - '0';
+            final int c = pan.getByte(digits - 1 - i) - '0';
             if (c < 0 || c > 9)
             {
                 return false;

@@ -3,12 +3,10 @@ package io.interchange.engine.switching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
+
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
-
-import io.interchange.codec.MessageReader;
-import io.interchange.codec.MessageWriter;
-import io.interchange.codec.dialect.Iso87;
 
 class BinTableTest
 {
@@ -42,10 +40,6 @@ class BinTableTest
 
     private int route(final String pan)
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
-        final int length = new MessageWriter(Iso87.BINARY).wrap(buffer, 0).mti(200).putString(2, pan).finish();
-        final MessageReader reader = new MessageReader(Iso87.BINARY);
-        reader.wrap(buffer, 0, length);
-        return table.route(reader, 2);
+        return table.route(new UnsafeBuffer(pan.getBytes(StandardCharsets.US_ASCII)), pan.length());
     }
 }
