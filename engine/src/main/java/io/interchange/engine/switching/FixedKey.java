@@ -1,6 +1,9 @@
 package io.interchange.engine.switching;
 
+import org.agrona.DirectBuffer;
+
 import io.interchange.codec.MessageReader;
+import io.interchange.codec.ValueEncoding;
 
 /**
  * Up to 16 ASCII characters (a terminal id, field 41, or a merchant id, field 42) packed into two longs, so that
@@ -48,10 +51,14 @@ final class FixedKey
     private static long pack(final MessageReader reader, final int field, final int from)
     {
         final int length = reader.units(field);
+        final boolean ascii = reader.spec(field).encoding() == ValueEncoding.ASCII;
+        final DirectBuffer buffer = reader.buffer();
+        final int at = ascii ? reader.valueOffset(field) : 0;
         long value = 0;
         for (int i = from; i < from + 8; i++)
         {
-            value = (value << 8) | (i < length ? reader.charAt(field, i) & 0xFF : ' ');
+            final int c = i >= length ? ' ' : ascii ? buffer.getByte(at + i) : reader.charAt(field, i);
+            value = (value << 8) | (c & 0xFF);
         }
         return value;
     }
