@@ -82,6 +82,7 @@ public final class SwitchNode implements AutoCloseable
         final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size());
         final Hsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
         KeyLoader.loadMasterKeys(hsm, slots, config.terminals());
+        KeyLoader.loadIssuerPinKeys(hsm, slots, config.issuers());
         switchHandler = new SwitchHandler(setup, hsm, slots);
         final Replayer.Report recovered = Replayer.recover(switchHandler, setup, journalConfig(config));
         switchHandler.linksLost();

@@ -312,9 +312,10 @@ final class ConfigReader
         final int missedEchoes = s.integer("missed-echoes", 1, 100);
         final ReconnectConfig reconnect = s.section("reconnect", this::reconnect);
         final StandInConfig standIn = s.section("stand-in", this::standIn);
+        final String pinKey = s.optionalParsed("pin-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32)));
         s.finish();
         return problems.count() == mark
-            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, reconnect, standIn)
+            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, reconnect, standIn, pinKey)
             : null;
     }
 

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param missedEchoes  unanswered echoes in a row after which the connection is dropped and re-made.
  * @param reconnect     how a lost connection retries.
  * @param standIn       whether the switch decides when the issuer does not answer.
+ * @param pinKey        the zone PIN key shared with the issuer (double-length DES, upper-case hex), or null: PIN
+ *                      blocks from terminals with working keys are translated to it (ISO 9564 format 0).
  */
 public record IssuerConfig(
     String id,
@@ -26,7 +28,8 @@ public record IssuerConfig(
     Duration echoInterval,
     int missedEchoes,
     ReconnectConfig reconnect,
-    StandInConfig standIn)
+    StandInConfig standIn,
+    String pinKey)
 {
     public IssuerConfig
     {
@@ -53,6 +56,15 @@ public record IssuerConfig(
                 throw new IllegalArgumentException("link port must be 1..65535: " + link.port());
             }
         }
-        return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, reconnect, standIn);
+        return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, reconnect, standIn, pinKey);
+    }
+
+    /** Keys are not for logs: the record's text shows only whether there is one. */
+    @Override
+    public String toString()
+    {
+        return "IssuerConfig[id=" + id + ", institutionId=" + institutionId + ", links=" + links + ", connections=" + connections +
+            ", timeout=" + timeout + ", echoInterval=" + echoInterval + ", missedEchoes=" + missedEchoes + ", reconnect=" + reconnect +
+            ", standIn=" + standIn + ", pinKey=" + (pinKey == null ? "none" : "<" + pinKey.length() / 2 + " bytes>") + "]";
     }
 }

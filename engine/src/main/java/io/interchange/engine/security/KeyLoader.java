@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
+import io.interchange.engine.config.IssuerConfig;
 import io.interchange.engine.config.TerminalConfig;
 
 /**
@@ -46,6 +47,41 @@ public final class KeyLoader
                 if (result != HsmResult.OK)
                 {
                     throw new IllegalStateException("terminal " + terminal.id() + ": master key refused by the HSM: " + result);
+                }
+                loaded++;
+            }
+            finally
+            {
+                Arrays.fill(key, (byte)0);
+            }
+        }
+        return loaded;
+    }
+
+    /**
+     * Forms issuer {@code i}'s zone PIN key in {@link KeySlots#issuerPinKey(int) slots.issuerPinKey(i)} for every
+     * issuer that has one.
+     *
+     * @return how many zone PIN keys were loaded.
+     * @throws IllegalStateException naming the issuer (never the key) when the HSM refuses one.
+     */
+    public static int loadIssuerPinKeys(final Hsm hsm, final KeySlots slots, final List<IssuerConfig> issuers)
+    {
+        int loaded = 0;
+        for (int i = 0; i < issuers.size(); i++)
+        {
+            final IssuerConfig issuer = issuers.get(i);
+            if (issuer.pinKey() == null)
+            {
+                continue;
+            }
+            final byte[] key = HexFormat.of().parseHex(issuer.pinKey());
+            try
+            {
+                final HsmResult result = hsm.formKey(slots.issuerPinKey(i), KeyType.PIN_ENCRYPTION, key);
+                if (result != HsmResult.OK)
+                {
+                    throw new IllegalStateException("issuer " + issuer.id() + ": zone PIN key refused by the HSM: " + result);
                 }
                 loaded++;
             }

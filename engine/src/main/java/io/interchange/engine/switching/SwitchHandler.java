@@ -63,6 +63,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final Hsm hsm;
     private final KeySlots slots;
     private final UnsafeBuffer keys = new UnsafeBuffer(new byte[64]);
+    private final UnsafeBuffer pinBlock = new UnsafeBuffer(new byte[8]);
+    private boolean pinTranslated;
     private final List<SwitchSetup.Issuer> issuers;
     private final SwitchSetup.Acceptors acceptors;
     private final SwitchSetup.Limits limits;
@@ -192,6 +194,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     public void onEvent(final SwitchEvent event, final long sequence, final boolean endOfBatch)
     {
         current = Transactions.NONE;
+        pinTranslated = false;
         try
         {
             switch (event.type())
@@ -528,6 +531,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             complete(event, request, session, issuer, mcc, now);
             return;
         }
+        if (!translatePin(request, terminal, issuer))
+        {
+            answer(event, request, ResponseCode.SYSTEM_MALFUNCTION);
+            return;
+        }
         final int link = pickLink(issuer);
         if (link < 0)
         {
@@ -835,7 +843,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         copy(request, writer, 49);
         if (sensitive)
         {
-            copy(request, writer, 52);
+            if (pinTranslated)
+            {
+                writer.putBytes(52, pinBlock, 0, Hsm.PIN_BLOCK_LENGTH);
+            }
+            else
+            {
+                copy(request, writer, 52);
+            }
             copy(request, writer, 55);
         }
         return writer.finish();
@@ -1399,6 +1414,30 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         final int length = request.units(field);
         return length <= 9 ? (int)digits(request, field, 0, length) : -1;
+    }
+
+    /**
+     * The PIN block (field 52) from the terminal's PIN key to the issuer's zone PIN key, inside the HSM (ISO 9564
+     * format 0, DESIGN.md §7). Only terminals that got working keys at sign-on have a PIN key; a block from any other
+     * goes on as it came. False when the HSM fails or refuses the block (no issuer key, not a valid block for the
+     * card): the request is answered 96.
+     */
+    private boolean translatePin(final MessageReader request, final int terminal, final int issuer)
+    {
+        pinTranslated = false;
+        if (!request.has(52) || hsm == null || hsm.checkValue(slots.terminalPinKey(terminal), pinBlock, 0) == HsmResult.KEY_NOT_FOUND)
+        {
+            return true;
+        }
+        final HsmResult result = hsm.translatePin(slots.terminalPinKey(terminal), slots.issuerPinKey(issuer), request.buffer(),
+            request.valueOffset(52), pan, 0, panDigits, pinBlock, 0);
+        if (result != HsmResult.OK)
+        {
+            LOG.warn("PIN translation for terminal index {} to issuer {} failed: {}", terminal, issuers.get(issuer).id(), result);
+            return false;
+        }
+        pinTranslated = true;
+        return true;
     }
 
     private void countApproved(final int entry)

@@ -36,6 +36,7 @@ final class ScriptedIssuer implements AutoCloseable
     private volatile Duration approveAfter;
     private volatile boolean mute;
     private final AtomicInteger connections = new AtomicInteger();
+    private volatile byte[] lastFinancial;
     private final AtomicInteger lateAnswers = new AtomicInteger();
 
     ScriptedIssuer() throws IOException
@@ -67,6 +68,13 @@ final class ScriptedIssuer implements AutoCloseable
     void mute(final boolean silent)
     {
         mute = silent;
+    }
+
+    /** The last financial request received, as its bytes (null before the first). */
+    byte[] lastFinancial()
+    {
+        final byte[] last = lastFinancial;
+        return last == null ? null : last.clone();
     }
 
     /** Connections accepted so far. */
@@ -128,6 +136,10 @@ final class ScriptedIssuer implements AutoCloseable
                         received.add(mti);
                     }
                     final boolean advice = Mti.messageClass(mti) == 4 || mti / 10 == 22;
+                    if (!advice)
+                    {
+                        lastFinancial = message.clone();
+                    }
                     if (advice && acknowledgeAdvices)
                     {
                         send(os, out, financial.respond(reader, writer.wrap(out, 2), "00"));

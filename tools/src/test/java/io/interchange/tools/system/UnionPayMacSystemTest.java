@@ -1,6 +1,7 @@
 package io.interchange.tools.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
 import io.interchange.codec.cups.UnionPayPos;
 import io.interchange.codec.cups.WorkingKeys;
+import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.tools.issuer.CardAccount;
@@ -38,34 +40,27 @@ class UnionPayMacSystemTest
 {
     private static final String TERMINAL_MASTER_KEY = "6DC12CB58E2F9A112379C69F9CDF34CD"; // TERM0001's demo key
     private static final byte[] HEADER = HexFormat.of().parseHex("6000030000" + "603100310701");
+    private static final String ISSUER_A_ZONE_PIN_KEY = "0123456789ABCDEFFEDCBA9876543210"; // issuer-a's demo zone PIN key
+    private static final String MAC_LISTENER = """
+        interchange.listeners = [
+          { name = "pos-cups", host = "127.0.0.1", port = 0, dialect = "cups", framing = "unionpay-pos",
+            acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = true }
+        ]
+        """;
 
     @Test
     void shouldApproveAProperlyMacedPurchaseAndRefuseATamperedOneWithA0(@TempDir final Path journal) throws Exception
     {
         final CardBook book = CardBook.generate(51, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
-        final String macListener = """
-            interchange.listeners = [
-              { name = "pos-cups", host = "127.0.0.1", port = 0, dialect = "cups", framing = "unionpay-pos",
-                acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = true }
-            ]
-            """;
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(52, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
-             SwitchNode node = SwitchNode.start(SwitchConfig.parse(macListener, "mac.conf")
+             SwitchNode node = SwitchNode.start(SwitchConfig.parse(MAC_LISTENER, "mac.conf")
                  .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
              TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
         {
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
-            final Map<Integer, String> signOn = new HashMap<>();
-            signOn.put(11, cards.nextStan());
-            signOn.put(41, "TERM0001");
-            signOn.put(42, "MERCHANT0000001");
-            signOn.put(60, "00" + "000001" + "004");
-            final MessageReader signedOn = pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
-            assertEquals("00", signedOn.getString(39));
-            final WorkingKeys keys = WorkingKeys.read(signedOn);
-            assertNotNull(keys, "working keys in field 62");
+            final WorkingKeys keys = signOn(pos, cards);
             final byte[] mak = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.macKey());
             assertEquals(HexFormat.of().formatHex(keys.macKeyCheck()).substring(0, 6),
                 HexFormat.of().formatHex(des(mak, Cipher.ENCRYPT_MODE, new byte[8])).substring(0, 6), "the MAC key's check value");
@@ -73,6 +68,7 @@ class UnionPayMacSystemTest
             final CardAccount card = cards.payer(2_000);
             final Map<Integer, String> sale = cards.purchase(card, 2_000);
             sale.remove(7);
+            sale.remove(52); // no PIN here: the PIN block's translation has its own test below
             sale.put(22, "021");
             sale.put(49, "156");
             sale.put(60, "22" + "000001");
@@ -100,6 +96,86 @@ class UnionPayMacSystemTest
             unmaced.put(60, "22" + "000001");
             assertEquals("A0", pos.exchange(Mti.FINANCIAL_REQUEST, unmaced).getString(39), "no MAC at all");
         }
+    }
+
+    @Test
+    void shouldTranslateThePinBlockFromTheTerminalsKeyToTheIssuersZoneKey(@TempDir final Path journal) throws Exception
+    {
+        final CardBook book = CardBook.generate(53, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        try (ScriptedIssuer issuerA = new ScriptedIssuer();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(54, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(SwitchConfig.parse(MAC_LISTENER, "mac.conf")
+                 .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
+             TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+        {
+            issuerA.approveAfter(Duration.ZERO);
+            // The scripted issuer serves one connection at a time: one of issuer-a's two links signs on.
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") >= 1, "issuer-a signed on");
+            final WorkingKeys keys = signOn(pos, cards);
+            final byte[] pik = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.pinKey());
+            final byte[] mak = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.macKey());
+
+            final CardAccount card = cards.payer(1_000);
+            final byte[] clearBlock = format0("1234", card.pan());
+            final Map<Integer, String> sale = cards.purchase(card, 1_000);
+            sale.remove(7);
+            sale.put(49, "156");
+            sale.put(60, "22" + "000001");
+            sale.put(52, HexFormat.of().formatHex(des3(HexFormat.of().formatHex(pik), Cipher.ENCRYPT_MODE, clearBlock)));
+            sale.put(64, "0000000000000000");
+            final byte[] message = pos.encode(Mti.FINANCIAL_REQUEST, sale);
+            System.arraycopy(unionPayMac(mak, message, message.length - 8), 0, message, message.length - 8, 8);
+            pos.sendRaw(message);
+            assertEquals("00", pos.receive().getString(39));
+
+            final MessageReader forwarded = new MessageReader(Iso87.BINARY);
+            final byte[] atIssuer = issuerA.lastFinancial();
+            forwarded.wrap(atIssuer, 0, atIssuer.length);
+            final byte[] underZoneKey = forwarded.getBytes(52);
+            assertEquals(HexFormat.of().formatHex(clearBlock), HexFormat.of().formatHex(des3(ISSUER_A_ZONE_PIN_KEY, Cipher.DECRYPT_MODE, underZoneKey)),
+                "the issuer recovers the same PIN block under its zone key");
+            assertFalse(Arrays.equals(underZoneKey, des3(HexFormat.of().formatHex(pik), Cipher.ENCRYPT_MODE, clearBlock)),
+                "not the terminal's block passed through");
+
+            // A block that is not a valid format 0 block for this card: the HSM refuses it, the switch answers 96.
+            final Map<Integer, String> bad = cards.purchase(card, 1_000);
+            bad.remove(7);
+            bad.put(49, "156");
+            bad.put(60, "22" + "000001");
+            bad.put(52, HexFormat.of().formatHex(des3(HexFormat.of().formatHex(pik), Cipher.ENCRYPT_MODE, HexFormat.of().parseHex("FFFFFFFFFFFFFFFF"))));
+            bad.put(64, "0000000000000000");
+            final byte[] badMessage = pos.encode(Mti.FINANCIAL_REQUEST, bad);
+            System.arraycopy(unionPayMac(mak, badMessage, badMessage.length - 8), 0, badMessage, badMessage.length - 8, 8);
+            pos.sendRaw(badMessage);
+            assertEquals("96", pos.receive().getString(39));
+        }
+    }
+
+    private static WorkingKeys signOn(final TestTerminal pos, final Cardholders cards) throws Exception
+    {
+        final Map<Integer, String> signOn = new HashMap<>();
+        signOn.put(11, cards.nextStan());
+        signOn.put(41, "TERM0001");
+        signOn.put(42, "MERCHANT0000001");
+        signOn.put(60, "00" + "000001" + "004");
+        final MessageReader signedOn = pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
+        assertEquals("00", signedOn.getString(39));
+        final WorkingKeys keys = WorkingKeys.read(signedOn);
+        assertNotNull(keys, "working keys in field 62");
+        return keys;
+    }
+
+    /** ISO 9564 format 0: 0, the PIN length and the PIN, F-padded, XOR the rightmost 12 PAN digits before the check digit. */
+    private static byte[] format0(final String pin, final String pan)
+    {
+        final byte[] pinField = HexFormat.of().parseHex(("0" + pin.length() + pin + "FFFFFFFFFFFFFF").substring(0, 16));
+        final byte[] panField = HexFormat.of().parseHex("0000" + pan.substring(pan.length() - 13, pan.length() - 1));
+        for (int i = 0; i < 8; i++)
+        {
+            pinField[i] ^= panField[i];
+        }
+        return pinField;
     }
 
     /**
