@@ -20,6 +20,7 @@ import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
 import io.interchange.codec.ResponseWriter;
+import io.interchange.codec.ValueEncoding;
 import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.frame.Tpdu;
 import io.interchange.engine.ring.EventType;
@@ -366,6 +367,36 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             .finish();
         event.endOutput(length, false);
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, -1, 0);
+    }
+
+    /**
+     * On a listener whose terminals MAC, the answer gets one too (field 64, with the terminal's MAC key), so the
+     * terminal can trust it. Field 64 is the last field of a message with one bitmap, so it is added in place:
+     * bit 64 set, the 8 bytes appended. Returns the answer's length, with the MAC when one was added. An answer
+     * to a terminal without a MAC key yet (its MAC was refused) goes without.
+     */
+    private int mac(final int link, final MessageReader request, final MutableDirectBuffer out, final int offset, final int length)
+    {
+        final AcquirerSession session = acquirerSessions.get(link);
+        if (session == null || hsm == null || !setup.acquirers().get(session.endpoint).mac())
+        {
+            return length;
+        }
+        final Dialect dialect = request.dialect();
+        final int bitmap = offset + dialect.mtiLength();
+        final int terminal = terminalOf(request);
+        if (terminal < 0 || dialect.bitmapEncoding() != ValueEncoding.BINARY || (out.getByte(bitmap) & 0x80) != 0 ||
+            (out.getByte(bitmap + 7) & 0x01) != 0 || !dialect.defines(64))
+        {
+            return length;
+        }
+        out.putByte(bitmap + 7, (byte)(out.getByte(bitmap + 7) | 0x01));
+        if (hsm.generateMac(slots.terminalMacKey(terminal), out, offset, length, out, offset + length) != HsmResult.OK)
+        {
+            out.putByte(bitmap + 7, (byte)(out.getByte(bitmap + 7) & 0xFE));
+            return length;
+        }
+        return length + Hsm.MAC_LENGTH;
     }
 
     /** The request's terminal index, from field 41, or -1. */
@@ -760,7 +791,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             final int offset = beginAnswer(event);
             final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
-            final int length = financialEcho.begin(request, writer).putString(38, authCode).putString(39, ResponseCode.APPROVED).finish();
+            final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(),
+                financialEcho.begin(request, writer).putString(38, authCode).putString(39, ResponseCode.APPROVED).finish());
             event.endOutput(length, false);
             transactions.answered(current, event.output(), offset + event.headerLength(), length, true);
             countApproved(current);
@@ -1073,7 +1105,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 financialEcho.copy(answer, 54);
             }
-            final int length = financialEcho.finish();
+            final int length = mac(acquirerLink, original, event.output(), offset + headerLength, financialEcho.finish());
             event.endOutput(length, false);
             final boolean reversedMeanwhile = transactions.state(history) == Transactions.REVERSED;
             transactions.answered(history, event.output(), offset + headerLength, length, approved);
@@ -1143,7 +1175,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int offset = event.beginOutput(acquirerLink, dialect, headerLength);
         responseHeader(inFlight.frames(), inFlight.frameOffset(entry), headerLength, event.output(), offset);
         final MessageWriter writer = writers[dialect].wrap(event.output(), offset + headerLength);
-        final int length = financialEcho.respond(original, writer, ResponseCode.ISSUER_INOPERATIVE);
+        final int length = mac(acquirerLink, original, event.output(), offset + headerLength,
+            financialEcho.respond(original, writer, ResponseCode.ISSUER_INOPERATIVE));
         event.endOutput(length, false);
         transactions.answered(history, event.output(), offset + headerLength, length, false);
     }
@@ -1358,7 +1391,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         final int offset = beginAnswer(event);
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
-        final int length = financialEcho.respond(request, writer, responseCode);
+        final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(),
+            financialEcho.respond(request, writer, responseCode));
         event.endOutput(length, false);
         if (current != Transactions.NONE)
         {

@@ -86,9 +86,13 @@ class UnionPayMacSystemTest
             assertEquals(card.balance(), issuerA.account(card.pan()).orElseThrow().balance(), "not forwarded");
 
             pos.sendRaw(message);
-            final MessageReader approved = pos.receive();
+            final byte[] answer = pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT);
+            final MessageReader approved = new MessageReader(UnionPayPos.DIALECT);
+            approved.wrap(answer, 0, answer.length);
             assertEquals("00", approved.getString(39));
             assertEquals(card.balance() - 2_000, issuerA.account(card.pan()).orElseThrow().balance());
+            assertEquals(HexFormat.of().formatHex(unionPayMac(mak, answer, answer.length - 8)),
+                HexFormat.of().formatHex(approved.getBytes(64)), "the answer carries the switch's MAC, made with the terminal's key");
 
             final Map<Integer, String> unmaced = cards.purchase(cards.payer(1_000), 1_000);
             unmaced.remove(7);
