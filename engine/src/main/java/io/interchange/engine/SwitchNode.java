@@ -82,7 +82,7 @@ public final class SwitchNode implements AutoCloseable
         final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size());
         final Hsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
         KeyLoader.loadMasterKeys(hsm, slots, config.terminals());
-        KeyLoader.loadIssuerPinKeys(hsm, slots, config.issuers());
+        KeyLoader.loadIssuerKeys(hsm, slots, config.issuers());
         switchHandler = new SwitchHandler(setup, hsm, slots);
         final Replayer.Report recovered = Replayer.recover(switchHandler, setup, journalConfig(config));
         switchHandler.linksLost();
@@ -217,7 +217,7 @@ public final class SwitchNode implements AutoCloseable
         for (final IssuerConfig issuer : config.issuers())
         {
             issuers.add(new SwitchSetup.Issuer(issuer.id(), issuer.institutionId(), issuer.timeout(), issuer.standIn().enabled(),
-                issuer.standIn().floorLimit(), issuer.echoInterval(), issuer.missedEchoes()));
+                issuer.standIn().floorLimit(), issuer.echoInterval(), issuer.missedEchoes(), issuer.macKey() != null));
             issuerIds.add(issuer.id());
         }
         final BinTable.Builder bins = BinTable.builder();

@@ -313,9 +313,10 @@ final class ConfigReader
         final ReconnectConfig reconnect = s.section("reconnect", this::reconnect);
         final StandInConfig standIn = s.section("stand-in", this::standIn);
         final String pinKey = s.optionalParsed("pin-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32)));
+        final String macKey = s.optionalParsed("mac-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32)));
         s.finish();
         return problems.count() == mark
-            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, reconnect, standIn, pinKey)
+            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, reconnect, standIn, pinKey, macKey)
             : null;
     }
 

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param standIn       whether the switch decides when the issuer does not answer.
  * @param pinKey        the zone PIN key shared with the issuer (double-length DES, upper-case hex), or null: PIN
  *                      blocks from terminals with working keys are translated to it (ISO 9564 format 0).
+ * @param macKey        the MAC key shared with the issuer (double-length DES, upper-case hex), or null: with one,
+ *                      requests and advices to the issuer carry an ISO 9797-1 algorithm 3 MAC in field 64 and its
+ *                      answers must, or they count as no answer (DESIGN.md §5).
  */
 public record IssuerConfig(
     String id,
@@ -29,7 +32,8 @@ public record IssuerConfig(
     int missedEchoes,
     ReconnectConfig reconnect,
     StandInConfig standIn,
-    String pinKey)
+    String pinKey,
+    String macKey)
 {
     public IssuerConfig
     {
@@ -56,7 +60,7 @@ public record IssuerConfig(
                 throw new IllegalArgumentException("link port must be 1..65535: " + link.port());
             }
         }
-        return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, reconnect, standIn, pinKey);
+        return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, reconnect, standIn, pinKey, macKey);
     }
 
     /** Keys are not for logs: the record's text shows only whether there is one. */
@@ -65,6 +69,7 @@ public record IssuerConfig(
     {
         return "IssuerConfig[id=" + id + ", institutionId=" + institutionId + ", links=" + links + ", connections=" + connections +
             ", timeout=" + timeout + ", echoInterval=" + echoInterval + ", missedEchoes=" + missedEchoes + ", reconnect=" + reconnect +
-            ", standIn=" + standIn + ", pinKey=" + (pinKey == null ? "none" : "<" + pinKey.length() / 2 + " bytes>") + "]";
+            ", standIn=" + standIn + ", pinKey=" + (pinKey == null ? "none" : "<" + pinKey.length() / 2 + " bytes>") +
+            ", macKey=" + (macKey == null ? "none" : "<" + macKey.length() / 2 + " bytes>") + "]";
     }
 }

@@ -59,37 +59,43 @@ public final class KeyLoader
     }
 
     /**
-     * Forms issuer {@code i}'s zone PIN key in {@link KeySlots#issuerPinKey(int) slots.issuerPinKey(i)} for every
-     * issuer that has one.
+     * Forms each issuer's zone keys: its PIN key in {@link KeySlots#issuerPinKey(int)} and its MAC key in
+     * {@link KeySlots#issuerMacKey(int)}, for the issuers that have them.
      *
-     * @return how many zone PIN keys were loaded.
+     * @return how many keys were loaded.
      * @throws IllegalStateException naming the issuer (never the key) when the HSM refuses one.
      */
-    public static int loadIssuerPinKeys(final Hsm hsm, final KeySlots slots, final List<IssuerConfig> issuers)
+    public static int loadIssuerKeys(final Hsm hsm, final KeySlots slots, final List<IssuerConfig> issuers)
     {
         int loaded = 0;
         for (int i = 0; i < issuers.size(); i++)
         {
             final IssuerConfig issuer = issuers.get(i);
-            if (issuer.pinKey() == null)
-            {
-                continue;
-            }
-            final byte[] key = HexFormat.of().parseHex(issuer.pinKey());
-            try
-            {
-                final HsmResult result = hsm.formKey(slots.issuerPinKey(i), KeyType.PIN_ENCRYPTION, key);
-                if (result != HsmResult.OK)
-                {
-                    throw new IllegalStateException("issuer " + issuer.id() + ": zone PIN key refused by the HSM: " + result);
-                }
-                loaded++;
-            }
-            finally
-            {
-                Arrays.fill(key, (byte)0);
-            }
+            loaded += form(hsm, slots.issuerPinKey(i), KeyType.PIN_ENCRYPTION, issuer.pinKey(), issuer.id(), "zone PIN key");
+            loaded += form(hsm, slots.issuerMacKey(i), KeyType.MAC_ISO9797_ALG3, issuer.macKey(), issuer.id(), "MAC key");
         }
         return loaded;
+    }
+
+    private static int form(final Hsm hsm, final int slot, final KeyType type, final String hex, final String issuer, final String what)
+    {
+        if (hex == null)
+        {
+            return 0;
+        }
+        final byte[] key = HexFormat.of().parseHex(hex);
+        try
+        {
+            final HsmResult result = hsm.formKey(slot, type, key);
+            if (result != HsmResult.OK)
+            {
+                throw new IllegalStateException("issuer " + issuer + ": " + what + " refused by the HSM: " + result);
+            }
+            return 1;
+        }
+        finally
+        {
+            Arrays.fill(key, (byte)0);
+        }
     }
 }

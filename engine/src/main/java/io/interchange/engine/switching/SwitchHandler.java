@@ -371,32 +371,59 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * On a listener whose terminals MAC, the answer gets one too (field 64, with the terminal's MAC key), so the
-     * terminal can trust it. Field 64 is the last field of a message with one bitmap, so it is added in place:
-     * bit 64 set, the 8 bytes appended. Returns the answer's length, with the MAC when one was added. An answer
-     * to a terminal without a MAC key yet (its MAC was refused) goes without.
+     * terminal can trust it. An answer to a terminal without a MAC key yet (its MAC was refused) goes without.
+     * Returns the answer's length, with the MAC when one was added.
      */
     private int mac(final int link, final MessageReader request, final MutableDirectBuffer out, final int offset, final int length)
     {
         final AcquirerSession session = acquirerSessions.get(link);
-        if (session == null || hsm == null || !setup.acquirers().get(session.endpoint).mac())
-        {
-            return length;
-        }
-        final Dialect dialect = request.dialect();
-        final int bitmap = offset + dialect.mtiLength();
         final int terminal = terminalOf(request);
-        if (terminal < 0 || dialect.bitmapEncoding() != ValueEncoding.BINARY || (out.getByte(bitmap) & 0x80) != 0 ||
-            (out.getByte(bitmap + 7) & 0x01) != 0 || !dialect.defines(64))
+        if (session == null || hsm == null || !setup.acquirers().get(session.endpoint).mac() || terminal < 0)
         {
             return length;
         }
-        out.putByte(bitmap + 7, (byte)(out.getByte(bitmap + 7) | 0x01));
-        if (hsm.generateMac(slots.terminalMacKey(terminal), out, offset, length, out, offset + length) != HsmResult.OK)
+        return appendMac(slots.terminalMacKey(terminal), request.dialect(), out, offset, length);
+    }
+
+    /**
+     * Adds the MAC over everything before it to a finished message: field 64, or 128 when the message has a
+     * secondary bitmap (ISO 8583:1987). Either is the last field its bitmap can name, so it goes in place: its bit
+     * set, the 8 bytes appended. Returns the new length, or the old one when the message cannot take it (a hex
+     * bitmap, the field already there, undefined in the dialect) or the HSM fails.
+     */
+    private int appendMac(final int keyId, final Dialect dialect, final MutableDirectBuffer out, final int offset, final int length)
+    {
+        final int bitmap = offset + dialect.mtiLength();
+        if (dialect.bitmapEncoding() != ValueEncoding.BINARY)
         {
-            out.putByte(bitmap + 7, (byte)(out.getByte(bitmap + 7) & 0xFE));
+            return length;
+        }
+        final boolean secondary = (out.getByte(bitmap) & 0x80) != 0;
+        final int macField = secondary ? 128 : 64;
+        final int lastByte = bitmap + (secondary ? 15 : 7);
+        if ((out.getByte(lastByte) & 0x01) != 0 || !dialect.defines(macField))
+        {
+            return length;
+        }
+        out.putByte(lastByte, (byte)(out.getByte(lastByte) | 0x01));
+        if (hsm.generateMac(keyId, out, offset, length, out, offset + length) != HsmResult.OK)
+        {
+            out.putByte(lastByte, (byte)(out.getByte(lastByte) & 0xFE));
             return length;
         }
         return length + Hsm.MAC_LENGTH;
+    }
+
+    /** An issuer that MACs: its answer's MAC (field 64, or 128 after a secondary bitmap) must hold with its key. */
+    private boolean issuerMacHolds(final int issuer, final MessageReader answer)
+    {
+        if (!issuers.get(issuer).mac())
+        {
+            return true;
+        }
+        final int field = answer.has(128) ? 128 : 64;
+        return hsm != null && answer.has(field) && hsm.verifyMac(slots.issuerMacKey(issuer), answer.buffer(), answer.offset(),
+            answer.rawOffset(field) - answer.offset(), answer.buffer(), answer.valueOffset(field)) == HsmResult.OK;
     }
 
     /** The request's terminal index, from field 41, or -1. */
@@ -814,13 +841,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         final int offset = event.beginOutput(link, issuerDialect, 0);
         final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset);
-        event.endOutput(writeForward(writer, request, session, request.mti(), stan, mcc, now, true), false);
+        int length = writeForward(writer, request, session, request.mti(), stan, mcc, now, true);
+        if (issuers.get(issuer).mac() && hsm != null)
+        {
+            length = appendMac(slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), event.output(), offset, length);
+        }
+        event.endOutput(length, false);
         // What a reversal advice will be built from: the same message without track data, PIN block or chip data,
         // which the switch must not keep once the request has gone (PCI DSS 3.2).
         final MutableDirectBuffer slab = transactions.forwardedMessages();
         final int at = transactions.forwardedOffset(current);
-        final int length = writeForward(writers[issuerDialect].wrap(slab, at), request, session, request.mti(), stan, mcc, now, false);
-        transactions.forwarded(current, issuer, slab, at, length);
+        final int basisLength = writeForward(writers[issuerDialect].wrap(slab, at), request, session, request.mti(), stan, mcc, now, false);
+        transactions.forwarded(current, issuer, slab, at, basisLength);
     }
 
     /** The request as the issuer gets it: the switch's STAN, RRN, acquirer id and the merchant's MCC. */
@@ -998,7 +1030,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 {
                     out.putByte(offset + 1, (byte)((out.getByte(offset + 1) & 0xF0) | 1)); // 0420 → 0421, 0220 → 0221
                 }
-                event.endOutput(length, false);
+                final int sentLength = issuers.get(issuer).mac() && hsm != null ?
+                    appendMac(slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), out, offset, length) : length;
+                event.endOutput(sentLength, false);
                 advices.sent(entry, link, stan, now, issuers.get(issuer).timeoutNanos() * 2);
                 sent++;
             }
@@ -1022,7 +1056,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             decide(event, null, Outcome.UNMATCHED, issuer, 0);
             return;
         }
-        switch (message.mti())
+        final int mti = message.mti();
+        if (Mti.messageClass(mti) != 8 && !issuerMacHolds(issuer, message))
+        {
+            // A wrong or missing MAC on an issuer's answer is no answer (DESIGN.md §5): the request times out, the
+            // acquirer gets 91 and the issuer a reversal.
+            LOG.warn("issuer {} link {}: answer {} with a wrong or missing MAC, ignored", issuers.get(issuer).id(), event.linkId(), Mti.toString(mti));
+            decide(event, ResponseCode.MAC_FAILURE, Outcome.UNMATCHED, issuer, 0);
+            return;
+        }
+        switch (mti)
         {
             case Mti.FINANCIAL_RESPONSE, Mti.AUTHORIZATION_RESPONSE -> relay(event, message, issuer);
             case Mti.REVERSAL_ADVICE_RESPONSE, Mti.FINANCIAL_ADVICE_RESPONSE, Mti.REVERSAL_RESPONSE ->

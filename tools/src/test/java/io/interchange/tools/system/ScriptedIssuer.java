@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +38,9 @@ final class ScriptedIssuer implements AutoCloseable
     private volatile boolean mute;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile byte[] lastFinancial;
+    private volatile byte[] macKey;
+    private volatile boolean wrongMacs;
+    private final List<Boolean> requestMacs = new ArrayList<>();
     private final AtomicInteger lateAnswers = new AtomicInteger();
 
     ScriptedIssuer() throws IOException
@@ -68,6 +72,25 @@ final class ScriptedIssuer implements AutoCloseable
     void mute(final boolean silent)
     {
         mute = silent;
+    }
+
+    /**
+     * From now on, answers carry an ISO 9797-1 algorithm 3 MAC in field 64 with this double-length key (a wrong
+     * one when {@code wrong}), and each request's own MAC is checked and recorded ({@link #requestMacs}).
+     */
+    void mac(final byte[] key, final boolean wrong)
+    {
+        macKey = key.clone();
+        wrongMacs = wrong;
+    }
+
+    /** For each financial request or advice received while MACing: whether its field 64 held. */
+    List<Boolean> requestMacs()
+    {
+        synchronized (requestMacs)
+        {
+            return List.copyOf(requestMacs);
+        }
     }
 
     /** The last financial request received, as its bytes (null before the first). */
@@ -135,6 +158,17 @@ final class ScriptedIssuer implements AutoCloseable
                     {
                         received.add(mti);
                     }
+                    final byte[] key = macKey;
+                    if (key != null)
+                    {
+                        final int field = reader.has(128) ? 128 : 64;
+                        final boolean holds = reader.has(field) &&
+                            Arrays.equals(RetailMac.of(key, message, reader.rawOffset(field)), reader.getBytes(field));
+                        synchronized (requestMacs)
+                        {
+                            requestMacs.add(holds);
+                        }
+                    }
                     final boolean advice = Mti.messageClass(mti) == 4 || mti / 10 == 22;
                     if (!advice)
                     {
@@ -142,11 +176,11 @@ final class ScriptedIssuer implements AutoCloseable
                     }
                     if (advice && acknowledgeAdvices)
                     {
-                        send(os, out, financial.respond(reader, writer.wrap(out, 2), "00"));
+                        send(os, out, sign(out, financial.respond(reader, writer.wrap(out, 2), "00")));
                     }
                     else if (!advice && approveAfter != null)
                     {
-                        final int length = financial.begin(reader, writer.wrap(out, 2)).putString(38, "LATE01").putString(39, "00").finish();
+                        final int length = sign(out, financial.begin(reader, writer.wrap(out, 2)).putString(38, "LATE01").putString(39, "00").finish());
                         later.schedule(() ->
                         {
                             send(os, out, length);
@@ -160,6 +194,29 @@ final class ScriptedIssuer implements AutoCloseable
                 // The switch closed the link, or the test closed the server: wait for the next connection.
             }
         }
+    }
+
+    /** Adds field 64 to the answer at out[2, 2 + length) when MACing: bit 64 set, the MAC of what precedes it appended. */
+    private int sign(final UnsafeBuffer out, final int length)
+    {
+        final byte[] key = macKey;
+        if (key == null)
+        {
+            return length;
+        }
+        // The bitmap follows the 2-byte frame length and the BCD MTI; the MAC is field 64, or 128 after a secondary bitmap.
+        final int bitmap = 2 + 2;
+        final int last = bitmap + ((out.getByte(bitmap) & 0x80) != 0 ? 15 : 7);
+        out.putByte(last, (byte)(out.getByte(last) | 0x01));
+        final byte[] message = new byte[length];
+        out.getBytes(2, message);
+        final byte[] mac = RetailMac.of(key, message, length);
+        if (wrongMacs)
+        {
+            mac[0] ^= 0x01;
+        }
+        out.putBytes(2 + length, mac);
+        return length + mac.length;
     }
 
     private static void send(final OutputStream os, final UnsafeBuffer out, final int length)

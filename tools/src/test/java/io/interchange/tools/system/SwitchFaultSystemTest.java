@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -210,6 +211,44 @@ class SwitchFaultSystemTest
             }
         }
         assertTrue(node.ring().refusedCount() > 0, "the ring was full and the link stopped reading: " + node.ring().refusedCount());
+    }
+
+    @Test
+    void shouldMacRequestsToAnIssuerAndTreatAnAnswerWithAWrongMacAsNoAnswer(@TempDir final Path journal) throws Exception
+    {
+        final byte[] zoneMacKey = HexFormat.of().parseHex("2315208C9110AD402315208C9110AD40");
+        final String macIssuer = FAST.replace("stand-in { enabled = true, floor-limit = 50000 } }",
+            "stand-in { enabled = true, floor-limit = 50000 }, mac-key = \"2315208C9110AD402315208C9110AD40\" }");
+        try (ScriptedIssuer issuer = new ScriptedIssuer())
+        {
+            issuer.mac(zoneMacKey, false);
+            issuer.approveAfter(Duration.ZERO);
+            issuer.acknowledgeAdvices();
+            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+            node = SwitchNode.start(SwitchConfig.parse(macIssuer, "issuer-mac.conf")
+                .withIssuerPort("issuer-a", issuer.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39));
+                assertEquals(List.of(true), issuer.requestMacs(), "the switch MACed its request with the zone key");
+
+                issuer.mac(zoneMacKey, true);
+                assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39),
+                    "an approval with a wrong MAC is no approval");
+                Awaiting.until(Duration.ofSeconds(10), () -> issuer.count(Mti.REVERSAL_ADVICE) == 1, "and it is reversed");
+                Awaiting.until(Duration.ofSeconds(10), () -> issuer.requestMacs().size() == 3, "the reversal advice checked");
+                assertEquals(List.of(true, true, true), issuer.requestMacs(), "advices are MACed too");
+
+                // Its acknowledgement had a wrong MAC too, so the advice is repeated; one with a good MAC ends it.
+                issuer.mac(zoneMacKey, false);
+                final long before = issuer.count(Mti.REVERSAL_ADVICE_REPEAT);
+                Awaiting.until(Duration.ofSeconds(10), () -> issuer.count(Mti.REVERSAL_ADVICE_REPEAT) > before, "a repeat, answered with a good MAC");
+                final long repeats = issuer.count(Mti.REVERSAL_ADVICE_REPEAT);
+                Thread.sleep(2_500); // two repeat intervals
+                assertEquals(repeats, issuer.count(Mti.REVERSAL_ADVICE_REPEAT), "the properly MACed acknowledgement accepted");
+            }
+        }
     }
 
     @Test
