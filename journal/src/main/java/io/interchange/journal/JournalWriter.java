@@ -388,18 +388,8 @@ public final class JournalWriter implements AutoCloseable
 
     private boolean isLastPan(final int panLength)
     {
-        if (panLength != lastPanLength)
-        {
-            return false;
-        }
-        for (int i = 0; i < panLength; i++)
-        {
-            if (pan.getByte(i) != lastPan[i])
-            {
-                return false;
-            }
-        }
-        return true;
+        // Arrays.equals compares the two arrays a vector at a time, not a bounds-checked byte at a time.
+        return panLength == lastPanLength && Arrays.equals(pan.byteArray(), 0, panLength, lastPan, 0, panLength);
     }
 
     /** What is kept of a message that did not parse. */
