@@ -593,14 +593,37 @@ public final class MessageReader
                     }
                     return count;
                 }
-                // BCD: the field's position and length found once, not once a digit as charAt would.
-                final int shift = FieldCodec.nibbleShift(spec.encoding(), count);
-                for (int i = 0; i < count; i++)
-                {
-                    dst.putByte(dstOffset + i, FieldCodec.nibbleChar(FieldCodec.nibble(buffer, pos, i + shift)));
-                }
-                return count;
+                return bcdText(pos, count, FieldCodec.nibbleShift(spec.encoding(), count), dst, dstOffset);
         }
+    }
+
+    /**
+     * The {@code count} digits of the BCD value at {@code pos} as text, the first {@code shift} nibbles skipped: the
+     * field's position and length found once, not once a digit as charAt would, and each byte read once for its two
+     * digits.
+     */
+    private int bcdText(final int pos, final int count, final int shift, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        final int end = shift + count;
+        int n = shift;
+        int out = dstOffset;
+        if ((n & 1) == 1 && n < end)
+        {
+            dst.putByte(out++, FieldCodec.nibbleChar(buffer.getByte(pos + (n >> 1)) & 0x0F));
+            n++;
+        }
+        for (; n + 1 < end; n += 2)
+        {
+            final int b = buffer.getByte(pos + (n >> 1)) & 0xFF;
+            dst.putByte(out, FieldCodec.nibbleChar(b >>> 4));
+            dst.putByte(out + 1, FieldCodec.nibbleChar(b & 0x0F));
+            out += 2;
+        }
+        if (n < end)
+        {
+            dst.putByte(out, FieldCodec.nibbleChar((buffer.getByte(pos + (n >> 1)) & 0xFF) >>> 4));
+        }
+        return count;
     }
 
     /**

@@ -349,6 +349,53 @@ public final class MessageWriter
         secondaryBitmap |= secondary;
     }
 
+    /**
+     * Appends the fields of {@code from}, a message of this writer's dialect, after {@link #lastField} and up to
+     * {@code to} that it has and the two words keep (field 1 in the sign bit of {@code keepPrimary}, 65 in that of
+     * {@code keepSecondary}): the bytes {@link #copy} would write field by field, but each run of kept fields that lie
+     * back to back in {@code from} in one copy. Only a field {@code from} has and the words do not keep ends a run.
+     */
+    public MessageWriter copyKept(final MessageReader from, final int to, final long keepPrimary, final long keepSecondary)
+    {
+        if (from.dialect() != dialect)
+        {
+            throw new IllegalArgumentException("a message of " + from.dialect().name() + " is not copied byte for byte into " + dialect.name());
+        }
+        final int first = lastField + 1;
+        final int last = Math.min(to, FieldSpec.MAX_FIELD);
+        if (first <= 64 && first <= last)
+        {
+            copyKeptWord(from, 0, from.decodedPrimary(), keepPrimary, first, Math.min(last, 64));
+        }
+        if (last >= 65 && first <= last)
+        {
+            copyKeptWord(from, 64, from.decodedSecondary(), keepSecondary, Math.max(first, 65), last);
+        }
+        return this;
+    }
+
+    /** {@link #copyKept} for the fields {@code from..to} of one bitmap word, {@code base} 0 or 64. */
+    private void copyKeptWord(final MessageReader reader, final int base, final long present, final long keep, final int from, final int to)
+    {
+        final long range = (-1L >>> (from - base - 1)) & ~((Long.MIN_VALUE >>> (to - base - 1)) - 1);
+        long todo = present & keep & range;
+        final long stops = present & ~keep;
+        while (todo != 0)
+        {
+            final int leading = Long.numberOfLeadingZeros(todo);
+            final long bit = Long.MIN_VALUE >>> leading;
+            // The run goes from this field to the last kept one before the next stop (the highest of the lower bits).
+            final long after = stops & (bit - 1);
+            final long stop = Long.highestOneBit(after);
+            final long run = after == 0 ? todo : todo & ~(stop | (stop - 1));
+            final int first = base + leading + 1;
+            final int last = base + Long.SIZE - Long.numberOfTrailingZeros(run);
+            final int start = reader.rawStart(first);
+            copyRun(first, last, base == 0 ? run : 0, base == 0 ? 0 : run, reader.buffer(), start, reader.rawEnd(last) - start);
+            todo &= ~run;
+        }
+    }
+
     /** True when a field goes from one spec to the other byte for byte. */
     static boolean sameLayout(final FieldSpec a, final FieldSpec b)
     {

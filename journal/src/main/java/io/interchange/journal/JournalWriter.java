@@ -87,6 +87,12 @@ public final class JournalWriter implements AutoCloseable
     private final MessageWriter[] writers;
     /** Per dialect, the fields never copied: the PANs (2 sealed apart, 34), track data and the PIN block. */
     private final boolean[][] dropped;
+    /**
+     * Per dialect, the fields copied as they are, as bitmap words (field 1 in the sign bit of the primary, 65 in that
+     * of the secondary): all but the dropped ones and field 55, which is rebuilt.
+     */
+    private final long[] keptPrimary;
+    private final long[] keptSecondary;
     private final PanCipher pans;
     private final CycleClock clock;
     private final SingleChronicleQueue queue;
@@ -115,6 +121,8 @@ public final class JournalWriter implements AutoCloseable
         this.readers = new MessageReader[dialects.length];
         this.writers = new MessageWriter[dialects.length];
         this.dropped = new boolean[dialects.length][FieldSpec.MAX_FIELD + 1];
+        this.keptPrimary = new long[dialects.length];
+        this.keptSecondary = new long[dialects.length];
         for (int i = 0; i < dialects.length; i++)
         {
             final Dialect dialect = dialects[i];
@@ -130,6 +138,17 @@ public final class JournalWriter implements AutoCloseable
             {
                 final FieldSpec spec = dialect.field(f);
                 dropped[i][f] = spec != null && (SensitiveData.isPan(f) || SensitiveData.isProtected(spec));
+                if (spec != null && !dropped[i][f] && f != SensitiveData.ICC_DATA)
+                {
+                    if (f <= 64)
+                    {
+                        keptPrimary[i] |= Long.MIN_VALUE >>> (f - 1);
+                    }
+                    else
+                    {
+                        keptSecondary[i] |= Long.MIN_VALUE >>> (f - 65);
+                    }
+                }
             }
         }
 
@@ -299,27 +318,21 @@ public final class JournalWriter implements AutoCloseable
         return bodyStart + bodyLength;
     }
 
-    /** The message less its dropped fields, field 55 rebuilt, at {@code at}; returns its length. */
+    /**
+     * The message less its dropped fields, field 55 rebuilt, at {@code at}; returns its length. The kept fields on
+     * either side of 55 go across in runs, one copy for each stretch between dropped fields.
+     */
     private int writeStripped(final MessageReader reader, final int dialectId, final int at)
     {
         final MessageWriter writer = writers[dialectId].wrap(record, at).mti(reader.mti());
-        final boolean[] drop = dropped[dialectId];
+        final int icc = SensitiveData.ICC_DATA;
         iccWithheld = false;
-        for (int f = 3; f <= FieldSpec.MAX_FIELD; f++)
+        writer.copyKept(reader, icc - 1, keptPrimary[dialectId], keptSecondary[dialectId]);
+        if (reader.has(icc) && !dropped[dialectId][icc])
         {
-            if (!reader.has(f) || drop[f])
-            {
-                continue;
-            }
-            if (f == SensitiveData.ICC_DATA)
-            {
-                iccWithheld = !copyIcc(reader, writer);
-            }
-            else
-            {
-                writer.copy(reader, f);
-            }
+            iccWithheld = !copyIcc(reader, writer);
         }
+        writer.copyKept(reader, FieldSpec.MAX_FIELD, keptPrimary[dialectId], keptSecondary[dialectId]);
         return writer.finish();
     }
 
@@ -375,18 +388,8 @@ public final class JournalWriter implements AutoCloseable
 
     private boolean isLastPan(final int panLength)
     {
-        if (panLength != lastPanLength)
-        {
-            return false;
-        }
-        for (int i = 0; i < panLength; i++)
-        {
-            if (pan.getByte(i) != lastPan[i])
-            {
-                return false;
-            }
-        }
-        return true;
+        // Arrays.equals compares the two arrays a vector at a time, not a bounds-checked byte at a time.
+        return panLength == lastPanLength && Arrays.equals(pan.byteArray(), 0, panLength, lastPan, 0, panLength);
     }
 
     /** What is kept of a message that did not parse. */
