@@ -72,13 +72,6 @@ public final class IssuerConnection implements AutoCloseable
         connect();
     }
 
-    /** True while the TCP connection is open (signed on or not). */
-    public boolean connected()
-    {
-        final Channel c = channel;
-        return c != null && c.isActive();
-    }
-
     private void connect()
     {
         if (closed)
