@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.LoggerContext;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.ConfigError;
 import io.interchange.engine.config.ListenerConfig;
@@ -41,6 +44,11 @@ public final class SwitchCommand implements Callable<Integer>
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             node.close();
+            // Logs are written by a background thread: let it write the last of them before the JVM goes.
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging)
+            {
+                logging.stop();
+            }
             stopped.countDown();
         }, "switch-shutdown"));
         for (final ListenerConfig listener : config.listeners())
