@@ -2,6 +2,9 @@ package io.interchange.codec;
 
 import java.util.HexFormat;
 
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
 /**
  * Field 55 for people: its EMV data objects (BER-TLV, EMV Book 3 annex B) as {@code tag=value}, with what a
  * chip card holds back from anyone but its issuer kept out of sight. Track 2 equivalent data (57) and the
@@ -22,90 +25,65 @@ public final class IccData
         0x9F20, // track 2 discretionary data
         0x9F6B, // track 2 data (contactless)
     };
-    private static final int PAN_TAG = 0x5A;
-    /** Three tag bytes is the most EMV and ISO/IEC 7816-4 data objects use. */
-    private static final int MAX_TAG = 0xFFFFFF;
+    /** The application PAN: masked when shown, and kept only encrypted. */
+    public static final int PAN_TAG = 0x5A;
 
     private IccData()
     {
     }
 
+    /** True for the tags whose values are sensitive authentication data: never shown, never journaled. */
+    public static boolean isProtected(final int tag)
+    {
+        for (final int t : PROTECTED_TAGS)
+        {
+            if (t == tag)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static String render(final byte[] data)
     {
         final StringBuilder sb = new StringBuilder(data.length * 3);
-        if (!append(data, 0, data.length, sb))
+        if (!append(new UnsafeBuffer(data), data, 0, data.length, sb))
         {
             return "[protected, " + data.length + " bytes, not BER-TLV]";
         }
         return sb.toString();
     }
 
-    private static boolean append(final byte[] data, final int from, final int to, final StringBuilder sb)
+    private static boolean append(final DirectBuffer buffer, final byte[] data, final int from, final int to, final StringBuilder sb)
     {
         int p = from;
         boolean first = true;
         while (p < to)
         {
             final int lead = data[p] & 0xFF;
-            if (lead == 0x00 || lead == 0xFF)
+            if (BerTlv.isPadding(lead))
             {
-                // Padding allowed before, between and after data objects (EMV Book 3 annex B1).
                 p++;
                 continue;
             }
-            final int tagStart = p++;
-            int tag = lead;
-            if ((lead & 0x1F) == 0x1F)
-            {
-                int next;
-                do
-                {
-                    if (p >= to || tag > (MAX_TAG >>> 8))
-                    {
-                        return false;
-                    }
-                    next = data[p++] & 0xFF;
-                    tag = (tag << 8) | next;
-                }
-                while ((next & 0x80) != 0);
-            }
-            final int tagLength = p - tagStart;
-            if (p >= to)
+            final long header = BerTlv.header(buffer, p, to);
+            if (header == BerTlv.INVALID)
             {
                 return false;
             }
-            int length = data[p++] & 0xFF;
-            if (length == 0x81 || length == 0x82)
-            {
-                final int bytes = length & 0x03;
-                if (bytes > to - p)
-                {
-                    return false;
-                }
-                length = 0;
-                for (int i = 0; i < bytes; i++)
-                {
-                    length = (length << 8) | (data[p++] & 0xFF);
-                }
-            }
-            else if (length > 0x7F)
-            {
-                return false;
-            }
-            if (length > to - p)
-            {
-                return false;
-            }
+            final int value = p + BerTlv.headerLength(header);
+            final int length = BerTlv.valueLength(header);
             if (!first)
             {
                 sb.append(' ');
             }
             first = false;
-            HEX.formatHex(sb, data, tagStart, tagStart + tagLength);
-            if ((lead & 0x20) != 0)
+            HEX.formatHex(sb, data, p, p + BerTlv.tagLength(header));
+            if (BerTlv.isConstructed(lead))
             {
                 sb.append('{');
-                if (!append(data, p, p + length, sb))
+                if (!append(buffer, data, value, value + length, sb))
                 {
                     return false;
                 }
@@ -114,22 +92,19 @@ public final class IccData
             else
             {
                 sb.append('=');
-                appendValue(tag, data, p, length, sb);
+                appendValue(BerTlv.tag(header), data, value, length, sb);
             }
-            p += length;
+            p = value + length;
         }
         return true;
     }
 
     private static void appendValue(final int tag, final byte[] data, final int offset, final int length, final StringBuilder sb)
     {
-        for (final int t : PROTECTED_TAGS)
+        if (isProtected(tag))
         {
-            if (t == tag)
-            {
-                sb.append("[protected, ").append(length).append(" bytes]");
-                return;
-            }
+            sb.append("[protected, ").append(length).append(" bytes]");
+            return;
         }
         if (tag == PAN_TAG)
         {

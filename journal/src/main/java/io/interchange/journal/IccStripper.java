@@ -3,6 +3,9 @@ package io.interchange.journal;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
+import io.interchange.codec.BerTlv;
+import io.interchange.codec.IccData;
+
 /**
  * Field 55 without what the journal must never hold (DESIGN.md §7): its BER-TLV data objects (EMV Book 3
  * annex B) are copied except the sensitive authentication data of the codec's {@code IccData} (56 track 1
@@ -16,9 +19,6 @@ final class IccStripper
     /** Returned when the data is not BER-TLV: the caller then withholds the whole field. */
     static final int NOT_TLV = -1;
 
-    private static final int[] REMOVED_TAGS = {0x56, 0x57, 0x5A, 0x99, 0x9F1F, 0x9F20, 0x9F6B};
-    /** Three tag bytes is the most EMV and ISO/IEC 7816-4 data objects use, as in IccData. */
-    private static final int MAX_TAG = 0xFFFFFF;
     /** Room left for a constructed object's length before its content is known: 82 LL LL. */
     private static final int LENGTH_ROOM = 3;
 
@@ -38,14 +38,7 @@ final class IccStripper
 
     private static boolean isRemoved(final int tag)
     {
-        for (final int t : REMOVED_TAGS)
-        {
-            if (t == tag)
-            {
-                return true;
-            }
-        }
-        return false;
+        return IccData.isProtected(tag) || tag == IccData.PAN_TAG;
     }
 
     private static int stripObjects(final DirectBuffer src, final int from, final int to, final MutableDirectBuffer dst, final int dstFrom)
@@ -55,54 +48,21 @@ final class IccStripper
         while (p < to)
         {
             final int lead = src.getByte(p) & 0xFF;
-            if (lead == 0x00 || lead == 0xFF)
+            if (BerTlv.isPadding(lead))
             {
                 p++;
                 continue;
             }
-            final int tagStart = p++;
-            int tag = lead;
-            if ((lead & 0x1F) == 0x1F)
-            {
-                int next;
-                do
-                {
-                    if (p >= to || tag > (MAX_TAG >>> 8))
-                    {
-                        return NOT_TLV;
-                    }
-                    next = src.getByte(p++) & 0xFF;
-                    tag = (tag << 8) | next;
-                }
-                while ((next & 0x80) != 0);
-            }
-            final int tagLength = p - tagStart;
-            if (p >= to)
+            final long header = BerTlv.header(src, p, to);
+            if (header == BerTlv.INVALID)
             {
                 return NOT_TLV;
             }
-            int length = src.getByte(p++) & 0xFF;
-            if (length == 0x81 || length == 0x82)
-            {
-                final int bytes = length & 0x03;
-                if (bytes > to - p)
-                {
-                    return NOT_TLV;
-                }
-                length = 0;
-                for (int i = 0; i < bytes; i++)
-                {
-                    length = (length << 8) | (src.getByte(p++) & 0xFF);
-                }
-            }
-            else if (length > 0x7F)
-            {
-                return NOT_TLV;
-            }
-            if (length > to - p)
-            {
-                return NOT_TLV;
-            }
+            final int tagStart = p;
+            final int tagLength = BerTlv.tagLength(header);
+            final int tag = BerTlv.tag(header);
+            final int length = BerTlv.valueLength(header);
+            p += BerTlv.headerLength(header);
             if (isRemoved(tag))
             {
                 p += length;
