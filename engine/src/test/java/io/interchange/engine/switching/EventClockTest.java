@@ -59,4 +59,19 @@ class EventClockTest
         assertEquals(2612, clock.yearMonth(nanos));
         assertEquals(2611, clock.yearMonth(nanos - 2 * 3_600 * NANOS));
     }
+
+    @Test
+    void shouldReadFieldSevenInTheYearNearestTheEventAcrossNewYear()
+    {
+        final long newYearsEve = Instant.parse("2026-12-31T23:59:50Z").getEpochSecond() * NANOS;
+        assertEquals(Instant.parse("2027-01-01T00:00:05Z").getEpochSecond() * NANOS, EventClock.transmissionNanos(newYearsEve, 101_000_005L),
+            "a terminal whose clock is already in January");
+        final long newYearsDay = Instant.parse("2027-01-01T00:00:05Z").getEpochSecond() * NANOS;
+        assertEquals(Instant.parse("2026-12-31T23:59:50Z").getEpochSecond() * NANOS, EventClock.transmissionNanos(newYearsDay, 1_231_235_950L),
+            "a request sent just before midnight, arriving after it");
+        assertEquals(Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * NANOS,
+            EventClock.transmissionNanos(Instant.parse("2026-11-26T10:00:01Z").getEpochSecond() * NANOS, 1_126_100_000L));
+        assertEquals(Long.MIN_VALUE, EventClock.transmissionNanos(newYearsDay, 1_332_000_000L), "month 13");
+        assertEquals(Long.MIN_VALUE, EventClock.transmissionNanos(newYearsDay, 1_126_246_000L), "hour 24");
+    }
 }
