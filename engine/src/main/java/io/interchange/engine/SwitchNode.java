@@ -182,6 +182,24 @@ public final class SwitchNode implements AutoCloseable
         throw new IllegalArgumentException("no issuer '" + issuerId + "'");
     }
 
+    /** Advices owed to issuers right now (store and forward), as the switch handler last published it. */
+    public int advicesOwed()
+    {
+        return switchHandler.advicesPending();
+    }
+
+    /** Advices queued since start. */
+    public long advicesQueued()
+    {
+        return switchHandler.advicesQueued();
+    }
+
+    /** Issuer answers that matched nothing in flight since start: late, unreadable, or with a wrong MAC. */
+    public long unmatchedAnswers()
+    {
+        return switchHandler.unmatchedAnswers();
+    }
+
     public SwitchConfig config()
     {
         return config;

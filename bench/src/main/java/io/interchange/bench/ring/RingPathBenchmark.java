@@ -1,6 +1,5 @@
 package io.interchange.bench.ring;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -291,7 +290,7 @@ public class RingPathBenchmark
             if (writer != null)
             {
                 writer.close();
-                delete(directory.toFile());
+                Traffic.delete(directory.toFile());
             }
         }
     }
@@ -431,7 +430,7 @@ public class RingPathBenchmark
                 found++;
             }
         }
-        expect("ring threads", 4, found);
+        Traffic.expect("ring threads", 4, found);
     }
 
     // ---------------------------------------------------------------- checks, outside measurement
@@ -452,14 +451,14 @@ public class RingPathBenchmark
 
     private void checkCounts()
     {
-        expect("frames to the issuer link (its sign-on, then every request forwarded)", 1 + requests, egress.frames(ISSUER_LINK));
-        expect("frames to the acquirer link (its sign-on answer, then every answer relayed)", 1 + answers, egress.frames(ACQUIRER_LINK));
-        expect("requests in flight", requests - answers, switchHandler.inFlight());
-        expect("ring handler failures", 0, ring.handlerFailures());
-        expect("links closed", 0, egress.closes());
+        Traffic.expect("frames to the issuer link (its sign-on, then every request forwarded)", 1 + requests, egress.frames(ISSUER_LINK));
+        Traffic.expect("frames to the acquirer link (its sign-on answer, then every answer relayed)", 1 + answers, egress.frames(ACQUIRER_LINK));
+        Traffic.expect("requests in flight", requests - answers, switchHandler.inFlight());
+        Traffic.expect("ring handler failures", 0, ring.handlerFailures());
+        Traffic.expect("links closed", 0, egress.closes());
         if (chronicle != null)
         {
-            expect("events journaled", events, chronicle.appends());
+            Traffic.expect("events journaled", events, chronicle.appends());
         }
     }
 
@@ -492,8 +491,8 @@ public class RingPathBenchmark
                 throw new IllegalStateException("unexpected " + recorder.describe(i) + " (forwards so far " + forwards + ", answers " + relayed + ")");
             }
         }
-        expect("requests forwarded", requestCount, forwards);
-        expect("approvals relayed", answerCount, relayed);
+        Traffic.expect("requests forwarded", requestCount, forwards);
+        Traffic.expect("approvals relayed", answerCount, relayed);
     }
 
     /**
@@ -532,33 +531,8 @@ public class RingPathBenchmark
                 }
                 read++;
             }
-            expect("journal records read back", events, read);
-            expect("corrupt journal records", 0, journalReader.corruptRecords());
-        }
-    }
-
-    private static void expect(final String what, final long expected, final long actual)
-    {
-        if (expected != actual)
-        {
-            throw new IllegalStateException(what + ": expected " + expected + ", got " + actual);
-        }
-    }
-
-    /** The journal's directory and files (a handful), without the allocation of a Files.walk stream. */
-    private static void delete(final File file)
-    {
-        final File[] children = file.listFiles();
-        if (children != null)
-        {
-            for (final File child : children)
-            {
-                delete(child);
-            }
-        }
-        if (!file.delete())
-        {
-            throw new IllegalStateException("could not delete " + file);
+            Traffic.expect("journal records read back", events, read);
+            Traffic.expect("corrupt journal records", 0, journalReader.corruptRecords());
         }
     }
 }

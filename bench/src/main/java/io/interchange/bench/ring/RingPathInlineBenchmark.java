@@ -155,12 +155,12 @@ public class RingPathInlineBenchmark
     @TearDown(Level.Iteration)
     public void check()
     {
-        expect("frames to the issuer link", 1 + requests, egress.frames(ISSUER_LINK));
-        expect("frames to the acquirer link", 1 + answers, egress.frames(ACQUIRER_LINK));
-        expect("requests in flight", requests - answers, switchHandler.inFlight());
+        Traffic.expect("frames to the issuer link", 1 + requests, egress.frames(ISSUER_LINK));
+        Traffic.expect("frames to the acquirer link", 1 + answers, egress.frames(ACQUIRER_LINK));
+        Traffic.expect("requests in flight", requests - answers, switchHandler.inFlight());
         if (chronicle != null)
         {
-            expect("events journaled", sequence, chronicle.appends());
+            Traffic.expect("events journaled", sequence, chronicle.appends());
         }
     }
 
@@ -170,7 +170,7 @@ public class RingPathInlineBenchmark
         if (writer != null)
         {
             writer.close();
-            delete(directory);
+            Traffic.delete(directory);
         }
     }
 
@@ -219,29 +219,5 @@ public class RingPathInlineBenchmark
                 event.outputCloses(i));
         }
         sequence++;
-    }
-
-    private static void expect(final String what, final long expected, final long actual)
-    {
-        if (expected != actual)
-        {
-            throw new IllegalStateException(what + ": expected " + expected + ", got " + actual);
-        }
-    }
-
-    private static void delete(final File file)
-    {
-        final File[] children = file.listFiles();
-        if (children != null)
-        {
-            for (final File child : children)
-            {
-                delete(child);
-            }
-        }
-        if (!file.delete())
-        {
-            throw new IllegalStateException("could not delete " + file);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.interchange.bench.ring;
 
+import java.io.File;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -216,6 +217,32 @@ final class Traffic
         for (int i = digits - 1; i >= 0; i--, v /= 10)
         {
             dst.putByte(offset + i, (byte)('0' + v % 10));
+        }
+    }
+
+    /** A check the benchmark makes of what it measured: a wrong count means it measured something else. */
+    static void expect(final String what, final long expected, final long actual)
+    {
+        if (expected != actual)
+        {
+            throw new IllegalStateException(what + ": expected " + expected + ", got " + actual);
+        }
+    }
+
+    /** The journal's directory and files (a handful), without the allocation of a Files.walk stream. */
+    static void delete(final File file)
+    {
+        final File[] children = file.listFiles();
+        if (children != null)
+        {
+            for (final File child : children)
+            {
+                delete(child);
+            }
+        }
+        if (!file.delete())
+        {
+            throw new IllegalStateException("could not delete " + file);
         }
     }
 }

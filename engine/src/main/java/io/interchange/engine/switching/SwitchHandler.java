@@ -1,7 +1,9 @@
 package io.interchange.engine.switching;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -94,6 +96,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final int[] issuerLinkCounts;
     private final int[] issuerCursors;
     private final AtomicIntegerArray signedOnLinks;
+    // What other threads (operators, tests) may read of the switch's state: published by this thread only.
+    private final AtomicInteger advicesOwed = new AtomicInteger();
+    private final AtomicLong advicesQueued = new AtomicLong();
+    private final AtomicLong unmatchedAnswers = new AtomicLong();
     private final Long2LongHashMap cardsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
     private final Long2LongHashMap cardMerchantsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
     private long cardKey;
@@ -183,12 +189,28 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         inFlight.acquirersLost();
         advices.linksLost();
+        advicesOwed.set(advices.size());
+        // The counters count what this run does, not what the replay went through again.
+        advicesQueued.set(0);
+        unmatchedAnswers.set(0);
     }
 
     /** Advices (reversals, stand-in notices, completions) waiting for an issuer's acknowledgement. */
     public int advicesPending()
     {
-        return advices.size();
+        return advicesOwed.get();
+    }
+
+    /** Advices queued since start (reversals, stand-in notices, completions); readable from any thread. */
+    public long advicesQueued()
+    {
+        return advicesQueued.get();
+    }
+
+    /** Issuer answers that matched nothing in flight (late, unreadable, or with a wrong MAC); readable from any thread. */
+    public long unmatchedAnswers()
+    {
+        return unmatchedAnswers.get();
     }
 
     @Override
@@ -226,6 +248,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             decide(event, ResponseCode.SYSTEM_MALFUNCTION, Outcome.NOTHING, -1, 0);
             answerMalfunction(event);
         }
+        advicesOwed.lazySet(advices.size()); // an ordered store: no fence on the ring's path
     }
 
     /** After a fault, the acquirer still gets an answer if its request can carry one: 96. */
@@ -1000,6 +1023,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             writer.putText(90, scratch, 0, 42);
         }
         advices.add(entry, writer.finish(), issuer, now);
+        advicesQueued.incrementAndGet();
     }
 
     /** Sends the advices that are due to issuers that can take them; returns how many were sent. */
@@ -1582,8 +1606,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
     }
 
-    private static void decide(final SwitchEvent event, final String responseCode, final Outcome outcome, final int issuer, final int stan)
+    private void decide(final SwitchEvent event, final String responseCode, final Outcome outcome, final int issuer, final int stan)
     {
+        if (outcome == Outcome.UNMATCHED)
+        {
+            unmatchedAnswers.incrementAndGet();
+        }
         event.decisionLength(Decision.write(event.decision(), responseCode, outcome, issuer, stan, event.endpoint()));
     }
 

@@ -1,16 +1,19 @@
 package io.interchange.tools.system;
 
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Waits for a condition that another thread makes true: polls, and fails the test after a generous limit. */
 final class Awaiting
 {
+    private static final long POLL_NANOS = 5_000_000;
+
     private Awaiting()
     {
     }
 
-    static void until(final Duration limit, final BooleanSupplier condition, final String what) throws InterruptedException
+    static void until(final Duration limit, final BooleanSupplier condition, final String what)
     {
         final long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean())
@@ -19,7 +22,7 @@ final class Awaiting
             {
                 throw new AssertionError("not within " + limit + ": " + what);
             }
-            Thread.sleep(10);
+            LockSupport.parkNanos(POLL_NANOS);
         }
     }
 }

@@ -41,7 +41,6 @@ final class ScriptedIssuer implements AutoCloseable
     private volatile byte[] macKey;
     private volatile boolean wrongMacs;
     private final List<Boolean> requestMacs = new ArrayList<>();
-    private final AtomicInteger lateAnswers = new AtomicInteger();
 
     ScriptedIssuer() throws IOException
     {
@@ -115,12 +114,6 @@ final class ScriptedIssuer implements AutoCloseable
         }
     }
 
-    /** Approvals sent after their delay. */
-    int lateAnswers()
-    {
-        return lateAnswers.get();
-    }
-
     long count(final int mti)
     {
         return received().stream().filter(m -> m == mti).count();
@@ -181,11 +174,7 @@ final class ScriptedIssuer implements AutoCloseable
                     else if (!advice && approveAfter != null)
                     {
                         final int length = sign(out, financial.begin(reader, writer.wrap(out, 2)).putString(38, "LATE01").putString(39, "00").finish());
-                        later.schedule(() ->
-                        {
-                            send(os, out, length);
-                            lateAnswers.incrementAndGet();
-                        }, approveAfter.toMillis(), TimeUnit.MILLISECONDS);
+                        later.schedule(() -> send(os, out, length), approveAfter.toMillis(), TimeUnit.MILLISECONDS);
                     }
                 }
             }

@@ -246,8 +246,9 @@ class SwitchSystemTest
 
             // The acquirer repeats its reversal: acknowledged again, and the issuer credits nothing twice.
             reversal.put(11, cardsA.nextStan());
+            final long advices = node.advicesQueued();
             assertEquals("00", terminal.exchange(Mti.REVERSAL_REQUEST + 1, reversal).getString(39));
-            Thread.sleep(300);
+            assertEquals(advices, node.advicesQueued(), "the repeat queues no second reversal advice");
             assertEquals(card.balance(), issuerA.account(card.pan()).orElseThrow().balance());
         }
     }
