@@ -39,6 +39,7 @@ import static io.interchange.journal.RecordDescriptor.TIMESTAMP_OFFSET;
 import static io.interchange.journal.RecordDescriptor.VERSION;
 import static io.interchange.journal.RecordDescriptor.VERSION_OFFSET;
 
+import java.io.File;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -68,7 +69,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * no allocation per {@link #append} in steady state (JournalAppendBenchmark, {@code -prof gc}).
  *
  * <p>Each business day is one queue cycle ({@link CycleClock}), chosen by the event's timestamp, never the wall
- * clock. Reopened on a journal, the writer appends after its last record.
+ * clock. Reopened on a journal, the writer appends after its last record. A thread of its own ({@link Pretoucher})
+ * faults the file's pages in ahead of the appends, so that the ring's journal thread does not.
  *
  * <p>A message that does not parse (the engine journals malformed input too) is never written, not even in
  * part: which of its bytes are track data or a PIN block cannot be known. Its record keeps a summary instead:
@@ -110,6 +112,7 @@ public final class JournalWriter implements AutoCloseable
     private int lastPanLength;
     private boolean iccWithheld;
 
+    private final Pretoucher pretoucher;
     // Made on first append, on the thread that appends: Chronicle appenders belong to one thread.
     private ExcerptAppender appender;
 
@@ -170,6 +173,7 @@ public final class JournalWriter implements AutoCloseable
         {
             clock.notBefore(queue.lastCycle());
         }
+        this.pretoucher = new Pretoucher(queue.blockSize(), "journal-pretouch");
     }
 
     /** The queue the writer appends to: a daily cycle numbered by epoch day, told the day by {@code clock}. */
@@ -236,7 +240,9 @@ public final class JournalWriter implements AutoCloseable
         final ExcerptAppender appender = appender();
         try (DocumentContext document = appender.writingDocument())
         {
-            document.wire().bytes().write(record.byteArray(), 0, position);
+            final var bytes = document.wire().bytes();
+            bytes.write(record.byteArray(), 0, position);
+            pretoucher.wrote(appender.currentFile(), bytes.writePosition());
             return document.index();
         }
     }
@@ -253,11 +259,23 @@ public final class JournalWriter implements AutoCloseable
     @Override
     public void close()
     {
+        pretoucher.close();
         if (appender != null)
         {
             appender.close();
         }
         queue.close();
+    }
+
+    /** For the tests: the pretoucher, and the file last appended to (null before any append). */
+    Pretoucher pretoucher()
+    {
+        return pretoucher;
+    }
+
+    File currentFile()
+    {
+        return appender == null ? null : appender.currentFile();
     }
 
     private ExcerptAppender appender()

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import io.interchange.codec.DecodeError;
@@ -88,6 +92,41 @@ class JournalWriterTest
         assertTrue(third > first);
         assertEquals(List.of(1L), sequencesOf(LocalDate.of(2026, 3, 10)));
         assertEquals(List.of(2L, 3L, 4L), sequencesOf(LocalDate.of(2026, 3, 11)));
+    }
+
+    @Test
+    void shouldTouchPagesAheadOfTheWriterWithoutChangingWhatItWrote() throws IOException
+    {
+        final List<Long> written = new ArrayList<>();
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            for (int day = 10; day <= 11; day++)
+            {
+                for (long sequence = 1; sequence <= 100; sequence++)
+                {
+                    writer.append(new TestEntry().sequence(sequence).timestampNanos(nanos("2026-03-" + day + "T01:00:00Z") + sequence)
+                        .input(1, ISO87B, purchase(ISO87B, String.format("%06d", sequence), true)));
+                }
+                final File file = writer.currentFile();
+                final Pretoucher pretoucher = writer.pretoucher();
+                final long end = pretoucher.written() + Pretoucher.AHEAD;
+                // The pretoucher follows the writer into each day's new file and keeps AHEAD bytes in front of it.
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (pretoucher.reach(file) < end)
+                {
+                    assertTrue(System.nanoTime() < deadline, "pages touched to " + end + " in " + file + " within 30 s");
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                }
+                written.add(pretoucher.written());
+            }
+        }
+        assertTrue(written.get(0) > 100 * 100, "100 purchases take more than 100 bytes each: " + written);
+        for (int day = 10; day <= 11; day++)
+        {
+            assertEquals(
+                LongStream.rangeClosed(1, 100).boxed().toList(), sequencesOf(LocalDate.of(2026, 3, day)),
+                "every record of 2026-03-" + day + " reads back, checksum valid");
+        }
     }
 
     @Test
