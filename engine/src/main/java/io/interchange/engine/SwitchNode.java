@@ -99,8 +99,8 @@ public final class SwitchNode implements AutoCloseable
         {
             frameCapacity = Math.max(frameCapacity, listener.framing().maxFrameLength());
         }
-        ring = new Ring(config.ring().size(), frameCapacity, 4 * frameCapacity, config.ring().waitStrategy(), dialects,
-            switchHandler, new JournalAdapter(journal), lanes);
+        ring = new Ring(config.ring().size(), frameCapacity, 4 * frameCapacity, config.ring().waitStrategy(),
+            config.ring().threadPerStage(Runtime.getRuntime().availableProcessors()), dialects, switchHandler, new JournalAdapter(journal), lanes);
         for (int i = 0; i < config.listeners().size(); i++)
         {
             final ListenerConfig listener = config.listeners().get(i);

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -77,7 +79,8 @@ import org.openjdk.jmh.runner.IterationType;
  * threads over the measurement iterations: the ring path's own B/op, exactly.
  *
  * <p>{@code journal=none} runs the same ring with a journal stage that does nothing: the difference is the journal's
- * share. {@code waitStrategy} is how idle ring threads wait (the ring's four handlers each have a thread).
+ * share. {@code waitStrategy} is how idle ring threads wait; {@code threads} whether each of the four handlers has a
+ * thread ({@code per-stage}) or one thread runs them in turn ({@code one}).
  *
  * <p>Run with {@code bench/run-ring}; results in bench/RESULTS.md. Each trial writes a few GB of journal to
  * java.io.tmpdir, removed at its end.
@@ -103,8 +106,9 @@ public class RingPathBenchmark
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** FrameHandler's RETRY_MICROS: how long a link waits before it tries a full ring again. */
     private static final long FULL_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
-    /** The ring's threads in handler order (Ring names them ring-0..3 as the Disruptor starts them), then the publisher. */
-    private static final String[] THREADS = {"decode", "switch", "journal", "egress", "publisher"};
+    /** The ring's threads in handler order (Ring names them ring-0..3 as the Disruptor starts them). */
+    private static final String[] STAGE_THREADS = {"decode", "switch", "journal", "egress"};
+    private static final String[] ONE_THREAD = {"ring"};
 
     /** {@code chronicle}: the node's journal; {@code none}: a journal stage that does nothing. */
     @Param({"chronicle", "none"})
@@ -113,6 +117,10 @@ public class RingPathBenchmark
     /** How idle ring threads wait: blocking, sleeping, yielding or busy-spin (RingConfig). */
     @Param({"yielding", "sleeping", "blocking"})
     public String waitStrategy;
+
+    /** {@code per-stage}: a thread for each of the four handlers; {@code one}: one thread runs them in turn (RingConfig). */
+    @Param({"per-stage", "one"})
+    public String threads;
 
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[512]);
     /** Summarises every frame sent while it is set: during setup's checked round and the trial's last answers. */
@@ -141,11 +149,13 @@ public class RingPathBenchmark
     // Where the CPU goes and what the path allocates, over the measurement iterations: CPU time and bytes allocated
     // by each of its threads (exact, HotSpot's per-thread counters), wall time and events.
     private final ThreadMXBean threadBean = (ThreadMXBean)ManagementFactory.getThreadMXBean();
-    private final long[] threadIds = new long[THREADS.length];
-    private final long[] cpuAtStart = new long[THREADS.length];
-    private final long[] cpuMeasured = new long[THREADS.length];
-    private final long[] allocatedAtStart = new long[THREADS.length];
-    private final long[] allocatedMeasured = new long[THREADS.length];
+    /** The path's threads: the ring's, the journal's pretoucher (with the journal), then the publisher. */
+    private String[] threadNames;
+    private long[] threadIds;
+    private long[] cpuAtStart;
+    private long[] cpuMeasured;
+    private long[] allocatedAtStart;
+    private long[] allocatedMeasured;
     private long eventsAtStart;
     private long wallAtStart;
     private long measuredEvents;
@@ -184,8 +194,14 @@ public class RingPathBenchmark
         {
             frameCapacity = Math.max(frameCapacity, listener.framing().maxFrameLength());
         }
-        ring = new Ring(config.ring().size(), frameCapacity, 4 * frameCapacity, waitStrategy, dialects, switchHandler, stage, egress);
-        findRingThreads();
+        final boolean threadPerStage = switch (threads)
+        {
+            case "per-stage" -> true;
+            case "one" -> false;
+            default -> throw new IllegalArgumentException("threads is per-stage or one, not " + threads);
+        };
+        ring = new Ring(config.ring().size(), frameCapacity, 4 * frameCapacity, waitStrategy, threadPerStage, dialects, switchHandler, stage, egress);
+        findPathThreads(threadPerStage ? STAGE_THREADS : ONE_THREAD);
 
         final ListenerConfig listener = config.listener(LISTENER);
         acquirerEndpoint = config.listeners().indexOf(listener);
@@ -234,8 +250,8 @@ public class RingPathBenchmark
     @Setup(Level.Iteration)
     public void startIteration()
     {
-        threadIds[THREADS.length - 1] = Thread.currentThread().getId();
-        for (int i = 0; i < THREADS.length; i++)
+        threadIds[threadNames.length - 1] = Thread.currentThread().getId();
+        for (int i = 0; i < threadNames.length; i++)
         {
             cpuAtStart[i] = threadBean.getThreadCpuTime(threadIds[i]);
             allocatedAtStart[i] = threadBean.getThreadAllocatedBytes(threadIds[i]);
@@ -253,7 +269,7 @@ public class RingPathBenchmark
         {
             measuredWall += System.nanoTime() - wallAtStart;
             measuredEvents += events - eventsAtStart;
-            for (int i = 0; i < THREADS.length; i++)
+            for (int i = 0; i < threadNames.length; i++)
             {
                 cpuMeasured[i] += threadBean.getThreadCpuTime(threadIds[i]) - cpuAtStart[i];
                 allocatedMeasured[i] += threadBean.getThreadAllocatedBytes(threadIds[i]) - allocatedAtStart[i];
@@ -302,6 +318,7 @@ public class RingPathBenchmark
     private String summary()
     {
         final StringBuilder sb = new StringBuilder(1024).append("\n# ring path, journal=").append(journal).append(", wait=").append(waitStrategy)
+            .append(", threads=").append(threads)
             .append(": ").append(events).append(" events, ").append(answers).append(" purchases answered; egress ").append(egress.batches())
             .append(" batches, ").append(events / egress.batches()).append(" events a batch; ").append(egress.bytes(ISSUER_LINK))
             .append(" bytes to the issuer link, ").append(egress.bytes(ACQUIRER_LINK)).append(" to the acquirer link; ").append(refusedClaims)
@@ -313,16 +330,16 @@ public class RingPathBenchmark
         long cpu = 0;
         long allocated = 0;
         sb.append("\n# measured: ").append(measuredEvents * 1_000_000_000L / measuredWall).append(" events/s with the drains; CPU ns an event:");
-        for (int i = 0; i < THREADS.length; i++)
+        for (int i = 0; i < threadNames.length; i++)
         {
-            sb.append(' ').append(THREADS[i]).append(' ').append(cpuMeasured[i] / measuredEvents);
+            sb.append(' ').append(threadNames[i]).append(' ').append(cpuMeasured[i] / measuredEvents);
             cpu += cpuMeasured[i];
         }
         sb.append(", all ").append(cpu / measuredEvents).append(" (").append(cpu * 100 / measuredWall).append("% of one core busy)")
             .append("\n# measured: bytes allocated by the path's threads over ").append(measuredEvents).append(" events:");
-        for (int i = 0; i < THREADS.length; i++)
+        for (int i = 0; i < threadNames.length; i++)
         {
-            sb.append(' ').append(THREADS[i]).append(' ').append(allocatedMeasured[i]);
+            sb.append(' ').append(threadNames[i]).append(' ').append(allocatedMeasured[i]);
             allocated += allocatedMeasured[i];
         }
         final long tenThousandths = allocated * 10_000 / measuredEvents;
@@ -417,20 +434,38 @@ public class RingPathBenchmark
         }
     }
 
-    /** The ids of the ring's four threads, in handler order. */
-    private void findRingThreads()
+    /** The path's threads: the ring's (ring-0, ring-1... in handler order), the journal's pretoucher, the publisher. */
+    private void findPathThreads(final String[] ringThreads)
     {
+        final List<String> names = new ArrayList<>(List.of(ringThreads));
+        final List<Long> ids = new ArrayList<>(Collections.nCopies(ringThreads.length, -1L));
         int found = 0;
         for (final Thread thread : Thread.getAllStackTraces().keySet())
         {
             final String name = thread.getName();
-            if (name.matches("ring-[0-3]"))
+            if (name.matches("ring-[0-9]+"))
             {
-                threadIds[name.charAt(5) - '0'] = thread.getId();
+                final int stage = Integer.parseInt(name.substring(5));
+                Traffic.expect("a ring thread of the " + ringThreads.length + " expected: " + name, 1, stage < ringThreads.length ? 1 : 0);
+                ids.set(stage, thread.getId());
                 found++;
             }
+            else if (name.equals("journal-pretouch"))
+            {
+                names.add("pretouch");
+                ids.add(thread.getId());
+            }
         }
-        Traffic.expect("ring threads", 4, found);
+        Traffic.expect("ring threads", ringThreads.length, found);
+        Traffic.expect("journal pretouch threads", "chronicle".equals(journal) ? 1 : 0, names.size() - ringThreads.length);
+        names.add("publisher");
+        ids.add(-1L); // the benchmark thread, set as each iteration starts
+        threadNames = names.toArray(new String[0]);
+        threadIds = ids.stream().mapToLong(Long::longValue).toArray();
+        cpuAtStart = new long[threadIds.length];
+        cpuMeasured = new long[threadIds.length];
+        allocatedAtStart = new long[threadIds.length];
+        allocatedMeasured = new long[threadIds.length];
     }
 
     // ---------------------------------------------------------------- checks, outside measurement

@@ -235,8 +235,13 @@ final class ConfigReader
             problems.add(s.origin("wait-strategy"), s.key("wait-strategy"),
                 "must be one of " + String.join(", ", RingConfig.WAIT_STRATEGIES) + ", got " + wait);
         }
+        final String threads = s.string("threads");
+        if (threads != null && !RingConfig.THREADS.contains(threads))
+        {
+            problems.add(s.origin("threads"), s.key("threads"), "must be one of " + String.join(", ", RingConfig.THREADS) + ", got " + threads);
+        }
         s.finish();
-        return problems.count() == mark ? new RingConfig(size, tick, wait) : null;
+        return problems.count() == mark ? new RingConfig(size, tick, wait, threads) : null;
     }
 
     private ListenerConfig listener(

@@ -12,14 +12,32 @@ import java.util.Objects;
  * @param waitStrategy how idle ring threads wait: {@code sleeping} (the default: no lock on publish, the best
  *                     measured on 2 cores), {@code yielding}, {@code busy-spin} (a core per thread) or {@code blocking}
  *                     (Disruptor's blocking strategy takes a lock on every publish to wake waiters).
+ * @param threads      {@code per-stage} (a thread for each of the four handlers), {@code one} (one thread runs all
+ *                     four in turn) or {@code auto}: per-stage from {@value #PER_STAGE_FROM_CORES} cores, which
+ *                     leaves a core for each stage and for the links' I/O; one below that, where stage threads
+ *                     would time-share cores and wait on each other.
  */
-public record RingConfig(int size, Duration tick, String waitStrategy)
+public record RingConfig(int size, Duration tick, String waitStrategy, String threads)
 {
     public static final List<String> WAIT_STRATEGIES = List.of("blocking", "sleeping", "yielding", "busy-spin");
+    public static final List<String> THREADS = List.of("auto", "one", "per-stage");
+    public static final int PER_STAGE_FROM_CORES = 6;
 
     public RingConfig
     {
         Objects.requireNonNull(tick, "tick");
         Objects.requireNonNull(waitStrategy, "waitStrategy");
+        Objects.requireNonNull(threads, "threads");
+    }
+
+    /** Whether each handler gets a thread of its own on a machine of {@code cores}. */
+    public boolean threadPerStage(final int cores)
+    {
+        return switch (threads)
+        {
+            case "one" -> false;
+            case "per-stage" -> true;
+            default -> cores >= PER_STAGE_FROM_CORES;
+        };
     }
 }

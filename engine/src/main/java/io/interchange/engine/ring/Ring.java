@@ -32,8 +32,9 @@ import io.interchange.codec.Dialect;
  *   <li>{@link JournalHandler}: one journal record per event;</li>
  *   <li>{@link EgressHandler}: the outputs to their links, only after the record is appended.</li>
  * </ol>
- * Publishing never blocks an I/O thread: {@link #tryClaim} refuses when the ring is full and the link stops
- * reading until it drains (back-pressure, not an unbounded queue).
+ * Each handler has a thread of its own, or all four share one ({@link OneThreadHandler}) where the machine has
+ * too few cores for a thread per stage. Publishing never blocks an I/O thread: {@link #tryClaim} refuses when the
+ * ring is full and the link stops reading until it drains (back-pressure, not an unbounded queue).
  */
 public final class Ring implements AutoCloseable
 {
@@ -52,10 +53,11 @@ public final class Ring implements AutoCloseable
      * @param frameCapacity   bytes of input frame per slot (the largest frame a listener accepts).
      * @param outputCapacity  bytes of output frames per slot.
      * @param waitStrategy    blocking, sleeping, yielding or busy-spin: how idle handlers wait.
+     * @param threadPerStage  a thread for each of the four handlers, or one thread for all four.
      */
     public Ring(
-        final int size, final int frameCapacity, final int outputCapacity, final String waitStrategy, final List<Dialect> dialects,
-        final EventHandler<SwitchEvent> switchHandler, final EventJournal journal, final Egress egress)
+        final int size, final int frameCapacity, final int outputCapacity, final String waitStrategy, final boolean threadPerStage,
+        final List<Dialect> dialects, final EventHandler<SwitchEvent> switchHandler, final EventJournal journal, final Egress egress)
     {
         final ThreadFactory threads = new ThreadFactory()
         {
@@ -71,11 +73,20 @@ public final class Ring implements AutoCloseable
         };
         disruptor = new Disruptor<>(() -> new SwitchEvent(frameCapacity, outputCapacity, dialects), size, threads,
             ProducerType.MULTI, waitStrategy(waitStrategy));
-        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        disruptor.handleEventsWith(new DecodeHandler())
-            .then(switchHandler)
-            .then(new JournalHandler(journal))
-            .then(new EgressHandler(egress));
+        final LoggingExceptionHandler failures = new LoggingExceptionHandler();
+        disruptor.setDefaultExceptionHandler(failures);
+        if (threadPerStage)
+        {
+            disruptor.handleEventsWith(new DecodeHandler())
+                .then(switchHandler)
+                .then(new JournalHandler(journal))
+                .then(new EgressHandler(egress));
+        }
+        else
+        {
+            disruptor.handleEventsWith(new OneThreadHandler(disruptor.getRingBuffer(), failures,
+                new DecodeHandler(), switchHandler, new JournalHandler(journal), new EgressHandler(egress)));
+        }
         ringBuffer = disruptor.start();
     }
 

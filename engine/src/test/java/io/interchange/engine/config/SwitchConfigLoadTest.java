@@ -33,7 +33,7 @@ class SwitchConfigLoadTest
     void shouldChangeOneKeyAndKeepEverythingElse() throws IOException
     {
         final SwitchConfig config = load("interchange.ring.size = 1024\n");
-        assertEquals(new RingConfig(1024, Duration.ofMillis(10), "sleeping"), config.ring());
+        assertEquals(new RingConfig(1024, Duration.ofMillis(10), "sleeping", "auto"), config.ring());
         assertEquals(DEFAULTS.nodeId(), config.nodeId());
         assertEquals(DEFAULTS.businessDay(), config.businessDay());
         assertEquals(DEFAULTS.listeners(), config.listeners());

@@ -31,9 +31,13 @@ import io.interchange.tools.issuer.IssuerSimulator;
 /** The switch when issuers fail and terminals send what they should not: each case over real TCP. */
 class SwitchFaultSystemTest
 {
-    /** Issuers with a short time-out and links that reconnect fast; terminals idle out after three seconds. */
+    /**
+     * Issuers with a short time-out and links that reconnect fast; terminals idle out after three seconds. The ring
+     * runs a thread per stage here (SwitchSystemTest runs it on one thread), whatever the machine's cores.
+     */
     private static final String FAST = """
         interchange {
+          ring.threads = per-stage
           listeners = [
             { name = "pos-iso87", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
               acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 3s, max-frame = 4096, mac = false }

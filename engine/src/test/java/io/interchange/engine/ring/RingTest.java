@@ -1,0 +1,149 @@
+package io.interchange.engine.ring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import com.lmax.disruptor.EventHandler;
+import io.interchange.codec.dialect.Dialects;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The ring's promise in both threadings: every event passes every stage once, in order, and nothing leaves
+ * (egress) before the journal has appended it and ended the batch it came in; a stage that throws loses that
+ * stage's work for that event only.
+ */
+class RingTest
+{
+    private static final int EVENTS = 20_000;
+    private static final int POISON = 4_321;
+
+    /** What the stages did, in the order they did it: appended(link), end of batch, sent(link). */
+    private final List<long[]> log = new ArrayList<>();
+
+    @ParameterizedTest(name = "thread per stage: {0}")
+    @ValueSource(booleans = {true, false})
+    void shouldSendEachEventOnlyAfterItsBatchIsJournaled(final boolean threadPerStage)
+    {
+        final Ring ring = new Ring(256, 64, 256, "yielding", threadPerStage, Dialects.all(), new Switch(), new Journal(), new Sink());
+        try
+        {
+            for (int link = 0; link < EVENTS; link++)
+            {
+                while (!ring.tryPublish(EventType.TICK, link, link, 0))
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        finally
+        {
+            ring.close(); // returns once every published event has been through all four stages
+        }
+
+        final List<long[]> entries;
+        synchronized (log)
+        {
+            entries = new ArrayList<>(log);
+        }
+        final int[] appendedAt = new int[EVENTS];
+        final int[] sentAt = new int[EVENTS];
+        Arrays.fill(appendedAt, -1);
+        Arrays.fill(sentAt, -1);
+        int lastBatchEnd = -1;
+        int sends = 0;
+        for (int i = 0; i < entries.size(); i++)
+        {
+            final long[] entry = entries.get(i);
+            final int link = (int)entry[1];
+            if (entry[0] == 'J')
+            {
+                assertEquals(-1, appendedAt[link], "event " + link + " journaled twice");
+                appendedAt[link] = i;
+            }
+            else if (entry[0] == 'B')
+            {
+                lastBatchEnd = i;
+            }
+            else
+            {
+                sends++;
+                assertEquals(-1, sentAt[link], "event " + link + " sent twice");
+                sentAt[link] = i;
+                assertTrue(appendedAt[link] >= 0 && appendedAt[link] < lastBatchEnd,
+                    "event " + link + " sent at " + i + " before its batch was journaled (appended at " + appendedAt[link] +
+                    ", last batch end " + lastBatchEnd + ")");
+            }
+        }
+        for (int link = 0; link < EVENTS; link++)
+        {
+            assertTrue(appendedAt[link] >= 0, "event " + link + " journaled");
+            assertEquals(link != POISON, sentAt[link] >= 0, "event " + link + " sent, unless its switch stage failed");
+        }
+        assertEquals(EVENTS - 1, sends);
+        assertEquals(1, ring.handlerFailures());
+    }
+
+    private void record(final char what, final long link)
+    {
+        synchronized (log)
+        {
+            log.add(new long[] {what, link});
+        }
+    }
+
+    /** One output per event, to the event's own link; throws on the poisoned event before writing any. */
+    private static final class Switch implements EventHandler<SwitchEvent>
+    {
+        @Override
+        public void onEvent(final SwitchEvent event, final long sequence, final boolean endOfBatch)
+        {
+            if (event.linkId() == POISON)
+            {
+                throw new IllegalStateException("poisoned event " + POISON + " (expected by the test)");
+            }
+            final int at = event.beginOutput(event.linkId(), 0, 0);
+            event.output().putByte(at, (byte)1);
+            event.endOutput(1, false);
+        }
+    }
+
+    private final class Journal implements EventJournal
+    {
+        @Override
+        public void append(final SwitchEvent event)
+        {
+            record('J', event.linkId());
+        }
+
+        @Override
+        public void endOfBatch()
+        {
+            record('B', -1);
+        }
+    }
+
+    private final class Sink implements Egress
+    {
+        @Override
+        public void send(final int linkId, final DirectBuffer buffer, final int offset, final int length, final boolean closeAfter)
+        {
+            record('E', linkId);
+        }
+
+        @Override
+        public void close(final int linkId)
+        {
+        }
+
+        @Override
+        public void endOfBatch()
+        {
+        }
+    }
+}
