@@ -95,7 +95,7 @@ public final class JournalWriter implements AutoCloseable
      */
     private final long[] keptPrimary;
     private final long[] keptSecondary;
-    private final PanCipher pans;
+    private final SealedPans pans;
     private final CycleClock clock;
     private final SingleChronicleQueue queue;
     private final CRC32C crc = new CRC32C();
@@ -105,11 +105,6 @@ public final class JournalWriter implements AutoCloseable
     private final ExpandableArrayBuffer iccIn = new ExpandableArrayBuffer(1024);
     private final ExpandableArrayBuffer iccOut = new ExpandableArrayBuffer(2048);
 
-    // The last PAN sealed and its sealed form. Sealing is deterministic, so a request and its response, which carry
-    // the same PAN, pay for the HMAC and the cipher once.
-    private final byte[] lastPan = new byte[PanCipher.MAX_PAN_LENGTH];
-    private final byte[] lastSealed = new byte[PanCipher.sealedLength(PanCipher.MAX_PAN_LENGTH)];
-    private int lastPanLength;
     private boolean iccWithheld;
 
     private final Pretoucher pretoucher;
@@ -159,7 +154,7 @@ public final class JournalWriter implements AutoCloseable
         final byte[] hashKey = config.panHashKey();
         try
         {
-            this.pans = new PanCipher(encryptionKey, hashKey);
+            this.pans = new SealedPans(new PanCipher(encryptionKey, hashKey));
         }
         finally
         {
@@ -325,7 +320,7 @@ public final class JournalWriter implements AutoCloseable
             }
             if (panLength > 0)
             {
-                seal(panLength, position + PART_HEADER_LENGTH);
+                pans.seal(pan, panLength, record, position + PART_HEADER_LENGTH);
             }
         }
         record.putByte(position + PART_FLAGS_OFFSET, (byte)flags);
@@ -385,29 +380,6 @@ public final class JournalWriter implements AutoCloseable
             writer.putText(field, iccOut, 0, stripped);
         }
         return true;
-    }
-
-    /** The PAN digits in {@link #pan}, sealed at {@code at}. */
-    private void seal(final int panLength, final int at)
-    {
-        final int sealedLength = PanCipher.sealedLength(panLength);
-        if (isLastPan(panLength))
-        {
-            record.putBytes(at, lastSealed, 0, sealedLength);
-        }
-        else
-        {
-            pans.seal(pan, 0, panLength, record, at);
-            record.getBytes(at, lastSealed, 0, sealedLength);
-            pan.getBytes(0, lastPan, 0, panLength);
-            lastPanLength = panLength;
-        }
-    }
-
-    private boolean isLastPan(final int panLength)
-    {
-        // Arrays.equals compares the two arrays a vector at a time, not a bounds-checked byte at a time.
-        return panLength == lastPanLength && Arrays.equals(pan.byteArray(), 0, panLength, lastPan, 0, panLength);
     }
 
     /** What is kept of a message that did not parse. */

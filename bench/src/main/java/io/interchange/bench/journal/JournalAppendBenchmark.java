@@ -40,8 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The journal handler's work for one purchase: append the record of an event whose input is a 118-byte ISO87B 0200
  * (PAN, track 2, PIN block; the same message as FinancialRequestBenchmark) and whose output is its 0210, to a
  * Chronicle Queue in a temporary directory, then end the batch. Each op strips 35 and 52, seals the PAN (one HMAC
- * and one AES-GCM: the cards rotate through 64 PANs, so every event brings a new one, and its 0210 reuses the
- * sealed form), checksums and appends one document.
+ * and one AES-GCM: the cards rotate through 16,384 PANs, four times what the journal remembers sealed, so every
+ * event brings a card it has forgotten, and its 0210 reuses the sealed form), checksums and appends one document.
  *
  * <p>Must allocate nothing ({@code -prof gc}: gc.alloc.rate.norm ≈ 0). {@code MSYNC_PER_BATCH} ends every batch of
  * one with an msync: the worst case of that durability, a batch per event.
@@ -58,7 +58,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class JournalAppendBenchmark
 {
     private static final int REQUEST_LENGTH = 118;
-    private static final int CARDS = 64;
+    private static final int CARDS = 16_384;
     private static final long MICROSECOND = 1_000L;
 
     @Param({"PROCESS_CRASH_SAFE", "MSYNC_PER_BATCH"})
