@@ -43,8 +43,10 @@ import io.interchange.journal.JournalRecord;
  * the switch's STAN and RRN and kept in flight → the issuer's 0210 matched on (link, STAN) and relayed, or a
  * tick finds it expired and answers 91.
  *
- * <p>In replay ({@link SwitchEvent#recorded()} set) one step takes from the journal instead: the working keys a
- * sign-on gave a terminal, which the HSM made at random, are loaded from the journaled answer, not made again.
+ * <p>In replay ({@link SwitchEvent#recorded()} set) two steps take from the journal what they cannot compute again:
+ * the working keys a sign-on gave a terminal, which the HSM made at random, are loaded from the journaled answer;
+ * and a terminal's MAC, which covers track data and PIN blocks the journal never holds, gets the verdict journaled
+ * with its request ({@link Decision#MAC_REFUSED}).
  */
 public final class SwitchHandler implements EventHandler<SwitchEvent>
 {
@@ -77,6 +79,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private long keysNotRestored;
     private final UnsafeBuffer pinBlock = new UnsafeBuffer(new byte[8]);
     private boolean pinTranslated;
+    private boolean macRefused;
     private final List<SwitchSetup.Issuer> issuers;
     private final SwitchSetup.Acceptors acceptors;
     private final SwitchSetup.Limits limits;
@@ -242,6 +245,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         current = Transactions.NONE;
         pinTranslated = false;
+        macRefused = false;
         try
         {
             switch (event.type())
@@ -324,7 +328,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             case Mti.NETWORK_MANAGEMENT_REQUEST -> onNetworkManagement(event, request, session);
             case Mti.FINANCIAL_REQUEST, Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1 ->
             {
-                final String refusal = refusal(request, session);
+                final String refusal = refusal(event, request, session);
                 if (refusal != null)
                 {
                     answer(event, request, refusal);
@@ -336,7 +340,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             case Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE, Mti.REVERSAL_ADVICE_REPEAT ->
             {
-                final String refusal = refusal(request, session);
+                final String refusal = refusal(event, request, session);
                 if (refusal != null)
                 {
                     answer(event, request, refusal);
@@ -544,10 +548,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     /**
      * Whether a financial request or reversal may go on: null, or its answer. 91 before sign-on: the link's, or on a
      * listener whose terminals MAC, the terminal's (it holds the working keys of a sign-on on any link, before a
-     * restart too). There the request's field 64 must then hold with the terminal's MAC key over the message up to
-     * it: A0 when it is missing or wrong (or the terminal unknown: no key), 96 when the HSM fails (DESIGN.md §5).
+     * restart too). There the request's MAC must then hold ({@link #macRefusal}); in replay, the journaled verdict
+     * stands: the request comes back without its track data and PIN block, which the MAC covers.
      */
-    private String refusal(final MessageReader request, final AcquirerSession session)
+    private String refusal(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
     {
         if (!setup.acquirers().get(session.endpoint).mac())
         {
@@ -558,6 +562,19 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             return ResponseCode.ISSUER_INOPERATIVE;
         }
+        final JournalRecord recorded = event.recorded();
+        final String refusal = recorded == null ? macRefusal(request, terminal) :
+            recorded.decisionLength() >= Decision.LENGTH ? Decision.macRefusal(recorded.buffer(), recorded.decisionOffset()) : null;
+        macRefused = refusal != null;
+        return refusal;
+    }
+
+    /**
+     * The request's field 64 checked with the terminal's MAC key over the message up to it: null when it holds, else
+     * the answer: A0 when it is missing or wrong (or the terminal unknown: no key), 96 when the HSM fails (DESIGN.md §5).
+     */
+    private String macRefusal(final MessageReader request, final int terminal)
+    {
         if (!request.has(64) || terminal < 0)
         {
             return ResponseCode.MAC_FAILURE;
@@ -1702,7 +1719,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             unmatchedAnswers.incrementAndGet();
         }
-        event.decisionLength(Decision.write(event.decision(), responseCode, outcome, issuer, stan, event.endpoint()));
+        event.decisionLength(Decision.write(event.decision(), responseCode, outcome, macRefused ? Decision.MAC_REFUSED : 0, issuer, stan, event.endpoint()));
     }
 
     /** An acquirer connection: which listener it came in on and whether it has signed on (where terminals do not MAC). */

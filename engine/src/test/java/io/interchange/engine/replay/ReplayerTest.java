@@ -39,9 +39,10 @@ import io.interchange.journal.JournalWriter;
 
 /**
  * Replay on a listener whose UnionPay terminals MAC: the working keys a sign-on handed out were random, so replay and
- * recovery must load them from the journaled answers, never make new ones. The switch handler is fed as the ring
- * feeds it and journaled as the journal handler does; the terminal is played with an HSM of its own that holds only
- * its master key and unwraps what the switch sends.
+ * recovery must load them from the journaled answers, never make new ones; and the MACs cover track 2, which the
+ * journal never holds, so replay takes their verdicts from the journal. The switch handler is fed as the ring feeds it
+ * and journaled as the journal handler does; the terminal is played with an HSM of its own that holds only its master
+ * key and unwraps what the switch sends.
  */
 class ReplayerTest
 {
@@ -55,6 +56,7 @@ class ReplayerTest
     private static final String ANOTHER_MASTER_KEY = "9D719CDFCC02F10AF013C0611AE8273C";
     private static final byte[] TPDU_AND_HEADER = HexFormat.of().parseHex("6000030000" + "603100310701");
     private static final String PAN = "4761739001010119";
+    private static final String TRACK_2 = PAN + "=30122011143804400000";
     private static final int ACQUIRER_LINK = 7;
     private static final int ISSUER_LINK = 40;
     // The terminal's own HSM: its master key in slot 0, the working keys it unwraps in 1 and 2.
@@ -170,6 +172,11 @@ class ReplayerTest
         final SwitchHandler recovered = SwitchNode.handler(config, setup);
         final Replayer.Report report = Replayer.recover(recovered, setup, journal);
         assertEquals(0, report.keysNotRestored(), report.toString());
+        // The purchase counts in the terminal's batch: recovery took its MAC as it was judged then, for the journal does
+        // not keep the track 2 the MAC covers.
+        final int term0001 = setup.acceptors().terminalIndex("TERM0001");
+        assertEquals(1, recovered.batchTotals().debitCount(term0001));
+        assertEquals(1_000, recovered.batchTotals().debitAmount(term0001));
         recovered.linksLost();
         try (Run run = new Run(recovered, null))
         {
@@ -260,14 +267,16 @@ class ReplayerTest
         }
 
         /**
-         * A sale from TERM0001 MACed with the key the terminal holds ({@code tampered}: changed after its MAC was made);
-         * a forwarded one is approved by issuer-a. Returns the answer's field 39, after checking the answer's MAC.
+         * A card-present sale from TERM0001 (track 2 read), MACed with the key the terminal holds ({@code tampered}:
+         * changed after its MAC was made); a forwarded one is approved by issuer-a. Returns the answer's field 39, after
+         * checking the answer's MAC.
          */
         String purchase(final int link, final long amount, final boolean tampered)
         {
             final UnsafeBuffer request = new UnsafeBuffer(new byte[512]);
             final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(request, 0).mti(Mti.FINANCIAL_REQUEST).putString(2, PAN)
-                .putString(3, "000000").putLong(4, amount).putLong(11, ++stan).putString(22, "021").putString(25, "00").putString(41, "TERM0001")
+                .putString(3, "000000").putLong(4, amount).putLong(11, ++stan).putString(22, "021").putString(25, "00").putString(35, TRACK_2)
+                .putString(41, "TERM0001")
                 .putString(42, "MERCHANT0000001").putString(49, "156").putString(60, Field60.format(Field60.TYPE_SALE, 1, 0))
                 .putBytes(64, new byte[Hsm.MAC_LENGTH]).finish();
             assertEquals(HsmResult.OK, terminal.generateMac(MAK, request, 0, length - Hsm.MAC_LENGTH, request, length - Hsm.MAC_LENGTH));
