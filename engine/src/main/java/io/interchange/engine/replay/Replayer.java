@@ -21,9 +21,11 @@ import io.interchange.journal.JournalWriter;
  * bytes). Inputs the journal withheld (messages that did not parse, kept only as a summary) cannot be fed again;
  * they changed no state and are skipped, and counted.
  *
- * <p>The handler is given each event's record too ({@link SwitchEvent#recorded}): the working keys a sign-on handed
- * out were made at random, so they are loaded from the journaled answer, which carries them under the terminal's
- * master key, and never made again. A sign-on whose keys cannot be loaded is counted in the report.
+ * <p>The handler is given each event's record too ({@link SwitchEvent#recorded}), for what it cannot compute again:
+ * the working keys a sign-on handed out were made at random, so they are loaded from the journaled answer, which
+ * carries them under the terminal's master key, and never made again; a terminal's MAC covers track data and PIN
+ * blocks, which the journal never holds, so its verdict is the journaled one. A sign-on whose keys cannot be loaded
+ * is counted in the report.
  */
 public final class Replayer
 {

@@ -85,8 +85,9 @@ public final class SwitchEvent implements JournalEntry
     }
 
     /**
-     * Set by replay after {@link #reset}: the journal record this event is replayed from. What the switch took from
-     * outside and cannot make again the same (working keys an HSM made at random) is read from it.
+     * Set by replay after {@link #reset}: the journal record this event is replayed from. What the switch cannot
+     * compute again the same is read from it: working keys an HSM made at random, the verdict on a MAC over fields
+     * the journal never holds.
      */
     public void recorded(final JournalRecord record)
     {
