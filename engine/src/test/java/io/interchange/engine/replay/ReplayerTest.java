@@ -245,10 +245,7 @@ class ReplayerTest
         MessageReader signOnAnswer(final int link)
         {
             final UnsafeBuffer request = new UnsafeBuffer(new byte[256]);
-            final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(request, 0).mti(Mti.NETWORK_MANAGEMENT_REQUEST).putLong(11, ++stan)
-                .putString(41, "TERM0001").putString(42, "MERCHANT0000001")
-                .putString(60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON)).finish();
-            acquirerMessage(link, request, length);
+            acquirerMessage(link, request, signOnRequest(request));
             assertEquals(1, event.outputCount());
             return output(0);
         }
@@ -257,13 +254,18 @@ class ReplayerTest
         void signOnJournaledWithoutItsAnswer(final int link)
         {
             final UnsafeBuffer request = new UnsafeBuffer(new byte[256]);
-            final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(request, 0).mti(Mti.NETWORK_MANAGEMENT_REQUEST).putLong(11, ++stan)
-                .putString(41, "TERM0001").putString(42, "MERCHANT0000001")
-                .putString(60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON)).finish();
-            fill(EventType.ACQUIRER_MESSAGE, link, 0, cups, TPDU_AND_HEADER.length, request, length);
+            fill(EventType.ACQUIRER_MESSAGE, link, 0, cups, TPDU_AND_HEADER.length, request, signOnRequest(request));
             event.sequence(sequence);
             handler.onEvent(event, sequence++, true);
             writer.append(new WithoutOutputs(event));
+        }
+
+        /** TERM0001's 0800 asking for double-length keys (60.3 = 004), written into {@code request}; returns its length. */
+        private int signOnRequest(final UnsafeBuffer request)
+        {
+            return new MessageWriter(UnionPayPos.DIALECT).wrap(request, 0).mti(Mti.NETWORK_MANAGEMENT_REQUEST).putLong(11, ++stan)
+                .putString(41, "TERM0001").putString(42, "MERCHANT0000001")
+                .putString(60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON)).finish();
         }
 
         /**
