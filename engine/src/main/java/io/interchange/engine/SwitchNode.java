@@ -77,19 +77,20 @@ public final class SwitchNode implements AutoCloseable
         this.config = config;
         journal = new JournalWriter(journalConfig(config));
         final SwitchSetup setup = setup(config, dialects);
-        // A software HSM with a fresh local master key: working keys live only as long as the process, so terminals
-        // sign on again after a restart (as they do after any switch restart).
-        final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size());
-        final Hsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
-        KeyLoader.loadMasterKeys(hsm, slots, config.terminals());
-        KeyLoader.loadIssuerKeys(hsm, slots, config.issuers());
-        switchHandler = new SwitchHandler(setup, hsm, slots);
+        switchHandler = handler(config, setup);
+        // The working keys terminals got at sign-on come back too: the journaled answers carry them under the terminals'
+        // master keys, so terminals that signed on before the stop go on with the keys they hold.
         final Replayer.Report recovered = Replayer.recover(switchHandler, setup, journalConfig(config));
         switchHandler.linksLost();
         if (recovered.records() > 0)
         {
             LOG.info("recovered from the journal: {} records replayed ({} withheld, {} corrupt); {} requests in flight, {} advices owed",
                 recovered.replayed(), recovered.withheld(), recovered.corrupt(), switchHandler.inFlight(), switchHandler.advicesPending());
+        }
+        if (recovered.keysNotRestored() > 0)
+        {
+            LOG.warn("{} terminal sign-ons could not have their working keys restored from the journal (logged above): those terminals get 91"
+                + " until they sign on again", recovered.keysNotRestored());
         }
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
@@ -143,6 +144,20 @@ public final class SwitchNode implements AutoCloseable
     public static SwitchNode start(final SwitchConfig config) throws InterruptedException
     {
         return new SwitchNode(config);
+    }
+
+    /**
+     * A switch handler as a node runs it: a software HSM with a fresh local master key, holding the configured terminal
+     * master keys and issuer zone keys. A replay of the node's journal takes one too, so that its MACs, PIN blocks and
+     * sign-on keys come out as the node's did.
+     */
+    public static SwitchHandler handler(final SwitchConfig config, final SwitchSetup setup)
+    {
+        final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size());
+        final Hsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
+        KeyLoader.loadMasterKeys(hsm, slots, config.terminals());
+        KeyLoader.loadIssuerKeys(hsm, slots, config.issuers());
+        return new SwitchHandler(setup, hsm, slots);
     }
 
     private static boolean allowed(final ListenerConfig listener, final InetAddress address)

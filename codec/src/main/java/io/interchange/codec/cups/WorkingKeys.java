@@ -21,11 +21,14 @@ public record WorkingKeys(byte[] pinKey, byte[] pinKeyCheck, byte[] macKey, byte
     public static final int FIELD = 62;
     public static final int SINGLE_LENGTH = 24;
     public static final int DOUBLE_LENGTH = 40;
-    private static final int CHECK = 4;
+    /** Bytes of each check value. */
+    public static final int CHECK_LENGTH = 4;
+    /** Bytes of the MAC key, in both layouts. */
+    public static final int MAC_KEY_LENGTH = 8;
 
     public WorkingKeys
     {
-        if (!(pinKey.length == 8 || pinKey.length == 16) || macKey.length != 8 || pinKeyCheck.length != CHECK || macKeyCheck.length != CHECK)
+        if (!(pinKey.length == 8 || pinKey.length == 16) || macKey.length != 8 || pinKeyCheck.length != CHECK_LENGTH || macKeyCheck.length != CHECK_LENGTH)
         {
             throw new IllegalArgumentException("PIK is 8 or 16 bytes, MAK 8, check values 4");
         }
@@ -43,15 +46,26 @@ public record WorkingKeys(byte[] pinKey, byte[] pinKeyCheck, byte[] macKey, byte
             return null;
         }
         final byte[] b = reader.getBytes(FIELD);
-        if (b.length == SINGLE_LENGTH)
+        if (b.length != SINGLE_LENGTH && b.length != DOUBLE_LENGTH)
         {
-            return new WorkingKeys(Arrays.copyOfRange(b, 0, 8), Arrays.copyOfRange(b, 8, 12), Arrays.copyOfRange(b, 12, 20), Arrays.copyOfRange(b, 20, 24));
+            return null;
         }
-        if (b.length == DOUBLE_LENGTH)
-        {
-            return new WorkingKeys(Arrays.copyOfRange(b, 0, 16), Arrays.copyOfRange(b, 16, 20), Arrays.copyOfRange(b, 20, 28), Arrays.copyOfRange(b, 36, 40));
-        }
-        return null;
+        final int pinKeyLength = pinKeyLength(b.length);
+        final int macKeyOffset = macKeyOffset(b.length);
+        return new WorkingKeys(Arrays.copyOfRange(b, 0, pinKeyLength), Arrays.copyOfRange(b, pinKeyLength, pinKeyLength + CHECK_LENGTH),
+            Arrays.copyOfRange(b, macKeyOffset, macKeyOffset + MAC_KEY_LENGTH), Arrays.copyOfRange(b, b.length - CHECK_LENGTH, b.length));
+    }
+
+    /** Bytes of the PIN key in a field 62 of {@code length} bytes ({@link #SINGLE_LENGTH} or {@link #DOUBLE_LENGTH}); its check value follows it. */
+    public static int pinKeyLength(final int length)
+    {
+        return length == DOUBLE_LENGTH ? 16 : 8;
+    }
+
+    /** Where the MAC key starts in a field 62 of {@code length} bytes; its check value is the field's last {@link #CHECK_LENGTH} bytes. */
+    public static int macKeyOffset(final int length)
+    {
+        return pinKeyLength(length) + CHECK_LENGTH;
     }
 
     /** The bytes of field 62 in the layout the PIN key's length calls for. */
@@ -62,11 +76,11 @@ public record WorkingKeys(byte[] pinKey, byte[] pinKeyCheck, byte[] macKey, byte
         int at = 0;
         System.arraycopy(pinKey, 0, out, at, pinKey.length);
         at += pinKey.length;
-        System.arraycopy(pinKeyCheck, 0, out, at, CHECK);
-        at += CHECK;
+        System.arraycopy(pinKeyCheck, 0, out, at, CHECK_LENGTH);
+        at += CHECK_LENGTH;
         System.arraycopy(macKey, 0, out, at, 8);
         at += single ? 8 : 16;
-        System.arraycopy(macKeyCheck, 0, out, at, CHECK);
+        System.arraycopy(macKeyCheck, 0, out, at, CHECK_LENGTH);
         return out;
     }
 

@@ -20,6 +20,12 @@ import io.interchange.journal.JournalWriter;
  * can be compared record by record (DESIGN.md §2: time enters only as data, so the outputs must be the same
  * bytes). Inputs the journal withheld (messages that did not parse, kept only as a summary) cannot be fed again;
  * they changed no state and are skipped, and counted.
+ *
+ * <p>The handler is given each event's record too ({@link SwitchEvent#recorded}), for what it cannot compute again:
+ * the working keys a sign-on handed out were made at random, so they are loaded from the journaled answer, which
+ * carries them under the terminal's master key, and never made again; a terminal's MAC covers track data and PIN
+ * blocks, which the journal never holds, so its verdict is the journaled one. A sign-on whose keys cannot be loaded
+ * is counted in the report.
  */
 public final class Replayer
 {
@@ -29,16 +35,26 @@ public final class Replayer
     {
     }
 
-    /** What a replay went through. */
-    public record Report(long records, long replayed, long withheld, long corrupt)
+    /**
+     * What a replay went through.
+     *
+     * @param keysNotRestored sign-ons whose working keys could not be loaded from the journal (their terminals must
+     *                        sign on again; a replay's outputs then differ from the journal's): 0 when all came back.
+     */
+    public record Report(long records, long replayed, long withheld, long corrupt, long keysNotRestored)
     {
     }
 
-    public static Report replay(final SwitchSetup setup, final JournalConfig source, final JournalConfig target)
+    /**
+     * Feeds {@code source} to a new {@code handler} and journals its decisions in {@code target}. The handler holds
+     * the keys the switch held (its terminal master keys and issuer keys: {@code SwitchNode.handler}) for MACs and
+     * sign-on keys to come out the same.
+     */
+    public static Report replay(final SwitchHandler handler, final SwitchSetup setup, final JournalConfig source, final JournalConfig target)
     {
         try (JournalWriter writer = new JournalWriter(target))
         {
-            return feed(new SwitchHandler(setup), setup, source, writer);
+            return feed(handler, setup, source, writer);
         }
     }
 
@@ -57,6 +73,7 @@ public final class Replayer
         long records = 0;
         long replayed = 0;
         long withheld = 0;
+        final long keysNotRestored = handler.keysNotRestored();
         try (JournalReader reader = new JournalReader(source))
         {
             while (reader.next())
@@ -81,11 +98,11 @@ public final class Replayer
                 }
                 replayed++;
             }
-            return new Report(records, replayed, withheld, reader.corruptRecords());
+            return new Report(records, replayed, withheld, reader.corruptRecords(), handler.keysNotRestored() - keysNotRestored);
         }
     }
 
-    /** The event as the links published it: type, time, link, endpoint and the restored input message. */
+    /** The event as the links published it (type, time, link, endpoint and the restored input message), and its record. */
     private static void load(final SwitchSetup setup, final JournalRecord record, final SwitchEvent event)
     {
         final DirectBuffer bytes = record.buffer();
@@ -93,6 +110,7 @@ public final class Replayer
         final boolean input = record.hasInput();
         event.reset(record.eventType(), record.timestampNanos(), record.linkId(), endpoint, input ? record.dialectId(JournalRecord.INPUT) : -1);
         event.sequence(record.sequence());
+        event.recorded(record);
         if (input)
         {
             // The fixed header (UnionPay TPDU) is not journaled: zeros of the listener's header length stand in,

@@ -10,6 +10,7 @@ import io.interchange.codec.DecodeError;
 import io.interchange.codec.Dialect;
 import io.interchange.codec.MessageReader;
 import io.interchange.journal.JournalEntry;
+import io.interchange.journal.JournalRecord;
 
 /**
  * One ring slot, allocated once and reused for every event that passes through it. A link copies a frame in
@@ -51,6 +52,7 @@ public final class SwitchEvent implements JournalEntry
     private int outputPosition;
     private boolean closeLink;
     private boolean quiet;
+    private JournalRecord recorded;
 
     public SwitchEvent(final int frameCapacity, final int outputCapacity, final List<Dialect> dialects)
     {
@@ -79,6 +81,23 @@ public final class SwitchEvent implements JournalEntry
         this.outputPosition = 0;
         this.closeLink = false;
         this.quiet = false;
+        this.recorded = null;
+    }
+
+    /**
+     * Set by replay after {@link #reset}: the journal record this event is replayed from. What the switch cannot
+     * compute again the same is read from it: working keys an HSM made at random, the verdict on a MAC over fields
+     * the journal never holds.
+     */
+    public void recorded(final JournalRecord record)
+    {
+        this.recorded = record;
+    }
+
+    /** The journal record this event is replayed from; null on the live ring. */
+    public JournalRecord recorded()
+    {
+        return recorded;
     }
 
     /** Set by the decode handler (or replay) to the ring sequence the event is journaled with. */

@@ -13,8 +13,9 @@ import org.agrona.MutableDirectBuffer;
  * ways: {@link #formKey} (clear, the one door for clear keys: a key ceremony's combined components or a demo
  * configuration's master key), {@link #loadKey} (encrypted under the HSM's local master key, LMK, as a host keeps
  * its key database), {@link #importKey} (encrypted under a key-encryption key the HSM already holds, as keys arrive
- * from a peer) or {@link #generateKey} / {@link #generateWorkingKeys} (made inside the HSM, sent out encrypted under
- * a key-encryption key). Whatever the way in, {@link #keyUnderLmk} gives the key back out only under the LMK.
+ * from a peer; {@link #importWorkingKeys} for a sign-on's pair) or {@link #generateKey} / {@link #generateWorkingKeys}
+ * (made inside the HSM, sent out encrypted under a key-encryption key). Whatever the way in, {@link #keyUnderLmk}
+ * gives the key back out only under the LMK.
  *
  * <p><b>Results.</b> Every command returns an {@link HsmResult}; none throws for bad input, a missing key or a
  * provider failure. Outputs are written only on {@link HsmResult#OK}.
@@ -88,6 +89,19 @@ public interface Hsm
      * (60.3 = 004). Both slots change, or neither.
      */
     HsmResult generateWorkingKeys(int masterKeyId, int pinKeyId, int macKeyId, boolean doubleLengthPinKey, MutableDirectBuffer field62, int offset);
+
+    /**
+     * The way back from {@link #generateWorkingKeys}: loads the working keys a sign-on answer carried, a CUPS field 62
+     * of {@link io.interchange.codec.cups.WorkingKeys#SINGLE_LENGTH} or
+     * {@link io.interchange.codec.cups.WorkingKeys#DOUBLE_LENGTH} bytes (the length tells the layout), into slots
+     * {@code pinKeyId} and {@code macKeyId}: each key decrypted under the terminal master key in slot
+     * {@code masterKeyId} and checked against the {@link #CHECK_VALUE_LENGTH}-byte check value beside it. Both slots
+     * change, or neither. For a journal's replay, where a terminal must keep the keys it was given, not get new ones.
+     *
+     * @return {@link HsmResult#CHECK_VALUE_MISMATCH} when either key's check value differs (changed bytes, another
+     *         master key); {@link HsmResult#INVALID_INPUT} for any other length.
+     */
+    HsmResult importWorkingKeys(int masterKeyId, int pinKeyId, int macKeyId, DirectBuffer field62, int offset, int length);
 
     /**
      * Computes the {@link #MAC_LENGTH}-byte MAC of {@code data[offset, offset + length)} with the MAC key in slot

@@ -200,19 +200,10 @@ public final class SoftwareHsm implements Hsm
         {
             return kekResult;
         }
-        final byte[] encrypted = new byte[keyLength];
-        final byte[] clear = new byte[keyLength];
         try
         {
-            key.getBytes(keyOffset, encrypted);
-            slots[kekId].decrypt.doFinal(encrypted, 0, keyLength, clear, 0);
-            final Slot imported = Slot.of(type, clear, seal(type, clear));
-            int difference = 0;
-            for (int i = 0; i < checkValueLength; i++)
-            {
-                difference |= imported.checkValue[i] ^ checkValue.getByte(checkValueOffset + i);
-            }
-            if (difference != 0)
+            final Slot imported = unwrap(type, slots[kekId], key, keyOffset, keyLength, checkValue, checkValueOffset, checkValueLength);
+            if (imported == null)
             {
                 return HsmResult.CHECK_VALUE_MISMATCH;
             }
@@ -222,10 +213,6 @@ public final class SoftwareHsm implements Hsm
         catch (final GeneralSecurityException e)
         {
             return HsmResult.HSM_ERROR;
-        }
-        finally
-        {
-            wipe(clear);
         }
     }
 
@@ -293,6 +280,41 @@ public final class SoftwareHsm implements Hsm
             field62.putBytes(at, macKey.slot.checkValue, 0, CHECK_VALUE_LENGTH);
             slots[pinKeyId] = pinKey.slot;
             slots[macKeyId] = macKey.slot;
+            return HsmResult.OK;
+        }
+        catch (final GeneralSecurityException e)
+        {
+            return HsmResult.HSM_ERROR;
+        }
+    }
+
+    @Override
+    public HsmResult importWorkingKeys(
+        final int masterKeyId, final int pinKeyId, final int macKeyId, final DirectBuffer field62, final int offset, final int length)
+    {
+        if (!isSlot(pinKeyId) || !isSlot(macKeyId) || pinKeyId == macKeyId || masterKeyId == pinKeyId || masterKeyId == macKeyId ||
+            (length != WorkingKeys.SINGLE_LENGTH && length != WorkingKeys.DOUBLE_LENGTH) || !inside(field62, offset, length))
+        {
+            return HsmResult.INVALID_INPUT;
+        }
+        final int pinLength = WorkingKeys.pinKeyLength(length);
+        final HsmResult kekResult = checkKek(masterKeyId, pinLength);
+        if (kekResult != HsmResult.OK)
+        {
+            return kekResult;
+        }
+        try
+        {
+            final Slot master = slots[masterKeyId];
+            final Slot pinKey = unwrap(KeyType.PIN_ENCRYPTION, master, field62, offset, pinLength, field62, offset + pinLength, CHECK_VALUE_LENGTH);
+            final Slot macKey = unwrap(KeyType.MAC_UNIONPAY_ECB, master, field62, offset + WorkingKeys.macKeyOffset(length), WorkingKeys.MAC_KEY_LENGTH,
+                field62, offset + length - CHECK_VALUE_LENGTH, CHECK_VALUE_LENGTH);
+            if (pinKey == null || macKey == null)
+            {
+                return HsmResult.CHECK_VALUE_MISMATCH;
+            }
+            slots[pinKeyId] = pinKey;
+            slots[macKeyId] = macKey;
             return HsmResult.OK;
         }
         catch (final GeneralSecurityException e)
@@ -428,6 +450,35 @@ public final class SoftwareHsm implements Hsm
             return HsmResult.KEY_NOT_FOUND;
         }
         return kek.type == KeyType.KEY_ENCRYPTION && kek.length >= keyLength ? HsmResult.OK : HsmResult.KEY_TYPE_MISMATCH;
+    }
+
+    /**
+     * The {@code keyLength}-byte DES key at {@code key[keyOffset]}, decrypted under {@code kek} (ECB, block by block), as
+     * a slot; null when its check value does not begin with the {@code checkValueLength} bytes at
+     * {@code checkValue[checkValueOffset]}. Every byte is compared whatever the first difference, so how long the
+     * check takes tells nothing of the key.
+     */
+    private Slot unwrap(
+        final KeyType type, final Slot kek, final DirectBuffer key, final int keyOffset, final int keyLength, final DirectBuffer checkValue,
+        final int checkValueOffset, final int checkValueLength) throws GeneralSecurityException
+    {
+        final byte[] clear = new byte[keyLength];
+        try
+        {
+            key.getBytes(keyOffset, in, 0, keyLength);
+            kek.decrypt.doFinal(in, 0, keyLength, clear, 0);
+            final Slot unwrapped = Slot.of(type, clear, seal(type, clear));
+            int difference = 0;
+            for (int i = 0; i < checkValueLength; i++)
+            {
+                difference |= unwrapped.checkValue[i] ^ checkValue.getByte(checkValueOffset + i);
+            }
+            return difference == 0 ? unwrapped : null;
+        }
+        finally
+        {
+            wipe(clear);
+        }
     }
 
     /** A random DES key with odd parity, as a slot and encrypted under {@code kek}, block by block in ECB mode. */

@@ -10,7 +10,7 @@ import org.agrona.MutableDirectBuffer;
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  * +-------------------------------+---------------+---------------+
- * | response code (2 ASCII, or 0) |    outcome    |   reserved    |
+ * | response code (2 ASCII, or 0) |    outcome    |     flags     |
  * +-------------------------------+---------------+---------------+
  * |                 issuer index (int, -1 for none)               |
  * +---------------------------------------------------------------+
@@ -19,13 +19,20 @@ import org.agrona.MutableDirectBuffer;
  * |  endpoint of the event's link: listener or issuer index (int) |
  * +---------------------------------------------------------------+
  * </pre>
- * The endpoint is kept so that replay can rebuild each event exactly as the links published it.
+ * The endpoint is kept so that replay can rebuild each event exactly as the links published it. Flags: bit 0,
+ * {@link #MAC_REFUSED}; the others 0.
  */
 public final class Decision
 {
     public static final int LENGTH = 16;
+    /**
+     * The request's MAC was refused: it did not hold (A0) or the HSM could not check it (96). Replay cannot check it
+     * again (the MAC covers track data and PIN blocks, which the journal never holds), so it takes this verdict.
+     */
+    public static final int MAC_REFUSED = 1;
     private static final int RESPONSE_CODE = 0;
     private static final int OUTCOME = 2;
+    private static final int FLAGS = 3;
     private static final int ISSUER = 4;
     private static final int SWITCH_STAN = 8;
     private static final int ENDPOINT = 12;
@@ -36,13 +43,13 @@ public final class Decision
     }
 
     static int write(
-        final MutableDirectBuffer buffer, final CharSequence responseCode, final Outcome outcome, final int issuer, final int switchStan,
-        final int endpoint)
+        final MutableDirectBuffer buffer, final CharSequence responseCode, final Outcome outcome, final int flags, final int issuer,
+        final int switchStan, final int endpoint)
     {
         buffer.putByte(RESPONSE_CODE, responseCode == null ? 0 : (byte)responseCode.charAt(0));
         buffer.putByte(RESPONSE_CODE + 1, responseCode == null ? 0 : (byte)responseCode.charAt(1));
         buffer.putByte(OUTCOME, (byte)outcome.ordinal());
-        buffer.putByte(OUTCOME + 1, (byte)0);
+        buffer.putByte(FLAGS, (byte)flags);
         buffer.putInt(ISSUER, issuer);
         buffer.putInt(SWITCH_STAN, switchStan);
         buffer.putInt(ENDPOINT, endpoint);
@@ -54,6 +61,19 @@ public final class Decision
     {
         final byte a = buffer.getByte(offset + RESPONSE_CODE);
         return a == 0 ? null : new String(new char[] {(char)a, (char)buffer.getByte(offset + RESPONSE_CODE + 1)});
+    }
+
+    /**
+     * The answer a journaled decision gave for the request's MAC, when it refused it ({@link #MAC_REFUSED}): A0 or 96.
+     * Null when the MAC was not refused. Allocates nothing.
+     */
+    public static String macRefusal(final DirectBuffer buffer, final int offset)
+    {
+        if ((buffer.getByte(offset + FLAGS) & MAC_REFUSED) == 0)
+        {
+            return null;
+        }
+        return buffer.getByte(offset + RESPONSE_CODE) == ResponseCode.MAC_FAILURE.charAt(0) ? ResponseCode.MAC_FAILURE : ResponseCode.SYSTEM_MALFUNCTION;
     }
 
     public static Outcome outcome(final DirectBuffer buffer, final int offset)

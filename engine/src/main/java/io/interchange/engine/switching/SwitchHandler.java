@@ -30,6 +30,7 @@ import io.interchange.engine.ring.SwitchEvent;
 import io.interchange.engine.security.Hsm;
 import io.interchange.engine.security.HsmResult;
 import io.interchange.engine.security.KeySlots;
+import io.interchange.journal.JournalRecord;
 
 /**
  * The single writer of switch state (DESIGN.md §2, handler 2). For each event it decides, writes its
@@ -41,6 +42,11 @@ import io.interchange.engine.security.KeySlots;
  * amount, currency → merchant, terminal, MCC → BIN route → an issuer link chosen → the request forwarded with
  * the switch's STAN and RRN and kept in flight → the issuer's 0210 matched on (link, STAN) and relayed, or a
  * tick finds it expired and answers 91.
+ *
+ * <p>In replay ({@link SwitchEvent#recorded()} set) two steps take from the journal what they cannot compute again:
+ * the working keys a sign-on gave a terminal, which the HSM made at random, are loaded from the journaled answer;
+ * and a terminal's MAC, which covers track data and PIN blocks the journal never holds, gets the verdict journaled
+ * with its request ({@link Decision#MAC_REFUSED}).
  */
 public final class SwitchHandler implements EventHandler<SwitchEvent>
 {
@@ -66,8 +72,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final Hsm hsm;
     private final KeySlots slots;
     private final UnsafeBuffer keys = new UnsafeBuffer(new byte[64]);
+    // On a listener that MACs, signed on is the terminal's state, not its link's: it holds the working keys of its
+    // last sign-on, whatever link it comes back on, and across a restart (recovery loads the keys again).
+    private final boolean[] keyedTerminals;
+    private final MessageReader[] recordedAnswers;
+    private long keysNotRestored;
     private final UnsafeBuffer pinBlock = new UnsafeBuffer(new byte[8]);
     private boolean pinTranslated;
+    private boolean macRefused;
     private final List<SwitchSetup.Issuer> issuers;
     private final SwitchSetup.Acceptors acceptors;
     private final SwitchSetup.Limits limits;
@@ -112,7 +124,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private int panField;
     private int panDigits;
 
-    /** A handler without an HSM: for replay and benchmarks; listeners that MAC get 96. */
+    /**
+     * A handler without an HSM: for benchmarks and tests; listeners that MAC get 96. Replaying a journal of MACed
+     * traffic takes the node's keys: {@code SwitchNode.handler}.
+     */
     public SwitchHandler(final SwitchSetup setup)
     {
         this(setup, null, null);
@@ -133,15 +148,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final List<Dialect> dialects = setup.dialects();
         originals = new MessageReader[dialects.size()];
         writers = new MessageWriter[dialects.size()];
+        recordedAnswers = new MessageReader[dialects.size()];
         for (int i = 0; i < dialects.size(); i++)
         {
             originals[i] = new MessageReader(dialects.get(i));
             writers[i] = new MessageWriter(dialects.get(i));
+            recordedAnswers[i] = new MessageReader(dialects.get(i));
         }
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
         transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_FORWARDED);
         advices = new AdviceQueue(setup.adviceCapacity(), MAX_FORWARDED);
         totals = new BatchTotals(acceptors.terminalCount());
+        keyedTerminals = new boolean[acceptors.terminalCount()];
         basis = new MessageReader(dialects.get(issuerDialect));
         advice = new MessageReader(dialects.get(issuerDialect));
         originalBasis = new MessageReader(dialects.get(issuerDialect));
@@ -195,6 +213,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         unmatchedAnswers.set(0);
     }
 
+    /**
+     * Sign-ons replayed into this handler whose working keys could not be loaded from the journal (its answer missing
+     * or unreadable, its keys refused by the HSM): those terminals must sign on again. This thread only.
+     */
+    public long keysNotRestored()
+    {
+        return keysNotRestored;
+    }
+
     /** Advices (reversals, stand-in notices, completions) waiting for an issuer's acknowledgement. */
     public int advicesPending()
     {
@@ -218,6 +245,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         current = Transactions.NONE;
         pinTranslated = false;
+        macRefused = false;
         try
         {
             switch (event.type())
@@ -300,7 +328,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             case Mti.NETWORK_MANAGEMENT_REQUEST -> onNetworkManagement(event, request, session);
             case Mti.FINANCIAL_REQUEST, Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1 ->
             {
-                final String refusal = session.signedOn ? macRefusal(request, session) : ResponseCode.ISSUER_INOPERATIVE;
+                final String refusal = refusal(event, request, session);
                 if (refusal != null)
                 {
                     answer(event, request, refusal);
@@ -312,7 +340,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             case Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE, Mti.REVERSAL_ADVICE_REPEAT ->
             {
-                final String refusal = session.signedOn ? macRefusal(request, session) : ResponseCode.ISSUER_INOPERATIVE;
+                final String refusal = refusal(event, request, session);
                 if (refusal != null)
                 {
                     answer(event, request, refusal);
@@ -345,7 +373,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 if (setup.acquirers().get(session.endpoint).mac())
                 {
-                    signOnWithKeys(event, request, session);
+                    signOnWithKeys(event, request);
                     return;
                 }
                 session.signedOn = true;
@@ -354,6 +382,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             case NETWORK_SIGN_OFF ->
             {
                 session.signedOn = false;
+                final int terminal = terminalOf(request);
+                if (setup.acquirers().get(session.endpoint).mac() && terminal >= 0)
+                {
+                    keyedTerminals[terminal] = false;
+                }
                 answerNetwork(event, request, ResponseCode.APPROVED, true);
             }
             case NETWORK_ECHO_TEST -> answerNetwork(event, request, ResponseCode.APPROVED, false);
@@ -363,33 +396,89 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * Sign-on on a listener whose terminals MAC (DESIGN.md §4, UnionPay POS): new PIN and MAC working keys for the
-     * terminal, made by the HSM and sent in field 62 under the terminal's master key with their check values.
+     * Sign-on on a listener whose terminals MAC (DESIGN.md §4, UnionPay POS): PIN and MAC working keys for the
+     * terminal, sent in field 62 under the terminal's master key with their check values. Live, the HSM makes new
+     * ones; in replay they are the ones the journaled answer carried. From then on the terminal is signed on
+     * whatever link it comes on: its MACs show that it holds the keys.
      */
-    private void signOnWithKeys(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
+    private void signOnWithKeys(final SwitchEvent event, final MessageReader request)
     {
         final int terminal = terminalOf(request);
-        if (terminal < 0 || hsm == null)
+        final String refusal = terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL :
+            event.recorded() == null ? newWorkingKeys(terminal) : recordedWorkingKeys(event, terminal);
+        if (refusal != null)
         {
-            answerNetwork(event, request, terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION, false);
+            answerNetwork(event, request, refusal, false);
             return;
         }
-        final HsmResult result = hsm.generateWorkingKeys(slots.terminalMasterKey(terminal), slots.terminalPinKey(terminal),
-            slots.terminalMacKey(terminal), true, keys, 0);
-        if (result != HsmResult.OK)
-        {
-            LOG.warn("sign-on of terminal index {}: working keys not made: {}", terminal, result);
-            answerNetwork(event, request, result == HsmResult.KEY_NOT_FOUND ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION,
-                false);
-            return;
-        }
-        session.signedOn = true;
+        keyedTerminals[terminal] = true;
         final int offset = beginAnswer(event);
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
         final int length = networkEcho.begin(request, writer).putString(39, ResponseCode.APPROVED).putBytes(62, keys, 0, WorkingKeys.DOUBLE_LENGTH)
             .finish();
         event.endOutput(length, false);
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, -1, 0);
+    }
+
+    /** New working keys from the HSM into the terminal's slots and {@link #keys}: null, or the answer that refuses the sign-on. */
+    private String newWorkingKeys(final int terminal)
+    {
+        if (hsm == null)
+        {
+            return ResponseCode.SYSTEM_MALFUNCTION;
+        }
+        final HsmResult result = hsm.generateWorkingKeys(slots.terminalMasterKey(terminal), slots.terminalPinKey(terminal),
+            slots.terminalMacKey(terminal), true, keys, 0);
+        if (result != HsmResult.OK)
+        {
+            LOG.warn("sign-on of terminal index {}: working keys not made: {}", terminal, result);
+            return result == HsmResult.KEY_NOT_FOUND ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION;
+        }
+        return null;
+    }
+
+    /**
+     * Replay: the working keys the sign-on gave the terminal, loaded from its journaled answer (the 0810's field 62,
+     * under the terminal's master key, check values beside) into the terminal's slots and {@link #keys}. New keys
+     * would be keys the terminal never got: the answer and every MAC after it would differ. Returns null, or the
+     * answer that refuses the sign-on: the same as then when the journaled answer refused it (no keys in it), else 96,
+     * the sign-on counted in {@link #keysNotRestored} and logged, never a quiet difference.
+     */
+    private String recordedWorkingKeys(final SwitchEvent event, final int terminal)
+    {
+        final JournalRecord recorded = event.recorded();
+        final int part = JournalRecord.output(0);
+        final MessageReader answer = recordedAnswers[event.dialectId()];
+        if (recorded.outputCount() == 0 || recorded.isWithheld(part) || recorded.dialectId(part) != event.dialectId() ||
+            answer.wrap(recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part)) != DecodeError.NONE ||
+            answer.mti() != Mti.NETWORK_MANAGEMENT_RESPONSE)
+        {
+            return keysNotRestored(event, terminal, "no sign-on answer in its journal record");
+        }
+        if (!answer.has(WorkingKeys.FIELD))
+        {
+            // Refused then, so no keys were given: 58 when the terminal had no master key, 96 when the HSM failed.
+            return answer.has(39) && answer.charAt(39, 0) == '5' && answer.charAt(39, 1) == '8' ?
+                ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION;
+        }
+        if (hsm == null || answer.valueLength(WorkingKeys.FIELD) != WorkingKeys.DOUBLE_LENGTH)
+        {
+            return keysNotRestored(event, terminal, hsm == null ? "no HSM" : "field 62 is not the double-length layout this switch sends");
+        }
+        answer.getBytes(WorkingKeys.FIELD, keys, 0);
+        final HsmResult result = hsm.importWorkingKeys(slots.terminalMasterKey(terminal), slots.terminalPinKey(terminal),
+            slots.terminalMacKey(terminal), keys, 0, WorkingKeys.DOUBLE_LENGTH);
+        return result == HsmResult.OK ? null : keysNotRestored(event, terminal, result);
+    }
+
+    /** A replayed sign-on whose keys cannot be loaded: counted and logged; the terminal holds keys this switch has not. */
+    private String keysNotRestored(final SwitchEvent event, final int terminal, final Object why)
+    {
+        keysNotRestored++;
+        keyedTerminals[terminal] = false;
+        LOG.error("replay of event {}: the working keys terminal index {} got at sign-on cannot be restored from the journal ({}): it must sign on again",
+            event.sequence(), terminal, why);
+        return ResponseCode.SYSTEM_MALFUNCTION;
     }
 
     /**
@@ -457,17 +546,35 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * On a listener whose terminals MAC: the request's field 64 checked with the terminal's MAC key over the
-     * message up to it. Returns null when it holds, else the answer: A0 (missing, wrong, or no key yet: the
-     * terminal has not signed on for keys), 96 when the HSM fails (DESIGN.md §5).
+     * Whether a financial request or reversal may go on: null, or its answer. 91 before sign-on: the link's, or on a
+     * listener whose terminals MAC, the terminal's (it holds the working keys of a sign-on on any link, before a
+     * restart too). There the request's MAC must then hold ({@link #macRefusal}); in replay, the journaled verdict
+     * stands: the request comes back without its track data and PIN block, which the MAC covers.
      */
-    private String macRefusal(final MessageReader request, final AcquirerSession session)
+    private String refusal(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
     {
         if (!setup.acquirers().get(session.endpoint).mac())
         {
-            return null;
+            return session.signedOn ? null : ResponseCode.ISSUER_INOPERATIVE;
         }
         final int terminal = terminalOf(request);
+        if (terminal >= 0 && !keyedTerminals[terminal])
+        {
+            return ResponseCode.ISSUER_INOPERATIVE;
+        }
+        final JournalRecord recorded = event.recorded();
+        final String refusal = recorded == null ? macRefusal(request, terminal) :
+            recorded.decisionLength() >= Decision.LENGTH ? Decision.macRefusal(recorded.buffer(), recorded.decisionOffset()) : null;
+        macRefused = refusal != null;
+        return refusal;
+    }
+
+    /**
+     * The request's field 64 checked with the terminal's MAC key over the message up to it: null when it holds, else
+     * the answer: A0 when it is missing or wrong (or the terminal unknown: no key), 96 when the HSM fails (DESIGN.md §5).
+     */
+    private String macRefusal(final MessageReader request, final int terminal)
+    {
         if (!request.has(64) || terminal < 0)
         {
             return ResponseCode.MAC_FAILURE;
@@ -1612,10 +1719,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             unmatchedAnswers.incrementAndGet();
         }
-        event.decisionLength(Decision.write(event.decision(), responseCode, outcome, issuer, stan, event.endpoint()));
+        event.decisionLength(Decision.write(event.decision(), responseCode, outcome, macRefused ? Decision.MAC_REFUSED : 0, issuer, stan, event.endpoint()));
     }
 
-    /** An acquirer connection: which listener it came in on and whether it has signed on. */
+    /** An acquirer connection: which listener it came in on and whether it has signed on (where terminals do not MAC). */
     private static final class AcquirerSession
     {
         final int endpoint;

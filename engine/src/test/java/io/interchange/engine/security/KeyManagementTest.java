@@ -26,7 +26,10 @@ import io.interchange.codec.MessageWriter;
 import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.cups.UnionPayPos;
 
-/** Keys in and out of the HSM: sign-on's working keys, import under a key-encryption key, keys under the LMK, and the rules on which key may carry which. */
+/**
+ * Keys in and out of the HSM: sign-on's working keys and their import back from field 62, import under a key-encryption
+ * key, keys under the LMK, and the rules on which key may carry which.
+ */
 class KeyManagementTest
 {
     private static final int TMK = 0;
@@ -118,6 +121,88 @@ class KeyManagementTest
     }
 
     @Test
+    void shouldImportTheWorkingKeysASignOnSentIntoAnotherHsmWithTheSameMasterKey()
+    {
+        assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
+        for (final boolean doubleLength : new boolean[] {false, true})
+        {
+            final int length = doubleLength ? WorkingKeys.DOUBLE_LENGTH : WorkingKeys.SINGLE_LENGTH;
+            final UnsafeBuffer sent = new UnsafeBuffer(new byte[length]);
+            assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, doubleLength, sent, 0));
+
+            // The switch restarted: another LMK, the terminal's master key formed again, field 62 read back from its journal.
+            final SoftwareHsm restarted = SoftwareHsm.withRandomLmk(8);
+            assertEquals(HsmResult.OK, restarted.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
+            final UnsafeBuffer journaled = buffer(sent.byteArray(), 5);
+            assertEquals(HsmResult.OK, restarted.importWorkingKeys(TMK, PIK, MAK, journaled, 5, length));
+            assertEquals(checkValueOf(hsm, PIK), checkValueOf(restarted, PIK), "the same PIN key");
+            assertEquals(checkValueOf(hsm, MAK), checkValueOf(restarted, MAK), "the same MAC key");
+            final byte[] message = bytes(new SplittableRandom(SEED), 77);
+            final UnsafeBuffer mac = new UnsafeBuffer(new byte[Hsm.MAC_LENGTH]);
+            assertEquals(HsmResult.OK, hsm.generateMac(MAK, buffer(message), 0, message.length, mac, 0));
+            assertEquals(HsmResult.OK, restarted.verifyMac(MAK, buffer(message), 0, message.length, mac, 0), "its MACs are the terminal's");
+        }
+    }
+
+    @Test
+    void shouldImportWorkingKeysATerminalWouldUnwrapWithItsMasterKey() throws Exception
+    {
+        // Field 62 built the long way, with JCE: chosen keys under the master key, their check values beside them.
+        final byte[] pinKey = hex("0123456789ABCDEF FEDCBA9876543210");
+        final byte[] macKey = hex("2323232323232323");
+        final byte[] field62 = hex(hex(ecb(TMK_KEY, pinKey, Cipher.ENCRYPT_MODE)) + checkValue(pinKey) + hex(ecb(TMK_KEY, macKey, Cipher.ENCRYPT_MODE)) +
+            "0000000000000000" + checkValue(macKey));
+        assertEquals(WorkingKeys.DOUBLE_LENGTH, field62.length);
+        assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
+
+        assertEquals(HsmResult.OK, hsm.importWorkingKeys(TMK, PIK, MAK, buffer(field62), 0, field62.length));
+        assertEquals(checkValue(pinKey), checkValueOf(hsm, PIK));
+        assertEquals(checkValue(macKey), checkValueOf(hsm, MAK));
+        final byte[] message = bytes(new SplittableRandom(SEED), 100);
+        final UnsafeBuffer mac = new UnsafeBuffer(new byte[Hsm.MAC_LENGTH]);
+        assertEquals(HsmResult.OK, hsm.generateMac(MAK, buffer(message), 0, message.length, mac, 0));
+        assertEquals(hex(UnionPayMacTest.reference(macKey, message)), hex(mac.byteArray()), "a UnionPay MAC key");
+    }
+
+    @Test
+    void shouldRefuseWorkingKeysWhoseCheckValuesDoNotHoldAndChangeNeitherSlot()
+    {
+        assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
+        final UnsafeBuffer sent = new UnsafeBuffer(new byte[WorkingKeys.DOUBLE_LENGTH]);
+        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, true, sent, 0));
+        final byte[] pinKey = hsm.keyUnderLmk(PIK);
+        final byte[] macKey = hsm.keyUnderLmk(MAK);
+        final int pinCheck = 16;
+        final int macCheck = WorkingKeys.DOUBLE_LENGTH - 1;
+        final int macKeyByte = WorkingKeys.macKeyOffset(WorkingKeys.DOUBLE_LENGTH);
+        for (final int at : new int[] {0, pinCheck, macKeyByte, macCheck})
+        {
+            final UnsafeBuffer changed = buffer(sent.byteArray());
+            changed.putByte(at, (byte)(changed.getByte(at) ^ 0x10));
+            assertEquals(HsmResult.CHECK_VALUE_MISMATCH, hsm.importWorkingKeys(TMK, PIK, MAK, changed, 0, WorkingKeys.DOUBLE_LENGTH), "byte " + at);
+            assertArrayEquals(pinKey, hsm.keyUnderLmk(PIK), "byte " + at + " changed: the PIN key left as it was");
+            assertArrayEquals(macKey, hsm.keyUnderLmk(MAK), "byte " + at + " changed: the MAC key left as it was");
+        }
+
+        final SoftwareHsm other = SoftwareHsm.withRandomLmk(8);
+        assertEquals(HsmResult.OK, other.formKey(TMK, KeyType.KEY_ENCRYPTION, hex("9D719CDFCC02F10AF013C0611AE8273C")));
+        assertEquals(HsmResult.CHECK_VALUE_MISMATCH, other.importWorkingKeys(TMK, PIK, MAK, sent, 0, WorkingKeys.DOUBLE_LENGTH), "another master key");
+        assertNull(other.keyUnderLmk(PIK));
+        assertNull(other.keyUnderLmk(MAK));
+
+        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, PIK, MAK, sent, 0, WorkingKeys.DOUBLE_LENGTH - 1), "neither layout");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, PIK, MAK, sent, 1, WorkingKeys.DOUBLE_LENGTH), "past the buffer");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, PIK, PIK, sent, 0, WorkingKeys.DOUBLE_LENGTH), "one slot for both keys");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, TMK, MAK, sent, 0, WorkingKeys.DOUBLE_LENGTH), "over the master key");
+        assertEquals(HsmResult.KEY_NOT_FOUND, hsm.importWorkingKeys(OTHER, PIK, MAK, sent, 0, WorkingKeys.DOUBLE_LENGTH), "no master key");
+        assertEquals(HsmResult.OK, hsm.formKey(OTHER, KeyType.KEY_ENCRYPTION, hex("0123456789ABCDEF")));
+        assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.importWorkingKeys(OTHER, PIK, MAK, sent, 0, WorkingKeys.DOUBLE_LENGTH),
+            "a double-length PIN key under a single-length master key");
+        assertArrayEquals(pinKey, hsm.keyUnderLmk(PIK));
+        assertArrayEquals(macKey, hsm.keyUnderLmk(MAK));
+    }
+
+    @Test
     void shouldGiveCheckValuesAsJposDoes(@TempDir final Path lmk) throws Exception
     {
         final JposOracle jpos = new JposOracle(lmk);
@@ -181,6 +266,11 @@ class KeyManagementTest
     }
 
     private String checkValueOf(final int id)
+    {
+        return checkValueOf(hsm, id);
+    }
+
+    private static String checkValueOf(final Hsm hsm, final int id)
     {
         final UnsafeBuffer check = new UnsafeBuffer(new byte[Hsm.CHECK_VALUE_LENGTH]);
         assertEquals(HsmResult.OK, hsm.checkValue(id, check, 0));

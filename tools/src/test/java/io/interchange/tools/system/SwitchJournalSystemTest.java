@@ -24,6 +24,7 @@ import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.replay.Replayer;
 import io.interchange.engine.ring.EventType;
+import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalReader;
 import io.interchange.journal.JournalRecord;
@@ -130,7 +131,8 @@ class SwitchJournalSystemTest
 
         final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), journal.durability(), journal.cutoff(), journal.zone(),
             journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
-        final Replayer.Report report = Replayer.replay(SwitchNode.setup(config, Dialects.all()), journal, replayed);
+        final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
+        final Replayer.Report report = Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
         assertTrue(report.replayed() > sent, "replayed " + report);
         assertEquals(0, report.withheld());
         assertEquals(List.of(), Replayer.differences(journal, replayed, 10));

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,6 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
 import io.interchange.codec.cups.UnionPayPos;
@@ -26,6 +30,9 @@ import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.journal.JournalConfig;
+import io.interchange.journal.JournalReader;
+import io.interchange.journal.JournalRecord;
 import io.interchange.tools.issuer.CardAccount;
 import io.interchange.tools.issuer.CardBook;
 import io.interchange.tools.issuer.IssuerSimConfig;
@@ -34,7 +41,8 @@ import io.interchange.tools.issuer.IssuerSimulator;
 /**
  * A UnionPay POS terminal on a listener that requires MACs: it signs on, unwraps the MAC key the switch sends in
  * field 62 with its master key, and MACs its purchase (the CUPS POS "ECB" MAC, computed here with plain JCE);
- * a message changed after its MAC was made is refused with A0 and never reaches the issuer.
+ * a message changed after its MAC was made is refused with A0 and never reaches the issuer. The keys it got hold
+ * across a restart of the switch: the new one loads them from its journal.
  */
 class UnionPayMacSystemTest
 {
@@ -66,16 +74,7 @@ class UnionPayMacSystemTest
                 HexFormat.of().formatHex(des(mak, Cipher.ENCRYPT_MODE, new byte[8])).substring(0, 6), "the MAC key's check value");
 
             final CardAccount card = cards.payer(2_000);
-            final Map<Integer, String> sale = cards.purchase(card, 2_000);
-            sale.remove(7);
-            sale.remove(52); // no PIN here: the PIN block's translation has its own test below
-            sale.put(22, "021");
-            sale.put(49, "156");
-            sale.put(60, "22" + "000001");
-            sale.put(64, "0000000000000000");
-            final byte[] message = pos.encode(Mti.FINANCIAL_REQUEST, sale);
-            final byte[] mac = unionPayMac(mak, message, message.length - 8);
-            System.arraycopy(mac, 0, message, message.length - 8, 8);
+            final byte[] message = macedSale(pos, cards, card, 2_000, mak);
 
             final byte[] tampered = message.clone();
             final MessageReader parsed = new MessageReader(UnionPayPos.DIALECT);
@@ -86,13 +85,8 @@ class UnionPayMacSystemTest
             assertEquals(card.balance(), issuerA.account(card.pan()).orElseThrow().balance(), "not forwarded");
 
             pos.sendRaw(message);
-            final byte[] answer = pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT);
-            final MessageReader approved = new MessageReader(UnionPayPos.DIALECT);
-            approved.wrap(answer, 0, answer.length);
-            assertEquals("00", approved.getString(39));
+            assertMacedAnswer(pos, mak, "00");
             assertEquals(card.balance() - 2_000, issuerA.account(card.pan()).orElseThrow().balance());
-            assertEquals(HexFormat.of().formatHex(unionPayMac(mak, answer, answer.length - 8)),
-                HexFormat.of().formatHex(approved.getBytes(64)), "the answer carries the switch's MAC, made with the terminal's key");
 
             final Map<Integer, String> unmaced = cards.purchase(cards.payer(1_000), 1_000);
             unmaced.remove(7);
@@ -154,6 +148,122 @@ class UnionPayMacSystemTest
             pos.sendRaw(badMessage);
             assertEquals("96", pos.receive().getString(39));
         }
+    }
+
+    @Test
+    void shouldKeepTheKeysATerminalGotAtSignOnAcrossARestartOfTheSwitch(@TempDir final Path journal) throws Exception
+    {
+        final CardBook book = CardBook.generate(55, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(56, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+        {
+            final SwitchConfig config = SwitchConfig.parse(MAC_LISTENER, "mac.conf")
+                .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
+            final WorkingKeys keys;
+            final byte[] mak;
+            try (SwitchNode node = SwitchNode.start(config);
+                 TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+            {
+                Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
+                keys = signOn(pos, cards);
+                mak = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.macKey());
+                pos.sendRaw(macedSale(pos, cards, cards.payer(1_000), 1_000, mak));
+                assertMacedAnswer(pos, mak, "00");
+            }
+
+            // The same journal, a new switch: a new HSM with a new LMK, and every link of before gone. The terminal
+            // connects again and, without signing on, MACs with the key it holds.
+            final CardAccount card = cards.payer(3_000);
+            try (SwitchNode node = SwitchNode.start(config);
+                 TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+            {
+                Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on after the restart");
+                pos.sendRaw(macedSale(pos, cards, card, 3_000, mak));
+                assertMacedAnswer(pos, mak, "00");
+                assertEquals(card.balance() - 3_000, issuerA.account(card.pan()).orElseThrow().balance(), "forwarded and approved");
+            }
+
+            // What the keys came back from: the sign-on answer, journaled with field 62 as sent (under the terminal's
+            // master key), and the clear keys nowhere in the journal's files.
+            assertEquals(List.of(HexFormat.of().formatHex(keys.toBytes())), journaledWorkingKeys(SwitchNode.journalConfig(config)));
+            final byte[] pik = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.pinKey());
+            try (Stream<Path> files = Files.walk(journal))
+            {
+                for (final Path file : files.filter(Files::isRegularFile).toList())
+                {
+                    final byte[] bytes = Files.readAllBytes(file);
+                    assertFalse(contains(bytes, pik), "the clear PIN key in " + file.getFileName());
+                    assertFalse(contains(bytes, mak), "the clear MAC key in " + file.getFileName());
+                }
+            }
+        }
+    }
+
+    /** Field 62 of every sign-on answer in the journal, as hex. */
+    private static List<String> journaledWorkingKeys(final JournalConfig journal)
+    {
+        final int cups = journal.dialects().indexOf(UnionPayPos.DIALECT);
+        final List<String> keys = new ArrayList<>();
+        final MessageReader answer = new MessageReader(UnionPayPos.DIALECT);
+        try (JournalReader reader = new JournalReader(journal))
+        {
+            while (reader.next())
+            {
+                final JournalRecord record = reader.record();
+                final int part = JournalRecord.output(0);
+                if (record.outputCount() > 0 && record.dialectId(part) == cups &&
+                    answer.wrap(record.buffer(), record.messageOffset(part), record.messageLength(part)) == DecodeError.NONE &&
+                    answer.mti() == Mti.NETWORK_MANAGEMENT_RESPONSE && answer.has(WorkingKeys.FIELD))
+                {
+                    keys.add(HexFormat.of().formatHex(answer.getBytes(WorkingKeys.FIELD)));
+                }
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * A UnionPay sale from TERM0001 in yuan, its MAC made with {@code mak} over everything before field 64. No PIN
+     * here: the PIN block's translation has its own test.
+     */
+    private static byte[] macedSale(final TestTerminal pos, final Cardholders cards, final CardAccount card, final long amount, final byte[] mak)
+        throws Exception
+    {
+        final Map<Integer, String> sale = cards.purchase(card, amount);
+        sale.remove(7);
+        sale.remove(52);
+        sale.put(22, "021");
+        sale.put(49, "156");
+        sale.put(60, "22" + "000001");
+        sale.put(64, "0000000000000000");
+        final byte[] message = pos.encode(Mti.FINANCIAL_REQUEST, sale);
+        System.arraycopy(unionPayMac(mak, message, message.length - 8), 0, message, message.length - 8, 8);
+        return message;
+    }
+
+    /** The next answer has {@code code} in field 39 and a MAC made with the terminal's {@code mak}. */
+    private static void assertMacedAnswer(final TestTerminal pos, final byte[] mak, final String code) throws Exception
+    {
+        final byte[] answer = pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT);
+        assertNotNull(answer, "an answer within " + TestTerminal.ANSWER_TIMEOUT);
+        final MessageReader reader = new MessageReader(UnionPayPos.DIALECT);
+        assertEquals(DecodeError.NONE, reader.wrap(answer, 0, answer.length));
+        assertEquals(code, reader.getString(39));
+        assertEquals(HexFormat.of().formatHex(unionPayMac(mak, answer, answer.length - 8)),
+            HexFormat.of().formatHex(reader.getBytes(64)), "the answer carries the switch's MAC, made with the terminal's key");
+    }
+
+    private static boolean contains(final byte[] haystack, final byte[] needle)
+    {
+        for (int i = 0; i + needle.length <= haystack.length; i++)
+        {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static WorkingKeys signOn(final TestTerminal pos, final Cardholders cards) throws Exception

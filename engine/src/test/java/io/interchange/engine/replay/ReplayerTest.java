@@ -1,0 +1,462 @@
+package io.interchange.engine.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.interchange.codec.DecodeError;
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.Mti;
+import io.interchange.codec.cups.Field60;
+import io.interchange.codec.cups.UnionPayPos;
+import io.interchange.codec.cups.WorkingKeys;
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.security.Hsm;
+import io.interchange.engine.security.HsmResult;
+import io.interchange.engine.security.KeyType;
+import io.interchange.engine.security.SoftwareHsm;
+import io.interchange.engine.switching.SwitchHandler;
+import io.interchange.engine.switching.SwitchSetup;
+import io.interchange.journal.JournalConfig;
+import io.interchange.journal.JournalEntry;
+import io.interchange.journal.JournalWriter;
+
+/**
+ * Replay on a listener whose UnionPay terminals MAC: the working keys a sign-on handed out were random, so replay and
+ * recovery must load them from the journaled answers, never make new ones; and the MACs cover track 2, which the
+ * journal never holds, so replay takes their verdicts from the journal. The switch handler is fed as the ring feeds it
+ * and journaled as the journal handler does; the terminal is played with an HSM of its own that holds only its master
+ * key and unwraps what the switch sends.
+ */
+class ReplayerTest
+{
+    private static final String MAC_LISTENER = """
+        interchange.listeners = [
+          { name = "pos-cups", host = "127.0.0.1", port = 0, dialect = "cups", framing = "unionpay-pos",
+            acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = true }
+        ]
+        """;
+    private static final String TERMINAL_MASTER_KEY = "6DC12CB58E2F9A112379C69F9CDF34CD"; // TERM0001's demo key
+    private static final String ANOTHER_MASTER_KEY = "9D719CDFCC02F10AF013C0611AE8273C";
+    private static final byte[] TPDU_AND_HEADER = HexFormat.of().parseHex("6000030000" + "603100310701");
+    private static final String PAN = "4761739001010119";
+    private static final String TRACK_2 = PAN + "=30122011143804400000";
+    private static final int ACQUIRER_LINK = 7;
+    private static final int ISSUER_LINK = 40;
+    // The terminal's own HSM: its master key in slot 0, the working keys it unwraps in 1 and 2.
+    private static final int TMK = 0;
+    private static final int PIK = 1;
+    private static final int MAK = 2;
+
+    private final SwitchSetup setup = SwitchNode.setup(config(null, TERMINAL_MASTER_KEY), Dialects.all());
+    private final int cups = Dialects.all().indexOf(UnionPayPos.DIALECT);
+    private final int iso87b = Dialects.all().indexOf(Iso87.BINARY);
+    private final SoftwareHsm terminal = SoftwareHsm.withRandomLmk(3);
+    private long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
+    private long sequence;
+    private int stan;
+
+    @Test
+    void shouldReplayMacedTrafficByteForByteWithTheKeysEachSignOnGave(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final byte[] firstKeys;
+        final byte[] secondKeys;
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            firstKeys = run.signOn(ACQUIRER_LINK);
+            assertEquals("00", run.purchase(ACQUIRER_LINK, 1_000, false));
+            assertEquals("A0", run.purchase(ACQUIRER_LINK, 2_000, true), "a MAC that does not hold");
+            // A second sign-on: new keys, and the MACs after it are made with them.
+            secondKeys = run.signOn(ACQUIRER_LINK);
+            assertEquals("00", run.purchase(ACQUIRER_LINK, 3_000, false));
+        }
+        assertFalse(HexFormat.of().formatHex(firstKeys).equals(HexFormat.of().formatHex(secondKeys)), "each sign-on hands out new keys");
+
+        final JournalConfig replayed = target(journal, dir);
+        final Replayer.Report report = Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+        assertEquals(0, report.keysNotRestored(), report.toString());
+        assertEquals(sequence, report.replayed());
+        assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
+    }
+
+    @Test
+    void shouldReportKeysThatDoNotImportRatherThanDivergeQuietly(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final long signOnAt;
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            signOnAt = sequence;
+            run.signOn(ACQUIRER_LINK);
+            assertEquals("00", run.purchase(ACQUIRER_LINK, 1_000, false));
+        }
+
+        // Replayed by a switch that holds another master key for the terminal: field 62's check values do not hold.
+        final SwitchConfig otherKey = config(dir, ANOTHER_MASTER_KEY);
+        final JournalConfig replayed = target(journal, dir);
+        final Replayer.Report report = Replayer.replay(SwitchNode.handler(otherKey, setup), setup, journal, replayed);
+        assertEquals(1, report.keysNotRestored(), report.toString());
+        final List<String> differences = Replayer.differences(journal, replayed, 10);
+        assertFalse(differences.isEmpty());
+        assertTrue(differences.get(0).startsWith("decision differs at sequence " + signOnAt), differences.get(0));
+    }
+
+    @Test
+    void shouldReportASignOnWhoseAnswerTheJournalDoesNotHold(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            run.signOnJournaledWithoutItsAnswer(ACQUIRER_LINK);
+        }
+        final Replayer.Report report = Replayer.replay(SwitchNode.handler(config, setup), setup, journal, target(journal, dir));
+        assertEquals(1, report.keysNotRestored(), report.toString());
+    }
+
+    @Test
+    void shouldReplayASignOnRefusedThenAsRefusedWithoutMakingKeys(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        // A switch without an HSM refuses the sign-on (96), and its answer carries no keys.
+        try (Run run = new Run(new SwitchHandler(setup), journal))
+        {
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            assertEquals("96", run.signOnAnswer(ACQUIRER_LINK).getString(39));
+        }
+        final JournalConfig replayed = target(journal, dir);
+        final Replayer.Report report = Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+        assertEquals(0, report.keysNotRestored(), "nothing was handed out, so nothing is missing: " + report);
+        assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
+    }
+
+    @Test
+    void shouldLetATerminalGoOnWithItsKeysAfterRecoveryOnANewLink(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            run.signOn(ACQUIRER_LINK);
+            assertEquals("00", run.purchase(ACQUIRER_LINK, 1_000, false));
+        }
+
+        // A restart: a new handler (a new HSM, a new LMK) recovers from the journal; every link of before is gone.
+        final SwitchHandler recovered = SwitchNode.handler(config, setup);
+        final Replayer.Report report = Replayer.recover(recovered, setup, journal);
+        assertEquals(0, report.keysNotRestored(), report.toString());
+        // The purchase counts in the terminal's batch: recovery took its MAC as it was judged then, for the journal does
+        // not keep the track 2 the MAC covers.
+        final int term0001 = setup.acceptors().terminalIndex("TERM0001");
+        assertEquals(1, recovered.batchTotals().debitCount(term0001));
+        assertEquals(1_000, recovered.batchTotals().debitAmount(term0001));
+        recovered.linksLost();
+        try (Run run = new Run(recovered, null))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK + 1, 0);
+            assertEquals("00", run.purchase(ACQUIRER_LINK + 1, 4_000, false), "no new sign-on: the keys the terminal holds still work");
+        }
+    }
+
+    /** The MAC listener alone and TERM0001 alone, with {@code masterKey}; the journal in {@code dir}. */
+    private static SwitchConfig config(final Path dir, final String masterKey)
+    {
+        final SwitchConfig config = SwitchConfig.parse(MAC_LISTENER + "interchange.terminals = [ { id = \"TERM0001\", merchant = \"MERCHANT0000001\","
+            + " status = active, master-key = \"" + masterKey + "\" } ]\n", "mac.conf");
+        return dir == null ? config : config.withJournalDir(dir.resolve("journal"));
+    }
+
+    private static JournalConfig target(final JournalConfig journal, final Path dir)
+    {
+        return new JournalConfig(dir.resolve("replay"), journal.durability(), journal.cutoff(), journal.zone(), journal.panEncryptionKey(),
+            journal.panHashKey(), journal.dialects());
+    }
+
+    /** A switch handler fed event by event as the ring feeds it, each event journaled as the journal handler does. */
+    private final class Run implements AutoCloseable
+    {
+        private final SwitchHandler handler;
+        private final JournalWriter writer;
+        private final SwitchEvent event = new SwitchEvent(4_096, 16_384, setup.dialects());
+
+        Run(final SwitchHandler handler, final JournalConfig journal)
+        {
+            this.handler = handler;
+            this.writer = journal == null ? null : new JournalWriter(journal);
+        }
+
+        void link(final int type, final int link, final int endpoint)
+        {
+            event.reset(type, now, link, endpoint, -1);
+            handle(event);
+        }
+
+        /** Issuer-a's link up and signed on. */
+        void issuerSignedOn()
+        {
+            link(EventType.ISSUER_UP, ISSUER_LINK, 0);
+            final MessageReader signOn = output(0);
+            final UnsafeBuffer answer = new UnsafeBuffer(new byte[256]);
+            final int length = new MessageWriter(Iso87.BINARY).wrap(answer, 0).mti(Mti.NETWORK_MANAGEMENT_RESPONSE).putString(7, signOn.getString(7))
+                .putString(11, signOn.getString(11)).putString(39, "00").putString(70, "001").finish();
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, iso87b, 0, answer, length);
+            assertEquals(1, handler.signedOnLinks(0));
+        }
+
+        /** TERM0001 signs on (60.3 = 004); the terminal unwraps the keys of the answer into its HSM. Returns field 62. */
+        byte[] signOn(final int link)
+        {
+            final MessageReader answer = signOnAnswer(link);
+            assertEquals("00", answer.getString(39));
+            final UnsafeBuffer keys = new UnsafeBuffer(answer.getBytes(WorkingKeys.FIELD));
+            assertEquals(HsmResult.OK, terminal.formKey(TMK, KeyType.KEY_ENCRYPTION, HexFormat.of().parseHex(TERMINAL_MASTER_KEY)));
+            assertEquals(HsmResult.OK, terminal.importWorkingKeys(TMK, PIK, MAK, keys, 0, keys.capacity()));
+            return keys.byteArray();
+        }
+
+        MessageReader signOnAnswer(final int link)
+        {
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[256]);
+            acquirerMessage(link, request, signOnRequest(request));
+            assertEquals(1, event.outputCount());
+            return output(0);
+        }
+
+        /** The sign-on, journaled as if its record had lost the answer: the event less its outputs. */
+        void signOnJournaledWithoutItsAnswer(final int link)
+        {
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[256]);
+            fill(EventType.ACQUIRER_MESSAGE, link, 0, cups, TPDU_AND_HEADER.length, request, signOnRequest(request));
+            event.sequence(sequence);
+            handler.onEvent(event, sequence++, true);
+            writer.append(new WithoutOutputs(event));
+        }
+
+        /** TERM0001's 0800 asking for double-length keys (60.3 = 004), written into {@code request}; returns its length. */
+        private int signOnRequest(final UnsafeBuffer request)
+        {
+            return new MessageWriter(UnionPayPos.DIALECT).wrap(request, 0).mti(Mti.NETWORK_MANAGEMENT_REQUEST).putLong(11, ++stan)
+                .putString(41, "TERM0001").putString(42, "MERCHANT0000001")
+                .putString(60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON)).finish();
+        }
+
+        /**
+         * A card-present sale from TERM0001 (track 2 read), MACed with the key the terminal holds ({@code tampered}:
+         * changed after its MAC was made); a forwarded one is approved by issuer-a. Returns the answer's field 39, after
+         * checking the answer's MAC.
+         */
+        String purchase(final int link, final long amount, final boolean tampered)
+        {
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[512]);
+            final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(request, 0).mti(Mti.FINANCIAL_REQUEST).putString(2, PAN)
+                .putString(3, "000000").putLong(4, amount).putLong(11, ++stan).putString(22, "021").putString(25, "00").putString(35, TRACK_2)
+                .putString(41, "TERM0001")
+                .putString(42, "MERCHANT0000001").putString(49, "156").putString(60, Field60.format(Field60.TYPE_SALE, 1, 0))
+                .putBytes(64, new byte[Hsm.MAC_LENGTH]).finish();
+            assertEquals(HsmResult.OK, terminal.generateMac(MAK, request, 0, length - Hsm.MAC_LENGTH, request, length - Hsm.MAC_LENGTH));
+            if (tampered)
+            {
+                request.putByte(length - Hsm.MAC_LENGTH - 1, (byte)(request.getByte(length - Hsm.MAC_LENGTH - 1) ^ 1));
+            }
+            acquirerMessage(link, request, length);
+            if (event.outputLinkId(0) == ISSUER_LINK)
+            {
+                final MessageReader forwarded = output(0);
+                final UnsafeBuffer approval = new UnsafeBuffer(new byte[512]);
+                final MessageWriter writer = new MessageWriter(Iso87.BINARY).wrap(approval, 0).mti(Mti.FINANCIAL_RESPONSE);
+                for (final int field : new int[] {2, 3, 4, 7, 11, 37, 38, 39, 41, 42, 49})
+                {
+                    writer.putString(field, field == 38 ? "AB1234" : field == 39 ? "00" : forwarded.getString(field));
+                }
+                final int approvalLength = writer.finish();
+                message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, iso87b, 0, approval, approvalLength);
+            }
+            assertEquals(link, event.outputLinkId(0));
+            final MessageReader answer = output(0);
+            if (!tampered)
+            {
+                assertEquals(HsmResult.OK, terminal.verifyMac(MAK, answer.buffer(), answer.offset(), answer.rawOffset(64) - answer.offset(),
+                    answer.buffer(), answer.valueOffset(64)), "the answer's MAC, with the key the terminal holds");
+            }
+            return answer.getString(39);
+        }
+
+        private void acquirerMessage(final int link, final DirectBuffer message, final int length)
+        {
+            message(EventType.ACQUIRER_MESSAGE, link, 0, cups, TPDU_AND_HEADER.length, message, length);
+        }
+
+        private void message(
+            final int type, final int link, final int endpoint, final int dialect, final int headerLength, final DirectBuffer message, final int length)
+        {
+            fill(type, link, endpoint, dialect, headerLength, message, length);
+            handle(event);
+        }
+
+        private void fill(
+            final int type, final int link, final int endpoint, final int dialect, final int headerLength, final DirectBuffer message, final int length)
+        {
+            now += 1_000_000_000L;
+            event.reset(type, now, link, endpoint, dialect);
+            event.frame().putBytes(0, TPDU_AND_HEADER, 0, headerLength);
+            event.frame().putBytes(headerLength, message, 0, length);
+            event.frameLengths(headerLength, length);
+            event.decode();
+            assertEquals(DecodeError.NONE, event.decodeError());
+        }
+
+        private void handle(final SwitchEvent e)
+        {
+            e.sequence(sequence);
+            handler.onEvent(e, sequence++, true);
+            if (writer != null)
+            {
+                writer.append(e);
+            }
+        }
+
+        private MessageReader output(final int i)
+        {
+            final MessageReader reader = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
+            assertEquals(DecodeError.NONE, reader.wrap(event.outputBuffer(i), event.outputOffset(i), event.outputLength(i)));
+            return reader;
+        }
+
+        @Override
+        public void close()
+        {
+            if (writer != null)
+            {
+                writer.close();
+            }
+        }
+    }
+
+    /** An event as the journal would see it had the record lost its outputs. */
+    private record WithoutOutputs(SwitchEvent event) implements JournalEntry
+    {
+        @Override
+        public long sequence()
+        {
+            return event.sequence();
+        }
+
+        @Override
+        public int eventType()
+        {
+            return event.eventType();
+        }
+
+        @Override
+        public long timestampNanos()
+        {
+            return event.timestampNanos();
+        }
+
+        @Override
+        public int linkId()
+        {
+            return event.linkId();
+        }
+
+        @Override
+        public int inputDialectId()
+        {
+            return event.inputDialectId();
+        }
+
+        @Override
+        public DirectBuffer inputBuffer()
+        {
+            return event.inputBuffer();
+        }
+
+        @Override
+        public int inputOffset()
+        {
+            return event.inputOffset();
+        }
+
+        @Override
+        public int inputLength()
+        {
+            return event.inputLength();
+        }
+
+        @Override
+        public DirectBuffer decisionBuffer()
+        {
+            return event.decisionBuffer();
+        }
+
+        @Override
+        public int decisionLength()
+        {
+            return event.decisionLength();
+        }
+
+        @Override
+        public int outputCount()
+        {
+            return 0;
+        }
+
+        @Override
+        public int outputLinkId(final int i)
+        {
+            throw new IndexOutOfBoundsException(i);
+        }
+
+        @Override
+        public int outputDialectId(final int i)
+        {
+            throw new IndexOutOfBoundsException(i);
+        }
+
+        @Override
+        public DirectBuffer outputBuffer(final int i)
+        {
+            throw new IndexOutOfBoundsException(i);
+        }
+
+        @Override
+        public int outputOffset(final int i)
+        {
+            throw new IndexOutOfBoundsException(i);
+        }
+
+        @Override
+        public int outputLength(final int i)
+        {
+            throw new IndexOutOfBoundsException(i);
+        }
+    }
+}
