@@ -13,6 +13,7 @@ import static io.interchange.journal.RecordDescriptor.LENGTH_OFFSET;
 import static io.interchange.journal.RecordDescriptor.LINK_ID_OFFSET;
 import static io.interchange.journal.RecordDescriptor.MAX_DECISION_LENGTH;
 import static io.interchange.journal.RecordDescriptor.MAX_OUTPUTS;
+import static io.interchange.journal.RecordDescriptor.OLDEST_READABLE_VERSION;
 import static io.interchange.journal.RecordDescriptor.OUTPUT_COUNT_OFFSET;
 import static io.interchange.journal.RecordDescriptor.PART_BODY_LENGTH_OFFSET;
 import static io.interchange.journal.RecordDescriptor.PART_DIALECT_OFFSET;
@@ -21,6 +22,7 @@ import static io.interchange.journal.RecordDescriptor.PART_HEADER_LENGTH;
 import static io.interchange.journal.RecordDescriptor.PART_ICC_WITHHELD;
 import static io.interchange.journal.RecordDescriptor.PART_LINK_ID_OFFSET;
 import static io.interchange.journal.RecordDescriptor.PART_PAN;
+import static io.interchange.journal.RecordDescriptor.PART_PAN_FROM_TRACK;
 import static io.interchange.journal.RecordDescriptor.PART_PAN_LENGTH_OFFSET;
 import static io.interchange.journal.RecordDescriptor.PART_WITHHELD;
 import static io.interchange.journal.RecordDescriptor.SEQUENCE_OFFSET;
@@ -52,8 +54,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link JournalReader} for every record, so valid until the reader moves on.
  *
  * <p>A record's messages are its parts: {@link #INPUT} and {@link #output}{@code (i)}. A part's message is kept
- * stripped (no PAN, track data, PIN block or sensitive ICC tags); {@link #restoreMessage} puts the PAN back, which
- * is what replay feeds the switch.
+ * stripped (no PAN, track data, PIN block or sensitive ICC tags); {@link #restoreMessage} puts field 2 back, which
+ * is what replay feeds the switch. A swipe's PAN, read from track 2, is sealed too but not made a field.
  *
  * <p>A record whose checksum does not hold is corrupt: its header fields are shown as they are, for the report,
  * and every part accessor throws {@link IllegalStateException}, so nothing of it can be replayed.
@@ -131,9 +133,10 @@ public final class JournalRecord
         }
         checksumValid = true;
         final int version = bytes.getByte(VERSION_OFFSET) & 0xFF;
-        if (version != VERSION)
+        if (version < OLDEST_READABLE_VERSION || version > VERSION)
         {
-            throw new IllegalStateException("record " + index + " is of layout version " + version + "; this reader knows " + VERSION);
+            throw new IllegalStateException("record " + index + " is of layout version " + version + "; this reader knows " +
+                OLDEST_READABLE_VERSION + " to " + VERSION);
         }
         // The checksum holds, so the layout is the writer's: a part table that does not add up is a bug, not damage.
         if (decisionLength() > MAX_DECISION_LENGTH || outputCount() > MAX_OUTPUTS)
@@ -278,10 +281,19 @@ public final class JournalRecord
         return bodyLength(message(part));
     }
 
-    /** True when the message carried a PAN, which the record holds encrypted. */
+    /** True when the message carried a PAN, in field 2 or in track 2, which the record holds encrypted. */
     public boolean hasPan(final int part)
     {
         return (flags(at(part)) & PART_PAN) != 0;
+    }
+
+    /**
+     * True when the part's PAN was read from track 2, the message having no field 2 (a swipe): {@link #restoreMessage}
+     * then gives no field 2 back, and {@link #decryptPan} is the only way to the card number.
+     */
+    public boolean isPanFromTrack(final int part)
+    {
+        return (flags(at(part)) & (PART_PAN | PART_PAN_FROM_TRACK)) == (PART_PAN | PART_PAN_FROM_TRACK);
     }
 
     /** Digits in the message's PAN, 0 when it had none. */
@@ -324,6 +336,10 @@ public final class JournalRecord
      * Rebuilds the part's message into {@code dst} with its PAN decrypted and put back as field 2; returns its
      * length. The fields the journal never holds (34, 35, 36, 45, 52, sensitive ICC tags) stay absent. This is
      * what replay feeds the switch.
+     *
+     * <p>A PAN read from track 2 ({@link #isPanFromTrack}) is not made into a field 2 the message never had: the
+     * switch echoes field 2 in its answers, so a replay fed one would answer with bytes the terminal never got.
+     * Replay hands the switch that PAN apart ({@link #decryptPan}).
      */
     public int restoreMessage(final int part, final MutableDirectBuffer dst, final int offset)
     {
@@ -335,7 +351,7 @@ public final class JournalRecord
             throw new IllegalStateException("part " + part + " of record " + index + " does not parse as " + dialects[dialectId].name() + ": " + reader);
         }
         final MessageWriter writer = writers[dialectId].wrap(dst, offset).mti(reader.mti());
-        if ((flags(at) & PART_PAN) != 0)
+        if ((flags(at) & (PART_PAN | PART_PAN_FROM_TRACK)) == PART_PAN)
         {
             final int n = decryptPan(part, pan, 0);
             writer.putText(SensitiveData.PAN, pan, 0, n);
@@ -378,7 +394,7 @@ public final class JournalRecord
             {
                 final int mti = readers[dialectId(part)].wrap(bytes, messageOffset(part), messageLength(part)) == DecodeError.NONE ?
                     readers[dialectId(part)].mti() : -1;
-                sb.append(mti < 0 ? "????" : Mti.toString(mti)).append(hasPan(part) ? " PAN" : "");
+                sb.append(mti < 0 ? "????" : Mti.toString(mti)).append(isPanFromTrack(part) ? " PAN from track 2" : hasPan(part) ? " PAN" : "");
             }
         }
         return sb.toString();

@@ -21,6 +21,7 @@ import static io.interchange.journal.RecordDescriptor.PART_HEADER_LENGTH;
 import static io.interchange.journal.RecordDescriptor.PART_ICC_WITHHELD;
 import static io.interchange.journal.RecordDescriptor.PART_LINK_ID_OFFSET;
 import static io.interchange.journal.RecordDescriptor.PART_PAN;
+import static io.interchange.journal.RecordDescriptor.PART_PAN_FROM_TRACK;
 import static io.interchange.journal.RecordDescriptor.PART_PAN_LENGTH_OFFSET;
 import static io.interchange.journal.RecordDescriptor.PART_WITHHELD;
 import static io.interchange.journal.RecordDescriptor.SEQUENCE_OFFSET;
@@ -51,6 +52,7 @@ import io.interchange.codec.FieldType;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.SensitiveData;
+import io.interchange.codec.Track2;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -64,9 +66,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Appends one record per ring event to the journal (layout in {@link RecordDescriptor}): the input message, the
- * decision and the outputs, each message rewritten without what the journal must never hold (DESIGN.md §7) and
- * with its PAN sealed ({@link PanCipher}). Used by the ring's journal handler only: single threaded, no locks, and
- * no allocation per {@link #append} in steady state (JournalAppendBenchmark, {@code -prof gc}).
+ * decision and the outputs, each message rewritten without what the journal must never hold (DESIGN.md §7,
+ * {@link KeptFields}) and with its PAN sealed ({@link PanCipher}): field 2, or for a swipe that has none, the card
+ * number in track 2. Used by the ring's journal handler only: single threaded, no locks, and no allocation per
+ * {@link #append} in steady state (JournalAppendBenchmark, {@code -prof gc}).
  *
  * <p>Each business day is one queue cycle ({@link CycleClock}), chosen by the event's timestamp, never the wall
  * clock. Reopened on a journal, the writer appends after its last record. A thread of its own ({@link Pretoucher})
@@ -87,14 +90,7 @@ public final class JournalWriter implements AutoCloseable
     private final Dialect[] dialects;
     private final MessageReader[] readers;
     private final MessageWriter[] writers;
-    /** Per dialect, the fields never copied: the PANs (2 sealed apart, 34), track data and the PIN block. */
-    private final boolean[][] dropped;
-    /**
-     * Per dialect, the fields copied as they are, as bitmap words (field 1 in the sign bit of the primary, 65 in that
-     * of the secondary): all but the dropped ones and field 55, which is rebuilt.
-     */
-    private final long[] keptPrimary;
-    private final long[] keptSecondary;
+    private final KeptFields kept;
     private final SealedPans pans;
     private final CycleClock clock;
     private final SingleChronicleQueue queue;
@@ -102,8 +98,6 @@ public final class JournalWriter implements AutoCloseable
 
     private final ExpandableArrayBuffer record = new ExpandableArrayBuffer(INITIAL_RECORD_CAPACITY);
     private final UnsafeBuffer pan = new UnsafeBuffer(new byte[PanCipher.MAX_PAN_LENGTH]);
-    private final ExpandableArrayBuffer iccIn = new ExpandableArrayBuffer(1024);
-    private final ExpandableArrayBuffer iccOut = new ExpandableArrayBuffer(2048);
 
     private boolean iccWithheld;
 
@@ -118,9 +112,7 @@ public final class JournalWriter implements AutoCloseable
         this.dialects = table.toArray(new Dialect[0]);
         this.readers = new MessageReader[dialects.length];
         this.writers = new MessageWriter[dialects.length];
-        this.dropped = new boolean[dialects.length][FieldSpec.MAX_FIELD + 1];
-        this.keptPrimary = new long[dialects.length];
-        this.keptSecondary = new long[dialects.length];
+        this.kept = new KeptFields(table);
         for (int i = 0; i < dialects.length; i++)
         {
             final Dialect dialect = dialects[i];
@@ -132,22 +124,6 @@ public final class JournalWriter implements AutoCloseable
             }
             readers[i] = new MessageReader(dialect);
             writers[i] = new MessageWriter(dialect);
-            for (int f = 2; f <= FieldSpec.MAX_FIELD; f++)
-            {
-                final FieldSpec spec = dialect.field(f);
-                dropped[i][f] = spec != null && (SensitiveData.isPan(f) || SensitiveData.isProtected(spec));
-                if (spec != null && !dropped[i][f] && f != SensitiveData.ICC_DATA)
-                {
-                    if (f <= 64)
-                    {
-                        keptPrimary[i] |= Long.MIN_VALUE >>> (f - 1);
-                    }
-                    else
-                    {
-                        keptSecondary[i] |= Long.MIN_VALUE >>> (f - 65);
-                    }
-                }
-            }
         }
 
         final byte[] encryptionKey = config.panEncryptionKey();
@@ -308,9 +284,20 @@ public final class JournalWriter implements AutoCloseable
             {
                 panLength = reader.getText(SensitiveData.PAN, pan, 0);
             }
+            else if (reader.has(Track2.FIELD))
+            {
+                // A swipe that sends the card number only in track 2 (UnionPay POS does): clearing and replay need it,
+                // and track 2 itself is never kept. Sealed like field 2, marked as read from the track.
+                panLength = Math.max(Track2.panLength(reader, Track2.FIELD), 0);
+                for (int i = 0; i < panLength; i++)
+                {
+                    pan.putByte(i, reader.charAt(Track2.FIELD, i));
+                }
+                flags = panLength > 0 ? PART_PAN_FROM_TRACK : 0;
+            }
             if (panLength > 0)
             {
-                flags = PART_PAN;
+                flags |= PART_PAN;
                 bodyStart += PanCipher.sealedLength(panLength);
             }
             bodyLength = writeStripped(reader, dialectId, bodyStart);
@@ -340,12 +327,12 @@ public final class JournalWriter implements AutoCloseable
         final MessageWriter writer = writers[dialectId].wrap(record, at).mti(reader.mti());
         final int icc = SensitiveData.ICC_DATA;
         iccWithheld = false;
-        writer.copyKept(reader, icc - 1, keptPrimary[dialectId], keptSecondary[dialectId]);
-        if (reader.has(icc) && !dropped[dialectId][icc])
+        writer.copyKept(reader, icc - 1, kept.copiedPrimary(dialectId), kept.copiedSecondary(dialectId));
+        if (reader.has(icc) && !kept.isDropped(dialectId, icc))
         {
             iccWithheld = !copyIcc(reader, writer);
         }
-        writer.copyKept(reader, FieldSpec.MAX_FIELD, keptPrimary[dialectId], keptSecondary[dialectId]);
+        writer.copyKept(reader, FieldSpec.MAX_FIELD, kept.copiedPrimary(dialectId), kept.copiedSecondary(dialectId));
         return writer.finish();
     }
 
@@ -356,28 +343,23 @@ public final class JournalWriter implements AutoCloseable
     private boolean copyIcc(final MessageReader reader, final MessageWriter writer)
     {
         final int field = SensitiveData.ICC_DATA;
-        iccIn.checkLimit(reader.valueLength(field));
-        final int length = reader.getBytes(field, iccIn, 0);
-        iccOut.checkLimit(2 * length + 16);
-        final int stripped = IccStripper.strip(iccIn, 0, length, iccOut, 0);
-        if (stripped == length)
-        {
-            // Nothing to take out (an issuer's answer seldom has any): the field goes across as it came.
-            writer.copy(reader, field);
-            return true;
-        }
-        final FieldSpec spec = reader.spec(field);
-        if (stripped == IccStripper.NOT_TLV || spec.isFixed())
+        final int stripped = kept.keptIcc(reader);
+        if (stripped == KeptFields.WITHHELD)
         {
             return false;
         }
-        if (spec.type() == FieldType.B)
+        if (stripped == kept.sentIccLength())
         {
-            writer.putBytes(field, iccOut, 0, stripped);
+            // Nothing to take out (an issuer's answer seldom has any): the field goes across as it came.
+            writer.copy(reader, field);
+        }
+        else if (reader.spec(field).type() == FieldType.B)
+        {
+            writer.putBytes(field, kept.iccBuffer(), 0, stripped);
         }
         else
         {
-            writer.putText(field, iccOut, 0, stripped);
+            writer.putText(field, kept.iccBuffer(), 0, stripped);
         }
         return true;
     }

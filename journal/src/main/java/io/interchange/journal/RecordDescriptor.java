@@ -4,7 +4,7 @@ import java.nio.ByteOrder;
 
 /**
  * The layout of a journal record: one Chronicle Queue document per ring event. Little-endian, packed (no
- * alignment: records are copied, not read in place), version 1.
+ * alignment: records are copied, not read in place), version 2.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -36,10 +36,10 @@ import java.nio.ByteOrder;
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +---------+-+-+-+---------------+-------------------------------+
- *  |Reserved |C|W|P|  PAN Length   |          Dialect Id           |  0  P: sealed PAN follows; W: withheld;
- *  +---------+-+-+-+---------------+-------------------------------+     C: field 55 withheld (not BER-TLV)
- *  |                     Link Id (-1: none)                        |  4
+ *  +-------+-+-+-+-+---------------+-------------------------------+
+ *  |Reservd|T|C|W|P|  PAN Length   |          Dialect Id           |  0  P: sealed PAN follows; W: withheld;
+ *  +-------+-+-+-+-+---------------+-------------------------------+     C: field 55 withheld (not BER-TLV);
+ *  |                     Link Id (-1: none)                        |  4  T: the PAN was read from track 2
  *  +---------------------------------------------------------------+
  *  |                          Body Length                          |  8
  *  +---------------------------------------------------------------+
@@ -57,8 +57,12 @@ import java.nio.ByteOrder;
  *
  * The body of a message that parsed is the message in its dialect, MTI onwards, less fields 2 and 34 (the PAN,
  * sealed above), 35, 36 and 45 (track data), 52 (PIN block) and any other field of the track code set (z), with
- * field 55 rebuilt without its sensitive tags ({@link IccStripper}) or, when C is set, left out. The body of a
- * withheld message (W, the message did not parse) is this summary and never any of its bytes:
+ * field 55 rebuilt without its sensitive tags ({@link IccStripper}) or, when C is set, left out ({@link KeptFields}).
+ * The sealed PAN is field 2's; a message without field 2 whose track 2 (field 35) carries a card number, a swipe,
+ * gets that one sealed (the digits before the separator, {@code io.interchange.codec.Track2}), with T set: the
+ * message had no field 2, so none is given back ({@link JournalRecord#restoreMessage}), but clearing and replay
+ * have the card. The body of a withheld message (W, the message did not parse) is this summary and never any of
+ * its bytes:
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -77,11 +81,16 @@ import java.nio.ByteOrder;
  *  +---------------------------------------------------------------+
  * </pre>
  * Decode Error is the ordinal of the codec's {@code DecodeError}; PAN Length 0 means field 2 was not read.
+ *
+ * <p>Versions. 2 adds T, a bit version 1 kept reserved (0): a version 1 record reads the same under version 2, and a
+ * reader of version 1 refuses version 2 records rather than give a swipe's PAN back as a field 2 it never had.
  */
 final class RecordDescriptor
 {
     static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The oldest layout this version reads: version 1 is version 2 without T. */
+    static final int OLDEST_READABLE_VERSION = 1;
 
     static final int CHECKSUM_OFFSET = 0;
     static final int LENGTH_OFFSET = 4;
@@ -112,6 +121,8 @@ final class RecordDescriptor
     static final int PART_PAN = 0x01;
     static final int PART_WITHHELD = 0x02;
     static final int PART_ICC_WITHHELD = 0x04;
+    /** With {@link #PART_PAN}: the PAN was read from track 2, for the message had no field 2. Since version 2. */
+    static final int PART_PAN_FROM_TRACK = 0x08;
 
     static final int SUMMARY_MESSAGE_LENGTH_OFFSET = 0;
     static final int SUMMARY_ERROR_OFFSET_OFFSET = 4;

@@ -108,9 +108,27 @@ final class Fixtures
      */
     static byte[] purchase(final int dialectId, final String stan, final boolean sensitive)
     {
+        return purchase(dialectId, stan, sensitive, true);
+    }
+
+    /**
+     * A magnetic-stripe purchase with PIN (0200) that carries the card number only in track 2, as a UnionPay POS
+     * swipe does: no field 2 and no chip data. Without {@code sensitive}, as the journal restores it: no field 2 either.
+     */
+    static byte[] swipe(final int dialectId, final String stan, final boolean sensitive)
+    {
+        return purchase(dialectId, stan, sensitive, false);
+    }
+
+    private static byte[] purchase(final int dialectId, final String stan, final boolean sensitive, final boolean chip)
+    {
         return build(dialectId, 200, w ->
         {
-            w.putString(2, PAN).putString(3, "000000").putString(4, "000000001000");
+            if (chip)
+            {
+                w.putString(2, PAN);
+            }
+            w.putString(3, "000000").putString(4, "000000001000");
             if (dialectId != CUPS)
             {
                 w.putString(7, "0310150912");
@@ -131,11 +149,11 @@ final class Fixtures
                 w.putString(52, PIN_BLOCK);
             }
             final byte[] icc = icc(!sensitive);
-            if (dialectId == CUPS)
+            if (chip && dialectId == CUPS)
             {
                 w.putBytes(55, icc);
             }
-            else
+            else if (chip)
             {
                 w.putText(55, new UnsafeBuffer(icc), 0, icc.length);
             }

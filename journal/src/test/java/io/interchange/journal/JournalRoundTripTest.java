@@ -10,6 +10,7 @@ import static io.interchange.journal.Fixtures.hex;
 import static io.interchange.journal.Fixtures.nanos;
 import static io.interchange.journal.Fixtures.purchase;
 import static io.interchange.journal.Fixtures.signOn;
+import static io.interchange.journal.Fixtures.swipe;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -82,6 +83,7 @@ class JournalRoundTripTest
             assertEquals(11, record.linkId(JournalRecord.output(2)));
 
             assertEquals(PAN, decryptPan(record, input));
+            assertFalse(record.isPanFromTrack(input), "field 2's");
             assertEquals(PAN, decryptPan(record, JournalRecord.output(1)));
             assertFalse(record.hasPan(JournalRecord.output(2)));
             assertThrows(IllegalStateException.class, () -> record.decryptPan(JournalRecord.output(2), out, 0));
@@ -113,6 +115,30 @@ class JournalRoundTripTest
             assertArrayEquals(Fixtures.icc(true), stripped.getBytes(55));
             assertEquals(PAN.length(), record.panLength(JournalRecord.INPUT));
             assertFalse(record.isIccWithheld(JournalRecord.INPUT));
+        }
+    }
+
+    @ParameterizedTest(name = "dialect {0}")
+    @ValueSource(ints = {ISO87B, ISO87A, CUPS})
+    void shouldSealThePanOfASwipeThatCarriesItOnlyInTrack2(final int dialect)
+    {
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            writer.append(new TestEntry().timestampNanos(nanos("2026-03-10T07:00:00Z")).input(1, dialect, swipe(dialect, "000001", true)));
+        }
+        try (JournalReader reader = new JournalReader(config(dir)))
+        {
+            assertTrue(reader.next());
+            final JournalRecord record = reader.record();
+            final int input = JournalRecord.INPUT;
+            assertTrue(record.hasPan(input), "the card number, read from track 2");
+            assertTrue(record.isPanFromTrack(input));
+            assertEquals(PAN, decryptPan(record, input));
+            final UnsafeBuffer hash = new UnsafeBuffer(new byte[16]);
+            reader.panHash(PAN, hash, 0);
+            assertTrue(record.panHashEquals(input, hash, 0), "found by its card like any other record");
+            // Field 2 is not made up: the message comes back as it came, less track 2 and the PIN block.
+            assertRestored(record, input, swipe(dialect, "000001", false));
         }
     }
 
