@@ -20,7 +20,8 @@ import org.agrona.MutableDirectBuffer;
  * +---------------------------------------------------------------+
  * </pre>
  * The endpoint is kept so that replay can rebuild each event exactly as the links published it. Flags: bit 0,
- * {@link #MAC_REFUSED}; the others 0.
+ * {@link #MAC_REFUSED}; bit 1, {@link #PIN_REFUSED}; the others 0. Both are verdicts on fields the journal never
+ * holds, which replay takes from here instead of judging again.
  */
 public final class Decision
 {
@@ -30,6 +31,11 @@ public final class Decision
      * again (the MAC covers track data and PIN blocks, which the journal never holds), so it takes this verdict.
      */
     public static final int MAC_REFUSED = 1;
+    /**
+     * The HSM refused to translate the request's PIN block (not a valid block for the card, no key: the answer is
+     * 96). Replay cannot ask again (the journal never holds PIN blocks), so it takes this verdict.
+     */
+    public static final int PIN_REFUSED = 2;
     private static final int RESPONSE_CODE = 0;
     private static final int OUTCOME = 2;
     private static final int FLAGS = 3;
@@ -74,6 +80,12 @@ public final class Decision
             return null;
         }
         return buffer.getByte(offset + RESPONSE_CODE) == ResponseCode.MAC_FAILURE.charAt(0) ? ResponseCode.MAC_FAILURE : ResponseCode.SYSTEM_MALFUNCTION;
+    }
+
+    /** True when the journaled decision says the HSM refused the request's PIN block ({@link #PIN_REFUSED}). */
+    public static boolean pinRefused(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getByte(offset + FLAGS) & PIN_REFUSED) != 0;
     }
 
     public static Outcome outcome(final DirectBuffer buffer, final int offset)

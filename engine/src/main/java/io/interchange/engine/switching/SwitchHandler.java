@@ -43,10 +43,11 @@ import io.interchange.journal.JournalRecord;
  * the switch's STAN and RRN and kept in flight → the issuer's 0210 matched on (link, STAN) and relayed, or a
  * tick finds it expired and answers 91.
  *
- * <p>In replay ({@link SwitchEvent#recorded()} set) two steps take from the journal what they cannot compute again:
- * the working keys a sign-on gave a terminal, which the HSM made at random, are loaded from the journaled answer;
- * and a terminal's MAC, which covers track data and PIN blocks the journal never holds, gets the verdict journaled
- * with its request ({@link Decision#MAC_REFUSED}).
+ * <p>In replay ({@link SwitchEvent#recorded()} set) the steps that cannot compute again what they computed then take
+ * it from the journal: the working keys a sign-on gave a terminal, which the HSM made at random, are loaded from the
+ * journaled answer; a terminal's MAC, which covers track data and PIN blocks the journal never holds, gets the verdict
+ * journaled with its request ({@link Decision#MAC_REFUSED}), and so does the PIN block's translation
+ * ({@link Decision#PIN_REFUSED}).
  */
 public final class SwitchHandler implements EventHandler<SwitchEvent>
 {
@@ -79,6 +80,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private long keysNotRestored;
     private final UnsafeBuffer pinBlock = new UnsafeBuffer(new byte[8]);
     private boolean pinTranslated;
+    private boolean pinRefused;
     private boolean macRefused;
     private final List<SwitchSetup.Issuer> issuers;
     private final SwitchSetup.Acceptors acceptors;
@@ -245,6 +247,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         current = Transactions.NONE;
         pinTranslated = false;
+        pinRefused = false;
         macRefused = false;
         try
         {
@@ -719,7 +722,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             complete(event, request, session, issuer, mcc, now);
             return;
         }
-        if (!translatePin(request, terminal, issuer))
+        if (!translatePin(event, request, terminal, issuer))
         {
             answer(event, request, ResponseCode.SYSTEM_MALFUNCTION);
             return;
@@ -1628,11 +1631,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * The PIN block (field 52) from the terminal's PIN key to the issuer's zone PIN key, inside the HSM (ISO 9564
      * format 0, DESIGN.md §7). Only terminals that got working keys at sign-on have a PIN key; a block from any other
      * goes on as it came. False when the HSM fails or refuses the block (no issuer key, not a valid block for the
-     * card): the request is answered 96.
+     * card): the request is answered 96, and the refusal journaled with it ({@link Decision#PIN_REFUSED}). In replay
+     * the request comes back without its PIN block, which the journal never holds: that journaled verdict stands.
      */
-    private boolean translatePin(final MessageReader request, final int terminal, final int issuer)
+    private boolean translatePin(final SwitchEvent event, final MessageReader request, final int terminal, final int issuer)
     {
         pinTranslated = false;
+        final JournalRecord recorded = event.recorded();
+        if (recorded != null)
+        {
+            pinRefused = recorded.decisionLength() >= Decision.LENGTH && Decision.pinRefused(recorded.buffer(), recorded.decisionOffset());
+            return !pinRefused;
+        }
         if (!request.has(52) || hsm == null || hsm.checkValue(slots.terminalPinKey(terminal), pinBlock, 0) == HsmResult.KEY_NOT_FOUND)
         {
             return true;
@@ -1642,6 +1652,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (result != HsmResult.OK)
         {
             LOG.warn("PIN translation for terminal index {} to issuer {} failed: {}", terminal, issuers.get(issuer).id(), result);
+            pinRefused = true;
             return false;
         }
         pinTranslated = true;
@@ -1719,7 +1730,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             unmatchedAnswers.incrementAndGet();
         }
-        event.decisionLength(Decision.write(event.decision(), responseCode, outcome, macRefused ? Decision.MAC_REFUSED : 0, issuer, stan, event.endpoint()));
+        final int flags = (macRefused ? Decision.MAC_REFUSED : 0) | (pinRefused ? Decision.PIN_REFUSED : 0);
+        event.decisionLength(Decision.write(event.decision(), responseCode, outcome, flags, issuer, stan, event.endpoint()));
     }
 
     /** An acquirer connection: which listener it came in on and whether it has signed on (where terminals do not MAC). */

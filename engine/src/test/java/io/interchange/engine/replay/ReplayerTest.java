@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -40,9 +45,9 @@ import io.interchange.journal.JournalWriter;
 /**
  * Replay on a listener whose UnionPay terminals MAC: the working keys a sign-on handed out were random, so replay and
  * recovery must load them from the journaled answers, never make new ones; and the MACs cover track 2, which the
- * journal never holds, so replay takes their verdicts from the journal. The switch handler is fed as the ring feeds it
- * and journaled as the journal handler does; the terminal is played with an HSM of its own that holds only its master
- * key and unwraps what the switch sends.
+ * journal never holds, so replay takes their verdicts from the journal, and the HSM's on PIN blocks likewise. The
+ * switch handler is fed as the ring feeds it and journaled as the journal handler does; the terminal is played with an
+ * HSM of its own that holds only its master key and unwraps what the switch sends (and a PIN pad of plain JCE).
  */
 class ReplayerTest
 {
@@ -186,6 +191,35 @@ class ReplayerTest
         }
     }
 
+    @Test
+    void shouldReplayAPinBlockTheHsmRefusedAsRefused(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            run.signOn(ACQUIRER_LINK);
+            assertEquals("00", run.send(ACQUIRER_LINK, run.sale(1_000, true, format0("1234")), true).getString(39));
+            // Not a format 0 block (control nibble F): the HSM refuses to translate it, and the switch answers 96.
+            assertEquals("96", run.send(ACQUIRER_LINK, run.sale(2_000, true, HexFormat.of().parseHex("FFFFFFFFFFFFFFFF")), true).getString(39));
+            assertEquals(0, run.handler.inFlight());
+        }
+
+        // The journal holds no PIN block: replay takes the HSM's refusal from the journaled decision.
+        final JournalConfig replayed = target(journal, dir);
+        Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+        assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
+
+        final SwitchHandler recovered = SwitchNode.handler(config, setup);
+        Replayer.recover(recovered, setup, journal);
+        assertEquals(0, recovered.inFlight(), "the refused one was never forwarded");
+        final int term0001 = setup.acceptors().terminalIndex("TERM0001");
+        assertEquals(1, recovered.batchTotals().debitCount(term0001));
+        assertEquals(1_000, recovered.batchTotals().debitAmount(term0001));
+    }
+
     /** The MAC listener alone and TERM0001 alone, with {@code masterKey}; the journal in {@code dir}. */
     private static SwitchConfig config(final Path dir, final String masterKey)
     {
@@ -206,6 +240,7 @@ class ReplayerTest
         private final SwitchHandler handler;
         private final JournalWriter writer;
         private final SwitchEvent event = new SwitchEvent(4_096, 16_384, setup.dialects());
+        private byte[] pinKey;
 
         Run(final SwitchHandler handler, final JournalConfig journal)
         {
@@ -239,6 +274,8 @@ class ReplayerTest
             final UnsafeBuffer keys = new UnsafeBuffer(answer.getBytes(WorkingKeys.FIELD));
             assertEquals(HsmResult.OK, terminal.formKey(TMK, KeyType.KEY_ENCRYPTION, HexFormat.of().parseHex(TERMINAL_MASTER_KEY)));
             assertEquals(HsmResult.OK, terminal.importWorkingKeys(TMK, PIK, MAK, keys, 0, keys.capacity()));
+            // The terminal's PIN pad encrypts PIN blocks under this key; the test does it with plain JCE.
+            pinKey = des3(HexFormat.of().parseHex(TERMINAL_MASTER_KEY), Cipher.DECRYPT_MODE, WorkingKeys.read(answer).pinKey());
             return keys.byteArray();
         }
 
@@ -275,18 +312,45 @@ class ReplayerTest
          */
         String purchase(final int link, final long amount, final boolean tampered)
         {
-            final UnsafeBuffer request = new UnsafeBuffer(new byte[512]);
-            final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(request, 0).mti(Mti.FINANCIAL_REQUEST).putString(2, PAN)
-                .putString(3, "000000").putLong(4, amount).putLong(11, ++stan).putString(22, "021").putString(25, "00").putString(35, TRACK_2)
-                .putString(41, "TERM0001")
-                .putString(42, "MERCHANT0000001").putString(49, "156").putString(60, Field60.format(Field60.TYPE_SALE, 1, 0))
-                .putBytes(64, new byte[Hsm.MAC_LENGTH]).finish();
-            assertEquals(HsmResult.OK, terminal.generateMac(MAK, request, 0, length - Hsm.MAC_LENGTH, request, length - Hsm.MAC_LENGTH));
+            final byte[] request = sale(amount, true, null);
             if (tampered)
             {
-                request.putByte(length - Hsm.MAC_LENGTH - 1, (byte)(request.getByte(length - Hsm.MAC_LENGTH - 1) ^ 1));
+                request[request.length - Hsm.MAC_LENGTH - 1] ^= 1;
             }
-            acquirerMessage(link, request, length);
+            return send(link, request, !tampered).getString(39);
+        }
+
+        /**
+         * TERM0001's sale of {@code amount}, MACed with the key the terminal holds: track 2 always, field 2 too when
+         * {@code chip} (a swipe carries the card number only in track 2), and the clear PIN block {@code pinBlock}, if
+         * any, encrypted under the PIN key the terminal holds. A new STAN each time.
+         */
+        byte[] sale(final long amount, final boolean chip, final byte[] pinBlock)
+        {
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[512]);
+            final MessageWriter writer = new MessageWriter(UnionPayPos.DIALECT).wrap(request, 0).mti(Mti.FINANCIAL_REQUEST);
+            if (chip)
+            {
+                writer.putString(2, PAN);
+            }
+            writer.putString(3, "000000").putLong(4, amount).putLong(11, ++stan).putString(22, "021").putString(25, "00").putString(35, TRACK_2)
+                .putString(41, "TERM0001").putString(42, "MERCHANT0000001").putString(49, "156");
+            if (pinBlock != null)
+            {
+                writer.putBytes(52, des3(pinKey, Cipher.ENCRYPT_MODE, pinBlock));
+            }
+            final int length = writer.putString(60, Field60.format(Field60.TYPE_SALE, 1, 0)).putBytes(64, new byte[Hsm.MAC_LENGTH]).finish();
+            assertEquals(HsmResult.OK, terminal.generateMac(MAK, request, 0, length - Hsm.MAC_LENGTH, request, length - Hsm.MAC_LENGTH));
+            return Arrays.copyOf(request.byteArray(), length);
+        }
+
+        /**
+         * Sends a request from the terminal; one the switch forwards is approved by issuer-a. Returns the answer the
+         * terminal gets, its MAC checked with the key the terminal holds when {@code maced}.
+         */
+        MessageReader send(final int link, final byte[] request, final boolean maced)
+        {
+            acquirerMessage(link, new UnsafeBuffer(request), request.length);
             if (event.outputLinkId(0) == ISSUER_LINK)
             {
                 final MessageReader forwarded = output(0);
@@ -294,19 +358,19 @@ class ReplayerTest
                 final MessageWriter writer = new MessageWriter(Iso87.BINARY).wrap(approval, 0).mti(Mti.FINANCIAL_RESPONSE);
                 for (final int field : new int[] {2, 3, 4, 7, 11, 37, 38, 39, 41, 42, 49})
                 {
-                    writer.putString(field, field == 38 ? "AB1234" : field == 39 ? "00" : forwarded.getString(field));
+                    writer.putString(field, field == 38 ? "AB" + forwarded.getString(11).substring(2) : field == 39 ? "00" : forwarded.getString(field));
                 }
                 final int approvalLength = writer.finish();
                 message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, iso87b, 0, approval, approvalLength);
             }
             assertEquals(link, event.outputLinkId(0));
             final MessageReader answer = output(0);
-            if (!tampered)
+            if (maced)
             {
                 assertEquals(HsmResult.OK, terminal.verifyMac(MAK, answer.buffer(), answer.offset(), answer.rawOffset(64) - answer.offset(),
                     answer.buffer(), answer.valueOffset(64)), "the answer's MAC, with the key the terminal holds");
             }
-            return answer.getString(39);
+            return answer;
         }
 
         private void acquirerMessage(final int link, final DirectBuffer message, final int length)
@@ -357,6 +421,35 @@ class ReplayerTest
             {
                 writer.close();
             }
+        }
+    }
+
+    /** ISO 9564 format 0: 0, the PIN length and the PIN, F-padded, XOR the rightmost 12 PAN digits before the check digit. */
+    private static byte[] format0(final String pin)
+    {
+        final byte[] block = HexFormat.of().parseHex(("0" + pin.length() + pin + "FFFFFFFFFFFFFF").substring(0, 16));
+        final byte[] account = HexFormat.of().parseHex("0000" + PAN.substring(PAN.length() - 13, PAN.length() - 1));
+        for (int i = 0; i < block.length; i++)
+        {
+            block[i] ^= account[i];
+        }
+        return block;
+    }
+
+    /** Two-key triple DES, ECB, block by block: how field 62 and the PIN pad encrypt. */
+    private static byte[] des3(final byte[] doubleLengthKey, final int mode, final byte[] data)
+    {
+        try
+        {
+            final byte[] k3 = Arrays.copyOf(doubleLengthKey, 24);
+            System.arraycopy(doubleLengthKey, 0, k3, 16, 8);
+            final Cipher cipher = Cipher.getInstance("DESede/ECB/NoPadding");
+            cipher.init(mode, new SecretKeySpec(k3, "DESede"));
+            return cipher.doFinal(data);
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new AssertionError(ex);
         }
     }
 
