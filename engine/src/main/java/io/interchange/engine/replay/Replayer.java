@@ -21,11 +21,21 @@ import io.interchange.journal.JournalWriter;
  * bytes). Inputs the journal withheld (messages that did not parse, kept only as a summary) cannot be fed again;
  * they changed no state and are skipped, and counted.
  *
- * <p>The handler is given each event's record too ({@link SwitchEvent#recorded}), for what it cannot compute again:
- * the working keys a sign-on handed out were made at random, so they are loaded from the journaled answer, which
- * carries them under the terminal's master key, and never made again; a terminal's MAC covers track data and PIN
- * blocks, which the journal never holds, so its verdict is the journaled one. A sign-on whose keys cannot be loaded
- * is counted in the report.
+ * <p>Each input is fed as the journal gives it back ({@link JournalRecord#restoreMessage}): the message with its
+ * field 2, without what the journal never holds (track data, PIN block, sensitive chip tags). The handler is given
+ * each event's record too ({@link SwitchEvent#recorded}), for what it cannot compute again:
+ * <ul>
+ * <li>the working keys a sign-on handed out were made at random, so they are loaded from the journaled answer, which
+ *     carries them under the terminal's master key, and never made again; a sign-on whose keys cannot be loaded is
+ *     counted in the report;</li>
+ * <li>a terminal's MAC covers track data and PIN blocks, so its verdict is the journaled one
+ *     ({@link Decision#MAC_REFUSED}); so is the HSM's on a PIN block's translation ({@link Decision#PIN_REFUSED});</li>
+ * <li>a swipe carries its card number only in track 2: the handler takes the PAN the journal sealed from it
+ *     ({@link JournalRecord#isPanFromTrack}). It is not put into the message as a field 2, which the switch would
+ *     echo in its answer: the replayed answer would then not be the one the terminal got.</li>
+ * </ul>
+ * What the switch forwards and answers is journaled stripped the same way, so the outputs compare byte for byte all
+ * the same.
  */
 public final class Replayer
 {
@@ -180,6 +190,7 @@ public final class Replayer
         {
             final int part = JournalRecord.output(i);
             if (a.linkId(part) != b.linkId(part) || a.dialectId(part) != b.dialectId(part) || a.hasPan(part) != b.hasPan(part) ||
+                a.isPanFromTrack(part) != b.isPanFromTrack(part) ||
                 !sameBytes(a.buffer(), a.messageOffset(part), a.messageLength(part), b.buffer(), b.messageOffset(part), b.messageLength(part)))
             {
                 return "output " + i + " differs at sequence " + a.sequence() + ": " + a + " / " + b;

@@ -22,6 +22,7 @@ import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
 import io.interchange.codec.ResponseWriter;
+import io.interchange.codec.Track2;
 import io.interchange.codec.ValueEncoding;
 import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.frame.Tpdu;
@@ -47,7 +48,8 @@ import io.interchange.journal.JournalRecord;
  * it from the journal: the working keys a sign-on gave a terminal, which the HSM made at random, are loaded from the
  * journaled answer; a terminal's MAC, which covers track data and PIN blocks the journal never holds, gets the verdict
  * journaled with its request ({@link Decision#MAC_REFUSED}), and so does the PIN block's translation
- * ({@link Decision#PIN_REFUSED}).
+ * ({@link Decision#PIN_REFUSED}); a swipe's card number, which the request carried only in track 2, is the one the
+ * journal sealed from it.
  */
 public final class SwitchHandler implements EventHandler<SwitchEvent>
 {
@@ -57,7 +59,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int[] AUTHORIZATION_MANDATORY = {3, 4, 7, 11, 41, 42, 49};
     // UnionPay POS messages carry no field 7: the batch number in 60.2 takes its place in the request's key.
     private static final int[] POS_AUTHORIZATION_MANDATORY = {3, 4, 11, 41, 42, 49, 60};
-    private static final int TRACK_2 = 35;
     // A card seen at this many different merchants within one minute is being tested or cloned: 59.
     private static final int SUSPICIOUS_MERCHANTS_PER_MINUTE = 3;
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
@@ -630,7 +631,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 return;
             }
         }
-        if (!findPan(request))
+        if (!findPan(event, request))
         {
             answer(event, request, ResponseCode.FORMAT_ERROR);
             return;
@@ -1668,8 +1669,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
     }
 
-    /** Reads the card number into {@link #pan}; false when the request carries none. */
-    private boolean findPan(final MessageReader request)
+    /**
+     * Reads the card number into {@link #pan}: field 2, or when a terminal sends only track 2 (a UnionPay POS swipe),
+     * the characters before the track's separator ({@link Track2}: none, or more than 19, and there is no card number).
+     * In replay such a request comes back without its track 2, which the journal never holds: the PAN the journal
+     * sealed from it stands in, and the message is left as it was (no field 2 made up: answers echo field 2). False
+     * when the request carries no card number.
+     */
+    private boolean findPan(final SwitchEvent event, final MessageReader request)
     {
         if (request.has(2))
         {
@@ -1677,19 +1684,21 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             panDigits = request.getText(2, pan, 0);
             return true;
         }
-        if (request.has(TRACK_2) && request.units(TRACK_2) <= pan.capacity())
+        panField = Track2.FIELD;
+        if (request.has(Track2.FIELD))
         {
-            panField = TRACK_2;
-            final int length = request.getText(TRACK_2, pan, 0);
-            for (int i = 0; i < length; i++)
+            panDigits = Track2.panLength(request, Track2.FIELD);
+            for (int i = 0; i < panDigits; i++)
             {
-                final byte c = pan.getByte(i);
-                if (c == '=' || c == 'D')
-                {
-                    panDigits = i;
-                    return true;
-                }
+                pan.putByte(i, request.charAt(Track2.FIELD, i));
             }
+            return panDigits > 0;
+        }
+        final JournalRecord recorded = event.recorded();
+        if (recorded != null && recorded.hasInput() && recorded.isPanFromTrack(JournalRecord.INPUT))
+        {
+            panDigits = recorded.decryptPan(JournalRecord.INPUT, pan, 0);
+            return true;
         }
         return false;
     }

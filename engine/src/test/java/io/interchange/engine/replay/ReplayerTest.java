@@ -45,9 +45,10 @@ import io.interchange.journal.JournalWriter;
 /**
  * Replay on a listener whose UnionPay terminals MAC: the working keys a sign-on handed out were random, so replay and
  * recovery must load them from the journaled answers, never make new ones; and the MACs cover track 2, which the
- * journal never holds, so replay takes their verdicts from the journal, and the HSM's on PIN blocks likewise. The
- * switch handler is fed as the ring feeds it and journaled as the journal handler does; the terminal is played with an
- * HSM of its own that holds only its master key and unwraps what the switch sends (and a PIN pad of plain JCE).
+ * journal never holds, so replay takes their verdicts from the journal, and the HSM's on PIN blocks likewise. A swipe
+ * that carries its card number only in track 2 replays with the PAN the journal sealed from it. The switch handler is
+ * fed as the ring feeds it and journaled as the journal handler does; the terminal is played with an HSM of its own
+ * that holds only its master key and unwraps what the switch sends (and a PIN pad of plain JCE).
  */
 class ReplayerTest
 {
@@ -192,6 +193,37 @@ class ReplayerTest
     }
 
     @Test
+    void shouldReplayASwipeThatCarriesTheCardNumberOnlyInTrack2ByteForByte(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final byte[] swipe;
+        final MessageReader original;
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            run.signOn(ACQUIRER_LINK);
+            swipe = run.sale(2_500, false, format0("1234"));
+            original = copy(run.send(ACQUIRER_LINK, swipe, true));
+            assertEquals("00", original.getString(39));
+            // The answer echoes the request's fields: a field 2 the request never had would show in it.
+            assertFalse(original.has(2), "no card number in the answer to a swipe");
+        }
+
+        final JournalConfig replayed = target(journal, dir);
+        final Replayer.Report report = Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+        assertEquals(sequence, report.replayed());
+        assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
+
+        final SwitchHandler recovered = SwitchNode.handler(config, setup);
+        Replayer.recover(recovered, setup, journal);
+        final int term0001 = setup.acceptors().terminalIndex("TERM0001");
+        assertEquals(1, recovered.batchTotals().debitCount(term0001), "recovery routed and approved it as then");
+        assertEquals(2_500, recovered.batchTotals().debitAmount(term0001));
+    }
+
+    @Test
     void shouldReplayAPinBlockTheHsmRefusedAsRefused(@TempDir final Path dir)
     {
         final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
@@ -218,6 +250,16 @@ class ReplayerTest
         final int term0001 = setup.acceptors().terminalIndex("TERM0001");
         assertEquals(1, recovered.batchTotals().debitCount(term0001));
         assertEquals(1_000, recovered.batchTotals().debitAmount(term0001));
+    }
+
+    /** A reader over a copy of the message: the event's outputs are overwritten by the next event. */
+    private static MessageReader copy(final MessageReader message)
+    {
+        final byte[] bytes = new byte[message.length()];
+        message.buffer().getBytes(message.offset(), bytes);
+        final MessageReader reader = new MessageReader(message.dialect());
+        assertEquals(DecodeError.NONE, reader.wrap(bytes, 0, bytes.length));
+        return reader;
     }
 
     /** The MAC listener alone and TERM0001 alone, with {@code masterKey}; the journal in {@code dir}. */
