@@ -336,14 +336,18 @@ public final class MessageReader
         return mti;
     }
 
-    /** Fields 2-64 that were read, as a bitmap word (field 1 in the sign bit); {@link #has} for a bitmap. */
-    long decodedPrimary()
+    /**
+     * Fields 2-64 that were read, as a bitmap word: field 1's place, the sign bit, is always clear (it is the secondary
+     * bitmap, not a field), field 64 is bit 0. For walking the fields present a bit at a time rather than a field
+     * number at a time; {@link #has} asks about one.
+     */
+    public long decodedPrimary()
     {
         return decodedPrimary;
     }
 
-    /** Fields 65-128 that were read, as a bitmap word (field 65 in the sign bit). */
-    long decodedSecondary()
+    /** Fields 65-128 that were read, as a bitmap word (field 65 in the sign bit, 128 in bit 0). */
+    public long decodedSecondary()
     {
         return decodedSecondary;
     }

@@ -43,6 +43,22 @@ class MessageReaderTest
     }
 
     @Test
+    void shouldGiveTheFieldsReadAsBitmapWords()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final int length = new MessageWriter(Iso87.BINARY).wrap(buffer, 0).mti(200).putString(2, "4761739001010119").putString(3, "000000")
+            .putString(64, "1122334455667788").putString(70, "001").putString(128, "8877665544332211").finish();
+        assertEquals(DecodeError.NONE, binary.wrap(buffer, 0, length));
+        assertEquals((Long.MIN_VALUE >>> 1) | (Long.MIN_VALUE >>> 2) | 1L, binary.decodedPrimary(), "2, 3 and 64; field 1's bit clear");
+        assertEquals((Long.MIN_VALUE >>> 5) | 1L, binary.decodedSecondary(), "70 and 128");
+
+        // Cut inside field 64: what came before it was read, 64 was not.
+        assertEquals(DecodeError.TRUNCATED, binary.wrap(buffer, 0, length - 14));
+        assertEquals((Long.MIN_VALUE >>> 1) | (Long.MIN_VALUE >>> 2), binary.decodedPrimary());
+        assertEquals(0, binary.decodedSecondary());
+    }
+
+    @Test
     void shouldNameTheFieldOfAnLlLengthAboveItsMaximum()
     {
         // field 2 declares 20 digits; its maximum is 19

@@ -35,7 +35,7 @@ import io.interchange.journal.JournalWriter;
  *     echo in its answer: the replayed answer would then not be the one the terminal got.</li>
  * </ul>
  * What the switch forwards and answers is journaled stripped the same way, so the outputs compare byte for byte all
- * the same.
+ * the same; and duplicates compare what the journal keeps of a request, so recovery knows every request again.
  */
 public final class Replayer
 {

@@ -49,7 +49,8 @@ import io.interchange.journal.JournalRecord;
  * journaled answer; a terminal's MAC, which covers track data and PIN blocks the journal never holds, gets the verdict
  * journaled with its request ({@link Decision#MAC_REFUSED}), and so does the PIN block's translation
  * ({@link Decision#PIN_REFUSED}); a swipe's card number, which the request carried only in track 2, is the one the
- * journal sealed from it.
+ * journal sealed from it. Duplicates compare what the journal keeps ({@link RequestContent}), so a request recovered
+ * after a restart is the same request.
  */
 public final class SwitchHandler implements EventHandler<SwitchEvent>
 {
@@ -93,6 +94,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final ResponseWriter networkEcho = new ResponseWriter(NETWORK_ECHO);
     private final InFlight inFlight;
     private final Transactions transactions;
+    private final RequestContent content;
     private final AdviceQueue advices;
     private final BatchTotals totals;
     private final MessageReader basis;
@@ -160,6 +162,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
         transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_FORWARDED);
+        content = new RequestContent(dialects);
         advices = new AdviceQueue(setup.adviceCapacity(), MAX_FORWARDED);
         totals = new BatchTotals(acceptors.terminalCount());
         keyedTerminals = new boolean[acceptors.terminalCount()];
@@ -753,7 +756,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * Duplicate detection (DESIGN.md §4, §5) on (acquirer, terminal, STAN, field 7) within the business day: an exact
      * retransmission gets the original answer again (or, while the original is still with the issuer, nothing: its
      * answer is on the way); the same key with other content, or a field 7 outside the accepted window, gets 94.
-     * A request that is not a duplicate is remembered ({@link #current}) and its answer kept when it is given.
+     * Content is what the journal keeps of a request ({@link RequestContent}), so that after a restart, the requests
+     * recovered from the journal without their track data and PIN blocks, it compares the same. A request that is not
+     * a duplicate is remembered ({@link #current}) and its answer kept when it is given.
      */
     private boolean duplicate(final SwitchEvent event, final MessageReader request, final AcquirerSession session, final long now)
     {
@@ -790,9 +795,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final long terminalHigh = FixedKey.high(request, 41);
         final long terminalLow = FixedKey.low(request, 41);
         final int stan = (int)request.getLong(11);
-        // The MTI's repeat digit is left out, so that an 0221 repeating an 0220 is the same message.
-        final int mtiLength = request.dialect().mtiLength();
-        final long hash = Transactions.hash(event.frame(), event.headerLength() + mtiLength, event.messageLength() - mtiLength) ^ (request.mti() / 10);
+        final long hash = content.hash(event.dialectId(), request, pan, panDigits, panField != 2);
         final int known = transactions.find(session.endpoint, terminalHigh, terminalLow, stan, transmission);
         if (known == Transactions.NONE)
         {

@@ -7,13 +7,13 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The business day's recent financial requests, by the acquirer's key (DESIGN.md §4: acquirer, terminal, STAN,
- * field 7): what makes duplicates (same key: the same bytes get the original answer again, other bytes get 94) and
- * reversals (field 90 names the original by the same key) work.
+ * field 7): what makes duplicates (same key: the same content gets the original answer again, other content gets 94)
+ * and reversals (field 90 names the original by the same key) work.
  *
- * <p>Each entry keeps a hash of the request, its state, the answer the acquirer got (for retransmissions) and the
- * message forwarded to the issuer (to build its reversal advice). Entries live in a ring: the oldest is forgotten
- * when a new one needs its room, so duplicate and reversal detection covers the last {@code capacity} requests.
- * Pre-allocated; single-threaded (the switch handler's).
+ * <p>Each entry keeps a hash of the request's content ({@link RequestContent}), its state, the answer the acquirer got
+ * (for retransmissions) and the message forwarded to the issuer (to build its reversal advice). Entries live in a
+ * ring: the oldest is forgotten when a new one needs its room, so duplicate and reversal detection covers the last
+ * {@code capacity} requests. Pre-allocated; single-threaded (the switch handler's).
  */
 final class Transactions
 {
@@ -232,26 +232,6 @@ final class Transactions
     int forwardedOffset(final int entry)
     {
         return entry * maxForwarded;
-    }
-
-    /**
-     * A 64-bit hash of message bytes, eight at a time (a multiply-xorshift mix, as in SplittableRandom's): tells a
-     * retransmission from another message under the same key. Not a cryptographic hash: the key already matched.
-     */
-    static long hash(final DirectBuffer buffer, final int offset, final int length)
-    {
-        long h = 0x9E3779B97F4A7C15L ^ length;
-        int i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES)
-        {
-            h = (h ^ buffer.getLong(offset + i)) * 0xBF58476D1CE4E5B9L;
-            h ^= h >>> 31;
-        }
-        for (; i < length; i++)
-        {
-            h = (h ^ (buffer.getByte(offset + i) & 0xFF)) * 0x94D049BB133111EBL;
-        }
-        return h ^ (h >>> 29);
     }
 
     private static long fingerprint(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission)

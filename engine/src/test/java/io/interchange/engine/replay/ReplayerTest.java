@@ -46,9 +46,10 @@ import io.interchange.journal.JournalWriter;
  * Replay on a listener whose UnionPay terminals MAC: the working keys a sign-on handed out were random, so replay and
  * recovery must load them from the journaled answers, never make new ones; and the MACs cover track 2, which the
  * journal never holds, so replay takes their verdicts from the journal, and the HSM's on PIN blocks likewise. A swipe
- * that carries its card number only in track 2 replays with the PAN the journal sealed from it. The switch handler is
- * fed as the ring feeds it and journaled as the journal handler does; the terminal is played with an HSM of its own
- * that holds only its master key and unwraps what the switch sends (and a PIN pad of plain JCE).
+ * that carries its card number only in track 2 replays with the PAN the journal sealed from it; and a request
+ * recovered from the journal is still known, so its retransmission gets the original answer. The switch handler is fed
+ * as the ring feeds it and journaled as the journal handler does; the terminal is played with an HSM of its own that
+ * holds only its master key and unwraps what the switch sends (and a PIN pad of plain JCE).
  */
 class ReplayerTest
 {
@@ -193,6 +194,44 @@ class ReplayerTest
     }
 
     @Test
+    void shouldAnswerAnExactRetransmissionAfterRecoveryWithTheOriginalAnswerAndOtherContentWith94(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final byte[] request;
+        final MessageReader original;
+        final byte[] otherAmount;
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            run.signOn(ACQUIRER_LINK);
+            // Card present: track 2 and a PIN block, which the MAC covers and the journal never holds.
+            request = run.sale(1_000, true, format0("1234"));
+            original = copy(run.send(ACQUIRER_LINK, request, true));
+            assertEquals("00", original.getString(39));
+            // The same key (terminal, STAN, batch) with another amount, MACed as the terminal would.
+            stan--;
+            otherAmount = run.sale(1_001, true, format0("1234"));
+            assertEquals("94", run.send(ACQUIRER_LINK, otherAmount, true).getString(39), "before the restart");
+        }
+
+        final SwitchHandler recovered = SwitchNode.handler(config, setup);
+        Replayer.recover(recovered, setup, journal);
+        recovered.linksLost();
+        try (Run run = new Run(recovered, null))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK + 1, 0);
+            final MessageReader again = run.send(ACQUIRER_LINK + 1, request, true);
+            assertEquals(EventType.ACQUIRER_MESSAGE, run.event.eventType());
+            assertEquals(1, run.event.outputCount(), "answered from the history, not forwarded again");
+            assertEquals(hex(original), hex(again), "the original answer, byte for byte");
+            assertEquals("94", run.send(ACQUIRER_LINK + 1, otherAmount, true).getString(39), "after the restart");
+        }
+    }
+
+    @Test
     void shouldReplayASwipeThatCarriesTheCardNumberOnlyInTrack2ByteForByte(@TempDir final Path dir)
     {
         final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
@@ -221,6 +260,12 @@ class ReplayerTest
         final int term0001 = setup.acceptors().terminalIndex("TERM0001");
         assertEquals(1, recovered.batchTotals().debitCount(term0001), "recovery routed and approved it as then");
         assertEquals(2_500, recovered.batchTotals().debitAmount(term0001));
+        recovered.linksLost();
+        try (Run run = new Run(recovered, null))
+        {
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK + 1, 0);
+            assertEquals(hex(original), hex(run.send(ACQUIRER_LINK + 1, swipe, true)), "the retransmission gets the original answer");
+        }
     }
 
     @Test
@@ -250,6 +295,13 @@ class ReplayerTest
         final int term0001 = setup.acceptors().terminalIndex("TERM0001");
         assertEquals(1, recovered.batchTotals().debitCount(term0001));
         assertEquals(1_000, recovered.batchTotals().debitAmount(term0001));
+    }
+
+    private static String hex(final MessageReader message)
+    {
+        final byte[] bytes = new byte[message.length()];
+        message.buffer().getBytes(message.offset(), bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** A reader over a copy of the message: the event's outputs are overwritten by the next event. */

@@ -1,0 +1,173 @@
+package io.interchange.tools.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.interchange.codec.Dialect;
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.Mti;
+import io.interchange.codec.cups.UnionPayPos;
+import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.tools.issuer.CardAccount;
+import io.interchange.tools.issuer.CardBook;
+import io.interchange.tools.issuer.IssuerSimConfig;
+import io.interchange.tools.issuer.IssuerSimulator;
+
+/**
+ * Duplicates across a restart (DESIGN.md §4): the switch that comes back on the same journal still knows the
+ * requests of the business day. A terminal that never got its answer sends the same bytes again, track 2 and PIN
+ * block included, which the journal never held: it gets the original answer and the card is debited once; the same
+ * key with other content gets 94, before the restart and after it.
+ */
+class RetransmissionSystemTest
+{
+    private static final byte[] CUPS_HEADER = HexFormat.of().parseHex("6000030000" + "603100310701");
+
+    @Test
+    void shouldAnswerACardPresentRetransmissionAfterARestartWithTheOriginalAnswerAndOtherContentWith94(@TempDir final Path journal)
+        throws Exception
+    {
+        final CardBook book = CardBook.generate(61, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount card = cards.payer(4_200);
+        final Map<Integer, String> purchase = cards.purchase(card, 4_200);
+        final Map<Integer, String> otherAmount = new HashMap<>(purchase);
+        otherAmount.put(4, "000000009999");
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(62, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+        {
+            final SwitchConfig config = config(journal, issuerA, issuerB);
+            final byte[] request;
+            final MessageReader original;
+            try (SwitchNode node = started(config);
+                 TestTerminal terminal = signedOn(node.port("pos-iso87"), Iso87.BINARY, new byte[0], cards.network("001")))
+            {
+                request = terminal.encode(Mti.FINANCIAL_REQUEST, purchase);
+                terminal.sendRaw(request);
+                original = terminal.receive();
+                assertEquals("00", original.getString(39));
+                assertFalse(original.has(35) || original.has(52), "the answer echoes neither track 2 nor the PIN block");
+
+                terminal.sendRaw(request);
+                assertSameAnswer(original, terminal.receive(), "before the restart");
+                assertEquals("94", terminal.exchange(Mti.FINANCIAL_REQUEST, otherAmount).getString(39), "same key, another amount, before the restart");
+            }
+
+            try (SwitchNode node = started(config);
+                 TestTerminal terminal = signedOn(node.port("pos-iso87"), Iso87.BINARY, new byte[0], cards.network("001")))
+            {
+                terminal.sendRaw(request);
+                assertSameAnswer(original, terminal.receive(), "after the restart");
+                assertEquals(card.balance() - 4_200, issuerA.account(card.pan()).orElseThrow().balance(), "debited once");
+                assertEquals("94", terminal.exchange(Mti.FINANCIAL_REQUEST, otherAmount).getString(39), "same key, another amount, after the restart");
+            }
+        }
+    }
+
+    @Test
+    void shouldKnowASwipeThatCarriedOnlyTrack2AfterARestart(@TempDir final Path journal) throws Exception
+    {
+        final CardBook book = CardBook.generate(63, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount card = cards.payer(3_100);
+        final Map<Integer, String> sale = swipe(cards.purchase(card, 3_100));
+        // Same key (terminal, STAN, batch), same amount, another card: other content.
+        final CardAccount otherCard = cards.payer(3_100);
+        final Map<Integer, String> otherSale = swipe(cards.purchase(otherCard, 3_100));
+        otherSale.put(11, sale.get(11));
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(64, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+        {
+            final SwitchConfig config = config(journal, issuerA, issuerB);
+            final byte[] request;
+            final MessageReader original;
+            try (SwitchNode node = started(config);
+                 TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
+            {
+                request = pos.encode(Mti.FINANCIAL_REQUEST, sale);
+                pos.sendRaw(request);
+                original = pos.receive();
+                assertEquals("00", original.getString(39));
+                assertFalse(original.has(2), "a swipe's answer carries no card number: it had none");
+                assertEquals("94", pos.exchange(Mti.FINANCIAL_REQUEST, otherSale).getString(39), "same key, another card, before the restart");
+            }
+
+            try (SwitchNode node = started(config);
+                 TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
+            {
+                pos.sendRaw(request);
+                assertSameAnswer(original, pos.receive(), "after the restart");
+                assertEquals(card.balance() - 3_100, issuerA.account(card.pan()).orElseThrow().balance(), "debited once");
+                assertEquals("94", pos.exchange(Mti.FINANCIAL_REQUEST, otherSale).getString(39), "same key, another card, after the restart");
+                assertEquals(otherCard.balance(), issuerA.account(otherCard.pan()).orElseThrow().balance(), "the other card never reached its issuer");
+            }
+        }
+    }
+
+    private static SwitchConfig config(final Path journal, final IssuerSimulator issuerA, final IssuerSimulator issuerB)
+    {
+        return SwitchConfig.defaults()
+            .withListenerPort("pos-iso87", 0)
+            .withListenerPort("pos-cups", 0)
+            .withIssuerPort("issuer-a", issuerA.port())
+            .withIssuerPort("issuer-b", issuerB.port())
+            .withJournalDir(journal);
+    }
+
+    private static SwitchNode started(final SwitchConfig config) throws InterruptedException
+    {
+        final SwitchNode node = SwitchNode.start(config);
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
+        return node;
+    }
+
+    /** A terminal on a new connection, signed on: links do not outlive a restart. */
+    private static TestTerminal signedOn(final int port, final Dialect dialect, final byte[] header, final Map<Integer, String> signOn)
+        throws Exception
+    {
+        final TestTerminal terminal = new TestTerminal(port, dialect, header);
+        assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn).getString(39));
+        return terminal;
+    }
+
+    private static Map<Integer, String> cupsSignOn(final Cardholders cards)
+    {
+        final Map<Integer, String> signOn = new HashMap<>();
+        signOn.put(11, cards.nextStan());
+        signOn.put(41, "TERM0001");
+        signOn.put(42, "MERCHANT0000001");
+        signOn.put(60, "00" + "000001" + "004");
+        return signOn;
+    }
+
+    /** A UnionPay POS swipe: the card number only in track 2, no field 2 (nor 7: the batch number keys it). */
+    private static Map<Integer, String> swipe(final Map<Integer, String> purchase)
+    {
+        purchase.remove(2);
+        purchase.remove(7);
+        purchase.put(22, "021");
+        purchase.put(49, "156");
+        purchase.put(60, "22" + "000001");
+        return purchase;
+    }
+
+    private static void assertSameAnswer(final MessageReader original, final MessageReader again, final String when)
+    {
+        assertEquals(original.getString(39), again.getString(39), when);
+        assertEquals(original.getString(38), again.getString(38), "the original authorization code, not a second one, " + when);
+        assertEquals(original.getString(37), again.getString(37), "the original RRN, " + when);
+        assertEquals(original.getString(11), again.getString(11), when);
+    }
+}
