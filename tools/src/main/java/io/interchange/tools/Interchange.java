@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import io.interchange.tools.iso.IsoCommand;
 import io.interchange.tools.issuer.IssuerSimCommand;
+import io.interchange.tools.load.LoadCommand;
 import io.interchange.tools.node.SwitchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,6 +39,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         IsoCommand.class,
         SwitchCommand.class,
         IssuerSimCommand.class,
+        LoadCommand.class,
         HelpCommand.class,
     })
 public final class Interchange implements Callable<Integer>

@@ -185,6 +185,10 @@ public final class EgressLanes implements Egress
         public void run()
         {
             scheduled.set(false);
+            // A read stops at the end of the lane's memory: frames that wrapped round to its start take a second one.
+            // With one read they waited for the lane's next frame, which at the end of traffic may never come (a
+            // request forwarded last sat there until the issuer's time-out: 91, then a reversal).
+            buffer.read(writer, Integer.MAX_VALUE);
             buffer.read(writer, Integer.MAX_VALUE);
             if (!touched.isEmpty())
             {

@@ -2,15 +2,18 @@ package io.interchange.tools.issuer;
 
 import java.time.Duration;
 
-/** Durations as the command line writes them: a whole number and a unit, {@code 250us}, {@code 5ms}, {@code 2s}. */
-final class DurationText
+/**
+ * Durations as the command line writes them: a whole number and a unit, {@code 250us}, {@code 5ms}, {@code 2s}. Shared by
+ * the commands that take durations (issuer-sim, load).
+ */
+public final class DurationText
 {
     private DurationText()
     {
     }
 
     /** {@code 0}, or digits followed by ns, us, ms or s. */
-    static Duration parse(final String text)
+    public static Duration parse(final String text)
     {
         final String t = text.strip();
         if (t.equals("0"))
@@ -43,7 +46,7 @@ final class DurationText
     }
 
     /** The shortest exact form {@link #parse} reads back. */
-    static String format(final Duration duration)
+    public static String format(final Duration duration)
     {
         final long nanos = duration.toNanos();
         if (nanos == 0)
