@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import io.interchange.tools.iso.IsoCommand;
 import io.interchange.tools.issuer.IssuerSimCommand;
+import io.interchange.tools.demo.DemoCommand;
 import io.interchange.tools.load.LoadCommand;
 import io.interchange.tools.node.SwitchCommand;
 import picocli.CommandLine;
@@ -40,6 +41,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         SwitchCommand.class,
         IssuerSimCommand.class,
         LoadCommand.class,
+        DemoCommand.class,
         HelpCommand.class,
     })
 public final class Interchange implements Callable<Integer>
