@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import io.interchange.tools.clearing.ClearingCommand;
 import io.interchange.tools.iso.IsoCommand;
 import io.interchange.tools.issuer.IssuerSimCommand;
 import io.interchange.tools.demo.DemoCommand;
@@ -42,6 +43,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         IssuerSimCommand.class,
         LoadCommand.class,
         DemoCommand.class,
+        ClearingCommand.class,
         HelpCommand.class,
     })
 public final class Interchange implements Callable<Integer>

@@ -62,6 +62,8 @@ final class ConfigReader
     private static final int MIN_FRAME = 64;
     /** Field 4 is n12. */
     private static final long MAX_AMOUNT = 999_999_999_999L;
+    /** A fee rate above 100 % is a typo. */
+    private static final int MAX_BPS = 10_000;
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9]{4}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,32}");
@@ -205,10 +207,11 @@ final class ConfigReader
         final LimitsConfig limits = s.section("limits", this::limits);
         final KeysConfig keys = s.section("keys", k -> keys(k, loopback));
         final JournalSettings journal = s.section("journal", this::journal);
+        final ClearingConfig clearing = s.section("clearing", c -> clearing(c, merchantIds));
         s.finish();
 
         problems.throwIfAny();
-        return new SwitchConfig(nodeId, businessDay, ring, loopbackOnly, listeners, issuers, binTable, merchants, terminals, limits, keys, journal);
+        return new SwitchConfig(nodeId, businessDay, ring, loopbackOnly, listeners, issuers, binTable, merchants, terminals, limits, keys, journal, clearing);
     }
 
     private BusinessDayConfig businessDay(final Section s)
@@ -452,6 +455,73 @@ final class ConfigReader
         final Duration duplicateWindow = s.duration("duplicate-window", Duration.ofSeconds(1), Duration.ofDays(7));
         s.finish();
         return problems.count() == mark ? new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow) : null;
+    }
+
+    private ClearingConfig clearing(final Section s, final Map<String, String> merchantIds)
+    {
+        final int mark = problems.count();
+        final int valueDate = s.integer("value-date-days", 0, 30);
+        final MerchantDiscount discount = s.section("merchant-discount", this::merchantDiscount);
+        final int interchange = s.integer("interchange-fee-bps", 0, MAX_BPS);
+        final int[] switchFee = s.section("switch-fee", f ->
+        {
+            final int[] bps = {f.integer("acquirer-bps", 0, MAX_BPS), f.integer("issuer-bps", 0, MAX_BPS)};
+            f.finish();
+            return bps;
+        });
+        final List<ClearingConfig.SettlementAccount> accounts = new ArrayList<>();
+        final Map<String, String> accountMerchants = new LinkedHashMap<>();
+        for (final Section a : s.sections("settlement-accounts"))
+        {
+            final int before = problems.count();
+            final String merchant = a.string("merchant");
+            if (merchant != null && !merchantIds.containsKey(merchant))
+            {
+                problems.add(a.origin("merchant"), a.key("merchant"), "unknown merchant '" + merchant + "'");
+            }
+            unique(a, "merchant", merchant, accountMerchants);
+            final String account = a.parsed("account", text -> ans(text, 1, 34, "a settlement account (an IBAN has at most 34)"));
+            a.finish();
+            if (problems.count() == before)
+            {
+                accounts.add(new ClearingConfig.SettlementAccount(merchant, account));
+            }
+        }
+        s.finish();
+        return problems.count() == mark ?
+            new ClearingConfig(valueDate, discount.defaultBps(), discount.groups(), interchange, switchFee[0], switchFee[1], accounts) : null;
+    }
+
+    private MerchantDiscount merchantDiscount(final Section s)
+    {
+        final int mark = problems.count();
+        final int defaultBps = s.integer("default-bps", 0, MAX_BPS);
+        final List<ClearingConfig.DiscountGroup> groups = new ArrayList<>();
+        final Map<String, String> names = new LinkedHashMap<>();
+        final Map<Integer, String> grouped = new LinkedHashMap<>();
+        for (final Section g : s.sections("groups"))
+        {
+            final int before = problems.count();
+            final String name = g.parsed("name", ConfigReader::name);
+            unique(g, "name", name, names);
+            final List<Integer> mccs = g.integers("mcc", 0, 9_999);
+            for (final int mcc : mccs)
+            {
+                final String other = grouped.putIfAbsent(mcc, name);
+                if (other != null)
+                {
+                    problems.add(g.origin("mcc"), g.key("mcc"), "MCC " + mcc + " is already in group '" + other + "'");
+                }
+            }
+            final int bps = g.integer("bps", 0, MAX_BPS);
+            g.finish();
+            if (problems.count() == before)
+            {
+                groups.add(new ClearingConfig.DiscountGroup(name, mccs, bps));
+            }
+        }
+        s.finish();
+        return problems.count() == mark ? new MerchantDiscount(defaultBps, groups) : null;
     }
 
     private KeysConfig keys(final Section s, final Boolean loopbackOnly)
@@ -701,6 +771,11 @@ final class ConfigReader
     }
 
     /** A BIN range, the entry it was read from and its position, for the overlap check. */
+    /** clearing.merchant-discount as read, before it joins the rest of ClearingConfig. */
+    private record MerchantDiscount(int defaultBps, List<ClearingConfig.DiscountGroup> groups)
+    {
+    }
+
     private record PlacedRange(BinRange value, Section section, int index)
     {
     }

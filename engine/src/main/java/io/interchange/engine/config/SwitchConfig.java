@@ -26,6 +26,7 @@ import com.typesafe.config.ConfigFactory;
  * @param limits       the switch's own checks.
  * @param keys         the journal's PAN keys.
  * @param journal      where the journal lives and what an append survives.
+ * @param clearing     end-of-day clearing: fees, value date, merchants' settlement accounts.
  */
 public record SwitchConfig(
     String nodeId,
@@ -39,7 +40,8 @@ public record SwitchConfig(
     List<TerminalConfig> terminals,
     LimitsConfig limits,
     KeysConfig keys,
-    JournalSettings journal)
+    JournalSettings journal,
+    ClearingConfig clearing)
 {
     public SwitchConfig
     {
@@ -54,6 +56,7 @@ public record SwitchConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(journal, "journal");
+        Objects.requireNonNull(clearing, "clearing");
     }
 
     /** The embedded defaults alone: the demo. */
@@ -119,7 +122,7 @@ public record SwitchConfig(
         final ListenerConfig changed = listener(name).withPort(port);
         final List<ListenerConfig> copy = new ArrayList<>(listeners);
         copy.replaceAll(listener -> listener.name().equals(name) ? changed : listener);
-        return new SwitchConfig(nodeId, businessDay, ring, loopbackOnly, copy, issuers, binTable, merchants, terminals, limits, keys, journal);
+        return new SwitchConfig(nodeId, businessDay, ring, loopbackOnly, copy, issuers, binTable, merchants, terminals, limits, keys, journal, clearing);
     }
 
     /**
@@ -137,13 +140,13 @@ public record SwitchConfig(
         final IssuerConfig changed = issuer(id).withLinks(links);
         final List<IssuerConfig> copy = new ArrayList<>(issuers);
         copy.replaceAll(issuer -> issuer.id().equals(id) ? changed : issuer);
-        return new SwitchConfig(nodeId, businessDay, ring, loopbackOnly, listeners, copy, binTable, merchants, terminals, limits, keys, journal);
+        return new SwitchConfig(nodeId, businessDay, ring, loopbackOnly, listeners, copy, binTable, merchants, terminals, limits, keys, journal, clearing);
     }
 
     /** A copy whose journal is in {@code dir}, such as a test's temporary directory. */
     public SwitchConfig withJournalDir(final Path dir)
     {
         final JournalSettings changed = new JournalSettings(dir, journal.durability());
-        return new SwitchConfig(nodeId, businessDay, ring, loopbackOnly, listeners, issuers, binTable, merchants, terminals, limits, keys, changed);
+        return new SwitchConfig(nodeId, businessDay, ring, loopbackOnly, listeners, issuers, binTable, merchants, terminals, limits, keys, changed, clearing);
     }
 }

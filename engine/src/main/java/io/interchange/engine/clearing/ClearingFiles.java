@@ -1,0 +1,193 @@
+package io.interchange.engine.clearing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.interchange.engine.clearing.ClearingExceptionItem.Kind;
+import io.interchange.engine.config.MerchantConfig;
+import io.interchange.engine.config.SwitchConfig;
+
+/**
+ * Writes a day's clearing folder. Every byte comes from the journal and the configuration: no clock, no locale, no
+ * hash-map order, "\n" line ends, UTF-8; so clearing the same journal twice gives the same files, and
+ * manifest.json the same sums. CSV follows RFC 4180 (a value with a comma, quote or line end is quoted, quotes
+ * doubled); amounts are integer minor units beside their ISO 4217 numeric currency.
+ */
+final class ClearingFiles
+{
+    static final String TRANSACTIONS = "transactions.csv";
+    static final String MERCHANTS = "merchant-settlement.csv";
+    static final String POSITIONS = "institution-positions.csv";
+    static final String EXCEPTIONS = "exceptions.csv";
+    static final String SUMMARY_HTML = "summary.html";
+    static final String SUMMARY_TEXT = "summary.txt";
+    static final String MANIFEST = "manifest.json";
+
+    private ClearingFiles()
+    {
+    }
+
+    /** Writes the files into {@code folder} (made if missing); returns their paths, the manifest last. */
+    static List<Path> write(final Path folder, final SwitchConfig config, final DayReader.Day day, final Settlement.Result settlement)
+    {
+        final Map<String, String> files = new LinkedHashMap<>();
+        files.put(TRANSACTIONS, transactions(config, day));
+        files.put(MERCHANTS, merchants(settlement));
+        files.put(POSITIONS, positions(settlement));
+        files.put(EXCEPTIONS, exceptions(day));
+        files.put(SUMMARY_TEXT, SummaryText.text(day, valueDate(config, day.date()), settlement));
+        files.put(SUMMARY_HTML, SummaryText.html(day, valueDate(config, day.date()), settlement));
+        final List<Path> paths = new ArrayList<>();
+        final StringBuilder manifest = new StringBuilder("{\n  \"business_day\": \"").append(day.date()).append("\",\n  \"files\": [\n");
+        try
+        {
+            Files.createDirectories(folder);
+            int i = 0;
+            for (final Map.Entry<String, String> file : files.entrySet())
+            {
+                final byte[] bytes = file.getValue().getBytes(StandardCharsets.UTF_8);
+                paths.add(writeFile(folder.resolve(file.getKey()), bytes));
+                manifest.append("    { \"name\": \"").append(file.getKey()).append("\", \"bytes\": ").append(bytes.length)
+                    .append(", \"sha256\": \"").append(sha256(bytes)).append("\" }").append(++i < files.size() ? ",\n" : "\n");
+            }
+            manifest.append("  ]\n}\n");
+            paths.add(writeFile(folder.resolve(MANIFEST), manifest.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (final IOException ex)
+        {
+            throw new ClearingException("cannot write " + folder + ": " + ex.getMessage(), ex);
+        }
+        return List.copyOf(paths);
+    }
+
+    /** Written whole beside its place, then moved: a reader never sees half a file. */
+    private static Path writeFile(final Path path, final byte[] bytes) throws IOException
+    {
+        final Path partial = path.resolveSibling(path.getFileName() + ".partial");
+        Files.write(partial, bytes);
+        Files.move(partial, path, StandardCopyOption.REPLACE_EXISTING);
+        return path;
+    }
+
+    static String sha256(final byte[] bytes)
+    {
+        try
+        {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("every Java platform has SHA-256", ex);
+        }
+    }
+
+    private static String transactions(final SwitchConfig config, final DayReader.Day day)
+    {
+        final Map<String, String> mccs = new TreeMap<>();
+        for (final MerchantConfig merchant : config.merchants())
+        {
+            mccs.put(merchant.id(), String.format("%04d", merchant.mcc()));
+        }
+        final StringBuilder sb = new StringBuilder();
+        row(sb, "time", "mti", "processing_code", "masked_pan", "amount", "currency", "merchant", "terminal", "mcc", "issuer", "acquirer", "stan",
+            "rrn", "auth_code", "response_code", "state");
+        for (final ClearedTransaction t : day.transactions())
+        {
+            row(sb, t.time(), String.format("%04d", t.mti()), t.processingCode(), t.maskedPan(), String.valueOf(t.amount()), t.currency(),
+                t.merchant(), t.terminal(), mccs.getOrDefault(t.merchant(), ""), t.issuer(), t.acquirer(), t.stan(), t.rrn(), t.authCode(),
+                t.responseCode(), t.state().label());
+        }
+        return sb.toString();
+    }
+
+    private static String merchants(final Settlement.Result settlement)
+    {
+        final StringBuilder sb = new StringBuilder();
+        row(sb, "merchant", "name", "mcc", "discount_group", "currency", "count", "gross_sales", "refunds", "reversed_count", "reversed", "net_sales",
+            "discount_bps", "fee", "net_payable", "settlement_account", "value_date");
+        for (final Settlement.MerchantLine m : settlement.merchants())
+        {
+            row(sb, m.merchant(), m.name(), m.mcc(), m.group(), m.currency(), String.valueOf(m.count()), String.valueOf(m.grossSales()),
+                String.valueOf(m.refunds()), String.valueOf(m.reversedCount()), String.valueOf(m.reversed()), String.valueOf(m.netSales()),
+                String.valueOf(m.bps()), String.valueOf(m.fee()), String.valueOf(m.netPayable()), m.account(), m.valueDate().toString());
+        }
+        return sb.toString();
+    }
+
+    private static String positions(final Settlement.Result settlement)
+    {
+        final StringBuilder sb = new StringBuilder();
+        row(sb, "role", "institution", "institution_id", "currency", "debits", "credits", "interchange", "switch_fees", "net_position");
+        for (final Settlement.Position p : settlement.positions())
+        {
+            row(sb, p.role(), p.institution(), p.institutionId(), p.currency(), String.valueOf(p.debits()), String.valueOf(p.credits()),
+                String.valueOf(p.interchange()), String.valueOf(p.switchFees()), String.valueOf(p.net()));
+        }
+        return sb.toString();
+    }
+
+    private static String exceptions(final DayReader.Day day)
+    {
+        final StringBuilder sb = new StringBuilder();
+        row(sb, "time", "kind", "terminal", "merchant", "stan", "masked_pan", "amount", "currency", "response_code", "detail");
+        for (final ClearingExceptionItem e : day.exceptions())
+        {
+            row(sb, e.time(), e.kind().label(), e.terminal(), e.merchant(), e.stan(), e.maskedPan(), String.valueOf(e.amount()), e.currency(),
+                e.responseCode(), e.detail());
+        }
+        return sb.toString();
+    }
+
+    /** Exceptions by kind, every kind listed (zeros too), in the kinds' order. */
+    static Map<Kind, Integer> exceptionCounts(final DayReader.Day day)
+    {
+        final Map<Kind, Integer> counts = new LinkedHashMap<>();
+        for (final Kind kind : Kind.values())
+        {
+            counts.put(kind, 0);
+        }
+        for (final ClearingExceptionItem e : day.exceptions())
+        {
+            counts.merge(e.kind(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    static LocalDate valueDate(final SwitchConfig config, final LocalDate day)
+    {
+        return day.plusDays(config.clearing().valueDateDays());
+    }
+
+    private static void row(final StringBuilder sb, final String... values)
+    {
+        for (int i = 0; i < values.length; i++)
+        {
+            if (i > 0)
+            {
+                sb.append(',');
+            }
+            final String v = values[i];
+            if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0)
+            {
+                sb.append('"').append(v.replace("\"", "\"\"")).append('"');
+            }
+            else
+            {
+                sb.append(v);
+            }
+        }
+        sb.append('\n');
+    }
+}
