@@ -130,7 +130,7 @@ public final class Settlement
                         final long net = cell[0] - cell[1];
                         final long interchange = Fees.fee(net, clearing.interchangeFeeBps());
                         final long switchFee = Fees.fee(net, clearing.issuerSwitchFeeBps());
-                        book(positions, currency, ISSUER, byIssuer.getKey(), cell[1], cell[0], interchange, -switchFee);
+                        book(positions, currency, ISSUER, byIssuer.getKey(), cell[0], cell[1], interchange, -switchFee);
                         book(positions, currency, SWITCH, SWITCH, 0, 0, 0, switchFee);
                         issuerInterchange += interchange;
                         acquirerSales += cell[0];
@@ -140,7 +140,7 @@ public final class Settlement
                     final long net = acquirerSales - acquirerRefunds;
                     final long interchange = Fees.fee(net, clearing.interchangeFeeBps());
                     final long switchFee = Fees.fee(net, clearing.acquirerSwitchFeeBps());
-                    book(positions, currency, ACQUIRER, acquirer, acquirerSales, acquirerRefunds, -interchange, -switchFee);
+                    book(positions, currency, ACQUIRER, acquirer, acquirerRefunds, acquirerSales, -interchange, -switchFee);
                     book(positions, currency, SWITCH, SWITCH, 0, 0, interchange - issuerInterchange, switchFee);
                     sales += acquirerSales;
                     refunds += acquirerRefunds;

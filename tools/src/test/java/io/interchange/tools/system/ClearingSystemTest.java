@@ -1,0 +1,331 @@
+package io.interchange.tools.system;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.security.MessageDigest;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.Mti;
+import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.clearing.Clearing;
+import io.interchange.engine.clearing.Settlement;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.journal.BusinessDay;
+import io.interchange.tools.Cli;
+
+/**
+ * Issue 5, item 1: a scripted business day over real TCP (two acquirer listeners, two issuers, a Chronicle journal in
+ * a temp dir), then clearing, whose files must equal the hand-computed ones under
+ * {@code src/test/resources/io/interchange/tools/system/clearing-day/}. The day: purchases, a refund, a decline by the
+ * issuer and one by the switch, a purchase and its reversal, a pre-authorization and its completion, a reversal of
+ * nothing, a duplicate, a stand-in while issuer-a is down (its advice never acknowledged), and a time-out whose
+ * approval comes late. Fees are the defaults' (grocery 1.25 %, restaurants 1.75 %, lodging 2.50 %, interchange
+ * 0.60 %, switch 0.05 % + 0.03 %), and the amounts are picked so that rounding shows: half even down (144.5 → 144,
+ * 450.5 → 450) and up (283.5 → 284), and issuer shares that round past the acquirer's total (the switch books −1).
+ *
+ * <p>What the clock decides is not in the fixture: the expected files say {@code *} for each row's time and for the
+ * RRNs the switch assigned (hour of the year and STAN), {@code ${DATE}} and {@code ${VALUE_DATE}} for the business day
+ * and T+1, and the summary's count of journal records (ticks and link events vary) is left out of the comparison.
+ */
+class ClearingSystemTest
+{
+    private static final String DAY = """
+        interchange {
+          ring.threads = one
+          listeners = [
+            { name = "pos-a", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
+              acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false }
+            { name = "pos-b", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
+              acquirer-id = "10000003", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false }
+          ]
+          issuers = [
+            { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 1,
+              timeout = 500ms, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 300ms },
+              stand-in { enabled = true, floor-limit = 50000 } }
+            { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 1,
+              timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 300ms },
+              stand-in { enabled = false, floor-limit = 0 } }
+          ]
+        }
+        """;
+    private static final String RESOURCES = "/io/interchange/tools/system/clearing-day/";
+    private static final DateTimeFormatter FIELD_7 = DateTimeFormatter.ofPattern("MMddHHmmss");
+    private static final List<String> FILES = List.of("transactions.csv", "merchant-settlement.csv", "institution-positions.csv", "exceptions.csv",
+        "summary.txt", "summary.html");
+
+    private SwitchNode node;
+    private DayIssuer issuerA;
+    private DayIssuer issuerB;
+
+    @AfterEach
+    void stop() throws IOException
+    {
+        if (node != null)
+        {
+            node.close();
+        }
+        if (issuerA != null)
+        {
+            issuerA.close();
+        }
+        if (issuerB != null)
+        {
+            issuerB.close();
+        }
+    }
+
+    @Test
+    void shouldClearAScriptedDayToTheHandComputedFilesIdenticallyEachTime(@TempDir final Path dir) throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final int portA = freePort();
+        issuerB = new DayIssuer(0, true);
+        final SwitchConfig config = SwitchConfig.parse(DAY, "day.conf").withIssuerPort("issuer-a", portA)
+            .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
+        node = SwitchNode.start(config);
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-b") == 1, "issuer-b signed on");
+
+        try (TestTerminal a = new TestTerminal(node.port("pos-a"), Iso87.BINARY);
+             TestTerminal b = new TestTerminal(node.port("pos-b"), Iso87.BINARY))
+        {
+            assertEquals("00", a.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, network("900001")).getString(39));
+            assertEquals("00", b.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, network("900002")).getString(39));
+
+            // issuer-a is down: the switch stands in, under its floor limit.
+            final MessageReader standIn = a.exchange(Mti.FINANCIAL_REQUEST, purchase("4761730000000011", 4_100, "000001", "TERM0003", "MERCHANT0000002"));
+            assertEquals("00", standIn.getString(39));
+            assertEquals("S00001", standIn.getString(38));
+            issuerA = new DayIssuer(portA, false);
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+
+            assertEquals("00", a.exchange(Mti.FINANCIAL_REQUEST, purchase("6228480000000015", 10_000, "000002", "TERM0001", "MERCHANT0000001")).getString(39));
+            final Map<Integer, String> second = purchase("6228480000000023", 2_550, "000003", "TERM0001", "MERCHANT0000001");
+            assertEquals("00", a.exchange(Mti.FINANCIAL_REQUEST, second).getString(39));
+            assertEquals("51", a.exchange(Mti.FINANCIAL_REQUEST, purchase("6228480000000031", 4_951, "000004", "TERM0001", "MERCHANT0000001")).getString(39));
+            final Map<Integer, String> refund = purchase("6228480000000015", 990, "000005", "TERM0002", "MERCHANT0000001");
+            refund.put(3, "200000");
+            assertEquals("00", a.exchange(Mti.FINANCIAL_REQUEST, refund).getString(39));
+
+            final Map<Integer, String> reversed = purchase("6228480000000049", 3_333, "000006", "TERM0003", "MERCHANT0000002");
+            assertEquals("00", a.exchange(Mti.FINANCIAL_REQUEST, reversed).getString(39));
+            assertEquals("00", a.exchange(Mti.REVERSAL_REQUEST, reversal(reversed, "000007", "0200", reversed.get(11))).getString(39));
+            assertEquals("00", a.exchange(Mti.FINANCIAL_REQUEST, purchase("6228480000000056", 12_100, "000008", "TERM0003", "MERCHANT0000002")).getString(39));
+
+            final Map<Integer, String> preAuth = purchase("6228480000000064", 20_000, "000009", "TERM0009", "MERCHANT0000005");
+            final MessageReader authorized = b.exchange(Mti.AUTHORIZATION_REQUEST, preAuth);
+            assertEquals("00", authorized.getString(39));
+            assertEquals("AP0000", authorized.getString(38));
+            final Map<Integer, String> completion = purchase("6228480000000064", 18_020, "000010", "TERM0009", "MERCHANT0000005");
+            completion.put(38, "AP0000");
+            completion.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+            assertEquals("00", b.exchange(Mti.FINANCIAL_ADVICE, completion).getString(39));
+
+            assertEquals("25", a.exchange(Mti.REVERSAL_REQUEST, reversal(second, "000011", "0200", "999999")).getString(39));
+            final Map<Integer, String> duplicate = new HashMap<>(second);
+            duplicate.put(4, String.format("%012d", 2_560));
+            assertEquals("94", a.exchange(Mti.FINANCIAL_REQUEST, duplicate).getString(39));
+            final Map<Integer, String> expired = purchase("6228480000000072", 1_500, "000012", "TERM0001", "MERCHANT0000001");
+            expired.put(14, "2001");
+            assertEquals("54", a.exchange(Mti.FINANCIAL_REQUEST, expired).getString(39));
+
+            final long unmatched = node.unmatchedAnswers();
+            assertEquals("91", a.exchange(Mti.FINANCIAL_REQUEST, purchase("4761730000000029", DayIssuer.LATE_AMOUNT, "000013", "TERM0001", "MERCHANT0000001"))
+                .getString(39));
+            Awaiting.until(Duration.ofSeconds(10), () -> node.unmatchedAnswers() > unmatched, "the late approval journaled");
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.financialAdvices() >= 1, "the stand-in advised to issuer-a, unacknowledged");
+        }
+        final long lastEvent = System.currentTimeMillis() * 1_000_000L;
+        node.close();
+        node = null;
+
+        final LocalDate day = BusinessDay.businessDay(lastEvent, config.businessDay().cutoff(), config.businessDay().zone());
+        final Clearing.ClearingRun run = Clearing.run(config, day, dir.resolve("out"));
+        assertEquals(dir.resolve("out").resolve(day.toString()), run.folder());
+
+        for (final String file : FILES)
+        {
+            assertEquals(expected(file, day, config), normalized(file, Files.readString(run.file(file))), file);
+        }
+        long sum = 0;
+        for (final Settlement.Position position : run.settlement().positions())
+        {
+            sum += position.net();
+        }
+        assertEquals(0, sum, "net positions sum to zero");
+
+        final Path manifest = run.manifest();
+        final String manifestText = Files.readString(manifest);
+        for (final String file : FILES)
+        {
+            final byte[] bytes = Files.readAllBytes(run.file(file));
+            assertTrue(manifestText.contains("{ \"name\": \"" + file + "\", \"bytes\": " + bytes.length + ", \"sha256\": \"" + sha256(bytes) + "\" }"),
+                () -> file + " in " + manifestText);
+        }
+        for (final String file : FILES)
+        {
+            final String text = Files.readString(run.file(file));
+            assertFalse(text.contains("6228480000000015") || text.contains("4761730000000011"), "no clear PAN in " + file);
+        }
+
+        // Clearing again, in process and from the command line, gives the same bytes.
+        final byte[][] first = contents(run.folder());
+        final Clearing.ClearingRun again = Clearing.run(config, day, dir.resolve("out"));
+        assertArrayEquals(Files.readAllBytes(manifest), Files.readAllBytes(again.manifest()));
+        assertTrue(Arrays.deepEquals(first, contents(again.folder())));
+        final Path configFile = dir.resolve("day.conf");
+        Files.writeString(configFile, DAY);
+        final Cli.Result cli = Cli.run("clearing", "--date", day.toString(), "--config", configFile.toString(), "--journal", journal.toString(),
+            "--out", dir.resolve("cli").toString()).expectSuccess();
+        assertTrue(cli.out().contains("11 transactions, 3 merchants, 5 exceptions"), cli::toString);
+        assertArrayEquals(Files.readAllBytes(manifest), Files.readAllBytes(dir.resolve("cli").resolve(day.toString()).resolve("manifest.json")));
+
+        // A day the journal does not hold: one line, exit 2.
+        final Cli.Result none = Cli.run("clearing", "--date", day.minusDays(3).toString(), "--config", configFile.toString(), "--journal",
+            journal.toString(), "--out", dir.resolve("none").toString()).expectInputError();
+        assertEquals("interchange clearing: the journal at " + journal + " has no records of business day " + day.minusDays(3), none.errLine());
+        assertFalse(Files.exists(dir.resolve("none").resolve(day.minusDays(3).toString())), "nothing written for it");
+    }
+
+    @Test
+    void shouldRefuseAMissingJournalOrABadDateInOneLine(@TempDir final Path dir)
+    {
+        final Path missing = dir.resolve("no-journal");
+        assertEquals("interchange clearing: no journal at " + missing,
+            Cli.run("clearing", "--date", "2026-03-11", "--journal", missing.toString(), "--out", dir.toString()).expectInputError().errLine());
+        assertEquals("interchange clearing: --date must be YYYY-MM-DD, got '11/03/2026'",
+            Cli.run("clearing", "--date", "11/03/2026", "--journal", missing.toString()).expectInputError().errLine());
+        assertTrue(Cli.run("clearing", "--journal", missing.toString()).expectInputError().errLine().contains("--date"));
+    }
+
+    private static Map<Integer, String> network(final String stan)
+    {
+        final Map<Integer, String> m = new HashMap<>();
+        m.put(7, ZonedDateTime.now(ZoneOffset.UTC).format(FIELD_7));
+        m.put(11, stan);
+        m.put(70, "001");
+        return m;
+    }
+
+    /** A card-not-swiped purchase (no track 2, no PIN) in US dollars. */
+    private static Map<Integer, String> purchase(final String pan, final long amount, final String stan, final String terminal, final String merchant)
+    {
+        final ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        final Map<Integer, String> m = new HashMap<>();
+        m.put(2, pan);
+        m.put(3, "000000");
+        m.put(4, String.format("%012d", amount));
+        m.put(7, now.format(FIELD_7));
+        m.put(11, stan);
+        m.put(12, now.format(DateTimeFormatter.ofPattern("HHmmss")));
+        m.put(13, now.format(DateTimeFormatter.ofPattern("MMdd")));
+        m.put(14, "3012");
+        m.put(22, "012");
+        m.put(25, "00");
+        m.put(41, terminal);
+        m.put(42, merchant);
+        m.put(49, "840");
+        return m;
+    }
+
+    /** An 0400 of {@code original} with its own STAN, field 90 naming the original MTI, STAN and field 7. */
+    private static Map<Integer, String> reversal(final Map<Integer, String> original, final String stan, final String mti, final String originalStan)
+    {
+        final Map<Integer, String> m = new HashMap<>(original);
+        m.remove(12);
+        m.remove(13);
+        m.remove(14);
+        m.remove(22);
+        m.put(7, ZonedDateTime.now(ZoneOffset.UTC).format(FIELD_7));
+        m.put(11, stan);
+        m.put(90, mti + originalStan + original.get(7) + "0".repeat(22));
+        return m;
+    }
+
+    /** The checked-in file with the day's dates put in. */
+    private static String expected(final String file, final LocalDate day, final SwitchConfig config) throws IOException
+    {
+        try (InputStream in = ClearingSystemTest.class.getResourceAsStream(RESOURCES + file))
+        {
+            assertTrue(in != null, "no expected " + file);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${DATE}", day.toString())
+                .replace("${VALUE_DATE}", day.plusDays(config.clearing().valueDateDays()).toString());
+        }
+    }
+
+    /** The file with what the clock decides starred: each row's time, the switch's RRNs, the count of journal records. */
+    private static String normalized(final String file, final String text)
+    {
+        if (!file.endsWith(".csv"))
+        {
+            return text.replaceAll("Journal records read: (<[^>]*>)?\\d+", "Journal records read: $1*");
+        }
+        final List<String> lines = new ArrayList<>(text.lines().toList());
+        final List<String> header = Arrays.asList(lines.get(0).split(","));
+        final int time = header.indexOf("time");
+        final int rrn = header.indexOf("rrn");
+        for (int i = 1; i < lines.size(); i++)
+        {
+            final List<String> cells = new ArrayList<>(Arrays.asList(lines.get(i).split(",", -1)));
+            if (time >= 0)
+            {
+                cells.set(time, "*");
+            }
+            if (rrn >= 0 && !cells.get(rrn).isEmpty())
+            {
+                cells.set(rrn, "*");
+            }
+            lines.set(i, String.join(",", cells));
+        }
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static byte[][] contents(final Path folder) throws IOException
+    {
+        final byte[][] all = new byte[FILES.size() + 1][];
+        for (int i = 0; i < FILES.size(); i++)
+        {
+            all[i] = Files.readAllBytes(folder.resolve(FILES.get(i)));
+        }
+        all[FILES.size()] = Files.readAllBytes(folder.resolve("manifest.json"));
+        return all;
+    }
+
+    private static String sha256(final byte[] bytes) throws Exception
+    {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}
