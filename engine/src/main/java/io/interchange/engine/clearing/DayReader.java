@@ -101,7 +101,7 @@ public final class DayReader
             throw new ClearingException("no journal at " + journal.directory());
         }
         final DayReader reader = new DayReader(config, journal.dialects());
-        try (JournalReader journalReader = new JournalReader(journal))
+        try (JournalReader journalReader = open(journal))
         {
             if (!journalReader.toBusinessDay(day))
             {
@@ -117,6 +117,18 @@ public final class DayReader
             throw new ClearingException("the journal at " + journal.directory() + " has no records of business day " + day);
         }
         return reader.finish(day);
+    }
+
+    private static JournalReader open(final JournalConfig journal)
+    {
+        try
+        {
+            return new JournalReader(journal);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ClearingException("cannot read the journal at " + journal.directory() + ": " + ex.getMessage(), ex);
+        }
     }
 
     private Day finish(final LocalDate day)

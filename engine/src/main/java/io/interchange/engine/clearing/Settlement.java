@@ -151,7 +151,7 @@ public final class Settlement
                 final long net = sales - refunds;
                 final long fee = Fees.fee(net, group.bps());
                 final long[] r = reversed.getOrDefault(currency + "\n" + merchant, new long[2]);
-                final String account = clearing.settlementAccount(merchant);
+                final String account = m == null ? null : m.settlementAccount();
                 merchants.add(new MerchantLine(merchant, m == null ? "" : m.name(), mcc < 0 ? "" : String.format("%04d", mcc), group.name(),
                     group.bps(), currency, count, sales, refunds, r[0], r[1], net, fee, net - fee, account == null ? "unassigned" : account, valueDate));
             }

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * What end-of-day clearing charges and where it pays (DESIGN.md §6). Rates are in basis points (1 bp = 0.01 %), applied
- * to integer minor units and rounded half even once per merchant total (see io.interchange.engine.clearing.Fees).
+ * to integer minor units and rounded half even once per merchant total (see io.interchange.engine.clearing.Fees). Where
+ * each merchant is paid is its {@link MerchantConfig#settlementAccount}.
  *
  * @param valueDateDays        the value date is the business day plus this many calendar days (T+N).
  * @param defaultDiscountBps   the merchant discount rate of an MCC in no group.
@@ -13,7 +14,6 @@ import java.util.Objects;
  * @param interchangeFeeBps    paid by the acquirer to the issuer on net sales.
  * @param acquirerSwitchFeeBps paid by the acquirer to the switch on net sales.
  * @param issuerSwitchFeeBps   paid by the issuer to the switch on net sales.
- * @param settlementAccounts   where each merchant's net is paid; a merchant not listed is shown as unassigned.
  */
 public record ClearingConfig(
     int valueDateDays,
@@ -21,13 +21,11 @@ public record ClearingConfig(
     List<DiscountGroup> discountGroups,
     int interchangeFeeBps,
     int acquirerSwitchFeeBps,
-    int issuerSwitchFeeBps,
-    List<SettlementAccount> settlementAccounts)
+    int issuerSwitchFeeBps)
 {
     public ClearingConfig
     {
         discountGroups = List.copyOf(discountGroups);
-        settlementAccounts = List.copyOf(settlementAccounts);
     }
 
     /** The merchant discount group of {@code mcc}: its own group, or "default" at {@link #defaultDiscountBps}. */
@@ -43,19 +41,6 @@ public record ClearingConfig(
         return new DiscountGroup("default", List.of(), defaultDiscountBps);
     }
 
-    /** The settlement account of merchant {@code id}, or null when none is configured. */
-    public String settlementAccount(final String merchant)
-    {
-        for (final SettlementAccount account : settlementAccounts)
-        {
-            if (account.merchant().equals(merchant))
-            {
-                return account.account();
-            }
-        }
-        return null;
-    }
-
     /** Merchant categories that share a discount rate. */
     public record DiscountGroup(String name, List<Integer> mccs, int bps)
     {
@@ -63,16 +48,6 @@ public record ClearingConfig(
         {
             Objects.requireNonNull(name, "name");
             mccs = List.copyOf(mccs);
-        }
-    }
-
-    /** A merchant's settlement account, as the bank knows it (an IBAN or a domestic account number). */
-    public record SettlementAccount(String merchant, String account)
-    {
-        public SettlementAccount
-        {
-            Objects.requireNonNull(merchant, "merchant");
-            Objects.requireNonNull(account, "account");
         }
     }
 }

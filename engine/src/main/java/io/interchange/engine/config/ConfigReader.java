@@ -207,7 +207,7 @@ final class ConfigReader
         final LimitsConfig limits = s.section("limits", this::limits);
         final KeysConfig keys = s.section("keys", k -> keys(k, loopback));
         final JournalSettings journal = s.section("journal", this::journal);
-        final ClearingConfig clearing = s.section("clearing", c -> clearing(c, merchantIds));
+        final ClearingConfig clearing = s.section("clearing", this::clearing);
         s.finish();
 
         problems.throwIfAny();
@@ -415,13 +415,14 @@ final class ConfigReader
         final int mcc = s.integer("mcc", 0, 9_999);
         final Status status = s.choice("status", Status.class);
         final String acquirer = s.optionalString("acquirer");
+        final String account = s.optionalParsed("settlement-account", text -> ans(text, 1, 34, "a settlement account (an IBAN has at most 34)"));
         if (acquirer != null && !listenerNames.containsKey(acquirer) && !acquirers.containsKey(acquirer))
         {
             problems.add(s.origin("acquirer"), s.key("acquirer"), "'" + acquirer + "' is neither a listener's name nor its acquirer-id; listeners: " +
                 String.join(", ", listenerNames.keySet()) + "; acquirer ids: " + String.join(", ", acquirers.keySet()));
         }
         s.finish();
-        return problems.count() == mark ? new MerchantConfig(id, name, mcc, status, acquirer) : null;
+        return problems.count() == mark ? new MerchantConfig(id, name, mcc, status, acquirer, account) : null;
     }
 
     private TerminalConfig terminal(final Section s, final Map<String, String> ids, final Map<String, String> merchantIds)
@@ -457,7 +458,7 @@ final class ConfigReader
         return problems.count() == mark ? new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow) : null;
     }
 
-    private ClearingConfig clearing(final Section s, final Map<String, String> merchantIds)
+    private ClearingConfig clearing(final Section s)
     {
         final int mark = problems.count();
         final int valueDate = s.integer("value-date-days", 0, 30);
@@ -469,27 +470,9 @@ final class ConfigReader
             f.finish();
             return bps;
         });
-        final List<ClearingConfig.SettlementAccount> accounts = new ArrayList<>();
-        final Map<String, String> accountMerchants = new LinkedHashMap<>();
-        for (final Section a : s.sections("settlement-accounts"))
-        {
-            final int before = problems.count();
-            final String merchant = a.string("merchant");
-            if (merchant != null && !merchantIds.containsKey(merchant))
-            {
-                problems.add(a.origin("merchant"), a.key("merchant"), "unknown merchant '" + merchant + "'");
-            }
-            unique(a, "merchant", merchant, accountMerchants);
-            final String account = a.parsed("account", text -> ans(text, 1, 34, "a settlement account (an IBAN has at most 34)"));
-            a.finish();
-            if (problems.count() == before)
-            {
-                accounts.add(new ClearingConfig.SettlementAccount(merchant, account));
-            }
-        }
         s.finish();
         return problems.count() == mark ?
-            new ClearingConfig(valueDate, discount.defaultBps(), discount.groups(), interchange, switchFee[0], switchFee[1], accounts) : null;
+            new ClearingConfig(valueDate, discount.defaultBps(), discount.groups(), interchange, switchFee[0], switchFee[1]) : null;
     }
 
     private MerchantDiscount merchantDiscount(final Section s)

@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param mcc      the merchant category code (field 18), 0..9999.
  * @param status   whether it may transact.
  * @param acquirer the one listener (by name or acquirer id) its requests must arrive on, or null for any.
+ * @param settlementAccount where clearing pays its net (an IBAN or a domestic account, up to 34 characters), or null:
+ *                 shown as unassigned.
  */
-public record MerchantConfig(String id, String name, int mcc, Status status, String acquirer)
+public record MerchantConfig(String id, String name, int mcc, Status status, String acquirer, String settlementAccount)
 {
     public MerchantConfig
     {

@@ -77,7 +77,7 @@ class SwitchConfigLoadTest
             """);
         assertEquals(DEFAULTS.merchants().size() + 1, config.merchants().size());
         assertEquals(DEFAULTS.merchants(), config.merchants().subList(0, DEFAULTS.merchants().size()));
-        assertEquals(new MerchantConfig("MERCHANT0000099", "Corner Shop, Springfield", 5499, Status.ACTIVE, null),
+        assertEquals(new MerchantConfig("MERCHANT0000099", "Corner Shop, Springfield", 5499, Status.ACTIVE, null, null),
             config.merchants().get(config.merchants().size() - 1));
         assertEquals("TERM0099", config.terminals().get(config.terminals().size() - 1).id());
     }

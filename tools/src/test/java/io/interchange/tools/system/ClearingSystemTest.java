@@ -23,6 +23,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.security.MessageDigest;
 
 import org.junit.jupiter.api.AfterEach;
@@ -165,7 +167,9 @@ class ClearingSystemTest
         node = null;
 
         final LocalDate day = BusinessDay.businessDay(lastEvent, config.businessDay().cutoff(), config.businessDay().zone());
+        final Map<Path, String> journalBefore = snapshot(journal);
         final Clearing.ClearingRun run = Clearing.run(config, day, dir.resolve("out"));
+        assertEquals(journalBefore, snapshot(journal), "clearing reads the journal and writes nothing to it");
         assertEquals(dir.resolve("out").resolve(day.toString()), run.folder());
 
         for (final String file : FILES)
@@ -213,8 +217,11 @@ class ClearingSystemTest
     }
 
     @Test
-    void shouldRefuseAMissingJournalOrABadDateInOneLine(@TempDir final Path dir)
+    void shouldRefuseAMissingJournalOrABadDateInOneLine(@TempDir final Path dir) throws IOException
     {
+        final Path empty = Files.createDirectory(dir.resolve("empty"));
+        assertEquals("interchange clearing: the journal at " + empty + " has no records of business day 2026-03-11",
+            Cli.run("clearing", "--date", "2026-03-11", "--journal", empty.toString(), "--out", dir.toString()).expectInputError().errLine());
         final Path missing = dir.resolve("no-journal");
         assertEquals("interchange clearing: no journal at " + missing,
             Cli.run("clearing", "--date", "2026-03-11", "--journal", missing.toString(), "--out", dir.toString()).expectInputError().errLine());
@@ -319,6 +326,24 @@ class ClearingSystemTest
     private static String sha256(final byte[] bytes) throws Exception
     {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** Every file under {@code dir} with the SHA-256 of its bytes. */
+    private static Map<Path, String> snapshot(final Path dir) throws IOException
+    {
+        final Map<Path, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir))
+        {
+            for (final Path file : walk.filter(Files::isRegularFile).toList())
+            {
+                files.put(dir.relativize(file), sha256(Files.readAllBytes(file)));
+            }
+        }
+        catch (final Exception ex)
+        {
+            throw new IOException(ex);
+        }
+        return files;
     }
 
     private static int freePort() throws IOException
