@@ -28,6 +28,8 @@ public final class ClearedTransaction
     boolean completed;
     boolean standIn;
     boolean advised;
+    /** While it is with the issuer: what a time-out's 91 answer names it by (acquirer link, terminal, STAN). */
+    String acquirerLinkKey;
 
     ClearedTransaction(
         final long order, final String time, final int mti, final String processingCode, final String maskedPan, final long amount,

@@ -256,7 +256,8 @@ public final class DayReader
                 {
                     inFlight.put(linkStan(record.linkId(JournalRecord.output(0)), Decision.switchStan(record.buffer(), at)), t);
                 }
-                byAcquirerLink.put(record.linkId() + "/" + t.terminal + "/" + t.stan, t);
+                t.acquirerLinkKey = record.linkId() + "/" + t.terminal + "/" + t.stan;
+                byAcquirerLink.put(t.acquirerLinkKey, t);
             }
             case STOOD_IN ->
             {
@@ -325,6 +326,7 @@ public final class DayReader
                 {
                     return;
                 }
+                byAcquirerLink.remove(t.acquirerLinkKey, t);
                 t.answered = true;
                 t.responseCode = answer.has(39) ? text(answer, 39) : ResponseCode.SYSTEM_MALFUNCTION;
                 t.authCode = text(answer, 38);
