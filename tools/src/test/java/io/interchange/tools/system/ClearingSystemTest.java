@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
+import io.interchange.codec.cups.UnionPayPos;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.Clearing;
@@ -214,6 +215,67 @@ class ClearingSystemTest
             journal.toString(), "--out", dir.resolve("none").toString()).expectInputError();
         assertEquals("interchange clearing: the journal at " + journal + " has no records of business day " + day.minusDays(3), none.errLine());
         assertFalse(Files.exists(dir.resolve("none").resolve(day.minusDays(3).toString())), "nothing written for it");
+    }
+
+    @Test
+    void shouldClearUnionPayPosSwipesAndAVoidByStanAndBatch(@TempDir final Path dir) throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        issuerB = new DayIssuer(0, true);
+        final String cups = DAY + """
+            interchange.listeners += { name = "pos-cups", host = "127.0.0.1", port = 0, dialect = "cups", framing = "unionpay-pos",
+              acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false }
+            """;
+        final SwitchConfig config = SwitchConfig.parse(cups, "cups.conf").withIssuerPort("issuer-a", freePort())
+            .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
+        node = SwitchNode.start(config);
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-b") == 1, "issuer-b signed on");
+        try (TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HexFormat.of().parseHex("6000030000603100310701")))
+        {
+            final Map<Integer, String> signOn = new HashMap<>();
+            signOn.put(11, "900001");
+            signOn.put(41, "TERM0001");
+            signOn.put(42, "MERCHANT0000001");
+            signOn.put(60, "00" + "000001" + "004");
+            assertEquals("00", pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn).getString(39));
+            assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, swipe("6228480000000015", 3_300, "000001")).getString(39));
+            final Map<Integer, String> voided = swipe("6228480000000023", 4_400, "000002");
+            assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, voided).getString(39));
+            // A POS reversal names its original by its own STAN and the batch of 60.2.
+            voided.remove(35);
+            assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST, voided).getString(39));
+        }
+        final long lastEvent = System.currentTimeMillis() * 1_000_000L;
+        node.close();
+        node = null;
+
+        final LocalDate day = BusinessDay.businessDay(lastEvent, config.businessDay().cutoff(), config.businessDay().zone());
+        final Clearing.ClearingRun run = Clearing.run(config, day, dir.resolve("out"));
+        assertEquals("""
+            time,mti,processing_code,masked_pan,amount,currency,merchant,terminal,mcc,issuer,acquirer,stan,rrn,auth_code,response_code,state
+            *,0200,000000,622848******0015,3300,156,MERCHANT0000001,TERM0001,5411,issuer-b,10000002,000001,*,AP3300,00,approved
+            *,0200,000000,622848******0023,4400,156,MERCHANT0000001,TERM0001,5411,issuer-b,10000002,000002,*,AP4400,00,reversed
+            """, normalized("transactions.csv", Files.readString(run.file("transactions.csv"))));
+        // 1.25 % of 33.00 CNY is 41.25 fen: 41.
+        assertEquals("merchant,name,mcc,discount_group,currency,count,gross_sales,refunds,reversed_count,reversed,net_sales,discount_bps,fee," +
+            "net_payable,settlement_account,value_date\n" +
+            "MERCHANT0000001,\"Demo Grocery, Springfield\",5411,grocery,156,1,3300,0,1,4400,3300,125,41,3259,DEMO-ACCT-0000000001," + day.plusDays(1) + "\n",
+            Files.readString(run.file("merchant-settlement.csv")));
+        assertTrue(Files.readString(run.file("summary.txt")).contains("MERCHANT0000001  Demo Grocery, Springfield  5411 grocery      1    33.00 CNY"),
+            () -> run.file("summary.txt").toString());
+    }
+
+    /** A UnionPay POS sale read from the magnetic stripe: no field 2 and no field 7, the card number in track 2. */
+    private static Map<Integer, String> swipe(final String pan, final long amount, final String stan)
+    {
+        final Map<Integer, String> m = purchase(pan, amount, stan, "TERM0001", "MERCHANT0000001");
+        m.remove(2);
+        m.remove(7);
+        m.put(22, "021");
+        m.put(35, pan + "=30122011143804400000");
+        m.put(49, "156");
+        m.put(60, "22" + "000001");
+        return m;
     }
 
     @Test
