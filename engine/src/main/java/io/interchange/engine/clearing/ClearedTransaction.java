@@ -30,6 +30,7 @@ public final class ClearedTransaction
     boolean advised;
     /** While it is with the issuer: what a time-out's 91 answer names it by (acquirer link, terminal, STAN). */
     String acquirerLinkKey;
+    private TransactionState finalState;
 
     ClearedTransaction(
         final long order, final String time, final int mti, final String processingCode, final String maskedPan, final long amount,
@@ -51,6 +52,17 @@ public final class ClearedTransaction
 
     /** The state at the end of the day: see {@link TransactionState}. */
     public TransactionState state()
+    {
+        return finalState != null ? finalState : currentState();
+    }
+
+    /** Once the day is read: the state no longer changes, and settlement and the files ask for it often. */
+    void seal()
+    {
+        finalState = currentState();
+    }
+
+    private TransactionState currentState()
     {
         if (timedOut)
         {

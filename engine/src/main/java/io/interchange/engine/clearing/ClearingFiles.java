@@ -1,10 +1,16 @@
 package io.interchange.engine.clearing;
 
+import java.io.BufferedWriter;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
@@ -39,31 +45,41 @@ final class ClearingFiles
     {
     }
 
+    /** One file's content, written to the sink it is given. */
+    @FunctionalInterface
+    private interface Content
+    {
+        void writeTo(Appendable out) throws IOException;
+    }
+
     /** Writes the files into {@code folder} (made if missing); returns their paths, the manifest last. */
     static List<Path> write(final Path folder, final SwitchConfig config, final DayReader.Day day, final Settlement.Result settlement)
     {
-        final Map<String, String> files = new LinkedHashMap<>();
-        files.put(TRANSACTIONS, transactions(config, day));
-        files.put(MERCHANTS, merchants(settlement));
-        files.put(POSITIONS, positions(settlement));
-        files.put(EXCEPTIONS, exceptions(day));
-        files.put(SUMMARY_TEXT, SummaryText.text(day, valueDate(config, day.date()), settlement));
-        files.put(SUMMARY_HTML, SummaryText.html(day, valueDate(config, day.date()), settlement));
+        final Map<String, Content> files = new LinkedHashMap<>();
+        files.put(TRANSACTIONS, out -> transactions(out, config, day));
+        files.put(MERCHANTS, out -> out.append(merchants(settlement)));
+        files.put(POSITIONS, out -> out.append(positions(settlement)));
+        files.put(EXCEPTIONS, out -> out.append(exceptions(day)));
+        files.put(SUMMARY_TEXT, out -> out.append(SummaryText.text(day, valueDate(config, day.date()), settlement)));
+        files.put(SUMMARY_HTML, out -> out.append(SummaryText.html(day, valueDate(config, day.date()), settlement)));
         final List<Path> paths = new ArrayList<>();
         final StringBuilder manifest = new StringBuilder("{\n  \"business_day\": \"").append(day.date()).append("\",\n  \"files\": [\n");
         try
         {
             Files.createDirectories(folder);
             int i = 0;
-            for (final Map.Entry<String, String> file : files.entrySet())
+            for (final Map.Entry<String, Content> file : files.entrySet())
             {
-                final byte[] bytes = file.getValue().getBytes(StandardCharsets.UTF_8);
-                paths.add(writeFile(folder.resolve(file.getKey()), bytes));
-                manifest.append("    { \"name\": \"").append(file.getKey()).append("\", \"bytes\": ").append(bytes.length)
-                    .append(", \"sha256\": \"").append(sha256(bytes)).append("\" }").append(++i < files.size() ? ",\n" : "\n");
+                final Path path = folder.resolve(file.getKey());
+                final Written written = writeFile(path, file.getValue());
+                paths.add(path);
+                manifest.append("    { \"name\": \"").append(file.getKey()).append("\", \"bytes\": ").append(written.bytes())
+                    .append(", \"sha256\": \"").append(written.sha256()).append("\" }").append(++i < files.size() ? ",\n" : "\n");
             }
             manifest.append("  ]\n}\n");
-            paths.add(writeFile(folder.resolve(MANIFEST), manifest.toString().getBytes(StandardCharsets.UTF_8)));
+            final Path path = folder.resolve(MANIFEST);
+            writeFile(path, out -> out.append(manifest));
+            paths.add(path);
         }
         catch (final IOException ex)
         {
@@ -72,20 +88,61 @@ final class ClearingFiles
         return List.copyOf(paths);
     }
 
-    /** Written whole beside its place, then moved: a reader never sees half a file. */
-    private static Path writeFile(final Path path, final byte[] bytes) throws IOException
+    /** What a file came to: its length and SHA-256, taken as it was written. */
+    private record Written(long bytes, String sha256)
     {
-        final Path partial = path.resolveSibling(path.getFileName() + ".partial");
-        Files.write(partial, bytes);
-        Files.move(partial, path, StandardCopyOption.REPLACE_EXISTING);
-        return path;
     }
 
-    static String sha256(final byte[] bytes)
+    /**
+     * Streams the content through SHA-256 into a file beside its place, then moves it there: a reader never sees half
+     * a file, and a day of millions of rows is never held whole in memory.
+     */
+    private static Written writeFile(final Path path, final Content content) throws IOException
+    {
+        final Path partial = path.resolveSibling(path.getFileName() + ".partial");
+        final MessageDigest digest = sha256();
+        final long bytes;
+        try (CountingOutputStream counted = new CountingOutputStream(new DigestOutputStream(Files.newOutputStream(partial), digest));
+             Writer writer = new BufferedWriter(new OutputStreamWriter(counted, StandardCharsets.UTF_8), 1 << 16))
+        {
+            content.writeTo(writer);
+            writer.flush();
+            bytes = counted.count;
+        }
+        Files.move(partial, path, StandardCopyOption.REPLACE_EXISTING);
+        return new Written(bytes, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /** Counts what passes. */
+    private static final class CountingOutputStream extends FilterOutputStream
+    {
+        private long count;
+
+        CountingOutputStream(final OutputStream out)
+        {
+            super(out);
+        }
+
+        @Override
+        public void write(final int b) throws IOException
+        {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(final byte[] b, final int off, final int len) throws IOException
+        {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+
+    private static MessageDigest sha256()
     {
         try
         {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         }
         catch (final NoSuchAlgorithmException ex)
         {
@@ -93,23 +150,32 @@ final class ClearingFiles
         }
     }
 
-    private static String transactions(final SwitchConfig config, final DayReader.Day day)
+    private static void transactions(final Appendable out, final SwitchConfig config, final DayReader.Day day) throws IOException
     {
         final Map<String, String> mccs = new TreeMap<>();
         for (final MerchantConfig merchant : config.merchants())
         {
-            mccs.put(merchant.id(), String.format("%04d", merchant.mcc()));
+            mccs.put(merchant.id(), digits(merchant.mcc(), 4));
         }
-        final StringBuilder sb = new StringBuilder();
+        final StringBuilder sb = new StringBuilder(256);
         row(sb, "time", "mti", "processing_code", "masked_pan", "amount", "currency", "merchant", "terminal", "mcc", "issuer", "acquirer", "stan",
             "rrn", "auth_code", "response_code", "state");
+        out.append(sb);
         for (final ClearedTransaction t : day.transactions())
         {
-            row(sb, t.time(), String.format("%04d", t.mti()), t.processingCode(), t.maskedPan(), String.valueOf(t.amount()), t.currency(),
+            sb.setLength(0);
+            row(sb, t.time(), digits(t.mti(), 4), t.processingCode(), t.maskedPan(), String.valueOf(t.amount()), t.currency(),
                 t.merchant(), t.terminal(), mccs.getOrDefault(t.merchant(), ""), t.issuer(), t.acquirer(), t.stan(), t.rrn(), t.authCode(),
                 t.responseCode(), t.state().label());
+            out.append(sb);
         }
-        return sb.toString();
+    }
+
+    /** {@code value} in {@code width} digits, zeros in front; String.format's parsing costs too much per row. */
+    private static String digits(final int value, final int width)
+    {
+        final String text = String.valueOf(value);
+        return text.length() >= width ? text : "0".repeat(width - text.length()) + text;
     }
 
     private static String merchants(final Settlement.Result settlement)

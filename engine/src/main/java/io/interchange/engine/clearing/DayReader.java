@@ -50,7 +50,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class DayReader
 {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
 
     /** Fewer digits and the masking rule shows none (io.interchange.codec.Pan). */
     private static final int MASKABLE = 13;
@@ -71,7 +71,11 @@ public final class DayReader
     private final Map<String, ClearedTransaction> standInByAuthCode = new HashMap<>();
     /** Stand-in advices sent, by (issuer link, STAN of the advice). */
     private final Map<Long, ClearedTransaction> advicesSent = new HashMap<>();
+    /** One copy of each value that repeats across a day's rows (processing codes, currencies, merchants, terminals, codes). */
+    private final Map<String, String> shared = new HashMap<>();
     private long records;
+    private long timeSecond = Long.MIN_VALUE;
+    private String timePrefix;
 
     private DayReader(final SwitchConfig config, final List<Dialect> dialects)
     {
@@ -135,6 +139,7 @@ public final class DayReader
     {
         for (final ClearedTransaction t : transactions)
         {
+            t.seal();
             final TransactionState state = t.state();
             if (state == TransactionState.STAND_IN_AWAITING_ADVICE)
             {
@@ -153,7 +158,7 @@ public final class DayReader
     private void onRecord(final JournalRecord record)
     {
         records++;
-        final String time = TIME.format(instant(record.timestampNanos()));
+        final String time = time(record.timestampNanos());
         if (!record.checksumValid())
         {
             exceptions.add(new ClearingExceptionItem(record.index(), time, Kind.CORRUPT_RECORD, "", "", "", "", 0, "", "",
@@ -219,8 +224,9 @@ public final class DayReader
             return;
         }
         final String acquirer = endpoint >= 0 && endpoint < config.listeners().size() ? config.listeners().get(endpoint).acquirerId() : "";
-        final ClearedTransaction t = new ClearedTransaction(record.index(), time, request.mti(), processing, maskedPan(record, JournalRecord.INPUT),
-            amount(request), text(request, 49), text(request, 42), text(request, 41), text(request, 11), acquirer, text(request, 37));
+        final ClearedTransaction t = new ClearedTransaction(record.index(), time, request.mti(), shared(processing), maskedPan(record, JournalRecord.INPUT),
+            amount(request), shared(text(request, 49)), shared(text(request, 42)), shared(text(request, 41)), text(request, 11), acquirer,
+            text(request, 37));
         transactions.add(t);
         final String key = key(endpoint, request);
         if (key != null)
@@ -328,7 +334,7 @@ public final class DayReader
                 }
                 byAcquirerLink.remove(t.acquirerLinkKey, t);
                 t.answered = true;
-                t.responseCode = answer.has(39) ? text(answer, 39) : ResponseCode.SYSTEM_MALFUNCTION;
+                t.responseCode = answer.has(39) ? shared(text(answer, 39)) : ResponseCode.SYSTEM_MALFUNCTION;
                 t.authCode = text(answer, 38);
                 if (t.rrn.isEmpty())
                 {
@@ -518,6 +524,12 @@ public final class DayReader
         return masked.toString();
     }
 
+    private String shared(final String value)
+    {
+        final String known = shared.putIfAbsent(value, value);
+        return known == null ? value : known;
+    }
+
     private static long amount(final MessageReader message)
     {
         return message.has(4) ? message.getLong(4) : 0;
@@ -533,9 +545,20 @@ public final class DayReader
         return ((long)link << 32) | (stan & 0xFFFF_FFFFL);
     }
 
-    private static Instant instant(final long nanos)
+    /**
+     * ISO-8601 UTC to the millisecond. Events come many to a second: the formatter runs once per second and the
+     * milliseconds are appended by hand.
+     */
+    private String time(final long nanos)
     {
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+        final long second = Math.floorDiv(nanos, 1_000_000_000L);
+        if (second != timeSecond)
+        {
+            timeSecond = second;
+            timePrefix = SECOND.format(Instant.ofEpochSecond(second));
+        }
+        final int millis = (int)(Math.floorMod(nanos, 1_000_000_000L) / 1_000_000L);
+        return timePrefix + (char)('0' + millis / 100) + (char)('0' + millis / 10 % 10) + (char)('0' + millis % 10) + 'Z';
     }
 
     private void exception(final long order, final String time, final Kind kind, final ClearedTransaction t, final String code, final String detail)
