@@ -209,6 +209,12 @@ public final class SwitchNode implements AutoCloseable
         return switchHandler.advicesQueued();
     }
 
+    /** Advices lost since start because the advice queue was full (each is logged, a line a second at most). */
+    public long advicesLost()
+    {
+        return switchHandler.advicesLost();
+    }
+
     /** Issuer answers that matched nothing in flight since start: late, unreadable, or with a wrong MAC. */
     public long unmatchedAnswers()
     {
@@ -291,7 +297,7 @@ public final class SwitchNode implements AutoCloseable
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         journal.close();
-        LOG.info("switch stopped: {} in flight, {} ring refusals, {} frames lost to closed links",
-            switchHandler.inFlight(), ring.refusedCount(), lanes.lostFrames());
+        LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} ring refusals, {} frames lost to closed links",
+            switchHandler.inFlight(), switchHandler.advicesPending(), switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames());
     }
 }

@@ -1,6 +1,7 @@
 package io.interchange.engine.switching;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -117,6 +118,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final AtomicInteger advicesOwed = new AtomicInteger();
     private final AtomicLong advicesQueued = new AtomicLong();
     private final AtomicLong unmatchedAnswers = new AtomicLong();
+    private final AtomicLong advicesLost = new AtomicLong();
+    // Advices lost since the last log line about them, and when (event time) that line was written: under a flood
+    // of time-outs the log gets a line a second with a count, not one per message.
+    private long advicesLostUnlogged;
+    private long advicesLostLoggedAt = Long.MIN_VALUE;
     private final Long2LongHashMap cardsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
     private final Long2LongHashMap cardMerchantsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
     private long cardKey;
@@ -238,6 +244,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     public long advicesQueued()
     {
         return advicesQueued.get();
+    }
+
+    /**
+     * Advices that could not be queued since start (the queue was full): their issuers never hear of the reversal,
+     * stand-in or completion; the journal has each one's event, for the exception report. Readable from any thread.
+     */
+    public long advicesLost()
+    {
+        return advicesLost.get();
     }
 
     /** Issuer answers that matched nothing in flight (late, unreadable, or with a wrong MAC); readable from any thread. */
@@ -1074,7 +1089,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int entry = advices.reserve();
         if (entry == AdviceQueue.NONE || sourceLength == 0)
         {
-            LOG.error("advice to issuer {} could not be queued: {}", issuers.get(issuer).id(), entry == AdviceQueue.NONE ? "queue full" : "no basis");
+            if (entry != AdviceQueue.NONE)
+            {
+                LOG.error("advice to issuer {} could not be queued: no basis", issuers.get(issuer).id());
+                return;
+            }
+            advicesLost.lazySet(advicesLost.get() + 1);
+            advicesLostUnlogged++;
+            if (now - advicesLostLoggedAt >= TimeUnit.SECONDS.toNanos(1))
+            {
+                LOG.error("advice queue full ({} advices owed): {} advices lost in the last second, {} since start, the latest to issuer {}",
+                    advices.size(), advicesLostUnlogged, advicesLost.get(), issuers.get(issuer).id());
+                advicesLostLoggedAt = now;
+                advicesLostUnlogged = 0;
+            }
             return;
         }
         basis.wrap(source, sourceOffset, sourceLength);
