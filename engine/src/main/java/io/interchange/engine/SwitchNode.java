@@ -8,7 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.EpochNanoClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +61,9 @@ public final class SwitchNode implements AutoCloseable
 
     private final SwitchConfig config;
     private final List<Dialect> dialects = Dialects.all();
-    private final EpochNanoClock clock = new SystemEpochNanoClock();
+    // System.nanoTime from an epoch offset it re-samples now and then: the JDK's epoch clock builds an Instant on
+    // every read, an allocation on each frame a link receives.
+    private final EpochNanoClock clock = new OffsetEpochNanoClock();
     private final JournalWriter journal;
     private final SwitchHandler switchHandler;
     private final EventLoopGroup boss;
