@@ -74,8 +74,9 @@ public final class LoadCommand implements Callable<Integer>
         "(default: ${DEFAULT-VALUE}).")
     private int rate;
 
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "5s", description = "Load before the measured part, checked but not measured " +
-        "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "5s",
+        description = "Load before the measured part, checked but not measured; an open loop ramps up to its rate over it, from a tenth " +
+            "(default: ${DEFAULT-VALUE}).")
     private String warmup;
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s",
