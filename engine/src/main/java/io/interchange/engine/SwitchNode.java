@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 
 import io.interchange.codec.Dialect;
 import io.interchange.codec.dialect.Dialects;
@@ -30,6 +29,7 @@ import io.interchange.engine.config.TerminalConfig;
 import io.interchange.engine.link.AcquirerServer;
 import io.interchange.engine.link.EgressLanes;
 import io.interchange.engine.link.IssuerConnection;
+import io.interchange.engine.link.Transport;
 import io.interchange.engine.replay.Replayer;
 import io.interchange.engine.security.Hsm;
 import io.interchange.engine.security.KeyLoader;
@@ -94,8 +94,8 @@ public final class SwitchNode implements AutoCloseable
             LOG.warn("{} terminal sign-ons could not have their working keys restored from the journal (logged above): those terminals get 91"
                 + " until they sign on again", recovered.keysNotRestored());
         }
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+        boss = new MultiThreadIoEventLoopGroup(1, Transport.ioHandlers());
+        workers = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), Transport.ioHandlers());
         lanes = new EgressLanes(workers, LANE_CAPACITY);
         int frameCapacity = 2_048;
         for (final ListenerConfig listener : config.listeners())

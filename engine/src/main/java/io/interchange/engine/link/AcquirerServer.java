@@ -19,7 +19,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import io.interchange.codec.frame.Framing;
@@ -50,7 +49,7 @@ public final class AcquirerServer implements AutoCloseable
         this.name = name;
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
+            .channel(Transport.serverChannel())
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             // Netty 4.2's default adaptive allocator slices a new ByteBuffer for every socket read; the pooled one

@@ -15,7 +15,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 
 import io.interchange.codec.frame.Framing;
 import io.interchange.engine.ring.Ring;
@@ -55,7 +54,7 @@ public final class IssuerConnection implements AutoCloseable
         this.backoffMillis = initialBackoff.toMillis();
         bootstrap = new Bootstrap()
             .group(group)
-            .channel(NioSocketChannel.class)
+            .channel(Transport.channel())
             .option(ChannelOption.TCP_NODELAY, true)
             // As AcquirerServer's links: the pooled allocator reads a frame without allocating.
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

@@ -18,19 +18,14 @@ import java.util.function.Consumer;
 
 import org.HdrHistogram.Histogram;
 
+import io.interchange.engine.link.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -137,8 +132,7 @@ public final class LoadRun
             connections.add(new LoadConnection(plan, c, onConnection.get(c).toArray(new SimTerminal[0])));
         }
 
-        final IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.eventLoops(), new DefaultThreadFactory("load", true), io);
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.eventLoops(), new DefaultThreadFactory("load", true), Transport.ioHandlers());
         try
         {
             final List<Channel> channels = connect(group, connections);
@@ -156,7 +150,7 @@ public final class LoadRun
     {
         final Bootstrap bootstrap = new Bootstrap()
             .group(group)
-            .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+            .channel(Transport.channel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
         final List<ChannelFuture> futures = new ArrayList<>();
