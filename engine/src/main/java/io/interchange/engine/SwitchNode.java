@@ -52,12 +52,7 @@ public final class SwitchNode implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(SwitchNode.class);
     private static final int LANE_CAPACITY = 1 << 22;
-    private static final int IN_FLIGHT_CAPACITY = 16_384;
     private static final int IN_FLIGHT_MAX_FRAME = 1_024;
-    // The last 32,768 financial requests are known for duplicates and reversals (about 16 MB with their answers
-    // and forwarded messages); advices waiting for an issuer: 8,192 (4 MB).
-    private static final int HISTORY_CAPACITY = 32_768;
-    private static final int ADVICE_CAPACITY = 8_192;
 
     private final SwitchConfig config;
     private final List<Dialect> dialects = Dialects.all();
@@ -278,7 +273,8 @@ public final class SwitchNode implements AutoCloseable
         return new SwitchSetup(dialects, dialects.indexOf(Iso87.BINARY), acquirers, issuers, bins.build(), acceptors.build(),
             SwitchSetup.Limits.of(config.limits().maxAmount(), config.limits().currencies(), config.limits().blockedMcc(),
                 config.limits().maxTransactionsPerCardPerMinute(), config.limits().duplicateWindow()),
-            config.businessDay().zone(), config.businessDay().cutoff(), IN_FLIGHT_CAPACITY, IN_FLIGHT_MAX_FRAME, HISTORY_CAPACITY, ADVICE_CAPACITY);
+            config.businessDay().zone(), config.businessDay().cutoff(), config.limits().inFlight(), IN_FLIGHT_MAX_FRAME,
+            config.limits().duplicateHistory(), config.limits().adviceQueue());
     }
 
     /** Stops accepting, lets the ring drain (every published event is journaled), then closes the journal. */
