@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -49,23 +51,16 @@ class JournalVerifySystemTest
         try (IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(SEED, BINS, CARDS), IssuerSimConfig.defaults().withSeed(1)).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(SEED, BINS, CARDS), IssuerSimConfig.defaults().withSeed(2)).start())
         {
-            final SwitchConfig config = SwitchConfig.defaults()
-                .withListenerPort("pos-iso87", 0)
-                .withListenerPort("pos-cups", 0)
-                .withIssuerPort("issuer-a", issuerA.port())
-                .withIssuerPort("issuer-b", issuerB.port())
-                .withJournalDir(journal);
-            try (SwitchNode node = SwitchNode.start(config))
+            try (SwitchNode node = started(config(issuerA, issuerB, journal)))
             {
-                Awaiting.until(Duration.ofSeconds(20), () -> node.signedOnLinks("issuer-a") == 2 && node.signedOnLinks("issuer-b") == 2,
-                    "issuer links signed on");
                 report = LoadRun.run(LoadOptions.defaults().withPort(node.port("pos-iso87")).withCards(SEED, BINS, CARDS).withConnections(2)
                     .withTerminals(8).withTimeout(Duration.ofSeconds(20)).open(300).withWarmup(Duration.ZERO).withDuration(Duration.ofSeconds(2)), p ->
                     {
                     });
             }
+            assertTrue(report.passed(), report::text);
+            replayToASecondSwitch(issuerA, issuerB, journal, dir.resolve("second"));
         }
-        assertTrue(report.passed(), report::text);
         assertTrue(report.sent() >= 400, report::text);
 
         final Cli.Result verified = Cli.run("journal", "verify", "--journal", journal.toString());
@@ -103,9 +98,66 @@ class JournalVerifySystemTest
         assertTrue(failed.out().contains(named), () -> named + " in " + failed);
         assertTrue(failed.out().contains("FAILED: 1 of "), failed::toString);
         assertFalse(failed.out().contains("OK"), failed::toString);
+        final Cli.Result cat = Cli.run("journal", "cat", "--journal", damaged.toString());
+        cat.expectSuccess();
+        assertTrue(cat.out().contains("seq=" + sequence + " "), cat::toString);
+        assertTrue(cat.out().contains(" CORRUPT record 0x" + Long.toHexString(index) + ": its checksum does not hold"), cat::toString);
 
         // The original is untouched: the damage is the copy's alone.
         Cli.run("journal", "verify", "--journal", journal.toString(), "--checksums-only").expectSuccess();
+    }
+
+    /**
+     * The load run's requests re-driven at four times their pace to a second switch in front of the same issuers: every
+     * one sent is answered, and the run takes at least a quarter of the time the requests were spread over.
+     */
+    private static void replayToASecondSwitch(final IssuerSimulator issuerA, final IssuerSimulator issuerB, final Path journal, final Path second)
+        throws Exception
+    {
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        try (JournalReader reader = new JournalReader(SwitchNode.journalConfig(SwitchConfig.defaults().withJournalDir(journal))))
+        {
+            while (reader.next())
+            {
+                if (reader.record().eventType() == EventType.ACQUIRER_MESSAGE)
+                {
+                    first = Math.min(first, reader.record().timestampNanos());
+                    last = Math.max(last, reader.record().timestampNanos());
+                }
+            }
+        }
+        final Cli.Result replay;
+        try (SwitchNode node = started(config(issuerA, issuerB, second)))
+        {
+            replay = Cli.run("journal", "replay", "--journal", journal.toString(), "--to", "127.0.0.1:" + node.port("pos-iso87"), "--speed", "4");
+        }
+        System.out.println(replay);
+        replay.expectSuccess();
+        final Matcher sent = Pattern.compile("replayed (\\d+) requests of listener pos-iso87 to \\S+ in (\\d+) ms: (\\d+) answered").matcher(replay.out());
+        assertTrue(sent.find(), replay::toString);
+        assertTrue(Long.parseLong(sent.group(1)) >= 400, replay::toString);
+        assertEquals(sent.group(1), sent.group(3), replay::toString);
+        final long pacedMillis = (last - first) / 4 / 1_000_000;
+        assertTrue(Long.parseLong(sent.group(2)) >= pacedMillis - 50, () -> "paced over " + pacedMillis + " ms: " + replay);
+    }
+
+    private static SwitchConfig config(final IssuerSimulator issuerA, final IssuerSimulator issuerB, final Path journal)
+    {
+        return SwitchConfig.defaults()
+            .withListenerPort("pos-iso87", 0)
+            .withListenerPort("pos-cups", 0)
+            .withIssuerPort("issuer-a", issuerA.port())
+            .withIssuerPort("issuer-b", issuerB.port())
+            .withJournalDir(journal);
+    }
+
+    private static SwitchNode started(final SwitchConfig config) throws InterruptedException
+    {
+        final SwitchNode node = SwitchNode.start(config);
+        Awaiting.until(Duration.ofSeconds(20), () -> node.signedOnLinks("issuer-a") == 2 && node.signedOnLinks("issuer-b") == 2,
+            "issuer links signed on");
+        return node;
     }
 
     private static void copy(final Path from, final Path to) throws IOException
