@@ -7,6 +7,10 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.stream.Stream;
 
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.journal.JournalConfig;
@@ -38,6 +42,11 @@ public final class JournalSource
     {
         if (config == null)
         {
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging)
+            {
+                // Chronicle Queue says at INFO how it maps each file: noise under a command's output; its warnings still show.
+                logging.getLogger("net.openhft").setLevel(Level.WARN);
+            }
             final SwitchConfig loaded = SwitchCommand.load(configFile);
             config = journal == null ? loaded : loaded.withJournalDir(journal);
         }
