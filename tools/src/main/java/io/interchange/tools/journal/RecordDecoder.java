@@ -15,6 +15,7 @@ import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.switching.Decision;
 import io.interchange.journal.JournalRecord;
+import io.interchange.tools.InputException;
 
 /**
  * Turns journal records into {@link RecordView}s: the messages read with the journal's dialect table, the decision
@@ -169,7 +170,17 @@ final class RecordDecoder
         {
             return "";
         }
-        final int n = record.decryptPan(part, panDigits, 0);
+        final int n;
+        try
+        {
+            n = record.decryptPan(part, panDigits, 0);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // The checksum held, so the bytes are the writer's: the key is not.
+            throw new InputException("the PAN of record 0x" + Long.toHexString(record.index()) + " (seq " + record.sequence() +
+                ") does not decrypt under the config's pan-encryption key: give the switch's own config with --config");
+        }
         try
         {
             return Pan.appendMasked(new Digits(panDigits, n), new StringBuilder(n)).toString();

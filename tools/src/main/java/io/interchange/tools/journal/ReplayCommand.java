@@ -103,6 +103,10 @@ public final class ReplayCommand implements Callable<Integer>
         {
             throw new InputException("--speed " + speed + ": a factor of 0 or more (0: without pauses)");
         }
+        if (timeoutSeconds < 1)
+        {
+            throw new InputException("--timeout " + timeoutSeconds + ": at least 1 second");
+        }
         final InetSocketAddress target = loopback(to);
         final SwitchConfig config = source.config();
         final ListenerConfig listener = listener(config);

@@ -294,6 +294,11 @@ class JournalCliSystemTest
         assertTrue(journal("replay", "--to", "127.0.0.1:8583", "--listener", "pos-cups").expectInputError().errLine()
             .contains("ISO 8583:1987 listeners only"));
         assertEquals(2, Cli.run("journal").exitCode());
+
+        final Path otherKeys = Files.writeString(dir.resolve("other-keys.conf"), "interchange { keys { "
+            + "pan-encryption = \"" + "11".repeat(32) + "\", pan-hash = \"" + "22".repeat(32) + "\" } }\n");
+        assertTrue(journal("cat", "--config", otherKeys.toString()).expectInputError().errLine()
+            .contains("does not decrypt under the config's pan-encryption key"));
     }
 
     private Cli.Result journal(final String command, final String... args)
