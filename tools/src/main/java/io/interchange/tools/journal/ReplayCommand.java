@@ -119,6 +119,7 @@ public final class ReplayCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final long started = System.nanoTime();
         final Totals totals;
+        final String failure;
         try (Socket socket = new Socket())
         {
             try
@@ -133,6 +134,7 @@ public final class ReplayCommand implements Callable<Integer>
             final Link link = new Link(socket, listener.dialect(), listener.framing());
             link.start();
             totals = drive(link, journal, decoder, endpoint, dialectId, listener);
+            failure = link.failure();
         }
         final long millis = (System.nanoTime() - started) / 1_000_000;
         out.printf("replayed %d requests of listener %s to %s in %d ms: %d answered%n", totals.sent(), listener.name(), to, millis,
@@ -144,7 +146,8 @@ public final class ReplayCommand implements Callable<Integer>
             totals.withheld(), totals.swipes());
         if (totals.answered() < totals.sent())
         {
-            out.printf("FAILED: %d requests not answered within %d s%n", totals.sent() - totals.answered(), timeoutSeconds);
+            out.printf("FAILED: %d requests not answered within %d s%s%n", totals.sent() - totals.answered(), timeoutSeconds,
+                failure == null ? "" : " (" + failure + ")");
             out.flush();
             return 1;
         }
@@ -202,7 +205,16 @@ public final class ReplayCommand implements Callable<Integer>
                     }
                 }
                 final int length = record.restoreMessage(JournalRecord.INPUT, message, 0);
-                link.send(message, length);
+                try
+                {
+                    link.send(message, length);
+                }
+                catch (final IOException ex)
+                {
+                    // The switch went away: what was sent is still counted, and the report says why it stopped.
+                    link.failed("sending failed after " + sent + " requests: " + ex.getMessage());
+                    break;
+                }
                 sent++;
             }
         }
@@ -345,6 +357,11 @@ public final class ReplayCommand implements Callable<Integer>
             return failure.get();
         }
 
+        void failed(final String why)
+        {
+            failure.compareAndSet(null, why);
+        }
+
         private void readAnswers()
         {
             final int headerSize = framing.lengthHeader().size();
@@ -359,7 +376,7 @@ public final class ReplayCommand implements Callable<Integer>
                     final int length = framing.lengthHeader().read(header, 0);
                     if (length < 0 || length > body.length)
                     {
-                        failure.set("a frame with a bad length header (" + length + ")");
+                        failed("a frame with a bad length header (" + length + ")");
                         return;
                     }
                     in.readFully(body, 0, length);
@@ -382,11 +399,11 @@ public final class ReplayCommand implements Callable<Integer>
             }
             catch (final EOFException ex)
             {
-                failure.set("the switch closed the connection");
+                failed("the switch closed the connection");
             }
             catch (final IOException ex)
             {
-                failure.set(ex.getMessage());
+                failed(String.valueOf(ex.getMessage()));
             }
         }
     }

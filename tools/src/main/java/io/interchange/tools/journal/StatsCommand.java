@@ -2,6 +2,7 @@ package io.interchange.tools.journal;
 
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -47,7 +48,9 @@ public final class StatsCommand implements Callable<Integer>
         final Map<String, Long> events = new TreeMap<>();
         final Map<String, Long> mtis = new TreeMap<>();
         final Map<String, Long> codes = new TreeMap<>();
-        final Map<String, Long> links = new TreeMap<>();
+        // Links by endpoint, then by number: link 81 before link 112.
+        final Map<String, Long> links = new TreeMap<>(Comparator.comparing((String key) -> key.substring(0, key.lastIndexOf(' ')))
+            .thenComparingInt(key -> Integer.parseInt(key.substring(key.lastIndexOf(' ') + 1))));
         final TreeMap<Long, Long> buckets = new TreeMap<>();
         final long[] shown = new long[2];
         final long read = Records.scan(source, filter, (record, view) ->

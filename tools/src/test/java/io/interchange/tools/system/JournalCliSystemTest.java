@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -294,6 +296,12 @@ class JournalCliSystemTest
         assertTrue(journal("replay", "--to", "127.0.0.1:8583", "--listener", "pos-cups").expectInputError().errLine()
             .contains("ISO 8583:1987 listeners only"));
         assertEquals(2, Cli.run("journal").exitCode());
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            // Accepted by the backlog, never answered: the sign-on times out and nothing is sent.
+            assertTrue(journal("replay", "--to", "127.0.0.1:" + silent.getLocalPort(), "--timeout", "1").expectInputError().errLine()
+                .contains("did not accept the sign-on: no answer within 1 s"));
+        }
 
         final Path otherKeys = Files.writeString(dir.resolve("other-keys.conf"), "interchange { keys { "
             + "pan-encryption = \"" + "11".repeat(32) + "\", pan-hash = \"" + "22".repeat(32) + "\" } }\n");
