@@ -20,6 +20,7 @@ import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalReader;
 import io.interchange.journal.JournalRecord;
+import io.interchange.tools.InputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,7 +104,16 @@ public final class VerifyCommand implements Callable<Integer>
             final JournalConfig replayed = new JournalConfig(scratch, journal.durability(), journal.cutoff(), journal.zone(),
                 journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
             final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
-            final Replayer.Report report = Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+            final Replayer.Report report;
+            try
+            {
+                report = Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // Checksums held, so the bytes are the writer's; a record that cannot be replayed is read with the wrong keys.
+                throw new InputException("the replay stopped: " + ex.getMessage() + " (is --config the switch's own?)");
+            }
             final List<String> differences = Replayer.differences(journal, replayed, 1);
             if (!differences.isEmpty())
             {

@@ -307,6 +307,7 @@ class JournalCliSystemTest
             + "pan-encryption = \"" + "11".repeat(32) + "\", pan-hash = \"" + "22".repeat(32) + "\" } }\n");
         assertTrue(journal("cat", "--config", otherKeys.toString()).expectInputError().errLine()
             .contains("does not decrypt under the config's pan-encryption key"));
+        assertTrue(journal("verify", "--config", otherKeys.toString()).expectInputError().errLine().contains("does not decrypt under this key"));
     }
 
     private Cli.Result journal(final String command, final String... args)
