@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.interchange.tools.iso.IsoCommand;
+import io.interchange.tools.journal.JournalCommand;
 import io.interchange.tools.issuer.IssuerSimCommand;
 import io.interchange.tools.demo.DemoCommand;
 import io.interchange.tools.load.LoadCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         SwitchCommand.class,
         IssuerSimCommand.class,
         LoadCommand.class,
+        JournalCommand.class,
         DemoCommand.class,
         HelpCommand.class,
     })
