@@ -76,6 +76,11 @@ final class ReportText
             report.mismatches(), report.timeouts(), seconds(o.timeout().toMillis()));
         line(out, "Errors      %,d: %,d answers to no waiting request, %,d frames that do not read, %,d connections lost", report.errors(),
             report.unexpected(), report.undecodable(), report.linkErrors());
+        if (!report.settlements().isEmpty())
+        {
+            line(out, "Settlement  %,d terminal ids settled their batch (0500): %,d in balance, %,d not", report.settlements().size(),
+                report.settlements().size() - report.unbalanced(), report.unbalanced());
+        }
 
         out.append('\n');
         line(out, "Answers by response code (field 39)");

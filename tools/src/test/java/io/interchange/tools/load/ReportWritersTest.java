@@ -92,6 +92,7 @@ class ReportWritersTest
         assertTrue(text.contains("TERM0001  95      out of balance: the switch has debits 4/22.77 credits 1/2.00 reversals 1/5.00 net 15.77"
             + " (net differs by -7.77)"), text);
         assertTrue(text.contains("TERM0002  00      in balance"), text);
+        assertTrue(report.summary().contains("Settlement  2 terminal ids settled their batch (0500): 1 in balance, 1 not"), report.summary());
         final Map<?, ?> json = (Map<?, ?>)new Json(Files.readString(files.json(), StandardCharsets.UTF_8)).parse();
         assertEquals(2.0, json.get("settled"));
         assertEquals(1.0, json.get("unbalanced"));
