@@ -55,7 +55,8 @@ import org.agrona.MutableDirectBuffer;
  * their debit and credit differences compare with the switch's debits less debit reversals, credits less credit
  * reversals. One uploaded transaction (0320, 60.3 = 201, 203-207) is {@link Outcome#UPLOADED}, 16 bytes, with
  * {@link #UPLOAD_UNMATCHED} when the switch has no approved, unreversed transaction of that terminal, batch, STAN and
- * amount.
+ * amount. A settlement request sent again byte for byte (its answer lost) is {@link Outcome#RETRANSMITTED}, 16 bytes:
+ * the same answer again, nothing settled, closed or uploaded twice.
  */
 public final class Decision
 {

@@ -118,6 +118,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final long[] terminalFigures = new long[BatchTotals.FIGURES];
     private final long[] differences = new long[BatchTotals.FIGURES];
     private final StringBuilder netSettlement = new StringBuilder(17);
+    // Per terminal, its last settlement request (0500, 0320) and the answer it got, MAX_ANSWER bytes each: an exact
+    // retransmission (its answer lost) gets that answer again rather than settling a second time.
+    private final UnsafeBuffer lastSettlements;
+    private final int[] lastSettlementLengths;
+    private final UnsafeBuffer lastSettlementAnswers;
+    private final int[] lastSettlementAnswerLengths;
     private int settlementFlags;
     private final MessageReader basis;
     private final MessageReader advice;
@@ -196,6 +202,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         Arrays.fill(openBatches, 1);
         uploadAwaited = new boolean[acceptors.terminalCount()];
         uploadDifferences = new long[acceptors.terminalCount() * BatchTotals.FIGURES];
+        lastSettlements = new UnsafeBuffer(new byte[acceptors.terminalCount() * MAX_ANSWER]);
+        lastSettlementLengths = new int[acceptors.terminalCount()];
+        lastSettlementAnswers = new UnsafeBuffer(new byte[acceptors.terminalCount() * MAX_ANSWER]);
+        lastSettlementAnswerLengths = new int[acceptors.terminalCount()];
         keyedTerminals = new boolean[acceptors.terminalCount()];
         basis = new MessageReader(dialects.get(issuerDialect));
         advice = new MessageReader(dialects.get(issuerDialect));
@@ -413,6 +423,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 if (refusal != null)
                 {
                     answer(event, request, refusal);
+                }
+                else if (settlementRetransmitted(event, request))
+                {
+                    return;
                 }
                 else if (mti == Mti.BATCH_UPLOAD)
                 {
@@ -995,6 +1009,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(), financialEcho.finish());
         event.endOutput(length, false);
+        rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
         final int batch = openBatches[terminal];
         openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
         closeBatch(event, terminal, code, batch, balanced, differences, 0);
@@ -1048,6 +1063,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         financialEcho.begin(request, writer).putString(39, ResponseCode.APPROVED).putString(SettlementTotals.FIELD, answered);
         final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(), financialEcho.finish());
         event.endOutput(length, false);
+        rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
         if (balanced)
         {
             uploadAwaited[terminal] = false;
@@ -1097,6 +1113,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(),
             financialEcho.respond(request, writer, ResponseCode.APPROVED));
         event.endOutput(length, false);
+        rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
         if (code == UPLOAD_END)
         {
             uploadAwaited[terminal] = false;
@@ -1110,6 +1127,52 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             transactions.amount(original) == request.getLong(4);
         settlementFlags = matched ? 0 : Decision.UPLOAD_UNMATCHED;
         decide(event, ResponseCode.APPROVED, Outcome.UPLOADED, -1, batch);
+    }
+
+    /**
+     * A settlement request (0500, 0320) byte for byte the one its terminal sent last: its answer was lost, so it gets
+     * it again ({@link Outcome#RETRANSMITTED}) and nothing is settled, closed or uploaded twice (DESIGN.md §4).
+     */
+    private boolean settlementRetransmitted(final SwitchEvent event, final MessageReader request)
+    {
+        final int terminal = terminalOf(request);
+        if (terminal < 0 || lastSettlementLengths[terminal] != request.length() ||
+            !equal(lastSettlements, terminal * MAX_ANSWER, request.buffer(), request.offset(), request.length()))
+        {
+            return false;
+        }
+        final int length = lastSettlementAnswerLengths[terminal];
+        final int offset = beginAnswer(event);
+        event.output().putBytes(offset + event.headerLength(), lastSettlementAnswers, terminal * MAX_ANSWER, length);
+        event.endOutput(length, false);
+        decide(event, null, Outcome.RETRANSMITTED, -1, 0);
+        return true;
+    }
+
+    private void rememberSettlement(
+        final int terminal, final MessageReader request, final DirectBuffer answer, final int answerOffset, final int answerLength)
+    {
+        if (request.length() > MAX_ANSWER || answerLength > MAX_ANSWER)
+        {
+            lastSettlementLengths[terminal] = 0;
+            return;
+        }
+        lastSettlements.putBytes(terminal * MAX_ANSWER, request.buffer(), request.offset(), request.length());
+        lastSettlementLengths[terminal] = request.length();
+        lastSettlementAnswers.putBytes(terminal * MAX_ANSWER, answer, answerOffset, answerLength);
+        lastSettlementAnswerLengths[terminal] = answerLength;
+    }
+
+    private static boolean equal(final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (a.getByte(aOffset + i) != b.getByte(bOffset + i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Closes a terminal's batch: its totals start again from zero, and the decision says how it settled. */

@@ -117,8 +117,8 @@ class SettlementSystemTest
         {
             buy(terminal, "TERM0004", "MERCHANT0000002", "000000", 4_200);
             // The terminal lost 200 of it.
-            final MessageReader answer = terminal.exchange(Mti.RECONCILIATION_REQUEST,
-                reconciliation("TERM0004", "MERCHANT0000002", 0, 0, 1, 0, 0, 0, 4_000, 0, "C4000"));
+            final Map<Integer, String> request = reconciliation("TERM0004", "MERCHANT0000002", 0, 0, 1, 0, 0, 0, 4_000, 0, "C4000");
+            final MessageReader answer = terminal.exchange(Mti.RECONCILIATION_REQUEST, request);
             assertEquals(Mti.RECONCILIATION_RESPONSE, answer.mti());
             assertEquals("95", answer.getString(39));
             assertEquals(0, answer.getLong(74));
@@ -130,6 +130,12 @@ class SettlementSystemTest
             assertEquals(4_200, answer.getLong(88), "the switch's debits");
             assertEquals(0, answer.getLong(89));
             assertEquals("C0000000000004200", answer.getString(97));
+
+            // Its answer lost, the terminal sends the same 0500 again: the same answer, not a second settlement of the
+            // new, empty batch (which would be 95 with nothing in 88).
+            final MessageReader again = terminal.exchange(Mti.RECONCILIATION_REQUEST, request);
+            assertEquals("95", again.getString(39));
+            assertEquals(4_200, again.getLong(88));
 
             assertEquals("00", terminal.exchange(Mti.RECONCILIATION_REQUEST,
                 reconciliation("TERM0004", "MERCHANT0000002", 0, 0, 0, 0, 0, 0, 0, 0, "C0")).getString(39), "closed out of balance too");
