@@ -50,9 +50,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *       answered or the time-out has passed. A request unanswered by then is lost.</li>
  *   <li>Report: everything the connections counted, added up ({@link LoadReport}).</li>
  * </ol>
- * The batch settlement of the settlement issue belongs between drain and report: each terminal's totals are in
- * {@link LoadReport#batches()}, and an 0500 per terminal id sent on a connection before it closes would be
- * checked as any other answer.
+ * With {@link LoadOptions#settle()}, between drain and report each terminal id settles the batch its terminals
+ * counted (an 0500 on a connection of its own, {@link BatchSettlement}), and the report says how each came out
+ * ({@link LoadReport#settlements()}): a run passes only when every batch is in balance.
  */
 public final class LoadRun
 {
@@ -352,9 +352,11 @@ public final class LoadRun
                 batches.merge(batch.terminalId(), batch, TerminalBatch::plus);
             }
         }
+        final List<SettlementResult> settlements = options.settle() ? BatchSettlement.settle(options, List.copyOf(batches.values())) : List.of();
         final LoadReport draft = new LoadReport(options, started, measured, counters, latency, sendLag, series, cpu, List.copyOf(batches.values()), samples,
-            List.of());
-        return new LoadReport(options, started, measured, counters, latency, sendLag, series, cpu, List.copyOf(batches.values()), samples, warnings(draft));
+            List.of(), settlements);
+        return new LoadReport(options, started, measured, counters, latency, sendLag, series, cpu, List.copyOf(batches.values()), samples, warnings(draft),
+            settlements);
     }
 
     /** What a person should know before believing the numbers. */
