@@ -8,13 +8,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.EpochNanoClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 
 import io.interchange.codec.Dialect;
 import io.interchange.codec.dialect.Dialects;
@@ -30,6 +29,7 @@ import io.interchange.engine.config.TerminalConfig;
 import io.interchange.engine.link.AcquirerServer;
 import io.interchange.engine.link.EgressLanes;
 import io.interchange.engine.link.IssuerConnection;
+import io.interchange.engine.link.Transport;
 import io.interchange.engine.replay.Replayer;
 import io.interchange.engine.security.Hsm;
 import io.interchange.engine.security.KeyLoader;
@@ -52,16 +52,13 @@ public final class SwitchNode implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(SwitchNode.class);
     private static final int LANE_CAPACITY = 1 << 22;
-    private static final int IN_FLIGHT_CAPACITY = 16_384;
     private static final int IN_FLIGHT_MAX_FRAME = 1_024;
-    // The last 32,768 financial requests are known for duplicates and reversals (about 16 MB with their answers
-    // and forwarded messages); advices waiting for an issuer: 8,192 (4 MB).
-    private static final int HISTORY_CAPACITY = 32_768;
-    private static final int ADVICE_CAPACITY = 8_192;
 
     private final SwitchConfig config;
     private final List<Dialect> dialects = Dialects.all();
-    private final EpochNanoClock clock = new SystemEpochNanoClock();
+    // System.nanoTime from an epoch offset it re-samples now and then: the JDK's epoch clock builds an Instant on
+    // every read, an allocation on each frame a link receives.
+    private final EpochNanoClock clock = new OffsetEpochNanoClock();
     private final JournalWriter journal;
     private final SwitchHandler switchHandler;
     private final EventLoopGroup boss;
@@ -92,8 +89,8 @@ public final class SwitchNode implements AutoCloseable
             LOG.warn("{} terminal sign-ons could not have their working keys restored from the journal (logged above): those terminals get 91"
                 + " until they sign on again", recovered.keysNotRestored());
         }
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+        boss = new MultiThreadIoEventLoopGroup(1, Transport.ioHandlers());
+        workers = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), Transport.ioHandlers());
         lanes = new EgressLanes(workers, LANE_CAPACITY);
         int frameCapacity = 2_048;
         for (final ListenerConfig listener : config.listeners())
@@ -209,6 +206,12 @@ public final class SwitchNode implements AutoCloseable
         return switchHandler.advicesQueued();
     }
 
+    /** Advices lost since start because the advice queue was full (each is logged, a line a second at most). */
+    public long advicesLost()
+    {
+        return switchHandler.advicesLost();
+    }
+
     /** Issuer answers that matched nothing in flight since start: late, unreadable, or with a wrong MAC. */
     public long unmatchedAnswers()
     {
@@ -270,7 +273,8 @@ public final class SwitchNode implements AutoCloseable
         return new SwitchSetup(dialects, dialects.indexOf(Iso87.BINARY), acquirers, issuers, bins.build(), acceptors.build(),
             SwitchSetup.Limits.of(config.limits().maxAmount(), config.limits().currencies(), config.limits().blockedMcc(),
                 config.limits().maxTransactionsPerCardPerMinute(), config.limits().duplicateWindow()),
-            config.businessDay().zone(), config.businessDay().cutoff(), IN_FLIGHT_CAPACITY, IN_FLIGHT_MAX_FRAME, HISTORY_CAPACITY, ADVICE_CAPACITY);
+            config.businessDay().zone(), config.businessDay().cutoff(), config.limits().inFlight(), IN_FLIGHT_MAX_FRAME,
+            config.limits().duplicateHistory(), config.limits().adviceQueue());
     }
 
     /** Stops accepting, lets the ring drain (every published event is journaled), then closes the journal. */
@@ -291,7 +295,7 @@ public final class SwitchNode implements AutoCloseable
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         journal.close();
-        LOG.info("switch stopped: {} in flight, {} ring refusals, {} frames lost to closed links",
-            switchHandler.inFlight(), ring.refusedCount(), lanes.lostFrames());
+        LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} ring refusals, {} frames lost to closed links",
+            switchHandler.inFlight(), switchHandler.advicesPending(), switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames());
     }
 }

@@ -54,6 +54,7 @@ import io.interchange.codec.MessageWriter;
 import io.interchange.codec.SensitiveData;
 import io.interchange.codec.Track2;
 import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
@@ -144,7 +145,7 @@ public final class JournalWriter implements AutoCloseable
         {
             clock.notBefore(queue.lastCycle());
         }
-        this.pretoucher = new Pretoucher(queue.blockSize(), "journal-pretouch");
+        this.pretoucher = new Pretoucher(OS.pageAlign(queue.blockSize()), queue.overlapSize(), "journal-pretouch");
     }
 
     /** The queue the writer appends to: a daily cycle numbered by epoch day, told the day by {@code clock}. */

@@ -48,6 +48,7 @@ final class Pretoucher implements AutoCloseable
     }
 
     private final long chunkSize;
+    private final long overlapSize;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile File file;
@@ -62,9 +63,15 @@ final class Pretoucher implements AutoCloseable
     private File mappedFile;
     private long touchedTo;
 
-    Pretoucher(final long chunkSize, final String name)
+    /**
+     * @param chunkSize   and {@code overlapSize}: the queue's, so that this mapping grows the file to the size the
+     *                    writer's own mapping will ask of it, and the writer finds the file grown already instead of
+     *                    growing it under a file lock on the ring's thread.
+     */
+    Pretoucher(final long chunkSize, final long overlapSize, final String name)
     {
         this.chunkSize = chunkSize;
+        this.overlapSize = overlapSize;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
@@ -143,7 +150,7 @@ final class Pretoucher implements AutoCloseable
         if (current != mappedFile)
         {
             release();
-            mapped = MappedBytes.mappedBytes(current, chunkSize);
+            mapped = MappedBytes.mappedBytes(current, chunkSize, overlapSize);
             mappedFile = current;
             touchedTo = written;
             reach = -1;

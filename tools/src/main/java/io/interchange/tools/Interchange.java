@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import io.interchange.tools.clearing.ClearingCommand;
 import io.interchange.tools.iso.IsoCommand;
+import io.interchange.tools.journal.JournalCommand;
 import io.interchange.tools.issuer.IssuerSimCommand;
 import io.interchange.tools.demo.DemoCommand;
 import io.interchange.tools.load.LoadCommand;
@@ -42,6 +43,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         SwitchCommand.class,
         IssuerSimCommand.class,
         LoadCommand.class,
+        JournalCommand.class,
         DemoCommand.class,
         ClearingCommand.class,
         HelpCommand.class,

@@ -19,6 +19,7 @@ import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.ClearingExceptionItem.Kind;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
+import io.interchange.engine.switching.BatchTotals;
 import io.interchange.engine.switching.Decision;
 import io.interchange.engine.switching.Outcome;
 import io.interchange.engine.switching.ResponseCode;
@@ -44,7 +45,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     0230 ACKNOWLEDGED on the advice's link and STAN), takes its stand-in off the exceptions;</li>
  * <li>an acquirer's 0400/0420 (and repeats) answered 00 names its original by field 90 (or, for UnionPay POS, 61 or
  *     its own STAN and batch), which is then reversed; answered 25 it is an orphan reversal;</li>
- * <li>an 0500 answered 95 is an out-of-balance batch ({@link #onReconciliation}: the hook for terminal settlement).</li>
+ * <li>a terminal batch (0500, or the 0320 that ends an upload) closed out of balance is an exception with its
+ *     differences ({@link #onSettlement}).</li>
  * </ul>
  * The journal is opened read only ({@link JournalReader}); nothing is written to it. One thread.
  */
@@ -200,10 +202,11 @@ public final class DayReader
                 onFinancial(record, request, time, outcome, code, endpoint);
             case Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE, Mti.REVERSAL_ADVICE_REPEAT ->
                 onReversal(record, request, time, code, endpoint);
-            case Mti.RECONCILIATION_REQUEST, Mti.RECONCILIATION_REQUEST + 1 -> onReconciliation(record, request, time, code);
+            case Mti.RECONCILIATION_REQUEST, Mti.RECONCILIATION_REQUEST + 1, Mti.BATCH_UPLOAD, Mti.BATCH_UPLOAD + 1 ->
+                onSettlement(record, request, time, outcome, code);
             default ->
             {
-                // Network management, batch upload (terminal settlement's business) and unsupported messages: no money.
+                // Network management and unsupported messages: no money.
             }
         }
     }
@@ -303,19 +306,34 @@ public final class DayReader
     }
 
     /**
-     * Terminal batch settlement (0500): an answer of 95 means the terminal's totals and the switch's differ. The
-     * hook for what terminal settlement journals of the difference; for now the exception names terminal and batch.
+     * Terminal batch settlement: a batch that closed out of balance is an exception, with its differences. The switch
+     * journals the close as {@link Outcome#SETTLED} with {@link Decision#OUT_OF_BALANCE} and the differences, terminal
+     * less switch, in the decision: on the ISO 8583:1987 0500 answered 95, or on the UnionPay POS 0320 that ends the
+     * batch's upload (the out-of-balance 0500 before it, {@link Outcome#UPLOAD_AWAITED}, carries the same figures and
+     * is not counted twice).
      */
-    private void onReconciliation(final JournalRecord record, final MessageReader request, final String time, final String code)
+    private void onSettlement(final JournalRecord record, final MessageReader request, final String time, final Outcome outcome, final String code)
     {
-        if (!ResponseCode.RECONCILE_ERROR.equals(code))
+        final int at = record.decisionOffset();
+        if (outcome != Outcome.SETTLED || record.decisionLength() < Decision.SETTLEMENT_LENGTH || !Decision.outOfBalance(record.buffer(), at))
         {
             return;
         }
-        final String batch = request.has(60) && request.units(60) >= 8 ? text(request, 60).substring(2, 8) : "";
+        final StringBuilder detail = new StringBuilder("batch ").append(Decision.batchNumber(record.buffer(), at))
+            .append(" closed out of balance; terminal less switch, count / amount:");
+        final String[] names = {"credits", "credit reversals", "debits", "debit reversals"};
+        final int[] which = {BatchTotals.CREDITS, BatchTotals.CREDIT_REVERSALS, BatchTotals.DEBITS, BatchTotals.DEBIT_REVERSALS};
+        for (int i = 0; i < which.length; i++)
+        {
+            final int count = Decision.countDifference(record.buffer(), at, which[i]);
+            final long amount = Decision.amountDifference(record.buffer(), at, which[i]);
+            if (count != 0 || amount != 0)
+            {
+                detail.append(' ').append(names[i]).append(' ').append(count).append(" / ").append(amount);
+            }
+        }
         exceptions.add(new ClearingExceptionItem(record.index(), time, Kind.OUT_OF_BALANCE_BATCH, text(request, 41), text(request, 42),
-            text(request, 11), "", 0, text(request, 49), code,
-            "terminal batch " + (batch.isEmpty() ? "" : batch + " ") + "out of balance: its totals differ from the switch's (95)"));
+            text(request, 11), "", 0, text(request, 49), code, detail.toString()));
     }
 
     private void onIssuer(final JournalRecord record, final String time, final Outcome outcome)

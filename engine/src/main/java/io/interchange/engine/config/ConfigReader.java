@@ -454,8 +454,12 @@ final class ConfigReader
         final List<Integer> blockedMcc = s.integers("blocked-mcc", 0, 9_999);
         final int maxPerMinute = s.integer("max-transactions-per-card-per-minute", 1, 1_000_000);
         final Duration duplicateWindow = s.duration("duplicate-window", Duration.ofSeconds(1), Duration.ofDays(7));
+        final int duplicateHistory = s.integer("duplicate-history", 1_024, 1 << 21);
+        final int inFlight = s.integer("in-flight", 256, 1 << 20);
+        final int adviceQueue = s.integer("advice-queue", 256, 1 << 20);
         s.finish();
-        return problems.count() == mark ? new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow) : null;
+        return problems.count() == mark ?
+            new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow, duplicateHistory, inFlight, adviceQueue) : null;
     }
 
     private ClearingConfig clearing(final Section s)

@@ -12,13 +12,25 @@ import java.util.Objects;
  * @param blockedMcc                       merchant categories where cards may not be used (57).
  * @param maxTransactionsPerCardPerMinute  requests per card per minute above which the answer is 65.
  * @param duplicateWindow                  how old a transmission date and time (field 7) may be before 94.
+ * @param duplicateHistory                 the requests remembered for duplicates and reversals (about 1.6 KB each,
+ *                                         allocated at start): at R requests a second they cover the last
+ *                                         duplicateHistory / R seconds; a retransmission or reversal of an older
+ *                                         request is not recognised.
+ * @param inFlight                         requests waiting for an issuer, at most; beyond it a request is answered
+ *                                         91 rather than forwarded.
+ * @param adviceQueue                      advices (reversals, stand-in notices, completions) waiting for an
+ *                                         issuer's acknowledgement, at most; beyond it one is lost, counted and
+ *                                         logged.
  */
 public record LimitsConfig(
     long maxAmount,
     List<Integer> currencies,
     List<Integer> blockedMcc,
     int maxTransactionsPerCardPerMinute,
-    Duration duplicateWindow)
+    Duration duplicateWindow,
+    int duplicateHistory,
+    int inFlight,
+    int adviceQueue)
 {
     public LimitsConfig
     {

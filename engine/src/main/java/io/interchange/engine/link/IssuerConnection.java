@@ -8,13 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 
 import io.interchange.codec.frame.Framing;
 import io.interchange.engine.ring.Ring;
@@ -54,8 +54,10 @@ public final class IssuerConnection implements AutoCloseable
         this.backoffMillis = initialBackoff.toMillis();
         bootstrap = new Bootstrap()
             .group(group)
-            .channel(NioSocketChannel.class)
+            .channel(Transport.channel())
             .option(ChannelOption.TCP_NODELAY, true)
+            // As AcquirerServer's links: the pooled allocator reads a frame without allocating.
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
             .handler(new ChannelInitializer<SocketChannel>()
             {

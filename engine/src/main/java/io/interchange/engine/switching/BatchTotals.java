@@ -8,6 +8,17 @@ package io.interchange.engine.switching;
  */
 public final class BatchTotals
 {
+    /**
+     * Where each figure sits in {@link #figures}: the counts in the order of ISO 8583:1987 fields 74-77 (credits,
+     * credit reversals, debits, debit reversals), each amount {@link #AMOUNTS} after its count (fields 86-89).
+     */
+    public static final int CREDITS = 0;
+    public static final int CREDIT_REVERSALS = 1;
+    public static final int DEBITS = 2;
+    public static final int DEBIT_REVERSALS = 3;
+    public static final int AMOUNTS = 4;
+    public static final int FIGURES = 8;
+
     private final long[] debitCounts;
     private final long[] debitAmounts;
     private final long[] creditCounts;
@@ -68,6 +79,25 @@ public final class BatchTotals
         debitReversalAmounts[terminal] = 0;
         creditReversalCounts[terminal] = 0;
         creditReversalAmounts[terminal] = 0;
+    }
+
+    /** The terminal's eight figures into {@code out}, laid out as {@link #CREDITS} and its neighbours say. */
+    void figures(final int terminal, final long[] out)
+    {
+        out[CREDITS] = creditCounts[terminal];
+        out[CREDIT_REVERSALS] = creditReversalCounts[terminal];
+        out[DEBITS] = debitCounts[terminal];
+        out[DEBIT_REVERSALS] = debitReversalCounts[terminal];
+        out[AMOUNTS + CREDITS] = creditAmounts[terminal];
+        out[AMOUNTS + CREDIT_REVERSALS] = creditReversalAmounts[terminal];
+        out[AMOUNTS + DEBITS] = debitAmounts[terminal];
+        out[AMOUNTS + DEBIT_REVERSALS] = debitReversalAmounts[terminal];
+    }
+
+    /** What the merchant is owed for the batch (field 97): debits less their reversals, less credits net of theirs. */
+    public long netAmount(final int terminal)
+    {
+        return (debitAmounts[terminal] - debitReversalAmounts[terminal]) - (creditAmounts[terminal] - creditReversalAmounts[terminal]);
     }
 
     public long debitCount(final int terminal)

@@ -20,8 +20,43 @@ import org.agrona.MutableDirectBuffer;
  * +---------------------------------------------------------------+
  * </pre>
  * The endpoint is kept so that replay can rebuild each event exactly as the links published it. Flags: bit 0,
- * {@link #MAC_REFUSED}; bit 1, {@link #PIN_REFUSED}; the others 0. Both are verdicts on fields the journal never
- * holds, which replay takes from here instead of judging again.
+ * {@link #MAC_REFUSED}; bit 1, {@link #PIN_REFUSED}; bit 2, {@link #OUT_OF_BALANCE}; bit 3, {@link #UPLOAD_UNMATCHED};
+ * the others 0. The first two are verdicts on fields the journal never holds, which replay takes from here instead
+ * of judging again.
+ *
+ * <h2>Terminal batch settlement (DESIGN.md §4, §6)</h2>
+ * A settlement event's decision is {@link #SETTLEMENT_LENGTH} bytes: the 16 above, then the differences between the
+ * terminal's totals and the switch's, each the terminal's figure less the switch's (0 everywhere when in balance).
+ * For these outcomes the switch STAN word holds the batch number instead ({@link #batchNumber}): the terminal's 60.2
+ * for UnionPay POS, the switch's own count of the terminal's batches (from 1) for ISO 8583:1987.
+ * <pre>
+ * +---------------------------------------------------------------+
+ * |  16 bytes as above (issuer -1; switch STAN word: batch number) |
+ * +---------------------------------------------------------------+
+ * | count differences: credits, credit reversals, debits, debit    |  4 ints, saturated at the int range
+ * | reversals (ISO 8583:1987 fields 74, 75, 76, 77)                |
+ * +---------------------------------------------------------------+
+ * | amount differences in minor units, same order (86, 87, 88, 89) |  4 longs
+ * +---------------------------------------------------------------+
+ * </pre>
+ * Which events carry it, by outcome:
+ * <ul>
+ *   <li>{@link Outcome#SETTLED}: the batch is closed by this event and the terminal's next batch starts from zero;
+ *       {@link #OUT_OF_BALANCE} says whether the terminal's figures differed from the switch's. An ISO 8583:1987
+ *       0500 (answered 0510 with 00, or 95 and the switch's figures), a UnionPay POS 0500 in balance (0510, flag 1
+ *       in field 48), or the UnionPay 0320 that ends a batch upload (60.3 = 202), which repeats the differences of the
+ *       out-of-balance 0500 that started the upload. An out-of-balance batch for clearing is a SETTLED decision with
+ *       {@link #OUT_OF_BALANCE} set: read its differences there, its terminal in the input's field 41.</li>
+ *   <li>{@link Outcome#UPLOAD_AWAITED}: a UnionPay POS 0500 out of balance (0510, flag 2 in field 48): the batch stays
+ *       open while the terminal uploads it; its differences are here and again on the SETTLED that follows.</li>
+ * </ul>
+ * UnionPay POS terminals report their batch net of voids and reversals (debits and credits only, domestic and
+ * foreign cards added together: the switch keeps no such split), so their reversal differences are always 0 and
+ * their debit and credit differences compare with the switch's debits less debit reversals, credits less credit
+ * reversals. One uploaded transaction (0320, 60.3 = 201, 203-207) is {@link Outcome#UPLOADED}, 16 bytes, with
+ * {@link #UPLOAD_UNMATCHED} when the switch has no approved, unreversed transaction of that terminal, batch, STAN and
+ * amount. A settlement request sent again byte for byte (its answer lost) is {@link Outcome#RETRANSMITTED}, 16 bytes:
+ * the same answer again, nothing settled, closed or uploaded twice.
  */
 public final class Decision
 {
@@ -36,6 +71,14 @@ public final class Decision
      * 96). Replay cannot ask again (the journal never holds PIN blocks), so it takes this verdict.
      */
     public static final int PIN_REFUSED = 2;
+    /** A settlement whose totals differed from the switch's (0510 answered 95, or a UnionPay balance flag of 2). */
+    public static final int OUT_OF_BALANCE = 4;
+    /** An uploaded transaction (0320) the switch does not have as approved with that amount: a difference. */
+    public static final int UPLOAD_UNMATCHED = 8;
+    /** The length of a settlement decision ({@link Outcome#SETTLED}, {@link Outcome#UPLOAD_AWAITED}). */
+    public static final int SETTLEMENT_LENGTH = 64;
+    private static final int COUNT_DIFFERENCES = 16;
+    private static final int AMOUNT_DIFFERENCES = 32;
     private static final int RESPONSE_CODE = 0;
     private static final int OUTCOME = 2;
     private static final int FLAGS = 3;
@@ -60,6 +103,56 @@ public final class Decision
         buffer.putInt(SWITCH_STAN, switchStan);
         buffer.putInt(ENDPOINT, endpoint);
         return LENGTH;
+    }
+
+    /**
+     * Appends the differences of a settlement to a decision {@link #write} wrote: {@code differences} laid out as
+     * {@link BatchTotals#figures}. Returns the decision's new length, {@link #SETTLEMENT_LENGTH}.
+     */
+    static int writeSettlement(final MutableDirectBuffer buffer, final long[] differences)
+    {
+        for (int i = 0; i < BatchTotals.AMOUNTS; i++)
+        {
+            final long count = differences[i];
+            buffer.putInt(COUNT_DIFFERENCES + i * Integer.BYTES,
+                (int)Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, count)));
+            buffer.putLong(AMOUNT_DIFFERENCES + i * Long.BYTES, differences[BatchTotals.AMOUNTS + i]);
+        }
+        return SETTLEMENT_LENGTH;
+    }
+
+    /** True when a settlement decision says the terminal's totals differed from the switch's. */
+    public static boolean outOfBalance(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getByte(offset + FLAGS) & OUT_OF_BALANCE) != 0;
+    }
+
+    /** True when an uploaded transaction (0320) did not match one the switch approved. */
+    public static boolean uploadUnmatched(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getByte(offset + FLAGS) & UPLOAD_UNMATCHED) != 0;
+    }
+
+    /** The batch number of a settlement decision (kept where other decisions keep the switch STAN). */
+    public static int batchNumber(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + SWITCH_STAN);
+    }
+
+    /**
+     * A settlement decision's count difference (terminal less switch) for {@code which}: {@link BatchTotals#CREDITS},
+     * {@link BatchTotals#CREDIT_REVERSALS}, {@link BatchTotals#DEBITS} or {@link BatchTotals#DEBIT_REVERSALS}. Only when
+     * the decision is {@link #SETTLEMENT_LENGTH} long.
+     */
+    public static int countDifference(final DirectBuffer buffer, final int offset, final int which)
+    {
+        return buffer.getInt(offset + COUNT_DIFFERENCES + which * Integer.BYTES);
+    }
+
+    /** A settlement decision's amount difference (terminal less switch, minor units), as {@link #countDifference}. */
+    public static long amountDifference(final DirectBuffer buffer, final int offset, final int which)
+    {
+        return buffer.getLong(offset + AMOUNT_DIFFERENCES + which * Long.BYTES);
     }
 
     /** The response code as a String, or null when the decision carries none. For tools and clearing. */

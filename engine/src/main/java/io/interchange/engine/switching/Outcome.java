@@ -24,5 +24,11 @@ public enum Outcome
     /** An issuer acknowledged an advice (0430, 0230): it leaves the store-and-forward queue. */
     ACKNOWLEDGED,
     /** Advices (0420/0421, 0220/0221) sent to issuers on a tick. */
-    ADVISED
+    ADVISED,
+    /** A terminal's batch settled and closed (0500, or the 0320 that ends a batch upload): see {@link Decision}. */
+    SETTLED,
+    /** A UnionPay POS batch out of balance: the terminal is to upload it (0320) before it closes. See {@link Decision}. */
+    UPLOAD_AWAITED,
+    /** One transaction of a batch upload (0320) answered (0330). See {@link Decision#UPLOAD_UNMATCHED}. */
+    UPLOADED
 }

@@ -1,6 +1,8 @@
 package io.interchange.engine.switching;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +26,8 @@ import io.interchange.codec.Mti;
 import io.interchange.codec.ResponseWriter;
 import io.interchange.codec.Track2;
 import io.interchange.codec.ValueEncoding;
+import io.interchange.codec.cups.Field60;
+import io.interchange.codec.cups.SettlementTotals;
 import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.frame.Tpdu;
 import io.interchange.engine.ring.EventType;
@@ -70,6 +74,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int NETWORK_SIGN_ON = 1;
     private static final int NETWORK_SIGN_OFF = 2;
     private static final int NETWORK_ECHO_TEST = 301;
+    private static final int[] RECONCILIATION_MANDATORY = {11, 41, 74, 75, 76, 77, 86, 87, 88, 89};
+    private static final int[] POS_SETTLEMENT_MANDATORY = {11, 41, 60};
+    // UnionPay POS 0320, 60.3: 202 ends a batch upload; 201 and 203-207 each carry one transaction of it.
+    private static final int UPLOAD_FIRST = 201;
+    private static final int UPLOAD_END = 202;
+    private static final int UPLOAD_LAST = 207;
+    private static final int MAX_BATCH_NUMBER = 999_999;
 
     private final SwitchSetup setup;
     private final Hsm hsm;
@@ -97,6 +108,23 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final RequestContent content;
     private final AdviceQueue advices;
     private final BatchTotals totals;
+    // Per terminal: the number of its open batch (UnionPay: the 60.2 after the last one closed; ISO 8583:1987, which
+    // has no batch number, the switch's own count from 1), and a UnionPay batch out of balance awaiting its upload
+    // with the differences its 0500 showed (BatchTotals.FIGURES per terminal).
+    private final int[] openBatches;
+    private final boolean[] uploadAwaited;
+    private final long[] uploadDifferences;
+    private final long[] switchFigures = new long[BatchTotals.FIGURES];
+    private final long[] terminalFigures = new long[BatchTotals.FIGURES];
+    private final long[] differences = new long[BatchTotals.FIGURES];
+    private final StringBuilder netSettlement = new StringBuilder(17);
+    // Per terminal, its last settlement request (0500, 0320) and the answer it got, MAX_ANSWER bytes each: an exact
+    // retransmission (its answer lost) gets that answer again rather than settling a second time.
+    private final UnsafeBuffer lastSettlements;
+    private final int[] lastSettlementLengths;
+    private final UnsafeBuffer lastSettlementAnswers;
+    private final int[] lastSettlementAnswerLengths;
+    private int settlementFlags;
     private final MessageReader basis;
     private final MessageReader advice;
     private final MessageReader originalBasis;
@@ -117,6 +145,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final AtomicInteger advicesOwed = new AtomicInteger();
     private final AtomicLong advicesQueued = new AtomicLong();
     private final AtomicLong unmatchedAnswers = new AtomicLong();
+    private final AtomicLong advicesLost = new AtomicLong();
+    // Advices lost since the last log line about them, and when (event time) that line was written: under a flood
+    // of time-outs the log gets a line a second with a count, not one per message.
+    private long advicesLostUnlogged;
+    private long advicesLostLoggedAt = Long.MIN_VALUE;
     private final Long2LongHashMap cardsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
     private final Long2LongHashMap cardMerchantsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
     private long cardKey;
@@ -165,6 +198,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         content = new RequestContent(dialects);
         advices = new AdviceQueue(setup.adviceCapacity(), MAX_FORWARDED);
         totals = new BatchTotals(acceptors.terminalCount());
+        openBatches = new int[acceptors.terminalCount()];
+        Arrays.fill(openBatches, 1);
+        uploadAwaited = new boolean[acceptors.terminalCount()];
+        uploadDifferences = new long[acceptors.terminalCount() * BatchTotals.FIGURES];
+        lastSettlements = new UnsafeBuffer(new byte[acceptors.terminalCount() * MAX_ANSWER]);
+        lastSettlementLengths = new int[acceptors.terminalCount()];
+        lastSettlementAnswers = new UnsafeBuffer(new byte[acceptors.terminalCount() * MAX_ANSWER]);
+        lastSettlementAnswerLengths = new int[acceptors.terminalCount()];
         keyedTerminals = new boolean[acceptors.terminalCount()];
         basis = new MessageReader(dialects.get(issuerDialect));
         advice = new MessageReader(dialects.get(issuerDialect));
@@ -195,6 +236,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     public BatchTotals batchTotals()
     {
         return totals;
+    }
+
+    /**
+     * The number of a terminal's open batch: for UnionPay POS the batch number (60.2) after the one last closed, for
+     * ISO 8583:1987 the switch's own count of the terminal's batches, from 1. This thread only.
+     */
+    public int openBatch(final int terminal)
+    {
+        return openBatches[terminal];
     }
 
     /**
@@ -240,6 +290,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return advicesQueued.get();
     }
 
+    /**
+     * Advices that could not be queued since start (the queue was full): their issuers never hear of the reversal,
+     * stand-in or completion; the journal has each one's event, for the exception report. Readable from any thread.
+     */
+    public long advicesLost()
+    {
+        return advicesLost.get();
+    }
+
     /** Issuer answers that matched nothing in flight (late, unreadable, or with a wrong MAC); readable from any thread. */
     public long unmatchedAnswers()
     {
@@ -253,6 +312,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         pinTranslated = false;
         pinRefused = false;
         macRefused = false;
+        settlementFlags = 0;
         try
         {
             switch (event.type())
@@ -355,6 +415,30 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 else
                 {
                     reverse(event, request, session);
+                }
+            }
+            case Mti.RECONCILIATION_REQUEST, Mti.BATCH_UPLOAD ->
+            {
+                final String refusal = refusal(event, request, session);
+                if (refusal != null)
+                {
+                    answer(event, request, refusal);
+                }
+                else if (settlementRetransmitted(event, request))
+                {
+                    return;
+                }
+                else if (mti == Mti.BATCH_UPLOAD)
+                {
+                    upload(event, request, session);
+                }
+                else if (request.dialect().defines(74))
+                {
+                    settle(event, request);
+                }
+                else
+                {
+                    settlePos(event, request);
                 }
             }
             default ->
@@ -861,6 +945,272 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         answer(event, request, ResponseCode.APPROVED);
     }
 
+    // ---------------------------------------------------------------- terminal batch settlement
+
+    /**
+     * ISO 8583:1987 batch settlement (0500, DESIGN.md §4): the terminal's counts (74-77) and amounts (86-89), and its
+     * net (97) when it sends one, against the switch's totals for its open batch. Equal: 0510 with 00. Not: 95 with
+     * the switch's own figures in 74-77, 86-89 and 97, so the terminal can see where they part. Either way the batch
+     * is closed and the next starts from zero; the decision says which, and by how much ({@link Decision}).
+     */
+    private void settle(final SwitchEvent event, final MessageReader request)
+    {
+        for (final int field : RECONCILIATION_MANDATORY)
+        {
+            if (!request.has(field))
+            {
+                answer(event, request, ResponseCode.FORMAT_ERROR);
+                return;
+            }
+        }
+        final int terminal = terminalOf(request);
+        if (terminal < 0 || !acceptors.terminalActive(terminal))
+        {
+            answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
+            return;
+        }
+        for (int i = 0; i < BatchTotals.AMOUNTS; i++)
+        {
+            terminalFigures[i] = request.getLong(74 + i);
+            terminalFigures[BatchTotals.AMOUNTS + i] = request.getLong(86 + i);
+        }
+        totals.figures(terminal, switchFigures);
+        boolean balanced = subtract(terminalFigures, switchFigures, differences);
+        final long net = totals.netAmount(terminal);
+        if (request.has(97))
+        {
+            // x+n 16: C when the amount is owed to the acceptor, D when the acceptor owes it.
+            final long amount = digits(request, 97, 1, 17);
+            final int sign = request.charAt(97, 0);
+            balanced &= amount >= 0 && (sign == 'C' || sign == 'D') && (sign == 'C' ? amount : -amount) == net;
+        }
+        final int offset = beginAnswer(event);
+        final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
+        final String code = balanced ? ResponseCode.APPROVED : ResponseCode.RECONCILE_ERROR;
+        financialEcho.begin(request, writer).putString(39, code);
+        if (!balanced)
+        {
+            for (int i = 0; i < BatchTotals.AMOUNTS; i++)
+            {
+                financialEcho.putLong(74 + i, switchFigures[i]);
+            }
+            for (int i = 0; i < BatchTotals.AMOUNTS; i++)
+            {
+                financialEcho.putLong(86 + i, switchFigures[BatchTotals.AMOUNTS + i]);
+            }
+            netSettlement.setLength(0);
+            netSettlement.append(net < 0 ? 'D' : 'C');
+            final long magnitude = Math.abs(net);
+            for (long scale = 1_000_000_000_000_000L; scale > 0; scale /= 10)
+            {
+                netSettlement.append((char)('0' + magnitude / scale % 10));
+            }
+            financialEcho.putString(97, netSettlement);
+        }
+        final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(), financialEcho.finish());
+        event.endOutput(length, false);
+        rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
+        final int batch = openBatches[terminal];
+        openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
+        closeBatch(event, terminal, code, batch, balanced, differences, 0);
+    }
+
+    /**
+     * UnionPay POS batch settlement (0500, 60.3 = 201): the terminal's debit and credit amounts and counts in field 48,
+     * domestic and foreign cards ({@link SettlementTotals}), against the switch's open batch net of reversals (a POS
+     * terminal's batch leaves voided and reversed sales out). The switch keeps no domestic and foreign split, so it
+     * compares the two parts added together and answers both with the same balance flag. In balance: 0510 with
+     * flag 1, and the batch closes (the next is 60.2 + 1). Out of balance: flag 2, and the batch stays open while the
+     * terminal uploads it ({@link #upload}).
+     */
+    private void settlePos(final SwitchEvent event, final MessageReader request)
+    {
+        for (final int field : POS_SETTLEMENT_MANDATORY)
+        {
+            if (!request.has(field))
+            {
+                answer(event, request, ResponseCode.FORMAT_ERROR);
+                return;
+            }
+        }
+        final int batch = Field60.batchNumber(request);
+        // A 0500 is rare (once a batch): reading field 48 into records costs nothing the ring would notice.
+        final SettlementTotals reported = SettlementTotals.read(request);
+        if (reported == null || batch < 0 || Field60.networkCode(request) != Field60.NETWORK_BATCH_SETTLEMENT)
+        {
+            answer(event, request, ResponseCode.FORMAT_ERROR);
+            return;
+        }
+        final int terminal = terminalOf(request);
+        if (terminal < 0 || !acceptors.terminalActive(terminal))
+        {
+            answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
+            return;
+        }
+        Arrays.fill(terminalFigures, 0);
+        terminalFigures[BatchTotals.DEBITS] = reported.domestic().debitCount() + reported.foreign().debitCount();
+        terminalFigures[BatchTotals.AMOUNTS + BatchTotals.DEBITS] = reported.domestic().debitAmount() + reported.foreign().debitAmount();
+        terminalFigures[BatchTotals.CREDITS] = reported.domestic().creditCount() + reported.foreign().creditCount();
+        terminalFigures[BatchTotals.AMOUNTS + BatchTotals.CREDITS] = reported.domestic().creditAmount() + reported.foreign().creditAmount();
+        totals.figures(terminal, switchFigures);
+        netOfReversals(switchFigures, BatchTotals.DEBITS, BatchTotals.DEBIT_REVERSALS);
+        netOfReversals(switchFigures, BatchTotals.CREDITS, BatchTotals.CREDIT_REVERSALS);
+        final boolean balanced = subtract(terminalFigures, switchFigures, differences);
+        final int flag = balanced ? SettlementTotals.IN_BALANCE : SettlementTotals.OUT_OF_BALANCE;
+        final String answered = new SettlementTotals(reported.domestic().withFlag(flag), reported.foreign().withFlag(flag)).toDigits();
+        final int offset = beginAnswer(event);
+        final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
+        financialEcho.begin(request, writer).putString(39, ResponseCode.APPROVED).putString(SettlementTotals.FIELD, answered);
+        final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(), financialEcho.finish());
+        event.endOutput(length, false);
+        rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
+        if (balanced)
+        {
+            uploadAwaited[terminal] = false;
+            openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
+            closeBatch(event, terminal, ResponseCode.APPROVED, batch, true, differences, 0);
+            return;
+        }
+        uploadAwaited[terminal] = true;
+        System.arraycopy(differences, 0, uploadDifferences, terminal * BatchTotals.FIGURES, BatchTotals.FIGURES);
+        settlementFlags = Decision.OUT_OF_BALANCE;
+        decide(event, ResponseCode.APPROVED, Outcome.UPLOAD_AWAITED, -1, batch);
+        event.decisionLength(Decision.writeSettlement(event.decision(), differences));
+    }
+
+    /**
+     * UnionPay POS batch upload (0320), after an 0500 out of balance. 60.3 = 201 and 203-207 carry one transaction
+     * each, named by 61 (original batch and STAN) or its own STAN and 60.2, with its amount in 4: answered 0330 with
+     * 00, and journaled {@link Decision#UPLOAD_UNMATCHED} when the switch has no such approved transaction of the
+     * terminal. 60.3 = 202 ends the upload: 0330 with 00, and the batch closes with the differences its 0500 showed.
+     * Either without an 0500 out of balance before it: 12.
+     */
+    private void upload(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
+    {
+        for (final int field : POS_SETTLEMENT_MANDATORY)
+        {
+            if (!request.has(field))
+            {
+                answer(event, request, ResponseCode.FORMAT_ERROR);
+                return;
+            }
+        }
+        final int code = Field60.networkCode(request);
+        final int batch = Field60.batchNumber(request);
+        final int terminal = terminalOf(request);
+        if (code < UPLOAD_FIRST || code > UPLOAD_LAST || batch < 0 || request.units(41) > FixedKey.MAX_LENGTH)
+        {
+            answer(event, request, code < 0 || batch < 0 ? ResponseCode.FORMAT_ERROR : ResponseCode.INVALID_TRANSACTION);
+            return;
+        }
+        if (terminal < 0 || !acceptors.terminalActive(terminal) || !uploadAwaited[terminal])
+        {
+            answer(event, request, terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.INVALID_TRANSACTION);
+            return;
+        }
+        final int offset = beginAnswer(event);
+        final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
+        final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(),
+            financialEcho.respond(request, writer, ResponseCode.APPROVED));
+        event.endOutput(length, false);
+        rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
+        if (code == UPLOAD_END)
+        {
+            uploadAwaited[terminal] = false;
+            openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
+            closeBatch(event, terminal, ResponseCode.APPROVED, batch, false, uploadDifferences, terminal * BatchTotals.FIGURES);
+            return;
+        }
+        final int original = posOriginalOf(request, session);
+        final boolean matched = original != Transactions.NONE && transactions.terminal(original) == terminal &&
+            transactions.state(original) == Transactions.ANSWERED && transactions.approved(original) && request.has(4) &&
+            transactions.amount(original) == request.getLong(4);
+        settlementFlags = matched ? 0 : Decision.UPLOAD_UNMATCHED;
+        decide(event, ResponseCode.APPROVED, Outcome.UPLOADED, -1, batch);
+    }
+
+    /**
+     * A settlement request (0500, 0320) byte for byte the one its terminal sent last: its answer was lost, so it gets
+     * it again ({@link Outcome#RETRANSMITTED}) and nothing is settled, closed or uploaded twice (DESIGN.md §4).
+     */
+    private boolean settlementRetransmitted(final SwitchEvent event, final MessageReader request)
+    {
+        final int terminal = terminalOf(request);
+        if (terminal < 0 || lastSettlementLengths[terminal] != request.length() ||
+            !equal(lastSettlements, terminal * MAX_ANSWER, request.buffer(), request.offset(), request.length()))
+        {
+            return false;
+        }
+        final int length = lastSettlementAnswerLengths[terminal];
+        final int offset = beginAnswer(event);
+        event.output().putBytes(offset + event.headerLength(), lastSettlementAnswers, terminal * MAX_ANSWER, length);
+        event.endOutput(length, false);
+        decide(event, null, Outcome.RETRANSMITTED, -1, 0);
+        return true;
+    }
+
+    private void rememberSettlement(
+        final int terminal, final MessageReader request, final DirectBuffer answer, final int answerOffset, final int answerLength)
+    {
+        if (request.length() > MAX_ANSWER || answerLength > MAX_ANSWER)
+        {
+            lastSettlementLengths[terminal] = 0;
+            return;
+        }
+        lastSettlements.putBytes(terminal * MAX_ANSWER, request.buffer(), request.offset(), request.length());
+        lastSettlementLengths[terminal] = request.length();
+        lastSettlementAnswers.putBytes(terminal * MAX_ANSWER, answer, answerOffset, answerLength);
+        lastSettlementAnswerLengths[terminal] = answerLength;
+    }
+
+    private static boolean equal(final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (a.getByte(aOffset + i) != b.getByte(bOffset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Closes a terminal's batch: its totals start again from zero, and the decision says how it settled. */
+    private void closeBatch(
+        final SwitchEvent event, final int terminal, final String code, final int batch, final boolean balanced, final long[] from,
+        final int fromOffset)
+    {
+        totals.reset(terminal);
+        settlementFlags = balanced ? 0 : Decision.OUT_OF_BALANCE;
+        decide(event, code, Outcome.SETTLED, -1, batch);
+        if (from != differences)
+        {
+            System.arraycopy(from, fromOffset, differences, 0, BatchTotals.FIGURES);
+        }
+        event.decisionLength(Decision.writeSettlement(event.decision(), differences));
+    }
+
+    /** {@code terminal - theirs} into {@code out}, figure by figure; true when they are all equal. */
+    private static boolean subtract(final long[] terminal, final long[] theirs, final long[] out)
+    {
+        boolean equal = true;
+        for (int i = 0; i < BatchTotals.FIGURES; i++)
+        {
+            out[i] = terminal[i] - theirs[i];
+            equal &= out[i] == 0;
+        }
+        return equal;
+    }
+
+    /** A count and amount less their reversals, which then count nothing: how a POS terminal reports its batch. */
+    private static void netOfReversals(final long[] figures, final int kind, final int reversals)
+    {
+        figures[kind] -= figures[reversals];
+        figures[BatchTotals.AMOUNTS + kind] -= figures[BatchTotals.AMOUNTS + reversals];
+        figures[reversals] = 0;
+        figures[BatchTotals.AMOUNTS + reversals] = 0;
+    }
+
     /** 60.2, the UnionPay POS batch number (six digits after the two of 60.1), or -1. */
     private static long batchNumber(final MessageReader request)
     {
@@ -1074,7 +1424,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int entry = advices.reserve();
         if (entry == AdviceQueue.NONE || sourceLength == 0)
         {
-            LOG.error("advice to issuer {} could not be queued: {}", issuers.get(issuer).id(), entry == AdviceQueue.NONE ? "queue full" : "no basis");
+            if (entry != AdviceQueue.NONE)
+            {
+                LOG.error("advice to issuer {} could not be queued: no basis", issuers.get(issuer).id());
+                return;
+            }
+            advicesLost.lazySet(advicesLost.get() + 1);
+            advicesLostUnlogged++;
+            if (now - advicesLostLoggedAt >= TimeUnit.SECONDS.toNanos(1))
+            {
+                LOG.error("advice queue full ({} advices owed): {} advices lost in the last second, {} since start, the latest to issuer {}",
+                    advices.size(), advicesLostUnlogged, advicesLost.get(), issuers.get(issuer).id());
+                advicesLostLoggedAt = now;
+                advicesLostUnlogged = 0;
+            }
             return;
         }
         basis.wrap(source, sourceOffset, sourceLength);
@@ -1742,7 +2105,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             unmatchedAnswers.incrementAndGet();
         }
-        final int flags = (macRefused ? Decision.MAC_REFUSED : 0) | (pinRefused ? Decision.PIN_REFUSED : 0);
+        final int flags = (macRefused ? Decision.MAC_REFUSED : 0) | (pinRefused ? Decision.PIN_REFUSED : 0) | settlementFlags;
         event.decisionLength(Decision.write(event.decision(), responseCode, outcome, flags, issuer, stan, event.endpoint()));
     }
 

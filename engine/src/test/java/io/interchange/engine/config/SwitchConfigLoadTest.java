@@ -12,6 +12,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.Durability;
 
 /** A deployment's file says only what it changes; the embedded defaults supply the rest. */
@@ -27,6 +30,17 @@ class SwitchConfigLoadTest
         final Path file = dir.resolve("switch.conf");
         Files.writeString(file, hocon);
         return SwitchConfig.load(file);
+    }
+
+    @Test
+    void shouldSizeTheSwitchsTablesFromTheLimits()
+    {
+        final SwitchConfig config = SwitchConfig.parse(
+            "interchange.limits { duplicate-history = 65536, in-flight = 4096, advice-queue = 512 }", "switch.conf");
+        final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
+        assertEquals(65_536, setup.historyCapacity());
+        assertEquals(4_096, setup.inFlightCapacity());
+        assertEquals(512, setup.adviceCapacity());
     }
 
     @Test

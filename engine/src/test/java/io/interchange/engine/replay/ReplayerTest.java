@@ -9,7 +9,10 @@ import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,6 +27,7 @@ import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
 import io.interchange.codec.cups.Field60;
+import io.interchange.codec.cups.SettlementTotals;
 import io.interchange.codec.cups.UnionPayPos;
 import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.dialect.Dialects;
@@ -36,10 +40,15 @@ import io.interchange.engine.security.Hsm;
 import io.interchange.engine.security.HsmResult;
 import io.interchange.engine.security.KeyType;
 import io.interchange.engine.security.SoftwareHsm;
+import io.interchange.engine.switching.BatchTotals;
+import io.interchange.engine.switching.Decision;
+import io.interchange.engine.switching.Outcome;
 import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalEntry;
+import io.interchange.journal.JournalReader;
+import io.interchange.journal.JournalRecord;
 import io.interchange.journal.JournalWriter;
 
 /**
@@ -297,6 +306,76 @@ class ReplayerTest
         assertEquals(1_000, recovered.batchTotals().debitAmount(term0001));
     }
 
+    @Test
+    void shouldReplayABatchSettlementAndItsUploadByteForByteAndJournalWhatItFound(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final int term0001 = setup.acceptors().terminalIndex("TERM0001");
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            run.signOn(ACQUIRER_LINK);
+            assertEquals("00", run.purchase(ACQUIRER_LINK, 1_000, false));
+            final int saleStan = stan;
+            // The terminal counts a sale of 1,500 the switch never approved: out of balance, so it uploads its batch.
+            final MessageReader settled = run.send(ACQUIRER_LINK, run.maced(Mti.RECONCILIATION_REQUEST, 1, Field60.NETWORK_BATCH_SETTLEMENT,
+                Map.of(48, totals(2, 2_500))), true);
+            assertEquals("00", settled.getString(39));
+            assertEquals(totals(2, 2_500).substring(0, 30) + "2", settled.getString(48).substring(0, 31),
+                "the terminal's totals come back flagged 2, out of balance");
+            assertEquals(1, run.handler.batchTotals().debitCount(term0001), "the batch stays open while it is uploaded");
+            final MessageReader known = run.send(ACQUIRER_LINK, run.maced(Mti.BATCH_UPLOAD, 1, 201,
+                Map.of(4, "000000001000", 61, String.format("%06d%06d", 1, saleStan))), true);
+            assertEquals("00", known.getString(39));
+            assertEquals(Mti.BATCH_UPLOAD_RESPONSE, known.mti());
+            assertEquals("00", run.send(ACQUIRER_LINK, run.maced(Mti.BATCH_UPLOAD, 1, 201,
+                Map.of(4, "000000001500", 61, String.format("%06d%06d", 1, 999_999))), true).getString(39));
+            assertEquals("00", run.send(ACQUIRER_LINK, run.maced(Mti.BATCH_UPLOAD, 1, 202, Map.of()), true).getString(39));
+            assertEquals(0, run.handler.batchTotals().debitCount(term0001), "the end of the upload closed the batch");
+            assertEquals(2, run.handler.openBatch(term0001), "and the batch number moved on");
+            // The next batch is empty and the terminal says so: in balance, flag 1.
+            assertEquals('1', run.send(ACQUIRER_LINK, run.maced(Mti.RECONCILIATION_REQUEST, 2, Field60.NETWORK_BATCH_SETTLEMENT,
+                Map.of(48, totals(0, 0))), true).getString(48).charAt(30));
+        }
+
+        final JournalConfig replayed = target(journal, dir);
+        final Replayer.Report report = Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+        assertEquals(sequence, report.replayed());
+        assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
+
+        // What the journal says of it, as clearing reads it: awaited, matched, unmatched, settled out of balance, settled.
+        final List<String> seen = new ArrayList<>();
+        try (JournalReader reader = new JournalReader(journal))
+        {
+            while (reader.next())
+            {
+                final JournalRecord record = reader.record();
+                final int at = record.decisionOffset();
+                final Outcome outcome = Decision.outcome(record.buffer(), at);
+                if (outcome == Outcome.SETTLED || outcome == Outcome.UPLOAD_AWAITED)
+                {
+                    seen.add(outcome + " batch " + Decision.batchNumber(record.buffer(), at) + (Decision.outOfBalance(record.buffer(), at) ? " out" : " in")
+                        + " debits " + Decision.countDifference(record.buffer(), at, BatchTotals.DEBITS) + "/"
+                        + Decision.amountDifference(record.buffer(), at, BatchTotals.DEBITS));
+                }
+                else if (outcome == Outcome.UPLOADED)
+                {
+                    seen.add(outcome + (Decision.uploadUnmatched(record.buffer(), at) ? " unmatched" : " matched"));
+                }
+            }
+        }
+        assertEquals(List.of("UPLOAD_AWAITED batch 1 out debits 1/1500", "UPLOADED matched", "UPLOADED unmatched",
+            "SETTLED batch 1 out debits 1/1500", "SETTLED batch 2 in debits 0/0"), seen);
+    }
+
+    /** Field 48 of a UnionPay 0500: domestic debits only, flag 0 (the answer fills it in), no foreign part. */
+    private static String totals(final int debitCount, final long debitAmount)
+    {
+        return new SettlementTotals(new SettlementTotals.Part(debitAmount, debitCount, 0, 0, 0), new SettlementTotals.Part(0, 0, 0, 0, 0)).toDigits();
+    }
+
     private static String hex(final MessageReader message)
     {
         final byte[] bytes = new byte[message.length()];
@@ -434,6 +513,22 @@ class ReplayerTest
                 writer.putBytes(52, des3(pinKey, Cipher.ENCRYPT_MODE, pinBlock));
             }
             final int length = writer.putString(60, Field60.format(Field60.TYPE_SALE, 1, 0)).putBytes(64, new byte[Hsm.MAC_LENGTH]).finish();
+            assertEquals(HsmResult.OK, terminal.generateMac(MAK, request, 0, length - Hsm.MAC_LENGTH, request, length - Hsm.MAC_LENGTH));
+            return Arrays.copyOf(request.byteArray(), length);
+        }
+
+        /** A settlement message from TERM0001 (0500, 0320): 11, 41, 42, 60 and what {@code fields} adds, MACed. */
+        byte[] maced(final int mti, final int batch, final int networkCode, final Map<Integer, String> fields)
+        {
+            final Map<Integer, String> message = new TreeMap<>(fields);
+            message.put(11, String.format("%06d", ++stan));
+            message.put(41, "TERM0001");
+            message.put(42, "MERCHANT0000001");
+            message.put(60, Field60.format(Field60.TYPE_MANAGEMENT, batch, networkCode));
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[512]);
+            final MessageWriter writer = new MessageWriter(UnionPayPos.DIALECT).wrap(request, 0).mti(mti);
+            message.forEach(writer::putString);
+            final int length = writer.putBytes(64, new byte[Hsm.MAC_LENGTH]).finish();
             assertEquals(HsmResult.OK, terminal.generateMac(MAK, request, 0, length - Hsm.MAC_LENGTH, request, length - Hsm.MAC_LENGTH));
             return Arrays.copyOf(request.byteArray(), length);
         }

@@ -29,7 +29,7 @@ class SwitchHandlerTest
     private static final String PAN = "4761739001010119";
 
     private final SwitchSetup setup = SwitchNode.setup(SwitchConfig.defaults(), Dialects.all());
-    private final SwitchHandler handler = new SwitchHandler(setup);
+    private SwitchHandler handler = new SwitchHandler(setup);
     private final SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
     private final int iso87b = setup.dialects().indexOf(Dialects.byName("iso87b"));
     private long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
@@ -109,6 +109,34 @@ class SwitchHandlerTest
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, answer);
         assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
         return output(0);
+    }
+
+    @Test
+    void shouldCountAdvicesLostToAFullQueueAndStillAnswerTheTerminal()
+    {
+        final SwitchSetup s = setup;
+        handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
+            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), 2));
+        ready();
+        for (int i = 0; i < 4; i++)
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100 + i));
+            assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded");
+        }
+        // Past issuer-a's 5 s time-out: four 91s, and four 0420 reversals for a queue that holds two.
+        now += 6_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        int declined = 0;
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            if (event.outputLinkId(i) == ACQUIRER_LINK && "91".equals(output(i).getString(39)))
+            {
+                declined++;
+            }
+        }
+        assertEquals(4, declined, "every timed-out request is answered 91, queue full or not");
+        assertEquals(2, handler.advicesPending());
+        assertEquals(2, handler.advicesLost());
     }
 
     @Test

@@ -91,7 +91,9 @@ public final class DemoCommand implements Callable<Integer>
             final LoadOptions defaults = LoadOptions.defaults();
             // A card rests between uses (the switch's per-card limits), so a higher rate needs more cards.
             final int cards = (int)Math.min(LoadOptions.MAX_CARDS, Math.max(defaults.cards(), CARDS_PER_TPS * (long)rate));
-            load = defaults.withMode(LoadMode.OPEN).withRate(rate).withDuration(duration).withCards(defaults.seed(), defaults.bins(), cards);
+            // The demo's switch is its own, with a new journal: its terminals' batches hold only this run, so they settle.
+            load = defaults.withMode(LoadMode.OPEN).withRate(rate).withDuration(duration).withCards(defaults.seed(), defaults.bins(), cards)
+                .withSettle(true);
         }
         catch (final IllegalArgumentException ex)
         {

@@ -74,8 +74,9 @@ public final class LoadCommand implements Callable<Integer>
         "(default: ${DEFAULT-VALUE}).")
     private int rate;
 
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "5s", description = "Load before the measured part, checked but not measured " +
-        "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "5s",
+        description = "Load before the measured part, checked but not measured; an open loop ramps up to its rate over it, from a tenth " +
+            "(default: ${DEFAULT-VALUE}).")
     private String warmup;
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s",
@@ -127,6 +128,11 @@ public final class LoadCommand implements Callable<Integer>
     @Option(names = "--report-dir", paramLabel = "DIR", defaultValue = "load-report",
         description = "Where report.txt, latency.hgrm, report.html and summary.json go (default: ${DEFAULT-VALUE}).")
     private Path reportDir;
+
+    @Option(names = "--settle",
+        description = "At the end, each terminal id settles its batch with the switch (0500) and the answer is checked: 00 when the switch's "
+            + "totals are the terminals' own. The switch then starts a new batch for each.")
+    private boolean settle;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress line every second; the summary still prints.")
     private boolean quiet;
@@ -232,7 +238,8 @@ public final class LoadCommand implements Callable<Integer>
                 .withConfig(switchConfig)
                 .withDialect(dialect, framing.framing())
                 .withThreads(threads)
-                .withWatchPids(watchPids == null ? List.of() : watchPids);
+                .withWatchPids(watchPids == null ? List.of() : watchPids)
+                .withSettle(settle);
         }
         catch (final IllegalArgumentException ex)
         {

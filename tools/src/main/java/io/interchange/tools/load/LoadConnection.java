@@ -62,6 +62,7 @@ final class LoadConnection extends ByteToMessageDecoder
 
     private final LoadPlan plan;
     private final LoadOptions options;
+    private final OpenLoopSchedule schedule;
     private final int number;
     private final SimTerminal[] terminals;
     private final Mix mix;
@@ -107,6 +108,7 @@ final class LoadConnection extends ByteToMessageDecoder
     {
         this.plan = plan;
         this.options = plan.options();
+        this.schedule = new OpenLoopSchedule(options.rate(), options.warmup());
         this.number = number;
         this.terminals = terminals.clone();
         this.mix = options.mix();
@@ -206,10 +208,10 @@ final class LoadConnection extends ByteToMessageDecoder
 
     // ---------------------------------------------------------------- sending
 
-    /** When request {@code k} of this connection is due in open loop. */
+    /** When request {@code k} of this connection is due in open loop: the connections take turns (OpenLoopSchedule). */
     private long due(final long k)
     {
-        return startNanos + (k * options.connections() + number) * NANOS_PER_SECOND / options.rate();
+        return startNanos + schedule.dueNanos(k * options.connections() + number);
     }
 
     private void wakeAt(final long nanos)

@@ -40,6 +40,8 @@ import io.interchange.engine.config.SwitchConfig;
  * @param threads     Netty event loops for the connections, 0 for one per core (never more than connections).
  * @param watchPids   other processes (the switch, issuer simulators) whose CPU time the report shows, read from
  *                    {@code /proc}.
+ * @param settle      after the drain, each terminal id settles its batch (0500) and the answer is checked
+ *                    ({@link BatchSettlement}); off by default, for a switch keeps its batches across runs.
  */
 public record LoadOptions(
     String host,
@@ -60,7 +62,8 @@ public record LoadOptions(
     Dialect dialect,
     Framing framing,
     int threads,
-    List<Long> watchPids)
+    List<Long> watchPids,
+    boolean settle)
 {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8583;
@@ -121,7 +124,7 @@ public record LoadOptions(
     {
         return new LoadOptions(DEFAULT_HOST, DEFAULT_PORT, 4, 16, LoadMode.OPEN, 32, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(30),
             Duration.ofSeconds(10), 1, 100_000, List.of("476173", "622848"), Mix.DEFAULT, Defaults.CONFIG, Iso87.BINARY, Framing.BINARY_2, 0,
-            List.of());
+            List.of(), false);
     }
 
     private static void check(final boolean condition, final String problem)
@@ -170,98 +173,105 @@ public record LoadOptions(
     public LoadOptions withHost(final String value)
     {
         return new LoadOptions(value, port, connections, terminals, mode, window, rate, warmup, duration, timeout, seed, cards, bins, mix, config,
-            dialect, framing, threads, watchPids);
+            dialect, framing, threads, watchPids, settle);
     }
 
     public LoadOptions withPort(final int value)
     {
         return new LoadOptions(host, value, connections, terminals, mode, window, rate, warmup, duration, timeout, seed, cards, bins, mix, config,
-            dialect, framing, threads, watchPids);
+            dialect, framing, threads, watchPids, settle);
     }
 
     /** {@code count} connections, and at least as many terminals. */
     public LoadOptions withConnections(final int count)
     {
         return new LoadOptions(host, port, count, Math.max(terminals, count), mode, window, rate, warmup, duration, timeout, seed, cards, bins, mix,
-            config, dialect, framing, Math.min(threads, count), watchPids);
+            config, dialect, framing, Math.min(threads, count), watchPids, settle);
     }
 
     public LoadOptions withTerminals(final int count)
     {
         return new LoadOptions(host, port, connections, count, mode, window, rate, warmup, duration, timeout, seed, cards, bins, mix, config,
-            dialect, framing, threads, watchPids);
+            dialect, framing, threads, watchPids, settle);
     }
 
     public LoadOptions withMode(final LoadMode value)
     {
         return new LoadOptions(host, port, connections, terminals, value, window, rate, warmup, duration, timeout, seed, cards, bins, mix, config,
-            dialect, framing, threads, watchPids);
+            dialect, framing, threads, watchPids, settle);
     }
 
     public LoadOptions withWindow(final int value)
     {
         return new LoadOptions(host, port, connections, terminals, mode, value, rate, warmup, duration, timeout, seed, cards, bins, mix, config,
-            dialect, framing, threads, watchPids);
+            dialect, framing, threads, watchPids, settle);
     }
 
     public LoadOptions withRate(final int value)
     {
         return new LoadOptions(host, port, connections, terminals, mode, window, value, warmup, duration, timeout, seed, cards, bins, mix, config,
-            dialect, framing, threads, watchPids);
+            dialect, framing, threads, watchPids, settle);
     }
 
     public LoadOptions withWarmup(final Duration value)
     {
         return new LoadOptions(host, port, connections, terminals, mode, window, rate, value, duration, timeout, seed, cards, bins, mix, config,
-            dialect, framing, threads, watchPids);
+            dialect, framing, threads, watchPids, settle);
     }
 
     public LoadOptions withDuration(final Duration value)
     {
         return new LoadOptions(host, port, connections, terminals, mode, window, rate, warmup, value, timeout, seed, cards, bins, mix, config,
-            dialect, framing, threads, watchPids);
+            dialect, framing, threads, watchPids, settle);
     }
 
     public LoadOptions withTimeout(final Duration value)
     {
         return new LoadOptions(host, port, connections, terminals, mode, window, rate, warmup, duration, value, seed, cards, bins, mix, config,
-            dialect, framing, threads, watchPids);
+            dialect, framing, threads, watchPids, settle);
     }
 
     /** The card book: {@code count} cards from {@code bookSeed} under {@code binList}, as the issuer simulators hold it. */
     public LoadOptions withCards(final long bookSeed, final List<String> binList, final int count)
     {
         return new LoadOptions(host, port, connections, terminals, mode, window, rate, warmup, duration, timeout, bookSeed, count, binList, mix,
-            config, dialect, framing, threads, watchPids);
+            config, dialect, framing, threads, watchPids, settle);
     }
 
     public LoadOptions withMix(final Mix value)
     {
         return new LoadOptions(host, port, connections, terminals, mode, window, rate, warmup, duration, timeout, seed, cards, bins, value, config,
-            dialect, framing, threads, watchPids);
+            dialect, framing, threads, watchPids, settle);
     }
 
     public LoadOptions withConfig(final SwitchConfig value)
     {
         return new LoadOptions(host, port, connections, terminals, mode, window, rate, warmup, duration, timeout, seed, cards, bins, mix, value,
-            dialect, framing, threads, watchPids);
+            dialect, framing, threads, watchPids, settle);
     }
 
     public LoadOptions withDialect(final Dialect value, final Framing frames)
     {
         return new LoadOptions(host, port, connections, terminals, mode, window, rate, warmup, duration, timeout, seed, cards, bins, mix, config,
-            value, frames, threads, watchPids);
+            value, frames, threads, watchPids, settle);
     }
 
     public LoadOptions withThreads(final int value)
     {
         return new LoadOptions(host, port, connections, terminals, mode, window, rate, warmup, duration, timeout, seed, cards, bins, mix, config,
-            dialect, framing, value, watchPids);
+            dialect, framing, value, watchPids, settle);
     }
 
     public LoadOptions withWatchPids(final List<Long> value)
     {
         return new LoadOptions(host, port, connections, terminals, mode, window, rate, warmup, duration, timeout, seed, cards, bins, mix, config,
-            dialect, framing, threads, value);
+            dialect, framing, threads, value, settle);
+    }
+
+    /** Whether the run ends with a batch settlement (0500) per terminal id: see {@link BatchSettlement}. */
+    public LoadOptions withSettle(final boolean value)
+    {
+        return new LoadOptions(host, port, connections, terminals, mode, window, rate, warmup, duration, timeout, seed, cards, bins, mix, config,
+            dialect, framing, threads, watchPids, value);
     }
 }

@@ -100,12 +100,22 @@ public final class LoadReport
     private final List<TerminalBatch> batches;
     private final List<String> samples;
     private final List<String> warnings;
+    private final List<SettlementResult> settlements;
 
     LoadReport(
         final LoadOptions options, final Instant started, final Duration measured, final long[] counters, final Histogram latency,
         final Histogram sendLag, final List<Second> series, final List<CpuUse> cpu, final List<TerminalBatch> batches,
         final List<String> samples, final List<String> warnings)
     {
+        this(options, started, measured, counters, latency, sendLag, series, cpu, batches, samples, warnings, List.of());
+    }
+
+    LoadReport(
+        final LoadOptions options, final Instant started, final Duration measured, final long[] counters, final Histogram latency,
+        final Histogram sendLag, final List<Second> series, final List<CpuUse> cpu, final List<TerminalBatch> batches,
+        final List<String> samples, final List<String> warnings, final List<SettlementResult> settlements)
+    {
+        this.settlements = List.copyOf(settlements);
         this.options = Objects.requireNonNull(options, "options");
         this.started = started;
         this.measured = measured;
@@ -136,10 +146,28 @@ public final class LoadReport
         return measured;
     }
 
-    /** True when every request was answered, every answer as expected, and nothing else went wrong. */
+    /**
+     * True when every request was answered, every answer as expected, nothing else went wrong, and (when the run
+     * settled) every terminal id's batch was in balance.
+     */
     public boolean passed()
     {
-        return answered() > 0 && mismatches() == 0 && timeouts() == 0 && errors() == 0;
+        return answered() > 0 && mismatches() == 0 && timeouts() == 0 && errors() == 0 && unbalanced() == 0;
+    }
+
+    /**
+     * How each terminal id's batch settlement came out, in terminal id order; empty unless the run settled
+     * ({@link LoadOptions#settle()}).
+     */
+    public List<SettlementResult> settlements()
+    {
+        return settlements;
+    }
+
+    /** Batch settlements not in balance: a 95, another answer, or none. */
+    public long unbalanced()
+    {
+        return settlements.stream().filter(s -> !s.balanced()).count();
     }
 
     /** Requests sent, warm-up included. */
@@ -303,8 +331,8 @@ public final class LoadReport
     /** The one-line verdict: {@code PASSED} or {@code FAILED (2 mismatches, 0 lost, 0 errors)}. */
     public String verdict()
     {
-        return passed() ? "PASSED" : String.format(Locale.ROOT, "FAILED (%d mismatches, %d lost, %d errors%s)", mismatches(), timeouts(), errors(),
-            answered() == 0 ? ", no answers" : "");
+        return passed() ? "PASSED" : String.format(Locale.ROOT, "FAILED (%d mismatches, %d lost, %d errors%s%s)", mismatches(), timeouts(), errors(),
+            unbalanced() == 0 ? "" : ", " + unbalanced() + " batches out of balance", answered() == 0 ? ", no answers" : "");
     }
 
     /**

@@ -18,19 +18,14 @@ import java.util.function.Consumer;
 
 import org.HdrHistogram.Histogram;
 
+import io.interchange.engine.link.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -55,9 +50,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *       answered or the time-out has passed. A request unanswered by then is lost.</li>
  *   <li>Report: everything the connections counted, added up ({@link LoadReport}).</li>
  * </ol>
- * The batch settlement of the settlement issue belongs between drain and report: each terminal's totals are in
- * {@link LoadReport#batches()}, and an 0500 per terminal id sent on a connection before it closes would be
- * checked as any other answer.
+ * With {@link LoadOptions#settle()}, between drain and report each terminal id settles the batch its terminals
+ * counted (an 0500 on a connection of its own, {@link BatchSettlement}), and the report says how each came out
+ * ({@link LoadReport#settlements()}): a run passes only when every batch is in balance.
  */
 public final class LoadRun
 {
@@ -137,8 +132,7 @@ public final class LoadRun
             connections.add(new LoadConnection(plan, c, onConnection.get(c).toArray(new SimTerminal[0])));
         }
 
-        final IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.eventLoops(), new DefaultThreadFactory("load", true), io);
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.eventLoops(), new DefaultThreadFactory("load", true), Transport.ioHandlers());
         try
         {
             final List<Channel> channels = connect(group, connections);
@@ -156,7 +150,7 @@ public final class LoadRun
     {
         final Bootstrap bootstrap = new Bootstrap()
             .group(group)
-            .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+            .channel(Transport.channel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
         final List<ChannelFuture> futures = new ArrayList<>();
@@ -358,9 +352,11 @@ public final class LoadRun
                 batches.merge(batch.terminalId(), batch, TerminalBatch::plus);
             }
         }
+        final List<SettlementResult> settlements = options.settle() ? BatchSettlement.settle(options, List.copyOf(batches.values())) : List.of();
         final LoadReport draft = new LoadReport(options, started, measured, counters, latency, sendLag, series, cpu, List.copyOf(batches.values()), samples,
-            List.of());
-        return new LoadReport(options, started, measured, counters, latency, sendLag, series, cpu, List.copyOf(batches.values()), samples, warnings(draft));
+            List.of(), settlements);
+        return new LoadReport(options, started, measured, counters, latency, sendLag, series, cpu, List.copyOf(batches.values()), samples, warnings(draft),
+            settlements);
     }
 
     /** What a person should know before believing the numbers. */

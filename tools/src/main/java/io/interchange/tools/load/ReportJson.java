@@ -13,8 +13,12 @@ import java.util.Map;
  *  "p50": 210.4, "p90": 380.9, "p99": 812.0, "p999": 2101.2, "p9999": 4507.6, "max": 9001.0,
  *  "sent": 700000, "answered": 700000, "mismatches": 0, "timeouts": 0, "errors": 0,
  *  "codes": {"00": 650000, ...}, "cases": {"purchase": {"sent": ..., "ok": ..., "otherwise": ..., "lost": ...}, ...},
- *  "cpu": [{"name": ..., "pid": ..., "seconds": ..., "cores": ...}], "series": [{"t": 1.0, "phase": "warmup", "tps": ..., ...}], ...}
+ *  "cpu": [{"name": ..., "pid": ..., "seconds": ..., "cores": ...}], "series": [{"t": 1.0, "phase": "warmup", "tps": ..., ...}],
+ *  "settled": 14, "unbalanced": 0, "settlements": [{"terminal": "TERM0001", "code": "00", "balanced": true, "net": 123400,
+ *  "switch_net": null, "problem": null}, ...], ...}
  * }</pre>
+ * The settlement fields are there only when the run settled ({@code --settle}); {@code switch_net} is the switch's net
+ * when it answered 95.
  * Written by hand rather than by a JSON library: a handful of numbers and names.
  */
 final class ReportJson
@@ -96,6 +100,22 @@ final class ReportJson
             series.append("]}");
         }
         field(json, "series", series.append(report.series().isEmpty() ? "]" : "\n  ]").toString());
+
+        if (!report.settlements().isEmpty())
+        {
+            field(json, "settled", Long.toString(report.settlements().size()));
+            field(json, "unbalanced", Long.toString(report.unbalanced()));
+            final StringBuilder settlements = new StringBuilder("[");
+            for (final SettlementResult r : report.settlements())
+            {
+                settlements.append(settlements.length() > 1 ? ",\n    " : "\n    ").append("{\"terminal\": ").append(quote(r.sent().terminalId()))
+                    .append(", \"code\": ").append(r.responseCode() == null ? "null" : quote(r.responseCode())).append(", \"balanced\": ")
+                    .append(r.balanced()).append(", \"net\": ").append(r.sent().netAmount()).append(", \"switch_net\": ")
+                    .append(r.switchFigures() == null ? "null" : Long.toString(r.switchFigures().netAmount())).append(", \"problem\": ")
+                    .append(r.problem() == null ? "null" : quote(r.problem())).append('}');
+            }
+            field(json, "settlements", settlements.append("\n  ]").toString());
+        }
 
         final StringBuilder warnings = new StringBuilder("[");
         for (final String warning : report.warnings())

@@ -76,6 +76,11 @@ final class ReportText
             report.mismatches(), report.timeouts(), seconds(o.timeout().toMillis()));
         line(out, "Errors      %,d: %,d answers to no waiting request, %,d frames that do not read, %,d connections lost", report.errors(),
             report.unexpected(), report.undecodable(), report.linkErrors());
+        if (!report.settlements().isEmpty())
+        {
+            line(out, "Settlement  %,d terminal ids settled their batch (0500): %,d in balance, %,d not", report.settlements().size(),
+                report.settlements().size() - report.unbalanced(), report.unbalanced());
+        }
 
         out.append('\n');
         line(out, "Answers by response code (field 39)");
@@ -127,6 +132,17 @@ final class ReportText
             line(out, "  %-9s %-15s %8d %11s %8d %11s %10d %11s %13s", b.terminalId(), b.merchantId(), b.debitCount(), money(b.debitAmount()),
                 b.creditCount(), money(b.creditAmount()), b.debitReversalCount() + b.creditReversalCount(),
                 money(b.debitReversalAmount() + b.creditReversalAmount()), money(b.netAmount()));
+        }
+
+        if (!report.settlements().isEmpty())
+        {
+            out.append('\n');
+            line(out, "Batch settlement by terminal id (0500 sent with the totals above; 00 in balance, 95 not)");
+            line(out, "  terminal  answer  result");
+            for (final SettlementResult s : report.settlements())
+            {
+                line(out, "  %-9s %-6s  %s", s.sent().terminalId(), s.responseCode() == null ? "-" : s.responseCode(), settlement(s));
+            }
         }
 
         out.append('\n');
@@ -184,5 +200,29 @@ final class ReportText
     private static void line(final StringBuilder out, final String format, final Object... args)
     {
         out.append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+
+    /** One settlement's result in words: in balance, or where the switch's figures part from the terminals'. */
+    static String settlement(final SettlementResult s)
+    {
+        if (s.balanced())
+        {
+            return "in balance";
+        }
+        if (s.problem() != null)
+        {
+            return s.problem();
+        }
+        final TerminalBatch ours = s.sent();
+        final TerminalBatch theirs = s.switchFigures();
+        if (theirs == null)
+        {
+            return "out of balance";
+        }
+        return String.format(Locale.ROOT, "out of balance: the switch has debits %d/%s credits %d/%s reversals %d/%s net %s",
+            theirs.debitCount(), money(theirs.debitAmount()), theirs.creditCount(), money(theirs.creditAmount()),
+            theirs.debitReversalCount() + theirs.creditReversalCount(), money(theirs.debitReversalAmount() + theirs.creditReversalAmount()),
+            money(theirs.netAmount()))
+            + (ours.netAmount() == theirs.netAmount() ? "" : " (net differs by " + money(ours.netAmount() - theirs.netAmount()) + ")");
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.netty.util.ResourceLeakDetector;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.ConfigError;
 import io.interchange.engine.config.ListenerConfig;
@@ -28,6 +29,8 @@ import picocli.CommandLine.Spec;
     })
 public final class SwitchCommand implements Callable<Integer>
 {
+    private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
+
     @Spec
     private CommandSpec spec;
 
@@ -39,6 +42,13 @@ public final class SwitchCommand implements Callable<Integer>
     {
         final SwitchConfig config = load(configFile);
         final PrintWriter out = spec.commandLine().getOut();
+        if (System.getProperty(LEAK_DETECTION) == null)
+        {
+            // Netty's leak detector records a stack trace for one buffer in 128: some tens of bytes a transaction
+            // in a running switch. The tests keep it on (they run the node without this command);
+            // -Dio.netty.leakDetection.level=simple turns it back on here.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         final SwitchNode node = SwitchNode.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->

@@ -49,6 +49,10 @@ class DemoCommandTest
             assertTrue(result.out().contains(file) || "summary.json".equals(file), file + " named in the output");
         }
         assertTrue(Files.readString(runs.get(0).resolve("report").resolve("report.html")).contains("<svg"), "the chart is drawn inline");
+        // The run ends with each terminal's batch settlement, every one in balance.
+        final String summary = Files.readString(runs.get(0).resolve("report").resolve("summary.json"));
+        assertTrue(summary.contains("\"unbalanced\": 0"), summary);
+        assertTrue(!summary.contains("\"settled\": 0,") && summary.contains("\"settled\": "), summary);
     }
 
     @Test

@@ -26,6 +26,8 @@ class LoadOptionsTest
         assertEquals(List.of("476173", "622848"), o.bins());
         assertEquals(Mix.DEFAULT, o.mix());
         assertEquals(Framing.BINARY_2, o.framing());
+        assertEquals(false, o.settle(), "a switch keeps its batches across runs: settling is asked for");
+        assertEquals(true, o.withSettle(true).withPort(9000).withConnections(2).settle(), "and kept by every with");
     }
 
     @Test

@@ -27,6 +27,11 @@ class ReportWritersTest
     /** 10,000 latencies of 100 us to 1 ms, and one of 50 ms; 10 s measured; two mismatches. */
     private static LoadReport report()
     {
+        return report(List.of());
+    }
+
+    private static LoadReport report(final List<SettlementResult> settlements)
+    {
         final long[] counters = new long[ConnectionStats.SIZE];
         counters[ConnectionStats.SENT] = 10_003;
         counters[ConnectionStats.ANSWERED] = 10_001;
@@ -69,7 +74,45 @@ class ReportWritersTest
             List.of(new LoadReport.CpuUse("load generator (this process)", 1, 4.2, 0.42), new LoadReport.CpuUse("java: switch", 4242, 11.0, 1.1)),
             List.of(new TerminalBatch("TERM0001", "MERCHANT0000001", 3, 1_500, 1, 200, 1, 500, 0, 0)),
             List.of("purchase STAN 7 from TERM0001: expected 0210 39=00, got 0210 39=91 41=TERM0001", "a \"quoted\" <thing> & more"),
-            List.of("a warning"));
+            List.of("a warning"), settlements);
+    }
+
+    @Test
+    void shouldShowEachBatchSettlementInTextAndJsonAndFailTheRunOnOneOutOfBalance() throws Exception
+    {
+        final TerminalBatch ours = new TerminalBatch("TERM0001", "MERCHANT0000001", 3, 1_500, 1, 200, 1, 500, 0, 0);
+        final TerminalBatch theirs = new TerminalBatch("TERM0001", "MERCHANT0000001", 4, 2_277, 1, 200, 1, 500, 0, 0);
+        final TerminalBatch other = new TerminalBatch("TERM0002", "MERCHANT0000001", 1, 100, 0, 0, 0, 0, 0, 0);
+        final LoadReport report = report(List.of(new SettlementResult(ours, "95", theirs, null), new SettlementResult(other, "00", null, null)));
+        final LoadReport.ReportFiles files = report.write(dir);
+
+        assertEquals(1, report.unbalanced());
+        assertTrue(report.verdict().contains("1 batches out of balance"), report.verdict());
+        final String text = Files.readString(files.text(), StandardCharsets.UTF_8);
+        assertTrue(text.contains("TERM0001  95      out of balance: the switch has debits 4/22.77 credits 1/2.00 reversals 1/5.00 net 15.77"
+            + " (net differs by -7.77)"), text);
+        assertTrue(text.contains("TERM0002  00      in balance"), text);
+        assertTrue(report.summary().contains("Settlement  2 terminal ids settled their batch (0500): 1 in balance, 1 not"), report.summary());
+        final Map<?, ?> json = (Map<?, ?>)new Json(Files.readString(files.json(), StandardCharsets.UTF_8)).parse();
+        assertEquals(2.0, json.get("settled"));
+        assertEquals(1.0, json.get("unbalanced"));
+        final List<?> settlements = (List<?>)json.get("settlements");
+        final Map<?, ?> first = (Map<?, ?>)settlements.get(0);
+        assertEquals("TERM0001", first.get("terminal"));
+        assertEquals("95", first.get("code"));
+        assertEquals(false, first.get("balanced"));
+        assertEquals(800.0, first.get("net"));
+        assertEquals(1_577.0, first.get("switch_net"));
+        assertEquals(true, ((Map<?, ?>)settlements.get(1)).get("balanced"));
+        assertFalse(Files.readString(files.json(), StandardCharsets.UTF_8).isEmpty());
+    }
+
+    @Test
+    void shouldLeaveSettlementOutOfAReportThatDidNotSettle() throws Exception
+    {
+        final LoadReport.ReportFiles files = report().write(dir);
+        assertFalse(Files.readString(files.text(), StandardCharsets.UTF_8).contains("Batch settlement"));
+        assertFalse(((Map<?, ?>)new Json(Files.readString(files.json(), StandardCharsets.UTF_8)).parse()).containsKey("settlements"));
     }
 
     @Test

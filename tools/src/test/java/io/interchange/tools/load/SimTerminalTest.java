@@ -21,6 +21,19 @@ class SimTerminalTest
     }
 
     @Test
+    void shouldStartARunsStanLanesPastWhereAnEarlierRunCouldHaveGot()
+    {
+        // 16 terminals: 62,499 steps a lane. A run taking its lane's STANs at up to 10 a millisecond for two seconds
+        // ends no further than where the next run, started then, begins.
+        final long start = 1_764_150_000_123L;
+        final int steps = 999_999 / 16;
+        final int first = SimTerminal.firstStanStep(start, 16);
+        final int next = SimTerminal.firstStanStep(start + 2_000, 16);
+        assertEquals(Math.floorMod(first + 20_000, steps), next);
+        assertTrue(first >= 0 && first < steps && next >= 0 && next < steps);
+    }
+
+    @Test
     void shouldNeverShareAStanWithAnotherTerminalTillTheyRunRound()
     {
         final LoadPlan plan = plan();

@@ -43,14 +43,15 @@ import io.interchange.journal.BusinessDay;
 import io.interchange.tools.Cli;
 
 /**
- * Issue 5, item 1: a scripted business day over real TCP (two acquirer listeners, two issuers, a Chronicle journal in
- * a temp dir), then clearing, whose files must equal the hand-computed ones under
- * {@code src/test/resources/io/interchange/tools/system/clearing-day/}. The day: purchases, a refund, a decline by the
- * issuer and one by the switch, a purchase and its reversal, a pre-authorization and its completion, a reversal of
- * nothing, a duplicate, a stand-in while issuer-a is down (its advice never acknowledged), and a time-out whose
- * approval comes late. Fees are the defaults' (grocery 1.25 %, restaurants 1.75 %, lodging 2.50 %, interchange
- * 0.60 %, switch 0.05 % + 0.03 %), and the amounts are picked so that rounding shows: half even down (144.5 → 144,
- * 450.5 → 450) and up (283.5 → 284), and issuer shares that round past the acquirer's total (the switch books −1).
+ * Issue 5, item 1: a scripted business day over real TCP (two acquirer listeners, two issuers, a Chronicle journal in a
+ * temp dir), then clearing, whose files must equal the hand-computed ones under {@code
+ * src/test/resources/io/interchange/tools/system/clearing-day/}. The day: purchases, a refund, a decline by the issuer
+ * and one by the switch, a purchase and its reversal, a pre-authorization and its completion, a reversal of nothing, a
+ * duplicate, a stand-in while issuer-a is down (its advice never acknowledged), a terminal batch settled out of balance
+ * (0500 answered 95), and a time-out whose approval comes late. Fees are the defaults' (grocery 1.25 %, restaurants
+ * 1.75 %, lodging 2.50 %, interchange 0.60 %, switch 0.05 % + 0.03 %), and the amounts are picked so that rounding
+ * shows: half even down (144.5 → 144, 450.5 → 450) and up (283.5 → 284), and issuer shares that round past the
+ * acquirer's total (the switch books −1).
  *
  * <p>What the clock decides is not in the fixture: the expected files say {@code *} for each row's time and for the
  * RRNs the switch assigned (hour of the year and STAN), {@code ${DATE}} and {@code ${VALUE_DATE}} for the business day
@@ -134,6 +135,21 @@ class ClearingSystemTest
             final Map<Integer, String> refund = purchase("6228480000000015", 990, "000005", "TERM0002", "MERCHANT0000001");
             refund.put(3, "200000");
             assertEquals("00", a.exchange(Mti.FINANCIAL_REQUEST, refund).getString(39));
+            // TERM0002 settles its batch short of 90 cents of the refund: 95, and the batch closes out of balance.
+            final Map<Integer, String> settlement = network("000014");
+            settlement.remove(70);
+            settlement.put(41, "TERM0002");
+            settlement.put(42, "MERCHANT0000001");
+            for (final int field : new int[] {74, 75, 76, 77})
+            {
+                settlement.put(field, String.format("%010d", field == 74 ? 1 : 0));
+            }
+            for (final int field : new int[] {86, 87, 88, 89})
+            {
+                settlement.put(field, String.format("%016d", field == 86 ? 900 : 0));
+            }
+            settlement.put(97, "C" + String.format("%016d", 900));
+            assertEquals("95", a.exchange(Mti.RECONCILIATION_REQUEST, settlement).getString(39));
 
             final Map<Integer, String> reversed = purchase("6228480000000049", 3_333, "000006", "TERM0003", "MERCHANT0000002");
             assertEquals("00", a.exchange(Mti.FINANCIAL_REQUEST, reversed).getString(39));
@@ -207,7 +223,7 @@ class ClearingSystemTest
         Files.writeString(configFile, DAY);
         final Cli.Result cli = Cli.run("clearing", "--date", day.toString(), "--config", configFile.toString(), "--journal", journal.toString(),
             "--out", dir.resolve("cli").toString()).expectSuccess();
-        assertTrue(cli.out().contains("11 transactions, 3 merchants, 5 exceptions"), cli::toString);
+        assertTrue(cli.out().contains("11 transactions, 3 merchants, 6 exceptions"), cli::toString);
         assertArrayEquals(Files.readAllBytes(manifest), Files.readAllBytes(dir.resolve("cli").resolve(day.toString()).resolve("manifest.json")));
 
         // A day the journal does not hold: one line, exit 2.

@@ -1,0 +1,344 @@
+package io.interchange.tools.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.Mti;
+import io.interchange.codec.cups.Field60;
+import io.interchange.codec.cups.SettlementTotals;
+import io.interchange.codec.cups.UnionPayPos;
+import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.switching.BatchTotals;
+import io.interchange.engine.switching.Decision;
+import io.interchange.engine.switching.Outcome;
+import io.interchange.journal.JournalConfig;
+import io.interchange.journal.JournalReader;
+import io.interchange.journal.JournalRecord;
+import io.interchange.tools.issuer.CardAccount;
+import io.interchange.tools.issuer.CardBook;
+import io.interchange.tools.issuer.IssuerSimConfig;
+import io.interchange.tools.issuer.IssuerSimulator;
+
+/**
+ * Terminal batch settlement over TCP (DESIGN.md §4): a real node on the embedded defaults, an issuer simulator, and
+ * terminals that buy, refund and reverse, then settle their batch with an 0500, in balance and out of it, on the ISO
+ * 8583:1987 listener (fields 74-77, 86-89, 97) and the UnionPay POS one (field 48, and the 0320 batch upload). Each
+ * test uses terminals of its own, so that their batches are theirs alone.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SettlementSystemTest
+{
+    private static final long SEED = 21;
+    private static final byte[] TPDU_AND_HEADER = HexFormat.of().parseHex("6000030000" + "603100310701");
+
+    private IssuerSimulator issuer;
+    private SwitchNode node;
+    private SwitchConfig config;
+    private Cardholders cards;
+
+    @BeforeAll
+    void start(@TempDir final Path journal) throws Exception
+    {
+        final CardBook book = CardBook.generate(SEED, List.of("476173"), 200);
+        issuer = new IssuerSimulator(book, IssuerSimConfig.defaults().withSeed(SEED)).start();
+        cards = new Cardholders(book);
+        config = SwitchConfig.parse("interchange.ring.threads = one", "one-thread.conf")
+            .withListenerPort("pos-iso87", 0)
+            .withListenerPort("pos-cups", 0)
+            .withIssuerPort("issuer-a", issuer.port())
+            .withIssuerPort("issuer-b", issuer.port())
+            .withJournalDir(journal);
+        node = SwitchNode.start(config);
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer links signed on");
+    }
+
+    @AfterAll
+    void stop()
+    {
+        if (node != null)
+        {
+            node.close();
+        }
+        issuer.close();
+    }
+
+    @Test
+    void shouldAnswer00ToAnIso87BatchThatAddsUpAndStartTheNextFromZero() throws IOException
+    {
+        try (TestTerminal terminal = isoSignedOn())
+        {
+            final Map<Integer, String> first = buy(terminal, "TERM0003", "MERCHANT0000002", "000000", 1_000);
+            buy(terminal, "TERM0003", "MERCHANT0000002", "000000", 2_500);
+            buy(terminal, "TERM0003", "MERCHANT0000002", "200000", 700);
+            final Map<Integer, String> reversal = new HashMap<>(first);
+            reversal.remove(35);
+            reversal.remove(52);
+            reversal.put(11, cards.nextStan());
+            reversal.put(90, "0200" + first.get(11) + first.get(7) + "0000000000000000000000");
+            assertEquals("00", terminal.exchange(Mti.REVERSAL_REQUEST, reversal).getString(39));
+
+            // Credits 1 (700), debits 2 (3,500), one debit reversed (1,000): the merchant is owed 1,800.
+            final MessageReader settled = terminal.exchange(Mti.RECONCILIATION_REQUEST,
+                reconciliation("TERM0003", "MERCHANT0000002", 1, 0, 2, 1, 700, 0, 3_500, 1_000, "C1800"));
+            assertEquals(Mti.RECONCILIATION_RESPONSE, settled.mti());
+            assertEquals("00", settled.getString(39));
+            assertEquals("TERM0003", settled.getString(41));
+            assertFalse(settled.has(88), "in balance: the switch's figures are not sent back");
+
+            final MessageReader empty = terminal.exchange(Mti.RECONCILIATION_REQUEST,
+                reconciliation("TERM0003", "MERCHANT0000002", 0, 0, 0, 0, 0, 0, 0, 0, "C0"));
+            assertEquals("00", empty.getString(39), "the settled batch closed: the next one starts from zero");
+        }
+    }
+
+    @Test
+    void shouldAnswer95WithTheSwitchsFiguresToAnIso87BatchThatDoesNotAddUpAndCloseItAllTheSame() throws IOException
+    {
+        try (TestTerminal terminal = isoSignedOn())
+        {
+            buy(terminal, "TERM0004", "MERCHANT0000002", "000000", 4_200);
+            // The terminal lost 200 of it.
+            final Map<Integer, String> request = reconciliation("TERM0004", "MERCHANT0000002", 0, 0, 1, 0, 0, 0, 4_000, 0, "C4000");
+            final MessageReader answer = terminal.exchange(Mti.RECONCILIATION_REQUEST, request);
+            assertEquals(Mti.RECONCILIATION_RESPONSE, answer.mti());
+            assertEquals("95", answer.getString(39));
+            assertEquals(0, answer.getLong(74));
+            assertEquals(0, answer.getLong(75));
+            assertEquals(1, answer.getLong(76));
+            assertEquals(0, answer.getLong(77));
+            assertEquals(0, answer.getLong(86));
+            assertEquals(0, answer.getLong(87));
+            assertEquals(4_200, answer.getLong(88), "the switch's debits");
+            assertEquals(0, answer.getLong(89));
+            assertEquals("C0000000000004200", answer.getString(97));
+
+            // Its answer lost, the terminal sends the same 0500 again: the same answer, not a second settlement of the
+            // new, empty batch (which would be 95 with nothing in 88).
+            final MessageReader again = terminal.exchange(Mti.RECONCILIATION_REQUEST, request);
+            assertEquals("95", again.getString(39));
+            assertEquals(4_200, again.getLong(88));
+
+            assertEquals("00", terminal.exchange(Mti.RECONCILIATION_REQUEST,
+                reconciliation("TERM0004", "MERCHANT0000002", 0, 0, 0, 0, 0, 0, 0, 0, "C0")).getString(39), "closed out of balance too");
+        }
+        final List<String> settlements = settlements("TERM0004");
+        assertEquals(List.of("SETTLED 95 batch 1 out debits 0/-200", "SETTLED 00 batch 2 in debits 0/0"), settlements);
+    }
+
+    @Test
+    void shouldFlagAUnionPayBatchInBalanceAndMoveToTheNextBatchNumber() throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0005", "MERCHANT0000003"))
+        {
+            sell(pos, "TERM0005", "MERCHANT0000003", 1, 3_300);
+            sell(pos, "TERM0005", "MERCHANT0000003", 1, 1_200);
+            final MessageReader answer = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0005", "MERCHANT0000003", 1, debits(3_300, 1, 1_200, 1)));
+            assertEquals(Mti.RECONCILIATION_RESPONSE, answer.mti());
+            assertEquals("00", answer.getString(39));
+            final SettlementTotals flagged = SettlementTotals.read(answer);
+            assertEquals(SettlementTotals.IN_BALANCE, flagged.domestic().balanceFlag());
+            assertEquals(SettlementTotals.IN_BALANCE, flagged.foreign().balanceFlag());
+            assertEquals(3_300, flagged.domestic().debitAmount(), "the terminal's own totals come back, flagged");
+
+            sell(pos, "TERM0005", "MERCHANT0000003", 2, 900);
+            final MessageReader next = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0005", "MERCHANT0000003", 2, debits(900, 1, 0, 0)));
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(next).domestic().balanceFlag(), "batch 2 holds only what came after");
+        }
+        assertEquals(List.of("SETTLED 00 batch 1 in debits 0/0", "SETTLED 00 batch 2 in debits 0/0"), settlements("TERM0005"));
+    }
+
+    @Test
+    void shouldHaveAUnionPayBatchOutOfBalanceUploadedAndCloseItWithItsDifferences() throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0006", "MERCHANT0000003"))
+        {
+            final String saleStan = sell(pos, "TERM0006", "MERCHANT0000003", 7, 5_000);
+            // The terminal also counts a sale of 1,000 the switch never approved.
+            final MessageReader answer = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0006", "MERCHANT0000003", 7, debits(6_000, 2, 0, 0)));
+            assertEquals("00", answer.getString(39));
+            assertEquals(SettlementTotals.OUT_OF_BALANCE, SettlementTotals.read(answer).domestic().balanceFlag());
+
+            final MessageReader known = pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0006", "MERCHANT0000003", 7, 201, 5_000, saleStan));
+            assertEquals(Mti.BATCH_UPLOAD_RESPONSE, known.mti());
+            assertEquals("00", known.getString(39));
+            assertEquals("00", pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0006", "MERCHANT0000003", 7, 201, 1_000, "999998")).getString(39));
+            final MessageReader end = pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0006", "MERCHANT0000003", 7, 202, -1, null));
+            assertEquals(Mti.BATCH_UPLOAD_RESPONSE, end.mti());
+            assertEquals("00", end.getString(39));
+            assertEquals("12", pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0006", "MERCHANT0000003", 8, 202, -1, null)).getString(39),
+                "no upload is awaited once the batch closed");
+
+            final MessageReader next = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0006", "MERCHANT0000003", 8, debits(0, 0, 0, 0)));
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(next).domestic().balanceFlag(), "the upload's end closed batch 7");
+        }
+        assertEquals(List.of("UPLOAD_AWAITED 00 batch 7 out debits 1/1000", "UPLOADED matched", "UPLOADED unmatched",
+            "SETTLED 00 batch 7 out debits 1/1000", "SETTLED 00 batch 8 in debits 0/0"), settlements("TERM0006"));
+    }
+
+    private TestTerminal isoSignedOn() throws IOException
+    {
+        final TestTerminal terminal = new TestTerminal(node.port("pos-iso87"), Iso87.BINARY);
+        assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cards.network("001")).getString(39));
+        return terminal;
+    }
+
+    private TestTerminal cupsSignedOn(final String terminalId, final String merchantId) throws IOException
+    {
+        final TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, TPDU_AND_HEADER);
+        final Map<Integer, String> signOn = new HashMap<>();
+        signOn.put(11, cards.nextStan());
+        signOn.put(41, terminalId);
+        signOn.put(42, merchantId);
+        signOn.put(60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON));
+        assertEquals("00", pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn).getString(39));
+        return pos;
+    }
+
+    /** An approved ISO 8583:1987 0200 of {@code processing} (000000 purchase, 200000 refund) at the terminal. */
+    private Map<Integer, String> buy(
+        final TestTerminal terminal, final String terminalId, final String merchantId, final String processing, final long amount) throws IOException
+    {
+        final CardAccount card = cards.payer(amount);
+        final Map<Integer, String> request = cards.purchase(card, amount);
+        request.put(3, processing);
+        request.put(41, terminalId);
+        request.put(42, merchantId);
+        assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, request).getString(39));
+        return request;
+    }
+
+    /** An approved UnionPay POS sale (a swipe, 60.1 = 22) in {@code batch}; returns its STAN. */
+    private String sell(final TestTerminal pos, final String terminalId, final String merchantId, final int batch, final long amount) throws IOException
+    {
+        final Map<Integer, String> sale = cards.purchase(cards.payer(amount), amount);
+        sale.remove(2);
+        sale.remove(7);
+        sale.put(22, "021");
+        sale.put(41, terminalId);
+        sale.put(42, merchantId);
+        sale.put(49, "156");
+        sale.put(60, Field60.format(Field60.TYPE_SALE, batch, 0).substring(0, 8));
+        assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
+        return sale.get(11);
+    }
+
+    private Map<Integer, String> reconciliation(
+        final String terminalId, final String merchantId, final long credits, final long creditReversals, final long debits,
+        final long debitReversals, final long creditAmount, final long creditReversalAmount, final long debitAmount,
+        final long debitReversalAmount, final String net)
+    {
+        final Map<Integer, String> m = cards.network("000");
+        m.remove(70);
+        m.put(41, terminalId);
+        m.put(42, merchantId);
+        m.put(74, String.format("%010d", credits));
+        m.put(75, String.format("%010d", creditReversals));
+        m.put(76, String.format("%010d", debits));
+        m.put(77, String.format("%010d", debitReversals));
+        m.put(86, String.format("%016d", creditAmount));
+        m.put(87, String.format("%016d", creditReversalAmount));
+        m.put(88, String.format("%016d", debitAmount));
+        m.put(89, String.format("%016d", debitReversalAmount));
+        m.put(97, net.charAt(0) + String.format("%016d", Long.parseLong(net.substring(1))));
+        return m;
+    }
+
+    private Map<Integer, String> posSettlement(final String terminalId, final String merchantId, final int batch, final String totals)
+    {
+        final Map<Integer, String> m = new HashMap<>();
+        m.put(11, cards.nextStan());
+        m.put(41, terminalId);
+        m.put(42, merchantId);
+        m.put(48, totals);
+        m.put(49, "156");
+        m.put(60, Field60.format(Field60.TYPE_MANAGEMENT, batch, Field60.NETWORK_BATCH_SETTLEMENT));
+        return m;
+    }
+
+    /** One 0320: a transaction of the batch (its amount, and 61: its batch and STAN), or with amount -1 the upload's end. */
+    private Map<Integer, String> upload(
+        final String terminalId, final String merchantId, final int batch, final int networkCode, final long amount, final String stan)
+    {
+        final Map<Integer, String> m = new HashMap<>();
+        if (amount >= 0)
+        {
+            m.put(4, String.format("%012d", amount));
+            m.put(61, String.format("%06d", batch) + stan);
+        }
+        m.put(11, cards.nextStan());
+        m.put(41, terminalId);
+        m.put(42, merchantId);
+        m.put(60, Field60.format(Field60.TYPE_MANAGEMENT, batch, networkCode));
+        return m;
+    }
+
+    /** Field 48 of a UnionPay 0500 with debits only: domestic cards', then foreign cards'; the flags 0 for the answer to fill. */
+    private static String debits(final long domesticAmount, final int domesticCount, final long foreignAmount, final int foreignCount)
+    {
+        return new SettlementTotals(new SettlementTotals.Part(domesticAmount, domesticCount, 0, 0, 0),
+            new SettlementTotals.Part(foreignAmount, foreignCount, 0, 0, 0)).toDigits();
+    }
+
+    /** What the journal's decisions say of a terminal's settlements, in order: as clearing will read them. */
+    private List<String> settlements(final String terminalId)
+    {
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final List<String> seen = new ArrayList<>();
+        try (JournalReader reader = new JournalReader(journal))
+        {
+            final MessageReader input = new MessageReader(Iso87.BINARY);
+            final MessageReader posInput = new MessageReader(UnionPayPos.DIALECT);
+            while (reader.next())
+            {
+                final JournalRecord record = reader.record();
+                assertTrue(record.checksumValid());
+                final int at = record.decisionOffset();
+                final Outcome outcome = Decision.outcome(record.buffer(), at);
+                if (outcome != Outcome.SETTLED && outcome != Outcome.UPLOAD_AWAITED && outcome != Outcome.UPLOADED)
+                {
+                    continue;
+                }
+                final MessageReader request = journal.dialects().get(record.dialectId(JournalRecord.INPUT)) == UnionPayPos.DIALECT ? posInput : input;
+                request.wrap(record.buffer(), record.messageOffset(JournalRecord.INPUT), record.messageLength(JournalRecord.INPUT));
+                if (!terminalId.equals(request.getString(41)))
+                {
+                    continue;
+                }
+                if (outcome == Outcome.UPLOADED)
+                {
+                    seen.add(outcome + (Decision.uploadUnmatched(record.buffer(), at) ? " unmatched" : " matched"));
+                    continue;
+                }
+                assertEquals(Decision.SETTLEMENT_LENGTH, record.decisionLength());
+                seen.add(outcome + " " + Decision.responseCode(record.buffer(), at) + " batch " + Decision.batchNumber(record.buffer(), at)
+                    + (Decision.outOfBalance(record.buffer(), at) ? " out" : " in") + " debits "
+                    + Decision.countDifference(record.buffer(), at, BatchTotals.DEBITS) + "/"
+                    + Decision.amountDifference(record.buffer(), at, BatchTotals.DEBITS));
+            }
+        }
+        return seen;
+    }
+}
