@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -14,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.interchange.engine.SwitchNode;
+import io.interchange.engine.clearing.Clearing;
+import io.interchange.engine.clearing.ClearingException;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.journal.BusinessDay;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalReader;
 import io.interchange.tools.InputException;
@@ -36,15 +40,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code interchange demo}: the whole product on one machine, on its embedded defaults. Two issuer simulators, the
- * switch in front of them, terminals driving a fixed rate of mixed traffic through it, then the load report and
- * where everything was written. Everything runs in this JVM, on 127.0.0.1 and free ports, so it runs beside a
+ * switch in front of them, terminals driving a fixed rate of mixed traffic through it, then the load report, the
+ * day's clearing (DESIGN.md §6) and where everything was written. Everything runs in this JVM, on 127.0.0.1 and free ports, so it runs beside a
  * switch already started on the default ports.
  */
 @Command(
     name = "demo",
     description = {
         "Runs the switch, two issuer simulators and terminals on 127.0.0.1 for about half a minute of mixed traffic,",
-        "then prints the load report and where the report, chart and journal are."
+        "then prints the load report, clears the day and says where the report, chart, journal and settlement report are."
     })
 public final class DemoCommand implements Callable<Integer>
 {
@@ -58,7 +62,7 @@ public final class DemoCommand implements Callable<Integer>
     private CommandSpec spec;
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "demo-data",
-        description = "Where each run gets a folder of its own: journal and report (default: ${DEFAULT-VALUE}).")
+        description = "Where each run gets a folder of its own: journal, report and clearing (default: ${DEFAULT-VALUE}).")
     private Path dir;
 
     @Option(names = "--rate", paramLabel = "TPS", defaultValue = "2000",
@@ -111,6 +115,7 @@ public final class DemoCommand implements Callable<Integer>
         // Both simulators hold the whole book the terminals draw from; the switch routes each BIN to its issuer.
         final CardBook book = CardBook.generate(load.seed(), load.bins(), load.cards());
         final SwitchConfig config;
+        final long started = System.currentTimeMillis();
         final LoadReport report;
         final LoadReport.ReportFiles files;
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults().withSeed(load.seed())).start();
@@ -153,8 +158,34 @@ public final class DemoCommand implements Callable<Integer>
         out.printf("report:  %s%n", files.text());
         out.printf("chart:   %s (open it in a browser)%n", files.html());
         out.printf("latency: %s (HdrHistogram percentiles)%n", files.histogram());
+        clear(config, started, run.resolve("clearing"), out);
         out.flush();
         return report.passed() && journaled[2] == 0 ? 0 : 1;
+    }
+
+    /**
+     * End of day for the run's business day (two, when the run crossed the cutoff): the clearing files, and where the
+     * settlement report is.
+     */
+    private static void clear(final SwitchConfig config, final long startedMillis, final Path dir, final PrintWriter out)
+    {
+        final LocalDate first = BusinessDay.businessDay(startedMillis * 1_000_000L, config.businessDay().cutoff(), config.businessDay().zone());
+        final LocalDate last = BusinessDay.businessDay(System.currentTimeMillis() * 1_000_000L, config.businessDay().cutoff(),
+            config.businessDay().zone());
+        for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1))
+        {
+            try
+            {
+                final Clearing.ClearingRun cleared = Clearing.run(config, day, dir);
+                out.printf("clearing %s: %,d transactions, %d merchants settled, %d exceptions; settlement report %s%n", day,
+                    cleared.day().transactions().size(), cleared.settlement().merchants().size(), cleared.day().exceptions().size(),
+                    cleared.summaryHtml());
+            }
+            catch (final ClearingException ex)
+            {
+                out.printf("clearing %s: %s%n", day, ex.getMessage());
+            }
+        }
     }
 
     private static Duration parse(final String text)

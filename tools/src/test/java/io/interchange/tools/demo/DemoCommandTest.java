@@ -42,6 +42,10 @@ class DemoCommandTest
             runs = list.toList();
         }
         assertEquals(1, runs.size(), runs::toString);
+        final Matcher clearing = Pattern.compile("clearing \\S+: [0-9,]+ transactions, \\d+ merchants settled, \\d+ exceptions; settlement report (\\S+)")
+            .matcher(result.out());
+        assertTrue(clearing.find(), result::toString);
+        assertTrue(Files.readString(Path.of(clearing.group(1))).contains("Interchange settlement report"), "the demo ends with clearing");
         for (final String file : List.of("report.txt", "report.html", "latency.hgrm", "summary.json"))
         {
             final Path written = runs.get(0).resolve("report").resolve(file);
