@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -133,7 +132,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final StringBuilder authCode = new StringBuilder(6);
 
     private final Int2ObjectHashMap<AcquirerSession> acquirerSessions = new Int2ObjectHashMap<>();
-    private final Int2IntHashMap linkStans = new Int2IntHashMap(0);
+    // The switch's STAN, one sequence over all issuer links and never restarted (recovery replays it): with the
+    // hour it makes the RRN (field 37), which must not repeat across links, or on a link that reconnects.
+    private int stanSequence;
     private final int[][] issuerLinks;
     private final boolean[][] issuerLinkSignedOn;
     private final long[][] issuerLinkPinged;
@@ -255,7 +256,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     public void linksLost()
     {
         acquirerSessions.clear();
-        linkStans.clear();
         for (int issuer = 0; issuer < issuers.size(); issuer++)
         {
             issuerLinkCounts[issuer] = 0;
@@ -821,7 +821,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             standInOrDecline(event, request, session, issuer, processing, amount, mcc, now);
             return;
         }
-        final int stan = nextStan(link);
+        final int stan = nextStan();
         final SwitchSetup.Issuer config = issuers.get(issuer);
         final int entry = inFlight.add(issuer, link, stan, now + config.timeoutNanos(), current, event.linkId(), event.dialectId(),
             event.frame(), event.headerLength(), event.messageLength());
@@ -1514,7 +1514,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final int link = pickLink(issuer);
             if (link >= 0)
             {
-                final int stan = nextStan(link);
+                final int stan = nextStan();
                 final int length = advices.length(entry);
                 final int offset = event.beginOutput(link, issuerDialect, 0);
                 final MutableDirectBuffer out = event.output();
@@ -1747,7 +1747,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private int networkRequest(final SwitchEvent event, final int issuer, final int i, final int code)
     {
         final int link = issuerLinks[issuer][i];
-        final int stan = nextStan(link);
+        final int stan = nextStan();
         final int offset = event.beginOutput(link, issuerDialect, 0);
         final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset).mti(Mti.NETWORK_MANAGEMENT_REQUEST);
         EventClock.transmissionDateTime(event.timestampNanos(), scratch, 0);
@@ -1827,7 +1827,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 break;
             }
         }
-        linkStans.remove(link);
         publishSignedOn(issuer);
         decide(event, null, Outcome.NOTHING, issuer, 0);
     }
@@ -1913,12 +1912,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return -1;
     }
 
-    /** STANs run 1..999999 per issuer link (field 11 is n6). */
-    private int nextStan(final int link)
+    /**
+     * The next STAN for a message to an issuer: 1..999999 (field 11 is n6), one sequence for all links, so that
+     * the RRN built from it is unique within the hour up to a million requests. Answers are still matched on
+     * (link, STAN).
+     */
+    private int nextStan()
     {
-        final int stan = linkStans.get(link) % 999_999 + 1;
-        linkStans.put(link, stan);
-        return stan;
+        stanSequence = stanSequence % 999_999 + 1;
+        return stanSequence;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -11,9 +11,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterAll;
@@ -149,6 +151,24 @@ class SwitchSystemTest
             assertFalse(answer.has(35), "track 2 is never echoed");
             assertFalse(answer.has(52), "the PIN block is never echoed");
             assertEquals(card.balance() - 12_345, issuerA.account(card.pan()).orElseThrow().balance());
+        }
+    }
+
+    @Test
+    void shouldGiveEveryRequestItsOwnRrnAcrossIssuerLinks() throws IOException
+    {
+        // issuer-a has two links, used in turn; a terminal that sends no RRN gets the one the switch gave.
+        final Set<String> rrns = new HashSet<>();
+        try (TestTerminal terminal = signedOn())
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                final Map<Integer, String> request = cardsA.purchase(cardsA.payer(100 + i), 100 + i);
+                request.remove(37);
+                final MessageReader answer = terminal.exchange(Mti.FINANCIAL_REQUEST, request);
+                assertEquals("00", answer.getString(39));
+                assertTrue(rrns.add(answer.getString(37)), "RRN " + answer.getString(37) + " given twice: " + rrns);
+            }
         }
     }
 
