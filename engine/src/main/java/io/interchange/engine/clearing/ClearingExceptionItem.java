@@ -28,6 +28,7 @@ public record ClearingExceptionItem(
         STAND_IN_AWAITING_ADVICE("stand-in-awaiting-advice"),
         DUPLICATE_REJECTED("duplicate-rejected"),
         OUT_OF_BALANCE_BATCH("out-of-balance-batch"),
+        UNMATCHED_UPLOAD("unmatched-upload"),
         UNANSWERED("unanswered"),
         UNMATCHED_ANSWER("unmatched-answer"),
         CORRUPT_RECORD("corrupt-record");

@@ -310,11 +310,20 @@ public final class DayReader
      * journals the close as {@link Outcome#SETTLED} with {@link Decision#OUT_OF_BALANCE} and the differences, terminal
      * less switch, in the decision: on the ISO 8583:1987 0500 answered 95, or on the UnionPay POS 0320 that ends the
      * batch's upload (the out-of-balance 0500 before it, {@link Outcome#UPLOAD_AWAITED}, carries the same figures and
-     * is not counted twice).
+     * is not counted twice). A transaction uploaded (0320) that the switch has no approval for is an exception of its
+     * own: the terminal counted money the switch never authorized.
      */
     private void onSettlement(final JournalRecord record, final MessageReader request, final String time, final Outcome outcome, final String code)
     {
         final int at = record.decisionOffset();
+        if (outcome == Outcome.UPLOADED && Decision.uploadUnmatched(record.buffer(), at))
+        {
+            final long amount = request.has(4) ? request.getLong(4) : 0;
+            exceptions.add(new ClearingExceptionItem(record.index(), time, Kind.UNMATCHED_UPLOAD, text(request, 41), text(request, 42),
+                text(request, 11), "", amount, text(request, 49), code,
+                "batch upload names a transaction the switch has no approval for" + (request.has(61) ? "; original " + text(request, 61) : "")));
+            return;
+        }
         if (outcome != Outcome.SETTLED || record.decisionLength() < Decision.SETTLEMENT_LENGTH || !Decision.outOfBalance(record.buffer(), at))
         {
             return;

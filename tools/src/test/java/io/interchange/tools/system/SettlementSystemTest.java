@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -26,6 +28,7 @@ import io.interchange.codec.cups.SettlementTotals;
 import io.interchange.codec.cups.UnionPayPos;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
+import io.interchange.engine.clearing.Clearing;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.switching.BatchTotals;
 import io.interchange.engine.switching.Decision;
@@ -169,7 +172,7 @@ class SettlementSystemTest
     }
 
     @Test
-    void shouldHaveAUnionPayBatchOutOfBalanceUploadedAndCloseItWithItsDifferences() throws IOException
+    void shouldHaveAUnionPayBatchOutOfBalanceUploadedAndCloseItWithItsDifferences(@TempDir final Path clearingDir) throws IOException
     {
         try (TestTerminal pos = cupsSignedOn("TERM0006", "MERCHANT0000003"))
         {
@@ -196,6 +199,27 @@ class SettlementSystemTest
         }
         assertEquals(List.of("UPLOAD_AWAITED 00 batch 7 out debits 1/1000", "UPLOADED matched", "UPLOADED unmatched",
             "SETTLED 00 batch 7 out debits 1/1000", "SETTLED 00 batch 8 in debits 0/0"), settlements("TERM0006"));
+
+        // Clearing lists the upload the switch had no approval for, beside the batch closed out of balance.
+        final List<String> exceptions = Files.readAllLines(Clearing.run(config, lastBusinessDay(), clearingDir).folder().resolve("exceptions.csv"));
+        assertEquals(1, exceptions.stream()
+            .filter(line -> line.contains(",unmatched-upload,TERM0006,MERCHANT0000003,") && line.contains(",1000,")).count(),
+            () -> String.join("\n", exceptions));
+        assertEquals(1, exceptions.stream().filter(line -> line.contains(",out-of-balance-batch,TERM0006,")).count(), () -> String.join("\n", exceptions));
+    }
+
+    /** The business day of the journal's last record: the day these tests ran in. */
+    private LocalDate lastBusinessDay()
+    {
+        LocalDate day = null;
+        try (JournalReader reader = new JournalReader(SwitchNode.journalConfig(config)))
+        {
+            while (reader.next())
+            {
+                day = reader.record().businessDay();
+            }
+        }
+        return day;
     }
 
     private TestTerminal isoSignedOn() throws IOException
