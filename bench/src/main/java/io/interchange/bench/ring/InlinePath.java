@@ -1,0 +1,152 @@
+package io.interchange.bench.ring;
+
+import java.util.List;
+
+import io.interchange.codec.DecodeError;
+import io.interchange.codec.Dialect;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.ListenerConfig;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.ring.EventJournal;
+import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.switching.SwitchHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The ring's four stages on the calling thread, without the ring: for each event, fill a slot, decode it (the
+ * decode handler's {@code wrap}), {@link SwitchHandler#onEvent}, the journal stage's append, and the egress
+ * handler's sends, one after the other. Slots sized and counted as the node sizes them; RingPathBenchmark's traffic
+ * ({@link Traffic}), one acquirer link and one issuer link of issuer-a, event time {@link Traffic#STEP_NANOS} an event.
+ * Shared by RingPathInlineBenchmark and ClearingBench, which journals a day with it.
+ */
+final class InlinePath
+{
+    static final int ACQUIRER_LINK = 1;
+    static final int ISSUER_LINK = 2;
+
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[512]);
+    private final Traffic traffic = new Traffic();
+    private final SwitchHandler switchHandler;
+    private final EventJournal stage;
+    private final NullEgress egress = new NullEgress();
+    private final SwitchEvent[] slots;
+    private final int acquirerEndpoint;
+    private final int acquirerDialect;
+    private final int issuerEndpoint;
+    private final int issuerDialect;
+    private long now = Traffic.START_NANOS;
+    private long sequence;
+
+    InlinePath(final SwitchConfig config, final EventJournal stage)
+    {
+        final List<Dialect> dialects = Dialects.all();
+        this.switchHandler = new SwitchHandler(SwitchNode.setup(config, dialects));
+        this.stage = stage;
+        int frameCapacity = 2_048;
+        for (final ListenerConfig listener : config.listeners())
+        {
+            frameCapacity = Math.max(frameCapacity, listener.framing().maxFrameLength());
+        }
+        slots = new SwitchEvent[config.ring().size()];
+        for (int i = 0; i < slots.length; i++)
+        {
+            slots[i] = new SwitchEvent(frameCapacity, 4 * frameCapacity, dialects);
+        }
+        final ListenerConfig listener = config.listener("pos-iso87");
+        acquirerEndpoint = config.listeners().indexOf(listener);
+        acquirerDialect = dialects.indexOf(listener.dialect());
+        issuerEndpoint = config.issuers().indexOf(config.issuer("issuer-a"));
+        issuerDialect = dialects.indexOf(Iso87.BINARY);
+    }
+
+    /** Both links up and signed on: the terminal's 0800 answered, the switch's 0800 to the issuer answered. */
+    void signOn()
+    {
+        final MessageWriter messages = new MessageWriter(Iso87.BINARY);
+        process(slot(EventType.ACQUIRER_UP, ACQUIRER_LINK, acquirerEndpoint, -1));
+        messages.wrap(scratch, 0).mti(800).putString(7, "1126000000").putLong(11, 1).putString(41, Traffic.TERMINAL).putLong(70, 1);
+        process(fill(slot(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, acquirerEndpoint, acquirerDialect), messages.finish()));
+        process(slot(EventType.ISSUER_UP, ISSUER_LINK, issuerEndpoint, -1));
+        messages.wrap(scratch, 0).mti(810).putString(7, "1126000000").putLong(11, 1).putString(39, "00").putLong(70, 1);
+        process(fill(slot(EventType.ISSUER_MESSAGE, ISSUER_LINK, issuerEndpoint, issuerDialect), messages.finish()));
+        if (switchHandler.signedOnLinks(issuerEndpoint) != 1)
+        {
+            throw new IllegalStateException("the issuer link did not sign on");
+        }
+    }
+
+    /** The terminal's purchase number {@code k}. */
+    void request(final long k)
+    {
+        final SwitchEvent event = slot(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, acquirerEndpoint, acquirerDialect);
+        event.frameLengths(0, traffic.request(k, now, event.frame()));
+        process(event);
+    }
+
+    /** The issuer's approval of purchase number {@code k}. */
+    void answer(final long k)
+    {
+        final SwitchEvent event = slot(EventType.ISSUER_MESSAGE, ISSUER_LINK, issuerEndpoint, issuerDialect);
+        event.frameLengths(0, traffic.answer(k, now, event.frame()));
+        process(event);
+    }
+
+    /** The end of a batch, for the journal stage and the sink. */
+    void endOfBatch()
+    {
+        egress.endOfBatch();
+        stage.endOfBatch();
+    }
+
+    long sequence()
+    {
+        return sequence;
+    }
+
+    SwitchHandler switchHandler()
+    {
+        return switchHandler;
+    }
+
+    NullEgress egress()
+    {
+        return egress;
+    }
+
+    private SwitchEvent slot(final int type, final int link, final int endpoint, final int dialect)
+    {
+        final SwitchEvent event = slots[(int)(sequence & (slots.length - 1))];
+        now += Traffic.STEP_NANOS;
+        event.reset(type, now, link, endpoint, dialect);
+        return event;
+    }
+
+    private SwitchEvent fill(final SwitchEvent event, final int length)
+    {
+        event.frame().putBytes(0, scratch, 0, length);
+        event.frameLengths(0, length);
+        return event;
+    }
+
+    /** The four handlers' work, in their order. */
+    private void process(final SwitchEvent event)
+    {
+        // DecodeHandler: the slot's reader indexes the frame (a valid frame here, so its decode error stays NONE).
+        if (event.messageLength() > 0 && event.reader().wrap(event.frame(), event.headerLength(), event.messageLength()) != DecodeError.NONE)
+        {
+            throw new IllegalStateException("our own message does not decode: " + event.reader());
+        }
+        switchHandler.onEvent(event, sequence, false);
+        stage.append(event);
+        for (int i = 0, n = event.outputCount(); i < n; i++)
+        {
+            egress.send(event.outputLinkId(i), event.output(), event.outputHeaderOffset(i), event.outputHeaderLength(i) + event.outputLength(i),
+                event.outputCloses(i));
+        }
+        sequence++;
+    }
+}
