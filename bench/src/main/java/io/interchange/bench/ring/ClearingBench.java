@@ -23,6 +23,8 @@ import io.interchange.journal.JournalWriter;
  * <pre>
  * java @jvm.options -Xmx8g -cp bench/target/benchmarks.jar io.interchange.bench.ring.ClearingBench 1000000 /tmp/clearing-bench
  * </pre>
+ * With a third argument {@code --reuse}, a journal already in DIR is cleared again (no journaling), so a change to
+ * clearing can be timed without waiting for the day to be written anew.
  */
 public final class ClearingBench
 {
@@ -35,10 +37,18 @@ public final class ClearingBench
         final long n = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
         final Path dir = Files.createDirectories(Path.of(args.length > 1 ? args[1] : "clearing-bench"));
         final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
-        final long started = System.nanoTime();
-        final long records = journal(config, n);
-        final long journaled = System.nanoTime();
-        System.out.printf("journaled %,d purchases and approvals (%,d records) in %.1f s%n", n, records, (journaled - started) / 1e9);
+        final boolean reuse = args.length > 2 && "--reuse".equals(args[2]);
+        if (reuse && !Files.isDirectory(dir.resolve("journal")))
+        {
+            throw new IllegalArgumentException("--reuse: no journal at " + dir.resolve("journal"));
+        }
+        if (!reuse)
+        {
+            final long started = System.nanoTime();
+            final long records = journal(config, n);
+            final long journaled = System.nanoTime();
+            System.out.printf("journaled %,d purchases and approvals (%,d records) in %.1f s%n", n, records, (journaled - started) / 1e9);
+        }
 
         resetPeaks();
         final LocalDate day = LocalDate.ofInstant(Instant.ofEpochSecond(Traffic.START_NANOS / 1_000_000_000L), ZoneOffset.UTC);
