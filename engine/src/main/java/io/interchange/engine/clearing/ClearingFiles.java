@@ -15,11 +15,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import io.interchange.engine.clearing.ClearingExceptionItem.Kind;
 import io.interchange.engine.config.MerchantConfig;
@@ -152,21 +152,23 @@ final class ClearingFiles
 
     private static void transactions(final Appendable out, final SwitchConfig config, final DayReader.Day day) throws IOException
     {
-        final Map<String, String> mccs = new TreeMap<>();
+        final Map<String, String> mccs = new HashMap<>();
         for (final MerchantConfig merchant : config.merchants())
         {
             mccs.put(merchant.id(), digits(merchant.mcc(), 4));
         }
+        final UtcMillis utc = new UtcMillis();
+        final DayTransactions t = day.transactions();
         final StringBuilder sb = new StringBuilder(256);
         row(sb, "time", "mti", "processing_code", "masked_pan", "amount", "currency", "merchant", "terminal", "mcc", "issuer", "acquirer", "stan",
             "rrn", "auth_code", "response_code", "state");
         out.append(sb);
-        for (final ClearedTransaction t : day.transactions())
+        for (int i = 0; i < t.size(); i++)
         {
             sb.setLength(0);
-            row(sb, t.time(), digits(t.mti(), 4), t.processingCode(), t.maskedPan(), String.valueOf(t.amount()), t.currency(),
-                t.merchant(), t.terminal(), mccs.getOrDefault(t.merchant(), ""), t.issuer(), t.acquirer(), t.stan(), t.rrn(), t.authCode(),
-                t.responseCode(), t.state().label());
+            row(sb, utc.format(t.timeNanos(i)), digits(t.mti(i), 4), t.processingCode(i), t.maskedPan(i), String.valueOf(t.amount(i)), t.currency(i),
+                t.merchant(i), t.terminal(i), mccs.getOrDefault(t.merchant(i), ""), t.issuer(i), t.acquirer(i), t.stan(i), t.rrn(i), t.authCode(i),
+                t.responseCode(i), t.state(i).label());
             out.append(sb);
         }
     }

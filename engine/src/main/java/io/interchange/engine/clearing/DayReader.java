@@ -1,10 +1,7 @@
 package io.interchange.engine.clearing;
 
 import java.nio.file.Files;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +11,6 @@ import io.interchange.codec.DecodeError;
 import io.interchange.codec.Dialect;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
-import io.interchange.codec.Pan;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.ClearingExceptionItem.Kind;
 import io.interchange.engine.config.SwitchConfig;
@@ -52,32 +48,36 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class DayReader
 {
-    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
-
     /** Fewer digits and the masking rule shows none (io.interchange.codec.Pan). */
     private static final int MASKABLE = 13;
+    private static final long NO_ISSUER_KEY = Long.MIN_VALUE;
 
     private final SwitchConfig config;
     private final MessageReader[] readers;
     private final UnsafeBuffer pan = new UnsafeBuffer(new byte[32]);
-    private final List<ClearedTransaction> transactions = new ArrayList<>();
+    private final UtcMillis utc = new UtcMillis();
+    private final DayTransactions transactions = new DayTransactions();
     private final List<ClearingExceptionItem> exceptions = new ArrayList<>();
     /** By the switch's duplicate and reversal key: listener, terminal, STAN, field 7 or batch. */
-    private final Map<String, ClearedTransaction> byAcquirerKey = new HashMap<>();
+    private final AcquirerKeys byAcquirerKey = new AcquirerKeys();
     /** Forwarded and not yet answered, by (issuer link, switch STAN). */
-    private final Map<Long, ClearedTransaction> inFlight = new HashMap<>();
-    /** Forwarded, by (acquirer link, terminal, STAN): what a time-out's 91 answer names. */
-    private final Map<String, ClearedTransaction> byAcquirerLink = new HashMap<>();
+    private final Map<Long, Forwarded> inFlight = new HashMap<>();
+    /** Forwarded and not yet answered, by (acquirer link, terminal, STAN): what a time-out's 91 answer names. */
+    private final Map<String, Forwarded> byAcquirerLink = new HashMap<>();
     /** Timed out, by (issuer link, switch STAN): where a late answer lands. */
-    private final Map<Long, ClearedTransaction> timedOut = new HashMap<>();
-    private final Map<String, ClearedTransaction> standInByAuthCode = new HashMap<>();
+    private final Map<Long, Integer> timedOut = new HashMap<>();
+    private final Map<String, Integer> standInByAuthCode = new HashMap<>();
     /** Stand-in advices sent, by (issuer link, STAN of the advice). */
-    private final Map<Long, ClearedTransaction> advicesSent = new HashMap<>();
-    /** One copy of each value that repeats across a day's rows (processing codes, currencies, merchants, terminals, codes). */
-    private final Map<String, String> shared = new HashMap<>();
+    private final Map<Long, Integer> advicesSent = new HashMap<>();
     private long records;
-    private long timeSecond = Long.MIN_VALUE;
-    private String timePrefix;
+
+    /**
+     * A request with its issuer: the row, and its two keys while it waits, so that the answer or the time-out that
+     * ends it takes it out of both maps. Only the day's open requests are ever held.
+     */
+    private record Forwarded(int row, long issuerKey, String acquirerLinkKey)
+    {
+    }
 
     private DayReader(final SwitchConfig config, final List<Dialect> dialects)
     {
@@ -90,7 +90,7 @@ public final class DayReader
     }
 
     /** What the journal says of business day {@code day}. */
-    public record Day(LocalDate date, long records, List<ClearedTransaction> transactions, List<ClearingExceptionItem> exceptions)
+    public record Day(LocalDate date, long records, DayTransactions transactions, List<ClearingExceptionItem> exceptions)
     {
     }
 
@@ -139,31 +139,30 @@ public final class DayReader
 
     private Day finish(final LocalDate day)
     {
-        for (final ClearedTransaction t : transactions)
+        final DayTransactions t = transactions;
+        for (int row = 0; row < t.size(); row++)
         {
-            t.seal();
-            final TransactionState state = t.state();
+            final TransactionState state = t.state(row);
             if (state == TransactionState.STAND_IN_AWAITING_ADVICE)
             {
-                exception(t.order, t.time, Kind.STAND_IN_AWAITING_ADVICE, t, t.responseCode,
-                    "approved by the switch (stand-in, auth " + t.authCode + "); the issuer has not acknowledged its 0220 advice");
+                exception(Kind.STAND_IN_AWAITING_ADVICE, row, t.responseCode(row),
+                    "approved by the switch (stand-in, auth " + t.authCode(row) + "); the issuer has not acknowledged its 0220 advice");
             }
             else if (state == TransactionState.UNANSWERED)
             {
-                exception(t.order, t.time, Kind.UNANSWERED, t, "", "forwarded to " + t.issuer + "; no answer or time-out in the day's journal");
+                exception(Kind.UNANSWERED, row, "", "forwarded to " + t.issuer(row) + "; no answer or time-out in the day's journal");
             }
         }
         exceptions.sort((a, b) -> a.order() != b.order() ? Long.compare(a.order(), b.order()) : a.kind().compareTo(b.kind()));
-        return new Day(day, records, List.copyOf(transactions), List.copyOf(exceptions));
+        return new Day(day, records, transactions, List.copyOf(exceptions));
     }
 
     private void onRecord(final JournalRecord record)
     {
         records++;
-        final String time = time(record.timestampNanos());
         if (!record.checksumValid())
         {
-            exceptions.add(new ClearingExceptionItem(record.index(), time, Kind.CORRUPT_RECORD, "", "", "", "", 0, "", "",
+            exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.CORRUPT_RECORD, "", "", "", "", 0, "", "",
                 "record " + Long.toHexString(record.index()) + " fails its checksum: left out"));
             return;
         }
@@ -176,9 +175,9 @@ public final class DayReader
         final String code = Decision.responseCode(record.buffer(), at);
         switch (record.eventType())
         {
-            case EventType.ACQUIRER_MESSAGE -> onAcquirer(record, time, outcome, code == null ? "" : code);
-            case EventType.ISSUER_MESSAGE -> onIssuer(record, time, outcome);
-            case EventType.TICK -> onTick(record, time, outcome);
+            case EventType.ACQUIRER_MESSAGE -> onAcquirer(record, outcome, code == null ? "" : code);
+            case EventType.ISSUER_MESSAGE -> onIssuer(record, outcome);
+            case EventType.TICK -> onTick(record, outcome);
             default ->
             {
                 // Links coming and going move no money.
@@ -186,7 +185,7 @@ public final class DayReader
         }
     }
 
-    private void onAcquirer(final JournalRecord record, final String time, final Outcome outcome, final String code)
+    private void onAcquirer(final JournalRecord record, final Outcome outcome, final String code)
     {
         final MessageReader request = input(record);
         if (request == null || outcome == Outcome.RETRANSMITTED || outcome == Outcome.CLOSED)
@@ -199,11 +198,11 @@ public final class DayReader
         switch (mti)
         {
             case Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_REQUEST, Mti.FINANCIAL_REQUEST + 1, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1 ->
-                onFinancial(record, request, time, outcome, code, endpoint);
+                onFinancial(record, request, outcome, code, endpoint);
             case Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE, Mti.REVERSAL_ADVICE_REPEAT ->
-                onReversal(record, request, time, code, endpoint);
+                onReversal(record, request, code, endpoint);
             case Mti.RECONCILIATION_REQUEST, Mti.RECONCILIATION_REQUEST + 1, Mti.BATCH_UPLOAD, Mti.BATCH_UPLOAD + 1 ->
-                onSettlement(record, request, time, outcome, code);
+                onSettlement(record, request, outcome, code);
             default ->
             {
                 // Network management and unsupported messages: no money.
@@ -211,8 +210,7 @@ public final class DayReader
         }
     }
 
-    private void onFinancial(
-        final JournalRecord record, final MessageReader request, final String time, final Outcome outcome, final String code, final int endpoint)
+    private void onFinancial(final JournalRecord record, final MessageReader request, final Outcome outcome, final String code, final int endpoint)
     {
         final String processing = text(request, 3);
         if (processing.startsWith("31"))
@@ -221,75 +219,74 @@ public final class DayReader
         }
         if (outcome == Outcome.ANSWERED && ResponseCode.DUPLICATE.equals(code))
         {
-            exceptions.add(new ClearingExceptionItem(record.index(), time, Kind.DUPLICATE_REJECTED, text(request, 41), text(request, 42),
+            exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.DUPLICATE_REJECTED, text(request, 41), text(request, 42),
                 text(request, 11), maskedPan(record, JournalRecord.INPUT), amount(request), text(request, 49), code,
                 "same terminal, STAN and transmission time as an earlier request, other content: 94"));
             return;
         }
         final String acquirer = endpoint >= 0 && endpoint < config.listeners().size() ? config.listeners().get(endpoint).acquirerId() : "";
-        final ClearedTransaction t = new ClearedTransaction(record.index(), time, request.mti(), shared(processing), maskedPan(record, JournalRecord.INPUT),
-            amount(request), shared(text(request, 49)), shared(text(request, 42)), shared(text(request, 41)), text(request, 11), acquirer,
-            text(request, 37));
-        transactions.add(t);
-        final String key = key(endpoint, request);
-        if (key != null)
-        {
-            byAcquirerKey.put(key, t);
-        }
+        final DayTransactions t = transactions;
+        final String stan = text(request, 11);
+        final int row = t.add(record.index(), record.timestampNanos(), request.mti(), processing, amount(request), text(request, 49),
+            text(request, 42), text(request, 41), stan, acquirer, text(request, 37));
+        keepPan(row, record);
+        putKey(endpoint, request, row);
         final int at = record.decisionOffset();
         final int issuer = Decision.issuer(record.buffer(), at);
         if (issuer >= 0 && issuer < config.issuers().size())
         {
-            t.issuer = config.issuers().get(issuer).id();
+            t.issuer(row, config.issuers().get(issuer).id());
         }
         switch (outcome)
         {
             case ANSWERED ->
             {
-                t.answered = true;
-                t.responseCode = code;
+                t.mark(row, DayTransactions.ANSWERED);
+                t.responseCode(row, code);
                 if (ResponseCode.APPROVED.equals(code) && Mti.messageClass(request.mti()) == 2 && request.mti() / 10 % 10 == 2)
                 {
                     // A completion: the switch acknowledged it; the pre-authorization it names is completed.
-                    final ClearedTransaction original = original(endpoint, request);
-                    if (original != null)
+                    final int original = original(endpoint, request);
+                    if (original != AcquirerKeys.MISSING)
                     {
-                        original.completed = true;
+                        t.mark(original, DayTransactions.COMPLETED);
                     }
-                    t.authCode = text(request, 38);
+                    t.authCode(row, text(request, 38));
                 }
             }
             case FORWARDED ->
             {
-                if (record.outputCount() > 0)
+                final long issuerKey = record.outputCount() > 0 ?
+                    linkStan(record.linkId(JournalRecord.output(0)), Decision.switchStan(record.buffer(), at)) : NO_ISSUER_KEY;
+                final Forwarded forwarded = new Forwarded(row, issuerKey, record.linkId() + "/" + text(request, 41) + "/" + stan);
+                if (issuerKey != NO_ISSUER_KEY)
                 {
-                    inFlight.put(linkStan(record.linkId(JournalRecord.output(0)), Decision.switchStan(record.buffer(), at)), t);
+                    inFlight.put(issuerKey, forwarded);
                 }
-                t.acquirerLinkKey = record.linkId() + "/" + t.terminal + "/" + t.stan;
-                byAcquirerLink.put(t.acquirerLinkKey, t);
+                byAcquirerLink.put(forwarded.acquirerLinkKey(), forwarded);
             }
             case STOOD_IN ->
             {
-                t.answered = true;
-                t.responseCode = code;
-                t.standIn = true;
+                t.mark(row, DayTransactions.ANSWERED | DayTransactions.STAND_IN);
+                t.responseCode(row, code);
                 final MessageReader answer = record.outputCount() > 0 ? part(record, JournalRecord.output(0)) : null;
-                t.authCode = answer == null ? "" : text(answer, 38);
-                standInByAuthCode.put(t.authCode, t);
+                final String authCode = answer == null ? "" : text(answer, 38);
+                t.authCode(row, authCode);
+                standInByAuthCode.put(authCode, row);
             }
             default ->
             {
-                t.answered = true;
-                t.responseCode = code;
+                t.mark(row, DayTransactions.ANSWERED);
+                t.responseCode(row, code);
             }
         }
     }
 
-    private void onReversal(final JournalRecord record, final MessageReader request, final String time, final String code, final int endpoint)
+    private void onReversal(final JournalRecord record, final MessageReader request, final String code, final int endpoint)
     {
         if (ResponseCode.ORIGINAL_NOT_FOUND.equals(code))
         {
-            exceptions.add(new ClearingExceptionItem(record.index(), time, Kind.ORPHAN_REVERSAL, text(request, 41), text(request, 42),
+            exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.ORPHAN_REVERSAL, text(request, 41), text(request, 42),
                 text(request, 11), maskedPan(record, JournalRecord.INPUT), amount(request), text(request, 49), code,
                 "reversal " + Mti.toString(request.mti()) + " of an original the switch does not know: answered 25"));
             return;
@@ -298,10 +295,10 @@ public final class DayReader
         {
             return;
         }
-        final ClearedTransaction original = original(endpoint, request);
-        if (original != null)
+        final int original = original(endpoint, request);
+        if (original != AcquirerKeys.MISSING)
         {
-            original.reversed = true;
+            transactions.mark(original, DayTransactions.REVERSED);
         }
     }
 
@@ -313,13 +310,13 @@ public final class DayReader
      * is not counted twice). A transaction uploaded (0320) that the switch has no approval for is an exception of its
      * own: the terminal counted money the switch never authorized.
      */
-    private void onSettlement(final JournalRecord record, final MessageReader request, final String time, final Outcome outcome, final String code)
+    private void onSettlement(final JournalRecord record, final MessageReader request, final Outcome outcome, final String code)
     {
         final int at = record.decisionOffset();
         if (outcome == Outcome.UPLOADED && Decision.uploadUnmatched(record.buffer(), at))
         {
             final long amount = request.has(4) ? request.getLong(4) : 0;
-            exceptions.add(new ClearingExceptionItem(record.index(), time, Kind.UNMATCHED_UPLOAD, text(request, 41), text(request, 42),
+            exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.UNMATCHED_UPLOAD, text(request, 41), text(request, 42),
                 text(request, 11), "", amount, text(request, 49), code,
                 "batch upload names a transaction the switch has no approval for" + (request.has(61) ? "; original " + text(request, 61) : "")));
             return;
@@ -341,31 +338,33 @@ public final class DayReader
                 detail.append(' ').append(names[i]).append(' ').append(count).append(" / ").append(amount);
             }
         }
-        exceptions.add(new ClearingExceptionItem(record.index(), time, Kind.OUT_OF_BALANCE_BATCH, text(request, 41), text(request, 42),
+        exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.OUT_OF_BALANCE_BATCH, text(request, 41), text(request, 42),
             text(request, 11), "", 0, text(request, 49), code, detail.toString()));
     }
 
-    private void onIssuer(final JournalRecord record, final String time, final Outcome outcome)
+    private void onIssuer(final JournalRecord record, final Outcome outcome)
     {
         final int stan = Decision.switchStan(record.buffer(), record.decisionOffset());
         final long key = linkStan(record.linkId(), stan);
+        final DayTransactions t = transactions;
         switch (outcome)
         {
             case RELAYED ->
             {
-                final ClearedTransaction t = inFlight.remove(key);
+                final Forwarded forwarded = inFlight.remove(key);
                 final MessageReader answer = input(record);
-                if (t == null || answer == null)
+                if (forwarded == null || answer == null)
                 {
                     return;
                 }
-                byAcquirerLink.remove(t.acquirerLinkKey, t);
-                t.answered = true;
-                t.responseCode = answer.has(39) ? shared(text(answer, 39)) : ResponseCode.SYSTEM_MALFUNCTION;
-                t.authCode = text(answer, 38);
-                if (t.rrn.isEmpty())
+                byAcquirerLink.remove(forwarded.acquirerLinkKey(), forwarded);
+                final int row = forwarded.row();
+                t.mark(row, DayTransactions.ANSWERED);
+                t.responseCode(row, answer.has(39) ? text(answer, 39) : ResponseCode.SYSTEM_MALFUNCTION);
+                t.authCode(row, text(answer, 38));
+                if (t.rrn(row).isEmpty())
                 {
-                    t.rrn = text(answer, 37);
+                    t.rrn(row, text(answer, 37));
                 }
             }
             case UNMATCHED ->
@@ -375,28 +374,27 @@ public final class DayReader
                 {
                     return; // an advice acknowledged twice: nothing owed
                 }
-                final ClearedTransaction t = timedOut.get(key);
+                final Integer row = timedOut.get(key);
                 final String code = text(answer, 39);
-                if (t != null)
+                if (row != null)
                 {
-                    exceptions.add(new ClearingExceptionItem(record.index(), time, Kind.LATE_ANSWER, t.terminal, t.merchant, t.stan, t.maskedPan,
-                        t.amount, t.currency, code, "issuer " + t.issuer + " answered " + code +
+                    exceptions.add(item(record.index(), time(record), Kind.LATE_ANSWER, row, code, "issuer " + t.issuer(row) + " answered " + code +
                         (text(answer, 38).isEmpty() ? "" : " (auth " + text(answer, 38) + ")") +
                         " after the time-out; the time-out's reversal advice undoes it"));
                 }
                 else
                 {
-                    exceptions.add(new ClearingExceptionItem(record.index(), time, Kind.UNMATCHED_ANSWER, text(answer, 41), text(answer, 42),
+                    exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.UNMATCHED_ANSWER, text(answer, 41), text(answer, 42),
                         "", maskedPan(record, JournalRecord.INPUT), amount(answer), text(answer, 49), code,
                         "an issuer's " + Mti.toString(answer.mti()) + " that matches no request of the day"));
                 }
             }
             case ACKNOWLEDGED ->
             {
-                final ClearedTransaction t = advicesSent.remove(key);
-                if (t != null)
+                final Integer row = advicesSent.remove(key);
+                if (row != null)
                 {
-                    t.advised = true;
+                    t.mark(row, DayTransactions.ADVISED);
                 }
             }
             default ->
@@ -406,7 +404,7 @@ public final class DayReader
         }
     }
 
-    private void onTick(final JournalRecord record, final String time, final Outcome outcome)
+    private void onTick(final JournalRecord record, final Outcome outcome)
     {
         for (int i = 0; i < record.outputCount(); i++)
         {
@@ -420,38 +418,33 @@ public final class DayReader
             if (outcome == Outcome.TIMED_OUT && (mti == Mti.FINANCIAL_RESPONSE || mti == Mti.AUTHORIZATION_RESPONSE) &&
                 ResponseCode.ISSUER_INOPERATIVE.equals(text(message, 39)))
             {
-                final ClearedTransaction t = byAcquirerLink.remove(record.linkId(part) + "/" + text(message, 41) + "/" + text(message, 11));
-                if (t != null)
+                final Forwarded forwarded = byAcquirerLink.remove(record.linkId(part) + "/" + text(message, 41) + "/" + text(message, 11));
+                if (forwarded != null)
                 {
-                    t.timedOut = true;
-                    t.responseCode = ResponseCode.ISSUER_INOPERATIVE;
-                    for (final Map.Entry<Long, ClearedTransaction> e : inFlight.entrySet())
+                    final int row = forwarded.row();
+                    transactions.mark(row, DayTransactions.TIMED_OUT);
+                    transactions.responseCode(row, ResponseCode.ISSUER_INOPERATIVE);
+                    if (forwarded.issuerKey() != NO_ISSUER_KEY && inFlight.remove(forwarded.issuerKey(), forwarded))
                     {
-                        if (e.getValue() == t)
-                        {
-                            timedOut.put(e.getKey(), t);
-                            inFlight.remove(e.getKey());
-                            break;
-                        }
+                        timedOut.put(forwarded.issuerKey(), row);
                     }
-                    exceptions.add(new ClearingExceptionItem(record.index(), time, Kind.TIME_OUT, t.terminal, t.merchant, t.stan, t.maskedPan,
-                        t.amount, t.currency, ResponseCode.ISSUER_INOPERATIVE,
-                        "issuer " + t.issuer + " did not answer in time: 91 to the terminal, reversal advice (0420, 39=68) to the issuer"));
+                    exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, ResponseCode.ISSUER_INOPERATIVE,
+                        "issuer " + transactions.issuer(row) + " did not answer in time: 91 to the terminal, reversal advice (0420, 39=68) to the issuer"));
                 }
             }
             else if ((mti == Mti.FINANCIAL_ADVICE || mti == Mti.FINANCIAL_ADVICE + 1) && text(message, 38).startsWith("S"))
             {
-                final ClearedTransaction t = standInByAuthCode.get(text(message, 38));
-                if (t != null && message.has(11))
+                final Integer row = standInByAuthCode.get(text(message, 38));
+                if (row != null && message.has(11))
                 {
-                    advicesSent.put(linkStan(record.linkId(part), (int)message.getLong(11)), t);
+                    advicesSent.put(linkStan(record.linkId(part), (int)message.getLong(11)), row);
                 }
             }
         }
     }
 
-    /** The transaction a reversal or completion names, found as the switch finds it. */
-    private ClearedTransaction original(final int endpoint, final MessageReader request)
+    /** The row of the transaction a reversal or completion names, found as the switch finds it; or AcquirerKeys.MISSING. */
+    private int original(final int endpoint, final MessageReader request)
     {
         final String terminal = text(request, 41);
         if (request.has(90))
@@ -459,15 +452,9 @@ public final class DayReader
             final String original = text(request, 90);
             if (original.length() < 20)
             {
-                return null;
+                return AcquirerKeys.MISSING;
             }
-            final String stan = original.substring(4, 10);
-            final String transmission = original.substring(10, 20);
-            if (!digits(stan) || !digits(transmission))
-            {
-                return null;
-            }
-            return byAcquirerKey.get(endpoint + "/" + terminal + "/" + Long.parseLong(stan) + "/" + Long.parseLong(transmission));
+            return find(endpoint, terminal, original.substring(4, 10), original.substring(10, 20));
         }
         final String batch;
         final String stan;
@@ -478,39 +465,55 @@ public final class DayReader
         }
         else
         {
-            batch = request.has(60) && request.units(60) >= 8 ? text(request, 60).substring(2, 8) : null;
+            batch = request.has(60) && request.units(60) >= 8 ? text(request, 60).substring(2, 8) : "";
             stan = text(request, 11);
         }
-        if (batch == null || !digits(batch) || !digits(stan) || stan.isEmpty())
-        {
-            return null;
-        }
-        return byAcquirerKey.get(endpoint + "/" + terminal + "/" + Long.parseLong(stan) + "/" + Long.parseLong(batch));
+        return find(endpoint, terminal, stan, batch);
     }
 
-    /** The switch's key of a request (listener, terminal, STAN, field 7 or 60.2 batch), or null when it has none. */
-    private static String key(final int endpoint, final MessageReader request)
+    private int find(final int endpoint, final String terminal, final String stan, final String transmission)
     {
-        final String stan = text(request, 11);
-        final String transmission = request.has(7) ? text(request, 7) :
-            request.has(60) && request.units(60) >= 8 ? text(request, 60).substring(2, 8) : "";
-        if (!digits(stan) || stan.isEmpty() || !digits(transmission) || transmission.isEmpty())
+        final long s = number(stan);
+        final long t = number(transmission);
+        final int terminalCode = transactions.codeOf(terminal);
+        if (terminalCode < 0 || !AcquirerKeys.fits(s, t))
         {
-            return null;
+            return AcquirerKeys.MISSING;
         }
-        return endpoint + "/" + text(request, 41) + "/" + Long.parseLong(stan) + "/" + Long.parseLong(transmission);
+        return byAcquirerKey.get(AcquirerKeys.high(endpoint, terminalCode), AcquirerKeys.low(s, t));
     }
 
-    private static boolean digits(final String text)
+    /** Files the request under the switch's key (listener, terminal, STAN, field 7 or 60.2 batch), when it has one. */
+    private void putKey(final int endpoint, final MessageReader request, final int row)
     {
-        for (int i = 0; i < text.length(); i++)
+        final long stan = number(text(request, 11));
+        final long transmission = number(request.has(7) ? text(request, 7) :
+            request.has(60) && request.units(60) >= 8 ? text(request, 60).substring(2, 8) : "");
+        if (AcquirerKeys.fits(stan, transmission))
         {
-            if (text.charAt(i) < '0' || text.charAt(i) > '9')
+            byAcquirerKey.put(AcquirerKeys.high(endpoint, transactions.terminalCode(row)), AcquirerKeys.low(stan, transmission), row);
+        }
+    }
+
+    /** The value of 1 to 18 decimal digits, or -1 for anything else. */
+    private static long number(final String text)
+    {
+        final int n = text.length();
+        if (n == 0 || n > 18)
+        {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final char c = text.charAt(i);
+            if (c < '0' || c > '9')
             {
-                return false;
+                return -1;
             }
+            value = value * 10 + (c - '0');
         }
-        return true;
+        return value;
     }
 
     private MessageReader input(final JournalRecord record)
@@ -529,32 +532,42 @@ public final class DayReader
         return reader.wrap(record.buffer(), record.messageOffset(part), record.messageLength(part)) == DecodeError.NONE ? reader : null;
     }
 
-    /** First six and last four; the clear digits live only in a scratch buffer, wiped at once. */
+    /** First six and last four of an exception's PAN; the clear digits live only in a scratch buffer, wiped at once. */
     private String maskedPan(final JournalRecord record, final int part)
     {
-        if (record.isWithheld(part) || !record.hasPan(part))
+        final int n = clearPan(record, part);
+        if (n < 0)
         {
             return "";
-        }
-        final int n = record.decryptPan(part, pan, 0);
-        if (n < MASKABLE)
-        {
-            pan.setMemory(0, pan.capacity(), (byte)0);
-            return Pan.mask("0".repeat(n));
         }
         final StringBuilder masked = new StringBuilder(n);
         for (int i = 0; i < n; i++)
         {
-            masked.append(i < 6 || i >= n - 4 ? (char)pan.getByte(i) : '*');
+            masked.append(n >= MASKABLE && (i < 6 || i >= n - 4) ? (char)pan.getByte(i) : '*');
         }
         pan.setMemory(0, pan.capacity(), (byte)0);
         return masked.toString();
     }
 
-    private String shared(final String value)
+    /** A transaction's row keeps what its masked PAN shows; the clear digits are wiped at once. */
+    private void keepPan(final int row, final JournalRecord record)
     {
-        final String known = shared.putIfAbsent(value, value);
-        return known == null ? value : known;
+        final int n = clearPan(record, JournalRecord.INPUT);
+        if (n > 0)
+        {
+            transactions.pan(row, pan, n);
+            pan.setMemory(0, pan.capacity(), (byte)0);
+        }
+    }
+
+    /** The PAN's digits into the scratch buffer; their number, or -1 when the part has none. */
+    private int clearPan(final JournalRecord record, final int part)
+    {
+        if (record.isWithheld(part) || !record.hasPan(part))
+        {
+            return -1;
+        }
+        return record.decryptPan(part, pan, 0);
     }
 
     private static long amount(final MessageReader message)
@@ -572,24 +585,21 @@ public final class DayReader
         return ((long)link << 32) | (stan & 0xFFFF_FFFFL);
     }
 
-    /**
-     * ISO-8601 UTC to the millisecond. Events come many to a second: the formatter runs once per second and the
-     * milliseconds are appended by hand.
-     */
-    private String time(final long nanos)
+    private String time(final JournalRecord record)
     {
-        final long second = Math.floorDiv(nanos, 1_000_000_000L);
-        if (second != timeSecond)
-        {
-            timeSecond = second;
-            timePrefix = SECOND.format(Instant.ofEpochSecond(second));
-        }
-        final int millis = (int)(Math.floorMod(nanos, 1_000_000_000L) / 1_000_000L);
-        return timePrefix + (char)('0' + millis / 100) + (char)('0' + millis / 10 % 10) + (char)('0' + millis % 10) + 'Z';
+        return utc.format(record.timestampNanos());
     }
 
-    private void exception(final long order, final String time, final Kind kind, final ClearedTransaction t, final String code, final String detail)
+    /** An exception about a transaction of the day: its terminal, merchant, STAN, PAN and amount. */
+    private ClearingExceptionItem item(final long order, final String time, final Kind kind, final int row, final String code, final String detail)
     {
-        exceptions.add(new ClearingExceptionItem(order, time, kind, t.terminal, t.merchant, t.stan, t.maskedPan, t.amount, t.currency, code, detail));
+        final DayTransactions t = transactions;
+        return new ClearingExceptionItem(order, time, kind, t.terminal(row), t.merchant(row), t.stan(row), t.maskedPan(row), t.amount(row),
+            t.currency(row), code, detail);
+    }
+
+    private void exception(final Kind kind, final int row, final String code, final String detail)
+    {
+        exceptions.add(item(transactions.order(row), utc.format(transactions.timeNanos(row)), kind, row, code, detail));
     }
 }

@@ -2,6 +2,7 @@ package io.interchange.engine.clearing;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,29 +83,44 @@ public final class Settlement
     {
     }
 
-    public static Result settle(final SwitchConfig config, final LocalDate day, final List<ClearedTransaction> transactions)
+    public static Result settle(final SwitchConfig config, final LocalDate day, final DayTransactions transactions)
     {
         final ClearingConfig clearing = config.clearing();
-        // currency → merchant → acquirer → issuer → {sales, refunds}
-        final Map<String, Map<String, Map<String, Map<String, long[]>>>> cells = new TreeMap<>();
-        final Map<String, long[]> reversed = new TreeMap<>();
-        for (final ClearedTransaction t : transactions)
+        // A row at a time by the day's codes (millions of rows, a few hundred cells), then by name for a stable order.
+        final Map<Cell, long[]> byCode = new HashMap<>();
+        final Map<Cell, long[]> reversedByCode = new HashMap<>();
+        for (int row = 0; row < transactions.size(); row++)
         {
-            if (t.settles())
+            if (transactions.settles(row))
             {
-                final long[] cell = cells.computeIfAbsent(t.currency(), c -> new TreeMap<>()).computeIfAbsent(t.merchant(), m -> new TreeMap<>())
-                    .computeIfAbsent(t.acquirer(), a -> new TreeMap<>()).computeIfAbsent(t.issuer(), i -> new long[3]);
-                cell[t.isCredit() ? 1 : 0] = Math.addExact(cell[t.isCredit() ? 1 : 0], t.amount());
+                final long[] cell = byCode.computeIfAbsent(new Cell(transactions.currencyCode(row), transactions.merchantCode(row),
+                    transactions.acquirerCode(row), transactions.issuerCode(row)), c -> new long[3]);
+                final int side = transactions.isCredit(row) ? 1 : 0;
+                cell[side] = Math.addExact(cell[side], transactions.amount(row));
                 cell[2]++;
             }
-            else if (t.state() == TransactionState.REVERSED && t.mti() != 100)
+            else if (transactions.state(row) == TransactionState.REVERSED && transactions.mti(row) != 100)
             {
-                final long[] r = reversed.computeIfAbsent(t.currency() + "\n" + t.merchant(), k -> new long[2]);
+                final long[] r = reversedByCode.computeIfAbsent(new Cell(transactions.currencyCode(row), transactions.merchantCode(row), -1, -1),
+                    c -> new long[2]);
                 r[0]++;
-                r[1] = Math.addExact(r[1], t.amount());
-                cells.computeIfAbsent(t.currency(), c -> new TreeMap<>()).computeIfAbsent(t.merchant(), m -> new TreeMap<>());
+                r[1] = Math.addExact(r[1], transactions.amount(row));
             }
         }
+        // currency → merchant → acquirer → issuer → {sales, refunds, count}
+        final Map<String, Map<String, Map<String, Map<String, long[]>>>> cells = new TreeMap<>();
+        byCode.forEach((c, cell) -> cells.computeIfAbsent(transactions.value(c.currency()), k -> new TreeMap<>())
+            .computeIfAbsent(transactions.value(c.merchant()), k -> new TreeMap<>())
+            .computeIfAbsent(transactions.value(c.acquirer()), k -> new TreeMap<>())
+            .put(transactions.value(c.issuer()), cell));
+        final Map<String, long[]> reversed = new TreeMap<>();
+        reversedByCode.forEach((c, r) ->
+        {
+            final String currency = transactions.value(c.currency());
+            final String merchant = transactions.value(c.merchant());
+            reversed.put(currency + "\n" + merchant, r);
+            cells.computeIfAbsent(currency, k -> new TreeMap<>()).computeIfAbsent(merchant, k -> new TreeMap<>());
+        });
 
         final List<MerchantLine> merchants = new ArrayList<>();
         final Map<String, long[]> positions = new TreeMap<>();
@@ -168,6 +184,11 @@ public final class Settlement
                 key[0], p[0], p[1], p[2], p[3], p[1] - p[0] + p[2] + p[3]));
         }
         return new Result(List.copyOf(merchants), List.copyOf(result));
+    }
+
+    /** Codes of currency, merchant, acquirer and issuer in the day's {@link DayTransactions}. */
+    private record Cell(int currency, int merchant, int acquirer, int issuer)
+    {
     }
 
     /** Adds to a position; credits and debits are from the institution's side. */

@@ -31,9 +31,10 @@ final class SummaryText
 
         final List<List<String>> states = new ArrayList<>();
         final Map<TransactionState, Integer> counts = new TreeMap<>();
-        for (final ClearedTransaction t : day.transactions())
+        final DayTransactions transactions = day.transactions();
+        for (int row = 0; row < transactions.size(); row++)
         {
-            counts.merge(t.state(), 1, Integer::sum);
+            counts.merge(transactions.state(row), 1, Integer::sum);
         }
         for (final TransactionState state : TransactionState.values())
         {

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -30,7 +28,7 @@ class SettlementTest
         final SplittableRandom random = new SplittableRandom(seed);
         for (int day = 0; day < 500; day++)
         {
-            final List<ClearedTransaction> transactions = randomDay(random);
+            final DayTransactions transactions = randomDay(random);
             final Settlement.Result result = Settlement.settle(CONFIG, LocalDate.of(2026, 3, 11), transactions);
             final Map<String, Long> sums = new HashMap<>();
             for (final Settlement.Position p : result.positions())
@@ -42,11 +40,12 @@ class SettlementTest
 
             // Every settled unit is in a merchant line, and each line's fee is its own total's, rounded once.
             final Map<String, long[]> expected = new HashMap<>();
-            for (final ClearedTransaction t : transactions)
+            for (int row = 0; row < transactions.size(); row++)
             {
-                if (t.settles())
+                if (transactions.settles(row))
                 {
-                    expected.computeIfAbsent(t.currency() + t.merchant(), k -> new long[2])[t.isCredit() ? 1 : 0] += t.amount();
+                    expected.computeIfAbsent(transactions.currency(row) + transactions.merchant(row), k -> new long[2])[transactions.isCredit(row) ? 1 : 0] +=
+                        transactions.amount(row);
                 }
             }
             for (final Settlement.MerchantLine m : result.merchants())
@@ -66,9 +65,9 @@ class SettlementTest
     {
         // One merchant, one acquirer, two issuers: 4,100 and 12,100 at 60 bps are 24.6 and 72.6, rounded 25 and 73;
         // the acquirer pays 0.60 % of 16,200 = 97.2, rounded 97. The switch is short by one.
-        final List<ClearedTransaction> transactions = List.of(
-            approved("MERCHANT0000002", "10000001", "issuer-a", "840", 4_100, false),
-            approved("MERCHANT0000002", "10000001", "issuer-b", "840", 12_100, false));
+        final DayTransactions transactions = new DayTransactions();
+        approved(transactions, "MERCHANT0000002", "10000001", "issuer-a", "840", 4_100, false);
+        approved(transactions, "MERCHANT0000002", "10000001", "issuer-b", "840", 12_100, false);
         final Settlement.Result result = Settlement.settle(CONFIG, LocalDate.of(2026, 3, 11), transactions);
         final Map<String, Settlement.Position> byInstitution = new HashMap<>();
         result.positions().forEach(p -> byInstitution.put(p.institution(), p));
@@ -83,17 +82,17 @@ class SettlementTest
     @Test
     void shouldLeaveOutWhatDoesNotSettle()
     {
-        final ClearedTransaction declined = approved("MERCHANT0000001", "10000001", "issuer-a", "840", 1_000, false);
-        declined.responseCode = "51";
-        final ClearedTransaction reversed = approved("MERCHANT0000001", "10000001", "issuer-a", "840", 2_000, false);
-        reversed.reversed = true;
-        final ClearedTransaction timedOut = approved("MERCHANT0000001", "10000001", "issuer-a", "840", 3_000, false);
-        timedOut.timedOut = true;
-        final ClearedTransaction preAuth = new ClearedTransaction(0, "", 100, "000000", "", 4_000, "840", "MERCHANT0000001", "TERM0001", "000001",
-            "10000001", "");
-        preAuth.answered = true;
-        preAuth.responseCode = "00";
-        final Settlement.Result result = Settlement.settle(CONFIG, LocalDate.of(2026, 3, 11), List.of(declined, reversed, timedOut, preAuth));
+        final DayTransactions transactions = new DayTransactions();
+        final int declined = approved(transactions, "MERCHANT0000001", "10000001", "issuer-a", "840", 1_000, false);
+        transactions.responseCode(declined, "51");
+        final int reversed = approved(transactions, "MERCHANT0000001", "10000001", "issuer-a", "840", 2_000, false);
+        transactions.mark(reversed, DayTransactions.REVERSED);
+        final int timedOut = approved(transactions, "MERCHANT0000001", "10000001", "issuer-a", "840", 3_000, false);
+        transactions.mark(timedOut, DayTransactions.TIMED_OUT);
+        final int preAuth = transactions.add(0, 0, 100, "000000", 4_000, "840", "MERCHANT0000001", "TERM0001", "000001", "10000001", "");
+        transactions.mark(preAuth, DayTransactions.ANSWERED);
+        transactions.responseCode(preAuth, "00");
+        final Settlement.Result result = Settlement.settle(CONFIG, LocalDate.of(2026, 3, 11), transactions);
         assertEquals(1, result.merchants().size(), "the merchant is listed for its reversal");
         final Settlement.MerchantLine line = result.merchants().get(0);
         assertEquals(0, line.count());
@@ -103,38 +102,37 @@ class SettlementTest
         assertTrue(result.positions().isEmpty(), result.positions()::toString);
     }
 
-    private static List<ClearedTransaction> randomDay(final SplittableRandom random)
+    private static DayTransactions randomDay(final SplittableRandom random)
     {
-        final List<ClearedTransaction> transactions = new ArrayList<>();
+        final DayTransactions transactions = new DayTransactions();
         final int n = random.nextInt(1, 60);
         for (int i = 0; i < n; i++)
         {
-            final ClearedTransaction t = approved(MERCHANTS[random.nextInt(MERCHANTS.length)], ACQUIRERS[random.nextInt(ACQUIRERS.length)],
+            final int row = approved(transactions, MERCHANTS[random.nextInt(MERCHANTS.length)], ACQUIRERS[random.nextInt(ACQUIRERS.length)],
                 ISSUERS[random.nextInt(ISSUERS.length)], CURRENCIES[random.nextInt(CURRENCIES.length)], random.nextLong(1, 100_000_000L),
                 random.nextInt(5) == 0);
             switch (random.nextInt(8))
             {
-                case 0 -> t.reversed = true;
-                case 1 -> t.responseCode = "05";
-                case 2 -> t.standIn = true;
+                case 0 -> transactions.mark(row, DayTransactions.REVERSED);
+                case 1 -> transactions.responseCode(row, "05");
+                case 2 -> transactions.mark(row, DayTransactions.STAND_IN);
                 default ->
                 {
                     // approved
                 }
             }
-            transactions.add(t);
         }
         return transactions;
     }
 
-    private static ClearedTransaction approved(
-        final String merchant, final String acquirer, final String issuer, final String currency, final long amount, final boolean refund)
+    private static int approved(
+        final DayTransactions transactions, final String merchant, final String acquirer, final String issuer, final String currency,
+        final long amount, final boolean refund)
     {
-        final ClearedTransaction t = new ClearedTransaction(0, "", 200, refund ? "200000" : "000000", "", amount, currency, merchant, "TERM0001",
-            "000001", acquirer, "");
-        t.issuer = issuer;
-        t.answered = true;
-        t.responseCode = "00";
-        return t;
+        final int row = transactions.add(0, 0, 200, refund ? "200000" : "000000", amount, currency, merchant, "TERM0001", "000001", acquirer, "");
+        transactions.issuer(row, issuer);
+        transactions.mark(row, DayTransactions.ANSWERED);
+        transactions.responseCode(row, "00");
+        return row;
     }
 }
