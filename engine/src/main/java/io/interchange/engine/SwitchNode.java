@@ -19,6 +19,7 @@ import io.interchange.codec.Dialect;
 import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.config.BinRange;
+import io.interchange.engine.config.CardOrigin;
 import io.interchange.engine.config.IssuerConfig;
 import io.interchange.engine.config.LinkAddress;
 import io.interchange.engine.config.ListenerConfig;
@@ -259,7 +260,7 @@ public final class SwitchNode implements AutoCloseable
         final BinTable.Builder bins = BinTable.builder();
         for (final BinRange range : config.binTable())
         {
-            bins.add(range.low(), range.high(), issuerIds.indexOf(range.issuer()));
+            bins.add(range.low(), range.high(), issuerIds.indexOf(range.issuer()), range.origin() == CardOrigin.FOREIGN);
         }
         final SwitchSetup.Acceptors.Builder acceptors = SwitchSetup.Acceptors.builder();
         for (final MerchantConfig merchant : config.merchants())

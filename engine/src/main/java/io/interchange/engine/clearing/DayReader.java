@@ -338,6 +338,14 @@ public final class DayReader
                 detail.append(' ').append(names[i]).append(' ').append(count).append(" / ").append(amount);
             }
         }
+        // UnionPay POS: which part of field 48 was out. Said apart, because a sale counted under the wrong origin
+        // puts both parts out while the differences over both add up to nothing.
+        final boolean domestic = Decision.domesticOutOfBalance(record.buffer(), at);
+        final boolean foreign = Decision.foreignOutOfBalance(record.buffer(), at);
+        if (domestic || foreign)
+        {
+            detail.append("; out of balance: ").append(domestic && foreign ? "domestic and foreign cards" : domestic ? "domestic cards" : "foreign cards");
+        }
         exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.OUT_OF_BALANCE_BATCH, text(request, 41), text(request, 42),
             text(request, 11), "", 0, text(request, 49), code, detail.toString()));
     }

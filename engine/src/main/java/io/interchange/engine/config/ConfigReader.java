@@ -371,8 +371,10 @@ final class ConfigReader
         {
             problems.add(s.origin("issuer"), s.key("issuer"), "unknown issuer '" + issuer + "'; issuers: " + String.join(", ", issuerIds.keySet()));
         }
+        // Optional: most switches see only domestic cards, and a table written before the split still reads.
+        final CardOrigin origin = s.optionalChoice("origin", CardOrigin.class, CardOrigin.DOMESTIC);
         s.finish();
-        return problems.count() == mark ? new BinRange(low, high, issuer) : null;
+        return problems.count() == mark ? new BinRange(low, high, issuer, origin) : null;
     }
 
     /**

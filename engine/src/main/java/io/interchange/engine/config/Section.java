@@ -196,6 +196,13 @@ final class Section
         });
     }
 
+    /** As {@link #choice}, or {@code absent} when the key is not there. */
+    <E extends Enum<E>> E optionalChoice(final String name, final Class<E> type, final E absent)
+    {
+        final ConfigValue value = value(name, false);
+        return value == null ? absent : choice(name, type);
+    }
+
     /** A mandatory object, read by {@code reader}; null when it is missing or not an object (and reported). */
     <T> T section(final String name, final Function<Section, T> reader)
     {

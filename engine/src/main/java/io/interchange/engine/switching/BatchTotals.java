@@ -1,10 +1,14 @@
 package io.interchange.engine.switching;
 
+import java.util.Arrays;
+
 /**
  * What each terminal's current batch adds up to, as the switch approved it: the figures a terminal's batch
  * settlement (0500: fields 74-77 counts, 86-89 amounts) is reconciled against. Debits are purchases, cash and
  * completions; credits are refunds; each with its reversals. Amounts in minor units of the transaction currency.
- * Indexed by terminal; owned by the switch handler's thread.
+ * The figures count every card; the foreign cards' share of them is kept apart as well, because a UnionPay POS
+ * terminal reports domestic and foreign cards in two parts of field 48 and each must balance on its own. Indexed
+ * by terminal; owned by the switch handler's thread.
  */
 public final class BatchTotals
 {
@@ -27,9 +31,12 @@ public final class BatchTotals
     private final long[] debitReversalAmounts;
     private final long[] creditReversalCounts;
     private final long[] creditReversalAmounts;
+    /** Foreign cards' share of the figures above: {@link #FIGURES} a terminal, laid out as {@link #figures} writes them. */
+    private final long[] foreign;
 
     BatchTotals(final int terminals)
     {
+        foreign = new long[terminals * FIGURES];
         debitCounts = new long[terminals];
         debitAmounts = new long[terminals];
         creditCounts = new long[terminals];
@@ -40,8 +47,12 @@ public final class BatchTotals
         creditReversalAmounts = new long[terminals];
     }
 
-    void approved(final int terminal, final boolean credit, final long amount)
+    void approved(final int terminal, final boolean credit, final long amount, final boolean foreignCard)
     {
+        if (foreignCard)
+        {
+            count(terminal, credit ? CREDITS : DEBITS, amount);
+        }
         if (credit)
         {
             creditCounts[terminal]++;
@@ -54,8 +65,12 @@ public final class BatchTotals
         }
     }
 
-    void reversed(final int terminal, final boolean credit, final long amount)
+    void reversed(final int terminal, final boolean credit, final long amount, final boolean foreignCard)
     {
+        if (foreignCard)
+        {
+            count(terminal, credit ? CREDIT_REVERSALS : DEBIT_REVERSALS, amount);
+        }
         if (credit)
         {
             creditReversalCounts[terminal]++;
@@ -79,6 +94,7 @@ public final class BatchTotals
         debitReversalAmounts[terminal] = 0;
         creditReversalCounts[terminal] = 0;
         creditReversalAmounts[terminal] = 0;
+        Arrays.fill(foreign, terminal * FIGURES, (terminal + 1) * FIGURES, 0);
     }
 
     /** The terminal's eight figures into {@code out}, laid out as {@link #CREDITS} and its neighbours say. */
@@ -92,6 +108,28 @@ public final class BatchTotals
         out[AMOUNTS + CREDIT_REVERSALS] = creditReversalAmounts[terminal];
         out[AMOUNTS + DEBITS] = debitAmounts[terminal];
         out[AMOUNTS + DEBIT_REVERSALS] = debitReversalAmounts[terminal];
+    }
+
+    /** The foreign cards' share of the terminal's figures into {@code out}, laid out as {@link #figures}. */
+    void foreignFigures(final int terminal, final long[] out)
+    {
+        System.arraycopy(foreign, terminal * FIGURES, out, 0, FIGURES);
+    }
+
+    /** The domestic cards' share of the terminal's figures into {@code out}: all of them less the foreign ones. */
+    void domesticFigures(final int terminal, final long[] out)
+    {
+        figures(terminal, out);
+        for (int i = 0; i < FIGURES; i++)
+        {
+            out[i] -= foreign[terminal * FIGURES + i];
+        }
+    }
+
+    private void count(final int terminal, final int kind, final long amount)
+    {
+        foreign[terminal * FIGURES + kind]++;
+        foreign[terminal * FIGURES + AMOUNTS + kind] += amount;
     }
 
     /** What the merchant is owed for the batch (field 97): debits less their reversals, less credits net of theirs. */

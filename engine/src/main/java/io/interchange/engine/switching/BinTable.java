@@ -10,12 +10,18 @@ import org.agrona.DirectBuffer;
  * Routes a card number to its issuer: ranges of BIN prefixes (6 to 11 digits), the longest matching prefix
  * winning, so a co-branded 8-digit range can sit inside its network's 6-digit one. Built once; a look-up
  * reads the PAN's leading digits as numbers and binary-searches one sorted array per prefix length.
+ *
+ * <p>Each range also says whether its cards are domestic or foreign (a UnionPay POS batch totals them apart). The
+ * look-up gives both in the one int it returns, so the switch learns a card's origin without a second search or an
+ * object: {@link #issuer} and {@link #foreign} take it apart.
  */
 public final class BinTable
 {
     public static final int MIN_DIGITS = 6;
     public static final int MAX_DIGITS = 11;
     public static final int NO_ROUTE = -1;
+    /** Set in a route of a foreign card; issuer indexes stay far below it. */
+    private static final int FOREIGN = 1 << 30;
 
     private final long[][] lows = new long[MAX_DIGITS + 1][];
     private final long[][] highs = new long[MAX_DIGITS + 1][];
@@ -43,7 +49,7 @@ public final class BinTable
                 final Range range = same.get(i);
                 lows[digits][i] = Long.parseLong(range.low);
                 highs[digits][i] = Long.parseLong(range.high);
-                issuers[digits][i] = range.issuer;
+                issuers[digits][i] = range.foreign ? range.issuer | FOREIGN : range.issuer;
                 if (i > 0 && lows[digits][i] <= highs[digits][i - 1])
                 {
                     throw new IllegalArgumentException("BIN ranges overlap: " + same.get(i - 1) + " and " + range);
@@ -52,7 +58,10 @@ public final class BinTable
         }
     }
 
-    /** The issuer index for the PAN whose ASCII digits are {@code digits[0, length)}, or {@link #NO_ROUTE}. */
+    /**
+     * The route for the PAN whose ASCII digits are {@code digits[0, length)}: its issuer index and origin, read with
+     * {@link #issuer} and {@link #foreign}; or {@link #NO_ROUTE}. A domestic card's route is its issuer index.
+     */
     public int route(final DirectBuffer digits, final int length)
     {
         long prefix = 0;
@@ -101,12 +110,24 @@ public final class BinTable
         return NO_ROUTE;
     }
 
+    /** The issuer index of a route other than {@link #NO_ROUTE}. */
+    public static int issuer(final int route)
+    {
+        return route & ~FOREIGN;
+    }
+
+    /** True when a route (other than {@link #NO_ROUTE}) is to a foreign card. */
+    public static boolean foreign(final int route)
+    {
+        return (route & FOREIGN) != 0;
+    }
+
     public static Builder builder()
     {
         return new Builder();
     }
 
-    private record Range(String low, String high, int issuer)
+    private record Range(String low, String high, int issuer, boolean foreign)
     {
     }
 
@@ -114,16 +135,26 @@ public final class BinTable
     {
         private final List<Range> ranges = new ArrayList<>();
 
-        /** Prefixes from {@code low} to {@code high} inclusive, both of the same number of digits. */
+        /** Domestic cards with prefixes from {@code low} to {@code high} inclusive, both of the same number of digits. */
         public Builder add(final String low, final String high, final int issuer)
         {
+            return add(low, high, issuer, false);
+        }
+
+        /** Prefixes from {@code low} to {@code high} inclusive, both of the same number of digits; foreign cards or domestic. */
+        public Builder add(final String low, final String high, final int issuer, final boolean foreign)
+        {
+            if (issuer < 0 || issuer >= FOREIGN)
+            {
+                throw new IllegalArgumentException("bad issuer index " + issuer + " for BIN range " + low + "-" + high);
+            }
             if (low.length() != high.length() || low.length() < MIN_DIGITS || low.length() > MAX_DIGITS ||
                 !low.chars().allMatch(Character::isDigit) || !high.chars().allMatch(Character::isDigit) ||
                 Long.parseLong(low) > Long.parseLong(high))
             {
                 throw new IllegalArgumentException("bad BIN range " + low + "-" + high);
             }
-            ranges.add(new Range(low, high, issuer));
+            ranges.add(new Range(low, high, issuer, foreign));
             return this;
         }
 

@@ -21,8 +21,9 @@ import org.agrona.MutableDirectBuffer;
  * </pre>
  * The endpoint is kept so that replay can rebuild each event exactly as the links published it. Flags: bit 0,
  * {@link #MAC_REFUSED}; bit 1, {@link #PIN_REFUSED}; bit 2, {@link #OUT_OF_BALANCE}; bit 3, {@link #UPLOAD_UNMATCHED};
- * the others 0. The first two are verdicts on fields the journal never holds, which replay takes from here instead
- * of judging again.
+ * bit 4, {@link #DOMESTIC_OUT_OF_BALANCE}; bit 5, {@link #FOREIGN_OUT_OF_BALANCE}; the others 0 (a journal written
+ * before bits 4 and 5 had them 0, and reads as before). The first two are verdicts on fields the journal never
+ * holds, which replay takes from here instead of judging again.
  *
  * <h2>Terminal batch settlement (DESIGN.md §4, §6)</h2>
  * A settlement event's decision is {@link #SETTLEMENT_LENGTH} bytes: the 16 above, then the differences between the
@@ -50,10 +51,13 @@ import org.agrona.MutableDirectBuffer;
  *   <li>{@link Outcome#UPLOAD_AWAITED}: a UnionPay POS 0500 out of balance (0510, flag 2 in field 48): the batch stays
  *       open while the terminal uploads it; its differences are here and again on the SETTLED that follows.</li>
  * </ul>
- * UnionPay POS terminals report their batch net of voids and reversals (debits and credits only, domestic and
- * foreign cards added together: the switch keeps no such split), so their reversal differences are always 0 and
- * their debit and credit differences compare with the switch's debits less debit reversals, credits less credit
- * reversals. One uploaded transaction (0320, 60.3 = 201, 203-207) is {@link Outcome#UPLOADED}, 16 bytes, with
+ * UnionPay POS terminals report their batch net of voids and reversals (debits and credits only), so their reversal
+ * differences are always 0 and their debit and credit differences compare with the switch's debits less debit
+ * reversals, credits less credit reversals. They report domestic and foreign cards apart, and the switch compares
+ * each part with its own totals for cards of that origin; the differences here are the two parts' added together
+ * (the layout is the ISO 8583:1987 one), and {@link #DOMESTIC_OUT_OF_BALANCE} and {@link #FOREIGN_OUT_OF_BALANCE}
+ * say which part was out: a foreign sale counted as domestic puts both out with differences that add up to 0.
+ * One uploaded transaction (0320, 60.3 = 201, 203-207) is {@link Outcome#UPLOADED}, 16 bytes, with
  * {@link #UPLOAD_UNMATCHED} when the switch has no approved, unreversed transaction of that terminal, batch, STAN and
  * amount. A settlement request sent again byte for byte (its answer lost) is {@link Outcome#RETRANSMITTED}, 16 bytes:
  * the same answer again, nothing settled, closed or uploaded twice.
@@ -75,6 +79,10 @@ public final class Decision
     public static final int OUT_OF_BALANCE = 4;
     /** An uploaded transaction (0320) the switch does not have as approved with that amount: a difference. */
     public static final int UPLOAD_UNMATCHED = 8;
+    /** With {@link #OUT_OF_BALANCE}, UnionPay POS: the domestic cards' part of field 48 was out (its flag 2). */
+    public static final int DOMESTIC_OUT_OF_BALANCE = 16;
+    /** With {@link #OUT_OF_BALANCE}, UnionPay POS: the foreign cards' part of field 48 was out (its flag 2). */
+    public static final int FOREIGN_OUT_OF_BALANCE = 32;
     /** The length of a settlement decision ({@link Outcome#SETTLED}, {@link Outcome#UPLOAD_AWAITED}). */
     public static final int SETTLEMENT_LENGTH = 64;
     private static final int COUNT_DIFFERENCES = 16;
@@ -125,6 +133,18 @@ public final class Decision
     public static boolean outOfBalance(final DirectBuffer buffer, final int offset)
     {
         return (buffer.getByte(offset + FLAGS) & OUT_OF_BALANCE) != 0;
+    }
+
+    /** True when a UnionPay POS settlement decision says the domestic cards' totals differed from the switch's. */
+    public static boolean domesticOutOfBalance(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getByte(offset + FLAGS) & DOMESTIC_OUT_OF_BALANCE) != 0;
+    }
+
+    /** True when a UnionPay POS settlement decision says the foreign cards' totals differed from the switch's. */
+    public static boolean foreignOutOfBalance(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getByte(offset + FLAGS) & FOREIGN_OUT_OF_BALANCE) != 0;
     }
 
     /** True when an uploaded transaction (0320) did not match one the switch approved. */

@@ -109,13 +109,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final BatchTotals totals;
     // Per terminal: the number of its open batch (UnionPay: the 60.2 after the last one closed; ISO 8583:1987, which
     // has no batch number, the switch's own count from 1), and a UnionPay batch out of balance awaiting its upload
-    // with the differences its 0500 showed (BatchTotals.FIGURES per terminal).
+    // with the differences its 0500 showed (BatchTotals.FIGURES per terminal) and which of its parts, domestic or
+    // foreign cards, were out (Decision.DOMESTIC_OUT_OF_BALANCE, FOREIGN_OUT_OF_BALANCE).
     private final int[] openBatches;
     private final boolean[] uploadAwaited;
     private final long[] uploadDifferences;
+    private final int[] uploadParts;
     private final long[] switchFigures = new long[BatchTotals.FIGURES];
     private final long[] terminalFigures = new long[BatchTotals.FIGURES];
     private final long[] differences = new long[BatchTotals.FIGURES];
+    private final long[] partDifferences = new long[BatchTotals.FIGURES];
     private final StringBuilder netSettlement = new StringBuilder(17);
     // Per terminal, its last settlement request (0500, 0320) and the answer it got, MAX_ANSWER bytes each: an exact
     // retransmission (its answer lost) gets that answer again rather than settling a second time.
@@ -203,6 +206,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         Arrays.fill(openBatches, 1);
         uploadAwaited = new boolean[acceptors.terminalCount()];
         uploadDifferences = new long[acceptors.terminalCount() * BatchTotals.FIGURES];
+        uploadParts = new int[acceptors.terminalCount()];
         lastSettlements = new UnsafeBuffer(new byte[acceptors.terminalCount() * MAX_ANSWER]);
         lastSettlementLengths = new int[acceptors.terminalCount()];
         lastSettlementAnswers = new UnsafeBuffer(new byte[acceptors.terminalCount() * MAX_ANSWER]);
@@ -799,12 +803,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.SUSPECTED_FRAUD);
             return;
         }
-        final int issuer = setup.bins().route(pan, panDigits);
-        if (issuer == BinTable.NO_ROUTE)
+        final int route = setup.bins().route(pan, panDigits);
+        if (route == BinTable.NO_ROUTE)
         {
             answer(event, request, ResponseCode.NO_SUCH_ISSUER);
             return;
         }
+        final int issuer = BinTable.issuer(route);
+        transactions.foreign(current, BinTable.foreign(route));
         if (completion)
         {
             complete(event, request, session, issuer, mcc, now);
@@ -934,7 +940,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final byte state = transactions.state(original);
         if (state == Transactions.ANSWERED && transactions.approved(original) && transactions.terminal(original) >= 0)
         {
-            totals.reversed(transactions.terminal(original), transactions.credit(original), transactions.amount(original));
+            totals.reversed(transactions.terminal(original), transactions.credit(original), transactions.amount(original),
+                transactions.foreign(original));
         }
         transactions.state(original, Transactions.REVERSED);
         if (state == Transactions.ANSWERED && transactions.approved(original))
@@ -1012,16 +1019,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
         final int batch = openBatches[terminal];
         openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
-        closeBatch(event, terminal, code, batch, balanced, differences, 0);
+        closeBatch(event, terminal, code, batch, balanced, 0, differences, 0);
     }
 
     /**
      * UnionPay POS batch settlement (0500, 60.3 = 201): the terminal's debit and credit amounts and counts in field 48,
      * domestic and foreign cards ({@link SettlementTotals}), against the switch's open batch net of reversals (a POS
-     * terminal's batch leaves voided and reversed sales out). The switch keeps no domestic and foreign split, so it
-     * compares the two parts added together and answers both with the same balance flag. In balance: 0510 with
-     * flag 1, and the batch closes (the next is 60.2 + 1). Out of balance: flag 2, and the batch stays open while the
-     * terminal uploads it ({@link #upload}).
+     * terminal's batch leaves voided and reversed sales out). Each part is compared with the switch's own for cards of
+     * that origin (the BIN table's, {@link BatchTotals}) and gets its own balance flag, 1 in balance or 2 out, so a
+     * foreign sale counted among the domestic ones is out of balance even though the sum agrees. Both in balance:
+     * 0510 with flags 1, and the batch closes (the next is 60.2 + 1). Either out: the batch stays open while the
+     * terminal uploads it ({@link #upload}). The differences journaled are over both parts; the decision's flags say
+     * which part was out ({@link Decision#DOMESTIC_OUT_OF_BALANCE}, {@link Decision#FOREIGN_OUT_OF_BALANCE}).
      */
     private void settlePos(final SwitchEvent event, final MessageReader request)
     {
@@ -1047,17 +1056,24 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
             return;
         }
-        Arrays.fill(terminalFigures, 0);
-        terminalFigures[BatchTotals.DEBITS] = reported.domestic().debitCount() + reported.foreign().debitCount();
-        terminalFigures[BatchTotals.AMOUNTS + BatchTotals.DEBITS] = reported.domestic().debitAmount() + reported.foreign().debitAmount();
-        terminalFigures[BatchTotals.CREDITS] = reported.domestic().creditCount() + reported.foreign().creditCount();
-        terminalFigures[BatchTotals.AMOUNTS + BatchTotals.CREDITS] = reported.domestic().creditAmount() + reported.foreign().creditAmount();
-        totals.figures(terminal, switchFigures);
+        reportedFigures(reported.domestic(), terminalFigures);
+        totals.domesticFigures(terminal, switchFigures);
         netOfReversals(switchFigures, BatchTotals.DEBITS, BatchTotals.DEBIT_REVERSALS);
         netOfReversals(switchFigures, BatchTotals.CREDITS, BatchTotals.CREDIT_REVERSALS);
-        final boolean balanced = subtract(terminalFigures, switchFigures, differences);
-        final int flag = balanced ? SettlementTotals.IN_BALANCE : SettlementTotals.OUT_OF_BALANCE;
-        final String answered = new SettlementTotals(reported.domestic().withFlag(flag), reported.foreign().withFlag(flag)).toDigits();
+        final boolean domesticBalanced = subtract(terminalFigures, switchFigures, differences);
+        reportedFigures(reported.foreign(), terminalFigures);
+        totals.foreignFigures(terminal, switchFigures);
+        netOfReversals(switchFigures, BatchTotals.DEBITS, BatchTotals.DEBIT_REVERSALS);
+        netOfReversals(switchFigures, BatchTotals.CREDITS, BatchTotals.CREDIT_REVERSALS);
+        final boolean foreignBalanced = subtract(terminalFigures, switchFigures, partDifferences);
+        for (int i = 0; i < BatchTotals.FIGURES; i++)
+        {
+            differences[i] += partDifferences[i];
+        }
+        final boolean balanced = domesticBalanced && foreignBalanced;
+        final int parts = (domesticBalanced ? 0 : Decision.DOMESTIC_OUT_OF_BALANCE) | (foreignBalanced ? 0 : Decision.FOREIGN_OUT_OF_BALANCE);
+        final String answered = new SettlementTotals(reported.domestic().withFlag(balanceFlag(domesticBalanced)),
+            reported.foreign().withFlag(balanceFlag(foreignBalanced))).toDigits();
         final int offset = beginAnswer(event);
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
         financialEcho.begin(request, writer).putString(39, ResponseCode.APPROVED).putString(SettlementTotals.FIELD, answered);
@@ -1068,14 +1084,30 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             uploadAwaited[terminal] = false;
             openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
-            closeBatch(event, terminal, ResponseCode.APPROVED, batch, true, differences, 0);
+            closeBatch(event, terminal, ResponseCode.APPROVED, batch, true, 0, differences, 0);
             return;
         }
         uploadAwaited[terminal] = true;
         System.arraycopy(differences, 0, uploadDifferences, terminal * BatchTotals.FIGURES, BatchTotals.FIGURES);
-        settlementFlags = Decision.OUT_OF_BALANCE;
+        uploadParts[terminal] = parts;
+        settlementFlags = Decision.OUT_OF_BALANCE | parts;
         decide(event, ResponseCode.APPROVED, Outcome.UPLOAD_AWAITED, -1, batch);
         event.decisionLength(Decision.writeSettlement(event.decision(), differences));
+    }
+
+    /** One part of a UnionPay POS batch's totals laid out as {@link BatchTotals#figures}: debits and credits, no reversals. */
+    private static void reportedFigures(final SettlementTotals.Part part, final long[] out)
+    {
+        Arrays.fill(out, 0);
+        out[BatchTotals.DEBITS] = part.debitCount();
+        out[BatchTotals.AMOUNTS + BatchTotals.DEBITS] = part.debitAmount();
+        out[BatchTotals.CREDITS] = part.creditCount();
+        out[BatchTotals.AMOUNTS + BatchTotals.CREDITS] = part.creditAmount();
+    }
+
+    private static int balanceFlag(final boolean balanced)
+    {
+        return balanced ? SettlementTotals.IN_BALANCE : SettlementTotals.OUT_OF_BALANCE;
     }
 
     /**
@@ -1118,7 +1150,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             uploadAwaited[terminal] = false;
             openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
-            closeBatch(event, terminal, ResponseCode.APPROVED, batch, false, uploadDifferences, terminal * BatchTotals.FIGURES);
+            closeBatch(event, terminal, ResponseCode.APPROVED, batch, false, uploadParts[terminal], uploadDifferences,
+                terminal * BatchTotals.FIGURES);
             return;
         }
         final int original = posOriginalOf(request, session);
@@ -1175,13 +1208,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return true;
     }
 
-    /** Closes a terminal's batch: its totals start again from zero, and the decision says how it settled. */
+    /**
+     * Closes a terminal's batch: its totals start again from zero, and the decision says how it settled; {@code parts}
+     * which parts of a UnionPay POS batch were out of balance (0 for ISO 8583:1987, which has no parts).
+     */
     private void closeBatch(
-        final SwitchEvent event, final int terminal, final String code, final int batch, final boolean balanced, final long[] from,
-        final int fromOffset)
+        final SwitchEvent event, final int terminal, final String code, final int batch, final boolean balanced, final int parts,
+        final long[] from, final int fromOffset)
     {
         totals.reset(terminal);
-        settlementFlags = balanced ? 0 : Decision.OUT_OF_BALANCE;
+        settlementFlags = balanced ? 0 : Decision.OUT_OF_BALANCE | parts;
         decide(event, code, Outcome.SETTLED, -1, batch);
         if (from != differences)
         {
@@ -2033,7 +2069,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int terminal = transactions.terminal(entry);
         if (terminal >= 0)
         {
-            totals.approved(terminal, transactions.credit(entry), transactions.amount(entry));
+            totals.approved(terminal, transactions.credit(entry), transactions.amount(entry), transactions.foreign(entry));
         }
     }
 

@@ -43,6 +43,7 @@ final class Transactions
     private final int[] terminals;
     private final long[] amounts;
     private final boolean[] credits;
+    private final boolean[] foreign;
     private final UnsafeBuffer answers;
     private final int[] answerLengths;
     private final UnsafeBuffer forwarded;
@@ -68,6 +69,7 @@ final class Transactions
         terminals = new int[capacity];
         amounts = new long[capacity];
         credits = new boolean[capacity];
+        foreign = new boolean[capacity];
         answers = new UnsafeBuffer(new byte[capacity * maxAnswer]);
         answerLengths = new int[capacity];
         forwarded = new UnsafeBuffer(new byte[capacity * maxForwarded]);
@@ -110,6 +112,7 @@ final class Transactions
         terminals[entry] = -1;
         amounts[entry] = 0;
         credits[entry] = false;
+        foreign[entry] = false;
         answerLengths[entry] = 0;
         forwardedLengths[entry] = 0;
         byKey.put(fingerprint, entry);
@@ -165,6 +168,17 @@ final class Transactions
     boolean credit(final int entry)
     {
         return credits[entry];
+    }
+
+    /** The card's origin, once its BIN routed it: which part of a UnionPay POS batch's totals it counts in. */
+    void foreign(final int entry, final boolean isForeign)
+    {
+        foreign[entry] = isForeign;
+    }
+
+    boolean foreign(final int entry)
+    {
+        return foreign[entry];
     }
 
     /** Keeps the answer the acquirer got (message bytes, no header); an answer too large is not kept. */

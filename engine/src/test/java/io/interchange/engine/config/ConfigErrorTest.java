@@ -262,6 +262,19 @@ class ConfigErrorTest
     }
 
     @Test
+    void shouldNameABinRangesOriginThatIsNeitherDomesticNorForeign()
+    {
+        assertEquals("switch.conf:3: bin-table[1].origin: must be one of domestic, foreign, got 'international'", problem("""
+            interchange.bin-table = [
+              { low = "476173", high = "476173", issuer = "issuer-a", origin = foreign }
+              { low = "622848", high = "622848", issuer = "issuer-b", origin = international }
+            ]
+            """));
+        assertEquals("switch.conf:1: bin-table[0].origin: must be one of domestic, foreign, got 'FOREIGN'",
+            problem("interchange.bin-table = [ { low = \"476173\", high = \"476173\", issuer = \"issuer-a\", origin = FOREIGN } ]"));
+    }
+
+    @Test
     void shouldRefuseMalformedHexKeys()
     {
         assertEquals("switch.conf:1: keys.pan-encryption: must be 64 hex digits, got 62",

@@ -83,6 +83,22 @@ class SwitchConfigLoadTest
     }
 
     @Test
+    void shouldReadEachBinRangesOriginAndTakeDomesticWhenItSaysNone() throws IOException
+    {
+        final SwitchConfig config = load("""
+            interchange.bin-table = [
+              { low = "476173", high = "476173", issuer = "issuer-a" }
+              { low = "455951", high = "455951", issuer = "issuer-a", origin = foreign }
+              { low = "622848", high = "622848", issuer = "issuer-b", origin = domestic }
+            ]
+            """);
+        assertEquals(List.of(new BinRange("476173", "476173", "issuer-a", CardOrigin.DOMESTIC),
+            new BinRange("455951", "455951", "issuer-a", CardOrigin.FOREIGN),
+            new BinRange("622848", "622848", "issuer-b", CardOrigin.DOMESTIC)), config.binTable());
+        assertTrue(DEFAULTS.binTable().stream().allMatch(range -> range.origin() == CardOrigin.DOMESTIC), "the demo's cards are all domestic");
+    }
+
+    @Test
     void shouldAppendToADefaultListWithPlusEquals() throws IOException
     {
         final SwitchConfig config = load("""

@@ -1,7 +1,9 @@
 package io.interchange.engine.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 
@@ -30,16 +32,42 @@ class BinTableTest
     }
 
     @Test
+    void shouldGiveTheCardsOriginWithItsIssuerInOneRoute()
+    {
+        final BinTable split = BinTable.builder()
+            .add("476173", "476173", 1)
+            .add("47617390", "47617399", 1, true)
+            .add("455951", "455951", 2, true)
+            .build();
+        final int domestic = route(split, "4761731234567890");
+        assertEquals(1, domestic, "a domestic card's route is its issuer index");
+        assertFalse(BinTable.foreign(domestic));
+        final int coBranded = route(split, "4761739001010119");
+        assertEquals(1, BinTable.issuer(coBranded));
+        assertTrue(BinTable.foreign(coBranded), "the longer, foreign range wins inside the domestic one");
+        final int visa = route(split, "4559510000000001");
+        assertEquals(2, BinTable.issuer(visa));
+        assertTrue(BinTable.foreign(visa));
+        assertEquals(BinTable.NO_ROUTE, route(split, "4559520000000000"));
+    }
+
+    @Test
     void shouldRefuseOverlappingRangesOfOneLengthAndMalformedRanges()
     {
         assertThrows(IllegalArgumentException.class, () -> BinTable.builder().add("400000", "450000", 0).add("449999", "460000", 1).build());
         assertThrows(IllegalArgumentException.class, () -> BinTable.builder().add("40000", "40000", 0));
         assertThrows(IllegalArgumentException.class, () -> BinTable.builder().add("400000", "3999999", 0));
         assertThrows(IllegalArgumentException.class, () -> BinTable.builder().add("500000", "400000", 0));
+        assertThrows(IllegalArgumentException.class, () -> BinTable.builder().add("400000", "400000", -1, true));
     }
 
     private int route(final String pan)
     {
-        return table.route(new UnsafeBuffer(pan.getBytes(StandardCharsets.US_ASCII)), pan.length());
+        return route(table, pan);
+    }
+
+    private static int route(final BinTable bins, final String pan)
+    {
+        return bins.route(new UnsafeBuffer(pan.getBytes(StandardCharsets.US_ASCII)), pan.length());
     }
 }

@@ -38,7 +38,13 @@ final class Cardholders
     /** An unused card that can pay {@code amount}: active, not expired, funds and daily limit to spare. */
     synchronized CardAccount payer(final long amount)
     {
-        return pick(c -> c.status() == CardStatus.ACTIVE && !c.expiredAt(currentYearMonth()) &&
+        return payer(amount, "");
+    }
+
+    /** As {@link #payer(long)}, of a card whose number starts with {@code bin}. */
+    synchronized CardAccount payer(final long amount, final String bin)
+    {
+        return pick(c -> c.pan().startsWith(bin) && c.status() == CardStatus.ACTIVE && !c.expiredAt(currentYearMonth()) &&
             c.balance() >= amount * 4 && c.dailyLimit() - c.spentToday() >= amount * 4);
     }
 

@@ -45,12 +45,16 @@ import io.interchange.tools.issuer.IssuerSimulator;
  * Terminal batch settlement over TCP (DESIGN.md §4): a real node on the embedded defaults, an issuer simulator, and
  * terminals that buy, refund and reverse, then settle their batch with an 0500, in balance and out of it, on the ISO
  * 8583:1987 listener (fields 74-77, 86-89, 97) and the UnionPay POS one (field 48, and the 0320 batch upload). Each
- * test uses terminals of its own, so that their batches are theirs alone.
+ * test uses terminals of its own, so that their batches are theirs alone. The issuer's book holds domestic cards
+ * and, under a BIN the switch is told is foreign, foreign ones: a UnionPay batch totals the two apart.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SettlementSystemTest
 {
     private static final long SEED = 21;
+    private static final String DOMESTIC_BIN = "476173";
+    /** Routed to issuer-a like the domestic cards; only its origin differs. */
+    private static final String FOREIGN_BIN = "455951";
     private static final byte[] TPDU_AND_HEADER = HexFormat.of().parseHex("6000030000" + "603100310701");
 
     private IssuerSimulator issuer;
@@ -61,10 +65,15 @@ class SettlementSystemTest
     @BeforeAll
     void start(@TempDir final Path journal) throws Exception
     {
-        final CardBook book = CardBook.generate(SEED, List.of("476173"), 200);
+        final List<CardAccount> both = new ArrayList<>(CardBook.generate(SEED, List.of(DOMESTIC_BIN), 200).cards());
+        both.addAll(CardBook.generate(SEED + 1, List.of(FOREIGN_BIN), 20).cards());
+        final CardBook book = CardBook.of(both);
         issuer = new IssuerSimulator(book, IssuerSimConfig.defaults().withSeed(SEED)).start();
         cards = new Cardholders(book);
-        config = SwitchConfig.parse("interchange.ring.threads = one", "one-thread.conf")
+        config = SwitchConfig.parse("""
+            interchange.ring.threads = one
+            interchange.bin-table += { low = "%s", high = "%s", issuer = "issuer-a", origin = foreign }
+            """.formatted(FOREIGN_BIN, FOREIGN_BIN), "one-thread.conf")
             .withListenerPort("pos-iso87", 0)
             .withListenerPort("pos-cups", 0)
             .withIssuerPort("issuer-a", issuer.port())
@@ -148,12 +157,12 @@ class SettlementSystemTest
     }
 
     @Test
-    void shouldFlagAUnionPayBatchInBalanceAndMoveToTheNextBatchNumber() throws IOException
+    void shouldFlagBothPartsOfAUnionPayBatchOfDomesticAndForeignCardsInBalanceAndMoveToTheNextBatchNumber() throws IOException
     {
         try (TestTerminal pos = cupsSignedOn("TERM0005", "MERCHANT0000003"))
         {
-            sell(pos, "TERM0005", "MERCHANT0000003", 1, 3_300);
-            sell(pos, "TERM0005", "MERCHANT0000003", 1, 1_200);
+            sell(pos, "TERM0005", "MERCHANT0000003", 1, 3_300, DOMESTIC_BIN);
+            sell(pos, "TERM0005", "MERCHANT0000003", 1, 1_200, FOREIGN_BIN);
             final MessageReader answer = pos.exchange(Mti.RECONCILIATION_REQUEST,
                 posSettlement("TERM0005", "MERCHANT0000003", 1, debits(3_300, 1, 1_200, 1)));
             assertEquals(Mti.RECONCILIATION_RESPONSE, answer.mti());
@@ -162,11 +171,15 @@ class SettlementSystemTest
             assertEquals(SettlementTotals.IN_BALANCE, flagged.domestic().balanceFlag());
             assertEquals(SettlementTotals.IN_BALANCE, flagged.foreign().balanceFlag());
             assertEquals(3_300, flagged.domestic().debitAmount(), "the terminal's own totals come back, flagged");
+            assertEquals(1_200, flagged.foreign().debitAmount(), "the terminal's own totals come back, flagged");
+            assertEquals("12", pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0005", "MERCHANT0000003", 1, 202, -1, null)).getString(39),
+                "in balance: no upload is awaited");
 
             sell(pos, "TERM0005", "MERCHANT0000003", 2, 900);
             final MessageReader next = pos.exchange(Mti.RECONCILIATION_REQUEST,
                 posSettlement("TERM0005", "MERCHANT0000003", 2, debits(900, 1, 0, 0)));
             assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(next).domestic().balanceFlag(), "batch 2 holds only what came after");
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(next).foreign().balanceFlag(), "batch 2 holds only what came after");
         }
         assertEquals(List.of("SETTLED 00 batch 1 in debits 0/0", "SETTLED 00 batch 2 in debits 0/0"), settlements("TERM0005"));
     }
@@ -182,6 +195,7 @@ class SettlementSystemTest
                 posSettlement("TERM0006", "MERCHANT0000003", 7, debits(6_000, 2, 0, 0)));
             assertEquals("00", answer.getString(39));
             assertEquals(SettlementTotals.OUT_OF_BALANCE, SettlementTotals.read(answer).domestic().balanceFlag());
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(answer).foreign().balanceFlag(), "no foreign card, none counted");
 
             final MessageReader known = pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0006", "MERCHANT0000003", 7, 201, 5_000, saleStan));
             assertEquals(Mti.BATCH_UPLOAD_RESPONSE, known.mti());
@@ -197,8 +211,8 @@ class SettlementSystemTest
                 posSettlement("TERM0006", "MERCHANT0000003", 8, debits(0, 0, 0, 0)));
             assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(next).domestic().balanceFlag(), "the upload's end closed batch 7");
         }
-        assertEquals(List.of("UPLOAD_AWAITED 00 batch 7 out debits 1/1000", "UPLOADED matched", "UPLOADED unmatched",
-            "SETTLED 00 batch 7 out debits 1/1000", "SETTLED 00 batch 8 in debits 0/0"), settlements("TERM0006"));
+        assertEquals(List.of("UPLOAD_AWAITED 00 batch 7 out domestic debits 1/1000", "UPLOADED matched", "UPLOADED unmatched",
+            "SETTLED 00 batch 7 out domestic debits 1/1000", "SETTLED 00 batch 8 in debits 0/0"), settlements("TERM0006"));
 
         // Clearing lists the upload the switch had no approval for, beside the batch closed out of balance.
         final List<String> exceptions = Files.readAllLines(Clearing.run(config, lastBusinessDay(), clearingDir).folder().resolve("exceptions.csv"));
@@ -206,6 +220,38 @@ class SettlementSystemTest
             .filter(line -> line.contains(",unmatched-upload,TERM0006,MERCHANT0000003,") && line.contains(",1000,")).count(),
             () -> String.join("\n", exceptions));
         assertEquals(1, exceptions.stream().filter(line -> line.contains(",out-of-balance-batch,TERM0006,")).count(), () -> String.join("\n", exceptions));
+    }
+
+    @Test
+    void shouldHaveAUnionPayBatchWhoseDomesticAndForeignTotalsAreSwappedUploadedThoughTheirSumAgrees(@TempDir final Path clearingDir)
+        throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0007", "MERCHANT0000004"))
+        {
+            final String domesticStan = sell(pos, "TERM0007", "MERCHANT0000004", 5, 2_000, DOMESTIC_BIN);
+            final String foreignStan = sell(pos, "TERM0007", "MERCHANT0000004", 5, 3_000, FOREIGN_BIN);
+            // The terminal counted the foreign sale as domestic and the domestic one as foreign: 5,000 in 2 either way.
+            final MessageReader answer = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0007", "MERCHANT0000004", 5, debits(3_000, 1, 2_000, 1)));
+            assertEquals(Mti.RECONCILIATION_RESPONSE, answer.mti());
+            assertEquals("00", answer.getString(39));
+            final SettlementTotals flagged = SettlementTotals.read(answer);
+            assertEquals(SettlementTotals.OUT_OF_BALANCE, flagged.domestic().balanceFlag(), "the switch approved 2,000 of domestic cards");
+            assertEquals(SettlementTotals.OUT_OF_BALANCE, flagged.foreign().balanceFlag(), "the switch approved 3,000 of foreign cards");
+
+            // The batch stays open while the terminal uploads it.
+            assertEquals("00", pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0007", "MERCHANT0000004", 5, 201, 2_000, domesticStan)).getString(39));
+            assertEquals("00", pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0007", "MERCHANT0000004", 5, 201, 3_000, foreignStan)).getString(39));
+            assertEquals("00", pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0007", "MERCHANT0000004", 5, 202, -1, null)).getString(39));
+        }
+        assertEquals(List.of("UPLOAD_AWAITED 00 batch 5 out domestic foreign debits 0/0", "UPLOADED matched", "UPLOADED matched",
+            "SETTLED 00 batch 5 out domestic foreign debits 0/0"), settlements("TERM0007"));
+
+        // The differences over both parts are nothing; clearing says which parts were out all the same.
+        final List<String> exceptions = Files.readAllLines(Clearing.run(config, lastBusinessDay(), clearingDir).folder().resolve("exceptions.csv"));
+        assertEquals(1, exceptions.stream()
+            .filter(line -> line.contains(",out-of-balance-batch,TERM0007,") && line.contains("out of balance: domestic and foreign cards")).count(),
+            () -> String.join("\n", exceptions));
     }
 
     /** The business day of the journal's last record: the day these tests ran in. */
@@ -245,7 +291,7 @@ class SettlementSystemTest
     private Map<Integer, String> buy(
         final TestTerminal terminal, final String terminalId, final String merchantId, final String processing, final long amount) throws IOException
     {
-        final CardAccount card = cards.payer(amount);
+        final CardAccount card = cards.payer(amount, DOMESTIC_BIN);
         final Map<Integer, String> request = cards.purchase(card, amount);
         request.put(3, processing);
         request.put(41, terminalId);
@@ -254,10 +300,17 @@ class SettlementSystemTest
         return request;
     }
 
-    /** An approved UnionPay POS sale (a swipe, 60.1 = 22) in {@code batch}; returns its STAN. */
+    /** An approved UnionPay POS sale (a swipe, 60.1 = 22) with a domestic card in {@code batch}; returns its STAN. */
     private String sell(final TestTerminal pos, final String terminalId, final String merchantId, final int batch, final long amount) throws IOException
     {
-        final Map<Integer, String> sale = cards.purchase(cards.payer(amount), amount);
+        return sell(pos, terminalId, merchantId, batch, amount, DOMESTIC_BIN);
+    }
+
+    /** As {@link #sell(TestTerminal, String, String, int, long)}, with a card under {@code bin}. */
+    private String sell(
+        final TestTerminal pos, final String terminalId, final String merchantId, final int batch, final long amount, final String bin) throws IOException
+    {
+        final Map<Integer, String> sale = cards.purchase(cards.payer(amount, bin), amount);
         sale.remove(2);
         sale.remove(7);
         sale.put(22, "021");
@@ -326,7 +379,10 @@ class SettlementSystemTest
             new SettlementTotals.Part(foreignAmount, foreignCount, 0, 0, 0)).toDigits();
     }
 
-    /** What the journal's decisions say of a terminal's settlements, in order: as clearing will read them. */
+    /**
+     * What the journal's decisions say of a terminal's settlements, in order: as clearing will read them. A UnionPay
+     * batch out of balance names its parts that were out, domestic or foreign cards.
+     */
     private List<String> settlements(final String terminalId)
     {
         final JournalConfig journal = SwitchNode.journalConfig(config);
@@ -358,7 +414,9 @@ class SettlementSystemTest
                 }
                 assertEquals(Decision.SETTLEMENT_LENGTH, record.decisionLength());
                 seen.add(outcome + " " + Decision.responseCode(record.buffer(), at) + " batch " + Decision.batchNumber(record.buffer(), at)
-                    + (Decision.outOfBalance(record.buffer(), at) ? " out" : " in") + " debits "
+                    + (Decision.outOfBalance(record.buffer(), at) ? " out" : " in")
+                    + (Decision.domesticOutOfBalance(record.buffer(), at) ? " domestic" : "")
+                    + (Decision.foreignOutOfBalance(record.buffer(), at) ? " foreign" : "") + " debits "
                     + Decision.countDifference(record.buffer(), at, BatchTotals.DEBITS) + "/"
                     + Decision.amountDifference(record.buffer(), at, BatchTotals.DEBITS));
             }

@@ -1,0 +1,59 @@
+package io.interchange.engine.switching;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class BatchTotalsTest
+{
+    private static final boolean DOMESTIC = false;
+    private static final boolean FOREIGN = true;
+    private static final boolean DEBIT = false;
+    private static final boolean CREDIT = true;
+
+    private final BatchTotals totals = new BatchTotals(3);
+    private final long[] figures = new long[BatchTotals.FIGURES];
+
+    @Test
+    void shouldKeepTheForeignCardsShareApartFromTheWholeBatch()
+    {
+        totals.approved(1, DEBIT, 3_300, DOMESTIC);
+        totals.approved(1, DEBIT, 1_200, FOREIGN);
+        totals.approved(1, CREDIT, 500, FOREIGN);
+        totals.reversed(1, DEBIT, 1_200, FOREIGN);
+        totals.approved(2, DEBIT, 9_999, FOREIGN);
+
+        totals.figures(1, figures);
+        assertArrayEquals(figures(1, 0, 2, 1, 500, 0, 4_500, 1_200), figures, "the whole batch, as ISO 8583:1987 settles it");
+        totals.foreignFigures(1, figures);
+        assertArrayEquals(figures(1, 0, 1, 1, 500, 0, 1_200, 1_200), figures);
+        totals.domesticFigures(1, figures);
+        assertArrayEquals(figures(0, 0, 1, 0, 0, 0, 3_300, 0), figures);
+        assertEquals(3_300 - 500, totals.netAmount(1));
+    }
+
+    @Test
+    void shouldStartBothPartsOfASettledBatchFromZero()
+    {
+        totals.approved(1, DEBIT, 1_000, FOREIGN);
+        totals.approved(1, DEBIT, 2_000, DOMESTIC);
+        totals.approved(2, DEBIT, 700, FOREIGN);
+        totals.reset(1);
+
+        totals.foreignFigures(1, figures);
+        assertArrayEquals(new long[BatchTotals.FIGURES], figures);
+        totals.domesticFigures(1, figures);
+        assertArrayEquals(new long[BatchTotals.FIGURES], figures);
+        totals.foreignFigures(2, figures);
+        assertArrayEquals(figures(0, 0, 1, 0, 0, 0, 700, 0), figures, "another terminal's batch is its own");
+    }
+
+    /** Laid out as {@link BatchTotals#figures}: counts (credits, credit reversals, debits, debit reversals), then amounts. */
+    private static long[] figures(
+        final long credits, final long creditReversals, final long debits, final long debitReversals, final long creditAmount,
+        final long creditReversalAmount, final long debitAmount, final long debitReversalAmount)
+    {
+        return new long[] {credits, creditReversals, debits, debitReversals, creditAmount, creditReversalAmount, debitAmount, debitReversalAmount};
+    }
+}
