@@ -122,6 +122,10 @@ public class RingPathBenchmark
     @Param({"per-stage", "one"})
     public String threads;
 
+    /** Slots in the ring: {@code default} as the node's config says (ring.size), or a power of two to try another. */
+    @Param({"default"})
+    public String ringSize;
+
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[512]);
     /** Summarises every frame sent while it is set: during setup's checked round and the trial's last answers. */
     private final NullEgress.Recorder recorder = new NullEgress.Recorder(LAG + 4 * BATCH);
@@ -200,7 +204,8 @@ public class RingPathBenchmark
             case "one" -> false;
             default -> throw new IllegalArgumentException("threads is per-stage or one, not " + threads);
         };
-        ring = new Ring(config.ring().size(), frameCapacity, 4 * frameCapacity, waitStrategy, threadPerStage, dialects, switchHandler, stage, egress);
+        final int slots = "default".equals(ringSize) ? config.ring().size() : Integer.parseInt(ringSize);
+        ring = new Ring(slots, frameCapacity, 4 * frameCapacity, waitStrategy, threadPerStage, dialects, switchHandler, stage, egress);
         findPathThreads(threadPerStage ? STAGE_THREADS : ONE_THREAD);
 
         final ListenerConfig listener = config.listener(LISTENER);

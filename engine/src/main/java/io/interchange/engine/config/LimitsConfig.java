@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param blockedMcc                       merchant categories where cards may not be used (57).
  * @param maxTransactionsPerCardPerMinute  requests per card per minute above which the answer is 65.
  * @param duplicateWindow                  how old a transmission date and time (field 7) may be before 94.
- * @param duplicateHistory                 the requests remembered for duplicates and reversals (about 1.6 KB each,
+ * @param duplicateHistory                 the requests remembered for duplicates and reversals (about 0.8 KB each,
  *                                         allocated at start): at R requests a second they cover the last
  *                                         duplicateHistory / R seconds; a retransmission or reversal of an older
  *                                         request is not recognised.

@@ -68,7 +68,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
     private static final int[] POS_REVERSAL_MANDATORY = {11, 41, 60};
     private static final int MAX_ANSWER = 512;
-    private static final int MAX_FORWARDED = 1_024;
+    // What a reversal or advice to the issuer is built from, kept per request of the history: the message forwarded,
+    // without track data, PIN block or chip data (writeForward), so fields of bounded length only: with every one at
+    // its longest about 100 bytes on ISO 8583:1987 binary and 170 on ASCII (SwitchHandlerTest proves the binary case
+    // fits). One larger (another issuer dialect) is not kept, and its reversal advice is logged as having no basis.
+    static final int MAX_BASIS = 192;
+    private static final int MAX_ADVICE = 1_024;
+    // Where a basis is built before it is kept: room for the longest the fields could make in any dialect.
+    private static final int BASIS_SCRATCH = 32 * 1_024;
     private static final int[] NETWORK_ECHO = {7, 11, 12, 13, 32, 33, 37, 41, 42, 60, 70};
     private static final int NETWORK_SIGN_ON = 1;
     private static final int NETWORK_SIGN_OFF = 2;
@@ -132,6 +139,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final MessageReader originalBasis;
     private final EventClock clock;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
+    private final UnsafeBuffer basisScratch = new UnsafeBuffer(new byte[BASIS_SCRATCH]);
     private final StringBuilder authCode = new StringBuilder(6);
 
     private final Int2ObjectHashMap<AcquirerSession> acquirerSessions = new Int2ObjectHashMap<>();
@@ -198,9 +206,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             recordedAnswers[i] = new MessageReader(dialects.get(i));
         }
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
-        transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_FORWARDED);
+        transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS);
         content = new RequestContent(dialects);
-        advices = new AdviceQueue(setup.adviceCapacity(), MAX_FORWARDED);
+        advices = new AdviceQueue(setup.adviceCapacity(), MAX_ADVICE);
         totals = new BatchTotals(acceptors.terminalCount());
         openBatches = new int[acceptors.terminalCount()];
         Arrays.fill(openBatches, 1);
@@ -1312,12 +1320,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void complete(
         final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int issuer, final int mcc, final long now)
     {
-        final MutableDirectBuffer slab = transactions.forwardedMessages();
-        final int offset = transactions.forwardedOffset(current);
-        final MessageWriter writer = writers[issuerDialect].wrap(slab, offset);
+        final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0);
         final int length = writeForward(writer, request, session, Mti.FINANCIAL_ADVICE, 0, mcc, now, false);
-        transactions.forwarded(current, issuer, slab, offset, length);
-        queueAdvice(Mti.FINANCIAL_ADVICE, slab, offset, length, originalOf(request, session), null, null, request, issuer, now);
+        transactions.forwarded(current, issuer, basisScratch, 0, length);
+        queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, length, originalOf(request, session), null, null, request, issuer, now);
         answer(event, request, ResponseCode.APPROVED);
         countApproved(current);
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, 0);
@@ -1347,11 +1353,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             transactions.answered(current, event.output(), offset + event.headerLength(), length, true);
             countApproved(current);
             // The issuer hears of it by advice (0220, store and forward) once it is back.
-            final MutableDirectBuffer slab = transactions.forwardedMessages();
-            final int at = transactions.forwardedOffset(current);
-            final int basisLength = writeForward(writers[issuerDialect].wrap(slab, at), request, session, request.mti(), 0, mcc, now, false);
-            transactions.forwarded(current, issuer, slab, at, basisLength);
-            queueAdvice(Mti.FINANCIAL_ADVICE, slab, at, basisLength, Transactions.NONE, authCode, ResponseCode.APPROVED, null, issuer, now);
+            final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, request.mti(), 0, mcc, now, false);
+            transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
+            queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, basisLength, Transactions.NONE, authCode, ResponseCode.APPROVED, null, issuer, now);
             decide(event, ResponseCode.APPROVED, Outcome.STOOD_IN, issuer, 0);
             return;
         }
@@ -1372,10 +1376,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         event.endOutput(length, false);
         // What a reversal advice will be built from: the same message without track data, PIN block or chip data,
         // which the switch must not keep once the request has gone (PCI DSS 3.2).
-        final MutableDirectBuffer slab = transactions.forwardedMessages();
-        final int at = transactions.forwardedOffset(current);
-        final int basisLength = writeForward(writers[issuerDialect].wrap(slab, at), request, session, request.mti(), stan, mcc, now, false);
-        transactions.forwarded(current, issuer, slab, at, basisLength);
+        final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, request.mti(), stan, mcc, now, false);
+        transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
     }
 
     /** The request as the issuer gets it: the switch's STAN, RRN, acquirer id and the merchant's MCC. */

@@ -1,7 +1,6 @@
 package io.interchange.engine.switching;
 
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -238,7 +237,7 @@ final class Transactions
         return forwardedLengths[entry];
     }
 
-    MutableDirectBuffer forwardedMessages()
+    DirectBuffer forwardedMessages()
     {
         return forwarded;
     }

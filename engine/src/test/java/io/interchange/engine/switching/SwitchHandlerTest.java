@@ -172,4 +172,43 @@ class SwitchHandlerTest
         assertEquals(1, totals.debitReversalCount(terminal), "a repeated reversal counts once");
         assertEquals(1, handler.advicesPending());
     }
+
+    @Test
+    void shouldKeepTheBasisOfARequestWithEveryFieldAtItsLongestForItsReversalAdvice()
+    {
+        ready();
+        // Every field the basis keeps, at the longest ISO 8583:1987 allows: a 19-digit PAN, the largest amount the
+        // limits take, local time and date, POS entry mode and condition, card sequence number.
+        final Map<Integer, String> purchase = request("000000", 100_000_000L);
+        purchase.put(2, "4761739001010119120");
+        purchase.put(12, "235959");
+        purchase.put(13, "1126");
+        purchase.put(22, "051");
+        purchase.put(23, "001");
+        purchase.put(25, "00");
+        assertEquals("00", approveAtIssuer(purchase, "00").getString(39));
+        final Map<Integer, String> reversal = request("000000", 100_000_000L);
+        reversal.put(2, purchase.get(2));
+        reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39));
+        assertEquals(1, handler.advicesPending(), "the basis was kept: a basis too long for the history would leave none");
+
+        now += 1_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        MessageReader advice = null;
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            if (event.outputLinkId(i) == ISSUER_LINK && output(i).mti() == Mti.REVERSAL_ADVICE)
+            {
+                advice = output(i);
+            }
+        }
+        assertEquals(true, advice != null, "the 0420 went to the issuer");
+        for (final int field : new int[] {2, 4, 12, 13, 22, 25, 41, 42, 49})
+        {
+            assertEquals(purchase.get(field), advice.getString(field), "field " + field);
+        }
+        assertEquals(true, advice.length() <= SwitchHandler.MAX_BASIS + 64, "the advice is the basis and field 90");
+    }
 }
