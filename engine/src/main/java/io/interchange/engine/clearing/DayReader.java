@@ -37,8 +37,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <li>an issuer's 0110/0210 RELAYED is matched on (issuer link, switch STAN), as the switch matches it, and gives
  *     the response code, auth code and RRN; UNMATCHED on the key of a request that timed out is a late answer;</li>
  * <li>a TICK that TIMED_OUT carries the 91 answers it sent: each names (acquirer link, terminal, STAN) of a request
- *     that timed out. The same TICKs carry 0220 advices; one with a stand-in auth code, acknowledged (an issuer's
- *     0230 ACKNOWLEDGED on the advice's link and STAN), takes its stand-in off the exceptions;</li>
+ *     that timed out (or, when the acquirer's link had gone and no 91 went, the 0420 with 39 = 68 to the issuer
+ *     names it by the switch STAN in field 90). The same TICKs carry 0220 advices; one with a stand-in auth code,
+ *     acknowledged (an issuer's 0230 ACKNOWLEDGED on the advice's link and STAN), takes its stand-in off the
+ *     exceptions;</li>
  * <li>an acquirer's 0400/0420 (and repeats) answered 00 names its original by field 90 (or, for UnionPay POS, 61 or
  *     its own STAN and batch), which is then reversed; answered 25 it is an orphan reversal;</li>
  * <li>a terminal batch (0500, or the 0320 that ends an upload) closed out of balance is an exception with its
@@ -64,6 +66,8 @@ public final class DayReader
     private final Map<Long, Forwarded> inFlight = new HashMap<>();
     /** Forwarded and not yet answered, by (acquirer link, terminal, STAN): what a time-out's 91 answer names. */
     private final Map<String, Forwarded> byAcquirerLink = new HashMap<>();
+    /** Forwarded and not yet answered, by switch STAN (one sequence over all links): what a reversal advice's 90 names. */
+    private final Map<Integer, Forwarded> bySwitchStan = new HashMap<>();
     /** Timed out, by (issuer link, switch STAN): where a late answer lands. */
     private final Map<Long, Integer> timedOut = new HashMap<>();
     private final Map<String, Integer> standInByAuthCode = new HashMap<>();
@@ -262,6 +266,7 @@ public final class DayReader
                 if (issuerKey != NO_ISSUER_KEY)
                 {
                     inFlight.put(issuerKey, forwarded);
+                    bySwitchStan.put((int)issuerKey, forwarded);
                 }
                 byAcquirerLink.put(forwarded.acquirerLinkKey(), forwarded);
             }
@@ -366,6 +371,7 @@ public final class DayReader
                     return;
                 }
                 byAcquirerLink.remove(forwarded.acquirerLinkKey(), forwarded);
+                bySwitchStan.remove((int)key, forwarded);
                 final int row = forwarded.row();
                 t.mark(row, DayTransactions.ANSWERED);
                 t.responseCode(row, answer.has(39) ? text(answer, 39) : ResponseCode.SYSTEM_MALFUNCTION);
@@ -434,11 +440,16 @@ public final class DayReader
                     transactions.responseCode(row, ResponseCode.ISSUER_INOPERATIVE);
                     if (forwarded.issuerKey() != NO_ISSUER_KEY && inFlight.remove(forwarded.issuerKey(), forwarded))
                     {
+                        bySwitchStan.remove((int)forwarded.issuerKey(), forwarded);
                         timedOut.put(forwarded.issuerKey(), row);
                     }
                     exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, ResponseCode.ISSUER_INOPERATIVE,
                         "issuer " + transactions.issuer(row) + " did not answer in time: 91 to the terminal, reversal advice (0420, 39=68) to the issuer"));
                 }
+            }
+            else if ((mti == Mti.REVERSAL_ADVICE || mti == Mti.REVERSAL_ADVICE_REPEAT) && ResponseCode.RESPONSE_TOO_LATE.equals(text(message, 39)))
+            {
+                onTimeOutAdvice(record, message);
             }
             else if ((mti == Mti.FINANCIAL_ADVICE || mti == Mti.FINANCIAL_ADVICE + 1) && text(message, 38).startsWith("S"))
             {
@@ -449,6 +460,31 @@ public final class DayReader
                 }
             }
         }
+    }
+
+    /**
+     * A reversal advice for a time-out (39 = 68) going to an issuer, for a request still in flight: it timed out while
+     * its acquirer's link was gone, so no 91 names it, and this advice is the journal's word that it did. Field 90
+     * names the original by the switch's STAN. (One whose 91 went was taken off in flight by that 91, in the same
+     * event or before; a request the acquirer reversed is left as reversed.)
+     */
+    private void onTimeOutAdvice(final JournalRecord record, final MessageReader advice)
+    {
+        final String original = text(advice, 90);
+        final long stan = original.length() >= 10 ? number(original.substring(4, 10)) : -1;
+        final Forwarded forwarded = stan < 0 ? null : bySwitchStan.get((int)stan);
+        if (forwarded == null || inFlight.get(forwarded.issuerKey()) != forwarded || transactions.flagged(forwarded.row(), DayTransactions.REVERSED))
+        {
+            return;
+        }
+        inFlight.remove(forwarded.issuerKey());
+        bySwitchStan.remove((int)stan);
+        byAcquirerLink.remove(forwarded.acquirerLinkKey(), forwarded);
+        final int row = forwarded.row();
+        transactions.mark(row, DayTransactions.TIMED_OUT);
+        timedOut.put(forwarded.issuerKey(), row);
+        exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, "", "issuer " + transactions.issuer(row) +
+            " did not answer in time and the acquirer's link had gone, so the terminal got no answer; reversal advice (0420, 39=68) to the issuer"));
     }
 
     /** The row of the transaction a reversal or completion names, found as the switch finds it; or AcquirerKeys.MISSING. */

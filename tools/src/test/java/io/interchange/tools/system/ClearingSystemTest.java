@@ -281,6 +281,44 @@ class ClearingSystemTest
             () -> run.file("summary.txt").toString());
     }
 
+    @Test
+    void shouldTellATimeOutWhoseTerminalHadGoneByItsReversalAdvice(@TempDir final Path dir) throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        issuerA = new DayIssuer(0, false);
+        issuerB = new DayIssuer(0, true);
+        final SwitchConfig config = SwitchConfig.parse(DAY, "day.conf").withIssuerPort("issuer-a", issuerA.port())
+            .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
+        node = SwitchNode.start(config);
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+        final long unmatched = node.unmatchedAnswers();
+        try (TestTerminal a = new TestTerminal(node.port("pos-a"), Iso87.BINARY))
+        {
+            assertEquals("00", a.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, network("900001")).getString(39));
+            // issuer-a answers this one 1.5 s late, after its 500 ms time-out; the terminal hangs up before either.
+            a.send(Mti.FINANCIAL_REQUEST, purchase("4761730000000029", DayIssuer.LATE_AMOUNT, "000001", "TERM0001", "MERCHANT0000001"));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.requests() == 1, "the purchase forwarded to issuer-a");
+        }
+        Awaiting.until(Duration.ofSeconds(10), () -> node.unmatchedAnswers() > unmatched, "the late approval journaled");
+        final long lastEvent = System.currentTimeMillis() * 1_000_000L;
+        node.close();
+        node = null;
+
+        final LocalDate day = BusinessDay.businessDay(lastEvent, config.businessDay().cutoff(), config.businessDay().zone());
+        final Clearing.ClearingRun run = Clearing.run(config, day, dir.resolve("out"));
+        assertEquals("""
+            time,mti,processing_code,masked_pan,amount,currency,merchant,terminal,mcc,issuer,acquirer,stan,rrn,auth_code,response_code,state
+            *,0200,000000,476173******0029,7700,840,MERCHANT0000001,TERM0001,5411,issuer-a,10000001,000001,,,,timed-out
+            """, normalized("transactions.csv", Files.readString(run.file("transactions.csv"))));
+        assertEquals("""
+            time,kind,terminal,merchant,stan,masked_pan,amount,currency,response_code,detail
+            *,time-out,TERM0001,MERCHANT0000001,000001,476173******0029,7700,840,,"issuer issuer-a did not answer in time and the acquirer's \
+            link had gone, so the terminal got no answer; reversal advice (0420, 39=68) to the issuer"
+            *,late-answer,TERM0001,MERCHANT0000001,000001,476173******0029,7700,840,00,issuer issuer-a answered 00 (auth LATE01) after the time-out; \
+            the time-out's reversal advice undoes it
+            """, normalized("exceptions.csv", Files.readString(run.file("exceptions.csv"))));
+    }
+
     /** A UnionPay POS sale read from the magnetic stripe: no field 2 and no field 7, the card number in track 2. */
     private static Map<Integer, String> swipe(final String pan, final long amount, final String stan)
     {

@@ -32,6 +32,7 @@ final class DayIssuer implements AutoCloseable
     private final boolean acknowledgeFinancialAdvices;
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private volatile int financialAdvices;
+    private volatile int requests;
 
     DayIssuer(final int port, final boolean acknowledgeFinancialAdvices) throws IOException
     {
@@ -45,6 +46,12 @@ final class DayIssuer implements AutoCloseable
     int port()
     {
         return server.getLocalPort();
+    }
+
+    /** Authorization and financial requests (0100, 0200) received so far. */
+    int requests()
+    {
+        return requests;
     }
 
     /** 0220/0221 received so far. */
@@ -90,6 +97,7 @@ final class DayIssuer implements AutoCloseable
                     }
                     else
                     {
+                        requests++;
                         final long amount = reader.getLong(4);
                         final String code = amount % 100 == 51 ? "51" : "00";
                         financial.begin(reader, writer.wrap(out, 2));
