@@ -296,7 +296,8 @@ public final class SwitchNode implements AutoCloseable
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         journal.close();
-        LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} ring refusals, {} frames lost to closed links",
-            switchHandler.inFlight(), switchHandler.advicesPending(), switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames());
+        LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} ring refusals, {} frames lost to closed links, " +
+            "{} requests forgotten by the duplicate history within a minute", switchHandler.inFlight(), switchHandler.advicesPending(),
+            switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames(), switchHandler.historyForgotYoung());
     }
 }

@@ -68,6 +68,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
     private static final int[] POS_REVERSAL_MANDATORY = {11, 41, 60};
     private static final int MAX_ANSWER = 512;
+    // How long the duplicate history should remember a request: a terminal's retransmissions and its reversal after a
+    // time-out come within a minute or so. Forgetting younger ones is counted and logged (historyTooShort).
+    private static final long HISTORY_EXPECTED_NANOS = TimeUnit.SECONDS.toNanos(60);
     // What a reversal or advice to the issuer is built from, kept per request of the history: the message forwarded,
     // without track data, PIN block or chip data (writeForward), so fields of bounded length only: with every one at
     // its longest about 100 bytes on ISO 8583:1987 binary and 170 on ASCII (SwitchHandlerTest proves the binary case
@@ -162,6 +165,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // of time-outs the log gets a line a second with a count, not one per message.
     private long advicesLostUnlogged;
     private long advicesLostLoggedAt = Long.MIN_VALUE;
+    // Requests forgotten by the duplicate history younger than HISTORY_EXPECTED_NANOS, and when that was last logged.
+    private final AtomicLong historyForgotYoung = new AtomicLong();
+    private long historyLoggedAt = Long.MIN_VALUE;
     private final Long2LongHashMap cardsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
     private final Long2LongHashMap cardMerchantsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
     private long cardKey;
@@ -309,6 +315,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     public long advicesLost()
     {
         return advicesLost.get();
+    }
+
+    /**
+     * Requests the duplicate history forgot before they were a minute old, since start: a retransmission or reversal
+     * of one is not recognised (forwarded as new, answered 25). Non-zero means limits.duplicate-history is too small
+     * for the traffic. Readable from any thread.
+     */
+    public long historyForgotYoung()
+    {
+        return historyForgotYoung.get();
     }
 
     /** Issuer answers that matched nothing in flight (late, unreadable, or with a wrong MAC); readable from any thread. */
@@ -897,7 +913,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int known = transactions.find(session.endpoint, terminalHigh, terminalLow, stan, transmission);
         if (known == Transactions.NONE)
         {
-            current = transactions.add(session.endpoint, terminalHigh, terminalLow, stan, transmission, hash);
+            current = transactions.add(session.endpoint, terminalHigh, terminalLow, stan, transmission, hash, now);
+            final long evicted = transactions.evictedAddedAt();
+            if (evicted != Long.MIN_VALUE && now - evicted < HISTORY_EXPECTED_NANOS)
+            {
+                historyTooShort(now, evicted);
+            }
             return false;
         }
         if (transactions.requestHash(known) != hash)
@@ -1539,6 +1560,22 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         advices.add(entry, writer.finish(), issuer, now);
         advicesQueued.incrementAndGet();
+    }
+
+    /**
+     * The duplicate history forgot a request younger than it should keep: counted, and logged at most once a minute
+     * (event time) with how young, so that an operator sizes limits.duplicate-history before a reversal goes astray.
+     */
+    private void historyTooShort(final long now, final long evictedAddedAt)
+    {
+        historyForgotYoung.lazySet(historyForgotYoung.get() + 1);
+        if (now - historyLoggedAt >= HISTORY_EXPECTED_NANOS)
+        {
+            historyLoggedAt = now;
+            LOG.warn("duplicate history ({} requests) forgets requests {} ms old: retransmissions and reversals of older ones are not recognised; " +
+                "{} forgotten younger than {} s since start; raise limits.duplicate-history", transactions.capacity(),
+                (now - evictedAddedAt) / 1_000_000L, historyForgotYoung.get(), TimeUnit.NANOSECONDS.toSeconds(HISTORY_EXPECTED_NANOS));
+        }
     }
 
     /** Sends the advices that are due to issuers that can take them; returns how many were sent. */

@@ -47,6 +47,8 @@ final class Transactions
     private final int[] answerLengths;
     private final UnsafeBuffer forwarded;
     private final int[] forwardedLengths;
+    private final long[] addedAt;
+    private long evictedAddedAt = Long.MIN_VALUE;
     private int next;
 
     Transactions(final int capacity, final int maxAnswer, final int maxForwarded)
@@ -73,6 +75,7 @@ final class Transactions
         answerLengths = new int[capacity];
         forwarded = new UnsafeBuffer(new byte[capacity * maxForwarded]);
         forwardedLengths = new int[capacity];
+        addedAt = new long[capacity];
     }
 
     /** The entry for the key, or NONE. */
@@ -88,15 +91,26 @@ final class Transactions
         return entry;
     }
 
-    /** A new entry for the key, forgetting the oldest when the ring is full. */
-    int add(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission, final long requestHash)
+    /**
+     * A new entry for the key, made at event time {@code now}, forgetting the oldest when the ring is full: when it
+     * did, {@link #evictedAddedAt} says when the forgotten one was made.
+     */
+    int add(
+        final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission, final long requestHash,
+        final long now)
     {
         final int entry = next;
         next = (next + 1) % capacity;
+        evictedAddedAt = Long.MIN_VALUE;
         if (states[entry] != 0)
         {
-            byKey.remove(fingerprints[entry]);
+            if (byKey.get(fingerprints[entry]) == entry)
+            {
+                byKey.remove(fingerprints[entry]);
+            }
+            evictedAddedAt = addedAt[entry];
         }
+        addedAt[entry] = now;
         final long fingerprint = fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission);
         fingerprints[entry] = fingerprint;
         endpoints[entry] = endpoint;
@@ -116,6 +130,18 @@ final class Transactions
         forwardedLengths[entry] = 0;
         byKey.put(fingerprint, entry);
         return entry;
+    }
+
+    /** Requests remembered at most. */
+    int capacity()
+    {
+        return capacity;
+    }
+
+    /** When the entry the last {@link #add} forgot had been made (event time), or Long.MIN_VALUE if it forgot none. */
+    long evictedAddedAt()
+    {
+        return evictedAddedAt;
     }
 
     long requestHash(final int entry)

@@ -211,4 +211,25 @@ class SwitchHandlerTest
         }
         assertEquals(true, advice.length() <= SwitchHandler.MAX_BASIS + 64, "the advice is the basis and field 90");
     }
+
+    @Test
+    void shouldCountRequestsTheHistoryForgetsBeforeTheyAreAMinuteOld()
+    {
+        final SwitchSetup s = setup;
+        handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
+            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), 1_024, s.adviceCapacity()));
+        ready();
+        for (int i = 0; i < 1_024 + 5; i++)
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100));
+        }
+        assertEquals(5, handler.historyForgotYoung(), "1,029 requests in a second through a history of 1,024");
+
+        now += 61_000_000_000L;
+        for (int i = 0; i < 1_024; i++)
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100));
+        }
+        assertEquals(5, handler.historyForgotYoung(), "forgetting requests over a minute old is what the history is for");
+    }
 }
