@@ -459,6 +459,13 @@ final class ConfigReader
         final int duplicateHistory = s.integer("duplicate-history", 1_024, 1 << 21);
         final int inFlight = s.integer("in-flight", 256, 1 << 20);
         final int adviceQueue = s.integer("advice-queue", 256, 1 << 20);
+        if (problems.count() == mark && duplicateHistory < 2L * inFlight)
+        {
+            // A request in flight keeps its history entry (its reversal advice is built from it), so the history
+            // must hold every request in flight and room besides.
+            problems.add(s.origin("duplicate-history"), s.key("duplicate-history"),
+                "must be at least twice in-flight (" + inFlight + "), got " + duplicateHistory);
+        }
         s.finish();
         return problems.count() == mark ?
             new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow, duplicateHistory, inFlight, adviceQueue) : null;

@@ -1490,7 +1490,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             advicesLost.lazySet(advicesLost.get() + 1);
             advicesLostUnlogged++;
-            if (now - advicesLostLoggedAt >= TimeUnit.SECONDS.toNanos(1))
+            if (advicesLostLoggedAt == Long.MIN_VALUE || now - advicesLostLoggedAt >= TimeUnit.SECONDS.toNanos(1))
             {
                 LOG.error("advice queue full ({} advices owed): {} advices lost in the last second, {} since start, the latest to issuer {}",
                     advices.size(), advicesLostUnlogged, advicesLost.get(), issuers.get(issuer).id());
@@ -1569,7 +1569,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void historyTooShort(final long now, final long evictedAddedAt)
     {
         historyForgotYoung.lazySet(historyForgotYoung.get() + 1);
-        if (now - historyLoggedAt >= HISTORY_EXPECTED_NANOS)
+        if (historyLoggedAt == Long.MIN_VALUE || now - historyLoggedAt >= HISTORY_EXPECTED_NANOS)
         {
             historyLoggedAt = now;
             LOG.warn("duplicate history ({} requests) forgets requests {} ms old: retransmissions and reversals of older ones are not recognised; " +

@@ -12,7 +12,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Each entry keeps a hash of the request's content ({@link RequestContent}), its state, the answer the acquirer got
  * (for retransmissions) and the message forwarded to the issuer (to build its reversal advice). Entries live in a
  * ring: the oldest is forgotten when a new one needs its room, so duplicate and reversal detection covers the last
- * {@code capacity} requests. Pre-allocated; single-threaded (the switch handler's).
+ * {@code capacity} requests, less those still in flight, which are never forgotten. Pre-allocated; single-threaded (the
+ * switch handler's).
  */
 final class Transactions
 {
@@ -99,8 +100,15 @@ final class Transactions
         final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission, final long requestHash,
         final long now)
     {
-        final int entry = next;
-        next = (next + 1) % capacity;
+        // A request still in flight keeps its entry: its answer, time-out and reversal advice go through it. The
+        // config holds at least twice as many entries as requests in flight, so a free one is never far; only a
+        // history made smaller than that by hand would have to take a pending one.
+        int entry = next;
+        for (int skipped = 0; states[entry] == PENDING && skipped < capacity; skipped++)
+        {
+            entry = (entry + 1) % capacity;
+        }
+        next = (entry + 1) % capacity;
         evictedAddedAt = Long.MIN_VALUE;
         if (states[entry] != 0)
         {

@@ -10,6 +10,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
@@ -213,23 +219,76 @@ class SwitchHandlerTest
     }
 
     @Test
-    void shouldCountRequestsTheHistoryForgetsBeforeTheyAreAMinuteOld()
+    void shouldCountAndLogRequestsTheHistoryForgetsBeforeTheyAreAMinuteOld()
+    {
+        handler = new SwitchHandler(withHistory(1_024));
+        final ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        final Logger logger = (Logger)LoggerFactory.getLogger(SwitchHandler.class);
+        logger.addAppender(log);
+        try
+        {
+            ready();
+            // Above the limits' maximum amount: each is answered 13 by the switch at once, so none stays pending.
+            for (int i = 0; i < 1_024 + 5; i++)
+            {
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100_000_001L));
+            }
+            assertEquals(5, handler.historyForgotYoung(), "1,029 requests in a second through a history of 1,024");
+            assertEquals(1, log.list.stream().filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().startsWith("duplicate history")).count(),
+                () -> "one warning a minute at most: " + log.list);
+
+            now += 61_000_000_000L;
+            for (int i = 0; i < 1_024; i++)
+            {
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100_000_001L));
+            }
+            assertEquals(5, handler.historyForgotYoung(), "forgetting requests over a minute old is what the history is for");
+        }
+        finally
+        {
+            logger.detachAppender(log);
+        }
+    }
+
+    @Test
+    void shouldKeepTheHistoryOfARequestInFlightHoweverManyComeAfterIt()
+    {
+        handler = new SwitchHandler(withHistory(1_024));
+        ready();
+        final Map<Integer, String> purchase = request("000000", 1_234);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded, and no answer comes");
+        for (int i = 0; i < 3 * 1_024; i++)
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100_000_001L));
+        }
+        // Past issuer-a's 5 s time-out: 91 for the purchase, and its reversal advice built from its own history entry.
+        now += 6_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        MessageReader advice = null;
+        String answered = null;
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            if (event.outputLinkId(i) == ISSUER_LINK && output(i).mti() == Mti.REVERSAL_ADVICE)
+            {
+                advice = output(i);
+            }
+            else if (event.outputLinkId(i) == ACQUIRER_LINK)
+            {
+                answered = output(i).getString(11) + "/" + output(i).getString(39);
+            }
+        }
+        assertEquals(purchase.get(11) + "/91", answered);
+        assertEquals(true, advice != null, "the 0420 went to the issuer");
+        assertEquals(purchase.get(4), advice.getString(4), "the purchase's own amount: its entry was not given to a later request");
+        assertEquals(purchase.get(2), advice.getString(2));
+    }
+
+    private SwitchSetup withHistory(final int history)
     {
         final SwitchSetup s = setup;
-        handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
-            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), 1_024, s.adviceCapacity()));
-        ready();
-        for (int i = 0; i < 1_024 + 5; i++)
-        {
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100));
-        }
-        assertEquals(5, handler.historyForgotYoung(), "1,029 requests in a second through a history of 1,024");
-
-        now += 61_000_000_000L;
-        for (int i = 0; i < 1_024; i++)
-        {
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100));
-        }
-        assertEquals(5, handler.historyForgotYoung(), "forgetting requests over a minute old is what the history is for");
+        return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(), s.zone(), s.cutoff(),
+            s.inFlightCapacity(), s.inFlightMaxFrame(), history, s.adviceCapacity());
     }
 }
