@@ -53,6 +53,7 @@ public final class DayReader
     /** Fewer digits and the masking rule shows none (io.interchange.codec.Pan). */
     private static final int MASKABLE = 13;
     private static final long NO_ISSUER_KEY = Long.MIN_VALUE;
+    private static final long NO_ORIGINAL_DATA = -1;
 
     private final SwitchConfig config;
     private final MessageReader[] readers;
@@ -66,8 +67,11 @@ public final class DayReader
     private final Map<Long, Forwarded> inFlight = new HashMap<>();
     /** Forwarded and not yet answered, by (acquirer link, terminal, STAN): what a time-out's 91 answer names. */
     private final Map<String, Forwarded> byAcquirerLink = new HashMap<>();
-    /** Forwarded and not yet answered, by switch STAN (one sequence over all links): what a reversal advice's 90 names. */
-    private final Map<Integer, Forwarded> bySwitchStan = new HashMap<>();
+    /**
+     * Forwarded and not yet answered, by the switch's STAN and the field 7 it sent (STAN × 10^10 + field 7): what
+     * field 90 of a reversal advice to the issuer names. The STAN alone repeats once the sequence wraps.
+     */
+    private final Map<Long, Forwarded> byOriginalData = new HashMap<>();
     /** Timed out, by (issuer link, switch STAN): where a late answer lands. */
     private final Map<Long, Integer> timedOut = new HashMap<>();
     private final Map<String, Integer> standInByAuthCode = new HashMap<>();
@@ -79,7 +83,7 @@ public final class DayReader
      * A request with its issuer: the row, and its two keys while it waits, so that the answer or the time-out that
      * ends it takes it out of both maps. Only the day's open requests are ever held.
      */
-    private record Forwarded(int row, long issuerKey, String acquirerLinkKey)
+    private record Forwarded(int row, long issuerKey, String acquirerLinkKey, long originalData)
     {
     }
 
@@ -260,13 +264,21 @@ public final class DayReader
             }
             case FORWARDED ->
             {
-                final long issuerKey = record.outputCount() > 0 ?
-                    linkStan(record.linkId(JournalRecord.output(0)), Decision.switchStan(record.buffer(), at)) : NO_ISSUER_KEY;
-                final Forwarded forwarded = new Forwarded(row, issuerKey, record.linkId() + "/" + text(request, 41) + "/" + stan);
+                final int switchStan = Decision.switchStan(record.buffer(), at);
+                final long issuerKey = record.outputCount() > 0 ? linkStan(record.linkId(JournalRecord.output(0)), switchStan) : NO_ISSUER_KEY;
+                final String acquirerLinkKey = record.linkId() + "/" + text(request, 41) + "/" + stan;
+                // The message as the issuer got it (this rewraps a reader: the request is not read after this).
+                final MessageReader sent = issuerKey == NO_ISSUER_KEY ? null : part(record, JournalRecord.output(0));
+                final long sentTransmission = sent == null ? -1 : number(text(sent, 7));
+                final long originalData = sentTransmission < 0 ? NO_ORIGINAL_DATA : originalData(switchStan, sentTransmission);
+                final Forwarded forwarded = new Forwarded(row, issuerKey, acquirerLinkKey, originalData);
                 if (issuerKey != NO_ISSUER_KEY)
                 {
                     inFlight.put(issuerKey, forwarded);
-                    bySwitchStan.put((int)issuerKey, forwarded);
+                }
+                if (originalData != NO_ORIGINAL_DATA)
+                {
+                    byOriginalData.put(originalData, forwarded);
                 }
                 byAcquirerLink.put(forwarded.acquirerLinkKey(), forwarded);
             }
@@ -371,7 +383,7 @@ public final class DayReader
                     return;
                 }
                 byAcquirerLink.remove(forwarded.acquirerLinkKey(), forwarded);
-                bySwitchStan.remove((int)key, forwarded);
+                byOriginalData.remove(forwarded.originalData(), forwarded);
                 final int row = forwarded.row();
                 t.mark(row, DayTransactions.ANSWERED);
                 t.responseCode(row, answer.has(39) ? text(answer, 39) : ResponseCode.SYSTEM_MALFUNCTION);
@@ -440,7 +452,7 @@ public final class DayReader
                     transactions.responseCode(row, ResponseCode.ISSUER_INOPERATIVE);
                     if (forwarded.issuerKey() != NO_ISSUER_KEY && inFlight.remove(forwarded.issuerKey(), forwarded))
                     {
-                        bySwitchStan.remove((int)forwarded.issuerKey(), forwarded);
+                        byOriginalData.remove(forwarded.originalData(), forwarded);
                         timedOut.put(forwarded.issuerKey(), row);
                     }
                     exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, ResponseCode.ISSUER_INOPERATIVE,
@@ -465,20 +477,23 @@ public final class DayReader
     /**
      * A reversal advice for a time-out (39 = 68) going to an issuer, for a request still in flight: it timed out while
      * its acquirer's link was gone, so no 91 names it, and this advice is the journal's word that it did. Field 90
-     * names the original by the switch's STAN. (One whose 91 went was taken off in flight by that 91, in the same
-     * event or before; a request the acquirer reversed is left as reversed.)
+     * names the original by the switch's STAN and the field 7 it sent, together unique in a day though the STAN
+     * alone wraps. One whose 91 went was taken off in flight by that 91, in the same event or before. A request the
+     * acquirer reversed while it was in flight is left alone: this may be the acquirer's own reversal passed on,
+     * which carries the acquirer's 39, often 68 too; if its terminal had gone as well, it stays unanswered.
      */
     private void onTimeOutAdvice(final JournalRecord record, final MessageReader advice)
     {
         final String original = text(advice, 90);
-        final long stan = original.length() >= 10 ? number(original.substring(4, 10)) : -1;
-        final Forwarded forwarded = stan < 0 ? null : bySwitchStan.get((int)stan);
+        final long stan = original.length() >= 20 ? number(original.substring(4, 10)) : -1;
+        final long transmission = stan < 0 ? -1 : number(original.substring(10, 20));
+        final Forwarded forwarded = transmission < 0 ? null : byOriginalData.get(originalData((int)stan, transmission));
         if (forwarded == null || inFlight.get(forwarded.issuerKey()) != forwarded || transactions.flagged(forwarded.row(), DayTransactions.REVERSED))
         {
             return;
         }
         inFlight.remove(forwarded.issuerKey());
-        bySwitchStan.remove((int)stan);
+        byOriginalData.remove(forwarded.originalData());
         byAcquirerLink.remove(forwarded.acquirerLinkKey(), forwarded);
         final int row = forwarded.row();
         transactions.mark(row, DayTransactions.TIMED_OUT);
@@ -622,6 +637,12 @@ public final class DayReader
     private static String text(final MessageReader message, final int field)
     {
         return message.has(field) ? message.getString(field) : "";
+    }
+
+    /** A switch STAN (6 digits) and a field 7 (10 digits) as one number, as field 90 names an original. */
+    private static long originalData(final int stan, final long transmission)
+    {
+        return stan * 10_000_000_000L + transmission;
     }
 
     private static long linkStan(final int link, final int stan)
