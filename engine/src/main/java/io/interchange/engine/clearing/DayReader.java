@@ -2,6 +2,8 @@ package io.interchange.engine.clearing;
 
 import java.nio.file.Files;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -267,10 +269,7 @@ public final class DayReader
                 final int switchStan = Decision.switchStan(record.buffer(), at);
                 final long issuerKey = record.outputCount() > 0 ? linkStan(record.linkId(JournalRecord.output(0)), switchStan) : NO_ISSUER_KEY;
                 final String acquirerLinkKey = record.linkId() + "/" + text(request, 41) + "/" + stan;
-                // The message as the issuer got it (this rewraps a reader: the request is not read after this).
-                final MessageReader sent = issuerKey == NO_ISSUER_KEY ? null : part(record, JournalRecord.output(0));
-                final long sentTransmission = sent == null ? -1 : number(text(sent, 7));
-                final long originalData = sentTransmission < 0 ? NO_ORIGINAL_DATA : originalData(switchStan, sentTransmission);
+                final long originalData = issuerKey == NO_ISSUER_KEY ? NO_ORIGINAL_DATA : originalData(switchStan, sentTransmission(record, request));
                 final Forwarded forwarded = new Forwarded(row, issuerKey, acquirerLinkKey, originalData);
                 if (issuerKey != NO_ISSUER_KEY)
                 {
@@ -637,6 +636,21 @@ public final class DayReader
     private static String text(final MessageReader message, final int field)
     {
         return message.has(field) ? message.getString(field) : "";
+    }
+
+    /**
+     * Field 7 of the request as the switch forwarded it, without decoding what it sent: the acquirer's own, or for a
+     * request without one (UnionPay POS) the switch's receive time, MMDDhhmmss in GMT (SwitchHandler.writeForward).
+     */
+    private static long sentTransmission(final JournalRecord record, final MessageReader request)
+    {
+        if (request.has(7))
+        {
+            return request.getLong(7);
+        }
+        final LocalDateTime received = LocalDateTime.ofEpochSecond(Math.floorDiv(record.timestampNanos(), 1_000_000_000L), 0, ZoneOffset.UTC);
+        return received.getMonthValue() * 100_000_000L + received.getDayOfMonth() * 1_000_000L + received.getHour() * 10_000L +
+            received.getMinute() * 100L + received.getSecond();
     }
 
     /** A switch STAN (6 digits) and a field 7 (10 digits) as one number, as field 90 names an original. */
