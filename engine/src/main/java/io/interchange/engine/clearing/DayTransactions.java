@@ -35,6 +35,8 @@ public final class DayTransactions
     /** Fewer digits and the masking rule shows none (io.interchange.codec.Pan). */
     private static final int MASKABLE = 13;
     private static final int PAN_KEPT = 10;
+    /** Rows at most: the widest text column (the RRN's 12 bytes a row) must stay within one Java array. */
+    static final int MAX_ROWS = 1 << 27;
 
     private final Dictionary strings = new Dictionary();
     private final int approved = strings.code("00");
@@ -317,7 +319,11 @@ public final class DayTransactions
 
     private void grow()
     {
-        capacity = Math.multiplyExact(capacity, 2);
+        if (capacity >= MAX_ROWS)
+        {
+            throw new ClearingException("the business day has more than " + MAX_ROWS + " financial requests, more than one clearing run holds");
+        }
+        capacity = capacity * 2;
         order = Arrays.copyOf(order, capacity);
         nanos = Arrays.copyOf(nanos, capacity);
         mti = Arrays.copyOf(mti, capacity);
