@@ -1089,15 +1089,26 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         totals.domesticFigures(terminal, switchFigures);
         netOfReversals(switchFigures, BatchTotals.DEBITS, BatchTotals.DEBIT_REVERSALS);
         netOfReversals(switchFigures, BatchTotals.CREDITS, BatchTotals.CREDIT_REVERSALS);
-        final boolean domesticBalanced = subtract(terminalFigures, switchFigures, differences);
+        boolean domesticBalanced = subtract(terminalFigures, switchFigures, differences);
         reportedFigures(reported.foreign(), terminalFigures);
         totals.foreignFigures(terminal, switchFigures);
         netOfReversals(switchFigures, BatchTotals.DEBITS, BatchTotals.DEBIT_REVERSALS);
         netOfReversals(switchFigures, BatchTotals.CREDITS, BatchTotals.CREDIT_REVERSALS);
-        final boolean foreignBalanced = subtract(terminalFigures, switchFigures, partDifferences);
+        boolean foreignBalanced = subtract(terminalFigures, switchFigures, partDifferences);
         for (int i = 0; i < BatchTotals.FIGURES; i++)
         {
             differences[i] += partDifferences[i];
+        }
+        final JournalRecord recorded = event.recorded();
+        if (recorded != null && recorded.decisionLength() >= Decision.LENGTH)
+        {
+            // In replay the verdict the terminal was given stands: which cards are foreign is the BIN table's, and it
+            // may have changed since. A record from before the parts were journaled says only in or out of balance.
+            final int at = recorded.decisionOffset();
+            final boolean wasBalanced = Decision.outcome(recorded.buffer(), at) == Outcome.SETTLED;
+            final boolean partsKnown = Decision.domesticOutOfBalance(recorded.buffer(), at) || Decision.foreignOutOfBalance(recorded.buffer(), at);
+            domesticBalanced = wasBalanced || partsKnown && !Decision.domesticOutOfBalance(recorded.buffer(), at);
+            foreignBalanced = wasBalanced || partsKnown && !Decision.foreignOutOfBalance(recorded.buffer(), at);
         }
         final boolean balanced = domesticBalanced && foreignBalanced;
         final int parts = (domesticBalanced ? 0 : Decision.DOMESTIC_OUT_OF_BALANCE) | (foreignBalanced ? 0 : Decision.FOREIGN_OUT_OF_BALANCE);

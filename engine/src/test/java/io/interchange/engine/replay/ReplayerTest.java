@@ -370,6 +370,37 @@ class ReplayerTest
             "SETTLED batch 1 out debits 1/1500", "SETTLED batch 2 in debits 0/0"), seen);
     }
 
+    @Test
+    void shouldRecoverABatchSettledInBalanceAsSettledThoughItsCardsAreForeignNow(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final int term0001 = setup.acceptors().terminalIndex("TERM0001");
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            run.signOn(ACQUIRER_LINK);
+            assertEquals("00", run.purchase(ACQUIRER_LINK, 1_000, false));
+            final MessageReader settled = run.send(ACQUIRER_LINK, run.maced(Mti.RECONCILIATION_REQUEST, 1, Field60.NETWORK_BATCH_SETTLEMENT,
+                Map.of(48, totals(1, 1_000))), true);
+            assertEquals('1', settled.getString(48).charAt(30), "one domestic sale, in balance");
+            assertEquals(2, run.handler.openBatch(term0001));
+        }
+
+        // From the restart on, the range's cards are foreign. The terminal was told its batch closed: recovery must
+        // not settle it again by today's BIN table and find it out of balance.
+        final SwitchConfig foreign = SwitchConfig.parse(MAC_LISTENER + "interchange.terminals = [ { id = \"TERM0001\", merchant = \"MERCHANT0000001\","
+            + " status = active, master-key = \"" + TERMINAL_MASTER_KEY + "\" } ]\n"
+            + "interchange.bin-table = [ { low = \"476173\", high = \"476173\", issuer = \"issuer-a\", origin = foreign } ]\n", "foreign.conf")
+            .withJournalDir(dir.resolve("journal"));
+        final SwitchSetup foreignSetup = SwitchNode.setup(foreign, Dialects.all());
+        final SwitchHandler recovered = SwitchNode.handler(foreign, foreignSetup);
+        Replayer.recover(recovered, foreignSetup, journal);
+        assertEquals(2, recovered.openBatch(term0001), "closed in balance, as the terminal was told");
+        assertEquals(0, recovered.batchTotals().debitCount(term0001));
+    }
+
     /** Field 48 of a UnionPay 0500: domestic debits only, flag 0 (the answer fills it in), no foreign part. */
     private static String totals(final int debitCount, final long debitAmount)
     {
