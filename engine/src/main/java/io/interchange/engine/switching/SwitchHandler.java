@@ -855,6 +855,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final SwitchSetup.Issuer config = issuers.get(issuer);
         final int entry = inFlight.add(issuer, link, stan, now + config.timeoutNanos(), current, event.linkId(), event.dialectId(),
             event.frame(), event.headerLength(), event.messageLength());
+        transactions.inFlight(current, entry != InFlight.NONE);
         if (entry == InFlight.NONE)
         {
             // Table full (the issuer is far behind) or a request too large to keep: answering now beats
@@ -1748,6 +1749,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             transactions.closed(history, approved);
         }
+        transactions.inFlight(history, false);
         inFlight.remove(entry);
         decide(event, null, Outcome.RELAYED, issuer, stan);
     }
@@ -1763,6 +1765,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 event.outputsLeft() > 1 && event.outputRoom() >= inFlight.maxFrame() + advices.maxMessage())
             {
                 timeOut(event, entry);
+                transactions.inFlight(inFlight.history(entry), false);
                 inFlight.remove(entry);
                 timedOut++;
                 entry = inFlight.oldest(issuer);

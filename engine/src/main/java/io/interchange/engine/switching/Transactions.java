@@ -49,6 +49,7 @@ final class Transactions
     private final UnsafeBuffer forwarded;
     private final int[] forwardedLengths;
     private final long[] addedAt;
+    private final boolean[] inFlight;
     private long evictedAddedAt = Long.MIN_VALUE;
     private int next;
 
@@ -77,6 +78,7 @@ final class Transactions
         forwarded = new UnsafeBuffer(new byte[capacity * maxForwarded]);
         forwardedLengths = new int[capacity];
         addedAt = new long[capacity];
+        inFlight = new boolean[capacity];
     }
 
     /** The entry for the key, or NONE. */
@@ -102,9 +104,9 @@ final class Transactions
     {
         // A request still in flight keeps its entry: its answer, time-out and reversal advice go through it. The
         // config holds at least twice as many entries as requests in flight, so a free one is never far; only a
-        // history made smaller than that by hand would have to take a pending one.
+        // history made smaller than that by hand would have to take one in flight.
         int entry = next;
-        for (int skipped = 0; states[entry] == PENDING && skipped < capacity; skipped++)
+        for (int skipped = 0; inFlight[entry] && skipped < capacity; skipped++)
         {
             entry = (entry + 1) % capacity;
         }
@@ -119,6 +121,7 @@ final class Transactions
             evictedAddedAt = addedAt[entry];
         }
         addedAt[entry] = now;
+        inFlight[entry] = false;
         final long fingerprint = fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission);
         fingerprints[entry] = fingerprint;
         endpoints[entry] = endpoint;
@@ -138,6 +141,15 @@ final class Transactions
         forwardedLengths[entry] = 0;
         byKey.put(fingerprint, entry);
         return entry;
+    }
+
+    /**
+     * Whether the entry's request is with an issuer (in the in-flight table): such an entry is never forgotten, even
+     * once reversed, since its answer or time-out still goes through it.
+     */
+    void inFlight(final int entry, final boolean withIssuer)
+    {
+        inFlight[entry] = withIssuer;
     }
 
     /** Requests remembered at most. */

@@ -254,25 +254,45 @@ class SwitchHandlerTest
     @Test
     void shouldKeepTheHistoryOfARequestInFlightHoweverManyComeAfterIt()
     {
+        keepsTheHistoryOfARequestInFlight(false);
+    }
+
+    @Test
+    void shouldKeepTheHistoryOfARequestReversedWhileInFlightHoweverManyComeAfterIt()
+    {
+        keepsTheHistoryOfARequestInFlight(true);
+    }
+
+    private void keepsTheHistoryOfARequestInFlight(final boolean reversedMeanwhile)
+    {
         handler = new SwitchHandler(withHistory(1_024));
         ready();
         final Map<Integer, String> purchase = request("000000", 1_234);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
         assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded, and no answer comes");
+        if (reversedMeanwhile)
+        {
+            final Map<Integer, String> reversal = request("000000", 1_234);
+            reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", output(0).getString(39));
+        }
         for (int i = 0; i < 3 * 1_024; i++)
         {
             message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100_000_001L));
         }
-        // Past issuer-a's 5 s time-out: 91 for the purchase, and its reversal advice built from its own history entry.
+        // Past issuer-a's 5 s time-out: 91 for the purchase, and reversal advices built from its own history entry.
         now += 6_000_000_000L;
         link(EventType.TICK, -1, -1);
-        MessageReader advice = null;
+        int advices = 0;
         String answered = null;
         for (int i = 0; i < event.outputCount(); i++)
         {
             if (event.outputLinkId(i) == ISSUER_LINK && output(i).mti() == Mti.REVERSAL_ADVICE)
             {
-                advice = output(i);
+                advices++;
+                assertEquals(purchase.get(4), output(i).getString(4), "the purchase's own amount: its entry was not given to a later request");
+                assertEquals(purchase.get(2), output(i).getString(2));
             }
             else if (event.outputLinkId(i) == ACQUIRER_LINK)
             {
@@ -280,9 +300,8 @@ class SwitchHandlerTest
             }
         }
         assertEquals(purchase.get(11) + "/91", answered);
-        assertEquals(true, advice != null, "the 0420 went to the issuer");
-        assertEquals(purchase.get(4), advice.getString(4), "the purchase's own amount: its entry was not given to a later request");
-        assertEquals(purchase.get(2), advice.getString(2));
+        // A reversal of a request still with the issuer waits for the issuer's answer: only the time-out's 0420 goes.
+        assertEquals(1, advices, "the time-out's 0420 went to the issuer");
     }
 
     private SwitchSetup withHistory(final int history)
