@@ -1358,6 +1358,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         transactions.forwarded(current, issuer, basisScratch, 0, length);
         queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, length, originalOf(request, session), null, null, request, issuer, now);
         answer(event, request, ResponseCode.APPROVED);
+        transactions.approvedBySwitch(current);
         countApproved(current);
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, 0);
     }

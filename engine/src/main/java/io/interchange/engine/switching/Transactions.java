@@ -241,6 +241,12 @@ final class Transactions
         }
     }
 
+    /** The switch approved it itself, as it does a completion (0220): a reversal of it is a reversal of an approval. */
+    void approvedBySwitch(final int entry)
+    {
+        approved[entry] = true;
+    }
+
     /** Answered, with no answer to keep (the acquirer's link had gone). */
     void closed(final int entry, final boolean wasApproved)
     {

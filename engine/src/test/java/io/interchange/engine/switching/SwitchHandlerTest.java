@@ -304,6 +304,41 @@ class SwitchHandlerTest
         assertEquals(1, advices, "the time-out's 0420 went to the issuer");
     }
 
+    @Test
+    void shouldReverseACompletionToTheIssuerAndOutOfTheBatch()
+    {
+        ready();
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        final Map<Integer, String> preAuth = request("000000", 5_000);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+        final MessageReader forwarded = output(0);
+        final Map<Integer, String> approval = new HashMap<>();
+        for (final int f : new int[] {2, 3, 4, 7, 11, 37, 41, 42, 49})
+        {
+            approval.put(f, forwarded.getString(f));
+        }
+        approval.put(38, "AB1234");
+        approval.put(39, "00");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, approval);
+        assertEquals("00", output(0).getString(39));
+
+        final Map<Integer, String> completion = request("000000", 4_500);
+        completion.put(38, "AB1234");
+        completion.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+        assertEquals("00", output(0).getString(39));
+        assertEquals(1, handler.batchTotals().debitCount(terminal));
+        final int owed = handler.advicesPending();
+
+        final Map<Integer, String> reversal = request("000000", 4_500);
+        reversal.put(90, "0220" + completion.get(11) + completion.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39));
+        assertEquals(1, handler.batchTotals().debitReversalCount(terminal), "the completion is reversed out of the batch");
+        assertEquals(4_500, handler.batchTotals().debitReversalAmount(terminal));
+        assertEquals(owed + 1, handler.advicesPending(), "and the issuer is owed its reversal");
+    }
+
     private SwitchSetup withHistory(final int history)
     {
         final SwitchSetup s = setup;
