@@ -37,7 +37,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     switch STAN, STOOD_IN (approved by the switch, auth code S nnnnn). RETRANSMITTED and CLOSED are not new
  *     transactions; ANSWERED 94 is a duplicate rejected;</li>
  * <li>an issuer's 0110/0210 RELAYED is matched on (issuer link, switch STAN), as the switch matches it, and gives
- *     the response code, auth code and RRN; UNMATCHED on the key of a request that timed out is a late answer;</li>
+ *     the response code, auth code and RRN (an approval whose terminal had gone the switch reversed at once:
+ *     {@link Decision#UNDELIVERED_REVERSED}); UNMATCHED on the key of a request that timed out is a late answer;</li>
  * <li>a TICK that TIMED_OUT carries the 91 answers it sent: each names (acquirer link, terminal, STAN) of a request
  *     that timed out (or, when the acquirer's link had gone and no 91 went, the 0420 with 39 = 68 to the issuer
  *     names it by the switch STAN in field 90). The same TICKs carry 0220 advices; one with a stand-in auth code,
@@ -384,7 +385,8 @@ public final class DayReader
                 byAcquirerLink.remove(forwarded.acquirerLinkKey(), forwarded);
                 byOriginalData.remove(forwarded.originalData(), forwarded);
                 final int row = forwarded.row();
-                t.mark(row, DayTransactions.ANSWERED);
+                t.mark(row, Decision.undeliveredReversed(record.buffer(), record.decisionOffset()) ?
+                    DayTransactions.ANSWERED | DayTransactions.REVERSED : DayTransactions.ANSWERED);
                 t.responseCode(row, answer.has(39) ? text(answer, 39) : ResponseCode.SYSTEM_MALFUNCTION);
                 t.authCode(row, text(answer, 38));
                 if (t.rrn(row).isEmpty())

@@ -83,6 +83,11 @@ public final class Decision
     public static final int DOMESTIC_OUT_OF_BALANCE = 16;
     /** With {@link #OUT_OF_BALANCE}, UnionPay POS: the foreign cards' part of field 48 was out (its flag 2). */
     public static final int FOREIGN_OUT_OF_BALANCE = 32;
+    /**
+     * With {@link Outcome#RELAYED}: the issuer approved, but the acquirer's link had gone, so no terminal heard of it;
+     * the switch reversed it to the issuer (0420, 39 = 68) and it does not settle.
+     */
+    public static final int UNDELIVERED_REVERSED = 64;
     /** The length of a settlement decision ({@link Outcome#SETTLED}, {@link Outcome#UPLOAD_AWAITED}). */
     public static final int SETTLEMENT_LENGTH = 64;
     private static final int COUNT_DIFFERENCES = 16;
@@ -145,6 +150,12 @@ public final class Decision
     public static boolean foreignOutOfBalance(final DirectBuffer buffer, final int offset)
     {
         return (buffer.getByte(offset + FLAGS) & FOREIGN_OUT_OF_BALANCE) != 0;
+    }
+
+    /** True when an approval relayed to no terminal was reversed to its issuer ({@link #UNDELIVERED_REVERSED}). */
+    public static boolean undeliveredReversed(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getByte(offset + FLAGS) & UNDELIVERED_REVERSED) != 0;
     }
 
     /** True when an uploaded transaction (0320) did not match one the switch approved. */

@@ -136,7 +136,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final int[] lastSettlementLengths;
     private final UnsafeBuffer lastSettlementAnswers;
     private final int[] lastSettlementAnswerLengths;
-    private int settlementFlags;
+    // Flags of this event's decision beyond the MAC and PIN verdicts: a settlement's balance, an upload's match, an
+    // approval reversed for want of a terminal (Decision).
+    private int decisionFlags;
     private final MessageReader basis;
     private final MessageReader advice;
     private final MessageReader originalBasis;
@@ -340,7 +342,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         pinTranslated = false;
         pinRefused = false;
         macRefused = false;
-        settlementFlags = 0;
+        decisionFlags = 0;
         try
         {
             switch (event.type())
@@ -1131,7 +1133,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         uploadAwaited[terminal] = true;
         System.arraycopy(differences, 0, uploadDifferences, terminal * BatchTotals.FIGURES, BatchTotals.FIGURES);
         uploadParts[terminal] = parts;
-        settlementFlags = Decision.OUT_OF_BALANCE | parts;
+        decisionFlags = Decision.OUT_OF_BALANCE | parts;
         decide(event, ResponseCode.APPROVED, Outcome.UPLOAD_AWAITED, -1, batch);
         event.decisionLength(Decision.writeSettlement(event.decision(), differences));
     }
@@ -1199,7 +1201,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final boolean matched = original != Transactions.NONE && transactions.terminal(original) == terminal &&
             transactions.state(original) == Transactions.ANSWERED && transactions.approved(original) && request.has(4) &&
             transactions.amount(original) == request.getLong(4);
-        settlementFlags = matched ? 0 : Decision.UPLOAD_UNMATCHED;
+        decisionFlags = matched ? 0 : Decision.UPLOAD_UNMATCHED;
         decide(event, ResponseCode.APPROVED, Outcome.UPLOADED, -1, batch);
     }
 
@@ -1258,7 +1260,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final long[] from, final int fromOffset)
     {
         totals.reset(terminal);
-        settlementFlags = balanced ? 0 : Decision.OUT_OF_BALANCE | parts;
+        decisionFlags = balanced ? 0 : Decision.OUT_OF_BALANCE | parts;
         decide(event, code, Outcome.SETTLED, -1, batch);
         if (from != differences)
         {
@@ -1749,6 +1751,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         else
         {
             transactions.closed(history, approved);
+            if (approved && transactions.state(history) != Transactions.REVERSED)
+            {
+                // Approved, and no terminal to tell: the cardholder must not be charged for a sale the terminal never
+                // saw approved. Undone at once, as a late approval is.
+                queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
+                    transactions.forwardedLength(history), history, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer, event.timestampNanos());
+                transactions.state(history, Transactions.REVERSED);
+                decisionFlags = Decision.UNDELIVERED_REVERSED;
+            }
         }
         transactions.inFlight(history, false);
         inFlight.remove(entry);
@@ -2197,7 +2208,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             unmatchedAnswers.incrementAndGet();
         }
-        final int flags = (macRefused ? Decision.MAC_REFUSED : 0) | (pinRefused ? Decision.PIN_REFUSED : 0) | settlementFlags;
+        final int flags = (macRefused ? Decision.MAC_REFUSED : 0) | (pinRefused ? Decision.PIN_REFUSED : 0) | decisionFlags;
         event.decisionLength(Decision.write(event.decision(), responseCode, outcome, flags, issuer, stan, event.endpoint()));
     }
 

@@ -339,6 +339,57 @@ class SwitchHandlerTest
         assertEquals(owed + 1, handler.advicesPending(), "and the issuer is owed its reversal");
     }
 
+    @Test
+    void shouldReverseAnApprovalWhoseTerminalHasGone()
+    {
+        ready();
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        final Map<Integer, String> purchase = request("000000", 2_500);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        final MessageReader forwarded = output(0);
+        final Map<Integer, String> approval = new HashMap<>();
+        for (final int f : new int[] {2, 3, 4, 7, 11, 37, 41, 42, 49})
+        {
+            approval.put(f, forwarded.getString(f));
+        }
+        approval.put(38, "AB1234");
+        approval.put(39, "00");
+        final String switchStan = approval.get(11);
+        link(EventType.ACQUIRER_DOWN, ACQUIRER_LINK, 0);
+        final int owed = handler.advicesPending();
+
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
+        assertEquals(0, event.outputCount(), "no terminal to answer");
+        assertEquals(owed + 1, handler.advicesPending(), "the approval is reversed to the issuer");
+        assertEquals(0, handler.batchTotals().debitCount(terminal), "and not counted in the batch");
+
+        now += 1_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        MessageReader advice = null;
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            if (event.outputLinkId(i) == ISSUER_LINK && output(i).mti() == Mti.REVERSAL_ADVICE)
+            {
+                advice = output(i);
+            }
+        }
+        assertEquals(true, advice != null, "the 0420 went");
+        assertEquals(purchase.get(4), advice.getString(4));
+        assertEquals("68", advice.getString(39));
+        assertEquals(switchStan, advice.getString(90).substring(4, 10), "naming the purchase as the issuer got it");
+
+        // The terminal comes back and reverses it itself: nothing more is owed or counted.
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000099", 70, "001"));
+        final Map<Integer, String> reversal = request("000000", 2_500);
+        reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+        final int owedAfter = handler.advicesPending();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39));
+        assertEquals(owedAfter, handler.advicesPending());
+        assertEquals(0, handler.batchTotals().debitReversalCount(terminal));
+    }
+
     private SwitchSetup withHistory(final int history)
     {
         final SwitchSetup s = setup;

@@ -281,6 +281,11 @@ class ClearingSystemTest
             () -> run.file("summary.txt").toString());
     }
 
+    /**
+     * A terminal that hangs up with two purchases out: issuer-a answers its one after its 500 ms time-out (the 0420
+     * for the time-out is clearing's only word of it), issuer-b approves its one within its 5 s, but to no terminal,
+     * so the switch reverses it at once.
+     */
     @Test
     void shouldTellATimeOutWhoseTerminalHadGoneByItsReversalAdvice(@TempDir final Path dir) throws Exception
     {
@@ -297,9 +302,11 @@ class ClearingSystemTest
             assertEquals("00", a.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, network("900001")).getString(39));
             // issuer-a answers this one 1.5 s late, after its 500 ms time-out; the terminal hangs up before either.
             a.send(Mti.FINANCIAL_REQUEST, purchase("4761730000000029", DayIssuer.LATE_AMOUNT, "000001", "TERM0001", "MERCHANT0000001"));
-            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.requests() == 1, "the purchase forwarded to issuer-a");
+            a.send(Mti.FINANCIAL_REQUEST, purchase("6228480000000080", DayIssuer.LATE_AMOUNT, "000002", "TERM0001", "MERCHANT0000001"));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.requests() == 1 && issuerB.requests() == 1, "both purchases forwarded");
         }
         Awaiting.until(Duration.ofSeconds(10), () -> node.unmatchedAnswers() > unmatched, "the late approval journaled");
+        Awaiting.until(Duration.ofSeconds(10), () -> issuerB.reversalAdvices() == 1, "issuer-b's approval, which reached no terminal, reversed");
         final long lastEvent = System.currentTimeMillis() * 1_000_000L;
         node.close();
         node = null;
@@ -309,6 +316,7 @@ class ClearingSystemTest
         assertEquals("""
             time,mti,processing_code,masked_pan,amount,currency,merchant,terminal,mcc,issuer,acquirer,stan,rrn,auth_code,response_code,state
             *,0200,000000,476173******0029,7700,840,MERCHANT0000001,TERM0001,5411,issuer-a,10000001,000001,,,,timed-out
+            *,0200,000000,622848******0080,7700,840,MERCHANT0000001,TERM0001,5411,issuer-b,10000001,000002,*,LATE01,00,reversed
             """, normalized("transactions.csv", Files.readString(run.file("transactions.csv"))));
         assertEquals("""
             time,kind,terminal,merchant,stan,masked_pan,amount,currency,response_code,detail

@@ -33,6 +33,7 @@ final class DayIssuer implements AutoCloseable
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private volatile int financialAdvices;
     private volatile int requests;
+    private volatile int reversalAdvices;
 
     DayIssuer(final int port, final boolean acknowledgeFinancialAdvices) throws IOException
     {
@@ -52,6 +53,12 @@ final class DayIssuer implements AutoCloseable
     int requests()
     {
         return requests;
+    }
+
+    /** Reversal advices (0420/0421) received so far. */
+    int reversalAdvices()
+    {
+        return reversalAdvices;
     }
 
     /** 0220/0221 received so far. */
@@ -85,6 +92,7 @@ final class DayIssuer implements AutoCloseable
                     }
                     else if (Mti.messageClass(mti) == 4)
                     {
+                        reversalAdvices++;
                         send(os, out, financial.respond(reader, writer.wrap(out, 2), "00"));
                     }
                     else if (mti / 10 == Mti.FINANCIAL_ADVICE / 10)
