@@ -930,8 +930,22 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return true;
         }
         final int length = transactions.answerLength(known);
+        final byte state = transactions.state(known);
+        if (length == 0 && (state == Transactions.REVERSED || state == Transactions.ANSWERED && !transactions.approved(known)))
+        {
+            // Settled with no answer kept (its terminal had gone, or it was reversed): not approved, and the terminal
+            // asking again is told so rather than left to time out.
+            final int offset = beginAnswer(event);
+            final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
+            event.endOutput(mac(event.linkId(), request, event.output(), offset + event.headerLength(),
+                financialEcho.respond(request, writer, ResponseCode.ISSUER_INOPERATIVE)), false);
+            decide(event, null, Outcome.RETRANSMITTED, transactions.issuer(known), 0);
+            return true;
+        }
         if (length == 0)
         {
+            // Still with the issuer (its answer will come), or approved with an answer too large to keep: the
+            // terminal's time-out and reversal take care of the last.
             decide(event, null, Outcome.RETRANSMITTED, -1, 0);
             return true;
         }

@@ -378,9 +378,13 @@ class SwitchHandlerTest
         assertEquals("68", advice.getString(39));
         assertEquals(switchStan, advice.getString(90).substring(4, 10), "naming the purchase as the issuer got it");
 
-        // The terminal comes back and reverses it itself: nothing more is owed or counted.
+        // The terminal comes back and asks again: not approved. Then it reverses it itself: nothing more is owed or counted.
         link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000099", 70, "001"));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals(1, event.outputCount(), "a retransmission of it is answered");
+        assertEquals("91", output(0).getString(39));
+        assertEquals(purchase.get(11), output(0).getString(11));
         final Map<Integer, String> reversal = request("000000", 2_500);
         reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
         final int owedAfter = handler.advicesPending();
