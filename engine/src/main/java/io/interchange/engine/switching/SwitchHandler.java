@@ -1369,8 +1369,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void complete(
         final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int issuer, final int mcc, final long now)
     {
+        // The advice gets its STAN (and so its RRN) now, so that a reversal of the completion names it as sent.
         final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0);
-        final int length = writeForward(writer, request, session, Mti.FINANCIAL_ADVICE, 0, mcc, now, false);
+        final int length = writeForward(writer, request, session, Mti.FINANCIAL_ADVICE, nextStan(), mcc, now, false);
         transactions.forwarded(current, issuer, basisScratch, 0, length);
         queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, length, originalOf(request, session), null, null, request, issuer, now);
         answer(event, request, ResponseCode.APPROVED);
@@ -1403,7 +1404,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             transactions.answered(current, event.output(), offset + event.headerLength(), length, true);
             countApproved(current);
             // The issuer hears of it by advice (0220, store and forward) once it is back.
-            final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, request.mti(), 0, mcc, now, false);
+            // Kept as the 0220 the issuer will get, STAN and RRN included: a reversal of the stand-in names it so.
+            final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, Mti.FINANCIAL_ADVICE, nextStan(),
+                mcc, now, false);
             transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
             queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, basisLength, Transactions.NONE, authCode, ResponseCode.APPROVED, null, issuer, now);
             decide(event, ResponseCode.APPROVED, Outcome.STOOD_IN, issuer, 0);
@@ -1533,9 +1536,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         copy(basis, writer, 2);
         copy(basis, writer, 3);
         copy(basis, writer, 4);
-        EventClock.transmissionDateTime(now, scratch, 0);
-        writer.putText(7, scratch, 0, 10);
-        writer.putLong(11, 0);
+        if (mti == Mti.FINANCIAL_ADVICE)
+        {
+            // A stand-in's or completion's advice goes as its basis was kept, with the STAN given it then: what a
+            // later reversal's field 90 names.
+            copy(basis, writer, 7);
+            copy(basis, writer, 11);
+        }
+        else
+        {
+            // A reversal advice gets a STAN of the link it goes on, each time it is sent.
+            EventClock.transmissionDateTime(now, scratch, 0);
+            writer.putText(7, scratch, 0, 10);
+            writer.putLong(11, 0);
+        }
         copy(basis, writer, 12);
         copy(basis, writer, 13);
         copy(basis, writer, 18);
@@ -1618,12 +1632,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final int link = pickLink(issuer);
             if (link >= 0)
             {
-                final int stan = nextStan();
                 final int length = advices.length(entry);
                 final int offset = event.beginOutput(link, issuerDialect, 0);
                 final MutableDirectBuffer out = event.output();
                 out.putBytes(offset, advices.messages(), advices.offset(entry), length);
                 advice.wrap(out, offset, length);
+                final long given = advice.has(11) ? advice.getLong(11) : 0;
+                final int stan = given > 0 ? (int)given : nextStan();
                 // Issuer links speak ISO 8583:1987 binary: field 11 is three BCD bytes, the MTI two.
                 final int stanAt = advice.valueOffset(11);
                 for (int i = 0, v = stan; i < 3; i++, v /= 100)

@@ -394,6 +394,47 @@ class SwitchHandlerTest
         assertEquals(0, handler.batchTotals().debitReversalCount(terminal));
     }
 
+    @Test
+    void shouldNameAStandInAsTheIssuerGotItWhenItIsReversed()
+    {
+        // issuer-a down: the switch stands in (its floor limit is 500.00), then the terminal reverses the sale.
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+        final Map<Integer, String> purchase = request("000000", 4_000);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals("00", output(0).getString(39));
+        assertEquals("S00001", output(0).getString(38));
+        final Map<Integer, String> reversal = request("000000", 4_000);
+        reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39));
+        assertEquals(2, handler.advicesPending(), "the stand-in's 0220 and the reversal's 0420");
+
+        // issuer-a comes back: both go, and the 0420's field 90 names the 0220 by the MTI, STAN and field 7 it had.
+        link(EventType.ISSUER_UP, ISSUER_LINK, 0);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
+            Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
+        now += 1_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        String advised = null;
+        String reversed = null;
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            final MessageReader out = output(i);
+            if (out.mti() == Mti.FINANCIAL_ADVICE)
+            {
+                advised = "0220" + out.getString(11) + out.getString(7);
+                assertEquals("S00001", out.getString(38));
+            }
+            else if (out.mti() == Mti.REVERSAL_ADVICE)
+            {
+                reversed = out.getString(90).substring(0, 20);
+            }
+        }
+        assertEquals(true, advised != null && reversed != null, "both advices went");
+        assertEquals(advised, reversed);
+    }
+
     private SwitchSetup withHistory(final int history)
     {
         final SwitchSetup s = setup;
