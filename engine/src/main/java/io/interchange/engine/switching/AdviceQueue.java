@@ -99,15 +99,22 @@ final class AdviceQueue
         size++;
     }
 
-    /** The next advice of any issuer due at {@code now}, starting the scan at {@code from}; NONE when none is. */
-    int due(final long now, final int from)
+    /**
+     * The next advice of any issuer due at {@code now} after {@code previous} (NONE to start), in the order they were
+     * queued; NONE when none is. Order matters: a stand-in's 0220 must reach its issuer before the 0420 that reverses
+     * it. Entries are taken in turn from {@link #reserve}'s cursor, so going round from the cursor visits the oldest
+     * first, however the queue has wrapped.
+     */
+    int due(final long now, final int previous)
     {
         if (size == 0)
         {
             return NONE;
         }
-        for (int entry = from; entry < capacity; entry++)
+        final int start = previous == NONE ? 0 : (previous - cursor + capacity) % capacity + 1;
+        for (int step = start; step < capacity; step++)
         {
+            final int entry = (cursor + step) % capacity;
             if (used[entry] && dueAt[entry] <= now)
             {
                 return entry;

@@ -1625,7 +1625,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private int sendAdvices(final SwitchEvent event, final long now)
     {
         int sent = 0;
-        int entry = advices.due(now, 0);
+        int entry = advices.due(now, AdviceQueue.NONE);
         while (entry != AdviceQueue.NONE && event.outputsLeft() > 0 && event.outputRoom() >= advices.maxMessage())
         {
             final int issuer = advices.issuer(entry);
@@ -1656,7 +1656,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 advices.sent(entry, link, stan, now, issuers.get(issuer).timeoutNanos() * 2);
                 sent++;
             }
-            entry = advices.due(now, entry + 1);
+            entry = advices.due(now, entry);
         }
         return sent;
     }
