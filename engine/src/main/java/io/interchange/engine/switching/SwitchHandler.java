@@ -1117,18 +1117,21 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             differences[i] += partDifferences[i];
         }
         final JournalRecord recorded = event.recorded();
+        boolean partsJournaled = true;
         if (recorded != null && recorded.decisionLength() >= Decision.LENGTH)
         {
             // In replay the verdict the terminal was given stands: which cards are foreign is the BIN table's, and it
-            // may have changed since. A record from before the parts were journaled says only in or out of balance.
+            // may have changed since. A record from before the parts were journaled says only in or out of balance,
+            // and both parts were answered alike; its decision is written again as it was, without the parts.
             final int at = recorded.decisionOffset();
             final boolean wasBalanced = Decision.outcome(recorded.buffer(), at) == Outcome.SETTLED;
-            final boolean partsKnown = Decision.domesticOutOfBalance(recorded.buffer(), at) || Decision.foreignOutOfBalance(recorded.buffer(), at);
-            domesticBalanced = wasBalanced || partsKnown && !Decision.domesticOutOfBalance(recorded.buffer(), at);
-            foreignBalanced = wasBalanced || partsKnown && !Decision.foreignOutOfBalance(recorded.buffer(), at);
+            partsJournaled = wasBalanced || Decision.domesticOutOfBalance(recorded.buffer(), at) || Decision.foreignOutOfBalance(recorded.buffer(), at);
+            domesticBalanced = wasBalanced || partsJournaled && !Decision.domesticOutOfBalance(recorded.buffer(), at);
+            foreignBalanced = wasBalanced || partsJournaled && !Decision.foreignOutOfBalance(recorded.buffer(), at);
         }
         final boolean balanced = domesticBalanced && foreignBalanced;
-        final int parts = (domesticBalanced ? 0 : Decision.DOMESTIC_OUT_OF_BALANCE) | (foreignBalanced ? 0 : Decision.FOREIGN_OUT_OF_BALANCE);
+        final int parts = !partsJournaled ? 0 :
+            (domesticBalanced ? 0 : Decision.DOMESTIC_OUT_OF_BALANCE) | (foreignBalanced ? 0 : Decision.FOREIGN_OUT_OF_BALANCE);
         final String answered = new SettlementTotals(reported.domestic().withFlag(balanceFlag(domesticBalanced)),
             reported.foreign().withFlag(balanceFlag(foreignBalanced))).toDigits();
         final int offset = beginAnswer(event);
