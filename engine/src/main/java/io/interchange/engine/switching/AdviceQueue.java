@@ -30,6 +30,12 @@ final class AdviceQueue
     private final long[] keys;
     private final boolean[] used;
     private final Long2LongHashMap bySent;
+    // The advices in the order they were queued: a list through the slots, so that going through it from the head
+    // gives the oldest first however slots were freed and taken again.
+    private final int[] next;
+    private final int[] previous;
+    private int head = NONE;
+    private int tail = NONE;
     private int size;
     private int cursor;
 
@@ -46,6 +52,8 @@ final class AdviceQueue
         used = new boolean[capacity];
         Arrays.fill(keys, Long.MIN_VALUE);
         bySent = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
+        next = new int[capacity];
+        previous = new int[capacity];
     }
 
     int size()
@@ -96,26 +104,30 @@ final class AdviceQueue
         dueAt[entry] = now;
         attempts[entry] = 0;
         keys[entry] = Long.MIN_VALUE;
+        next[entry] = NONE;
+        previous[entry] = tail;
+        if (tail == NONE)
+        {
+            head = entry;
+        }
+        else
+        {
+            next[tail] = entry;
+        }
+        tail = entry;
         size++;
     }
 
     /**
-     * The next advice of any issuer due at {@code now} after {@code previous} (NONE to start), in the order they were
+     * The next advice of any issuer due at {@code now} after {@code after} (NONE to start), in the order they were
      * queued; NONE when none is. Order matters: a stand-in's 0220 must reach its issuer before the 0420 that reverses
-     * it. Entries are taken in turn from {@link #reserve}'s cursor, so going round from the cursor visits the oldest
-     * first, however the queue has wrapped.
+     * it.
      */
-    int due(final long now, final int previous)
+    int due(final long now, final int after)
     {
-        if (size == 0)
+        for (int entry = after == NONE ? head : next[after]; entry != NONE; entry = next[entry])
         {
-            return NONE;
-        }
-        final int start = previous == NONE ? 0 : (previous - cursor + capacity) % capacity + 1;
-        for (int step = start; step < capacity; step++)
-        {
-            final int entry = (cursor + step) % capacity;
-            if (used[entry] && dueAt[entry] <= now)
+            if (dueAt[entry] <= now)
             {
                 return entry;
             }
@@ -162,6 +174,22 @@ final class AdviceQueue
         }
         keys[entry] = Long.MIN_VALUE;
         used[entry] = false;
+        if (previous[entry] == NONE)
+        {
+            head = next[entry];
+        }
+        else
+        {
+            next[previous[entry]] = next[entry];
+        }
+        if (next[entry] == NONE)
+        {
+            tail = previous[entry];
+        }
+        else
+        {
+            previous[next[entry]] = previous[entry];
+        }
         size--;
     }
 

@@ -853,7 +853,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             standInOrDecline(event, request, session, issuer, processing, amount, mcc, now);
             return;
         }
-        final int stan = nextStan();
+        final int stan = forwardStan(event);
         final SwitchSetup.Issuer config = issuers.get(issuer);
         final int entry = inFlight.add(issuer, link, stan, now + config.timeoutNanos(), current, event.linkId(), event.dialectId(),
             event.frame(), event.headerLength(), event.messageLength());
@@ -931,10 +931,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final int length = transactions.answerLength(known);
         final byte state = transactions.state(known);
-        if (length == 0 && (state == Transactions.REVERSED || state == Transactions.ANSWERED && !transactions.approved(known)))
+        if (length == 0 && !transactions.withIssuer(known) &&
+            (state == Transactions.REVERSED || state == Transactions.ANSWERED && !transactions.approved(known)))
         {
-            // Settled with no answer kept (its terminal had gone, or it was reversed): not approved, and the terminal
-            // asking again is told so rather than left to time out.
+            // Over, with no answer kept (its terminal had gone, or it was reversed) and not approved: the terminal
+            // asking again is told so rather than left to time out. One still with its issuer waits for the answer.
             final int offset = beginAnswer(event);
             final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
             event.endOutput(mac(event.linkId(), request, event.output(), offset + event.headerLength(),
@@ -2050,6 +2051,27 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * the RRN built from it is unique within the hour up to a million requests. Answers are still matched on
      * (link, STAN).
      */
+    /**
+     * The STAN a request goes to its issuer with. In replay, the one the journal says it went with, and the sequence
+     * carries on from there: recovering a day journaled by a build that spent STANs differently (on advices, say)
+     * still finds each issuer answer's request.
+     */
+    private int forwardStan(final SwitchEvent event)
+    {
+        final JournalRecord recorded = event.recorded();
+        if (recorded != null && recorded.decisionLength() >= Decision.LENGTH &&
+            Decision.outcome(recorded.buffer(), recorded.decisionOffset()) == Outcome.FORWARDED)
+        {
+            final int stan = Decision.switchStan(recorded.buffer(), recorded.decisionOffset());
+            if (stan > 0 && stan <= 999_999)
+            {
+                stanSequence = stan;
+                return stan;
+            }
+        }
+        return nextStan();
+    }
+
     private int nextStan()
     {
         stanSequence = stanSequence % 999_999 + 1;

@@ -152,6 +152,12 @@ final class Transactions
         inFlight[entry] = withIssuer;
     }
 
+    /** Whether the entry's request is still in the in-flight table (see {@link #inFlight(int, boolean)}). */
+    boolean withIssuer(final int entry)
+    {
+        return inFlight[entry];
+    }
+
     /** Requests remembered at most. */
     int capacity()
     {

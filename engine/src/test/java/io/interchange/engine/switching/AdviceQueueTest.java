@@ -38,6 +38,33 @@ class AdviceQueueTest
     }
 
     @Test
+    void shouldGiveDueAdvicesInTheOrderTheyWereQueuedWhenAGapInTheMiddleIsTakenAgain()
+    {
+        final AdviceQueue queue = new AdviceQueue(4, 64);
+        final int standIn = add(queue);
+        final int other = add(queue);
+        final int reversal = add(queue);
+        queue.remove(other);
+        final int n = add(queue);
+        final int p = add(queue);
+        assertEquals(other, p, "the gap in the middle was taken again");
+
+        final List<Integer> order = new ArrayList<>();
+        for (int entry = queue.due(0, AdviceQueue.NONE); entry != AdviceQueue.NONE; entry = queue.due(0, entry))
+        {
+            order.add(entry);
+        }
+        assertEquals(List.of(standIn, reversal, n, p), order, "the 0220 before the 0420 that reverses it");
+    }
+
+    private static int add(final AdviceQueue queue)
+    {
+        final int entry = queue.reserve();
+        queue.add(entry, 10, 0, 0);
+        return entry;
+    }
+
+    @Test
     void shouldGiveOnlyWhatIsDue()
     {
         final AdviceQueue queue = new AdviceQueue(8, 64);

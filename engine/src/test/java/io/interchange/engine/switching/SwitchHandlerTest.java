@@ -276,6 +276,8 @@ class SwitchHandlerTest
             reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
             message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
             assertEquals("00", output(0).getString(39));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals(0, event.outputCount(), "a retransmission while it is with the issuer waits for the answer, reversed or not");
         }
         for (int i = 0; i < 3 * 1_024; i++)
         {
