@@ -1642,7 +1642,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 out.putBytes(offset, advices.messages(), advices.offset(entry), length);
                 advice.wrap(out, offset, length);
                 final long given = advice.has(11) ? advice.getLong(11) : 0;
-                final int stan = given > 0 ? (int)given : nextStan();
+                int stan = given > 0 ? (int)given : nextStan();
+                while (given == 0 && advices.acknowledged(link, stan) != AdviceQueue.NONE)
+                {
+                    // A stand-in's advice keeps its STAN while its issuer is away, past a turn of the sequence: a
+                    // reversal advice sent on the same link must not take the same one, or one 0430 ends both.
+                    stan = nextStan();
+                }
                 // Issuer links speak ISO 8583:1987 binary: field 11 is three BCD bytes, the MTI two.
                 final int stanAt = advice.valueOffset(11);
                 for (int i = 0, v = stan; i < 3; i++, v /= 100)
