@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.IntHashSet;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -34,6 +35,8 @@ final class AdviceQueue
     // gives the oldest first however slots were freed and taken again.
     private final int[] next;
     private final int[] previous;
+    private final int[] heldStans;
+    private final IntHashSet held;
     private int head = NONE;
     private int tail = NONE;
     private int size;
@@ -54,6 +57,14 @@ final class AdviceQueue
         bySent = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
         next = new int[capacity];
         previous = new int[capacity];
+        heldStans = new int[capacity];
+        held = new IntHashSet(capacity * 2);
+    }
+
+    /** Whether a queued advice keeps {@code stan} as its own. */
+    boolean holds(final int stan)
+    {
+        return held.contains(stan);
     }
 
     int size()
@@ -95,9 +106,17 @@ final class AdviceQueue
         return maxMessage;
     }
 
-    /** Queues the message written at the reserved entry, due at once. */
-    void add(final int entry, final int length, final int issuer, final long now)
+    /**
+     * Queues the message written at the reserved entry, due at once. {@code heldStan}: the STAN it keeps on every send
+     * (a stand-in's or completion's 0220), which no other message may take while it is queued; 0 for none.
+     */
+    void add(final int entry, final int length, final int issuer, final long now, final int heldStan)
     {
+        heldStans[entry] = heldStan;
+        if (heldStan > 0)
+        {
+            held.add(heldStan);
+        }
         used[entry] = true;
         lengths[entry] = length;
         issuers[entry] = issuer;
@@ -138,7 +157,7 @@ final class AdviceQueue
     /** Records a send on (link, STAN), due again after {@code retryNanos} unless acknowledged. */
     void sent(final int entry, final int link, final int stan, final long now, final long retryNanos)
     {
-        if (keys[entry] != Long.MIN_VALUE)
+        if (keys[entry] != Long.MIN_VALUE && bySent.get(keys[entry]) == entry)
         {
             bySent.remove(keys[entry]);
         }
@@ -168,9 +187,14 @@ final class AdviceQueue
 
     void remove(final int entry)
     {
-        if (keys[entry] != Long.MIN_VALUE)
+        if (keys[entry] != Long.MIN_VALUE && bySent.get(keys[entry]) == entry)
         {
             bySent.remove(keys[entry]);
+        }
+        if (heldStans[entry] > 0)
+        {
+            held.remove(heldStans[entry]);
+            heldStans[entry] = 0;
         }
         keys[entry] = Long.MIN_VALUE;
         used[entry] = false;

@@ -1504,8 +1504,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * Queues an advice to an issuer (DESIGN.md §4: store and forward), built from the message forwarded for the
-     * original: 0420 with field 90 naming it, or 0220. Field 11 is filled in when it is sent, with the STAN of the
-     * link that carries it.
+     * original: 0420 with field 90 naming it, or 0220. A 0420's field 11 is filled in each time it is sent; a 0220
+     * keeps the STAN its basis was given, which a later reversal's field 90 names.
      *
      * @param original      the {@link Transactions} entry of the request field 90 names (as the issuer knew it:
      *                      the switch's STAN and field 7), or NONE for no field 90.
@@ -1605,7 +1605,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             writer.putText(90, scratch, 0, 42);
         }
-        advices.add(entry, writer.finish(), issuer, now);
+        advices.add(entry, writer.finish(), issuer, now, mti == Mti.FINANCIAL_ADVICE && basis.has(11) ? (int)basis.getLong(11) : 0);
         advicesQueued.incrementAndGet();
     }
 
@@ -1642,13 +1642,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 out.putBytes(offset, advices.messages(), advices.offset(entry), length);
                 advice.wrap(out, offset, length);
                 final long given = advice.has(11) ? advice.getLong(11) : 0;
-                int stan = given > 0 ? (int)given : nextStan();
-                while (given == 0 && advices.acknowledged(link, stan) != AdviceQueue.NONE)
-                {
-                    // A stand-in's advice keeps its STAN while its issuer is away, past a turn of the sequence: a
-                    // reversal advice sent on the same link must not take the same one, or one 0430 ends both.
-                    stan = nextStan();
-                }
+                final int stan = given > 0 ? (int)given : nextStan();
                 // Issuer links speak ISO 8583:1987 binary: field 11 is three BCD bytes, the MTI two.
                 final int stanAt = advice.valueOffset(11);
                 for (int i = 0, v = stan; i < 3; i++, v /= 100)
@@ -2053,11 +2047,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * The next STAN for a message to an issuer: 1..999999 (field 11 is n6), one sequence for all links, so that
-     * the RRN built from it is unique within the hour up to a million requests. Answers are still matched on
-     * (link, STAN).
-     */
-    /**
      * The STAN a request goes to its issuer with. In replay, the one the journal says it went with, and the sequence
      * carries on from there: recovering a day journaled by a build that spent STANs differently (on advices, say)
      * still finds each issuer answer's request.
@@ -2078,9 +2067,22 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return nextStan();
     }
 
+    /**
+     * The next STAN for a message to an issuer: 1..999999 (field 11 is n6), one sequence for all links, so that
+     * the RRN built from it is unique within the hour up to a million requests. Answers are still matched on
+     * (link, STAN). A STAN a queued stand-in or completion advice holds (it keeps its own while its issuer is away,
+     * however long) is passed over, so no other message takes it; the advice queue holds far fewer than a million.
+     */
     private int nextStan()
     {
-        stanSequence = stanSequence % 999_999 + 1;
+        for (int tries = 0; tries < 999_999; tries++)
+        {
+            stanSequence = stanSequence % 999_999 + 1;
+            if (!advices.holds(stanSequence))
+            {
+                break;
+            }
+        }
         return stanSequence;
     }
 

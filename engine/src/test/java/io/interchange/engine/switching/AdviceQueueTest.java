@@ -18,15 +18,15 @@ class AdviceQueueTest
         for (int i = 0; i < 4; i++)
         {
             first[i] = queue.reserve();
-            queue.add(first[i], 10, 0, 0);
+            queue.add(first[i], 10, 0, 0, 0);
         }
         // The two oldest are acknowledged; two more come, into the slots they left at the start of the queue.
         queue.remove(first[0]);
         queue.remove(first[1]);
         final int later = queue.reserve();
-        queue.add(later, 10, 0, 0);
+        queue.add(later, 10, 0, 0, 0);
         final int last = queue.reserve();
-        queue.add(last, 10, 0, 0);
+        queue.add(last, 10, 0, 0, 0);
         assertEquals(first[0], later, "the slots wrapped");
 
         final List<Integer> order = new ArrayList<>();
@@ -60,7 +60,7 @@ class AdviceQueueTest
     private static int add(final AdviceQueue queue)
     {
         final int entry = queue.reserve();
-        queue.add(entry, 10, 0, 0);
+        queue.add(entry, 10, 0, 0, 0);
         return entry;
     }
 
@@ -69,12 +69,29 @@ class AdviceQueueTest
     {
         final AdviceQueue queue = new AdviceQueue(8, 64);
         final int a = queue.reserve();
-        queue.add(a, 10, 0, 100);
+        queue.add(a, 10, 0, 100, 0);
         final int b = queue.reserve();
-        queue.add(b, 10, 0, 50);
+        queue.add(b, 10, 0, 50, 0);
         queue.sent(b, 1, 7, 50, 1_000);
         assertEquals(a, queue.due(100, AdviceQueue.NONE));
         assertEquals(AdviceQueue.NONE, queue.due(100, a), "b is due again only at 1,050");
         assertEquals(b, queue.due(1_050, a));
+    }
+
+    @Test
+    void shouldHoldTheStanOfAnAdviceThatKeepsItsOwnUntilItIsAcknowledged()
+    {
+        final AdviceQueue queue = new AdviceQueue(8, 64);
+        final int standIn = queue.reserve();
+        queue.add(standIn, 10, 0, 0, 4_711);
+        final int reversal = queue.reserve();
+        queue.add(reversal, 10, 0, 0, 0);
+        assertEquals(true, queue.holds(4_711));
+        assertEquals(false, queue.holds(0), "a reversal advice holds none: it takes a STAN each time it is sent");
+        queue.sent(standIn, 3, 4_711, 0, 1_000);
+        queue.sent(reversal, 3, 4_711, 0, 1_000); // were another message to take it, the later send wins the key
+        queue.remove(standIn);
+        assertEquals(reversal, queue.acknowledged(3, 4_711), "removing one advice leaves another's key alone");
+        assertEquals(false, queue.holds(4_711), "acknowledged: the STAN is free again");
     }
 }
