@@ -37,6 +37,12 @@ final class AdviceQueue
     private final int[] previous;
     private final int[] heldStans;
     private final IntHashSet held;
+    // Each advice's serial (the n-th queued), and the advice it must wait for: a 0420 reversing a stand-in or a
+    // completion goes only once the issuer has acknowledged that 0220, whatever link either takes.
+    private final long[] serials;
+    private final int[] waitFor;
+    private final long[] waitForSerial;
+    private long nextSerial;
     private int head = NONE;
     private int tail = NONE;
     private int size;
@@ -59,6 +65,34 @@ final class AdviceQueue
         previous = new int[capacity];
         heldStans = new int[capacity];
         held = new IntHashSet(capacity * 2);
+        serials = new long[capacity];
+        waitFor = new int[capacity];
+        waitForSerial = new long[capacity];
+    }
+
+    /** The advice's serial: with its entry, what names it even once its slot is taken again. */
+    long serial(final int entry)
+    {
+        return serials[entry];
+    }
+
+    /** Whether the advice {@code serial} is still queued at {@code entry}: not yet acknowledged. */
+    boolean queued(final int entry, final long serial)
+    {
+        return entry >= 0 && entry < capacity && used[entry] && serials[entry] == serial;
+    }
+
+    /** The advice at {@code entry} is not sent until the one at {@code blocker} (serial {@code blockerSerial}) is acknowledged. */
+    void waitFor(final int entry, final int blocker, final long blockerSerial)
+    {
+        waitFor[entry] = blocker;
+        waitForSerial[entry] = blockerSerial;
+    }
+
+    /** Whether the advice waits for another still owed. */
+    boolean waiting(final int entry)
+    {
+        return waitFor[entry] != NONE && queued(waitFor[entry], waitForSerial[entry]);
     }
 
     /** Whether a queued advice keeps {@code stan} as its own. */
@@ -113,6 +147,8 @@ final class AdviceQueue
     void add(final int entry, final int length, final int issuer, final long now, final int heldStan)
     {
         heldStans[entry] = heldStan;
+        serials[entry] = ++nextSerial;
+        waitFor[entry] = NONE;
         if (heldStan > 0)
         {
             held.add(heldStan);

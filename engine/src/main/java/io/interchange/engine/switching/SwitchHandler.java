@@ -1377,7 +1377,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0);
         final int length = writeForward(writer, request, session, Mti.FINANCIAL_ADVICE, nextStan(), mcc, now, false);
         transactions.forwarded(current, issuer, basisScratch, 0, length);
-        queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, length, originalOf(request, session), null, null, request, issuer, now);
+        owe(current, queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, length, originalOf(request, session), null, null, request, issuer, now));
         answer(event, request, ResponseCode.APPROVED);
         transactions.approvedBySwitch(current);
         countApproved(current);
@@ -1412,7 +1412,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, Mti.FINANCIAL_ADVICE, nextStan(),
                 mcc, now, false);
             transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
-            queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, basisLength, Transactions.NONE, authCode, ResponseCode.APPROVED, null, issuer, now);
+            owe(current, queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, basisLength, Transactions.NONE, authCode, ResponseCode.APPROVED, null,
+                issuer, now));
             decide(event, ResponseCode.APPROVED, Outcome.STOOD_IN, issuer, 0);
             return;
         }
@@ -1512,7 +1513,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * @param authorization field 38 to put (a stand-in approval), or null to keep the original's.
      * @param responseCode  field 39 to put, or null to take the acquirer's ({@code acquirer}) when it has one.
      */
-    private void queueAdvice(
+    private int queueAdvice(
         final int mti, final DirectBuffer source, final int sourceOffset, final int sourceLength, final int original,
         final CharSequence authorization, final String responseCode, final MessageReader acquirer, final int issuer, final long now)
     {
@@ -1522,7 +1523,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             if (entry != AdviceQueue.NONE)
             {
                 LOG.error("advice to issuer {} could not be queued: no basis", issuers.get(issuer).id());
-                return;
+                return AdviceQueue.NONE;
             }
             advicesLost.lazySet(advicesLost.get() + 1);
             advicesLostUnlogged++;
@@ -1533,7 +1534,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 advicesLostLoggedAt = now;
                 advicesLostUnlogged = 0;
             }
-            return;
+            return AdviceQueue.NONE;
         }
         basis.wrap(source, sourceOffset, sourceLength);
         final MessageWriter writer = writers[issuerDialect].wrap(advices.buffer(), advices.offset(entry)).mti(mti);
@@ -1607,6 +1608,22 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         advices.add(entry, writer.finish(), issuer, now, mti == Mti.FINANCIAL_ADVICE && basis.has(11) ? (int)basis.getLong(11) : 0);
         advicesQueued.incrementAndGet();
+        if (mti == Mti.REVERSAL_ADVICE && original != Transactions.NONE && transactions.ownAdvice(original) != AdviceQueue.NONE)
+        {
+            // Reversing a stand-in or completion whose 0220 the issuer has not acknowledged: the issuer must have the
+            // 0220 before the 0420 that names it, and links are taken in turn, so the 0420 waits for the 0230.
+            advices.waitFor(entry, transactions.ownAdvice(original), transactions.ownAdviceSerial(original));
+        }
+        return entry;
+    }
+
+    /** Records the 0220 queued for a request of the switch's own approval (a stand-in, a completion). */
+    private void owe(final int history, final int advice)
+    {
+        if (history != Transactions.NONE && advice != AdviceQueue.NONE)
+        {
+            transactions.ownAdvice(history, advice, advices.serial(advice));
+        }
     }
 
     /**
@@ -1633,7 +1650,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         while (entry != AdviceQueue.NONE && event.outputsLeft() > 0 && event.outputRoom() >= advices.maxMessage())
         {
             final int issuer = advices.issuer(entry);
-            final int link = pickLink(issuer);
+            final int link = advices.waiting(entry) ? -1 : pickLink(issuer);
             if (link >= 0)
             {
                 final int length = advices.length(entry);

@@ -50,6 +50,8 @@ final class Transactions
     private final int[] forwardedLengths;
     private final long[] addedAt;
     private final boolean[] inFlight;
+    private final int[] ownAdvice;
+    private final long[] ownAdviceSerial;
     private long evictedAddedAt = Long.MIN_VALUE;
     private int next;
 
@@ -79,6 +81,8 @@ final class Transactions
         forwardedLengths = new int[capacity];
         addedAt = new long[capacity];
         inFlight = new boolean[capacity];
+        ownAdvice = new int[capacity];
+        ownAdviceSerial = new long[capacity];
     }
 
     /** The entry for the key, or NONE. */
@@ -122,6 +126,7 @@ final class Transactions
         }
         addedAt[entry] = now;
         inFlight[entry] = false;
+        ownAdvice[entry] = NONE;
         final long fingerprint = fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission);
         fingerprints[entry] = fingerprint;
         endpoints[entry] = endpoint;
@@ -150,6 +155,24 @@ final class Transactions
     void inFlight(final int entry, final boolean withIssuer)
     {
         inFlight[entry] = withIssuer;
+    }
+
+    /** The 0220 the switch owes the issuer for this request (a stand-in or completion): its advice entry and serial. */
+    void ownAdvice(final int entry, final int advice, final long serial)
+    {
+        ownAdvice[entry] = advice;
+        ownAdviceSerial[entry] = serial;
+    }
+
+    /** The entry's own 0220 in the advice queue, or NONE; {@link #ownAdviceSerial} tells whether it is still that one. */
+    int ownAdvice(final int entry)
+    {
+        return ownAdvice[entry];
+    }
+
+    long ownAdviceSerial(final int entry)
+    {
+        return ownAdviceSerial[entry];
     }
 
     /** Whether the entry's request is still in the in-flight table (see {@link #inFlight(int, boolean)}). */

@@ -412,29 +412,43 @@ class SwitchHandlerTest
         assertEquals("00", output(0).getString(39));
         assertEquals(2, handler.advicesPending(), "the stand-in's 0220 and the reversal's 0420");
 
-        // issuer-a comes back: both go, and the 0420's field 90 names the 0220 by the MTI, STAN and field 7 it had.
+        // issuer-a comes back: the 0220 goes; the 0420 waits until the issuer has acknowledged it (links are taken in
+        // turn, so the two could otherwise cross), then names it by the MTI, STAN and field 7 it had.
         link(EventType.ISSUER_UP, ISSUER_LINK, 0);
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
             Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
         now += 1_000_000_000L;
         link(EventType.TICK, -1, -1);
-        String advised = null;
+        Map<Integer, String> advised = null;
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            assertEquals(Mti.FINANCIAL_ADVICE, output(i).mti(), "only the 0220 goes first");
+            advised = new HashMap<>();
+            for (final int f : new int[] {2, 3, 4, 7, 11, 37, 38, 41, 42, 49})
+            {
+                advised.put(f, output(i).getString(f));
+            }
+        }
+        assertEquals(true, advised != null, "the 0220 went");
+        assertEquals("S00001", advised.get(38));
+        now += 1_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        assertEquals(0, event.outputCount(), "the 0420 still waits: the 0220 is not acknowledged");
+
+        final Map<Integer, String> acknowledgement = new HashMap<>(advised);
+        acknowledgement.put(39, "00");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_ADVICE_RESPONSE, acknowledgement);
+        now += 1_000_000_000L;
+        link(EventType.TICK, -1, -1);
         String reversed = null;
         for (int i = 0; i < event.outputCount(); i++)
         {
-            final MessageReader out = output(i);
-            if (out.mti() == Mti.FINANCIAL_ADVICE)
+            if (output(i).mti() == Mti.REVERSAL_ADVICE)
             {
-                advised = "0220" + out.getString(11) + out.getString(7);
-                assertEquals("S00001", out.getString(38));
-            }
-            else if (out.mti() == Mti.REVERSAL_ADVICE)
-            {
-                reversed = out.getString(90).substring(0, 20);
+                reversed = output(i).getString(90).substring(0, 20);
             }
         }
-        assertEquals(true, advised != null && reversed != null, "both advices went");
-        assertEquals(advised, reversed);
+        assertEquals("0220" + advised.get(11) + advised.get(7), reversed);
     }
 
     private SwitchSetup withHistory(final int history)
