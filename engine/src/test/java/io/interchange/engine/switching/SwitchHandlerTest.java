@@ -96,6 +96,19 @@ class SwitchHandlerTest
         assertEquals(1, handler.signedOnLinks(0));
     }
 
+    /** The issuer's answer to what the switch {@code forwarded}: its key fields, auth code AB1234 and {@code code}. */
+    private static Map<Integer, String> issuerAnswer(final MessageReader forwarded, final String code)
+    {
+        final Map<Integer, String> answer = new HashMap<>();
+        for (final int f : new int[] {2, 3, 4, 7, 11, 37, 41, 42, 49})
+        {
+            answer.put(f, forwarded.getString(f));
+        }
+        answer.put(38, "AB1234");
+        answer.put(39, code);
+        return answer;
+    }
+
     /** Sends a request, answers it at the issuer with {@code code}, returns what the acquirer got. */
     private MessageReader approveAtIssuer(final Map<Integer, String> request, final String code)
     {
@@ -105,14 +118,7 @@ class SwitchHandlerTest
         final MessageReader forwarded = output(0);
         assertEquals("10000001", forwarded.getString(32), "the acquirer's institution id");
         assertEquals("5411", forwarded.getString(18), "the merchant's MCC");
-        final Map<Integer, String> answer = new HashMap<>();
-        for (final int f : new int[] {2, 3, 4, 7, 11, 37, 41, 42, 49})
-        {
-            answer.put(f, forwarded.getString(f));
-        }
-        answer.put(38, "AB1234");
-        answer.put(39, code);
-        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, answer);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, issuerAnswer(forwarded, code));
         assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
         return output(0);
     }
@@ -314,13 +320,7 @@ class SwitchHandlerTest
         final Map<Integer, String> preAuth = request("000000", 5_000);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
         final MessageReader forwarded = output(0);
-        final Map<Integer, String> approval = new HashMap<>();
-        for (final int f : new int[] {2, 3, 4, 7, 11, 37, 41, 42, 49})
-        {
-            approval.put(f, forwarded.getString(f));
-        }
-        approval.put(38, "AB1234");
-        approval.put(39, "00");
+        final Map<Integer, String> approval = issuerAnswer(forwarded, "00");
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, approval);
         assertEquals("00", output(0).getString(39));
 
@@ -349,13 +349,7 @@ class SwitchHandlerTest
         final Map<Integer, String> purchase = request("000000", 2_500);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
         final MessageReader forwarded = output(0);
-        final Map<Integer, String> approval = new HashMap<>();
-        for (final int f : new int[] {2, 3, 4, 7, 11, 37, 41, 42, 49})
-        {
-            approval.put(f, forwarded.getString(f));
-        }
-        approval.put(38, "AB1234");
-        approval.put(39, "00");
+        final Map<Integer, String> approval = issuerAnswer(forwarded, "00");
         final String switchStan = approval.get(11);
         link(EventType.ACQUIRER_DOWN, ACQUIRER_LINK, 0);
         final int owed = handler.advicesPending();
