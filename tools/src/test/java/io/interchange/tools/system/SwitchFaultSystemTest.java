@@ -244,7 +244,10 @@ class SwitchFaultSystemTest
                 Awaiting.until(Duration.ofSeconds(10), () -> issuer.requestMacs().size() == 3, "the reversal advice checked");
                 assertEquals(List.of(true, true, true), issuer.requestMacs(), "advices are MACed too");
 
-                // Its acknowledgement had a wrong MAC too, so the advice is repeated; one with a good MAC ends it.
+                // Its acknowledgement had a wrong MAC too, so the advice is repeated; one with a good MAC ends it. The
+                // issuer's MAC is put right only once the switch has refused that acknowledgement: flipped earlier, the
+                // acknowledgement could go out good and no repeat would come.
+                Awaiting.until(Duration.ofSeconds(10), () -> node.unmatchedAnswers() >= 2, "the acknowledgement with a wrong MAC refused");
                 issuer.mac(zoneMacKey, false);
                 final long before = issuer.count(Mti.REVERSAL_ADVICE_REPEAT);
                 Awaiting.until(Duration.ofSeconds(10), () -> issuer.count(Mti.REVERSAL_ADVICE_REPEAT) > before, "a repeat, answered with a good MAC");
