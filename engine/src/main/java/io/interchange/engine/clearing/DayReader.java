@@ -194,6 +194,10 @@ public final class DayReader
                 // Links coming and going move no money.
             }
         }
+        if (record.eventType() == EventType.TICK || Decision.advicesSent(record.buffer(), at))
+        {
+            onAdvicesSent(record);
+        }
     }
 
     private void onAcquirer(final JournalRecord record, final Outcome outcome, final String code)
@@ -433,6 +437,10 @@ public final class DayReader
 
     private void onTick(final JournalRecord record, final Outcome outcome)
     {
+        if (outcome != Outcome.TIMED_OUT)
+        {
+            return;
+        }
         for (int i = 0; i < record.outputCount(); i++)
         {
             final int part = JournalRecord.output(i);
@@ -442,8 +450,7 @@ public final class DayReader
                 continue;
             }
             final int mti = message.mti();
-            if (outcome == Outcome.TIMED_OUT && (mti == Mti.FINANCIAL_RESPONSE || mti == Mti.AUTHORIZATION_RESPONSE) &&
-                ResponseCode.ISSUER_INOPERATIVE.equals(text(message, 39)))
+            if ((mti == Mti.FINANCIAL_RESPONSE || mti == Mti.AUTHORIZATION_RESPONSE) && ResponseCode.ISSUER_INOPERATIVE.equals(text(message, 39)))
             {
                 final Forwarded forwarded = byAcquirerLink.remove(record.linkId(part) + "/" + text(message, 41) + "/" + text(message, 11));
                 if (forwarded != null)
@@ -460,7 +467,25 @@ public final class DayReader
                         "issuer " + transactions.issuer(row) + " did not answer in time: 91 to the terminal, reversal advice (0420, 39=68) to the issuer"));
                 }
             }
-            else if ((mti == Mti.REVERSAL_ADVICE || mti == Mti.REVERSAL_ADVICE_REPEAT) && ResponseCode.RESPONSE_TOO_LATE.equals(text(message, 39)))
+        }
+    }
+
+    /**
+     * Advices the switch sent its issuers: store and forward sends them on any event with outputs to spare (a tick,
+     * or the next message in), so every record's outputs are looked at, after what the record's own event did.
+     */
+    private void onAdvicesSent(final JournalRecord record)
+    {
+        for (int i = 0; i < record.outputCount(); i++)
+        {
+            final int part = JournalRecord.output(i);
+            final MessageReader message = part(record, part);
+            if (message == null)
+            {
+                continue;
+            }
+            final int mti = message.mti();
+            if ((mti == Mti.REVERSAL_ADVICE || mti == Mti.REVERSAL_ADVICE_REPEAT) && ResponseCode.RESPONSE_TOO_LATE.equals(text(message, 39)))
             {
                 onTimeOutAdvice(record, message);
             }

@@ -16,10 +16,26 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Each advice is kept as the ISO 8583:1987 binary message it is sent as, with field 11 left for the STAN of
  * the link that carries it; an acknowledgement is matched on (link, STAN) like any issuer answer. Pre-allocated,
  * single-threaded (the switch handler's).
+ *
+ * <p>Each issuer has three lists through the slots, so that finding the next advice to send costs the same with
+ * ten advices owed or ten thousand (the switch looks on every event, not only on its ticks):
+ * <ul>
+ *   <li><em>ready</em>: not yet sent, oldest first. Order matters: a stand-in's 0220 must reach its issuer before the
+ *       0420 that reverses it;</li>
+ *   <li><em>sent</em>: sent and not yet acknowledged, in the order sent, so by the time each is due again (an
+ *       issuer's advices are all repeated after the same interval);</li>
+ *   <li><em>blocked</em>: a 0420 whose 0220 the issuer has not yet acknowledged; back to the head of <em>ready</em> once
+ *       it has.</li>
+ * </ul>
  */
 final class AdviceQueue
 {
     static final int NONE = -1;
+
+    private static final int READY = 0;
+    private static final int SENT = 1;
+    private static final int BLOCKED = 2;
+    private static final int LISTS_PER_ISSUER = 3;
 
     private final int capacity;
     private final int maxMessage;
@@ -31,10 +47,12 @@ final class AdviceQueue
     private final long[] keys;
     private final boolean[] used;
     private final Long2LongHashMap bySent;
-    // The advices in the order they were queued: a list through the slots, so that going through it from the head
-    // gives the oldest first however slots were freed and taken again.
+    // The lists: each slot is on at most one, named by issuer * 3 + READY, SENT or BLOCKED.
     private final int[] next;
     private final int[] previous;
+    private final int[] listOf;
+    private final int[] heads;
+    private final int[] tails;
     private final int[] heldStans;
     private final IntHashSet held;
     // Each advice's serial (the n-th queued), and the advice it must wait for: a 0420 reversing a stand-in or a
@@ -43,12 +61,15 @@ final class AdviceQueue
     private final int[] waitFor;
     private final long[] waitForSerial;
     private long nextSerial;
-    private int head = NONE;
-    private int tail = NONE;
     private int size;
+    private int ready;
+    private int blocked;
+    // An advice was acknowledged while others were blocked: the blocked lists are looked at again.
+    private boolean recheckBlocked;
     private int cursor;
 
-    AdviceQueue(final int capacity, final int maxMessage)
+    /** @param issuerCount issuers are numbered 0 to {@code issuerCount - 1}. */
+    AdviceQueue(final int capacity, final int maxMessage, final int issuerCount)
     {
         this.capacity = capacity;
         this.maxMessage = maxMessage;
@@ -63,6 +84,11 @@ final class AdviceQueue
         bySent = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
         next = new int[capacity];
         previous = new int[capacity];
+        listOf = new int[capacity];
+        heads = new int[issuerCount * LISTS_PER_ISSUER];
+        tails = new int[issuerCount * LISTS_PER_ISSUER];
+        Arrays.fill(heads, NONE);
+        Arrays.fill(tails, NONE);
         heldStans = new int[capacity];
         held = new IntHashSet(capacity * 2);
         serials = new long[capacity];
@@ -106,6 +132,15 @@ final class AdviceQueue
         return size;
     }
 
+    /**
+     * Whether an advice may be ready to send: one never sent and not known to be blocked, or a blocked one whose wait
+     * may be over. When false, only a repeat falling due can give {@link #next} anything.
+     */
+    boolean mayHaveReady()
+    {
+        return ready > 0 || recheckBlocked;
+    }
+
     /** Room for a message: the caller writes it at {@link #offset} and calls {@link #add}; NONE when full. */
     int reserve()
     {
@@ -141,8 +176,8 @@ final class AdviceQueue
     }
 
     /**
-     * Queues the message written at the reserved entry, due at once. {@code heldStan}: the STAN it keeps on every send
-     * (a stand-in's or completion's 0220), which no other message may take while it is queued; 0 for none.
+     * Queues the message written at the reserved entry, to be sent at once. {@code heldStan}: the STAN it keeps on
+     * every send (a stand-in's or completion's 0220), which no other message may take while it is queued; 0 for none.
      */
     void add(final int entry, final int length, final int issuer, final long now, final int heldStan)
     {
@@ -159,35 +194,33 @@ final class AdviceQueue
         dueAt[entry] = now;
         attempts[entry] = 0;
         keys[entry] = Long.MIN_VALUE;
-        next[entry] = NONE;
-        previous[entry] = tail;
-        if (tail == NONE)
-        {
-            head = entry;
-        }
-        else
-        {
-            next[tail] = entry;
-        }
-        tail = entry;
+        append(entry, list(issuer, READY));
         size++;
     }
 
     /**
-     * The next advice of any issuer due at {@code now} after {@code after} (NONE to start), in the order they were
-     * queued; NONE when none is. Order matters: a stand-in's 0220 must reach its issuer before the 0420 that reverses
-     * it.
+     * The advice to send {@code issuer} next at {@code now}, or NONE: the oldest never sent that waits for nothing,
+     * else the one sent longest ago once it is due again. It stays where it is until {@link #sent}.
      */
-    int due(final long now, final int after)
+    int next(final int issuer, final long now)
     {
-        for (int entry = after == NONE ? head : next[after]; entry != NONE; entry = next[entry])
+        if (recheckBlocked)
         {
-            if (dueAt[entry] <= now)
-            {
-                return entry;
-            }
+            unblock();
         }
-        return NONE;
+        final int readyList = list(issuer, READY);
+        int entry;
+        while ((entry = heads[readyList]) != NONE && waiting(entry))
+        {
+            unlink(entry);
+            append(entry, list(issuer, BLOCKED));
+        }
+        if (entry != NONE)
+        {
+            return entry;
+        }
+        entry = heads[list(issuer, SENT)];
+        return entry != NONE && dueAt[entry] <= now ? entry : NONE;
     }
 
     /** Records a send on (link, STAN), due again after {@code retryNanos} unless acknowledged. */
@@ -202,6 +235,8 @@ final class AdviceQueue
         bySent.put(key, entry);
         attempts[entry]++;
         dueAt[entry] = now + retryNanos;
+        unlink(entry);
+        append(entry, list(issuers[entry], SENT));
     }
 
     /** The advice an acknowledgement on (link, STAN) answers, or NONE. */
@@ -234,23 +269,9 @@ final class AdviceQueue
         }
         keys[entry] = Long.MIN_VALUE;
         used[entry] = false;
-        if (previous[entry] == NONE)
-        {
-            head = next[entry];
-        }
-        else
-        {
-            next[previous[entry]] = next[entry];
-        }
-        if (next[entry] == NONE)
-        {
-            tail = previous[entry];
-        }
-        else
-        {
-            previous[next[entry]] = previous[entry];
-        }
+        unlink(entry);
         size--;
+        recheckBlocked |= blocked > 0;
     }
 
     DirectBuffer messages()
@@ -272,6 +293,103 @@ final class AdviceQueue
     int attempts(final int entry)
     {
         return attempts[entry];
+    }
+
+    /** Blocked advices whose wait is over go back to the head of their issuer's ready list, oldest first. */
+    private void unblock()
+    {
+        recheckBlocked = false;
+        for (int blockedList = BLOCKED; blockedList < heads.length; blockedList += LISTS_PER_ISSUER)
+        {
+            final int readyList = blockedList - BLOCKED + READY;
+            int entry = tails[blockedList];
+            while (entry != NONE)
+            {
+                final int before = previous[entry];
+                if (!waiting(entry))
+                {
+                    unlink(entry);
+                    prepend(entry, readyList);
+                }
+                entry = before;
+            }
+        }
+    }
+
+    private static int list(final int issuer, final int kind)
+    {
+        return issuer * LISTS_PER_ISSUER + kind;
+    }
+
+    private void append(final int entry, final int list)
+    {
+        listOf[entry] = list;
+        next[entry] = NONE;
+        previous[entry] = tails[list];
+        if (tails[list] == NONE)
+        {
+            heads[list] = entry;
+        }
+        else
+        {
+            next[tails[list]] = entry;
+        }
+        tails[list] = entry;
+        count(list, 1);
+    }
+
+    private void prepend(final int entry, final int list)
+    {
+        listOf[entry] = list;
+        previous[entry] = NONE;
+        next[entry] = heads[list];
+        if (heads[list] == NONE)
+        {
+            tails[list] = entry;
+        }
+        else
+        {
+            previous[heads[list]] = entry;
+        }
+        heads[list] = entry;
+        count(list, 1);
+    }
+
+    private void unlink(final int entry)
+    {
+        final int list = listOf[entry];
+        if (previous[entry] == NONE)
+        {
+            heads[list] = next[entry];
+        }
+        else
+        {
+            next[previous[entry]] = next[entry];
+        }
+        if (next[entry] == NONE)
+        {
+            tails[list] = previous[entry];
+        }
+        else
+        {
+            previous[next[entry]] = previous[entry];
+        }
+        next[entry] = NONE;
+        previous[entry] = NONE;
+        count(list, -1);
+    }
+
+    private void count(final int list, final int delta)
+    {
+        switch (list % LISTS_PER_ISSUER)
+        {
+            case READY -> ready += delta;
+            case BLOCKED -> blocked += delta;
+            default ->
+            {
+                // sent advices are counted by size alone
+            }
+        }
     }
 
     private static long key(final int link, final int stan)

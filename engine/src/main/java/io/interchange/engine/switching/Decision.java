@@ -21,8 +21,8 @@ import org.agrona.MutableDirectBuffer;
  * </pre>
  * The endpoint is kept so that replay can rebuild each event exactly as the links published it. Flags: bit 0,
  * {@link #MAC_REFUSED}; bit 1, {@link #PIN_REFUSED}; bit 2, {@link #OUT_OF_BALANCE}; bit 3, {@link #UPLOAD_UNMATCHED};
- * bit 4, {@link #DOMESTIC_OUT_OF_BALANCE}; bit 5, {@link #FOREIGN_OUT_OF_BALANCE}; the others 0 (a journal written
- * before bits 4 and 5 had them 0, and reads as before). The first two are verdicts on fields the journal never
+ * bit 4, {@link #DOMESTIC_OUT_OF_BALANCE}; bit 5, {@link #FOREIGN_OUT_OF_BALANCE}; bit 6, {@link #UNDELIVERED_REVERSED};
+ * bit 7, {@link #ADVICES_SENT} (a journal written before a bit was used has it 0, and reads as before). The first two are verdicts on fields the journal never
  * holds, which replay takes from here instead of judging again.
  *
  * <h2>Terminal batch settlement (DESIGN.md §4, §6)</h2>
@@ -88,6 +88,11 @@ public final class Decision
      * the switch reversed it to the issuer (0420, 39 = 68) and it does not settle.
      */
     public static final int UNDELIVERED_REVERSED = 64;
+    /**
+     * The event's outputs end with advices from the store-and-forward queue (0420, 0220 or their repeats) to issuers.
+     * Any event with outputs to spare carries them; a journal written before this bit had them on ticks only.
+     */
+    public static final int ADVICES_SENT = 128;
     /** The length of a settlement decision ({@link Outcome#SETTLED}, {@link Outcome#UPLOAD_AWAITED}). */
     public static final int SETTLEMENT_LENGTH = 64;
     private static final int COUNT_DIFFERENCES = 16;
@@ -150,6 +155,18 @@ public final class Decision
     public static boolean foreignOutOfBalance(final DirectBuffer buffer, final int offset)
     {
         return (buffer.getByte(offset + FLAGS) & FOREIGN_OUT_OF_BALANCE) != 0;
+    }
+
+    /** Sets {@code flags} in a decision {@link #write} wrote, beside those it has. */
+    static void addFlags(final MutableDirectBuffer buffer, final int flags)
+    {
+        buffer.putByte(FLAGS, (byte)(buffer.getByte(FLAGS) | flags));
+    }
+
+    /** True when the event's outputs include advices from the store-and-forward queue ({@link #ADVICES_SENT}). */
+    public static boolean advicesSent(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getByte(offset + FLAGS) & ADVICES_SENT) != 0;
     }
 
     /** True when an approval relayed to no terminal was reversed to its issuer ({@link #UNDELIVERED_REVERSED}). */

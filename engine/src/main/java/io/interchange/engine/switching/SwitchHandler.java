@@ -116,6 +116,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final Transactions transactions;
     private final RequestContent content;
     private final AdviceQueue advices;
+    private int adviceTurn;
     private final BatchTotals totals;
     // Per terminal: the number of its open batch (UnionPay: the 60.2 after the last one closed; ISO 8583:1987, which
     // has no batch number, the switch's own count from 1), and a UnionPay batch out of balance awaiting its upload
@@ -216,7 +217,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
         transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS);
         content = new RequestContent(dialects);
-        advices = new AdviceQueue(setup.adviceCapacity(), MAX_ADVICE);
+        advices = new AdviceQueue(setup.adviceCapacity(), MAX_ADVICE, issuers.size());
         totals = new BatchTotals(acceptors.terminalCount());
         openBatches = new int[acceptors.terminalCount()];
         Arrays.fill(openBatches, 1);
@@ -363,6 +364,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 case EventType.ISSUER_UP -> onIssuerUp(event);
                 case EventType.ISSUER_DOWN -> onIssuerDown(event);
                 default -> decide(event, null, Outcome.NOTHING, -1, 0);
+            }
+            // Advices go out on whatever event has outputs to spare, not only on ticks: a tick's few outputs every
+            // 10 ms carried at most 800 a second, fewer than the completions and reversals of 20,000 TPS.
+            if (advices.mayHaveReady() && event.type() != EventType.TICK && event.decisionLength() > 0 &&
+                sendAdvices(event, event.timestampNanos()) > 0)
+            {
+                Decision.addFlags(event.decision(), Decision.ADVICES_SENT);
             }
         }
         catch (final RuntimeException ex)
@@ -1642,17 +1650,26 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
     }
 
-    /** Sends the advices that are due to issuers that can take them; returns how many were sent. */
+    /**
+     * Sends the advices that are due to issuers that can take them, as many as the event has outputs for; returns
+     * how many were sent. Issuers take turns at going first, so one issuer's backlog does not starve another's.
+     */
     private int sendAdvices(final SwitchEvent event, final long now)
     {
         int sent = 0;
-        int entry = advices.due(now, AdviceQueue.NONE);
-        while (entry != AdviceQueue.NONE && event.outputsLeft() > 0 && event.outputRoom() >= advices.maxMessage())
+        final int count = issuers.size();
+        adviceTurn = adviceTurn + 1 < count ? adviceTurn + 1 : 0;
+        for (int i = 0; i < count; i++)
         {
-            final int issuer = advices.issuer(entry);
-            final int link = advices.waiting(entry) ? -1 : pickLink(issuer);
-            if (link >= 0)
+            final int issuer = adviceTurn + i < count ? adviceTurn + i : adviceTurn + i - count;
+            int entry;
+            while (event.outputsLeft() > 0 && event.outputRoom() >= advices.maxMessage() && (entry = advices.next(issuer, now)) != AdviceQueue.NONE)
             {
+                final int link = pickLink(issuer);
+                if (link < 0)
+                {
+                    break;
+                }
                 final int length = advices.length(entry);
                 final int offset = event.beginOutput(link, issuerDialect, 0);
                 final MutableDirectBuffer out = event.output();
@@ -1662,10 +1679,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 final int stan = given > 0 ? (int)given : nextStan();
                 // Issuer links speak ISO 8583:1987 binary: field 11 is three BCD bytes, the MTI two.
                 final int stanAt = advice.valueOffset(11);
-                for (int i = 0, v = stan; i < 3; i++, v /= 100)
+                for (int j = 0, v = stan; j < 3; j++, v /= 100)
                 {
                     final int two = v % 100;
-                    out.putByte(stanAt + 2 - i, (byte)(((two / 10) << 4) | (two % 10)));
+                    out.putByte(stanAt + 2 - j, (byte)(((two / 10) << 4) | (two % 10)));
                 }
                 if (advices.attempts(entry) > 0)
                 {
@@ -1677,7 +1694,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 advices.sent(entry, link, stan, now, issuers.get(issuer).timeoutNanos() * 2);
                 sent++;
             }
-            entry = advices.due(now, entry);
+        }
+        if (sent > 0)
+        {
+            decisionFlags |= Decision.ADVICES_SENT;
         }
         return sent;
     }

@@ -7,91 +7,140 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** The advice queue gives advices in the order they were queued, however its slots have wrapped. */
+/**
+ * The advice queue gives each issuer its advices in the order they were queued, however its slots have wrapped;
+ * repeats once due; and a blocked advice once what it waits for is acknowledged.
+ */
 class AdviceQueueTest
 {
+    private static final long RETRY = 1_000;
+
     @Test
-    void shouldGiveDueAdvicesInTheOrderTheyWereQueuedAfterTheSlotsWrap()
+    void shouldGiveAdvicesInTheOrderTheyWereQueuedAfterTheSlotsWrap()
     {
-        final AdviceQueue queue = new AdviceQueue(4, 64);
+        final AdviceQueue queue = new AdviceQueue(4, 64, 1);
         final int[] first = new int[4];
         for (int i = 0; i < 4; i++)
         {
-            first[i] = queue.reserve();
-            queue.add(first[i], 10, 0, 0, 0);
+            first[i] = add(queue, 0);
         }
         // The two oldest are acknowledged; two more come, into the slots they left at the start of the queue.
         queue.remove(first[0]);
         queue.remove(first[1]);
-        final int later = queue.reserve();
-        queue.add(later, 10, 0, 0, 0);
-        final int last = queue.reserve();
-        queue.add(last, 10, 0, 0, 0);
+        final int later = add(queue, 0);
+        final int last = add(queue, 0);
         assertEquals(first[0], later, "the slots wrapped");
 
-        final List<Integer> order = new ArrayList<>();
-        for (int entry = queue.due(0, AdviceQueue.NONE); entry != AdviceQueue.NONE; entry = queue.due(0, entry))
-        {
-            order.add(entry);
-        }
-        assertEquals(List.of(first[2], first[3], later, last), order, "oldest first");
+        assertEquals(List.of(first[2], first[3], later, last), sendAll(queue, 0, 0), "oldest first");
     }
 
     @Test
-    void shouldGiveDueAdvicesInTheOrderTheyWereQueuedWhenAGapInTheMiddleIsTakenAgain()
+    void shouldGiveAdvicesInTheOrderTheyWereQueuedWhenAGapInTheMiddleIsTakenAgain()
     {
-        final AdviceQueue queue = new AdviceQueue(4, 64);
-        final int standIn = add(queue);
-        final int other = add(queue);
-        final int reversal = add(queue);
+        final AdviceQueue queue = new AdviceQueue(4, 64, 1);
+        final int standIn = add(queue, 0);
+        final int other = add(queue, 0);
+        final int reversal = add(queue, 0);
         queue.remove(other);
-        final int n = add(queue);
-        final int p = add(queue);
+        final int n = add(queue, 0);
+        final int p = add(queue, 0);
         assertEquals(other, p, "the gap in the middle was taken again");
 
-        final List<Integer> order = new ArrayList<>();
-        for (int entry = queue.due(0, AdviceQueue.NONE); entry != AdviceQueue.NONE; entry = queue.due(0, entry))
-        {
-            order.add(entry);
-        }
-        assertEquals(List.of(standIn, reversal, n, p), order, "the 0220 before the 0420 that reverses it");
-    }
-
-    private static int add(final AdviceQueue queue)
-    {
-        final int entry = queue.reserve();
-        queue.add(entry, 10, 0, 0, 0);
-        return entry;
+        assertEquals(List.of(standIn, reversal, n, p), sendAll(queue, 0, 0), "the 0220 before the 0420 that reverses it");
     }
 
     @Test
-    void shouldGiveOnlyWhatIsDue()
+    void shouldGiveARepeatOnlyOnceItIsDue()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64);
-        final int a = queue.reserve();
-        queue.add(a, 10, 0, 100, 0);
-        final int b = queue.reserve();
-        queue.add(b, 10, 0, 50, 0);
-        queue.sent(b, 1, 7, 50, 1_000);
-        assertEquals(a, queue.due(100, AdviceQueue.NONE));
-        assertEquals(AdviceQueue.NONE, queue.due(100, a), "b is due again only at 1,050");
-        assertEquals(b, queue.due(1_050, a));
+        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final int b = add(queue, 0);
+        queue.sent(b, 1, 7, 50, RETRY);
+        final int a = add(queue, 0);
+        assertEquals(a, queue.next(0, 100), "never sent goes first");
+        queue.sent(a, 1, 8, 100, RETRY);
+        assertEquals(AdviceQueue.NONE, queue.next(0, 100), "b is due again only at 1,050");
+        assertEquals(b, queue.next(0, 1_050));
+        assertEquals(1, queue.attempts(b));
+        queue.sent(b, 1, 9, 1_050, RETRY);
+        assertEquals(a, queue.next(0, 1_100), "then a, sent at 100");
+    }
+
+    @Test
+    void shouldKeepEachIssuersAdvicesApart()
+    {
+        final AdviceQueue queue = new AdviceQueue(8, 64, 2);
+        final int a1 = add(queue, 0);
+        final int b1 = add(queue, 1);
+        final int a2 = add(queue, 0);
+        assertEquals(List.of(b1), sendAll(queue, 1, 0), "issuer 1 has only its own");
+        assertEquals(List.of(a1, a2), sendAll(queue, 0, 0));
+        assertEquals(false, queue.mayHaveReady(), "all sent");
+    }
+
+    @Test
+    void shouldHoldBackAnAdviceUntilTheOneItWaitsForIsAcknowledged()
+    {
+        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final int standIn = add(queue, 0);
+        queue.sent(standIn, 1, 5, 0, RETRY);
+        final int reversal = add(queue, 0);
+        queue.waitFor(reversal, standIn, queue.serial(standIn));
+        final int other = add(queue, 0);
+
+        assertEquals(List.of(other), sendAll(queue, 0, 10), "the 0420 waits; the advice behind it does not");
+        assertEquals(false, queue.mayHaveReady(), "the 0420 is blocked, not ready");
+        assertEquals(standIn, queue.acknowledged(1, 5));
+        queue.remove(standIn);
+        assertEquals(true, queue.mayHaveReady(), "its wait may be over");
+        assertEquals(reversal, queue.next(0, 20), "the 0230 came: the 0420 goes");
+    }
+
+    @Test
+    void shouldSendEveryAdviceAgainAfterTheLinksAreLost()
+    {
+        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final int a = add(queue, 0);
+        final int b = add(queue, 0);
+        sendAll(queue, 0, 0);
+        queue.linksLost();
+        assertEquals(AdviceQueue.NONE, queue.acknowledged(1, 1), "where they went is forgotten");
+        assertEquals(List.of(a, b), sendAll(queue, 0, 0), "both due at once, as repeats");
+        assertEquals(2, queue.attempts(a));
     }
 
     @Test
     void shouldHoldTheStanOfAnAdviceThatKeepsItsOwnUntilItIsAcknowledged()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64);
+        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
         final int standIn = queue.reserve();
         queue.add(standIn, 10, 0, 0, 4_711);
-        final int reversal = queue.reserve();
-        queue.add(reversal, 10, 0, 0, 0);
+        final int reversal = add(queue, 0);
         assertEquals(true, queue.holds(4_711));
         assertEquals(false, queue.holds(0), "a reversal advice holds none: it takes a STAN each time it is sent");
-        queue.sent(standIn, 3, 4_711, 0, 1_000);
-        queue.sent(reversal, 3, 4_711, 0, 1_000); // were another message to take it, the later send wins the key
+        queue.sent(standIn, 3, 4_711, 0, RETRY);
+        queue.sent(reversal, 3, 4_711, 0, RETRY); // were another message to take it, the later send wins the key
         queue.remove(standIn);
         assertEquals(reversal, queue.acknowledged(3, 4_711), "removing one advice leaves another's key alone");
         assertEquals(false, queue.holds(4_711), "acknowledged: the STAN is free again");
+    }
+
+    private static int add(final AdviceQueue queue, final int issuer)
+    {
+        final int entry = queue.reserve();
+        queue.add(entry, 10, issuer, 0, 0);
+        return entry;
+    }
+
+    /** Sends what {@code issuer} has due at {@code now}, in the order given, each on link 1 with the next STAN. */
+    private static List<Integer> sendAll(final AdviceQueue queue, final int issuer, final long now)
+    {
+        final List<Integer> order = new ArrayList<>();
+        int stan = 1;
+        for (int entry = queue.next(issuer, now); entry != AdviceQueue.NONE; entry = queue.next(issuer, now))
+        {
+            order.add(entry);
+            queue.sent(entry, 1, stan++, now, RETRY);
+        }
+        return order;
     }
 }

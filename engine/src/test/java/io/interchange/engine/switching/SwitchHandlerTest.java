@@ -152,6 +152,111 @@ class SwitchHandlerTest
     }
 
     @Test
+    void shouldSendAdvicesAsTheyComeNotOnlyOnTicks()
+    {
+        ready();
+        // 2,000 completions in one second of event time, with the ticker's 10 ms ticks. A tick has outputs for a few
+        // advices: sent on ticks alone, at most 800 a second went and the rest waited, until the queue overflowed.
+        final int completions = 2_000;
+        final long tickEvery = 10_000_000L;
+        long nextTick = now + tickEvery;
+        int sentOnTheirOwnEvent = 0;
+        for (int i = 0; i < completions; i++)
+        {
+            now += 500_000L;
+            if (now >= nextTick)
+            {
+                link(EventType.TICK, -1, -1);
+                acknowledgeAdvices();
+                nextTick += tickEvery;
+            }
+            final Map<Integer, String> preAuth = request("000000", 5_000);
+            preAuth.put(2, card(i));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, issuerAnswer(output(0), "00"));
+            assertEquals("00", output(0).getString(39), "pre-authorization " + i);
+
+            final Map<Integer, String> completion = request("000000", 4_500);
+            completion.put(2, card(i));
+            completion.put(38, "AB1234");
+            completion.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+            assertEquals("00", output(0).getString(39), "completion " + i);
+            final int advised = acknowledgeAdvices();
+            sentOnTheirOwnEvent += advised > 0 ? 1 : 0;
+        }
+        link(EventType.TICK, -1, -1);
+        acknowledgeAdvices();
+        assertEquals(completions, advicesAcknowledged, "every completion's 0220 reached the issuer and was acknowledged");
+        assertEquals(0, handler.advicesPending());
+        assertEquals(0, handler.advicesLost());
+        assertEquals(completions, sentOnTheirOwnEvent, "each went out with the completion that queued it");
+    }
+
+    private int advicesAcknowledged;
+
+    /** The last event's output to the issuer link with {@code mti}, or null. */
+    private MessageReader sentToIssuer(final int mti)
+    {
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            if (event.outputLinkId(i) == ISSUER_LINK && output(i).mti() == mti)
+            {
+                return output(i);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The issuer acknowledges (0230, 0430) every advice the last event sent it, and those the acknowledgements'
+     * events send in turn; returns how many the last event sent.
+     */
+    private int acknowledgeAdvices()
+    {
+        final java.util.ArrayDeque<Map<Integer, String>> acks = new java.util.ArrayDeque<>();
+        final java.util.ArrayDeque<Integer> ackMtis = new java.util.ArrayDeque<>();
+        int first = -1;
+        do
+        {
+            if (!acks.isEmpty())
+            {
+                message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, ackMtis.poll(), acks.poll());
+                advicesAcknowledged++;
+            }
+            int sent = 0;
+            for (int i = 0; i < event.outputCount(); i++)
+            {
+                final MessageReader out = output(i);
+                final int advice = out.mti() - out.mti() % 10; // 0221 and 0421, the repeats, as 0220 and 0420
+                if (event.outputLinkId(i) == ISSUER_LINK && (advice == Mti.FINANCIAL_ADVICE || advice == Mti.REVERSAL_ADVICE))
+                {
+                    acks.add(issuerAnswer(out, "00"));
+                    ackMtis.add(advice + 10);
+                    sent++;
+                }
+            }
+            first = first < 0 ? sent : first;
+        }
+        while (!acks.isEmpty());
+        return first;
+    }
+
+    /** A Luhn-valid card on issuer-a's BIN per {@code i}, so that no card comes often enough to be declined (65). */
+    private static String card(final int i)
+    {
+        final String body = "476173" + String.format("%09d", i);
+        for (int d = 0; d <= 9; d++)
+        {
+            if (io.interchange.codec.Pan.luhnValid(body + d))
+            {
+                return body + d;
+            }
+        }
+        throw new IllegalStateException();
+    }
+
+    @Test
     void shouldKeepEachTerminalsBatchTotalsAsApprovedAndReversed()
     {
         ready();
@@ -205,18 +310,8 @@ class SwitchHandlerTest
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
         assertEquals("00", output(0).getString(39));
         assertEquals(1, handler.advicesPending(), "the basis was kept: a basis too long for the history would leave none");
-
-        now += 1_000_000_000L;
-        link(EventType.TICK, -1, -1);
-        MessageReader advice = null;
-        for (int i = 0; i < event.outputCount(); i++)
-        {
-            if (event.outputLinkId(i) == ISSUER_LINK && output(i).mti() == Mti.REVERSAL_ADVICE)
-            {
-                advice = output(i);
-            }
-        }
-        assertEquals(true, advice != null, "the 0420 went to the issuer");
+        final MessageReader advice = sentToIssuer(Mti.REVERSAL_ADVICE);
+        assertEquals(true, advice != null, "the 0420 went to the issuer at once");
         for (final int field : new int[] {2, 4, 12, 13, 22, 25, 41, 42, 49})
         {
             assertEquals(purchase.get(field), advice.getString(field), "field " + field);
@@ -355,21 +450,14 @@ class SwitchHandlerTest
         final int owed = handler.advicesPending();
 
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
-        assertEquals(0, event.outputCount(), "no terminal to answer");
-        assertEquals(owed + 1, handler.advicesPending(), "the approval is reversed to the issuer");
-        assertEquals(0, handler.batchTotals().debitCount(terminal), "and not counted in the batch");
-
-        now += 1_000_000_000L;
-        link(EventType.TICK, -1, -1);
-        MessageReader advice = null;
         for (int i = 0; i < event.outputCount(); i++)
         {
-            if (event.outputLinkId(i) == ISSUER_LINK && output(i).mti() == Mti.REVERSAL_ADVICE)
-            {
-                advice = output(i);
-            }
+            assertEquals(ISSUER_LINK, event.outputLinkId(i), "no terminal to answer");
         }
-        assertEquals(true, advice != null, "the 0420 went");
+        assertEquals(owed + 1, handler.advicesPending(), "the approval is reversed to the issuer");
+        assertEquals(0, handler.batchTotals().debitCount(terminal), "and not counted in the batch");
+        final MessageReader advice = sentToIssuer(Mti.REVERSAL_ADVICE);
+        assertEquals(true, advice != null, "the 0420 went at once");
         assertEquals(purchase.get(4), advice.getString(4));
         assertEquals("68", advice.getString(39));
         assertEquals(switchStan, advice.getString(90).substring(4, 10), "naming the purchase as the issuer got it");
@@ -411,8 +499,6 @@ class SwitchHandlerTest
         link(EventType.ISSUER_UP, ISSUER_LINK, 0);
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
             Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
-        now += 1_000_000_000L;
-        link(EventType.TICK, -1, -1);
         Map<Integer, String> advised = null;
         for (int i = 0; i < event.outputCount(); i++)
         {
@@ -423,7 +509,7 @@ class SwitchHandlerTest
                 advised.put(f, output(i).getString(f));
             }
         }
-        assertEquals(true, advised != null, "the 0220 went");
+        assertEquals(true, advised != null, "the 0220 went as soon as the link signed on");
         assertEquals("S00001", advised.get(38));
         now += 1_000_000_000L;
         link(EventType.TICK, -1, -1);
@@ -432,9 +518,7 @@ class SwitchHandlerTest
         final Map<Integer, String> acknowledgement = new HashMap<>(advised);
         acknowledgement.put(39, "00");
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_ADVICE_RESPONSE, acknowledgement);
-        now += 1_000_000_000L;
-        link(EventType.TICK, -1, -1);
-        String reversed = null;
+        String reversed = null; // with the acknowledgement that frees it
         for (int i = 0; i < event.outputCount(); i++)
         {
             if (output(i).mti() == Mti.REVERSAL_ADVICE)

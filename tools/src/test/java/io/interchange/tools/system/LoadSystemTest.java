@@ -109,6 +109,7 @@ class LoadSystemTest
         assertTrue(progress.stream().anyMatch(p -> p.phase() == LoadProgress.Phase.MEASURE), "progress while measuring");
         assertEquals(report.measuredSent(), report.measuredAnswered());
         assertTrue(report.latency().getTotalCount() > 0);
+        assertAdvicesDelivered();
 
         // The terminals' batches: debits, credits and voids of approved purchases counted where they were answered.
         final long debits = report.batches().stream().mapToLong(TerminalBatch::debitCount).sum();
@@ -151,6 +152,16 @@ class LoadSystemTest
         assertTrue(report.settlements().stream().allMatch(SettlementResult::balanced), report::text);
         assertTrue(report.measuredAnswered() > 0, report::text);
         assertEquals(report.measuredSent(), report.measuredAnswered());
+        assertAdvicesDelivered();
+    }
+
+    /** The mix's completions and voids owe the issuers advices: none lost to a full queue, each acknowledged. */
+    private void assertAdvicesDelivered()
+    {
+        assertTrue(node.advicesQueued() > 0, "the mix queued advices");
+        assertEquals(0, node.advicesLost(), "advices lost to a full queue");
+        Awaiting.until(Duration.ofSeconds(10), () -> node.advicesOwed() == 0,
+            "every advice acknowledged by its issuer; still owed: " + node.advicesOwed() + " of " + node.advicesQueued());
     }
 
     @Test
