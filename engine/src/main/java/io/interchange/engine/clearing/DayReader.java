@@ -188,15 +188,15 @@ public final class DayReader
         {
             case EventType.ACQUIRER_MESSAGE -> onAcquirer(record, outcome, code == null ? "" : code);
             case EventType.ISSUER_MESSAGE -> onIssuer(record, outcome);
-            case EventType.TICK -> onTick(record, outcome);
+            case EventType.TICK -> onOutputs(record, outcome == Outcome.TIMED_OUT, true);
             default ->
             {
                 // Links coming and going move no money.
             }
         }
-        if (record.eventType() == EventType.TICK || Decision.advicesSent(record.buffer(), at))
+        if (record.eventType() != EventType.TICK && Decision.advicesSent(record.buffer(), at))
         {
-            onAdvicesSent(record);
+            onOutputs(record, false, true);
         }
     }
 
@@ -435,46 +435,12 @@ public final class DayReader
         }
     }
 
-    private void onTick(final JournalRecord record, final Outcome outcome)
-    {
-        if (outcome != Outcome.TIMED_OUT)
-        {
-            return;
-        }
-        for (int i = 0; i < record.outputCount(); i++)
-        {
-            final int part = JournalRecord.output(i);
-            final MessageReader message = part(record, part);
-            if (message == null)
-            {
-                continue;
-            }
-            final int mti = message.mti();
-            if ((mti == Mti.FINANCIAL_RESPONSE || mti == Mti.AUTHORIZATION_RESPONSE) && ResponseCode.ISSUER_INOPERATIVE.equals(text(message, 39)))
-            {
-                final Forwarded forwarded = byAcquirerLink.remove(record.linkId(part) + "/" + text(message, 41) + "/" + text(message, 11));
-                if (forwarded != null)
-                {
-                    final int row = forwarded.row();
-                    transactions.mark(row, DayTransactions.TIMED_OUT);
-                    transactions.responseCode(row, ResponseCode.ISSUER_INOPERATIVE);
-                    if (forwarded.issuerKey() != NO_ISSUER_KEY && inFlight.remove(forwarded.issuerKey(), forwarded))
-                    {
-                        byOriginalData.remove(forwarded.originalData(), forwarded);
-                        timedOut.put(forwarded.issuerKey(), row);
-                    }
-                    exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, ResponseCode.ISSUER_INOPERATIVE,
-                        "issuer " + transactions.issuer(row) + " did not answer in time: 91 to the terminal, reversal advice (0420, 39=68) to the issuer"));
-                }
-            }
-        }
-    }
-
     /**
-     * Advices the switch sent its issuers: store and forward sends them on any event with outputs to spare (a tick,
-     * or the next message in), so every record's outputs are looked at, after what the record's own event did.
+     * What went out: on a tick that timed requests out, their 91s; on a tick, or any event that carried advices (store
+     * and forward sends them on whatever event has outputs to spare), the advices to issuers. After what the record's
+     * own event did.
      */
-    private void onAdvicesSent(final JournalRecord record)
+    private void onOutputs(final JournalRecord record, final boolean timeOuts, final boolean advices)
     {
         for (int i = 0; i < record.outputCount(); i++)
         {
@@ -485,11 +451,15 @@ public final class DayReader
                 continue;
             }
             final int mti = message.mti();
-            if ((mti == Mti.REVERSAL_ADVICE || mti == Mti.REVERSAL_ADVICE_REPEAT) && ResponseCode.RESPONSE_TOO_LATE.equals(text(message, 39)))
+            if (timeOuts && (mti == Mti.FINANCIAL_RESPONSE || mti == Mti.AUTHORIZATION_RESPONSE) && ResponseCode.ISSUER_INOPERATIVE.equals(text(message, 39)))
+            {
+                onTimeOut(record, part, message);
+            }
+            else if (advices && (mti == Mti.REVERSAL_ADVICE || mti == Mti.REVERSAL_ADVICE_REPEAT) && ResponseCode.RESPONSE_TOO_LATE.equals(text(message, 39)))
             {
                 onTimeOutAdvice(record, message);
             }
-            else if ((mti == Mti.FINANCIAL_ADVICE || mti == Mti.FINANCIAL_ADVICE + 1) && text(message, 38).startsWith("S"))
+            else if (advices && (mti == Mti.FINANCIAL_ADVICE || mti == Mti.FINANCIAL_ADVICE + 1) && text(message, 38).startsWith("S"))
             {
                 final Integer row = standInByAuthCode.get(text(message, 38));
                 if (row != null && message.has(11))
@@ -497,6 +467,25 @@ public final class DayReader
                     advicesSent.put(linkStan(record.linkId(part), (int)message.getLong(11)), row);
                 }
             }
+        }
+    }
+
+    /** A 91 a tick sent a terminal for a request its issuer did not answer in time. */
+    private void onTimeOut(final JournalRecord record, final int part, final MessageReader message)
+    {
+        final Forwarded forwarded = byAcquirerLink.remove(record.linkId(part) + "/" + text(message, 41) + "/" + text(message, 11));
+        if (forwarded != null)
+        {
+            final int row = forwarded.row();
+            transactions.mark(row, DayTransactions.TIMED_OUT);
+            transactions.responseCode(row, ResponseCode.ISSUER_INOPERATIVE);
+            if (forwarded.issuerKey() != NO_ISSUER_KEY && inFlight.remove(forwarded.issuerKey(), forwarded))
+            {
+                byOriginalData.remove(forwarded.originalData(), forwarded);
+                timedOut.put(forwarded.issuerKey(), row);
+            }
+            exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, ResponseCode.ISSUER_INOPERATIVE,
+                "issuer " + transactions.issuer(row) + " did not answer in time: 91 to the terminal, reversal advice (0420, 39=68) to the issuer"));
         }
     }
 
