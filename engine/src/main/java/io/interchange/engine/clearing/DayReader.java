@@ -184,6 +184,14 @@ public final class DayReader
         final int at = record.decisionOffset();
         final Outcome outcome = Decision.outcome(record.buffer(), at);
         final String code = Decision.responseCode(record.buffer(), at);
+        final boolean advices = record.eventType() != EventType.TICK && Decision.advicesSent(record.buffer(), at);
+        // An answer that matched nothing may be late for a request whose time-out's 0420 (its terminal gone, so no
+        // 91) rides on this very record: that 0420 is read first, so the answer is known late, not stray.
+        final boolean advicesFirst = advices && record.eventType() == EventType.ISSUER_MESSAGE && outcome == Outcome.UNMATCHED;
+        if (advicesFirst)
+        {
+            onOutputs(record, false, true);
+        }
         switch (record.eventType())
         {
             case EventType.ACQUIRER_MESSAGE -> onAcquirer(record, outcome, code == null ? "" : code);
@@ -194,7 +202,7 @@ public final class DayReader
                 // Links coming and going move no money.
             }
         }
-        if (record.eventType() != EventType.TICK && Decision.advicesSent(record.buffer(), at))
+        if (advices && !advicesFirst)
         {
             onOutputs(record, false, true);
         }

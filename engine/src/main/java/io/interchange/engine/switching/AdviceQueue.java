@@ -24,9 +24,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       0420 that reverses it;</li>
  *   <li><em>sent</em>: sent and not yet acknowledged, in the order sent, so by the time each is due again (an
  *       issuer's advices are all repeated after the same interval);</li>
- *   <li><em>blocked</em>: a 0420 whose 0220 the issuer has not yet acknowledged; back to the head of <em>ready</em> once
- *       it has.</li>
+ *   <li><em>blocked</em>: a 0420 whose 0220 the issuer has not yet acknowledged; back to the head of <em>ready</em> when
+ *       it does (each advice keeps the list of those that wait for it, so an acknowledgement frees exactly those).</li>
  * </ul>
+ * Every change to the lists counts in {@link #changes}: a tick that sends nothing but changed them is journaled all
+ * the same, so that replay, which sees only journaled events, moves the lists as the switch did.
  */
 final class AdviceQueue
 {
@@ -60,12 +62,13 @@ final class AdviceQueue
     private final long[] serials;
     private final int[] waitFor;
     private final long[] waitForSerial;
+    // Those that wait for an advice: the first, and each one's next (a list through the slots).
+    private final int[] firstWaiter;
+    private final int[] nextWaiter;
     private long nextSerial;
     private int size;
     private int ready;
-    private int blocked;
-    // An advice was acknowledged while others were blocked: the blocked lists are looked at again.
-    private boolean recheckBlocked;
+    private long changes;
     private int cursor;
 
     /** @param issuerCount issuers are numbered 0 to {@code issuerCount - 1}. */
@@ -94,6 +97,8 @@ final class AdviceQueue
         serials = new long[capacity];
         waitFor = new int[capacity];
         waitForSerial = new long[capacity];
+        firstWaiter = new int[capacity];
+        nextWaiter = new int[capacity];
     }
 
     /** The advice's serial: with its entry, what names it even once its slot is taken again. */
@@ -108,11 +113,20 @@ final class AdviceQueue
         return entry >= 0 && entry < capacity && used[entry] && serials[entry] == serial;
     }
 
-    /** The advice at {@code entry} is not sent until the one at {@code blocker} (serial {@code blockerSerial}) is acknowledged. */
+    /**
+     * The advice at {@code entry}, just added, is not sent until the one at {@code blocker} (serial {@code blockerSerial},
+     * the same issuer's) is acknowledged.
+     */
     void waitFor(final int entry, final int blocker, final long blockerSerial)
     {
+        if (!queued(blocker, blockerSerial))
+        {
+            return;
+        }
         waitFor[entry] = blocker;
         waitForSerial[entry] = blockerSerial;
+        nextWaiter[entry] = firstWaiter[blocker];
+        firstWaiter[blocker] = entry;
     }
 
     /** Whether the advice waits for another still owed. */
@@ -132,13 +146,16 @@ final class AdviceQueue
         return size;
     }
 
-    /**
-     * Whether an advice may be ready to send: one never sent and not known to be blocked, or a blocked one whose wait
-     * may be over. When false, only a repeat falling due can give {@link #next} anything.
-     */
-    boolean mayHaveReady()
+    /** Advices never sent and not blocked: when 0, only a repeat falling due can give {@link #next} anything. */
+    int ready()
     {
-        return ready > 0 || recheckBlocked;
+        return ready;
+    }
+
+    /** Changes to the lists so far: what a tick compares to know whether it changed the queue. */
+    long changes()
+    {
+        return changes;
     }
 
     /** Room for a message: the caller writes it at {@link #offset} and calls {@link #add}; NONE when full. */
@@ -184,6 +201,7 @@ final class AdviceQueue
         heldStans[entry] = heldStan;
         serials[entry] = ++nextSerial;
         waitFor[entry] = NONE;
+        firstWaiter[entry] = NONE;
         if (heldStan > 0)
         {
             held.add(heldStan);
@@ -204,10 +222,6 @@ final class AdviceQueue
      */
     int next(final int issuer, final long now)
     {
-        if (recheckBlocked)
-        {
-            unblock();
-        }
         final int readyList = list(issuer, READY);
         int entry;
         while ((entry = heads[readyList]) != NONE && waiting(entry))
@@ -271,7 +285,7 @@ final class AdviceQueue
         used[entry] = false;
         unlink(entry);
         size--;
-        recheckBlocked |= blocked > 0;
+        unblockWaitersOf(entry);
     }
 
     DirectBuffer messages()
@@ -295,25 +309,22 @@ final class AdviceQueue
         return attempts[entry];
     }
 
-    /** Blocked advices whose wait is over go back to the head of their issuer's ready list, oldest first. */
-    private void unblock()
+    /**
+     * The advices blocked on {@code entry}, just acknowledged, go back to the head of their issuer's ready list. Those
+     * still only ready are left alone: {@link #next} finds they no longer wait. Waiters are added newest first, so
+     * putting each at the head in turn leaves the oldest there.
+     */
+    private void unblockWaitersOf(final int entry)
     {
-        recheckBlocked = false;
-        for (int blockedList = BLOCKED; blockedList < heads.length; blockedList += LISTS_PER_ISSUER)
+        for (int waiter = firstWaiter[entry]; waiter != NONE; waiter = nextWaiter[waiter])
         {
-            final int readyList = blockedList - BLOCKED + READY;
-            int entry = tails[blockedList];
-            while (entry != NONE)
+            if (used[waiter] && waitFor[waiter] == entry && listOf[waiter] == list(issuers[waiter], BLOCKED))
             {
-                final int before = previous[entry];
-                if (!waiting(entry))
-                {
-                    unlink(entry);
-                    prepend(entry, readyList);
-                }
-                entry = before;
+                unlink(waiter);
+                prepend(waiter, list(issuers[waiter], READY));
             }
         }
+        firstWaiter[entry] = NONE;
     }
 
     private static int list(final int issuer, final int kind)
@@ -381,14 +392,10 @@ final class AdviceQueue
 
     private void count(final int list, final int delta)
     {
-        switch (list % LISTS_PER_ISSUER)
+        changes++;
+        if (list % LISTS_PER_ISSUER == READY)
         {
-            case READY -> ready += delta;
-            case BLOCKED -> blocked += delta;
-            default ->
-            {
-                // sent advices are counted by size alone
-            }
+            ready += delta;
         }
     }
 

@@ -365,13 +365,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 case EventType.ISSUER_DOWN -> onIssuerDown(event);
                 default -> decide(event, null, Outcome.NOTHING, -1, 0);
             }
-            // Advices go out on whatever event has outputs to spare, not only on ticks: a tick's few outputs every
-            // 10 ms carried at most 800 a second, fewer than the completions and reversals of 20,000 TPS.
-            if (advices.mayHaveReady() && event.type() != EventType.TICK && event.decisionLength() > 0 &&
-                sendAdvices(event, event.timestampNanos()) > 0)
-            {
-                Decision.addFlags(event.decision(), Decision.ADVICES_SENT);
-            }
         }
         catch (final RuntimeException ex)
         {
@@ -380,6 +373,24 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             LOG.error("switch handler failed on {} event from link {}", EventType.name(event.type()), event.linkId(), ex);
             decide(event, ResponseCode.SYSTEM_MALFUNCTION, Outcome.NOTHING, -1, 0);
             answerMalfunction(event);
+        }
+        // Advices go out on whatever event has outputs to spare, not only on ticks: a tick's few outputs every 10 ms
+        // carried at most 800 a second, fewer than the completions and reversals of 20,000 TPS. Not on an event whose
+        // input does not decode: the journal withholds it, so replay never sees it, and it must change nothing.
+        if (advices.ready() > 0 && event.type() != EventType.TICK && event.decodeError() == DecodeError.NONE && event.decisionLength() > 0)
+        {
+            try
+            {
+                if (sendAdvices(event, event.timestampNanos()) > 0)
+                {
+                    Decision.addFlags(event.decision(), Decision.ADVICES_SENT);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                // The event's own decision and outputs stand; the advices go on a later event.
+                LOG.error("sending advices failed on {} event from link {}", EventType.name(event.type()), event.linkId(), ex);
+            }
         }
         advicesOwed.lazySet(advices.size()); // an ordered store: no fence on the ring's path
     }
@@ -1658,7 +1669,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         int sent = 0;
         final int count = issuers.size();
-        adviceTurn = adviceTurn + 1 < count ? adviceTurn + 1 : 0;
         for (int i = 0; i < count; i++)
         {
             final int issuer = adviceTurn + i < count ? adviceTurn + i : adviceTurn + i - count;
@@ -1697,6 +1707,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (sent > 0)
         {
+            // The turn moves only with a send, so it depends on journaled events alone (a quiet tick is not journaled).
+            adviceTurn = adviceTurn + 1 < count ? adviceTurn + 1 : 0;
             decisionFlags |= Decision.ADVICES_SENT;
         }
         return sent;
@@ -1839,6 +1851,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void onTick(final SwitchEvent event)
     {
         final long now = event.timestampNanos();
+        final long adviceChanges = advices.changes();
         int timedOut = 0;
         for (int issuer = 0; issuer < issuers.size(); issuer++)
         {
@@ -1865,7 +1878,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         else
         {
             decide(event, null, Outcome.NOTHING, -1, 0);
-            event.markQuiet();
+            if (advices.changes() == adviceChanges)
+            {
+                // Nothing sent and nothing changed: not journaled. One that moved advices between lists (blocked, say)
+                // is, for replay to move them too.
+                event.markQuiet();
+            }
         }
     }
 

@@ -74,7 +74,7 @@ class AdviceQueueTest
         final int a2 = add(queue, 0);
         assertEquals(List.of(b1), sendAll(queue, 1, 0), "issuer 1 has only its own");
         assertEquals(List.of(a1, a2), sendAll(queue, 0, 0));
-        assertEquals(false, queue.mayHaveReady(), "all sent");
+        assertEquals(0, queue.ready(), "all sent");
     }
 
     @Test
@@ -88,11 +88,69 @@ class AdviceQueueTest
         final int other = add(queue, 0);
 
         assertEquals(List.of(other), sendAll(queue, 0, 10), "the 0420 waits; the advice behind it does not");
-        assertEquals(false, queue.mayHaveReady(), "the 0420 is blocked, not ready");
+        assertEquals(0, queue.ready(), "the 0420 is blocked, not ready");
         assertEquals(standIn, queue.acknowledged(1, 5));
         queue.remove(standIn);
-        assertEquals(true, queue.mayHaveReady(), "its wait may be over");
+        assertEquals(1, queue.ready(), "its wait is over");
         assertEquals(reversal, queue.next(0, 20), "the 0230 came: the 0420 goes");
+    }
+
+    @Test
+    void shouldFreeBlockedAdvicesOldestFirstAheadOfThoseQueuedAfterThem()
+    {
+        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final int standIn = add(queue, 0);
+        final int completion = add(queue, 0);
+        sendAll(queue, 0, 0);
+        final int firstReversal = add(queue, 0);
+        queue.waitFor(firstReversal, standIn, queue.serial(standIn));
+        final int secondReversal = add(queue, 0);
+        queue.waitFor(secondReversal, completion, queue.serial(completion));
+        final int thirdReversal = add(queue, 0);
+        queue.waitFor(thirdReversal, standIn, queue.serial(standIn));
+        assertEquals(List.of(), sendAll(queue, 0, 10), "all three wait");
+        final int later = add(queue, 0);
+
+        queue.remove(standIn);
+        assertEquals(List.of(firstReversal, thirdReversal, later), sendAll(queue, 0, 20), "the two on the 0220 acknowledged, oldest first, then the rest");
+        queue.remove(completion);
+        assertEquals(List.of(secondReversal), sendAll(queue, 0, 30));
+    }
+
+    @Test
+    void shouldNotFreeAnAdviceWhenTheSlotItWaitedForIsTakenAgainByAnother()
+    {
+        final AdviceQueue queue = new AdviceQueue(3, 64, 1);
+        final int standIn = add(queue, 0);
+        sendAll(queue, 0, 0);
+        final int reversal = add(queue, 0);
+        final long serial = queue.serial(standIn);
+        queue.remove(standIn);
+        queue.waitFor(reversal, standIn, serial);
+        assertEquals(false, queue.waiting(reversal), "the 0220 was acknowledged before the 0420 was queued: nothing to wait for");
+        final int other = add(queue, 0);
+        final int reused = add(queue, 0);
+        assertEquals(standIn, reused, "the acknowledged 0220's slot is taken again");
+        assertEquals(List.of(reversal, other, reused), sendAll(queue, 0, 10));
+    }
+
+    @Test
+    void shouldKeepBlockedAdvicesBlockedAcrossLostLinksAndFreeThemOnTheAcknowledgement()
+    {
+        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final int standIn = add(queue, 0);
+        sendAll(queue, 0, 0);
+        final int reversal = add(queue, 0);
+        queue.waitFor(reversal, standIn, queue.serial(standIn));
+        assertEquals(List.of(), sendAll(queue, 0, 10));
+        queue.linksLost();
+        assertEquals(List.of(standIn), sendAll(queue, 0, 20), "the 0220 again, as a repeat; the 0420 still waits");
+        queue.remove(standIn);
+        assertEquals(List.of(reversal), sendAll(queue, 0, 30));
+        assertEquals(1, queue.size());
+        queue.remove(reversal);
+        assertEquals(0, queue.size());
+        assertEquals(0, queue.ready());
     }
 
     @Test

@@ -1,0 +1,284 @@
+package io.interchange.engine.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.interchange.codec.DecodeError;
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.Mti;
+import io.interchange.codec.Pan;
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.switching.SwitchHandler;
+import io.interchange.engine.switching.SwitchSetup;
+import io.interchange.journal.JournalConfig;
+import io.interchange.journal.JournalWriter;
+
+/**
+ * Advices go out on whatever event has outputs to spare, to two issuers at once, with quiet ticks (not journaled)
+ * between: replaying the journal must send them in the same order with the same STANs, byte for byte, and recovery
+ * must owe exactly the advices the issuers had not acknowledged.
+ */
+class AdviceReplayTest
+{
+    private static final int ACQUIRER_LINK = 7;
+    private static final int[] ISSUER_LINKS = {40, 50};
+    private static final String[] BINS = {"476173", "622848"};
+    private static final int VOIDS_PER_ISSUER = 30; // more than three events' outputs carry
+
+    private final SwitchSetup setup = SwitchNode.setup(SwitchConfig.defaults(), Dialects.all());
+    private final int iso87b = setup.dialects().indexOf(Dialects.byName("iso87b"));
+    private final SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
+    private long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
+    private long sequence;
+    private int stan;
+    private SwitchHandler handler;
+    private JournalWriter writer;
+
+    @Test
+    void shouldReplayAdvicesToTwoIssuersAcrossQuietTicksByteForByteAndRecoverWhatIsStillOwed(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        final List<String> unacknowledged = new ArrayList<>();
+        try
+        {
+            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+            assertEquals(List.of(), signOn(0));
+            assertEquals(List.of(), signOn(1));
+
+            // Purchases approved at both issuers; then both issuers' links drop, and the terminal voids them all.
+            final List<Map<Integer, String>> purchases = new ArrayList<>();
+            for (int i = 0; i < VOIDS_PER_ISSUER; i++)
+            {
+                for (int issuer = 0; issuer < 2; issuer++)
+                {
+                    final Map<Integer, String> purchase = request(card(issuer, i), 1_000 + i);
+                    message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+                    assertEquals(ISSUER_LINKS[issuer], event.outputLinkId(0));
+                    message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[issuer], issuer, Mti.FINANCIAL_RESPONSE, answer(output(0), "00"));
+                    assertEquals("00", output(0).getString(39));
+                    purchases.add(purchase);
+                }
+            }
+            link(EventType.ISSUER_DOWN, ISSUER_LINKS[0], 0);
+            link(EventType.ISSUER_DOWN, ISSUER_LINKS[1], 1);
+            for (final Map<Integer, String> purchase : purchases)
+            {
+                final Map<Integer, String> reversal = request(purchase.get(2), Long.parseLong(purchase.get(4)));
+                reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+                assertEquals("00", output(0).getString(39));
+            }
+            assertEquals(2 * VOIDS_PER_ISSUER, handler.advicesPending());
+
+            // A quiet tick (not journaled): nobody to send to. Then issuer-a comes back: its link's events carry as
+            // many of its 0420s as they have outputs for. Then issuer-b: its link's events carry more of issuer-a's,
+            // and by its sign-on answer both issuers have advices to send: which goes first is the switch's turn,
+            // which a quiet tick must not have moved, or the replay sends them in another order with other STANs.
+            tick();
+            assertTrue(event.isQuiet(), "a tick with nothing to do");
+            final List<MessageReader> sent = new ArrayList<>(signOn(0));
+            assertTrue(sent.size() < VOIDS_PER_ISSUER, "issuer-a's sign-on cannot carry them all: " + sent.size());
+            // A frame that does not decode is withheld from the journal, so replay never sees it: it carries no advice.
+            now += 1_000_000L;
+            event.reset(EventType.ACQUIRER_MESSAGE, now, ACQUIRER_LINK, 0, iso87b);
+            event.frame().putBytes(0, new byte[] {0x02, 0x00, (byte)0xFF, (byte)0xFF, 0x01});
+            event.frameLengths(0, 5);
+            event.decode();
+            assertTrue(event.decodeError() != DecodeError.NONE);
+            handle();
+            assertEquals(List.of(), advices(), "no advice rides on a withheld event");
+            final List<MessageReader> both = signOn(1);
+            assertTrue(both.stream().anyMatch(m -> m.getString(2).startsWith(BINS[0])), "issuer-b's sign-on carries issuer-a's advices");
+            sent.addAll(both);
+            for (int i = 0; i < 20 && sent.size() < 2 * VOIDS_PER_ISSUER; i++)
+            {
+                tick();
+                sent.addAll(advices());
+            }
+            assertEquals(2 * VOIDS_PER_ISSUER, sent.size(), "every 0420 went");
+
+            // The issuers acknowledge all but the last three.
+            for (int i = 0; i < sent.size(); i++)
+            {
+                final MessageReader advice = sent.get(i);
+                if (i >= sent.size() - 3)
+                {
+                    unacknowledged.add(advice.getString(90));
+                    continue;
+                }
+                final int issuer = advice.getString(2).startsWith(BINS[0]) ? 0 : 1;
+                message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[issuer], issuer, Mti.REVERSAL_ADVICE_RESPONSE, answer(advice, "00"));
+            }
+            assertEquals(3, handler.advicesPending());
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), journal.durability(), journal.cutoff(), journal.zone(),
+            journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
+        Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+        assertEquals(List.of(), Replayer.differences(journal, replayed, 10), "the replay sends what was sent, in the same order, with the same STANs");
+
+        // Recovered, the switch owes the three the issuers never acknowledged, and repeats them on its next tick once
+        // their links are up again (repeats go on ticks; first sends on any event).
+        handler = SwitchNode.handler(config, setup);
+        writer = null;
+        Replayer.recover(handler, setup, journal);
+        handler.linksLost();
+        assertEquals(3, handler.advicesPending());
+        signOn(0);
+        signOn(1);
+        tick();
+        final List<String> resent = new ArrayList<>();
+        for (final MessageReader advice : advices())
+        {
+            assertEquals(Mti.REVERSAL_ADVICE_REPEAT, advice.mti(), "sent again as a repeat");
+            resent.add(advice.getString(90));
+        }
+        assertEquals(unacknowledged.stream().sorted().toList(), resent.stream().sorted().toList());
+    }
+
+    /** The issuer's link comes up and signs on; returns the advices its two events carried, to any issuer. */
+    private List<MessageReader> signOn(final int issuer)
+    {
+        link(EventType.ISSUER_UP, ISSUER_LINKS[issuer], issuer);
+        final MessageReader signOn = output(0);
+        assertEquals(Mti.NETWORK_MANAGEMENT_REQUEST, signOn.mti());
+        final Map<Integer, String> answer = Map.of(7, signOn.getString(7), 11, signOn.getString(11), 39, "00", 70, "001");
+        final List<MessageReader> advices = new ArrayList<>(advices());
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[issuer], issuer, Mti.NETWORK_MANAGEMENT_RESPONSE, answer);
+        advices.addAll(advices());
+        return advices;
+    }
+
+    /** The 0420s and 0421s the last event sent, copied (the event's buffers are used again). */
+    private List<MessageReader> advices()
+    {
+        final List<MessageReader> found = new ArrayList<>();
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            final MessageReader out = output(i);
+            if (out.mti() == Mti.REVERSAL_ADVICE || out.mti() == Mti.REVERSAL_ADVICE_REPEAT)
+            {
+                final UnsafeBuffer copy = new UnsafeBuffer(new byte[event.outputLength(i)]);
+                copy.putBytes(0, event.outputBuffer(i), event.outputOffset(i), event.outputLength(i));
+                final MessageReader reader = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
+                assertEquals(DecodeError.NONE, reader.wrap(copy, 0, copy.capacity()));
+                found.add(reader);
+            }
+        }
+        return found;
+    }
+
+    private void tick()
+    {
+        now += 10_000_000L;
+        link(EventType.TICK, -1, -1);
+    }
+
+    private void link(final int type, final int link, final int endpoint)
+    {
+        event.reset(type, now, link, endpoint, -1);
+        handle();
+    }
+
+    private void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
+    {
+        now += 1_000_000L;
+        event.reset(type, now, link, endpoint, iso87b);
+        final MessageWriter w = new MessageWriter(setup.dialects().get(iso87b)).wrap(event.frame(), 0).mti(mti);
+        new TreeMap<>(fields).forEach(w::putString);
+        event.frameLengths(0, w.finish());
+        event.decode();
+        assertEquals(DecodeError.NONE, event.decodeError());
+        handle();
+    }
+
+    /** As the ring does: the switch, then the journal, which leaves out quiet events. */
+    private void handle()
+    {
+        event.sequence(sequence);
+        handler.onEvent(event, sequence++, true);
+        if (writer != null && !event.isQuiet())
+        {
+            writer.append(event);
+        }
+    }
+
+    private MessageReader output(final int i)
+    {
+        final MessageReader reader = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
+        assertEquals(DecodeError.NONE, reader.wrap(event.outputBuffer(i), event.outputOffset(i), event.outputLength(i)));
+        return reader;
+    }
+
+    private Map<Integer, String> request(final String pan, final long amount)
+    {
+        final Map<Integer, String> m = new HashMap<>();
+        m.put(2, pan);
+        m.put(3, "000000");
+        m.put(4, String.format("%012d", amount));
+        m.put(7, DateTimeFormatter.ofPattern("MMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochSecond(now / 1_000_000_000L)));
+        m.put(11, String.format("%06d", ++stan));
+        m.put(14, "3012");
+        m.put(41, "TERM0001");
+        m.put(42, "MERCHANT0000001");
+        m.put(49, "840");
+        return m;
+    }
+
+    /** An issuer's answer to what the switch sent it: its key fields and {@code code}. */
+    private static Map<Integer, String> answer(final MessageReader sent, final String code)
+    {
+        final Map<Integer, String> answer = new HashMap<>();
+        for (final int f : new int[] {2, 3, 4, 7, 11, 37, 41, 42, 49})
+        {
+            if (sent.has(f))
+            {
+                answer.put(f, sent.getString(f));
+            }
+        }
+        answer.put(38, "AB1234");
+        answer.put(39, code);
+        return answer;
+    }
+
+    /** A Luhn-valid card of the issuer's BIN, one per {@code i}. */
+    private static String card(final int issuer, final int i)
+    {
+        final String body = BINS[issuer] + String.format("%09d", i);
+        for (int d = 0; d <= 9; d++)
+        {
+            if (Pan.luhnValid(body + d))
+            {
+                return body + d;
+            }
+        }
+        throw new IllegalStateException();
+    }
+}
