@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,8 +18,8 @@ import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
-import io.interchange.codec.Pan;
 import io.interchange.codec.dialect.Dialects;
+import io.interchange.engine.SwitchMessages;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
@@ -232,53 +229,21 @@ class AdviceReplayTest
 
     private MessageReader output(final int i)
     {
-        final MessageReader reader = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
-        assertEquals(DecodeError.NONE, reader.wrap(event.outputBuffer(i), event.outputOffset(i), event.outputLength(i)));
-        return reader;
+        return SwitchMessages.output(setup, event, i);
     }
 
     private Map<Integer, String> request(final String pan, final long amount)
     {
-        final Map<Integer, String> m = new HashMap<>();
-        m.put(2, pan);
-        m.put(3, "000000");
-        m.put(4, String.format("%012d", amount));
-        m.put(7, DateTimeFormatter.ofPattern("MMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochSecond(now / 1_000_000_000L)));
-        m.put(11, String.format("%06d", ++stan));
-        m.put(14, "3012");
-        m.put(41, "TERM0001");
-        m.put(42, "MERCHANT0000001");
-        m.put(49, "840");
-        return m;
+        return SwitchMessages.request(pan, "000000", amount, now, ++stan);
     }
 
-    /** An issuer's answer to what the switch sent it: its key fields and {@code code}. */
     private static Map<Integer, String> answer(final MessageReader sent, final String code)
     {
-        final Map<Integer, String> answer = new HashMap<>();
-        for (final int f : new int[] {2, 3, 4, 7, 11, 37, 41, 42, 49})
-        {
-            if (sent.has(f))
-            {
-                answer.put(f, sent.getString(f));
-            }
-        }
-        answer.put(38, "AB1234");
-        answer.put(39, code);
-        return answer;
+        return SwitchMessages.issuerAnswer(sent, code);
     }
 
-    /** A Luhn-valid card of the issuer's BIN, one per {@code i}. */
     private static String card(final int issuer, final int i)
     {
-        final String body = BINS[issuer] + String.format("%09d", i);
-        for (int d = 0; d <= 9; d++)
-        {
-            if (Pan.luhnValid(body + d))
-            {
-                return body + d;
-            }
-        }
-        throw new IllegalStateException();
+        return SwitchMessages.card(BINS[issuer], i);
     }
 }

@@ -3,8 +3,6 @@ package io.interchange.engine.switching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,6 +20,7 @@ import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
 import io.interchange.codec.dialect.Dialects;
+import io.interchange.engine.SwitchMessages;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
@@ -61,24 +60,12 @@ class SwitchHandlerTest
 
     private MessageReader output(final int i)
     {
-        final MessageReader reader = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
-        assertEquals(DecodeError.NONE, reader.wrap(event.outputBuffer(i), event.outputOffset(i), event.outputLength(i)));
-        return reader;
+        return SwitchMessages.output(setup, event, i);
     }
 
     private Map<Integer, String> request(final String processing, final long amount)
     {
-        final Map<Integer, String> m = new HashMap<>();
-        m.put(2, PAN);
-        m.put(3, processing);
-        m.put(4, String.format("%012d", amount));
-        m.put(7, DateTimeFormatter.ofPattern("MMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochSecond(now / 1_000_000_000L)));
-        m.put(11, String.format("%06d", ++stan));
-        m.put(14, "3012");
-        m.put(41, "TERM0001");
-        m.put(42, "MERCHANT0000001");
-        m.put(49, "840");
-        return m;
+        return SwitchMessages.request(PAN, processing, amount, now, ++stan);
     }
 
     /** The acquirer signed on, one issuer-a link up and signed on. */
@@ -96,17 +83,9 @@ class SwitchHandlerTest
         assertEquals(1, handler.signedOnLinks(0));
     }
 
-    /** The issuer's answer to what the switch {@code forwarded}: its key fields, auth code AB1234 and {@code code}. */
     private static Map<Integer, String> issuerAnswer(final MessageReader forwarded, final String code)
     {
-        final Map<Integer, String> answer = new HashMap<>();
-        for (final int f : new int[] {2, 3, 4, 7, 11, 37, 41, 42, 49})
-        {
-            answer.put(f, forwarded.getString(f));
-        }
-        answer.put(38, "AB1234");
-        answer.put(39, code);
-        return answer;
+        return SwitchMessages.issuerAnswer(forwarded, code);
     }
 
     /** Sends a request, answers it at the issuer with {@code code}, returns what the acquirer got. */
@@ -242,18 +221,9 @@ class SwitchHandlerTest
         return first;
     }
 
-    /** A Luhn-valid card on issuer-a's BIN per {@code i}, so that no card comes often enough to be declined (65). */
     private static String card(final int i)
     {
-        final String body = "476173" + String.format("%09d", i);
-        for (int d = 0; d <= 9; d++)
-        {
-            if (io.interchange.codec.Pan.luhnValid(body + d))
-            {
-                return body + d;
-            }
-        }
-        throw new IllegalStateException();
+        return SwitchMessages.card("476173", i);
     }
 
     @Test
