@@ -193,10 +193,25 @@ public final class Replayer
                 a.isPanFromTrack(part) != b.isPanFromTrack(part) ||
                 !sameBytes(a.buffer(), a.messageOffset(part), a.messageLength(part), b.buffer(), b.messageOffset(part), b.messageLength(part)))
             {
-                return "output " + i + " differs at sequence " + a.sequence() + ": " + a + " / " + b;
+                return "output " + i + " differs at sequence " + a.sequence() + where(a, b, part) + ": " + a + " / " + b;
             }
         }
         return null;
+    }
+
+    /** Where two outputs' messages first differ, for the report: " (byte N of the message)", or "" when not in the bytes. */
+    private static String where(final JournalRecord a, final JournalRecord b, final int part)
+    {
+        final int length = Math.min(a.messageLength(part), b.messageLength(part));
+        for (int i = 0; i < length; i++)
+        {
+            if (a.buffer().getByte(a.messageOffset(part) + i) != b.buffer().getByte(b.messageOffset(part) + i))
+            {
+                return " (byte " + i + " of the message: " + (a.buffer().getByte(a.messageOffset(part) + i) & 0xFF) + " / " +
+                    (b.buffer().getByte(b.messageOffset(part) + i) & 0xFF) + ")";
+            }
+        }
+        return a.messageLength(part) != b.messageLength(part) ? " (lengths " + a.messageLength(part) + " / " + b.messageLength(part) + ")" : "";
     }
 
     private static boolean sameBytes(

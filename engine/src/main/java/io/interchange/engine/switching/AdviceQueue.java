@@ -49,6 +49,10 @@ final class AdviceQueue
     private final long[] keys;
     private final boolean[] used;
     private final Long2LongHashMap bySent;
+    // What each advice is, whatever STAN, link or repeat it goes with: how replay finds the advice a journaled send
+    // carried (SwitchHandler.adviceIdentity).
+    private final long[] identities;
+    private final Long2LongHashMap byIdentity;
     // The lists: each slot is on at most one, named by issuer * 3 + READY, SENT or BLOCKED.
     private final int[] next;
     private final int[] previous;
@@ -85,6 +89,8 @@ final class AdviceQueue
         used = new boolean[capacity];
         Arrays.fill(keys, Long.MIN_VALUE);
         bySent = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
+        identities = new long[capacity];
+        byIdentity = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
         next = new int[capacity];
         previous = new int[capacity];
         listOf = new int[capacity];
@@ -195,9 +201,15 @@ final class AdviceQueue
     /**
      * Queues the message written at the reserved entry, to be sent at once. {@code heldStan}: the STAN it keeps on
      * every send (a stand-in's or completion's 0220), which no other message may take while it is queued; 0 for none.
+     * {@code identity}: what names it whatever it is sent with (0 for nothing), for {@link #find}.
      */
-    void add(final int entry, final int length, final int issuer, final long now, final int heldStan)
+    void add(final int entry, final int length, final int issuer, final long now, final int heldStan, final long identity)
     {
+        identities[entry] = identity;
+        if (identity != 0)
+        {
+            byIdentity.put(identity, entry);
+        }
         heldStans[entry] = heldStan;
         serials[entry] = ++nextSerial;
         waitFor[entry] = NONE;
@@ -235,6 +247,18 @@ final class AdviceQueue
         }
         entry = heads[list(issuer, SENT)];
         return entry != NONE && dueAt[entry] <= now ? entry : NONE;
+    }
+
+    /** The queued advice with {@code identity}, or NONE. Of two alike (the same message), the later queued. */
+    int find(final long identity)
+    {
+        return identity == 0 ? NONE : (int)byIdentity.get(identity);
+    }
+
+    /** The STAN the advice keeps on every send, or 0 when it takes one of the link's each time. */
+    int heldStan(final int entry)
+    {
+        return heldStans[entry];
     }
 
     /** Records a send on (link, STAN), due again after {@code retryNanos} unless acknowledged. */
@@ -280,6 +304,10 @@ final class AdviceQueue
         {
             held.remove(heldStans[entry]);
             heldStans[entry] = 0;
+        }
+        if (identities[entry] != 0 && byIdentity.get(identities[entry]) == entry)
+        {
+            byIdentity.remove(identities[entry]);
         }
         keys[entry] = Long.MIN_VALUE;
         used[entry] = false;

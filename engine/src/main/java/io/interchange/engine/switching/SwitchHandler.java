@@ -98,6 +98,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // On a listener that MACs, signed on is the terminal's state, not its link's: it holds the working keys of its
     // last sign-on, whatever link it comes back on, and across a restart (recovery loads the keys again).
     private final boolean[] keyedTerminals;
+    // Replay: a journaled event's messages, read to take what it recorded (an answer, the advices it sent).
     private final MessageReader[] recordedAnswers;
     private long keysNotRestored;
     private final UnsafeBuffer pinBlock = new UnsafeBuffer(new byte[8]);
@@ -218,6 +219,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS);
         content = new RequestContent(dialects);
         advices = new AdviceQueue(setup.adviceCapacity(), MAX_ADVICE, issuers.size());
+
         totals = new BatchTotals(acceptors.terminalCount());
         openBatches = new int[acceptors.terminalCount()];
         Arrays.fill(openBatches, 1);
@@ -377,7 +379,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // Advices go out on whatever event has outputs to spare, not only on ticks: a tick's few outputs every 10 ms
         // carried at most 800 a second, fewer than the completions and reversals of 20,000 TPS. Not on an event whose
         // input does not decode: the journal withholds it, so replay never sees it, and it must change nothing.
-        if (advices.ready() > 0 && event.type() != EventType.TICK && event.decodeError() == DecodeError.NONE && event.decisionLength() > 0)
+        final JournalRecord recorded = event.recorded();
+        final boolean advicesDue = recorded == null ? advices.ready() > 0 :
+            recorded.decisionLength() >= Decision.LENGTH && Decision.advicesSent(recorded.buffer(), recorded.decisionOffset());
+        if (advicesDue && event.type() != EventType.TICK && event.decodeError() == DecodeError.NONE && event.decisionLength() > 0)
         {
             try
             {
@@ -1625,7 +1630,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             writer.putText(90, scratch, 0, 42);
         }
-        advices.add(entry, writer.finish(), issuer, now, mti == Mti.FINANCIAL_ADVICE && basis.has(11) ? (int)basis.getLong(11) : 0);
+        final int length = writer.finish();
+        advice.wrap(advices.buffer(), advices.offset(entry), length);
+        advices.add(entry, length, issuer, now, mti == Mti.FINANCIAL_ADVICE && basis.has(11) ? (int)basis.getLong(11) : 0, adviceIdentity(advice));
         advicesQueued.incrementAndGet();
         if (mti == Mti.REVERSAL_ADVICE && original != Transactions.NONE && transactions.ownAdvice(original) != AdviceQueue.NONE)
         {
@@ -1663,46 +1670,34 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * Sends the advices that are due to issuers that can take them, as many as the event has outputs for; returns
-     * how many were sent. Issuers take turns at going first, so one issuer's backlog does not starve another's.
+     * how many were sent. Issuers take turns at going first, so one issuer's backlog does not starve another's. In
+     * replay, the advices the journal says this event sent ({@link #sendAsRecorded}).
      */
     private int sendAdvices(final SwitchEvent event, final long now)
     {
-        int sent = 0;
         final int count = issuers.size();
-        for (int i = 0; i < count; i++)
+        int sent = 0;
+        if (event.recorded() != null)
         {
-            final int issuer = adviceTurn + i < count ? adviceTurn + i : adviceTurn + i - count;
-            int entry;
-            while (event.outputsLeft() > 0 && event.outputRoom() >= advices.maxMessage() && (entry = advices.next(issuer, now)) != AdviceQueue.NONE)
+            sent = sendAsRecorded(event, event.recorded(), now);
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
             {
-                final int link = pickLink(issuer);
-                if (link < 0)
+                final int issuer = adviceTurn + i < count ? adviceTurn + i : adviceTurn + i - count;
+                int entry;
+                while (event.outputsLeft() > 0 && event.outputRoom() >= advices.maxMessage() && (entry = advices.next(issuer, now)) != AdviceQueue.NONE)
                 {
-                    break;
+                    final int link = pickLink(issuer);
+                    if (link < 0)
+                    {
+                        break;
+                    }
+                    final int held = advices.heldStan(entry);
+                    emitAdvice(event, entry, link, held > 0 ? held : nextStan(), now);
+                    sent++;
                 }
-                final int length = advices.length(entry);
-                final int offset = event.beginOutput(link, issuerDialect, 0);
-                final MutableDirectBuffer out = event.output();
-                out.putBytes(offset, advices.messages(), advices.offset(entry), length);
-                advice.wrap(out, offset, length);
-                final long given = advice.has(11) ? advice.getLong(11) : 0;
-                final int stan = given > 0 ? (int)given : nextStan();
-                // Issuer links speak ISO 8583:1987 binary: field 11 is three BCD bytes, the MTI two.
-                final int stanAt = advice.valueOffset(11);
-                for (int j = 0, v = stan; j < 3; j++, v /= 100)
-                {
-                    final int two = v % 100;
-                    out.putByte(stanAt + 2 - j, (byte)(((two / 10) << 4) | (two % 10)));
-                }
-                if (advices.attempts(entry) > 0)
-                {
-                    out.putByte(offset + 1, (byte)((out.getByte(offset + 1) & 0xF0) | 1)); // 0420 → 0421, 0220 → 0221
-                }
-                final int sentLength = issuers.get(issuer).mac() && hsm != null ?
-                    appendMac(slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), out, offset, length) : length;
-                event.endOutput(sentLength, false);
-                advices.sent(entry, link, stan, now, issuers.get(issuer).timeoutNanos() * 2);
-                sent++;
             }
         }
         if (sent > 0)
@@ -1712,6 +1707,119 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             decisionFlags |= Decision.ADVICES_SENT;
         }
         return sent;
+    }
+
+    /**
+     * Replay: the advices the journal says this event sent, on the links and with the STANs it sent them with, found
+     * in the queue by what they are ({@link #adviceIdentity}). So recovery owes exactly what the issuers had not
+     * acknowledged, even from a journal whose build or settings sent advices at other moments (every build before
+     * this one sent them on ticks only): their acknowledgements match on the (link, STAN) each really went with.
+     */
+    private int sendAsRecorded(final SwitchEvent event, final JournalRecord recorded, final long now)
+    {
+        int sent = 0;
+        for (int i = 0; i < recorded.outputCount() && event.outputsLeft() > 0; i++)
+        {
+            final int part = JournalRecord.output(i);
+            if (recorded.isWithheld(part))
+            {
+                continue;
+            }
+            final MessageReader out = recordedAnswers[recorded.dialectId(part)];
+            if (out.wrap(recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part)) != DecodeError.NONE)
+            {
+                continue;
+            }
+            final long identity = adviceIdentity(out);
+            final int entry = advices.find(identity);
+            if (identity == 0 || entry == AdviceQueue.NONE || !out.has(11))
+            {
+                continue; // not an advice, or one this queue does not hold: the issuer's acknowledgement will match nothing
+            }
+            final int stan = (int)out.getLong(11);
+            if (advices.heldStan(entry) == 0)
+            {
+                stanSequence = stan; // a reversal advice took the sequence's next STAN: it carries on from there
+            }
+            final int link = recorded.linkId(part);
+            tookLink(advices.issuer(entry), link);
+            emitAdvice(event, entry, link, stan, now);
+            sent++;
+        }
+        return sent;
+    }
+
+    /** Writes the advice at {@code entry} as an output on {@code link} with {@code stan}, and records the send. */
+    private void emitAdvice(final SwitchEvent event, final int entry, final int link, final int stan, final long now)
+    {
+        final int issuer = advices.issuer(entry);
+        final int length = advices.length(entry);
+        final int offset = event.beginOutput(link, issuerDialect, 0);
+        final MutableDirectBuffer out = event.output();
+        out.putBytes(offset, advices.messages(), advices.offset(entry), length);
+        advice.wrap(out, offset, length);
+        // Issuer links speak ISO 8583:1987 binary: field 11 is three BCD bytes, the MTI two.
+        final int stanAt = advice.valueOffset(11);
+        for (int j = 0, v = stan; j < 3; j++, v /= 100)
+        {
+            final int two = v % 100;
+            out.putByte(stanAt + 2 - j, (byte)(((two / 10) << 4) | (two % 10)));
+        }
+        if (advices.attempts(entry) > 0)
+        {
+            out.putByte(offset + 1, (byte)((out.getByte(offset + 1) & 0xF0) | 1)); // 0420 → 0421, 0220 → 0221
+        }
+        final int sentLength = issuers.get(issuer).mac() && hsm != null ?
+            appendMac(slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), out, offset, length) : length;
+        event.endOutput(sentLength, false);
+        advices.sent(entry, link, stan, now, issuers.get(issuer).timeoutNanos() * 2);
+    }
+
+    /**
+     * What an advice is, whatever STAN, link or repeat it goes with, from fields the journal keeps in clear: a 0220
+     * by the STAN it keeps and its field 7; a 0420 by its field 7 (when it was queued), 39 and 90 (the original). 0 for
+     * any other message. Two advices alike in these are the same message.
+     */
+    static long adviceIdentity(final MessageReader message)
+    {
+        final int kind = message.mti() - message.mti() % 10;
+        final long stan = message.has(11) ? message.getLong(11) : 0;
+        long h;
+        if (kind == Mti.FINANCIAL_ADVICE && stan > 0)
+        {
+            h = mix(Mti.FINANCIAL_ADVICE, stan);
+        }
+        else if (kind == Mti.REVERSAL_ADVICE && message.has(90))
+        {
+            h = mixRaw(mix(Mti.REVERSAL_ADVICE, 0), message, 90);
+            h = mixRaw(h, message, 39);
+        }
+        else
+        {
+            return 0;
+        }
+        h = mixRaw(h, message, 7);
+        return h == 0 ? 1 : h;
+    }
+
+    private static long mix(final long h, final long value)
+    {
+        final long x = (h ^ value) * 0x9E3779B97F4A7C15L;
+        return x ^ (x >>> 29);
+    }
+
+    private static long mixRaw(final long seed, final MessageReader message, final int field)
+    {
+        long h = seed;
+        if (message.has(field))
+        {
+            final DirectBuffer buffer = message.buffer();
+            for (int i = message.rawOffset(field), end = i + message.rawLength(field); i < end; i++)
+            {
+                h = mix(h, buffer.getByte(i));
+            }
+        }
+        return mix(h, field);
     }
 
     // ---------------------------------------------------------------- issuer side
@@ -2086,6 +2194,19 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /** The next signed-on link of the issuer, round robin; -1 when none is up (and then nothing changes). */
+    /** Replay: the issuer's links are taken in turn from {@code link} on, as when the journaled event took it. */
+    private void tookLink(final int issuer, final int link)
+    {
+        for (int i = 0; i < issuerLinkCounts[issuer]; i++)
+        {
+            if (issuerLinks[issuer][i] == link)
+            {
+                issuerCursors[issuer] = i;
+                return;
+            }
+        }
+    }
+
     private int pickLink(final int issuer)
     {
         final int count = issuerLinkCounts[issuer];

@@ -171,7 +171,7 @@ class AdviceQueueTest
     {
         final AdviceQueue queue = new AdviceQueue(8, 64, 1);
         final int standIn = queue.reserve();
-        queue.add(standIn, 10, 0, 0, 4_711);
+        queue.add(standIn, 10, 0, 0, 4_711, 0);
         final int reversal = add(queue, 0);
         assertEquals(true, queue.holds(4_711));
         assertEquals(false, queue.holds(0), "a reversal advice holds none: it takes a STAN each time it is sent");
@@ -185,7 +185,7 @@ class AdviceQueueTest
     private static int add(final AdviceQueue queue, final int issuer)
     {
         final int entry = queue.reserve();
-        queue.add(entry, 10, issuer, 0, 0);
+        queue.add(entry, 10, issuer, 0, 0, 0);
         return entry;
     }
 
