@@ -53,6 +53,9 @@ final class AdviceQueue
     // carried (SwitchHandler.adviceIdentity).
     private final long[] identities;
     private final Long2LongHashMap byIdentity;
+    // Advices alike (the same identity: the same message) are chained, newest first, from the one byIdentity names.
+    private final int[] olderAlike;
+    private final int[] newerAlike;
     // The lists: each slot is on at most one, named by issuer * 3 + READY, SENT or BLOCKED.
     private final int[] next;
     private final int[] previous;
@@ -91,6 +94,8 @@ final class AdviceQueue
         bySent = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
         identities = new long[capacity];
         byIdentity = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
+        olderAlike = new int[capacity];
+        newerAlike = new int[capacity];
         next = new int[capacity];
         previous = new int[capacity];
         listOf = new int[capacity];
@@ -206,8 +211,16 @@ final class AdviceQueue
     void add(final int entry, final int length, final int issuer, final long now, final int heldStan, final long identity)
     {
         identities[entry] = identity;
+        olderAlike[entry] = NONE;
+        newerAlike[entry] = NONE;
         if (identity != 0)
         {
+            final int newest = (int)byIdentity.get(identity);
+            if (newest != NONE)
+            {
+                olderAlike[entry] = newest;
+                newerAlike[newest] = entry;
+            }
             byIdentity.put(identity, entry);
         }
         heldStans[entry] = heldStan;
@@ -249,10 +262,27 @@ final class AdviceQueue
         return entry != NONE && dueAt[entry] <= now ? entry : NONE;
     }
 
-    /** The queued advice with {@code identity}, or NONE. Of two alike (the same message), the later queued. */
-    int find(final long identity)
+    /**
+     * The queued advice with {@code identity} that a send of it as a {@code repeat} (or not) fits, or NONE: of advices
+     * alike (the same message), the oldest never sent for a first send, the oldest sent for a repeat, else the oldest.
+     */
+    int find(final long identity, final boolean repeat)
     {
-        return identity == 0 ? NONE : (int)byIdentity.get(identity);
+        if (identity == 0)
+        {
+            return NONE;
+        }
+        int oldest = NONE;
+        int fits = NONE;
+        for (int entry = (int)byIdentity.get(identity); entry != NONE; entry = olderAlike[entry])
+        {
+            oldest = entry;
+            if ((attempts[entry] > 0) == repeat)
+            {
+                fits = entry;
+            }
+        }
+        return fits != NONE ? fits : oldest;
     }
 
     /** The STAN the advice keeps on every send, or 0 when it takes one of the link's each time. */
@@ -292,6 +322,22 @@ final class AdviceQueue
         bySent.clear();
         Arrays.fill(keys, Long.MIN_VALUE);
         Arrays.fill(dueAt, Long.MIN_VALUE);
+        // Replay sends advices as the journal says and never asks for the next: every advice that waits goes to its
+        // blocked list now, as the live switch would have moved it, so that ready() counts only what can go.
+        for (int readyList = READY; readyList < heads.length; readyList += LISTS_PER_ISSUER)
+        {
+            int entry = heads[readyList];
+            while (entry != NONE)
+            {
+                final int after = next[entry];
+                if (waiting(entry))
+                {
+                    unlink(entry);
+                    append(entry, readyList - READY + BLOCKED);
+                }
+                entry = after;
+            }
+        }
     }
 
     void remove(final int entry)
@@ -305,9 +351,9 @@ final class AdviceQueue
             held.remove(heldStans[entry]);
             heldStans[entry] = 0;
         }
-        if (identities[entry] != 0 && byIdentity.get(identities[entry]) == entry)
+        if (identities[entry] != 0)
         {
-            byIdentity.remove(identities[entry]);
+            forgetIdentity(entry);
         }
         keys[entry] = Long.MIN_VALUE;
         used[entry] = false;
@@ -335,6 +381,35 @@ final class AdviceQueue
     int attempts(final int entry)
     {
         return attempts[entry];
+    }
+
+    /** Takes the advice out of its identity's chain; the next older alike becomes the one looked up, if it is the newest. */
+    private void forgetIdentity(final int entry)
+    {
+        final int older = olderAlike[entry];
+        final int newer = newerAlike[entry];
+        if (newer == NONE)
+        {
+            if (older == NONE)
+            {
+                byIdentity.remove(identities[entry]);
+            }
+            else
+            {
+                byIdentity.put(identities[entry], older);
+            }
+        }
+        else
+        {
+            olderAlike[newer] = older;
+        }
+        if (older != NONE)
+        {
+            newerAlike[older] = newer;
+        }
+        olderAlike[entry] = NONE;
+        newerAlike[entry] = NONE;
+        identities[entry] = 0;
     }
 
     /**

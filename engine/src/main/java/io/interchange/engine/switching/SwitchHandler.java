@@ -118,6 +118,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final RequestContent content;
     private final AdviceQueue advices;
     private int adviceTurn;
+    private boolean replaying;
+    private long advicesNotReplayed;
     private final BatchTotals totals;
     // Per terminal: the number of its open batch (UnionPay: the 60.2 after the last one closed; ISO 8583:1987, which
     // has no batch number, the switch's own count from 1), and a UnionPay batch out of balance awaiting its upload
@@ -287,6 +289,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         inFlight.acquirersLost();
         advices.linksLost();
         advicesOwed.set(advices.size());
+        if (advicesNotReplayed > 0)
+        {
+            LOG.warn("recovery: {} advices the journal says were sent are not in the recovered queue (their issuers' acknowledgements " +
+                "match nothing; any still owed is sent again as new)", advicesNotReplayed);
+        }
         // The counters count what this run does, not what the replay went through again.
         advicesQueued.set(0);
         unmatchedAnswers.set(0);
@@ -342,6 +349,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     public void onEvent(final SwitchEvent event, final long sequence, final boolean endOfBatch)
     {
         current = Transactions.NONE;
+        replaying = event.recorded() != null;
         pinTranslated = false;
         pinRefused = false;
         macRefused = false;
@@ -386,10 +394,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             try
             {
-                if (sendAdvices(event, event.timestampNanos()) > 0)
-                {
-                    Decision.addFlags(event.decision(), Decision.ADVICES_SENT);
-                }
+                sendAdvices(event, event.timestampNanos());
             }
             catch (final RuntimeException ex)
             {
@@ -877,7 +882,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             standInOrDecline(event, request, session, issuer, processing, amount, mcc, now);
             return;
         }
-        final int stan = forwardStan(event);
+        final int stan = recordedStan(event, Outcome.FORWARDED);
         final SwitchSetup.Issuer config = issuers.get(issuer);
         final int entry = inFlight.add(issuer, link, stan, now + config.timeoutNanos(), current, event.linkId(), event.dialectId(),
             event.frame(), event.headerLength(), event.messageLength());
@@ -1399,13 +1404,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         // The advice gets its STAN (and so its RRN) now, so that a reversal of the completion names it as sent.
         final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0);
-        final int length = writeForward(writer, request, session, Mti.FINANCIAL_ADVICE, nextStan(), mcc, now, false);
+        final int stan = recordedStan(event, Outcome.ANSWERED);
+        final int length = writeForward(writer, request, session, Mti.FINANCIAL_ADVICE, stan, mcc, now, false);
         transactions.forwarded(current, issuer, basisScratch, 0, length);
         owe(current, queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, length, originalOf(request, session), null, null, request, issuer, now));
         answer(event, request, ResponseCode.APPROVED);
         transactions.approvedBySwitch(current);
         countApproved(current);
-        decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, 0);
+        decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, stan);
     }
 
     private void standInOrDecline(
@@ -1433,12 +1439,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             countApproved(current);
             // The issuer hears of it by advice (0220, store and forward) once it is back.
             // Kept as the 0220 the issuer will get, STAN and RRN included: a reversal of the stand-in names it so.
-            final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, Mti.FINANCIAL_ADVICE, nextStan(),
+            final int stan = recordedStan(event, Outcome.STOOD_IN);
+            final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, Mti.FINANCIAL_ADVICE, stan,
                 mcc, now, false);
             transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
             owe(current, queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, basisLength, Transactions.NONE, authCode, ResponseCode.APPROVED, null,
                 issuer, now));
-            decide(event, ResponseCode.APPROVED, Outcome.STOOD_IN, issuer, 0);
+            decide(event, ResponseCode.APPROVED, Outcome.STOOD_IN, issuer, stan);
             return;
         }
         answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
@@ -1631,8 +1638,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             writer.putText(90, scratch, 0, 42);
         }
         final int length = writer.finish();
-        advice.wrap(advices.buffer(), advices.offset(entry), length);
-        advices.add(entry, length, issuer, now, mti == Mti.FINANCIAL_ADVICE && basis.has(11) ? (int)basis.getLong(11) : 0, adviceIdentity(advice));
+        long identity = 0;
+        if (replaying)
+        {
+            // Only replay looks advices up by what they are; live, the switch chooses them itself.
+            advice.wrap(advices.buffer(), advices.offset(entry), length);
+            identity = adviceIdentity(advice);
+        }
+        advices.add(entry, length, issuer, now, mti == Mti.FINANCIAL_ADVICE && basis.has(11) ? (int)basis.getLong(11) : 0, identity);
         advicesQueued.incrementAndGet();
         if (mti == Mti.REVERSAL_ADVICE && original != Transactions.NONE && transactions.ownAdvice(original) != AdviceQueue.NONE)
         {
@@ -1704,7 +1717,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             // The turn moves only with a send, so it depends on journaled events alone (a quiet tick is not journaled).
             adviceTurn = adviceTurn + 1 < count ? adviceTurn + 1 : 0;
-            decisionFlags |= Decision.ADVICES_SENT;
         }
         return sent;
     }
@@ -1731,15 +1743,21 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 continue;
             }
             final long identity = adviceIdentity(out);
-            final int entry = advices.find(identity);
-            if (identity == 0 || entry == AdviceQueue.NONE || !out.has(11))
+            if (identity == 0 || !out.has(11))
             {
-                continue; // not an advice, or one this queue does not hold: the issuer's acknowledgement will match nothing
+                continue; // not an advice
             }
             final int stan = (int)out.getLong(11);
-            if (advices.heldStan(entry) == 0)
+            final boolean reversal = out.mti() - out.mti() % 10 == Mti.REVERSAL_ADVICE;
+            if (reversal && stan > 0 && stan <= 999_999)
             {
                 stanSequence = stan; // a reversal advice took the sequence's next STAN: it carries on from there
+            }
+            final int entry = advices.find(identity, Mti.isRepeat(out.mti()));
+            if (entry == AdviceQueue.NONE)
+            {
+                advicesNotReplayed++; // one this queue does not hold: the issuer's acknowledgement will match nothing
+                continue;
             }
             final int link = recorded.linkId(part);
             tookLink(advices.issuer(entry), link);
@@ -1773,6 +1791,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             appendMac(slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), out, offset, length) : length;
         event.endOutput(sentLength, false);
         advices.sent(entry, link, stan, now, issuers.get(issuer).timeoutNanos() * 2);
+        // Flagged with each advice, not after the last: should a later one fail, replay still sends those that went.
+        decisionFlags |= Decision.ADVICES_SENT;
+        if (event.decisionLength() > 0)
+        {
+            Decision.addFlags(event.decision(), Decision.ADVICES_SENT);
+        }
     }
 
     /**
@@ -2193,8 +2217,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return changes + 1 >= SUSPICIOUS_MERCHANTS_PER_MINUTE;
     }
 
-    /** The next signed-on link of the issuer, round robin; -1 when none is up (and then nothing changes). */
-    /** Replay: the issuer's links are taken in turn from {@code link} on, as when the journaled event took it. */
+    /** Replay: the issuer's links are taken in turn from {@code link} on, as after the journaled event took it. */
     private void tookLink(final int issuer, final int link)
     {
         for (int i = 0; i < issuerLinkCounts[issuer]; i++)
@@ -2207,6 +2230,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
     }
 
+    /** The next signed-on link of the issuer, round robin; -1 when none is up (and then nothing changes). */
     private int pickLink(final int issuer)
     {
         final int count = issuerLinkCounts[issuer];
@@ -2223,15 +2247,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * The STAN a request goes to its issuer with. In replay, the one the journal says it went with, and the sequence
-     * carries on from there: recovering a day journaled by a build that spent STANs differently (on advices, say)
-     * still finds each issuer answer's request.
+     * The STAN a request goes to its issuer with, or a completion's or stand-in's advice keeps ({@code outcome} is the
+     * decision such an event journals, with the STAN beside it). In replay, the one the journal says it was given, and
+     * the sequence carries on from there: recovering a day journaled by a build that spent STANs differently (on
+     * advices, say) still finds each issuer answer's request and each acknowledgement's advice.
      */
-    private int forwardStan(final SwitchEvent event)
+    private int recordedStan(final SwitchEvent event, final Outcome outcome)
     {
         final JournalRecord recorded = event.recorded();
         if (recorded != null && recorded.decisionLength() >= Decision.LENGTH &&
-            Decision.outcome(recorded.buffer(), recorded.decisionOffset()) == Outcome.FORWARDED)
+            Decision.outcome(recorded.buffer(), recorded.decisionOffset()) == outcome)
         {
             final int stan = Decision.switchStan(recorded.buffer(), recorded.decisionOffset());
             if (stan > 0 && stan <= 999_999)
@@ -2243,12 +2268,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return nextStan();
     }
 
-    /**
-     * The next STAN for a message to an issuer: 1..999999 (field 11 is n6), one sequence for all links, so that
-     * the RRN built from it is unique within the hour up to a million requests. Answers are still matched on
-     * (link, STAN). A STAN a queued stand-in or completion advice holds (it keeps its own while its issuer is away,
-     * however long) is passed over, so no other message takes it; the advice queue holds far fewer than a million.
-     */
     private int nextStan()
     {
         for (int tries = 0; tries < 999_999; tries++)

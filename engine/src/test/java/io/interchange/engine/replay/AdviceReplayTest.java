@@ -154,11 +154,7 @@ class AdviceReplayTest
         {
             writer.close();
         }
-
-        final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), journal.durability(), journal.cutoff(), journal.zone(),
-            journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
-        Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
-        assertEquals(List.of(), Replayer.differences(journal, replayed, 10), "the replay sends what was sent, in the same order, with the same STANs");
+        assertReplaysByteForByte(config, journal, dir);
 
         // Recovered, the switch owes the three the issuers never acknowledged, and repeats them on its next tick once
         // their links are up again (repeats go on ticks; first sends on any event).
@@ -180,6 +176,84 @@ class AdviceReplayTest
         assertEquals(unacknowledged.stream().sorted().toList(), resent.stream().sorted().toList());
     }
 
+    /**
+     * A completion owed to an issuer that is down, and a reversal of it that must wait for the issuer's 0230: replay
+     * gives the 0220 the STAN the journal says it kept (a completion's STAN is its own from when it was queued), and
+     * recovery keeps the 0420 waiting until that 0220, repeated as 0221 with the same STAN, is acknowledged.
+     */
+    @Test
+    void shouldRecoverACompletionsAdviceWithItsOwnStanAndKeepItsReversalWaitingForItsAcknowledgement(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        final String completionStan;
+        final Map<Integer, String> completion;
+        try
+        {
+            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+            signOn(0);
+            final Map<Integer, String> preAuth = request(card(0, 1), 5_000);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.AUTHORIZATION_RESPONSE, answer(output(0), "00"));
+            assertEquals("00", output(0).getString(39));
+            link(EventType.ISSUER_DOWN, ISSUER_LINKS[0], 0);
+
+            completion = request(card(0, 1), 4_500);
+            completion.put(38, "AB1234");
+            completion.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+            assertEquals("00", output(0).getString(39));
+            final Map<Integer, String> reversal = request(card(0, 1), 4_500);
+            reversal.put(90, "0220" + completion.get(11) + completion.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", output(0).getString(39));
+            tick();
+            assertTrue(event.isQuiet());
+
+            final List<MessageReader> sent = signOn(0);
+            assertEquals(1, sent.size(), "the 0220 goes; its 0420 waits for the 0230");
+            assertEquals(Mti.FINANCIAL_ADVICE, sent.get(0).mti());
+            completionStan = sent.get(0).getString(11);
+            tick();
+            assertEquals(List.of(), advices(), "still waiting");
+            assertEquals(2, handler.advicesPending());
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertReplaysByteForByte(config, journal, dir);
+
+        handler = SwitchNode.handler(config, setup);
+        writer = null;
+        Replayer.recover(handler, setup, journal);
+        handler.linksLost();
+        assertEquals(2, handler.advicesPending());
+        signOn(0);
+        tick();
+        final List<MessageReader> again = advices();
+        assertEquals(1, again.size(), "only the 0220 again; the 0420 still waits");
+        assertEquals(Mti.FINANCIAL_ADVICE + 1, again.get(0).mti());
+        assertEquals(completionStan, again.get(0).getString(11), "with the STAN it kept");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_ADVICE_RESPONSE, answer(again.get(0), "00"));
+        final List<MessageReader> freed = advices();
+        assertEquals(1, freed.size(), "the 0230 frees the 0420, on the same event");
+        assertEquals(Mti.REVERSAL_ADVICE, freed.get(0).mti());
+        assertEquals("0220" + completionStan, freed.get(0).getString(90).substring(0, 10), "naming the 0220 by the STAN it went with");
+    }
+
+    /** A replay of the journal through a new switch handler sends what was sent, in the same order, with the same STANs. */
+    private void assertReplaysByteForByte(final SwitchConfig config, final JournalConfig journal, final Path dir)
+    {
+        final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), journal.durability(), journal.cutoff(), journal.zone(),
+            journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
+        Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+        assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
+    }
+
     /** The issuer's link comes up and signs on; returns the advices its two events carried, to any issuer. */
     private List<MessageReader> signOn(final int issuer)
     {
@@ -193,14 +267,15 @@ class AdviceReplayTest
         return advices;
     }
 
-    /** The 0420s and 0421s the last event sent, copied (the event's buffers are used again). */
+    /** The advices (0420, 0220 and their repeats) the last event sent, copied (the event's buffers are used again). */
     private List<MessageReader> advices()
     {
         final List<MessageReader> found = new ArrayList<>();
         for (int i = 0; i < event.outputCount(); i++)
         {
             final MessageReader out = output(i);
-            if (out.mti() == Mti.REVERSAL_ADVICE || out.mti() == Mti.REVERSAL_ADVICE_REPEAT)
+            final int kind = out.mti() - out.mti() % 10;
+            if (kind == Mti.REVERSAL_ADVICE || kind == Mti.FINANCIAL_ADVICE)
             {
                 final UnsafeBuffer copy = new UnsafeBuffer(new byte[event.outputLength(i)]);
                 copy.putBytes(0, event.outputBuffer(i), event.outputOffset(i), event.outputLength(i));

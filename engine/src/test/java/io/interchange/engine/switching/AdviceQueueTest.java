@@ -154,6 +154,40 @@ class AdviceQueueTest
     }
 
     @Test
+    void shouldFindAdvicesAlikeByWhetherTheirSendIsARepeatAndKeepFindingTheOtherOnceOneIsGone()
+    {
+        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final int older = queue.reserve();
+        queue.add(older, 10, 0, 0, 0, 42);
+        final int newer = queue.reserve();
+        queue.add(newer, 10, 0, 0, 0, 42);
+        assertEquals(older, queue.find(42, false), "a first send: the oldest never sent");
+        queue.sent(older, 1, 7, 0, RETRY);
+        assertEquals(newer, queue.find(42, false));
+        assertEquals(older, queue.find(42, true), "a repeat: the one sent");
+        queue.remove(newer);
+        assertEquals(older, queue.find(42, true), "the newer gone, the older is still found");
+        queue.remove(older);
+        assertEquals(AdviceQueue.NONE, queue.find(42, false));
+        assertEquals(AdviceQueue.NONE, queue.find(0, false), "0 names nothing");
+    }
+
+    @Test
+    void shouldBlockEveryWaitingAdviceWhenTheLinksAreLost()
+    {
+        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final int standIn = add(queue, 0);
+        final int reversal = add(queue, 0);
+        queue.waitFor(reversal, standIn, queue.serial(standIn));
+        assertEquals(2, queue.ready(), "replay never asked for the next: the 0420 is still on the ready list");
+        queue.linksLost();
+        assertEquals(1, queue.ready(), "only the 0220 can go");
+        assertEquals(List.of(standIn), sendAll(queue, 0, 0));
+        queue.remove(standIn);
+        assertEquals(List.of(reversal), sendAll(queue, 0, 10));
+    }
+
+    @Test
     void shouldSendEveryAdviceAgainAfterTheLinksAreLost()
     {
         final AdviceQueue queue = new AdviceQueue(8, 64, 1);
