@@ -158,11 +158,7 @@ class AdviceReplayTest
 
         // Recovered, the switch owes the three the issuers never acknowledged, and repeats them on its next tick once
         // their links are up again (repeats go on ticks; first sends on any event).
-        handler = SwitchNode.handler(config, setup);
-        writer = null;
-        event = new SwitchEvent(8_192, 32_768, setup.dialects()); // the restarted switch has room for them all
-        Replayer.recover(handler, setup, journal);
-        handler.linksLost();
+        restart(config, journal);
         assertEquals(3, handler.advicesPending());
         signOn(0);
         signOn(1);
@@ -227,10 +223,7 @@ class AdviceReplayTest
         }
         assertReplaysByteForByte(config, journal, dir);
 
-        handler = SwitchNode.handler(config, setup);
-        writer = null;
-        Replayer.recover(handler, setup, journal);
-        handler.linksLost();
+        restart(config, journal);
         assertEquals(2, handler.advicesPending());
         signOn(0);
         tick();
@@ -243,6 +236,16 @@ class AdviceReplayTest
         assertEquals(1, freed.size(), "the 0230 frees the 0420, on the same event");
         assertEquals(Mti.REVERSAL_ADVICE, freed.get(0).mti());
         assertEquals("0220" + completionStan, freed.get(0).getString(90).substring(0, 10), "naming the 0220 by the STAN it went with");
+    }
+
+    /** A new switch handler recovers from the journal, as at start-up, with room in its events for all it may send. */
+    private void restart(final SwitchConfig config, final JournalConfig journal)
+    {
+        handler = SwitchNode.handler(config, setup);
+        writer = null;
+        event = new SwitchEvent(8_192, 32_768, setup.dialects());
+        Replayer.recover(handler, setup, journal);
+        handler.linksLost();
     }
 
     /** A replay of the journal through a new switch handler sends what was sent, in the same order, with the same STANs. */
