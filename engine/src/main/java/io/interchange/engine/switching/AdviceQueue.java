@@ -27,8 +27,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li><em>blocked</em>: a 0420 whose 0220 the issuer has not yet acknowledged; back to the head of <em>ready</em> when
  *       it does (each advice keeps the list of those that wait for it, so an acknowledgement frees exactly those).</li>
  * </ul>
- * Every change to the lists counts in {@link #changes}: a tick that sends nothing but changed them is journaled all
- * the same, so that replay, which sees only journaled events, moves the lists as the switch did.
+ * Replay never asks for the next advice (it sends what the journal says was sent), so the lists' order is the live
+ * switch's own business; recovery puts every waiting advice on its blocked list ({@link #linksLost}).
  */
 final class AdviceQueue
 {
@@ -75,7 +75,6 @@ final class AdviceQueue
     private long nextSerial;
     private int size;
     private int ready;
-    private long changes;
     private int cursor;
 
     /** @param issuerCount issuers are numbered 0 to {@code issuerCount - 1}. */
@@ -163,10 +162,18 @@ final class AdviceQueue
         return ready;
     }
 
-    /** Changes to the lists so far: what a tick compares to know whether it changed the queue. */
-    long changes()
+    /** Whether some issuer's advice sent longest ago is due again at {@code now}: a look at each issuer's first. */
+    boolean repeatDue(final long now)
     {
-        return changes;
+        for (int sentList = SENT; sentList < heads.length; sentList += LISTS_PER_ISSUER)
+        {
+            final int entry = heads[sentList];
+            if (entry != NONE && dueAt[entry] <= now)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Room for a message: the caller writes it at {@link #offset} and calls {@link #add}; NONE when full. */
@@ -227,6 +234,7 @@ final class AdviceQueue
         serials[entry] = ++nextSerial;
         waitFor[entry] = NONE;
         firstWaiter[entry] = NONE;
+        nextWaiter[entry] = NONE;
         if (heldStan > 0)
         {
             held.add(heldStan);
@@ -419,7 +427,9 @@ final class AdviceQueue
      */
     private void unblockWaitersOf(final int entry)
     {
-        for (int waiter = firstWaiter[entry]; waiter != NONE; waiter = nextWaiter[waiter])
+        // Bounded by the queue's size: a chain is never longer, whatever slots were taken again meanwhile.
+        int steps = 0;
+        for (int waiter = firstWaiter[entry]; waiter != NONE && steps++ < capacity; waiter = nextWaiter[waiter])
         {
             if (used[waiter] && waitFor[waiter] == entry && listOf[waiter] == list(issuers[waiter], BLOCKED))
             {
@@ -495,7 +505,6 @@ final class AdviceQueue
 
     private void count(final int list, final int delta)
     {
-        changes++;
         if (list % LISTS_PER_ISSUER == READY)
         {
             ready += delta;

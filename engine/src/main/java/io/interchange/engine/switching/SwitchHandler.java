@@ -388,7 +388,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // carried at most 800 a second, fewer than the completions and reversals of 20,000 TPS. Not on an event whose
         // input does not decode: the journal withholds it, so replay never sees it, and it must change nothing.
         final JournalRecord recorded = event.recorded();
-        final boolean advicesDue = recorded == null ? advices.ready() > 0 :
+        final boolean advicesDue = recorded == null ? advices.ready() > 0 || advices.size() > 0 && advices.repeatDue(event.timestampNanos()) :
             recorded.decisionLength() >= Decision.LENGTH && Decision.advicesSent(recorded.buffer(), recorded.decisionOffset());
         if (advicesDue && event.type() != EventType.TICK && event.decodeError() == DecodeError.NONE && event.decisionLength() > 0)
         {
@@ -1708,7 +1708,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                         break;
                     }
                     final int held = advices.heldStan(entry);
-                    emitAdvice(event, entry, link, held > 0 ? held : nextStan(), now);
+                    final int stanBefore = stanSequence;
+                    try
+                    {
+                        emitAdvice(event, entry, link, held > 0 ? held : nextStan(), now);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        stanSequence = stanBefore; // not sent, so not journaled: replay must not find the STAN spent
+                        throw ex;
+                    }
                     sent++;
                 }
             }
@@ -1983,7 +1992,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void onTick(final SwitchEvent event)
     {
         final long now = event.timestampNanos();
-        final long adviceChanges = advices.changes();
         int timedOut = 0;
         for (int issuer = 0; issuer < issuers.size(); issuer++)
         {
@@ -2010,12 +2018,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         else
         {
             decide(event, null, Outcome.NOTHING, -1, 0);
-            if (advices.changes() == adviceChanges)
-            {
-                // Nothing sent and nothing changed: not journaled. One that moved advices between lists (blocked, say)
-                // is, for replay to move them too.
-                event.markQuiet();
-            }
+            event.markQuiet(); // nothing sent: not journaled (replay takes advices from the journal, not from the queue's lists)
         }
     }
 

@@ -156,15 +156,16 @@ class AdviceReplayTest
         }
         assertReplaysByteForByte(config, journal, dir);
 
-        // Recovered, the switch owes the three the issuers never acknowledged, and repeats them on its next tick once
-        // their links are up again (repeats go on ticks; first sends on any event).
+        // Recovered, the switch owes the three the issuers never acknowledged, and repeats them as soon as their links
+        // are up again.
         restart(config, journal);
         assertEquals(3, handler.advicesPending());
-        signOn(0);
-        signOn(1);
+        final List<MessageReader> repeats = new ArrayList<>(signOn(0));
+        repeats.addAll(signOn(1));
         tick();
+        repeats.addAll(advices());
         final List<String> resent = new ArrayList<>();
-        for (final MessageReader advice : advices())
+        for (final MessageReader advice : repeats)
         {
             assertEquals(Mti.REVERSAL_ADVICE_REPEAT, advice.mti(), "sent again as a repeat");
             resent.add(advice.getString(90));
@@ -225,10 +226,8 @@ class AdviceReplayTest
 
         restart(config, journal);
         assertEquals(2, handler.advicesPending());
-        signOn(0);
-        tick();
-        final List<MessageReader> again = advices();
-        assertEquals(1, again.size(), "only the 0220 again; the 0420 still waits");
+        final List<MessageReader> again = signOn(0);
+        assertEquals(1, again.size(), "only the 0220 again, as soon as the link signs on; the 0420 still waits");
         assertEquals(Mti.FINANCIAL_ADVICE + 1, again.get(0).mti());
         assertEquals(completionStan, again.get(0).getString(11), "with the STAN it kept");
         message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_ADVICE_RESPONSE, answer(again.get(0), "00"));

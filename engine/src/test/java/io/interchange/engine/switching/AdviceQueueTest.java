@@ -188,6 +188,20 @@ class AdviceQueueTest
     }
 
     @Test
+    void shouldSayWhenARepeatIsDue()
+    {
+        final AdviceQueue queue = new AdviceQueue(8, 64, 2);
+        assertEquals(false, queue.repeatDue(0));
+        final int a = add(queue, 1);
+        assertEquals(false, queue.repeatDue(0), "never sent: a first send, not a repeat");
+        queue.sent(a, 1, 7, 0, RETRY);
+        assertEquals(false, queue.repeatDue(RETRY - 1));
+        assertEquals(true, queue.repeatDue(RETRY), "the second issuer's, at its time");
+        queue.linksLost();
+        assertEquals(true, queue.repeatDue(0), "after a restart at once");
+    }
+
+    @Test
     void shouldSendEveryAdviceAgainAfterTheLinksAreLost()
     {
         final AdviceQueue queue = new AdviceQueue(8, 64, 1);

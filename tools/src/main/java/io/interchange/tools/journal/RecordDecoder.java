@@ -53,6 +53,10 @@ final class RecordDecoder
         // An issuer's answer carries the switch's STAN and RRN; its relay, the terminal's: the terminal's are the
         // ones to show and filter by, so for issuer events the outputs' fields come first.
         final boolean outputsFirst = record.eventType() == EventType.ISSUER_MESSAGE;
+        // Advices from the store-and-forward queue ride on whatever event had outputs to spare: on a tick they are what
+        // the record is about; on any other event they are someone else's transactions, listed but not shown as its own.
+        final boolean ridingAdvices = record.eventType() != EventType.TICK && record.decisionLength() >= Decision.LENGTH &&
+            Decision.advicesSent(record.buffer(), record.decisionOffset());
         String pan = "";
         String mti = "";
         final List<String> outputs = new ArrayList<>();
@@ -84,6 +88,10 @@ final class RecordDecoder
             }
             final MessageReader reader = read(record, part);
             outputs.add(reader == null ? "????" : Mti.toString(reader.mti()));
+            if (ridingAdvices && reader != null && isAdvice(reader.mti()))
+            {
+                continue;
+            }
             if (reader != null)
             {
                 collect(reader, keys);
@@ -151,6 +159,13 @@ final class RecordDecoder
             return config.issuers().get(endpoint).id();
         }
         return "#" + endpoint;
+    }
+
+    /** 0220, 0420 and their repeats: what the switch sends issuers only from its store-and-forward queue. */
+    private static boolean isAdvice(final int mti)
+    {
+        final int kind = mti - mti % 10;
+        return kind == Mti.FINANCIAL_ADVICE || kind == Mti.REVERSAL_ADVICE;
     }
 
     private static void collect(final MessageReader reader, final String[] keys)
