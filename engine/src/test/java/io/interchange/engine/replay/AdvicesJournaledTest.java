@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,9 @@ import io.interchange.codec.Mti;
 import io.interchange.codec.dialect.Dialects;
 import io.interchange.engine.SwitchMessages;
 import io.interchange.engine.SwitchNode;
+import io.interchange.engine.clearing.ClearingExceptionItem;
+import io.interchange.engine.clearing.DayReader;
+import io.interchange.engine.clearing.TransactionState;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.SwitchEvent;
@@ -31,10 +35,10 @@ import io.interchange.journal.JournalWriter;
 
 /**
  * Advices go out on whatever event has outputs to spare, to two issuers at once, with quiet ticks (not journaled)
- * between: replaying the journal must send them in the same order with the same STANs, byte for byte, and recovery
- * must owe exactly the advices the issuers had not acknowledged.
+ * between: replaying the journal must send them in the same order with the same STANs, byte for byte; recovery must
+ * owe exactly the advices the issuers had not acknowledged; and clearing must find them on whatever record they rode.
  */
-class AdviceReplayTest
+class AdvicesJournaledTest
 {
     private static final int ACQUIRER_LINK = 7;
     private static final int[] ISSUER_LINKS = {40, 50};
@@ -235,6 +239,40 @@ class AdviceReplayTest
         assertEquals(1, freed.size(), "the 0230 frees the 0420, on the same event");
         assertEquals(Mti.REVERSAL_ADVICE, freed.get(0).mti());
         assertEquals("0220" + completionStan, freed.get(0).getString(90).substring(0, 10), "naming the 0220 by the STAN it went with");
+    }
+
+    /**
+     * A stand-in while issuer-a is down: its 0220 goes with issuer-a's sign-on answer (not a tick) and issuer-a
+     * acknowledges it. Clearing finds the advice on that record and settles the sale as approved, not as a stand-in
+     * still awaiting its advice.
+     */
+    @Test
+    void shouldClearAStandInWhoseAdviceRodeOnTheSignOnAnswerAsAdvised(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(SwitchNode.journalConfig(config));
+        try
+        {
+            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 7), 4_100));
+            assertEquals("00", output(0).getString(39));
+            assertTrue(output(0).getString(38).startsWith("S"), "approved by the switch, stand-in");
+            final List<MessageReader> advised = signOn(0);
+            assertEquals(1, advised.size(), "the 0220 rides on the sign-on answer");
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_ADVICE_RESPONSE, answer(advised.get(0), "00"));
+            assertEquals(0, handler.advicesPending());
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final DayReader.Day day = DayReader.read(config, LocalDate.of(2026, 11, 26));
+        assertEquals(1, day.transactions().size(), "the stand-in sale");
+        assertEquals(TransactionState.APPROVED, day.transactions().state(0), "approved, its advice acknowledged");
+        assertEquals(List.of(), day.exceptions().stream().map(ClearingExceptionItem::kind).toList(), "no stand-in awaiting its advice");
     }
 
     /** A new switch handler recovers from the journal, as at start-up, with room in its events for all it may send. */
