@@ -4,7 +4,9 @@ import java.util.List;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.Dialect;
+import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
+import io.interchange.codec.Mti;
 import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
@@ -29,6 +31,10 @@ final class InlinePath
     static final int ISSUER_LINK = 2;
 
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[512]);
+    // A void's field 90 (n42): "0200", the purchase's STAN and field 7 (written per void), the institutions' zeros.
+    private final UnsafeBuffer fieldNinety = new UnsafeBuffer(new byte[42]);
+    private final MessageWriter writer = new MessageWriter(Iso87.BINARY);
+    private final MessageReader sent = new MessageReader(Iso87.BINARY);
     private final Traffic traffic = new Traffic();
     private final SwitchHandler switchHandler;
     private final EventJournal stage;
@@ -61,6 +67,10 @@ final class InlinePath
         acquirerDialect = dialects.indexOf(listener.dialect());
         issuerEndpoint = config.issuers().indexOf(config.issuer("issuer-a"));
         issuerDialect = dialects.indexOf(Iso87.BINARY);
+        for (int i = 0; i < fieldNinety.capacity(); i++)
+        {
+            fieldNinety.putByte(i, (byte)(i < 4 ? "0200".charAt(i) : '0'));
+        }
     }
 
     /** Both links up and signed on: the terminal's 0800 answered, the switch's 0800 to the issuer answered. */
@@ -93,6 +103,59 @@ final class InlinePath
         final SwitchEvent event = slot(EventType.ISSUER_MESSAGE, ISSUER_LINK, issuerEndpoint, issuerDialect);
         event.frameLengths(0, traffic.answer(k, now, event.frame()));
         process(event);
+    }
+
+    /**
+     * Purchase number {@code k} answered at once and then voided by its terminal: the 0200 and its forward, the
+     * issuer's 0210 and its relay, the terminal's 0400 (its 0410, and the 0420 advice the issuer is owed, which goes
+     * with it), and the issuer's 0430. Four events; every STAN and field 90 read from what the switch actually sent,
+     * into buffers kept for the purpose, so nothing is allocated.
+     */
+    void purchaseVoided(final long k)
+    {
+        final SwitchEvent request = slot(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, acquirerEndpoint, acquirerDialect);
+        request.frameLengths(0, traffic.request(k, now, request.frame()));
+        process(request);
+        final int switchStan = stanOf(request, Mti.FINANCIAL_REQUEST);
+        // The purchase as the terminal sent it, for its void: this slot is not reused for another 2,047 events.
+        final MessageReader purchase = request.reader();
+        purchase.getText(11, fieldNinety, 4);
+        purchase.getText(7, fieldNinety, 10);
+
+        final SwitchEvent approval = slot(EventType.ISSUER_MESSAGE, ISSUER_LINK, issuerEndpoint, issuerDialect);
+        approval.frameLengths(0, traffic.answer(k, now, approval.frame()));
+        traffic.answerStan(approval.frame(), switchStan);
+        process(approval);
+
+        // The void: a new STAN of the terminal's (half the STAN range away from the purchases'), field 90 naming the
+        // purchase by its MTI, STAN and field 7.
+        final SwitchEvent reversal = slot(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, acquirerEndpoint, acquirerDialect);
+        final MessageWriter w = writer.wrap(reversal.frame(), 0).mti(Mti.REVERSAL_REQUEST);
+        w.copy(purchase, 2).copy(purchase, 3).copy(purchase, 4).copy(purchase, 7)
+            .putLong(11, (Traffic.acquirerStan(k) + Traffic.STAN_MODULUS / 2) % Traffic.STAN_MODULUS + 1)
+            .copy(purchase, 14).copy(purchase, 41).copy(purchase, 42).copy(purchase, 49)
+            .putText(90, fieldNinety, 0, 42);
+        reversal.frameLengths(0, w.finish());
+        process(reversal);
+        final int adviceStan = stanOf(reversal, Mti.REVERSAL_ADVICE);
+
+        final SwitchEvent acknowledgement = slot(EventType.ISSUER_MESSAGE, ISSUER_LINK, issuerEndpoint, issuerDialect);
+        acknowledgement.frameLengths(0, writer.wrap(acknowledgement.frame(), 0).mti(Mti.REVERSAL_ADVICE_RESPONSE)
+            .putLong(11, adviceStan).putString(39, "00").finish());
+        process(acknowledgement);
+    }
+
+    /** The STAN of the event's output with {@code mti}, as the switch sent it; fails when there is none. */
+    private int stanOf(final SwitchEvent event, final int mti)
+    {
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            if (sent.wrap(event.output(), event.outputOffset(i), event.outputLength(i)) == DecodeError.NONE && sent.mti() == mti)
+            {
+                return (int)sent.getLong(11);
+            }
+        }
+        throw new IllegalStateException("no " + mti + " among the event's " + event.outputCount() + " outputs");
     }
 
     /** The end of a batch, for the journal stage and the sink. */

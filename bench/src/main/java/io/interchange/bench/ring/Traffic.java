@@ -139,6 +139,13 @@ final class Traffic
         return answerLength;
     }
 
+    /** Puts {@code stan} in an answer {@link #answer} wrote, for a switch whose STANs do not follow {@link #switchStan}. */
+    void answerStan(final MutableDirectBuffer answer, final int stan)
+    {
+        putBcd(answer, answerField11, stan, 6);
+        putDigits(answer, answerField37 + 6, stan, 6);
+    }
+
     /** Seconds into the UTC day, moving {@link #monthDay} along when the day changes (rare: allocates). */
     private int secondOfDay(final long seconds)
     {
