@@ -1,5 +1,11 @@
 package io.interchange.bench.ring;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventJournal;
 import io.interchange.engine.ring.SwitchEvent;
 import io.interchange.journal.JournalWriter;
@@ -42,6 +48,60 @@ final class Journals
         long appends()
         {
             return appends;
+        }
+    }
+
+    /**
+     * The journal stage a benchmark's {@code journal} parameter names, {@code chronicle} (the node's, in a temporary
+     * directory that {@link #close} deletes) or {@code none}; and how many events it journaled.
+     */
+    static final class Stage implements AutoCloseable
+    {
+        private final EventJournal journal;
+        private final Chronicle chronicle;
+        private final JournalWriter writer;
+        private final File directory;
+
+        Stage(final String name, final SwitchConfig config) throws IOException
+        {
+            if ("chronicle".equals(name))
+            {
+                directory = Files.createTempDirectory("ring-bench").toFile();
+                writer = new JournalWriter(SwitchNode.journalConfig(config.withJournalDir(directory.toPath())));
+                chronicle = new Chronicle(writer);
+                journal = chronicle;
+            }
+            else
+            {
+                directory = null;
+                writer = null;
+                chronicle = null;
+                journal = new None();
+            }
+        }
+
+        EventJournal journal()
+        {
+            return journal;
+        }
+
+        /** Checks that {@code events} were journaled, when there is a journal. */
+        void expectAppends(final long events)
+        {
+            if (chronicle != null)
+            {
+                Traffic.expect("events journaled", events, chronicle.appends());
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            if (writer != null)
+            {
+                writer.close();
+                Traffic.delete(directory);
+            }
         }
     }
 

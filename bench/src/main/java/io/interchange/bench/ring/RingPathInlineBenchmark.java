@@ -1,14 +1,9 @@
 package io.interchange.bench.ring;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 
-import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
-import io.interchange.engine.ring.EventJournal;
-import io.interchange.journal.JournalWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -53,9 +48,7 @@ public class RingPathInlineBenchmark
     public String journal;
 
     private InlinePath path;
-    private Journals.Chronicle chronicle;
-    private JournalWriter writer;
-    private File directory;
+    private Journals.Stage stage;
     private long requests;
     private long answers;
 
@@ -63,19 +56,8 @@ public class RingPathInlineBenchmark
     public void setUp() throws IOException
     {
         final SwitchConfig config = SwitchConfig.defaults();
-        final EventJournal stage;
-        if ("chronicle".equals(journal))
-        {
-            directory = Files.createTempDirectory("ring-inline-bench").toFile();
-            writer = new JournalWriter(SwitchNode.journalConfig(config.withJournalDir(directory.toPath())));
-            chronicle = new Journals.Chronicle(writer);
-            stage = chronicle;
-        }
-        else
-        {
-            stage = new Journals.None();
-        }
-        path = new InlinePath(config, stage);
+        stage = new Journals.Stage(journal, config);
+        path = new InlinePath(config, stage.journal());
         path.signOn();
         for (int i = 0; i < LAG; i++)
         {
@@ -104,19 +86,12 @@ public class RingPathInlineBenchmark
         Traffic.expect("frames to the issuer link", 1 + requests, path.egress().frames(InlinePath.ISSUER_LINK));
         Traffic.expect("frames to the acquirer link", 1 + answers, path.egress().frames(InlinePath.ACQUIRER_LINK));
         Traffic.expect("requests in flight", requests - answers, path.switchHandler().inFlight());
-        if (chronicle != null)
-        {
-            Traffic.expect("events journaled", path.sequence(), chronicle.appends());
-        }
+        stage.expectAppends(path.sequence());
     }
 
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        if (writer != null)
-        {
-            writer.close();
-            Traffic.delete(directory);
-        }
+        stage.close();
     }
 }

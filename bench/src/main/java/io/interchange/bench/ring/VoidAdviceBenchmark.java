@@ -1,8 +1,6 @@
 package io.interchange.bench.ring;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,10 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
-import io.interchange.engine.ring.EventJournal;
-import io.interchange.journal.JournalWriter;
 
 /**
  * The store-and-forward path on one thread ({@link InlinePath#purchaseVoided}): a purchase approved, then voided by
@@ -50,28 +45,15 @@ public class VoidAdviceBenchmark
     public String journal;
 
     private InlinePath path;
-    private Journals.Chronicle chronicle;
-    private JournalWriter writer;
-    private File directory;
+    private Journals.Stage stage;
     private long purchases;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
         final SwitchConfig config = SwitchConfig.defaults();
-        final EventJournal stage;
-        if ("chronicle".equals(journal))
-        {
-            directory = Files.createTempDirectory("void-advice-bench").toFile();
-            writer = new JournalWriter(SwitchNode.journalConfig(config.withJournalDir(directory.toPath())));
-            chronicle = new Journals.Chronicle(writer);
-            stage = chronicle;
-        }
-        else
-        {
-            stage = new Journals.None();
-        }
-        path = new InlinePath(config, stage);
+        stage = new Journals.Stage(journal, config);
+        path = new InlinePath(config, stage.journal());
         path.signOn();
         voids();
         check();
@@ -99,19 +81,12 @@ public class VoidAdviceBenchmark
         Traffic.expect("requests in flight", 0, path.switchHandler().inFlight());
         Traffic.expect("advices owed", 0, path.switchHandler().advicesPending());
         Traffic.expect("advices lost", 0, path.switchHandler().advicesLost());
-        if (chronicle != null)
-        {
-            Traffic.expect("events journaled", path.sequence(), chronicle.appends());
-        }
+        stage.expectAppends(path.sequence());
     }
 
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        if (writer != null)
-        {
-            writer.close();
-            Traffic.delete(directory);
-        }
+        stage.close();
     }
 }
