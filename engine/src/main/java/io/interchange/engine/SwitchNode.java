@@ -1,11 +1,16 @@
 package io.interchange.engine;
 
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
@@ -38,6 +43,7 @@ import io.interchange.engine.security.KeySlots;
 import io.interchange.engine.security.SoftwareHsm;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.Ring;
+import io.interchange.engine.ring.TimeInSwitch;
 import io.interchange.engine.switching.BinTable;
 import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
@@ -49,9 +55,10 @@ import io.interchange.journal.JournalWriter;
  * handlers, the acquirer listeners, the issuer connections and the ticker from a {@link SwitchConfig}; stops
  * them in the reverse order, the ring draining so that every published event is journaled.
  */
-public final class SwitchNode implements AutoCloseable
+public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
 {
     private static final Logger LOG = LoggerFactory.getLogger(SwitchNode.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int LANE_CAPACITY = 1 << 22;
     private static final int IN_FLIGHT_MAX_FRAME = 1_024;
 
@@ -69,6 +76,7 @@ public final class SwitchNode implements AutoCloseable
     private final List<AcquirerServer> servers = new ArrayList<>();
     private final List<IssuerConnection> issuerConnections = new ArrayList<>();
     private final ScheduledExecutorService ticker;
+    private final ObjectName mbeanName;
 
     private SwitchNode(final SwitchConfig config) throws InterruptedException
     {
@@ -99,7 +107,8 @@ public final class SwitchNode implements AutoCloseable
             frameCapacity = Math.max(frameCapacity, listener.framing().maxFrameLength());
         }
         ring = new Ring(config.ring().size(), frameCapacity, 4 * frameCapacity, config.ring().waitStrategy(),
-            config.ring().threadPerStage(Runtime.getRuntime().availableProcessors()), dialects, switchHandler, new JournalAdapter(journal), lanes);
+            config.ring().threadPerStage(Runtime.getRuntime().availableProcessors()), dialects, switchHandler, new JournalAdapter(journal), lanes,
+            clock);
         for (int i = 0; i < config.listeners().size(); i++)
         {
             final ListenerConfig listener = config.listeners().get(i);
@@ -137,6 +146,36 @@ public final class SwitchNode implements AutoCloseable
                 ring.refused();
             }
         }, tickMicros, tickMicros, TimeUnit.MICROSECONDS);
+        mbeanName = register();
+    }
+
+    /** Shows this node over JMX; a node that cannot be shown (no platform server) runs all the same. */
+    private ObjectName register()
+    {
+        try
+        {
+            final ObjectName name = new ObjectName("io.interchange:type=SwitchNode,node=" + ObjectName.quote(config.nodeId()) + ",instance=" +
+                INSTANCES.incrementAndGet());
+            ManagementFactory.getPlatformMBeanServer().registerMBean(this, name);
+            return name;
+        }
+        catch (final JMException | RuntimeException ex)
+        {
+            LOG.warn("switch node not shown over JMX: {}", ex.toString());
+            return null;
+        }
+    }
+
+    @Override
+    public long[] takeTimeInSwitch()
+    {
+        return TimeInSwitch.summary(ring.timeInSwitch().takeInterval());
+    }
+
+    @Override
+    public long[] getTimeInSwitchSinceStart()
+    {
+        return TimeInSwitch.summary(ring.timeInSwitch().sinceStart());
     }
 
     public static SwitchNode start(final SwitchConfig config) throws InterruptedException
@@ -296,6 +335,20 @@ public final class SwitchNode implements AutoCloseable
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         journal.close();
+        if (mbeanName != null)
+        {
+            try
+            {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
+            }
+            catch (final JMException ex)
+            {
+                LOG.warn("switch node still shown over JMX: {}", ex.toString());
+            }
+        }
+        final long[] time = getTimeInSwitchSinceStart();
+        LOG.info("time in the switch since start, receipt to hand-off to the links: {} messages, p50 {} us, p99 {} us, p99.9 {} us, max {} us",
+            time[0], time[1] / 1_000, time[3] / 1_000, time[4] / 1_000, time[5] / 1_000);
         LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} ring refusals, {} frames lost to closed links, " +
             "{} requests forgotten by the duplicate history within a minute", switchHandler.inFlight(), switchHandler.advicesPending(),
             switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames(), switchHandler.historyForgotYoung());

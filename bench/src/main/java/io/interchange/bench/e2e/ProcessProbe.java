@@ -9,10 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
+import javax.management.JMException;
 import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -47,6 +52,12 @@ import picocli.CommandLine.Option;
  * switch's allocation. What a thread that ends between two samples allocated since the first is lost: the switch's
  * threads (Netty event loops, ring handlers, journal) live as long as it does.
  *
+ * <p>Time in the switch: when the JVM is an Interchange switch node (it shows
+ * {@code io.interchange:type=SwitchNode,...} over JMX), the probe takes the node's time-in-switch histogram at the
+ * first sample (throwing away what came before) and again at the last, and writes the window's count, p50, p90,
+ * p99, p99.9 and max in nanoseconds to {@code --time-in-switch}: each message's time from its receipt to the
+ * hand-off of its outputs to the links, the switch's own share of the latency the harness measures.
+ *
  * <p>CPU: {@code /proc/PID/stat} utime + stime, all threads of the process, in clock ticks (USER_HZ, 100 on Linux).
  * A process that has gone reads as -1. The machine's time is the first line of {@code /proc/stat}, over all CPUs:
  * busy (user, nice, system, irq, softirq, steal), so that what else ran in the window shows, and total (busy, idle
@@ -76,6 +87,10 @@ public final class ProcessProbe implements Callable<Integer>
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where the samples go.")
     private Path out;
+
+    @Option(names = "--time-in-switch", paramLabel = "FILE",
+        description = "Where a switch node's time-in-switch over the window goes: count p50 p90 p99 p99.9 max, ns.")
+    private Path timeOut;
 
     public static void main(final String[] args)
     {
@@ -111,8 +126,11 @@ public final class ProcessProbe implements Callable<Integer>
             }
             samples.println("# millis allocated busy total" + names.stream().map(name -> " cpu:" + name).reduce("", String::concat));
             samples.flush();
-            for (final long instant : offsets.stream().sorted().map(offset -> startMillis + offset).toList())
+            final ObjectName node = switchNode(connection);
+            final List<Long> instants = offsets.stream().sorted().map(offset -> startMillis + offset).toList();
+            for (int i = 0; i < instants.size(); i++)
             {
+                final long instant = instants.get(i);
                 final long wait = instant - System.currentTimeMillis();
                 if (wait > 0)
                 {
@@ -139,9 +157,31 @@ public final class ProcessProbe implements Callable<Integer>
                 }
                 samples.println(line);
                 samples.flush();
+                if (node != null && (i == 0 || i == instants.size() - 1))
+                {
+                    try
+                    {
+                        final long[] time = (long[])connection.invoke(node, "takeTimeInSwitch", null, null);
+                        if (i > 0 && timeOut != null)
+                        {
+                            Files.writeString(timeOut, LongStream.of(time).mapToObj(Long::toString).collect(Collectors.joining(" ")) + "\n");
+                        }
+                    }
+                    catch (final IOException | JMException | RuntimeException ex)
+                    {
+                        System.err.println("process-probe: cannot read the switch's time in switch: " + ex);
+                    }
+                }
             }
             return 0;
         }
+    }
+
+    /** The switch node the JVM shows over JMX, or null (the jPOS baseline). */
+    private static ObjectName switchNode(final MBeanServerConnection connection) throws IOException, JMException
+    {
+        final Set<ObjectName> names = connection.queryNames(new ObjectName("io.interchange:type=SwitchNode,*"), null);
+        return names.isEmpty() ? null : names.iterator().next();
     }
 
     /** The start file's tokens, once it has a whole line. */

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import com.sun.management.ThreadMXBean;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.Dialect;
@@ -205,7 +206,8 @@ public class RingPathBenchmark
             default -> throw new IllegalArgumentException("threads is per-stage or one, not " + threads);
         };
         final int slots = "default".equals(ringSize) ? config.ring().size() : Integer.parseInt(ringSize);
-        ring = new Ring(slots, frameCapacity, 4 * frameCapacity, waitStrategy, threadPerStage, dialects, switchHandler, stage, egress);
+        ring = new Ring(slots, frameCapacity, 4 * frameCapacity, waitStrategy, threadPerStage, dialects, switchHandler, stage, egress,
+            new OffsetEpochNanoClock());
         findPathThreads(threadPerStage ? STAGE_THREADS : ONE_THREAD);
 
         final ListenerConfig listener = config.listener(LISTENER);

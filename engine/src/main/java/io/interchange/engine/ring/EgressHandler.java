@@ -2,23 +2,30 @@ package io.interchange.engine.ring;
 
 import com.lmax.disruptor.EventHandler;
 
-/** Handler 4: sends the slot's output frames to their links, flushing once per batch. */
+/** Handler 4: sends the slot's output frames to their links, flushing once per batch, and times each message's stay. */
 final class EgressHandler implements EventHandler<SwitchEvent>
 {
     private final Egress egress;
+    private final TimeInSwitch timeInSwitch;
 
-    EgressHandler(final Egress egress)
+    EgressHandler(final Egress egress, final TimeInSwitch timeInSwitch)
     {
         this.egress = egress;
+        this.timeInSwitch = timeInSwitch;
     }
 
     @Override
     public void onEvent(final SwitchEvent event, final long sequence, final boolean endOfBatch)
     {
-        for (int i = 0, n = event.outputCount(); i < n; i++)
+        final int n = event.outputCount();
+        for (int i = 0; i < n; i++)
         {
             egress.send(event.outputLinkId(i), event.output(), event.outputHeaderOffset(i),
                 event.outputHeaderLength(i) + event.outputLength(i), event.outputCloses(i));
+        }
+        if (n > 0 && event.type() != EventType.TICK)
+        {
+            timeInSwitch.record(event.timestampNanos());
         }
         if (event.closesLink())
         {

@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.agrona.concurrent.EpochNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public final class Ring implements AutoCloseable
     private final RingBuffer<SwitchEvent> ringBuffer;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
+    private final TimeInSwitch timeInSwitch;
 
     /**
      * @param size            slots, a power of two.
@@ -54,11 +56,14 @@ public final class Ring implements AutoCloseable
      * @param outputCapacity  bytes of output frames per slot.
      * @param waitStrategy    blocking, sleeping, yielding or busy-spin: how idle handlers wait.
      * @param threadPerStage  a thread for each of the four handlers, or one thread for all four.
+     * @param clock           the clock the links stamp events with, for {@link #timeInSwitch()}.
      */
     public Ring(
         final int size, final int frameCapacity, final int outputCapacity, final String waitStrategy, final boolean threadPerStage,
-        final List<Dialect> dialects, final EventHandler<SwitchEvent> switchHandler, final EventJournal journal, final Egress egress)
+        final List<Dialect> dialects, final EventHandler<SwitchEvent> switchHandler, final EventJournal journal, final Egress egress,
+        final EpochNanoClock clock)
     {
+        timeInSwitch = new TimeInSwitch(clock);
         final ThreadFactory threads = new ThreadFactory()
         {
             private int count;
@@ -80,12 +85,12 @@ public final class Ring implements AutoCloseable
             disruptor.handleEventsWith(new DecodeHandler())
                 .then(switchHandler)
                 .then(new JournalHandler(journal))
-                .then(new EgressHandler(egress));
+                .then(new EgressHandler(egress, timeInSwitch));
         }
         else
         {
             disruptor.handleEventsWith(new OneThreadHandler(disruptor.getRingBuffer(), failures,
-                new DecodeHandler(), switchHandler, new JournalHandler(journal), new EgressHandler(egress)));
+                new DecodeHandler(), switchHandler, new JournalHandler(journal), new EgressHandler(egress, timeInSwitch)));
         }
         ringBuffer = disruptor.start();
     }
@@ -147,6 +152,12 @@ public final class Ring implements AutoCloseable
     public long refusedCount()
     {
         return refused.get();
+    }
+
+    /** Each message's time from receipt to hand-off to its links, as recorded by the egress stage. */
+    public TimeInSwitch timeInSwitch()
+    {
+        return timeInSwitch;
     }
 
     public long handlerFailures()

@@ -10,6 +10,9 @@ import java.util.List;
 import com.lmax.disruptor.EventHandler;
 import io.interchange.codec.dialect.Dialects;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,7 +33,8 @@ class RingTest
     @ValueSource(booleans = {true, false})
     void shouldSendEachEventOnlyAfterItsBatchIsJournaled(final boolean threadPerStage)
     {
-        final Ring ring = new Ring(256, 64, 256, "yielding", threadPerStage, Dialects.all(), new Switch(), new Journal(), new Sink());
+        final Ring ring = new Ring(256, 64, 256, "yielding", threadPerStage, Dialects.all(), new Switch(), new Journal(), new Sink(),
+            new OffsetEpochNanoClock());
         try
         {
             for (int link = 0; link < EVENTS; link++)
@@ -87,6 +91,46 @@ class RingTest
         }
         assertEquals(EVENTS - 1, sends);
         assertEquals(1, ring.handlerFailures());
+    }
+
+    @ParameterizedTest(name = "thread per stage: {0}")
+    @ValueSource(booleans = {true, false})
+    void shouldTimeEachMessageThatSentSomethingFromReceiptToHandOff(final boolean threadPerStage)
+    {
+        // Every message "arrives" at 1 ms and is handed off when the clock reads 1.25 ms: 250 us each.
+        final EpochNanoClock clock = () -> 1_250_000L;
+        final Ring ring = new Ring(256, 64, 256, "yielding", threadPerStage, Dialects.all(), new Switch(), new Journal(), new Sink(), clock);
+        final int messages = 1_000;
+        try
+        {
+            for (int link = 0; link < messages; link++)
+            {
+                // Ticks send nothing of their own to time; the poisoned message fails in the switch and sends nothing.
+                publish(ring, EventType.TICK, link);
+                publish(ring, EventType.ACQUIRER_MESSAGE, link);
+                publish(ring, EventType.ACQUIRER_MESSAGE, POISON);
+            }
+        }
+        finally
+        {
+            ring.close();
+        }
+
+        final Histogram taken = ring.timeInSwitch().takeInterval();
+        assertEquals(messages, taken.getTotalCount(), "each message that sent something, once; not ticks, not the failed ones");
+        assertEquals(250_000, taken.getValueAtPercentile(50), 250_000 / 1_000.0);
+        assertEquals(250_000, taken.getMaxValue(), 250_000 / 1_000.0);
+        assertEquals(0, ring.timeInSwitch().takeInterval().getTotalCount(), "taken once");
+        assertEquals(messages, ring.timeInSwitch().sinceStart().getTotalCount(), "since start still counts them");
+        assertEquals(messages, TimeInSwitch.summary(ring.timeInSwitch().sinceStart())[0]);
+    }
+
+    private static void publish(final Ring ring, final int type, final int link)
+    {
+        while (!ring.tryPublish(type, 1_000_000L, link, 0))
+        {
+            Thread.onSpinWait();
+        }
     }
 
     private void record(final char what, final long link)

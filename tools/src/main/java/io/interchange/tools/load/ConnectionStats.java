@@ -12,7 +12,7 @@ import org.HdrHistogram.SingleWriterRecorder;
  * What one connection counted and measured. Written only by its event loop; the counters may be read from any
  * thread at any time (release stores, acquire loads: the progress line reads them once a second), the interval
  * latencies through the {@link SingleWriterRecorder} (made for exactly that), and the rest ({@link #measured},
- * {@link #sendLag}, the samples) only once the connection has finished, through a task on its loop.
+ * {@link #sendLag}, {@link #roundTrip}, the samples) only once the connection has finished, through a task on its loop.
  */
 final class ConnectionStats
 {
@@ -64,6 +64,7 @@ final class ConnectionStats
     private final SingleWriterRecorder interval = new SingleWriterRecorder(1, HIGHEST_NANOS, SIGNIFICANT_DIGITS);
     private final Histogram measured = new Histogram(1, HIGHEST_NANOS, SIGNIFICANT_DIGITS);
     private final Histogram sendLag = new Histogram(1, HIGHEST_NANOS, SIGNIFICANT_DIGITS);
+    private final Histogram roundTrip = new Histogram(1, HIGHEST_NANOS, SIGNIFICANT_DIGITS);
     private final List<String> samples = new ArrayList<>();
 
     void increment(final int counter)
@@ -136,14 +137,18 @@ final class ConnectionStats
         return symbol < CODE_SYMBOLS - 1 ? (char)('A' + symbol - 10) : '?';
     }
 
-    /** An answer's latency, measured from when its request was due. */
-    void latency(final long nanos, final boolean isMeasured)
+    /**
+     * An answer's latency, measured from when its request was due, and its round trip, from when the request went:
+     * the first less the generator's own lateness.
+     */
+    void latency(final long nanos, final long roundTripNanos, final boolean isMeasured)
     {
         final long value = Math.max(1, Math.min(nanos, HIGHEST_NANOS));
         interval.recordValue(value);
         if (isMeasured)
         {
             measured.recordValue(value);
+            roundTrip.recordValue(Math.max(1, Math.min(roundTripNanos, HIGHEST_NANOS)));
         }
     }
 
@@ -187,6 +192,12 @@ final class ConnectionStats
     Histogram sendLagHistogram()
     {
         return sendLag;
+    }
+
+    /** The measured part's round trips: on the connection's loop, or once it has finished. */
+    Histogram roundTripHistogram()
+    {
+        return roundTrip;
     }
 
     List<String> samples()

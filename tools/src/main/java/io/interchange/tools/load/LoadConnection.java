@@ -198,11 +198,12 @@ final class LoadConnection extends ByteToMessageDecoder
         {
             batches.add(terminal.batch());
         }
-        return new Result(stats.counters(), stats.measured().copy(), stats.sendLagHistogram().copy(), List.copyOf(stats.samples()), batches);
+        return new Result(stats.counters(), stats.measured().copy(), stats.sendLagHistogram().copy(), stats.roundTripHistogram().copy(),
+            List.copyOf(stats.samples()), batches);
     }
 
     /** What a finished connection counted, measured and kept. */
-    record Result(long[] counters, Histogram measured, Histogram sendLag, List<String> samples, List<TerminalBatch> batches)
+    record Result(long[] counters, Histogram measured, Histogram sendLag, Histogram roundTrip, List<String> samples, List<TerminalBatch> batches)
     {
     }
 
@@ -522,7 +523,7 @@ final class LoadConnection extends ByteToMessageDecoder
         }
         final TransactionCase c = outstanding.transactionCase(slot);
         final boolean measured = outstanding.measured(slot);
-        stats.latency(now - outstanding.from(slot), measured);
+        stats.latency(now - outstanding.from(slot), now - outstanding.sent(slot), measured);
         stats.increment(ConnectionStats.ANSWERED);
         if (measured)
         {

@@ -85,6 +85,21 @@ public final class LoadReport
     }
 
     /** Where {@link #write} put the report. */
+    /**
+     * The measured part's timings, nanoseconds: each answer's latency from when its request was due, how late each
+     * request went (open loop: the generator's own delay, inside the latency), and each answer's round trip from
+     * when its request went (the latency less that delay: the switch, the issuer and both ends' sockets and loops).
+     */
+    public record Timings(Histogram latency, Histogram sendLag, Histogram roundTrip)
+    {
+        public Timings
+        {
+            Objects.requireNonNull(latency, "latency");
+            Objects.requireNonNull(sendLag, "sendLag");
+            Objects.requireNonNull(roundTrip, "roundTrip");
+        }
+    }
+
     public record ReportFiles(Path directory, Path text, Path histogram, Path html, Path json)
     {
     }
@@ -95,6 +110,7 @@ public final class LoadReport
     private final long[] counters;
     private final Histogram latency;
     private final Histogram sendLag;
+    private final Histogram roundTrip;
     private final List<Second> series;
     private final List<CpuUse> cpu;
     private final List<TerminalBatch> batches;
@@ -103,25 +119,25 @@ public final class LoadReport
     private final List<SettlementResult> settlements;
 
     LoadReport(
-        final LoadOptions options, final Instant started, final Duration measured, final long[] counters, final Histogram latency,
-        final Histogram sendLag, final List<Second> series, final List<CpuUse> cpu, final List<TerminalBatch> batches,
-        final List<String> samples, final List<String> warnings)
+        final LoadOptions options, final Instant started, final Duration measured, final long[] counters, final Timings timings,
+        final List<Second> series, final List<CpuUse> cpu, final List<TerminalBatch> batches, final List<String> samples, final List<String> warnings)
     {
-        this(options, started, measured, counters, latency, sendLag, series, cpu, batches, samples, warnings, List.of());
+        this(options, started, measured, counters, timings, series, cpu, batches, samples, warnings, List.of());
     }
 
     LoadReport(
-        final LoadOptions options, final Instant started, final Duration measured, final long[] counters, final Histogram latency,
-        final Histogram sendLag, final List<Second> series, final List<CpuUse> cpu, final List<TerminalBatch> batches,
-        final List<String> samples, final List<String> warnings, final List<SettlementResult> settlements)
+        final LoadOptions options, final Instant started, final Duration measured, final long[] counters, final Timings timings,
+        final List<Second> series, final List<CpuUse> cpu, final List<TerminalBatch> batches, final List<String> samples, final List<String> warnings,
+        final List<SettlementResult> settlements)
     {
         this.settlements = List.copyOf(settlements);
         this.options = Objects.requireNonNull(options, "options");
         this.started = started;
         this.measured = measured;
         this.counters = counters.clone();
-        this.latency = latency;
-        this.sendLag = sendLag;
+        this.latency = timings.latency();
+        this.sendLag = timings.sendLag();
+        this.roundTrip = timings.roundTrip();
         this.series = List.copyOf(series);
         this.cpu = List.copyOf(cpu);
         this.batches = List.copyOf(batches);
@@ -267,6 +283,18 @@ public final class LoadReport
     public Histogram sendLag()
     {
         return sendLag.copy();
+    }
+
+    /** Each measured answer's round trip from when its request went, nanoseconds: the latency less the send lag. */
+    public Histogram roundTrip()
+    {
+        return roundTrip.copy();
+    }
+
+    /** The measured part's round trip at {@code percentile} (0-100), microseconds. */
+    public double roundTripMicros(final double percentile)
+    {
+        return roundTrip.getTotalCount() == 0 ? 0 : roundTrip.getValueAtPercentile(percentile) / 1e3;
     }
 
     /** Answers by field 39, the whole run. */

@@ -336,6 +336,7 @@ public final class LoadRun
         final long[] counters = new long[ConnectionStats.SIZE];
         final Histogram latency = new Histogram(1, ConnectionStats.HIGHEST_NANOS, ConnectionStats.SIGNIFICANT_DIGITS);
         final Histogram sendLag = new Histogram(1, ConnectionStats.HIGHEST_NANOS, ConnectionStats.SIGNIFICANT_DIGITS);
+        final Histogram roundTrip = new Histogram(1, ConnectionStats.HIGHEST_NANOS, ConnectionStats.SIGNIFICANT_DIGITS);
         final List<String> samples = new ArrayList<>();
         final Map<String, TerminalBatch> batches = new TreeMap<>();
         for (final LoadConnection.Result result : results)
@@ -346,6 +347,7 @@ public final class LoadRun
             }
             latency.add(result.measured());
             sendLag.add(result.sendLag());
+            roundTrip.add(result.roundTrip());
             samples.addAll(result.samples());
             for (final TerminalBatch batch : result.batches())
             {
@@ -353,9 +355,10 @@ public final class LoadRun
             }
         }
         final List<SettlementResult> settlements = options.settle() ? BatchSettlement.settle(options, List.copyOf(batches.values())) : List.of();
-        final LoadReport draft = new LoadReport(options, started, measured, counters, latency, sendLag, series, cpu, List.copyOf(batches.values()), samples,
+        final LoadReport.Timings timings = new LoadReport.Timings(latency, sendLag, roundTrip);
+        final LoadReport draft = new LoadReport(options, started, measured, counters, timings, series, cpu, List.copyOf(batches.values()), samples,
             List.of(), settlements);
-        return new LoadReport(options, started, measured, counters, latency, sendLag, series, cpu, List.copyOf(batches.values()), samples, warnings(draft),
+        return new LoadReport(options, started, measured, counters, timings, series, cpu, List.copyOf(batches.values()), samples, warnings(draft),
             settlements);
     }
 

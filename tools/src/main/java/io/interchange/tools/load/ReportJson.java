@@ -53,6 +53,8 @@ final class ReportJson
         field(json, "p9999", number(report.latencyMicros(99.99)));
         field(json, "max", number(report.maxMicros()));
         field(json, "send_lag_p99", number(report.sendLag().getTotalCount() == 0 ? 0 : report.sendLag().getValueAtPercentile(99) / 1e3));
+        field(json, "round_trip_p99", number(report.roundTripMicros(99)));
+        field(json, "round_trip_p999", number(report.roundTripMicros(99.9)));
         field(json, "sent", Long.toString(report.sent()));
         field(json, "answered", Long.toString(report.answered()));
         field(json, "measured_sent", Long.toString(report.measuredSent()));

@@ -71,6 +71,10 @@ final class ReportText
             line(out, "Send lag    how late requests went after they were due (the generator's own delay, inside the latency above):");
             line(out, "            p50 %s, p99 %s, max %s", LoadReport.micros(report.sendLag().getValueAtPercentile(50) / 1e3),
                 LoadReport.micros(report.sendLag().getValueAtPercentile(99) / 1e3), LoadReport.micros(report.sendLag().getMaxValue() / 1e3));
+            line(out, "Round trip  from when each request went (the latency less the send lag: switch, issuer, sockets and both ends' loops):");
+            line(out, "            p50 %s, p90 %s, p99 %s, p99.9 %s, max %s", LoadReport.micros(report.roundTripMicros(50)),
+                LoadReport.micros(report.roundTripMicros(90)), LoadReport.micros(report.roundTripMicros(99)), LoadReport.micros(report.roundTripMicros(99.9)),
+                LoadReport.micros(report.roundTripMicros(100)));
         }
         line(out, "Requests    %,d sent (warm-up included), %,d answered, %,d mismatches, %,d lost (no answer in %s)", report.sent(), report.answered(),
             report.mismatches(), report.timeouts(), seconds(o.timeout().toMillis()));

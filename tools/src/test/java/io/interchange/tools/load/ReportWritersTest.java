@@ -63,6 +63,9 @@ class ReportWritersTest
         latency.recordValue(50_000_000);
         final Histogram lag = new Histogram(1, ConnectionStats.HIGHEST_NANOS, ConnectionStats.SIGNIFICANT_DIGITS);
         lag.recordValue(20_000);
+        final Histogram roundTrip = new Histogram(1, ConnectionStats.HIGHEST_NANOS, ConnectionStats.SIGNIFICANT_DIGITS);
+        roundTrip.recordValue(80_000);
+        roundTrip.recordValue(4_000_000);
         final List<LoadReport.Second> series = new ArrayList<>();
         for (int s = 1; s <= 12; s++)
         {
@@ -70,7 +73,7 @@ class ReportWritersTest
                 List.of(0.5, 1.25)));
         }
         return new LoadReport(LoadOptions.defaults().open(1_000).withWatchPids(List.of(4242L)), Instant.parse("2026-03-15T12:00:00Z"),
-            Duration.ofSeconds(10), counters, latency, lag, series,
+            Duration.ofSeconds(10), counters, new LoadReport.Timings(latency, lag, roundTrip), series,
             List.of(new LoadReport.CpuUse("load generator (this process)", 1, 4.2, 0.42), new LoadReport.CpuUse("java: switch", 4242, 11.0, 1.1)),
             List.of(new TerminalBatch("TERM0001", "MERCHANT0000001", 3, 1_500, 1, 200, 1, 500, 0, 0)),
             List.of("purchase STAN 7 from TERM0001: expected 0210 39=00, got 0210 39=91 41=TERM0001", "a \"quoted\" <thing> & more"),
@@ -140,6 +143,8 @@ class ReportWritersTest
         assertEquals(Map.of("00", 9_999.0, "91", 1.0, "A0", 1.0), json.get("codes"));
         assertEquals(12, ((List<?>)json.get("series")).size());
         assertEquals(List.of("a warning"), json.get("warnings"));
+        assertEquals(Math.round(report.roundTripMicros(99) * 10) / 10.0, (Double)json.get("round_trip_p99"), 1e-9);
+        assertTrue((Double)json.get("round_trip_p99") > 3_990 && (Double)json.get("round_trip_p99") < 4_010, "the slower of 80 us and 4 ms");
     }
 
     @Test
@@ -155,6 +160,8 @@ class ReportWritersTest
         assertTrue(text.contains("TERM0001  MERCHANT0000001        3       15.00"), text);
         assertTrue(text.contains("expected 0210 39=00, got 0210 39=91"), text);
         assertTrue(text.contains("a warning"), text);
+        assertTrue(text.contains("Round trip  from when each request went"), text);
+        assertTrue(text.contains("p50 80 us") && text.contains("max 4.00 ms"), text);
     }
 
     @Test
