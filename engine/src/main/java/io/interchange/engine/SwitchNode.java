@@ -99,7 +99,8 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
                 + " until they sign on again", recovered.keysNotRestored());
         }
         boss = new MultiThreadIoEventLoopGroup(1, Transport.ioHandlers());
-        workers = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), Transport.ioHandlers());
+        final boolean onEventLoop = config.ring().onEventLoop(Runtime.getRuntime().availableProcessors());
+        workers = new MultiThreadIoEventLoopGroup(onEventLoop ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors()), Transport.ioHandlers());
         lanes = new EgressLanes(workers, LANE_CAPACITY);
         int frameCapacity = 2_048;
         for (final ListenerConfig listener : config.listeners())
@@ -108,7 +109,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         }
         ring = new Ring(config.ring().size(), frameCapacity, 4 * frameCapacity, config.ring().waitStrategy(),
             config.ring().threadPerStage(Runtime.getRuntime().availableProcessors()), dialects, switchHandler, new JournalAdapter(journal), lanes,
-            clock);
+            clock, onEventLoop ? workers.next() : null);
         for (int i = 0; i < config.listeners().size(); i++)
         {
             final ListenerConfig listener = config.listeners().get(i);

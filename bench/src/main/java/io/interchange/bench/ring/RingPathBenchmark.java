@@ -207,7 +207,7 @@ public class RingPathBenchmark
         };
         final int slots = "default".equals(ringSize) ? config.ring().size() : Integer.parseInt(ringSize);
         ring = new Ring(slots, frameCapacity, 4 * frameCapacity, waitStrategy, threadPerStage, dialects, switchHandler, stage, egress,
-            new OffsetEpochNanoClock());
+            new OffsetEpochNanoClock(), null);
         findPathThreads(threadPerStage ? STAGE_THREADS : ONE_THREAD);
 
         final ListenerConfig listener = config.listener(LISTENER);

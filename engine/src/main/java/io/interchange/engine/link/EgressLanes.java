@@ -175,7 +175,15 @@ public final class EgressLanes implements Egress
                 pending = false;
                 if (scheduled.compareAndSet(false, true))
                 {
-                    loop.execute(this);
+                    if (loop.inEventLoop())
+                    {
+                        // The ring runs on this loop (ring.threads = event-loop): write the batch out now.
+                        run();
+                    }
+                    else
+                    {
+                        loop.execute(this);
+                    }
                 }
             }
         }

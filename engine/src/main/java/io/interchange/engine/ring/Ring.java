@@ -2,8 +2,11 @@ package io.interchange.engine.ring;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.concurrent.EpochNanoClock;
@@ -13,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -46,6 +50,11 @@ public final class Ring implements AutoCloseable
 
     private final Disruptor<SwitchEvent> disruptor;
     private final RingBuffer<SwitchEvent> ringBuffer;
+    private final ExecutorService eventLoop;
+    private final EventPoller<SwitchEvent> poller;
+    private final EventPoller.Handler<SwitchEvent> pollHandler;
+    private final AtomicBoolean pollScheduled = new AtomicBoolean();
+    private final Runnable pollTask = this::poll;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
     private final TimeInSwitch timeInSwitch;
@@ -57,13 +66,37 @@ public final class Ring implements AutoCloseable
      * @param waitStrategy    blocking, sleeping, yielding or busy-spin: how idle handlers wait.
      * @param threadPerStage  a thread for each of the four handlers, or one thread for all four.
      * @param clock           the clock the links stamp events with, for {@link #timeInSwitch()}.
+     * @param eventLoop       null for the ring's own threads; else the links' one event loop, which then runs the four
+     *                        stages itself, as {@link OneThreadHandler} does, after the reads that published them: no
+     *                        hand-off between threads inside the switch at all ({@code waitStrategy} and
+     *                        {@code threadPerStage} then do not apply). Every link must be on this loop.
      */
     public Ring(
         final int size, final int frameCapacity, final int outputCapacity, final String waitStrategy, final boolean threadPerStage,
         final List<Dialect> dialects, final EventHandler<SwitchEvent> switchHandler, final EventJournal journal, final Egress egress,
-        final EpochNanoClock clock)
+        final EpochNanoClock clock, final ExecutorService eventLoop)
     {
         timeInSwitch = new TimeInSwitch(clock);
+        this.eventLoop = eventLoop;
+        final LoggingExceptionHandler failures = new LoggingExceptionHandler();
+        if (eventLoop != null)
+        {
+            // Nobody waits on this ring: the loop polls it. Busy-spin's signal is a no-op, so publishing costs no lock.
+            disruptor = null;
+            ringBuffer = RingBuffer.createMultiProducer(() -> new SwitchEvent(frameCapacity, outputCapacity, dialects), size, new BusySpinWaitStrategy());
+            poller = ringBuffer.newPoller();
+            ringBuffer.addGatingSequences(poller.getSequence());
+            final OneThreadHandler stages = new OneThreadHandler(ringBuffer, failures, new DecodeHandler(), switchHandler, new JournalHandler(journal),
+                new EgressHandler(egress, timeInSwitch));
+            pollHandler = (event, sequence, endOfBatch) ->
+            {
+                stages.onEvent(event, sequence, endOfBatch);
+                return true;
+            };
+            return;
+        }
+        poller = null;
+        pollHandler = null;
         final ThreadFactory threads = new ThreadFactory()
         {
             private int count;
@@ -78,7 +111,6 @@ public final class Ring implements AutoCloseable
         };
         disruptor = new Disruptor<>(() -> new SwitchEvent(frameCapacity, outputCapacity, dialects), size, threads,
             ProducerType.MULTI, waitStrategy(waitStrategy));
-        final LoggingExceptionHandler failures = new LoggingExceptionHandler();
         disruptor.setDefaultExceptionHandler(failures);
         if (threadPerStage)
         {
@@ -128,6 +160,27 @@ public final class Ring implements AutoCloseable
     public void publish(final long sequence)
     {
         ringBuffer.publish(sequence);
+        if (eventLoop != null && pollScheduled.compareAndSet(false, true))
+        {
+            // From the loop itself this queues a task behind the reads in hand (no wake-up): their events go as one batch.
+            eventLoop.execute(pollTask);
+        }
+    }
+
+    /** Event-loop ring: everything published so far through the four stages. */
+    private void poll()
+    {
+        pollScheduled.set(false);
+        try
+        {
+            poller.poll(pollHandler);
+        }
+        catch (final Exception ex)
+        {
+            // OneThreadHandler catches each stage's failure; nothing else in a poll throws.
+            handlerFailures.incrementAndGet();
+            LOG.error("ring poll failed", ex);
+        }
     }
 
     /** Publishes an event without a frame (tick, link up or down), or returns false when the ring is full. */
@@ -139,7 +192,7 @@ public final class Ring implements AutoCloseable
             return false;
         }
         ringBuffer.get(sequence).reset(type, timestampNanos, linkId, endpoint, -1);
-        ringBuffer.publish(sequence);
+        publish(sequence);
         return true;
     }
 
@@ -179,6 +232,11 @@ public final class Ring implements AutoCloseable
     @Override
     public void close()
     {
+        if (eventLoop != null)
+        {
+            drainOnEventLoop();
+            return;
+        }
         try
         {
             disruptor.shutdown(10, TimeUnit.SECONDS);
@@ -187,6 +245,30 @@ public final class Ring implements AutoCloseable
         {
             LOG.warn("ring did not drain in 10 s; halting");
             disruptor.halt();
+        }
+    }
+
+    private void drainOnEventLoop()
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try
+        {
+            while (poller.getSequence().get() < ringBuffer.getCursor() && System.nanoTime() < deadline)
+            {
+                eventLoop.submit(pollTask).get(10, TimeUnit.SECONDS);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final ExecutionException | java.util.concurrent.TimeoutException | java.util.concurrent.RejectedExecutionException ex)
+        {
+            LOG.warn("ring did not drain: {}", ex.toString());
+        }
+        if (poller.getSequence().get() < ringBuffer.getCursor())
+        {
+            LOG.warn("ring did not drain in 10 s: {} events left", ringBuffer.getCursor() - poller.getSequence().get());
         }
     }
 

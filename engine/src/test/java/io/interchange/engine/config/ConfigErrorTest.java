@@ -119,7 +119,7 @@ class ConfigErrorTest
         assertEquals("switch.conf:1: ring.tick: must be 1ms..1s, got 0s", problem("interchange.ring.tick = 0ms"));
         assertEquals("switch.conf:1: ring.wait-strategy: must be one of blocking, sleeping, yielding, busy-spin, got lazy",
             problem("interchange.ring.wait-strategy = lazy"));
-        assertEquals("switch.conf:1: ring.threads: must be one of auto, one, per-stage, got two", problem("interchange.ring.threads = two"));
+        assertEquals("switch.conf:1: ring.threads: must be one of auto, one, per-stage, event-loop, got two", problem("interchange.ring.threads = two"));
         assertEquals("switch.conf:1: node-id: must be 4 letters or digits (every RRN starts with it), got 'IC1'", problem("interchange.node-id = IC1"));
         assertEquals("switch.conf:1: business-day.cutoff: expected a time of day such as \"23:00\", got '25:00'",
             problem("interchange.business-day.cutoff = \"25:00\""));

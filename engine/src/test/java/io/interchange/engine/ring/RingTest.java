@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import com.lmax.disruptor.EventHandler;
 import io.interchange.codec.dialect.Dialects;
@@ -13,13 +15,14 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The ring's promise in both threadings: every event passes every stage once, in order, and nothing leaves
- * (egress) before the journal has appended it and ended the batch it came in; a stage that throws loses that
- * stage's work for that event only.
+ * The ring's promise in each threading (a thread per stage, one thread, the links' event loop): every event passes
+ * every stage once, in order, and nothing leaves (egress) before the journal has appended it and ended the batch it
+ * came in; a stage that throws loses that stage's work for that event only.
  */
 class RingTest
 {
@@ -28,13 +31,13 @@ class RingTest
 
     /** What the stages did, in the order they did it: appended(link), end of batch, sent(link). */
     private final List<long[]> log = new ArrayList<>();
+    private ExecutorService loop;
 
-    @ParameterizedTest(name = "thread per stage: {0}")
-    @ValueSource(booleans = {true, false})
-    void shouldSendEachEventOnlyAfterItsBatchIsJournaled(final boolean threadPerStage)
+    @ParameterizedTest(name = "threads: {0}")
+    @ValueSource(strings = {"per-stage", "one", "event-loop"})
+    void shouldSendEachEventOnlyAfterItsBatchIsJournaled(final String threads)
     {
-        final Ring ring = new Ring(256, 64, 256, "yielding", threadPerStage, Dialects.all(), new Switch(), new Journal(), new Sink(),
-            new OffsetEpochNanoClock());
+        final Ring ring = ring(threads, new OffsetEpochNanoClock());
         try
         {
             for (int link = 0; link < EVENTS; link++)
@@ -93,13 +96,13 @@ class RingTest
         assertEquals(1, ring.handlerFailures());
     }
 
-    @ParameterizedTest(name = "thread per stage: {0}")
-    @ValueSource(booleans = {true, false})
-    void shouldTimeEachMessageThatSentSomethingFromReceiptToHandOff(final boolean threadPerStage)
+    @ParameterizedTest(name = "threads: {0}")
+    @ValueSource(strings = {"per-stage", "one", "event-loop"})
+    void shouldTimeEachMessageThatSentSomethingFromReceiptToHandOff(final String threads)
     {
         // Every message "arrives" at 1 ms and is handed off when the clock reads 1.25 ms: 250 us each.
         final EpochNanoClock clock = () -> 1_250_000L;
-        final Ring ring = new Ring(256, 64, 256, "yielding", threadPerStage, Dialects.all(), new Switch(), new Journal(), new Sink(), clock);
+        final Ring ring = ring(threads, clock);
         final int messages = 1_000;
         try
         {
@@ -123,6 +126,25 @@ class RingTest
         assertEquals(0, ring.timeInSwitch().takeInterval().getTotalCount(), "taken once");
         assertEquals(messages, ring.timeInSwitch().sinceStart().getTotalCount(), "since start still counts them");
         assertEquals(messages, TimeInSwitch.summary(ring.timeInSwitch().sinceStart())[0]);
+    }
+
+    @AfterEach
+    void stopLoop()
+    {
+        if (loop != null)
+        {
+            loop.shutdownNow();
+        }
+    }
+
+    /**
+     * A 256-slot ring in the threading asked for. On the event loop, a single-thread executor stands in for the links'
+     * loop (the test thread publishes from outside it, as the ticker does).
+     */
+    private Ring ring(final String threads, final EpochNanoClock clock)
+    {
+        loop = threads.equals("event-loop") ? Executors.newSingleThreadExecutor() : null;
+        return new Ring(256, 64, 256, "yielding", threads.equals("per-stage"), Dialects.all(), new Switch(), new Journal(), new Sink(), clock, loop);
     }
 
     private static void publish(final Ring ring, final int type, final int link)

@@ -16,6 +16,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.interchange.codec.MessageReader;
@@ -185,13 +187,15 @@ class SwitchFaultSystemTest
         }
     }
 
-    @Test
-    void shouldPushBackWhenTheRingIsFullAndLoseNothing(@TempDir final Path journal) throws Exception
+    @ParameterizedTest(name = "ring threads: {0}")
+    @ValueSource(strings = {"per-stage", "one", "event-loop"})
+    void shouldPushBackWhenTheRingIsFullAndLoseNothing(final String threads, @TempDir final Path journal) throws Exception
     {
         issuerA = new IssuerSimulator(bookA, IssuerSimConfig.defaults()).start();
         issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
         // A 16-slot ring behind a journal that msyncs every batch: a burst of frames fills it at once.
-        final String slow = FAST + "interchange.ring.size = 16\ninterchange.journal.durability = msync-per-batch\n";
+        final String slow = FAST.replace("ring.threads = per-stage", "ring.threads = " + threads) +
+            "interchange.ring.size = 16\ninterchange.journal.durability = msync-per-batch\n";
         node = SwitchNode.start(SwitchConfig.parse(slow, "slow.conf")
             .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
         final int burst = 600;

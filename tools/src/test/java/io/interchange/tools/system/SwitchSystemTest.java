@@ -63,8 +63,9 @@ class SwitchSystemTest
         issuerA = new IssuerSimulator(bookA, IssuerSimConfig.defaults().withSeed(SEED_A)).start();
         issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults().withSeed(SEED_B)).start();
         cardsA = new Cardholders(bookA);
-        // The ring on one thread, whatever the machine's cores; SwitchFaultSystemTest runs a thread per stage.
-        final SwitchConfig config = SwitchConfig.parse("interchange.ring.threads = one", "one-thread.conf")
+        // The ring on the links' event loop, whatever the machine's cores; SwitchFaultSystemTest runs a thread per stage,
+        // SettlementSystemTest and ClearingSystemTest one thread.
+        final SwitchConfig config = SwitchConfig.parse("interchange.ring.threads = event-loop", "event-loop.conf")
             .withListenerPort("pos-iso87", 0)
             .withListenerPort("pos-cups", 0)
             .withIssuerPort("issuer-a", issuerA.port())
