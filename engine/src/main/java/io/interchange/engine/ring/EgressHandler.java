@@ -25,7 +25,7 @@ final class EgressHandler implements EventHandler<SwitchEvent>
         }
         if (n > 0 && event.type() != EventType.TICK)
         {
-            timeInSwitch.record(event.timestampNanos());
+            timeInSwitch.sent(event.timestampNanos());
         }
         if (event.closesLink())
         {
@@ -33,6 +33,7 @@ final class EgressHandler implements EventHandler<SwitchEvent>
         }
         if (endOfBatch)
         {
+            timeInSwitch.handedOff();
             egress.endOfBatch();
         }
     }

@@ -76,7 +76,7 @@ public final class Ring implements AutoCloseable
         final List<Dialect> dialects, final EventHandler<SwitchEvent> switchHandler, final EventJournal journal, final Egress egress,
         final EpochNanoClock clock, final ExecutorService eventLoop)
     {
-        timeInSwitch = new TimeInSwitch(clock);
+        timeInSwitch = new TimeInSwitch(clock, size);
         this.eventLoop = eventLoop;
         final LoggingExceptionHandler failures = new LoggingExceptionHandler();
         if (eventLoop != null)

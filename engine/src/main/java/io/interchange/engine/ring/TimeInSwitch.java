@@ -12,8 +12,9 @@ import org.agrona.concurrent.EpochNanoClock;
  * That is the wait in the ring, decode, switch, journal append and the batch's journal end. The socket writes after
  * it are the event loops' and are not in it.
  *
- * <p>The egress stage records each event that came from a link and sent something, with one clock read and
- * HdrHistogram's single-writer recorder (two uncontended atomic increments, no lock, no allocation). Readers, on
+ * <p>The egress stage notes the receipt time of each event that came from a link and sent something, and at the
+ * batch's end, as it hands the batch over, reads the clock once and records them all in HdrHistogram's single-writer
+ * recorder (two uncontended atomic increments each, no lock, no allocation). Readers, on
  * any thread: {@link #takeInterval} (what was recorded since its last call, for a probe measuring a window) and
  * {@link #sinceStart} (for the node's summary when it stops).
  */
@@ -24,20 +25,43 @@ public final class TimeInSwitch
     public static final int SIGNIFICANT_DIGITS = 3;
 
     private final EpochNanoClock clock;
+    private final long[] batch;
+    private int inBatch;
     private final SingleWriterRecorder recorder = new SingleWriterRecorder(1, HIGHEST_NANOS, SIGNIFICANT_DIGITS);
     private final Histogram sinceStart = new Histogram(1, HIGHEST_NANOS, SIGNIFICANT_DIGITS);
     private final Histogram sinceTaken = new Histogram(1, HIGHEST_NANOS, SIGNIFICANT_DIGITS);
     private Histogram recycle;
 
-    public TimeInSwitch(final EpochNanoClock clock)
+    /** @param batchCapacity the most events in one batch: the ring's size. */
+    public TimeInSwitch(final EpochNanoClock clock, final int batchCapacity)
     {
         this.clock = clock;
+        this.batch = new long[batchCapacity];
     }
 
-    /** Egress stage: an event received at {@code receivedNanos} has just been handed to the lanes. */
-    void record(final long receivedNanos)
+    /** Egress stage: the outputs of an event received at {@code receivedNanos} go with this batch. */
+    void sent(final long receivedNanos)
     {
-        recorder.recordValue(Math.max(1, Math.min(clock.nanoTime() - receivedNanos, HIGHEST_NANOS)));
+        if (inBatch == batch.length)
+        {
+            handedOff();
+        }
+        batch[inBatch++] = receivedNanos;
+    }
+
+    /** Egress stage: the batch is being handed to the links now. */
+    void handedOff()
+    {
+        if (inBatch == 0)
+        {
+            return;
+        }
+        final long now = clock.nanoTime();
+        for (int i = 0; i < inBatch; i++)
+        {
+            recorder.recordValue(Math.max(1, Math.min(now - batch[i], HIGHEST_NANOS)));
+        }
+        inBatch = 0;
     }
 
     /** What was recorded since the last call of this method, nanoseconds; the caller's to keep. */
