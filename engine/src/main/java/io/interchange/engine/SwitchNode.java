@@ -323,6 +323,18 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
     public void close()
     {
         ticker.shutdownNow();
+        try
+        {
+            // A tick still being published would land behind the ring's drain and never be journaled.
+            if (!ticker.awaitTermination(2, TimeUnit.SECONDS))
+            {
+                LOG.warn("ticker did not stop in 2 s");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
         for (final AcquirerServer server : servers)
         {
             server.close();

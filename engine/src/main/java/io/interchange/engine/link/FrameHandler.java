@@ -86,6 +86,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
 
     private void publishUp(final ChannelHandlerContext ctx)
     {
+        if (closing)
+        {
+            return; // gone while the ring was full: the ring never heard of it, so it must hear no UP (nor DOWN)
+        }
         if (ring.tryPublish(upType, clock.nanoTime(), linkId, endpoint))
         {
             upPublished = true;

@@ -17,24 +17,31 @@ final class EgressHandler implements EventHandler<SwitchEvent>
     @Override
     public void onEvent(final SwitchEvent event, final long sequence, final boolean endOfBatch)
     {
-        final int n = event.outputCount();
-        for (int i = 0; i < n; i++)
+        try
         {
-            egress.send(event.outputLinkId(i), event.output(), event.outputHeaderOffset(i),
-                event.outputHeaderLength(i) + event.outputLength(i), event.outputCloses(i));
+            final int n = event.outputCount();
+            for (int i = 0; i < n; i++)
+            {
+                egress.send(event.outputLinkId(i), event.output(), event.outputHeaderOffset(i),
+                    event.outputHeaderLength(i) + event.outputLength(i), event.outputCloses(i));
+            }
+            if (n > 0 && event.type() != EventType.TICK)
+            {
+                timeInSwitch.sent(event.timestampNanos());
+            }
+            if (event.closesLink())
+            {
+                egress.close(event.linkId());
+            }
         }
-        if (n > 0 && event.type() != EventType.TICK)
+        finally
         {
-            timeInSwitch.sent(event.timestampNanos());
-        }
-        if (event.closesLink())
-        {
-            egress.close(event.linkId());
-        }
-        if (endOfBatch)
-        {
-            timeInSwitch.handedOff();
-            egress.endOfBatch();
+            // A send that throws loses its own event's output, never the flush of the batch's others.
+            if (endOfBatch)
+            {
+                timeInSwitch.handedOff();
+                egress.endOfBatch();
+            }
         }
     }
 }

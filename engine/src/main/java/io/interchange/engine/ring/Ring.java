@@ -262,8 +262,9 @@ public final class Ring implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        catch (final ExecutionException | java.util.concurrent.TimeoutException | java.util.concurrent.RejectedExecutionException ex)
+        catch (final ExecutionException | java.util.concurrent.TimeoutException | RuntimeException ex)
         {
+            // RuntimeException: the loop already shut down (rejected), or close() called on the loop itself (Netty refuses the wait).
             LOG.warn("ring did not drain: {}", ex.toString());
         }
         if (poller.getSequence().get() < ringBuffer.getCursor())

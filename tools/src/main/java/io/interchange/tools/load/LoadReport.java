@@ -84,7 +84,6 @@ public final class LoadReport
     {
     }
 
-    /** Where {@link #write} put the report. */
     /**
      * The measured part's timings, nanoseconds: each answer's latency from when its request was due, how late each
      * request went (open loop: the generator's own delay, inside the latency), and each answer's round trip from
@@ -100,6 +99,7 @@ public final class LoadReport
         }
     }
 
+    /** Where {@link #write} put the report. */
     public record ReportFiles(Path directory, Path text, Path histogram, Path html, Path json)
     {
     }

@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
@@ -59,6 +60,8 @@ class IssuerFaultTest
         client.send(Requests.purchase(TestCards.ACTIVE, 1_000, 1));
         assertThrows(SocketTimeoutException.class, () -> client.receive(SHORT_WAIT_MILLIS));
 
+        // No answer says the simulator's thread is done with the purchase: a stalled one may not even have read it yet.
+        awaitCounter(IssuerCounter.FAULT_NO_ANSWER, 1);
         // The fault hit the answer, not the processing: the purchase went through, as reversals assume.
         assertEquals(TestCards.ACTIVE_BALANCE - 1_000, issuer.account(TestCards.ACTIVE).orElseThrow().balance());
         issuer.close();
@@ -124,6 +127,21 @@ class IssuerFaultTest
     void shouldAnswerEveryRequestOnceWithFixedLatency() throws Exception
     {
         assertEveryRequestAnsweredOnce(Latency.parse("3ms"));
+    }
+
+    /** Waits for a counter the simulator's thread keeps to reach {@code expected}; fails the test after 10 s. */
+    private void awaitCounter(final IssuerCounter counter, final long expected)
+    {
+        final Duration limit = Duration.ofSeconds(10);
+        final long deadline = System.nanoTime() + limit.toNanos();
+        while (issuer.counter(counter) < expected)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError(counter + " not at " + expected + " within " + limit + ": " + issuer.counter(counter));
+            }
+            LockSupport.parkNanos(5_000_000);
+        }
     }
 
     /** 50 requests sent back to back: all answered, each once; in what order they come is not asserted. */

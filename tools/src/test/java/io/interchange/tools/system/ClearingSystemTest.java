@@ -110,7 +110,7 @@ class ClearingSystemTest
         final Path journal = dir.resolve("journal");
         final int portA = freePort();
         issuerB = new DayIssuer(0, true);
-        final SwitchConfig config = SwitchConfig.parse(DAY, "day.conf").withIssuerPort("issuer-a", portA)
+        final SwitchConfig config = SwitchConfig.parse(DAY + FarCutoff.line(), "day.conf").withIssuerPort("issuer-a", portA)
             .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
         node = SwitchNode.start(config);
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-b") == 1, "issuer-b signed on");
@@ -242,7 +242,7 @@ class ClearingSystemTest
             interchange.listeners += { name = "pos-cups", host = "127.0.0.1", port = 0, dialect = "cups", framing = "unionpay-pos",
               acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false }
             """;
-        final SwitchConfig config = SwitchConfig.parse(cups, "cups.conf").withIssuerPort("issuer-a", freePort())
+        final SwitchConfig config = SwitchConfig.parse(cups + FarCutoff.line(), "cups.conf").withIssuerPort("issuer-a", freePort())
             .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
         node = SwitchNode.start(config);
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-b") == 1, "issuer-b signed on");
@@ -292,10 +292,12 @@ class ClearingSystemTest
         final Path journal = dir.resolve("journal");
         issuerA = new DayIssuer(0, false);
         issuerB = new DayIssuer(0, true);
-        final SwitchConfig config = SwitchConfig.parse(DAY, "day.conf").withIssuerPort("issuer-a", issuerA.port())
+        final SwitchConfig config = SwitchConfig.parse(DAY + FarCutoff.line(), "day.conf").withIssuerPort("issuer-a", issuerA.port())
             .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
         node = SwitchNode.start(config);
-        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+        // Both links must be up before the purchases go, or issuer-b's would be answered 91 by the switch.
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1 && node.signedOnLinks("issuer-b") == 1,
+            "both issuers signed on");
         final long unmatched = node.unmatchedAnswers();
         try (TestTerminal a = new TestTerminal(node.port("pos-a"), Iso87.BINARY))
         {
@@ -303,8 +305,10 @@ class ClearingSystemTest
             // issuer-a answers this one 1.5 s late, after its 500 ms time-out; the terminal hangs up before either.
             a.send(Mti.FINANCIAL_REQUEST, purchase("4761730000000029", DayIssuer.LATE_AMOUNT, "000001", "TERM0001", "MERCHANT0000001"));
             a.send(Mti.FINANCIAL_REQUEST, purchase("6228480000000080", DayIssuer.LATE_AMOUNT, "000002", "TERM0001", "MERCHANT0000001"));
-            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.requests() == 1 && issuerB.requests() == 1, "both purchases forwarded");
         }
+        // Hung up at once, not after the issuers have the purchases: the link's DOWN then follows its two requests into the
+        // ring well before issuer-a's 500 ms time-out, which on a stalled machine could otherwise answer 91 to a terminal still there.
+        Awaiting.until(Duration.ofSeconds(10), () -> issuerA.requests() == 1 && issuerB.requests() == 1, "both purchases forwarded");
         Awaiting.until(Duration.ofSeconds(10), () -> node.unmatchedAnswers() > unmatched, "the late approval journaled");
         Awaiting.until(Duration.ofSeconds(10), () -> issuerB.reversalAdvices() == 1, "issuer-b's approval, which reached no terminal, reversed");
         final long lastEvent = System.currentTimeMillis() * 1_000_000L;

@@ -73,7 +73,7 @@ class SettlementSystemTest
         config = SwitchConfig.parse("""
             interchange.ring.threads = one
             interchange.bin-table += { low = "%s", high = "%s", issuer = "issuer-a", origin = foreign }
-            """.formatted(FOREIGN_BIN, FOREIGN_BIN), "one-thread.conf")
+            """.formatted(FOREIGN_BIN, FOREIGN_BIN) + FarCutoff.line(), "one-thread.conf")
             .withListenerPort("pos-iso87", 0)
             .withListenerPort("pos-cups", 0)
             .withIssuerPort("issuer-a", issuer.port())

@@ -1,0 +1,206 @@
+package io.interchange.engine.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.lmax.disruptor.EventHandler;
+
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.codec.frame.Framing;
+import io.interchange.engine.ring.Egress;
+import io.interchange.engine.ring.EventJournal;
+import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.Ring;
+import io.interchange.engine.ring.SwitchEvent;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+
+/**
+ * A link that connects while the ring is full: its UP event waits for room, and the ring must see UP and DOWN in
+ * pairs or not at all (a DOWN without its UP, or an UP without its DOWN, leaves a dead link in the switch's tables).
+ */
+class FrameHandlerTest
+{
+    private static final int RING = 4;
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+    private final ExecutorService ringLoop = Executors.newSingleThreadExecutor();
+    private final CountDownLatch ringStalled = new CountDownLatch(1);
+    private final List<Integer> seen = new ArrayList<>();
+    private final CompletableFuture<Channel> accepted = new CompletableFuture<>();
+    private Ring ring;
+    private Channel server;
+
+    @AfterEach
+    void stop()
+    {
+        ringStalled.countDown();
+        if (server != null)
+        {
+            server.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        ringLoop.shutdownNow();
+    }
+
+    @Test
+    void shouldPublishTheUpOfALinkThatConnectedWhileTheRingWasFullOnceItHasRoom() throws Exception
+    {
+        final Channel client = connectToAFullRing();
+        ringStalled.countDown();
+        awaitRingDrainedAndRetriesPast();
+        assertEquals(List.of(EventType.TICK, EventType.TICK, EventType.TICK, EventType.TICK, EventType.ACQUIRER_UP), seen());
+
+        client.close().sync();
+        accepted.get().closeFuture().sync();
+        awaitRingDrainedAndRetriesPast();
+        assertEquals(EventType.ACQUIRER_DOWN, seen().get(5));
+    }
+
+    @Test
+    void shouldPublishNeitherUpNorDownForALinkThatWentWhileTheRingWasFull() throws Exception
+    {
+        final Channel client = connectToAFullRing();
+        client.close().sync();
+        accepted.get().closeFuture().sync();
+        ringStalled.countDown();
+        awaitRingDrainedAndRetriesPast();
+        assertEquals(List.of(EventType.TICK, EventType.TICK, EventType.TICK, EventType.TICK), seen());
+    }
+
+    /** Fills the ring behind a stalled poll, then connects; returns once the link's UP has been refused at least once. */
+    private Channel connectToAFullRing() throws Exception
+    {
+        ring = new Ring(RING, 64, 64, "yielding", false, Dialects.all(), new Recorder(), new NoJournal(), new NoEgress(),
+            SystemEpochNanoClock.INSTANCE, ringLoop);
+        ringLoop.execute(() ->
+        {
+            try
+            {
+                ringStalled.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+        for (int i = 0; i < RING; i++)
+        {
+            assertTrue(ring.tryPublish(EventType.TICK, 1L, -1, 0));
+        }
+        final EgressLanes lanes = new EgressLanes(group, 4_096);
+        final LocalAddress address = new LocalAddress("frame-handler-test");
+        server = new ServerBootstrap().group(group).channel(LocalServerChannel.class).childHandler(new ChannelInitializer<Channel>()
+        {
+            @Override
+            protected void initChannel(final Channel channel)
+            {
+                channel.pipeline().addLast(new FrameHandler(ring, lanes, Framing.BINARY_2, SystemEpochNanoClock.INSTANCE, true, 0, 0, "test"));
+                accepted.complete(channel);
+            }
+        }).bind(address).sync().channel();
+        final Channel client = new Bootstrap().group(group).channel(LocalChannel.class).handler(new ChannelInboundHandlerAdapter())
+            .connect(address).sync().channel();
+        accepted.get(10, TimeUnit.SECONDS);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ring.refusedCount() == 0 && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertTrue(ring.refusedCount() > 0, "the link's UP was never refused: the ring was not full");
+        return client;
+    }
+
+    /**
+     * Waits for the ring to empty, then for a task on the links' loop due well after the handler's next retry (every
+     * 200 us): the loop runs scheduled tasks in deadline order, so any retry that could publish has done so by then.
+     */
+    private void awaitRingDrainedAndRetriesPast() throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ring.remainingCapacity() < RING && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        group.next().schedule(() -> null, 20, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS);
+        // Anything a retry published is now in the ring; let the ring's loop take it through.
+        ringLoop.submit(() -> null).get(10, TimeUnit.SECONDS);
+        while (ring.remainingCapacity() < RING && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    private List<Integer> seen()
+    {
+        synchronized (seen)
+        {
+            return List.copyOf(seen);
+        }
+    }
+
+    private final class Recorder implements EventHandler<SwitchEvent>
+    {
+        @Override
+        public void onEvent(final SwitchEvent event, final long sequence, final boolean endOfBatch)
+        {
+            synchronized (seen)
+            {
+                seen.add(event.type());
+            }
+        }
+    }
+
+    private static final class NoJournal implements EventJournal
+    {
+        @Override
+        public void append(final SwitchEvent event)
+        {
+        }
+
+        @Override
+        public void endOfBatch()
+        {
+        }
+    }
+
+    private static final class NoEgress implements Egress
+    {
+        @Override
+        public void send(final int linkId, final DirectBuffer buffer, final int offset, final int length, final boolean closeAfter)
+        {
+        }
+
+        @Override
+        public void close(final int linkId)
+        {
+        }
+
+        @Override
+        public void endOfBatch()
+        {
+        }
+    }
+}
