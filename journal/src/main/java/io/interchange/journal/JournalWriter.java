@@ -51,6 +51,7 @@ import io.interchange.codec.FieldSpec;
 import io.interchange.codec.FieldType;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
+import io.interchange.codec.Mti;
 import io.interchange.codec.SensitiveData;
 import io.interchange.codec.Track2;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -192,16 +193,23 @@ public final class JournalWriter implements AutoCloseable
         int position = DECISION_OFFSET + decisionLength;
 
         int flags = 0;
+        boolean inputWithheld = false;
         final int inputDialect = entry.inputDialectId();
         if (inputDialect >= 0)
         {
             flags |= FLAG_INPUT;
-            position = writePart(position, inputDialect, entry.linkId(), entry.inputBuffer(), entry.inputOffset(), entry.inputLength());
+            final int inputAt = position;
+            position = writePart(position, inputDialect, entry.linkId(), entry.inputBuffer(), entry.inputOffset(), entry.inputLength(), false);
+            inputWithheld = (record.getByte(inputAt + PART_FLAGS_OFFSET) & PART_WITHHELD) != 0;
         }
         for (int i = 0; i < outputCount; i++)
         {
-            position = writePart(
-                position, entry.outputDialectId(i), entry.outputLinkId(i), entry.outputBuffer(i), entry.outputOffset(i), entry.outputLength(i));
+            // The answer to a message that did not parse echoes its key fields as the switch read them, and a field
+            // read out of place (a doubled field, a flipped bitmap bit) can hold the card number or track 2: it is as
+            // untrusted as the message, so withheld with it. Advices to other links are the switch's own, kept.
+            final int linkId = entry.outputLinkId(i);
+            position = writePart(position, entry.outputDialectId(i), linkId, entry.outputBuffer(i), entry.outputOffset(i), entry.outputLength(i),
+                inputWithheld && linkId == entry.linkId());
         }
         record.putByte(FLAGS_OFFSET, (byte)flags);
         record.putInt(LENGTH_OFFSET, position, BYTE_ORDER);
@@ -260,7 +268,10 @@ public final class JournalWriter implements AutoCloseable
     }
 
     /** One message at {@code position}: header, sealed PAN, body. Returns where the next part goes. */
-    private int writePart(final int position, final int dialectId, final int linkId, final DirectBuffer buffer, final int offset, final int length)
+    /** @param answersWithheld the part answers an input that was withheld: a response is then withheld too. */
+    private int writePart(
+        final int position, final int dialectId, final int linkId, final DirectBuffer buffer, final int offset, final int length,
+        final boolean answersWithheld)
     {
         if (dialectId < 0 || dialectId >= dialects.length)
         {
@@ -274,7 +285,7 @@ public final class JournalWriter implements AutoCloseable
         int panLength = 0;
         int bodyStart = position + PART_HEADER_LENGTH;
         final int bodyLength;
-        if (reader.wrap(buffer, offset, length) != DecodeError.NONE)
+        if (reader.wrap(buffer, offset, length) != DecodeError.NONE || answersWithheld && !Mti.isRequest(reader.mti()))
         {
             flags = PART_WITHHELD;
             bodyLength = writeSummary(reader, bodyStart, length);

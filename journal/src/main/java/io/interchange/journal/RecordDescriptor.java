@@ -61,8 +61,9 @@ import java.nio.ByteOrder;
  * The sealed PAN is field 2's; a message without field 2 whose track 2 (field 35) carries a card number, a swipe,
  * gets that one sealed (the digits before the separator, {@code io.interchange.codec.Track2}), with T set: the
  * message had no field 2, so none is given back ({@link JournalRecord#restoreMessage}), but clearing and replay
- * have the card. The body of a withheld message (W, the message did not parse) is this summary and never any of
- * its bytes:
+ * have the card. The body of a withheld message (W: the message did not parse, or it is a response to one that did
+ * not on that one's link, whose key fields the switch echoed as it read them, so that a field read out of place may
+ * hold a card number or track data) is this summary and never any of its bytes (an answer's Decode Error is NONE):
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1

@@ -93,14 +93,24 @@ public final class WithheldMessage
         return sb;
     }
 
-    /** {@code withheld 57 bytes, MTI 0200, NOT_NUMERIC at field 35 offset 40, PAN 476173******0119}. */
+    /**
+     * {@code withheld 57 bytes, MTI 0200, NOT_NUMERIC at field 35 offset 40, PAN 476173******0119}, or for the switch's
+     * answer to such a message {@code withheld 61 bytes, MTI 0210, the answer to a message that did not parse}.
+     */
     @Override
     public String toString()
     {
         final StringBuilder sb = new StringBuilder(96).append("withheld ").append(messageLength()).append(" bytes, MTI ");
         final int mti = mti();
-        sb.append(mti < 0 ? "????" : Mti.toString(mti)).append(", ").append(decodeError())
-            .append(" at field ").append(errorField()).append(" offset ").append(errorOffset());
+        sb.append(mti < 0 ? "????" : Mti.toString(mti)).append(", ");
+        if (decodeError() == DecodeError.NONE)
+        {
+            sb.append("the answer to a message that did not parse");
+        }
+        else
+        {
+            sb.append(decodeError()).append(" at field ").append(errorField()).append(" offset ").append(errorOffset());
+        }
         if (panLength() > 0)
         {
             appendMaskedPan(sb.append(", PAN "));

@@ -142,7 +142,7 @@ class JournalWriterTest
         try (JournalWriter writer = new JournalWriter(config(dir)))
         {
             writer.append(new TestEntry().sequence(1).timestampNanos(nanos("2026-03-10T01:00:00Z")).input(4, ISO87B, malformed)
-                .output(4, ISO87B, Fixtures.approval(ISO87B, "000321")));
+                .output(4, ISO87B, Fixtures.approval(ISO87B, "000321")).output(7, ISO87B, Fixtures.approval(ISO87B, "000322")));
             writer.append(new TestEntry().sequence(2).timestampNanos(nanos("2026-03-10T01:00:01Z")).input(4, ISO87B, new byte[] {0x02}));
         }
 
@@ -165,9 +165,17 @@ class JournalWriterTest
             assertEquals("476173******0119", summary.appendMaskedPan(new StringBuilder()).toString());
             assertEquals("withheld " + malformed.length + " bytes, MTI 0200, LENGTH_OVER_MAX at field 35 offset " + track2 + ", PAN 476173******0119",
                 summary.toString());
-            // The answer to it parsed, and is kept as usual.
-            assertFalse(record.isWithheld(JournalRecord.output(0)));
-            assertTrue(record.hasPan(JournalRecord.output(0)));
+            // The answer to it on its own link echoes what the switch read of it, card data out of place maybe: withheld
+            // with it. What went to another link is kept as usual.
+            assertTrue(record.isWithheld(JournalRecord.output(0)));
+            final WithheldMessage answer = record.withheld(JournalRecord.output(0));
+            assertEquals(210, answer.mti());
+            assertEquals(DecodeError.NONE, answer.decodeError());
+            assertEquals(Fixtures.approval(ISO87B, "000321").length, answer.messageLength());
+            assertEquals("withheld " + answer.messageLength() + " bytes, MTI 0210, the answer to a message that did not parse, PAN 476173******0119",
+                answer.toString());
+            assertFalse(record.isWithheld(JournalRecord.output(1)));
+            assertTrue(record.hasPan(JournalRecord.output(1)));
 
             assertTrue(reader.next());
             final WithheldMessage truncated = reader.record().withheld(JournalRecord.INPUT);

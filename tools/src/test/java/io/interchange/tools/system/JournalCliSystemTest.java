@@ -340,12 +340,7 @@ class JournalCliSystemTest
 
     private SwitchConfig configWithJournal(final Path dir)
     {
-        return SwitchConfig.defaults()
-            .withListenerPort("pos-iso87", 0)
-            .withListenerPort("pos-cups", 0)
-            .withIssuerPort("issuer-a", issuerA.port())
-            .withIssuerPort("issuer-b", issuerB.port())
-            .withJournalDir(dir);
+        return LoopbackConfig.of(SwitchConfig.defaults(), issuerA.port(), issuerB.port(), dir);
     }
 
     private static SwitchNode started(final SwitchConfig config) throws InterruptedException

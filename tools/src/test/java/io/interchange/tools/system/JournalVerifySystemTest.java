@@ -144,12 +144,7 @@ class JournalVerifySystemTest
 
     private static SwitchConfig config(final IssuerSimulator issuerA, final IssuerSimulator issuerB, final Path journal)
     {
-        return SwitchConfig.defaults()
-            .withListenerPort("pos-iso87", 0)
-            .withListenerPort("pos-cups", 0)
-            .withIssuerPort("issuer-a", issuerA.port())
-            .withIssuerPort("issuer-b", issuerB.port())
-            .withJournalDir(journal);
+        return LoopbackConfig.of(SwitchConfig.defaults(), issuerA.port(), issuerB.port(), journal);
     }
 
     private static SwitchNode started(final SwitchConfig config) throws InterruptedException

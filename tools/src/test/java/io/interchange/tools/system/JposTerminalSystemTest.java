@@ -33,12 +33,7 @@ class JposTerminalSystemTest
         final Cardholders cards = new Cardholders(book);
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(42, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
-             SwitchNode node = SwitchNode.start(SwitchConfig.defaults()
-                 .withListenerPort("pos-iso87", 0)
-                 .withListenerPort("pos-cups", 0)
-                 .withIssuerPort("issuer-a", issuerA.port())
-                 .withIssuerPort("issuer-b", issuerB.port())
-                 .withJournalDir(journal)))
+             SwitchNode node = SwitchNode.start(LoopbackConfig.of(SwitchConfig.defaults(), issuerA.port(), issuerB.port(), journal)))
         {
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
             final NACChannel channel = new NACChannel("127.0.0.1", node.port("pos-iso87"), new ISO87BPackager(), null);

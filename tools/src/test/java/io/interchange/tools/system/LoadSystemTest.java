@@ -65,12 +65,7 @@ class LoadSystemTest
         // Each simulator holds the whole book (its own copy) and is asked only about its BIN's cards.
         issuerA = new IssuerSimulator(CardBook.generate(SEED, BINS, CARDS), IssuerSimConfig.defaults().withSeed(1)).start();
         issuerB = new IssuerSimulator(CardBook.generate(SEED, BINS, CARDS), IssuerSimConfig.defaults().withSeed(2)).start();
-        final SwitchConfig config = SwitchConfig.defaults()
-            .withListenerPort("pos-iso87", 0)
-            .withListenerPort("pos-cups", 0)
-            .withIssuerPort("issuer-a", issuerA.port())
-            .withIssuerPort("issuer-b", issuerB.port())
-            .withJournalDir(journal);
+        final SwitchConfig config = LoopbackConfig.of(SwitchConfig.defaults(), issuerA.port(), issuerB.port(), journal);
         node = SwitchNode.start(config);
         Awaiting.until(Duration.ofSeconds(20), () -> node.signedOnLinks("issuer-a") == 2 && node.signedOnLinks("issuer-b") == 2,
             "issuer links signed on");

@@ -118,12 +118,7 @@ class RetransmissionSystemTest
 
     private static SwitchConfig config(final Path journal, final IssuerSimulator issuerA, final IssuerSimulator issuerB)
     {
-        return SwitchConfig.defaults()
-            .withListenerPort("pos-iso87", 0)
-            .withListenerPort("pos-cups", 0)
-            .withIssuerPort("issuer-a", issuerA.port())
-            .withIssuerPort("issuer-b", issuerB.port())
-            .withJournalDir(journal);
+        return LoopbackConfig.of(SwitchConfig.defaults(), issuerA.port(), issuerB.port(), journal);
     }
 
     private static SwitchNode started(final SwitchConfig config) throws InterruptedException

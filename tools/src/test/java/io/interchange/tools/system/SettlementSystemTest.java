@@ -70,15 +70,10 @@ class SettlementSystemTest
         final CardBook book = CardBook.of(both);
         issuer = new IssuerSimulator(book, IssuerSimConfig.defaults().withSeed(SEED)).start();
         cards = new Cardholders(book);
-        config = SwitchConfig.parse("""
+        config = LoopbackConfig.of(SwitchConfig.parse("""
             interchange.ring.threads = one
             interchange.bin-table += { low = "%s", high = "%s", issuer = "issuer-a", origin = foreign }
-            """.formatted(FOREIGN_BIN, FOREIGN_BIN) + FarCutoff.line(), "one-thread.conf")
-            .withListenerPort("pos-iso87", 0)
-            .withListenerPort("pos-cups", 0)
-            .withIssuerPort("issuer-a", issuer.port())
-            .withIssuerPort("issuer-b", issuer.port())
-            .withJournalDir(journal);
+            """.formatted(FOREIGN_BIN, FOREIGN_BIN) + FarCutoff.line(), "one-thread.conf"), issuer.port(), issuer.port(), journal);
         node = SwitchNode.start(config);
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer links signed on");
     }

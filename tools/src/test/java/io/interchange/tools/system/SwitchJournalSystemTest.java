@@ -52,12 +52,7 @@ class SwitchJournalSystemTest
         try (IssuerSimulator issuerA = new IssuerSimulator(bookA, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start())
         {
-            config = SwitchConfig.defaults()
-                .withListenerPort("pos-iso87", 0)
-                .withListenerPort("pos-cups", 0)
-                .withIssuerPort("issuer-a", issuerA.port())
-                .withIssuerPort("issuer-b", issuerB.port())
-                .withJournalDir(dir.resolve("journal"));
+            config = LoopbackConfig.of(SwitchConfig.defaults(), issuerA.port(), issuerB.port(), dir.resolve("journal"));
             try (SwitchNode node = SwitchNode.start(config))
             {
                 Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2 && node.signedOnLinks("issuer-b") == 2,

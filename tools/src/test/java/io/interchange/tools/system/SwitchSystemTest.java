@@ -65,12 +65,8 @@ class SwitchSystemTest
         cardsA = new Cardholders(bookA);
         // The ring on the links' event loop, whatever the machine's cores; SwitchFaultSystemTest runs a thread per stage,
         // SettlementSystemTest and ClearingSystemTest one thread.
-        final SwitchConfig config = SwitchConfig.parse("interchange.ring.threads = event-loop", "event-loop.conf")
-            .withListenerPort("pos-iso87", 0)
-            .withListenerPort("pos-cups", 0)
-            .withIssuerPort("issuer-a", issuerA.port())
-            .withIssuerPort("issuer-b", issuerB.port())
-            .withJournalDir(journal);
+        final SwitchConfig config = LoopbackConfig.of(SwitchConfig.parse("interchange.ring.threads = event-loop", "event-loop.conf"),
+            issuerA.port(), issuerB.port(), journal);
         node = SwitchNode.start(config);
         port = node.port("pos-iso87");
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2 && node.signedOnLinks("issuer-b") == 2,
