@@ -161,6 +161,10 @@ class MutatedFrameSystemTest
             root.detachAppender(console);
         }
         root.setLevel(Level.INFO);
+        // Set too, as a command run earlier in this JVM (the demo's) may have quietened the switch's loggers.
+        final Logger switchLoggers = (Logger)LoggerFactory.getLogger("io.interchange");
+        final Level switchLevel = switchLoggers.getLevel();
+        switchLoggers.setLevel(Level.INFO);
         root.addAppender(log);
         final CardAccount card = cards.payer(1_000);
         final SwitchConfig config;
@@ -186,6 +190,7 @@ class MutatedFrameSystemTest
         {
             root.detachAppender(log);
             root.setLevel(level);
+            switchLoggers.setLevel(switchLevel);
             if (console != null)
             {
                 root.addAppender(console);
