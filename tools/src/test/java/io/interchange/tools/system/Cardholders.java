@@ -96,6 +96,20 @@ final class Cardholders
         return purchase(card.pan(), card.expiry(), amount);
     }
 
+    /**
+     * {@code purchase} as a UnionPay POS terminal sends a card read from the stripe: the card number only in track 2,
+     * no field 2 (nor 7: the batch number keys it), in yuan, a sale (60.1 = 22) in batch 1. Changes and returns it.
+     */
+    static Map<Integer, String> swiped(final Map<Integer, String> purchase)
+    {
+        purchase.remove(2);
+        purchase.remove(7);
+        purchase.put(22, "021");
+        purchase.put(49, "156");
+        purchase.put(60, "22" + "000001");
+        return purchase;
+    }
+
     /** 0800 network management with field 70 (001 sign-on, 002 sign-off, 301 echo). */
     Map<Integer, String> network(final String code)
     {

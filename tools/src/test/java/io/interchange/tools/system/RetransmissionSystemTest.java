@@ -82,10 +82,10 @@ class RetransmissionSystemTest
         final CardBook book = CardBook.generate(63, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
         final CardAccount card = cards.payer(3_100);
-        final Map<Integer, String> sale = swipe(cards.purchase(card, 3_100));
+        final Map<Integer, String> sale = Cardholders.swiped(cards.purchase(card, 3_100));
         // Same key (terminal, STAN, batch), same amount, another card: other content.
         final CardAccount otherCard = cards.payer(3_100);
-        final Map<Integer, String> otherSale = swipe(cards.purchase(otherCard, 3_100));
+        final Map<Integer, String> otherSale = Cardholders.swiped(cards.purchase(otherCard, 3_100));
         otherSale.put(11, sale.get(11));
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(64, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
@@ -145,17 +145,6 @@ class RetransmissionSystemTest
         signOn.put(42, "MERCHANT0000001");
         signOn.put(60, "00" + "000001" + "004");
         return signOn;
-    }
-
-    /** A UnionPay POS swipe: the card number only in track 2, no field 2 (nor 7: the batch number keys it). */
-    private static Map<Integer, String> swipe(final Map<Integer, String> purchase)
-    {
-        purchase.remove(2);
-        purchase.remove(7);
-        purchase.put(22, "021");
-        purchase.put(49, "156");
-        purchase.put(60, "22" + "000001");
-        return purchase;
     }
 
     private static void assertSameAnswer(final MessageReader original, final MessageReader again, final String when)

@@ -52,6 +52,12 @@ final class TestTerminal implements AutoCloseable
     /** Encodes the fields (text forms, as `interchange iso encode` takes them) with our writer. */
     byte[] encode(final int mti, final Map<Integer, String> fields)
     {
+        return encode(dialect, mti, fields);
+    }
+
+    /** As {@link #encode(int, Map)}, in any dialect: for a test that plays a host. */
+    static byte[] encode(final Dialect dialect, final int mti, final Map<Integer, String> fields)
+    {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8192]);
         final MessageWriter writer = new MessageWriter(dialect).wrap(buffer, 0).mti(mti);
         new TreeMap<>(fields).forEach(writer::putString);
@@ -69,12 +75,22 @@ final class TestTerminal implements AutoCloseable
     /** Sends message bytes as one frame: length header, fixed header, message. */
     void sendRaw(final byte[] message) throws IOException
     {
-        final int length = fixedHeader.length + message.length;
+        sendRaw(fixedHeader, message);
+    }
+
+    /** Sends message bytes as one frame behind a header of the fixed header's length, but not its bytes: a bad TPDU. */
+    void sendRaw(final byte[] header, final byte[] message) throws IOException
+    {
+        if (header.length != fixedHeader.length)
+        {
+            throw new IllegalArgumentException("a header of " + fixedHeader.length + " bytes, not " + header.length);
+        }
+        final int length = header.length + message.length;
         final byte[] frame = new byte[2 + length];
         frame[0] = (byte)(length >>> 8);
         frame[1] = (byte)length;
-        System.arraycopy(fixedHeader, 0, frame, 2, fixedHeader.length);
-        System.arraycopy(message, 0, frame, 2 + fixedHeader.length, message.length);
+        System.arraycopy(header, 0, frame, 2, header.length);
+        System.arraycopy(message, 0, frame, 2 + header.length, message.length);
         out.write(frame);
         out.flush();
     }
