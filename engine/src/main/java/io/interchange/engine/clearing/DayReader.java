@@ -195,7 +195,7 @@ public final class DayReader
         switch (record.eventType())
         {
             case EventType.ACQUIRER_MESSAGE -> onAcquirer(record, outcome, code == null ? "" : code);
-            case EventType.ISSUER_MESSAGE -> onIssuer(record, outcome);
+            case EventType.ISSUER_MESSAGE -> onIssuer(record, outcome, code);
             case EventType.TICK -> onOutputs(record, outcome == Outcome.TIMED_OUT, true);
             default ->
             {
@@ -379,7 +379,7 @@ public final class DayReader
             text(request, 11), "", 0, text(request, 49), code, detail.toString()));
     }
 
-    private void onIssuer(final JournalRecord record, final Outcome outcome)
+    private void onIssuer(final JournalRecord record, final Outcome outcome, final String refusal)
     {
         final int stan = Decision.switchStan(record.buffer(), record.decisionOffset());
         final long key = linkStan(record.linkId(), stan);
@@ -425,7 +425,7 @@ public final class DayReader
                 {
                     exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.UNMATCHED_ANSWER, text(answer, 41), text(answer, 42),
                         "", maskedPan(record, JournalRecord.INPUT), amount(answer), text(answer, 49), code,
-                        "an issuer's " + Mti.toString(answer.mti()) + " that matches no request of the day"));
+                        "an issuer's " + Mti.toString(answer.mti()) + refused(refusal)));
                 }
             }
             case ACKNOWLEDGED ->
@@ -655,6 +655,20 @@ public final class DayReader
     private static long amount(final MessageReader message)
     {
         return message.has(4) ? message.getLong(4) : 0;
+    }
+
+    /** Why the switch took an issuer's message for no answer, by the code its decision holds. */
+    private static String refused(final String refusal)
+    {
+        if (ResponseCode.MAC_FAILURE.equals(refusal))
+        {
+            return " with a wrong or missing MAC, taken for no answer";
+        }
+        if (ResponseCode.FORMAT_ERROR.equals(refusal))
+        {
+            return " the switch could not pass on (a response code missing or not two letters or digits, or text not printable), taken for no answer";
+        }
+        return " that matches no request of the day";
     }
 
     private static String text(final MessageReader message, final int field)

@@ -68,6 +68,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
     private static final int[] POS_REVERSAL_MANDATORY = {11, 41, 60};
     private static final int MAX_ANSWER = 512;
+    /** Text fields of an issuer's answer that go on to the terminal: the RRN, the authorization code, additional amounts. */
+    private static final int[] RELAYED_TEXT = {37, 38, 54};
     // How long the duplicate history should remember a request: a terminal's retransmissions and its reversal after a
     // time-out come within a minute or so. Forgetting younger ones is counted and logged (historyTooShort).
     private static final long HISTORY_EXPECTED_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -1915,6 +1917,46 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
     }
 
+    /**
+     * The first field of an issuer's answer that the switch would pass on to the terminal but cannot, or 0: field 39
+     * must be there and be two letters or digits, as ISO 8583 has it, and the RRN, the authorization code and the
+     * additional amounts (37, 38, 54) printable, for a terminal prints them on the cardholder's receipt.
+     */
+    private static int unrelayableField(final MessageReader answer)
+    {
+        if (!answer.has(39) || answer.valueLength(39) != 2 || !letterOrDigit(answer.charAt(39, 0)) || !letterOrDigit(answer.charAt(39, 1)))
+        {
+            return 39;
+        }
+        for (final int field : RELAYED_TEXT)
+        {
+            if (answer.has(field) && !printable(answer, field))
+            {
+                return field;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean letterOrDigit(final byte c)
+    {
+        return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+    }
+
+    private static boolean printable(final MessageReader message, final int field)
+    {
+        final DirectBuffer buffer = message.buffer();
+        for (int i = message.valueOffset(field), end = i + message.valueLength(field); i < end; i++)
+        {
+            final byte c = buffer.getByte(i);
+            if (c < 0x20 || c > 0x7E)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void relay(final SwitchEvent event, final MessageReader answer, final int issuer)
     {
         final int stan = answer.has(11) ? (int)answer.getLong(11) : -1;
@@ -1924,9 +1966,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             decide(event, null, Outcome.UNMATCHED, issuer, stan);
             return;
         }
+        final int unrelayable = unrelayableField(answer);
+        if (unrelayable != 0)
+        {
+            // An answer the terminal cannot be given leaves what the issuer decided unknown to it: it is no answer
+            // (DESIGN.md §5), so the request times out, the acquirer gets 91 and the issuer a reversal that undoes
+            // whatever it did.
+            LOG.warn("issuer {} link {}: answer {} STAN {} with field {} missing or not printable, taken for no answer",
+                issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan, unrelayable);
+            decide(event, ResponseCode.FORMAT_ERROR, Outcome.UNMATCHED, issuer, stan);
+            return;
+        }
         final int acquirerLink = inFlight.acquirerLink(entry);
         final int history = inFlight.history(entry);
-        final boolean approved = answer.has(39) && answer.charAt(39, 0) == '0' && answer.charAt(39, 1) == '0';
+        final boolean approved = answer.charAt(39, 0) == '0' && answer.charAt(39, 1) == '0';
         if (transactions.state(history) == Transactions.REVERSED && approved)
         {
             // The acquirer reversed it while it was with the issuer: the approval is undone at once.
@@ -1950,14 +2003,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 financialEcho.copy(answer, 38);
             }
-            if (answer.has(39))
-            {
-                financialEcho.copy(answer, 39);
-            }
-            else
-            {
-                financialEcho.putString(39, ResponseCode.SYSTEM_MALFUNCTION);
-            }
+            financialEcho.copy(answer, 39);
             if (answer.has(54))
             {
                 financialEcho.copy(answer, 54);

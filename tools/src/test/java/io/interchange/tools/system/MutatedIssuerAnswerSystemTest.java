@@ -43,8 +43,9 @@ import io.interchange.tools.system.MutatedMessages.Template;
  * <p>Whether the switch can match an answer is worked out here from its bytes, read as the switch reads them: it
  * decodes, is an 0110 or 0210, and carries the request's STAN. A mutant whose STAN changed to one the switch may have
  * given another request or advice is drawn again, as which of the two it then answers would be a race. Each terminal
- * request gets exactly one answer: the matched answer's response code (96 when it has none), or 91 once the issuer
- * has timed out; every request the issuer saw that timed out gets its reversal advice (0420, or 0421 when the first
+ * request gets exactly one answer: the matched answer's response code (when it holds two letters or digits, and 37, 38 and 54
+ * are printable), or 91 once
+ * the issuer has timed out; every request the issuer saw that timed out gets its reversal advice (0420, or 0421 when the first
  * went on a link that was closing), and no other request does. An unframable answer closes the issuer link, and the
  * switch connects again.
  *
@@ -383,7 +384,19 @@ class MutatedIssuerAnswerSystemTest
         {
             return null;
         }
-        return reader.has(39) ? reader.getString(39) : "96";
+        // What the switch passes on must be fit for the terminal: field 39 two letters or digits, 37, 38 and 54 printable.
+        if (!reader.has(39) || !reader.getString(39).matches("[0-9A-Za-z]{2}"))
+        {
+            return null;
+        }
+        for (final int field : new int[] {37, 38, 54})
+        {
+            if (reader.has(field) && !reader.getString(field).matches("[\\x20-\\x7E]*"))
+            {
+                return null;
+            }
+        }
+        return reader.getString(39);
     }
 
     private synchronized void count(final String what)

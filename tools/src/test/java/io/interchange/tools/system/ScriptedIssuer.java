@@ -35,6 +35,8 @@ final class ScriptedIssuer implements AutoCloseable
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private volatile boolean acknowledgeAdvices;
     private volatile Duration approveAfter;
+    private volatile String answerCode = "00";
+    private volatile String authCode = "LATE01";
     private volatile boolean mute;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile byte[] lastFinancial;
@@ -65,6 +67,16 @@ final class ScriptedIssuer implements AutoCloseable
     void approveAfter(final Duration delay)
     {
         approveAfter = delay;
+    }
+
+    /**
+     * From now on, the answers {@link #approveAfter} sends carry {@code code} in field 39 instead of 00 (no field 39
+     * when null) and {@code authCode} in field 38, as the bytes they are (ASCII).
+     */
+    void answerWith(final String code, final String authCode)
+    {
+        answerCode = code;
+        this.authCode = authCode;
     }
 
     /** Stops (true) or resumes answering sign-ons and echoes. */
@@ -173,7 +185,13 @@ final class ScriptedIssuer implements AutoCloseable
                     }
                     else if (!advice && approveAfter != null)
                     {
-                        final int length = sign(out, financial.begin(reader, writer.wrap(out, 2)).putString(38, "LATE01").putString(39, "00").finish());
+                        final ResponseWriter answer = financial.begin(reader, writer.wrap(out, 2)).putString(38, authCode);
+                        final String code = answerCode;
+                        if (code != null)
+                        {
+                            answer.putString(39, code);
+                        }
+                        final int length = sign(out, answer.finish());
                         later.schedule(() -> send(os, out, length), approveAfter.toMillis(), TimeUnit.MILLISECONDS);
                     }
                 }

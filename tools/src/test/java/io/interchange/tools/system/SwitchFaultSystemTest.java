@@ -8,15 +8,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +29,9 @@ import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
+import io.interchange.engine.clearing.Clearing;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.journal.BusinessDay;
 import io.interchange.tools.issuer.CardAccount;
 import io.interchange.tools.issuer.CardBook;
 import io.interchange.tools.issuer.IssuerSimConfig;
@@ -259,6 +266,54 @@ class SwitchFaultSystemTest
                 assertTrue(node.unmatchedAnswers() >= 2, "the approval and the first acknowledgement with wrong MACs were not taken");
             }
         }
+    }
+
+    /** Issuer answers a terminal cannot be given: field 39 and field 38 as the issuer sends them (no 39 when null). */
+    static Stream<Arguments> unrelayableAnswers()
+    {
+        return Stream.of(Arguments.of("]0", "AP0001"), Arguments.of("0\n", "AP0001"), Arguments.of(null, "AP0001"), Arguments.of("00", "AP\u00070\t1"));
+    }
+
+    /**
+     * An issuer's answer whose field 39 is missing or holds what is not two letters or digits, or whose authorization
+     * code is not printable, is one the switch cannot pass on; whatever the issuer did is undone as for no answer: 91 to
+     * the terminal, a reversal advice to the issuer. The terminal never sees the issuer's bytes.
+     */
+    @ParameterizedTest
+    @MethodSource("unrelayableAnswers")
+    void shouldTakeAnIssuerAnswerItCannotPassOnForNoAnswer(final String code, final String authCode, @TempDir final Path dir) throws Exception
+    {
+        final SwitchConfig config;
+        try (ScriptedIssuer issuer = new ScriptedIssuer())
+        {
+            issuer.answerWith(code, authCode);
+            issuer.approveAfter(Duration.ZERO);
+            issuer.acknowledgeAdvices();
+            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+            config = SwitchConfig.parse(FAST + FarCutoff.line(), "fast.conf").withIssuerPort("issuer-a", issuer.port())
+                .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(dir.resolve("journal"));
+            node = SwitchNode.start(config);
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                final MessageReader answer = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000));
+                assertEquals("91", answer.getString(39), "the issuer's answer is no answer");
+                Awaiting.until(Duration.ofSeconds(10), () -> node.unmatchedAnswers() == 1, "the issuer's answer refused");
+                Awaiting.until(Duration.ofSeconds(10), () -> issuer.count(Mti.REVERSAL_ADVICE) == 1, "and what the issuer did is reversed");
+                Awaiting.until(Duration.ofSeconds(10), () -> node.advicesOwed() == 0, "the reversal acknowledged");
+
+                issuer.answerWith("00", "AP0001");
+                assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39),
+                    "the next answer, readable, relayed");
+            }
+        }
+        final LocalDate day = BusinessDay.businessDay(System.currentTimeMillis() * 1_000_000L, config.businessDay().cutoff(), config.businessDay().zone());
+        node.close();
+        node = null;
+        final Clearing.ClearingRun run = Clearing.run(config, day, dir.resolve("clearing"));
+        final List<String> refused = Files.readAllLines(run.file("exceptions.csv")).stream()
+            .filter(line -> line.contains("issuer's 0210 the switch could not pass on")).toList();
+        assertEquals(1, refused.size(), "the refused answer in the day's exceptions: " + Files.readString(run.file("exceptions.csv")));
     }
 
     @Test
