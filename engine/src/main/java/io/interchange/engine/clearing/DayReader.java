@@ -502,8 +502,9 @@ public final class DayReader
      * its acquirer's link was gone, so no 91 names it, and this advice is the journal's word that it did. Field 90
      * names the original by the switch's STAN and the field 7 it sent, together unique in a day though the STAN
      * alone wraps. One whose 91 went was taken off in flight by that 91, in the same event or before. A request the
-     * acquirer reversed while it was in flight is left alone: this may be the acquirer's own reversal passed on,
-     * which carries the acquirer's 39, often 68 too; if its terminal had gone as well, it stays unanswered.
+     * acquirer reversed while it was in flight stays reversed, not timed out (the terminal got its 0410 and the
+     * issuer this advice), but an answer after it is still a late one. The switch passes an acquirer's reversal on
+     * only for an answered approval, which is no longer in flight here.
      */
     private void onTimeOutAdvice(final JournalRecord record, final MessageReader advice)
     {
@@ -511,7 +512,7 @@ public final class DayReader
         final long stan = original.length() >= 20 ? number(original.substring(4, 10)) : -1;
         final long transmission = stan < 0 ? -1 : number(original.substring(10, 20));
         final Forwarded forwarded = transmission < 0 ? null : byOriginalData.get(originalData((int)stan, transmission));
-        if (forwarded == null || inFlight.get(forwarded.issuerKey()) != forwarded || transactions.flagged(forwarded.row(), DayTransactions.REVERSED))
+        if (forwarded == null || inFlight.get(forwarded.issuerKey()) != forwarded)
         {
             return;
         }
@@ -519,8 +520,12 @@ public final class DayReader
         byOriginalData.remove(forwarded.originalData());
         byAcquirerLink.remove(forwarded.acquirerLinkKey(), forwarded);
         final int row = forwarded.row();
-        transactions.mark(row, DayTransactions.TIMED_OUT);
         timedOut.put(forwarded.issuerKey(), row);
+        if (transactions.flagged(row, DayTransactions.REVERSED))
+        {
+            return;
+        }
+        transactions.mark(row, DayTransactions.TIMED_OUT);
         exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, "", "issuer " + transactions.issuer(row) +
             " did not answer in time and the acquirer's link had gone, so the terminal got no answer; reversal advice (0420, 39=68) to the issuer"));
     }

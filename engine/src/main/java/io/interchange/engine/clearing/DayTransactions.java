@@ -176,7 +176,9 @@ public final class DayTransactions
         }
         if (!flagged(row, ANSWERED))
         {
-            return TransactionState.UNANSWERED;
+            // Reversed by its acquirer while with the issuer, and no answer came for a terminal that had gone: reversed,
+            // not lost (the time-out's 0420 told the issuer).
+            return flagged(row, REVERSED) ? TransactionState.REVERSED : TransactionState.UNANSWERED;
         }
         if (responseCode[row] != approved)
         {

@@ -110,6 +110,11 @@ class DayTransactionsTest
         assertTrue(day.isCredit(refund));
         day.mark(refund, DayTransactions.TIMED_OUT);
         assertEquals(TransactionState.TIMED_OUT, day.state(refund));
+
+        final int reversedUnanswered = day.add(0, 0, 200, "000000", 1, "840", "M", "T", "000005", "10000001", "");
+        day.mark(reversedUnanswered, DayTransactions.REVERSED);
+        assertEquals(TransactionState.REVERSED, day.state(reversedUnanswered), "reversed while with its issuer, which never answered");
+        assertFalse(day.settles(reversedUnanswered));
     }
 
     private static UnsafeBuffer digits(final String pan)

@@ -282,9 +282,10 @@ class ClearingSystemTest
     }
 
     /**
-     * A terminal that hangs up with two purchases out: issuer-a answers its one after its 500 ms time-out (the 0420
+     * A terminal that hangs up with three purchases out: issuer-a answers its first after its 500 ms time-out (the 0420
      * for the time-out is clearing's only word of it), issuer-b approves its one within its 5 s, but to no terminal,
-     * so the switch reverses it at once.
+     * so the switch reverses it at once; issuer-a's second the terminal reversed (0400) before hanging up, so it stays
+     * reversed, not timed out, and its answer after the time-out is a late one too.
      */
     @Test
     void shouldTellATimeOutWhoseTerminalHadGoneByItsReversalAdvice(@TempDir final Path dir) throws Exception
@@ -305,11 +306,15 @@ class ClearingSystemTest
             // issuer-a answers this one 1.5 s late, after its 500 ms time-out; the terminal hangs up before either.
             a.send(Mti.FINANCIAL_REQUEST, purchase("4761730000000029", DayIssuer.LATE_AMOUNT, "000001", "TERM0001", "MERCHANT0000001"));
             a.send(Mti.FINANCIAL_REQUEST, purchase("6228480000000080", DayIssuer.LATE_AMOUNT, "000002", "TERM0001", "MERCHANT0000001"));
+            final Map<Integer, String> reversed = purchase("4761730000000037", DayIssuer.LATE_AMOUNT, "000003", "TERM0001", "MERCHANT0000001");
+            a.send(Mti.FINANCIAL_REQUEST, reversed);
+            a.send(Mti.REVERSAL_REQUEST, reversal(reversed, "000004", "0200", reversed.get(11)));
         }
         // Hung up at once, not after the issuers have the purchases: the link's DOWN then follows its two requests into the
         // ring well before issuer-a's 500 ms time-out, which on a stalled machine could otherwise answer 91 to a terminal still there.
-        Awaiting.until(Duration.ofSeconds(10), () -> issuerA.requests() == 1 && issuerB.requests() == 1, "both purchases forwarded");
-        Awaiting.until(Duration.ofSeconds(10), () -> node.unmatchedAnswers() > unmatched, "the late approval journaled");
+        Awaiting.until(Duration.ofSeconds(10), () -> issuerA.requests() == 2 && issuerB.requests() == 1, "the three purchases forwarded");
+        Awaiting.until(Duration.ofSeconds(10), () -> node.unmatchedAnswers() == unmatched + 2, "issuer-a's two late approvals journaled");
+        Awaiting.until(Duration.ofSeconds(10), () -> issuerA.reversalAdvices() == 2, "a reversal advice for each of issuer-a's time-outs");
         Awaiting.until(Duration.ofSeconds(10), () -> issuerB.reversalAdvices() == 1, "issuer-b's approval, which reached no terminal, reversed");
         final long lastEvent = System.currentTimeMillis() * 1_000_000L;
         node.close();
@@ -321,12 +326,15 @@ class ClearingSystemTest
             time,mti,processing_code,masked_pan,amount,currency,merchant,terminal,mcc,issuer,acquirer,stan,rrn,auth_code,response_code,state
             *,0200,000000,476173******0029,7700,840,MERCHANT0000001,TERM0001,5411,issuer-a,10000001,000001,,,,timed-out
             *,0200,000000,622848******0080,7700,840,MERCHANT0000001,TERM0001,5411,issuer-b,10000001,000002,*,LATE01,00,reversed
+            *,0200,000000,476173******0037,7700,840,MERCHANT0000001,TERM0001,5411,issuer-a,10000001,000003,,,,reversed
             """, normalized("transactions.csv", Files.readString(run.file("transactions.csv"))));
         assertEquals("""
             time,kind,terminal,merchant,stan,masked_pan,amount,currency,response_code,detail
             *,time-out,TERM0001,MERCHANT0000001,000001,476173******0029,7700,840,,"issuer issuer-a did not answer in time and the acquirer's \
             link had gone, so the terminal got no answer; reversal advice (0420, 39=68) to the issuer"
             *,late-answer,TERM0001,MERCHANT0000001,000001,476173******0029,7700,840,00,issuer issuer-a answered 00 (auth LATE01) after the time-out; \
+            the time-out's reversal advice undoes it
+            *,late-answer,TERM0001,MERCHANT0000001,000003,476173******0037,7700,840,00,issuer issuer-a answered 00 (auth LATE01) after the time-out; \
             the time-out's reversal advice undoes it
             """, normalized("exceptions.csv", Files.readString(run.file("exceptions.csv"))));
     }
