@@ -88,19 +88,19 @@ final class DayIssuer implements AutoCloseable
                     final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
                     if (mti == Mti.NETWORK_MANAGEMENT_REQUEST)
                     {
-                        send(os, out, network.respond(reader, writer.wrap(out, 2), "00"));
+                        IssuerFrames.send(os, out, network.respond(reader, writer.wrap(out, 2), "00"));
                     }
                     else if (Mti.messageClass(mti) == 4)
                     {
                         reversalAdvices++;
-                        send(os, out, financial.respond(reader, writer.wrap(out, 2), "00"));
+                        IssuerFrames.send(os, out, financial.respond(reader, writer.wrap(out, 2), "00"));
                     }
                     else if (mti / 10 == Mti.FINANCIAL_ADVICE / 10)
                     {
                         financialAdvices++;
                         if (acknowledgeFinancialAdvices)
                         {
-                            send(os, out, financial.respond(reader, writer.wrap(out, 2), "00"));
+                            IssuerFrames.send(os, out, financial.respond(reader, writer.wrap(out, 2), "00"));
                         }
                     }
                     else
@@ -116,11 +116,11 @@ final class DayIssuer implements AutoCloseable
                         final int length = financial.putString(39, code).finish();
                         if (amount == LATE_AMOUNT)
                         {
-                            later.schedule(() -> send(os, out, length), 1_500, TimeUnit.MILLISECONDS);
+                            later.schedule(() -> IssuerFrames.send(os, out, length), 1_500, TimeUnit.MILLISECONDS);
                         }
                         else
                         {
-                            send(os, out, length);
+                            IssuerFrames.send(os, out, length);
                         }
                     }
                 }
@@ -129,24 +129,6 @@ final class DayIssuer implements AutoCloseable
             {
                 // The switch closed the link, or the test closed the server: wait for the next connection.
             }
-        }
-    }
-
-    private static void send(final OutputStream os, final UnsafeBuffer out, final int length)
-    {
-        out.putByte(0, (byte)(length >>> 8));
-        out.putByte(1, (byte)length);
-        try
-        {
-            synchronized (os)
-            {
-                os.write(out.byteArray(), 0, length + 2);
-                os.flush();
-            }
-        }
-        catch (final IOException ex)
-        {
-            // The link went while the answer waited: as a real host, drop it.
         }
     }
 

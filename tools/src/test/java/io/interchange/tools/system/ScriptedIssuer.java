@@ -155,7 +155,7 @@ final class ScriptedIssuer implements AutoCloseable
                     {
                         if (!mute)
                         {
-                            send(os, out, network.respond(reader, writer.wrap(out, 2), "00"));
+                            IssuerFrames.send(os, out, network.respond(reader, writer.wrap(out, 2), "00"));
                         }
                         continue;
                     }
@@ -181,7 +181,7 @@ final class ScriptedIssuer implements AutoCloseable
                     }
                     if (advice && acknowledgeAdvices)
                     {
-                        send(os, out, sign(out, financial.respond(reader, writer.wrap(out, 2), "00")));
+                        IssuerFrames.send(os, out, sign(out, financial.respond(reader, writer.wrap(out, 2), "00")));
                     }
                     else if (!advice && approveAfter != null)
                     {
@@ -192,7 +192,7 @@ final class ScriptedIssuer implements AutoCloseable
                             answer.putString(39, code);
                         }
                         final int length = sign(out, answer.finish());
-                        later.schedule(() -> send(os, out, length), approveAfter.toMillis(), TimeUnit.MILLISECONDS);
+                        later.schedule(() -> IssuerFrames.send(os, out, length), approveAfter.toMillis(), TimeUnit.MILLISECONDS);
                     }
                 }
             }
@@ -224,24 +224,6 @@ final class ScriptedIssuer implements AutoCloseable
         }
         out.putBytes(2 + length, mac);
         return length + mac.length;
-    }
-
-    private static void send(final OutputStream os, final UnsafeBuffer out, final int length)
-    {
-        out.putByte(0, (byte)(length >>> 8));
-        out.putByte(1, (byte)length);
-        try
-        {
-            synchronized (os)
-            {
-                os.write(out.byteArray(), 0, length + 2);
-                os.flush();
-            }
-        }
-        catch (final IOException ex)
-        {
-            // The link went while the answer waited: as a real host, drop it.
-        }
     }
 
     @Override
