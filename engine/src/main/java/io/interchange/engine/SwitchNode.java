@@ -87,7 +87,6 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         // The working keys terminals got at sign-on come back too: the journaled answers carry them under the terminals'
         // master keys, so terminals that signed on before the stop go on with the keys they hold.
         final Replayer.Report recovered = Replayer.recover(switchHandler, setup, journalConfig(config));
-        switchHandler.linksLost();
         if (recovered.records() > 0)
         {
             LOG.info("recovered from the journal: {} records replayed ({} withheld, {} corrupt); {} requests in flight, {} advices owed",
@@ -110,6 +109,12 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         ring = new Ring(config.ring().size(), frameCapacity, 4 * frameCapacity, config.ring().waitStrategy(),
             config.ring().threadPerStage(Runtime.getRuntime().availableProcessors()), dialects, switchHandler, new JournalAdapter(journal), lanes,
             clock, onEventLoop ? workers.next() : null);
+        // The run's first event, journaled like any: the links of the run before are let go here, and where a replay
+        // meets it. The ring is empty, so it has room.
+        if (!ring.tryPublish(EventType.NODE_START, clock.nanoTime(), -1, -1))
+        {
+            throw new IllegalStateException("the ring refused the node's first event");
+        }
         for (int i = 0; i < config.listeners().size(); i++)
         {
             final ListenerConfig listener = config.listeners().get(i);

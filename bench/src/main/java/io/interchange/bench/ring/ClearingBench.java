@@ -42,6 +42,12 @@ public final class ClearingBench
         {
             throw new IllegalArgumentException("--reuse: no journal at " + dir.resolve("journal"));
         }
+        if (!reuse && Files.exists(dir.resolve("journal")))
+        {
+            // Appending to a journal already there would clear the old day's traffic with the new: twice N, or more.
+            System.err.println("ClearingBench: " + dir.resolve("journal") + " exists: give an empty DIR, remove it, or add --reuse to clear it again");
+            System.exit(2);
+        }
         if (!reuse)
         {
             final long started = System.nanoTime();

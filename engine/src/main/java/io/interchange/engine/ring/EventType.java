@@ -19,6 +19,12 @@ public final class EventType
     public static final int ISSUER_DOWN = 7;
     /** A frame that could not be cut out of the stream (bad length header): the link is being closed. */
     public static final int BAD_FRAME = 8;
+    /**
+     * The switch started on this journal, its recovery done: every link of the run before is gone, whether that run
+     * stopped or was killed (a killed switch journals no DOWNs). The first event of each run, so that a replay of a
+     * journal that spans restarts lets go of each run's links where the run ended, as the switch did.
+     */
+    public static final int NODE_START = 9;
 
     private EventType()
     {
@@ -36,6 +42,7 @@ public final class EventType
             case ISSUER_UP -> "ISSUER_UP";
             case ISSUER_DOWN -> "ISSUER_DOWN";
             case BAD_FRAME -> "BAD_FRAME";
+            case NODE_START -> "NODE_START";
             default -> "UNKNOWN(" + type + ")";
         };
     }

@@ -276,11 +276,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * Called after the journal was replayed into this handler at start-up (its state is the state before the
-     * stop), before the ring runs: every link of before is gone. Requests still in flight will time out and be
-     * reversed; advices are sent again on new links.
+     * A run starts ({@link EventType#NODE_START}): every link of the run before is gone, stopped or killed. Requests
+     * still in flight will time out and be reversed; advices are sent again on new links. Replayed where each run of
+     * the journal began, so that a journal spanning restarts recovers as the switch ran.
      */
-    public void linksLost()
+    private void linksLost()
     {
         acquirerSessions.clear();
         for (int issuer = 0; issuer < issuers.size(); issuer++)
@@ -291,7 +291,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         inFlight.acquirersLost();
         advices.linksLost();
         advicesOwed.set(advices.size());
-        if (advicesNotReplayed > 0)
+        if (advicesNotReplayed > 0 && !replaying)
         {
             LOG.warn("recovery: {} advices the journal says were sent are not in the recovered queue (their issuers' acknowledgements " +
                 "match nothing; any still owed is sent again as new)", advicesNotReplayed);
@@ -375,6 +375,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 }
                 case EventType.ISSUER_UP -> onIssuerUp(event);
                 case EventType.ISSUER_DOWN -> onIssuerDown(event);
+                case EventType.NODE_START ->
+                {
+                    linksLost();
+                    decide(event, null, Outcome.NOTHING, -1, 0);
+                }
                 default -> decide(event, null, Outcome.NOTHING, -1, 0);
             }
         }

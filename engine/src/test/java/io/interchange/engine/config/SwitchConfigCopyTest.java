@@ -59,7 +59,7 @@ class SwitchConfigCopyTest
     {
         final SwitchConfig moved = defaults.withJournalDir(Path.of("/tmp/journal-test"));
         assertEquals(new JournalSettings(Path.of("/tmp/journal-test"), Durability.PROCESS_CRASH_SAFE), moved.journal());
-        assertEquals(Path.of("journal"), defaults.journal().dir());
+        assertEquals(Path.of("data", "journal"), defaults.journal().dir());
     }
 
     @Test

@@ -120,7 +120,7 @@ class SwitchConfigDefaultsTest
         assertEquals(32, config.keys().panEncryption().length);
         assertEquals(32, config.keys().panHash().length);
 
-        assertEquals(new JournalSettings(Path.of("journal"), Durability.PROCESS_CRASH_SAFE), config.journal());
+        assertEquals(new JournalSettings(Path.of("data", "journal"), Durability.PROCESS_CRASH_SAFE), config.journal());
     }
 
     @Test

@@ -68,7 +68,7 @@ class SwitchConfigLoadTest
         assertEquals("Asia/Shanghai", config.businessDay().zone().getId());
         assertEquals(DEFAULTS.businessDay().cutoff(), config.businessDay().cutoff());
         assertEquals(Durability.MSYNC_PER_BATCH, config.journal().durability());
-        assertEquals(Path.of("journal"), config.journal().dir());
+        assertEquals(Path.of("data", "journal"), config.journal().dir());
     }
 
     @Test

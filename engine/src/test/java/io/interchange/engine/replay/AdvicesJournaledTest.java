@@ -282,7 +282,7 @@ class AdvicesJournaledTest
         writer = null;
         event = new SwitchEvent(8_192, 32_768, setup.dialects());
         Replayer.recover(handler, setup, journal);
-        handler.linksLost();
+        link(EventType.NODE_START, -1, -1);
     }
 
     /** A replay of the journal through a new switch handler sends what was sent, in the same order, with the same STANs. */

@@ -193,9 +193,9 @@ class ReplayerTest
         final int term0001 = setup.acceptors().terminalIndex("TERM0001");
         assertEquals(1, recovered.batchTotals().debitCount(term0001));
         assertEquals(1_000, recovered.batchTotals().debitAmount(term0001));
-        recovered.linksLost();
         try (Run run = new Run(recovered, null))
         {
+            run.link(EventType.NODE_START, -1, -1); // the new run's first event, as SwitchNode publishes it
             run.issuerSignedOn();
             run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK + 1, 0);
             assertEquals("00", run.purchase(ACQUIRER_LINK + 1, 4_000, false), "no new sign-on: the keys the terminal holds still work");
@@ -227,9 +227,9 @@ class ReplayerTest
 
         final SwitchHandler recovered = SwitchNode.handler(config, setup);
         Replayer.recover(recovered, setup, journal);
-        recovered.linksLost();
         try (Run run = new Run(recovered, null))
         {
+            run.link(EventType.NODE_START, -1, -1); // the new run's first event, as SwitchNode publishes it
             run.issuerSignedOn();
             run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK + 1, 0);
             final MessageReader again = run.send(ACQUIRER_LINK + 1, request, true);
@@ -269,9 +269,9 @@ class ReplayerTest
         final int term0001 = setup.acceptors().terminalIndex("TERM0001");
         assertEquals(1, recovered.batchTotals().debitCount(term0001), "recovery routed and approved it as then");
         assertEquals(2_500, recovered.batchTotals().debitAmount(term0001));
-        recovered.linksLost();
         try (Run run = new Run(recovered, null))
         {
+            run.link(EventType.NODE_START, -1, -1); // the new run's first event, as SwitchNode publishes it
             run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK + 1, 0);
             assertEquals(hex(original), hex(run.send(ACQUIRER_LINK + 1, swipe, true)), "the retransmission gets the original answer");
         }
