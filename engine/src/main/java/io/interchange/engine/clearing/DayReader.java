@@ -1,6 +1,8 @@
 package io.interchange.engine.clearing;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.Dialect;
@@ -117,6 +120,11 @@ public final class DayReader
         {
             throw new ClearingException("no journal at " + journal.directory());
         }
+        if (!holdsQueueFiles(journal.directory()))
+        {
+            // Said before Chronicle Queue opens it: read only, it would warn of a missing table store, then find no day.
+            throw new ClearingException(journal.directory() + " is not a journal: it holds no Chronicle Queue files (*.cq4)");
+        }
         final DayReader reader = new DayReader(config, journal.dialects());
         try (JournalReader journalReader = open(journal))
         {
@@ -134,6 +142,18 @@ public final class DayReader
             throw new ClearingException("the journal at " + journal.directory() + " has no records of business day " + day);
         }
         return reader.finish(day);
+    }
+
+    private static boolean holdsQueueFiles(final Path directory)
+    {
+        try (Stream<Path> files = Files.list(directory))
+        {
+            return files.anyMatch(file -> file.getFileName().toString().endsWith(".cq4"));
+        }
+        catch (final IOException ex)
+        {
+            throw new ClearingException("the journal at " + directory + " cannot be read: " + ex.getMessage(), ex);
+        }
     }
 
     private static JournalReader open(final JournalConfig journal)

@@ -356,8 +356,12 @@ class ClearingSystemTest
     void shouldRefuseAMissingJournalOrABadDateInOneLine(@TempDir final Path dir) throws IOException
     {
         final Path empty = Files.createDirectory(dir.resolve("empty"));
-        assertEquals("interchange clearing: the journal at " + empty + " has no records of business day 2026-03-11",
+        assertEquals("interchange clearing: " + empty + " is not a journal: it holds no Chronicle Queue files (*.cq4)",
             Cli.run("clearing", "--date", "2026-03-11", "--journal", empty.toString(), "--out", dir.toString()).expectInputError().errLine());
+        final Path notJournal = Files.createDirectory(dir.resolve("not-a-journal"));
+        Files.writeString(notJournal.resolve("notes.txt"), "not a queue");
+        assertEquals("interchange clearing: " + notJournal + " is not a journal: it holds no Chronicle Queue files (*.cq4)",
+            Cli.run("clearing", "--date", "2026-03-11", "--journal", notJournal.toString(), "--out", dir.toString()).expectInputError().errLine());
         final Path missing = dir.resolve("no-journal");
         assertEquals("interchange clearing: no journal at " + missing,
             Cli.run("clearing", "--date", "2026-03-11", "--journal", missing.toString(), "--out", dir.toString()).expectInputError().errLine());
