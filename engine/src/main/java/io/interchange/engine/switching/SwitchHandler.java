@@ -1426,7 +1426,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final long amount, final int mcc, final long now)
     {
         final SwitchSetup.Issuer config = issuers.get(issuer);
-        if (config.standIn() && processing == 0 && amount <= config.floorLimit())
+        // Purchases only. A pre-authorization is a hold the issuer must book as one, told by an authorization advice
+        // (0120) that a completion then takes over; an issuer told of it by a 0220, the only advice the switch sends,
+        // books a sale, and the completion charges the card a second time.
+        if (config.standIn() && request.mti() == Mti.FINANCIAL_REQUEST && processing == 0 && amount <= config.floorLimit())
         {
             // Stand-in: the switch approves within the issuer's floor limit with its own authorization code.
             // S and five digits: recognisably the switch's, never an issuer's.
