@@ -44,9 +44,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     {@link Decision#UNDELIVERED_REVERSED}); UNMATCHED on the key of a request that timed out is a late answer;</li>
  * <li>a TICK that TIMED_OUT carries the 91 answers it sent: each names (acquirer link, terminal, STAN) of a request
  *     that timed out (or, when the acquirer's link had gone and no 91 went, the 0420 with 39 = 68 to the issuer
- *     names it by the switch STAN in field 90). The same TICKs carry 0220 advices; one with a stand-in auth code,
- *     acknowledged (an issuer's 0230 ACKNOWLEDGED on the advice's link and STAN), takes its stand-in off the
- *     exceptions;</li>
+ *     names it by the switch STAN in field 90). The same TICKs carry 0220 and 0120 advices; a stand-in's own (a
+ *     0220 for a purchase, an 0120 for a pre-authorization: its auth code, no field 90), acknowledged (an issuer's
+ *     0230 or 0130 ACKNOWLEDGED on the advice's link and STAN), takes its stand-in off the exceptions;</li>
  * <li>an acquirer's 0400/0420 (and repeats) answered 00 names its original by field 90 (or, for UnionPay POS, 61 or
  *     its own STAN and batch), which is then reversed; answered 25 it is an orphan reversal;</li>
  * <li>a terminal batch (0500, or the 0320 that ends an upload) closed out of balance is an exception with its
@@ -174,10 +174,10 @@ public final class DayReader
         for (int row = 0; row < t.size(); row++)
         {
             final TransactionState state = t.state(row);
-            if (state == TransactionState.STAND_IN_AWAITING_ADVICE)
+            if (t.awaitingAdvice(row))
             {
-                exception(Kind.STAND_IN_AWAITING_ADVICE, row, t.responseCode(row),
-                    "approved by the switch (stand-in, auth " + t.authCode(row) + "); the issuer has not acknowledged its 0220 advice");
+                exception(Kind.STAND_IN_AWAITING_ADVICE, row, t.responseCode(row), "approved by the switch (stand-in, auth " + t.authCode(row) +
+                    "); the issuer has not acknowledged its " + (t.mti(row) == Mti.AUTHORIZATION_REQUEST ? "0120" : "0220") + " advice");
             }
             else if (state == TransactionState.UNANSWERED)
             {
@@ -429,7 +429,8 @@ public final class DayReader
             case UNMATCHED ->
             {
                 final MessageReader answer = input(record);
-                if (answer == null || Mti.messageClass(answer.mti()) == 4 || answer.mti() == Mti.FINANCIAL_ADVICE_RESPONSE)
+                if (answer == null || Mti.messageClass(answer.mti()) == 4 || answer.mti() == Mti.FINANCIAL_ADVICE_RESPONSE ||
+                    answer.mti() == Mti.AUTHORIZATION_ADVICE_RESPONSE)
                 {
                     return; // an advice acknowledged twice: nothing owed
                 }
@@ -487,15 +488,24 @@ public final class DayReader
             {
                 onTimeOutAdvice(record, message);
             }
-            else if (advices && (mti == Mti.FINANCIAL_ADVICE || mti == Mti.FINANCIAL_ADVICE + 1) && text(message, 38).startsWith("S"))
+            else if (advices && standInAdvice(mti) && !message.has(90) && text(message, 38).startsWith("S"))
             {
+                // A stand-in's own advice: 0220 for a purchase, 0120 for a pre-authorization. Not a completion's 0220,
+                // which carries the S code of the stood-in pre-authorization it completes, and names it in field 90.
                 final Integer row = standInByAuthCode.get(text(message, 38));
-                if (row != null && message.has(11))
+                if (row != null && message.has(11) && (mti - mti % 10 == Mti.AUTHORIZATION_ADVICE) == (transactions.mti(row) == Mti.AUTHORIZATION_REQUEST))
                 {
                     advicesSent.put(linkStan(record.linkId(part), (int)message.getLong(11)), row);
                 }
             }
         }
+    }
+
+    /** 0220, 0120 and their repeats: what the switch advises a stand-in with. */
+    private static boolean standInAdvice(final int mti)
+    {
+        final int kind = mti - mti % 10;
+        return kind == Mti.FINANCIAL_ADVICE || kind == Mti.AUTHORIZATION_ADVICE;
     }
 
     /** A 91 a tick sent a terminal for a request its issuer did not answer in time. */

@@ -195,6 +195,21 @@ public final class DayTransactions
         return flagged(row, STAND_IN) && !flagged(row, ADVISED) ? TransactionState.STAND_IN_AWAITING_ADVICE : TransactionState.APPROVED;
     }
 
+    /**
+     * Approved by the switch in stand-in and its advice not acknowledged by the issuer by the end of the day: a
+     * purchase ({@link TransactionState#STAND_IN_AWAITING_ADVICE}) or a pre-authorization, authorized or completed like
+     * one its issuer approved, whose 0120 the issuer has not acknowledged. Not one since reversed or declined.
+     */
+    public boolean awaitingAdvice(final int row)
+    {
+        if (!flagged(row, STAND_IN) || flagged(row, ADVISED))
+        {
+            return false;
+        }
+        final TransactionState state = state(row);
+        return state == TransactionState.STAND_IN_AWAITING_ADVICE || state == TransactionState.AUTHORIZED || state == TransactionState.COMPLETED;
+    }
+
     /** Whether it moves money: settled, and a purchase, cash or completion (debits) or a refund (credit). */
     public boolean settles(final int row)
     {

@@ -5,7 +5,11 @@ public enum TransactionState
 {
     /** Approved by its issuer (or, for a completion, acknowledged by the switch) and not reversed: it settles. */
     APPROVED("approved"),
-    /** Approved by the switch for an issuer it could not reach, and the issuer has not acknowledged the advice: it settles. */
+    /**
+     * A purchase approved by the switch for an issuer it could not reach, and the issuer has not acknowledged the advice:
+     * it settles. (A pre-authorization stood in for is {@link #AUTHORIZED} or {@link #COMPLETED} like any other;
+     * {@link DayTransactions#awaitingAdvice} tells whether its 0120 is still unacknowledged.)
+     */
     STAND_IN_AWAITING_ADVICE("stand-in-awaiting-advice"),
     /** Declined, by the switch or by the issuer. */
     DECLINED("declined"),

@@ -10,7 +10,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Store and forward: advices the switch owes issuers (0420 reversal advices, 0220 stand-in and completion
- * advices), sent when the issuer can take them and repeated (0421, 0221) until it acknowledges (0430, 0230).
+ * advices, 0120 stand-in authorization advices), sent when the issuer can take them and repeated (0421, 0221, 0121)
+ * until it acknowledges (0430, 0230, 0130).
  * The queue is switch state like any other: rebuilt on restart by replaying the journal.
  *
  * <p>Each advice is kept as the ISO 8583:1987 binary message it is sent as, with field 11 left for the STAN of
@@ -24,7 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       0420 that reverses it;</li>
  *   <li><em>sent</em>: sent and not yet acknowledged, in the order sent, so by the time each is due again (an
  *       issuer's advices are all repeated after the same interval);</li>
- *   <li><em>blocked</em>: a 0420 whose 0220 the issuer has not yet acknowledged; back to the head of <em>ready</em> when
+ *   <li><em>blocked</em>: an advice naming one the issuer has not yet acknowledged (a 0420 of a stand-in's 0220 or
+ *       0120, a completion of a stood-in pre-authorization's 0120); back to the head of <em>ready</em> when
  *       it does (each advice keeps the list of those that wait for it, so an acknowledgement frees exactly those).</li>
  * </ul>
  * Replay never asks for the next advice (it sends what the journal says was sent), so the lists' order is the live
@@ -65,7 +67,8 @@ final class AdviceQueue
     private final int[] heldStans;
     private final IntHashSet held;
     // Each advice's serial (the n-th queued), and the advice it must wait for: a 0420 reversing a stand-in or a
-    // completion goes only once the issuer has acknowledged that 0220, whatever link either takes.
+    // completion goes only once the issuer has acknowledged that 0220 (or 0120), whatever link either takes; so does
+    // the completion of a stood-in pre-authorization, after its 0120.
     private final long[] serials;
     private final int[] waitFor;
     private final long[] waitForSerial;
@@ -212,7 +215,8 @@ final class AdviceQueue
 
     /**
      * Queues the message written at the reserved entry, to be sent at once. {@code heldStan}: the STAN it keeps on
-     * every send (a stand-in's or completion's 0220), which no other message may take while it is queued; 0 for none.
+     * every send (a stand-in's 0220 or 0120, a completion's 0220), which no other message may take while it is queued;
+     * 0 for none.
      * {@code identity}: what names it whatever it is sent with (0 for nothing), for {@link #find}.
      */
     void add(final int entry, final int length, final int issuer, final long now, final int heldStan, final long identity)
@@ -385,7 +389,7 @@ final class AdviceQueue
         return issuers[entry];
     }
 
-    /** Times sent so far: the first send is the advice (0420, 0220), later ones its repeat (0421, 0221). */
+    /** Times sent so far: the first send is the advice (0420, 0220, 0120), later ones its repeat (0421, 0221, 0121). */
     int attempts(final int entry)
     {
         return attempts[entry];

@@ -1404,7 +1404,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * A completion (0220, after an 0100 pre-authorization) or other financial advice from the acquirer: the switch
-     * acknowledges it (0230) and owes it to the issuer, store and forward, whether the issuer is up or not.
+     * acknowledges it (0230) and owes it to the issuer, store and forward, whether the issuer is up or not. Its field
+     * 90 names the pre-authorization as the issuer got it: the 0100, or for one the switch stood in for, its 0120
+     * (whose 0130 the completion then waits for, {@link #queueAdvice}).
      */
     private void complete(
         final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int issuer, final int mcc, final long now)
@@ -1426,10 +1428,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final long amount, final int mcc, final long now)
     {
         final SwitchSetup.Issuer config = issuers.get(issuer);
-        // Purchases only. A pre-authorization is a hold the issuer must book as one, told by an authorization advice
-        // (0120) that a completion then takes over; an issuer told of it by a 0220, the only advice the switch sends,
-        // books a sale, and the completion charges the card a second time.
-        if (config.standIn() && request.mti() == Mti.FINANCIAL_REQUEST && processing == 0 && amount <= config.floorLimit())
+        if (config.standIn() && processing == 0 && amount <= config.floorLimit())
         {
             // Stand-in: the switch approves within the issuer's floor limit with its own authorization code.
             // S and five digits: recognisably the switch's, never an issuer's.
@@ -1447,13 +1446,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             event.endOutput(length, false);
             transactions.answered(current, event.output(), offset + event.headerLength(), length, true);
             countApproved(current);
-            // The issuer hears of it by advice (0220, store and forward) once it is back.
-            // Kept as the 0220 the issuer will get, STAN and RRN included: a reversal of the stand-in names it so.
+            // The issuer hears of it by advice (store and forward) once it is back: a purchase by a 0220, which it books
+            // as a sale; a pre-authorization by an 0120, which it books as a hold, for the completion to take over (a
+            // 0220 would be booked as a sale, and the completion would charge the card a second time).
+            // Kept as the advice the issuer will get, STAN and RRN included: a reversal of the stand-in names it so, and
+            // so does a completion of a stood-in pre-authorization (field 90: 0120, the message the issuer booked the hold
+            // from, for it never saw the 0100).
+            final int adviceMti = request.mti() == Mti.AUTHORIZATION_REQUEST ? Mti.AUTHORIZATION_ADVICE : Mti.FINANCIAL_ADVICE;
             final int stan = recordedStan(event, Outcome.STOOD_IN);
-            final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, Mti.FINANCIAL_ADVICE, stan,
+            final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, adviceMti, stan,
                 mcc, now, false);
             transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
-            owe(current, queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, basisLength, Transactions.NONE, authCode, ResponseCode.APPROVED, null,
+            owe(current, queueAdvice(adviceMti, basisScratch, 0, basisLength, Transactions.NONE, authCode, ResponseCode.APPROVED, null,
                 issuer, now));
             decide(event, ResponseCode.APPROVED, Outcome.STOOD_IN, issuer, stan);
             return;
@@ -1521,7 +1525,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         putDigits(scratch, 0, EventClock.yearDayHour(now), 6);
         putDigits(scratch, 6, stan, 6);
         writer.putText(37, scratch, 0, 12);
-        if (mti == Mti.FINANCIAL_ADVICE)
+        if (ownAdvice(mti))
         {
             copy(request, writer, 38);
             copy(request, writer, 39);
@@ -1546,8 +1550,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * Queues an advice to an issuer (DESIGN.md §4: store and forward), built from the message forwarded for the
-     * original: 0420 with field 90 naming it, or 0220. A 0420's field 11 is filled in each time it is sent; a 0220
-     * keeps the STAN its basis was given, which a later reversal's field 90 names.
+     * original: 0420 with field 90 naming it, or 0220 (a completion, a purchase's stand-in) or 0120 (a
+     * pre-authorization's stand-in). A 0420's field 11 is filled in each time it is sent; a 0220 or 0120 keeps the
+     * STAN its basis was given, which a later reversal's (or completion's) field 90 names. An advice whose original's
+     * own advice is still owed waits for its acknowledgement.
      *
      * @param original      the {@link Transactions} entry of the request field 90 names (as the issuer knew it:
      *                      the switch's STAN and field 7), or NONE for no field 90.
@@ -1582,10 +1588,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         copy(basis, writer, 2);
         copy(basis, writer, 3);
         copy(basis, writer, 4);
-        if (mti == Mti.FINANCIAL_ADVICE)
+        if (ownAdvice(mti))
         {
-            // A stand-in's or completion's advice goes as its basis was kept, with the STAN given it then: what a
-            // later reversal's field 90 names.
+            // A stand-in's or completion's advice (0220, 0120) goes as its basis was kept, with the STAN given it then:
+            // what a later reversal's or completion's field 90 names.
             copy(basis, writer, 7);
             copy(basis, writer, 11);
         }
@@ -1655,18 +1661,29 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             advice.wrap(advices.buffer(), advices.offset(entry), length);
             identity = adviceIdentity(advice);
         }
-        advices.add(entry, length, issuer, now, mti == Mti.FINANCIAL_ADVICE && basis.has(11) ? (int)basis.getLong(11) : 0, identity);
+        advices.add(entry, length, issuer, now, ownAdvice(mti) && basis.has(11) ? (int)basis.getLong(11) : 0, identity);
         advicesQueued.incrementAndGet();
-        if (mti == Mti.REVERSAL_ADVICE && original != Transactions.NONE && transactions.ownAdvice(original) != AdviceQueue.NONE)
+        if (original != Transactions.NONE && transactions.ownAdvice(original) != AdviceQueue.NONE)
         {
-            // Reversing a stand-in or completion whose 0220 the issuer has not acknowledged: the issuer must have the
-            // 0220 before the 0420 that names it, and links are taken in turn, so the 0420 waits for the 0230.
+            // Naming a stand-in or completion whose own advice the issuer has not acknowledged: a reversal of it, or the
+            // completion of a stood-in pre-authorization. The issuer must have the advice named before the one that
+            // names it (else the 0420 finds nothing to undo, or the completion no hold to take over and is booked as a
+            // sale beside the hold the 0120 then books), and links are taken in turn, so it waits for the 0230 or 0130.
             advices.waitFor(entry, transactions.ownAdvice(original), transactions.ownAdviceSerial(original));
         }
         return entry;
     }
 
-    /** Records the 0220 queued for a request of the switch's own approval (a stand-in, a completion). */
+    /**
+     * An advice the switch owes for a request of its own approval: a stand-in's (0220 for a purchase, 0120 for a
+     * pre-authorization) or a completion's (0220). It keeps the STAN it was given when queued, on every send.
+     */
+    private static boolean ownAdvice(final int mti)
+    {
+        return mti == Mti.FINANCIAL_ADVICE || mti == Mti.AUTHORIZATION_ADVICE;
+    }
+
+    /** Records the advice (0220, 0120) queued for a request of the switch's own approval (a stand-in, a completion). */
     private void owe(final int history, final int advice)
     {
         if (history != Transactions.NONE && advice != AdviceQueue.NONE)
@@ -1804,7 +1821,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (advices.attempts(entry) > 0)
         {
-            out.putByte(offset + 1, (byte)((out.getByte(offset + 1) & 0xF0) | 1)); // 0420 → 0421, 0220 → 0221
+            out.putByte(offset + 1, (byte)((out.getByte(offset + 1) & 0xF0) | 1)); // 0420 → 0421, 0220 → 0221, 0120 → 0121
         }
         final int sentLength = issuers.get(issuer).mac() && hsm != null ?
             appendMac(slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), out, offset, length) : length;
@@ -1820,17 +1837,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * What an advice is, whatever STAN, link or repeat it goes with, from fields the journal keeps in clear: a 0220
-     * by the STAN it keeps and its field 7; a 0420 by its field 7 (when it was queued), 39 and 90 (the original). 0 for
-     * any other message. Two advices alike in these are the same message.
+     * or 0120 by its kind, the STAN it keeps and its field 7; a 0420 by its field 7 (when it was queued), 39 and 90 (the
+     * original). 0 for any other message. Two advices alike in these are the same message.
      */
     static long adviceIdentity(final MessageReader message)
     {
         final int kind = message.mti() - message.mti() % 10;
         final long stan = message.has(11) ? message.getLong(11) : 0;
         long h;
-        if (kind == Mti.FINANCIAL_ADVICE && stan > 0)
+        if (ownAdvice(kind) && stan > 0)
         {
-            h = mix(Mti.FINANCIAL_ADVICE, stan);
+            h = mix(kind, stan);
         }
         else if (kind == Mti.REVERSAL_ADVICE && message.has(90))
         {
@@ -1892,7 +1909,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         switch (mti)
         {
             case Mti.FINANCIAL_RESPONSE, Mti.AUTHORIZATION_RESPONSE -> relay(event, message, issuer);
-            case Mti.REVERSAL_ADVICE_RESPONSE, Mti.FINANCIAL_ADVICE_RESPONSE, Mti.REVERSAL_RESPONSE ->
+            case Mti.REVERSAL_ADVICE_RESPONSE, Mti.FINANCIAL_ADVICE_RESPONSE, Mti.AUTHORIZATION_ADVICE_RESPONSE, Mti.REVERSAL_RESPONSE ->
             {
                 final int stan = message.has(11) ? (int)message.getLong(11) : -1;
                 final int entry = stan < 0 ? AdviceQueue.NONE : advices.acknowledged(event.linkId(), stan);

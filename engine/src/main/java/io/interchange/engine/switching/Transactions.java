@@ -157,14 +157,14 @@ final class Transactions
         inFlight[entry] = withIssuer;
     }
 
-    /** The 0220 the switch owes the issuer for this request (a stand-in or completion): its advice entry and serial. */
+    /** The advice the switch owes the issuer for this request (a stand-in's 0220 or 0120, a completion's 0220): its entry and serial. */
     void ownAdvice(final int entry, final int advice, final long serial)
     {
         ownAdvice[entry] = advice;
         ownAdviceSerial[entry] = serial;
     }
 
-    /** The entry's own 0220 in the advice queue, or NONE; {@link #ownAdviceSerial} tells whether it is still that one. */
+    /** The entry's own advice (0220, 0120) in the advice queue, or NONE; {@link #ownAdviceSerial} tells whether it is still that one. */
     int ownAdvice(final int entry)
     {
         return ownAdvice[entry];

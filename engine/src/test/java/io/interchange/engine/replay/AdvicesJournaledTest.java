@@ -275,6 +275,128 @@ class AdvicesJournaledTest
         assertEquals(List.of(), day.exceptions().stream().map(ClearingExceptionItem::kind).toList(), "no stand-in awaiting its advice");
     }
 
+    /**
+     * A pre-authorization stood in for while issuer-a is down, and its completion: the switch owes an 0120 (the hold)
+     * and the completion's 0220, which waits for the 0130. Replay gives both the STANs the journal says they kept, byte
+     * for byte; clearing has the pre-authorization completed, its 0120 still awaited; recovery owes exactly the two,
+     * repeats the 0120 as 0121 with its own STAN, and only its 0130 frees the 0220, which names it.
+     */
+    @Test
+    void shouldRecoverAStoodInPreAuthorizationsAuthorizationAdviceAndKeepItsCompletionWaitingForIt(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        final String authCode;
+        final MessageReader advised;
+        try
+        {
+            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+            final Map<Integer, String> preAuth = request(card(0, 3), 4_200);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+            assertEquals(Mti.AUTHORIZATION_RESPONSE, output(0).mti());
+            assertEquals("00", output(0).getString(39));
+            authCode = output(0).getString(38);
+            assertTrue(authCode.startsWith("S"), "approved by the switch, stand-in");
+            final Map<Integer, String> completion = request(card(0, 3), 4_000);
+            completion.put(38, authCode);
+            completion.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+            assertEquals("00", output(0).getString(39));
+            tick();
+            assertTrue(event.isQuiet(), "nobody to send to");
+
+            final List<MessageReader> sent = signOn(0);
+            assertEquals(1, sent.size(), "the 0120 goes; the completion's 0220 waits for the 0130");
+            advised = sent.get(0);
+            assertEquals(Mti.AUTHORIZATION_ADVICE, advised.mti());
+            assertEquals(authCode, advised.getString(38));
+            assertEquals("00", advised.getString(39));
+            assertEquals(preAuth.get(4), advised.getString(4));
+            tick();
+            assertEquals(List.of(), advices(), "still waiting");
+            assertEquals(2, handler.advicesPending());
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertReplaysByteForByte(config, journal, dir);
+
+        final DayReader.Day day = DayReader.read(config, LocalDate.of(2026, 11, 26));
+        assertEquals(2, day.transactions().size(), "the pre-authorization and its completion");
+        assertEquals(TransactionState.COMPLETED, day.transactions().state(0), "stood in, then completed, like one its issuer approved");
+        assertTrue(day.transactions().standIn(0));
+        assertTrue(day.transactions().awaitingAdvice(0), "its 0120 not acknowledged");
+        assertEquals(TransactionState.APPROVED, day.transactions().state(1), "the completion settles");
+        assertEquals(List.of(ClearingExceptionItem.Kind.STAND_IN_AWAITING_ADVICE),
+            day.exceptions().stream().map(ClearingExceptionItem::kind).toList(), "the stand-in awaiting its 0120's acknowledgement");
+        assertTrue(day.exceptions().get(0).detail().contains("0120"), day.exceptions().get(0).detail());
+
+        restart(config, journal);
+        assertEquals(2, handler.advicesPending());
+        final List<MessageReader> again = signOn(0);
+        assertEquals(1, again.size(), "only the 0120 again, as soon as the link signs on; the 0220 still waits");
+        assertEquals(Mti.AUTHORIZATION_ADVICE + 1, again.get(0).mti(), "repeated as 0121");
+        assertEquals(advised.getString(11), again.get(0).getString(11), "with the STAN it kept");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.AUTHORIZATION_ADVICE_RESPONSE, answer(again.get(0), "00"));
+        final List<MessageReader> freed = advices();
+        assertEquals(1, freed.size(), "the 0130 frees the completion's 0220, on the same event");
+        assertEquals(Mti.FINANCIAL_ADVICE, freed.get(0).mti());
+        assertEquals("0120" + advised.getString(11) + advised.getString(7), freed.get(0).getString(90).substring(0, 20),
+            "naming the hold by the 0120 issuer-a booked it from");
+        assertEquals(1, handler.advicesPending());
+    }
+
+    /**
+     * A stood-in pre-authorization whose 0120 issuer-a acknowledges, then the completion's 0220: clearing has it
+     * completed and no stand-in awaiting its advice.
+     */
+    @Test
+    void shouldClearAStoodInPreAuthorizationWhoseAuthorizationAdviceWasAcknowledgedAsCompleted(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(SwitchNode.journalConfig(config));
+        try
+        {
+            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+            final Map<Integer, String> preAuth = request(card(0, 8), 3_000);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+            final String authCode = output(0).getString(38);
+            assertTrue(authCode.startsWith("S"), "approved by the switch, stand-in");
+            final List<MessageReader> advised = signOn(0);
+            assertEquals(1, advised.size(), "the 0120 rides on the sign-on answer");
+            assertEquals(Mti.AUTHORIZATION_ADVICE, advised.get(0).mti());
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.AUTHORIZATION_ADVICE_RESPONSE, answer(advised.get(0), "00"));
+            assertEquals(0, handler.advicesPending());
+
+            final Map<Integer, String> completion = request(card(0, 8), 2_900);
+            completion.put(38, authCode);
+            completion.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+            final List<MessageReader> completed = advices();
+            assertEquals(1, completed.size(), "the completion's 0220 goes at once: the 0120 is acknowledged");
+            assertEquals("0120" + advised.get(0).getString(11), completed.get(0).getString(90).substring(0, 10));
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_ADVICE_RESPONSE, answer(completed.get(0), "00"));
+            assertEquals(0, handler.advicesPending());
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final DayReader.Day day = DayReader.read(config, LocalDate.of(2026, 11, 26));
+        assertEquals(2, day.transactions().size());
+        assertEquals(TransactionState.COMPLETED, day.transactions().state(0));
+        assertEquals(false, day.transactions().awaitingAdvice(0), "its 0120 acknowledged (not the completion's 0220, which carries its S code)");
+        assertEquals(TransactionState.APPROVED, day.transactions().state(1));
+        assertEquals(List.of(), day.exceptions().stream().map(ClearingExceptionItem::kind).toList(), "no stand-in awaiting its advice");
+    }
+
     /** A new switch handler recovers from the journal, as at start-up, with room in its events for all it may send. */
     private void restart(final SwitchConfig config, final JournalConfig journal)
     {
@@ -307,7 +429,7 @@ class AdvicesJournaledTest
         return advices;
     }
 
-    /** The advices (0420, 0220 and their repeats) the last event sent, copied (the event's buffers are used again). */
+    /** The advices (0420, 0220, 0120 and their repeats) the last event sent, copied (the event's buffers are used again). */
     private List<MessageReader> advices()
     {
         final List<MessageReader> found = new ArrayList<>();
@@ -315,7 +437,7 @@ class AdvicesJournaledTest
         {
             final MessageReader out = output(i);
             final int kind = out.mti() - out.mti() % 10;
-            if (kind == Mti.REVERSAL_ADVICE || kind == Mti.FINANCIAL_ADVICE)
+            if (kind == Mti.REVERSAL_ADVICE || kind == Mti.FINANCIAL_ADVICE || kind == Mti.AUTHORIZATION_ADVICE)
             {
                 final UnsafeBuffer copy = new UnsafeBuffer(new byte[event.outputLength(i)]);
                 copy.putBytes(0, event.outputBuffer(i), event.outputOffset(i), event.outputLength(i));

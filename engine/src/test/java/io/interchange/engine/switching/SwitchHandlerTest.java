@@ -499,6 +499,103 @@ class SwitchHandlerTest
         assertEquals("0220" + advised.get(11) + advised.get(7), reversed);
     }
 
+    /**
+     * issuer-a down: the switch stands in for a pre-authorization as for a purchase, and owes issuer-a an authorization
+     * advice (0120, which an issuer books as a hold), not a 0220 (which it books as a sale). The terminal completes it
+     * meanwhile: the completion's 0220 names the 0120 as issuer-a will have got it, and goes only once issuer-a has
+     * acknowledged the 0120, so that it finds the hold to take over.
+     */
+    @Test
+    void shouldStandInForAPreAuthorizationWithAnAuthorizationAdviceThatItsCompletionWaitsFor()
+    {
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+        final Map<Integer, String> preAuth = request("000000", 4_000);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+        assertEquals(1, event.outputCount());
+        assertEquals(Mti.AUTHORIZATION_RESPONSE, output(0).mti());
+        assertEquals("00", output(0).getString(39));
+        assertEquals("S00001", output(0).getString(38), "approved by the switch");
+        assertEquals(1, handler.advicesPending(), "the stand-in's 0120");
+
+        final Map<Integer, String> completion = request("000000", 3_500);
+        completion.put(38, "S00001");
+        completion.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+        assertEquals(Mti.FINANCIAL_ADVICE_RESPONSE, output(0).mti());
+        assertEquals("00", output(0).getString(39));
+        assertEquals(2, handler.advicesPending(), "the stand-in's 0120 and the completion's 0220");
+
+        final Map<Integer, String> advised = issuerBackWithOneAdvice(Mti.AUTHORIZATION_ADVICE);
+        assertEquals(preAuth.get(4), advised.get(4), "the pre-authorization's amount");
+        assertEquals("S00001", advised.get(38));
+        assertEquals("00", advised.get(39));
+        now += 1_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        assertEquals(0, event.outputCount(), "the completion still waits: the 0120 is not acknowledged");
+
+        final Map<Integer, String> acknowledgement = new HashMap<>(advised);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_ADVICE_RESPONSE, acknowledgement);
+        assertEquals(1, event.outputCount(), "the 0130 frees the completion, on the same event");
+        assertEquals(Mti.FINANCIAL_ADVICE, output(0).mti());
+        assertEquals(completion.get(4), output(0).getString(4));
+        assertEquals("0120" + advised.get(11) + advised.get(7), output(0).getString(90).substring(0, 20),
+            "naming the hold as issuer-a booked it: the 0120, its STAN and field 7");
+        assertEquals(1, handler.advicesPending(), "the 0120 acknowledged; the 0220 owed");
+    }
+
+    /** A stood-in pre-authorization reversed: the 0420 names its 0120 and waits for the 0130, as a stood-in sale's for the 0230. */
+    @Test
+    void shouldNameAStoodInPreAuthorizationsAdviceWhenItIsReversedOnceTheIssuerHasIt()
+    {
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+        final Map<Integer, String> preAuth = request("000000", 4_000);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+        assertEquals("S00001", output(0).getString(38));
+        final Map<Integer, String> reversal = request("000000", 4_000);
+        reversal.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39));
+        assertEquals(2, handler.advicesPending(), "the stand-in's 0120 and the reversal's 0420");
+
+        final Map<Integer, String> advised = issuerBackWithOneAdvice(Mti.AUTHORIZATION_ADVICE);
+        now += 1_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        assertEquals(0, event.outputCount(), "the 0420 still waits: the 0120 is not acknowledged");
+        // Not acknowledged in time: it goes again as 0121, with the STAN it keeps, and still alone.
+        now += 10_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        assertEquals(1, event.outputCount());
+        assertEquals(Mti.AUTHORIZATION_ADVICE + 1, output(0).mti(), "repeated as 0121");
+        assertEquals(advised.get(11), output(0).getString(11), "with the STAN it keeps");
+
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_ADVICE_RESPONSE, new HashMap<>(advised));
+        assertEquals(1, event.outputCount(), "the 0130 frees the 0420");
+        assertEquals(Mti.REVERSAL_ADVICE, output(0).mti());
+        assertEquals("0120" + advised.get(11) + advised.get(7), output(0).getString(90).substring(0, 20));
+    }
+
+    /**
+     * issuer-a's link comes up and signs on: the one advice that may go first goes with the sign-on answer. Returns its
+     * fields; the advice must be of {@code mti}, and alone.
+     */
+    private Map<Integer, String> issuerBackWithOneAdvice(final int mti)
+    {
+        link(EventType.ISSUER_UP, ISSUER_LINK, 0);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
+            Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
+        assertEquals(1, event.outputCount(), "one advice goes first, alone");
+        assertEquals(ISSUER_LINK, event.outputLinkId(0));
+        assertEquals(mti, output(0).mti());
+        final Map<Integer, String> advised = new HashMap<>();
+        for (final int f : new int[] {2, 3, 4, 7, 11, 37, 38, 39, 41, 42, 49})
+        {
+            advised.put(f, output(0).getString(f));
+        }
+        return advised;
+    }
+
     private SwitchSetup withHistory(final int history)
     {
         final SwitchSetup s = setup;

@@ -161,11 +161,11 @@ final class RecordDecoder
         return "#" + endpoint;
     }
 
-    /** 0220, 0420 and their repeats: what the switch sends issuers only from its store-and-forward queue. */
+    /** 0220, 0120, 0420 and their repeats: what the switch sends issuers only from its store-and-forward queue. */
     private static boolean isAdvice(final int mti)
     {
         final int kind = mti - mti % 10;
-        return kind == Mti.FINANCIAL_ADVICE || kind == Mti.REVERSAL_ADVICE;
+        return kind == Mti.FINANCIAL_ADVICE || kind == Mti.AUTHORIZATION_ADVICE || kind == Mti.REVERSAL_ADVICE;
     }
 
     private static void collect(final MessageReader reader, final String[] keys)
