@@ -27,10 +27,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <tr><td>0100, 0200: 20 refund, 31 balance inquiry</td><td>00, the refund credited; an inquiry gets the balance
  *     in 54; the same card checks apply</td></tr>
  * <tr><td>0100, 0200: other processing codes</td><td>05</td></tr>
- * <tr><td>0120, 0220 advice (0121, 0221 repeat)</td><td>0130/0230 00, applied once per STAN and field 7: a purchase
- *     or cash advice naming (in 90) an approved authorization completes it, for its own amount; any other
- *     debits it (stand-in); a refund advice credits. No card checks: the transaction has happened. 14 for a
- *     card the book does not hold</td></tr>
+ * <tr><td>0120, 0220 advice (0121, 0221 repeat)</td><td>0130/0230 00, applied once per STAN and field 7. A 0220
+ *     purchase or cash advice naming (in 90) an approved authorization (0100, or 0120) completes it, for its own
+ *     amount; any other debits it (stand-in); a refund advice credits. An 0120 approved (39 = 00, or none: a switch's
+ *     stand-in for a pre-authorization) is booked as an approved 0100 is, a hold that a completion takes over and a
+ *     reversal releases; one declined changes nothing. No card checks: the transaction has happened. 14 for a card
+ *     the book does not hold</td></tr>
  * <tr><td>0400, 0420 reversal (0401, 0421 repeat)</td><td>0410/0430: the original is found by the STAN and
  *     field 7 in field 90, or without 90 by the reversal's own 11 and 7. 00 and the account restored for an
  *     approved original; 00 and nothing changed when it was declined or is already reversed; 25 when it is
@@ -266,7 +268,7 @@ final class Issuer
         }
         final long key = ownKey();
         final int seen = memory.find(key);
-        if (seen >= 0 && memory.kind(seen) == TransactionMemory.ADVICE)
+        if (seen >= 0 && memory.advice(seen))
         {
             counters.increment(IssuerCounter.REPEATS_ACKNOWLEDGED);
             return respond(ResponseCode.APPROVED);
@@ -279,10 +281,14 @@ final class Issuer
         final long amount = request.getLong(4);
         final long balanceDelta = type == REFUND ? amount : -amount;
         final long spentDelta = type == REFUND ? 0 : amount;
+        if (request.mti() / 10 == Mti.AUTHORIZATION_ADVICE / 10)
+        {
+            return authorizationAdvice(key, card, balanceDelta, spentDelta);
+        }
         long balanceChange = balanceDelta;
         long spentChange = spentDelta;
         final int original = type != REFUND && request.has(90) ? memory.find(originalKey()) : -1;
-        if (original >= 0 && memory.kind(original) == TransactionMemory.REQUEST && memory.state(original) == TransactionMemory.APPROVED &&
+        if (original >= 0 && memory.authorization(original) && memory.state(original) == TransactionMemory.APPROVED &&
             memory.card(original) == card && memory.balanceDelta(original) < 0)
         {
             // A completion takes over its authorization: the account moves by the difference, and the advice's
@@ -295,6 +301,26 @@ final class Issuer
         book.addBalance(card, balanceChange);
         book.addSpent(card, spentChange);
         memory.remember(key, TransactionMemory.ADVICE, TransactionMemory.APPROVED, card, balanceDelta, spentDelta, day);
+        return respond(ResponseCode.APPROVED);
+    }
+
+    /**
+     * An authorization advice (0120): an authorization made without this issuer, a switch's stand-in for a
+     * pre-authorization. Approved, it is booked as an approved 0100 would have been, the amount held (taken from the
+     * balance and the day's limit) until a completion takes it over or a reversal gives it back; a 0220 would have been
+     * a sale, which the completion would then have charged again. Declined, nothing moves, and it is remembered so that
+     * its repeats and a reversal of it change nothing either.
+     */
+    private int authorizationAdvice(final long key, final int card, final long balanceDelta, final long spentDelta)
+    {
+        if (request.has(39) && !(request.charAt(39, 0) == '0' && request.charAt(39, 1) == '0'))
+        {
+            memory.remember(key, TransactionMemory.AUTHORIZATION_ADVICE, TransactionMemory.DECLINED, card, 0, 0, day);
+            return respond(ResponseCode.APPROVED);
+        }
+        book.addBalance(card, balanceDelta);
+        book.addSpent(card, spentDelta);
+        memory.remember(key, TransactionMemory.AUTHORIZATION_ADVICE, TransactionMemory.APPROVED, card, balanceDelta, spentDelta, day);
         return respond(ResponseCode.APPROVED);
     }
 

@@ -18,9 +18,15 @@ final class TransactionMemory
     static final byte DECLINED = 2;
     static final byte REVERSED = 3;
 
-    /** An entry's kind: a request (0100, 0200) or an advice of something done elsewhere (0120, 0220). */
+    /** An entry's kind: a request (0100, 0200), an advice of something done elsewhere (0220), or an authorization advice (0120). */
     static final byte REQUEST = 1;
     static final byte ADVICE = 2;
+    /**
+     * An authorization made elsewhere (a switch's stand-in for a pre-authorization, told by 0120): booked as the hold an
+     * approved 0100 would have made, which a completion takes over as it does an 0100's, and, being an advice, applied
+     * once however often it is repeated (0121).
+     */
+    static final byte AUTHORIZATION_ADVICE = 3;
 
     private static final long NONE = -1;
     /** Field 7, MMDDhhmmss: ten digits. */
@@ -94,6 +100,18 @@ final class TransactionMemory
     byte kind(final int slot)
     {
         return kinds[slot];
+    }
+
+    /** An advice (0220, 0120): applied when it first came, so a repeat of it changes nothing. */
+    boolean advice(final int slot)
+    {
+        return kinds[slot] == ADVICE || kinds[slot] == AUTHORIZATION_ADVICE;
+    }
+
+    /** An authorization, asked for (0100, 0200) or advised (0120): what a completion naming it may take over. */
+    boolean authorization(final int slot)
+    {
+        return kinds[slot] == REQUEST || kinds[slot] == AUTHORIZATION_ADVICE;
     }
 
     byte state(final int slot)

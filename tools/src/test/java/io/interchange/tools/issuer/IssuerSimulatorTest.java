@@ -320,6 +320,78 @@ class IssuerSimulatorTest
         assertEquals(TestCards.ACTIVE_BALANCE, balance(TestCards.ACTIVE));
     }
 
+    /** A switch's stand-in for a pre-authorization, told by an authorization advice: approved, with its S code. */
+    private ISOMsg standInAdvice(final String pan, final long amount) throws ISOException
+    {
+        final ISOMsg advice = Requests.advice("0120", pan, Requests.PURCHASE, amount, ++stan, null);
+        advice.set(38, "S00001");
+        advice.set(39, "00");
+        return advice;
+    }
+
+    @Test
+    void shouldHoldAnAuthorizationAdvisedBy0120OnceForACompletionToTakeOver() throws Exception
+    {
+        final ISOMsg advice = standInAdvice(TestCards.ACTIVE, 5_000);
+        final ISOMsg answer = ask(advice);
+        assertEquals("0130", answer.getMTI());
+        assertEquals("00", answer.getString(39));
+        // A hold, as an approved 0100 makes: from the balance and the day's limit.
+        assertEquals(TestCards.ACTIVE_BALANCE - 5_000, balance(TestCards.ACTIVE));
+        assertEquals(5_000, issuer.account(TestCards.ACTIVE).orElseThrow().spentToday());
+
+        advice.setMTI("0121");
+        final ISOMsg repeat = ask(advice);
+        assertEquals("0130", repeat.getMTI());
+        assertEquals("00", repeat.getString(39));
+        assertEquals(TestCards.ACTIVE_BALANCE - 5_000, balance(TestCards.ACTIVE), "a repeat holds nothing more");
+        assertEquals(1, issuer.counter(IssuerCounter.REPEATS_ACKNOWLEDGED));
+
+        // The completion names the 0120 (the message the hold was booked from) and takes the hold over, for its own
+        // amount: the card pays the completion, once; not the hold as a sale and the completion besides.
+        advice.setMTI("0120");
+        final ISOMsg completion = Requests.advice("0220", TestCards.ACTIVE, Requests.PURCHASE, 4_000, ++stan, advice);
+        completion.set(38, "S00001");
+        assertEquals("00", ask(completion).getString(39));
+        assertEquals(TestCards.ACTIVE_BALANCE - 4_000, balance(TestCards.ACTIVE));
+        assertEquals(4_000, issuer.account(TestCards.ACTIVE).orElseThrow().spentToday());
+
+        // A late repeat of the 0120 changes nothing, and neither does reversing it once completed.
+        advice.setMTI("0121");
+        assertEquals("00", ask(advice).getString(39));
+        assertEquals("00", ask(Requests.reversal("0420", advice, ++stan)).getString(39));
+        assertEquals(TestCards.ACTIVE_BALANCE - 4_000, balance(TestCards.ACTIVE));
+    }
+
+    @Test
+    void shouldReleaseTheHoldOfAnAuthorizationAdviceWhenItIsReversed() throws Exception
+    {
+        final ISOMsg advice = standInAdvice(TestCards.ACTIVE, 3_000);
+        assertEquals("00", ask(advice).getString(39));
+        assertEquals(TestCards.ACTIVE_BALANCE - 3_000, balance(TestCards.ACTIVE));
+        assertEquals("00", ask(Requests.reversal("0420", advice, ++stan)).getString(39));
+        assertEquals("00", ask(Requests.reversal("0421", advice, ++stan)).getString(39));
+        assertEquals(TestCards.ACTIVE_BALANCE, balance(TestCards.ACTIVE), "released, once");
+        assertEquals(0, issuer.account(TestCards.ACTIVE).orElseThrow().spentToday());
+
+        // A completion after the reversal finds no hold: it is a sale of its own.
+        final ISOMsg completion = Requests.advice("0220", TestCards.ACTIVE, Requests.PURCHASE, 2_000, ++stan, advice);
+        assertEquals("00", ask(completion).getString(39));
+        assertEquals(TestCards.ACTIVE_BALANCE - 2_000, balance(TestCards.ACTIVE));
+    }
+
+    @Test
+    void shouldAcknowledgeADeclinedAuthorizationAdviceWithoutHoldingAnything() throws Exception
+    {
+        final ISOMsg advice = standInAdvice(TestCards.ACTIVE, 3_000);
+        advice.unset(38);
+        advice.set(39, "05");
+        final ISOMsg answer = ask(advice);
+        assertEquals("0130", answer.getMTI());
+        assertEquals("00", answer.getString(39), "acknowledged");
+        assertEquals(TestCards.ACTIVE_BALANCE, balance(TestCards.ACTIVE));
+    }
+
     @Test
     void shouldAnswer14ToAdviceForAnUnknownCard() throws Exception
     {
