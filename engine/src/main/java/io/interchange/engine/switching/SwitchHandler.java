@@ -1845,9 +1845,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int kind = message.mti() - message.mti() % 10;
         final long stan = message.has(11) ? message.getLong(11) : 0;
         long h;
-        if (ownAdvice(kind) && stan > 0)
+        if (kind == Mti.FINANCIAL_ADVICE && stan > 0)
         {
-            h = mix(kind, stan);
+            h = mix(Mti.FINANCIAL_ADVICE, stan);
+        }
+        else if (kind == Mti.AUTHORIZATION_ADVICE && stan > 0)
+        {
+            // From a seed of 64 bits, not the MTI: mix(120, stan) is mix(220, stan ^ 164), the 0220 whose STAN differs in
+            // three bits, and with the same field 7 (a terminal's second) replay took the one for the other.
+            h = mix(mix(Mti.AUTHORIZATION_ADVICE, 0), stan);
         }
         else if (kind == Mti.REVERSAL_ADVICE && message.has(90))
         {

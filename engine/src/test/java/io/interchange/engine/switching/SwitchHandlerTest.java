@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
@@ -574,6 +576,30 @@ class SwitchHandlerTest
         assertEquals(1, event.outputCount(), "the 0130 frees the 0420");
         assertEquals(Mti.REVERSAL_ADVICE, output(0).mti());
         assertEquals("0120" + advised.get(11) + advised.get(7), output(0).getString(90).substring(0, 20));
+    }
+
+    /**
+     * Replay finds an advice the journal says went by what it is: an 0120 and a 0220 with the same field 7 (a terminal's
+     * second) are never taken for each other, whatever their STANs. Mixing the kind into the STAN as one number made an
+     * 0120 with STAN s the 0220 with STAN s ^ 164 (120 ^ 220), and a chaos run's replay sent the one for the other.
+     */
+    @Test
+    void shouldTellAnAuthorizationAdviceFromAFinancialAdviceWhateverTheirStans()
+    {
+        final Set<Long> identities = new HashSet<>();
+        for (int s = 1; s <= 20_000; s++)
+        {
+            for (final int mti : new int[] {Mti.AUTHORIZATION_ADVICE, Mti.FINANCIAL_ADVICE})
+            {
+                event.reset(EventType.ISSUER_MESSAGE, now, ISSUER_LINK, 0, iso87b);
+                final MessageWriter writer = new MessageWriter(setup.dialects().get(iso87b)).wrap(event.frame(), 0).mti(mti);
+                writer.putString(7, "1127044758");
+                writer.putString(11, String.format("%06d", s));
+                final MessageReader advice = new MessageReader(setup.dialects().get(iso87b));
+                assertEquals(DecodeError.NONE, advice.wrap(event.frame(), 0, writer.finish()));
+                assertEquals(true, identities.add(SwitchHandler.adviceIdentity(advice)), Mti.toString(mti) + " STAN " + s + " taken for another");
+            }
+        }
     }
 
     /**
