@@ -70,6 +70,13 @@ final class Cardholders
     /** A card-present 0200 purchase at TERM0001 of MERCHANT0000001, in US dollars, with track 2 and a PIN block. */
     Map<Integer, String> purchase(final String pan, final int expiry, final long amount)
     {
+        return cardPresent(pan, expiry, amount, nextStan(), "TERM0001", "MERCHANT0000001");
+    }
+
+    /** A card-present 0200 purchase in US dollars, with track 2 and a PIN block, from a terminal that keeps its own STANs. */
+    static Map<Integer, String> cardPresent(final String pan, final int expiry, final long amount, final String stan, final String terminal,
+        final String merchant)
+    {
         final ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
         final Map<Integer, String> m = new HashMap<>();
         final String yymm = String.format("%04d", expiry);
@@ -77,15 +84,15 @@ final class Cardholders
         m.put(3, "000000");
         m.put(4, String.format("%012d", amount));
         m.put(7, now.format(FIELD_7));
-        m.put(11, nextStan());
+        m.put(11, stan);
         m.put(12, now.format(DateTimeFormatter.ofPattern("HHmmss")));
         m.put(13, now.format(DateTimeFormatter.ofPattern("MMdd")));
         m.put(14, yymm);
         m.put(22, "051");
         m.put(25, "00");
         m.put(35, pan + "=" + yymm + "2011143804400000");
-        m.put(41, "TERM0001");
-        m.put(42, "MERCHANT0000001");
+        m.put(41, terminal);
+        m.put(42, merchant);
         m.put(49, "840");
         m.put(52, PIN_BLOCK);
         return m;

@@ -912,25 +912,8 @@ class CrashRecoverySystemTest
         /** A card-present purchase in US dollars (track 2 and a PIN block, which the journal never keeps), recorded as sent. */
         Map<Integer, String> purchase(final Card card, final long amount)
         {
-            final ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
             final String pan = card.account().pan();
-            final String yymm = String.format("%04d", card.account().expiry());
-            final Map<Integer, String> m = new HashMap<>();
-            m.put(2, pan);
-            m.put(3, "000000");
-            m.put(4, String.format("%012d", amount));
-            m.put(7, now.format(FIELD_7));
-            m.put(11, nextStan());
-            m.put(12, now.format(DateTimeFormatter.ofPattern("HHmmss")));
-            m.put(13, now.format(DateTimeFormatter.ofPattern("MMdd")));
-            m.put(14, yymm);
-            m.put(22, "051");
-            m.put(25, "00");
-            m.put(35, pan + "=" + yymm + "2011143804400000");
-            m.put(41, terminalId);
-            m.put(42, merchant);
-            m.put(49, "840");
-            m.put(52, Cardholders.PIN_BLOCK);
+            final Map<Integer, String> m = Cardholders.cardPresent(pan, card.account().expiry(), amount, nextStan(), terminalId, merchant);
             sent.put(m.get(11), new Purchase(terminalId, m.get(11), Pan.mask(pan), card.issuer(), amount));
             return m;
         }
