@@ -318,13 +318,14 @@ final class ConfigReader
         final Duration timeout = s.duration("timeout", Duration.ofMillis(1), Duration.ofMinutes(5));
         final Duration echoInterval = s.duration("echo-interval", Duration.ofSeconds(1), Duration.ofHours(1));
         final int missedEchoes = s.integer("missed-echoes", 1, 100);
+        final int adviceWindow = s.optionalInteger("advice-window", 1, 4_096, IssuerConfig.DEFAULT_ADVICE_WINDOW);
         final ReconnectConfig reconnect = s.section("reconnect", this::reconnect);
         final StandInConfig standIn = s.section("stand-in", this::standIn);
         final String pinKey = s.optionalParsed("pin-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32)));
         final String macKey = s.optionalParsed("mac-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32)));
         s.finish();
         return problems.count() == mark
-            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, reconnect, standIn, pinKey, macKey)
+            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, adviceWindow, reconnect, standIn, pinKey, macKey)
             : null;
     }
 

@@ -116,6 +116,13 @@ final class Section
         return (int) number(name, min, max);
     }
 
+    /** As {@link #integer}, or {@code absent} when the key is not there. */
+    int optionalInteger(final String name, final int min, final int max, final int absent)
+    {
+        final ConfigValue value = value(name, false);
+        return value == null ? absent : (int) number(value, key(name), min, max);
+    }
+
     /** A mandatory list of whole numbers in {@code min..max}; the failures are left out. */
     List<Integer> integers(final String name, final int min, final int max)
     {

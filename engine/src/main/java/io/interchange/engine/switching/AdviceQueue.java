@@ -18,18 +18,24 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the link that carries it; an acknowledgement is matched on (link, STAN) like any issuer answer. Pre-allocated,
  * single-threaded (the switch handler's).
  *
- * <p>Each issuer has three lists through the slots, so that finding the next advice to send costs the same with
+ * <p>Each issuer has four lists through the slots, so that finding the next advice to send costs the same with
  * ten advices owed or ten thousand (the switch looks on every event, not only on its ticks):
  * <ul>
  *   <li><em>ready</em>: not yet sent, oldest first. Order matters: a stand-in's 0220 must reach its issuer before the
  *       0420 that reverses it;</li>
- *   <li><em>sent</em>: sent and not yet acknowledged, in the order sent, so by the time each is due again (an
+ *   <li><em>sent</em>: sent and awaiting the acknowledgement, in the order sent, so by the time each is due again (an
  *       issuer's advices are all repeated after the same interval);</li>
+ *   <li><em>due</em>: sent, and the acknowledgement overdue or impossible (the link it went on is gone): to be sent
+ *       again, before any advice never sent, so that a backlog of new advices cannot hold a repeat back for ever;</li>
  *   <li><em>blocked</em>: an advice naming one the issuer has not yet acknowledged (a 0420 of a stand-in's 0220 or
  *       0120, a completion of a stood-in pre-authorization's 0120); back to the head of <em>ready</em> when
  *       it does (each advice keeps the list of those that wait for it, so an acknowledgement frees exactly those).</li>
  * </ul>
- * Replay never asks for the next advice (it sends what the journal says was sent), so the lists' order is the live
+ * An issuer has at most its window of advices on its <em>sent</em> list: store and forward paces itself by the
+ * issuer's acknowledgements. Without the window, an issuer coming back from an outage got every advice owed at once,
+ * and, were it slower to acknowledge them than the repeat interval, every one again and again.
+ *
+ * <p>Replay never asks for the next advice (it sends what the journal says was sent), so the lists' order is the live
  * switch's own business; recovery puts every waiting advice on its blocked list ({@link #linksLost}).
  */
 final class AdviceQueue
@@ -39,7 +45,8 @@ final class AdviceQueue
     private static final int READY = 0;
     private static final int SENT = 1;
     private static final int BLOCKED = 2;
-    private static final int LISTS_PER_ISSUER = 3;
+    private static final int DUE = 3;
+    private static final int LISTS_PER_ISSUER = 4;
 
     private final int capacity;
     private final int maxMessage;
@@ -58,12 +65,14 @@ final class AdviceQueue
     // Advices alike (the same identity: the same message) are chained, newest first, from the one byIdentity names.
     private final int[] olderAlike;
     private final int[] newerAlike;
-    // The lists: each slot is on at most one, named by issuer * 3 + READY, SENT or BLOCKED.
+    // The lists: each slot is on at most one, named by issuer * 4 + READY, SENT, BLOCKED or DUE.
     private final int[] next;
     private final int[] previous;
     private final int[] listOf;
     private final int[] heads;
     private final int[] tails;
+    private final int[] counts;
+    private final int[] windows;
     private final int[] heldStans;
     private final IntHashSet held;
     // Each advice's serial (the n-th queued), and the advice it must wait for: a 0420 reversing a stand-in or a
@@ -80,9 +89,14 @@ final class AdviceQueue
     private int ready;
     private int cursor;
 
-    /** @param issuerCount issuers are numbered 0 to {@code issuerCount - 1}. */
-    AdviceQueue(final int capacity, final int maxMessage, final int issuerCount)
+    /**
+     * @param windows each issuer's window: advices sent and not yet acknowledged, at most; issuers are numbered 0 to
+     *                {@code windows.length - 1}.
+     */
+    AdviceQueue(final int capacity, final int maxMessage, final int[] windows)
     {
+        final int issuerCount = windows.length;
+        this.windows = windows.clone();
         this.capacity = capacity;
         this.maxMessage = maxMessage;
         messages = new UnsafeBuffer(new byte[capacity * maxMessage]);
@@ -105,6 +119,7 @@ final class AdviceQueue
         tails = new int[issuerCount * LISTS_PER_ISSUER];
         Arrays.fill(heads, NONE);
         Arrays.fill(tails, NONE);
+        counts = new int[issuerCount * LISTS_PER_ISSUER];
         heldStans = new int[capacity];
         held = new IntHashSet(capacity * 2);
         serials = new long[capacity];
@@ -165,18 +180,30 @@ final class AdviceQueue
         return ready;
     }
 
-    /** Whether some issuer's advice sent longest ago is due again at {@code now}: a look at each issuer's first. */
-    boolean repeatDue(final long now)
+    /**
+     * Whether {@link #next} may give some issuer an advice at {@code now}: one never sent or due again, and room in
+     * the issuer's window. A look at each issuer's lists' heads and counts: cheap enough for every event.
+     */
+    boolean sendable(final long now)
     {
-        for (int sentList = SENT; sentList < heads.length; sentList += LISTS_PER_ISSUER)
+        for (int issuer = 0; issuer < windows.length; issuer++)
         {
-            final int entry = heads[sentList];
-            if (entry != NONE && dueAt[entry] <= now)
+            final int sentList = list(issuer, SENT);
+            final int oldest = heads[sentList];
+            final boolean oneDue = oldest != NONE && dueAt[oldest] <= now;
+            if ((counts[list(issuer, READY)] > 0 || heads[list(issuer, DUE)] != NONE || oneDue) &&
+                (counts[sentList] < windows[issuer] || oneDue))
             {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Advices sent to {@code issuer} and awaiting their acknowledgement (not yet due again): at most its window. */
+    int awaiting(final int issuer)
+    {
+        return counts[list(issuer, SENT)];
     }
 
     /** Room for a message: the caller writes it at {@link #offset} and calls {@link #add}; NONE when full. */
@@ -254,24 +281,35 @@ final class AdviceQueue
     }
 
     /**
-     * The advice to send {@code issuer} next at {@code now}, or NONE: the oldest never sent that waits for nothing,
-     * else the one sent longest ago once it is due again. It stays where it is until {@link #sent}.
+     * The advice to send {@code issuer} next at {@code now}, or NONE while its window is full: the one sent longest
+     * ago that is due again, else the oldest never sent that waits for nothing. It stays where it is until
+     * {@link #sent}.
      */
     int next(final int issuer, final long now)
     {
-        final int readyList = list(issuer, READY);
+        final int sentList = list(issuer, SENT);
         int entry;
+        while ((entry = heads[sentList]) != NONE && dueAt[entry] <= now)
+        {
+            unlink(entry);
+            append(entry, list(issuer, DUE));
+        }
+        if (counts[sentList] >= windows[issuer])
+        {
+            return NONE;
+        }
+        entry = heads[list(issuer, DUE)];
+        if (entry != NONE)
+        {
+            return entry;
+        }
+        final int readyList = list(issuer, READY);
         while ((entry = heads[readyList]) != NONE && waiting(entry))
         {
             unlink(entry);
             append(entry, list(issuer, BLOCKED));
         }
-        if (entry != NONE)
-        {
-            return entry;
-        }
-        entry = heads[list(issuer, SENT)];
-        return entry != NONE && dueAt[entry] <= now ? entry : NONE;
+        return entry;
     }
 
     /**
@@ -327,13 +365,23 @@ final class AdviceQueue
 
     /**
      * After a restart the links the advices went out on are gone: forget where they were sent and make them due
-     * at once, so each is sent again (as a repeat) on a new link.
+     * at once, so each is sent again (as a repeat) on a new link, as the window lets.
      */
     void linksLost()
     {
         bySent.clear();
         Arrays.fill(keys, Long.MIN_VALUE);
         Arrays.fill(dueAt, Long.MIN_VALUE);
+        for (int issuer = 0; issuer < windows.length; issuer++)
+        {
+            final int sentList = list(issuer, SENT);
+            int entry;
+            while ((entry = heads[sentList]) != NONE)
+            {
+                unlink(entry);
+                append(entry, list(issuer, DUE));
+            }
+        }
         // Replay sends advices as the journal says and never asks for the next: every advice that waits goes to its
         // blocked list now, as the live switch would have moved it, so that ready() counts only what can go.
         for (int readyList = READY; readyList < heads.length; readyList += LISTS_PER_ISSUER)
@@ -349,6 +397,40 @@ final class AdviceQueue
                 }
                 entry = after;
             }
+        }
+    }
+
+    /**
+     * {@code issuer}'s link {@code link} is gone: no acknowledgement can come on it, so the advices last sent on it
+     * are due again at once (on another link, or this issuer's next), and leave the window to others.
+     */
+    void linkDown(final int issuer, final int link)
+    {
+        forgetLink(list(issuer, SENT), link, true);
+        forgetLink(list(issuer, DUE), link, false);
+    }
+
+    private void forgetLink(final int list, final int link, final boolean makeDue)
+    {
+        int entry = heads[list];
+        while (entry != NONE)
+        {
+            final int after = next[entry];
+            if (keys[entry] != Long.MIN_VALUE && (int)(keys[entry] >>> 32) == link)
+            {
+                if (bySent.get(keys[entry]) == entry)
+                {
+                    bySent.remove(keys[entry]);
+                }
+                keys[entry] = Long.MIN_VALUE;
+                if (makeDue)
+                {
+                    dueAt[entry] = Long.MIN_VALUE;
+                    unlink(entry);
+                    append(entry, list - SENT + DUE);
+                }
+            }
+            entry = after;
         }
     }
 
@@ -509,6 +591,7 @@ final class AdviceQueue
 
     private void count(final int list, final int delta)
     {
+        counts[list] += delta;
         if (list % LISTS_PER_ISSUER == READY)
         {
             ready += delta;

@@ -222,7 +222,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
         transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS);
         content = new RequestContent(dialects);
-        advices = new AdviceQueue(setup.adviceCapacity(), MAX_ADVICE, issuers.size());
+        final int[] adviceWindows = new int[issuers.size()];
+        for (int i = 0; i < adviceWindows.length; i++)
+        {
+            adviceWindows[i] = issuers.get(i).adviceWindow();
+        }
+        advices = new AdviceQueue(setup.adviceCapacity(), MAX_ADVICE, adviceWindows);
 
         totals = new BatchTotals(acceptors.terminalCount());
         openBatches = new int[acceptors.terminalCount()];
@@ -395,7 +400,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // carried at most 800 a second, fewer than the completions and reversals of 20,000 TPS. Not on an event whose
         // input does not decode: the journal withholds it, so replay never sees it, and it must change nothing.
         final JournalRecord recorded = event.recorded();
-        final boolean advicesDue = recorded == null ? advices.ready() > 0 || advices.size() > 0 && advices.repeatDue(event.timestampNanos()) :
+        final boolean advicesDue = recorded == null ? advices.size() > 0 && advices.sendable(event.timestampNanos()) :
             recorded.decisionLength() >= Decision.LENGTH && Decision.advicesSent(recorded.buffer(), recorded.decisionOffset());
         if (advicesDue && event.type() != EventType.TICK && event.decodeError() == DecodeError.NONE && event.decisionLength() > 0)
         {
@@ -2228,6 +2233,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 break;
             }
         }
+        advices.linkDown(issuer, link);
         publishSignedOn(issuer);
         decide(event, null, Outcome.NOTHING, issuer, 0);
     }

@@ -86,6 +86,23 @@ class ConfigErrorTest
     }
 
     @Test
+    void shouldTakeAnOptionalAdviceWindowAndRefuseOneOutOfRange()
+    {
+        final String issuers = """
+            interchange.issuers = [
+              { id = "issuer-a", %s, advice-window = 8 }
+              { id = "issuer-b", %s,
+                advice-window = 0 }
+            ]
+            interchange.bin-table = []
+            """;
+        assertEquals("switch.conf:4: issuers[1].advice-window: must be 1..4096, got 0", problem(issuers.formatted(ISSUER, ISSUER)));
+        final SwitchConfig config = SwitchConfig.parse(issuers.formatted(ISSUER, ISSUER).replace("advice-window = 0", "advice-window = 4096"), "switch.conf");
+        assertEquals(8, config.issuer("issuer-a").adviceWindow());
+        assertEquals(4_096, config.issuer("issuer-b").adviceWindow());
+    }
+
+    @Test
     void shouldTakeNullAsMissing()
     {
         assertEquals("switch.conf:2: node-id: missing", problem("interchange {\n  node-id = null\n}"));

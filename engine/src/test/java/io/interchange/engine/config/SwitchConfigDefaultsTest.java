@@ -72,6 +72,7 @@ class SwitchConfigDefaultsTest
         assertEquals(Duration.ofSeconds(5), a.timeout());
         assertEquals(Duration.ofSeconds(30), a.echoInterval());
         assertEquals(3, a.missedEchoes());
+        assertEquals(64, a.adviceWindow(), "not in the defaults' file: the window an issuer gets unless it says otherwise");
         assertEquals(new ReconnectConfig(Duration.ofMillis(100), Duration.ofSeconds(10)), a.reconnect());
         assertEquals(new StandInConfig(true, 50_000), a.standIn());
 

@@ -3,13 +3,15 @@ package io.interchange.engine.switching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 /**
  * The advice queue gives each issuer its advices in the order they were queued, however its slots have wrapped;
- * repeats once due; and a blocked advice once what it waits for is acknowledged.
+ * repeats once due; a blocked advice once what it waits for is acknowledged; and never more than the issuer's window
+ * awaiting acknowledgement.
  */
 class AdviceQueueTest
 {
@@ -18,7 +20,7 @@ class AdviceQueueTest
     @Test
     void shouldGiveAdvicesInTheOrderTheyWereQueuedAfterTheSlotsWrap()
     {
-        final AdviceQueue queue = new AdviceQueue(4, 64, 1);
+        final AdviceQueue queue = queue(4, 1);
         final int[] first = new int[4];
         for (int i = 0; i < 4; i++)
         {
@@ -37,7 +39,7 @@ class AdviceQueueTest
     @Test
     void shouldGiveAdvicesInTheOrderTheyWereQueuedWhenAGapInTheMiddleIsTakenAgain()
     {
-        final AdviceQueue queue = new AdviceQueue(4, 64, 1);
+        final AdviceQueue queue = queue(4, 1);
         final int standIn = add(queue, 0);
         final int other = add(queue, 0);
         final int reversal = add(queue, 0);
@@ -52,7 +54,7 @@ class AdviceQueueTest
     @Test
     void shouldGiveARepeatOnlyOnceItIsDue()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final AdviceQueue queue = queue(8, 1);
         final int b = add(queue, 0);
         queue.sent(b, 1, 7, 50, RETRY);
         final int a = add(queue, 0);
@@ -68,7 +70,7 @@ class AdviceQueueTest
     @Test
     void shouldKeepEachIssuersAdvicesApart()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64, 2);
+        final AdviceQueue queue = queue(8, 2);
         final int a1 = add(queue, 0);
         final int b1 = add(queue, 1);
         final int a2 = add(queue, 0);
@@ -80,7 +82,7 @@ class AdviceQueueTest
     @Test
     void shouldHoldBackAnAdviceUntilTheOneItWaitsForIsAcknowledged()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final AdviceQueue queue = queue(8, 1);
         final int standIn = add(queue, 0);
         queue.sent(standIn, 1, 5, 0, RETRY);
         final int reversal = add(queue, 0);
@@ -98,7 +100,7 @@ class AdviceQueueTest
     @Test
     void shouldFreeBlockedAdvicesOldestFirstAheadOfThoseQueuedAfterThem()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final AdviceQueue queue = queue(8, 1);
         final int standIn = add(queue, 0);
         final int completion = add(queue, 0);
         sendAll(queue, 0, 0);
@@ -120,7 +122,7 @@ class AdviceQueueTest
     @Test
     void shouldNotFreeAnAdviceWhenTheSlotItWaitedForIsTakenAgainByAnother()
     {
-        final AdviceQueue queue = new AdviceQueue(3, 64, 1);
+        final AdviceQueue queue = queue(3, 1);
         final int standIn = add(queue, 0);
         sendAll(queue, 0, 0);
         final int reversal = add(queue, 0);
@@ -137,7 +139,7 @@ class AdviceQueueTest
     @Test
     void shouldKeepBlockedAdvicesBlockedAcrossLostLinksAndFreeThemOnTheAcknowledgement()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final AdviceQueue queue = queue(8, 1);
         final int standIn = add(queue, 0);
         sendAll(queue, 0, 0);
         final int reversal = add(queue, 0);
@@ -156,7 +158,7 @@ class AdviceQueueTest
     @Test
     void shouldFindAdvicesAlikeByWhetherTheirSendIsARepeatAndKeepFindingTheOtherOnceOneIsGone()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final AdviceQueue queue = queue(8, 1);
         final int older = queue.reserve();
         queue.add(older, 10, 0, 0, 0, 42);
         final int newer = queue.reserve();
@@ -175,7 +177,7 @@ class AdviceQueueTest
     @Test
     void shouldBlockEveryWaitingAdviceWhenTheLinksAreLost()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final AdviceQueue queue = queue(8, 1);
         final int standIn = add(queue, 0);
         final int reversal = add(queue, 0);
         queue.waitFor(reversal, standIn, queue.serial(standIn));
@@ -190,21 +192,94 @@ class AdviceQueueTest
     @Test
     void shouldSayWhenARepeatIsDue()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64, 2);
-        assertEquals(false, queue.repeatDue(0));
+        final AdviceQueue queue = queue(8, 2);
+        assertEquals(false, queue.sendable(0));
         final int a = add(queue, 1);
-        assertEquals(false, queue.repeatDue(0), "never sent: a first send, not a repeat");
+        assertEquals(true, queue.sendable(0), "never sent: a first send");
         queue.sent(a, 1, 7, 0, RETRY);
-        assertEquals(false, queue.repeatDue(RETRY - 1));
-        assertEquals(true, queue.repeatDue(RETRY), "the second issuer's, at its time");
+        assertEquals(false, queue.sendable(RETRY - 1));
+        assertEquals(true, queue.sendable(RETRY), "the second issuer's, at its time");
         queue.linksLost();
-        assertEquals(true, queue.repeatDue(0), "after a restart at once");
+        assertEquals(true, queue.sendable(0), "after a restart at once");
+    }
+
+    @Test
+    void shouldSendNoMoreThanTheWindowUntilTheIssuerAcknowledges()
+    {
+        final AdviceQueue queue = new AdviceQueue(16, 64, new int[] {3, 16});
+        final List<Integer> owed = new ArrayList<>();
+        for (int i = 0; i < 10; i++)
+        {
+            owed.add(add(queue, 0));
+        }
+        final int other = add(queue, 1);
+
+        assertEquals(owed.subList(0, 3), sendAll(queue, 0, 0), "the window's worth, oldest first");
+        assertEquals(3, queue.awaiting(0));
+        assertEquals(List.of(other), sendAll(queue, 1, 0), "a full window holds back its own issuer only");
+        assertEquals(false, queue.sendable(RETRY - 1), "nothing more for anyone until an acknowledgement");
+        queue.remove(owed.get(1));
+        assertEquals(true, queue.sendable(1));
+        assertEquals(List.of(owed.get(3)), sendAll(queue, 0, 1), "one acknowledged, one more");
+    }
+
+    @Test
+    void shouldRepeatWhatIsOverdueBeforeSendingNewAdvicesAndKeepTheWindowWhileRepeating()
+    {
+        final AdviceQueue queue = new AdviceQueue(16, 64, new int[] {2});
+        final int a = add(queue, 0);
+        final int b = add(queue, 0);
+        final int c = add(queue, 0);
+        assertEquals(List.of(a, b), sendAll(queue, 0, 0));
+        assertEquals(List.of(a, b), sendAll(queue, 0, RETRY), "both unacknowledged and due: repeated, while c waits");
+        assertEquals(2, queue.attempts(a));
+        queue.remove(b);
+        assertEquals(List.of(c), sendAll(queue, 0, RETRY + 1));
+        assertEquals(List.of(a, c), sendAll(queue, 0, 3 * RETRY), "the oldest repeat first");
+    }
+
+    @Test
+    void shouldMakeWhatWentOnALinkThatIsGoneDueAtOnceAndFreeItsPlacesInTheWindow()
+    {
+        final AdviceQueue queue = new AdviceQueue(16, 64, new int[] {3});
+        final int a = add(queue, 0);
+        final int b = add(queue, 0);
+        final int c = add(queue, 0);
+        final int d = add(queue, 0);
+        queue.sent(a, 1, 10, 0, RETRY);
+        queue.sent(b, 2, 11, 0, RETRY);
+        queue.sent(c, 1, 12, 0, RETRY);
+        assertEquals(AdviceQueue.NONE, queue.next(0, 1), "the window is full");
+
+        queue.linkDown(0, 1);
+        assertEquals(1, queue.awaiting(0), "only b, on link 2, can still be acknowledged");
+        assertEquals(AdviceQueue.NONE, queue.acknowledged(1, 10), "an acknowledgement on link 1 can no longer come");
+        assertEquals(b, queue.acknowledged(2, 11));
+        assertEquals(List.of(a, c), sendAll(queue, 0, 1), "a and c again at once, not a time-out later; the window then full again");
+        queue.remove(b);
+        assertEquals(List.of(d), sendAll(queue, 0, 2));
+    }
+
+    @Test
+    void shouldRepeatNoMoreThanTheWindowAfterARestartWhateverTheJournalSent()
+    {
+        final AdviceQueue queue = new AdviceQueue(16, 64, new int[] {4});
+        final List<Integer> owed = new ArrayList<>();
+        for (int i = 0; i < 10; i++)
+        {
+            final int entry = add(queue, 0);
+            queue.sent(entry, 1, i + 1, 0, RETRY); // replay sends as the journal says, window or not
+            owed.add(entry);
+        }
+        queue.linksLost();
+        assertEquals(0, queue.awaiting(0));
+        assertEquals(owed.subList(0, 4), sendAll(queue, 0, 0), "repeated four at a time, oldest first");
     }
 
     @Test
     void shouldSendEveryAdviceAgainAfterTheLinksAreLost()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final AdviceQueue queue = queue(8, 1);
         final int a = add(queue, 0);
         final int b = add(queue, 0);
         sendAll(queue, 0, 0);
@@ -217,7 +292,7 @@ class AdviceQueueTest
     @Test
     void shouldHoldTheStanOfAnAdviceThatKeepsItsOwnUntilItIsAcknowledged()
     {
-        final AdviceQueue queue = new AdviceQueue(8, 64, 1);
+        final AdviceQueue queue = queue(8, 1);
         final int standIn = queue.reserve();
         queue.add(standIn, 10, 0, 0, 4_711, 0);
         final int reversal = add(queue, 0);
@@ -228,6 +303,14 @@ class AdviceQueueTest
         queue.remove(standIn);
         assertEquals(reversal, queue.acknowledged(3, 4_711), "removing one advice leaves another's key alone");
         assertEquals(false, queue.holds(4_711), "acknowledged: the STAN is free again");
+    }
+
+    /** A queue whose windows never get in the way. */
+    private static AdviceQueue queue(final int capacity, final int issuers)
+    {
+        final int[] windows = new int[issuers];
+        Arrays.fill(windows, capacity);
+        return new AdviceQueue(capacity, 64, windows);
     }
 
     private static int add(final AdviceQueue queue, final int issuer)

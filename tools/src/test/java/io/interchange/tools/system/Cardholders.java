@@ -117,6 +117,20 @@ final class Cardholders
         return purchase;
     }
 
+    /**
+     * The terminal's reversal (0400) of {@code original}, a 0200: the same fields without track 2 and the PIN block,
+     * a STAN of its own, and field 90 naming the original (its MTI, STAN and field 7).
+     */
+    Map<Integer, String> reversalOf(final Map<Integer, String> original)
+    {
+        final Map<Integer, String> reversal = new HashMap<>(original);
+        reversal.remove(35);
+        reversal.remove(52);
+        reversal.put(11, nextStan());
+        reversal.put(90, "0200" + original.get(11) + original.get(7) + "0".repeat(22));
+        return reversal;
+    }
+
     /** 0800 network management with field 70 (001 sign-on, 002 sign-off, 301 echo). */
     Map<Integer, String> network(final String code)
     {

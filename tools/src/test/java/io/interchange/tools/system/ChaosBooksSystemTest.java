@@ -196,7 +196,7 @@ class ChaosBooksSystemTest
     @Test
     void shouldKeepTheBooksEqualWhenTheSwitchStandsInForAnIssuerWhoseLinkDrops(@TempDir final Path dir) throws Exception
     {
-        withSeed(new Scenario("stand-in for issuer-a on one dropping link", 1, true, Latency.NONE, LINK_DROPPING_FAULTS, FAULTS), dir);
+        withSeed(new Scenario("stand-in for issuer-a on one dropping link", 1, true, LATENCY, LINK_DROPPING_FAULTS, FAULTS), dir);
     }
 
     /**
@@ -479,10 +479,9 @@ class ChaosBooksSystemTest
      * What a case changes: issuer-a's links, its stand-in, its latency, and each issuer's faults.
      *
      * @param connectionsA issuer-a's links; with one, each of its hang-ups leaves the switch without a link for a while.
-     * @param latencyA     none where issuer-a's link drops often: an answer still waiting out its latency when the
-     *                     simulator hangs up is lost, and the switch, owing hundreds of stand-in advices after each
-     *                     outage, would send most of them again and again (all applied, their acknowledgements lost)
-     *                     for tens of seconds before the queue drained.
+     * @param latencyA     issuer-a's answers' latency. With one link that drops often, an answer still waiting out its
+     *                     latency when the simulator hangs up is lost; the switch then owes hundreds of stand-in
+     *                     advices after each outage, and its advice window (64) keeps it from sending them all at once.
      */
     private record Scenario(String name, int connectionsA, boolean standInA, Latency latencyA, Faults faultsA, Faults faultsB)
     {

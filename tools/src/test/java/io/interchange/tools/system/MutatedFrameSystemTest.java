@@ -342,11 +342,7 @@ class MutatedFrameSystemTest
         }
         final Map<Integer, String> purchase = purchase(card);
         final Map<Integer, String> authorization = purchase(card);
-        final Map<Integer, String> reversal = new HashMap<>(purchase);
-        reversal.remove(35);
-        reversal.remove(52);
-        reversal.put(11, cards.nextStan());
-        reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0000000000000000000000");
+        final Map<Integer, String> reversal = cards.reversalOf(purchase);
         return List.of(
             template("0200 purchase", Mti.FINANCIAL_REQUEST, purchase),
             template("0100 authorization", Mti.AUTHORIZATION_REQUEST, authorization),

@@ -26,7 +26,7 @@ import io.interchange.codec.dialect.Iso87;
 /**
  * An issuer host that does what a test tells it: it always signs on and answers echoes, and records the MTI of
  * everything else it gets. Financial requests are swallowed (a hung issuer) or approved after a delay (a late
- * one); advices are swallowed or acknowledged. One connection at a time, on 127.0.0.1.
+ * one); advices are swallowed or acknowledged. One connection at a time, on 127.0.0.1, which the test may hang up.
  */
 final class ScriptedIssuer implements AutoCloseable
 {
@@ -40,6 +40,7 @@ final class ScriptedIssuer implements AutoCloseable
     private volatile boolean mute;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile byte[] lastFinancial;
+    private volatile Socket current;
     private volatile byte[] macKey;
     private volatile boolean wrongMacs;
     private final List<Boolean> requestMacs = new ArrayList<>();
@@ -111,6 +112,16 @@ final class ScriptedIssuer implements AutoCloseable
         return last == null ? null : last.clone();
     }
 
+    /** Closes the connection the switch has open, if any, as an issuer host that goes away would. */
+    void hangUp() throws IOException
+    {
+        final Socket socket = current;
+        if (socket != null)
+        {
+            socket.close();
+        }
+    }
+
     /** Connections accepted so far. */
     int connections()
     {
@@ -141,6 +152,7 @@ final class ScriptedIssuer implements AutoCloseable
         {
             try (Socket socket = server.accept())
             {
+                current = socket;
                 connections.incrementAndGet();
                 final DataInputStream in = new DataInputStream(socket.getInputStream());
                 final OutputStream os = socket.getOutputStream();

@@ -96,11 +96,7 @@ class SettlementSystemTest
             final Map<Integer, String> first = buy(terminal, "TERM0003", "MERCHANT0000002", "000000", 1_000);
             buy(terminal, "TERM0003", "MERCHANT0000002", "000000", 2_500);
             buy(terminal, "TERM0003", "MERCHANT0000002", "200000", 700);
-            final Map<Integer, String> reversal = new HashMap<>(first);
-            reversal.remove(35);
-            reversal.remove(52);
-            reversal.put(11, cards.nextStan());
-            reversal.put(90, "0200" + first.get(11) + first.get(7) + "0000000000000000000000");
+            final Map<Integer, String> reversal = cards.reversalOf(first);
             assertEquals("00", terminal.exchange(Mti.REVERSAL_REQUEST, reversal).getString(39));
 
             // Credits 1 (700), debits 2 (3,500), one debit reversed (1,000): the merchant is owed 1,800.

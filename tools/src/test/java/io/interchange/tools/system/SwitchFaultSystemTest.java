@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +99,12 @@ class SwitchFaultSystemTest
 
     private SwitchNode start(final Path journal, final int portA, final int portB) throws InterruptedException
     {
-        final SwitchConfig config = SwitchConfig.parse(FAST, "fast.conf")
+        return start(FAST, journal, portA, portB);
+    }
+
+    private SwitchNode start(final String text, final Path journal, final int portA, final int portB) throws InterruptedException
+    {
+        final SwitchConfig config = SwitchConfig.parse(text, "fast.conf")
             .withIssuerPort("issuer-a", portA)
             .withIssuerPort("issuer-b", portB)
             .withJournalDir(journal);
@@ -314,6 +321,55 @@ class SwitchFaultSystemTest
         final List<String> refused = Files.readAllLines(run.file("exceptions.csv")).stream()
             .filter(line -> line.contains("issuer's 0210 the switch could not pass on")).toList();
         assertEquals(1, refused.size(), "the refused answer in the day's exceptions: " + Files.readString(run.file("exceptions.csv")));
+    }
+
+    /**
+     * Store and forward paces itself: an issuer has at most its window of advices unacknowledged, and those a lost
+     * link carried go again as soon as there is a link, not a repeat interval later. issuer-a's window is 3 and its
+     * time-out 30 s, so an unacknowledged advice is due again only after 60 s: any repeat within the test's 20 s is
+     * the lost link's.
+     */
+    @Test
+    void shouldKeepNoMoreAdvicesOutstandingThanTheWindowAndSendThoseALostLinkCarriedAgainAtOnce(@TempDir final Path journal) throws Exception
+    {
+        try (ScriptedIssuer issuer = new ScriptedIssuer())
+        {
+            issuer.approveAfter(Duration.ZERO);
+            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+            start(FAST.replaceFirst("timeout = 500ms, ", "timeout = 30s, advice-window = 3, "), journal, issuer.port(), issuerB.port());
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                final List<Map<Integer, String>> purchases = new ArrayList<>();
+                for (int i = 0; i < 8; i++)
+                {
+                    final Map<Integer, String> purchase = cardsA.purchase(cardsA.payer(1_000), 1_000);
+                    assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, purchase).getString(39));
+                    purchases.add(purchase);
+                }
+                for (final Map<Integer, String> purchase : purchases)
+                {
+                    assertEquals("00", terminal.exchange(Mti.REVERSAL_REQUEST, cardsA.reversalOf(purchase)).getString(39), "the terminal's void");
+                }
+                // One more purchase: once the issuer has it, the switch has handled every void before it, on this one link.
+                assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39));
+                final List<Integer> voided = new ArrayList<>(Collections.nCopies(8, Mti.FINANCIAL_REQUEST));
+                voided.addAll(Collections.nCopies(3, Mti.REVERSAL_ADVICE));
+                voided.add(Mti.FINANCIAL_REQUEST);
+                assertEquals(voided, issuer.received(), "eight 0420s owed, three sent: the window");
+                assertEquals(8, node.advicesOwed());
+
+                issuer.acknowledgeAdvices();
+                issuer.hangUp();
+                Awaiting.until(Duration.ofSeconds(20), () -> node.advicesOwed() == 0, "every advice acknowledged");
+                final List<Integer> afterwards = new ArrayList<>(voided);
+                afterwards.addAll(Collections.nCopies(3, Mti.REVERSAL_ADVICE_REPEAT));
+                afterwards.addAll(Collections.nCopies(5, Mti.REVERSAL_ADVICE));
+                assertEquals(afterwards, issuer.received(),
+                    "the three the lost link carried, repeated on the new link at once, then the other five as acknowledgements free the window");
+                assertEquals(2, issuer.connections());
+            }
+        }
     }
 
     @Test

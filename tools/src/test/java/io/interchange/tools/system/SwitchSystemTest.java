@@ -255,7 +255,7 @@ class SwitchSystemTest
             assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, purchase).getString(39));
             assertEquals(card.balance() - 5_000, issuerA.account(card.pan()).orElseThrow().balance());
 
-            final Map<Integer, String> reversal = reversalOf(purchase);
+            final Map<Integer, String> reversal = cardsA.reversalOf(purchase);
             final MessageReader answer = terminal.exchange(Mti.REVERSAL_REQUEST, reversal);
             assertEquals(Mti.REVERSAL_RESPONSE, answer.mti());
             assertEquals("00", answer.getString(39));
@@ -278,7 +278,7 @@ class SwitchSystemTest
         try (TestTerminal terminal = signedOn())
         {
             final Map<Integer, String> never = cardsA.purchase(card, 1_000);
-            final MessageReader answer = terminal.exchange(Mti.REVERSAL_REQUEST, reversalOf(never));
+            final MessageReader answer = terminal.exchange(Mti.REVERSAL_REQUEST, cardsA.reversalOf(never));
             assertEquals(Mti.REVERSAL_RESPONSE, answer.mti());
             assertEquals("25", answer.getString(39));
         }
@@ -394,16 +394,6 @@ class SwitchSystemTest
             third.put(42, "MERCHANT0000003");
             assertEquals("59", terminal.exchange(Mti.FINANCIAL_REQUEST, third).getString(39));
         }
-    }
-
-    private Map<Integer, String> reversalOf(final Map<Integer, String> original)
-    {
-        final Map<Integer, String> reversal = new HashMap<>(original);
-        reversal.remove(35);
-        reversal.remove(52);
-        reversal.put(11, cardsA.nextStan());
-        reversal.put(90, "0200" + original.get(11) + original.get(7) + "0000000000000000000000");
-        return reversal;
     }
 
     private static String flipLastDigit(final String pan)
