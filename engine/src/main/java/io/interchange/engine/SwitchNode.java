@@ -299,7 +299,8 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         for (final IssuerConfig issuer : config.issuers())
         {
             issuers.add(new SwitchSetup.Issuer(issuer.id(), issuer.institutionId(), issuer.timeout(), issuer.standIn().enabled(),
-                issuer.standIn().floorLimit(), issuer.echoInterval(), issuer.missedEchoes(), issuer.adviceWindow(), issuer.macKey() != null));
+                issuer.standIn().floorLimit(), issuer.standIn().onTimeOut(), issuer.echoInterval(), issuer.missedEchoes(), issuer.adviceWindow(),
+                issuer.macKey() != null));
             issuerIds.add(issuer.id());
         }
         final BinTable.Builder bins = BinTable.builder();

@@ -480,9 +480,14 @@ public final class DayReader
                 continue;
             }
             final int mti = message.mti();
-            if (timeOuts && (mti == Mti.FINANCIAL_RESPONSE || mti == Mti.AUTHORIZATION_RESPONSE) && ResponseCode.ISSUER_INOPERATIVE.equals(text(message, 39)))
+            final boolean timeOutAnswer = timeOuts && (mti == Mti.FINANCIAL_RESPONSE || mti == Mti.AUTHORIZATION_RESPONSE);
+            if (timeOutAnswer && ResponseCode.ISSUER_INOPERATIVE.equals(text(message, 39)))
             {
                 onTimeOut(record, part, message);
+            }
+            else if (timeOutAnswer && ResponseCode.APPROVED.equals(text(message, 39)) && text(message, 38).startsWith("S"))
+            {
+                onTimeOutStoodIn(record, part, message);
             }
             else if (advices && (mti == Mti.REVERSAL_ADVICE || mti == Mti.REVERSAL_ADVICE_REPEAT) && ResponseCode.RESPONSE_TOO_LATE.equals(text(message, 39)))
             {
@@ -525,6 +530,34 @@ public final class DayReader
             exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, ResponseCode.ISSUER_INOPERATIVE,
                 "issuer " + transactions.issuer(row) + " did not answer in time: 91 to the terminal, reversal advice (0420, 39=68) to the issuer"));
         }
+    }
+
+    /**
+     * A stand-in approval a tick sent a terminal for a request its issuer did not answer in time (stand-in on
+     * time-out): approved by the switch, like a stand-in while the issuer is down, and its advice awaited; the request
+     * itself was reversed at the issuer (0420, 39 = 68), so an answer after this is a late one.
+     */
+    private void onTimeOutStoodIn(final JournalRecord record, final int part, final MessageReader message)
+    {
+        final Forwarded forwarded = byAcquirerLink.remove(record.linkId(part) + "/" + text(message, 41) + "/" + text(message, 11));
+        if (forwarded == null)
+        {
+            return;
+        }
+        final int row = forwarded.row();
+        final String authCode = text(message, 38);
+        transactions.mark(row, DayTransactions.ANSWERED | DayTransactions.STAND_IN);
+        transactions.responseCode(row, ResponseCode.APPROVED);
+        transactions.authCode(row, authCode);
+        standInByAuthCode.put(authCode, row);
+        if (forwarded.issuerKey() != NO_ISSUER_KEY && inFlight.remove(forwarded.issuerKey(), forwarded))
+        {
+            byOriginalData.remove(forwarded.originalData(), forwarded);
+            timedOut.put(forwarded.issuerKey(), row);
+        }
+        exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, ResponseCode.APPROVED,
+            "issuer " + transactions.issuer(row) + " did not answer in time: stood in, approved " + authCode +
+            " within the floor limit; reversal advice (0420, 39=68) of the request and the stand-in's advice to the issuer"));
     }
 
     /**

@@ -347,8 +347,9 @@ final class ConfigReader
         final int mark = problems.count();
         final boolean enabled = s.bool("enabled");
         final long floorLimit = s.number("floor-limit", 0, MAX_AMOUNT);
+        final boolean onTimeOut = s.optionalBool("on-time-out", false);
         s.finish();
-        return problems.count() == mark ? new StandInConfig(enabled, floorLimit) : null;
+        return problems.count() == mark ? new StandInConfig(enabled, floorLimit, onTimeOut) : null;
     }
 
     private BinRange binRange(final Section s, final Map<String, String> issuerIds)

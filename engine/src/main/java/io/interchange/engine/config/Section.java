@@ -140,6 +140,12 @@ final class Section
         return result;
     }
 
+    /** As {@link #bool}, or {@code absent} when the key is not there. */
+    boolean optionalBool(final String name, final boolean absent)
+    {
+        return value(name, false) == null ? absent : bool(name);
+    }
+
     boolean bool(final String name)
     {
         final ConfigValue value = value(name, true);

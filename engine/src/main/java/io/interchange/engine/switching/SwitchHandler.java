@@ -19,6 +19,7 @@ import com.lmax.disruptor.EventHandler;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.Dialect;
+import io.interchange.codec.FieldSpec;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
@@ -1436,14 +1437,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (config.standIn() && processing == 0 && amount <= config.floorLimit())
         {
             // Stand-in: the switch approves within the issuer's floor limit with its own authorization code.
-            // S and five digits: recognisably the switch's, never an issuer's.
-            final int code = standInAuthCodes = standInAuthCodes % 99_999 + 1;
-            authCode.setLength(0);
-            authCode.append('S');
-            for (int divisor = 10_000; divisor > 0; divisor /= 10)
-            {
-                authCode.append((char)('0' + code / divisor % 10));
-            }
+            nextStandInAuthCode();
             final int offset = beginAnswer(event);
             final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
             final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(),
@@ -1468,6 +1462,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
+    }
+
+    /** The next stand-in authorization code into {@link #authCode}: S and five digits, recognisably the switch's, never an issuer's. */
+    private void nextStandInAuthCode()
+    {
+        final int code = standInAuthCodes = standInAuthCodes % 99_999 + 1;
+        authCode.setLength(0);
+        authCode.append('S');
+        for (int divisor = 10_000; divisor > 0; divisor /= 10)
+        {
+            authCode.append((char)('0' + code / divisor % 10));
+        }
     }
 
     private void forward(
@@ -2105,14 +2111,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * The issuer did not answer in time: 91 to the acquirer, and a reversal advice (39 = 68, response too late) to
-     * the issuer, which may have approved it and answered too late or not at all.
+     * The issuer did not answer in time: a reversal advice (39 = 68, response too late) to the issuer, which may have
+     * approved it and answered too late or not at all; and to the acquirer 91, or, where the issuer's stand-in covers
+     * time-outs, the switch's own approval within the floor limit, advised to the issuer after the reversal. Not for a
+     * request its acquirer has reversed meanwhile, nor one whose terminal has gone: nobody would see the approval.
      */
     private void timeOut(final SwitchEvent event, final int entry)
     {
         final int history = inFlight.history(entry);
+        final int issuer = inFlight.issuer(entry);
+        final long now = event.timestampNanos();
         queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
-            transactions.forwardedLength(history), history, null, ResponseCode.RESPONSE_TOO_LATE, null, inFlight.issuer(entry), event.timestampNanos());
+            transactions.forwardedLength(history), history, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer, now);
         final int acquirerLink = inFlight.acquirerLink(entry);
         if (!acquirerSessions.containsKey(acquirerLink))
         {
@@ -2120,15 +2130,77 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final MessageReader original = original(entry);
+        final boolean standIn = standsInOnTimeOut(original, history, issuer);
         final int dialect = inFlight.acquirerDialect(entry);
         final int headerLength = inFlight.headerLength(entry);
         final int offset = event.beginOutput(acquirerLink, dialect, headerLength);
         responseHeader(inFlight.frames(), inFlight.frameOffset(entry), headerLength, event.output(), offset);
         final MessageWriter writer = writers[dialect].wrap(event.output(), offset + headerLength);
-        final int length = mac(acquirerLink, original, event.output(), offset + headerLength,
-            financialEcho.respond(original, writer, ResponseCode.ISSUER_INOPERATIVE));
+        final int answerLength;
+        if (standIn)
+        {
+            nextStandInAuthCode();
+            answerLength = financialEcho.begin(original, writer).putString(38, authCode).putString(39, ResponseCode.APPROVED).finish();
+        }
+        else
+        {
+            answerLength = financialEcho.respond(original, writer, ResponseCode.ISSUER_INOPERATIVE);
+        }
+        final int length = mac(acquirerLink, original, event.output(), offset + headerLength, answerLength);
         event.endOutput(length, false);
-        transactions.answered(history, event.output(), offset + headerLength, length, false);
+        transactions.answered(history, event.output(), offset + headerLength, length, standIn);
+        if (standIn)
+        {
+            countApproved(history);
+            adviseStandIn(history, issuer, original.mti() == Mti.AUTHORIZATION_REQUEST ? Mti.AUTHORIZATION_ADVICE : Mti.FINANCIAL_ADVICE, now);
+        }
+    }
+
+    /** Whether the switch approves a timed-out request itself: as it would were the issuer down (a purchase or pre-authorization within the floor limit). */
+    private boolean standsInOnTimeOut(final MessageReader original, final int history, final int issuer)
+    {
+        final SwitchSetup.Issuer config = issuers.get(issuer);
+        return config.standIn() && config.standInOnTimeOut() && transactions.state(history) != Transactions.REVERSED &&
+            original.has(3) && original.getLong(3) / 10_000 == 0 && original.has(4) && original.getLong(4) <= config.floorLimit();
+    }
+
+    /**
+     * Queues the advice of a stand-in for a timed-out request, after the reversal of the request itself: the
+     * request as the issuer got it, under a STAN and RRN of its own, which it keeps as the forwarded message, so that
+     * a reversal of the stand-in, or the completion of a stood-in pre-authorization, names the advice, as for a
+     * stand-in while the issuer is down.
+     */
+    private void adviseStandIn(final int history, final int issuer, final int adviceMti, final long now)
+    {
+        final MessageReader request = advice.wrap(transactions.forwardedMessages(), transactions.forwardedOffset(history),
+            transactions.forwardedLength(history)) == DecodeError.NONE ? advice : null;
+        if (request == null)
+        {
+            LOG.error("stand-in advice to issuer {} not queued: the request it was forwarded as is not kept", issuers.get(issuer).id());
+            return;
+        }
+        final int stan = nextStan();
+        final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0).mti(adviceMti);
+        for (int field = 2; field <= FieldSpec.MAX_FIELD; field++)
+        {
+            if (field == 11)
+            {
+                writer.putLong(11, stan);
+            }
+            else if (field == 37)
+            {
+                putDigits(scratch, 0, EventClock.yearDayHour(now), 6);
+                putDigits(scratch, 6, stan, 6);
+                writer.putText(37, scratch, 0, 12);
+            }
+            else if (request.has(field))
+            {
+                writer.copy(request, field);
+            }
+        }
+        final int length = writer.finish();
+        transactions.forwarded(history, issuer, basisScratch, 0, length);
+        owe(history, queueAdvice(adviceMti, basisScratch, 0, length, Transactions.NONE, authCode, ResponseCode.APPROVED, null, issuer, now));
     }
 
     private void onIssuerUp(final SwitchEvent event)

@@ -54,12 +54,13 @@ public record SwitchSetup(
      *
      * @param echoInterval  how often each link is tested (0800/301) and, while not signed on, signed on again.
      * @param missedEchoes  unanswered tests after which the link is closed (and reconnected by the link layer).
+     * @param standInOnTimeOut  the switch stands in (within the floor limit) for a request it did not answer in time.
      * @param adviceWindow  advices sent to it and not yet acknowledged, at most.
      * @param mac           requests and advices to it carry a MAC (field 64), and so must its answers.
      */
     public record Issuer(
-        String id, String institutionId, Duration timeout, boolean standIn, long floorLimit, Duration echoInterval, int missedEchoes,
-        int adviceWindow, boolean mac)
+        String id, String institutionId, Duration timeout, boolean standIn, long floorLimit, boolean standInOnTimeOut, Duration echoInterval,
+        int missedEchoes, int adviceWindow, boolean mac)
     {
         public long timeoutNanos()
         {

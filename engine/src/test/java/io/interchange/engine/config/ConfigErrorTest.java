@@ -103,6 +103,21 @@ class ConfigErrorTest
     }
 
     @Test
+    void shouldTakeStandInOnTimeOutAsAnOptionalTrueOrFalse()
+    {
+        final String issuers = """
+            interchange.issuers = [
+              { id = "issuer-a", %s }
+            ]
+            interchange.bin-table = []
+            """;
+        final String withStandIn = issuers.formatted(ISSUER.replace("floor-limit = 0 }", "floor-limit = 100, on-time-out = %s }"));
+        assertEquals(false, SwitchConfig.parse(issuers.formatted(ISSUER), "switch.conf").issuer("issuer-a").standIn().onTimeOut());
+        assertEquals(true, SwitchConfig.parse(withStandIn.formatted("true"), "switch.conf").issuer("issuer-a").standIn().onTimeOut());
+        assertEquals("switch.conf:2: issuers[0].stand-in.on-time-out: expected true or false, got 'often'", problem(withStandIn.formatted("often")));
+    }
+
+    @Test
     void shouldTakeNullAsMissing()
     {
         assertEquals("switch.conf:2: node-id: missing", problem("interchange {\n  node-id = null\n}"));

@@ -74,11 +74,11 @@ class SwitchConfigDefaultsTest
         assertEquals(3, a.missedEchoes());
         assertEquals(64, a.adviceWindow(), "not in the defaults' file: the window an issuer gets unless it says otherwise");
         assertEquals(new ReconnectConfig(Duration.ofMillis(100), Duration.ofSeconds(10)), a.reconnect());
-        assertEquals(new StandInConfig(true, 50_000), a.standIn());
+        assertEquals(new StandInConfig(true, 50_000, false), a.standIn());
 
         final IssuerConfig b = config.issuer("issuer-b");
         assertEquals(List.of(new LinkAddress("127.0.0.1", 9102)), b.links());
-        assertEquals(new StandInConfig(false, 0), b.standIn());
+        assertEquals(new StandInConfig(false, 0, false), b.standIn());
 
         assertEquals(List.of(new BinRange("476173", "476173", "issuer-a"), new BinRange("622848", "622848", "issuer-b")), config.binTable());
     }

@@ -38,10 +38,12 @@ import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.Clearing;
+import io.interchange.engine.clearing.ClearingExceptionItem;
 import io.interchange.engine.clearing.DayTransactions;
 import io.interchange.engine.clearing.TransactionState;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.replay.Replayer;
+import io.interchange.engine.switching.ResponseCode;
 import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.BusinessDay;
@@ -113,7 +115,7 @@ class ChaosBooksSystemTest
           issuers = [
             { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = %d,
               timeout = 400ms, echo-interval = 1s, missed-echoes = 3, reconnect { initial = 50ms, max = 500ms },
-              stand-in { enabled = %s, floor-limit = 50000 } }
+              stand-in { enabled = %s, floor-limit = 50000, on-time-out = %<s } }
             { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 2,
               timeout = 400ms, echo-interval = 1s, missed-echoes = 3, reconnect { initial = 50ms, max = 500ms },
               stand-in { enabled = false, floor-limit = 0 } }
@@ -384,7 +386,7 @@ class ChaosBooksSystemTest
                 disagreements.add("clearing has a request no terminal sent: " + key);
             }
         }
-        stats.clearing(cleared);
+        stats.clearing(cleared, run.day().exceptions());
         final String numbers = stats.report(seed, books, recovered, (System.nanoTime() - started) / 1_000_000);
         System.out.println("chaos books, " + scenario.name + ", seed " + SEED + ": " + numbers);
 
@@ -400,6 +402,8 @@ class ChaosBooksSystemTest
             () -> assertEquals(0, handlerFailures, "ring handler failures; " + numbers),
             () -> assertEquals(List.of(), logged, "the switch logged no failure and no card number in clear; " + numbers),
             () -> JournalScan.of(config, clear).assertNoCardNumberInClear(numbers),
+            () -> assertTrue(!scenario.standInA || stats.count("stood in on time-out") > 0,
+                "issuer-a's stand-in covers time-outs, and some request its faults left unanswered was stood in for; " + numbers),
             () -> assertTrue(stats.count("approved 0200/000000") > 0 && stats.count("approved 0200/200000") > 0 && stats.count("completed 0100") > 0,
                 "the mix reached clearing approved: purchases, refunds and completed pre-authorizations; " + numbers));
     }
@@ -1481,8 +1485,15 @@ class ChaosBooksSystemTest
             counts.put("peer resets logged at WARN", (long)lines);
         }
 
-        void clearing(final DayTransactions cleared)
+        void clearing(final DayTransactions cleared, final List<ClearingExceptionItem> exceptions)
         {
+            for (final ClearingExceptionItem exception : exceptions)
+            {
+                if (exception.kind() == ClearingExceptionItem.Kind.TIME_OUT && ResponseCode.APPROVED.equals(exception.responseCode()))
+                {
+                    add("stood in on time-out");
+                }
+            }
             for (int row = 0; row < cleared.size(); row++)
             {
                 add(cleared.state(row).label() + " " + Mti.toString(cleared.mti(row)) + (cleared.mti(row) == Mti.AUTHORIZATION_REQUEST ? "" :

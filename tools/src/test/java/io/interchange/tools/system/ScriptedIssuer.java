@@ -58,7 +58,7 @@ final class ScriptedIssuer implements AutoCloseable
         return server.getLocalPort();
     }
 
-    /** From now on, 0420/0421 and 0220/0221 are acknowledged (0430, 0230). */
+    /** From now on, 0420/0421, 0220/0221 and 0120/0121 are acknowledged (0430, 0230, 0130). */
     void acknowledgeAdvices()
     {
         acknowledgeAdvices = true;
@@ -186,7 +186,7 @@ final class ScriptedIssuer implements AutoCloseable
                             requestMacs.add(holds);
                         }
                     }
-                    final boolean advice = Mti.messageClass(mti) == 4 || mti / 10 == 22;
+                    final boolean advice = Mti.messageClass(mti) == 4 || mti / 10 == 22 || mti / 10 == 12;
                     if (!advice)
                     {
                         lastFinancial = message.clone();

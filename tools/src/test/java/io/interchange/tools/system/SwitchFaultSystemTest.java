@@ -32,6 +32,7 @@ import io.interchange.codec.Mti;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.Clearing;
+import io.interchange.engine.clearing.DayTransactions;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.journal.BusinessDay;
 import io.interchange.tools.issuer.CardAccount;
@@ -321,6 +322,68 @@ class SwitchFaultSystemTest
         final List<String> refused = Files.readAllLines(run.file("exceptions.csv")).stream()
             .filter(line -> line.contains("issuer's 0210 the switch could not pass on")).toList();
         assertEquals(1, refused.size(), "the refused answer in the day's exceptions: " + Files.readString(run.file("exceptions.csv")));
+    }
+
+    /**
+     * Stand-in on time-out (issuer-a's {@code stand-in.on-time-out}): a purchase or pre-authorization within the floor
+     * limit that the issuer leaves unanswered is approved by the switch, reversed at the issuer all the same (0420,
+     * 39 = 68: it may have been approved) and then advised (0220, or 0120 for the pre-authorization); above the limit,
+     * 91. Clearing settles the purchase as the stand-in it was, holds the pre-authorization, and reports the time-outs.
+     */
+    @Test
+    void shouldStandInOnATimeOutWhereTheIssuerAllowsItAndStillReverseTheRequest(@TempDir final Path dir) throws Exception
+    {
+        final SwitchConfig config;
+        final CardAccount card = cardsA.payer(100_000);
+        final String purchaseCode;
+        final String preAuthCode;
+        try (ScriptedIssuer hung = new ScriptedIssuer())
+        {
+            hung.acknowledgeAdvices();
+            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+            config = SwitchConfig.parse(FAST.replace("floor-limit = 50000 }", "floor-limit = 50000, on-time-out = true }") + FarCutoff.line(), "fast.conf")
+                .withIssuerPort("issuer-a", hung.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(dir.resolve("journal"));
+            node = SwitchNode.start(config);
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                final long sent = System.nanoTime();
+                final MessageReader purchase = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000));
+                assertTrue(System.nanoTime() - sent >= Duration.ofMillis(500).toNanos(), "not before the issuer's time-out");
+                assertEquals("00", purchase.getString(39));
+                purchaseCode = purchase.getString(38);
+                assertTrue(purchaseCode.matches("S\\d{5}"), "a stand-in authorization code: " + purchaseCode);
+                assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 60_000)).getString(39), "above the floor limit");
+                final MessageReader preAuth = terminal.exchange(Mti.AUTHORIZATION_REQUEST, cardsA.purchase(card, 2_000));
+                assertEquals(Mti.AUTHORIZATION_RESPONSE, preAuth.mti());
+                assertEquals("00", preAuth.getString(39));
+                preAuthCode = preAuth.getString(38);
+                assertTrue(preAuthCode.matches("S\\d{5}") && !preAuthCode.equals(purchaseCode), "a stand-in authorization code of its own: " + preAuthCode);
+            }
+            Awaiting.until(Duration.ofSeconds(10), () -> node.advicesOwed() == 0 && hung.received().size() == 8,
+                () -> "every advice acknowledged; the issuer got " + hung.received() + ", " + node.advicesOwed() + " owed");
+            assertEquals(List.of(Mti.FINANCIAL_REQUEST, Mti.REVERSAL_ADVICE, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_REQUEST, Mti.REVERSAL_ADVICE,
+                Mti.AUTHORIZATION_REQUEST, Mti.REVERSAL_ADVICE, Mti.AUTHORIZATION_ADVICE), hung.received(),
+                "each request reversed before its stand-in is advised; none for the 91");
+            node.close();
+            node = null;
+        }
+        final LocalDate day = BusinessDay.businessDay(System.currentTimeMillis() * 1_000_000L, config.businessDay().cutoff(), config.businessDay().zone());
+        final Clearing.ClearingRun run = Clearing.run(config, day, dir.resolve("clearing"));
+        final DayTransactions cleared = run.day().transactions();
+        final List<String> rows = new ArrayList<>();
+        for (int row = 0; row < cleared.size(); row++)
+        {
+            if ("issuer-a".equals(cleared.issuer(row)))
+            {
+                rows.add(Mti.toString(cleared.mti(row)) + " " + cleared.amount(row) + " " + cleared.authCode(row) + " " + cleared.state(row) +
+                    (cleared.standIn(row) ? " stand-in" : "") + (cleared.settles(row) ? " settles" : ""));
+            }
+        }
+        assertEquals(List.of("0200 1000 " + purchaseCode + " APPROVED stand-in settles", "0200 60000  TIMED_OUT",
+            "0100 2000 " + preAuthCode + " AUTHORIZED stand-in"), rows);
+        final long timeOuts = Files.readAllLines(run.file("exceptions.csv")).stream().filter(line -> line.contains("did not answer in time")).count();
+        assertEquals(3, timeOuts, "each time-out reported, stood in or not: " + Files.readString(run.file("exceptions.csv")));
     }
 
     /**
