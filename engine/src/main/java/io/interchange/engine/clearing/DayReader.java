@@ -34,7 +34,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link Decision} and its outputs), what became of every financial request. It follows the switch handler's own
  * bookkeeping, event by event:
  * <ul>
- * <li>an acquirer's 0100/0200/0220 is a transaction, keyed as the switch keys it (listener, terminal, STAN, field 7
+ * <li>an acquirer's 0100/0120/0200/0220 is a transaction, keyed as the switch keys it (listener, terminal, STAN, field 7
  *     or, for UnionPay POS, the batch number of 60.2). Its decision says what happened: ANSWERED by the switch (a
  *     decline, or 00 for a completion, which the switch acknowledges itself), FORWARDED to an issuer link under a
  *     switch STAN, STOOD_IN (approved by the switch, auth code S nnnnn). RETRANSMITTED and CLOSED are not new
@@ -240,8 +240,8 @@ public final class DayReader
         final int mti = request.mti();
         switch (mti)
         {
-            case Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_REQUEST, Mti.FINANCIAL_REQUEST + 1, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1 ->
-                onFinancial(record, request, outcome, code, endpoint);
+            case Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_REQUEST, Mti.FINANCIAL_REQUEST + 1, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1,
+                Mti.AUTHORIZATION_ADVICE, Mti.AUTHORIZATION_ADVICE + 1 -> onFinancial(record, request, outcome, code, endpoint);
             case Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE, Mti.REVERSAL_ADVICE_REPEAT ->
                 onReversal(record, request, code, endpoint);
             case Mti.RECONCILIATION_REQUEST, Mti.RECONCILIATION_REQUEST + 1, Mti.BATCH_UPLOAD, Mti.BATCH_UPLOAD + 1 ->
@@ -286,6 +286,13 @@ public final class DayReader
             {
                 t.mark(row, DayTransactions.ANSWERED);
                 t.responseCode(row, code);
+                if (ResponseCode.APPROVED.equals(code) && Mti.messageClass(request.mti()) == 1 && request.mti() / 10 % 10 == 2)
+                {
+                    // An authorization the acquirer made without the issuer (0120), acknowledged by the switch: a hold when
+                    // it advises an approval, nothing when a decline.
+                    t.responseCode(row, text(request, 39));
+                    t.authCode(row, text(request, 38));
+                }
                 if (ResponseCode.APPROVED.equals(code) && Mti.messageClass(request.mti()) == 2 && request.mti() / 10 % 10 == 2)
                 {
                     // A completion: the switch acknowledged it; the pre-authorization it names is completed.

@@ -188,7 +188,7 @@ public final class DayTransactions
         {
             return TransactionState.REVERSED;
         }
-        if (mti[row] == 100)
+        if (authorization(row))
         {
             return flagged(row, COMPLETED) ? TransactionState.COMPLETED : TransactionState.AUTHORIZED;
         }
@@ -213,12 +213,21 @@ public final class DayTransactions
     /** Whether it moves money: settled, and a purchase, cash or completion (debits) or a refund (credit). */
     public boolean settles(final int row)
     {
-        if (mti[row] == 100 || !state(row).settles())
+        if (authorization(row) || !state(row).settles())
         {
             return false;
         }
         final String code = processingCode(row);
         return code.startsWith("20") || code.startsWith("00") || code.startsWith("01");
+    }
+
+    /**
+     * A pre-authorization: an 0100 the issuer or the switch approved, or an 0120 the acquirer advised of one it made.
+     * A hold, never settled itself; its completion (0220) is.
+     */
+    public boolean authorization(final int row)
+    {
+        return mti[row] == 100 || mti[row] == 120;
     }
 
     /** A refund (processing code 20): money back to the card. */

@@ -99,7 +99,7 @@ public final class Settlement
                 cell[side] = Math.addExact(cell[side], transactions.amount(row));
                 cell[2]++;
             }
-            else if (transactions.state(row) == TransactionState.REVERSED && transactions.mti(row) != 100)
+            else if (transactions.state(row) == TransactionState.REVERSED && !transactions.authorization(row))
             {
                 final long[] r = reversedByCode.computeIfAbsent(new Cell(transactions.currencyCode(row), transactions.merchantCode(row), -1, -1),
                     c -> new long[2]);

@@ -46,7 +46,7 @@ import io.interchange.journal.JournalRecord;
  * <p>One 0200 from a terminal: sign-on checked → mandatory fields, processing code, card number, expiry,
  * amount, currency → merchant, terminal, MCC → BIN route → an issuer link chosen → the request forwarded with
  * the switch's STAN and RRN and kept in flight → the issuer's 0210 matched on (link, STAN) and relayed, or a
- * tick finds it expired and answers 91.
+ * tick finds it expired and answers 91 (or stands in, where the issuer's stand-in covers time-outs) and reverses it.
  *
  * <p>In replay ({@link SwitchEvent#recorded()} set) the steps that cannot compute again what they computed then take
  * it from the journal: the working keys a sign-on gave a terminal, which the HSM made at random, are loaded from the
@@ -465,7 +465,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         switch (mti)
         {
             case Mti.NETWORK_MANAGEMENT_REQUEST -> onNetworkManagement(event, request, session);
-            case Mti.FINANCIAL_REQUEST, Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1 ->
+            case Mti.FINANCIAL_REQUEST, Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1, Mti.AUTHORIZATION_ADVICE,
+                Mti.AUTHORIZATION_ADVICE + 1 ->
             {
                 final String refusal = refusal(event, request, session);
                 if (refusal != null)
@@ -801,9 +802,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final int mti = request.mti();
-        final boolean completion = Mti.messageClass(mti) == 2 && mti / 10 % 10 == 2;
+        // An advice from the acquirer: a completion (0220), or an authorization it made without the issuer (0120),
+        // whose field 39 says what the acquirer decided.
+        final boolean advice = mti / 10 % 10 == 2;
+        final boolean authorization = Mti.messageClass(mti) == 1;
+        if (advice && authorization && !request.has(39))
+        {
+            answer(event, request, ResponseCode.FORMAT_ERROR);
+            return;
+        }
         final int processing = (int)(request.getLong(3) / 10_000);
-        final boolean supported = mti == Mti.AUTHORIZATION_REQUEST || completion ? processing == 0 :
+        final boolean supported = authorization || advice ? processing == 0 :
             processing == 0 || processing == 1 || processing == 20 || processing == 31;
         if (!supported)
         {
@@ -851,7 +860,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
             return;
         }
-        if (processing != 31 && mti != Mti.AUTHORIZATION_REQUEST)
+        if (processing != 31 && !authorization)
         {
             transactions.counts(current, terminal, amount, processing == 20);
         }
@@ -879,7 +888,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final int issuer = BinTable.issuer(route);
         transactions.foreign(current, BinTable.foreign(route));
-        if (completion)
+        if (advice)
         {
             complete(event, request, session, issuer, mcc, now);
             return;
@@ -1409,23 +1418,29 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * A completion (0220, after an 0100 pre-authorization) or other financial advice from the acquirer: the switch
-     * acknowledges it (0230) and owes it to the issuer, store and forward, whether the issuer is up or not. Its field
-     * 90 names the pre-authorization as the issuer got it: the 0100, or for one the switch stood in for, its 0120
-     * (whose 0130 the completion then waits for, {@link #queueAdvice}).
+     * An advice from the acquirer: a completion (0220, after an 0100 pre-authorization) or other financial advice, or
+     * an authorization it made without the issuer (0120, a hold the issuer books as it would its own approval). The
+     * switch acknowledges it (0230, 0130) and owes it to the issuer, store and forward, whether the issuer is up or
+     * not. A completion's field 90 names the pre-authorization as the issuer got it: the 0100, or for one stood in
+     * for (by the switch or the acquirer), its 0120, whose 0130 the completion then waits for ({@link #queueAdvice}).
+     * An 0120 is an approval when its field 39 (which it must have) says 00; one that advises a decline holds nothing.
      */
     private void complete(
         final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int issuer, final int mcc, final long now)
     {
+        final int adviceMti = Mti.messageClass(request.mti()) == 1 ? Mti.AUTHORIZATION_ADVICE : Mti.FINANCIAL_ADVICE;
         // The advice gets its STAN (and so its RRN) now, so that a reversal of the completion names it as sent.
         final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0);
         final int stan = recordedStan(event, Outcome.ANSWERED);
-        final int length = writeForward(writer, request, session, Mti.FINANCIAL_ADVICE, stan, mcc, now, false);
+        final int length = writeForward(writer, request, session, adviceMti, stan, mcc, now, false);
         transactions.forwarded(current, issuer, basisScratch, 0, length);
-        owe(current, queueAdvice(Mti.FINANCIAL_ADVICE, basisScratch, 0, length, originalOf(request, session), null, null, request, issuer, now));
+        owe(current, queueAdvice(adviceMti, basisScratch, 0, length, originalOf(request, session), null, null, request, issuer, now));
         answer(event, request, ResponseCode.APPROVED);
-        transactions.approvedBySwitch(current);
-        countApproved(current);
+        if (adviceMti == Mti.FINANCIAL_ADVICE || request.charAt(39, 0) == '0' && request.charAt(39, 1) == '0')
+        {
+            transactions.approvedBySwitch(current);
+            countApproved(current);
+        }
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, stan);
     }
 

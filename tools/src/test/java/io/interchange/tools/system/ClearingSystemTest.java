@@ -261,12 +261,7 @@ class ClearingSystemTest
             voided.remove(35);
             assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST, voided).getString(39));
         }
-        final long lastEvent = System.currentTimeMillis() * 1_000_000L;
-        node.close();
-        node = null;
-
-        final LocalDate day = BusinessDay.businessDay(lastEvent, config.businessDay().cutoff(), config.businessDay().zone());
-        final Clearing.ClearingRun run = Clearing.run(config, day, dir.resolve("out"));
+        final Clearing.ClearingRun run = stopAndClear(config, dir.resolve("out"));
         assertEquals("""
             time,mti,processing_code,masked_pan,amount,currency,merchant,terminal,mcc,issuer,acquirer,stan,rrn,auth_code,response_code,state
             *,0200,000000,622848******0015,3300,156,MERCHANT0000001,TERM0001,5411,issuer-b,10000002,000001,*,AP3300,00,approved
@@ -275,7 +270,8 @@ class ClearingSystemTest
         // 1.25 % of 33.00 CNY is 41.25 fen: 41.
         assertEquals("merchant,name,mcc,discount_group,currency,count,gross_sales,refunds,reversed_count,reversed,net_sales,discount_bps,fee," +
             "net_payable,settlement_account,value_date\n" +
-            "MERCHANT0000001,\"Demo Grocery, Springfield\",5411,grocery,156,1,3300,0,1,4400,3300,125,41,3259,DEMO-ACCT-0000000001," + day.plusDays(1) + "\n",
+            "MERCHANT0000001,\"Demo Grocery, Springfield\",5411,grocery,156,1,3300,0,1,4400,3300,125,41,3259,DEMO-ACCT-0000000001," +
+            run.day().date().plusDays(1) + "\n",
             Files.readString(run.file("merchant-settlement.csv")));
         assertTrue(Files.readString(run.file("summary.txt")).contains("MERCHANT0000001  Demo Grocery, Springfield  5411 grocery      1    33.00 CNY"),
             () -> run.file("summary.txt").toString());
@@ -291,11 +287,7 @@ class ClearingSystemTest
     void shouldTellATimeOutWhoseTerminalHadGoneByItsReversalAdvice(@TempDir final Path dir) throws Exception
     {
         final Path journal = dir.resolve("journal");
-        issuerA = new DayIssuer(0, false);
-        issuerB = new DayIssuer(0, true);
-        final SwitchConfig config = SwitchConfig.parse(DAY + FarCutoff.line(), "day.conf").withIssuerPort("issuer-a", issuerA.port())
-            .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
-        node = SwitchNode.start(config);
+        final SwitchConfig config = startDay(journal, false);
         // Both links must be up before the purchases go, or issuer-b's would be answered 91 by the switch.
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1 && node.signedOnLinks("issuer-b") == 1,
             "both issuers signed on");
@@ -316,12 +308,7 @@ class ClearingSystemTest
         Awaiting.until(Duration.ofSeconds(10), () -> node.unmatchedAnswers() == unmatched + 2, "issuer-a's two late approvals journaled");
         Awaiting.until(Duration.ofSeconds(10), () -> issuerA.reversalAdvices() == 2, "a reversal advice for each of issuer-a's time-outs");
         Awaiting.until(Duration.ofSeconds(10), () -> issuerB.reversalAdvices() == 1, "issuer-b's approval, which reached no terminal, reversed");
-        final long lastEvent = System.currentTimeMillis() * 1_000_000L;
-        node.close();
-        node = null;
-
-        final LocalDate day = BusinessDay.businessDay(lastEvent, config.businessDay().cutoff(), config.businessDay().zone());
-        final Clearing.ClearingRun run = Clearing.run(config, day, dir.resolve("out"));
+        final Clearing.ClearingRun run = stopAndClear(config, dir.resolve("out"));
         assertEquals("""
             time,mti,processing_code,masked_pan,amount,currency,merchant,terminal,mcc,issuer,acquirer,stan,rrn,auth_code,response_code,state
             *,0200,000000,476173******0029,7700,840,MERCHANT0000001,TERM0001,5411,issuer-a,10000001,000001,,,,timed-out
@@ -337,6 +324,79 @@ class ClearingSystemTest
             *,late-answer,TERM0001,MERCHANT0000001,000003,476173******0037,7700,840,00,issuer issuer-a answered 00 (auth LATE01) after the time-out; \
             the time-out's reversal advice undoes it
             """, normalized("exceptions.csv", Files.readString(run.file("exceptions.csv"))));
+    }
+
+    /**
+     * Authorizations an acquirer made without the issuer (0120): one approved and then completed, one that advises a
+     * decline, one approved and then reversed. Each is a hold, never settled itself: only the completion settles.
+     */
+    @Test
+    void shouldHoldAnAcquirersAuthorizationAdvicesAndSettleOnlyTheCompletion(@TempDir final Path dir) throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final SwitchConfig config = startDay(journal, true);
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-b") == 1, "issuer-b signed on");
+        try (TestTerminal b = new TestTerminal(node.port("pos-b"), Iso87.BINARY))
+        {
+            assertEquals("00", b.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, network("900001")).getString(39));
+            final Map<Integer, String> held = authorizationAdvice("6228480000000064", 20_000, "000001", "A00001", "00");
+            assertEquals("00", b.exchange(Mti.AUTHORIZATION_ADVICE, held).getString(39));
+            assertEquals("00", b.exchange(Mti.AUTHORIZATION_ADVICE, authorizationAdvice("6228480000000072", 3_000, "000002", "A00002", "05"))
+                .getString(39));
+            final Map<Integer, String> released = authorizationAdvice("6228480000000080", 1_000, "000003", "A00003", "00");
+            assertEquals("00", b.exchange(Mti.AUTHORIZATION_ADVICE, released).getString(39));
+            assertEquals("00", b.exchange(Mti.REVERSAL_REQUEST, reversal(released, "000004", "0120", "000003")).getString(39));
+            final Map<Integer, String> completion = purchase("6228480000000064", 18_020, "000005", "TERM0009", "MERCHANT0000005");
+            completion.put(38, "A00001");
+            completion.put(90, "0120000001" + held.get(7) + "0".repeat(22));
+            assertEquals("00", b.exchange(Mti.FINANCIAL_ADVICE, completion).getString(39));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerB.financialAdvices() == 4 && issuerB.reversalAdvices() == 1 && node.advicesOwed() == 0,
+                "the three 0120s, the completion and the reversal delivered");
+        }
+        final Clearing.ClearingRun run = stopAndClear(config, dir.resolve("out"));
+        assertEquals("""
+            time,mti,processing_code,masked_pan,amount,currency,merchant,terminal,mcc,issuer,acquirer,stan,rrn,auth_code,response_code,state
+            *,0120,000000,622848******0064,20000,840,MERCHANT0000005,TERM0009,7011,issuer-b,10000003,000001,,A00001,00,completed
+            *,0120,000000,622848******0072,3000,840,MERCHANT0000005,TERM0009,7011,issuer-b,10000003,000002,,A00002,05,declined
+            *,0120,000000,622848******0080,1000,840,MERCHANT0000005,TERM0009,7011,issuer-b,10000003,000003,,A00003,00,reversed
+            *,0220,000000,622848******0064,18020,840,MERCHANT0000005,TERM0009,7011,issuer-b,10000003,000005,,A00001,00,approved
+            """, normalized("transactions.csv", Files.readString(run.file("transactions.csv"))));
+        final String merchants = Files.readString(run.file("merchant-settlement.csv"));
+        assertTrue(merchants.contains(",18020,") && !merchants.contains(",20000,") && !merchants.contains(",38020,"),
+            "only the completion settles: " + merchants);
+        final Path configFile = dir.resolve("day.conf");
+        Files.writeString(configFile, DAY + FarCutoff.line());
+        final Cli.Result verify = Cli.run("journal", "verify", "--config", configFile.toString(), "--journal", journal.toString()).expectSuccess();
+        assertTrue(verify.out().contains("outputs equal byte for byte"), verify::toString);
+    }
+
+    /** An 0120 as an acquirer sends one for an authorization it made: its own code in 38, its decision in 39. */
+    private static Map<Integer, String> authorizationAdvice(final String pan, final long amount, final String stan, final String authCode, final String code)
+    {
+        final Map<Integer, String> m = purchase(pan, amount, stan, "TERM0009", "MERCHANT0000005");
+        m.put(38, authCode);
+        m.put(39, code);
+        return m;
+    }
+
+    /** The day's two issuers (issuer-a acknowledging its 0220s and 0120s or not) and the switch on {@code journal}. */
+    private SwitchConfig startDay(final Path journal, final boolean acknowledgeA) throws Exception
+    {
+        issuerA = new DayIssuer(0, acknowledgeA);
+        issuerB = new DayIssuer(0, true);
+        final SwitchConfig config = SwitchConfig.parse(DAY + FarCutoff.line(), "day.conf").withIssuerPort("issuer-a", issuerA.port())
+            .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
+        node = SwitchNode.start(config);
+        return config;
+    }
+
+    /** Stops the switch, then clears the business day of that moment into {@code out}. */
+    private Clearing.ClearingRun stopAndClear(final SwitchConfig config, final Path out) throws IOException
+    {
+        final long lastEvent = System.currentTimeMillis() * 1_000_000L;
+        node.close();
+        node = null;
+        return Clearing.run(config, BusinessDay.businessDay(lastEvent, config.businessDay().cutoff(), config.businessDay().zone()), out);
     }
 
     /** A UnionPay POS sale read from the magnetic stripe: no field 2 and no field 7, the card number in track 2. */

@@ -20,8 +20,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * An issuer host whose answers a clearing fixture can compute by hand: the amount decides. An amount ending in 51
  * is declined 51; {@link #LATE_AMOUNT} is approved, too late; anything else is approved at once with auth code "AP"
- * and the amount's last four digits. Reversal advices are acknowledged; financial advices (0220) only when told, so
- * that a stand-in can stay unacknowledged. One connection at a time, on 127.0.0.1.
+ * and the amount's last four digits. Reversal advices are acknowledged; other advices (0220, 0120) only when told,
+ * so that a stand-in can stay unacknowledged. One connection at a time, on 127.0.0.1.
  */
 final class DayIssuer implements AutoCloseable
 {
@@ -61,7 +61,7 @@ final class DayIssuer implements AutoCloseable
         return reversalAdvices;
     }
 
-    /** 0220/0221 received so far. */
+    /** 0220/0221 and 0120/0121 received so far. */
     int financialAdvices()
     {
         return financialAdvices;
@@ -95,7 +95,7 @@ final class DayIssuer implements AutoCloseable
                         reversalAdvices++;
                         IssuerFrames.send(os, out, financial.respond(reader, writer.wrap(out, 2), "00"));
                     }
-                    else if (mti / 10 == Mti.FINANCIAL_ADVICE / 10)
+                    else if (mti / 10 == Mti.FINANCIAL_ADVICE / 10 || mti / 10 == Mti.AUTHORIZATION_ADVICE / 10)
                     {
                         financialAdvices++;
                         if (acknowledgeFinancialAdvices)

@@ -74,7 +74,8 @@ class MutatedFrameSystemTest
     /** Far beyond the switch's own answer time on a loaded 2-core machine: everything waited for here it answers itself. */
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     private static final Set<Integer> SERVED = Set.of(
-        Mti.NETWORK_MANAGEMENT_REQUEST, Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_REQUEST, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1,
+        Mti.NETWORK_MANAGEMENT_REQUEST, Mti.AUTHORIZATION_REQUEST, Mti.AUTHORIZATION_ADVICE, Mti.AUTHORIZATION_ADVICE + 1, Mti.FINANCIAL_REQUEST,
+        Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1,
         Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE, Mti.REVERSAL_ADVICE_REPEAT, Mti.RECONCILIATION_REQUEST,
         Mti.BATCH_UPLOAD);
     /** Echo STANs from 900000 on: clear of the templates', so an echo's answer is not taken for a mutant's. */

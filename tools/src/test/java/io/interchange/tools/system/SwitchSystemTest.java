@@ -336,6 +336,66 @@ class SwitchSystemTest
         }
     }
 
+    /**
+     * An authorization the acquirer made without the issuer (0120, its own code in 38 and 00 in 39): acknowledged (0130)
+     * and carried to the issuer, which holds the amount as for its own approval; a repeat (0121) holds nothing more;
+     * the completion naming the 0120 takes the hold over; an 0120 that advises a decline holds nothing; and a
+     * reversal of an 0120 lets its hold go.
+     */
+    @Test
+    void shouldAcknowledgeAnAcquirersAuthorizationAdviceAndCarryItToTheIssuerAsAHold() throws Exception
+    {
+        final CardAccount card = cardsA.payer(20_000);
+        final long start = card.balance();
+        try (TestTerminal terminal = signedOn())
+        {
+            final Map<Integer, String> advice = authorizationAdvice(card, 8_000, "00");
+            final MessageReader acknowledged = terminal.exchange(Mti.AUTHORIZATION_ADVICE, advice);
+            assertEquals(Mti.AUTHORIZATION_ADVICE_RESPONSE, acknowledged.mti());
+            assertEquals("00", acknowledged.getString(39));
+            assertEquals(advice.get(11), acknowledged.getString(11));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == start - 8_000,
+                "the issuer holds the amount (0120 store and forward)");
+            assertEquals("00", terminal.exchange(Mti.AUTHORIZATION_ADVICE + 1, advice).getString(39), "the acquirer's repeat, acknowledged again");
+
+            final Map<Integer, String> noDecision = authorizationAdvice(card, 3_000, "00");
+            noDecision.remove(39);
+            assertEquals("30", terminal.exchange(Mti.AUTHORIZATION_ADVICE, noDecision).getString(39), "an 0120 must say what the acquirer decided");
+
+            final Map<Integer, String> declined = authorizationAdvice(card, 3_000, "05");
+            assertEquals("00", terminal.exchange(Mti.AUTHORIZATION_ADVICE, declined).getString(39), "an advice of a decline, acknowledged");
+
+            final Map<Integer, String> released = authorizationAdvice(card, 1_000, "00");
+            assertEquals("00", terminal.exchange(Mti.AUTHORIZATION_ADVICE, released).getString(39));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == start - 9_000, "the second hold");
+            final Map<Integer, String> reversal = new HashMap<>(released);
+            reversal.put(11, cardsA.nextStan());
+            reversal.put(90, "0120" + released.get(11) + released.get(7) + "0".repeat(22));
+            assertEquals("00", terminal.exchange(Mti.REVERSAL_REQUEST, reversal).getString(39));
+
+            final Map<Integer, String> completion = cardsA.purchase(card, 6_500);
+            completion.remove(35);
+            completion.remove(52);
+            completion.put(38, advice.get(38));
+            completion.put(90, "0120" + advice.get(11) + advice.get(7) + "0".repeat(22));
+            assertEquals("00", terminal.exchange(Mti.FINANCIAL_ADVICE, completion).getString(39));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == start - 6_500,
+                () -> "the completion takes the 0120's hold over, the reversed one lets go, the decline held nothing: balance " +
+                    issuerA.account(card.pan()).orElseThrow().balance() + ", started at " + start);
+        }
+    }
+
+    /** An 0120 as an acquirer sends one for an authorization it made: its own code in 38, its decision in 39, no card data. */
+    private Map<Integer, String> authorizationAdvice(final CardAccount card, final long amount, final String code)
+    {
+        final Map<Integer, String> advice = cardsA.purchase(card, amount);
+        advice.remove(35);
+        advice.remove(52);
+        advice.put(38, "A" + advice.get(11).substring(1));
+        advice.put(39, code);
+        return advice;
+    }
+
     @Test
     void shouldServeAUnionPayPosTerminalBehindItsTpdu() throws Exception
     {
