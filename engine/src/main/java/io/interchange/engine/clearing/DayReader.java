@@ -527,7 +527,13 @@ public final class DayReader
         if (forwarded != null)
         {
             final int row = forwarded.row();
-            transactions.mark(row, DayTransactions.TIMED_OUT);
+            // One its acquirer reversed while it was with the issuer stays reversed, as when its terminal has gone
+            // (onTimeOutAdvice): the acquirer's reversal was its last word, and no money moves either way.
+            final boolean reversed = transactions.flagged(row, DayTransactions.REVERSED);
+            if (!reversed)
+            {
+                transactions.mark(row, DayTransactions.TIMED_OUT);
+            }
             transactions.responseCode(row, ResponseCode.ISSUER_INOPERATIVE);
             if (forwarded.issuerKey() != NO_ISSUER_KEY && inFlight.remove(forwarded.issuerKey(), forwarded))
             {
@@ -535,7 +541,8 @@ public final class DayReader
                 timedOut.put(forwarded.issuerKey(), row);
             }
             exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, ResponseCode.ISSUER_INOPERATIVE,
-                "issuer " + transactions.issuer(row) + " did not answer in time: 91 to the terminal, reversal advice (0420, 39=68) to the issuer"));
+                "issuer " + transactions.issuer(row) + " did not answer in time: 91 to the terminal" + (reversed ? ", which had reversed it" : "") +
+                ", reversal advice (0420, 39=68) to the issuer"));
         }
     }
 

@@ -176,8 +176,8 @@ public final class DayTransactions
         }
         if (!flagged(row, ANSWERED))
         {
-            // Reversed by its acquirer while with the issuer, and no answer came for a terminal that had gone: reversed,
-            // not lost (the time-out's 0420 told the issuer).
+            // Reversed by its acquirer while with the issuer, and then timed out (91 to its terminal, or none for one that
+            // had gone): reversed, not lost (the time-out's 0420 told the issuer).
             return flagged(row, REVERSED) ? TransactionState.REVERSED : TransactionState.UNANSWERED;
         }
         if (responseCode[row] != approved)

@@ -327,6 +327,41 @@ class ClearingSystemTest
     }
 
     /**
+     * A purchase its terminal reverses while issuer-a still has it, which then times out: the terminal gets its 0410 at
+     * once and its 91 later; clearing keeps it reversed (the acquirer's last word, as for a terminal that had gone) and
+     * reports the time-out.
+     */
+    @Test
+    void shouldKeepAPurchaseItsTerminalReversedWhileWithTheIssuerReversedWhenItTimesOut(@TempDir final Path dir) throws Exception
+    {
+        // issuer-a's time-out 1.2 s, not 500 ms: room for the reversal to reach the switch first on a slow machine; its
+        // answer still comes after it, at 1.5 s.
+        final SwitchConfig config = startDay(DAY.replace("timeout = 500ms", "timeout = 1200ms"), dir.resolve("journal"), true);
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+        try (TestTerminal a = new TestTerminal(node.port("pos-a"), Iso87.BINARY))
+        {
+            assertEquals("00", a.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, network("900001")).getString(39));
+            final Map<Integer, String> purchase = purchase("4761730000000029", DayIssuer.LATE_AMOUNT, "000001", "TERM0001", "MERCHANT0000001");
+            a.send(Mti.FINANCIAL_REQUEST, purchase);
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.requests() == 1, "the purchase with issuer-a");
+            final MessageReader reversed = a.exchange(Mti.REVERSAL_REQUEST, reversal(purchase, "000002", "0200", "000001"));
+            assertEquals(Mti.REVERSAL_RESPONSE, reversed.mti(), "the reversal answered at once, before the purchase");
+            assertEquals("00", reversed.getString(39));
+            final MessageReader timedOut = a.receive();
+            assertEquals(Mti.FINANCIAL_RESPONSE, timedOut.mti());
+            assertEquals("91", timedOut.getString(39));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.reversalAdvices() == 1, "the time-out's reversal advice");
+        }
+        final Clearing.ClearingRun run = stopAndClear(config, dir.resolve("out"));
+        assertEquals("""
+            time,mti,processing_code,masked_pan,amount,currency,merchant,terminal,mcc,issuer,acquirer,stan,rrn,auth_code,response_code,state
+            *,0200,000000,476173******0029,7700,840,MERCHANT0000001,TERM0001,5411,issuer-a,10000001,000001,,,91,reversed
+            """, normalized("transactions.csv", Files.readString(run.file("transactions.csv"))));
+        assertTrue(Files.readString(run.file("exceptions.csv")).contains("did not answer in time: 91 to the terminal, which had reversed it"),
+            () -> run.file("exceptions.csv").toString());
+    }
+
+    /**
      * Authorizations an acquirer made without the issuer (0120): one approved and then completed, one that advises a
      * decline, one approved and then reversed. Each is a hold, never settled itself: only the completion settles.
      */
@@ -382,9 +417,14 @@ class ClearingSystemTest
     /** The day's two issuers (issuer-a acknowledging its 0220s and 0120s or not) and the switch on {@code journal}. */
     private SwitchConfig startDay(final Path journal, final boolean acknowledgeA) throws Exception
     {
+        return startDay(DAY, journal, acknowledgeA);
+    }
+
+    private SwitchConfig startDay(final String text, final Path journal, final boolean acknowledgeA) throws Exception
+    {
         issuerA = new DayIssuer(0, acknowledgeA);
         issuerB = new DayIssuer(0, true);
-        final SwitchConfig config = SwitchConfig.parse(DAY + FarCutoff.line(), "day.conf").withIssuerPort("issuer-a", issuerA.port())
+        final SwitchConfig config = SwitchConfig.parse(text + FarCutoff.line(), "day.conf").withIssuerPort("issuer-a", issuerA.port())
             .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
         node = SwitchNode.start(config);
         return config;
