@@ -6,6 +6,8 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,7 +25,7 @@ import io.interchange.journal.JournalWriter;
  * <pre>
  * java @jvm.options -Xmx8g -cp bench/target/benchmarks.jar io.interchange.bench.ring.ClearingBench 1000000 /tmp/clearing-bench
  * </pre>
- * With a third argument {@code --reuse}, a journal already in DIR is cleared again (no journaling), so a change to
+ * With {@code --reuse}, a journal already in DIR is cleared again (no journaling), so a change to
  * clearing can be timed without waiting for the day to be written anew.
  */
 public final class ClearingBench
@@ -32,12 +34,43 @@ public final class ClearingBench
     {
     }
 
+    private static final String USAGE = "usage: ClearingBench N DIR [--reuse]: journal N purchases and approvals into DIR/journal " +
+        "(which must not exist), then clear their day into DIR/clearing; with --reuse, clear the journal already in DIR again. " +
+        "10,000,000 takes about 7 GB of disk for the journal and 1.5 GB for the files.";
+
     public static void main(final String[] args) throws IOException
     {
-        final long n = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
-        final Path dir = Files.createDirectories(Path.of(args.length > 1 ? args[1] : "clearing-bench"));
+        final List<String> positional = new ArrayList<>();
+        boolean reuseAsked = false;
+        for (final String arg : args)
+        {
+            if ("--reuse".equals(arg))
+            {
+                reuseAsked = true;
+            }
+            else
+            {
+                positional.add(arg);
+            }
+        }
+        long parsed = -1;
+        try
+        {
+            parsed = positional.size() == 2 ? Long.parseLong(positional.get(0).replace("_", "").replace(",", "")) : -1;
+        }
+        catch (final NumberFormatException ex)
+        {
+            parsed = -1;
+        }
+        if (parsed < 1)
+        {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+        final long n = parsed;
+        final boolean reuse = reuseAsked;
+        final Path dir = Files.createDirectories(Path.of(positional.get(1)));
         final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
-        final boolean reuse = args.length > 2 && "--reuse".equals(args[2]);
         if (reuse && !Files.isDirectory(dir.resolve("journal")))
         {
             throw new IllegalArgumentException("--reuse: no journal at " + dir.resolve("journal"));

@@ -171,17 +171,20 @@ final class ConfigReader
 
         final List<IssuerConfig> issuers = new ArrayList<>();
         final Map<String, String> issuerIds = new LinkedHashMap<>();
+        final int beforeIssuers = problems.count();
         for (final Section i : s.sections("issuers"))
         {
             add(issuers, issuer(i, loopback, issuerIds));
         }
+        // With the issuers already wrong, a range naming one not read is a follow-on, not news: left unsaid.
+        final boolean issuersRead = problems.count() == beforeIssuers;
 
         final List<BinRange> binTable = new ArrayList<>();
         final List<PlacedRange> placedRanges = new ArrayList<>();
         final List<Section> binSections = s.sections("bin-table");
         for (int i = 0; i < binSections.size(); i++)
         {
-            final BinRange range = binRange(binSections.get(i), issuerIds);
+            final BinRange range = binRange(binSections.get(i), issuerIds, issuersRead);
             if (range != null)
             {
                 binTable.add(range);
@@ -352,7 +355,7 @@ final class ConfigReader
         return problems.count() == mark ? new StandInConfig(enabled, floorLimit, onTimeOut) : null;
     }
 
-    private BinRange binRange(final Section s, final Map<String, String> issuerIds)
+    private BinRange binRange(final Section s, final Map<String, String> issuerIds, final boolean issuersRead)
     {
         final int mark = problems.count();
         final String low = s.parsed("low", ConfigReader::bin);
@@ -369,7 +372,7 @@ final class ConfigReader
             }
         }
         final String issuer = s.string("issuer");
-        if (issuer != null && !issuerIds.containsKey(issuer))
+        if (issuer != null && !issuerIds.containsKey(issuer) && issuersRead)
         {
             problems.add(s.origin("issuer"), s.key("issuer"), "unknown issuer '" + issuer + "'; issuers: " + String.join(", ", issuerIds.keySet()));
         }

@@ -1725,7 +1725,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void historyTooShort(final long now, final long evictedAddedAt)
     {
         historyForgotYoung.lazySet(historyForgotYoung.get() + 1);
-        if (historyLoggedAt == Long.MIN_VALUE || now - historyLoggedAt >= HISTORY_EXPECTED_NANOS)
+        // Said when it happened; a replay (recovery, journal verify) says it again only in the count.
+        if (!replaying && (historyLoggedAt == Long.MIN_VALUE || now - historyLoggedAt >= HISTORY_EXPECTED_NANOS))
         {
             historyLoggedAt = now;
             LOG.warn("duplicate history ({} requests) forgets requests {} ms old: retransmissions and reversals of older ones are not recognised; " +

@@ -118,6 +118,14 @@ class ConfigErrorTest
     }
 
     @Test
+    void shouldNotBlameTheDefaultsBinTableForIssuersTheFileGotWrong()
+    {
+        assertEquals("switch.conf:1: issuers: expected a list [ ... ], got 5", problem("interchange.issuers = 5"));
+        final List<String> noId = problems("interchange.issuers = [ { " + ISSUER + " } ]");
+        assertEquals(List.of("switch.conf:1: issuers[0].id: missing"), noId, "not the defaults' bin-table's issuer-a and issuer-b as well");
+    }
+
+    @Test
     void shouldTakeNullAsMissing()
     {
         assertEquals("switch.conf:2: node-id: missing", problem("interchange {\n  node-id = null\n}"));

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -212,7 +210,8 @@ class ChaosBooksSystemTest
     @Test
     void shouldStandInForAPreAuthorizationThatTheIssuerHoldsAndItsCompletionTakesOver(@TempDir final Path dir) throws Exception
     {
-        final int portA = freePort();
+        final ReservedPort down = ReservedPort.take();
+        final int portA = down.port();
         final CardBook startA = CardBook.generate(SEED, List.of(BIN_A), PROBE_CARDS);
         issuerB = new IssuerSimulator(CardBook.generate(SEED + 1, List.of(BIN_B), PROBE_CARDS), IssuerSimConfig.defaults()).start();
         final SwitchConfig config = SwitchConfig.parse(String.format(SWITCH, 1, true) + FarCutoff.line(), "stand-in.conf")
@@ -232,6 +231,7 @@ class ChaosBooksSystemTest
             preAuth = terminal.preAuths.get(0);
             assertTrue("00".equals(preAuth.code()) && preAuth.authCodes.get(0).startsWith("S"), "a pre-authorization stood in by the switch: " + preAuth);
             assertEquals(1, node.advicesOwed(), "its 0120 owed to issuer-a");
+            down.close();
             issuerA = new IssuerSimulator(CardBook.generate(SEED, List.of(BIN_A), PROBE_CARDS), IssuerSimConfig.defaults().withPort(portA)).start();
             Awaiting.until(LIMIT, () -> node.signedOnLinks(ISSUER_A) == 1 && node.advicesOwed() == 0, "issuer-a up, the stand-in's 0120 acknowledged");
             held = card.account().balance() - issuerA.account(card.account().pan()).orElseThrow().balance();
@@ -265,14 +265,6 @@ class ChaosBooksSystemTest
             () -> assertTrue(cleared.standIn(preAuthRow) && !cleared.awaitingAdvice(preAuthRow), "stood in, its 0120 acknowledged: " + numbers),
             () -> assertEquals(-completion.amount, books.changeTotal(ISSUER_A), "issuer-a took the completion's amount from the card, once: " + numbers),
             () -> books.assertAgree(ISSUER_A, numbers));
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
     }
 
     /** Every failure says the seed, so that the run's draws can be had again. */

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +84,8 @@ class ClearingSystemTest
     private SwitchNode node;
     private DayIssuer issuerA;
     private DayIssuer issuerB;
+    /** issuer-a's port while it is down. */
+    private ReservedPort down;
 
     @AfterEach
     void stop() throws IOException
@@ -93,6 +93,10 @@ class ClearingSystemTest
         if (node != null)
         {
             node.close();
+        }
+        if (down != null)
+        {
+            down.close();
         }
         if (issuerA != null)
         {
@@ -108,7 +112,8 @@ class ClearingSystemTest
     void shouldClearAScriptedDayToTheHandComputedFilesIdenticallyEachTime(@TempDir final Path dir) throws Exception
     {
         final Path journal = dir.resolve("journal");
-        final int portA = freePort();
+        down = ReservedPort.take();
+        final int portA = down.port();
         issuerB = new DayIssuer(0, true);
         final SwitchConfig config = SwitchConfig.parse(DAY + FarCutoff.line(), "day.conf").withIssuerPort("issuer-a", portA)
             .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
@@ -125,6 +130,7 @@ class ClearingSystemTest
             final MessageReader standIn = a.exchange(Mti.FINANCIAL_REQUEST, purchase("4761730000000011", 4_100, "000001", "TERM0003", "MERCHANT0000002"));
             assertEquals("00", standIn.getString(39));
             assertEquals("S00001", standIn.getString(38));
+            down.close();
             issuerA = new DayIssuer(portA, false);
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
 
@@ -242,7 +248,7 @@ class ClearingSystemTest
             interchange.listeners += { name = "pos-cups", host = "127.0.0.1", port = 0, dialect = "cups", framing = "unionpay-pos",
               acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false }
             """;
-        final SwitchConfig config = SwitchConfig.parse(cups + FarCutoff.line(), "cups.conf").withIssuerPort("issuer-a", freePort())
+        final SwitchConfig config = SwitchConfig.parse(cups + FarCutoff.line(), "cups.conf").withIssuerPort("issuer-a", (down = ReservedPort.take()).port())
             .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
         node = SwitchNode.start(config);
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-b") == 1, "issuer-b signed on");
@@ -584,13 +590,5 @@ class ClearingSystemTest
             throw new IOException(ex);
         }
         return files;
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
     }
 }

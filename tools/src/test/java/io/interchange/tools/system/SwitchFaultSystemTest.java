@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,14 +85,6 @@ class SwitchFaultSystemTest
         if (issuerB != null)
         {
             issuerB.close();
-        }
-    }
-
-    private static int closedPort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
         }
     }
 
@@ -462,21 +452,25 @@ class SwitchFaultSystemTest
     void shouldStandInWithinTheFloorLimitWhenTheIssuerIsDownAndDeclineAboveIt(@TempDir final Path journal) throws Exception
     {
         issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
-        final int portA = closedPort();
-        start(journal, portA, issuerB.port());
-        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-b") == 1, "issuer-b signed on");
-        try (TestTerminal terminal = signedOn())
+        try (ReservedPort down = ReservedPort.take())
         {
-            final CardAccount card = cardsA.payer(60_000);
-            final MessageReader small = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000));
-            assertEquals("00", small.getString(39));
-            assertTrue(small.getString(38).matches("S\\d{5}"), "a stand-in authorization code: " + small.getString(38));
-            assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 60_000)).getString(39));
+            final int portA = down.port();
+            start(journal, portA, issuerB.port());
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-b") == 1, "issuer-b signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                final CardAccount card = cardsA.payer(60_000);
+                final MessageReader small = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000));
+                assertEquals("00", small.getString(39));
+                assertTrue(small.getString(38).matches("S\\d{5}"), "a stand-in authorization code: " + small.getString(38));
+                assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 60_000)).getString(39));
 
-            // The issuer comes back: it hears of the stand-in approval by an 0220 advice and debits the card.
-            issuerA = new IssuerSimulator(bookA, IssuerSimConfig.defaults().withPort(portA)).start();
-            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance() - 1_000,
-                "the stand-in advice delivered once the issuer is back");
+                // The issuer comes back: it hears of the stand-in approval by an 0220 advice and debits the card.
+                down.close();
+                issuerA = new IssuerSimulator(bookA, IssuerSimConfig.defaults().withPort(portA)).start();
+                Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance() - 1_000,
+                    "the stand-in advice delivered once the issuer is back");
+            }
         }
     }
 
@@ -484,12 +478,15 @@ class SwitchFaultSystemTest
     void shouldAnswer91ForAnIssuerThatIsDownWithoutStandIn(@TempDir final Path journal) throws Exception
     {
         issuerA = new IssuerSimulator(bookA, IssuerSimConfig.defaults()).start();
-        start(journal, issuerA.port(), closedPort());
-        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
-        try (TestTerminal terminal = signedOn())
+        try (ReservedPort down = ReservedPort.take())
         {
-            final CardAccount card = cardsB.payer(1_000);
-            assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsB.purchase(card, 1_000)).getString(39));
+            start(journal, issuerA.port(), down.port());
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                final CardAccount card = cardsB.payer(1_000);
+                assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsB.purchase(card, 1_000)).getString(39));
+            }
         }
     }
 
