@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 
 import org.junit.jupiter.api.Test;
 
 import io.interchange.tools.Cli;
+import io.interchange.tools.system.ReservedPort;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -55,13 +54,12 @@ class LoadCommandTest
     @Test
     void shouldSayWhenNoSwitchListens() throws IOException
     {
-        final int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        try (ReservedPort nobody = ReservedPort.take())
         {
-            port = socket.getLocalPort();
+            final int port = nobody.port();
+            final String err = Cli.run("load", "--port", Integer.toString(port), "--rate", "10", "--duration", "1s", "--warmup", "0")
+                .expectInputError().errLine();
+            assertTrue(err.startsWith("interchange load: cannot connect to 127.0.0.1:" + port + ": "), err);
         }
-        final String err = Cli.run("load", "--port", Integer.toString(port), "--rate", "10", "--duration", "1s", "--warmup", "0")
-            .expectInputError().errLine();
-        assertTrue(err.startsWith("interchange load: cannot connect to 127.0.0.1:" + port + ": "), err);
     }
 }

@@ -12,7 +12,7 @@ import java.net.Socket;
  * listener (another build's switch on the same machine, say), which would then answer in the issuer's place. Closed,
  * the port is free for the test to bind: the issuer coming back.
  */
-final class ReservedPort implements AutoCloseable
+public final class ReservedPort implements AutoCloseable
 {
     private final Socket socket;
 
@@ -21,7 +21,7 @@ final class ReservedPort implements AutoCloseable
         this.socket = socket;
     }
 
-    static ReservedPort take() throws IOException
+    public static ReservedPort take() throws IOException
     {
         final Socket socket = new Socket();
         // Without SO_REUSEADDR, no other socket may bind the port while this one holds it, listening or not.
@@ -30,7 +30,7 @@ final class ReservedPort implements AutoCloseable
         return new ReservedPort(socket);
     }
 
-    int port()
+    public int port()
     {
         return socket.getLocalPort();
     }
