@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +57,7 @@ import io.interchange.tools.issuer.IssuerCounter;
 import io.interchange.tools.issuer.IssuerSimConfig;
 import io.interchange.tools.issuer.IssuerSimulator;
 import io.interchange.tools.issuer.Latency;
+import io.interchange.tools.system.SwitchProcess.StartUp;
 
 /**
  * DESIGN.md §8 under the worst stop there is: the switch, a JVM of its own, is killed with SIGKILL while terminals have
@@ -90,10 +89,7 @@ class CrashRecoverySystemTest
      */
     private static final String SWITCH = """
         interchange {
-          listeners = [
-            { name = "pos-iso87", host = "127.0.0.1", port = %d, dialect = "iso87b", framing = "binary-2",
-              acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false }
-          ]
+          listeners = [ %s ]
           issuers = [
             { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = %d } ], connections = 2,
               timeout = 500ms, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 1s },
@@ -124,12 +120,7 @@ class CrashRecoverySystemTest
     private static final Duration LIMIT = Duration.ofSeconds(30);
     private static final Duration PROBE_ANSWER = Duration.ofSeconds(2);
     private static final DateTimeFormatter FIELD_7 = DateTimeFormatter.ofPattern("MMddHHmmss");
-    private static final Pattern RECOVERED = Pattern.compile(
-        "recovered from the journal: (\\d+) records replayed \\((\\d+) withheld, (\\d+) corrupt\\); (\\d+) requests in flight, (\\d+) advices owed");
-    private static final Pattern STOPPED = Pattern.compile("switch stopped: (\\d+ in flight, \\d+ advices owed)");
     private static final String NOTHING_LEFT = "0 in flight, 0 advices owed";
-    /** The JVM's exit status after a SIGTERM whose shutdown hooks ran: 128 + 15. */
-    private static final int SIGTERM_EXIT = 143;
 
     private final List<SwitchProcess> processes = new ArrayList<>();
     private final List<Till> tills = new ArrayList<>();
@@ -152,18 +143,7 @@ class CrashRecoverySystemTest
     {
         try
         {
-            for (final SwitchProcess process : processes)
-            {
-                try
-                {
-                    process.close();
-                }
-                catch (final AssertionError ex)
-                {
-                    // One that would not die is reported below the test's own failure; the others are still killed.
-                    System.err.println(ex.getMessage());
-                }
-            }
+            SwitchProcess.killAll(processes);
         }
         finally
         {
@@ -190,10 +170,10 @@ class CrashRecoverySystemTest
         final SwitchProcess second = started("switch-2");
         awaitServing(second);
         final long servingAgainMillis = (System.nanoTime() - kill.nanos) / 1_000_000;
-        final Recovery recovered = recovery(second, kill.journal);
-        assertTrue(recovered.inFlight > 0, () -> "the journal had requests in flight at the kill\n" + second.tails());
-        final Reversals reversals = awaitReversed(second, kill.lastIndex(), recovered.inFlight + recovered.owed);
-        assertEquals(NOTHING_LEFT, stopCleanly(second), () -> "at the clean stop, by the switch's own count\n" + second.tails());
+        final StartUp recovered = recovery(second, kill.journal);
+        assertTrue(recovered.inFlight() > 0, () -> "the journal had requests in flight at the kill\n" + second.tails());
+        final Reversals reversals = awaitReversed(second, kill.lastIndex(), recovered.inFlight() + recovered.owed());
+        assertEquals(NOTHING_LEFT, second.stopCleanly(), () -> "at the clean stop, by the switch's own count\n" + second.tails());
 
         final List<long[]> journal = records();
         assertContinues(kill.journal, journal);
@@ -207,7 +187,7 @@ class CrashRecoverySystemTest
                 + "kill; journal: %d records at the kill, %d in all, %d requests in flight and %d advices owed recovered; after the restart %s; "
                 + "serving again %d ms after the kill; %d purchases in clearing, %d approved at their terminals; issuer-a debited %d / cleared %d, "
                 + "issuer-b debited %d / cleared %d; the kill caught an append (the restart freed the dead writer's lock): %s; test took %d ms",
-            sent(), answered(), kill.answeredWhenOrdered, kill.unanswered, kill.journal.size(), journal.size(), recovered.inFlight, recovered.owed,
+            sent(), answered(), kill.answeredWhenOrdered, kill.unanswered, kill.journal.size(), journal.size(), recovered.inFlight(), recovered.owed(),
             reversals, servingAgainMillis, books.cleared.size(), approvedAtTerminals, sum(books.debitedA), sum(books.clearedA), sum(books.debitedB),
             sum(books.clearedB), caught.isEmpty() ? "no" : "yes, " + caught, (System.nanoTime() - testStart) / 1_000_000);
         System.out.println("crash recovery: " + numbers);
@@ -235,9 +215,9 @@ class CrashRecoverySystemTest
 
         final SwitchProcess second = started("switch-2");
         awaitServing(second);
-        final Recovery afterKill = recovery(second, kill.journal);
-        assertTrue(afterKill.inFlight > 0, () -> "the journal had requests in flight at the kill\n" + second.tails());
-        awaitReversed(second, kill.lastIndex(), afterKill.inFlight + afterKill.owed);
+        final StartUp afterKill = recovery(second, kill.journal);
+        assertTrue(afterKill.inFlight() > 0, () -> "the journal had requests in flight at the kill\n" + second.tails());
+        awaitReversed(second, kill.lastIndex(), afterKill.inFlight() + afterKill.owed());
         // Purchases the second switch approves, which no later start may undo.
         final TestTerminal[] terminal = new TestTerminal[1];
         await(second, () -> (terminal[0] = signedOn(port, probe)) != null, "a sign-on answered 00");
@@ -251,26 +231,27 @@ class CrashRecoverySystemTest
         {
             close(terminal[0]);
         }
-        final String leftBySecond = stopCleanly(second);
+        final String leftBySecond = second.stopCleanly();
         assertEquals(NOTHING_LEFT, leftBySecond, () -> "at the second switch's clean stop\n" + second.tails());
         final List<long[]> beforeThird = records();
 
         final SwitchProcess third = started("switch-3");
         awaitServing(third);
-        final Recovery atThirdStart = recovery(third, beforeThird);
+        final StartUp atThirdStart = recovery(third, beforeThird);
         // Whatever it believes it owes, it acts on: what that does to the issuers' books is part of the check.
-        final Reversals byThird = awaitReversed(third, beforeThird.get(beforeThird.size() - 1)[0], atThirdStart.inFlight + atThirdStart.owed);
-        final String leftByThird = stopCleanly(third);
+        final Reversals byThird = awaitReversed(third, beforeThird.get(beforeThird.size() - 1)[0], atThirdStart.inFlight() + atThirdStart.owed());
+        final String leftByThird = third.stopCleanly();
 
         final Books books = clear();
         final Cli.Result verify = Cli.run("journal", "verify", "--config", configFile.toString());
         final String numbers = String.format("first run killed with %d requests in flight, %d advices owed; the second stopped with %s; the third "
                 + "started with %d requests in flight and %d advices owed, sent %s, and stopped with %s; issuer-a debited %d / cleared %d, issuer-b "
-                + "debited %d / cleared %d", afterKill.inFlight, afterKill.owed, leftBySecond, atThirdStart.inFlight, atThirdStart.owed, byThird,
+                + "debited %d / cleared %d", afterKill.inFlight(), afterKill.owed(), leftBySecond, atThirdStart.inFlight(), atThirdStart.owed(), byThird,
             leftByThird, sum(books.debitedA), sum(books.clearedA), sum(books.debitedB), sum(books.clearedB));
         System.out.println("next start after a crash recovery: " + numbers);
         assertAll("a journal that spans a kill, taken up again by the next start; " + numbers,
-            () -> assertEquals("0 requests in flight, 0 advices owed", atThirdStart.inFlight + " requests in flight, " + atThirdStart.owed + " advices owed",
+            () -> assertEquals("0 requests in flight, 0 advices owed",
+                atThirdStart.inFlight() + " requests in flight, " + atThirdStart.owed() + " advices owed",
                 "the third start takes up what the second left at its clean stop (" + leftBySecond + ")"),
             () -> books.assertAgree(numbers),
             () -> assertTerminalsAgree(books.cleared),
@@ -290,7 +271,7 @@ class CrashRecoverySystemTest
         issuersAndConfig(tempDir);
         final SwitchProcess first = started("switch-1");
         awaitServing(first);
-        assertEquals(NOTHING_LEFT, stopCleanly(first), () -> "at the first switch's clean stop\n" + first.tails());
+        assertEquals(NOTHING_LEFT, first.stopCleanly(), () -> "at the first switch's clean stop\n" + first.tails());
         final List<long[]> complete = records();
 
         final Path journal = config.journal().dir();
@@ -310,14 +291,14 @@ class CrashRecoverySystemTest
         final SwitchProcess second = started("switch-2");
         awaitServing(second);
         final long servingAfterMillis = (System.nanoTime() - restart) / 1_000_000;
-        final Recovery recovered = recovery(second, complete);
-        assertEquals(NOTHING_LEFT, stopCleanly(second), () -> "at the second switch's clean stop\n" + second.tails());
+        final StartUp recovered = recovery(second, complete);
+        assertEquals(NOTHING_LEFT, second.stopCleanly(), () -> "at the second switch's clean stop\n" + second.tails());
         final List<long[]> all = records();
         assertContinues(complete, all);
         assertEquals(tornIndex, all.get(complete.size())[0], "the restart's first record takes the torn document's place");
         assertTrue(!holds(journal, TornAppend.MARKER), "the torn document's bytes written over");
         System.out.println("torn append: " + complete.size() + " complete records, a torn document at index 0x" + Long.toHexString(tornIndex) +
-            "; the restart replayed " + recovered.replayed + ", served " + servingAfterMillis + " ms after it began, and appended " +
+            "; the restart replayed " + recovered.replayed() + ", served " + servingAfterMillis + " ms after it began, and appended " +
             (all.size() - complete.size()) + " records from that index on; Chronicle: " + lockLines(second.stderr()));
     }
 
@@ -330,9 +311,10 @@ class CrashRecoverySystemTest
         startB = CardBook.generate(SEED_B, List.of("622848"), CARDS);
         issuerA = new IssuerSimulator(CardBook.generate(SEED_A, List.of("476173"), CARDS), IssuerSimConfig.defaults().withLatency(ISSUER_LATENCY)).start();
         issuerB = new IssuerSimulator(CardBook.generate(SEED_B, List.of("622848"), CARDS), IssuerSimConfig.defaults().withLatency(ISSUER_LATENCY)).start();
-        port = freePort();
+        port = LoopbackConfig.freePort();
         configFile = dir.resolve("switch.conf");
-        Files.writeString(configFile, String.format(SWITCH, port, issuerA.port(), issuerB.port(), dir.resolve("journal")) + FarCutoff.line());
+        Files.writeString(configFile,
+            String.format(SWITCH, LoopbackConfig.posListener(port), issuerA.port(), issuerB.port(), dir.resolve("journal")) + FarCutoff.line());
         config = SwitchConfig.load(configFile);
         probe = new Till(PROBE_TERMINAL[0], PROBE_TERMINAL[1]);
         tills.add(probe);
@@ -417,14 +399,12 @@ class CrashRecoverySystemTest
     }
 
     /** What the switch says it recovered at start-up; checks it took up exactly the records {@code found} before it started. */
-    private static Recovery recovery(final SwitchProcess child, final List<long[]> found)
+    private static StartUp recovery(final SwitchProcess child, final List<long[]> found)
     {
-        final Matcher line = RECOVERED.matcher(child.stderr());
-        assertTrue(line.find(), () -> "the switch says what it recovered\n" + child.tails());
-        final Recovery recovery = new Recovery(Long.parseLong(line.group(1)), Long.parseLong(line.group(2)), Long.parseLong(line.group(3)),
-            Integer.parseInt(line.group(4)), Integer.parseInt(line.group(5)));
-        assertEquals(0, recovery.corrupt, () -> "corrupt records at the start\n" + child.tails());
-        assertEquals(found.size(), recovery.replayed + recovery.withheld, "the switch took up exactly the records a reader found before it started");
+        final StartUp recovery = child.startUp();
+        assertNotNull(recovery, () -> "the switch says what it recovered\n" + child.tails());
+        assertEquals(0, recovery.corrupt(), () -> "corrupt records at the start\n" + child.tails());
+        assertEquals(found.size(), recovery.replayed() + recovery.withheld(), "the switch took up exactly the records a reader found before it started");
         return recovery;
     }
 
@@ -439,35 +419,10 @@ class CrashRecoverySystemTest
         return reversalsAfter(lastIndex);
     }
 
-    /** SIGTERM, as an operator stops it; returns what it says it left: "N in flight, M advices owed". */
-    private static String stopCleanly(final SwitchProcess child) throws InterruptedException
-    {
-        assertEquals(SIGTERM_EXIT, child.stop(), () -> "a clean stop\n" + child.tails());
-        final Matcher line = STOPPED.matcher(child.stderr());
-        assertTrue(line.find(), () -> "the switch says what it left at its stop\n" + child.tails());
-        return line.group(1);
-    }
-
     /** Waits for {@code condition} while the process runs; a failure shows its logs as they are then. */
     private static void await(final SwitchProcess child, final BooleanSupplier condition, final String what)
     {
-        try
-        {
-            Awaiting.until(LIMIT, () -> alive(child) && condition.getAsBoolean(), what);
-        }
-        catch (final AssertionError ex)
-        {
-            throw new AssertionError(ex.getMessage() + "\n" + child.tails(), ex);
-        }
-    }
-
-    private static boolean alive(final SwitchProcess child)
-    {
-        if (!child.isAlive())
-        {
-            throw new AssertionError(child + " exited\n" + child.tails());
-        }
-        return true;
+        child.await(LIMIT, condition, () -> what);
     }
 
     /** A connection whose sign-on got 00, or null while the switch is not yet listening or not yet answering. */
@@ -768,14 +723,6 @@ class CrashRecoverySystemTest
         return cards;
     }
 
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
-    }
-
     // ------------------------------------------------------------------------------------------------ values
 
     /**
@@ -791,11 +738,6 @@ class CrashRecoverySystemTest
         {
             return journal.get(journal.size() - 1)[0];
         }
-    }
-
-    /** The switch's start-up line: records taken up from the journal, and the requests in flight and advices owed among them. */
-    private record Recovery(long replayed, long withheld, long corrupt, int inFlight, int owed)
-    {
     }
 
     /** A card and the issuer its BIN routes to. */

@@ -1,5 +1,8 @@
 package io.interchange.tools.system;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 
 import io.interchange.engine.config.SwitchConfig;
@@ -21,5 +24,29 @@ final class LoopbackConfig
     {
         return base.withListenerPort("pos-iso87", 0).withListenerPort("pos-cups", 0).withIssuerPort("issuer-a", issuerA)
             .withIssuerPort("issuer-b", issuerB).withJournalDir(journal);
+    }
+
+    /**
+     * The ISO 8583:1987 POS listener of the system tests that run the switch on settings of their own, as an element
+     * of {@code interchange.listeners}: on 127.0.0.1 at {@code port} (0: any; one fixed where each restart must bind
+     * the port its terminals know), no MAC.
+     */
+    static String posListener(final int port)
+    {
+        return "{ name = \"pos-iso87\", host = \"127.0.0.1\", port = " + port + ", dialect = \"iso87b\", framing = \"binary-2\", " +
+            "acquirer-id = \"10000001\", allow = [\"127.0.0.1/32\"], idle-timeout = 60s, max-frame = 4096, mac = false }";
+    }
+
+    /**
+     * A port nothing listens on now, for a switch's listener that each restart must bind again, so the test must know
+     * it before the first start (a port found free and let go: another process could take it meanwhile, so not for an
+     * issuer that must stay down, which is a {@link ReservedPort}).
+     */
+    static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
     }
 }

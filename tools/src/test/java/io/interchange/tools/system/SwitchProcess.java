@@ -1,13 +1,21 @@
 package io.interchange.tools.system;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A JVM of its own, started from the test JVM's class path with the flags of {@code jvm.options}: the switch
@@ -15,12 +23,21 @@ import java.util.concurrent.TimeUnit;
  * process (SIGKILL: no shutdown hook, no finally, no flush) or stop as an operator does (SIGTERM: the shutdown hook
  * runs). Its stdout and stderr go to files beside its name, whose tails a failing assertion shows.
  *
- * <p>A process the test forgets is still killed by {@link #close}, which a test calls from its {@code @AfterEach}.
+ * <p>What a switch says of its state is read from its log: what it took up from the journal at start-up
+ * ({@link #startUp}), and what it left at a clean stop ({@link #stopCleanly}).
+ *
+ * <p>A process the test forgets is still killed by {@link #close}, which a test calls from its {@code @AfterEach}
+ * ({@link #killAll}).
  */
 final class SwitchProcess implements AutoCloseable
 {
     private static final long EXIT_SECONDS = 30;
     private static final int TAIL_LINES = 40;
+    private static final Pattern RECOVERED = Pattern.compile(
+        "recovered from the journal: (\\d+) records replayed \\((\\d+) withheld, (\\d+) corrupt\\); (\\d+) requests in flight, (\\d+) advices owed");
+    private static final Pattern STOPPED = Pattern.compile("switch stopped: (\\d+ in flight, \\d+ advices owed)");
+    /** The JVM's exit status after a SIGTERM whose shutdown hooks ran: 128 + 15. */
+    private static final int SIGTERM_EXIT = 143;
 
     private final String name;
     private final Process process;
@@ -111,6 +128,51 @@ final class SwitchProcess implements AutoCloseable
         return process.exitValue();
     }
 
+    /**
+     * SIGTERM, as an operator stops the switch: it must exit as a JVM whose shutdown hook ran. Returns what it says it
+     * left at its stop: "N in flight, M advices owed".
+     */
+    String stopCleanly() throws InterruptedException
+    {
+        assertEquals(SIGTERM_EXIT, stop(), () -> "a clean stop\n" + tails());
+        final Matcher line = STOPPED.matcher(stderr());
+        assertTrue(line.find(), () -> "the switch says what it left at its stop\n" + tails());
+        return line.group(1);
+    }
+
+    /**
+     * The switch's start-up line: what it took up from the journal, and the requests in flight and advices owed among
+     * it; null until it has said it (a switch on an empty journal never does).
+     */
+    StartUp startUp()
+    {
+        final Matcher line = RECOVERED.matcher(stderr());
+        return line.find() ? new StartUp(Long.parseLong(line.group(1)), Long.parseLong(line.group(2)), Long.parseLong(line.group(3)),
+            Integer.parseInt(line.group(4)), Integer.parseInt(line.group(5))) : null;
+    }
+
+    /** Waits for {@code condition} while the process runs; a failure, or the process exiting, shows its logs as they are then. */
+    void await(final Duration limit, final BooleanSupplier condition, final Supplier<String> what)
+    {
+        try
+        {
+            Awaiting.until(limit, () -> alive() && condition.getAsBoolean(), what);
+        }
+        catch (final AssertionError ex)
+        {
+            throw new AssertionError(ex.getMessage() + "\n" + tails(), ex);
+        }
+    }
+
+    private boolean alive()
+    {
+        if (!isAlive())
+        {
+            throw new AssertionError(this + " exited\n" + tails());
+        }
+        return true;
+    }
+
     String stdout()
     {
         return read(out);
@@ -156,9 +218,39 @@ final class SwitchProcess implements AutoCloseable
         }
     }
 
+    /** Kills those of {@code processes} still running, each whatever the others do; one that would not die is reported on stderr. */
+    static void killAll(final List<SwitchProcess> processes) throws InterruptedException
+    {
+        for (final SwitchProcess process : processes)
+        {
+            try
+            {
+                process.close();
+            }
+            catch (final AssertionError ex)
+            {
+                // Reported below the test's own failure; the others are still killed.
+                System.err.println(ex.getMessage());
+            }
+        }
+    }
+
     @Override
     public String toString()
     {
         return name + " (pid " + process.pid() + ", logs " + out.getParent() + File.separator + name + ".*)";
+    }
+
+    /**
+     * A switch's start-up line: records taken up from the journal (replayed, and withheld ones skipped; corrupt ones
+     * among them), and the requests in flight and advices owed it found.
+     */
+    record StartUp(long replayed, long withheld, long corrupt, int inFlight, int owed)
+    {
+        @Override
+        public String toString()
+        {
+            return (replayed + withheld) + " records, " + inFlight + " in flight, " + owed + " advices owed";
+        }
     }
 }
