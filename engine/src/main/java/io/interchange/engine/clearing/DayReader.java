@@ -71,8 +71,13 @@ public final class DayReader
     private final AcquirerKeys byAcquirerKey = new AcquirerKeys();
     /** Forwarded and not yet answered, by (issuer link, switch STAN). */
     private final Map<Long, Forwarded> inFlight = new HashMap<>();
-    /** Forwarded and not yet answered, by (acquirer link, terminal, STAN): what a time-out's 91 answer names. */
+    /**
+     * Forwarded and not yet answered, by (run, acquirer link, terminal, STAN): what a time-out's 91 answer names. Link
+     * ids start again with each run of the switch, hence the run.
+     */
     private final Map<String, Forwarded> byAcquirerLink = new HashMap<>();
+    /** The same, by row: where a request sent again on another link finds its entry to move it there. */
+    private final Map<Integer, Forwarded> byRow = new HashMap<>();
     /**
      * Forwarded and not yet answered, by the switch's STAN and the field 7 it sent (STAN × 10^10 + field 7): what
      * field 90 of a reversal advice to the issuer names. The STAN alone repeats once the sequence wraps.
@@ -84,13 +89,48 @@ public final class DayReader
     /** Stand-in advices sent, by (issuer link, STAN of the advice). */
     private final Map<Long, Integer> advicesSent = new HashMap<>();
     private long records;
+    /** Runs of the switch so far in the day's journal ({@link EventType#NODE_START} records). */
+    private int run;
 
     /**
-     * A request with its issuer: the row, and its two keys while it waits, so that the answer or the time-out that
-     * ends it takes it out of both maps. Only the day's open requests are ever held.
+     * A request with its issuer: the row, and its keys while it waits, so that the answer or the time-out that ends it
+     * takes it out of every map. Only the day's open requests are ever held. The acquirer link's key changes when the
+     * terminal asks again on another link, where the switch then sends its answer.
      */
-    private record Forwarded(int row, long issuerKey, String acquirerLinkKey, long originalData)
+    private static final class Forwarded
     {
+        private final int row;
+        private final long issuerKey;
+        private final long originalData;
+        private String acquirerLinkKey;
+
+        Forwarded(final int row, final long issuerKey, final String acquirerLinkKey, final long originalData)
+        {
+            this.row = row;
+            this.issuerKey = issuerKey;
+            this.acquirerLinkKey = acquirerLinkKey;
+            this.originalData = originalData;
+        }
+
+        int row()
+        {
+            return row;
+        }
+
+        long issuerKey()
+        {
+            return issuerKey;
+        }
+
+        String acquirerLinkKey()
+        {
+            return acquirerLinkKey;
+        }
+
+        long originalData()
+        {
+            return originalData;
+        }
     }
 
     private DayReader(final SwitchConfig config, final List<Dialect> dialects)
@@ -197,6 +237,10 @@ public final class DayReader
                 "record " + Long.toHexString(record.index()) + " fails its checksum: left out"));
             return;
         }
+        if (record.eventType() == EventType.NODE_START)
+        {
+            run++;
+        }
         if (record.decisionLength() < Decision.LENGTH)
         {
             return;
@@ -231,12 +275,20 @@ public final class DayReader
     private void onAcquirer(final JournalRecord record, final Outcome outcome, final String code)
     {
         final MessageReader request = input(record);
-        if (request == null || outcome == Outcome.RETRANSMITTED || outcome == Outcome.CLOSED)
+        if (request == null || outcome == Outcome.CLOSED)
         {
             return;
         }
         final int at = record.decisionOffset();
         final int endpoint = Decision.endpoint(record.buffer(), at);
+        if (outcome == Outcome.RETRANSMITTED)
+        {
+            if (record.outputCount() == 0)
+            {
+                onAskedAgain(record, request, endpoint);
+            }
+            return;
+        }
         final int mti = request.mti();
         switch (mti)
         {
@@ -308,7 +360,7 @@ public final class DayReader
             {
                 final int switchStan = Decision.switchStan(record.buffer(), at);
                 final long issuerKey = record.outputCount() > 0 ? linkStan(record.linkId(JournalRecord.output(0)), switchStan) : NO_ISSUER_KEY;
-                final String acquirerLinkKey = record.linkId() + "/" + text(request, 41) + "/" + stan;
+                final String acquirerLinkKey = acquirerLinkKey(record.linkId(), request);
                 final long originalData = issuerKey == NO_ISSUER_KEY ? NO_ORIGINAL_DATA : originalData(switchStan, sentTransmission(record, request));
                 final Forwarded forwarded = new Forwarded(row, issuerKey, acquirerLinkKey, originalData);
                 if (issuerKey != NO_ISSUER_KEY)
@@ -320,6 +372,7 @@ public final class DayReader
                     byOriginalData.put(originalData, forwarded);
                 }
                 byAcquirerLink.put(forwarded.acquirerLinkKey(), forwarded);
+                byRow.put(row, forwarded);
             }
             case STOOD_IN ->
             {
@@ -422,6 +475,7 @@ public final class DayReader
                     return;
                 }
                 byAcquirerLink.remove(forwarded.acquirerLinkKey(), forwarded);
+                byRow.remove(forwarded.row(), forwarded);
                 byOriginalData.remove(forwarded.originalData(), forwarded);
                 final int row = forwarded.row();
                 t.mark(row, Decision.undeliveredReversed(record.buffer(), record.decisionOffset()) ?
@@ -523,9 +577,10 @@ public final class DayReader
     /** A 91 a tick sent a terminal for a request its issuer did not answer in time. */
     private void onTimeOut(final JournalRecord record, final int part, final MessageReader message)
     {
-        final Forwarded forwarded = byAcquirerLink.remove(record.linkId(part) + "/" + text(message, 41) + "/" + text(message, 11));
+        final Forwarded forwarded = byAcquirerLink.remove(acquirerLinkKey(record.linkId(part), message));
         if (forwarded != null)
         {
+            byRow.remove(forwarded.row(), forwarded);
             final int row = forwarded.row();
             // One its acquirer reversed while it was with the issuer stays reversed, as when its terminal has gone
             // (onTimeOutAdvice): the acquirer's reversal was its last word, and no money moves either way.
@@ -553,11 +608,12 @@ public final class DayReader
      */
     private void onTimeOutStoodIn(final JournalRecord record, final int part, final MessageReader message)
     {
-        final Forwarded forwarded = byAcquirerLink.remove(record.linkId(part) + "/" + text(message, 41) + "/" + text(message, 11));
+        final Forwarded forwarded = byAcquirerLink.remove(acquirerLinkKey(record.linkId(part), message));
         if (forwarded == null)
         {
             return;
         }
+        byRow.remove(forwarded.row(), forwarded);
         final int row = forwarded.row();
         final String authCode = text(message, 38);
         transactions.mark(row, DayTransactions.ANSWERED | DayTransactions.STAND_IN);
@@ -596,6 +652,7 @@ public final class DayReader
         inFlight.remove(forwarded.issuerKey());
         byOriginalData.remove(forwarded.originalData());
         byAcquirerLink.remove(forwarded.acquirerLinkKey(), forwarded);
+        byRow.remove(forwarded.row(), forwarded);
         final int row = forwarded.row();
         timedOut.put(forwarded.issuerKey(), row);
         if (transactions.flagged(row, DayTransactions.REVERSED))
@@ -605,6 +662,32 @@ public final class DayReader
         transactions.mark(row, DayTransactions.TIMED_OUT);
         exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, "", "issuer " + transactions.issuer(row) +
             " did not answer in time and the acquirer's link had gone, so the terminal got no answer; reversal advice (0420, 39=68) to the issuer"));
+    }
+
+    /** What a request forwarded in this run is known by on the acquirer's side: its link, terminal and STAN. */
+    private String acquirerLinkKey(final int link, final MessageReader message)
+    {
+        return run + "/" + link + "/" + text(message, 41) + "/" + text(message, 11);
+    }
+
+    /**
+     * A request sent again, by its terminal, while its issuer still has it: when it came on another link (the terminal
+     * reconnected), the switch sends its answer or time-out there, so that is where it is now looked for.
+     */
+    private void onAskedAgain(final JournalRecord record, final MessageReader request, final int endpoint)
+    {
+        final int row = find(endpoint, text(request, 41), text(request, 11), transmission(request));
+        final Forwarded forwarded = row == AcquirerKeys.MISSING ? null : byRow.get(row);
+        if (forwarded == null)
+        {
+            return;
+        }
+        final String key = acquirerLinkKey(record.linkId(), request);
+        if (!key.equals(forwarded.acquirerLinkKey) && byAcquirerLink.remove(forwarded.acquirerLinkKey, forwarded))
+        {
+            forwarded.acquirerLinkKey = key;
+            byAcquirerLink.put(key, forwarded);
+        }
     }
 
     /** The row of the transaction a reversal or completion names, found as the switch finds it; or AcquirerKeys.MISSING. */
@@ -651,12 +734,17 @@ public final class DayReader
     private void putKey(final int endpoint, final MessageReader request, final int row)
     {
         final long stan = number(text(request, 11));
-        final long transmission = number(request.has(7) ? text(request, 7) :
-            request.has(60) && request.units(60) >= 8 ? text(request, 60).substring(2, 8) : "");
+        final long transmission = number(transmission(request));
         if (AcquirerKeys.fits(stan, transmission))
         {
             byAcquirerKey.put(AcquirerKeys.high(endpoint, transactions.terminalCode(row)), AcquirerKeys.low(stan, transmission), row);
         }
+    }
+
+    /** The second half of a request's own key: its field 7, or the batch number of a UnionPay POS request (60.2). */
+    private static String transmission(final MessageReader request)
+    {
+        return request.has(7) ? text(request, 7) : request.has(60) && request.units(60) >= 8 ? text(request, 60).substring(2, 8) : "";
     }
 
     /** The value of 1 to 18 decimal digits, or -1 for anything else. */

@@ -160,6 +160,21 @@ final class InFlight
         Arrays.fill(acquirerLinks, -1);
     }
 
+    /**
+     * The acquirer sent the request again on another link (its terminal reconnected): its answer or time-out goes
+     * there now, under that frame's header. Returns false, and changes nothing, when the header is not the same length.
+     */
+    boolean reroute(final int entry, final int acquirerLink, final DirectBuffer frame, final int headerLength)
+    {
+        if (headerLength != headerLengths[entry])
+        {
+            return false;
+        }
+        frames.putBytes(entry * maxFrame, frame, 0, headerLength);
+        acquirerLinks[entry] = acquirerLink;
+        return true;
+    }
+
     /** The oldest entry of the issuer, or {@link #NONE}. */
     int oldest(final int issuer)
     {

@@ -908,7 +908,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final SwitchSetup.Issuer config = issuers.get(issuer);
         final int entry = inFlight.add(issuer, link, stan, now + config.timeoutNanos(), current, event.linkId(), event.dialectId(),
             event.frame(), event.headerLength(), event.messageLength());
-        transactions.inFlight(current, entry != InFlight.NONE);
+        transactions.inFlight(current, entry);
         if (entry == InFlight.NONE)
         {
             // Table full (the issuer is far behind) or a request too large to keep: answering now beats
@@ -997,7 +997,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (length == 0)
         {
             // Still with the issuer (its answer will come), or approved with an answer too large to keep: the
-            // terminal's time-out and reversal take care of the last.
+            // terminal's time-out and reversal take care of the last. A terminal that reconnected and asks again on its
+            // new link gets the answer there: the link it first asked on is gone, or no longer the one it listens to.
+            final int entry = transactions.inFlightEntry(known);
+            if (entry != Transactions.NONE && inFlight.acquirerLink(entry) != event.linkId() && inFlight.acquirerDialect(entry) == event.dialectId())
+            {
+                inFlight.reroute(entry, event.linkId(), event.frame(), event.headerLength());
+            }
             decide(event, null, Outcome.RETRANSMITTED, -1, 0);
             return true;
         }
@@ -2088,7 +2094,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 decisionFlags = Decision.UNDELIVERED_REVERSED;
             }
         }
-        transactions.inFlight(history, false);
+        transactions.inFlight(history, Transactions.NONE);
         inFlight.remove(entry);
         decide(event, null, Outcome.RELAYED, issuer, stan);
     }
@@ -2104,7 +2110,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 event.outputsLeft() > 1 && event.outputRoom() >= inFlight.maxFrame() + advices.maxMessage())
             {
                 timeOut(event, entry);
-                transactions.inFlight(inFlight.history(entry), false);
+                transactions.inFlight(inFlight.history(entry), Transactions.NONE);
                 inFlight.remove(entry);
                 timedOut++;
                 entry = inFlight.oldest(issuer);

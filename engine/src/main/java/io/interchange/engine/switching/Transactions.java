@@ -1,5 +1,7 @@
 package io.interchange.engine.switching;
 
+import java.util.Arrays;
+
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -49,7 +51,7 @@ final class Transactions
     private final UnsafeBuffer forwarded;
     private final int[] forwardedLengths;
     private final long[] addedAt;
-    private final boolean[] inFlight;
+    private final int[] inFlight;
     private final int[] ownAdvice;
     private final long[] ownAdviceSerial;
     private long evictedAddedAt = Long.MIN_VALUE;
@@ -80,7 +82,8 @@ final class Transactions
         forwarded = new UnsafeBuffer(new byte[capacity * maxForwarded]);
         forwardedLengths = new int[capacity];
         addedAt = new long[capacity];
-        inFlight = new boolean[capacity];
+        inFlight = new int[capacity];
+        Arrays.fill(inFlight, NONE);
         ownAdvice = new int[capacity];
         ownAdviceSerial = new long[capacity];
     }
@@ -110,7 +113,7 @@ final class Transactions
         // config holds at least twice as many entries as requests in flight, so a free one is never far; only a
         // history made smaller than that by hand would have to take one in flight.
         int entry = next;
-        for (int skipped = 0; inFlight[entry] && skipped < capacity; skipped++)
+        for (int skipped = 0; inFlight[entry] != NONE && skipped < capacity; skipped++)
         {
             entry = (entry + 1) % capacity;
         }
@@ -125,7 +128,7 @@ final class Transactions
             evictedAddedAt = addedAt[entry];
         }
         addedAt[entry] = now;
-        inFlight[entry] = false;
+        inFlight[entry] = NONE;
         ownAdvice[entry] = NONE;
         final long fingerprint = fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission);
         fingerprints[entry] = fingerprint;
@@ -149,12 +152,18 @@ final class Transactions
     }
 
     /**
-     * Whether the entry's request is with an issuer (in the in-flight table): such an entry is never forgotten, even
-     * once reversed, since its answer or time-out still goes through it.
+     * The request's entry in the in-flight table while it is with an issuer, or NONE once it is not: such an entry is
+     * never forgotten, even once reversed, since its answer or time-out still goes through it.
      */
-    void inFlight(final int entry, final boolean withIssuer)
+    void inFlight(final int entry, final int inFlightEntry)
     {
-        inFlight[entry] = withIssuer;
+        inFlight[entry] = inFlightEntry;
+    }
+
+    /** The request's entry in the in-flight table, or NONE when it is not with an issuer. */
+    int inFlightEntry(final int entry)
+    {
+        return inFlight[entry];
     }
 
     /** The advice the switch owes the issuer for this request (a stand-in's 0220 or 0120, a completion's 0220): its entry and serial. */
@@ -175,10 +184,10 @@ final class Transactions
         return ownAdviceSerial[entry];
     }
 
-    /** Whether the entry's request is still in the in-flight table (see {@link #inFlight(int, boolean)}). */
+    /** Whether the entry's request is still in the in-flight table (see {@link #inFlight(int, int)}). */
     boolean withIssuer(final int entry)
     {
-        return inFlight[entry];
+        return inFlight[entry] != NONE;
     }
 
     /** Requests remembered at most. */

@@ -368,6 +368,63 @@ class ClearingSystemTest
     }
 
     /**
+     * A terminal that lost its connection while its issuers had two purchases, and sent both again on a new one, gets
+     * their answers there: issuer-b's approval when it comes, and the 91 of issuer-a's time-out. Clearing follows them to
+     * the new link: one approved, one timed out and reported as answered 91, not as an answer nobody got.
+     */
+    @Test
+    void shouldAnswerATerminalThatAsksAgainOnANewConnectionThereAndClearWhatItWasTold(@TempDir final Path dir) throws Exception
+    {
+        // issuer-a's time-out 3 s, which its unanswered purchase reaches well after the terminal has asked again.
+        final SwitchConfig config = startDay(DAY.replace("timeout = 500ms", "timeout = 3s"), dir.resolve("journal"), true);
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1 && node.signedOnLinks("issuer-b") == 1,
+            "both issuers signed on");
+        final byte[] unanswered;
+        final byte[] late;
+        try (TestTerminal first = new TestTerminal(node.port("pos-a"), Iso87.BINARY))
+        {
+            assertEquals("00", first.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, network("900001")).getString(39));
+            unanswered = first.encode(Mti.FINANCIAL_REQUEST, purchase("4761730000000029", DayIssuer.UNANSWERED_AMOUNT, "000001", "TERM0001",
+                "MERCHANT0000001"));
+            late = first.encode(Mti.FINANCIAL_REQUEST, purchase("6228480000000080", DayIssuer.LATE_AMOUNT, "000002", "TERM0001", "MERCHANT0000001"));
+            first.sendRaw(unanswered);
+            first.sendRaw(late);
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.requests() == 1 && issuerB.requests() == 1, "both purchases with their issuers");
+        }
+        try (TestTerminal again = new TestTerminal(node.port("pos-a"), Iso87.BINARY))
+        {
+            assertEquals("00", again.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, network("900002")).getString(39));
+            again.sendRaw(unanswered);
+            again.sendRaw(late);
+            final Map<String, MessageReader> answers = new HashMap<>();
+            for (int i = 0; i < 2; i++)
+            {
+                final MessageReader answer = again.receive();
+                assertEquals(Mti.FINANCIAL_RESPONSE, answer.mti());
+                answers.put(answer.getString(11), answer);
+            }
+            assertEquals("00", answers.get("000002").getString(39), "issuer-b's approval, on the new connection");
+            assertEquals("LATE01", answers.get("000002").getString(38));
+            assertEquals("91", answers.get("000001").getString(39), "issuer-a's time-out, on the new connection");
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.reversalAdvices() == 1, "the time-out's reversal advice");
+        }
+        assertEquals(1, issuerA.requests(), "sent again, not forwarded again");
+        assertEquals(1, issuerB.requests(), "sent again, not forwarded again");
+        assertEquals(0, issuerB.reversalAdvices(), "issuer-b's approval reached the terminal: nothing to reverse");
+        final Clearing.ClearingRun run = stopAndClear(config, dir.resolve("out"));
+        assertEquals("""
+            time,mti,processing_code,masked_pan,amount,currency,merchant,terminal,mcc,issuer,acquirer,stan,rrn,auth_code,response_code,state
+            *,0200,000000,476173******0029,7900,840,MERCHANT0000001,TERM0001,5411,issuer-a,10000001,000001,,,91,timed-out
+            *,0200,000000,622848******0080,7700,840,MERCHANT0000001,TERM0001,5411,issuer-b,10000001,000002,*,LATE01,00,approved
+            """, normalized("transactions.csv", Files.readString(run.file("transactions.csv"))));
+        assertEquals("""
+            time,kind,terminal,merchant,stan,masked_pan,amount,currency,response_code,detail
+            *,time-out,TERM0001,MERCHANT0000001,000001,476173******0029,7900,840,91,"issuer issuer-a did not answer in time: 91 to the terminal, \
+            reversal advice (0420, 39=68) to the issuer"
+            """, normalized("exceptions.csv", Files.readString(run.file("exceptions.csv"))));
+    }
+
+    /**
      * Authorizations an acquirer made without the issuer (0120): one approved and then completed, one that advises a
      * decline, one approved and then reversed. Each is a hold, never settled itself: only the completion settles.
      */

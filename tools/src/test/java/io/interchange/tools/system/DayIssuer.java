@@ -19,7 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * An issuer host whose answers a clearing fixture can compute by hand: the amount decides. An amount ending in 51
- * is declined 51; {@link #LATE_AMOUNT} is approved, too late; anything else is approved at once with auth code "AP"
+ * is declined 51; {@link #LATE_AMOUNT} is approved, too late; {@link #UNANSWERED_AMOUNT} never; anything else is approved at once with auth code "AP"
  * and the amount's last four digits. Reversal advices are acknowledged; other advices (0220, 0120) only when told,
  * so that a stand-in can stay unacknowledged. One connection at a time, on 127.0.0.1.
  */
@@ -27,6 +27,8 @@ final class DayIssuer implements AutoCloseable
 {
     /** Approved 1.5 s after it came, after any test time-out. */
     static final long LATE_AMOUNT = 7_700;
+    /** Never answered, as by an issuer host that hangs. */
+    static final long UNANSWERED_AMOUNT = 7_900;
 
     private final ServerSocket server;
     private final boolean acknowledgeFinancialAdvices;
@@ -107,6 +109,10 @@ final class DayIssuer implements AutoCloseable
                     {
                         requests++;
                         final long amount = reader.getLong(4);
+                        if (amount == UNANSWERED_AMOUNT)
+                        {
+                            continue;
+                        }
                         final String code = amount % 100 == 51 ? "51" : "00";
                         financial.begin(reader, writer.wrap(out, 2));
                         if ("00".equals(code))
