@@ -26,6 +26,7 @@ public record ClearingExceptionItem(
         LATE_ANSWER("late-answer"),
         TIME_OUT("time-out"),
         STAND_IN_AWAITING_ADVICE("stand-in-awaiting-advice"),
+        ADVICE_REFUSED("advice-refused"),
         DUPLICATE_REJECTED("duplicate-rejected"),
         OUT_OF_BALANCE_BATCH("out-of-balance-batch"),
         UNMATCHED_UPLOAD("unmatched-upload"),

@@ -517,12 +517,34 @@ public final class DayReader
                 {
                     t.mark(row, DayTransactions.ADVISED);
                 }
+                final MessageReader answer = input(record);
+                if (answer != null && answer.has(39) && !ResponseCode.APPROVED.equals(text(answer, 39)))
+                {
+                    adviceRefused(record, answer, row);
+                }
             }
             default ->
             {
                 // Sign-on answers and echoes.
             }
         }
+    }
+
+    /**
+     * An issuer answered an advice (0430, 0230, 0130) with another code than 00: acknowledged, so the switch does not
+     * send it again, but the issuer did not act on it (25: it never had the original), and an operator has to settle
+     * the difference with it. A stand-in's advice names its row; otherwise the answer's own fields say what it was.
+     */
+    private void adviceRefused(final JournalRecord record, final MessageReader answer, final Integer row)
+    {
+        final int issuer = Decision.issuer(record.buffer(), record.decisionOffset());
+        final String code = text(answer, 39);
+        final String detail = "issuer " + (issuer >= 0 && issuer < config.issuers().size() ? config.issuers().get(issuer).id() : "?") +
+            " answered its advice with " + Mti.toString(answer.mti()) + " " + code + ": acknowledged and not sent again, but not acted on; " +
+            "to settle with the issuer";
+        exceptions.add(row != null ? item(record.index(), time(record), Kind.ADVICE_REFUSED, row, code, detail) :
+            new ClearingExceptionItem(record.index(), time(record), Kind.ADVICE_REFUSED, text(answer, 41), text(answer, 42), "",
+                maskedPan(record, JournalRecord.INPUT), amount(answer), text(answer, 49), code, detail));
     }
 
     /**

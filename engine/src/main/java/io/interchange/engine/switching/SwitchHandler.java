@@ -1954,6 +1954,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 final int entry = stan < 0 ? AdviceQueue.NONE : advices.acknowledged(event.linkId(), stan);
                 if (entry != AdviceQueue.NONE)
                 {
+                    // Any answer acknowledges: the same advice again would get the same answer. One that is not 00
+                    // (the issuer cannot act on it) is for an operator to settle with the issuer; clearing reports it.
+                    if (message.has(39) && !(message.charAt(39, 0) == '0' && message.charAt(39, 1) == '0') && !replaying)
+                    {
+                        LOG.warn("issuer {} link {} answered advice STAN {} with {} {}: acknowledged, not sent again; in the day's exceptions",
+                            issuers.get(issuer).id(), event.linkId(), stan, Mti.toString(mti), message.getString(39));
+                    }
                     advices.remove(entry);
                     decide(event, null, Outcome.ACKNOWLEDGED, issuer, stan);
                 }

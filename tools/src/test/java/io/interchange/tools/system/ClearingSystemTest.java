@@ -425,6 +425,34 @@ class ClearingSystemTest
     }
 
     /**
+     * A purchase issuer-a never answers times out; issuer-a answers the time-out's reversal advice with 25 (it never had
+     * the purchase). That acknowledges it, so nothing is owed or sent again, and clearing reports it for an operator.
+     */
+    @Test
+    void shouldReportAnAdviceTheIssuerAnsweredWithAnotherCodeThan00(@TempDir final Path dir) throws Exception
+    {
+        final SwitchConfig config = startDay(dir.resolve("journal"), true);
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+        try (TestTerminal a = new TestTerminal(node.port("pos-a"), Iso87.BINARY))
+        {
+            assertEquals("00", a.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, network("900001")).getString(39));
+            assertEquals("91", a.exchange(Mti.FINANCIAL_REQUEST,
+                purchase("4761730000000029", DayIssuer.UNKNOWN_TO_ISSUER_AMOUNT, "000001", "TERM0001", "MERCHANT0000001")).getString(39));
+        }
+        Awaiting.until(Duration.ofSeconds(10), () -> issuerA.reversalAdvices() == 1 && node.advicesOwed() == 0,
+            "the reversal advice answered 25, and taken as acknowledged");
+        final Clearing.ClearingRun run = stopAndClear(config, dir.resolve("out"));
+        assertEquals("""
+            time,kind,terminal,merchant,stan,masked_pan,amount,currency,response_code,detail
+            *,time-out,TERM0001,MERCHANT0000001,000001,476173******0029,7800,840,91,"issuer issuer-a did not answer in time: 91 to the terminal, \
+            reversal advice (0420, 39=68) to the issuer"
+            *,advice-refused,TERM0001,MERCHANT0000001,,476173******0029,7800,840,25,"issuer issuer-a answered its advice with 0430 25: acknowledged \
+            and not sent again, but not acted on; to settle with the issuer"
+            """, normalized("exceptions.csv", Files.readString(run.file("exceptions.csv"))));
+        assertTrue(Files.readString(run.file("summary.txt")).contains("advice-refused"), () -> run.file("summary.txt").toString());
+    }
+
+    /**
      * Authorizations an acquirer made without the issuer (0120): one approved and then completed, one that advises a
      * decline, one approved and then reversed. Each is a hold, never settled itself: only the completion settles.
      */

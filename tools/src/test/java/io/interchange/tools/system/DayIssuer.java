@@ -19,7 +19,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * An issuer host whose answers a clearing fixture can compute by hand: the amount decides. An amount ending in 51
- * is declined 51; {@link #LATE_AMOUNT} is approved, too late; {@link #UNANSWERED_AMOUNT} never; anything else is approved at once with auth code "AP"
+ * is declined 51; {@link #LATE_AMOUNT} is approved, too late; {@link #UNANSWERED_AMOUNT} never (nor
+ * {@link #UNKNOWN_TO_ISSUER_AMOUNT}, whose reversal advice gets 25); anything else is approved at once with auth code "AP"
  * and the amount's last four digits. Reversal advices are acknowledged; other advices (0220, 0120) only when told,
  * so that a stand-in can stay unacknowledged. One connection at a time, on 127.0.0.1.
  */
@@ -29,6 +30,8 @@ final class DayIssuer implements AutoCloseable
     static final long LATE_AMOUNT = 7_700;
     /** Never answered, as by an issuer host that hangs. */
     static final long UNANSWERED_AMOUNT = 7_900;
+    /** Never answered, and its reversal advice answered 25: the issuer says it never had it. */
+    static final long UNKNOWN_TO_ISSUER_AMOUNT = 7_800;
 
     private final ServerSocket server;
     private final boolean acknowledgeFinancialAdvices;
@@ -95,7 +98,8 @@ final class DayIssuer implements AutoCloseable
                     else if (Mti.messageClass(mti) == 4)
                     {
                         reversalAdvices++;
-                        IssuerFrames.send(os, out, financial.respond(reader, writer.wrap(out, 2), "00"));
+                        final String code = reader.has(4) && reader.getLong(4) == UNKNOWN_TO_ISSUER_AMOUNT ? "25" : "00";
+                        IssuerFrames.send(os, out, financial.respond(reader, writer.wrap(out, 2), code));
                     }
                     else if (mti / 10 == Mti.FINANCIAL_ADVICE / 10 || mti / 10 == Mti.AUTHORIZATION_ADVICE / 10)
                     {
@@ -109,7 +113,7 @@ final class DayIssuer implements AutoCloseable
                     {
                         requests++;
                         final long amount = reader.getLong(4);
-                        if (amount == UNANSWERED_AMOUNT)
+                        if (amount == UNANSWERED_AMOUNT || amount == UNKNOWN_TO_ISSUER_AMOUNT)
                         {
                             continue;
                         }
