@@ -321,7 +321,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             SwitchSetup.Limits.of(config.limits().maxAmount(), config.limits().currencies(), config.limits().blockedMcc(),
                 config.limits().maxTransactionsPerCardPerMinute(), config.limits().duplicateWindow()),
             config.businessDay().zone(), config.businessDay().cutoff(), config.limits().inFlight(), IN_FLIGHT_MAX_FRAME,
-            config.limits().duplicateHistory(), config.limits().adviceQueue());
+            config.limits().duplicateHistory(), config.limits().duplicateKeys(), config.limits().adviceQueue());
     }
 
     /** Stops accepting, lets the ring drain (every published event is journaled), then closes the journal. */

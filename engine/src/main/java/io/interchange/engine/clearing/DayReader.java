@@ -316,7 +316,10 @@ public final class DayReader
         {
             exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.DUPLICATE_REJECTED, text(request, 41), text(request, 42),
                 text(request, 11), maskedPan(record, JournalRecord.INPUT), amount(request), text(request, 49), code,
-                "same terminal, STAN and transmission time as an earlier request, other content: 94"));
+                find(endpoint, text(request, 41), text(request, 11), transmission(request)) != AcquirerKeys.MISSING ?
+                    "same terminal, STAN and transmission time as an earlier request: other content, or sent again once the switch no longer " +
+                        "kept its answer: 94" :
+                    "transmission time (field 7) outside the duplicate window, or the key of a request of an earlier day: 94"));
             return;
         }
         final String acquirer = endpoint >= 0 && endpoint < config.listeners().size() ? config.listeners().get(endpoint).acquirerId() : "";

@@ -462,6 +462,7 @@ final class ConfigReader
         final int maxPerMinute = s.integer("max-transactions-per-card-per-minute", 1, 1_000_000);
         final Duration duplicateWindow = s.duration("duplicate-window", Duration.ofSeconds(1), Duration.ofDays(7));
         final int duplicateHistory = s.integer("duplicate-history", 1_024, 1 << 21);
+        final int duplicateKeys = s.optionalInteger("duplicate-keys", 0, 1 << 26, LimitsConfig.DEFAULT_DUPLICATE_KEYS);
         final int inFlight = s.integer("in-flight", 256, 1 << 20);
         final int adviceQueue = s.integer("advice-queue", 256, 1 << 20);
         if (problems.count() == mark && duplicateHistory < 2L * inFlight)
@@ -473,7 +474,8 @@ final class ConfigReader
         }
         s.finish();
         return problems.count() == mark ?
-            new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow, duplicateHistory, inFlight, adviceQueue) : null;
+            new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow, duplicateHistory, duplicateKeys, inFlight,
+                adviceQueue) : null;
     }
 
     private ClearingConfig clearing(final Section s)

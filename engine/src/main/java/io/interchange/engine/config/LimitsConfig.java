@@ -15,7 +15,10 @@ import java.util.Objects;
  * @param duplicateHistory                 the requests remembered for duplicates and reversals (about 0.8 KB each,
  *                                         allocated at start): at R requests a second they cover the last
  *                                         duplicateHistory / R seconds; a retransmission or reversal of an older
- *                                         request is not recognised.
+ *                                         request is not recognised but by its key ({@code duplicateKeys}).
+ * @param duplicateKeys                    keys of requests the history has forgotten, kept beyond it (24 bytes each,
+ *                                         allocated at start): a request with one of them is answered 94, never
+ *                                         forwarded again. 0 keeps none.
  * @param inFlight                         requests waiting for an issuer, at most; beyond it a request is answered
  *                                         91 rather than forwarded.
  * @param adviceQueue                      advices (reversals, stand-in notices, completions) waiting for an
@@ -29,6 +32,7 @@ public record LimitsConfig(
     int maxTransactionsPerCardPerMinute,
     Duration duplicateWindow,
     int duplicateHistory,
+    int duplicateKeys,
     int inFlight,
     int adviceQueue)
 {
@@ -38,4 +42,7 @@ public record LimitsConfig(
         blockedMcc = List.copyOf(blockedMcc);
         Objects.requireNonNull(duplicateWindow, "duplicateWindow");
     }
+
+    /** Keys of forgotten requests kept when the config does not say: 1,048,576 (24 MB). */
+    public static final int DEFAULT_DUPLICATE_KEYS = 1 << 20;
 }

@@ -221,7 +221,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             recordedAnswers[i] = new MessageReader(dialects.get(i));
         }
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
-        transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS);
+        transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS, setup.forgottenKeys());
         content = new RequestContent(dialects);
         final int[] adviceWindows = new int[issuers.size()];
         for (int i = 0; i < adviceWindows.length; i++)
@@ -965,6 +965,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int stan = (int)request.getLong(11);
         final long hash = content.hash(event.dialectId(), request, pan, panDigits, panField != 2);
         final int known = transactions.find(session.endpoint, terminalHigh, terminalLow, stan, transmission);
+        if (known == Transactions.NONE && transactions.forgotten(session.endpoint, terminalHigh, terminalLow, stan, transmission))
+        {
+            // Made before, and forgotten but for its key: a retransmission whose answer is gone, or other content. Either
+            // way not new, and never forwarded a second time.
+            answer(event, request, ResponseCode.DUPLICATE);
+            return true;
+        }
         if (known == Transactions.NONE)
         {
             current = transactions.add(session.endpoint, terminalHigh, terminalLow, stan, transmission, hash, now);

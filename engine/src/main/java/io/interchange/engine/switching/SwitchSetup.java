@@ -28,6 +28,7 @@ public record SwitchSetup(
     int inFlightCapacity,
     int inFlightMaxFrame,
     int historyCapacity,
+    int forgottenKeys,
     int adviceCapacity)
 {
     public SwitchSetup

@@ -54,10 +54,12 @@ final class Transactions
     private final int[] inFlight;
     private final int[] ownAdvice;
     private final long[] ownAdviceSerial;
+    private final ForgottenKeys forgotten;
     private long evictedAddedAt = Long.MIN_VALUE;
     private int next;
 
-    Transactions(final int capacity, final int maxAnswer, final int maxForwarded)
+    /** @param forgottenKeys keys of forgotten requests kept beyond {@code capacity} ({@link ForgottenKeys}). */
+    Transactions(final int capacity, final int maxAnswer, final int maxForwarded, final int forgottenKeys)
     {
         this.capacity = capacity;
         this.maxAnswer = maxAnswer;
@@ -86,6 +88,7 @@ final class Transactions
         Arrays.fill(inFlight, NONE);
         ownAdvice = new int[capacity];
         ownAdviceSerial = new long[capacity];
+        forgotten = new ForgottenKeys(forgottenKeys);
     }
 
     /** The entry for the key, or NONE. */
@@ -99,6 +102,12 @@ final class Transactions
             return NONE;
         }
         return entry;
+    }
+
+    /** Whether a request with this key was made and has been forgotten since, all but its key ({@link ForgottenKeys}). */
+    boolean forgotten(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission)
+    {
+        return forgotten.contains(fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission));
     }
 
     /**
@@ -124,6 +133,7 @@ final class Transactions
             if (byKey.get(fingerprints[entry]) == entry)
             {
                 byKey.remove(fingerprints[entry]);
+                forgotten.add(fingerprints[entry]);
             }
             evictedAddedAt = addedAt[entry];
         }

@@ -103,6 +103,14 @@ class ConfigErrorTest
     }
 
     @Test
+    void shouldKeepAMillionForgottenKeysByDefaultAndRefuseANegativeCount()
+    {
+        assertEquals(1 << 20, SwitchConfig.defaults().limits().duplicateKeys());
+        assertEquals(0, SwitchConfig.parse("interchange.limits.duplicate-keys = 0", "switch.conf").limits().duplicateKeys());
+        assertEquals("switch.conf:1: limits.duplicate-keys: must be 0..67108864, got -1", problem("interchange.limits.duplicate-keys = -1"));
+    }
+
+    @Test
     void shouldTakeStandInOnTimeOutAsAnOptionalTrueOrFalse()
     {
         final String issuers = """

@@ -109,7 +109,7 @@ class SwitchHandlerTest
     {
         final SwitchSetup s = setup;
         handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
-            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), 2));
+            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 2));
         ready();
         for (int i = 0; i < 4; i++)
         {
@@ -322,6 +322,41 @@ class SwitchHandlerTest
         {
             logger.detachAppender(log);
         }
+    }
+
+    @Test
+    void shouldAnswer94ToARetransmissionOfARequestTheHistoryHasForgottenRatherThanForwardItAgain()
+    {
+        assertEquals(ACQUIRER_LINK + "/94", retransmittedAfterTheHistoryForgotIt(4_096),
+            "known by its key alone: not new, and not charged a second time");
+    }
+
+    @Test
+    void shouldForwardARetransmissionAgainWhenNoForgottenKeysAreKept()
+    {
+        // What duplicate-keys = 0 gives, and every build before it: the retransmission goes to the issuer as a new request.
+        assertEquals(ISSUER_LINK + "/0200", retransmittedAfterTheHistoryForgotIt(0));
+    }
+
+    /** An approved purchase, 1,100 requests through a history of 1,024, then the purchase's bytes again: where its answer went. */
+    private String retransmittedAfterTheHistoryForgotIt(final int forgottenKeys)
+    {
+        handler = new SwitchHandler(withHistory(1_024, forgottenKeys));
+        ready();
+        final Map<Integer, String> purchase = request("000000", 1_234);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals("00", output(0).getString(39), "while the history holds it, a retransmission gets the original answer");
+        for (int i = 0; i < 1_100; i++)
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100_000_001L));
+        }
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals(1, event.outputCount());
+        final MessageReader out = output(0);
+        return event.outputLinkId(0) + "/" + (event.outputLinkId(0) == ACQUIRER_LINK ? out.getString(39) : String.format("%04d", out.mti()));
     }
 
     @Test
@@ -624,8 +659,13 @@ class SwitchHandlerTest
 
     private SwitchSetup withHistory(final int history)
     {
+        return withHistory(history, setup.forgottenKeys());
+    }
+
+    private SwitchSetup withHistory(final int history, final int forgottenKeys)
+    {
         final SwitchSetup s = setup;
         return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(), s.zone(), s.cutoff(),
-            s.inFlightCapacity(), s.inFlightMaxFrame(), history, s.adviceCapacity());
+            s.inFlightCapacity(), s.inFlightMaxFrame(), history, forgottenKeys, s.adviceCapacity());
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +51,25 @@ public final class SwitchCommand implements Callable<Integer>
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
         final CountDownLatch stopped = new CountDownLatch(1);
-        final SwitchNode node = SwitchNode.start(config);
+        final CountDownLatch started = new CountDownLatch(1);
+        final AtomicReference<SwitchNode> running = new AtomicReference<>();
+        // Hooked before the node starts: a SIGTERM that comes once the listeners are open, before start returns, must
+        // still stop it cleanly. The hook waits for the start to end, then closes what it started.
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            node.close();
+            try
+            {
+                started.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            final SwitchNode toClose = running.get();
+            if (toClose != null)
+            {
+                toClose.close();
+            }
             // Logs are written by a background thread: let it write the last of them before the JVM goes.
             if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging)
             {
@@ -61,6 +77,16 @@ public final class SwitchCommand implements Callable<Integer>
             }
             stopped.countDown();
         }, "switch-shutdown"));
+        final SwitchNode node;
+        try
+        {
+            node = SwitchNode.start(config);
+            running.set(node);
+        }
+        finally
+        {
+            started.countDown();
+        }
         for (final ListenerConfig listener : config.listeners())
         {
             final int header = listener.framing().headerLength();

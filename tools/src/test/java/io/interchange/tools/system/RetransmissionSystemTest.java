@@ -116,6 +116,41 @@ class RetransmissionSystemTest
         }
     }
 
+    /**
+     * A terminal that sends an approved purchase again after the switch's duplicate history has forgotten it (here a
+     * history of 1,024 requests, 1,100 after it) gets 94: the switch still knows its key, and the card is debited once.
+     */
+    @Test
+    void shouldAnswer94ToARetransmissionOnceTheHistoryHasForgottenItsAnswerAndDebitOnce(@TempDir final Path journal) throws Exception
+    {
+        final CardBook book = CardBook.generate(65, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount card = cards.payer(2_900);
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(66, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+        {
+            final SwitchConfig small = SwitchConfig.parse("interchange.limits { duplicate-history = 1024, in-flight = 256 }", "small-history.conf");
+            final SwitchConfig config = LoopbackConfig.of(small, issuerA.port(), issuerB.port(), journal);
+            try (SwitchNode node = started(config);
+                 TestTerminal terminal = signedOn(node.port("pos-iso87"), Iso87.BINARY, new byte[0], cards.network("001")))
+            {
+                final byte[] request = terminal.encode(Mti.FINANCIAL_REQUEST, cards.purchase(card, 2_900));
+                terminal.sendRaw(request);
+                assertEquals("00", terminal.receive().getString(39));
+                final CardAccount other = cards.payer(1_000);
+                for (int i = 0; i < 1_100; i++)
+                {
+                    // Over the switch's maximum amount: declined by the switch itself, each a request the history remembers.
+                    assertFalse("00".equals(terminal.exchange(Mti.FINANCIAL_REQUEST, cards.purchase(other, 100_000_001L)).getString(39)));
+                }
+                terminal.sendRaw(request);
+                final MessageReader again = terminal.receive();
+                assertEquals("94", again.getString(39), "known by its key, its answer forgotten: not forwarded again");
+                assertEquals(card.balance() - 2_900, issuerA.account(card.pan()).orElseThrow().balance(), "debited once");
+            }
+        }
+    }
+
     private static SwitchConfig config(final Path journal, final IssuerSimulator issuerA, final IssuerSimulator issuerB)
     {
         return LoopbackConfig.of(SwitchConfig.defaults(), issuerA.port(), issuerB.port(), journal);
