@@ -161,18 +161,16 @@ final class InFlight
     }
 
     /**
-     * The acquirer sent the request again on another link (its terminal reconnected): its answer or time-out goes
-     * there now, under that frame's header. Returns false, and changes nothing, when the header is not the same length.
+     * The acquirer sent the request again on another link of the same listener (its terminal reconnected): its answer
+     * or time-out goes there now, under that frame's header. A listener's frames all have its header's length.
      */
-    boolean reroute(final int entry, final int acquirerLink, final DirectBuffer frame, final int headerLength)
+    void reroute(final int entry, final int acquirerLink, final DirectBuffer frame, final int headerLength)
     {
-        if (headerLength != headerLengths[entry])
+        if (headerLength == headerLengths[entry])
         {
-            return false;
+            frames.putBytes(entry * maxFrame, frame, 0, headerLength);
         }
-        frames.putBytes(entry * maxFrame, frame, 0, headerLength);
         acquirerLinks[entry] = acquirerLink;
-        return true;
     }
 
     /** The oldest entry of the issuer, or {@link #NONE}. */

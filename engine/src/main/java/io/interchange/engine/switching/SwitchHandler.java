@@ -1007,7 +1007,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             // terminal's time-out and reversal take care of the last. A terminal that reconnected and asks again on its
             // new link gets the answer there: the link it first asked on is gone, or no longer the one it listens to.
             final int entry = transactions.inFlightEntry(known);
-            if (entry != Transactions.NONE && inFlight.acquirerLink(entry) != event.linkId() && inFlight.acquirerDialect(entry) == event.dialectId())
+            if (entry != Transactions.NONE && inFlight.acquirerLink(entry) != event.linkId())
             {
                 inFlight.reroute(entry, event.linkId(), event.frame(), event.headerLength());
             }
