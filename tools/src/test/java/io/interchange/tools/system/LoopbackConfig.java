@@ -3,7 +3,9 @@ package io.interchange.tools.system;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.interchange.engine.config.SwitchConfig;
 
@@ -40,13 +42,39 @@ final class LoopbackConfig
     /**
      * A port nothing listens on now, for a switch's listener that each restart must bind again, so the test must know
      * it before the first start (a port found free and let go: another process could take it meanwhile, so not for an
-     * issuer that must stay down, which is a {@link ReservedPort}).
+     * issuer that must stay down, which is a {@link ReservedPort}). Picked below the kernel's ephemeral range: a port
+     * from bind(0) is one any process's next outgoing connection may take as its own, and the switch could then not
+     * bind it; below the range only a listener that asks for that very port could.
      */
     static int freePort() throws IOException
     {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        final int below = ephemeralLow();
+        for (int attempt = 0; attempt < 100; attempt++)
         {
-            return socket.getLocalPort();
+            final int port = 10_000 + ThreadLocalRandom.current().nextInt(below - 10_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress()))
+            {
+                return socket.getLocalPort();
+            }
+            catch (final IOException taken)
+            {
+                // In use: try another.
+            }
+        }
+        throw new IOException("no free port between 10000 and " + below + " on 127.0.0.1 in 100 tries");
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux), or the IANA one's where it cannot be read. */
+    private static int ephemeralLow()
+    {
+        try
+        {
+            final int low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+            return low > 11_000 ? low : 49_152;
+        }
+        catch (final IOException | RuntimeException unreadable)
+        {
+            return 49_152;
         }
     }
 }
