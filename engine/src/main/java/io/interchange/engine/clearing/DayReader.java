@@ -398,9 +398,15 @@ public final class DayReader
     {
         if (ResponseCode.ORIGINAL_NOT_FOUND.equals(code))
         {
+            // The day's journal may hold the original all the same: the switch's duplicate history had forgotten it.
+            // Then the issuer was never told, and what it charged stands until an operator settles it.
+            final int original = original(endpoint, request);
             exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.ORPHAN_REVERSAL, text(request, 41), text(request, 42),
                 text(request, 11), maskedPan(record, JournalRecord.INPUT), amount(request), text(request, 49), code,
-                "reversal " + Mti.toString(request.mti()) + " of an original the switch does not know: answered 25"));
+                original == AcquirerKeys.MISSING ? "reversal " + Mti.toString(request.mti()) + " of an original the switch does not know: answered 25" :
+                    "reversal " + Mti.toString(request.mti()) + " of a request of the day, STAN " + transactions.stan(original) + " (" +
+                        transactions.state(original).label() + "), that the switch's duplicate history had forgotten: answered 25, and its issuer " +
+                        "was not told; settle it by hand or raise limits.duplicate-history"));
             return;
         }
         if (!ResponseCode.APPROVED.equals(code))

@@ -1742,7 +1742,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (!replaying && (historyLoggedAt == Long.MIN_VALUE || now - historyLoggedAt >= HISTORY_EXPECTED_NANOS))
         {
             historyLoggedAt = now;
-            LOG.warn("duplicate history ({} requests) forgets requests {} ms old: retransmissions and reversals of older ones are not recognised; " +
+            LOG.warn("duplicate history ({} requests) forgets requests {} ms old: a reversal of an older one is answered 25, a retransmission 94; " +
                 "{} forgotten younger than {} s since start; raise limits.duplicate-history", transactions.capacity(),
                 (now - evictedAddedAt) / 1_000_000L, historyForgotYoung.get(), TimeUnit.NANOSECONDS.toSeconds(HISTORY_EXPECTED_NANOS));
         }

@@ -2,7 +2,9 @@ package io.interchange.tools.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,7 +21,9 @@ import io.interchange.codec.Mti;
 import io.interchange.codec.cups.UnionPayPos;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
+import io.interchange.engine.clearing.Clearing;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.journal.BusinessDay;
 import io.interchange.tools.issuer.CardAccount;
 import io.interchange.tools.issuer.CardBook;
 import io.interchange.tools.issuer.IssuerSimConfig;
@@ -119,22 +123,27 @@ class RetransmissionSystemTest
     /**
      * A terminal that sends an approved purchase again after the switch's duplicate history has forgotten it (here a
      * history of 1,024 requests, 1,100 after it) gets 94: the switch still knows its key, and the card is debited once.
+     * Its reversal, now, gets 25 and never reaches the issuer; clearing finds the purchase in the day's journal and says
+     * so, for an operator to settle.
      */
     @Test
-    void shouldAnswer94ToARetransmissionOnceTheHistoryHasForgottenItsAnswerAndDebitOnce(@TempDir final Path journal) throws Exception
+    void shouldAnswer94ToARetransmissionOnceTheHistoryHasForgottenItsAnswerAndDebitOnce(@TempDir final Path dir) throws Exception
     {
+        final Path journal = dir.resolve("journal");
         final CardBook book = CardBook.generate(65, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
         final CardAccount card = cards.payer(2_900);
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(66, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
         {
-            final SwitchConfig small = SwitchConfig.parse("interchange.limits { duplicate-history = 1024, in-flight = 256 }", "small-history.conf");
+            final SwitchConfig small = SwitchConfig.parse("interchange.limits { duplicate-history = 1024, in-flight = 256 }\n" + FarCutoff.line(),
+                "small-history.conf");
             final SwitchConfig config = LoopbackConfig.of(small, issuerA.port(), issuerB.port(), journal);
             try (SwitchNode node = started(config);
                  TestTerminal terminal = signedOn(node.port("pos-iso87"), Iso87.BINARY, new byte[0], cards.network("001")))
             {
-                final byte[] request = terminal.encode(Mti.FINANCIAL_REQUEST, cards.purchase(card, 2_900));
+                final Map<Integer, String> purchase = cards.purchase(card, 2_900);
+                final byte[] request = terminal.encode(Mti.FINANCIAL_REQUEST, purchase);
                 terminal.sendRaw(request);
                 assertEquals("00", terminal.receive().getString(39));
                 final CardAccount other = cards.payer(1_000);
@@ -147,7 +156,14 @@ class RetransmissionSystemTest
                 final MessageReader again = terminal.receive();
                 assertEquals("94", again.getString(39), "known by its key, its answer forgotten: not forwarded again");
                 assertEquals(card.balance() - 2_900, issuerA.account(card.pan()).orElseThrow().balance(), "debited once");
+                assertEquals("25", terminal.exchange(Mti.REVERSAL_REQUEST, cards.reversalOf(purchase)).getString(39), "its reversal: forgotten");
             }
+            final long lastEvent = System.currentTimeMillis() * 1_000_000L;
+            final Clearing.ClearingRun run = Clearing.run(config, BusinessDay.businessDay(lastEvent, config.businessDay().cutoff(),
+                config.businessDay().zone()), dir.resolve("out"));
+            final String exceptions = Files.readString(run.file("exceptions.csv"));
+            assertTrue(exceptions.contains(",orphan-reversal,") && exceptions.contains("that the switch's duplicate history had forgotten: answered 25"),
+                exceptions);
         }
     }
 
