@@ -283,7 +283,7 @@ public final class DayReader
         final int endpoint = Decision.endpoint(record.buffer(), at);
         if (outcome == Outcome.RETRANSMITTED)
         {
-            if (record.outputCount() == 0)
+            if (!answeredOnItsLink(record))
             {
                 onAskedAgain(record, request, endpoint);
             }
@@ -693,6 +693,22 @@ public final class DayReader
         transactions.mark(row, DayTransactions.TIMED_OUT);
         exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, "", "issuer " + transactions.issuer(row) +
             " did not answer in time and the acquirer's link had gone, so the terminal got no answer; reversal advice (0420, 39=68) to the issuer"));
+    }
+
+    /**
+     * Whether the record sent anything back on the link its input came on. Advices to issuers ride on any event with
+     * outputs to spare, so a retransmission the switch left unanswered may still have outputs.
+     */
+    private static boolean answeredOnItsLink(final JournalRecord record)
+    {
+        for (int i = 0; i < record.outputCount(); i++)
+        {
+            if (record.linkId(JournalRecord.output(i)) == record.linkId())
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What a request forwarded in this run is known by on the acquirer's side: its link, terminal and STAN. */

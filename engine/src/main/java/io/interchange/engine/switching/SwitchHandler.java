@@ -338,9 +338,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * Requests the duplicate history forgot before they were a minute old, since start: a retransmission or reversal
-     * of one is not recognised (forwarded as new, answered 25). Non-zero means limits.duplicate-history is too small
-     * for the traffic. Readable from any thread.
+     * Requests the duplicate history forgot before they were a minute old, since start: a reversal of one is answered
+     * 25, and a retransmission 94 while limits.duplicate-keys still holds its key (a UnionPay POS one, keyed by batch
+     * rather than field 7, is forwarded as new). Non-zero means limits.duplicate-history is too small for the traffic.
+     * Readable from any thread.
      */
     public long historyForgotYoung()
     {
@@ -965,7 +966,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int stan = (int)request.getLong(11);
         final long hash = content.hash(event.dialectId(), request, pan, panDigits, panField != 2);
         final int known = transactions.find(session.endpoint, terminalHigh, terminalLow, stan, transmission);
-        if (known == Transactions.NONE && transactions.forgotten(session.endpoint, terminalHigh, terminalLow, stan, transmission))
+        if (known == Transactions.NONE && request.has(7) && transactions.forgotten(session.endpoint, terminalHigh, terminalLow, stan, transmission))
         {
             // Made before, and forgotten but for its key: a retransmission whose answer is gone, or other content. Either
             // way not new, and never forwarded a second time.
@@ -974,7 +975,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (known == Transactions.NONE)
         {
-            current = transactions.add(session.endpoint, terminalHigh, terminalLow, stan, transmission, hash, now);
+            current = transactions.add(session.endpoint, terminalHigh, terminalLow, stan, transmission, request.has(7), hash, now);
             final long evicted = transactions.evictedAddedAt();
             if (evicted != Long.MIN_VALUE && now - evicted < HISTORY_EXPECTED_NANOS)
             {
@@ -1742,7 +1743,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (!replaying && (historyLoggedAt == Long.MIN_VALUE || now - historyLoggedAt >= HISTORY_EXPECTED_NANOS))
         {
             historyLoggedAt = now;
-            LOG.warn("duplicate history ({} requests) forgets requests {} ms old: a reversal of an older one is answered 25, a retransmission 94; " +
+            LOG.warn("duplicate history ({} requests) forgets requests {} ms old: a reversal of an older one is answered 25, " +
+                "a retransmission 94 while limits.duplicate-keys holds its key; " +
                 "{} forgotten younger than {} s since start; raise limits.duplicate-history", transactions.capacity(),
                 (now - evictedAddedAt) / 1_000_000L, historyForgotYoung.get(), TimeUnit.NANOSECONDS.toSeconds(HISTORY_EXPECTED_NANOS));
         }

@@ -38,6 +38,7 @@ final class Transactions
     private final long[] terminalLows;
     private final int[] stans;
     private final long[] transmissions;
+    private final boolean[] keysDated;
     private final long[] requestHashes;
     private final byte[] states;
     private final boolean[] approved;
@@ -71,6 +72,7 @@ final class Transactions
         terminalLows = new long[capacity];
         stans = new int[capacity];
         transmissions = new long[capacity];
+        keysDated = new boolean[capacity];
         requestHashes = new long[capacity];
         states = new byte[capacity];
         approved = new boolean[capacity];
@@ -112,11 +114,14 @@ final class Transactions
 
     /**
      * A new entry for the key, made at event time {@code now}, forgetting the oldest when the ring is full: when it
-     * did, {@link #evictedAddedAt} says when the forgotten one was made.
+     * did, {@link #evictedAddedAt} says when the forgotten one was made. {@code dated}: the key's transmission is a
+     * field 7, whose duplicate window bounds how long it can come back, so its key is kept once the entry is forgotten
+     * ({@link ForgottenKeys}). A UnionPay POS key (its batch number instead) has no such bound, and a terminal that
+     * starts its STANs again in the same batch must not meet the keys of long ago.
      */
     int add(
-        final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission, final long requestHash,
-        final long now)
+        final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission, final boolean dated,
+        final long requestHash, final long now)
     {
         // A request still in flight keeps its entry: its answer, time-out and reversal advice go through it. The
         // config holds at least twice as many entries as requests in flight, so a free one is never far; only a
@@ -133,7 +138,10 @@ final class Transactions
             if (byKey.get(fingerprints[entry]) == entry)
             {
                 byKey.remove(fingerprints[entry]);
-                forgotten.add(fingerprints[entry]);
+                if (keysDated[entry])
+                {
+                    forgotten.add(fingerprints[entry]);
+                }
             }
             evictedAddedAt = addedAt[entry];
         }
@@ -147,6 +155,7 @@ final class Transactions
         terminalLows[entry] = terminalLow;
         stans[entry] = stan;
         transmissions[entry] = transmission;
+        keysDated[entry] = dated;
         requestHashes[entry] = requestHash;
         states[entry] = PENDING;
         approved[entry] = false;

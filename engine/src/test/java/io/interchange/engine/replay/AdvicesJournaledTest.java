@@ -83,8 +83,7 @@ class AdvicesJournaledTest
         final List<String> unacknowledged = new ArrayList<>();
         try
         {
-            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+            acquirerSignedOn();
             assertEquals(List.of(), signOn(0));
             assertEquals(List.of(), signOn(1));
 
@@ -193,13 +192,9 @@ class AdvicesJournaledTest
         final Map<Integer, String> completion;
         try
         {
-            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+            acquirerSignedOn();
             signOn(0);
-            final Map<Integer, String> preAuth = request(card(0, 1), 5_000);
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
-            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.AUTHORIZATION_RESPONSE, answer(output(0), "00"));
-            assertEquals("00", output(0).getString(39));
+            final Map<Integer, String> preAuth = approvedByIssuerA(Mti.AUTHORIZATION_REQUEST, card(0, 1), 5_000);
             link(EventType.ISSUER_DOWN, ISSUER_LINKS[0], 0);
 
             completion = request(card(0, 1), 4_500);
@@ -254,8 +249,7 @@ class AdvicesJournaledTest
         writer = new JournalWriter(SwitchNode.journalConfig(config));
         try
         {
-            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+            acquirerSignedOn();
             message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 7), 4_100));
             assertEquals("00", output(0).getString(39));
             assertTrue(output(0).getString(38).startsWith("S"), "approved by the switch, stand-in");
@@ -292,8 +286,7 @@ class AdvicesJournaledTest
         final MessageReader advised;
         try
         {
-            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+            acquirerSignedOn();
             final Map<Integer, String> preAuth = request(card(0, 3), 4_200);
             message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
             assertEquals(Mti.AUTHORIZATION_RESPONSE, output(0).mti());
@@ -362,8 +355,7 @@ class AdvicesJournaledTest
         writer = new JournalWriter(SwitchNode.journalConfig(config));
         try
         {
-            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+            acquirerSignedOn();
             final Map<Integer, String> preAuth = request(card(0, 8), 3_000);
             message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
             final String authCode = output(0).getString(38);
@@ -397,6 +389,87 @@ class AdvicesJournaledTest
         assertEquals(List.of(), day.exceptions().stream().map(ClearingExceptionItem::kind).toList(), "no stand-in awaiting its advice");
     }
 
+    /**
+     * A terminal that lost its link asks again, on a new one, for a purchase issuer-a still has, and the repeat of an
+     * unacknowledged 0420 rides on that very event. The purchase times out, and issuer-a stands in on time-out: the
+     * terminal gets its approval on the new link, and clearing, following the request there whatever else the event
+     * carried, books the stand-in, not a time-out nobody heard of.
+     */
+    @Test
+    void shouldClearAStandInOnTimeOutForARequestAskedAgainOnANewLinkOnAnEventThatCarriedAnAdvice(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.parse("""
+            interchange.issuers = [
+              { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 1,
+                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
+                stand-in { enabled = true, floor-limit = 50000, on-time-out = true } }
+              { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 1,
+                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
+                stand-in { enabled = false, floor-limit = 0 } }
+            ]
+            """, "stand-in-on-time-out.conf").withJournalDir(dir.resolve("journal"));
+        final SwitchSetup standingIn = SwitchNode.setup(config, Dialects.all());
+        final int newLink = ACQUIRER_LINK + 1;
+        handler = SwitchNode.handler(config, standingIn);
+        writer = new JournalWriter(SwitchNode.journalConfig(config));
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            // A purchase approved, then voided: its 0420 goes and issuer-a never acknowledges it, so it falls due again.
+            final Map<Integer, String> voided = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 11), 2_000);
+            final Map<Integer, String> reversal = request(card(0, 11), 2_000);
+            reversal.put(90, "0200" + voided.get(11) + voided.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals(1, advices().size(), "the 0420 went with the void's answer");
+
+            now += 8_000_000_000L;
+            final Map<Integer, String> purchase = request(card(0, 12), 3_000);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded, and issuer-a never answers");
+            final byte[] sameBytes = new byte[event.messageLength()];
+            event.frame().getBytes(0, sameBytes);
+            link(EventType.ACQUIRER_DOWN, ACQUIRER_LINK, 0);
+            link(EventType.ACQUIRER_UP, newLink, 0);
+            message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000002", 70, "001"));
+
+            now += 3_000_000_000L;
+            event.reset(EventType.ACQUIRER_MESSAGE, now, newLink, 0, iso87b);
+            event.frame().putBytes(0, sameBytes);
+            event.frameLengths(0, sameBytes.length);
+            event.decode();
+            handle();
+            final List<MessageReader> repeated = advices();
+            assertEquals(List.of(Mti.REVERSAL_ADVICE_REPEAT), repeated.stream().map(MessageReader::mti).toList(),
+                "asked again: no answer yet, and the 0421 on the same event");
+
+            now += 3_000_000_000L;
+            link(EventType.TICK, -1, -1);
+            int answered = -1;
+            for (int i = 0; i < event.outputCount(); i++)
+            {
+                if (output(i).mti() == Mti.FINANCIAL_RESPONSE)
+                {
+                    answered = event.outputLinkId(i);
+                    assertEquals("00", output(i).getString(39));
+                    assertTrue(output(i).getString(38).startsWith("S"), "stood in on the time-out");
+                }
+            }
+            assertEquals(newLink, answered, "the stand-in's approval went to the link the terminal asked again on");
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final DayReader.Day day = DayReader.read(config, LocalDate.of(2026, 11, 26));
+        assertEquals(2, day.transactions().size(), "the voided purchase and the one stood in for");
+        assertEquals(TransactionState.REVERSED, day.transactions().state(0));
+        assertTrue(day.transactions().standIn(1), "the terminal's approval, booked as the stand-in it was");
+        assertEquals(TransactionState.STAND_IN_AWAITING_ADVICE, day.transactions().state(1), "its 0220 not yet acknowledged");
+        assertTrue(day.exceptions().stream().noneMatch(e -> e.detail().contains("link had gone")), () -> day.exceptions().toString());
+    }
+
     /** A new switch handler recovers from the journal, as at start-up, with room in its events for all it may send. */
     private void restart(final SwitchConfig config, final JournalConfig journal)
     {
@@ -414,6 +487,23 @@ class AdvicesJournaledTest
             journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
         Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
         assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
+    }
+
+    /** A request (0100 or 0200) from the terminal, forwarded to issuer-a and approved; returns its fields. */
+    private Map<Integer, String> approvedByIssuerA(final int mti, final String pan, final long amount)
+    {
+        final Map<Integer, String> request = request(pan, amount);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, mti, request);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, mti + 10, answer(output(0), "00"));
+        assertEquals("00", output(0).getString(39));
+        return request;
+    }
+
+    /** The terminal's link comes up and signs on. */
+    private void acquirerSignedOn()
+    {
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
     }
 
     /** The issuer's link comes up and signs on; returns the advices its two events carried, to any issuer. */

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
 public final class SwitchCommand implements Callable<Integer>
 {
     private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
+    private static final long START_WAIT_SECONDS = 60;
 
     @Spec
     private CommandSpec spec;
@@ -59,7 +61,11 @@ public final class SwitchCommand implements Callable<Integer>
         {
             try
             {
-                started.await();
+                // Bounded: a start that hangs must not keep the process from going.
+                if (!started.await(START_WAIT_SECONDS, TimeUnit.SECONDS))
+                {
+                    LoggerFactory.getLogger(SwitchCommand.class).warn("stopped while still starting after {} s: not closed cleanly", START_WAIT_SECONDS);
+                }
             }
             catch (final InterruptedException ex)
             {

@@ -49,6 +49,14 @@ final class LoopbackConfig
     static int freePort() throws IOException
     {
         final int below = ephemeralLow();
+        if (below <= 11_000)
+        {
+            // Nearly every port is ephemeral here: nowhere safer to pick from than the kernel's own choice.
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+            {
+                return socket.getLocalPort();
+            }
+        }
         for (int attempt = 0; attempt < 100; attempt++)
         {
             final int port = 10_000 + ThreadLocalRandom.current().nextInt(below - 10_000);
@@ -69,8 +77,7 @@ final class LoopbackConfig
     {
         try
         {
-            final int low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
-            return low > 11_000 ? low : 49_152;
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
         }
         catch (final IOException | RuntimeException unreadable)
         {

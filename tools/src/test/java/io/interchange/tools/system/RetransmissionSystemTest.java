@@ -167,6 +167,40 @@ class RetransmissionSystemTest
         }
     }
 
+    /**
+     * A UnionPay POS key (terminal, STAN, batch) has no field 7 to bound how long it may come back, so once the history
+     * has forgotten a swipe its key is not kept: the terminal that starts its STANs again in the same batch (a device
+     * replaced under the same terminal id) is served, not refused 94 for days.
+     */
+    @Test
+    void shouldServeAUnionPayKeyAgainOnceTheHistoryHasForgottenIt(@TempDir final Path journal) throws Exception
+    {
+        final CardBook book = CardBook.generate(67, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount first = cards.payer(1_500);
+        final CardAccount second = cards.payer(1_600);
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(68, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+        {
+            final SwitchConfig small = SwitchConfig.parse("interchange.limits { duplicate-history = 1024, in-flight = 256 }", "small-history.conf");
+            try (SwitchNode node = started(LoopbackConfig.of(small, issuerA.port(), issuerB.port(), journal));
+                 TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
+            {
+                final Map<Integer, String> sale = Cardholders.swiped(cards.purchase(first, 1_500));
+                assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
+                final CardAccount other = cards.payer(1_000);
+                for (int i = 0; i < 1_100; i++)
+                {
+                    assertFalse("00".equals(pos.exchange(Mti.FINANCIAL_REQUEST, Cardholders.swiped(cards.purchase(other, 100_000_001L))).getString(39)));
+                }
+                final Map<Integer, String> sameKey = Cardholders.swiped(cards.purchase(second, 1_600));
+                sameKey.put(11, sale.get(11));
+                assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sameKey).getString(39), "the same STAN and batch, another sale: served");
+                assertEquals(second.balance() - 1_600, issuerA.account(second.pan()).orElseThrow().balance());
+            }
+        }
+    }
+
     private static SwitchConfig config(final Path journal, final IssuerSimulator issuerA, final IssuerSimulator issuerB)
     {
         return LoopbackConfig.of(SwitchConfig.defaults(), issuerA.port(), issuerB.port(), journal);
