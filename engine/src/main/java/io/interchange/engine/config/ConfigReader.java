@@ -35,6 +35,9 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.interchange.codec.Dialect;
+import io.interchange.codec.FieldSpec;
+import io.interchange.codec.FieldType;
+import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.frame.Framing;
 import io.netty.util.NetUtil;
@@ -289,6 +292,13 @@ final class ConfigReader
         final Duration idleTimeout = s.duration("idle-timeout", Duration.ofSeconds(1), Duration.ofDays(1));
         final int maxFrame = s.integer("max-frame", MIN_FRAME, framing == null ? 65_535 : framing.lengthHeader().maxLength());
         final boolean mac = s.bool("mac");
+        if (mac && dialect != null && !carriesWorkingKeys(dialect))
+        {
+            // Terminals that MAC get their keys at sign-on, in field 62 of the answer: a dialect without room for them
+            // there would fail every sign-on at run time.
+            problems.add(s.origin("mac"), s.key("mac"), "true needs a dialect whose sign-on answer carries the working keys in a binary field 62 " +
+                "of " + WorkingKeys.DOUBLE_LENGTH + " bytes (cups); " + dialect.name() + " has none");
+        }
         s.finish();
         return problems.count() == mark ? new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac) : null;
     }
@@ -476,6 +486,12 @@ final class ConfigReader
         return problems.count() == mark ?
             new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow, duplicateHistory, duplicateKeys, inFlight,
                 adviceQueue) : null;
+    }
+
+    private static boolean carriesWorkingKeys(final Dialect dialect)
+    {
+        final FieldSpec keys = dialect.field(WorkingKeys.FIELD);
+        return keys != null && keys.type() == FieldType.B && keys.maxLength() >= WorkingKeys.DOUBLE_LENGTH && dialect.defines(64);
     }
 
     private ClearingConfig clearing(final Section s)

@@ -13,7 +13,7 @@
  * interchange {
  *   node-id = "SW01"
  *   loopback-only = false
- *   listeners = [ { name = "pos-iso87", host = "0.0.0.0", port = 8583, dialect = "iso87b", framing = "binary-2",
+ *   listeners = [ { name = "pos-cups", host = "0.0.0.0", port = 5000, dialect = "cups", framing = "unionpay-pos",
  *                   acquirer-id = "10000001", allow = ["10.20.0.0/16"], idle-timeout = 120s, max-frame = 4096, mac = true } ]
  *   keys { pan-encryption = ${PAN_ENCRYPTION_KEY}, pan-hash = ${PAN_HASH_KEY} }
  * }

@@ -409,6 +409,15 @@ class ConfigErrorTest
     }
 
     @Test
+    void shouldRefuseMacOnAListenerWhoseDialectCannotCarryTheSignOnKeys()
+    {
+        assertEquals("switch.conf:1: listeners[0].mac: true needs a dialect whose sign-on answer carries the working keys in a binary field 62 of 40 bytes "
+            + "(cups); iso87b has none", problem("interchange.listeners = [ { " + ISO_LISTENER.replace("mac = false", "mac = true") + " } ]"));
+        final String cups = ISO_LISTENER.replace("\"iso87b\"", "\"cups\"").replace("\"binary-2\"", "\"unionpay-pos\"").replace("mac = false", "mac = true");
+        assertTrue(SwitchConfig.parse("interchange.listeners = [ { " + cups + " } ]", "switch.conf").listeners().get(0).mac());
+    }
+
+    @Test
     void shouldRefuseUnknownKeysNamingTheNearestKnownOne()
     {
         assertEquals("switch.conf:2: listners: unknown key; did you mean listeners?", problem("interchange {\n  listners = []\n}"));
