@@ -99,10 +99,10 @@ public final class DayReader
      */
     private static final class Forwarded
     {
-        private final int row;
-        private final long issuerKey;
-        private final long originalData;
-        private String acquirerLinkKey;
+        final int row;
+        final long issuerKey;
+        final long originalData;
+        String acquirerLinkKey;
 
         Forwarded(final int row, final long issuerKey, final String acquirerLinkKey, final long originalData)
         {
@@ -110,26 +110,6 @@ public final class DayReader
             this.issuerKey = issuerKey;
             this.acquirerLinkKey = acquirerLinkKey;
             this.originalData = originalData;
-        }
-
-        int row()
-        {
-            return row;
-        }
-
-        long issuerKey()
-        {
-            return issuerKey;
-        }
-
-        String acquirerLinkKey()
-        {
-            return acquirerLinkKey;
-        }
-
-        long originalData()
-        {
-            return originalData;
         }
     }
 
@@ -374,7 +354,7 @@ public final class DayReader
                 {
                     byOriginalData.put(originalData, forwarded);
                 }
-                byAcquirerLink.put(forwarded.acquirerLinkKey(), forwarded);
+                byAcquirerLink.put(forwarded.acquirerLinkKey, forwarded);
                 byRow.put(row, forwarded);
             }
             case STOOD_IN ->
@@ -483,10 +463,10 @@ public final class DayReader
                 {
                     return;
                 }
-                byAcquirerLink.remove(forwarded.acquirerLinkKey(), forwarded);
-                byRow.remove(forwarded.row(), forwarded);
-                byOriginalData.remove(forwarded.originalData(), forwarded);
-                final int row = forwarded.row();
+                byAcquirerLink.remove(forwarded.acquirerLinkKey, forwarded);
+                byRow.remove(forwarded.row, forwarded);
+                byOriginalData.remove(forwarded.originalData, forwarded);
+                final int row = forwarded.row;
                 t.mark(row, Decision.undeliveredReversed(record.buffer(), record.decisionOffset()) ?
                     DayTransactions.ANSWERED | DayTransactions.REVERSED : DayTransactions.ANSWERED);
                 t.responseCode(row, answer.has(39) ? text(answer, 39) : ResponseCode.SYSTEM_MALFUNCTION);
@@ -611,8 +591,8 @@ public final class DayReader
         final Forwarded forwarded = byAcquirerLink.remove(acquirerLinkKey(record.linkId(part), message));
         if (forwarded != null)
         {
-            byRow.remove(forwarded.row(), forwarded);
-            final int row = forwarded.row();
+            byRow.remove(forwarded.row, forwarded);
+            final int row = forwarded.row;
             // One its acquirer reversed while it was with the issuer stays reversed, as when its terminal has gone
             // (onTimeOutAdvice): the acquirer's reversal was its last word, and no money moves either way.
             final boolean reversed = transactions.flagged(row, DayTransactions.REVERSED);
@@ -621,10 +601,10 @@ public final class DayReader
                 transactions.mark(row, DayTransactions.TIMED_OUT);
             }
             transactions.responseCode(row, ResponseCode.ISSUER_INOPERATIVE);
-            if (forwarded.issuerKey() != NO_ISSUER_KEY && inFlight.remove(forwarded.issuerKey(), forwarded))
+            if (forwarded.issuerKey != NO_ISSUER_KEY && inFlight.remove(forwarded.issuerKey, forwarded))
             {
-                byOriginalData.remove(forwarded.originalData(), forwarded);
-                timedOut.put(forwarded.issuerKey(), row);
+                byOriginalData.remove(forwarded.originalData, forwarded);
+                timedOut.put(forwarded.issuerKey, row);
             }
             exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, ResponseCode.ISSUER_INOPERATIVE,
                 "issuer " + transactions.issuer(row) + " did not answer in time: 91 to the terminal" + (reversed ? ", which had reversed it" : "") +
@@ -644,17 +624,17 @@ public final class DayReader
         {
             return;
         }
-        byRow.remove(forwarded.row(), forwarded);
-        final int row = forwarded.row();
+        byRow.remove(forwarded.row, forwarded);
+        final int row = forwarded.row;
         final String authCode = text(message, 38);
         transactions.mark(row, DayTransactions.ANSWERED | DayTransactions.STAND_IN);
         transactions.responseCode(row, ResponseCode.APPROVED);
         transactions.authCode(row, authCode);
         standInByAuthCode.put(authCode, row);
-        if (forwarded.issuerKey() != NO_ISSUER_KEY && inFlight.remove(forwarded.issuerKey(), forwarded))
+        if (forwarded.issuerKey != NO_ISSUER_KEY && inFlight.remove(forwarded.issuerKey, forwarded))
         {
-            byOriginalData.remove(forwarded.originalData(), forwarded);
-            timedOut.put(forwarded.issuerKey(), row);
+            byOriginalData.remove(forwarded.originalData, forwarded);
+            timedOut.put(forwarded.issuerKey, row);
         }
         exceptions.add(item(record.index(), time(record), Kind.TIME_OUT, row, ResponseCode.APPROVED,
             "issuer " + transactions.issuer(row) + " did not answer in time: stood in, approved " + authCode +
@@ -676,16 +656,16 @@ public final class DayReader
         final long stan = original.length() >= 20 ? number(original.substring(4, 10)) : -1;
         final long transmission = stan < 0 ? -1 : number(original.substring(10, 20));
         final Forwarded forwarded = transmission < 0 ? null : byOriginalData.get(originalData((int)stan, transmission));
-        if (forwarded == null || inFlight.get(forwarded.issuerKey()) != forwarded)
+        if (forwarded == null || inFlight.get(forwarded.issuerKey) != forwarded)
         {
             return;
         }
-        inFlight.remove(forwarded.issuerKey());
-        byOriginalData.remove(forwarded.originalData());
-        byAcquirerLink.remove(forwarded.acquirerLinkKey(), forwarded);
-        byRow.remove(forwarded.row(), forwarded);
-        final int row = forwarded.row();
-        timedOut.put(forwarded.issuerKey(), row);
+        inFlight.remove(forwarded.issuerKey);
+        byOriginalData.remove(forwarded.originalData);
+        byAcquirerLink.remove(forwarded.acquirerLinkKey, forwarded);
+        byRow.remove(forwarded.row, forwarded);
+        final int row = forwarded.row;
+        timedOut.put(forwarded.issuerKey, row);
         if (transactions.flagged(row, DayTransactions.REVERSED))
         {
             return;
