@@ -103,6 +103,15 @@ public final class ResponseWriter
         return this;
     }
 
+    /** Echoes what comes before {@code field}, then sets a text field from ASCII bytes. */
+    public ResponseWriter putText(final int field, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        echoBelow(field);
+        writer.putText(field, src, srcOffset, length);
+        echoed = field;
+        return this;
+    }
+
     /** Echoes what comes before {@code field}, then copies it from another message. */
     public ResponseWriter copy(final MessageReader from, final int field)
     {

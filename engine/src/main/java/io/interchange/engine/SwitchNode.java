@@ -191,15 +191,16 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
 
     /**
      * A switch handler as a node runs it: a software HSM with a fresh local master key, holding the configured terminal
-     * master keys and issuer zone keys. A replay of the node's journal takes one too, so that its MACs, PIN blocks and
+     * master keys, issuer zone keys and acquirer hosts' zone master keys. A replay of the node's journal takes one too, so that its MACs, PIN blocks and
      * sign-on keys come out as the node's did.
      */
     public static SwitchHandler handler(final SwitchConfig config, final SwitchSetup setup)
     {
-        final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size());
+        final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size(), config.listeners().size());
         final Hsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
         KeyLoader.loadMasterKeys(hsm, slots, config.terminals());
         KeyLoader.loadIssuerKeys(hsm, slots, config.issuers());
+        KeyLoader.loadAcquirerKeys(hsm, slots, config.listeners());
         return new SwitchHandler(setup, hsm, slots);
     }
 
@@ -292,7 +293,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         for (final ListenerConfig listener : config.listeners())
         {
             acquirers.add(new SwitchSetup.Acquirer(listener.name(), dialects.indexOf(listener.dialect()), listener.framing().headerLength(),
-                listener.acquirerId(), listener.mac()));
+                listener.acquirerId(), listener.mac(), listener.hostKeyed()));
         }
         final List<SwitchSetup.Issuer> issuers = new ArrayList<>();
         final List<String> issuerIds = new ArrayList<>();

@@ -37,8 +37,10 @@ import com.typesafe.config.ConfigValueType;
 import io.interchange.codec.Dialect;
 import io.interchange.codec.FieldSpec;
 import io.interchange.codec.FieldType;
+import io.interchange.codec.ValueEncoding;
 import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.dialect.Dialects;
+import io.interchange.codec.dialect.KeyExchange;
 import io.interchange.codec.frame.Framing;
 import io.netty.util.NetUtil;
 import io.interchange.journal.Durability;
@@ -292,15 +294,15 @@ final class ConfigReader
         final Duration idleTimeout = s.duration("idle-timeout", Duration.ofSeconds(1), Duration.ofDays(1));
         final int maxFrame = s.integer("max-frame", MIN_FRAME, framing == null ? 65_535 : framing.lengthHeader().maxLength());
         final boolean mac = s.bool("mac");
-        if (mac && dialect != null && !carriesWorkingKeys(dialect))
+        final int beforeKey = problems.count();
+        final String masterKey = s.optionalParsed("master-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32, 48)));
+        if (dialect != null && problems.count() == beforeKey && (mac || masterKey != null))
         {
-            // Terminals that MAC get their keys at sign-on, in field 62 of the answer: a dialect without room for them
-            // there would fail every sign-on at run time.
-            problems.add(s.origin("mac"), s.key("mac"), "true needs a dialect whose sign-on answer carries the working keys in a binary field 62 " +
-                "of " + WorkingKeys.DOUBLE_LENGTH + " bytes (cups); " + dialect.name() + " has none");
+            macKeys(s, dialect, mac, masterKey);
         }
         s.finish();
-        return problems.count() == mark ? new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac) : null;
+        return problems.count() == mark ?
+            new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, masterKey) : null;
     }
 
     private IssuerConfig issuer(final Section s, final Boolean loopbackOnly, final Map<String, String> ids)
@@ -488,10 +490,51 @@ final class ConfigReader
                 adviceQueue) : null;
     }
 
+    /**
+     * Where a listener's MAC keys come from, and whether its dialect can carry them: a UnionPay POS terminal gets its
+     * keys at sign-on, in field 62 under its own master key; an ISO 8583:1987 acquirer host by key change (0800/101),
+     * in field 48 under the listener's zone master key. A dialect without room for them would fail every sign-on or
+     * key change at run time; a master key nothing uses is a mistake in the file.
+     */
+    private void macKeys(final Section s, final Dialect dialect, final boolean mac, final String masterKey)
+    {
+        if (!mac)
+        {
+            problems.add(s.origin("master-key"), s.key("master-key"), "is used only with mac = true: it is what the acquirer host's key " +
+                "change (0800/101) sends the MAC and PIN keys under");
+        }
+        else if (carriesWorkingKeys(dialect))
+        {
+            if (masterKey != null)
+            {
+                problems.add(s.origin("master-key"), s.key("master-key"), "is for ISO 8583:1987 acquirer hosts; on " + dialect.name() +
+                    " each terminal signs on with a master key of its own (terminals[].master-key)");
+            }
+        }
+        else if (!carriesKeyExchange(dialect))
+        {
+            problems.add(s.origin("mac"), s.key("mac"), "true needs a dialect that carries the working keys: in a binary field " +
+                WorkingKeys.FIELD + " of " + WorkingKeys.DOUBLE_LENGTH + " bytes at sign-on (cups), or in a text field " + KeyExchange.FIELD +
+                " of " + KeyExchange.TEXT_LENGTH + " characters at key change, with field 64 (iso87b); " + dialect.name() + " has neither");
+        }
+        else if (masterKey == null)
+        {
+            problems.add(s.origin("mac"), s.key("mac"), "true on " + dialect.name() + " needs master-key: the zone master key (32 or 48 hex " +
+                "digits) shared with the acquirer host, under which its key change (0800/101) gets the MAC and PIN keys");
+        }
+    }
+
     private static boolean carriesWorkingKeys(final Dialect dialect)
     {
         final FieldSpec keys = dialect.field(WorkingKeys.FIELD);
         return keys != null && keys.type() == FieldType.B && keys.maxLength() >= WorkingKeys.DOUBLE_LENGTH && dialect.defines(64);
+    }
+
+    private static boolean carriesKeyExchange(final Dialect dialect)
+    {
+        final FieldSpec keys = dialect.field(KeyExchange.FIELD);
+        return keys != null && (keys.type() == FieldType.AN || keys.type() == FieldType.ANS) && keys.maxLength() >= KeyExchange.TEXT_LENGTH &&
+            dialect.defines(64) && dialect.defines(70) && dialect.field(64).type() == FieldType.B && dialect.bitmapEncoding() == ValueEncoding.BINARY;
     }
 
     private ClearingConfig clearing(final Section s)

@@ -21,7 +21,12 @@ import io.interchange.codec.frame.Framing;
  * @param allow       the addresses that may connect; anyone else is closed on accept.
  * @param idleTimeout a connection silent this long is closed.
  * @param maxFrame    the largest frame accepted, its fixed header included; a larger declared length closes the link.
- * @param mac         whether requests carry a MAC that must verify.
+ * @param mac         whether requests carry a MAC that must verify: on UnionPay POS each terminal's, made with the
+ *                    working keys its sign-on gave it; on ISO 8583:1987 the acquirer host's, made with the keys its
+ *                    last key change (0800/101) gave it under {@code masterKey}.
+ * @param masterKey   the zone master key (ZMK) shared with the acquirer host, double or triple length DES as upper-case
+ *                    hex, under which a key change sends its keys; null where the terminals hold master keys of their
+ *                    own (UnionPay POS) or nothing MACs.
  */
 public record ListenerConfig(
     String name,
@@ -33,7 +38,8 @@ public record ListenerConfig(
     List<Cidr> allow,
     Duration idleTimeout,
     int maxFrame,
-    boolean mac)
+    boolean mac,
+    String masterKey)
 {
     public ListenerConfig
     {
@@ -68,6 +74,21 @@ public record ListenerConfig(
         {
             throw new IllegalArgumentException("port must be 0..65535: " + port);
         }
-        return new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac);
+        return new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, masterKey);
+    }
+
+    /** Says whether the acquirer host, not each terminal, holds the MAC and PIN keys: MACs checked with a key change's keys. */
+    public boolean hostKeyed()
+    {
+        return mac && masterKey != null;
+    }
+
+    /** Keys are not for logs: the record's text shows only whether there is one. */
+    @Override
+    public String toString()
+    {
+        return "ListenerConfig[name=" + name + ", host=" + host + ", port=" + port + ", dialect=" + dialect.name() + ", framing=" + framing +
+            ", acquirerId=" + acquirerId + ", allow=" + allow + ", idleTimeout=" + idleTimeout + ", maxFrame=" + maxFrame + ", mac=" + mac +
+            ", masterKey=" + (masterKey == null ? "none" : "<" + masterKey.length() / 2 + " bytes>") + "]";
     }
 }

@@ -14,7 +14,10 @@
  *   node-id = "SW01"
  *   loopback-only = false
  *   listeners = [ { name = "pos-cups", host = "0.0.0.0", port = 5000, dialect = "cups", framing = "unionpay-pos",
- *                   acquirer-id = "10000001", allow = ["10.20.0.0/16"], idle-timeout = 120s, max-frame = 4096, mac = true } ]
+ *                   acquirer-id = "10000001", allow = ["10.20.0.0/16"], idle-timeout = 120s, max-frame = 4096, mac = true }
+ *                 { name = "host-1", host = "0.0.0.0", port = 5001, dialect = "iso87b", framing = "binary-2",
+ *                   acquirer-id = "10000003", allow = ["10.30.0.5/32"], idle-timeout = 300s, max-frame = 4096, mac = true,
+ *                   master-key = ${HOST_1_ZONE_MASTER_KEY} } ]
  *   keys { pan-encryption = ${PAN_ENCRYPTION_KEY}, pan-hash = ${PAN_HASH_KEY} }
  * }
  * </pre>

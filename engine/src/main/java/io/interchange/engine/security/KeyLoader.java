@@ -5,11 +5,13 @@ import java.util.HexFormat;
 import java.util.List;
 
 import io.interchange.engine.config.IssuerConfig;
+import io.interchange.engine.config.ListenerConfig;
 import io.interchange.engine.config.TerminalConfig;
 
 /**
- * Puts the keys the configuration holds into an {@link Hsm} at start-up: today each terminal's master key
- * ({@link TerminalConfig#masterKey()}), which sign-on then sends working keys under. Clear keys from a file are a
+ * Puts the keys the configuration holds into an {@link Hsm} at start-up: each terminal's master key
+ * ({@link TerminalConfig#masterKey()}), which sign-on then sends working keys under, the issuers' zone keys, and the
+ * zone master keys of acquirer hosts ({@link ListenerConfig#masterKey()}), which key change sends keys under. Clear keys from a file are a
  * demo's way; a production HSM is given its master keys by a key ceremony, and this loader is not used.
  */
 public final class KeyLoader
@@ -71,13 +73,33 @@ public final class KeyLoader
         for (int i = 0; i < issuers.size(); i++)
         {
             final IssuerConfig issuer = issuers.get(i);
-            loaded += form(hsm, slots.issuerPinKey(i), KeyType.PIN_ENCRYPTION, issuer.pinKey(), issuer.id(), "zone PIN key");
-            loaded += form(hsm, slots.issuerMacKey(i), KeyType.MAC_ISO9797_ALG3, issuer.macKey(), issuer.id(), "MAC key");
+            loaded += form(hsm, slots.issuerPinKey(i), KeyType.PIN_ENCRYPTION, issuer.pinKey(), "issuer " + issuer.id(), "zone PIN key");
+            loaded += form(hsm, slots.issuerMacKey(i), KeyType.MAC_ISO9797_ALG3, issuer.macKey(), "issuer " + issuer.id(), "MAC key");
         }
         return loaded;
     }
 
-    private static int form(final Hsm hsm, final int slot, final KeyType type, final String hex, final String issuer, final String what)
+    /**
+     * Forms the zone master key of each listener that has one ({@link ListenerConfig#masterKey()}) in
+     * {@link KeySlots#acquirerMasterKey(int)}: the key its acquirer host's key changes travel under.
+     *
+     * @param listeners the listeners in configuration order, the order {@code slots} indexes.
+     * @return how many keys were loaded.
+     * @throws IllegalStateException naming the listener (never the key) when the HSM refuses one.
+     */
+    public static int loadAcquirerKeys(final Hsm hsm, final KeySlots slots, final List<ListenerConfig> listeners)
+    {
+        int loaded = 0;
+        for (int a = 0; a < listeners.size(); a++)
+        {
+            final ListenerConfig listener = listeners.get(a);
+            loaded += form(hsm, slots.acquirerMasterKey(a), KeyType.KEY_ENCRYPTION, listener.masterKey(), "listener " + listener.name(),
+                "zone master key");
+        }
+        return loaded;
+    }
+
+    private static int form(final Hsm hsm, final int slot, final KeyType type, final String hex, final String owner, final String what)
     {
         if (hex == null)
         {
@@ -89,7 +111,7 @@ public final class KeyLoader
             final HsmResult result = hsm.formKey(slot, type, key);
             if (result != HsmResult.OK)
             {
-                throw new IllegalStateException("issuer " + issuer + ": " + what + " refused by the HSM: " + result);
+                throw new IllegalStateException(owner + ": " + what + " refused by the HSM: " + result);
             }
             return 1;
         }

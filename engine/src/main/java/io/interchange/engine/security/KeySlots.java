@@ -7,28 +7,34 @@ package io.interchange.engine.security;
  * <pre>
  *   terminal t:  3t master key (TMK)   3t + 1 PIN key (TPK)   3t + 2 MAC key
  *   issuer i:    3T + 2i zone PIN key (ZPK)   3T + 2i + 1 zone MAC key          T = terminals
+ *   acquirer a:  3T + 2I + 3a zone master key (ZMK)   + 1 zone PIN key   + 2 MAC key     I = issuers
  * </pre>
+ * An acquirer is a listener (its position in {@code SwitchConfig.listeners()}): an ISO 8583:1987 acquirer host
+ * whose key change (0800/101) sends its MAC and PIN keys under the ZMK.
  *
  * @param terminals how many terminals there are.
  * @param issuers   how many issuers there are.
+ * @param acquirers how many listeners there are.
  */
-public record KeySlots(int terminals, int issuers)
+public record KeySlots(int terminals, int issuers, int acquirers)
 {
     private static final int PER_TERMINAL = 3;
     private static final int PER_ISSUER = 2;
+    private static final int PER_ACQUIRER = 3;
 
     public KeySlots
     {
-        if (terminals < 0 || issuers < 0)
+        if (terminals < 0 || issuers < 0 || acquirers < 0)
         {
-            throw new IllegalArgumentException("counts must not be negative: " + terminals + " terminals, " + issuers + " issuers");
+            throw new IllegalArgumentException("counts must not be negative: " + terminals + " terminals, " + issuers + " issuers, " +
+                acquirers + " acquirers");
         }
     }
 
     /** Slots an HSM needs for this layout. */
     public int capacity()
     {
-        return PER_TERMINAL * terminals + PER_ISSUER * issuers;
+        return PER_TERMINAL * terminals + PER_ISSUER * issuers + PER_ACQUIRER * acquirers;
     }
 
     /** Terminal {@code t}'s master key, under which sign-on sends its working keys. */
@@ -61,6 +67,24 @@ public record KeySlots(int terminals, int issuers)
         return PER_TERMINAL * terminals + PER_ISSUER * issuer(i) + 1;
     }
 
+    /** Acquirer {@code a}'s zone master key, under which its key change sends the MAC and PIN keys. */
+    public int acquirerMasterKey(final int a)
+    {
+        return PER_TERMINAL * terminals + PER_ISSUER * issuers + PER_ACQUIRER * acquirer(a);
+    }
+
+    /** Acquirer {@code a}'s zone PIN key, from which PIN blocks its host sends are translated. */
+    public int acquirerPinKey(final int a)
+    {
+        return acquirerMasterKey(a) + 1;
+    }
+
+    /** Acquirer {@code a}'s MAC key, with which its host's requests are verified and their answers MACed. */
+    public int acquirerMacKey(final int a)
+    {
+        return acquirerMasterKey(a) + 2;
+    }
+
     private int terminal(final int t)
     {
         if (t < 0 || t >= terminals)
@@ -68,6 +92,15 @@ public record KeySlots(int terminals, int issuers)
             throw new IndexOutOfBoundsException("terminal " + t + " of " + terminals);
         }
         return t;
+    }
+
+    private int acquirer(final int a)
+    {
+        if (a < 0 || a >= acquirers)
+        {
+            throw new IndexOutOfBoundsException("acquirer " + a + " of " + acquirers);
+        }
+        return a;
     }
 
     private int issuer(final int i)

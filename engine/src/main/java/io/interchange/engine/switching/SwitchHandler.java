@@ -29,12 +29,14 @@ import io.interchange.codec.ValueEncoding;
 import io.interchange.codec.cups.Field60;
 import io.interchange.codec.cups.SettlementTotals;
 import io.interchange.codec.cups.WorkingKeys;
+import io.interchange.codec.dialect.KeyExchange;
 import io.interchange.codec.frame.Tpdu;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.SwitchEvent;
 import io.interchange.engine.security.Hsm;
 import io.interchange.engine.security.HsmResult;
 import io.interchange.engine.security.KeySlots;
+import io.interchange.engine.security.KeyType;
 import io.interchange.journal.JournalRecord;
 
 /**
@@ -101,6 +103,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // On a listener that MACs, signed on is the terminal's state, not its link's: it holds the working keys of its
     // last sign-on, whatever link it comes back on, and across a restart (recovery loads the keys again).
     private final boolean[] keyedTerminals;
+    // On a listener whose acquirer host holds the keys (ISO 8583:1987), the same for the host: it holds the keys of its
+    // last key change (0800/101), on every link it has, and across a restart.
+    private final boolean[] keyedAcquirers;
+    private final UnsafeBuffer keyText = new UnsafeBuffer(new byte[KeyExchange.TEXT_LENGTH]);
     // Replay: a journaled event's messages, read to take what it recorded (an answer, the advices it sent).
     private final MessageReader[] recordedAnswers;
     private long keysNotRestored;
@@ -241,6 +247,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         lastSettlementAnswers = new UnsafeBuffer(new byte[acceptors.terminalCount() * MAX_ANSWER]);
         lastSettlementAnswerLengths = new int[acceptors.terminalCount()];
         keyedTerminals = new boolean[acceptors.terminalCount()];
+        keyedAcquirers = new boolean[setup.acquirers().size()];
         basis = new MessageReader(dialects.get(issuerDialect));
         advice = new MessageReader(dialects.get(issuerDialect));
         originalBasis = new MessageReader(dialects.get(issuerDialect));
@@ -536,7 +543,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             case NETWORK_SIGN_ON ->
             {
-                if (setup.acquirers().get(session.endpoint).mac())
+                if (terminalsKeyed(session))
                 {
                     signOnWithKeys(event, request);
                     return;
@@ -548,13 +555,24 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 session.signedOn = false;
                 final int terminal = terminalOf(request);
-                if (setup.acquirers().get(session.endpoint).mac() && terminal >= 0)
+                if (terminalsKeyed(session) && terminal >= 0)
                 {
                     keyedTerminals[terminal] = false;
                 }
                 answerNetwork(event, request, ResponseCode.APPROVED, true);
             }
             case NETWORK_ECHO_TEST -> answerNetwork(event, request, ResponseCode.APPROVED, false);
+            case KeyExchange.NETWORK_CODE ->
+            {
+                if (setup.acquirers().get(session.endpoint).hostKeyed())
+                {
+                    changeKeys(event, request, session);
+                }
+                else
+                {
+                    answerNetwork(event, request, ResponseCode.INVALID_TRANSACTION, false);
+                }
+            }
             case -1 -> answerNetwork(event, request, ResponseCode.FORMAT_ERROR, false);
             default -> answerNetwork(event, request, ResponseCode.INVALID_TRANSACTION, false);
         }
@@ -646,20 +664,130 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return ResponseCode.SYSTEM_MALFUNCTION;
     }
 
+    /** A listener whose terminals MAC with the working keys of their own sign-ons (UnionPay POS). */
+    private boolean terminalsKeyed(final AcquirerSession session)
+    {
+        final SwitchSetup.Acquirer acquirer = setup.acquirers().get(session.endpoint);
+        return acquirer.mac() && !acquirer.hostKeyed();
+    }
+
     /**
-     * On a listener whose terminals MAC, the answer gets one too (field 64, with the terminal's MAC key), so the
-     * terminal can trust it. An answer to a terminal without a MAC key yet (its MAC was refused) goes without.
-     * Returns the answer's length, with the MAC when one was added.
+     * Key change from an ISO 8583:1987 acquirer host (0800/101, {@link KeyExchange}): a new MAC key and a new zone PIN
+     * key for the acquirer, sent in field 48 under the listener's zone master key with their check values. Live, the
+     * HSM makes them; in replay they are the ones the journaled answer carried. Asked on a link that has not signed
+     * on, 91. From the answer on, every link of the acquirer MACs with the new keys; when making them fails, 96, and
+     * the acquirer's requests get 91 until a key change succeeds, since the two keys may no longer be a pair.
+     */
+    private void changeKeys(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
+    {
+        final int acquirer = session.endpoint;
+        if (!session.signedOn)
+        {
+            answerNetwork(event, request, ResponseCode.ISSUER_INOPERATIVE, false);
+            return;
+        }
+        final String refusal = event.recorded() == null ? newZoneKeys(acquirer) : recordedZoneKeys(event, acquirer);
+        if (refusal != null)
+        {
+            keyedAcquirers[acquirer] = false;
+            answerNetwork(event, request, refusal, false);
+            return;
+        }
+        keyedAcquirers[acquirer] = true;
+        KeyExchange.toText(keys, 0, keyText, 0);
+        final int offset = beginAnswer(event);
+        final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
+        final int length = networkEcho.begin(request, writer).putString(39, ResponseCode.APPROVED)
+            .putText(KeyExchange.FIELD, keyText, 0, KeyExchange.TEXT_LENGTH).finish();
+        event.endOutput(length, false);
+        decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, -1, 0);
+    }
+
+    /** New MAC and PIN keys from the HSM into the acquirer's slots and {@link #keys}: null, or the answer that refuses the change. */
+    private String newZoneKeys(final int acquirer)
+    {
+        if (hsm == null)
+        {
+            return ResponseCode.SYSTEM_MALFUNCTION;
+        }
+        final int masterKey = slots.acquirerMasterKey(acquirer);
+        HsmResult result = hsm.generateKey(slots.acquirerMacKey(acquirer), KeyType.MAC_ISO9797_ALG3, KeyExchange.KEY_LENGTH, masterKey, keys,
+            KeyExchange.MAC_KEY);
+        if (result == HsmResult.OK)
+        {
+            result = hsm.generateKey(slots.acquirerPinKey(acquirer), KeyType.PIN_ENCRYPTION, KeyExchange.KEY_LENGTH, masterKey, keys, KeyExchange.PIN_KEY);
+        }
+        if (result != HsmResult.OK)
+        {
+            LOG.warn("key change of listener {}: keys not made: {}", setup.acquirers().get(acquirer).name(), result);
+            return ResponseCode.SYSTEM_MALFUNCTION;
+        }
+        return null;
+    }
+
+    /**
+     * Replay: the keys the key change gave the acquirer, loaded from its journaled answer (the 0810's field 48, under
+     * the zone master key, check values beside) into the acquirer's slots and {@link #keys}, as
+     * {@link #recordedWorkingKeys} does for a terminal's sign-on. Returns null, or the answer that refuses the change:
+     * 96 as then when the journaled answer carried no keys, else 96 counted in {@link #keysNotRestored} and logged.
+     */
+    private String recordedZoneKeys(final SwitchEvent event, final int acquirer)
+    {
+        final JournalRecord recorded = event.recorded();
+        final int part = JournalRecord.output(0);
+        final MessageReader answer = recordedAnswers[event.dialectId()];
+        final String listener = setup.acquirers().get(acquirer).name();
+        if (recorded.outputCount() == 0 || recorded.isWithheld(part) || recorded.dialectId(part) != event.dialectId() ||
+            answer.wrap(recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part)) != DecodeError.NONE ||
+            answer.mti() != Mti.NETWORK_MANAGEMENT_RESPONSE)
+        {
+            return zoneKeysNotRestored(event, listener, "no key change answer in its journal record");
+        }
+        if (!answer.has(KeyExchange.FIELD))
+        {
+            return ResponseCode.SYSTEM_MALFUNCTION;
+        }
+        if (hsm == null || !KeyExchange.read(answer, keys, 0))
+        {
+            return zoneKeysNotRestored(event, listener, hsm == null ? "no HSM" : "field 48 is not the layout this switch sends");
+        }
+        final int masterKey = slots.acquirerMasterKey(acquirer);
+        HsmResult result = hsm.importKey(slots.acquirerMacKey(acquirer), KeyType.MAC_ISO9797_ALG3, masterKey, keys, KeyExchange.MAC_KEY,
+            KeyExchange.KEY_LENGTH, keys, KeyExchange.MAC_KEY_CHECK, KeyExchange.CHECK_LENGTH);
+        if (result == HsmResult.OK)
+        {
+            result = hsm.importKey(slots.acquirerPinKey(acquirer), KeyType.PIN_ENCRYPTION, masterKey, keys, KeyExchange.PIN_KEY,
+                KeyExchange.KEY_LENGTH, keys, KeyExchange.PIN_KEY_CHECK, KeyExchange.CHECK_LENGTH);
+        }
+        return result == HsmResult.OK ? null : zoneKeysNotRestored(event, listener, result);
+    }
+
+    private String zoneKeysNotRestored(final SwitchEvent event, final String listener, final Object why)
+    {
+        keysNotRestored++;
+        LOG.error("replay of event {}: the keys listener {}'s acquirer host got at key change cannot be restored from the journal ({}): " +
+            "it must change keys again", event.sequence(), listener, why);
+        return ResponseCode.SYSTEM_MALFUNCTION;
+    }
+
+    /**
+     * On a listener that MACs, the answer gets one too (field 64, or 128 after a secondary bitmap), so the acquirer
+     * can trust it: with the acquirer host's MAC key, or the terminal's. An answer to one without a MAC key yet goes
+     * without. Returns the answer's length, with the MAC when one was added.
      */
     private int mac(final int link, final MessageReader request, final MutableDirectBuffer out, final int offset, final int length)
     {
         final AcquirerSession session = acquirerSessions.get(link);
-        final int terminal = terminalOf(request);
-        if (session == null || hsm == null || !setup.acquirers().get(session.endpoint).mac() || terminal < 0)
+        if (session == null || hsm == null || !setup.acquirers().get(session.endpoint).mac())
         {
             return length;
         }
-        return appendMac(slots.terminalMacKey(terminal), request.dialect(), out, offset, length);
+        if (setup.acquirers().get(session.endpoint).hostKeyed())
+        {
+            return keyedAcquirers[session.endpoint] ? appendMac(slots.acquirerMacKey(session.endpoint), request.dialect(), out, offset, length) : length;
+        }
+        final int terminal = terminalOf(request);
+        return terminal < 0 ? length : appendMac(slots.terminalMacKey(terminal), request.dialect(), out, offset, length);
     }
 
     /**
@@ -698,9 +826,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             return true;
         }
-        final int field = answer.has(128) ? 128 : 64;
+        final int field = macField(answer);
         return hsm != null && answer.has(field) && hsm.verifyMac(slots.issuerMacKey(issuer), answer.buffer(), answer.offset(),
             answer.rawOffset(field) - answer.offset(), answer.buffer(), answer.valueOffset(field)) == HsmResult.OK;
+    }
+
+    /**
+     * Where a message's MAC must be: field 128 when it has a secondary bitmap, else 64. The last field its bitmap can
+     * name, so that the MAC covers every other field: a 64 ahead of a secondary bitmap would leave 65-127 unprotected.
+     */
+    private static int macField(final MessageReader message)
+    {
+        return message.bitmapHas(1) ? 128 : 64;
     }
 
     /** The request's terminal index, from field 41, or -1. */
@@ -718,29 +855,45 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      */
     private String refusal(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
     {
-        if (!setup.acquirers().get(session.endpoint).mac())
+        final SwitchSetup.Acquirer acquirer = setup.acquirers().get(session.endpoint);
+        if (!acquirer.mac())
         {
             return session.signedOn ? null : ResponseCode.ISSUER_INOPERATIVE;
         }
-        final int terminal = terminalOf(request);
-        if (terminal >= 0 && !keyedTerminals[terminal])
+        final int macKey;
+        if (acquirer.hostKeyed())
         {
-            return ResponseCode.ISSUER_INOPERATIVE;
+            if (!session.signedOn || !keyedAcquirers[session.endpoint])
+            {
+                return ResponseCode.ISSUER_INOPERATIVE;
+            }
+            macKey = slots.acquirerMacKey(session.endpoint);
+        }
+        else
+        {
+            final int terminal = terminalOf(request);
+            if (terminal >= 0 && !keyedTerminals[terminal])
+            {
+                return ResponseCode.ISSUER_INOPERATIVE;
+            }
+            macKey = terminal < 0 || slots == null ? -1 : slots.terminalMacKey(terminal);
         }
         final JournalRecord recorded = event.recorded();
-        final String refusal = recorded == null ? macRefusal(request, terminal) :
+        final String refusal = recorded == null ? macRefusal(request, macKey) :
             recorded.decisionLength() >= Decision.LENGTH ? Decision.macRefusal(recorded.buffer(), recorded.decisionOffset()) : null;
         macRefused = refusal != null;
         return refusal;
     }
 
     /**
-     * The request's field 64 checked with the terminal's MAC key over the message up to it: null when it holds, else
-     * the answer: A0 when it is missing or wrong (or the terminal unknown: no key), 96 when the HSM fails (DESIGN.md §5).
+     * The request's MAC (field 64, or 128 after a secondary bitmap) checked with the MAC key in slot {@code macKey}
+     * over the message up to it: null when it holds, else the answer: A0 when it is missing or wrong (or there is no
+     * key: {@code macKey} -1, the terminal unknown), 96 when the HSM fails (DESIGN.md §5).
      */
-    private String macRefusal(final MessageReader request, final int terminal)
+    private String macRefusal(final MessageReader request, final int macKey)
     {
-        if (!request.has(64) || terminal < 0)
+        final int field = macField(request);
+        if (!request.has(field) || macKey < 0)
         {
             return ResponseCode.MAC_FAILURE;
         }
@@ -748,8 +901,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             return ResponseCode.SYSTEM_MALFUNCTION;
         }
-        final HsmResult result = hsm.verifyMac(slots.terminalMacKey(terminal), request.buffer(), request.offset(),
-            request.rawOffset(64) - request.offset(), request.buffer(), request.valueOffset(64));
+        final HsmResult result = hsm.verifyMac(macKey, request.buffer(), request.offset(),
+            request.rawOffset(field) - request.offset(), request.buffer(), request.valueOffset(field));
         return switch (result)
         {
             case OK -> null;
@@ -894,7 +1047,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             complete(event, request, session, issuer, mcc, now);
             return;
         }
-        if (!translatePin(event, request, terminal, issuer))
+        if (!translatePin(event, request, session, terminal, issuer))
         {
             answer(event, request, ResponseCode.SYSTEM_MALFUNCTION);
             return;
@@ -2551,13 +2704,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * The PIN block (field 52) from the terminal's PIN key to the issuer's zone PIN key, inside the HSM (ISO 9564
-     * format 0, DESIGN.md §7). Only terminals that got working keys at sign-on have a PIN key; a block from any other
-     * goes on as it came. False when the HSM fails or refuses the block (no issuer key, not a valid block for the
-     * card): the request is answered 96, and the refusal journaled with it ({@link Decision#PIN_REFUSED}). In replay
-     * the request comes back without its PIN block, which the journal never holds: that journaled verdict stands.
+     * The PIN block (field 52) from the terminal's PIN key, or the acquirer host's zone PIN key, to the issuer's zone
+     * PIN key, inside the HSM (ISO 9564 format 0, DESIGN.md §7). Only terminals that got working keys at sign-on and
+     * acquirer hosts that changed keys have a PIN key; a block from any other goes on as it came. False when the HSM
+     * fails or refuses the block (no issuer key, not a valid block for the card): the request is answered 96, and
+     * the refusal journaled with it ({@link Decision#PIN_REFUSED}). In replay the request comes back without its PIN
+     * block, which the journal never holds: that journaled verdict stands.
      */
-    private boolean translatePin(final SwitchEvent event, final MessageReader request, final int terminal, final int issuer)
+    private boolean translatePin(final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int terminal, final int issuer)
     {
         pinTranslated = false;
         final JournalRecord recorded = event.recorded();
@@ -2566,15 +2720,22 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             pinRefused = recorded.decisionLength() >= Decision.LENGTH && Decision.pinRefused(recorded.buffer(), recorded.decisionOffset());
             return !pinRefused;
         }
-        if (!request.has(52) || hsm == null || hsm.checkValue(slots.terminalPinKey(terminal), pinBlock, 0) == HsmResult.KEY_NOT_FOUND)
+        if (!request.has(52) || hsm == null)
         {
             return true;
         }
-        final HsmResult result = hsm.translatePin(slots.terminalPinKey(terminal), slots.issuerPinKey(issuer), request.buffer(),
+        final boolean hostKeyed = setup.acquirers().get(session.endpoint).hostKeyed();
+        final int fromKey = hostKeyed ? slots.acquirerPinKey(session.endpoint) : slots.terminalPinKey(terminal);
+        if (hsm.checkValue(fromKey, pinBlock, 0) == HsmResult.KEY_NOT_FOUND)
+        {
+            return true;
+        }
+        final HsmResult result = hsm.translatePin(fromKey, slots.issuerPinKey(issuer), request.buffer(),
             request.valueOffset(52), pan, 0, panDigits, pinBlock, 0);
         if (result != HsmResult.OK)
         {
-            LOG.warn("PIN translation for terminal index {} to issuer {} failed: {}", terminal, issuers.get(issuer).id(), result);
+            LOG.warn("PIN translation for {} index {} to issuer {} failed: {}", hostKeyed ? "listener" : "terminal",
+                hostKeyed ? session.endpoint : terminal, issuers.get(issuer).id(), result);
             pinRefused = true;
             return false;
         }

@@ -44,9 +44,11 @@ public record SwitchSetup(
      * @param dialect       dialect id of its messages.
      * @param headerLength  fixed header (TPDU and application header) before each message, 0 for none.
      * @param acquirerId    field 32 put on requests forwarded from it.
-     * @param mac           its terminals MAC their requests (field 64) with the key they got at sign-on.
+     * @param mac           its requests carry a MAC (field 64, or 128 after a secondary bitmap) that must verify.
+     * @param hostKeyed     the acquirer host holds the keys, from its key change (0800/101) under the listener's zone
+     *                      master key, and MACs with them; otherwise each terminal, from its sign-on (UnionPay POS).
      */
-    public record Acquirer(String name, int dialect, int headerLength, String acquirerId, boolean mac)
+    public record Acquirer(String name, int dialect, int headerLength, String acquirerId, boolean mac, boolean hostKeyed)
     {
     }
 

@@ -409,12 +409,28 @@ class ConfigErrorTest
     }
 
     @Test
-    void shouldRefuseMacOnAListenerWhoseDialectCannotCarryTheSignOnKeys()
+    void shouldRefuseMacOnAListenerWithoutTheKeysItsDialectNeedsOrADialectThatCannotCarryThem()
     {
-        assertEquals("switch.conf:1: listeners[0].mac: true needs a dialect whose sign-on answer carries the working keys in a binary field 62 of 40 bytes "
-            + "(cups); iso87b has none", problem("interchange.listeners = [ { " + ISO_LISTENER.replace("mac = false", "mac = true") + " } ]"));
-        final String cups = ISO_LISTENER.replace("\"iso87b\"", "\"cups\"").replace("\"binary-2\"", "\"unionpay-pos\"").replace("mac = false", "mac = true");
-        assertTrue(SwitchConfig.parse("interchange.listeners = [ { " + cups + " } ]", "switch.conf").listeners().get(0).mac());
+        final String macing = ISO_LISTENER.replace("mac = false", "mac = true");
+        assertEquals("switch.conf:1: listeners[0].mac: true on iso87b needs master-key: the zone master key (32 or 48 hex digits) shared with the "
+            + "acquirer host, under which its key change (0800/101) gets the MAC and PIN keys", problem("interchange.listeners = [ { " + macing + " } ]"));
+        final String hostKeyed = macing + ", master-key = \"3D9B4C1A7F2E8056C4A1F70B92E6D538\"";
+        final ListenerConfig host = SwitchConfig.parse("interchange.listeners = [ { " + hostKeyed + " } ]", "switch.conf").listeners().get(0);
+        assertTrue(host.hostKeyed());
+        assertFalse(host.toString().contains("3D9B4C1A"), "no key in the record's text");
+        assertEquals("switch.conf:1: listeners[0].master-key: must be 32 or 48 hex digits, got 16",
+            problem("interchange.listeners = [ { " + macing + ", master-key = \"3D9B4C1A7F2E8056\" } ]"));
+        assertEquals("switch.conf:1: listeners[0].master-key: is used only with mac = true: it is what the acquirer host's key change (0800/101) "
+            + "sends the MAC and PIN keys under", problem("interchange.listeners = [ { " + hostKeyed.replace("mac = true", "mac = false") + " } ]"));
+        assertEquals("switch.conf:1: listeners[0].mac: true needs a dialect that carries the working keys: in a binary field 62 of 40 bytes at sign-on "
+            + "(cups), or in a text field 48 of 80 characters at key change, with field 64 (iso87b); iso87a has neither",
+            problem("interchange.listeners = [ { " + hostKeyed.replace("\"iso87b\"", "\"iso87a\"") + " } ]"));
+
+        final String cups = macing.replace("\"iso87b\"", "\"cups\"").replace("\"binary-2\"", "\"unionpay-pos\"");
+        final ListenerConfig terminals = SwitchConfig.parse("interchange.listeners = [ { " + cups + " } ]", "switch.conf").listeners().get(0);
+        assertTrue(terminals.mac() && !terminals.hostKeyed());
+        assertEquals("switch.conf:1: listeners[0].master-key: is for ISO 8583:1987 acquirer hosts; on cups each terminal signs on with a master key "
+            + "of its own (terminals[].master-key)", problem("interchange.listeners = [ { " + hostKeyed.replace(macing, cups) + " } ]"));
     }
 
     @Test

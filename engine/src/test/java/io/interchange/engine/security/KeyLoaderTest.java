@@ -28,7 +28,7 @@ class KeyLoaderTest
     void shouldLoadTheDemoTerminalsMasterKeys() throws GeneralSecurityException
     {
         final SwitchConfig config = SwitchConfig.defaults();
-        final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size());
+        final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size(), config.listeners().size());
         final SoftwareHsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
         assertEquals(config.terminals().size(), KeyLoader.loadMasterKeys(hsm, slots, config.terminals()));
 
@@ -50,14 +50,14 @@ class KeyLoaderTest
         final List<TerminalConfig> terminals = new ArrayList<>();
         terminals.add(new TerminalConfig("TERM0001", "MERCHANT0000001", Status.ACTIVE, null));
         terminals.add(new TerminalConfig("TERM0002", "MERCHANT0000001", Status.ACTIVE, "0123456789ABCDEFFEDCBA9876543210"));
-        final KeySlots slots = new KeySlots(2, 0);
+        final KeySlots slots = new KeySlots(2, 0, 0);
         final SoftwareHsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
         assertEquals(1, KeyLoader.loadMasterKeys(hsm, slots, terminals));
         final UnsafeBuffer check = new UnsafeBuffer(new byte[Hsm.CHECK_VALUE_LENGTH]);
         assertEquals(HsmResult.KEY_NOT_FOUND, hsm.checkValue(slots.terminalMasterKey(0), check, 0));
         assertEquals(HsmResult.OK, hsm.checkValue(slots.terminalMasterKey(1), check, 0));
 
-        assertThrows(IllegalArgumentException.class, () -> KeyLoader.loadMasterKeys(hsm, new KeySlots(3, 0), terminals));
+        assertThrows(IllegalArgumentException.class, () -> KeyLoader.loadMasterKeys(hsm, new KeySlots(3, 0, 0), terminals));
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
             () -> KeyLoader.loadMasterKeys(SoftwareHsm.withRandomLmk(1), slots, terminals), "slot 3 is past a one-slot HSM");
         assertFalse(refused.getMessage().contains("0123456789ABCDEF"), "the message names the terminal, never the key");
@@ -66,7 +66,7 @@ class KeyLoaderTest
     @Test
     void shouldGiveEveryKeyItsOwnSlot()
     {
-        final KeySlots slots = new KeySlots(5, 3);
+        final KeySlots slots = new KeySlots(5, 3, 2);
         final Set<Integer> ids = new HashSet<>();
         for (int t = 0; t < 5; t++)
         {
@@ -79,9 +79,16 @@ class KeyLoaderTest
             ids.add(slots.issuerPinKey(i));
             ids.add(slots.issuerMacKey(i));
         }
+        for (int a = 0; a < 2; a++)
+        {
+            ids.add(slots.acquirerMasterKey(a));
+            ids.add(slots.acquirerPinKey(a));
+            ids.add(slots.acquirerMacKey(a));
+        }
         assertEquals(slots.capacity(), ids.size());
         assertTrue(ids.stream().allMatch(id -> id >= 0 && id < slots.capacity()));
         assertThrows(IndexOutOfBoundsException.class, () -> slots.terminalPinKey(5));
         assertThrows(IndexOutOfBoundsException.class, () -> slots.issuerPinKey(-1));
+        assertThrows(IndexOutOfBoundsException.class, () -> slots.acquirerMacKey(2));
     }
 }

@@ -34,7 +34,7 @@ class TerminalSecurityTest
     private static final String PAN = "6228480000000000017";
     private static final String PIN = "314159";
 
-    private final KeySlots slots = new KeySlots(1, 1);
+    private final KeySlots slots = new KeySlots(1, 1, 0);
     private final SoftwareHsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
     private final MessageReader request = new MessageReader(UnionPayPos.DIALECT);
 

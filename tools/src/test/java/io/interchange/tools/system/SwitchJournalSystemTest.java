@@ -119,7 +119,7 @@ class SwitchJournalSystemTest
                 final byte[] bytes = Files.readAllBytes(file);
                 for (final byte[] secret : secrets)
                 {
-                    assertFalse(contains(bytes, secret), "card data in clear in " + file.getFileName());
+                    assertFalse(Bytes.contains(bytes, secret), "card data in clear in " + file.getFileName());
                 }
             }
         }
@@ -144,29 +144,12 @@ class SwitchJournalSystemTest
         return HexFormat.of().parseHex(even);
     }
 
-    private static boolean contains(final byte[] haystack, final byte[] needle)
-    {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++)
-        {
-            for (int j = 0; j < needle.length; j++)
-            {
-                if (haystack[i + j] != needle[j])
-                {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
     @Test
     void shouldFindCardDataWhenItIsThereSoTheScanAboveMeansSomething()
     {
         final byte[] bytes = ("xx" + "4761739001010119" + "yy").getBytes(StandardCharsets.US_ASCII);
-        assertTrue(contains(bytes, ascii("4761739001010119")));
-        assertTrue(contains(HexFormat.of().parseHex("00476173900101011900"), bcd("4761739001010119")));
-        assertFalse(contains(bytes, bcd("4761739001010119")));
+        assertTrue(Bytes.contains(bytes, ascii("4761739001010119")));
+        assertTrue(Bytes.contains(HexFormat.of().parseHex("00476173900101011900"), bcd("4761739001010119")));
+        assertFalse(Bytes.contains(bytes, bcd("4761739001010119")));
     }
 }

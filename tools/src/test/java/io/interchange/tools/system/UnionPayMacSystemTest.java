@@ -193,8 +193,8 @@ class UnionPayMacSystemTest
                 for (final Path file : files.filter(Files::isRegularFile).toList())
                 {
                     final byte[] bytes = Files.readAllBytes(file);
-                    assertFalse(contains(bytes, pik), "the clear PIN key in " + file.getFileName());
-                    assertFalse(contains(bytes, mak), "the clear MAC key in " + file.getFileName());
+                    assertFalse(Bytes.contains(bytes, pik), "the clear PIN key in " + file.getFileName());
+                    assertFalse(Bytes.contains(bytes, mak), "the clear MAC key in " + file.getFileName());
                 }
             }
         }
@@ -252,18 +252,6 @@ class UnionPayMacSystemTest
         assertEquals(code, reader.getString(39));
         assertEquals(HexFormat.of().formatHex(unionPayMac(mak, answer, answer.length - 8)),
             HexFormat.of().formatHex(reader.getBytes(64)), "the answer carries the switch's MAC, made with the terminal's key");
-    }
-
-    private static boolean contains(final byte[] haystack, final byte[] needle)
-    {
-        for (int i = 0; i + needle.length <= haystack.length; i++)
-        {
-            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static WorkingKeys signOn(final TestTerminal pos, final Cardholders cards) throws Exception
