@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.management.JMException;
 import javax.management.ObjectName;
+import javax.net.ssl.SSLException;
 
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 
 import io.interchange.codec.Dialect;
 import io.interchange.codec.dialect.Dialects;
@@ -32,6 +34,7 @@ import io.interchange.engine.config.MerchantConfig;
 import io.interchange.engine.config.Status;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.config.TerminalConfig;
+import io.interchange.engine.config.TlsConfig;
 import io.interchange.engine.link.AcquirerServer;
 import io.interchange.engine.link.EgressLanes;
 import io.interchange.engine.link.IssuerConnection;
@@ -120,18 +123,19 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             final ListenerConfig listener = config.listeners().get(i);
             servers.add(new AcquirerServer(listener.name(), listener.host(), listener.port(), listener.framing(), i,
                 dialects.indexOf(listener.dialect()), address -> allowed(listener, address), listener.idleTimeout(),
-                boss, workers, ring, lanes, clock));
+                listener.tls() == null ? null : tlsContext(listener.name(), listener.tls(), true), boss, workers, ring, lanes, clock));
         }
         final int issuerDialect = dialects.indexOf(Iso87.BINARY);
         for (int i = 0; i < config.issuers().size(); i++)
         {
             final IssuerConfig issuer = config.issuers().get(i);
+            final SslContext tls = issuer.tls() == null ? null : tlsContext(issuer.id(), issuer.tls(), false);
             for (final LinkAddress address : issuer.links())
             {
                 for (int c = 0; c < issuer.connections(); c++)
                 {
                     final IssuerConnection connection = new IssuerConnection(issuer.id() + "#" + c, address.host(), address.port(), i,
-                        issuerDialect, issuer.reconnect().initial(), issuer.reconnect().max(), workers, ring, lanes, clock);
+                        issuerDialect, issuer.reconnect().initial(), issuer.reconnect().max(), tls, workers, ring, lanes, clock);
                     issuerConnections.add(connection);
                     connection.start();
                 }
@@ -202,6 +206,19 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         KeyLoader.loadIssuerKeys(hsm, slots, config.issuers());
         KeyLoader.loadAcquirerKeys(hsm, slots, config.listeners());
         return new SwitchHandler(setup, hsm, slots);
+    }
+
+    /** A TLS context from files the config reader already made one of: failing now, they changed since. */
+    private static SslContext tlsContext(final String link, final TlsConfig tls, final boolean server)
+    {
+        try
+        {
+            return server ? tls.serverContext() : tls.clientContext();
+        }
+        catch (final SSLException e)
+        {
+            throw new IllegalStateException(link + ": cannot make its TLS context: " + e.getMessage(), e);
+        }
     }
 
     private static boolean allowed(final ListenerConfig listener, final InetAddress address)

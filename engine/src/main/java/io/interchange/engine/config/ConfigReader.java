@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLException;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -300,9 +303,10 @@ final class ConfigReader
         {
             macKeys(s, dialect, mac, masterKey);
         }
+        final TlsConfig tls = s.optionalSection("tls", t -> tls(t, true));
         s.finish();
         return problems.count() == mark ?
-            new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, masterKey) : null;
+            new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, masterKey, tls) : null;
     }
 
     private IssuerConfig issuer(final Section s, final Boolean loopbackOnly, final Map<String, String> ids)
@@ -338,10 +342,80 @@ final class ConfigReader
         final StandInConfig standIn = s.section("stand-in", this::standIn);
         final String pinKey = s.optionalParsed("pin-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32)));
         final String macKey = s.optionalParsed("mac-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32)));
+        final TlsConfig tls = s.optionalSection("tls", t -> tls(t, false));
         s.finish();
         return problems.count() == mark
-            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, adviceWindow, reconnect, standIn, pinKey, macKey)
+            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, adviceWindow, reconnect, standIn, pinKey, macKey,
+                tls)
             : null;
+    }
+
+    /**
+     * A link's TLS: PEM files that must be readable now and make a TLS context, so that a wrong path or a file that is
+     * not what it should be stops the start with its key, not the first connection. A listener (the server side) must
+     * have a certificate and its key; an issuer link may (a client certificate).
+     */
+    private TlsConfig tls(final Section s, final boolean server)
+    {
+        final int mark = problems.count();
+        final Path certificate = server ? s.parsed("certificate", ConfigReader::readable) : s.optionalParsed("certificate", ConfigReader::readable);
+        final Path privateKey = server ? s.parsed("private-key", ConfigReader::readable) : s.optionalParsed("private-key", ConfigReader::readable);
+        final Path trust = s.optionalParsed("trust", ConfigReader::readable);
+        s.finish();
+        if (problems.count() != mark)
+        {
+            return null;
+        }
+        if ((certificate == null) != (privateKey == null))
+        {
+            final String missing = certificate == null ? "certificate" : "private-key";
+            problems.add(s.origin(certificate == null ? "private-key" : "certificate"), s.key(missing),
+                "is missing: a certificate and its private key go together");
+            return null;
+        }
+        final TlsConfig tls = new TlsConfig(certificate, privateKey, trust);
+        try
+        {
+            if (server)
+            {
+                tls.serverContext();
+            }
+            else
+            {
+                tls.clientContext();
+            }
+        }
+        catch (final SSLException | IllegalArgumentException e)
+        {
+            problems.add(s.origin(certificate != null ? "certificate" : "trust"), s.path(), "cannot make a TLS context of these files: " + reason(e));
+            return null;
+        }
+        return tls;
+    }
+
+    /** The innermost message of a failure: for a PEM file, what was wrong with it. */
+    private static String reason(final Throwable failure)
+    {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause)
+        {
+            cause = cause.getCause();
+        }
+        return cause == failure ? String.valueOf(failure.getMessage()) : failure.getMessage() + " (" + cause.getMessage() + ")";
+    }
+
+    private static Path readable(final String text)
+    {
+        final Path path = path(text);
+        if (!Files.isRegularFile(path))
+        {
+            throw new IllegalArgumentException(path.toAbsolutePath() + " is not a file");
+        }
+        if (!Files.isReadable(path))
+        {
+            throw new IllegalArgumentException(path.toAbsolutePath() + " cannot be read");
+        }
+        return path;
     }
 
     private ReconnectConfig reconnect(final Section s)

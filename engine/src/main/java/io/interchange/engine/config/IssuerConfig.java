@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param macKey        the MAC key shared with the issuer (double-length DES, upper-case hex), or null: with one,
  *                      requests and advices to the issuer carry an ISO 9797-1 algorithm 3 MAC in field 64 and its
  *                      answers must, or they count as no answer (DESIGN.md §5).
+ * @param tls           TLS on its links, or null for plain TCP.
  */
 public record IssuerConfig(
     String id,
@@ -37,7 +38,8 @@ public record IssuerConfig(
     ReconnectConfig reconnect,
     StandInConfig standIn,
     String pinKey,
-    String macKey)
+    String macKey,
+    TlsConfig tls)
 {
     /**
      * Enough for the advices of 100,000 TPS (a completion or a reversal in about one transaction of ten) to an issuer
@@ -71,7 +73,7 @@ public record IssuerConfig(
             }
         }
         return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, adviceWindow, reconnect, standIn, pinKey,
-            macKey);
+            macKey, tls);
     }
 
     /** Keys are not for logs: the record's text shows only whether there is one. */
@@ -81,6 +83,6 @@ public record IssuerConfig(
         return "IssuerConfig[id=" + id + ", institutionId=" + institutionId + ", links=" + links + ", connections=" + connections +
             ", timeout=" + timeout + ", echoInterval=" + echoInterval + ", missedEchoes=" + missedEchoes + ", adviceWindow=" + adviceWindow +
             ", reconnect=" + reconnect + ", standIn=" + standIn + ", pinKey=" + (pinKey == null ? "none" : "<" + pinKey.length() / 2 + " bytes>") +
-            ", macKey=" + (macKey == null ? "none" : "<" + macKey.length() / 2 + " bytes>") + "]";
+            ", macKey=" + (macKey == null ? "none" : "<" + macKey.length() / 2 + " bytes>") + ", tls=" + tls + "]";
     }
 }

@@ -27,6 +27,7 @@ import io.interchange.codec.frame.Framing;
  * @param masterKey   the zone master key (ZMK) shared with the acquirer host, double or triple length DES as upper-case
  *                    hex, under which a key change sends its keys; null where the terminals hold master keys of their
  *                    own (UnionPay POS) or nothing MACs.
+ * @param tls         TLS on its connections, or null for plain TCP.
  */
 public record ListenerConfig(
     String name,
@@ -39,7 +40,8 @@ public record ListenerConfig(
     Duration idleTimeout,
     int maxFrame,
     boolean mac,
-    String masterKey)
+    String masterKey,
+    TlsConfig tls)
 {
     public ListenerConfig
     {
@@ -74,7 +76,7 @@ public record ListenerConfig(
         {
             throw new IllegalArgumentException("port must be 0..65535: " + port);
         }
-        return new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, masterKey);
+        return new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, masterKey, tls);
     }
 
     /** Says whether the acquirer host, not each terminal, holds the MAC and PIN keys: MACs checked with a key change's keys. */
@@ -89,6 +91,6 @@ public record ListenerConfig(
     {
         return "ListenerConfig[name=" + name + ", host=" + host + ", port=" + port + ", dialect=" + dialect.name() + ", framing=" + framing +
             ", acquirerId=" + acquirerId + ", allow=" + allow + ", idleTimeout=" + idleTimeout + ", maxFrame=" + maxFrame + ", mac=" + mac +
-            ", masterKey=" + (masterKey == null ? "none" : "<" + masterKey.length() / 2 + " bytes>") + "]";
+            ", masterKey=" + (masterKey == null ? "none" : "<" + masterKey.length() / 2 + " bytes>") + ", tls=" + tls + "]";
     }
 }

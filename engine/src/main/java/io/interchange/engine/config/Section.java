@@ -232,6 +232,12 @@ final class Section
         return reader.apply(new Section(problems, (ConfigObject) value, key(name)));
     }
 
+    /** As {@link #section}, or null when the key is not there. */
+    <T> T optionalSection(final String name, final Function<Section, T> reader)
+    {
+        return value(name, false) == null ? null : section(name, reader);
+    }
+
     /** A mandatory list of objects; elements that are not objects are reported and left out. */
     List<Section> sections(final String name)
     {

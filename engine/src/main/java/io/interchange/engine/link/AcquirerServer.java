@@ -19,15 +19,18 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import io.interchange.codec.frame.Framing;
 import io.interchange.engine.ring.Ring;
 
 /**
- * One acquirer listener: a TCP port with one dialect and framing. A connection from outside the allow-list is
- * closed at once; an accepted one gets a {@link FrameHandler} that publishes its frames to the ring, and is
- * closed after the idle time-out without a frame.
+ * One acquirer listener: a TCP port with one dialect and framing, optionally under TLS. A connection from outside
+ * the allow-list is closed at once; an accepted one gets a {@link FrameHandler} that publishes its frames to the
+ * ring (behind an {@link SslHandler}, once the handshake has succeeded), and is closed after the idle time-out
+ * without a frame.
  */
 public final class AcquirerServer implements AutoCloseable
 {
@@ -39,10 +42,11 @@ public final class AcquirerServer implements AutoCloseable
     /**
      * @param endpoint  the listener's index: the switch handler's key for its acquirer settings.
      * @param allowed   the source-address allow-list.
+     * @param tls       the server side of TLS, or null for plain TCP.
      */
     public AcquirerServer(
         final String name, final String host, final int port, final Framing framing, final int endpoint, final int dialectId,
-        final Predicate<InetAddress> allowed, final Duration idleTimeout,
+        final Predicate<InetAddress> allowed, final Duration idleTimeout, final SslContext tls,
         final EventLoopGroup boss, final EventLoopGroup workers, final Ring ring, final EgressLanes lanes, final EpochNanoClock clock)
         throws InterruptedException
     {
@@ -66,6 +70,10 @@ public final class AcquirerServer implements AutoCloseable
                         LOG.warn("{}: refused connection from {}: not in the allow-list", name, remote.getHostAddress());
                         ch.pipeline().addLast(new RefuseHandler());
                         return;
+                    }
+                    if (tls != null)
+                    {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                     }
                     ch.pipeline().addLast(new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                     ch.pipeline().addLast(new FrameHandler(ring, lanes, framing, clock, true, endpoint, dialectId, name));

@@ -10,6 +10,9 @@ import org.slf4j.LoggerFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 
 import io.interchange.codec.frame.Framing;
@@ -23,7 +26,8 @@ import io.interchange.engine.ring.SwitchEvent;
  * reading (autoRead off) and retries shortly, so a slow switch pushes back on the sender instead of queueing.
  * A length header that cannot be trusted (not a number, above the maximum, too short to hold a message) closes
  * the link before anything is buffered for it, and is published as a {@link EventType#BAD_FRAME} event so the
- * journal has it.
+ * journal has it. Behind an {@link SslHandler} the link comes up only once its TLS handshake has succeeded: a peer
+ * that cannot prove itself never reaches the ring.
  */
 final class FrameHandler extends ChannelInboundHandlerAdapter
 {
@@ -75,13 +79,21 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelActive(final ChannelHandlerContext ctx)
     {
+        if (ctx.pipeline().get(SslHandler.class) == null)
+        {
+            up(ctx);
+        }
+        ctx.fireChannelActive();
+    }
+
+    private void up(final ChannelHandlerContext ctx)
+    {
         linkId = lanes.newLinkId(ctx.channel().eventLoop());
         lanes.register(linkId, ctx.channel(), framing);
         cumulation = ctx.alloc().buffer(Math.min(framing.maxFrameLength() + 8, 4096));
         // Nothing is read until the ring knows the link: its first message must not overtake its UP event.
         ctx.channel().config().setAutoRead(false);
         publishUp(ctx);
-        ctx.fireChannelActive();
     }
 
     private void publishUp(final ChannelHandlerContext ctx)
@@ -94,8 +106,12 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         {
             upPublished = true;
             LOG.info("{}: link {} up from {}", name, linkId, ctx.channel().remoteAddress());
-            ctx.channel().config().setAutoRead(true);
-            ctx.read();
+            // Under TLS, what came with the end of the handshake was decrypted before the ring knew the link: it waited.
+            if (drain(ctx))
+            {
+                ctx.channel().config().setAutoRead(true);
+                ctx.read();
+            }
         }
         else
         {
@@ -120,7 +136,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         {
             in.release();
         }
-        drain(ctx);
+        if (upPublished)
+        {
+            drain(ctx);
+        }
     }
 
     /** Publishes every whole frame in the cumulation; returns false when the ring was full. */
@@ -199,6 +218,19 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
     {
+        if (evt instanceof SslHandshakeCompletionEvent handshake)
+        {
+            if (handshake.isSuccess())
+            {
+                up(ctx);
+            }
+            else
+            {
+                LOG.warn("{}: TLS handshake with {} failed, closing: {}", name, ctx.channel().remoteAddress(), failure(handshake.cause()));
+                ctx.close();
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent)
         {
             // Silence while the switch itself has stopped reading (the ring full) is the switch's, not the peer's;
@@ -249,10 +281,34 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * A link's failure, for the log. Netty's {@link NotSslRecordException} quotes the bytes it got in hex: clear
+     * ISO 8583 sent to a TLS port, card numbers and all, so it is named, never quoted.
+     */
+    private static String failure(final Throwable cause)
+    {
+        Throwable c = cause;
+        while (c != null)
+        {
+            if (c instanceof NotSslRecordException)
+            {
+                return "not a TLS record: the peer does not speak TLS";
+            }
+            c = c.getCause();
+        }
+        return cause.toString();
+    }
+
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        LOG.warn("{}: link {} failed, closing: {}", name, linkId, cause.toString());
+        if (linkId < 0 && ctx.pipeline().get(SslHandler.class) != null)
+        {
+            // The handshake's failure, which its completion event has logged already, without the bytes.
+            ctx.close();
+            return;
+        }
+        LOG.warn("{}: link {} failed, closing: {}", name, linkId, failure(cause));
         ctx.close();
     }
 }

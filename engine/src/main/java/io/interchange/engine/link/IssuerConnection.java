@@ -15,12 +15,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 
 import io.interchange.codec.frame.Framing;
 import io.interchange.engine.ring.Ring;
 
 /**
- * One outbound connection to an issuer host. Connects, and reconnects after a failure or a close with a
+ * One outbound connection to an issuer host, plain TCP or TLS. Connects, and reconnects after a failure or a close with a
  * capped exponential back-off (initial, doubled each time, at most max; reset once connected). Each connection
  * is a link of its own: the switch handler signs it on when its UP event arrives and picks among the signed-on
  * links of an issuer round robin.
@@ -42,7 +43,7 @@ public final class IssuerConnection implements AutoCloseable
 
     public IssuerConnection(
         final String name, final String host, final int port, final int issuer, final int dialectId,
-        final Duration initialBackoff, final Duration maxBackoff,
+        final Duration initialBackoff, final Duration maxBackoff, final SslContext tls,
         final EventLoopGroup group, final Ring ring, final EgressLanes lanes, final EpochNanoClock clock)
     {
         this.name = name;
@@ -64,6 +65,11 @@ public final class IssuerConnection implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (tls != null)
+                    {
+                        // The peer's host and port, so that its certificate is checked against the address connected to.
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
+                    }
                     ch.pipeline().addLast(new FrameHandler(ring, lanes, Framing.BINARY_2, clock, false, issuer, dialectId, name));
                 }
             });

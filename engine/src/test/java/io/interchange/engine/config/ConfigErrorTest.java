@@ -434,6 +434,31 @@ class ConfigErrorTest
     }
 
     @Test
+    void shouldRefuseTlsFilesThatAreMissingOrNotWhatTheySayAtStartUp(@TempDir final Path dir) throws IOException
+    {
+        final Path garbage = Files.writeString(dir.resolve("garbage.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+        final Path missing = dir.resolve("missing.pem");
+        final String listener = "interchange.listeners = [ { " + ISO_LISTENER + ", tls { certificate = \"%s\", private-key = \"%s\" } } ]";
+        assertEquals("switch.conf:1: listeners[0].tls.certificate: " + missing.toAbsolutePath() + " is not a file",
+            problem(listener.formatted(missing, garbage)));
+        final String unusable = problem(listener.formatted(garbage, garbage));
+        assertTrue(unusable.startsWith("switch.conf:1: listeners[0].tls: cannot make a TLS context of these files: "), unusable);
+        assertEquals("switch.conf:1: listeners[0].tls.private-key: missing",
+            problem("interchange.listeners = [ { " + ISO_LISTENER + ", tls { certificate = \"" + garbage + "\" } } ]"));
+
+        final String issuers = """
+            interchange.issuers = [
+              { id = "issuer-a", %s, tls { certificate = "%s" } }
+              { id = "issuer-b", %s }
+            ]
+            interchange.bin-table = []
+            """.formatted(ISSUER, garbage, ISSUER);
+        assertEquals("switch.conf:2: issuers[0].tls.private-key: is missing: a certificate and its private key go together", problem(issuers));
+        final String badTrust = problem(issuers.replace("tls { certificate = \"" + garbage + "\" }", "tls { trust = \"" + garbage + "\" }"));
+        assertTrue(badTrust.startsWith("switch.conf:2: issuers[0].tls: cannot make a TLS context of these files: "), badTrust);
+    }
+
+    @Test
     void shouldRefuseUnknownKeysNamingTheNearestKnownOne()
     {
         assertEquals("switch.conf:2: listners: unknown key; did you mean listeners?", problem("interchange {\n  listners = []\n}"));

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.interchange.engine.config.TlsConfig;
 import io.interchange.tools.InputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -84,6 +85,16 @@ public final class IssuerSimCommand implements Callable<Integer>
         description = "Requests and advices kept for reversals and repeats to find (default: ${DEFAULT-VALUE}).")
     private int remember;
 
+    @Option(names = "--tls-certificate", paramLabel = "FILE", description = "Serve TLS with this certificate chain (PEM); needs --tls-private-key.")
+    private Path tlsCertificate;
+
+    @Option(names = "--tls-private-key", paramLabel = "FILE", description = "The certificate's private key (PKCS#8 PEM, unencrypted).")
+    private Path tlsPrivateKey;
+
+    @Option(names = "--tls-trust", paramLabel = "FILE",
+        description = "CA certificates (PEM) the switch's client certificate must lead to: mutual TLS. Needs --tls-certificate.")
+    private Path tlsTrust;
+
     @Option(names = {"-v", "--verbose"}, description = "Print connections opened and closed, and messages answered 30.")
     private boolean verbose;
 
@@ -107,7 +118,7 @@ public final class IssuerSimCommand implements Callable<Integer>
         }
         try
         {
-            out.println("issuer-sim listening on " + host + ":" + simulator.port() + " (" + book.size() + " cards" +
+            out.println("issuer-sim listening on " + host + ":" + simulator.port() + (config.tls() == null ? "" : " with TLS") + " (" + book.size() + " cards" +
                 (accounts == null ? " from seed " + seed : " from " + accounts) + ", latency " + config.latency() + ")");
             out.flush();
             Runtime.getRuntime().addShutdownHook(hook);
@@ -205,12 +216,26 @@ public final class IssuerSimCommand implements Callable<Integer>
                 .withLatency(Latency.parse(latency))
                 .withFaults(faults)
                 .withRememberedTransactions(remember)
-                .withEvents(events);
+                .withEvents(events)
+                .withTls(tls());
         }
         catch (final IllegalArgumentException ex)
         {
             throw new InputException(ex.getMessage());
         }
+    }
+
+    private TlsConfig tls()
+    {
+        if (tlsCertificate == null && tlsPrivateKey == null && tlsTrust == null)
+        {
+            return null;
+        }
+        if (tlsCertificate == null || tlsPrivateKey == null)
+        {
+            throw new InputException("TLS needs both --tls-certificate and --tls-private-key");
+        }
+        return new TlsConfig(tlsCertificate, tlsPrivateKey, tlsTrust);
     }
 
     private static void printEvent(final PrintWriter out, final String event)

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import io.interchange.engine.config.TlsConfig;
+
 /**
  * How an {@link IssuerSimulator} behaves. Start from {@link #defaults()} and change what matters:
  * {@code IssuerSimConfig.defaults().withLatency(Latency.parse("1ms..5ms")).withFaults(Faults.NONE.withNoAnswer(0.01))}.
@@ -20,9 +22,12 @@ import java.util.function.Consumer;
  * @param clock                  today's date, for expiry and the daily limit (UTC).
  * @param events                 one line per connection opened or closed, per frame that closes a connection and
  *                               per message answered 30; PANs masked, track data and PIN blocks never shown.
+ * @param tls                    TLS as the issuer's server (its certificate and key; with {@code trust}, the switch
+ *                               must show a client certificate under it), or null for plain TCP.
  */
 public record IssuerSimConfig(
-    String host, int port, long seed, Latency latency, Faults faults, int rememberedTransactions, Clock clock, Consumer<String> events)
+    String host, int port, long seed, Latency latency, Faults faults, int rememberedTransactions, Clock clock, Consumer<String> events,
+    TlsConfig tls)
 {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_REMEMBERED_TRANSACTIONS = 1 << 18;
@@ -51,10 +56,10 @@ public record IssuerSimConfig(
         }
     }
 
-    /** 127.0.0.1, any free port, seed 1, no latency, no faults, the system clock, quiet. */
+    /** 127.0.0.1, any free port, seed 1, no latency, no faults, the system clock, quiet, plain TCP. */
     public static IssuerSimConfig defaults()
     {
-        return new IssuerSimConfig(DEFAULT_HOST, 0, 1, Latency.NONE, Faults.NONE, DEFAULT_REMEMBERED_TRANSACTIONS, Clock.systemUTC(), QUIET);
+        return new IssuerSimConfig(DEFAULT_HOST, 0, 1, Latency.NONE, Faults.NONE, DEFAULT_REMEMBERED_TRANSACTIONS, Clock.systemUTC(), QUIET, null);
     }
 
     private static void requireLoopback(final String host)
@@ -76,41 +81,47 @@ public record IssuerSimConfig(
 
     public IssuerSimConfig withHost(final String newHost)
     {
-        return new IssuerSimConfig(newHost, port, seed, latency, faults, rememberedTransactions, clock, events);
+        return new IssuerSimConfig(newHost, port, seed, latency, faults, rememberedTransactions, clock, events, tls);
     }
 
     public IssuerSimConfig withPort(final int newPort)
     {
-        return new IssuerSimConfig(host, newPort, seed, latency, faults, rememberedTransactions, clock, events);
+        return new IssuerSimConfig(host, newPort, seed, latency, faults, rememberedTransactions, clock, events, tls);
     }
 
     public IssuerSimConfig withSeed(final long newSeed)
     {
-        return new IssuerSimConfig(host, port, newSeed, latency, faults, rememberedTransactions, clock, events);
+        return new IssuerSimConfig(host, port, newSeed, latency, faults, rememberedTransactions, clock, events, tls);
     }
 
     public IssuerSimConfig withLatency(final Latency newLatency)
     {
-        return new IssuerSimConfig(host, port, seed, newLatency, faults, rememberedTransactions, clock, events);
+        return new IssuerSimConfig(host, port, seed, newLatency, faults, rememberedTransactions, clock, events, tls);
     }
 
     public IssuerSimConfig withFaults(final Faults newFaults)
     {
-        return new IssuerSimConfig(host, port, seed, latency, newFaults, rememberedTransactions, clock, events);
+        return new IssuerSimConfig(host, port, seed, latency, newFaults, rememberedTransactions, clock, events, tls);
     }
 
     public IssuerSimConfig withRememberedTransactions(final int count)
     {
-        return new IssuerSimConfig(host, port, seed, latency, faults, count, clock, events);
+        return new IssuerSimConfig(host, port, seed, latency, faults, count, clock, events, tls);
     }
 
     public IssuerSimConfig withClock(final Clock newClock)
     {
-        return new IssuerSimConfig(host, port, seed, latency, faults, rememberedTransactions, newClock, events);
+        return new IssuerSimConfig(host, port, seed, latency, faults, rememberedTransactions, newClock, events, tls);
+    }
+
+    /** Serves TLS: {@code tls} must have a certificate and its private key. */
+    public IssuerSimConfig withTls(final TlsConfig newTls)
+    {
+        return new IssuerSimConfig(host, port, seed, latency, faults, rememberedTransactions, clock, events, newTls);
     }
 
     public IssuerSimConfig withEvents(final Consumer<String> newEvents)
     {
-        return new IssuerSimConfig(host, port, seed, latency, faults, rememberedTransactions, clock, newEvents);
+        return new IssuerSimConfig(host, port, seed, latency, faults, rememberedTransactions, clock, newEvents, tls);
     }
 }

@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLException;
+
 import io.interchange.engine.link.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -18,6 +20,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -73,6 +76,7 @@ public final class IssuerSimulator implements AutoCloseable
         {
             throw new IllegalStateException("issuer simulator already started");
         }
+        final SslContext tls = tlsContext();
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("issuer-sim", true), Transport.ioHandlers());
         final ChannelGroup open = new DefaultChannelGroup("issuer-sim connections", group.next());
         connections = open;
@@ -88,6 +92,10 @@ public final class IssuerSimulator implements AutoCloseable
                     protected void initChannel(final SocketChannel channel)
                     {
                         open.add(channel);
+                        if (tls != null)
+                        {
+                            channel.pipeline().addLast(tls.newHandler(channel.alloc()));
+                        }
                         channel.pipeline().addLast(newConnectionHandler());
                     }
                 })
@@ -102,6 +110,22 @@ public final class IssuerSimulator implements AutoCloseable
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + ex.getMessage(), ex);
         }
         return this;
+    }
+
+    private SslContext tlsContext()
+    {
+        if (config.tls() == null)
+        {
+            return null;
+        }
+        try
+        {
+            return config.tls().serverContext();
+        }
+        catch (final SSLException | IllegalArgumentException | IllegalStateException ex)
+        {
+            throw new IllegalStateException("cannot serve TLS with " + config.tls() + ": " + ex.getMessage(), ex);
+        }
     }
 
     /** The address listened on, its port the one bound when the configured port was 0. */

@@ -114,6 +114,17 @@ class IssuerSimCommandTest
     }
 
     @Test
+    void shouldRefuseTlsWithoutBothCertificateAndKeyOrWithFilesThatAreNot() throws IOException
+    {
+        final Path pem = Files.writeString(dir.resolve("not-a-cert.pem"), "hello\n");
+        assertTrue(Cli.run("issuer-sim", "--tls-certificate", pem.toString()).expectInputError().errLine()
+            .contains("TLS needs both --tls-certificate and --tls-private-key"));
+        final String unusable = Cli.run("issuer-sim", "--tls-certificate", pem.toString(), "--tls-private-key", pem.toString())
+            .expectInputError().errLine();
+        assertTrue(unusable.contains("cannot serve TLS"), unusable);
+    }
+
+    @Test
     void shouldNameFileAndLineOfABadAccountsFile() throws IOException
     {
         final Path file = dir.resolve("accounts.csv");

@@ -36,9 +36,15 @@ final class TestTerminal implements AutoCloseable
 
     TestTerminal(final int port, final Dialect dialect, final byte[] fixedHeader) throws IOException
     {
+        this(new Socket(InetAddress.getLoopbackAddress(), port), dialect, fixedHeader);
+    }
+
+    /** Over a socket connected already: a TLS one, say. */
+    TestTerminal(final Socket socket, final Dialect dialect, final byte[] fixedHeader) throws IOException
+    {
         this.dialect = dialect;
         this.fixedHeader = fixedHeader.clone();
-        this.socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this.socket = socket;
         socket.setTcpNoDelay(true);
         this.in = new DataInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();

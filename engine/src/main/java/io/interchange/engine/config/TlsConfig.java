@@ -1,0 +1,69 @@
+package io.interchange.engine.config;
+
+import java.nio.file.Path;
+
+import javax.net.ssl.SSLException;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+/**
+ * TLS on a link (DESIGN.md §7), from PEM files: certificates as X.509 PEM, private keys as unencrypted PKCS#8 PEM
+ * ({@code BEGIN PRIVATE KEY}), which the JDK reads without further providers. TLS 1.3 and 1.2 only.
+ *
+ * <p>On a listener the switch is the server: {@code certificate} and {@code privateKey} are required, and with
+ * {@code trust} every acquirer must present a client certificate that leads to one of its CAs (mutual TLS). On an
+ * issuer link the switch is the client: the issuer's certificate must lead to a CA in {@code trust} (the JDK's own
+ * trust store when null) and name the address connected to (its subject alternative names), and with
+ * {@code certificate} and {@code privateKey} the switch shows a certificate of its own.
+ *
+ * @param certificate this side's certificate chain, or null.
+ * @param privateKey  its private key; null exactly when {@code certificate} is.
+ * @param trust       the CA certificates the peer's chain must lead to, or null.
+ */
+public record TlsConfig(Path certificate, Path privateKey, Path trust)
+{
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    public TlsConfig
+    {
+        if ((certificate == null) != (privateKey == null))
+        {
+            throw new IllegalArgumentException("a certificate needs its private key, and a private key its certificate");
+        }
+    }
+
+    /** The server side, for a listener. */
+    public SslContext serverContext() throws SSLException
+    {
+        if (certificate == null)
+        {
+            throw new IllegalStateException("a TLS listener needs a certificate and its private key");
+        }
+        final SslContextBuilder builder = SslContextBuilder.forServer(certificate.toFile(), privateKey.toFile())
+            .sslProvider(SslProvider.JDK).protocols(PROTOCOLS);
+        if (trust != null)
+        {
+            builder.trustManager(trust.toFile()).clientAuth(ClientAuth.REQUIRE);
+        }
+        return builder.build();
+    }
+
+    /** The client side, for an issuer link: the issuer's certificate checked against {@code trust} and the address. */
+    public SslContext clientContext() throws SSLException
+    {
+        final SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
+            .endpointIdentificationAlgorithm("HTTPS");
+        if (trust != null)
+        {
+            builder.trustManager(trust.toFile());
+        }
+        if (certificate != null)
+        {
+            builder.keyManager(certificate.toFile(), privateKey.toFile());
+        }
+        return builder.build();
+    }
+}

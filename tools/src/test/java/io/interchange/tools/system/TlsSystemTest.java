@@ -1,0 +1,201 @@
+package io.interchange.tools.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.interchange.codec.Mti;
+import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.config.TlsConfig;
+import io.interchange.engine.ring.EventType;
+import io.interchange.tools.issuer.CardAccount;
+import io.interchange.tools.issuer.CardBook;
+import io.interchange.tools.issuer.IssuerCounter;
+import io.interchange.tools.issuer.IssuerSimConfig;
+import io.interchange.tools.issuer.IssuerSimulator;
+import io.interchange.journal.JournalReader;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+/**
+ * Links under TLS (DESIGN.md §7), both ways over 127.0.0.1: an acquirer connects with a client certificate (mutual
+ * TLS) and the switch connects to an issuer simulator serving TLS, showing a client certificate of its own and
+ * checking the issuer's against its CA and the address. A peer that cannot prove itself never becomes a link: a
+ * terminal speaking clear ISO 8583 to the TLS port, one without a client certificate, and an issuer whose certificate
+ * comes from another CA. The certificates are test-only ones in {@code src/test/resources/tls} ({@code make-certs.sh}).
+ */
+class TlsSystemTest
+{
+    @Test
+    void shouldSwitchAPurchaseOverTlsFromAcquirerToIssuerAndBack(@TempDir final Path journal) throws Exception
+    {
+        final CardBook book = CardBook.generate(71, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final IssuerSimConfig tlsIssuer = IssuerSimConfig.defaults().withTls(new TlsConfig(tls("server.pem"), tls("server-key.pem"), tls("ca.pem")));
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, tlsIssuer).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(72, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(config(issuerA.port(), issuerB.port(), "issuer-a", journal)))
+        {
+            // Two links, each a handshake in which the switch showed its client certificate and accepted the issuer's.
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on over TLS");
+            try (TestTerminal terminal = new TestTerminal(tlsSocket(node.port("pos-tls"), true), Iso87.BINARY, new byte[0]))
+            {
+                assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn(cards)).getString(39));
+                final CardAccount card = cards.payer(2_500);
+                assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cards.purchase(card, 2_500)).getString(39));
+                assertEquals(card.balance() - 2_500, issuerA.account(card.pan()).orElseThrow().balance());
+            }
+        }
+    }
+
+    @Test
+    void shouldNeverLinkAPeerThatCannotProveItself(@TempDir final Path journal) throws Exception
+    {
+        final CardBook book = CardBook.generate(74, List.of("622848"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final IssuerSimConfig rogue = IssuerSimConfig.defaults().withTls(new TlsConfig(tls("rogue-server.pem"), tls("rogue-server-key.pem"), null));
+        final SwitchConfig config;
+        try (IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(73, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(book, rogue).start();
+             SwitchNode node = SwitchNode.start(config = config(issuerA.port(), issuerB.port(), "issuer-b", journal)))
+        {
+            // Issuer-b's certificate is from a CA the switch does not trust: each connection is dropped in the
+            // handshake, and issuer-b never has a link, while issuer-a (plain TCP) signs on.
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerB.counter(IssuerCounter.CONNECTIONS_CLOSED) >= 2, "handshakes refused");
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
+            assertEquals(0, node.signedOnLinks("issuer-b"));
+            assertEquals(0, issuerB.counter(IssuerCounter.FRAMES_RECEIVED), "not one message reached an issuer the switch could not trust");
+
+            // A clear purchase to the TLS port: not a TLS record, so the connection is closed, unanswered, and the log
+            // says why without quoting the bytes (Netty's exception does, in hex: the card number in BCD is its digits).
+            final CardAccount clearCard = cards.payer(1_000);
+            try (CapturedLog log = new CapturedLog();
+                 TestTerminal clear = new TestTerminal(node.port("pos-tls"), Iso87.BINARY))
+            {
+                clear.send(Mti.FINANCIAL_REQUEST, cards.purchase(clearCard, 1_000));
+                assertTrue(clear.closedBySwitch(Duration.ofSeconds(10)), "closed without an answer");
+                Awaiting.until(Duration.ofSeconds(10), () -> log.size() > 0, "the refusal logged");
+                final ClearPans pan = new ClearPans(List.of(clearCard.pan()));
+                assertEquals(List.of(), log.failuresAndCardNumbers(pan).stream().filter(pan::in).toList(), "no card number in the log");
+            }
+            // TLS without a client certificate, where the listener asks for one: the handshake fails. Under TLS 1.3 the
+            // client learns it from the server's alert or from the closed connection, whichever its next read or write meets.
+            assertThrows(IOException.class, () ->
+            {
+                try (TestTerminal anonymous = new TestTerminal(tlsSocket(node.port("pos-tls"), false), Iso87.BINARY, new byte[0]))
+                {
+                    anonymous.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn(cards));
+                }
+            });
+
+            // The switch still serves a terminal that proves itself; issuer-b's card gets 91: no link, and no stand-in.
+            try (TestTerminal terminal = new TestTerminal(tlsSocket(node.port("pos-tls"), true), Iso87.BINARY, new byte[0]))
+            {
+                assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn(cards)).getString(39));
+                assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cards.purchase(cards.payer(1_000), 1_000)).getString(39));
+            }
+        }
+
+        // A link is up only once its handshake succeeded: the journal has the up of the one acquirer that proved
+        // itself and of issuer-a's two plain links, none of the connections refused in the handshake.
+        final Map<Integer, Integer> ups = new HashMap<>();
+        try (JournalReader reader = new JournalReader(SwitchNode.journalConfig(config)))
+        {
+            while (reader.next())
+            {
+                ups.merge(reader.record().eventType(), 1, Integer::sum);
+            }
+        }
+        assertEquals(1, ups.getOrDefault(EventType.ACQUIRER_UP, 0), "acquirer links up");
+        assertEquals(2, ups.getOrDefault(EventType.ISSUER_UP, 0), "issuer links up");
+    }
+
+    /**
+     * The demo's issuers, with one listener under mutual TLS, and the links of issuer {@code tlsIssuer} under TLS: the
+     * issuer's certificate must lead to the test CA, and the switch shows its client certificate.
+     */
+    private static SwitchConfig config(final int issuerA, final int issuerB, final String tlsIssuer, final Path journal)
+    {
+        final String text = """
+            interchange.listeners = [
+              { name = "pos-tls", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
+                acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false,
+                tls { certificate = "%s", private-key = "%s", trust = "%s" } }
+            ]
+            """.formatted(tls("server.pem"), tls("server-key.pem"), tls("ca.pem"));
+        final String issuerTls = "interchange.issuers = [ %s, %s ]".formatted(
+            issuer("issuer-a", "20000001", tlsIssuer.equals("issuer-a") ? clientTls() : ""),
+            issuer("issuer-b", "20000002", tlsIssuer.equals("issuer-b") ? clientTls() : ""));
+        return SwitchConfig.parse(text + issuerTls, "tls.conf").withIssuerPort("issuer-a", issuerA).withIssuerPort("issuer-b", issuerB)
+            .withJournalDir(journal);
+    }
+
+    private static String issuer(final String id, final String institution, final String tls)
+    {
+        return ("{ id = \"%s\", institution-id = \"%s\", links = [ { host = \"127.0.0.1\", port = 9 } ], connections = 2, timeout = 5s, " +
+            "echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 1s }, stand-in { enabled = false, floor-limit = 0 } %s }")
+            .formatted(id, institution, tls);
+    }
+
+    private static String clientTls()
+    {
+        return ", tls { trust = \"%s\", certificate = \"%s\", private-key = \"%s\" }".formatted(tls("ca.pem"), tls("client.pem"), tls("client-key.pem"));
+    }
+
+    /** A TLS socket to the switch, trusting the test CA and checking the switch's certificate names 127.0.0.1. */
+    private static Socket tlsSocket(final int port, final boolean withCertificate) throws IOException
+    {
+        final SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(tls("ca.pem").toFile());
+        if (withCertificate)
+        {
+            builder.keyManager(tls("client.pem").toFile(), tls("client-key.pem").toFile());
+        }
+        final SSLContext context = ((JdkSslContext)builder.build()).context();
+        final SSLSocket socket = (SSLSocket)context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+        final SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
+        return socket;
+    }
+
+    private static Map<Integer, String> signOn(final Cardholders cards)
+    {
+        final Map<Integer, String> m = new HashMap<>();
+        m.put(7, "1127000000");
+        m.put(11, cards.nextStan());
+        m.put(70, "001");
+        return m;
+    }
+
+    private static Path tls(final String file)
+    {
+        try
+        {
+            return Path.of(TlsSystemTest.class.getResource("/tls/" + file).toURI());
+        }
+        catch (final URISyntaxException e)
+        {
+            throw new IllegalStateException(e);
+        }
+    }
+}
