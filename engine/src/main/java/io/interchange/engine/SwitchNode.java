@@ -30,6 +30,7 @@ import io.interchange.engine.config.CardOrigin;
 import io.interchange.engine.config.IssuerConfig;
 import io.interchange.engine.config.LinkAddress;
 import io.interchange.engine.config.ListenerConfig;
+import io.interchange.engine.config.MacAlgorithm;
 import io.interchange.engine.config.MerchantConfig;
 import io.interchange.engine.config.Status;
 import io.interchange.engine.config.SwitchConfig;
@@ -43,6 +44,7 @@ import io.interchange.engine.replay.Replayer;
 import io.interchange.engine.security.Hsm;
 import io.interchange.engine.security.KeyLoader;
 import io.interchange.engine.security.KeySlots;
+import io.interchange.engine.security.KeyType;
 import io.interchange.engine.security.SoftwareHsm;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.Ring;
@@ -310,7 +312,8 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         for (final ListenerConfig listener : config.listeners())
         {
             acquirers.add(new SwitchSetup.Acquirer(listener.name(), dialects.indexOf(listener.dialect()), listener.framing().headerLength(),
-                listener.acquirerId(), listener.mac(), listener.hostKeyed()));
+                listener.acquirerId(), listener.mac(), !listener.hostKeyed() ? null :
+                listener.macAlgorithm() == MacAlgorithm.CMAC ? KeyType.MAC_AES_CMAC : KeyType.MAC_ISO9797_ALG3));
         }
         final List<SwitchSetup.Issuer> issuers = new ArrayList<>();
         final List<String> issuerIds = new ArrayList<>();

@@ -18,8 +18,9 @@ import io.interchange.codec.MessageReader;
  * field 48, 80 chars: the same 40 bytes as hex
  * </pre>
  *
- * Both keys are double-length DES: the MAC key for ISO/IEC 9797-1 MAC algorithm 3 (the ANSI X9.19 retail MAC of
- * fields 64 and 128), the PIN key a zone PIN key for ISO 9564 format 0 blocks. Keys stay encrypted here.
+ * Both keys are 16 bytes: the MAC key a double-length DES key for ISO/IEC 9797-1 MAC algorithm 3 (the ANSI X9.19
+ * retail MAC of fields 64 and 128), or an AES-128 key for AES-CMAC where the host MACs with it (its zone master key
+ * is then AES too); the PIN key a double-length DES zone PIN key for ISO 9564 format 0 blocks. Keys stay encrypted here.
  */
 public final class KeyExchange
 {

@@ -79,6 +79,12 @@ final class ConfigReader
     private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     private static final Pattern HOST_NAME = Pattern.compile("(?=.{1,253}$)" + LABEL + "(?:\\." + LABEL + ")*");
 
+    // Keys' lengths in hex digits: double-length DES (the retail MAC's key), DES key-encryption keys that may carry
+    // it (double or triple length), AES keys (128, 192, 256 bits).
+    private static final int[] DOUBLE_DES_HEX = {32};
+    private static final int[] DES_KEK_HEX = {32, 48};
+    private static final int[] AES_KEY_HEX = {32, 48, 64};
+
     private final Problems problems = new Problems();
     private final Config defaults;
 
@@ -298,15 +304,16 @@ final class ConfigReader
         final int maxFrame = s.integer("max-frame", MIN_FRAME, framing == null ? 65_535 : framing.lengthHeader().maxLength());
         final boolean mac = s.bool("mac");
         final int beforeKey = problems.count();
-        final String masterKey = s.optionalParsed("master-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32, 48)));
-        if (dialect != null && problems.count() == beforeKey && (mac || masterKey != null))
-        {
-            macKeys(s, dialect, mac, masterKey);
-        }
+        final MacAlgorithm requested = s.optionalChoice("mac-algorithm", MacAlgorithm.class, null);
+        // An algorithm that is not one leaves the key's length open: one mistake, one line.
+        final boolean aes = requested == MacAlgorithm.CMAC || problems.count() != beforeKey;
+        final String masterKey = s.optionalParsed("master-key", text -> key(text, aes ? AES_KEY_HEX : DES_KEK_HEX));
+        final MacAlgorithm macAlgorithm = dialect != null && problems.count() == beforeKey && (mac || masterKey != null || requested != null) ?
+            macKeys(s, dialect, mac, requested, masterKey) : null;
         final TlsConfig tls = s.optionalSection("tls", t -> tls(t, true));
         s.finish();
         return problems.count() == mark ?
-            new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, masterKey, tls) : null;
+            new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, macAlgorithm, masterKey, tls) : null;
     }
 
     private IssuerConfig issuer(final Section s, final Boolean loopbackOnly, final Map<String, String> ids)
@@ -341,12 +348,20 @@ final class ConfigReader
         final ReconnectConfig reconnect = s.section("reconnect", this::reconnect);
         final StandInConfig standIn = s.section("stand-in", this::standIn);
         final String pinKey = s.optionalParsed("pin-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32)));
-        final String macKey = s.optionalParsed("mac-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32)));
+        final int beforeKey = problems.count();
+        final MacAlgorithm requested = s.optionalChoice("mac-algorithm", MacAlgorithm.class, null);
+        final boolean aes = requested == MacAlgorithm.CMAC || problems.count() != beforeKey;
+        final String macKey = s.optionalParsed("mac-key", text -> key(text, aes ? AES_KEY_HEX : DOUBLE_DES_HEX));
+        if (requested != null && macKey == null && problems.count() == beforeKey)
+        {
+            problems.add(s.origin("mac-algorithm"), s.key("mac-algorithm"), "is used only with a mac-key: without one the issuer's link is not MACed");
+        }
+        final MacAlgorithm macAlgorithm = macKey == null ? null : requested == null ? MacAlgorithm.RETAIL : requested;
         final TlsConfig tls = s.optionalSection("tls", t -> tls(t, false));
         s.finish();
         return problems.count() == mark
             ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, adviceWindow, reconnect, standIn, pinKey, macKey,
-                tls)
+                macAlgorithm, tls)
             : null;
     }
 
@@ -570,12 +585,19 @@ final class ConfigReader
      * in field 48 under the listener's zone master key. A dialect without room for them would fail every sign-on or
      * key change at run time; a master key nothing uses is a mistake in the file.
      */
-    private void macKeys(final Section s, final Dialect dialect, final boolean mac, final String masterKey)
+    private MacAlgorithm macKeys(final Section s, final Dialect dialect, final boolean mac, final MacAlgorithm requested, final String masterKey)
     {
         if (!mac)
         {
-            problems.add(s.origin("master-key"), s.key("master-key"), "is used only with mac = true: it is what the acquirer host's key " +
-                "change (0800/101) sends the MAC and PIN keys under");
+            if (masterKey != null)
+            {
+                problems.add(s.origin("master-key"), s.key("master-key"), "is used only with mac = true: it is what the acquirer host's key " +
+                    "change (0800/101) sends the MAC and PIN keys under");
+            }
+            if (requested != null)
+            {
+                problems.add(s.origin("mac-algorithm"), s.key("mac-algorithm"), "is used only with mac = true");
+            }
         }
         else if (carriesWorkingKeys(dialect))
         {
@@ -583,6 +605,11 @@ final class ConfigReader
             {
                 problems.add(s.origin("master-key"), s.key("master-key"), "is for ISO 8583:1987 acquirer hosts; on " + dialect.name() +
                     " each terminal signs on with a master key of its own (terminals[].master-key)");
+            }
+            if (requested != null)
+            {
+                problems.add(s.origin("mac-algorithm"), s.key("mac-algorithm"), "is for ISO 8583:1987 acquirer hosts; " + dialect.name() +
+                    " terminals MAC with the UnionPay ECB MAC");
             }
         }
         else if (!carriesKeyExchange(dialect))
@@ -593,9 +620,21 @@ final class ConfigReader
         }
         else if (masterKey == null)
         {
-            problems.add(s.origin("mac"), s.key("mac"), "true on " + dialect.name() + " needs master-key: the zone master key (32 or 48 hex " +
-                "digits) shared with the acquirer host, under which its key change (0800/101) gets the MAC and PIN keys");
+            problems.add(s.origin("mac"), s.key("mac"), "true on " + dialect.name() + " needs master-key: the zone master key (" +
+                (requested == MacAlgorithm.CMAC ? "AES, 32, 48 or 64" : "32 or 48") + " hex digits) shared with the acquirer host, under which " +
+                "its key change (0800/101) gets the MAC and PIN keys");
         }
+        else
+        {
+            return requested == null ? MacAlgorithm.RETAIL : requested;
+        }
+        return null;
+    }
+
+    /** A key as upper-case hex, of one of the lengths in hex digits. */
+    private static String key(final String text, final int... hexDigits)
+    {
+        return HexFormat.of().withUpperCase().formatHex(hex(text, hexDigits));
     }
 
     private static boolean carriesWorkingKeys(final Dialect dialect)

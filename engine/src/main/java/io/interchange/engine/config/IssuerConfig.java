@@ -21,9 +21,10 @@ import java.util.Objects;
  * @param standIn       whether the switch decides when the issuer does not answer.
  * @param pinKey        the zone PIN key shared with the issuer (double-length DES, upper-case hex), or null: PIN
  *                      blocks from terminals with working keys are translated to it (ISO 9564 format 0).
- * @param macKey        the MAC key shared with the issuer (double-length DES, upper-case hex), or null: with one,
- *                      requests and advices to the issuer carry an ISO 9797-1 algorithm 3 MAC in field 64 and its
- *                      answers must, or they count as no answer (DESIGN.md §5).
+ * @param macKey        the MAC key shared with the issuer (upper-case hex), or null: with one, requests and advices to
+ *                      the issuer carry a MAC in field 64 (128 after a secondary bitmap) and its answers must, or they
+ *                      count as no answer (DESIGN.md §5).
+ * @param macAlgorithm  that MAC: the retail MAC (a double-length DES key) or AES-CMAC (an AES key); null without a key.
  * @param tls           TLS on its links, or null for plain TCP.
  */
 public record IssuerConfig(
@@ -39,6 +40,7 @@ public record IssuerConfig(
     StandInConfig standIn,
     String pinKey,
     String macKey,
+    MacAlgorithm macAlgorithm,
     TlsConfig tls)
 {
     /**
@@ -73,7 +75,7 @@ public record IssuerConfig(
             }
         }
         return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, adviceWindow, reconnect, standIn, pinKey,
-            macKey, tls);
+            macKey, macAlgorithm, tls);
     }
 
     /** Keys are not for logs: the record's text shows only whether there is one. */
@@ -83,6 +85,6 @@ public record IssuerConfig(
         return "IssuerConfig[id=" + id + ", institutionId=" + institutionId + ", links=" + links + ", connections=" + connections +
             ", timeout=" + timeout + ", echoInterval=" + echoInterval + ", missedEchoes=" + missedEchoes + ", adviceWindow=" + adviceWindow +
             ", reconnect=" + reconnect + ", standIn=" + standIn + ", pinKey=" + (pinKey == null ? "none" : "<" + pinKey.length() / 2 + " bytes>") +
-            ", macKey=" + (macKey == null ? "none" : "<" + macKey.length() / 2 + " bytes>") + ", tls=" + tls + "]";
+            ", macKey=" + (macKey == null ? "none" : "<" + macKey.length() / 2 + " bytes, " + macAlgorithm + ">") + ", tls=" + tls + "]";
     }
 }

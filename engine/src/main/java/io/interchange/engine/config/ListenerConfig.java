@@ -24,9 +24,11 @@ import io.interchange.codec.frame.Framing;
  * @param mac         whether requests carry a MAC that must verify: on UnionPay POS each terminal's, made with the
  *                    working keys its sign-on gave it; on ISO 8583:1987 the acquirer host's, made with the keys its
  *                    last key change (0800/101) gave it under {@code masterKey}.
- * @param masterKey   the zone master key (ZMK) shared with the acquirer host, double or triple length DES as upper-case
- *                    hex, under which a key change sends its keys; null where the terminals hold master keys of their
- *                    own (UnionPay POS) or nothing MACs.
+ * @param macAlgorithm the acquirer host's MAC (retail or AES-CMAC); null where the terminals hold keys of their own
+ *                    (UnionPay POS, whose MAC is its own) or nothing MACs.
+ * @param masterKey   the zone master key (ZMK) shared with the acquirer host as upper-case hex, under which a key change
+ *                    sends its keys: double or triple length DES for the retail MAC, AES for CMAC; null where the
+ *                    terminals hold master keys of their own (UnionPay POS) or nothing MACs.
  * @param tls         TLS on its connections, or null for plain TCP.
  */
 public record ListenerConfig(
@@ -40,6 +42,7 @@ public record ListenerConfig(
     Duration idleTimeout,
     int maxFrame,
     boolean mac,
+    MacAlgorithm macAlgorithm,
     String masterKey,
     TlsConfig tls)
 {
@@ -76,7 +79,7 @@ public record ListenerConfig(
         {
             throw new IllegalArgumentException("port must be 0..65535: " + port);
         }
-        return new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, masterKey, tls);
+        return new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, macAlgorithm, masterKey, tls);
     }
 
     /** Says whether the acquirer host, not each terminal, holds the MAC and PIN keys: MACs checked with a key change's keys. */
@@ -91,6 +94,6 @@ public record ListenerConfig(
     {
         return "ListenerConfig[name=" + name + ", host=" + host + ", port=" + port + ", dialect=" + dialect.name() + ", framing=" + framing +
             ", acquirerId=" + acquirerId + ", allow=" + allow + ", idleTimeout=" + idleTimeout + ", maxFrame=" + maxFrame + ", mac=" + mac +
-            ", masterKey=" + (masterKey == null ? "none" : "<" + masterKey.length() / 2 + " bytes>") + ", tls=" + tls + "]";
+            ", macAlgorithm=" + macAlgorithm + ", masterKey=" + (masterKey == null ? "none" : "<" + masterKey.length() / 2 + " bytes>") + ", tls=" + tls + "]";
     }
 }

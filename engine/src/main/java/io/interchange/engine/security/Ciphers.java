@@ -59,11 +59,11 @@ final class Ciphers
         return cipher;
     }
 
-    /** AES in ECB mode, used once per key for its check value. */
-    static Cipher aesEcb(final byte[] key) throws GeneralSecurityException
+    /** AES in ECB mode: a key's check value, and keys encrypted under an AES key-encryption key. */
+    static Cipher aesEcb(final int mode, final byte[] key) throws GeneralSecurityException
     {
         final Cipher cipher = Cipher.getInstance("AES/ECB/NoPadding");
-        cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+        cipher.init(mode, new SecretKeySpec(key, "AES"));
         return cipher;
     }
 

@@ -61,9 +61,11 @@ public interface Hsm
     HsmResult checkValue(int id, MutableDirectBuffer out, int offset);
 
     /**
-     * Decrypts a DES key sent under the key-encryption key in slot {@code kekId} (each 8-byte block in ECB mode, as
-     * CUPS field 62 and ANSI X9.17-style key exchange send them), checks it against the check value sent with it
-     * and puts it into slot {@code id}.
+     * Decrypts a key sent under the key-encryption key in slot {@code kekId} (block by block in ECB mode, as CUPS
+     * field 62 and ANSI X9.17-style key exchange send them: 8-byte blocks under a DES key-encryption key, 16-byte
+     * ones under an AES one), checks it against the check value sent with it and puts it into slot {@code id}. A DES
+     * key-encryption key carries only DES keys no longer than itself; an AES one, AES keys no longer than itself
+     * and DES keys ({@link HsmResult#KEY_TYPE_MISMATCH} otherwise).
      *
      * @param key              {@code keyLength} bytes of encrypted key at {@code keyOffset}.
      * @param checkValue       the check value sent with it, 3 to 8 bytes at {@code checkValueOffset}: its leading bytes are compared.
@@ -74,9 +76,10 @@ public interface Hsm
         int checkValueLength);
 
     /**
-     * Makes a random DES key of {@code type} and {@code length} bytes (odd parity, FIPS 46-3), puts it into slot
-     * {@code id} and writes it encrypted under the key-encryption key in slot {@code kekId} (ECB, block by block),
-     * followed by its {@link #CHECK_VALUE_LENGTH}-byte check value: {@code length + 4} bytes at {@code offset}.
+     * Makes a random key of {@code type} and {@code length} bytes (a DES key with odd parity, FIPS 46-3), puts it
+     * into slot {@code id} and writes it encrypted under the key-encryption key in slot {@code kekId} (ECB, block by
+     * block; which key may carry which as for {@link #importKey}), followed by its {@link #CHECK_VALUE_LENGTH}-byte
+     * check value: {@code length + 4} bytes at {@code offset}.
      */
     HsmResult generateKey(int id, KeyType type, int length, int kekId, MutableDirectBuffer out, int offset);
 

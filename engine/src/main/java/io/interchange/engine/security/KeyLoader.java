@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.interchange.engine.config.IssuerConfig;
 import io.interchange.engine.config.ListenerConfig;
+import io.interchange.engine.config.MacAlgorithm;
 import io.interchange.engine.config.TerminalConfig;
 
 /**
@@ -74,7 +75,8 @@ public final class KeyLoader
         {
             final IssuerConfig issuer = issuers.get(i);
             loaded += form(hsm, slots.issuerPinKey(i), KeyType.PIN_ENCRYPTION, issuer.pinKey(), "issuer " + issuer.id(), "zone PIN key");
-            loaded += form(hsm, slots.issuerMacKey(i), KeyType.MAC_ISO9797_ALG3, issuer.macKey(), "issuer " + issuer.id(), "MAC key");
+            loaded += form(hsm, slots.issuerMacKey(i), issuer.macAlgorithm() == MacAlgorithm.CMAC ? KeyType.MAC_AES_CMAC : KeyType.MAC_ISO9797_ALG3,
+                issuer.macKey(), "issuer " + issuer.id(), "MAC key");
         }
         return loaded;
     }
@@ -93,8 +95,8 @@ public final class KeyLoader
         for (int a = 0; a < listeners.size(); a++)
         {
             final ListenerConfig listener = listeners.get(a);
-            loaded += form(hsm, slots.acquirerMasterKey(a), KeyType.KEY_ENCRYPTION, listener.masterKey(), "listener " + listener.name(),
-                "zone master key");
+            final KeyType type = listener.macAlgorithm() == MacAlgorithm.CMAC ? KeyType.AES_KEY_ENCRYPTION : KeyType.KEY_ENCRYPTION;
+            loaded += form(hsm, slots.acquirerMasterKey(a), type, listener.masterKey(), "listener " + listener.name(), "zone master key");
         }
         return loaded;
     }

@@ -25,7 +25,13 @@ public enum KeyType
     /** A MAC key for the UnionPay POS "ECB" MAC (the CUPS MAK): single length, as sign-on sends it, or double length. */
     MAC_UNIONPAY_ECB('U', 8, 16, 16),
     /** An AES key for CMAC (NIST SP 800-38B, ISO/IEC 9797-1:2011 MAC algorithm 5). TR-31 M6. 128, 192 or 256 bits. */
-    MAC_AES_CMAC('C', 16, 24, 32);
+    MAC_AES_CMAC('C', 16, 24, 32),
+    /**
+     * An AES key-encryption key: a zone master key shared with a peer that MACs with AES-CMAC, under which keys
+     * travel encrypted in ECB, block by block (each key a whole number of 16-byte blocks). TR-31 K0, algorithm A.
+     * 128, 192 or 256 bits.
+     */
+    AES_KEY_ENCRYPTION('E', 16, 24, 32);
 
     private final byte code;
     private final int shortest;
@@ -52,10 +58,16 @@ public enum KeyType
         return length == shortest || length == middle || length == longest;
     }
 
-    /** Says whether keys of this type are DES keys (and so travel under a DES key-encryption key) rather than AES keys. */
+    /** Says whether keys of this type are DES keys rather than AES keys. */
     public boolean isDes()
     {
-        return this != MAC_AES_CMAC;
+        return this != MAC_AES_CMAC && this != AES_KEY_ENCRYPTION;
+    }
+
+    /** Says whether keys of this type encrypt other keys. */
+    public boolean isKeyEncryption()
+    {
+        return this == KEY_ENCRYPTION || this == AES_KEY_ENCRYPTION;
     }
 
     /** The type {@link #code()} names, or null. */

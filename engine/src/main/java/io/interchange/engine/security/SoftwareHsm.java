@@ -190,12 +190,12 @@ public final class SoftwareHsm implements Hsm
         final int id, final KeyType type, final int kekId, final DirectBuffer key, final int keyOffset, final int keyLength,
         final DirectBuffer checkValue, final int checkValueOffset, final int checkValueLength)
     {
-        if (!isSlot(id) || type == null || !type.isDes() || !type.accepts(keyLength) || !inside(key, keyOffset, keyLength) ||
+        if (!isSlot(id) || type == null || !type.accepts(keyLength) || !inside(key, keyOffset, keyLength) ||
             checkValueLength < MIN_CHECK_VALUE || checkValueLength > Ciphers.DES_BLOCK || !inside(checkValue, checkValueOffset, checkValueLength))
         {
             return HsmResult.INVALID_INPUT;
         }
-        final HsmResult kekResult = checkKek(kekId, keyLength);
+        final HsmResult kekResult = checkKek(kekId, type, keyLength);
         if (kekResult != HsmResult.OK)
         {
             return kekResult;
@@ -219,11 +219,11 @@ public final class SoftwareHsm implements Hsm
     @Override
     public HsmResult generateKey(final int id, final KeyType type, final int length, final int kekId, final MutableDirectBuffer out, final int offset)
     {
-        if (!isSlot(id) || type == null || !type.isDes() || !type.accepts(length) || !inside(out, offset, length + CHECK_VALUE_LENGTH))
+        if (!isSlot(id) || type == null || !type.accepts(length) || !inside(out, offset, length + CHECK_VALUE_LENGTH))
         {
             return HsmResult.INVALID_INPUT;
         }
-        final HsmResult kekResult = checkKek(kekId, length);
+        final HsmResult kekResult = checkKek(kekId, type, length);
         if (kekResult != HsmResult.OK)
         {
             return kekResult;
@@ -254,7 +254,7 @@ public final class SoftwareHsm implements Hsm
         {
             return HsmResult.INVALID_INPUT;
         }
-        final HsmResult kekResult = checkKek(masterKeyId, pinLength);
+        final HsmResult kekResult = checkKek(masterKeyId, KeyType.PIN_ENCRYPTION, pinLength);
         if (kekResult != HsmResult.OK)
         {
             return kekResult;
@@ -298,7 +298,7 @@ public final class SoftwareHsm implements Hsm
             return HsmResult.INVALID_INPUT;
         }
         final int pinLength = WorkingKeys.pinKeyLength(length);
-        final HsmResult kekResult = checkKek(masterKeyId, pinLength);
+        final HsmResult kekResult = checkKek(masterKeyId, KeyType.PIN_ENCRYPTION, pinLength);
         if (kekResult != HsmResult.OK)
         {
             return kekResult;
@@ -439,17 +439,31 @@ public final class SoftwareHsm implements Hsm
     }
 
     /**
-     * OK when {@code kekId} holds a key-encryption key at least as long as the {@code keyLength}-byte key it is to
-     * carry: ANSI X9.24-1 protects a key only under one of equal or greater strength.
+     * OK when {@code kekId} holds a key-encryption key that may carry a {@code keyLength}-byte key of {@code type}:
+     * ANSI X9.24-1 protects a key only under one of equal or greater strength, so a DES key-encryption key carries
+     * DES keys no longer than itself, and an AES one carries AES keys no longer than itself and DES keys (AES-128
+     * outranks triple DES). {@link HsmResult#INVALID_INPUT} when the key is not a whole number of the KEK's blocks.
      */
-    private HsmResult checkKek(final int kekId, final int keyLength)
+    private HsmResult checkKek(final int kekId, final KeyType type, final int keyLength)
     {
         final Slot kek = slot(kekId);
         if (kek == null)
         {
             return HsmResult.KEY_NOT_FOUND;
         }
-        return kek.type == KeyType.KEY_ENCRYPTION && kek.length >= keyLength ? HsmResult.OK : HsmResult.KEY_TYPE_MISMATCH;
+        if (kek.type == KeyType.KEY_ENCRYPTION)
+        {
+            return type.isDes() && kek.length >= keyLength ? HsmResult.OK : HsmResult.KEY_TYPE_MISMATCH;
+        }
+        if (kek.type == KeyType.AES_KEY_ENCRYPTION)
+        {
+            if (keyLength % Ciphers.AES_BLOCK != 0)
+            {
+                return HsmResult.INVALID_INPUT;
+            }
+            return type.isDes() || kek.length >= keyLength ? HsmResult.OK : HsmResult.KEY_TYPE_MISMATCH;
+        }
+        return HsmResult.KEY_TYPE_MISMATCH;
     }
 
     /**
@@ -481,14 +495,17 @@ public final class SoftwareHsm implements Hsm
         }
     }
 
-    /** A random DES key with odd parity, as a slot and encrypted under {@code kek}, block by block in ECB mode. */
+    /** A random key (a DES one with odd parity), as a slot and encrypted under {@code kek}, block by block in ECB mode. */
     private Generated generate(final KeyType type, final int length, final Slot kek) throws GeneralSecurityException
     {
         final byte[] clear = new byte[length];
         try
         {
             random.nextBytes(clear);
-            Ciphers.oddParity(clear, 0, length);
+            if (type.isDes())
+            {
+                Ciphers.oddParity(clear, 0, length);
+            }
             final byte[] underKek = kek.encrypt.doFinal(clear);
             return new Generated(Slot.of(type, clear, seal(type, clear)), underKek);
         }
@@ -576,6 +593,8 @@ public final class SoftwareHsm implements Hsm
             {
                 case KEY_ENCRYPTION, PIN_ENCRYPTION -> new Slot(type, clear.length, underLmk, checkValue,
                     Ciphers.desEcb(Cipher.ENCRYPT_MODE, clear, 0, clear.length), Ciphers.desEcb(Cipher.DECRYPT_MODE, clear, 0, clear.length), null);
+                case AES_KEY_ENCRYPTION -> new Slot(type, clear.length, underLmk, checkValue,
+                    Ciphers.aesEcb(Cipher.ENCRYPT_MODE, clear), Ciphers.aesEcb(Cipher.DECRYPT_MODE, clear), null);
                 case MAC_ISO9797_ALG3 -> new Slot(type, clear.length, underLmk, checkValue, null, null, new RetailMac(clear));
                 case MAC_UNIONPAY_ECB -> new Slot(type, clear.length, underLmk, checkValue, null, null, new UnionPayMac(clear));
                 case MAC_AES_CMAC -> new Slot(type, clear.length, underLmk, checkValue, null, null, new AesCmac(clear));
@@ -586,7 +605,7 @@ public final class SoftwareHsm implements Hsm
         private static byte[] checkValue(final KeyType type, final byte[] clear) throws GeneralSecurityException
         {
             final byte[] zeros = new byte[type.isDes() ? Ciphers.DES_BLOCK : Ciphers.AES_BLOCK];
-            final Cipher cipher = type.isDes() ? Ciphers.desEcb(Cipher.ENCRYPT_MODE, clear, 0, clear.length) : Ciphers.aesEcb(clear);
+            final Cipher cipher = type.isDes() ? Ciphers.desEcb(Cipher.ENCRYPT_MODE, clear, 0, clear.length) : Ciphers.aesEcb(Cipher.ENCRYPT_MODE, clear);
             return Arrays.copyOf(cipher.doFinal(zeros), Ciphers.DES_BLOCK);
         }
     }

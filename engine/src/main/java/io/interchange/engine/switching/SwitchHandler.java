@@ -711,8 +711,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return ResponseCode.SYSTEM_MALFUNCTION;
         }
         final int masterKey = slots.acquirerMasterKey(acquirer);
-        HsmResult result = hsm.generateKey(slots.acquirerMacKey(acquirer), KeyType.MAC_ISO9797_ALG3, KeyExchange.KEY_LENGTH, masterKey, keys,
-            KeyExchange.MAC_KEY);
+        HsmResult result = hsm.generateKey(slots.acquirerMacKey(acquirer), setup.acquirers().get(acquirer).hostMacKey(), KeyExchange.KEY_LENGTH,
+            masterKey, keys, KeyExchange.MAC_KEY);
         if (result == HsmResult.OK)
         {
             result = hsm.generateKey(slots.acquirerPinKey(acquirer), KeyType.PIN_ENCRYPTION, KeyExchange.KEY_LENGTH, masterKey, keys, KeyExchange.PIN_KEY);
@@ -752,8 +752,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return zoneKeysNotRestored(event, listener, hsm == null ? "no HSM" : "field 48 is not the layout this switch sends");
         }
         final int masterKey = slots.acquirerMasterKey(acquirer);
-        HsmResult result = hsm.importKey(slots.acquirerMacKey(acquirer), KeyType.MAC_ISO9797_ALG3, masterKey, keys, KeyExchange.MAC_KEY,
-            KeyExchange.KEY_LENGTH, keys, KeyExchange.MAC_KEY_CHECK, KeyExchange.CHECK_LENGTH);
+        HsmResult result = hsm.importKey(slots.acquirerMacKey(acquirer), setup.acquirers().get(acquirer).hostMacKey(), masterKey, keys,
+            KeyExchange.MAC_KEY, KeyExchange.KEY_LENGTH, keys, KeyExchange.MAC_KEY_CHECK, KeyExchange.CHECK_LENGTH);
         if (result == HsmResult.OK)
         {
             result = hsm.importKey(slots.acquirerPinKey(acquirer), KeyType.PIN_ENCRYPTION, masterKey, keys, KeyExchange.PIN_KEY,

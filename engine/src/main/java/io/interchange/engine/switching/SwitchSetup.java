@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.interchange.codec.Dialect;
+import io.interchange.engine.security.KeyType;
 
 /**
  * Everything the switch handler decides with, compiled from configuration into the forms it reads on the hot
@@ -45,11 +46,17 @@ public record SwitchSetup(
      * @param headerLength  fixed header (TPDU and application header) before each message, 0 for none.
      * @param acquirerId    field 32 put on requests forwarded from it.
      * @param mac           its requests carry a MAC (field 64, or 128 after a secondary bitmap) that must verify.
-     * @param hostKeyed     the acquirer host holds the keys, from its key change (0800/101) under the listener's zone
-     *                      master key, and MACs with them; otherwise each terminal, from its sign-on (UnionPay POS).
+     * @param hostMacKey    where the acquirer host holds the keys, from its key change (0800/101) under the listener's
+     *                      zone master key, the type of its MAC key (the retail MAC's or AES-CMAC's); null where each
+     *                      terminal holds keys from its sign-on (UnionPay POS) or nothing MACs.
      */
-    public record Acquirer(String name, int dialect, int headerLength, String acquirerId, boolean mac, boolean hostKeyed)
+    public record Acquirer(String name, int dialect, int headerLength, String acquirerId, boolean mac, KeyType hostMacKey)
     {
+        /** The acquirer host, not each terminal, holds the MAC and PIN keys. */
+        public boolean hostKeyed()
+        {
+            return hostMacKey != null;
+        }
     }
 
     /**

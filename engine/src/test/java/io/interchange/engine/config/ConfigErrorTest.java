@@ -434,6 +434,42 @@ class ConfigErrorTest
     }
 
     @Test
+    void shouldTakeAesCmacWithAnAesKeyWhereAMacAlgorithmIsChosen()
+    {
+        final String aes256 = "603DEB1015CA71BE2B73AEF0857D77811F352C073B6108D72D9810A30914DFF4";
+        final String host = ISO_LISTENER.replace("mac = false", "mac = true, mac-algorithm = cmac, master-key = \"" + aes256 + "\"");
+        final ListenerConfig listener = SwitchConfig.parse("interchange.listeners = [ { " + host + " } ]", "switch.conf").listeners().get(0);
+        assertEquals(MacAlgorithm.CMAC, listener.macAlgorithm());
+        assertEquals(MacAlgorithm.RETAIL, SwitchConfig.parse("interchange.listeners = [ { " + ISO_LISTENER.replace("mac = false",
+            "mac = true, master-key = \"3D9B4C1A7F2E8056C4A1F70B92E6D538\"") + " } ]", "switch.conf").listeners().get(0).macAlgorithm(), "the default");
+        assertEquals("switch.conf:1: listeners[0].master-key: must be 32 or 48 hex digits, got 64",
+            problem("interchange.listeners = [ { " + host.replace("mac-algorithm = cmac, ", "") + " } ]"));
+        assertEquals("switch.conf:1: listeners[0].mac-algorithm: must be one of retail, cmac, got 'hmac'",
+            problem("interchange.listeners = [ { " + host.replace("= cmac", "= hmac") + " } ]"));
+        assertEquals("switch.conf:1: listeners[0].mac-algorithm: is used only with mac = true",
+            problem("interchange.listeners = [ { " + ISO_LISTENER + ", mac-algorithm = cmac } ]"));
+        final String cups = ISO_LISTENER.replace("\"iso87b\"", "\"cups\"").replace("\"binary-2\"", "\"unionpay-pos\"")
+            .replace("mac = false", "mac = true, mac-algorithm = cmac");
+        assertEquals("switch.conf:1: listeners[0].mac-algorithm: is for ISO 8583:1987 acquirer hosts; cups terminals MAC with the UnionPay ECB MAC",
+            problem("interchange.listeners = [ { " + cups + " } ]"));
+
+        final String issuers = """
+            interchange.issuers = [
+              { id = "issuer-a", %s, mac-algorithm = cmac, mac-key = "%s" }
+              { id = "issuer-b", %s }
+            ]
+            interchange.bin-table = []
+            """;
+        final IssuerConfig issuer = SwitchConfig.parse(issuers.formatted(ISSUER, aes256, ISSUER), "switch.conf").issuers().get(0);
+        assertEquals(MacAlgorithm.CMAC, issuer.macAlgorithm());
+        assertFalse(issuer.toString().contains("603DEB"), "no key in the record's text");
+        assertEquals("switch.conf:2: issuers[0].mac-key: must be 32 hex digits, got 64",
+            problem(issuers.formatted(ISSUER, aes256, ISSUER).replace("mac-algorithm = cmac, ", "")));
+        assertEquals("switch.conf:2: issuers[0].mac-algorithm: is used only with a mac-key: without one the issuer's link is not MACed",
+            problem(issuers.formatted(ISSUER, aes256, ISSUER).replace(", mac-key = \"" + aes256 + "\"", "")));
+    }
+
+    @Test
     void shouldRefuseTlsFilesThatAreMissingOrNotWhatTheySayAtStartUp(@TempDir final Path dir) throws IOException
     {
         final Path garbage = Files.writeString(dir.resolve("garbage.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");

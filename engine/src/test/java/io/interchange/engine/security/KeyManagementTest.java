@@ -11,12 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.macs.CMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 import org.jpos.security.SMAdapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,7 +122,7 @@ class KeyManagementTest
         assertEquals(HsmResult.CHECK_VALUE_MISMATCH, hsm.importKey(OTHER, KeyType.PIN_ENCRYPTION, TMK, wrong, 0, 16, wrong, 16, 4));
         assertNull(hsm.keyUnderLmk(OTHER), "nothing imported");
         assertEquals(HsmResult.INVALID_INPUT, hsm.importKey(OTHER, KeyType.PIN_ENCRYPTION, TMK, sent, 0, 16, sent, 16, 2), "check value too short");
-        assertEquals(HsmResult.INVALID_INPUT, hsm.importKey(OTHER, KeyType.MAC_AES_CMAC, TMK, sent, 0, 16, sent, 16, 4), "AES under a DES key");
+        assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.importKey(OTHER, KeyType.MAC_AES_CMAC, TMK, sent, 0, 16, sent, 16, 4), "AES under a DES key");
         assertEquals(HsmResult.INVALID_INPUT, hsm.importKey(OTHER, KeyType.PIN_ENCRYPTION, TMK, sent, 8, 16, sent, 16, 4), "past the buffer");
     }
 
@@ -227,10 +233,49 @@ class KeyManagementTest
         assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateKey(PIK, KeyType.PIN_ENCRYPTION, 16, TMK, out, 0), "single under double");
         assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateWorkingKeys(TMK, PIK, MAK, true, out, 0), "double-length PIK under a single TMK");
         assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, false, out, 0));
-        assertEquals(HsmResult.INVALID_INPUT, hsm.generateKey(PIK, KeyType.MAC_AES_CMAC, 16, TMK, out, 0), "AES keys do not travel under DES");
+        assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateKey(PIK, KeyType.MAC_AES_CMAC, 16, TMK, out, 0), "AES keys do not travel under DES");
         assertEquals(HsmResult.INVALID_INPUT, hsm.generateKey(PIK, KeyType.MAC_ISO9797_ALG3, 8, TMK, out, 0), "algorithm 3 keys are double length");
         assertEquals(HsmResult.INVALID_INPUT, hsm.formKey(8, KeyType.KEY_ENCRYPTION, TMK_KEY), "no slot 8");
         assertEquals(HsmResult.INVALID_INPUT, hsm.formKey(PIK, KeyType.KEY_ENCRYPTION, new byte[12]));
+    }
+
+    @Test
+    void shouldCarryAnAesCmacKeyAndADesPinKeyUnderAnAesKeyEncryptionKey() throws Exception
+    {
+        final byte[] zoneMasterKey = hex("2B7E151628AED2A6ABF7158809CF4F3C");
+        assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.AES_KEY_ENCRYPTION, zoneMasterKey));
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[40]);
+        assertEquals(HsmResult.OK, hsm.generateKey(MAK, KeyType.MAC_AES_CMAC, 16, TMK, out, 0));
+        assertEquals(HsmResult.OK, hsm.generateKey(PIK, KeyType.PIN_ENCRYPTION, 16, TMK, out, 20));
+
+        // The peer: each key decrypted with plain JCE AES, checked by its check value (AES-ECB of zeros for the AES
+        // key, triple DES of zeros for the DES one), and the CMAC key used with Bouncy Castle's CMAC directly.
+        final Cipher aes = Cipher.getInstance("AES/ECB/NoPadding");
+        aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(zoneMasterKey, "AES"));
+        final byte[] macKey = aes.doFinal(out.byteArray(), 0, 16);
+        final byte[] pinKey = aes.doFinal(out.byteArray(), 20, 16);
+        final Cipher aesZeros = Cipher.getInstance("AES/ECB/NoPadding");
+        aesZeros.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(macKey, "AES"));
+        assertEquals(hex(Arrays.copyOf(aesZeros.doFinal(new byte[16]), 4)), hex(out, 16, 4), "the CMAC key's check value");
+        assertEquals(checkValue(pinKey).substring(0, 8), hex(out, 36, 4), "the PIN key's check value");
+        assertOddParity(pinKey);
+        final byte[] message = "0200 with fields to be MACed, some 40 bytes".getBytes(StandardCharsets.US_ASCII);
+        final CMac cmac = new CMac(AESEngine.newInstance(), 64);
+        cmac.init(new KeyParameter(macKey));
+        cmac.update(message, 0, message.length);
+        final byte[] expected = new byte[8];
+        cmac.doFinal(expected, 0);
+        final UnsafeBuffer mac = new UnsafeBuffer(new byte[8]);
+        assertEquals(HsmResult.OK, hsm.generateMac(MAK, new UnsafeBuffer(message), 0, message.length, mac, 0));
+        assertEquals(hex(expected), hex(mac.byteArray()));
+
+        // And back in, as a replay loads them: into other slots, the check values holding.
+        assertEquals(HsmResult.OK, hsm.importKey(OTHER, KeyType.MAC_AES_CMAC, TMK, out, 0, 16, out, 16, 4));
+        assertEquals(HsmResult.OK, hsm.verifyMac(OTHER, new UnsafeBuffer(message), 0, message.length, mac, 0));
+        assertEquals(HsmResult.CHECK_VALUE_MISMATCH, hsm.importKey(OTHER, KeyType.PIN_ENCRYPTION, TMK, out, 20, 16, out, 16, 4), "another key's check");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.generateKey(OTHER, KeyType.PIN_ENCRYPTION, 8, TMK, out, 0), "half an AES block");
+        assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.AES_KEY_ENCRYPTION, hex("2B7E151628AED2A6ABF7158809CF4F3C")));
+        assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateKey(OTHER, KeyType.MAC_AES_CMAC, 32, TMK, out, 0), "AES-256 under AES-128");
     }
 
     @Test

@@ -199,6 +199,44 @@ class AcquirerHostMacSystemTest
     }
 
     @Test
+    void shouldServeAHostThatMacsWithAesCmacUnderAnAesZoneMasterKey(@TempDir final Path dir) throws Exception
+    {
+        final String aesZoneMasterKey = "8E73B0F7DA0E6452C810F32B809079E562F8EAD2522C6B7B6D41E2A1C0F2B3D4";
+        final String cmacListener = HOST_LISTENER.replace("mac = true,", "mac = true, mac-algorithm = cmac,").replace(ZONE_MASTER_KEY, aesZoneMasterKey);
+        final CardBook book = CardBook.generate(66, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        try (ScriptedIssuer issuerA = new ScriptedIssuer();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(67, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(SwitchConfig.parse(cmacListener, "host.conf")
+                 .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(dir.resolve("journal")));
+             JposHost host = new JposHost(node.port("host-iso87"), dir, aesZoneMasterKey))
+        {
+            issuerA.approveAfter(Duration.ZERO);
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") >= 1, "issuer-a signed on");
+            final CardAccount card = cards.payer(1_000);
+            assertEquals("00", host.network("001").getString(39));
+            final ISOMsg changed = host.network("101");
+            assertEquals("00", changed.getString(39));
+            host.takeKeys(changed);
+
+            final ISOMsg purchase = host.purchase(card, 1_000, "000031");
+            purchase.set(52, host.pinBlock("2468", card.pan()));
+            final ISOMsg approved = host.exchange(host.mac(purchase));
+            assertEquals("00", approved.getString(39));
+            assertTrue(host.macHolds(approved), "the answer's field 64 is the switch's AES-CMAC under the host's key");
+            final ISOMsg atIssuer = new ISOMsg();
+            atIssuer.setPackager(new ISO87BPackager());
+            atIssuer.unpack(issuerA.lastFinancial());
+            assertEquals(HexFormat.of().formatHex(host.clearPinBlock("2468", card.pan())),
+                HexFormat.of().formatHex(des3(ISSUER_A_ZONE_PIN_KEY, atIssuer.getBytes(52))), "the PIN key came under the AES key too");
+
+            final ISOMsg tampered = host.mac(host.purchase(card, 1_000, "000032"));
+            tampered.set(4, "000000001001");
+            assertEquals("A0", host.exchange(tampered).getString(39));
+        }
+    }
+
+    @Test
     void shouldRefuseAKeyChangeWhereTheListenerHasNoZoneMasterKey(@TempDir final Path dir) throws Exception
     {
         try (IssuerSimulator issuer = new IssuerSimulator(CardBook.generate(65, List.of("476173", "622848"), 10), IssuerSimConfig.defaults()).start();
@@ -225,7 +263,9 @@ class AcquirerHostMacSystemTest
     /**
      * The acquirer host: a jPOS NACChannel with ISO87BPackager, and jPOS's JCESecurityModule holding the zone master
      * key and, after a key change, the MAC and PIN keys the switch sent under it ({@code cbc-mac = ISO9797ALG3MAC}:
-     * algorithm 3 with zero padding, as fields 64 and 128 are made).
+     * algorithm 3 with zero padding, as fields 64 and 128 are made). With an AES zone master key it MACs with AES-CMAC
+     * instead, which jPOS does not have: the keys unwrapped with plain JCE AES, the MAC made by the test's {@link Cmac}
+     * and the PIN block encrypted with plain JCE triple DES.
      */
     private static final class JposHost implements AutoCloseable
     {
@@ -235,7 +275,17 @@ class AcquirerHostMacSystemTest
         private final String now = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("MMddHHmmss"));
         private SecureDESKey macKey;
         private SecureDESKey pinKey;
+        private byte[] aesZoneMasterKey;
+        private byte[] cmacKey;
+        private byte[] clearPinKey;
         private int stan = 900_000;
+
+        /** A host that MACs with AES-CMAC under an AES zone master key. */
+        JposHost(final int port, final Path dir, final String aesZoneMasterKey) throws Exception
+        {
+            this(port, dir);
+            this.aesZoneMasterKey = HexFormat.of().parseHex(aesZoneMasterKey);
+        }
 
         JposHost(final int port, final Path dir) throws Exception
         {
@@ -272,8 +322,28 @@ class AcquirerHostMacSystemTest
         void takeKeys(final String field48) throws Exception
         {
             final byte[] block = HexFormat.of().parseHex(field48);
+            if (aesZoneMasterKey != null)
+            {
+                cmacKey = unwrapped(block, KeyExchange.MAC_KEY, "AES");
+                clearPinKey = unwrapped(block, KeyExchange.PIN_KEY, "DESede");
+                return;
+            }
             macKey = imported(block, KeyExchange.MAC_KEY, SMAdapter.TYPE_ZAK);
             pinKey = imported(block, KeyExchange.PIN_KEY, SMAdapter.TYPE_ZPK);
+        }
+
+        /** A key decrypted under the AES zone master key, checked by its check value: itself encrypting zeros. */
+        private byte[] unwrapped(final byte[] block, final int at, final String algorithm) throws Exception
+        {
+            final Cipher aes = Cipher.getInstance("AES/ECB/NoPadding");
+            aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(aesZoneMasterKey, "AES"));
+            final byte[] clear = aes.doFinal(block, at, KeyExchange.KEY_LENGTH);
+            final byte[] zeros = "AES".equals(algorithm) ? new byte[16] : new byte[8];
+            final byte[] check = "AES".equals(algorithm) ? ecb("AES", clear, zeros) : ecb("DESede", tripled(clear), zeros);
+            final int checkAt = at + KeyExchange.KEY_LENGTH;
+            assertArrayEquals(Arrays.copyOf(check, KeyExchange.CHECK_LENGTH), Arrays.copyOfRange(block, checkAt, checkAt + KeyExchange.CHECK_LENGTH),
+                algorithm + " key's check value");
+            return clear;
         }
 
         private SecureDESKey imported(final byte[] block, final int at, final String type) throws Exception
@@ -289,6 +359,10 @@ class AcquirerHostMacSystemTest
         /** The clear MAC and PIN keys, exported under nothing: only for looking for them where they must not be. */
         byte[][] clearKeys() throws Exception
         {
+            if (aesZoneMasterKey != null)
+            {
+                return new byte[][] {cmacKey.clone(), clearPinKey.clone()};
+            }
             final byte[][] clear = new byte[2][];
             final SecureDESKey[] both = {macKey, pinKey};
             for (int i = 0; i < 2; i++)
@@ -341,7 +415,8 @@ class AcquirerHostMacSystemTest
 
         byte[] pinBlock(final String pin, final String pan) throws Exception
         {
-            return module.encryptPIN(pin, pan, pinKey).getPINBlock();
+            return aesZoneMasterKey != null ? ecb("DESede", tripled(clearPinKey), clearPinBlock(pin, pan)) :
+                module.encryptPIN(pin, pan, pinKey).getPINBlock();
         }
 
         /** The message with its MAC in place: field 128 when it has fields past 64, else field 64. */
@@ -359,7 +434,8 @@ class AcquirerHostMacSystemTest
             copy.setPackager(new ISO87BPackager());
             copy.set(field, new byte[8]);
             final byte[] packed = copy.pack();
-            return module.generateCBC_MAC(Arrays.copyOf(packed, packed.length - 8), macKey);
+            return aesZoneMasterKey != null ? Cmac.of(cmacKey, packed, packed.length - 8) :
+                module.generateCBC_MAC(Arrays.copyOf(packed, packed.length - 8), macKey);
         }
 
         /**
@@ -385,6 +461,21 @@ class AcquirerHostMacSystemTest
                 return false;
             }
             return Arrays.equals(answer.getBytes(field), macOf(answer, field));
+        }
+
+        private static byte[] ecb(final String algorithm, final byte[] key, final byte[] data) throws Exception
+        {
+            final Cipher cipher = Cipher.getInstance(algorithm + "/ECB/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, algorithm));
+            return cipher.doFinal(data);
+        }
+
+        /** A double-length DES key as the JCE's DESede wants it: K1 K2 K1. */
+        private static byte[] tripled(final byte[] doubleLength)
+        {
+            final byte[] k3 = Arrays.copyOf(doubleLength, 24);
+            System.arraycopy(doubleLength, 0, k3, 16, 8);
+            return k3;
         }
 
         ISOMsg exchange(final ISOMsg request) throws Exception

@@ -42,6 +42,7 @@ final class ScriptedIssuer implements AutoCloseable
     private volatile byte[] lastFinancial;
     private volatile Socket current;
     private volatile byte[] macKey;
+    private volatile boolean cmac;
     private volatile boolean wrongMacs;
     private final List<Boolean> requestMacs = new ArrayList<>();
 
@@ -92,8 +93,22 @@ final class ScriptedIssuer implements AutoCloseable
      */
     void mac(final byte[] key, final boolean wrong)
     {
+        cmac = false;
         macKey = key.clone();
         wrongMacs = wrong;
+    }
+
+    /** As {@link #mac}, with AES-CMAC ({@link Cmac}) under an AES key. */
+    void cmac(final byte[] key, final boolean wrong)
+    {
+        cmac = true;
+        macKey = key.clone();
+        wrongMacs = wrong;
+    }
+
+    private byte[] macOf(final byte[] key, final byte[] data, final int length)
+    {
+        return cmac ? Cmac.of(key, data, length) : RetailMac.of(key, data, length);
     }
 
     /** For each financial request or advice received while MACing: whether its field 64 held. */
@@ -180,7 +195,7 @@ final class ScriptedIssuer implements AutoCloseable
                     {
                         final int field = reader.has(128) ? 128 : 64;
                         final boolean holds = reader.has(field) &&
-                            Arrays.equals(RetailMac.of(key, message, reader.rawOffset(field)), reader.getBytes(field));
+                            Arrays.equals(macOf(key, message, reader.rawOffset(field)), reader.getBytes(field));
                         synchronized (requestMacs)
                         {
                             requestMacs.add(holds);
@@ -229,7 +244,7 @@ final class ScriptedIssuer implements AutoCloseable
         out.putByte(last, (byte)(out.getByte(last) | 0x01));
         final byte[] message = new byte[length];
         out.getBytes(2, message);
-        final byte[] mac = RetailMac.of(key, message, length);
+        final byte[] mac = macOf(key, message, length);
         if (wrongMacs)
         {
             mac[0] ^= 0x01;

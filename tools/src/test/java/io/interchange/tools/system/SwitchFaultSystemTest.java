@@ -266,6 +266,36 @@ class SwitchFaultSystemTest
         }
     }
 
+    @Test
+    void shouldMacAnIssuerLinkWithAesCmacWhereTheConfigSaysSo(@TempDir final Path journal) throws Exception
+    {
+        // The test's CMAC, against RFC 4493 example 2 first: its own proof that it is AES-CMAC.
+        assertEquals("070A16B46B4D4144", HexFormat.of().withUpperCase().formatHex(
+            Cmac.of(HexFormat.of().parseHex("2B7E151628AED2A6ABF7158809CF4F3C"), HexFormat.of().parseHex("6BC1BEE22E409F96E93D7E117393172A"), 16)));
+        final String aesKey = "603DEB1015CA71BE2B73AEF0857D77811F352C073B6108D72D9810A30914DFF4";
+        final String cmacIssuer = FAST.replace("stand-in { enabled = true, floor-limit = 50000 } }",
+            "stand-in { enabled = false, floor-limit = 0 }, mac-algorithm = cmac, mac-key = \"" + aesKey + "\" }");
+        try (ScriptedIssuer issuer = new ScriptedIssuer())
+        {
+            issuer.cmac(HexFormat.of().parseHex(aesKey), false);
+            issuer.approveAfter(Duration.ZERO);
+            issuer.acknowledgeAdvices();
+            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+            node = SwitchNode.start(SwitchConfig.parse(cmacIssuer, "issuer-cmac.conf")
+                .withIssuerPort("issuer-a", issuer.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39),
+                    "the issuer's CMAC on its approval holds");
+                assertEquals(List.of(true), issuer.requestMacs(), "the switch CMACed its request with the AES key");
+                issuer.cmac(HexFormat.of().parseHex(aesKey), true);
+                assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39),
+                    "an approval with a wrong CMAC is no approval");
+            }
+        }
+    }
+
     /** Issuer answers a terminal cannot be given: field 39 and field 38 as the issuer sends them (no 39 when null). */
     static Stream<Arguments> unrelayableAnswers()
     {
