@@ -99,8 +99,8 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         }
         if (recovered.keysNotRestored() > 0)
         {
-            LOG.warn("{} terminal sign-ons could not have their working keys restored from the journal (logged above): those terminals get 91"
-                + " until they sign on again", recovered.keysNotRestored());
+            LOG.warn("{} sign-ons or key changes could not have their keys restored from the journal (logged above): those terminals get 91"
+                + " until they sign on again, those acquirer hosts until they change keys again", recovered.keysNotRestored());
         }
         boss = new MultiThreadIoEventLoopGroup(1, Transport.ioHandlers());
         final boolean onEventLoop = config.ring().onEventLoop(Runtime.getRuntime().availableProcessors());

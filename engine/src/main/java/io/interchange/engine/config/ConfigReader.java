@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -17,12 +18,14 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -366,16 +369,18 @@ final class ConfigReader
     }
 
     /**
-     * A link's TLS: PEM files that must be readable now and make a TLS context, so that a wrong path or a file that is
-     * not what it should be stops the start with its key, not the first connection. A listener (the server side) must
-     * have a certificate and its key; an issuer link may (a client certificate).
+     * A link's TLS: PEM files that must be readable now, parse, be valid today, fit together (the private key the
+     * certificate's, the certificate one for this side) and make a TLS context, so that a wrong path or a file that is
+     * not what it should be stops the start with its key, not every handshake after it. A listener (the server side)
+     * must have a certificate and its key; an issuer link may (a client certificate).
      */
     private TlsConfig tls(final Section s, final boolean server)
     {
         final int mark = problems.count();
+        final Date now = new Date();
         final Path certificate = server ? s.parsed("certificate", ConfigReader::readable) : s.optionalParsed("certificate", ConfigReader::readable);
         final Path privateKey = server ? s.parsed("private-key", ConfigReader::readable) : s.optionalParsed("private-key", ConfigReader::readable);
-        final Path trust = s.optionalParsed("trust", ConfigReader::readable);
+        final Path trust = s.optionalParsed("trust", text -> readable(text, path -> TlsFiles.certificates(path, true, now)));
         s.finish();
         if (problems.count() != mark)
         {
@@ -387,6 +392,29 @@ final class ConfigReader
             problems.add(s.origin(certificate == null ? "private-key" : "certificate"), s.key(missing),
                 "is missing: a certificate and its private key go together");
             return null;
+        }
+        if (certificate != null)
+        {
+            final X509Certificate leaf;
+            try
+            {
+                leaf = TlsFiles.certificates(certificate, true, now).get(0);
+                TlsFiles.usableAs(leaf, server, certificate);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                problems.add(s.origin("certificate"), s.key("certificate"), e.getMessage());
+                return null;
+            }
+            try
+            {
+                TlsFiles.belongsTo(TlsFiles.privateKey(privateKey, leaf.getPublicKey().getAlgorithm()), leaf, privateKey, certificate);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                problems.add(s.origin("private-key"), s.key("private-key"), e.getMessage());
+                return null;
+            }
         }
         final TlsConfig tls = new TlsConfig(certificate, privateKey, trust);
         try
@@ -421,6 +449,12 @@ final class ConfigReader
 
     private static Path readable(final String text)
     {
+        return readable(text, path -> null);
+    }
+
+    /** A readable file's path, after {@code check} has read it (and thrown IllegalArgumentException for what is wrong). */
+    private static Path readable(final String text, final Function<Path, ?> check)
+    {
         final Path path = path(text);
         if (!Files.isRegularFile(path))
         {
@@ -430,6 +464,7 @@ final class ConfigReader
         {
             throw new IllegalArgumentException(path.toAbsolutePath() + " cannot be read");
         }
+        check.apply(path);
         return path;
     }
 

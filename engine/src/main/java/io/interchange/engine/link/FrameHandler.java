@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -226,7 +225,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             }
             else
             {
-                LOG.warn("{}: TLS handshake with {} failed, closing: {}", name, ctx.channel().remoteAddress(), failure(handshake.cause()));
+                LOG.warn("{}: TLS handshake with {} failed, closing: {}", name, ctx.channel().remoteAddress(), LinkFailure.describe(handshake.cause()));
                 ctx.close();
             }
             return;
@@ -281,24 +280,6 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    /**
-     * A link's failure, for the log. Netty's {@link NotSslRecordException} quotes the bytes it got in hex: clear
-     * ISO 8583 sent to a TLS port, card numbers and all, so it is named, never quoted.
-     */
-    private static String failure(final Throwable cause)
-    {
-        Throwable c = cause;
-        while (c != null)
-        {
-            if (c instanceof NotSslRecordException)
-            {
-                return "not a TLS record: the peer does not speak TLS";
-            }
-            c = c.getCause();
-        }
-        return cause.toString();
-    }
-
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
@@ -308,7 +289,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             ctx.close();
             return;
         }
-        LOG.warn("{}: link {} failed, closing: {}", name, linkId, failure(cause));
+        LOG.warn("{}: link {} failed, closing: {}", name, linkId, LinkFailure.describe(cause));
         ctx.close();
     }
 }

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 
 import io.interchange.codec.frame.Framing;
 import io.interchange.engine.ring.Ring;
@@ -91,8 +92,24 @@ public final class IssuerConnection implements AutoCloseable
         {
             if (f.isSuccess())
             {
-                backoffMillis = initialBackoff.toMillis();
                 channel = future.channel();
+                // Connected is not usable: under TLS the back-off starts again only once the handshake succeeds, or an
+                // issuer whose certificate the switch refuses would be tried every initial delay, forever.
+                final SslHandler tls = channel.pipeline().get(SslHandler.class);
+                if (tls == null)
+                {
+                    backoffMillis = initialBackoff.toMillis();
+                }
+                else
+                {
+                    tls.handshakeFuture().addListener(handshake ->
+                    {
+                        if (handshake.isSuccess())
+                        {
+                            backoffMillis = initialBackoff.toMillis();
+                        }
+                    });
+                }
                 channel.closeFuture().addListener(c -> reconnectLater("connection closed"));
             }
             else

@@ -673,10 +673,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * Key change from an ISO 8583:1987 acquirer host (0800/101, {@link KeyExchange}): a new MAC key and a new zone PIN
-     * key for the acquirer, sent in field 48 under the listener's zone master key with their check values. Live, the
+     * key for the acquirer, sent in field 48 under the listener's zone master key with their check values, and the
+     * answer MACed with the new MAC key, so the host knows both came from the switch and in their places. Live, the
      * HSM makes them; in replay they are the ones the journaled answer carried. Asked on a link that has not signed
-     * on, 91. From the answer on, every link of the acquirer MACs with the new keys; when making them fails, 96, and
-     * the acquirer's requests get 91 until a key change succeeds, since the two keys may no longer be a pair.
+     * on, 91. A host that holds keys must ask with a MAC under them (A0 otherwise): any connection from an allowed
+     * address may sign on, and without that one could change the keys of all the host's links. From the answer on,
+     * every link of the acquirer MACs with the new keys; when making them fails, 96, and the acquirer's requests get
+     * 91 until a key change succeeds, since the two keys may no longer be a pair.
      */
     private void changeKeys(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
     {
@@ -685,6 +688,23 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             answerNetwork(event, request, ResponseCode.ISSUER_INOPERATIVE, false);
             return;
+        }
+        if (keyedAcquirers[acquirer])
+        {
+            final JournalRecord recorded = event.recorded();
+            final String macRefusal = recorded == null ? macRefusal(request, slots.acquirerMacKey(acquirer)) :
+                recorded.decisionLength() >= Decision.LENGTH ? Decision.macRefusal(recorded.buffer(), recorded.decisionOffset()) : null;
+            if (macRefusal != null)
+            {
+                macRefused = true;
+                if (recorded == null)
+                {
+                    LOG.warn("key change on listener {} link {} refused: {} (the host holds keys, and must MAC with them to change them)",
+                        setup.acquirers().get(acquirer).name(), event.linkId(), macRefusal);
+                }
+                answerNetwork(event, request, macRefusal, false);
+                return;
+            }
         }
         final String refusal = event.recorded() == null ? newZoneKeys(acquirer) : recordedZoneKeys(event, acquirer);
         if (refusal != null)
@@ -699,7 +719,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
         final int length = networkEcho.begin(request, writer).putString(39, ResponseCode.APPROVED)
             .putText(KeyExchange.FIELD, keyText, 0, KeyExchange.TEXT_LENGTH).finish();
-        event.endOutput(length, false);
+        event.endOutput(appendMac(slots.acquirerMacKey(acquirer), request.dialect(), event.output(), offset + event.headerLength(), length), false);
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, -1, 0);
     }
 

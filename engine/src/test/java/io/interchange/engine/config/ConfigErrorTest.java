@@ -478,7 +478,7 @@ class ConfigErrorTest
         assertEquals("switch.conf:1: listeners[0].tls.certificate: " + missing.toAbsolutePath() + " is not a file",
             problem(listener.formatted(missing, garbage)));
         final String unusable = problem(listener.formatted(garbage, garbage));
-        assertTrue(unusable.startsWith("switch.conf:1: listeners[0].tls: cannot make a TLS context of these files: "), unusable);
+        assertTrue(unusable.startsWith("switch.conf:1: listeners[0].tls.certificate: " + garbage + " is not PEM X.509 certificates: "), unusable);
         assertEquals("switch.conf:1: listeners[0].tls.private-key: missing",
             problem("interchange.listeners = [ { " + ISO_LISTENER + ", tls { certificate = \"" + garbage + "\" } } ]"));
 
@@ -491,7 +491,7 @@ class ConfigErrorTest
             """.formatted(ISSUER, garbage, ISSUER);
         assertEquals("switch.conf:2: issuers[0].tls.private-key: is missing: a certificate and its private key go together", problem(issuers));
         final String badTrust = problem(issuers.replace("tls { certificate = \"" + garbage + "\" }", "tls { trust = \"" + garbage + "\" }"));
-        assertTrue(badTrust.startsWith("switch.conf:2: issuers[0].tls: cannot make a TLS context of these files: "), badTrust);
+        assertTrue(badTrust.startsWith("switch.conf:2: issuers[0].tls.trust: " + garbage + " is not PEM X.509 certificates: "), badTrust);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 import io.interchange.codec.frame.Framing;
+import io.interchange.engine.link.LinkFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -259,7 +260,7 @@ final class IssuerConnection extends ByteToMessageDecoder
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        events.accept("closing connection from " + ctx.channel().remoteAddress() + " after " + cause);
+        events.accept("closing connection from " + ctx.channel().remoteAddress() + " after " + LinkFailure.describe(cause));
         closing = true;
         ctx.close();
     }

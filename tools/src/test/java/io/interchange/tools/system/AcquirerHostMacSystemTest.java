@@ -87,6 +87,7 @@ class AcquirerHostMacSystemTest
             assertEquals("00", changed.getString(39));
             assertEquals(KeyExchange.TEXT_LENGTH, changed.getString(KeyExchange.FIELD).length(), "field 48: both keys and their check values");
             host.takeKeys(changed);
+            assertTrue(host.macHolds(changed), "the key change answer is MACed with the new MAC key: both keys came from the switch, in their places");
 
             // A purchase MACed with the new key and its PIN under the new zone PIN key: approved, the answer MACed.
             final ISOMsg purchase = host.purchase(card, 1_000, "000011");
@@ -99,6 +100,16 @@ class AcquirerHostMacSystemTest
             atIssuer.unpack(issuerA.lastFinancial());
             assertEquals(HexFormat.of().formatHex(host.clearPinBlock("4321", card.pan())),
                 HexFormat.of().formatHex(des3(ISSUER_A_ZONE_PIN_KEY, atIssuer.getBytes(52))), "the issuer finds the PIN under its zone key");
+            // Another connection from the host's address signs on and asks for new keys without a MAC: refused, so
+            // the host's keys, on all its links, stay as they are.
+            try (JposHost intruder = new JposHost(node.port("host-iso87"), dir))
+            {
+                assertEquals("00", intruder.network("001").getString(39));
+                final ISOMsg refused = intruder.network("101");
+                assertEquals("A0", refused.getString(39), "a host that holds keys changes them only with a MAC under them");
+                assertFalse(refused.hasField(KeyExchange.FIELD));
+            }
+            assertEquals("00", host.exchange(host.mac(host.purchase(card, 1_000, "000015"))).getString(39), "the host's keys still stand");
             final long forwarded = issuerA.count(Mti.FINANCIAL_REQUEST);
 
             // The amount changed after the MAC was made: A0, and the issuer never sees it.
@@ -164,8 +175,8 @@ class AcquirerHostMacSystemTest
                 assertTrue(host.macHolds(approved), "answered with the MAC key of before the restart");
                 assertEquals(card.balance() - 3_000, issuerA.account(card.pan()).orElseThrow().balance(), "forwarded and approved");
 
-                // The next key change replaces them: the old MAC key no longer serves.
-                final ISOMsg changed = host.network("101");
+                // The next key change, MACed with the keys it replaces, replaces them: the old MAC key no longer serves.
+                final ISOMsg changed = host.networkMaced("101");
                 assertNotEquals(keys, changed.getString(KeyExchange.FIELD), "new keys");
                 final ISOMsg withOldKey = host.mac(host.purchase(cards.payer(500), 500, "000022"));
                 assertEquals("A0", host.exchange(withOldKey).getString(39));
@@ -218,6 +229,7 @@ class AcquirerHostMacSystemTest
             final ISOMsg changed = host.network("101");
             assertEquals("00", changed.getString(39));
             host.takeKeys(changed);
+            assertTrue(host.macHolds(changed), "the key change answer is CMACed with the new MAC key");
 
             final ISOMsg purchase = host.purchase(card, 1_000, "000031");
             purchase.set(52, host.pinBlock("2468", card.pan()));
@@ -304,13 +316,26 @@ class AcquirerHostMacSystemTest
         /** An 0800 with field 70 {@code code}, and its answer. */
         ISOMsg network(final String code) throws Exception
         {
+            final ISOMsg answer = exchange(networkRequest(code));
+            assertEquals("0810", answer.getMTI());
+            return answer;
+        }
+
+        /** As {@link #network}, MACed with the keys the host holds (field 128: field 70 makes a secondary bitmap). */
+        ISOMsg networkMaced(final String code) throws Exception
+        {
+            final ISOMsg answer = exchange(mac(networkRequest(code)));
+            assertEquals("0810", answer.getMTI());
+            return answer;
+        }
+
+        private ISOMsg networkRequest(final String code)
+        {
             final ISOMsg request = new ISOMsg("0800");
             request.set(7, now);
             request.set(11, String.format("%06d", ++stan));
             request.set(70, code);
-            final ISOMsg answer = exchange(request);
-            assertEquals("0810", answer.getMTI());
-            return answer;
+            return request;
         }
 
         /** The keys of a key change answer, into the module: each checked against the check value sent with it. */

@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.read.ListAppender;
 
@@ -51,7 +53,19 @@ final class CapturedLog implements AutoCloseable
         }
     }
 
-    /** The lines at ERROR, those that say something failed, and those that hold one of the card numbers in clear. */
+    /** Whether a line caught so far contains {@code text}. */
+    boolean contains(final String text)
+    {
+        synchronized (lines)
+        {
+            return lines.list.stream().anyMatch(event -> event.getFormattedMessage().contains(text));
+        }
+    }
+
+    /**
+     * The lines at ERROR, those that say something failed, and those that hold one of the card numbers in clear: in
+     * the message, or in the text of the exception logged with it.
+     */
     List<String> failuresAndCardNumbers(final ClearPans pans)
     {
         final List<String> found = new ArrayList<>();
@@ -59,7 +73,8 @@ final class CapturedLog implements AutoCloseable
         {
             for (final ILoggingEvent event : lines.list)
             {
-                final String message = event.getFormattedMessage();
+                final IThrowableProxy thrown = event.getThrowableProxy();
+                final String message = event.getFormattedMessage() + (thrown == null ? "" : " " + ThrowableProxyUtil.asString(thrown));
                 if (event.getLevel().isGreaterOrEqual(Level.ERROR) || message.contains(" failed") || pans.in(message))
                 {
                     found.add(event.getLevel() + " " + event.getLoggerName() + ": " + message);

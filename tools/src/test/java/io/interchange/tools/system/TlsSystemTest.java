@@ -75,7 +75,8 @@ class TlsSystemTest
         final Cardholders cards = new Cardholders(book);
         final IssuerSimConfig rogue = IssuerSimConfig.defaults().withTls(new TlsConfig(tls("rogue-server.pem"), tls("rogue-server-key.pem"), null));
         final SwitchConfig config;
-        try (IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(73, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+        try (CapturedLog log = new CapturedLog();
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(73, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(book, rogue).start();
              SwitchNode node = SwitchNode.start(config = config(issuerA.port(), issuerB.port(), "issuer-b", journal)))
         {
@@ -85,16 +86,18 @@ class TlsSystemTest
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
             assertEquals(0, node.signedOnLinks("issuer-b"));
             assertEquals(0, issuerB.counter(IssuerCounter.FRAMES_RECEIVED), "not one message reached an issuer the switch could not trust");
+            // Connected is not linked: the reconnect back-off (100 ms doubling to 1 s here) starts again only after a
+            // handshake that succeeds, so these refusals come further and further apart rather than every 100 ms.
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("reconnecting in 800 ms"), "the back-off growing");
 
             // A clear purchase to the TLS port: not a TLS record, so the connection is closed, unanswered, and the log
             // says why without quoting the bytes (Netty's exception does, in hex: the card number in BCD is its digits).
             final CardAccount clearCard = cards.payer(1_000);
-            try (CapturedLog log = new CapturedLog();
-                 TestTerminal clear = new TestTerminal(node.port("pos-tls"), Iso87.BINARY))
+            try (TestTerminal clear = new TestTerminal(node.port("pos-tls"), Iso87.BINARY))
             {
                 clear.send(Mti.FINANCIAL_REQUEST, cards.purchase(clearCard, 1_000));
                 assertTrue(clear.closedBySwitch(Duration.ofSeconds(10)), "closed without an answer");
-                Awaiting.until(Duration.ofSeconds(10), () -> log.size() > 0, "the refusal logged");
+                Awaiting.until(Duration.ofSeconds(10), () -> log.contains("not a TLS record"), "the refusal logged");
                 final ClearPans pan = new ClearPans(List.of(clearCard.pan()));
                 assertEquals(List.of(), log.failuresAndCardNumbers(pan).stream().filter(pan::in).toList(), "no card number in the log");
             }
@@ -128,6 +131,24 @@ class TlsSystemTest
         }
         assertEquals(1, ups.getOrDefault(EventType.ACQUIRER_UP, 0), "acquirer links up");
         assertEquals(2, ups.getOrDefault(EventType.ISSUER_UP, 0), "issuer links up");
+    }
+
+    @Test
+    void shouldRefuseAnIssuerWhoseCertificateNamesAnotherAddress(@TempDir final Path journal) throws Exception
+    {
+        // A certificate from the trusted CA, but for issuer.example / 10.1.2.3, not the 127.0.0.1 the switch dials.
+        final IssuerSimConfig elsewhere = IssuerSimConfig.defaults().withTls(new TlsConfig(tls("other-host.pem"), tls("other-host-key.pem"), null));
+        try (CapturedLog log = new CapturedLog();
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(75, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(76, List.of("622848"), 10), elsewhere).start();
+             SwitchNode node = SwitchNode.start(config(issuerA.port(), issuerB.port(), "issuer-b", journal)))
+        {
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerB.counter(IssuerCounter.CONNECTIONS_CLOSED) >= 2, "handshakes refused");
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
+            assertEquals(0, node.signedOnLinks("issuer-b"));
+            assertEquals(0, issuerB.counter(IssuerCounter.FRAMES_RECEIVED), "not one message to an issuer that is not who the address says");
+            assertTrue(log.contains("No subject alternative names matching IP address 127.0.0.1"), "refused for the name, not the CA");
+        }
     }
 
     /**
