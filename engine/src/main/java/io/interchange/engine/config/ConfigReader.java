@@ -310,7 +310,7 @@ final class ConfigReader
         final MacAlgorithm requested = s.optionalChoice("mac-algorithm", MacAlgorithm.class, null);
         // An algorithm that is not one leaves the key's length open: one mistake, one line.
         final boolean aes = requested == MacAlgorithm.CMAC || problems.count() != beforeKey;
-        final String masterKey = s.optionalParsed("master-key", text -> key(text, aes ? AES_KEY_HEX : DES_KEK_HEX));
+        final String masterKey = s.optionalParsed("master-key", text -> aes ? key(text, AES_KEY_HEX) : tripleDesKey(key(text, DES_KEK_HEX)));
         final MacAlgorithm macAlgorithm = dialect != null && problems.count() == beforeKey && (mac || masterKey != null || requested != null) ?
             macKeys(s, dialect, mac, requested, masterKey) : null;
         final TlsConfig tls = s.optionalSection("tls", t -> tls(t, true));
@@ -664,6 +664,23 @@ final class ConfigReader
             return requested == null ? MacAlgorithm.RETAIL : requested;
         }
         return null;
+    }
+
+    /**
+     * A double or triple length DES key that is as strong as its length: triple DES with two equal neighbouring
+     * 8-byte parts (K1 = K2, or K2 = K3) is single DES, which a key under it would be no safer than.
+     */
+    private static String tripleDesKey(final String hex)
+    {
+        for (int part = 16; part + 16 <= hex.length(); part += 16)
+        {
+            if (hex.regionMatches(part - 16, hex, part, 16))
+            {
+                throw new IllegalArgumentException("has two equal 8-byte parts next to each other, which makes it single DES: use a key " +
+                    "made at random");
+            }
+        }
+        return hex;
     }
 
     /** A key as upper-case hex, of one of the lengths in hex digits. */

@@ -1190,9 +1190,38 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final int offset = beginAnswer(event);
         event.output().putBytes(offset + event.headerLength(), transactions.answers(), transactions.answerOffset(known), length);
-        event.endOutput(length, false);
+        event.endOutput(remac(event.linkId(), request, event.output(), offset + event.headerLength(), length), false);
         decide(event, null, Outcome.RETRANSMITTED, transactions.issuer(known), 0);
         return true;
+    }
+
+    /**
+     * A kept answer sent again: its MAC, when it had one, made again with the key the acquirer holds now, which a key
+     * change or a sign-on since may have replaced; an answer kept without one goes as it was. Returns the length.
+     */
+    private int remac(final int link, final MessageReader request, final MutableDirectBuffer out, final int offset, final int length)
+    {
+        final Dialect dialect = request.dialect();
+        if (dialect.bitmapEncoding() != ValueEncoding.BINARY || length < dialect.mtiLength() + 8 + Hsm.MAC_LENGTH)
+        {
+            return length;
+        }
+        final int bitmap = offset + dialect.mtiLength();
+        final int lastByte = bitmap + ((out.getByte(bitmap) & 0x80) != 0 ? 15 : 7);
+        if ((out.getByte(lastByte) & 0x01) == 0)
+        {
+            return length;
+        }
+        out.putByte(lastByte, (byte)(out.getByte(lastByte) & 0xFE));
+        final int unmaced = length - Hsm.MAC_LENGTH;
+        final int maced = mac(link, request, out, offset, unmaced);
+        if (maced == unmaced)
+        {
+            // No key to MAC with now: the answer goes as it was kept rather than stripped.
+            out.putByte(lastByte, (byte)(out.getByte(lastByte) | 0x01));
+            return length;
+        }
+        return maced;
     }
 
     /**
@@ -1476,7 +1505,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int length = lastSettlementAnswerLengths[terminal];
         final int offset = beginAnswer(event);
         event.output().putBytes(offset + event.headerLength(), lastSettlementAnswers, terminal * MAX_ANSWER, length);
-        event.endOutput(length, false);
+        event.endOutput(remac(event.linkId(), request, event.output(), offset + event.headerLength(), length), false);
         decide(event, null, Outcome.RETRANSMITTED, -1, 0);
         return true;
     }

@@ -170,7 +170,8 @@ class AcquirerHostMacSystemTest
                 Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on after the restart");
                 host.takeKeys(keys);
                 assertEquals("00", host.network("001").getString(39));
-                final ISOMsg approved = host.exchange(host.mac(host.purchase(card, 3_000, "000021")));
+                final ISOMsg purchase = host.purchase(card, 3_000, "000021");
+                final ISOMsg approved = host.exchange(host.mac(purchase));
                 assertEquals("00", approved.getString(39));
                 assertTrue(host.macHolds(approved), "answered with the MAC key of before the restart");
                 assertEquals(card.balance() - 3_000, issuerA.account(card.pan()).orElseThrow().balance(), "forwarded and approved");
@@ -182,6 +183,14 @@ class AcquirerHostMacSystemTest
                 assertEquals("A0", host.exchange(withOldKey).getString(39));
                 host.takeKeys(changed);
                 assertEquals("00", host.exchange(host.mac(host.purchase(cards.payer(500), 500, "000023"))).getString(39));
+
+                // The purchase of before the change, sent again (its answer lost, say) and MACed as it must be now:
+                // the original answer, not a second charge, and MACed with the key the host holds now.
+                final ISOMsg again = host.exchange(host.mac(purchase));
+                assertEquals("00", again.getString(39));
+                assertEquals(approved.getString(38), again.getString(38), "the original answer");
+                assertTrue(host.macHolds(again), "a kept answer goes out MACed with today's key, not the one it was made with");
+                assertEquals(card.balance() - 3_000, issuerA.account(card.pan()).orElseThrow().balance(), "charged once");
             }
 
             // The keys travelled and were journaled only under the zone master key: neither clear key is in any file.
