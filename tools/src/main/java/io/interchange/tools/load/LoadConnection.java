@@ -277,11 +277,18 @@ final class LoadConnection extends ByteToMessageDecoder
         wakeAt(System.nanoTime());
     }
 
-    /** Closed loop: sends what the window is owed. */
+    /** Closed loop: sends what the window is owed, from the run's start on. */
     private void fill()
     {
         if (!sending || closing)
         {
+            return;
+        }
+        if (System.nanoTime() < startNanos)
+        {
+            // The sweeper, a read or a writability change may call before the start, which LoadRun put in the next whole
+            // second so that no request shares a field 7 with the run before (same terminal and STAN there: 94).
+            wakeAt(startNanos);
             return;
         }
         encoder.clock(System.currentTimeMillis());

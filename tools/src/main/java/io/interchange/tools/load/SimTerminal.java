@@ -107,10 +107,11 @@ final class SimTerminal
 
     /**
      * Where a run starting at {@code epochMillis} starts its terminals' STAN lanes: where a clock moving
-     * {@value #STAN_STEPS_PER_MILLI} steps a millisecond, faster than any run takes STANs, is by then. A run that follows
-     * another within the same second so starts past every STAN the other used, and never sends one of them again
-     * under the same field 7 (which the switch would answer 94, same key and other content); the lanes come round
-     * in some seconds, by when field 7 has moved on.
+     * {@value #STAN_STEPS_PER_MILLI} steps a millisecond, faster than any run takes STANs, is by then, so that runs one
+     * after another with the same number of terminals do not send the same STANs. What keeps two runs' keys apart
+     * whatever their sizes is field 7: each run's first request waits for the next whole second (LoadRun, and
+     * LoadConnection's closed loop), so no two runs share a field 7, and the same terminal, STAN and field 7 (which the
+     * switch would answer 94, other content under a known key) never come twice.
      */
     static int firstStanStep(final long epochMillis, final int stride)
     {

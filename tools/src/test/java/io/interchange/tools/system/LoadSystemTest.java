@@ -178,8 +178,7 @@ class LoadSystemTest
         assertTrue(Files.readString(reports.resolve("summary.json"), StandardCharsets.UTF_8).contains("\"unbalanced\": 0"), run::toString);
     }
 
-    // Last: a load run that follows another within about a second can reuse its keys (terminal, STAN, field 7) and be
-    // answered 94, and this one is not the others' size. Seen once, with a closed loop right after it; left to the harness.
+    // Last, out of the others' way: its purchase outside the harness makes TERM0001's batch differ from the harness's count.
     @Test
     @Order(Integer.MAX_VALUE)
     void shouldFailARunWhoseTerminalTheSwitchCountsOtherwiseAndShowTheSwitchsFigures() throws Exception
