@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -125,7 +126,8 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             final ListenerConfig listener = config.listeners().get(i);
             servers.add(new AcquirerServer(listener.name(), listener.host(), listener.port(), listener.framing(), i,
                 dialects.indexOf(listener.dialect()), address -> allowed(listener, address), listener.idleTimeout(),
-                listener.tls() == null ? null : tlsContext(listener.name(), listener.tls(), true), boss, workers, ring, lanes, clock));
+                listener.tls() == null ? null : tlsContext(listener.name(), listener.tls(), true),
+                listener.tls() == null ? Set.of() : Set.copyOf(listener.tls().peerNames()), boss, workers, ring, lanes, clock));
         }
         final int issuerDialect = dialects.indexOf(Iso87.BINARY);
         for (int i = 0; i < config.issuers().size(); i++)

@@ -381,6 +381,7 @@ final class ConfigReader
         final Path certificate = server ? s.parsed("certificate", ConfigReader::readable) : s.optionalParsed("certificate", ConfigReader::readable);
         final Path privateKey = server ? s.parsed("private-key", ConfigReader::readable) : s.optionalParsed("private-key", ConfigReader::readable);
         final Path trust = s.optionalParsed("trust", text -> readable(text, path -> TlsFiles.certificates(path, true, now)));
+        final List<String> peerNames = server && s.has("peer-names") ? s.parsedList("peer-names", ConfigReader::peerName) : List.of();
         s.finish();
         if (problems.count() != mark)
         {
@@ -416,7 +417,12 @@ final class ConfigReader
                 return null;
             }
         }
-        final TlsConfig tls = new TlsConfig(certificate, privateKey, trust);
+        if (!peerNames.isEmpty() && trust == null)
+        {
+            problems.add(s.origin("peer-names"), s.key("peer-names"), "needs trust: without it no acquirer is asked for a certificate to name");
+            return null;
+        }
+        final TlsConfig tls = new TlsConfig(certificate, privateKey, trust, peerNames);
         try
         {
             if (server)
@@ -445,6 +451,15 @@ final class ConfigReader
             cause = cause.getCause();
         }
         return cause == failure ? String.valueOf(failure.getMessage()) : failure.getMessage() + " (" + cause.getMessage() + ")";
+    }
+
+    private static String peerName(final String text)
+    {
+        if (text.isBlank() || text.length() > 255)
+        {
+            throw new IllegalArgumentException("must be a certificate's common name or DNS name, 1 to 255 characters");
+        }
+        return text;
     }
 
     private static Path readable(final String text)

@@ -232,6 +232,12 @@ final class Section
         return reader.apply(new Section(problems, (ConfigObject) value, key(name)));
     }
 
+    /** Whether the key is there. */
+    boolean has(final String name)
+    {
+        return value(name, false) != null;
+    }
+
     /** As {@link #section}, or null when the key is not there. */
     <T> T optionalSection(final String name, final Function<Section, T> reader)
     {

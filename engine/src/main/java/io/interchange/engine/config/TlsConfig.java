@@ -1,6 +1,7 @@
 package io.interchange.engine.config;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import javax.net.ssl.SSLException;
 
@@ -22,8 +23,11 @@ import io.netty.handler.ssl.SslProvider;
  * @param certificate this side's certificate chain, or null.
  * @param privateKey  its private key; null exactly when {@code certificate} is.
  * @param trust       the CA certificates the peer's chain must lead to, or null.
+ * @param peerNames   on a listener with {@code trust}, the names an acquirer's certificate may carry (its subject's
+ *                    common name or a DNS subject alternative name), so that a certificate the CA gave another
+ *                    acquirer is refused; empty for any the CA signed.
  */
-public record TlsConfig(Path certificate, Path privateKey, Path trust)
+public record TlsConfig(Path certificate, Path privateKey, Path trust, List<String> peerNames)
 {
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
@@ -32,6 +36,11 @@ public record TlsConfig(Path certificate, Path privateKey, Path trust)
         if ((certificate == null) != (privateKey == null))
         {
             throw new IllegalArgumentException("a certificate needs its private key, and a private key its certificate");
+        }
+        peerNames = List.copyOf(peerNames);
+        if (!peerNames.isEmpty() && trust == null)
+        {
+            throw new IllegalArgumentException("peer names need a trust: without one no client certificate is asked for");
         }
     }
 

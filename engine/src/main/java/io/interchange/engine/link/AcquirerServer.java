@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import org.agrona.concurrent.EpochNanoClock;
@@ -43,10 +44,11 @@ public final class AcquirerServer implements AutoCloseable
      * @param endpoint  the listener's index: the switch handler's key for its acquirer settings.
      * @param allowed   the source-address allow-list.
      * @param tls       the server side of TLS, or null for plain TCP.
+     * @param peerNames with {@code tls}, the names an acquirer's client certificate must carry one of; empty for any.
      */
     public AcquirerServer(
         final String name, final String host, final int port, final Framing framing, final int endpoint, final int dialectId,
-        final Predicate<InetAddress> allowed, final Duration idleTimeout, final SslContext tls,
+        final Predicate<InetAddress> allowed, final Duration idleTimeout, final SslContext tls, final Set<String> peerNames,
         final EventLoopGroup boss, final EventLoopGroup workers, final Ring ring, final EgressLanes lanes, final EpochNanoClock clock)
         throws InterruptedException
     {
@@ -74,6 +76,10 @@ public final class AcquirerServer implements AutoCloseable
                     if (tls != null)
                     {
                         ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        if (!peerNames.isEmpty())
+                        {
+                            ch.pipeline().addLast(new PeerNames(name, peerNames));
+                        }
                     }
                     ch.pipeline().addLast(new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                     ch.pipeline().addLast(new FrameHandler(ring, lanes, framing, clock, true, endpoint, dialectId, name));

@@ -235,7 +235,7 @@ public final class IssuerSimCommand implements Callable<Integer>
         {
             throw new InputException("TLS needs both --tls-certificate and --tls-private-key");
         }
-        return new TlsConfig(tlsCertificate, tlsPrivateKey, tlsTrust);
+        return new TlsConfig(tlsCertificate, tlsPrivateKey, tlsTrust, List.of());
     }
 
     private static void printEvent(final PrintWriter out, final String event)

@@ -32,6 +32,16 @@ class TlsConfigTest
     }
 
     @Test
+    void shouldTakePeerNamesOnlyWhereAcquirersShowCertificates()
+    {
+        final SwitchConfig config = SwitchConfig.parse(listener("server.pem", "server-key.pem", "ca.pem").replace(" } } ]",
+            ", peer-names = [\"acquirer host\"] } } ]"), "tls.conf");
+        assertEquals(List.of("acquirer host"), config.listener("pos-tls").tls().peerNames());
+        assertEquals("tls.conf:1: listeners[0].tls.peer-names: needs trust: without it no acquirer is asked for a certificate to name",
+            problem(listener("server.pem", "server-key.pem", null).replace(" } } ]", ", peer-names = [\"acquirer host\"] } } ]")));
+    }
+
+    @Test
     void shouldRefuseAPrivateKeyThatIsNotTheCertificates()
     {
         assertEquals("tls.conf:1: listeners[0].tls.private-key: " + tls("client-key.pem") + " is not the private key of the certificate in " +

@@ -51,7 +51,7 @@ class TlsSystemTest
     {
         final CardBook book = CardBook.generate(71, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
-        final IssuerSimConfig tlsIssuer = IssuerSimConfig.defaults().withTls(new TlsConfig(tls("server.pem"), tls("server-key.pem"), tls("ca.pem")));
+        final IssuerSimConfig tlsIssuer = IssuerSimConfig.defaults().withTls(new TlsConfig(tls("server.pem"), tls("server-key.pem"), tls("ca.pem"), List.of()));
         try (IssuerSimulator issuerA = new IssuerSimulator(book, tlsIssuer).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(72, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
              SwitchNode node = SwitchNode.start(config(issuerA.port(), issuerB.port(), "issuer-a", journal)))
@@ -73,7 +73,7 @@ class TlsSystemTest
     {
         final CardBook book = CardBook.generate(74, List.of("622848"), 50);
         final Cardholders cards = new Cardholders(book);
-        final IssuerSimConfig rogue = IssuerSimConfig.defaults().withTls(new TlsConfig(tls("rogue-server.pem"), tls("rogue-server-key.pem"), null));
+        final IssuerSimConfig rogue = IssuerSimConfig.defaults().withTls(new TlsConfig(tls("rogue-server.pem"), tls("rogue-server-key.pem"), null, List.of()));
         final SwitchConfig config;
         try (CapturedLog log = new CapturedLog();
              IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(73, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
@@ -137,7 +137,7 @@ class TlsSystemTest
     void shouldRefuseAnIssuerWhoseCertificateNamesAnotherAddress(@TempDir final Path journal) throws Exception
     {
         // A certificate from the trusted CA, but for issuer.example / 10.1.2.3, not the 127.0.0.1 the switch dials.
-        final IssuerSimConfig elsewhere = IssuerSimConfig.defaults().withTls(new TlsConfig(tls("other-host.pem"), tls("other-host-key.pem"), null));
+        final IssuerSimConfig elsewhere = IssuerSimConfig.defaults().withTls(new TlsConfig(tls("other-host.pem"), tls("other-host-key.pem"), null, List.of()));
         try (CapturedLog log = new CapturedLog();
              IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(75, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(76, List.of("622848"), 10), elsewhere).start();
@@ -151,19 +151,47 @@ class TlsSystemTest
         }
     }
 
+    @Test
+    void shouldRefuseAnAcquirerWhoseCertificateNamesAnotherAcquirer(@TempDir final Path journal) throws Exception
+    {
+        // The client certificate is good under the CA, but the listener is for "acquirer two" alone.
+        try (CapturedLog log = new CapturedLog();
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(77, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(78, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(config(issuerA.port(), issuerB.port(), "none", "acquirer two", journal)))
+        {
+            final Cardholders cards = new Cardholders(CardBook.generate(77, List.of("476173"), 10));
+            assertThrows(IOException.class, () ->
+            {
+                try (TestTerminal other = new TestTerminal(tlsSocket(node.port("pos-tls"), true), Iso87.BINARY, new byte[0]))
+                {
+                    other.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn(cards));
+                }
+            });
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("none of this listener's peer names"), "the refusal logged");
+            assertTrue(log.contains("[acquirer host]"), "with the names the certificate carries");
+        }
+    }
+
     /**
-     * The demo's issuers, with one listener under mutual TLS, and the links of issuer {@code tlsIssuer} under TLS: the
-     * issuer's certificate must lead to the test CA, and the switch shows its client certificate.
+     * The demo's issuers, with one listener under mutual TLS for the acquirer named "acquirer host" (the test client
+     * certificate's common name), and the links of issuer {@code tlsIssuer} under TLS: the issuer's certificate must
+     * lead to the test CA, and the switch shows its client certificate.
      */
     private static SwitchConfig config(final int issuerA, final int issuerB, final String tlsIssuer, final Path journal)
+    {
+        return config(issuerA, issuerB, tlsIssuer, "acquirer host", journal);
+    }
+
+    private static SwitchConfig config(final int issuerA, final int issuerB, final String tlsIssuer, final String peerName, final Path journal)
     {
         final String text = """
             interchange.listeners = [
               { name = "pos-tls", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
                 acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false,
-                tls { certificate = "%s", private-key = "%s", trust = "%s" } }
+                tls { certificate = "%s", private-key = "%s", trust = "%s", peer-names = ["%s"] } }
             ]
-            """.formatted(tls("server.pem"), tls("server-key.pem"), tls("ca.pem"));
+            """.formatted(tls("server.pem"), tls("server-key.pem"), tls("ca.pem"), peerName);
         final String issuerTls = "interchange.issuers = [ %s, %s ]".formatted(
             issuer("issuer-a", "20000001", tlsIssuer.equals("issuer-a") ? clientTls() : ""),
             issuer("issuer-b", "20000002", tlsIssuer.equals("issuer-b") ? clientTls() : ""));
