@@ -380,8 +380,13 @@ final class ConfigReader
         final Date now = new Date();
         final Path certificate = server ? s.parsed("certificate", ConfigReader::readable) : s.optionalParsed("certificate", ConfigReader::readable);
         final Path privateKey = server ? s.parsed("private-key", ConfigReader::readable) : s.optionalParsed("private-key", ConfigReader::readable);
-        final Path trust = s.optionalParsed("trust", text -> readable(text, path -> TlsFiles.certificates(path, true, now)));
+        final Path trust = s.optionalParsed("trust", text -> readable(text, path -> TlsFiles.certificates(path, false, now)));
+        final int beforeNames = problems.count();
         final List<String> peerNames = server && s.has("peer-names") ? s.parsedList("peer-names", ConfigReader::peerName) : List.of();
+        if (server && s.has("peer-names") && peerNames.isEmpty() && problems.count() == beforeNames)
+        {
+            problems.add(s.origin("peer-names"), s.key("peer-names"), "names no acquirer; to take any certificate the CA signed, leave it out");
+        }
         s.finish();
         if (problems.count() != mark)
         {
@@ -459,7 +464,7 @@ final class ConfigReader
         {
             throw new IllegalArgumentException("must be a certificate's common name or DNS name, 1 to 255 characters");
         }
-        return text;
+        return text.toLowerCase(Locale.ROOT);
     }
 
     private static Path readable(final String text)
@@ -687,9 +692,16 @@ final class ConfigReader
      */
     private static String tripleDesKey(final String hex)
     {
-        for (int part = 16; part + 16 <= hex.length(); part += 16)
+        final byte[] key = HexFormat.of().parseHex(hex);
+        for (int part = 8; part + 8 <= key.length; part += 8)
         {
-            if (hex.regionMatches(part - 16, hex, part, 16))
+            boolean same = true;
+            for (int i = 0; i < 8; i++)
+            {
+                // DES ignores each byte's low bit (parity): parts that differ only there are the same key.
+                same &= (key[part - 8 + i] & 0xFE) == (key[part + i] & 0xFE);
+            }
+            if (same)
             {
                 throw new IllegalArgumentException("has two equal 8-byte parts next to each other, which makes it single DES: use a key " +
                     "made at random");

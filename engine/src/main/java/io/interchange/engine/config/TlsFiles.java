@@ -42,7 +42,12 @@ final class TlsFiles
     {
     }
 
-    /** The certificates of a PEM file, at least one; each valid at {@code now} when {@code current}. */
+    /**
+     * The certificates of a PEM file, at least one; with {@code current}, the first (a chain's leaf) valid at
+     * {@code now}, or for a trust file ({@code current} false) any one of them. The others' dates are not this check's
+     * business: the JDK does not hold a trust anchor's dates against it, and a bundle or a chain may carry an expired
+     * cross-signed root beside the good one.
+     */
     static List<X509Certificate> certificates(final Path file, final boolean current, final Date now)
     {
         final List<X509Certificate> certificates = new ArrayList<>();
@@ -63,25 +68,31 @@ final class TlsFiles
         }
         if (current)
         {
-            for (final X509Certificate certificate : certificates)
-            {
-                try
-                {
-                    certificate.checkValidity(now);
-                }
-                catch (final CertificateExpiredException e)
-                {
-                    throw new IllegalArgumentException(file + ": " + certificate.getSubjectX500Principal() + " expired on " +
-                        certificate.getNotAfter().toInstant(), e);
-                }
-                catch (final CertificateNotYetValidException e)
-                {
-                    throw new IllegalArgumentException(file + ": " + certificate.getSubjectX500Principal() + " is not valid before " +
-                        certificate.getNotBefore().toInstant(), e);
-                }
-            }
+            valid(certificates.get(0), file, now);
+        }
+        else if (certificates.stream().noneMatch(certificate -> certificate.getNotAfter().after(now) && !certificate.getNotBefore().after(now)))
+        {
+            throw new IllegalArgumentException(file + " holds no certificate valid today");
         }
         return certificates;
+    }
+
+    private static void valid(final X509Certificate certificate, final Path file, final Date now)
+    {
+        try
+        {
+            certificate.checkValidity(now);
+        }
+        catch (final CertificateExpiredException e)
+        {
+            throw new IllegalArgumentException(file + ": " + certificate.getSubjectX500Principal() + " expired on " +
+                certificate.getNotAfter().toInstant(), e);
+        }
+        catch (final CertificateNotYetValidException e)
+        {
+            throw new IllegalArgumentException(file + ": " + certificate.getSubjectX500Principal() + " is not valid before " +
+                certificate.getNotBefore().toInstant(), e);
+        }
     }
 
     /** The private key of a PKCS#8 PEM file ({@code BEGIN PRIVATE KEY}), of {@code algorithm} (the certificate's key's). */

@@ -125,8 +125,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         final ByteBuf in = (ByteBuf)msg;
         try
         {
-            if (closing)
+            if (closing || cumulation == null)
             {
+                // Gone, or never up: a TLS peer a handler before this one refused after its handshake (PeerNames).
                 return;
             }
             cumulation.writeBytes(in);

@@ -6,9 +6,11 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
-import javax.naming.InvalidNameException;
+import javax.naming.NamingException;
+import javax.naming.directory.Attribute;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -36,6 +38,7 @@ final class PeerNames extends ChannelInboundHandlerAdapter
     private final String listener;
     private final Set<String> allowed;
 
+    /** @param allowed the names, in lower case: DNS names are not case-sensitive, and common names are matched so too. */
     PeerNames(final String listener, final Set<String> allowed)
     {
         this.listener = listener;
@@ -48,7 +51,7 @@ final class PeerNames extends ChannelInboundHandlerAdapter
         if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess())
         {
             final List<String> names = names(ctx);
-            if (names.stream().noneMatch(allowed::contains))
+            if (names.stream().map(name -> name.toLowerCase(Locale.ROOT)).noneMatch(allowed::contains))
             {
                 LOG.warn("{}: refused {}: its certificate names {}, none of this listener's peer names", listener, ctx.channel().remoteAddress(), names);
                 ctx.close();
@@ -71,9 +74,14 @@ final class PeerNames extends ChannelInboundHandlerAdapter
             }
             for (final Rdn rdn : new LdapName(peer.getSubjectX500Principal().getName()).getRdns())
             {
-                if ("CN".equalsIgnoreCase(rdn.getType()))
+                // A multi-valued RDN (CN=a+O=b) holds more than its first type: look at each.
+                final Attribute cn = rdn.toAttributes().get("CN");
+                if (cn != null)
                 {
-                    names.add(rdn.getValue().toString());
+                    for (int i = 0; i < cn.size(); i++)
+                    {
+                        names.add(String.valueOf(cn.get(i)));
+                    }
                 }
             }
             final Collection<List<?>> alternatives = peer.getSubjectAlternativeNames();
@@ -88,7 +96,7 @@ final class PeerNames extends ChannelInboundHandlerAdapter
                 }
             }
         }
-        catch (final SSLPeerUnverifiedException | InvalidNameException | CertificateParsingException e)
+        catch (final SSLPeerUnverifiedException | NamingException | CertificateParsingException e)
         {
             LOG.warn("peer certificate unreadable: {}", e.toString());
         }

@@ -689,9 +689,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answerNetwork(event, request, ResponseCode.ISSUER_INOPERATIVE, false);
             return;
         }
-        if (keyedAcquirers[acquirer])
+        final JournalRecord recorded = event.recorded();
+        // In replay the journaled verdict stands, whether or not the keys it was judged with could be restored.
+        if (keyedAcquirers[acquirer] || recorded != null)
         {
-            final JournalRecord recorded = event.recorded();
             final String macRefusal = recorded == null ? macRefusal(request, slots.acquirerMacKey(acquirer)) :
                 recorded.decisionLength() >= Decision.LENGTH ? Decision.macRefusal(recorded.buffer(), recorded.decisionOffset()) : null;
             if (macRefusal != null)
@@ -1497,8 +1498,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private boolean settlementRetransmitted(final SwitchEvent event, final MessageReader request)
     {
         final int terminal = terminalOf(request);
+        // Its MAC left out, as RequestContent leaves it out of a financial request's content: it is checked already,
+        // with the keys held now, which a key change or sign-on since the first may have replaced.
+        final int compared = request.length() - (request.has(macField(request)) ? Hsm.MAC_LENGTH : 0);
         if (terminal < 0 || lastSettlementLengths[terminal] != request.length() ||
-            !equal(lastSettlements, terminal * MAX_ANSWER, request.buffer(), request.offset(), request.length()))
+            !equal(lastSettlements, terminal * MAX_ANSWER, request.buffer(), request.offset(), compared))
         {
             return false;
         }

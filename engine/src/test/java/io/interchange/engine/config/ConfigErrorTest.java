@@ -420,6 +420,8 @@ class ConfigErrorTest
         assertFalse(host.toString().contains("3D9B4C1A"), "no key in the record's text");
         assertEquals("switch.conf:1: listeners[0].master-key: has two equal 8-byte parts next to each other, which makes it single DES: use a key "
             + "made at random", problem("interchange.listeners = [ { " + macing + ", master-key = \"" + "0".repeat(32) + "\" } ]"));
+        assertTrue(problem("interchange.listeners = [ { " + macing + ", master-key = \"0123456789ABCDEF0022446688AACCEE\" } ]")
+            .contains("single DES"), "halves that differ only in their parity bits are the same DES key");
         assertEquals("switch.conf:1: listeners[0].master-key: must be 32 or 48 hex digits, got 16",
             problem("interchange.listeners = [ { " + macing + ", master-key = \"3D9B4C1A7F2E8056\" } ]"));
         assertEquals("switch.conf:1: listeners[0].master-key: is used only with mac = true: it is what the acquirer host's key change (0800/101) "

@@ -254,6 +254,32 @@ class AcquirerHostMacSystemTest
             final ISOMsg tampered = host.mac(host.purchase(card, 1_000, "000032"));
             tampered.set(4, "000000001001");
             assertEquals("A0", host.exchange(tampered).getString(39));
+
+            // TERM0001's batch, one debit of 10.00, settles in balance; after a key change the same settlement, sent
+            // again MACed with the new key, gets the kept answer (a second settlement would find an empty batch: 95),
+            // MACed with the new key.
+            final ISOMsg settlement = host.networkRequest("000");
+            settlement.setMTI("0500");
+            settlement.unset(70);
+            settlement.set(41, "TERM0001");
+            settlement.set(42, "MERCHANT0000001");
+            for (final int field : new int[] {74, 75, 77})
+            {
+                settlement.set(field, "0000000000");
+            }
+            settlement.set(76, "0000000001");
+            for (final int field : new int[] {86, 87, 89})
+            {
+                settlement.set(field, "0000000000000000");
+            }
+            settlement.set(88, "0000000000001000");
+            settlement.set(97, "C0000000000001000");
+            final ISOMsg settled = host.exchange(host.mac(settlement));
+            assertEquals("00", settled.getString(39));
+            host.takeKeys(host.networkMaced("101"));
+            final ISOMsg again = host.exchange(host.mac(settlement));
+            assertEquals("00", again.getString(39), "the kept answer, not a second settlement");
+            assertTrue(host.macHolds(again), "MACed with the key held now");
         }
     }
 
@@ -338,7 +364,7 @@ class AcquirerHostMacSystemTest
             return answer;
         }
 
-        private ISOMsg networkRequest(final String code)
+        ISOMsg networkRequest(final String code)
         {
             final ISOMsg request = new ISOMsg("0800");
             request.set(7, now);

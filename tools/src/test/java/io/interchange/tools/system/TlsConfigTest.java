@@ -37,6 +37,8 @@ class TlsConfigTest
         final SwitchConfig config = SwitchConfig.parse(listener("server.pem", "server-key.pem", "ca.pem").replace(" } } ]",
             ", peer-names = [\"acquirer host\"] } } ]"), "tls.conf");
         assertEquals(List.of("acquirer host"), config.listener("pos-tls").tls().peerNames());
+        assertEquals("tls.conf:1: listeners[0].tls.peer-names: names no acquirer; to take any certificate the CA signed, leave it out",
+            problem(listener("server.pem", "server-key.pem", "ca.pem").replace(" } } ]", ", peer-names = [] } } ]")));
         assertEquals("tls.conf:1: listeners[0].tls.peer-names: needs trust: without it no acquirer is asked for a certificate to name",
             problem(listener("server.pem", "server-key.pem", null).replace(" } } ]", ", peer-names = [\"acquirer host\"] } } ]")));
     }

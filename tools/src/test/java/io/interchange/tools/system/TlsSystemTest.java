@@ -155,10 +155,11 @@ class TlsSystemTest
     void shouldRefuseAnAcquirerWhoseCertificateNamesAnotherAcquirer(@TempDir final Path journal) throws Exception
     {
         // The client certificate is good under the CA, but the listener is for "acquirer two" alone.
+        final SwitchConfig config;
         try (CapturedLog log = new CapturedLog();
              IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(77, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(78, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
-             SwitchNode node = SwitchNode.start(config(issuerA.port(), issuerB.port(), "none", "acquirer two", journal)))
+             SwitchNode node = SwitchNode.start(config = config(issuerA.port(), issuerB.port(), "none", "acquirer two", journal)))
         {
             final Cardholders cards = new Cardholders(CardBook.generate(77, List.of("476173"), 10));
             assertThrows(IOException.class, () ->
@@ -171,6 +172,13 @@ class TlsSystemTest
             Awaiting.until(Duration.ofSeconds(10), () -> log.contains("none of this listener's peer names"), "the refusal logged");
             assertTrue(log.contains("[acquirer host]"), "with the names the certificate carries");
         }
+        try (JournalReader reader = new JournalReader(SwitchNode.journalConfig(config)))
+        {
+            while (reader.next())
+            {
+                assertTrue(reader.record().eventType() != EventType.ACQUIRER_UP, "the refused acquirer's link never came up");
+            }
+        }
     }
 
     /**
@@ -180,7 +188,8 @@ class TlsSystemTest
      */
     private static SwitchConfig config(final int issuerA, final int issuerB, final String tlsIssuer, final Path journal)
     {
-        return config(issuerA, issuerB, tlsIssuer, "acquirer host", journal);
+        // Not as the certificate spells it: names are matched without regard to case.
+        return config(issuerA, issuerB, tlsIssuer, "Acquirer Host", journal);
     }
 
     private static SwitchConfig config(final int issuerA, final int issuerB, final String tlsIssuer, final String peerName, final Path journal)
