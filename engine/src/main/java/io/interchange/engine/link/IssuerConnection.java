@@ -11,12 +11,13 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 
 import io.interchange.codec.frame.Framing;
 import io.interchange.engine.ring.Ring;
@@ -40,7 +41,7 @@ public final class IssuerConnection implements AutoCloseable
     private final EventLoopGroup group;
     private volatile boolean closed;
     private volatile Channel channel;
-    private long backoffMillis;
+    private volatile long backoffMillis;
 
     public IssuerConnection(
         final String name, final String host, final int port, final int issuer, final int dialectId,
@@ -71,6 +72,7 @@ public final class IssuerConnection implements AutoCloseable
                         // The peer's host and port, so that its certificate is checked against the address connected to.
                         ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
                     }
+                    ch.pipeline().addLast(new FirstData());
                     ch.pipeline().addLast(new FrameHandler(ring, lanes, Framing.BINARY_2, clock, false, issuer, dialectId, name));
                 }
             });
@@ -93,23 +95,6 @@ public final class IssuerConnection implements AutoCloseable
             if (f.isSuccess())
             {
                 channel = future.channel();
-                // Connected is not usable: under TLS the back-off starts again only once the handshake succeeds, or an
-                // issuer whose certificate the switch refuses would be tried every initial delay, forever.
-                final SslHandler tls = channel.pipeline().get(SslHandler.class);
-                if (tls == null)
-                {
-                    backoffMillis = initialBackoff.toMillis();
-                }
-                else
-                {
-                    tls.handshakeFuture().addListener(handshake ->
-                    {
-                        if (handshake.isSuccess())
-                        {
-                            backoffMillis = initialBackoff.toMillis();
-                        }
-                    });
-                }
                 channel.closeFuture().addListener(c -> reconnectLater("connection closed"));
             }
             else
@@ -129,6 +114,23 @@ public final class IssuerConnection implements AutoCloseable
         backoffMillis = Math.min(backoffMillis * 2, maxBackoff.toMillis());
         LOG.info("{}: {}:{} unavailable ({}); reconnecting in {} ms", name, host, port, why, delay);
         group.next().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Connected is not usable: the back-off starts again only once the issuer has sent something, so that one that
+     * accepts and then drops the connection (a refused TLS certificate, which under TLS 1.3 the switch learns only
+     * after its own handshake has completed; an issuer that closes at once) is tried at a growing interval, not every
+     * initial delay forever. Its first read resets the back-off and takes it out of the pipeline.
+     */
+    private final class FirstData extends ChannelInboundHandlerAdapter
+    {
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            backoffMillis = initialBackoff.toMillis();
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(msg);
+        }
     }
 
     @Override

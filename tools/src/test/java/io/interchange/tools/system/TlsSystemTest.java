@@ -152,6 +152,24 @@ class TlsSystemTest
     }
 
     @Test
+    void shouldBackOffFromAnIssuerThatRefusesTheSwitchsCertificateAfterTheHandshake(@TempDir final Path journal) throws Exception
+    {
+        // Issuer-b asks for a client certificate, and the switch shows none: under TLS 1.3 the switch's side of the
+        // handshake completes first, and the issuer's refusal comes after. No frame from it ever: the back-off grows.
+        final IssuerSimConfig mutual = IssuerSimConfig.defaults().withTls(new TlsConfig(tls("server.pem"), tls("server-key.pem"), tls("ca.pem"),
+            List.of()));
+        try (CapturedLog log = new CapturedLog();
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(79, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(80, List.of("622848"), 10), mutual).start();
+             SwitchNode node = SwitchNode.start(config(issuerA.port(), issuerB.port(), "issuer-b", "acquirer host", false, journal)))
+        {
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("reconnecting in 800 ms"), "the back-off growing");
+            assertEquals(0, node.signedOnLinks("issuer-b"));
+            assertEquals(0, issuerB.counter(IssuerCounter.FRAMES_RECEIVED), "nothing reached an issuer that refused the switch");
+        }
+    }
+
+    @Test
     void shouldRefuseAnAcquirerWhoseCertificateNamesAnotherAcquirer(@TempDir final Path journal) throws Exception
     {
         // The client certificate is good under the CA, but the listener is for "acquirer two" alone.
@@ -194,6 +212,12 @@ class TlsSystemTest
 
     private static SwitchConfig config(final int issuerA, final int issuerB, final String tlsIssuer, final String peerName, final Path journal)
     {
+        return config(issuerA, issuerB, tlsIssuer, peerName, true, journal);
+    }
+
+    private static SwitchConfig config(
+        final int issuerA, final int issuerB, final String tlsIssuer, final String peerName, final boolean clientCertificate, final Path journal)
+    {
         final String text = """
             interchange.listeners = [
               { name = "pos-tls", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
@@ -202,8 +226,8 @@ class TlsSystemTest
             ]
             """.formatted(tls("server.pem"), tls("server-key.pem"), tls("ca.pem"), peerName);
         final String issuerTls = "interchange.issuers = [ %s, %s ]".formatted(
-            issuer("issuer-a", "20000001", tlsIssuer.equals("issuer-a") ? clientTls() : ""),
-            issuer("issuer-b", "20000002", tlsIssuer.equals("issuer-b") ? clientTls() : ""));
+            issuer("issuer-a", "20000001", tlsIssuer.equals("issuer-a") ? clientTls(clientCertificate) : ""),
+            issuer("issuer-b", "20000002", tlsIssuer.equals("issuer-b") ? clientTls(clientCertificate) : ""));
         return SwitchConfig.parse(text + issuerTls, "tls.conf").withIssuerPort("issuer-a", issuerA).withIssuerPort("issuer-b", issuerB)
             .withJournalDir(journal);
     }
@@ -215,9 +239,10 @@ class TlsSystemTest
             .formatted(id, institution, tls);
     }
 
-    private static String clientTls()
+    private static String clientTls(final boolean certificate)
     {
-        return ", tls { trust = \"%s\", certificate = \"%s\", private-key = \"%s\" }".formatted(tls("ca.pem"), tls("client.pem"), tls("client-key.pem"));
+        return certificate ? ", tls { trust = \"%s\", certificate = \"%s\", private-key = \"%s\" }".formatted(tls("ca.pem"), tls("client.pem"),
+            tls("client-key.pem")) : ", tls { trust = \"%s\" }".formatted(tls("ca.pem"));
     }
 
     /** A TLS socket to the switch, trusting the test CA and checking the switch's certificate names 127.0.0.1. */
