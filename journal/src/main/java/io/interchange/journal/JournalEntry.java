@@ -1,5 +1,6 @@
 package io.interchange.journal;
 
+import io.interchange.codec.MessageReader;
 import org.agrona.DirectBuffer;
 
 /** What the journal reads of one ring event. A flyweight over the ring slot: no allocation. */
@@ -26,6 +27,13 @@ public interface JournalEntry
     int inputOffset();
 
     int inputLength();
+
+    /**
+     * The input message as the switch already indexed it, a reader of its dialect wrapped over exactly the input's
+     * bytes, or null: the journal then indexes it itself. The journal checks the dialect and the bytes before it
+     * trusts it.
+     */
+    MessageReader inputReader();
 
     /** Engine-defined decision bytes (response code, route, flags), opaque to the journal, at most 64. */
     DirectBuffer decisionBuffer();

@@ -24,6 +24,7 @@ import static io.interchange.journal.RecordDescriptor.PART_LINK_ID_OFFSET;
 import static io.interchange.journal.RecordDescriptor.PART_PAN;
 import static io.interchange.journal.RecordDescriptor.PART_PAN_FROM_TRACK;
 import static io.interchange.journal.RecordDescriptor.PART_PAN_LENGTH_OFFSET;
+import static io.interchange.journal.RecordDescriptor.PART_PAN_SHARED;
 import static io.interchange.journal.RecordDescriptor.PART_WITHHELD;
 import static io.interchange.journal.RecordDescriptor.SEQUENCE_OFFSET;
 import static io.interchange.journal.RecordDescriptor.SUMMARY_LENGTH;
@@ -65,6 +66,8 @@ public final class JournalRecord
     /** The part that holds the input message. */
     public static final int INPUT = 0;
     private static final int MAX_PARTS = 1 + MAX_OUTPUTS;
+    /** The first layout whose outputs may share the input's sealed PAN. */
+    private static final int SHARED_PAN_VERSION = 3;
 
     private final Dialect[] dialects;
     private final MessageReader[] readers;
@@ -149,12 +152,24 @@ public final class JournalRecord
         for (; part <= last && position <= length - PART_HEADER_LENGTH; part++)
         {
             parts[part] = position;
+            if ((flags(position) & PART_PAN_SHARED) != 0 && (version < SHARED_PAN_VERSION || !sharesInputPan(part, position)))
+            {
+                throw malformed();
+            }
             position += PART_HEADER_LENGTH + RecordDescriptor.sealedPanLength(flags(position), panDigits(position)) + bodyLength(position);
         }
         if (part <= last || position != length)
         {
             throw malformed();
         }
+    }
+
+    /** A part that shares the input's PAN must be an output, with P set, of a record whose input holds a sealed PAN as long. */
+    private boolean sharesInputPan(final int part, final int at)
+    {
+        final int input = parts[INPUT];
+        return part != INPUT && (flags(at) & PART_PAN) != 0 && input >= 0 &&
+            (flags(input) & (PART_PAN | PART_PAN_SHARED)) == PART_PAN && panDigits(input) == panDigits(at);
     }
 
     private IllegalStateException malformed()
@@ -410,6 +425,7 @@ public final class JournalRecord
         return at;
     }
 
+    /** Where the part whose header is followed by the part's sealed PAN starts: the part's own, or the input's it shares. */
     private int pan(final int part)
     {
         final int at = at(part);
@@ -417,7 +433,7 @@ public final class JournalRecord
         {
             throw new IllegalStateException("part " + part + " of record " + index + " has no PAN");
         }
-        return at;
+        return (flags(at) & PART_PAN_SHARED) != 0 ? parts[INPUT] : at;
     }
 
     private int at(final int part)

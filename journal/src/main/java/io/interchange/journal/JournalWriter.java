@@ -23,6 +23,7 @@ import static io.interchange.journal.RecordDescriptor.PART_LINK_ID_OFFSET;
 import static io.interchange.journal.RecordDescriptor.PART_PAN;
 import static io.interchange.journal.RecordDescriptor.PART_PAN_FROM_TRACK;
 import static io.interchange.journal.RecordDescriptor.PART_PAN_LENGTH_OFFSET;
+import static io.interchange.journal.RecordDescriptor.PART_PAN_SHARED;
 import static io.interchange.journal.RecordDescriptor.PART_WITHHELD;
 import static io.interchange.journal.RecordDescriptor.SEQUENCE_OFFSET;
 import static io.interchange.journal.RecordDescriptor.SUMMARY_DECODE_ERROR_OFFSET;
@@ -100,6 +101,9 @@ public final class JournalWriter implements AutoCloseable
 
     private final ExpandableArrayBuffer record = new ExpandableArrayBuffer(INITIAL_RECORD_CAPACITY);
     private final UnsafeBuffer pan = new UnsafeBuffer(new byte[PanCipher.MAX_PAN_LENGTH]);
+    /** The PAN the record's input part sealed, which an output with the same digits shares; its length, 0 if none. */
+    private final UnsafeBuffer inputPan = new UnsafeBuffer(new byte[PanCipher.MAX_PAN_LENGTH]);
+    private int inputPanLength;
 
     private boolean iccWithheld;
 
@@ -194,13 +198,20 @@ public final class JournalWriter implements AutoCloseable
 
         int flags = 0;
         boolean inputWithheld = false;
+        inputPanLength = 0;
         final int inputDialect = entry.inputDialectId();
         if (inputDialect >= 0)
         {
             flags |= FLAG_INPUT;
             final int inputAt = position;
-            position = writePart(position, inputDialect, entry.linkId(), entry.inputBuffer(), entry.inputOffset(), entry.inputLength(), false);
+            position = writePart(position, inputDialect, entry.linkId(), indexedInput(entry), entry.inputBuffer(), entry.inputOffset(),
+                entry.inputLength(), false);
             inputWithheld = (record.getByte(inputAt + PART_FLAGS_OFFSET) & PART_WITHHELD) != 0;
+            inputPanLength = (record.getByte(inputAt + PART_FLAGS_OFFSET) & PART_PAN) != 0 ? record.getByte(inputAt + PART_PAN_LENGTH_OFFSET) & 0xFF : 0;
+            if (inputPanLength > 0)
+            {
+                inputPan.putBytes(0, pan, 0, inputPanLength);
+            }
         }
         for (int i = 0; i < outputCount; i++)
         {
@@ -208,8 +219,8 @@ public final class JournalWriter implements AutoCloseable
             // read out of place (a doubled field, a flipped bitmap bit) can hold the card number or track 2: it is as
             // untrusted as the message, so withheld with it. Advices to other links are the switch's own, kept.
             final int linkId = entry.outputLinkId(i);
-            position = writePart(position, entry.outputDialectId(i), linkId, entry.outputBuffer(i), entry.outputOffset(i), entry.outputLength(i),
-                inputWithheld && linkId == entry.linkId());
+            position = writePart(position, entry.outputDialectId(i), linkId, null, entry.outputBuffer(i), entry.outputOffset(i),
+                entry.outputLength(i), inputWithheld && linkId == entry.linkId());
         }
         record.putByte(FLAGS_OFFSET, (byte)flags);
         record.putInt(LENGTH_OFFSET, position, BYTE_ORDER);
@@ -267,17 +278,32 @@ public final class JournalWriter implements AutoCloseable
         return appender;
     }
 
-    /** One message at {@code position}: header, sealed PAN, body. Returns where the next part goes. */
-    /** @param answersWithheld the part answers an input that was withheld: a response is then withheld too. */
+    /**
+     * The entry's input as the switch indexed it, when that reader is this journal's dialect's and over the entry's
+     * bytes; otherwise null, and the journal indexes it itself. Saves parsing each input twice.
+     */
+    private MessageReader indexedInput(final JournalEntry entry)
+    {
+        final MessageReader reader = entry.inputReader();
+        return reader != null && reader.dialect() == dialects[entry.inputDialectId()] && reader.buffer() == entry.inputBuffer() &&
+            reader.offset() == entry.inputOffset() && reader.length() == entry.inputLength() ? reader : null;
+    }
+
+    /**
+     * One message at {@code position}: header, sealed PAN, body. Returns where the next part goes.
+     *
+     * @param indexed the message already indexed over {@code buffer[offset, +length)}, or null
+     * @param answersWithheld the part answers an input that was withheld: a response is then withheld too
+     */
     private int writePart(
-        final int position, final int dialectId, final int linkId, final DirectBuffer buffer, final int offset, final int length,
-        final boolean answersWithheld)
+        final int position, final int dialectId, final int linkId, final MessageReader indexed, final DirectBuffer buffer, final int offset,
+        final int length, final boolean answersWithheld)
     {
         if (dialectId < 0 || dialectId >= dialects.length)
         {
             throw new IllegalArgumentException("dialect id " + dialectId + " is not in the journal's table of " + dialects.length);
         }
-        final MessageReader reader = readers[dialectId];
+        final MessageReader reader = indexed != null ? indexed : readers[dialectId];
         // A stripped message is never longer than the original: fields only go, and field 55 only shrinks.
         record.checkLimit(position + PART_HEADER_LENGTH + PanCipher.sealedLength(PanCipher.MAX_PAN_LENGTH) + Math.max(length, SUMMARY_LENGTH));
 
@@ -285,7 +311,8 @@ public final class JournalWriter implements AutoCloseable
         int panLength = 0;
         int bodyStart = position + PART_HEADER_LENGTH;
         final int bodyLength;
-        if (reader.wrap(buffer, offset, length) != DecodeError.NONE || answersWithheld && !Mti.isRequest(reader.mti()))
+        final DecodeError decoded = indexed != null ? indexed.error() : reader.wrap(buffer, offset, length);
+        if (decoded != DecodeError.NONE || answersWithheld && !Mti.isRequest(reader.mti()))
         {
             flags = PART_WITHHELD;
             bodyLength = writeSummary(reader, bodyStart, length);
@@ -307,7 +334,13 @@ public final class JournalWriter implements AutoCloseable
                 }
                 flags = panLength > 0 ? PART_PAN_FROM_TRACK : 0;
             }
-            if (panLength > 0)
+            // While the input part itself is written, the input's PAN length is still 0: only outputs share.
+            final boolean shared = panLength > 0 && isInputPan(panLength);
+            if (shared)
+            {
+                flags |= PART_PAN | PART_PAN_SHARED;
+            }
+            else if (panLength > 0)
             {
                 flags |= PART_PAN;
                 bodyStart += PanCipher.sealedLength(panLength);
@@ -317,7 +350,7 @@ public final class JournalWriter implements AutoCloseable
             {
                 flags |= PART_ICC_WITHHELD;
             }
-            if (panLength > 0)
+            if (panLength > 0 && !shared)
             {
                 pans.seal(pan, panLength, record, position + PART_HEADER_LENGTH);
             }
@@ -328,6 +361,31 @@ public final class JournalWriter implements AutoCloseable
         record.putInt(position + PART_LINK_ID_OFFSET, linkId, BYTE_ORDER);
         record.putInt(position + PART_BODY_LENGTH_OFFSET, bodyLength, BYTE_ORDER);
         return bodyStart + bodyLength;
+    }
+
+    /** True when the PAN just read, {@code pan[0, length)}, is the digits of the input part's sealed PAN. */
+    private boolean isInputPan(final int length)
+    {
+        if (length != inputPanLength)
+        {
+            return false;
+        }
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            if (pan.getLong(i) != inputPan.getLong(i))
+            {
+                return false;
+            }
+        }
+        for (; i < length; i++)
+        {
+            if (pan.getByte(i) != inputPan.getByte(i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -42,7 +42,7 @@ class AesGcmTest
         {
             final byte[] key = bytes(random, 32);
             final byte[] nonce = bytes(random, 12);
-            final byte[] plain = bytes(random, random.nextInt(0, 70));
+            final byte[] plain = bytes(random, random.nextInt(0, 300));
             jce.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
             final byte[] expected = jce.doFinal(plain);
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Layout versions (RecordDescriptor): version 2 only adds a flag version 1 kept reserved, so a journal written before
+ * Layout versions (RecordDescriptor): versions 2 and 3 only add flags the versions before kept reserved, so a journal written before
  * reads as it did (a switch recovers from yesterday's files after an upgrade); a version this reader does not know
  * is refused, never guessed at.
  */
@@ -52,6 +52,36 @@ class LayoutVersionTest
             assertEquals(PAN, out.getStringWithoutLengthAscii(0, record.decryptPan(JournalRecord.INPUT, out, 0)));
             assertFalse(record.isPanFromTrack(JournalRecord.INPUT));
             assertTrue(record.restoreMessage(JournalRecord.INPUT, out, 0) > 0);
+        }
+    }
+
+    @Test
+    void shouldReadARecordOfLayoutVersion2()
+    {
+        writeOne();
+        setVersion(2);
+        try (JournalReader reader = new JournalReader(config(dir)))
+        {
+            assertTrue(reader.next());
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[1024]);
+            assertEquals(PAN, out.getStringWithoutLengthAscii(0, reader.record().decryptPan(JournalRecord.INPUT, out, 0)));
+        }
+    }
+
+    @Test
+    void shouldRefuseAnOutputSharingTheInputsPanInALayoutBeforeVersion3()
+    {
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            writer.append(new TestEntry().sequence(1).timestampNanos(nanos("2026-03-10T07:00:00Z"))
+                .decision(MARKER.getBytes(StandardCharsets.US_ASCII)).input(1, ISO87B, purchase(ISO87B, "000001", true))
+                .output(2, ISO87B, purchase(ISO87B, "900001", true)));
+        }
+        setVersion(2);
+        try (JournalReader reader = new JournalReader(config(dir)))
+        {
+            final IllegalStateException refused = assertThrows(IllegalStateException.class, reader::next);
+            assertTrue(refused.getMessage().contains("do not add up"), refused.getMessage());
         }
     }
 

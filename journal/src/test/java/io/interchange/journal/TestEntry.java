@@ -3,6 +3,7 @@ package io.interchange.journal;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.interchange.codec.MessageReader;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -23,6 +24,7 @@ final class TestEntry implements JournalEntry
     private int inputOffset;
     private int inputLength;
     private UnsafeBuffer decision = new UnsafeBuffer(new byte[0]);
+    private MessageReader inputReader;
 
     TestEntry sequence(final long value)
     {
@@ -52,6 +54,21 @@ final class TestEntry implements JournalEntry
         input = new UnsafeBuffer(slot);
         inputOffset = 5;
         inputLength = message.length;
+        return this;
+    }
+
+    /** Hands the journal the input indexed by {@code reader}, wrapped over the entry's bytes here, as the ring's slot does. */
+    TestEntry indexedBy(final MessageReader reader)
+    {
+        reader.wrap(input, inputOffset, inputLength);
+        inputReader = reader;
+        return this;
+    }
+
+    /** Hands the journal {@code reader} as the input's index, as it is: for the checks that it is the input's. */
+    TestEntry inputReader(final MessageReader reader)
+    {
+        inputReader = reader;
         return this;
     }
 
@@ -123,6 +140,12 @@ final class TestEntry implements JournalEntry
     public int inputLength()
     {
         return inputLength;
+    }
+
+    @Override
+    public MessageReader inputReader()
+    {
+        return inputReader;
     }
 
     @Override

@@ -208,6 +208,13 @@ public class JournalAppendBenchmark
             return REQUEST_LENGTH;
         }
 
+        /** None: the journal indexes the 0200 itself here; in the ring it takes the decode stage's index. */
+        @Override
+        public MessageReader inputReader()
+        {
+            return null;
+        }
+
         @Override
         public DirectBuffer decisionBuffer()
         {

@@ -199,7 +199,8 @@ final class InlinePath
     private void process(final SwitchEvent event)
     {
         // DecodeHandler: the slot's reader indexes the frame (a valid frame here, so its decode error stays NONE).
-        if (event.messageLength() > 0 && event.reader().wrap(event.frame(), event.headerLength(), event.messageLength()) != DecodeError.NONE)
+        event.decode();
+        if (event.decodeError() != DecodeError.NONE)
         {
             throw new IllegalStateException("our own message does not decode: " + event.reader());
         }

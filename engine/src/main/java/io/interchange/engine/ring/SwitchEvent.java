@@ -47,6 +47,8 @@ public final class SwitchEvent implements JournalEntry
     private int headerLength;
     private int messageLength;
     private DecodeError decodeError = DecodeError.NONE;
+    /** The reader of the dialect indexes this event's message: set by {@link #decode}, cleared by {@link #reset}. */
+    private boolean indexed;
     private int decisionLength;
     private int outputCount;
     private int outputPosition;
@@ -76,6 +78,7 @@ public final class SwitchEvent implements JournalEntry
         this.headerLength = 0;
         this.messageLength = 0;
         this.decodeError = DecodeError.NONE;
+        this.indexed = false;
         this.decisionLength = 0;
         this.outputCount = 0;
         this.outputPosition = 0;
@@ -152,8 +155,8 @@ public final class SwitchEvent implements JournalEntry
     /** Indexes the message with the reader of its dialect; called by the decode handler, and by replay. */
     public void decode()
     {
-        decodeError = dialectId >= 0 && messageLength > 0 ?
-            readers[dialectId].wrap(frame, headerLength, messageLength) : DecodeError.NONE;
+        indexed = dialectId >= 0 && messageLength > 0;
+        decodeError = indexed ? readers[dialectId].wrap(frame, headerLength, messageLength) : DecodeError.NONE;
     }
 
     /** The input message, indexed. Only meaningful for message events. */
@@ -310,6 +313,12 @@ public final class SwitchEvent implements JournalEntry
     public int inputLength()
     {
         return messageLength;
+    }
+
+    @Override
+    public MessageReader inputReader()
+    {
+        return indexed ? readers[dialectId] : null;
     }
 
     @Override

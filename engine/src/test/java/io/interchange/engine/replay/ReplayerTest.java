@@ -725,6 +725,12 @@ class ReplayerTest
         }
 
         @Override
+        public MessageReader inputReader()
+        {
+            return event.inputReader();
+        }
+
+        @Override
         public DirectBuffer decisionBuffer()
         {
             return event.decisionBuffer();

@@ -1,0 +1,63 @@
+package io.interchange.engine.ring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.List;
+
+import io.interchange.codec.Dialect;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.codec.dialect.Iso87;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The slot hands the journal its decode of the input ({@code inputReader}) only while that decode is this event's:
+ * a slot is reused every ring size events, and a reader left over from the event before, over the same buffer and
+ * perhaps the same offsets, would index bytes that are no longer there.
+ */
+class SwitchEventTest
+{
+    private static final int HEADER = 5;
+
+    private final List<Dialect> dialects = Dialects.all();
+    private final int iso87b = dialects.indexOf(Iso87.BINARY);
+    private final SwitchEvent event = new SwitchEvent(1024, 1024, dialects);
+
+    @Test
+    void shouldOfferItsDecodeOfTheInputOnlyOnceDecodedAndUntilReset()
+    {
+        fill(200);
+        assertNull(event.inputReader(), "not decoded yet");
+
+        event.decode();
+        assertSame(event.reader(), event.inputReader());
+        assertSame(event.inputBuffer(), event.inputReader().buffer());
+        assertEquals(event.inputOffset(), event.inputReader().offset());
+        assertEquals(event.inputLength(), event.inputReader().length());
+        assertEquals(200, event.inputReader().mti());
+
+        // The next event in this slot, the same length at the same place, before its decode.
+        fill(400);
+        assertNull(event.inputReader(), "the reader still indexes the event before");
+        event.decode();
+        assertEquals(400, event.inputReader().mti());
+    }
+
+    @Test
+    void shouldOfferNoDecodeForAnEventWithoutAMessage()
+    {
+        event.reset(EventType.ISSUER_UP, 1L, 3, 0, -1);
+        event.decode();
+        assertNull(event.inputReader());
+    }
+
+    private void fill(final int mti)
+    {
+        event.reset(EventType.ACQUIRER_MESSAGE, 1L, 1, 0, iso87b);
+        final int length = new MessageWriter(Iso87.BINARY).wrap(event.frame(), HEADER).mti(mti).putString(3, "000000").putString(11, "000001")
+            .putString(41, "TERM0001").finish();
+        event.frameLengths(HEADER, length);
+    }
+}
