@@ -342,7 +342,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         }
         return new SwitchSetup(dialects, dialects.indexOf(Iso87.BINARY), acquirers, issuers, bins.build(), acceptors.build(),
             SwitchSetup.Limits.of(config.limits().maxAmount(), config.limits().currencies(), config.limits().blockedMcc(),
-                config.limits().maxTransactionsPerCardPerMinute(), config.limits().duplicateWindow()),
+                config.limits().maxTransactionsPerCardPerMinute(), config.limits().duplicateWindow(), config.limits().cardsPerMinute()),
             config.businessDay().zone(), config.businessDay().cutoff(), config.limits().inFlight(), IN_FLIGHT_MAX_FRAME,
             config.limits().duplicateHistory(), config.limits().duplicateKeys(), config.limits().adviceQueue());
     }

@@ -29,9 +29,13 @@ import io.interchange.engine.ring.Egress;
 
 /**
  * The ring's egress to the sockets. Each Netty event loop has a lane: a single-producer ring buffer (Agrona)
- * that the egress thread writes frames into and the event loop drains, writing them to its channels and
- * flushing once per drain. The egress thread never touches a channel, never allocates and never blocks on
- * I/O; a link's id carries its lane number, so finding the lane costs no look-up.
+ * that the egress thread writes frames into and the event loop drains, gathering each channel's frames of the
+ * drain into one pooled buffer and writing and flushing it once. The egress thread never touches a channel, never
+ * allocates and never blocks on I/O; a link's id carries its lane number, so finding the lane costs no look-up.
+ *
+ * <p>One buffer a channel a drain, not one a frame: Netty recycles each buffer and each outbound entry through
+ * a queue that allocates a new chunk as it cycles, and under load that was most of what the switch allocated per
+ * transaction (bench/RESULTS.md); the peer reads the same bytes either way.
  */
 public final class EgressLanes implements Egress
 {
@@ -39,6 +43,8 @@ public final class EgressLanes implements Egress
     private static final int MAX_LANES = 1 << LANE_BITS;
     private static final int SEND = 1;
     private static final int CLOSE = 2;
+    /** A drain's buffer for one channel starts at this and grows: a dozen frames of a busy link before it must. */
+    private static final int BATCH_CAPACITY = 2048;
 
     private final Lane[] lanes;
     private final Map<EventExecutor, Lane> lanesByLoop = new IdentityHashMap<>();
@@ -122,8 +128,18 @@ public final class EgressLanes implements Egress
         }
     }
 
-    private record Link(Channel channel, Framing framing)
+    private static final class Link
     {
+        private final Channel channel;
+        private final Framing framing;
+        /** The frames of the current drain for this channel, or null; written and flushed at the drain's end. */
+        private ByteBuf batch;
+
+        Link(final Channel channel, final Framing framing)
+        {
+            this.channel = channel;
+            this.framing = framing;
+        }
     }
 
     private final class Lane implements Runnable
@@ -202,7 +218,10 @@ public final class EgressLanes implements Egress
             {
                 for (final Link link : touched.values())
                 {
-                    link.channel.flush();
+                    final ByteBuf batch = link.batch;
+                    link.batch = null;
+                    // A channel closed meanwhile fails the write, and Netty releases the buffer.
+                    link.channel.writeAndFlush(batch, link.channel.voidPromise());
                 }
                 touched.clear();
             }
@@ -221,26 +240,34 @@ public final class EgressLanes implements Egress
                 return;
             }
             final int frameLength = length - Integer.BYTES;
+            ByteBuf out = link.batch;
             if (frameLength > 0)
             {
                 final Framing framing = link.framing;
                 final int headerSize = framing.lengthHeader().size();
                 framing.lengthHeader().write(header, 0, frameLength);
-                final ByteBuf out = link.channel.alloc().ioBuffer(headerSize + frameLength);
+                if (out == null)
+                {
+                    out = link.channel.alloc().ioBuffer(Math.max(BATCH_CAPACITY, headerSize + frameLength));
+                    link.batch = out;
+                    touched.put(linkId, link);
+                }
                 out.writeBytes(header.byteArray(), 0, headerSize);
                 out.writeBytes(view, index + Integer.BYTES, frameLength);
-                if (type == CLOSE)
+            }
+            if (type == CLOSE)
+            {
+                // The link's frames so far, this one last, then the close.
+                link.batch = null;
+                touched.remove(linkId);
+                if (out != null)
                 {
                     link.channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-                    return;
                 }
-                link.channel.write(out, link.channel.voidPromise());
-                touched.put(linkId, link);
-            }
-            else if (type == CLOSE)
-            {
-                link.channel.flush();
-                link.channel.close();
+                else
+                {
+                    link.channel.close();
+                }
             }
         }
     }

@@ -68,6 +68,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int[] POS_AUTHORIZATION_MANDATORY = {3, 4, 11, 41, 42, 49, 60};
     // A card seen at this many different merchants within one minute is being tested or cloned: 59.
     private static final int SUSPICIOUS_MERCHANTS_PER_MINUTE = 3;
+    /** The per-card tables' load factor: open addressing, so a fuller table probes longer. */
+    private static final float CARD_TABLE_LOAD = 0.6f;
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
     private static final int[] POS_REVERSAL_MANDATORY = {11, 41, 60};
     private static final int MAX_ANSWER = 512;
@@ -183,8 +185,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // Requests forgotten by the duplicate history younger than HISTORY_EXPECTED_NANOS, and when that was last logged.
     private final AtomicLong historyForgotYoung = new AtomicLong();
     private long historyLoggedAt = Long.MIN_VALUE;
-    private final Long2LongHashMap cardsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
-    private final Long2LongHashMap cardMerchantsThisMinute = new Long2LongHashMap(1 << 16, 0.6f, 0);
+    // Per card in the current minute of event time: requests, and last merchant with changes. Allocated for
+    // limits.cards-per-minute at start; a minute with more cards grows them, once, on this thread (logged).
+    private final Long2LongHashMap cardsThisMinute;
+    private final Long2LongHashMap cardMerchantsThisMinute;
+    private int cardTablesCapacity;
     private long cardKey;
     private long currentMinute = Long.MIN_VALUE;
     private int standInAuthCodes;
@@ -215,6 +220,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         this.issuers = setup.issuers();
         this.acceptors = setup.acceptors();
         this.limits = setup.limits();
+        final int cardSlots = (int)Math.min(1 << 30, (long)Math.ceil(limits.cardsPerMinute() / CARD_TABLE_LOAD));
+        this.cardsThisMinute = new Long2LongHashMap(cardSlots, CARD_TABLE_LOAD, 0);
+        this.cardMerchantsThisMinute = new Long2LongHashMap(cardSlots, CARD_TABLE_LOAD, 0);
+        this.cardTablesCapacity = cardsThisMinute.capacity();
         this.issuerDialect = setup.issuerDialect();
         final List<Dialect> dialects = setup.dialects();
         originals = new MessageReader[dialects.size()];
@@ -2598,6 +2607,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         cardKey = key;
         final long count = cardsThisMinute.get(key) + 1;
         cardsThisMinute.put(key, count);
+        if (cardsThisMinute.capacity() != cardTablesCapacity)
+        {
+            cardTablesCapacity = cardsThisMinute.capacity();
+            LOG.warn("{} cards in this minute outgrew the per-card tables: they grew to {} slots, rehashing on the ring thread; " +
+                "set limits.cards-per-minute to the busiest minute's cards", cardsThisMinute.size(), cardTablesCapacity);
+        }
         return count > limits.perCardPerMinute();
     }
 

@@ -79,17 +79,18 @@ public record SwitchSetup(
     }
 
     /** Per-transaction and per-card limits. */
-    public record Limits(long maxAmount, boolean[] currencies, boolean[] blockedMcc, int perCardPerMinute, long duplicateWindowNanos)
+    public record Limits(
+        long maxAmount, boolean[] currencies, boolean[] blockedMcc, int perCardPerMinute, long duplicateWindowNanos, int cardsPerMinute)
     {
         public static Limits of(
             final long maxAmount, final List<Integer> currencies, final List<Integer> blockedMcc, final int perCardPerMinute,
-            final Duration duplicateWindow)
+            final Duration duplicateWindow, final int cardsPerMinute)
         {
             final boolean[] allowed = new boolean[1000];
             currencies.forEach(c -> allowed[c] = true);
             final boolean[] blocked = new boolean[10_000];
             blockedMcc.forEach(m -> blocked[m] = true);
-            return new Limits(maxAmount, allowed, blocked, perCardPerMinute, duplicateWindow.toNanos());
+            return new Limits(maxAmount, allowed, blocked, perCardPerMinute, duplicateWindow.toNanos(), cardsPerMinute);
         }
     }
 

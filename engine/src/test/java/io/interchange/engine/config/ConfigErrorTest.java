@@ -111,6 +111,14 @@ class ConfigErrorTest
     }
 
     @Test
+    void shouldSizeThePerCardTablesFor131072CardsAMinuteByDefaultAndRefuseFewerThan1024()
+    {
+        assertEquals(1 << 17, SwitchConfig.defaults().limits().cardsPerMinute());
+        assertEquals(4_000_000, SwitchConfig.parse("interchange.limits.cards-per-minute = 4000000", "switch.conf").limits().cardsPerMinute());
+        assertEquals("switch.conf:1: limits.cards-per-minute: must be 1024..16777216, got 100", problem("interchange.limits.cards-per-minute = 100"));
+    }
+
+    @Test
     void shouldTakeStandInOnTimeOutAsAnOptionalTrueOrFalse()
     {
         final String issuers = """

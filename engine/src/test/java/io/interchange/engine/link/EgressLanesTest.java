@@ -1,6 +1,8 @@
 package io.interchange.engine.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,8 @@ class EgressLanesTest
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
     private int received;
+    private int expected;
+    private int step = 1;
 
     @AfterEach
     void stop()
@@ -38,6 +42,7 @@ class EgressLanesTest
         final EgressLanes lanes = new EgressLanes(group, LANE_CAPACITY);
         final EventLoop loop = group.next();
         final EmbeddedChannel channel = new EmbeddedChannel();
+        step = 1;
         final int link = loop.submit(() ->
         {
             final int id = lanes.newLinkId(loop);
@@ -60,7 +65,46 @@ class EgressLanesTest
         }
     }
 
-    /** Frames the channel has had, counted on the lane's loop after the lane's own task (a loop runs its tasks in order). */
+    @Test
+    void shouldWriteEachLinksFramesInOrderAndTheFramesBeforeACloseBeforeClosing() throws Exception
+    {
+        final EgressLanes lanes = new EgressLanes(group, LANE_CAPACITY);
+        final EventLoop loop = group.next();
+        final EmbeddedChannel first = new EmbeddedChannel();
+        final EmbeddedChannel second = new EmbeddedChannel();
+        final int[] links = loop.submit(() ->
+        {
+            final int a = lanes.newLinkId(loop);
+            final int b = lanes.newLinkId(loop);
+            lanes.register(a, first, Framing.BINARY_2);
+            lanes.register(b, second, Framing.BINARY_2);
+            return new int[] {a, b};
+        }).get();
+        step = 2;
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME]);
+        // One batch, the two links' frames interleaved, the second link's last frame closing it.
+        int sent = 0;
+        for (int i = 0; i < 5; i++)
+        {
+            frame.putInt(0, sent++);
+            lanes.send(links[0], frame, 0, FRAME, false);
+            frame.putInt(0, sent++);
+            lanes.send(links[1], frame, 0, FRAME, i == 4);
+        }
+        lanes.endOfBatch();
+
+        assertEquals(5, written(loop, first));
+        received = 0;
+        expected = 1;
+        assertEquals(5, written(loop, second));
+        assertFalse(loop.submit(second::isOpen).get(), "closed after its last frame");
+        assertTrue(loop.submit(first::isOpen).get());
+    }
+
+    /**
+     * Frames the channel has had, counted on the lane's loop after the lane's own task (a loop runs its tasks in
+     * order), each checked for its length header and for the sequence number it was sent with.
+     */
     private int written(final EventLoop loop, final EmbeddedChannel channel) throws InterruptedException, ExecutionException
     {
         received += loop.submit(() ->
@@ -69,8 +113,14 @@ class EgressLanesTest
             ByteBuf out;
             while ((out = channel.readOutbound()) != null)
             {
-                assertEquals(2 + FRAME, out.readableBytes(), "length header and frame");
-                frames++;
+                while (out.isReadable())
+                {
+                    assertEquals(FRAME, out.readUnsignedShort(), "length header");
+                    assertEquals(expected, out.getIntLE(out.readerIndex()), "frames in the order sent");
+                    expected += step;
+                    out.skipBytes(FRAME);
+                    frames++;
+                }
                 out.release();
             }
             return frames;

@@ -295,10 +295,7 @@ class SwitchHandlerTest
     void shouldCountAndLogRequestsTheHistoryForgetsBeforeTheyAreAMinuteOld()
     {
         handler = new SwitchHandler(withHistory(1_024));
-        final ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        final Logger logger = (Logger)LoggerFactory.getLogger(SwitchHandler.class);
-        logger.addAppender(log);
+        final ListAppender<ILoggingEvent> log = switchLog();
         try
         {
             ready();
@@ -320,7 +317,42 @@ class SwitchHandlerTest
         }
         finally
         {
-            logger.detachAppender(log);
+            ((Logger)LoggerFactory.getLogger(SwitchHandler.class)).detachAppender(log);
+        }
+    }
+
+    @Test
+    void shouldLogWhenAMinutesCardsOutgrowThePerCardTablesAndNotBefore()
+    {
+        // Tables for 1,024 cards: 2,048 slots, grown past 1,228 (a load of 0.6). 1,300 cards in one minute outgrow
+        // them once; the same cards with the default sizing, 131,072, never do.
+        assertEquals(1, growthWarnings(1_024, 1_300));
+        assertEquals(0, growthWarnings(setup.limits().cardsPerMinute(), 1_300));
+        assertEquals(0, growthWarnings(1_024, 1_200));
+    }
+
+    private long growthWarnings(final int cardsPerMinute, final int cards)
+    {
+        final SwitchSetup.Limits l = setup.limits();
+        final SwitchSetup s = setup;
+        handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
+            new SwitchSetup.Limits(l.maxAmount(), l.currencies(), l.blockedMcc(), l.perCardPerMinute(), l.duplicateWindowNanos(), cardsPerMinute),
+            s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), s.adviceCapacity()));
+        final ListAppender<ILoggingEvent> log = switchLog();
+        try
+        {
+            ready();
+            for (int i = 0; i < cards; i++)
+            {
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
+                    SwitchMessages.request(SwitchMessages.card("476173", i), "000000", 1_000, now, ++stan));
+                assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded, whatever the tables");
+            }
+            return log.list.stream().filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("limits.cards-per-minute")).count();
+        }
+        finally
+        {
+            ((Logger)LoggerFactory.getLogger(SwitchHandler.class)).detachAppender(log);
         }
     }
 
@@ -655,6 +687,15 @@ class SwitchHandlerTest
             advised.put(f, output(0).getString(f));
         }
         return advised;
+    }
+
+    /** What the switch handler logs from now on, until the caller detaches it. */
+    private static ListAppender<ILoggingEvent> switchLog()
+    {
+        final ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        ((Logger)LoggerFactory.getLogger(SwitchHandler.class)).addAppender(log);
+        return log;
     }
 
     private SwitchSetup withHistory(final int history)
