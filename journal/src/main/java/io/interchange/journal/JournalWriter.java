@@ -285,7 +285,9 @@ public final class JournalWriter implements AutoCloseable
     private MessageReader indexedInput(final JournalEntry entry)
     {
         final MessageReader reader = entry.inputReader();
-        return reader != null && reader.dialect() == dialects[entry.inputDialectId()] && reader.buffer() == entry.inputBuffer() &&
+        final int dialectId = entry.inputDialectId();
+        // A dialect id outside the table is refused by writePart, as for an entry that offers no index.
+        return reader != null && dialectId < dialects.length && reader.dialect() == dialects[dialectId] && reader.buffer() == entry.inputBuffer() &&
             reader.offset() == entry.inputOffset() && reader.length() == entry.inputLength() ? reader : null;
     }
 

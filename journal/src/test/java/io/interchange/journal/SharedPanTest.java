@@ -12,6 +12,7 @@ import static io.interchange.journal.Fixtures.swipe;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -113,6 +114,18 @@ class SharedPanTest
             elsewhere.wrap(approval(ISO87B, "000001"), 0, approval(ISO87B, "000001").length);
             assertArrayEquals(own, recordBytes("elsewhere", entry(input).inputReader(elsewhere)));
             assertArrayEquals(own, recordBytes("other dialect", entry(input).indexedBy(new MessageReader(Iso87.ASCII))));
+        }
+    }
+
+    @Test
+    void shouldRefuseADialectIdOutsideItsTableWhateverIndexComesWithIt()
+    {
+        final TestEntry entry = new TestEntry().sequence(1).timestampNanos(nanos("2026-03-10T07:00:00Z"))
+            .input(1, Fixtures.DIALECTS.size() + 4, purchase(ISO87B, "000001", false)).indexedBy(new MessageReader(Iso87.BINARY));
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> writer.append(entry));
+            assertTrue(refused.getMessage().contains("dialect id " + (Fixtures.DIALECTS.size() + 4)), refused.getMessage());
         }
     }
 

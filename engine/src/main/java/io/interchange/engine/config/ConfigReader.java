@@ -621,7 +621,7 @@ final class ConfigReader
         final int duplicateKeys = s.optionalInteger("duplicate-keys", 0, 1 << 26, LimitsConfig.DEFAULT_DUPLICATE_KEYS);
         final int inFlight = s.integer("in-flight", 256, 1 << 20);
         final int adviceQueue = s.integer("advice-queue", 256, 1 << 20);
-        final int cardsPerMinute = s.optionalInteger("cards-per-minute", 1_024, 1 << 24, LimitsConfig.DEFAULT_CARDS_PER_MINUTE);
+        final int cardsPerMinute = s.optionalInteger("cards-per-minute", 1_024, 1 << 22, LimitsConfig.DEFAULT_CARDS_PER_MINUTE);
         if (problems.count() == mark && duplicateHistory < 2L * inFlight)
         {
             // A request in flight keeps its history entry (its reversal advice is built from it), so the history

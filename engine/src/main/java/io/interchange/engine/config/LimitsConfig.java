@@ -24,10 +24,11 @@ import java.util.Objects;
  * @param adviceQueue                      advices (reversals, stand-in notices, completions) waiting for an
  *                                         issuer's acknowledgement, at most; beyond it one is lost, counted and
  *                                         logged.
- * @param cardsPerMinute                   distinct cards in a minute at the busiest: the two per-card tables of the
- *                                         current minute (the frequency limit, the merchant-hopping rule) are
- *                                         allocated for that many at start, about 27 bytes a card each. Beyond it
- *                                         they grow on the ring thread, a pause while they rehash, logged.
+ * @param cardsPerMinute                   distinct cards in a minute at the busiest: the per-card table of the current
+ *                                         minute (the frequency limit, the merchant-hopping rule) is allocated for that
+ *                                         many at start, 24 bytes a slot, the slots the power of two at or above
+ *                                         cards / 0.6 (40 to 80 bytes a card). Beyond it the table grows on the ring
+ *                                         thread, a pause while it rehashes, logged.
  */
 public record LimitsConfig(
     long maxAmount,
@@ -51,6 +52,6 @@ public record LimitsConfig(
     /** Keys of forgotten requests kept when the config does not say: 1,048,576 (24 MB). */
     public static final int DEFAULT_DUPLICATE_KEYS = 1 << 20;
 
-    /** Cards a minute the per-card tables hold without growing when the config does not say: 131,072 (8 MB). */
+    /** Cards a minute the per-card table holds without growing when the config does not say: 131,072 (6 MB). */
     public static final int DEFAULT_CARDS_PER_MINUTE = 1 << 17;
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +67,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int[] POS_AUTHORIZATION_MANDATORY = {3, 4, 11, 41, 42, 49, 60};
     // A card seen at this many different merchants within one minute is being tested or cloned: 59.
     private static final int SUSPICIOUS_MERCHANTS_PER_MINUTE = 3;
-    /** The per-card tables' load factor: open addressing, so a fuller table probes longer. */
-    private static final float CARD_TABLE_LOAD = 0.6f;
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
     private static final int[] POS_REVERSAL_MANDATORY = {11, 41, 60};
     private static final int MAX_ANSWER = 512;
@@ -186,12 +183,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final AtomicLong historyForgotYoung = new AtomicLong();
     private long historyLoggedAt = Long.MIN_VALUE;
     // Per card in the current minute of event time: requests, and last merchant with changes. Allocated for
-    // limits.cards-per-minute at start; a minute with more cards grows them, once, on this thread (logged).
-    private final Long2LongHashMap cardsThisMinute;
-    private final Long2LongHashMap cardMerchantsThisMinute;
-    private int cardTablesCapacity;
-    private long cardKey;
-    private long currentMinute = Long.MIN_VALUE;
+    // limits.cards-per-minute at start; a minute with more cards grows it, once, on this thread (logged).
+    private final CardMinutes cardMinutes;
+    private int cardMinutesCapacity;
+    private int cardSlot;
     private int standInAuthCodes;
     private int current = Transactions.NONE;
     // The card number of the request being authorized, read once as ASCII digits: field 2, or track 2 up to its
@@ -220,10 +215,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         this.issuers = setup.issuers();
         this.acceptors = setup.acceptors();
         this.limits = setup.limits();
-        final int cardSlots = (int)Math.min(1 << 30, (long)Math.ceil(limits.cardsPerMinute() / CARD_TABLE_LOAD));
-        this.cardsThisMinute = new Long2LongHashMap(cardSlots, CARD_TABLE_LOAD, 0);
-        this.cardMerchantsThisMinute = new Long2LongHashMap(cardSlots, CARD_TABLE_LOAD, 0);
-        this.cardTablesCapacity = cardsThisMinute.capacity();
+        this.cardMinutes = new CardMinutes(limits.cardsPerMinute());
+        this.cardMinutesCapacity = cardMinutes.capacity();
         this.issuerDialect = setup.issuerDialect();
         final List<Dialect> dialects = setup.dialects();
         originals = new MessageReader[dialects.size()];
@@ -2586,32 +2579,25 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * Counts the card's requests in the current minute of event time (a fixed window: the table is emptied when
-     * the minute changes, which keeps it bounded by one minute's cards and costs no allocation).
+     * Counts the card's requests in the current minute of event time (a fixed window: the card's figures start
+     * again each minute, {@link CardMinutes}, at no cost and with no allocation).
      */
     private boolean overFrequencyLimit(final MessageReader request, final long now)
     {
-        final long minute = now / 60_000_000_000L;
-        if (minute != currentMinute)
-        {
-            cardsThisMinute.clear();
-            cardMerchantsThisMinute.clear();
-            currentMinute = minute;
-        }
+        cardMinutes.minute(now / 60_000_000_000L);
         long key = 0;
         for (int i = 0; i < panDigits; i++)
         {
             key = key * 10 + (pan.getByte(i) - '0');
         }
         key = key * 31 + panDigits;
-        cardKey = key;
-        final long count = cardsThisMinute.get(key) + 1;
-        cardsThisMinute.put(key, count);
-        if (cardsThisMinute.capacity() != cardTablesCapacity)
+        cardSlot = cardMinutes.slot(key);
+        final int count = cardMinutes.countRequest(cardSlot);
+        if (cardMinutes.capacity() != cardMinutesCapacity)
         {
-            cardTablesCapacity = cardsThisMinute.capacity();
-            LOG.warn("{} cards in this minute outgrew the per-card tables: they grew to {} slots, rehashing on the ring thread; " +
-                "set limits.cards-per-minute to the busiest minute's cards", cardsThisMinute.size(), cardTablesCapacity);
+            cardMinutesCapacity = cardMinutes.capacity();
+            LOG.warn("{} cards in this minute outgrew the per-card table: it grew to {} slots, rehashing on the ring thread; " +
+                "set limits.cards-per-minute to the busiest minute's cards", cardMinutes.size(), cardMinutesCapacity);
         }
         return count > limits.perCardPerMinute();
     }
@@ -2623,14 +2609,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      */
     private boolean suspicious(final int merchant)
     {
-        final long seen = cardMerchantsThisMinute.get(cardKey);
+        final long seen = cardMinutes.merchant(cardSlot);
         final int last = (int)(seen >>> 32) - 1;
         int changes = (int)seen;
         if (last >= 0 && last != merchant)
         {
             changes++;
         }
-        cardMerchantsThisMinute.put(cardKey, ((long)(merchant + 1) << 32) | changes);
+        cardMinutes.merchant(cardSlot, ((long)(merchant + 1) << 32) | changes);
         return changes + 1 >= SUSPICIOUS_MERCHANTS_PER_MINUTE;
     }
 

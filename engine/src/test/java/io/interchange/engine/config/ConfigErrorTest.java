@@ -115,7 +115,8 @@ class ConfigErrorTest
     {
         assertEquals(1 << 17, SwitchConfig.defaults().limits().cardsPerMinute());
         assertEquals(4_000_000, SwitchConfig.parse("interchange.limits.cards-per-minute = 4000000", "switch.conf").limits().cardsPerMinute());
-        assertEquals("switch.conf:1: limits.cards-per-minute: must be 1024..16777216, got 100", problem("interchange.limits.cards-per-minute = 100"));
+        assertEquals("switch.conf:1: limits.cards-per-minute: must be 1024..4194304, got 100", problem("interchange.limits.cards-per-minute = 100"));
+        assertEquals("switch.conf:1: limits.cards-per-minute: must be 1024..4194304, got 4194305", problem("interchange.limits.cards-per-minute = 4194305"));
     }
 
     @Test
