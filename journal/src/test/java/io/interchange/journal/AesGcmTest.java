@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import javax.crypto.Cipher;
@@ -54,6 +55,31 @@ class AesGcmTest
             final byte[] opened = new byte[plain.length];
             assertTrue(gcm.decrypt(nonce, 0, sealed, 0, plain.length, opened, 0));
             assertArrayEquals(plain, opened);
+        }
+    }
+
+    @Test
+    void shouldMatchJceCallAfterCallOnOneInstanceAtOffsetsAndInPlace() throws GeneralSecurityException
+    {
+        // As the journal uses it: one instance for every value, its key stream and counters reused from call to call.
+        final SplittableRandom random = new SplittableRandom(4493);
+        final byte[] key = bytes(random, 32);
+        final AesGcm gcm = new AesGcm(key);
+        final Cipher jce = Cipher.getInstance("AES/GCM/NoPadding");
+        for (int i = 0; i < 2_000; i++)
+        {
+            final byte[] nonce = bytes(random, 12);
+            final byte[] plain = bytes(random, random.nextInt(0, 400));
+            jce.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+            final byte[] expected = jce.doFinal(plain);
+
+            final int at = random.nextInt(0, 9);
+            final byte[] buffer = new byte[at + plain.length + 16 + 3];
+            System.arraycopy(plain, 0, buffer, at, plain.length);
+            gcm.encrypt(nonce, 0, buffer, at, plain.length, buffer, at);
+            assertArrayEquals(expected, Arrays.copyOfRange(buffer, at, at + expected.length), "case " + i);
+            assertTrue(gcm.decrypt(nonce, 0, buffer, at, plain.length, buffer, at), "case " + i);
+            assertArrayEquals(plain, Arrays.copyOfRange(buffer, at, at + plain.length), "case " + i);
         }
     }
 

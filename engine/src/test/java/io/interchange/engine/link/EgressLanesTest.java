@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -12,7 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.interchange.codec.frame.Framing;
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -99,6 +104,81 @@ class EgressLanesTest
         assertEquals(5, written(loop, second));
         assertFalse(loop.submit(second::isOpen).get(), "closed after its last frame");
         assertTrue(loop.submit(first::isOpen).get());
+    }
+
+    @Test
+    void shouldReleaseEveryBufferItTakesWhetherItsChannelTakesItOrIsClosed() throws Exception
+    {
+        final EgressLanes lanes = new EgressLanes(group, LANE_CAPACITY);
+        final EventLoop loop = group.next();
+        final List<ByteBuf> taken = new ArrayList<>();
+        final ByteBufAllocator tracking = new AbstractByteBufAllocator(true)
+        {
+            @Override
+            protected ByteBuf newHeapBuffer(final int initialCapacity, final int maxCapacity)
+            {
+                final ByteBuf buffer = Unpooled.buffer(initialCapacity, maxCapacity);
+                taken.add(buffer);
+                return buffer;
+            }
+
+            @Override
+            protected ByteBuf newDirectBuffer(final int initialCapacity, final int maxCapacity)
+            {
+                final ByteBuf buffer = Unpooled.directBuffer(initialCapacity, maxCapacity);
+                taken.add(buffer);
+                return buffer;
+            }
+
+            @Override
+            public boolean isDirectBufferPooled()
+            {
+                return false;
+            }
+        };
+        final EmbeddedChannel open = new EmbeddedChannel();
+        final EmbeddedChannel closed = new EmbeddedChannel();
+        open.config().setAllocator(tracking);
+        closed.config().setAllocator(tracking);
+        final int[] links = loop.submit(() ->
+        {
+            final int a = lanes.newLinkId(loop);
+            final int b = lanes.newLinkId(loop);
+            lanes.register(a, open, Framing.BINARY_2);
+            lanes.register(b, closed, Framing.BINARY_2);
+            closed.close();
+            return new int[] {a, b};
+        }).get();
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME]);
+        // Twenty frames a link, 3,040 bytes with their headers: past a drain buffer's first 2,048 if one drain takes them.
+        step = 1;
+        for (int i = 0; i < 20; i++)
+        {
+            frame.putInt(0, i);
+            lanes.send(links[0], frame, 0, FRAME, false);
+            lanes.send(links[1], frame, 0, FRAME, false);
+        }
+        lanes.endOfBatch();
+        assertEquals(20, written(loop, open));
+        // A close with no frame of its own: the open link's frames, then the close.
+        expected = 0;
+        received = 0;
+        for (int i = 0; i < 2; i++)
+        {
+            frame.putInt(0, i);
+            lanes.send(links[0], frame, 0, FRAME, false);
+        }
+        lanes.close(links[0]);
+        lanes.endOfBatch();
+        assertEquals(2, written(loop, open));
+        assertFalse(loop.submit(open::isOpen).get());
+
+        // At least a buffer for each channel's drains (the small lane fills, so the twenty frames take more than one).
+        assertTrue(taken.size() >= 3, "buffers taken: " + taken.size());
+        for (final ByteBuf buffer : taken)
+        {
+            assertEquals(0, buffer.refCnt(), "released, by the reader or by the closed channel's failed write");
+        }
     }
 
     /**
