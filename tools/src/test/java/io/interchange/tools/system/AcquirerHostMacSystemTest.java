@@ -95,11 +95,7 @@ class AcquirerHostMacSystemTest
             final ISOMsg approved = host.exchange(host.mac(purchase));
             assertEquals("00", approved.getString(39));
             assertTrue(host.macHolds(approved), "the answer's field 64 is the switch's retail MAC under the host's key");
-            final ISOMsg atIssuer = new ISOMsg();
-            atIssuer.setPackager(new ISO87BPackager());
-            atIssuer.unpack(issuerA.lastFinancial());
-            assertEquals(HexFormat.of().formatHex(host.clearPinBlock("4321", card.pan())),
-                HexFormat.of().formatHex(des3(ISSUER_A_ZONE_PIN_KEY, atIssuer.getBytes(52))), "the issuer finds the PIN under its zone key");
+            assertPinAtIssuer(issuerA, host.clearPinBlock("4321", card.pan()), "the issuer finds the PIN under its zone key");
             // Another connection from the host's address signs on and asks for new keys without a MAC: refused, so
             // the host's keys, on all its links, stay as they are.
             try (JposHost intruder = new JposHost(node.port("host-iso87"), dir))
@@ -245,11 +241,7 @@ class AcquirerHostMacSystemTest
             final ISOMsg approved = host.exchange(host.mac(purchase));
             assertEquals("00", approved.getString(39));
             assertTrue(host.macHolds(approved), "the answer's field 64 is the switch's AES-CMAC under the host's key");
-            final ISOMsg atIssuer = new ISOMsg();
-            atIssuer.setPackager(new ISO87BPackager());
-            atIssuer.unpack(issuerA.lastFinancial());
-            assertEquals(HexFormat.of().formatHex(host.clearPinBlock("2468", card.pan())),
-                HexFormat.of().formatHex(des3(ISSUER_A_ZONE_PIN_KEY, atIssuer.getBytes(52))), "the PIN key came under the AES key too");
+            assertPinAtIssuer(issuerA, host.clearPinBlock("2468", card.pan()), "the PIN key came under the AES key too");
 
             final ISOMsg tampered = host.mac(host.purchase(card, 1_000, "000032"));
             tampered.set(4, "000000001001");
@@ -295,6 +287,15 @@ class AcquirerHostMacSystemTest
             assertEquals("12", refused.getString(39), "the demo's pos-iso87 does not MAC: no keys to change");
             assertFalse(refused.hasField(KeyExchange.FIELD));
         }
+    }
+
+    /** The PIN block of the issuer's last financial request, decrypted under its zone PIN key, is {@code clear}. */
+    private static void assertPinAtIssuer(final ScriptedIssuer issuer, final byte[] clear, final String message) throws Exception
+    {
+        final ISOMsg atIssuer = new ISOMsg();
+        atIssuer.setPackager(new ISO87BPackager());
+        atIssuer.unpack(issuer.lastFinancial());
+        assertEquals(HexFormat.of().formatHex(clear), HexFormat.of().formatHex(des3(ISSUER_A_ZONE_PIN_KEY, atIssuer.getBytes(52))), message);
     }
 
     private static byte[] des3(final String doubleLengthKey, final byte[] data) throws Exception
