@@ -334,6 +334,44 @@ public final class MessageWriter
     }
 
     /**
+     * Appends fields that a writer of this dialect has already encoded: {@code fields} names them in the primary
+     * bitmap's word (field 2 in bit 62, field 1 never), and {@code src[srcOffset, srcOffset + length)} holds them back
+     * to back as that writer wrote them ({@link #fieldsOffset} and {@link #length} say where). A message sent with
+     * fields that the one kept must not hold is then encoded once: the kept one first, the other from its bytes.
+     */
+    public MessageWriter putWritten(final long fields, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        if (fields == 0 || fields < 0)
+        {
+            if (fields == 0 && length == 0)
+            {
+                return this;
+            }
+            throw new IllegalArgumentException("fields 2-64 of the primary bitmap, with their bytes: " + Long.toHexString(fields) + ", " + length + " bytes");
+        }
+        copyRun(Long.numberOfLeadingZeros(fields) + 1, 64 - Long.numberOfTrailingZeros(fields), fields, 0, src, srcOffset, length);
+        return this;
+    }
+
+    /** The primary-bitmap fields written so far (field 2 in bit 62), for {@link #putWritten}. */
+    public long primaryFields()
+    {
+        return primaryBitmap & Long.MAX_VALUE;
+    }
+
+    /** Where the fields begin, from the wrap offset: after the MTI and the bitmaps' room, for {@link #putWritten}. */
+    public int fieldsOffset()
+    {
+        return headerLength + (secondaryRoom ? dialect.bitmapLength() : 0);
+    }
+
+    /** Bytes from the wrap offset to the end of the last field written, for {@link #putWritten}. */
+    public int length()
+    {
+        return position - offset;
+    }
+
+    /**
      * Appends fields {@code first} to {@code last}, those named in the two bitmaps, as they lie back to back in
      * {@code src}: a run of echoed fields then costs one copy. Each must have the {@link #sameLayout} here.
      */

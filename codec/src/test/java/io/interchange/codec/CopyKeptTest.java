@@ -3,11 +3,6 @@ package io.interchange.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.SplittableRandom;
-
-import io.interchange.codec.RandomMessages.Sample;
-import io.interchange.codec.RandomMessages.Shape;
-import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.dialect.Iso87;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -28,73 +23,61 @@ class CopyKeptTest
     @Test
     void shouldWriteTheSameBytesAsCopyingFieldByField()
     {
-        final SplittableRandom random = new SplittableRandom(55);
-        for (final Dialect dialect : Dialects.all())
+        RandomMessages.forEach(55, MESSAGES_PER_DIALECT, (reader, bytes, random, name) ->
         {
-            final Shape[] shapes = RandomMessages.shapes(dialect);
-            final MessageWriter source = new MessageWriter(dialect);
-            final MessageReader reader = new MessageReader(dialect);
-            final MessageWriter actualWriter = new MessageWriter(dialect);
-            final MessageWriter expectedWriter = new MessageWriter(dialect);
-            for (int i = 0; i < MESSAGES_PER_DIALECT; i++)
+            final Dialect dialect = reader.dialect();
+            // Half the time what the journal drops (PANs, track data, the PIN block), else any fields.
+            final boolean[] kept = new boolean[FieldSpec.MAX_FIELD + 1];
+            final boolean journal = random.nextBoolean();
+            final double keepRate = random.nextDouble();
+            for (int f = 2; f <= FieldSpec.MAX_FIELD; f++)
             {
-                final Sample sample = RandomMessages.sample(random, shapes);
-                final byte[] bytes = RandomMessages.write(sample, source, message, random);
-                assertEquals(DecodeError.NONE, reader.wrap(bytes, 0, bytes.length), dialect.name() + " #" + i);
-
-                // Half the time what the journal drops (PANs, track data, the PIN block), else any fields.
-                final boolean[] kept = new boolean[FieldSpec.MAX_FIELD + 1];
-                final boolean journal = random.nextBoolean();
-                final double keepRate = random.nextDouble();
-                for (int f = 2; f <= FieldSpec.MAX_FIELD; f++)
-                {
-                    final FieldSpec spec = dialect.field(f);
-                    kept[f] = spec != null && (journal ? !SensitiveData.isPan(f) && !SensitiveData.isProtected(spec) : random.nextDouble() < keepRate);
-                }
-                // The field written between the two runs, or none (129).
-                final int between = random.nextInt(4) == 0 ? FieldSpec.MAX_FIELD + 1 : 2 + random.nextInt(FieldSpec.MAX_FIELD - 1);
-                kept[Math.min(between, FieldSpec.MAX_FIELD)] &= between > FieldSpec.MAX_FIELD;
-                long keepPrimary = 0;
-                long keepSecondary = 0;
-                for (int f = 2; f <= FieldSpec.MAX_FIELD; f++)
-                {
-                    if (kept[f])
-                    {
-                        if (f <= 64)
-                        {
-                            keepPrimary |= Long.MIN_VALUE >>> (f - 1);
-                        }
-                        else
-                        {
-                            keepSecondary |= Long.MIN_VALUE >>> (f - 65);
-                        }
-                    }
-                }
-
-                expectedWriter.wrap(expected, 0).mti(reader.mti());
-                for (int f = 2; f <= FieldSpec.MAX_FIELD; f++)
-                {
-                    if (reader.has(f) && (kept[f] || f == between))
-                    {
-                        expectedWriter.copy(reader, f);
-                    }
-                }
-                final int expectedLength = expectedWriter.finish();
-
-                actualWriter.wrap(actual, 0).mti(reader.mti());
-                actualWriter.copyKept(reader, between - 1, keepPrimary, keepSecondary);
-                if (reader.has(between))
-                {
-                    actualWriter.copy(reader, between);
-                }
-                actualWriter.copyKept(reader, FieldSpec.MAX_FIELD, keepPrimary, keepSecondary);
-                final int actualLength = actualWriter.finish();
-
-                final String what = dialect.name() + " #" + i + " between " + between + ": " + RandomMessages.hex(bytes);
-                assertEquals(expectedLength, actualLength, what);
-                assertEquals(RandomMessages.hex(expected.byteArray(), 0, expectedLength), RandomMessages.hex(actual.byteArray(), 0, actualLength), what);
+                final FieldSpec spec = dialect.field(f);
+                kept[f] = spec != null && (journal ? !SensitiveData.isPan(f) && !SensitiveData.isProtected(spec) : random.nextDouble() < keepRate);
             }
-        }
+            // The field written between the two runs, or none (129).
+            final int between = random.nextInt(4) == 0 ? FieldSpec.MAX_FIELD + 1 : 2 + random.nextInt(FieldSpec.MAX_FIELD - 1);
+            kept[Math.min(between, FieldSpec.MAX_FIELD)] &= between > FieldSpec.MAX_FIELD;
+            long keepPrimary = 0;
+            long keepSecondary = 0;
+            for (int f = 2; f <= FieldSpec.MAX_FIELD; f++)
+            {
+                if (kept[f])
+                {
+                    if (f <= 64)
+                    {
+                        keepPrimary |= Long.MIN_VALUE >>> (f - 1);
+                    }
+                    else
+                    {
+                        keepSecondary |= Long.MIN_VALUE >>> (f - 65);
+                    }
+                }
+            }
+
+            final MessageWriter expectedWriter = new MessageWriter(dialect).wrap(expected, 0).mti(reader.mti());
+            for (int f = 2; f <= FieldSpec.MAX_FIELD; f++)
+            {
+                if (reader.has(f) && (kept[f] || f == between))
+                {
+                    expectedWriter.copy(reader, f);
+                }
+            }
+            final int expectedLength = expectedWriter.finish();
+
+            final MessageWriter actualWriter = new MessageWriter(dialect).wrap(actual, 0).mti(reader.mti());
+            actualWriter.copyKept(reader, between - 1, keepPrimary, keepSecondary);
+            if (reader.has(between))
+            {
+                actualWriter.copy(reader, between);
+            }
+            actualWriter.copyKept(reader, FieldSpec.MAX_FIELD, keepPrimary, keepSecondary);
+            final int actualLength = actualWriter.finish();
+
+            final String what = name + " between " + between;
+            assertEquals(expectedLength, actualLength, what);
+            assertEquals(RandomMessages.hex(expected.byteArray(), 0, expectedLength), RandomMessages.hex(actual.byteArray(), 0, actualLength), what);
+        });
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.interchange.codec;
 
 import java.util.SplittableRandom;
 
+import io.interchange.codec.dialect.Dialects;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jpos.iso.ISOBasePackager;
 import org.jpos.iso.ISOException;
@@ -277,6 +278,38 @@ final class RandomMessages
             m.set(f, sample.values()[f]);
         }
         return m;
+    }
+
+    /** What a test checks of one random message: a reader over it, its bytes, the draw's random and its number. */
+    interface Check
+    {
+        void check(MessageReader message, byte[] bytes, SplittableRandom random, String name);
+    }
+
+    /**
+     * {@code perDialect} random messages of every dialect, each written by our writer, read back (which must find no
+     * fault) and handed to {@code check}, which may go on drawing from the same random.
+     */
+    static void forEach(final long seed, final int perDialect, final Check check)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256 * 1024]);
+        for (final Dialect dialect : Dialects.all())
+        {
+            final Shape[] shapes = shapes(dialect);
+            final MessageWriter writer = new MessageWriter(dialect);
+            final MessageReader reader = new MessageReader(dialect);
+            for (int i = 0; i < perDialect; i++)
+            {
+                final byte[] bytes = write(sample(random, shapes), writer, buffer, random);
+                final String name = dialect.name() + " #" + i + ": " + hex(bytes);
+                if (reader.wrap(bytes, 0, bytes.length) != DecodeError.NONE)
+                {
+                    throw new AssertionError(name + " does not read back: " + reader.error());
+                }
+                check.check(reader, bytes, random, name);
+            }
+        }
     }
 
     /**

@@ -81,6 +81,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // fits). One larger (another issuer dialect) is not kept, and its reversal advice is logged as having no basis.
     static final int MAX_BASIS = 192;
     private static final int MAX_ADVICE = 1_024;
+    // Fields 1-32 of a primary bitmap word (field 1 in the sign bit).
+    private static final long FIELDS_TO_32 = 0xFFFF_FFFF_0000_0000L;
     // Where a basis is built before it is kept: room for the longest the fields could make in any dialect.
     private static final int BASIS_SCRATCH = 32 * 1_024;
     private static final int[] NETWORK_ECHO = {7, 11, 12, 13, 32, 33, 37, 41, 42, 60, 70};
@@ -157,6 +159,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final EventClock clock;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
     private final UnsafeBuffer basisScratch = new UnsafeBuffer(new byte[BASIS_SCRATCH]);
+    // The last writeForward's length up to its field 32: the forward's fields before track 2 (35) end there.
+    private int forwardSplit;
     private final StringBuilder authCode = new StringBuilder(6);
 
     private final Int2ObjectHashMap<AcquirerSession> acquirerSessions = new Int2ObjectHashMap<>();
@@ -1654,7 +1658,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // The advice gets its STAN (and so its RRN) now, so that a reversal of the completion names it as sent.
         final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0);
         final int stan = recordedStan(event, Outcome.ANSWERED);
-        final int length = writeForward(writer, request, session, adviceMti, stan, mcc, now, false);
+        final int length = writeForward(writer, request, session, adviceMti, stan, mcc, now);
         transactions.forwarded(current, issuer, basisScratch, 0, length);
         owe(current, queueAdvice(adviceMti, basisScratch, 0, length, originalOf(request, session), null, null, request, issuer, now));
         answer(event, request, ResponseCode.APPROVED);
@@ -1691,7 +1695,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final int adviceMti = request.mti() == Mti.AUTHORIZATION_REQUEST ? Mti.AUTHORIZATION_ADVICE : Mti.FINANCIAL_ADVICE;
             final int stan = recordedStan(event, Outcome.STOOD_IN);
             final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, adviceMti, stan,
-                mcc, now, false);
+                mcc, now);
             transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
             owe(current, queueAdvice(adviceMti, basisScratch, 0, basisLength, Transactions.NONE, authCode, ResponseCode.APPROVED, null,
                 issuer, now));
@@ -1717,24 +1721,43 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int issuer, final int link, final int stan,
         final int mcc, final long now)
     {
+        // What a reversal advice will be built from, written first: the message without track data, PIN block or chip
+        // data, which the switch must not keep once the request has gone (PCI DSS 3.2). The forward is the same fields
+        // with those put back in, copied from it rather than encoded a second time.
+        final MessageWriter basis = writers[issuerDialect].wrap(basisScratch, 0);
+        final int basisLength = writeForward(basis, request, session, request.mti(), stan, mcc, now);
+        final long fields = basis.primaryFields();
+        final int start = basis.fieldsOffset();
         final int offset = event.beginOutput(link, issuerDialect, 0);
-        final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset);
-        int length = writeForward(writer, request, session, request.mti(), stan, mcc, now, true);
+        final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset).mti(request.mti())
+            .putWritten(fields & FIELDS_TO_32, basisScratch, start, forwardSplit - start);
+        copy(request, writer, 35);
+        writer.putWritten(fields & ~FIELDS_TO_32, basisScratch, forwardSplit, basisLength - forwardSplit);
+        if (pinTranslated)
+        {
+            writer.putBytes(52, pinBlock, 0, Hsm.PIN_BLOCK_LENGTH);
+        }
+        else
+        {
+            copy(request, writer, 52);
+        }
+        copy(request, writer, 55);
+        int length = writer.finish();
         if (issuers.get(issuer).mac() && hsm != null)
         {
             length = appendMac(slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), event.output(), offset, length);
         }
         event.endOutput(length, false);
-        // What a reversal advice will be built from: the same message without track data, PIN block or chip data,
-        // which the switch must not keep once the request has gone (PCI DSS 3.2).
-        final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, request.mti(), stan, mcc, now, false);
         transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
     }
 
-    /** The request as the issuer gets it: the switch's STAN, RRN, acquirer id and the merchant's MCC. */
+    /**
+     * The request as the issuer gets it, less track data, PIN block and chip data ({@link #forward} puts those in):
+     * the switch's STAN, RRN, acquirer id and the merchant's MCC. Notes in {@link #forwardSplit} where field 35 goes.
+     */
     private int writeForward(
         final MessageWriter writer, final MessageReader request, final AcquirerSession session, final int mti, final int stan, final int mcc,
-        final long now, final boolean sensitive)
+        final long now)
     {
         writer.mti(mti);
         if (panField == 2)
@@ -1766,10 +1789,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         copy(request, writer, 23);
         copy(request, writer, 25);
         writer.putString(32, setup.acquirers().get(session.endpoint).acquirerId());
-        if (sensitive)
-        {
-            copy(request, writer, 35);
-        }
+        forwardSplit = writer.length();
         putDigits(scratch, 0, EventClock.yearDayHour(now), 6);
         putDigits(scratch, 6, stan, 6);
         writer.putText(37, scratch, 0, 12);
@@ -1781,18 +1801,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         copy(request, writer, 41);
         copy(request, writer, 42);
         copy(request, writer, 49);
-        if (sensitive)
-        {
-            if (pinTranslated)
-            {
-                writer.putBytes(52, pinBlock, 0, Hsm.PIN_BLOCK_LENGTH);
-            }
-            else
-            {
-                copy(request, writer, 52);
-            }
-            copy(request, writer, 55);
-        }
         return writer.finish();
     }
 
