@@ -315,7 +315,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         {
             acquirers.add(new SwitchSetup.Acquirer(listener.name(), dialects.indexOf(listener.dialect()), listener.framing().headerLength(),
                 listener.acquirerId(), listener.mac(), !listener.hostKeyed() ? null :
-                listener.macAlgorithm() == MacAlgorithm.CMAC ? KeyType.MAC_AES_CMAC : KeyType.MAC_ISO9797_ALG3));
+                listener.macAlgorithm() == MacAlgorithm.CMAC ? KeyType.MAC_AES_CMAC : KeyType.MAC_ISO9797_ALG3, listener.keyChangeGrace().toNanos()));
         }
         final List<SwitchSetup.Issuer> issuers = new ArrayList<>();
         final List<String> issuerIds = new ArrayList<>();

@@ -314,9 +314,20 @@ final class ConfigReader
         final MacAlgorithm macAlgorithm = dialect != null && problems.count() == beforeKey && (mac || masterKey != null || requested != null) ?
             macKeys(s, dialect, mac, requested, masterKey) : null;
         final TlsConfig tls = s.optionalSection("tls", t -> tls(t, true));
+        Duration keyChangeGrace = ListenerConfig.DEFAULT_KEY_CHANGE_GRACE;
+        if (s.has("key-change-grace"))
+        {
+            keyChangeGrace = s.duration("key-change-grace", Duration.ZERO, Duration.ofHours(1));
+            if (masterKey == null && problems.count() == beforeKey)
+            {
+                problems.add(s.origin("key-change-grace"), s.key("key-change-grace"), "is for acquirer hosts that change keys (mac = true with " +
+                    "master-key): how long after a key change requests MACed with the keys before it are still taken");
+            }
+        }
         s.finish();
         return problems.count() == mark ?
-            new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, macAlgorithm, masterKey, tls) : null;
+            new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, macAlgorithm, masterKey, tls,
+                keyChangeGrace) : null;
     }
 
     private IssuerConfig issuer(final Section s, final Boolean loopbackOnly, final Map<String, String> ids)

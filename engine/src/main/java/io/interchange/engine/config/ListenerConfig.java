@@ -30,6 +30,10 @@ import io.interchange.codec.frame.Framing;
  *                    sends its keys: double or triple length DES for the retail MAC, AES for CMAC; null where the
  *                    terminals hold master keys of their own (UnionPay POS) or nothing MACs.
  * @param tls         TLS on its connections, or null for plain TCP.
+ * @param keyChangeGrace for an acquirer host ({@link #hostKeyed}): how long after a key change a request MACed with
+ *                    the keys before it is still taken (its PIN block then translated from the zone PIN key before
+ *                    it too). A host with several links cannot move them all to the new keys at the same instant,
+ *                    and its requests already on the way are not to be refused for it. Zero takes only the new keys.
  */
 public record ListenerConfig(
     String name,
@@ -44,8 +48,12 @@ public record ListenerConfig(
     boolean mac,
     MacAlgorithm macAlgorithm,
     String masterKey,
-    TlsConfig tls)
+    TlsConfig tls,
+    Duration keyChangeGrace)
 {
+    /** What {@code key-change-grace} is when a listener does not say. */
+    public static final Duration DEFAULT_KEY_CHANGE_GRACE = Duration.ofSeconds(30);
+
     public ListenerConfig
     {
         Objects.requireNonNull(name, "name");
@@ -54,6 +62,7 @@ public record ListenerConfig(
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(acquirerId, "acquirerId");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(keyChangeGrace, "keyChangeGrace");
         allow = List.copyOf(allow);
         // One limit, not two that could disagree: the framing is what the link's decoder enforces.
         framing = new Framing(framing.lengthHeader(), framing.headerLength(), maxFrame);
@@ -79,7 +88,8 @@ public record ListenerConfig(
         {
             throw new IllegalArgumentException("port must be 0..65535: " + port);
         }
-        return new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, macAlgorithm, masterKey, tls);
+        return new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, macAlgorithm, masterKey, tls,
+            keyChangeGrace);
     }
 
     /** Says whether the acquirer host, not each terminal, holds the MAC and PIN keys: MACs checked with a key change's keys. */

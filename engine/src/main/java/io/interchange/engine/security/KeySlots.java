@@ -7,10 +7,12 @@ package io.interchange.engine.security;
  * <pre>
  *   terminal t:  3t master key (TMK)   3t + 1 PIN key (TPK)   3t + 2 MAC key
  *   issuer i:    3T + 2i zone PIN key (ZPK)   3T + 2i + 1 zone MAC key          T = terminals
- *   acquirer a:  3T + 2I + 3a zone master key (ZMK)   + 1 zone PIN key   + 2 MAC key     I = issuers
+ *   acquirer a:  3T + 2I + 5a zone master key (ZMK)   + 1 zone PIN key   + 2 MAC key     I = issuers
+ *                             + 3 the zone PIN key before the last key change   + 4 the MAC key before it
  * </pre>
  * An acquirer is a listener (its position in {@code SwitchConfig.listeners()}): an ISO 8583:1987 acquirer host
- * whose key change (0800/101) sends its MAC and PIN keys under the ZMK.
+ * whose key change (0800/101) sends its MAC and PIN keys under the ZMK. The keys before the change are kept for the
+ * listener's grace, for the requests the host sent with them.
  *
  * @param terminals how many terminals there are.
  * @param issuers   how many issuers there are.
@@ -20,7 +22,7 @@ public record KeySlots(int terminals, int issuers, int acquirers)
 {
     private static final int PER_TERMINAL = 3;
     private static final int PER_ISSUER = 2;
-    private static final int PER_ACQUIRER = 3;
+    private static final int PER_ACQUIRER = 5;
 
     public KeySlots
     {
@@ -83,6 +85,18 @@ public record KeySlots(int terminals, int issuers, int acquirers)
     public int acquirerMacKey(final int a)
     {
         return acquirerMasterKey(a) + 2;
+    }
+
+    /** Acquirer {@code a}'s zone PIN key before its last key change. */
+    public int acquirerPreviousPinKey(final int a)
+    {
+        return acquirerMasterKey(a) + 3;
+    }
+
+    /** Acquirer {@code a}'s MAC key before its last key change. */
+    public int acquirerPreviousMacKey(final int a)
+    {
+        return acquirerMasterKey(a) + 4;
     }
 
     private int terminal(final int t)

@@ -107,6 +107,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // On a listener whose acquirer host holds the keys (ISO 8583:1987), the same for the host: it holds the keys of its
     // last key change (0800/101), on every link it has, and across a restart.
     private final boolean[] keyedAcquirers;
+    // Per acquirer host, until when (event time) requests MACed with the keys before its last key change are taken.
+    private final long[] previousKeysUntil;
     private final UnsafeBuffer keyText = new UnsafeBuffer(new byte[KeyExchange.TEXT_LENGTH]);
     // Replay: a journaled event's messages, read to take what it recorded (an answer, the advices it sent).
     private final MessageReader[] recordedAnswers;
@@ -115,6 +117,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private boolean pinTranslated;
     private boolean pinRefused;
     private boolean macRefused;
+    // This request's MAC held only with its host's keys before the last key change: its PIN block is under those too.
+    private boolean previousKeysUsed;
     private final List<SwitchSetup.Issuer> issuers;
     private final SwitchSetup.Acceptors acceptors;
     private final SwitchSetup.Limits limits;
@@ -254,6 +258,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         lastSettlementAnswerLengths = new int[acceptors.terminalCount()];
         keyedTerminals = new boolean[acceptors.terminalCount()];
         keyedAcquirers = new boolean[setup.acquirers().size()];
+        previousKeysUntil = new long[setup.acquirers().size()];
+        Arrays.fill(previousKeysUntil, Long.MIN_VALUE);
         basis = new MessageReader(dialects.get(issuerDialect));
         advice = new MessageReader(dialects.get(issuerDialect));
         originalBasis = new MessageReader(dialects.get(issuerDialect));
@@ -375,6 +381,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         pinTranslated = false;
         pinRefused = false;
         macRefused = false;
+        previousKeysUsed = false;
         decisionFlags = 0;
         try
         {
@@ -713,14 +720,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 return;
             }
         }
+        final boolean previousKept = keyedAcquirers[acquirer] && keepPreviousKeys(acquirer);
         final String refusal = event.recorded() == null ? newZoneKeys(acquirer) : recordedZoneKeys(event, acquirer);
         if (refusal != null)
         {
             keyedAcquirers[acquirer] = false;
+            previousKeysUntil[acquirer] = Long.MIN_VALUE;
             answerNetwork(event, request, refusal, false);
             return;
         }
         keyedAcquirers[acquirer] = true;
+        final long grace = setup.acquirers().get(acquirer).keyChangeGraceNanos();
+        previousKeysUntil[acquirer] = previousKept && grace > 0 ? event.timestampNanos() + grace : Long.MIN_VALUE;
         KeyExchange.toText(keys, 0, keyText, 0);
         final int offset = beginAnswer(event);
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
@@ -728,6 +739,30 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             .putText(KeyExchange.FIELD, keyText, 0, KeyExchange.TEXT_LENGTH).finish();
         event.endOutput(appendMac(slots.acquirerMacKey(acquirer), request.dialect(), event.output(), offset + event.headerLength(), length), false);
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, -1, 0);
+    }
+
+    /**
+     * The acquirer's MAC and PIN keys copied to its slots for the keys before a key change, inside the HSM (under its
+     * LMK); false when either cannot be, and then no request is taken with them.
+     */
+    private boolean keepPreviousKeys(final int acquirer)
+    {
+        if (hsm == null)
+        {
+            return false;
+        }
+        final byte[] macKey = hsm.keyUnderLmk(slots.acquirerMacKey(acquirer));
+        final byte[] pinKey = hsm.keyUnderLmk(slots.acquirerPinKey(acquirer));
+        final HsmResult kept = macKey == null || pinKey == null ? HsmResult.KEY_NOT_FOUND :
+            hsm.loadKey(slots.acquirerPreviousMacKey(acquirer), macKey) != HsmResult.OK ? HsmResult.INVALID_INPUT :
+            hsm.loadKey(slots.acquirerPreviousPinKey(acquirer), pinKey);
+        if (kept != HsmResult.OK)
+        {
+            LOG.warn("key change of listener {}: the keys before it not kept ({}): requests MACed with them get A0",
+                setup.acquirers().get(acquirer).name(), kept);
+            return false;
+        }
+        return true;
     }
 
     /** New MAC and PIN keys from the HSM into the acquirer's slots and {@link #keys}: null, or the answer that refuses the change. */
@@ -906,8 +941,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             macKey = terminal < 0 || slots == null ? -1 : slots.terminalMacKey(terminal);
         }
         final JournalRecord recorded = event.recorded();
-        final String refusal = recorded == null ? macRefusal(request, macKey) :
+        String refusal = recorded == null ? macRefusal(request, macKey) :
             recorded.decisionLength() >= Decision.LENGTH ? Decision.macRefusal(recorded.buffer(), recorded.decisionOffset()) : null;
+        if (recorded == null && ResponseCode.MAC_FAILURE.equals(refusal) && acquirer.hostKeyed() &&
+            event.timestampNanos() < previousKeysUntil[session.endpoint] && macRefusal(request, slots.acquirerPreviousMacKey(session.endpoint)) == null)
+        {
+            // Sent by the host with the keys before its key change, within the listener's grace: its PIN block too.
+            refusal = null;
+            previousKeysUsed = true;
+        }
         macRefused = refusal != null;
         return refusal;
     }
@@ -2787,7 +2829,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return true;
         }
         final boolean hostKeyed = setup.acquirers().get(session.endpoint).hostKeyed();
-        final int fromKey = hostKeyed ? slots.acquirerPinKey(session.endpoint) : slots.terminalPinKey(terminal);
+        final int fromKey = !hostKeyed ? slots.terminalPinKey(terminal) :
+            previousKeysUsed ? slots.acquirerPreviousPinKey(session.endpoint) : slots.acquirerPinKey(session.endpoint);
         if (hsm.checkValue(fromKey, pinBlock, 0) == HsmResult.KEY_NOT_FOUND)
         {
             return true;

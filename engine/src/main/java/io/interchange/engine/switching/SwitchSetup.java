@@ -49,8 +49,10 @@ public record SwitchSetup(
      * @param hostMacKey    where the acquirer host holds the keys, from its key change (0800/101) under the listener's
      *                      zone master key, the type of its MAC key (the retail MAC's or AES-CMAC's); null where each
      *                      terminal holds keys from its sign-on (UnionPay POS) or nothing MACs.
+     * @param keyChangeGraceNanos for a host that holds the keys, how long after a key change requests MACed with the keys
+     *                      before it are still taken (the listener's {@code key-change-grace}).
      */
-    public record Acquirer(String name, int dialect, int headerLength, String acquirerId, boolean mac, KeyType hostMacKey)
+    public record Acquirer(String name, int dialect, int headerLength, String acquirerId, boolean mac, KeyType hostMacKey, long keyChangeGraceNanos)
     {
         /** The acquirer host, not each terminal, holds the MAC and PIN keys. */
         public boolean hostKeyed()

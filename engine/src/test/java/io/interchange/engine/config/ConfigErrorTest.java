@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -427,6 +428,14 @@ class ConfigErrorTest
         final ListenerConfig host = SwitchConfig.parse("interchange.listeners = [ { " + hostKeyed + " } ]", "switch.conf").listeners().get(0);
         assertTrue(host.hostKeyed());
         assertFalse(host.toString().contains("3D9B4C1A"), "no key in the record's text");
+        assertEquals(ListenerConfig.DEFAULT_KEY_CHANGE_GRACE, host.keyChangeGrace());
+        assertEquals(Duration.ofSeconds(5), SwitchConfig.parse("interchange.listeners = [ { " + hostKeyed + ", key-change-grace = 5s } ]", "switch.conf")
+            .listeners().get(0).keyChangeGrace());
+        assertEquals("switch.conf:1: listeners[0].key-change-grace: must be 0s..1h, got 2h",
+            problem("interchange.listeners = [ { " + hostKeyed + ", key-change-grace = 2h } ]"));
+        assertEquals("switch.conf:1: listeners[0].key-change-grace: is for acquirer hosts that change keys (mac = true with master-key): how long "
+            + "after a key change requests MACed with the keys before it are still taken", problem("interchange.listeners = [ { " + macing.replace(
+                "mac = true", "mac = false") + ", key-change-grace = 5s } ]"));
         assertEquals("switch.conf:1: listeners[0].master-key: has two equal 8-byte parts next to each other, which makes it single DES: use a key "
             + "made at random", problem("interchange.listeners = [ { " + macing + ", master-key = \"" + "0".repeat(32) + "\" } ]"));
         assertTrue(problem("interchange.listeners = [ { " + macing + ", master-key = \"0123456789ABCDEF0022446688AACCEE\" } ]")

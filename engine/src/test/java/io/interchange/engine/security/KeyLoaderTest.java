@@ -84,11 +84,14 @@ class KeyLoaderTest
             ids.add(slots.acquirerMasterKey(a));
             ids.add(slots.acquirerPinKey(a));
             ids.add(slots.acquirerMacKey(a));
+            ids.add(slots.acquirerPreviousPinKey(a));
+            ids.add(slots.acquirerPreviousMacKey(a));
         }
         assertEquals(slots.capacity(), ids.size());
         assertTrue(ids.stream().allMatch(id -> id >= 0 && id < slots.capacity()));
         assertThrows(IndexOutOfBoundsException.class, () -> slots.terminalPinKey(5));
         assertThrows(IndexOutOfBoundsException.class, () -> slots.issuerPinKey(-1));
         assertThrows(IndexOutOfBoundsException.class, () -> slots.acquirerMacKey(2));
+        assertThrows(IndexOutOfBoundsException.class, () -> slots.acquirerPreviousMacKey(2));
     }
 }

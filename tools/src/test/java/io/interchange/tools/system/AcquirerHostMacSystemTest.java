@@ -68,16 +68,10 @@ class AcquirerHostMacSystemTest
     {
         final CardBook book = CardBook.generate(61, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
-        try (ScriptedIssuer issuerA = new ScriptedIssuer();
-             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(62, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
-             SwitchNode node = SwitchNode.start(SwitchConfig.parse(HOST_LISTENER, "host.conf")
-                 .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(dir.resolve("journal")));
-             JposHost host = new JposHost(node.port("host-iso87"), dir))
+        try (HostSwitch rig = new HostSwitch(HOST_LISTENER, 62, dir);
+             JposHost host = new JposHost(rig.node.port("host-iso87"), dir))
         {
-            issuerA.approveAfter(Duration.ZERO);
-            issuerA.acknowledgeAdvices();
-            // The scripted issuer serves one connection at a time: one of issuer-a's two links signs on.
-            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") >= 1, "issuer-a signed on");
+            final ScriptedIssuer issuerA = rig.issuerA;
             final CardAccount card = cards.payer(1_000);
 
             assertEquals("00", host.network("001").getString(39), "sign-on");
@@ -98,7 +92,7 @@ class AcquirerHostMacSystemTest
             assertPinAtIssuer(issuerA, host.clearPinBlock("4321", card.pan()), "the issuer finds the PIN under its zone key");
             // Another connection from the host's address signs on and asks for new keys without a MAC: refused, so
             // the host's keys, on all its links, stay as they are.
-            try (JposHost intruder = new JposHost(node.port("host-iso87"), dir))
+            try (JposHost intruder = new JposHost(rig.node.port("host-iso87"), dir))
             {
                 assertEquals("00", intruder.network("001").getString(39));
                 final ISOMsg refused = intruder.network("101");
@@ -139,7 +133,8 @@ class AcquirerHostMacSystemTest
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(64, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
         {
-            final SwitchConfig config = SwitchConfig.parse(HOST_LISTENER, "host.conf")
+            // No grace after a key change: the keys it replaces stop serving at once (the next test has one).
+            final SwitchConfig config = SwitchConfig.parse(HOST_LISTENER.replace("mac = true,", "mac = true, key-change-grace = 0s,"), "host.conf")
                 .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
             final String keys;
             final byte[][] clearKeys;
@@ -215,20 +210,56 @@ class AcquirerHostMacSystemTest
     }
 
     @Test
+    void shouldTakeRequestsMadeWithTheKeysBeforeAKeyChangeForTheListenersGraceOnly(@TempDir final Path dir) throws Exception
+    {
+        final CardBook book = CardBook.generate(68, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final String listener = HOST_LISTENER.replace("mac = true,", "mac = true, key-change-grace = 3s,");
+        try (HostSwitch rig = new HostSwitch(listener, 69, dir);
+             JposHost host = new JposHost(rig.node.port("host-iso87"), dir))
+        {
+            final ScriptedIssuer issuerA = rig.issuerA;
+            assertEquals("00", host.network("001").getString(39));
+            host.takeKeys(host.network(String.valueOf(KeyExchange.NETWORK_CODE)));
+
+            // Two purchases made with the first keys (MAC, and the first one's PIN block under the first zone PIN key)
+            // and sent only after the host has changed keys again, as a host with several links sends what was on its
+            // way: within the listener's 3 s the first is taken, its PIN translated from the key it came under.
+            final CardAccount card = cards.payer(1_000);
+            final ISOMsg early = host.purchase(card, 1_000, "000031");
+            early.set(52, host.pinBlock("4321", card.pan()));
+            host.mac(early);
+            final ISOMsg late = host.mac(host.purchase(cards.payer(1_000), 1_000, "000032"));
+            final ISOMsg changed = host.networkMaced(String.valueOf(KeyExchange.NETWORK_CODE));
+            final long changedAt = System.currentTimeMillis();
+            assertEquals("00", changed.getString(39));
+            host.takeKeys(changed);
+
+            final ISOMsg approved = host.exchange(early);
+            assertEquals("00", approved.getString(39), "within the grace the keys before the change still serve");
+            assertTrue(host.macHolds(approved), "answered with the new MAC key, the one the host holds now");
+            assertPinAtIssuer(issuerA, host.clearPinBlock("4321", card.pan()), "translated from the zone PIN key it was sent under");
+            assertEquals("00", host.exchange(host.mac(host.purchase(cards.payer(1_000), 1_000, "000033"))).getString(39), "the new keys serve");
+            final long forwarded = issuerA.count(Mti.FINANCIAL_REQUEST);
+
+            // Past the grace (event time: each request's receipt) the keys before the change no longer serve.
+            Awaiting.until(Duration.ofSeconds(10), () -> System.currentTimeMillis() > changedAt + 3_500, "the grace over");
+            assertEquals("A0", host.exchange(late).getString(39), "after the grace a request MACed with the old key is refused");
+            assertEquals(forwarded, issuerA.count(Mti.FINANCIAL_REQUEST), "and never forwarded");
+        }
+    }
+
+    @Test
     void shouldServeAHostThatMacsWithAesCmacUnderAnAesZoneMasterKey(@TempDir final Path dir) throws Exception
     {
         final String aesZoneMasterKey = "8E73B0F7DA0E6452C810F32B809079E562F8EAD2522C6B7B6D41E2A1C0F2B3D4";
         final String cmacListener = HOST_LISTENER.replace("mac = true,", "mac = true, mac-algorithm = cmac,").replace(ZONE_MASTER_KEY, aesZoneMasterKey);
         final CardBook book = CardBook.generate(66, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
-        try (ScriptedIssuer issuerA = new ScriptedIssuer();
-             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(67, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
-             SwitchNode node = SwitchNode.start(SwitchConfig.parse(cmacListener, "host.conf")
-                 .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(dir.resolve("journal")));
-             JposHost host = new JposHost(node.port("host-iso87"), dir, aesZoneMasterKey))
+        try (HostSwitch rig = new HostSwitch(cmacListener, 67, dir);
+             JposHost host = new JposHost(rig.node.port("host-iso87"), dir, aesZoneMasterKey))
         {
-            issuerA.approveAfter(Duration.ZERO);
-            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") >= 1, "issuer-a signed on");
+            final ScriptedIssuer issuerA = rig.issuerA;
             final CardAccount card = cards.payer(1_000);
             assertEquals("00", host.network("001").getString(39));
             final ISOMsg changed = host.network("101");
@@ -290,6 +321,56 @@ class AcquirerHostMacSystemTest
     }
 
     /** The PIN block of the issuer's last financial request, decrypted under its zone PIN key, is {@code clear}. */
+    /**
+     * The switch with the host's listener, issuer-a a scripted issuer that approves at once and acknowledges advices
+     * (one of its two links signed on: it serves one connection at a time), issuer-b a simulator.
+     */
+    private static final class HostSwitch implements AutoCloseable
+    {
+        private final ScriptedIssuer issuerA;
+        private final IssuerSimulator issuerB;
+        private final SwitchNode node;
+
+        HostSwitch(final String listener, final long issuerBSeed, final Path dir) throws Exception
+        {
+            issuerA = new ScriptedIssuer();
+            IssuerSimulator b = null;
+            SwitchNode n = null;
+            try
+            {
+                b = new IssuerSimulator(CardBook.generate(issuerBSeed, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+                n = SwitchNode.start(SwitchConfig.parse(listener, "host.conf")
+                    .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", b.port()).withJournalDir(dir.resolve("journal")));
+                issuerA.approveAfter(Duration.ZERO);
+                issuerA.acknowledgeAdvices();
+                final SwitchNode started = n;
+                Awaiting.until(Duration.ofSeconds(10), () -> started.signedOnLinks("issuer-a") >= 1, "issuer-a signed on");
+            }
+            catch (final Exception | Error e)
+            {
+                for (final AutoCloseable c : new AutoCloseable[] {n, b, issuerA})
+                {
+                    if (c != null)
+                    {
+                        c.close();
+                    }
+                }
+                throw e;
+            }
+            issuerB = b;
+            node = n;
+        }
+
+        @Override
+        public void close() throws Exception
+        {
+            try (issuerA; issuerB; node)
+            {
+                // Closed in reverse: the switch, then issuer-b, then issuer-a.
+            }
+        }
+    }
+
     private static void assertPinAtIssuer(final ScriptedIssuer issuer, final byte[] clear, final String message) throws Exception
     {
         final ISOMsg atIssuer = new ISOMsg();
