@@ -392,7 +392,8 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         LOG.info("time in the switch since start, receipt to hand-off to the links: {} messages, p50 {} us, p90 {} us, p99 {} us, p99.9 {} us, " +
             "max {} us", time[0], time[1] / 1_000, time[2] / 1_000, time[3] / 1_000, time[4] / 1_000, time[5] / 1_000);
         LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} ring refusals, {} frames lost to closed links, " +
-            "{} requests forgotten by the duplicate history within a minute", switchHandler.inFlight(), switchHandler.advicesPending(),
-            switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames(), switchHandler.historyForgotYoung());
+            "{} requests forgotten by the duplicate history within a minute, {} requests taken with a host's keys before its key change",
+            switchHandler.inFlight(), switchHandler.advicesPending(), switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames(),
+            switchHandler.historyForgotYoung(), switchHandler.previousKeysTaken());
     }
 }

@@ -33,7 +33,8 @@ import io.interchange.codec.frame.Framing;
  * @param keyChangeGrace for an acquirer host ({@link #hostKeyed}): how long after a key change a request MACed with
  *                    the keys before it is still taken (its PIN block then translated from the zone PIN key before
  *                    it too). A host with several links cannot move them all to the new keys at the same instant,
- *                    and its requests already on the way are not to be refused for it. Zero takes only the new keys.
+ *                    and its requests already on the way need not be refused for it. Zero (the default) takes only
+ *                    the new keys: a key change made because a key is suspect ends that key at once.
  */
 public record ListenerConfig(
     String name,
@@ -52,7 +53,7 @@ public record ListenerConfig(
     Duration keyChangeGrace)
 {
     /** What {@code key-change-grace} is when a listener does not say. */
-    public static final Duration DEFAULT_KEY_CHANGE_GRACE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_KEY_CHANGE_GRACE = Duration.ZERO;
 
     public ListenerConfig
     {

@@ -31,23 +31,41 @@ final class CardMinutes
     private static final int TAG_REQUESTS = 1;
     private static final int MERCHANT = 2;
 
+    // The most slots a long[] of three longs a slot can index: 2^29.
+    static final int MAX_CAPACITY = Integer.highestOneBit(Integer.MAX_VALUE / STRIDE - 1);
+
+    private final int maxCapacity;
     private long[] slots;
     private int capacity;
     private int mask;
     private int limit;
     private int size;
     private int minute = NO_MINUTE;
+    private long uncounted;
 
     /** @param cards cards a minute the table holds before it grows */
     CardMinutes(final int cards)
     {
-        allocate(BitUtil.findNextPositivePowerOfTwo((int)Math.min(1 << 28, (long)Math.ceil(Math.max(cards, 16) / LOAD))));
+        this(cards, MAX_CAPACITY);
+    }
+
+    /** @param maxCapacity slots it never grows past: a minute with more cards than fit leaves the rest uncounted */
+    CardMinutes(final int cards, final int maxCapacity)
+    {
+        this.maxCapacity = maxCapacity;
+        allocate(Math.min(maxCapacity, BitUtil.findNextPositivePowerOfTwo((int)Math.min(1 << 28, (long)Math.ceil(Math.max(cards, 16) / LOAD)))));
     }
 
     /** Slots, a power of two; it changes only when a minute's cards outgrow the table. */
     int capacity()
     {
         return capacity;
+    }
+
+    /** Look-ups of cards that found the table full at its largest, since start: those cards went uncounted. */
+    long uncounted()
+    {
+        return uncounted;
     }
 
     /** Cards seen in the current minute. */
@@ -84,8 +102,21 @@ final class CardMinutes
         }
         if (size >= limit)
         {
-            grow();
-            return slot(card);
+            if (capacity < maxCapacity)
+            {
+                grow();
+                return slot(card);
+            }
+            if (size >= capacity - 1)
+            {
+                // Full (one slot always stays free, so that a probe ends): the card gets the spare slot past the table,
+                // emptied for it, and is not counted this minute. Rather that than stop the ring or refuse the card.
+                uncounted++;
+                at = capacity * STRIDE;
+                slots[at + TAG_REQUESTS] = 0;
+                slots[at + MERCHANT] = 0;
+                return at;
+            }
         }
         slots[at + CARD] = card;
         slots[at + TAG_REQUESTS] = (long)minute << 32;
@@ -121,7 +152,7 @@ final class CardMinutes
     {
         final long[] old = slots;
         allocate(capacity << 1);
-        for (int j = 0; j < old.length; j += STRIDE)
+        for (int j = 0; j < old.length - STRIDE; j += STRIDE)
         {
             if (tag(old[j + TAG_REQUESTS]) == minute)
             {
@@ -137,7 +168,8 @@ final class CardMinutes
 
     private void allocate(final int capacity)
     {
-        slots = new long[capacity * STRIDE];
+        // One slot more than the table: where a card goes when the table is full at its largest.
+        slots = new long[(capacity + 1) * STRIDE];
         this.capacity = capacity;
         mask = capacity - 1;
         limit = (int)(capacity * LOAD);

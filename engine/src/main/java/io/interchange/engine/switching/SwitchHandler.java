@@ -109,6 +109,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final boolean[] keyedAcquirers;
     // Per acquirer host, until when (event time) requests MACed with the keys before its last key change are taken.
     private final long[] previousKeysUntil;
+    // Whether the first request taken with them since the last key change was logged.
+    private final boolean[] previousKeysLogged;
     private final UnsafeBuffer keyText = new UnsafeBuffer(new byte[KeyExchange.TEXT_LENGTH]);
     // Replay: a journaled event's messages, read to take what it recorded (an answer, the advices it sent).
     private final MessageReader[] recordedAnswers;
@@ -189,11 +191,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private long advicesLostLoggedAt = Long.MIN_VALUE;
     // Requests forgotten by the duplicate history younger than HISTORY_EXPECTED_NANOS, and when that was last logged.
     private final AtomicLong historyForgotYoung = new AtomicLong();
+    private final AtomicLong previousKeysTaken = new AtomicLong();
     private long historyLoggedAt = Long.MIN_VALUE;
     // Per card in the current minute of event time: requests, and last merchant with changes. Allocated for
     // limits.cards-per-minute at start; a minute with more cards grows it, once, on this thread (logged).
     private final CardMinutes cardMinutes;
     private int cardMinutesCapacity;
+    private long cardsUncounted;
     private int cardSlot;
     private int standInAuthCodes;
     private int current = Transactions.NONE;
@@ -260,6 +264,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         keyedAcquirers = new boolean[setup.acquirers().size()];
         previousKeysUntil = new long[setup.acquirers().size()];
         Arrays.fill(previousKeysUntil, Long.MIN_VALUE);
+        previousKeysLogged = new boolean[setup.acquirers().size()];
         basis = new MessageReader(dialects.get(issuerDialect));
         advice = new MessageReader(dialects.get(issuerDialect));
         originalBasis = new MessageReader(dialects.get(issuerDialect));
@@ -365,6 +370,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     public long historyForgotYoung()
     {
         return historyForgotYoung.get();
+    }
+
+    /** Requests taken since start with their host's keys before its last key change, within the listener's grace. */
+    public long previousKeysTaken()
+    {
+        return previousKeysTaken.get();
     }
 
     /** Issuer answers that matched nothing in flight (late, unreadable, or with a wrong MAC); readable from any thread. */
@@ -720,18 +731,26 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 return;
             }
         }
-        final boolean previousKept = keyedAcquirers[acquirer] && keepPreviousKeys(acquirer);
+        final long grace = setup.acquirers().get(acquirer).keyChangeGraceNanos();
+        final boolean previousKept = grace > 0 && keyedAcquirers[acquirer] && keepPreviousKeys(acquirer);
         final String refusal = event.recorded() == null ? newZoneKeys(acquirer) : recordedZoneKeys(event, acquirer);
         if (refusal != null)
         {
             keyedAcquirers[acquirer] = false;
-            previousKeysUntil[acquirer] = Long.MIN_VALUE;
+            dropPreviousKeys(acquirer);
             answerNetwork(event, request, refusal, false);
             return;
         }
         keyedAcquirers[acquirer] = true;
-        final long grace = setup.acquirers().get(acquirer).keyChangeGraceNanos();
-        previousKeysUntil[acquirer] = previousKept && grace > 0 ? event.timestampNanos() + grace : Long.MIN_VALUE;
+        if (previousKept)
+        {
+            previousKeysUntil[acquirer] = event.timestampNanos() + grace;
+            previousKeysLogged[acquirer] = false;
+        }
+        else
+        {
+            dropPreviousKeys(acquirer);
+        }
         KeyExchange.toText(keys, 0, keyText, 0);
         final int offset = beginAnswer(event);
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
@@ -763,6 +782,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return false;
         }
         return true;
+    }
+
+    /** The acquirer's keys before its last key change out of the HSM: the grace is over, or there is none. */
+    private void dropPreviousKeys(final int acquirer)
+    {
+        previousKeysUntil[acquirer] = Long.MIN_VALUE;
+        if (hsm != null)
+        {
+            hsm.deleteKey(slots.acquirerPreviousMacKey(acquirer));
+            hsm.deleteKey(slots.acquirerPreviousPinKey(acquirer));
+        }
     }
 
     /** New MAC and PIN keys from the HSM into the acquirer's slots and {@link #keys}: null, or the answer that refuses the change. */
@@ -949,6 +979,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             // Sent by the host with the keys before its key change, within the listener's grace: its PIN block too.
             refusal = null;
             previousKeysUsed = true;
+            previousKeysTaken.lazySet(previousKeysTaken.get() + 1);
+            if (!previousKeysLogged[session.endpoint])
+            {
+                previousKeysLogged[session.endpoint] = true;
+                LOG.info("listener {} link {}: a request MACed with the keys before the last key change taken, within its key-change-grace; " +
+                    "such requests are counted ({} since start)", acquirer.name(), event.linkId(), previousKeysTaken.get());
+            }
         }
         macRefused = refusal != null;
         return refusal;
@@ -2390,6 +2427,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 entry = inFlight.oldest(issuer);
             }
         }
+        for (int acquirer = 0; acquirer < previousKeysUntil.length; acquirer++)
+        {
+            if (previousKeysUntil[acquirer] != Long.MIN_VALUE && now >= previousKeysUntil[acquirer])
+            {
+                dropPreviousKeys(acquirer);
+            }
+        }
         final int sent = sendAdvices(event, now) + testLinks(event, now);
         if (timedOut > 0)
         {
@@ -2643,6 +2687,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         key = key * 31 + panDigits;
         cardSlot = cardMinutes.slot(key);
         final int count = cardMinutes.countRequest(cardSlot);
+        if (cardMinutes.uncounted() != cardsUncounted)
+        {
+            if (cardsUncounted == 0)
+            {
+                LOG.error("the per-card table is full at its largest ({} slots): cards beyond it go uncounted by the per-card rules " +
+                    "until the minute ends", cardMinutes.capacity());
+            }
+            cardsUncounted = cardMinutes.uncounted();
+        }
         if (cardMinutes.capacity() != cardMinutesCapacity)
         {
             cardMinutesCapacity = cardMinutes.capacity();

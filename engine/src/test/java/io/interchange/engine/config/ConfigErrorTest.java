@@ -428,7 +428,7 @@ class ConfigErrorTest
         final ListenerConfig host = SwitchConfig.parse("interchange.listeners = [ { " + hostKeyed + " } ]", "switch.conf").listeners().get(0);
         assertTrue(host.hostKeyed());
         assertFalse(host.toString().contains("3D9B4C1A"), "no key in the record's text");
-        assertEquals(ListenerConfig.DEFAULT_KEY_CHANGE_GRACE, host.keyChangeGrace());
+        assertEquals(Duration.ZERO, host.keyChangeGrace(), "no grace unless set: a key changed because it is suspect ends at once");
         assertEquals(Duration.ofSeconds(5), SwitchConfig.parse("interchange.listeners = [ { " + hostKeyed + ", key-change-grace = 5s } ]", "switch.conf")
             .listeners().get(0).keyChangeGrace());
         assertEquals("switch.conf:1: listeners[0].key-change-grace: must be 0s..1h, got 2h",

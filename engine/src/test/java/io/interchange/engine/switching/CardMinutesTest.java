@@ -78,4 +78,32 @@ class CardMinutesTest
             assertEquals(3, table.countRequest(table.slot(card)), "card " + card);
         }
     }
+
+    @Test
+    void shouldLeaveCardsUncountedRatherThanFailWhenFullAtItsLargest()
+    {
+        final CardMinutes table = new CardMinutes(16, 32);
+        table.minute(7);
+        for (long card = 1; card <= 31; card++)
+        {
+            assertEquals(1, table.countRequest(table.slot(card)), "card " + card);
+        }
+        assertEquals(32, table.capacity(), "never past its largest");
+        assertEquals(0, table.uncounted());
+        for (long card = 32; card <= 40; card++)
+        {
+            assertEquals(1, table.countRequest(table.slot(card)), "card " + card + " goes uncounted: each look-up starts at 0");
+            assertEquals(1, table.countRequest(table.slot(card)), "card " + card + " again");
+            table.merchant(table.slot(card), 42L);
+        }
+        assertEquals(27, table.uncounted());
+        for (long card = 1; card <= 31; card++)
+        {
+            assertEquals(2, table.countRequest(table.slot(card)), "card " + card + " kept its count");
+            assertEquals(0L, table.merchant(table.slot(card)), "no merchant of an uncounted card leaked into it");
+        }
+        table.minute(8);
+        assertEquals(1, table.countRequest(table.slot(40)), "a new minute has room again");
+        assertEquals(1, table.countRequest(table.slot(1)));
+    }
 }

@@ -133,8 +133,8 @@ class AcquirerHostMacSystemTest
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(64, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
         {
-            // No grace after a key change: the keys it replaces stop serving at once (the next test has one).
-            final SwitchConfig config = SwitchConfig.parse(HOST_LISTENER.replace("mac = true,", "mac = true, key-change-grace = 0s,"), "host.conf")
+            // No key-change-grace (none unless set): the keys a key change replaces stop serving at once.
+            final SwitchConfig config = SwitchConfig.parse(HOST_LISTENER, "host.conf")
                 .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
             final String keys;
             final byte[][] clearKeys;
@@ -231,7 +231,6 @@ class AcquirerHostMacSystemTest
             host.mac(early);
             final ISOMsg late = host.mac(host.purchase(cards.payer(1_000), 1_000, "000032"));
             final ISOMsg changed = host.networkMaced(String.valueOf(KeyExchange.NETWORK_CODE));
-            final long changedAt = System.currentTimeMillis();
             assertEquals("00", changed.getString(39));
             host.takeKeys(changed);
 
@@ -240,11 +239,20 @@ class AcquirerHostMacSystemTest
             assertTrue(host.macHolds(approved), "answered with the new MAC key, the one the host holds now");
             assertPinAtIssuer(issuerA, host.clearPinBlock("4321", card.pan()), "translated from the zone PIN key it was sent under");
             assertEquals("00", host.exchange(host.mac(host.purchase(cards.payer(1_000), 1_000, "000033"))).getString(39), "the new keys serve");
+
+            // A third key change: within its grace the second keys serve, the first (two changes back) never again.
+            final ISOMsg second = host.mac(host.purchase(cards.payer(1_000), 1_000, "000034"));
+            final ISOMsg third = host.networkMaced(String.valueOf(KeyExchange.NETWORK_CODE));
+            final long thirdAt = System.currentTimeMillis();
+            assertEquals("00", third.getString(39));
+            host.takeKeys(third);
             final long forwarded = issuerA.count(Mti.FINANCIAL_REQUEST);
+            assertEquals("A0", host.exchange(late).getString(39), "the keys of two changes back");
+            assertEquals(forwarded, issuerA.count(Mti.FINANCIAL_REQUEST), "never forwarded");
 
             // Past the grace (event time: each request's receipt) the keys before the change no longer serve.
-            Awaiting.until(Duration.ofSeconds(10), () -> System.currentTimeMillis() > changedAt + 3_500, "the grace over");
-            assertEquals("A0", host.exchange(late).getString(39), "after the grace a request MACed with the old key is refused");
+            Awaiting.until(Duration.ofSeconds(10), () -> System.currentTimeMillis() > thirdAt + 3_500, "the grace over");
+            assertEquals("A0", host.exchange(second).getString(39), "after the grace a request MACed with the keys before the change is refused");
             assertEquals(forwarded, issuerA.count(Mti.FINANCIAL_REQUEST), "and never forwarded");
         }
     }
@@ -320,7 +328,6 @@ class AcquirerHostMacSystemTest
         }
     }
 
-    /** The PIN block of the issuer's last financial request, decrypted under its zone PIN key, is {@code clear}. */
     /**
      * The switch with the host's listener, issuer-a a scripted issuer that approves at once and acknowledges advices
      * (one of its two links signed on: it serves one connection at a time), issuer-b a simulator.
@@ -371,6 +378,7 @@ class AcquirerHostMacSystemTest
         }
     }
 
+    /** The PIN block of the issuer's last financial request, decrypted under its zone PIN key, is {@code clear}. */
     private static void assertPinAtIssuer(final ScriptedIssuer issuer, final byte[] clear, final String message) throws Exception
     {
         final ISOMsg atIssuer = new ISOMsg();
