@@ -199,13 +199,7 @@ class AcquirerHostMacSystemTest
 
             // Both runs replayed through a new switch handler (another LMK again): each key change's answer and every
             // MAC after it come out byte for byte, the keys loaded from the journaled answers, never made anew.
-            final JournalConfig source = SwitchNode.journalConfig(config);
-            final JournalConfig target = new JournalConfig(dir.resolve("replay"), source.durability(), source.cutoff(), source.zone(),
-                source.panEncryptionKey(), source.panHashKey(), source.dialects());
-            final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
-            final Replayer.Report report = Replayer.replay(SwitchNode.handler(config, setup), setup, source, target);
-            assertEquals(0, report.keysNotRestored(), report.toString());
-            assertEquals(List.of(), Replayer.differences(source, target, 10));
+            assertReplaysByteForByte(config, dir.resolve("replay"));
         }
     }
 
@@ -254,6 +248,49 @@ class AcquirerHostMacSystemTest
             Awaiting.until(Duration.ofSeconds(10), () -> System.currentTimeMillis() > thirdAt + 3_500, "the grace over");
             assertEquals("A0", host.exchange(second).getString(39), "after the grace a request MACed with the keys before the change is refused");
             assertEquals(forwarded, issuerA.count(Mti.FINANCIAL_REQUEST), "and never forwarded");
+        }
+    }
+
+    @Test
+    void shouldKeepTheKeysBeforeAKeyChangeForItsGraceAcrossARestart(@TempDir final Path dir) throws Exception
+    {
+        final CardBook book = CardBook.generate(70, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final Path journal = dir.resolve("journal");
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(71, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+        {
+            final SwitchConfig config = SwitchConfig.parse(HOST_LISTENER.replace("mac = true,", "mac = true, key-change-grace = 10m,"), "host.conf")
+                .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
+            final ISOMsg early;
+            final String keys;
+            try (SwitchNode node = SwitchNode.start(config);
+                 JposHost host = new JposHost(node.port("host-iso87"), dir))
+            {
+                Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
+                assertEquals("00", host.network("001").getString(39));
+                host.takeKeys(host.network("101"));
+                early = host.mac(host.purchase(cards.payer(1_000), 1_000, "000041"));
+                final ISOMsg changed = host.networkMaced("101");
+                assertEquals("00", changed.getString(39));
+                keys = changed.getString(KeyExchange.FIELD);
+            }
+
+            // A new switch on the same journal (a new HSM, another LMK): the replayed key changes put both pairs of keys
+            // back, and the grace, counted in event time, still runs.
+            try (SwitchNode node = SwitchNode.start(config);
+                 JposHost host = new JposHost(node.port("host-iso87"), dir))
+            {
+                Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on after the restart");
+                host.takeKeys(keys);
+                assertEquals("00", host.network("001").getString(39));
+                final ISOMsg approved = host.exchange(early);
+                assertEquals("00", approved.getString(39), "made with the keys before the change, within its grace, after a restart");
+                assertTrue(host.macHolds(approved), "answered with the new key");
+                assertEquals("00", host.exchange(host.mac(host.purchase(cards.payer(1_000), 1_000, "000042"))).getString(39), "the new keys");
+            }
+
+            assertReplaysByteForByte(config, dir.resolve("replay"));
         }
     }
 
@@ -376,6 +413,18 @@ class AcquirerHostMacSystemTest
                 // Closed in reverse: the switch, then issuer-b, then issuer-a.
             }
         }
+    }
+
+    /** The journal of {@code config}'s runs replayed through a new switch handler into {@code target}: every key restored, every output the same. */
+    private static void assertReplaysByteForByte(final SwitchConfig config, final Path target) throws Exception
+    {
+        final JournalConfig source = SwitchNode.journalConfig(config);
+        final JournalConfig replayed = new JournalConfig(target, source.durability(), source.cutoff(), source.zone(),
+            source.panEncryptionKey(), source.panHashKey(), source.dialects());
+        final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
+        final Replayer.Report report = Replayer.replay(SwitchNode.handler(config, setup), setup, source, replayed);
+        assertEquals(0, report.keysNotRestored(), report.toString());
+        assertEquals(List.of(), Replayer.differences(source, replayed, 10));
     }
 
     /** The PIN block of the issuer's last financial request, decrypted under its zone PIN key, is {@code clear}. */
