@@ -35,6 +35,8 @@ final class InlinePath
     private final UnsafeBuffer fieldNinety = new UnsafeBuffer(new byte[42]);
     private final MessageWriter writer = new MessageWriter(Iso87.BINARY);
     private final MessageReader sent = new MessageReader(Iso87.BINARY);
+    // A purchase to void, read from its slot: the slots' readers index only the event in hand.
+    private final MessageReader purchase = new MessageReader(Iso87.BINARY);
     private final Traffic traffic = new Traffic();
     private final SwitchHandler switchHandler;
     private final EventJournal stage;
@@ -57,10 +59,12 @@ final class InlinePath
         {
             frameCapacity = Math.max(frameCapacity, listener.framing().maxFrameLength());
         }
+        // Sharing their readers, as the node's slots do when one thread runs the four stages.
+        final MessageReader[] readers = SwitchEvent.readersOf(dialects);
         slots = new SwitchEvent[config.ring().size()];
         for (int i = 0; i < slots.length; i++)
         {
-            slots[i] = new SwitchEvent(frameCapacity, 4 * frameCapacity, dialects);
+            slots[i] = new SwitchEvent(frameCapacity, 4 * frameCapacity, readers);
         }
         final ListenerConfig listener = config.listener("pos-iso87");
         acquirerEndpoint = config.listeners().indexOf(listener);
@@ -118,7 +122,7 @@ final class InlinePath
         process(request);
         final int switchStan = stanOf(request, Mti.FINANCIAL_REQUEST);
         // The purchase as the terminal sent it, for its void: this slot is not reused for another 2,047 events.
-        final MessageReader purchase = request.reader();
+        purchase.wrap(request.frame(), request.headerLength(), request.messageLength());
         purchase.getText(11, fieldNinety, 4);
         purchase.getText(7, fieldNinety, 10);
 

@@ -28,6 +28,7 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 
 import io.interchange.codec.Dialect;
+import io.interchange.codec.MessageReader;
 
 /**
  * The one ring (DESIGN.md §2). Links and the ticker publish; four handlers consume in order:
@@ -83,7 +84,8 @@ public final class Ring implements AutoCloseable
         {
             // Nobody waits on this ring: the loop polls it. Busy-spin's signal is a no-op, so publishing costs no lock.
             disruptor = null;
-            ringBuffer = RingBuffer.createMultiProducer(() -> new SwitchEvent(frameCapacity, outputCapacity, dialects), size, new BusySpinWaitStrategy());
+            final MessageReader[] readers = SwitchEvent.readersOf(dialects);
+            ringBuffer = RingBuffer.createMultiProducer(() -> new SwitchEvent(frameCapacity, outputCapacity, readers), size, new BusySpinWaitStrategy());
             poller = ringBuffer.newPoller();
             ringBuffer.addGatingSequences(poller.getSequence());
             final OneThreadHandler stages = new OneThreadHandler(ringBuffer, failures, new DecodeHandler(), switchHandler, new JournalHandler(journal),
@@ -109,8 +111,10 @@ public final class Ring implements AutoCloseable
                 return thread;
             }
         };
-        disruptor = new Disruptor<>(() -> new SwitchEvent(frameCapacity, outputCapacity, dialects), size, threads,
-            ProducerType.MULTI, waitStrategy(waitStrategy));
+        // One thread decodes, switches and journals each event before the next: then the slots share their readers.
+        final MessageReader[] shared = threadPerStage ? null : SwitchEvent.readersOf(dialects);
+        disruptor = new Disruptor<>(() -> shared == null ? new SwitchEvent(frameCapacity, outputCapacity, dialects) :
+            new SwitchEvent(frameCapacity, outputCapacity, shared), size, threads, ProducerType.MULTI, waitStrategy(waitStrategy));
         disruptor.setDefaultExceptionHandler(failures);
         if (threadPerStage)
         {

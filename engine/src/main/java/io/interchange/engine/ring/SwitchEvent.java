@@ -31,12 +31,16 @@ public final class SwitchEvent implements JournalEntry
     private final MessageReader[] readers;
     private final UnsafeBuffer decision = new UnsafeBuffer(new byte[DECISION_CAPACITY]);
     private final UnsafeBuffer output;
-    private final int[] outputLinks = new int[MAX_OUTPUTS];
-    private final int[] outputDialects = new int[MAX_OUTPUTS];
-    private final int[] outputHeaderOffsets = new int[MAX_OUTPUTS];
-    private final int[] outputHeaderLengths = new int[MAX_OUTPUTS];
-    private final int[] outputMessageLengths = new int[MAX_OUTPUTS];
-    private final boolean[] outputCloses = new boolean[MAX_OUTPUTS];
+    // Each output's link, dialect, header offset and length, message length and close flag, side by side in one
+    // array: an event's first outputs are then one cache line, where six arrays were six lines of a cold slot.
+    private static final int LINK = 0;
+    private static final int DIALECT = 1;
+    private static final int HEADER_OFFSET = 2;
+    private static final int HEADER_LENGTH = 3;
+    private static final int MESSAGE_LENGTH = 4;
+    private static final int CLOSE = 5;
+    private static final int OUTPUT_INTS = 6;
+    private final int[] outputs = new int[MAX_OUTPUTS * OUTPUT_INTS];
 
     private int type;
     private long sequence;
@@ -56,15 +60,34 @@ public final class SwitchEvent implements JournalEntry
     private boolean quiet;
     private JournalRecord recorded;
 
+    /** A slot with readers of its own, for a ring whose decode stage runs ahead of the switch on a thread of its own. */
     public SwitchEvent(final int frameCapacity, final int outputCapacity, final List<Dialect> dialects)
+    {
+        this(frameCapacity, outputCapacity, readersOf(dialects));
+    }
+
+    /**
+     * A slot that indexes its message with {@code readers} (one per dialect, as {@link #readersOf}), which other
+     * slots may share. Where one thread decodes, switches and journals each event before it decodes the next, every
+     * slot can index with the same readers: they stay in the cache, where a slot's own are as cold as the slot, used
+     * 2,048 events ago. A slot's index then holds until the next event is decoded.
+     */
+    public SwitchEvent(final int frameCapacity, final int outputCapacity, final MessageReader[] readers)
     {
         frame = new UnsafeBuffer(new byte[frameCapacity]);
         output = new UnsafeBuffer(new byte[outputCapacity]);
-        readers = new MessageReader[dialects.size()];
+        this.readers = readers;
+    }
+
+    /** One reader per dialect, in the order of {@code dialects}. */
+    public static MessageReader[] readersOf(final List<Dialect> dialects)
+    {
+        final MessageReader[] readers = new MessageReader[dialects.size()];
         for (int i = 0; i < readers.length; i++)
         {
             readers[i] = new MessageReader(dialects.get(i));
         }
+        return readers;
     }
 
     /** Called by the publisher before filling the slot: every field a previous event left is reset here. */
@@ -159,7 +182,10 @@ public final class SwitchEvent implements JournalEntry
         decodeError = indexed ? readers[dialectId].wrap(frame, headerLength, messageLength) : DecodeError.NONE;
     }
 
-    /** The input message, indexed. Only meaningful for message events. */
+    /**
+     * The input message, indexed. Only meaningful for message events, and, where slots share readers, until the next
+     * event is decoded.
+     */
     public MessageReader reader()
     {
         return readers[dialectId];
@@ -204,19 +230,21 @@ public final class SwitchEvent implements JournalEntry
         {
             throw new IllegalStateException("more than " + MAX_OUTPUTS + " outputs for one event");
         }
-        outputLinks[outputCount] = link;
-        outputDialects[outputCount] = outputDialectId;
-        outputHeaderOffsets[outputCount] = outputPosition;
-        outputHeaderLengths[outputCount] = outputHeaderLength;
-        outputCloses[outputCount] = false;
+        final int at = outputCount * OUTPUT_INTS;
+        outputs[at + LINK] = link;
+        outputs[at + DIALECT] = outputDialectId;
+        outputs[at + HEADER_OFFSET] = outputPosition;
+        outputs[at + HEADER_LENGTH] = outputHeaderLength;
+        outputs[at + CLOSE] = 0;
         return outputPosition;
     }
 
     public void endOutput(final int outputMessageLength, final boolean closeAfter)
     {
-        outputMessageLengths[outputCount] = outputMessageLength;
-        outputCloses[outputCount] = closeAfter;
-        outputPosition += outputHeaderLengths[outputCount] + outputMessageLength;
+        final int at = outputCount * OUTPUT_INTS;
+        outputs[at + MESSAGE_LENGTH] = outputMessageLength;
+        outputs[at + CLOSE] = closeAfter ? 1 : 0;
+        outputPosition += outputs[at + HEADER_LENGTH] + outputMessageLength;
         outputCount++;
     }
 
@@ -227,17 +255,17 @@ public final class SwitchEvent implements JournalEntry
 
     public int outputHeaderOffset(final int i)
     {
-        return outputHeaderOffsets[i];
+        return outputs[i * OUTPUT_INTS + HEADER_OFFSET];
     }
 
     public int outputHeaderLength(final int i)
     {
-        return outputHeaderLengths[i];
+        return outputs[i * OUTPUT_INTS + HEADER_LENGTH];
     }
 
     public boolean outputCloses(final int i)
     {
-        return outputCloses[i];
+        return outputs[i * OUTPUT_INTS + CLOSE] != 0;
     }
 
     /** Close the input's link once the outputs are sent: a frame that could not be parsed far enough to answer. */
@@ -318,7 +346,13 @@ public final class SwitchEvent implements JournalEntry
     @Override
     public MessageReader inputReader()
     {
-        return indexed ? readers[dialectId] : null;
+        if (!indexed)
+        {
+            return null;
+        }
+        // A shared reader may index another slot's message by now: each slot has a frame buffer of its own.
+        final MessageReader reader = readers[dialectId];
+        return reader.buffer() == frame ? reader : null;
     }
 
     @Override
@@ -342,13 +376,13 @@ public final class SwitchEvent implements JournalEntry
     @Override
     public int outputLinkId(final int i)
     {
-        return outputLinks[i];
+        return outputs[i * OUTPUT_INTS + LINK];
     }
 
     @Override
     public int outputDialectId(final int i)
     {
-        return outputDialects[i];
+        return outputs[i * OUTPUT_INTS + DIALECT];
     }
 
     @Override
@@ -360,12 +394,12 @@ public final class SwitchEvent implements JournalEntry
     @Override
     public int outputOffset(final int i)
     {
-        return outputHeaderOffsets[i] + outputHeaderLengths[i];
+        return outputs[i * OUTPUT_INTS + HEADER_OFFSET] + outputs[i * OUTPUT_INTS + HEADER_LENGTH];
     }
 
     @Override
     public int outputLength(final int i)
     {
-        return outputMessageLengths[i];
+        return outputs[i * OUTPUT_INTS + MESSAGE_LENGTH];
     }
 }

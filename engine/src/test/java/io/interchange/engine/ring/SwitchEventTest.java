@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.util.List;
 
 import io.interchange.codec.Dialect;
+import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.dialect.Iso87;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The slot hands the journal its decode of the input ({@code inputReader}) only while that decode is this event's:
  * a slot is reused every ring size events, and a reader left over from the event before, over the same buffer and
- * perhaps the same offsets, would index bytes that are no longer there.
+ * perhaps the same offsets, would index bytes that are no longer there; and where slots share their readers (one
+ * thread runs the four stages), only while the shared reader indexes this slot's message.
  */
 class SwitchEventTest
 {
@@ -53,11 +55,35 @@ class SwitchEventTest
         assertNull(event.inputReader());
     }
 
+    @Test
+    void shouldOfferASharedReaderOnlyWhileItIndexesThisSlot()
+    {
+        final MessageReader[] readers = SwitchEvent.readersOf(dialects);
+        final SwitchEvent first = new SwitchEvent(1024, 1024, readers);
+        final SwitchEvent second = new SwitchEvent(1024, 1024, readers);
+        fill(first, 200);
+        first.decode();
+        assertSame(readers[iso87b], first.inputReader());
+        assertEquals(200, first.reader().mti());
+
+        // The next event, in the next slot, the same length at the same place: the shared reader now indexes it.
+        fill(second, 400);
+        second.decode();
+        assertSame(readers[iso87b], second.inputReader());
+        assertEquals(400, second.inputReader().mti());
+        assertNull(first.inputReader(), "the shared reader indexes the next slot's message");
+    }
+
     private void fill(final int mti)
     {
-        event.reset(EventType.ACQUIRER_MESSAGE, 1L, 1, 0, iso87b);
-        final int length = new MessageWriter(Iso87.BINARY).wrap(event.frame(), HEADER).mti(mti).putString(3, "000000").putString(11, "000001")
+        fill(event, mti);
+    }
+
+    private void fill(final SwitchEvent slot, final int mti)
+    {
+        slot.reset(EventType.ACQUIRER_MESSAGE, 1L, 1, 0, iso87b);
+        final int length = new MessageWriter(Iso87.BINARY).wrap(slot.frame(), HEADER).mti(mti).putString(3, "000000").putString(11, "000001")
             .putString(41, "TERM0001").finish();
-        event.frameLengths(HEADER, length);
+        slot.frameLengths(HEADER, length);
     }
 }
