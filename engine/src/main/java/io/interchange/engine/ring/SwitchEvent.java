@@ -32,7 +32,7 @@ public final class SwitchEvent implements JournalEntry
     private final UnsafeBuffer decision = new UnsafeBuffer(new byte[DECISION_CAPACITY]);
     private final UnsafeBuffer output;
     // Each output's link, dialect, header offset and length, message length and close flag, side by side in one
-    // array: an event's first outputs are then one cache line, where six arrays were six lines of a cold slot.
+    // array: an event's outputs are then a line or two of a cold slot, where six arrays were six lines.
     private static final int LINK = 0;
     private static final int DIALECT = 1;
     private static final int HEADER_OFFSET = 2;
@@ -60,7 +60,7 @@ public final class SwitchEvent implements JournalEntry
     private boolean quiet;
     private JournalRecord recorded;
 
-    /** A slot with readers of its own, for a ring whose decode stage runs ahead of the switch on a thread of its own. */
+    /** A slot with readers of its own: for a ring whose decode stage runs ahead of the switch on a thread of its own, and replay. */
     public SwitchEvent(final int frameCapacity, final int outputCapacity, final List<Dialect> dialects)
     {
         this(frameCapacity, outputCapacity, readersOf(dialects));
@@ -70,7 +70,7 @@ public final class SwitchEvent implements JournalEntry
      * A slot that indexes its message with {@code readers} (one per dialect, as {@link #readersOf}), which other
      * slots may share. Where one thread decodes, switches and journals each event before it decodes the next, every
      * slot can index with the same readers: they stay in the cache, where a slot's own are as cold as the slot, used
-     * 2,048 events ago. A slot's index then holds until the next event is decoded.
+     * a ring's length of events ago. A slot's index then holds until the next event is decoded.
      */
     public SwitchEvent(final int frameCapacity, final int outputCapacity, final MessageReader[] readers)
     {
@@ -178,8 +178,11 @@ public final class SwitchEvent implements JournalEntry
     /** Indexes the message with the reader of its dialect; called by the decode handler, and by replay. */
     public void decode()
     {
-        indexed = dialectId >= 0 && messageLength > 0;
-        decodeError = indexed ? readers[dialectId].wrap(frame, headerLength, messageLength) : DecodeError.NONE;
+        indexed = false;
+        final boolean message = dialectId >= 0 && messageLength > 0;
+        decodeError = message ? readers[dialectId].wrap(frame, headerLength, messageLength) : DecodeError.NONE;
+        // Only once the wrap has returned: a shared reader that threw still indexes another slot's message.
+        indexed = message;
     }
 
     /**
@@ -188,7 +191,13 @@ public final class SwitchEvent implements JournalEntry
      */
     public MessageReader reader()
     {
-        return readers[dialectId];
+        final MessageReader reader = readers[dialectId];
+        if (!indexed || reader.buffer() != frame)
+        {
+            // A shared reader would hand over another slot's message, perhaps another terminal's: never switch that.
+            throw new IllegalStateException("the slot's message is not indexed (not decoded, or decoded over since)");
+        }
+        return reader;
     }
 
     public DecodeError decodeError()

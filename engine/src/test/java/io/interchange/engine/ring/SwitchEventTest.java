@@ -3,6 +3,7 @@ package io.interchange.engine.ring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 
@@ -72,6 +73,9 @@ class SwitchEventTest
         assertSame(readers[iso87b], second.inputReader());
         assertEquals(400, second.inputReader().mti());
         assertNull(first.inputReader(), "the shared reader indexes the next slot's message");
+        assertThrows(IllegalStateException.class, first::reader, "never another slot's message to the switch");
+        second.reset(EventType.ACQUIRER_MESSAGE, 2L, 1, 0, iso87b);
+        assertThrows(IllegalStateException.class, second::reader, "not decoded since its reset");
     }
 
     private void fill(final int mti)
