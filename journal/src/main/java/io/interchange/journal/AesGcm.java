@@ -46,7 +46,19 @@ final class AesGcm
 
     AesGcm(final byte[] key)
     {
-        aes = ecb(key);
+        if (key.length != KEY_LENGTH)
+        {
+            throw new IllegalArgumentException("AES-256 needs a " + KEY_LENGTH + "-byte key, not " + key.length);
+        }
+        try
+        {
+            aes = Cipher.getInstance("AES/ECB/NoPadding");
+            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+        }
+        catch (final GeneralSecurityException e)
+        {
+            throw new IllegalStateException("every Java platform has AES-256 in ECB mode", e);
+        }
         final byte[] h = new byte[BLOCK];
         encrypt(h, BLOCK, keyStream);
         ghash.init(Arrays.copyOf(keyStream, BLOCK));
@@ -154,28 +166,6 @@ final class AesGcm
             counters[at + 15] = (byte)value;
         }
         encrypt(counters, blocks * BLOCK, keyStream);
-    }
-
-    /**
-     * The block function both modes here are made of: the JDK's AES-256 in ECB mode, for encryption, which the JIT
-     * runs on the CPU's AES instructions.
-     */
-    static Cipher ecb(final byte[] key)
-    {
-        if (key.length != KEY_LENGTH)
-        {
-            throw new IllegalArgumentException("AES-256 needs a " + KEY_LENGTH + "-byte key, not " + key.length);
-        }
-        try
-        {
-            final Cipher aes = Cipher.getInstance("AES/ECB/NoPadding");
-            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
-            return aes;
-        }
-        catch (final GeneralSecurityException e)
-        {
-            throw new IllegalStateException("every Java platform has AES-256 in ECB mode", e);
-        }
     }
 
     private void encrypt(final byte[] in, final int length, final byte[] out)

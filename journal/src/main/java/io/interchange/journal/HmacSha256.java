@@ -10,9 +10,7 @@ import java.security.NoSuchAlgorithmException;
  * SHA-256, or its native one, which allocates on every state restore), while {@link MessageDigest#digest(byte[],
  * int, int)} writes in place and runs on the CPU's SHA instructions through the JIT's intrinsic. It pays for two
  * more compressions than a keyed implementation that keeps the padded key states, which MessageDigest cannot
- * restore without cloning. PanCipherTest checks it against JCE's HmacSHA256. Since layout version 4 the journal
- * seals with AES-CMAC, six times cheaper ({@link AesCmacPair}); this makes the look-up hash of older records. Not
- * thread safe.
+ * restore without cloning. AesGcmTest checks it against JCE's HmacSHA256. Not thread safe.
  */
 final class HmacSha256
 {

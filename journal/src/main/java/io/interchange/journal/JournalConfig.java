@@ -18,8 +18,7 @@ import io.interchange.codec.Dialect;
  *                         day (CUPS closes at 23:00). See {@link BusinessDay}.
  * @param zone             the zone the cutoff is read in.
  * @param panEncryptionKey 32 bytes, the AES-256 key PANs are encrypted under (AES-GCM).
- * @param panHashKey       32 bytes, the AES-256 key of the PAN look-up hash (AES-CMAC; records of layout versions 1
- *                         to 3 hold HMAC-SHA-256 under the same key); it must differ from the
+ * @param panHashKey       32 bytes, the HMAC-SHA-256 key of the PAN look-up hash; it must differ from the
  *                         encryption key, so that each key serves one purpose (NIST SP 800-57 §5.2).
  * @param dialects         the dialect table: a record names each message's dialect by its index here, so entries
  *                         may be appended but never reordered or removed while a journal written with them is read.

@@ -133,33 +133,21 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * The 16-byte look-up hash of a PAN as this version writes it, at {@code dst[offset]}, to find its records with
-     * {@link JournalRecord#panHashEquals}; returns 16. Records of layout versions 1 to 3 hold another hash of the same
-     * PAN: {@link #panHash(CharSequence, int, MutableDirectBuffer, int)} with their {@link JournalRecord#layoutVersion}.
+     * The 16-byte look-up hash of a PAN, written at {@code dst[offset]}, to find its records with
+     * {@link JournalRecord#panHashEquals}; returns 16.
      */
     public int panHash(final CharSequence pan, final MutableDirectBuffer dst, final int offset)
-    {
-        return panHash(pan, RecordDescriptor.VERSION, dst, offset);
-    }
-
-    /** The 16-byte look-up hash of a PAN as records of layout {@code version} hold it, at {@code dst[offset]}; returns 16. */
-    public int panHash(final CharSequence pan, final int version, final MutableDirectBuffer dst, final int offset)
     {
         final int n = pan.length();
         if (n > PanCipher.MAX_PAN_LENGTH)
         {
             throw new IllegalArgumentException("a PAN has at most " + PanCipher.MAX_PAN_LENGTH + " digits, not " + n);
         }
-        if (version < RecordDescriptor.OLDEST_READABLE_VERSION || version > RecordDescriptor.VERSION)
-        {
-            throw new IllegalArgumentException("layout version " + version + "; this reader knows " + RecordDescriptor.OLDEST_READABLE_VERSION +
-                " to " + RecordDescriptor.VERSION);
-        }
         for (int i = 0; i < n; i++)
         {
             panText.putByte(i, (byte)pan.charAt(i));
         }
-        pans.hash(panText, 0, n, version, dst, offset);
+        pans.hash(panText, 0, n, dst, offset);
         panText.setMemory(0, n, (byte)0);
         return PanCipher.HASH_LENGTH;
     }

@@ -333,15 +333,6 @@ public final class JournalRecord
         return n;
     }
 
-    /**
-     * The record's layout version (RecordDescriptor), which says how its PANs' look-up hashes were made: compare them
-     * with {@link JournalReader#panHash(CharSequence, int, MutableDirectBuffer, int)} of this version.
-     */
-    public int layoutVersion()
-    {
-        return bytes.getByte(VERSION_OFFSET) & 0xFF;
-    }
-
     /** Copies the PAN's 16-byte look-up hash into {@code dst}; returns 16. See {@link JournalReader#panHash}. */
     public int panHash(final int part, final MutableDirectBuffer dst, final int offset)
     {
@@ -349,7 +340,7 @@ public final class JournalRecord
         return PanCipher.HASH_LENGTH;
     }
 
-    /** True when the part's PAN has the look-up hash at {@code hash[offset, +16)}, one of this record's {@link #layoutVersion}. */
+    /** True when the part's PAN has the look-up hash at {@code hash[offset, +16)}. */
     public boolean panHashEquals(final int part, final DirectBuffer hash, final int offset)
     {
         final int at = pan(part) + PART_HEADER_LENGTH;

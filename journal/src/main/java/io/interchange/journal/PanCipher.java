@@ -10,19 +10,19 @@ import org.agrona.MutableDirectBuffer;
  * for look-ups. Allocation free once keyed; not thread safe.
  *
  * <pre>
- *   hash   = AES-CMAC(hash key, 0x01 || PAN digits)           16 bytes, stored
- *   nonce  = AES-CMAC(hash key, 0x02 || PAN digits)[0, 12)    stored
+ *   mac   = HMAC-SHA-256(hash key, PAN digits)          32 bytes
+ *   hash  = mac[0, 16)     the look-up hash, stored
+ *   nonce = mac[16, 28)    the GCM nonce, stored
  *   sealed = hash || nonce || AES-256-GCM(encryption key, nonce, PAN digits) || tag
  * </pre>
  *
  * <p><b>The hash.</b> A PAN has at most 19 digits, so an unkeyed hash of it is reversed by enumerating the card
  * ranges; only the key makes it safe to store, and clearing can be handed the hash key without the encryption
- * key. AES-CMAC is a keyed cryptographic hash as PCI DSS 3.5.1.1 asks (HMAC, CMAC or GMAC), with the 128 bits of
- * strength of its output: ample against collisions (about 10^-21 for a billion distinct PANs). The labels keep the
- * hash and the nonce two independent values of one pseudo-random function, as SP 800-108 derives several from one
- * key. Layout versions 1 to 3 (RecordDescriptor) took both from one HMAC-SHA-256 instead, its first 16 bytes the
- * hash and the next 12 the nonce, six times the CPU: {@link #hash(DirectBuffer, int, int, int, MutableDirectBuffer, int)}
- * still computes that hash for looking up their records.
+ * key. Truncated to 128 bits: ample against collisions (about 10^-21 for a billion distinct PANs) and 16 bytes
+ * saved on every message; truncating an HMAC does not weaken it beyond its length (NIST SP 800-107 §5.3.3). The
+ * hash must stay one-way for whoever holds its key, which HMAC is: a block-cipher MAC is not. AES-CMAC, three times
+ * cheaper here, ends in one AES encryption, which the key holder reverses to read a PAN back (bench/RESULTS.md, Ring
+ * path, "Tried and not kept").
  *
  * <p><b>The nonce</b> is a function of the PAN under a secret key, as in SIV mode (RFC 5297): the same PAN always
  * gets the same nonce, hence the same ciphertext, and two different PANs get the same nonce only if 96-bit PRF
@@ -42,21 +42,14 @@ final class PanCipher
     /** Above any PAN (ISO/IEC 7812: 19 digits), room for a dialect that gives field 2 more. */
     static final int MAX_PAN_LENGTH = 64;
 
-    /** The layout version from which the hash and nonce are AES-CMAC's; HMAC-SHA-256's before it. */
-    static final int CMAC_VERSION = 4;
-    private static final byte HASH_LABEL = 0x01;
-    private static final byte NONCE_LABEL = 0x02;
-
     private final AesGcm gcm;
-    private final AesCmacPair cmac;
     private final HmacSha256 hmac;
-    private final byte[] mac = new byte[2 * AesCmacPair.LENGTH];
+    private final byte[] mac = new byte[HmacSha256.LENGTH];
     private final byte[] work = new byte[MAX_PAN_LENGTH + TAG_LENGTH];
 
     PanCipher(final byte[] encryptionKey, final byte[] hashKey)
     {
         gcm = new AesGcm(encryptionKey);
-        cmac = new AesCmacPair(hashKey);
         hmac = new HmacSha256(hashKey);
     }
 
@@ -71,10 +64,9 @@ final class PanCipher
     {
         checkLength(length);
         pan.getBytes(offset, work, 0, length);
-        hashAndNonce(length);
-        gcm.encrypt(mac, AesCmacPair.LENGTH, work, 0, length, work, 0);
-        dst.putBytes(dstOffset, mac, 0, HASH_LENGTH);
-        dst.putBytes(dstOffset + HASH_LENGTH, mac, AesCmacPair.LENGTH, NONCE_LENGTH);
+        hmac.mac(work, 0, length, mac, 0);
+        gcm.encrypt(mac, HASH_LENGTH, work, 0, length, work, 0);
+        dst.putBytes(dstOffset, mac, 0, HASH_LENGTH + NONCE_LENGTH);
         dst.putBytes(dstOffset + HASH_LENGTH + NONCE_LENGTH, work, 0, length + TAG_LENGTH);
         Arrays.fill(work, 0, length + TAG_LENGTH, (byte)0);
         return sealedLength(length);
@@ -98,30 +90,14 @@ final class PanCipher
         return panLength;
     }
 
-    /**
-     * The look-up hash of the PAN digits in {@code pan[offset, +length)} as records of layout {@code version} hold it,
-     * written at {@code dst[dstOffset]}.
-     */
-    void hash(final DirectBuffer pan, final int offset, final int length, final int version, final MutableDirectBuffer dst, final int dstOffset)
+    /** The look-up hash of the PAN digits in {@code pan[offset, +length)}, written at {@code dst[dstOffset]}. */
+    void hash(final DirectBuffer pan, final int offset, final int length, final MutableDirectBuffer dst, final int dstOffset)
     {
         checkLength(length);
         pan.getBytes(offset, work, 0, length);
-        if (version >= CMAC_VERSION)
-        {
-            hashAndNonce(length);
-        }
-        else
-        {
-            hmac.mac(work, 0, length, mac, 0);
-        }
+        hmac.mac(work, 0, length, mac, 0);
         Arrays.fill(work, 0, length, (byte)0);
         dst.putBytes(dstOffset, mac, 0, HASH_LENGTH);
-    }
-
-    /** The hash, then the nonce's 16 bytes, of the digits in {@code work[0, length)}, into {@link #mac}. */
-    private void hashAndNonce(final int length)
-    {
-        cmac.mac(HASH_LABEL, NONCE_LABEL, work, 0, length, mac, 0);
     }
 
     private static void checkLength(final int length)

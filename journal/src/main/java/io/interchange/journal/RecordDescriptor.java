@@ -43,7 +43,7 @@ import java.nio.ByteOrder;
  *  +---------------------------------------------------------------+     S: the input's PAN, not sealed again
  *  |                          Body Length                          |  8
  *  +---------------------------------------------------------------+
- *  |         PAN hash, 16 bytes: AES-CMAC                       ... 12  when P is set and S is not: PanCipher
+ *  |         PAN hash, 16 bytes: HMAC-SHA-256, truncated        ... 12  when P is set and S is not: PanCipher
  *  +---------------------------------------------------------------+
  *  |         GCM nonce, 12 bytes                                ...
  *  +---------------------------------------------------------------+
@@ -90,14 +90,12 @@ import java.nio.ByteOrder;
  * <p>Versions. 2 adds T, a bit version 1 kept reserved (0): a version 1 record reads the same under version 2, and a
  * reader of version 1 refuses version 2 records rather than give a swipe's PAN back as a field 2 it never had. 3 adds
  * S, likewise reserved before: older records read the same, and a reader of version 2 refuses version 3 records,
- * whose parts it would misplace. 4 changes no byte of the layout but what the sealed PAN's hash and nonce are:
- * AES-CMAC's, HMAC-SHA-256's before ({@link PanCipher}). Older records read the same and decrypt the same (the nonce
- * is stored); a look-up by card computes the hash its record's version holds ({@link JournalRecord#layoutVersion}).
+ * whose parts it would misplace.
  */
 final class RecordDescriptor
 {
     static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
-    static final int VERSION = PanCipher.CMAC_VERSION;
+    static final int VERSION = 3;
     /** The oldest layout this version reads: version 1 is version 3 without T and S, version 2 without S. */
     static final int OLDEST_READABLE_VERSION = 1;
 

@@ -4,7 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The PANs sealed lately and their sealed forms, so that a card's messages pay for the CMACs and the cipher once
+ * The PANs sealed lately and their sealed forms, so that a card's messages pay for the HMAC and the cipher once
  * while they are recent: a request and its forward, then, an issuer's latency later, the answer and its relay
  * carry the same PAN. Sealing is deterministic ({@link PanCipher}), so a remembered sealed form is the one sealing
  * would write. On one thread, sealing is a sixth of the ring path's work (bench/RESULTS.md).

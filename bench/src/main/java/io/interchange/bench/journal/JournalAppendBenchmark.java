@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The journal handler's work for one purchase: append the record of an event whose input is a 118-byte ISO87B 0200
  * (PAN, track 2, PIN block; the same message as FinancialRequestBenchmark) and whose output is its 0210, to a
- * Chronicle Queue in a temporary directory, then end the batch. Each op strips 35 and 52, seals the PAN (two AES-CMACs
+ * Chronicle Queue in a temporary directory, then end the batch. Each op strips 35 and 52, seals the PAN (one HMAC
  * and one AES-GCM: the cards rotate through 16,384 PANs, four times what the journal remembers sealed, so every
  * event brings a card it has forgotten, and its 0210 reuses the sealed form), checksums and appends one document.
  *

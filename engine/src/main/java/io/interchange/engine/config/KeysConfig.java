@@ -7,7 +7,7 @@ import java.util.Arrays;
  * can change another's keys; {@link #toString()} never shows them.
  *
  * @param panEncryption the AES-256 key PANs are encrypted under in the journal, 32 bytes.
- * @param panHash       the AES-256 key of the journal's PAN look-up hash (AES-CMAC), 32 bytes.
+ * @param panHash       the HMAC-SHA-256 key of the journal's PAN look-up hash, 32 bytes.
  */
 public record KeysConfig(byte[] panEncryption, byte[] panHash)
 {
