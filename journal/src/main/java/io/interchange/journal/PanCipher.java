@@ -20,9 +20,9 @@ import org.agrona.MutableDirectBuffer;
  * ranges; only the key makes it safe to store, and clearing can be handed the hash key without the encryption
  * key. Truncated to 128 bits: ample against collisions (about 10^-21 for a billion distinct PANs) and 16 bytes
  * saved on every message; truncating an HMAC does not weaken it beyond its length (NIST SP 800-107 §5.3.3). The
- * hash must stay one-way for whoever holds its key, which HMAC is: a block-cipher MAC is not. AES-CMAC, which took half
- * the CPU of a journal append's HMAC here, ends in one AES encryption, which the key holder reverses to read a PAN back (bench/RESULTS.md, Ring
- * path, "Tried and not kept").
+ * hash must stay one-way for whoever holds its key, which HMAC is and a block-cipher MAC is not: AES-CMAC, at half
+ * the CPU of this HMAC in a journal append, ends in one AES encryption, which the key holder reverses to read the
+ * PAN back (bench/RESULTS.md, Ring path, "Tried and not kept").
  *
  * <p><b>The nonce</b> is a function of the PAN under a secret key, as in SIV mode (RFC 5297): the same PAN always
  * gets the same nonce, hence the same ciphertext, and two different PANs get the same nonce only if 96-bit PRF
