@@ -717,23 +717,32 @@ public final class MessageReader
     /**
      * The message as one line, {@code iso87b 0200 2=411111******1111 4=000000001000 ...}, with every field shown
      * as {@link SensitiveData} allows. For logs, tests and tools.
+     *
+     * <p>A message that does not decode shows the numbers of the fields read before the fault, and no value: one
+     * wrong bitmap bit shifts every field after it, so track 2 or a PIN block can sit in what reads as field 41, where
+     * no rule would hide it (the journal withholds such a message whole for the same reason).
      */
     @Override
     public String toString()
     {
         final StringBuilder sb = new StringBuilder(64);
         sb.append(dialect.name()).append(' ').append(mti < 0 ? "????" : Mti.toString(mti));
+        final boolean decoded = error == DecodeError.NONE;
         for (int f = 2; f <= FieldSpec.MAX_FIELD; f++)
         {
             if (has(f))
             {
-                sb.append(' ').append(f).append('=');
-                SensitiveData.appendShowable(this, f, sb);
+                sb.append(' ').append(f);
+                if (decoded)
+                {
+                    SensitiveData.appendShowable(this, f, sb.append('='));
+                }
             }
         }
-        if (error != DecodeError.NONE)
+        if (!decoded)
         {
-            sb.append(" !").append(error).append(" field=").append(errorField).append(" offset=").append(errorOffset);
+            sb.append(" !").append(error).append(" field=").append(errorField).append(" offset=").append(errorOffset)
+                .append(" (values not shown: the message does not decode)");
         }
         return sb.toString();
     }

@@ -617,7 +617,9 @@ public final class MessageWriter
             final byte c = src.getByte(from + i);
             if ((c < '0' || c > '9') && !(type == FieldType.Z && c == '='))
             {
-                throw new IllegalArgumentException("field " + spec.id() + ": '" + (char)(c & 0xFF) + "' at " + i + " is not allowed in " + type);
+                // Not the character itself where the field is card data: the message may reach a log.
+                final String shown = SensitiveData.isPan(spec.id()) || SensitiveData.isProtected(spec) ? "a character" : "'" + (char)(c & 0xFF) + "'";
+                throw new IllegalArgumentException("field " + spec.id() + ": " + shown + " at " + i + " is not allowed in " + type);
             }
         }
     }

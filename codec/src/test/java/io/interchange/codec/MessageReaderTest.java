@@ -2,6 +2,7 @@ package io.interchange.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.interchange.codec.dialect.Iso87;
@@ -184,5 +185,37 @@ class MessageReaderTest
         assertTrue(text.contains("55=57=[protected, 5 bytes]"), text);
         assertFalse(text.contains("5413339000001513"), text);
         assertFalse(text.contains("0123456789ABCDEF"), text);
+    }
+
+    @Test
+    void shouldShowNoValueOfAMessageThatDoesNotDecode()
+    {
+        // Field 35's bitmap bit cleared: the track's BCD bytes read as fields 41 and 49, where no rule would hide them.
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final int length = new MessageWriter(Iso87.BINARY).wrap(buffer, 0).mti(200)
+            .putString(2, "4761739001010119").putString(3, "000000").putString(4, "1000").putString(11, "1")
+            .putString(35, "4761739001010119=25122011234567890").putString(41, "TERM0001").putString(49, "840")
+            .putBytes(52, new byte[] {1, 0x23, 0x45, 0x67, (byte)0x89, (byte)0xAB, (byte)0xCD, (byte)0xEF}).finish();
+        buffer.putByte(2 + 4, (byte)(buffer.getByte(2 + 4) & ~0x20));
+        assertTrue(binary.wrap(buffer, 0, length) != DecodeError.NONE);
+        assertTrue(binary.has(41));
+        final String text = binary.toString();
+        assertTrue(text.startsWith("iso87b 0200 2 3 4 11 41"), text);
+        assertTrue(text.contains("(values not shown: the message does not decode)"), text);
+        assertFalse(text.contains(" 2=") || text.contains(" 41="), text);
+        assertFalse(text.contains("Gas"), text);
+    }
+
+    @Test
+    void shouldNameNoCharacterOfCardDataThatCannotBeWritten()
+    {
+        // A forward built from bad bytes fails with this message, which the switch logs: it names where, not what.
+        final MessageWriter writer = new MessageWriter(Iso87.BINARY).wrap(new UnsafeBuffer(new byte[256]), 0).mti(200);
+        final IllegalArgumentException track = assertThrows(IllegalArgumentException.class,
+            () -> writer.putString(35, "4761739001010119=2512X011"));
+        assertEquals("field 35: a character at 21 is not allowed in Z", track.getMessage());
+        final IllegalArgumentException amount = assertThrows(IllegalArgumentException.class,
+            () -> writer.putString(4, "12.5"));
+        assertEquals("field 4: '.' at 2 is not allowed in N", amount.getMessage());
     }
 }

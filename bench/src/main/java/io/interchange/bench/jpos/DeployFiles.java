@@ -37,8 +37,8 @@ final class DeployFiles
         // ProtectedLogListener first, so that what the file listener sees is already masked and wiped.
         final String protect = logMessages ? """
               <log-listener class="org.jpos.util.ProtectedLogListener">
-                <property name="protect" value="2"/>
-                <property name="wipe" value="14 35 45 52 55"/>
+                <property name="protect" value="2 34"/>
+                <property name="wipe" value="14 35 36 45 52 55"/>
               </log-listener>
             """ : "";
         return """

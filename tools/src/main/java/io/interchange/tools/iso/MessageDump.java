@@ -37,7 +37,14 @@ public final class MessageDump
         out.printf(LABEL, label, text);
     }
 
-    /** Prints what {@code reader} could read: all of a valid message, or the elements before the fault. */
+    /** What the value column shows for every field of a message that does not decode. */
+    static final String NOT_SHOWN = "[not shown: the message does not decode]";
+
+    /**
+     * Prints what {@code reader} could read: all of a valid message; of one that does not decode, the elements before
+     * the fault without their values. One wrong bitmap bit shifts every field after it, so track 2 or a PIN block
+     * can sit in what reads as field 41, where no rule would hide it ({@link MessageReader#toString}).
+     */
     public static void print(final MessageReader reader, final PrintWriter out)
     {
         printLine(out, "message", reader.dialect().name() + ", " + reader.length() + " bytes");
@@ -70,7 +77,8 @@ public final class MessageDump
             if (reader.has(f))
             {
                 final FieldSpec spec = reader.spec(f);
-                out.printf(line, f, spec.name(), notation(spec), reader.units(f), value(reader, f));
+                out.printf(line, f, spec.name(), notation(spec), reader.units(f),
+                    reader.error() == DecodeError.NONE ? value(reader, f) : NOT_SHOWN);
             }
         }
     }

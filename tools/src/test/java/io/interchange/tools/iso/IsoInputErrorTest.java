@@ -93,9 +93,11 @@ class IsoInputErrorTest
         final Cli.Result result = decode("--dialect", "iso87b", hex.substring(0, 2 * 25));
         assertEquals("interchange iso decode: cannot decode iso87b message: frame ends inside the element (TRUNCATED) " +
             "in field 4 (AMOUNT, TRANSACTION, n 12) at byte offset 22", result.errLine());
+        // The fields read before the fault are listed, without values: a message that does not decode may hold
+        // card data where its bitmap says another field is (MessageDump).
         final Dump dump = Dump.parse(result.out());
-        assertEquals("000000", dump.value(3));
-        assertEquals(Cards.MASKED_PAN, dump.value(2));
+        assertEquals(MessageDump.NOT_SHOWN, dump.value(3));
+        assertEquals(MessageDump.NOT_SHOWN, dump.value(2));
     }
 
     @Test

@@ -82,17 +82,38 @@ class IsoProtectionTest
     }
 
     @Test
-    void shouldShowFieldsReadBeforeAFaultStillProtected()
+    void shouldListTheFieldsReadBeforeAFaultWithoutTheirValues()
     {
-        // Cut inside field 52: the fields before it are shown, with track 2 still protected.
+        // Cut inside field 52: the fields before it are listed, none with its value.
         final String hex = IsoRoundTripTest.encode("iso87b", IsoRoundTripTest.ISO87_PURCHASE);
         final String cut = hex.substring(0, hex.indexOf(Cards.PIN_BLOCK) + 6);
         final Cli.Result result = Cli.run("iso", "decode", "--dialect", "iso87b", cut).expectInputError();
         final Dump dump = Dump.parse(result.out());
-        assertEquals("[protected, 37 digits]", dump.value(35));
-        assertEquals(Cards.MASKED_PAN, dump.value(2));
+        assertEquals(MessageDump.NOT_SHOWN, dump.value(2));
+        assertEquals(MessageDump.NOT_SHOWN, dump.value(35));
+        assertEquals(MessageDump.NOT_SHOWN, dump.value(41));
         assertFalse(dump.fields().containsKey(52), result::toString);
         assertTrue(result.errLine().contains("field 52"), result::toString);
+        assertNothingSensitive(result);
+    }
+
+    @Test
+    void shouldNotShowTrack2ThatAWrongBitmapBitPutsInAnotherField()
+    {
+        // Field 35's bit cleared: its bytes are read as fields 41 and 49, which no rule protects (the BCD card number
+        // 47 61 73 90 ... reads "4Gas" and control bytes). A message that does not decode shows no value at all.
+        final String hex = IsoRoundTripTest.encode("iso87b", new String[] {
+            "0=0200", "2=" + Cards.PAN, "3=000000", "4=1000", "11=1", "35=" + Cards.TRACK2, "41=TERM0001", "49=840", "52=" + Cards.PIN_BLOCK});
+        assertTrue(hex.startsWith("0200"), hex);
+        final int bitmapByte5 = 4 + 2 * 4;
+        final int cleared = Integer.parseInt(hex.substring(bitmapByte5, bitmapByte5 + 2), 16) & ~0x20;
+        final String flipped = hex.substring(0, bitmapByte5) + String.format("%02X", cleared) + hex.substring(bitmapByte5 + 2);
+        final Cli.Result result = Cli.run("iso", "decode", "--dialect", "iso87b", flipped).expectInputError();
+        final Dump dump = Dump.parse(result.out());
+        assertFalse(dump.fields().containsKey(35), result::toString);
+        assertEquals(MessageDump.NOT_SHOWN, dump.value(41));
+        assertFalse(result.out().contains("Gas"), result::toString);
+        assertFalse(result.out().contains("\\x90"), result::toString);
         assertNothingSensitive(result);
     }
 }

@@ -1,5 +1,6 @@
 package io.interchange.tools.system;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashSet;
@@ -66,9 +67,61 @@ final class ClearPans
         return found;
     }
 
-    /** True when any of the card numbers stands in {@code text}. */
+    /**
+     * True when any of the card numbers stands in {@code text}, in any of the forms a log line or dump could give
+     * bytes of a message: as the text's UTF-8 or Latin-1 bytes (a field's bytes made chars one for one), with
+     * {@code \xNN} escapes read back, or inside a run of hex digits (a frame or field dumped in hex, ASCII or BCD).
+     */
     boolean in(final String text)
     {
-        return count(text.getBytes(StandardCharsets.UTF_8)) > 0;
+        return count(text.getBytes(StandardCharsets.UTF_8)) > 0 || count(text.getBytes(StandardCharsets.ISO_8859_1)) > 0 ||
+            count(unescaped(text)) > 0 || inHexRuns(text);
+    }
+
+    private static byte[] unescaped(final String text)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (c == '\\' && i + 3 < text.length() && text.charAt(i + 1) == 'x' &&
+                Character.digit(text.charAt(i + 2), 16) >= 0 && Character.digit(text.charAt(i + 3), 16) >= 0)
+            {
+                out.write(HexFormat.fromHexDigits(text, i + 2, i + 4));
+                i += 3;
+            }
+            else
+            {
+                out.write(c);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Each run of hex digits decoded to bytes, from both parities, and searched. */
+    private boolean inHexRuns(final String text)
+    {
+        int start = -1;
+        for (int i = 0; i <= text.length(); i++)
+        {
+            final boolean hex = i < text.length() && Character.digit(text.charAt(i), 16) >= 0;
+            if (hex && start < 0)
+            {
+                start = i;
+            }
+            else if (!hex && start >= 0)
+            {
+                for (int from = start; from < start + 2 && i - from >= 2; from++)
+                {
+                    final int end = from + (i - from) / 2 * 2;
+                    if (count(HexFormat.of().parseHex(text, from, end)) > 0)
+                    {
+                        return true;
+                    }
+                }
+                start = -1;
+            }
+        }
+        return false;
     }
 }
