@@ -32,7 +32,7 @@ class InterchangeTest
         final String text = result.out().replaceAll("\\s+", " ");
         assertTrue(text.contains("Usage: interchange iso decode"), result::toString);
         assertTrue(text.contains("iso87b, iso87a, cups"), result::toString);
-        assertTrue(text.contains("none, binary2, ascii4, cups"), result::toString);
+        assertTrue(text.contains("none, binary-2, ascii-4, unionpay-pos"), result::toString);
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class ClearingBench
     }
 
     private static final String USAGE = "usage: ClearingBench N DIR [--reuse]: journal N purchases and approvals into DIR/journal " +
-        "(which must not exist), then clear their day into DIR/clearing; with --reuse, clear the journal already in DIR again. " +
+        "(which must not exist), then clear their day into DIR/out; with --reuse, clear the journal already in DIR again. " +
         "10,000,000 takes about 7 GB of disk for the journal and 1.5 GB for the files.";
 
     public static void main(final String[] args) throws IOException

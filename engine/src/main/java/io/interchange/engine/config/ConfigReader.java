@@ -865,7 +865,7 @@ final class ConfigReader
     {
         if (!NODE_ID.matcher(text).matches())
         {
-            throw new IllegalArgumentException("must be 4 letters or digits (every RRN starts with it), got '" + text + "'");
+            throw new IllegalArgumentException("must be 4 letters or digits, got '" + text + "'");
         }
         return text;
     }

@@ -14,7 +14,7 @@ import com.typesafe.config.ConfigFactory;
  * anything starts: a value that is here is valid, and references between entries (terminal to merchant, BIN range to
  * issuer) hold. Immutable; the {@code with...} methods return changed copies, for tests that bind ephemeral ports.
  *
- * @param nodeId       four letters or digits that start every RRN this node assigns.
+ * @param nodeId       four letters or digits that name this node (the node= key of its JMX name).
  * @param businessDay  when the business day closes.
  * @param ring         the Disruptor ring.
  * @param loopbackOnly whether every listener and issuer link is on a loopback address (the demo keys are allowed only then).

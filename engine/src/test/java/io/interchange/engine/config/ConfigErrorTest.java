@@ -178,7 +178,7 @@ class ConfigErrorTest
         assertEquals("switch.conf:1: ring.wait-strategy: must be one of blocking, sleeping, yielding, busy-spin, got lazy",
             problem("interchange.ring.wait-strategy = lazy"));
         assertEquals("switch.conf:1: ring.threads: must be one of auto, one, per-stage, event-loop, got two", problem("interchange.ring.threads = two"));
-        assertEquals("switch.conf:1: node-id: must be 4 letters or digits (every RRN starts with it), got 'IC1'", problem("interchange.node-id = IC1"));
+        assertEquals("switch.conf:1: node-id: must be 4 letters or digits, got 'IC1'", problem("interchange.node-id = IC1"));
         assertEquals("switch.conf:1: business-day.cutoff: expected a time of day such as \"23:00\", got '25:00'",
             problem("interchange.business-day.cutoff = \"25:00\""));
         assertEquals("switch.conf:1: business-day.zone: unknown time zone 'Mars/Olympus'; use a region such as \"Asia/Shanghai\", or \"UTC\"",
@@ -543,7 +543,7 @@ class ConfigErrorTest
             }
             """);
         assertEquals(List.of(
-            "switch.conf:2: node-id: must be 4 letters or digits (every RRN starts with it), got 'TOO-LONG'",
+            "switch.conf:2: node-id: must be 4 letters or digits, got 'TOO-LONG'",
             "switch.conf:3: ring.size: must be a power of two, got 100",
             "switch.conf:5: terminals[0].merchant: unknown merchant 'NOBODY'",
             "switch.conf:4: listners: unknown key; did you mean listeners?"), problems);

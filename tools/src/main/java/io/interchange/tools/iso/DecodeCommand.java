@@ -134,7 +134,7 @@ public final class DecodeCommand implements Callable<Integer>
             throw new InputException("the input goes on for " + bytes(bytes.length - frameLength) + " after the " + declared +
                 "-byte frame its length header declares");
         }
-        if (format.framing() == FrameFormat.CUPS)
+        if (format.framing() == FrameFormat.UNIONPAY_POS)
         {
             final int tpdu = size;
             MessageDump.printLine(out, "TPDU", String.format("%-14s id %s, destination %s, source %s",

@@ -49,13 +49,13 @@ public final class EncodeCommand implements Callable<Integer>
     @Option(
         names = "--tpdu",
         paramLabel = "<hex>",
-        description = "With --framing cups: the 5-byte TPDU (default: " + DEFAULT_TPDU + ").")
+        description = "With --framing unionpay-pos: the 5-byte TPDU (default: " + DEFAULT_TPDU + ").")
     private String tpdu;
 
     @Option(
         names = "--app-header",
         paramLabel = "<hex>",
-        description = "With --framing cups: the 6-byte application header (default: " + DEFAULT_APP_HEADER + ").")
+        description = "With --framing unionpay-pos: the 6-byte application header (default: " + DEFAULT_APP_HEADER + ").")
     private String appHeader;
 
     @Parameters(
@@ -214,14 +214,14 @@ public final class EncodeCommand implements Callable<Integer>
         return Integer.parseInt(text);
     }
 
-    /** The bytes between the length and the message: TPDU and application header for cups, else none. */
+    /** The bytes between the length and the message: TPDU and application header for unionpay-pos, else none. */
     private byte[] fixedHeader()
     {
-        if (format.framing() != FrameFormat.CUPS)
+        if (format.framing() != FrameFormat.UNIONPAY_POS)
         {
             if (tpdu != null || appHeader != null)
             {
-                throw new InputException("--tpdu and --app-header go with --framing cups");
+                throw new InputException("--tpdu and --app-header go with --framing unionpay-pos");
             }
             return new byte[0];
         }

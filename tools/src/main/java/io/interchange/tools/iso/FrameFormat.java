@@ -14,11 +14,11 @@ public enum FrameFormat
     /** The bare message. */
     NONE("none", null),
     /** A 2-byte binary length (jPOS NACChannel without a header). */
-    BINARY2("binary2", Framing.BINARY_2),
+    BINARY_2("binary-2", Framing.BINARY_2),
     /** A 4-digit ASCII length (jPOS ASCIIChannel). */
-    ASCII4("ascii4", Framing.ASCII_4),
+    ASCII_4("ascii-4", Framing.ASCII_4),
     /** UnionPay POS: a 2-byte binary length, a 5-byte TPDU and a 6-byte application header. */
-    CUPS("cups", Framing.UNIONPAY_POS);
+    UNIONPAY_POS("unionpay-pos", Framing.UNIONPAY_POS);
 
     private final String label;
     private final Framing framing;

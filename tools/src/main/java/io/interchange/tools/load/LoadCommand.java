@@ -113,8 +113,8 @@ public final class LoadCommand implements Callable<Integer>
         description = "iso87b (jPOS ISO87BPackager) or iso87a, as the listener speaks (default: ${DEFAULT-VALUE}).")
     private Dialect dialect;
 
-    @Option(names = "--framing", paramLabel = "FRAMING", defaultValue = "binary2", converter = FrameFormat.Converter.class,
-        description = "binary2 (2-byte length) or ascii4 (4-digit length), as the listener cuts frames (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--framing", paramLabel = "FRAMING", defaultValue = "binary-2", converter = FrameFormat.Converter.class,
+        description = "binary-2 (2-byte length) or ascii-4 (4-digit length), as the listener cuts frames (default: ${DEFAULT-VALUE}).")
     private FrameFormat framing;
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
@@ -217,7 +217,7 @@ public final class LoadCommand implements Callable<Integer>
         };
         if (framing.framing() == null)
         {
-            throw new InputException("--framing none cannot cut a stream into messages: binary2 or ascii4");
+            throw new InputException("--framing none cannot cut a stream into messages: binary-2 or ascii-4");
         }
         final SwitchConfig switchConfig = config == null ? LoadOptions.defaults().config() : SwitchCommand.load(config);
         try

@@ -75,7 +75,7 @@ class IsoInputErrorTest
     void shouldNameUnknownFraming()
     {
         final Cli.Result result = decode("--dialect", "cups", "--framing", "nac", "0200");
-        assertTrue(result.errLine().contains("unknown framing 'nac'; known: none, binary2, ascii4, cups"), result::toString);
+        assertTrue(result.errLine().contains("unknown framing 'nac'; known: none, binary-2, ascii-4, unionpay-pos"), result::toString);
     }
 
     @Test
@@ -130,9 +130,9 @@ class IsoInputErrorTest
     @Test
     void shouldGiveOffsetInMessageAndInputWhenFramed()
     {
-        final String hex = IsoRoundTripTest.encode("cups", new String[] {"0=0200", "3=000000"}, "--framing", "cups");
+        final String hex = IsoRoundTripTest.encode("cups", new String[] {"0=0200", "3=000000"}, "--framing", "unionpay-pos");
         final String broken = hex.substring(0, hex.length() - 6) + "0A0000";
-        final Cli.Result result = decode("--dialect", "cups", "--framing", "cups", broken);
+        final Cli.Result result = decode("--dialect", "cups", "--framing", "unionpay-pos", broken);
         assertEquals("interchange iso decode: cannot decode cups message: value holds a character its type does not allow " +
             "(NOT_NUMERIC) in field 3 (PROCESSING CODE, n 6) at byte offset 10 of the message, 23 of the input", result.errLine());
         assertTrue(result.out().contains("TPDU"), result::toString);
@@ -141,17 +141,17 @@ class IsoInputErrorTest
     @Test
     void shouldReportTruncatedAndOverlongFrames()
     {
-        final String hex = IsoRoundTripTest.encode("iso87b", new String[] {"0=0800", "70=301"}, "--framing", "binary2");
+        final String hex = IsoRoundTripTest.encode("iso87b", new String[] {"0=0800", "70=301"}, "--framing", "binary-2");
         assertEquals("interchange iso decode: truncated frame: length header declares 20 bytes, 19 follow",
-            decode("--dialect", "iso87b", "--framing", "binary2", hex.substring(0, hex.length() - 2)).errLine());
+            decode("--dialect", "iso87b", "--framing", "binary-2", hex.substring(0, hex.length() - 2)).errLine());
         assertEquals("interchange iso decode: the input goes on for 1 byte after the 20-byte frame its length header declares",
-            decode("--dialect", "iso87b", "--framing", "binary2", hex + "00").errLine());
+            decode("--dialect", "iso87b", "--framing", "binary-2", hex + "00").errLine());
         assertEquals("interchange iso decode: length header declares 65535 bytes, above the maximum of 8192",
-            decode("--dialect", "iso87b", "--framing", "binary2", "FFFF0800").errLine());
-        assertEquals("interchange iso decode: the input of 1 byte ends inside the 2-byte binary2 length header",
-            decode("--dialect", "iso87b", "--framing", "binary2", "00").errLine());
+            decode("--dialect", "iso87b", "--framing", "binary-2", "FFFF0800").errLine());
+        assertEquals("interchange iso decode: the input of 1 byte ends inside the 2-byte binary-2 length header",
+            decode("--dialect", "iso87b", "--framing", "binary-2", "00").errLine());
         assertEquals("interchange iso decode: length header 3031324B is not a decimal length",
-            decode("--dialect", "iso87a", "--framing", "ascii4", ascii("012K0800")).errLine());
+            decode("--dialect", "iso87a", "--framing", "ascii-4", ascii("012K0800")).errLine());
     }
 
     @Test
@@ -218,10 +218,10 @@ class IsoInputErrorTest
     @Test
     void shouldRefuseCupsHeadersWithoutCupsFraming()
     {
-        assertEquals("interchange iso encode: --tpdu and --app-header go with --framing cups",
+        assertEquals("interchange iso encode: --tpdu and --app-header go with --framing unionpay-pos",
             encode("--dialect", "cups", "--tpdu", "6000020000", "0=0800").errLine());
         assertEquals("interchange iso encode: --tpdu must be 5 bytes, not 4",
-            encode("--dialect", "cups", "--framing", "cups", "--tpdu", "60000200", "0=0800").errLine());
+            encode("--dialect", "cups", "--framing", "unionpay-pos", "--tpdu", "60000200", "0=0800").errLine());
     }
 
     private static String ascii(final String text)

@@ -35,8 +35,8 @@ class IsoProtectionTest
     @Test
     void shouldMaskPanAndHideTrackPinAndChipTrackDataInUnionPay()
     {
-        final String hex = IsoRoundTripTest.encode("cups", IsoRoundTripTest.CUPS_PURCHASE, "--framing", "cups");
-        final Cli.Result result = Cli.run("iso", "decode", "--dialect", "cups", "--framing", "cups", hex).expectSuccess();
+        final String hex = IsoRoundTripTest.encode("cups", IsoRoundTripTest.CUPS_PURCHASE, "--framing", "unionpay-pos");
+        final Cli.Result result = Cli.run("iso", "decode", "--dialect", "cups", "--framing", "unionpay-pos", hex).expectSuccess();
         assertNothingSensitive(result);
         assertFalse(result.out().contains(Cards.TAG57_VALUE), result::toString);
     }

@@ -173,10 +173,10 @@ class IsoRoundTripTest
     void shouldFrameWithBinaryLength()
     {
         final String message = encode("iso87b", ISO87_PURCHASE);
-        final String framed = encode("iso87b", ISO87_PURCHASE, "--framing", "binary2");
+        final String framed = encode("iso87b", ISO87_PURCHASE, "--framing", "binary-2");
         assertEquals(String.format("%04X", message.length() / 2) + message, framed);
 
-        final Dump dump = decode("iso87b", framed, "--framing", "binary2");
+        final Dump dump = decode("iso87b", framed, "--framing", "binary-2");
         assertEquals(String.format("%04X", message.length() / 2) + "           " + message.length() / 2 + " bytes follow", dump.header("length"));
         assertEquals(Cards.MASKED_PAN, dump.value(2));
     }
@@ -185,7 +185,7 @@ class IsoRoundTripTest
     void shouldFrameWithAsciiLength()
     {
         final String message = encode("iso87a", ISO87_PURCHASE);
-        final String framed = encode("iso87a", ISO87_PURCHASE, "--framing", "ascii4");
+        final String framed = encode("iso87a", ISO87_PURCHASE, "--framing", "ascii-4");
         final String digits = String.format("%04d", message.length() / 2);
         final StringBuilder header = new StringBuilder();
         for (final char c : digits.toCharArray())
@@ -193,22 +193,22 @@ class IsoRoundTripTest
             header.append(String.format("%02X", (int)c));
         }
         assertEquals(header + message, framed);
-        assertTrue(decode("iso87a", framed, "--framing", "ascii4").header("length").endsWith(message.length() / 2 + " bytes follow"));
+        assertTrue(decode("iso87a", framed, "--framing", "ascii-4").header("length").endsWith(message.length() / 2 + " bytes follow"));
     }
 
     @Test
     void shouldFrameForUnionPayWithTpduAndApplicationHeader()
     {
         final String message = encode("cups", CUPS_PURCHASE);
-        final String framed = encode("cups", CUPS_PURCHASE, "--framing", "cups", "--tpdu", "6000030000", "--app-header", "603100000000");
+        final String framed = encode("cups", CUPS_PURCHASE, "--framing", "unionpay-pos", "--tpdu", "6000030000", "--app-header", "603100000000");
         assertEquals(String.format("%04X", message.length() / 2 + 11) + "6000030000" + "603100000000" + message, framed);
 
-        final Dump dump = decode("cups", framed, "--framing", "cups");
+        final Dump dump = decode("cups", framed, "--framing", "unionpay-pos");
         assertEquals("6000030000     id 60, destination 0003, source 0000", dump.header("TPDU"));
         assertEquals("603100000000", dump.header("header"));
         assertEquals(Cards.MASKED_PAN, dump.value(2));
 
-        final String defaults = encode("cups", CUPS_PURCHASE, "--framing", "cups");
+        final String defaults = encode("cups", CUPS_PURCHASE, "--framing", "unionpay-pos");
         assertEquals("6000020000603100310701", defaults.substring(4, 26));
     }
 }

@@ -92,7 +92,7 @@ class JposFrameTest
     {
         final ISOMsg m = purchase(new ISO87BPackager());
         final byte[] frame = sentBy(port -> new NACChannel("127.0.0.1", port, new ISO87BPackager(), null), m);
-        final Cli.Result result = Cli.run("iso", "decode", "--dialect", "iso87b", "--framing", "binary2", ISOUtil.hexString(frame))
+        final Cli.Result result = Cli.run("iso", "decode", "--dialect", "iso87b", "--framing", "binary-2", ISOUtil.hexString(frame))
             .expectSuccess();
         assertPurchase(result);
         assertEquals(String.format("%04X           %d bytes follow", frame.length - 2, frame.length - 2),
@@ -104,7 +104,7 @@ class JposFrameTest
     {
         final ISOMsg m = purchase(new ISO87BPackager());
         final byte[] frame = sentBy(port -> new NACChannel("127.0.0.1", port, new ISO87BPackager(), ISOUtil.hex2byte(TPDU_AND_HEADER)), m);
-        final Cli.Result result = Cli.run("iso", "decode", "--dialect", "iso87b", "--framing", "cups", ISOUtil.hexString(frame))
+        final Cli.Result result = Cli.run("iso", "decode", "--dialect", "iso87b", "--framing", "unionpay-pos", ISOUtil.hexString(frame))
             .expectSuccess();
         assertPurchase(result);
         final Dump dump = Dump.parse(result.out());
@@ -117,7 +117,7 @@ class JposFrameTest
     {
         final ISOMsg m = purchase(new ISO87APackager());
         final byte[] frame = sentBy(port -> new ASCIIChannel("127.0.0.1", port, new ISO87APackager()), m);
-        final Cli.Result result = Cli.run("iso", "decode", "--dialect", "iso87a", "--framing", "ascii4", ISOUtil.hexString(frame))
+        final Cli.Result result = Cli.run("iso", "decode", "--dialect", "iso87a", "--framing", "ascii-4", ISOUtil.hexString(frame))
             .expectSuccess();
         assertPurchase(result);
     }

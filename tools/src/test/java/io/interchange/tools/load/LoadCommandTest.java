@@ -42,7 +42,7 @@ class LoadCommandTest
             Cli.run("load", "--mix", "sale=1").expectInputError().errLine());
         assertEquals("interchange load: --duration: duration '5x' has no unit of ns, us, ms or s",
             Cli.run("load", "--duration", "5x").expectInputError().errLine());
-        assertEquals("interchange load: --framing none cannot cut a stream into messages: binary2 or ascii4",
+        assertEquals("interchange load: --framing none cannot cut a stream into messages: binary-2 or ascii-4",
             Cli.run("load", "--framing", "none").expectInputError().errLine());
         assertEquals("interchange load: rate 0 is not 1-10000000 requests a second", Cli.run("load", "--rate", "0").expectInputError().errLine());
         assertTrue(Cli.run("load", "--connections", "x").expectInputError().errLine().startsWith("interchange load: Invalid value for option '--connections'"));
