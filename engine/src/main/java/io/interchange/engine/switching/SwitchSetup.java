@@ -54,6 +54,16 @@ public record SwitchSetup(
      */
     public record Acquirer(String name, int dialect, int headerLength, String acquirerId, boolean mac, KeyType hostMacKey, long keyChangeGraceNanos)
     {
+        public Acquirer
+        {
+            // A host's keys come with MACs that must verify: with mac off, a key change would be taken and answered
+            // while no request's MAC was checked.
+            if (hostMacKey != null && !mac)
+            {
+                throw new IllegalArgumentException("listener " + name + ": an acquirer host that holds keys must MAC (mac = true)");
+            }
+        }
+
         /** The acquirer host, not each terminal, holds the MAC and PIN keys. */
         public boolean hostKeyed()
         {
