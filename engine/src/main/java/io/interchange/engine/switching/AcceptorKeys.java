@@ -14,7 +14,6 @@ import io.interchange.codec.DecodeError;
 import io.interchange.codec.Dialect;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
-import io.interchange.codec.ValueEncoding;
 import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.dialect.KeyExchange;
 import io.interchange.engine.ring.SwitchEvent;
@@ -34,8 +33,7 @@ import io.interchange.journal.JournalRecord;
  *
  * <p>Part of the switch handler's state, on its thread only (DESIGN.md §2, one writer), and replayed with it: in
  * replay the keys are the ones the journaled answers carried, and a request's MAC verdict the one journaled with it,
- * as {@link SwitchHandler} tells. Where a MAC goes in a message ({@link #appendMac}, {@link #macField}) is the same
- * for issuers, whose keys the switch handler uses with them.
+ * as {@link SwitchHandler} tells. Where the MAC goes in a message is {@link MessageMac}'s, the same for issuers.
  */
 final class AcceptorKeys
 {
@@ -433,7 +431,7 @@ final class AcceptorKeys
      */
     private String macRefusal(final MessageReader request, final int macKey)
     {
-        final int field = macField(request);
+        final int field = MessageMac.field(request);
         if (!request.has(field) || macKey < 0)
         {
             return ResponseCode.MAC_FAILURE;
@@ -453,21 +451,21 @@ final class AcceptorKeys
     }
 
     /**
-     * An answer's MAC with the acquirer host's MAC key ({@link #appendMac}); one before its first key change goes
+     * An answer's MAC with the acquirer host's MAC key ({@link MessageMac#append}); one before its first key change goes
      * without, as it holds no key to check it with. Returns the answer's length, with the MAC when one was added.
      */
     int hostMac(final int acquirer, final Dialect dialect, final MutableDirectBuffer out, final int offset, final int length)
     {
-        return keyedAcquirers[acquirer] ? appendMac(hsm, slots.acquirerMacKey(acquirer), dialect, out, offset, length) : length;
+        return keyedAcquirers[acquirer] ? MessageMac.append(hsm, slots.acquirerMacKey(acquirer), dialect, out, offset, length) : length;
     }
 
     /**
-     * An answer's MAC with the terminal's MAC key ({@link #appendMac}); an answer to an unknown terminal (-1) goes
+     * An answer's MAC with the terminal's MAC key ({@link MessageMac#append}); an answer to an unknown terminal (-1) goes
      * without. Returns the answer's length, with the MAC when one was added.
      */
     int terminalMac(final int terminal, final Dialect dialect, final MutableDirectBuffer out, final int offset, final int length)
     {
-        return terminal < 0 ? length : appendMac(hsm, slots.terminalMacKey(terminal), dialect, out, offset, length);
+        return terminal < 0 ? length : MessageMac.append(hsm, slots.terminalMacKey(terminal), dialect, out, offset, length);
     }
 
     /**
@@ -479,43 +477,5 @@ final class AcceptorKeys
     {
         return !hostKeyed ? slots.terminalPinKey(terminal) :
             previousKeysUsed ? slots.acquirerPreviousPinKey(acquirer) : slots.acquirerPinKey(acquirer);
-    }
-
-    /**
-     * Adds the MAC over everything before it to a finished message: field 64, or 128 when the message has a
-     * secondary bitmap (ISO 8583:1987). Either is the last field its bitmap can name, so it goes in place: its bit
-     * set, the 8 bytes appended. Returns the new length, or the old one when the message cannot take it (a hex
-     * bitmap, the field already there, undefined in the dialect) or the HSM fails.
-     */
-    static int appendMac(final Hsm hsm, final int keyId, final Dialect dialect, final MutableDirectBuffer out, final int offset, final int length)
-    {
-        final int bitmap = offset + dialect.mtiLength();
-        if (dialect.bitmapEncoding() != ValueEncoding.BINARY)
-        {
-            return length;
-        }
-        final boolean secondary = (out.getByte(bitmap) & 0x80) != 0;
-        final int macField = secondary ? 128 : 64;
-        final int lastByte = bitmap + (secondary ? 15 : 7);
-        if ((out.getByte(lastByte) & 0x01) != 0 || !dialect.defines(macField))
-        {
-            return length;
-        }
-        out.putByte(lastByte, (byte)(out.getByte(lastByte) | 0x01));
-        if (hsm.generateMac(keyId, out, offset, length, out, offset + length) != HsmResult.OK)
-        {
-            out.putByte(lastByte, (byte)(out.getByte(lastByte) & 0xFE));
-            return length;
-        }
-        return length + Hsm.MAC_LENGTH;
-    }
-
-    /**
-     * Where a message's MAC must be: field 128 when it has a secondary bitmap, else 64. The last field its bitmap can
-     * name, so that the MAC covers every other field: a 64 ahead of a secondary bitmap would leave 65-127 unprotected.
-     */
-    static int macField(final MessageReader message)
-    {
-        return message.bitmapHas(1) ? 128 : 64;
     }
 }

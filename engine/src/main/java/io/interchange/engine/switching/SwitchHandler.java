@@ -313,8 +313,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * Sign-ons replayed into this handler whose working keys could not be loaded from the journal (its answer missing
-     * or unreadable, its keys refused by the HSM): those terminals must sign on again. This thread only.
+     * Sign-ons and key changes replayed into this handler whose keys could not be loaded from the journal (the answer
+     * missing or unreadable, its keys refused by the HSM): those terminals must sign on again, those acquirer hosts
+     * change keys again. This thread only.
      */
     public long keysNotRestored()
     {
@@ -678,7 +679,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             return true;
         }
-        final int field = AcceptorKeys.macField(answer);
+        final int field = MessageMac.field(answer);
         return hsm != null && answer.has(field) && hsm.verifyMac(slots.issuerMacKey(issuer), answer.buffer(), answer.offset(),
             answer.rawOffset(field) - answer.offset(), answer.buffer(), answer.valueOffset(field)) == HsmResult.OK;
     }
@@ -1294,7 +1295,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int terminal = terminalOf(request);
         // Its MAC left out, as RequestContent leaves it out of a financial request's content: it is checked already,
         // with the keys held now, which a key change or sign-on since the first may have replaced.
-        final int compared = request.length() - (request.has(AcceptorKeys.macField(request)) ? Hsm.MAC_LENGTH : 0);
+        final int compared = request.length() - (request.has(MessageMac.field(request)) ? Hsm.MAC_LENGTH : 0);
         if (terminal < 0 || lastSettlementLengths[terminal] != request.length() ||
             !equal(lastSettlements, terminal * MAX_ANSWER, request.buffer(), request.offset(), compared))
         {
@@ -1533,7 +1534,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         int length = writer.finish();
         if (issuers.get(issuer).mac() && hsm != null)
         {
-            length = AcceptorKeys.appendMac(hsm, slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), event.output(), offset, length);
+            length = MessageMac.append(hsm, slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), event.output(), offset, length);
         }
         event.endOutput(length, false);
         transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
@@ -1870,7 +1871,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             out.putByte(offset + 1, (byte)((out.getByte(offset + 1) & 0xF0) | 1)); // 0420 → 0421, 0220 → 0221, 0120 → 0121
         }
         final int sentLength = issuers.get(issuer).mac() && hsm != null ?
-            AcceptorKeys.appendMac(hsm, slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), out, offset, length) : length;
+            MessageMac.append(hsm, slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), out, offset, length) : length;
         event.endOutput(sentLength, false);
         advices.sent(entry, link, stan, now, issuers.get(issuer).timeoutNanos() * 2);
         // Flagged with each advice, not after the last: should a later one fail, replay still sends those that went.
