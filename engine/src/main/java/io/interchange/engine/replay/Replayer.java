@@ -48,8 +48,9 @@ public final class Replayer
     /**
      * What a replay went through.
      *
-     * @param keysNotRestored sign-ons whose working keys could not be loaded from the journal (their terminals must
-     *                        sign on again; a replay's outputs then differ from the journal's): 0 when all came back.
+     * @param keysNotRestored sign-ons and key changes whose keys could not be loaded from the journal (their terminals
+     *                        must sign on again, their acquirer hosts change keys again; a replay's outputs then differ
+     *                        from the journal's): 0 when all came back.
      */
     public record Report(long records, long replayed, long withheld, long corrupt, long keysNotRestored)
     {

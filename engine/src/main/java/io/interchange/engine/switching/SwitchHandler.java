@@ -35,7 +35,6 @@ import io.interchange.engine.ring.SwitchEvent;
 import io.interchange.engine.security.Hsm;
 import io.interchange.engine.security.HsmResult;
 import io.interchange.engine.security.KeySlots;
-import io.interchange.engine.security.KeyType;
 import io.interchange.journal.JournalRecord;
 
 /**
@@ -100,27 +99,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final SwitchSetup setup;
     private final Hsm hsm;
     private final KeySlots slots;
-    private final UnsafeBuffer keys = new UnsafeBuffer(new byte[64]);
-    // On a listener that MACs, signed on is the terminal's state, not its link's: it holds the working keys of its
-    // last sign-on, whatever link it comes back on, and across a restart (recovery loads the keys again).
-    private final boolean[] keyedTerminals;
-    // On a listener whose acquirer host holds the keys (ISO 8583:1987), the same for the host: it holds the keys of its
-    // last key change (0800/101), on every link it has, and across a restart.
-    private final boolean[] keyedAcquirers;
-    // Per acquirer host, until when (event time) requests MACed with the keys before its last key change are taken.
-    private final long[] previousKeysUntil;
-    // Whether the first request taken with them since the last key change was logged.
-    private final boolean[] previousKeysLogged;
-    private final UnsafeBuffer keyText = new UnsafeBuffer(new byte[KeyExchange.TEXT_LENGTH]);
-    // Replay: a journaled event's messages, read to take what it recorded (an answer, the advices it sent).
+    // The keys shared with terminals and acquirer hosts: who holds which, and the MACs and PIN keys taken with them.
+    private final AcceptorKeys acceptorKeys;
+    // Replay: a journaled event's messages, read to take what it recorded (the advices it sent).
     private final MessageReader[] recordedAnswers;
-    private long keysNotRestored;
     private final UnsafeBuffer pinBlock = new UnsafeBuffer(new byte[8]);
     private boolean pinTranslated;
     private boolean pinRefused;
     private boolean macRefused;
-    // This request's MAC held only with its host's keys before the last key change: its PIN block is under those too.
-    private boolean previousKeysUsed;
     private final List<SwitchSetup.Issuer> issuers;
     private final SwitchSetup.Acceptors acceptors;
     private final SwitchSetup.Limits limits;
@@ -191,7 +177,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private long advicesLostLoggedAt = Long.MIN_VALUE;
     // Requests forgotten by the duplicate history younger than HISTORY_EXPECTED_NANOS, and when that was last logged.
     private final AtomicLong historyForgotYoung = new AtomicLong();
-    private final AtomicLong previousKeysTaken = new AtomicLong();
     private long historyLoggedAt = Long.MIN_VALUE;
     // Per card in the current minute of event time: requests, and last merchant with changes. Allocated for
     // limits.cards-per-minute at start; a minute with more cards grows it, once, on this thread (logged).
@@ -224,6 +209,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         this.hsm = hsm;
         this.slots = slots;
         this.setup = setup;
+        this.acceptorKeys = new AcceptorKeys(setup, hsm, slots);
         this.issuers = setup.issuers();
         this.acceptors = setup.acceptors();
         this.limits = setup.limits();
@@ -260,11 +246,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         lastSettlementLengths = new int[acceptors.terminalCount()];
         lastSettlementAnswers = new UnsafeBuffer(new byte[acceptors.terminalCount() * MAX_ANSWER]);
         lastSettlementAnswerLengths = new int[acceptors.terminalCount()];
-        keyedTerminals = new boolean[acceptors.terminalCount()];
-        keyedAcquirers = new boolean[setup.acquirers().size()];
-        previousKeysUntil = new long[setup.acquirers().size()];
-        Arrays.fill(previousKeysUntil, Long.MIN_VALUE);
-        previousKeysLogged = new boolean[setup.acquirers().size()];
         basis = new MessageReader(dialects.get(issuerDialect));
         advice = new MessageReader(dialects.get(issuerDialect));
         originalBasis = new MessageReader(dialects.get(issuerDialect));
@@ -332,12 +313,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * Sign-ons replayed into this handler whose working keys could not be loaded from the journal (its answer missing
-     * or unreadable, its keys refused by the HSM): those terminals must sign on again. This thread only.
+     * Sign-ons and key changes replayed into this handler whose keys could not be loaded from the journal (the answer
+     * missing or unreadable, its keys refused by the HSM): those terminals must sign on again, those acquirer hosts
+     * change keys again. This thread only.
      */
     public long keysNotRestored()
     {
-        return keysNotRestored;
+        return acceptorKeys.keysNotRestored();
     }
 
     /** Advices (reversals, stand-in notices, completions) waiting for an issuer's acknowledgement. */
@@ -375,7 +357,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     /** Requests taken since start with their host's keys before its last key change, within the listener's grace. */
     public long previousKeysTaken()
     {
-        return previousKeysTaken.get();
+        return acceptorKeys.previousKeysTaken();
     }
 
     /** Issuer answers that matched nothing in flight (late, unreadable, or with a wrong MAC); readable from any thread. */
@@ -392,7 +374,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         pinTranslated = false;
         pinRefused = false;
         macRefused = false;
-        previousKeysUsed = false;
+        acceptorKeys.newEvent();
         decisionFlags = 0;
         try
         {
@@ -581,7 +563,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 final int terminal = terminalOf(request);
                 if (terminalsKeyed(session) && terminal >= 0)
                 {
-                    keyedTerminals[terminal] = false;
+                    acceptorKeys.signOff(terminal);
                 }
                 answerNetwork(event, request, ResponseCode.APPROVED, true);
             }
@@ -611,81 +593,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void signOnWithKeys(final SwitchEvent event, final MessageReader request)
     {
         final int terminal = terminalOf(request);
-        final String refusal = terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL :
-            event.recorded() == null ? newWorkingKeys(terminal) : recordedWorkingKeys(event, terminal);
+        final String refusal = terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : acceptorKeys.signOn(event, terminal);
         if (refusal != null)
         {
             answerNetwork(event, request, refusal, false);
             return;
         }
-        keyedTerminals[terminal] = true;
         final int offset = beginAnswer(event);
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
-        final int length = networkEcho.begin(request, writer).putString(39, ResponseCode.APPROVED).putBytes(62, keys, 0, WorkingKeys.DOUBLE_LENGTH)
-            .finish();
+        final int length = networkEcho.begin(request, writer).putString(39, ResponseCode.APPROVED)
+            .putBytes(62, acceptorKeys.workingKeys(), 0, WorkingKeys.DOUBLE_LENGTH).finish();
         event.endOutput(length, false);
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, -1, 0);
-    }
-
-    /** New working keys from the HSM into the terminal's slots and {@link #keys}: null, or the answer that refuses the sign-on. */
-    private String newWorkingKeys(final int terminal)
-    {
-        if (hsm == null)
-        {
-            return ResponseCode.SYSTEM_MALFUNCTION;
-        }
-        final HsmResult result = hsm.generateWorkingKeys(slots.terminalMasterKey(terminal), slots.terminalPinKey(terminal),
-            slots.terminalMacKey(terminal), true, keys, 0);
-        if (result != HsmResult.OK)
-        {
-            LOG.warn("sign-on of terminal index {}: working keys not made: {}", terminal, result);
-            return result == HsmResult.KEY_NOT_FOUND ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION;
-        }
-        return null;
-    }
-
-    /**
-     * Replay: the working keys the sign-on gave the terminal, loaded from its journaled answer (the 0810's field 62,
-     * under the terminal's master key, check values beside) into the terminal's slots and {@link #keys}. New keys
-     * would be keys the terminal never got: the answer and every MAC after it would differ. Returns null, or the
-     * answer that refuses the sign-on: the same as then when the journaled answer refused it (no keys in it), else 96,
-     * the sign-on counted in {@link #keysNotRestored} and logged, never a quiet difference.
-     */
-    private String recordedWorkingKeys(final SwitchEvent event, final int terminal)
-    {
-        final JournalRecord recorded = event.recorded();
-        final int part = JournalRecord.output(0);
-        final MessageReader answer = recordedAnswers[event.dialectId()];
-        if (recorded.outputCount() == 0 || recorded.isWithheld(part) || recorded.dialectId(part) != event.dialectId() ||
-            answer.wrap(recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part)) != DecodeError.NONE ||
-            answer.mti() != Mti.NETWORK_MANAGEMENT_RESPONSE)
-        {
-            return keysNotRestored(event, terminal, "no sign-on answer in its journal record");
-        }
-        if (!answer.has(WorkingKeys.FIELD))
-        {
-            // Refused then, so no keys were given: 58 when the terminal had no master key, 96 when the HSM failed.
-            return answer.has(39) && answer.charAt(39, 0) == '5' && answer.charAt(39, 1) == '8' ?
-                ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION;
-        }
-        if (hsm == null || answer.valueLength(WorkingKeys.FIELD) != WorkingKeys.DOUBLE_LENGTH)
-        {
-            return keysNotRestored(event, terminal, hsm == null ? "no HSM" : "field 62 is not the double-length layout this switch sends");
-        }
-        answer.getBytes(WorkingKeys.FIELD, keys, 0);
-        final HsmResult result = hsm.importWorkingKeys(slots.terminalMasterKey(terminal), slots.terminalPinKey(terminal),
-            slots.terminalMacKey(terminal), keys, 0, WorkingKeys.DOUBLE_LENGTH);
-        return result == HsmResult.OK ? null : keysNotRestored(event, terminal, result);
-    }
-
-    /** A replayed sign-on whose keys cannot be loaded: counted and logged; the terminal holds keys this switch has not. */
-    private String keysNotRestored(final SwitchEvent event, final int terminal, final Object why)
-    {
-        keysNotRestored++;
-        keyedTerminals[terminal] = false;
-        LOG.error("replay of event {}: the working keys terminal index {} got at sign-on cannot be restored from the journal ({}): it must sign on again",
-            event.sequence(), terminal, why);
-        return ResponseCode.SYSTEM_MALFUNCTION;
     }
 
     /** A listener whose terminals MAC with the working keys of their own sign-ons (UnionPay POS). */
@@ -713,153 +632,25 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answerNetwork(event, request, ResponseCode.ISSUER_INOPERATIVE, false);
             return;
         }
-        final JournalRecord recorded = event.recorded();
-        // In replay the journaled verdict stands, whether or not the keys it was judged with could be restored.
-        if (keyedAcquirers[acquirer] || recorded != null)
+        final String macRefusal = acceptorKeys.keyChangeMacRefusal(event, request, acquirer);
+        if (macRefusal != null)
         {
-            final String macRefusal = recorded == null ? macRefusal(request, slots.acquirerMacKey(acquirer)) :
-                recorded.decisionLength() >= Decision.LENGTH ? Decision.macRefusal(recorded.buffer(), recorded.decisionOffset()) : null;
-            if (macRefusal != null)
-            {
-                macRefused = true;
-                if (recorded == null)
-                {
-                    LOG.warn("key change on listener {} link {} refused: {} (the host holds keys, and must MAC with them to change them)",
-                        setup.acquirers().get(acquirer).name(), event.linkId(), macRefusal);
-                }
-                answerNetwork(event, request, macRefusal, false);
-                return;
-            }
+            macRefused = true;
+            answerNetwork(event, request, macRefusal, false);
+            return;
         }
-        final long grace = setup.acquirers().get(acquirer).keyChangeGraceNanos();
-        final boolean previousKept = grace > 0 && keyedAcquirers[acquirer] && keepPreviousKeys(acquirer);
-        final String refusal = event.recorded() == null ? newZoneKeys(acquirer) : recordedZoneKeys(event, acquirer);
+        final String refusal = acceptorKeys.changeKeys(event, acquirer);
         if (refusal != null)
         {
-            keyedAcquirers[acquirer] = false;
-            dropPreviousKeys(acquirer);
             answerNetwork(event, request, refusal, false);
             return;
         }
-        keyedAcquirers[acquirer] = true;
-        if (previousKept)
-        {
-            previousKeysUntil[acquirer] = event.timestampNanos() + grace;
-            previousKeysLogged[acquirer] = false;
-        }
-        else
-        {
-            dropPreviousKeys(acquirer);
-        }
-        KeyExchange.toText(keys, 0, keyText, 0);
         final int offset = beginAnswer(event);
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
         final int length = networkEcho.begin(request, writer).putString(39, ResponseCode.APPROVED)
-            .putText(KeyExchange.FIELD, keyText, 0, KeyExchange.TEXT_LENGTH).finish();
-        event.endOutput(appendMac(slots.acquirerMacKey(acquirer), request.dialect(), event.output(), offset + event.headerLength(), length), false);
+            .putText(KeyExchange.FIELD, acceptorKeys.keyText(), 0, KeyExchange.TEXT_LENGTH).finish();
+        event.endOutput(acceptorKeys.hostMac(acquirer, request.dialect(), event.output(), offset + event.headerLength(), length), false);
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, -1, 0);
-    }
-
-    /**
-     * The acquirer's MAC and PIN keys copied to its slots for the keys before a key change, inside the HSM (under its
-     * LMK); false when either cannot be, and then no request is taken with them.
-     */
-    private boolean keepPreviousKeys(final int acquirer)
-    {
-        if (hsm == null)
-        {
-            return false;
-        }
-        final byte[] macKey = hsm.keyUnderLmk(slots.acquirerMacKey(acquirer));
-        final byte[] pinKey = hsm.keyUnderLmk(slots.acquirerPinKey(acquirer));
-        final HsmResult kept = macKey == null || pinKey == null ? HsmResult.KEY_NOT_FOUND :
-            hsm.loadKey(slots.acquirerPreviousMacKey(acquirer), macKey) != HsmResult.OK ? HsmResult.INVALID_INPUT :
-            hsm.loadKey(slots.acquirerPreviousPinKey(acquirer), pinKey);
-        if (kept != HsmResult.OK)
-        {
-            LOG.warn("key change of listener {}: the keys before it not kept ({}): requests MACed with them get A0",
-                setup.acquirers().get(acquirer).name(), kept);
-            return false;
-        }
-        return true;
-    }
-
-    /** The acquirer's keys before its last key change out of the HSM: the grace is over, or there is none. */
-    private void dropPreviousKeys(final int acquirer)
-    {
-        previousKeysUntil[acquirer] = Long.MIN_VALUE;
-        if (hsm != null)
-        {
-            hsm.deleteKey(slots.acquirerPreviousMacKey(acquirer));
-            hsm.deleteKey(slots.acquirerPreviousPinKey(acquirer));
-        }
-    }
-
-    /** New MAC and PIN keys from the HSM into the acquirer's slots and {@link #keys}: null, or the answer that refuses the change. */
-    private String newZoneKeys(final int acquirer)
-    {
-        if (hsm == null)
-        {
-            return ResponseCode.SYSTEM_MALFUNCTION;
-        }
-        final int masterKey = slots.acquirerMasterKey(acquirer);
-        HsmResult result = hsm.generateKey(slots.acquirerMacKey(acquirer), setup.acquirers().get(acquirer).hostMacKey(), KeyExchange.KEY_LENGTH,
-            masterKey, keys, KeyExchange.MAC_KEY);
-        if (result == HsmResult.OK)
-        {
-            result = hsm.generateKey(slots.acquirerPinKey(acquirer), KeyType.PIN_ENCRYPTION, KeyExchange.KEY_LENGTH, masterKey, keys, KeyExchange.PIN_KEY);
-        }
-        if (result != HsmResult.OK)
-        {
-            LOG.warn("key change of listener {}: keys not made: {}", setup.acquirers().get(acquirer).name(), result);
-            return ResponseCode.SYSTEM_MALFUNCTION;
-        }
-        return null;
-    }
-
-    /**
-     * Replay: the keys the key change gave the acquirer, loaded from its journaled answer (the 0810's field 48, under
-     * the zone master key, check values beside) into the acquirer's slots and {@link #keys}, as
-     * {@link #recordedWorkingKeys} does for a terminal's sign-on. Returns null, or the answer that refuses the change:
-     * 96 as then when the journaled answer carried no keys, else 96 counted in {@link #keysNotRestored} and logged.
-     */
-    private String recordedZoneKeys(final SwitchEvent event, final int acquirer)
-    {
-        final JournalRecord recorded = event.recorded();
-        final int part = JournalRecord.output(0);
-        final MessageReader answer = recordedAnswers[event.dialectId()];
-        final String listener = setup.acquirers().get(acquirer).name();
-        if (recorded.outputCount() == 0 || recorded.isWithheld(part) || recorded.dialectId(part) != event.dialectId() ||
-            answer.wrap(recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part)) != DecodeError.NONE ||
-            answer.mti() != Mti.NETWORK_MANAGEMENT_RESPONSE)
-        {
-            return zoneKeysNotRestored(event, listener, "no key change answer in its journal record");
-        }
-        if (!answer.has(KeyExchange.FIELD))
-        {
-            return ResponseCode.SYSTEM_MALFUNCTION;
-        }
-        if (hsm == null || !KeyExchange.read(answer, keys, 0))
-        {
-            return zoneKeysNotRestored(event, listener, hsm == null ? "no HSM" : "field 48 is not the layout this switch sends");
-        }
-        final int masterKey = slots.acquirerMasterKey(acquirer);
-        HsmResult result = hsm.importKey(slots.acquirerMacKey(acquirer), setup.acquirers().get(acquirer).hostMacKey(), masterKey, keys,
-            KeyExchange.MAC_KEY, KeyExchange.KEY_LENGTH, keys, KeyExchange.MAC_KEY_CHECK, KeyExchange.CHECK_LENGTH);
-        if (result == HsmResult.OK)
-        {
-            result = hsm.importKey(slots.acquirerPinKey(acquirer), KeyType.PIN_ENCRYPTION, masterKey, keys, KeyExchange.PIN_KEY,
-                KeyExchange.KEY_LENGTH, keys, KeyExchange.PIN_KEY_CHECK, KeyExchange.CHECK_LENGTH);
-        }
-        return result == HsmResult.OK ? null : zoneKeysNotRestored(event, listener, result);
-    }
-
-    private String zoneKeysNotRestored(final SwitchEvent event, final String listener, final Object why)
-    {
-        keysNotRestored++;
-        LOG.error("replay of event {}: the keys listener {}'s acquirer host got at key change cannot be restored from the journal ({}): " +
-            "it must change keys again", event.sequence(), listener, why);
-        return ResponseCode.SYSTEM_MALFUNCTION;
     }
 
     /**
@@ -876,39 +667,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (setup.acquirers().get(session.endpoint).hostKeyed())
         {
-            return keyedAcquirers[session.endpoint] ? appendMac(slots.acquirerMacKey(session.endpoint), request.dialect(), out, offset, length) : length;
+            return acceptorKeys.hostMac(session.endpoint, request.dialect(), out, offset, length);
         }
-        final int terminal = terminalOf(request);
-        return terminal < 0 ? length : appendMac(slots.terminalMacKey(terminal), request.dialect(), out, offset, length);
-    }
-
-    /**
-     * Adds the MAC over everything before it to a finished message: field 64, or 128 when the message has a
-     * secondary bitmap (ISO 8583:1987). Either is the last field its bitmap can name, so it goes in place: its bit
-     * set, the 8 bytes appended. Returns the new length, or the old one when the message cannot take it (a hex
-     * bitmap, the field already there, undefined in the dialect) or the HSM fails.
-     */
-    private int appendMac(final int keyId, final Dialect dialect, final MutableDirectBuffer out, final int offset, final int length)
-    {
-        final int bitmap = offset + dialect.mtiLength();
-        if (dialect.bitmapEncoding() != ValueEncoding.BINARY)
-        {
-            return length;
-        }
-        final boolean secondary = (out.getByte(bitmap) & 0x80) != 0;
-        final int macField = secondary ? 128 : 64;
-        final int lastByte = bitmap + (secondary ? 15 : 7);
-        if ((out.getByte(lastByte) & 0x01) != 0 || !dialect.defines(macField))
-        {
-            return length;
-        }
-        out.putByte(lastByte, (byte)(out.getByte(lastByte) | 0x01));
-        if (hsm.generateMac(keyId, out, offset, length, out, offset + length) != HsmResult.OK)
-        {
-            out.putByte(lastByte, (byte)(out.getByte(lastByte) & 0xFE));
-            return length;
-        }
-        return length + Hsm.MAC_LENGTH;
+        return acceptorKeys.terminalMac(terminalOf(request), request.dialect(), out, offset, length);
     }
 
     /** An issuer that MACs: its answer's MAC (field 64, or 128 after a secondary bitmap) must hold with its key. */
@@ -918,18 +679,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             return true;
         }
-        final int field = macField(answer);
+        final int field = MessageMac.field(answer);
         return hsm != null && answer.has(field) && hsm.verifyMac(slots.issuerMacKey(issuer), answer.buffer(), answer.offset(),
             answer.rawOffset(field) - answer.offset(), answer.buffer(), answer.valueOffset(field)) == HsmResult.OK;
-    }
-
-    /**
-     * Where a message's MAC must be: field 128 when it has a secondary bitmap, else 64. The last field its bitmap can
-     * name, so that the MAC covers every other field: a 64 ahead of a secondary bitmap would leave 65-127 unprotected.
-     */
-    private static int macField(final MessageReader message)
-    {
-        return message.bitmapHas(1) ? 128 : 64;
     }
 
     /** The request's terminal index, from field 41, or -1. */
@@ -942,8 +694,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     /**
      * Whether a financial request or reversal may go on: null, or its answer. 91 before sign-on: the link's, or on a
      * listener whose terminals MAC, the terminal's (it holds the working keys of a sign-on on any link, before a
-     * restart too). There the request's MAC must then hold ({@link #macRefusal}); in replay, the journaled verdict
-     * stands: the request comes back without its track data and PIN block, which the MAC covers.
+     * restart too). There the request's MAC must then hold ({@link AcceptorKeys#terminalMacRefusal},
+     * {@link AcceptorKeys#hostMacRefusal}); in replay, the journaled verdict stands: the request comes back without its
+     * track data and PIN block, which the MAC covers.
      */
     private String refusal(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
     {
@@ -952,69 +705,26 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             return session.signedOn ? null : ResponseCode.ISSUER_INOPERATIVE;
         }
-        final int macKey;
+        final String refusal;
         if (acquirer.hostKeyed())
         {
-            if (!session.signedOn || !keyedAcquirers[session.endpoint])
+            if (!session.signedOn || !acceptorKeys.acquirerKeyed(session.endpoint))
             {
                 return ResponseCode.ISSUER_INOPERATIVE;
             }
-            macKey = slots.acquirerMacKey(session.endpoint);
+            refusal = acceptorKeys.hostMacRefusal(event, request, session.endpoint);
         }
         else
         {
             final int terminal = terminalOf(request);
-            if (terminal >= 0 && !keyedTerminals[terminal])
+            if (terminal >= 0 && !acceptorKeys.terminalKeyed(terminal))
             {
                 return ResponseCode.ISSUER_INOPERATIVE;
             }
-            macKey = terminal < 0 || slots == null ? -1 : slots.terminalMacKey(terminal);
-        }
-        final JournalRecord recorded = event.recorded();
-        String refusal = recorded == null ? macRefusal(request, macKey) :
-            recorded.decisionLength() >= Decision.LENGTH ? Decision.macRefusal(recorded.buffer(), recorded.decisionOffset()) : null;
-        if (recorded == null && ResponseCode.MAC_FAILURE.equals(refusal) && acquirer.hostKeyed() &&
-            event.timestampNanos() < previousKeysUntil[session.endpoint] && macRefusal(request, slots.acquirerPreviousMacKey(session.endpoint)) == null)
-        {
-            // Sent by the host with the keys before its key change, within the listener's grace: its PIN block too.
-            refusal = null;
-            previousKeysUsed = true;
-            previousKeysTaken.lazySet(previousKeysTaken.get() + 1);
-            if (!previousKeysLogged[session.endpoint])
-            {
-                previousKeysLogged[session.endpoint] = true;
-                LOG.info("listener {} link {}: a request MACed with the keys before the last key change taken, within its key-change-grace; " +
-                    "such requests are counted ({} since start)", acquirer.name(), event.linkId(), previousKeysTaken.get());
-            }
+            refusal = acceptorKeys.terminalMacRefusal(event, request, terminal);
         }
         macRefused = refusal != null;
         return refusal;
-    }
-
-    /**
-     * The request's MAC (field 64, or 128 after a secondary bitmap) checked with the MAC key in slot {@code macKey}
-     * over the message up to it: null when it holds, else the answer: A0 when it is missing or wrong (or there is no
-     * key: {@code macKey} -1, the terminal unknown), 96 when the HSM fails (DESIGN.md §5).
-     */
-    private String macRefusal(final MessageReader request, final int macKey)
-    {
-        final int field = macField(request);
-        if (!request.has(field) || macKey < 0)
-        {
-            return ResponseCode.MAC_FAILURE;
-        }
-        if (hsm == null)
-        {
-            return ResponseCode.SYSTEM_MALFUNCTION;
-        }
-        final HsmResult result = hsm.verifyMac(macKey, request.buffer(), request.offset(),
-            request.rawOffset(field) - request.offset(), request.buffer(), request.valueOffset(field));
-        return switch (result)
-        {
-            case OK -> null;
-            case MAC_MISMATCH, KEY_NOT_FOUND, KEY_TYPE_MISMATCH -> ResponseCode.MAC_FAILURE;
-            default -> ResponseCode.SYSTEM_MALFUNCTION;
-        };
     }
 
     /**
@@ -1585,7 +1295,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int terminal = terminalOf(request);
         // Its MAC left out, as RequestContent leaves it out of a financial request's content: it is checked already,
         // with the keys held now, which a key change or sign-on since the first may have replaced.
-        final int compared = request.length() - (request.has(macField(request)) ? Hsm.MAC_LENGTH : 0);
+        final int compared = request.length() - (request.has(MessageMac.field(request)) ? Hsm.MAC_LENGTH : 0);
         if (terminal < 0 || lastSettlementLengths[terminal] != request.length() ||
             !equal(lastSettlements, terminal * MAX_ANSWER, request.buffer(), request.offset(), compared))
         {
@@ -1824,7 +1534,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         int length = writer.finish();
         if (issuers.get(issuer).mac() && hsm != null)
         {
-            length = appendMac(slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), event.output(), offset, length);
+            length = MessageMac.append(hsm, slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), event.output(), offset, length);
         }
         event.endOutput(length, false);
         transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
@@ -2161,7 +1871,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             out.putByte(offset + 1, (byte)((out.getByte(offset + 1) & 0xF0) | 1)); // 0420 → 0421, 0220 → 0221, 0120 → 0121
         }
         final int sentLength = issuers.get(issuer).mac() && hsm != null ?
-            appendMac(slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), out, offset, length) : length;
+            MessageMac.append(hsm, slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), out, offset, length) : length;
         event.endOutput(sentLength, false);
         advices.sent(entry, link, stan, now, issuers.get(issuer).timeoutNanos() * 2);
         // Flagged with each advice, not after the last: should a later one fail, replay still sends those that went.
@@ -2427,13 +2137,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 entry = inFlight.oldest(issuer);
             }
         }
-        for (int acquirer = 0; acquirer < previousKeysUntil.length; acquirer++)
-        {
-            if (previousKeysUntil[acquirer] != Long.MIN_VALUE && now >= previousKeysUntil[acquirer])
-            {
-                dropPreviousKeys(acquirer);
-            }
-        }
+        acceptorKeys.dropExpiredPreviousKeys(now);
         final int sent = sendAdvices(event, now) + testLinks(event, now);
         if (timedOut > 0)
         {
@@ -2882,8 +2586,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return true;
         }
         final boolean hostKeyed = setup.acquirers().get(session.endpoint).hostKeyed();
-        final int fromKey = !hostKeyed ? slots.terminalPinKey(terminal) :
-            previousKeysUsed ? slots.acquirerPreviousPinKey(session.endpoint) : slots.acquirerPinKey(session.endpoint);
+        final int fromKey = acceptorKeys.pinKey(hostKeyed, session.endpoint, terminal);
         if (hsm.checkValue(fromKey, pinBlock, 0) == HsmResult.KEY_NOT_FOUND)
         {
             return true;

@@ -135,7 +135,7 @@ public final class VerifyCommand implements Callable<Integer>
                 report.replayed(), report.withheld());
             if (report.keysNotRestored() > 0)
             {
-                out.printf("note: %d sign-ons' working keys could not be loaded from the journal%n", report.keysNotRestored());
+                out.printf("note: %d sign-ons' or key changes' keys could not be loaded from the journal%n", report.keysNotRestored());
             }
             out.println("OK");
             out.flush();
