@@ -9,6 +9,9 @@ import java.util.Arrays;
  * The figures count every card; the foreign cards' share of them is kept apart as well, because a UnionPay POS
  * terminal reports domestic and foreign cards in two parts of field 48 and each must balance on its own. Indexed
  * by terminal; owned by the switch handler's thread.
+ *
+ * <p>A batch's figures are sums in one currency: the first approval's (ISO 4217 numeric) names it, and an approval in
+ * another marks the batch mixed, which no 0500 can reconcile (the switch answers it 95).
  */
 public final class BatchTotals
 {
@@ -33,10 +36,15 @@ public final class BatchTotals
     private final long[] creditReversalAmounts;
     /** Foreign cards' share of the figures above: {@link #FIGURES} a terminal, laid out as {@link #figures} writes them. */
     private final long[] foreign;
+    // Per terminal: the currency of its batch's first approval (0 while it has none), and whether another came since.
+    private final int[] currencies;
+    private final boolean[] mixedCurrencies;
 
     BatchTotals(final int terminals)
     {
         foreign = new long[terminals * FIGURES];
+        currencies = new int[terminals];
+        mixedCurrencies = new boolean[terminals];
         debitCounts = new long[terminals];
         debitAmounts = new long[terminals];
         creditCounts = new long[terminals];
@@ -47,8 +55,16 @@ public final class BatchTotals
         creditReversalAmounts = new long[terminals];
     }
 
-    void approved(final int terminal, final boolean credit, final long amount, final boolean foreignCard)
+    void approved(final int terminal, final boolean credit, final long amount, final int currency, final boolean foreignCard)
     {
+        if (currencies[terminal] == 0)
+        {
+            currencies[terminal] = currency;
+        }
+        else if (currencies[terminal] != currency)
+        {
+            mixedCurrencies[terminal] = true;
+        }
         if (foreignCard)
         {
             count(terminal, credit ? CREDITS : DEBITS, amount);
@@ -95,6 +111,20 @@ public final class BatchTotals
         creditReversalCounts[terminal] = 0;
         creditReversalAmounts[terminal] = 0;
         Arrays.fill(foreign, terminal * FIGURES, (terminal + 1) * FIGURES, 0);
+        currencies[terminal] = 0;
+        mixedCurrencies[terminal] = false;
+    }
+
+    /** The currency (ISO 4217 numeric) of the terminal's batch: its first approval's; 0 while it has none. */
+    public int currency(final int terminal)
+    {
+        return currencies[terminal];
+    }
+
+    /** Whether the terminal's batch holds approvals in more than one currency, whose sums mean nothing. */
+    public boolean mixedCurrencies(final int terminal)
+    {
+        return mixedCurrencies[terminal];
     }
 
     /** The terminal's eight figures into {@code out}, laid out as {@link #CREDITS} and its neighbours say. */

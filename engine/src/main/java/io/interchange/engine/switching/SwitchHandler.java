@@ -68,6 +68,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int SUSPICIOUS_MERCHANTS_PER_MINUTE = 3;
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
     private static final int[] POS_REVERSAL_MANDATORY = {11, 41, 60};
+    private static final int REPLACEMENT_AMOUNTS = 95;
     private static final int MAX_ANSWER = 512;
     /** Text fields of an issuer's answer that go on to the terminal: the RRN, the authorization code, additional amounts. */
     private static final int[] RELAYED_TEXT = {37, 38, 54};
@@ -832,7 +833,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (processing != 31 && !authorization)
         {
-            transactions.counts(current, terminal, amount, processing == 20);
+            transactions.counts(current, terminal, amount, currency, processing == 20);
         }
         final int mcc = acceptors.mcc(merchant);
         if (limits.blockedMcc()[mcc])
@@ -1041,6 +1042,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.FORMAT_ERROR);
             return;
         }
+        final long actualAmount = replacementAmount(request);
+        if (actualAmount != 0)
+        {
+            // A partial reversal: field 95's actual amount leaves part of the transaction standing. The batch totals, the
+            // 0420 to the issuer and clearing reverse whole transactions only, so it is refused as unsupported (DESIGN.md
+            // §5) rather than taken as a full reversal, which would give the cardholder back what they spent.
+            answer(event, request, actualAmount < 0 ? ResponseCode.FORMAT_ERROR : ResponseCode.INVALID_TRANSACTION);
+            return;
+        }
         final int original = originalOf(request, session);
         if (original == Transactions.NONE)
         {
@@ -1060,6 +1070,19 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 transactions.forwardedLength(original), original, null, null, request, transactions.issuer(original), event.timestampNanos());
         }
         answer(event, request, ResponseCode.APPROVED);
+    }
+
+    /**
+     * A reversal's field 95 (replacement amounts), its first element: the transaction's actual amount, n12. 0 when the
+     * field is absent or says 0 (the whole transaction reversed), -1 when it is not 12 digits.
+     */
+    private static long replacementAmount(final MessageReader request)
+    {
+        if (!request.has(REPLACEMENT_AMOUNTS))
+        {
+            return 0;
+        }
+        return request.units(REPLACEMENT_AMOUNTS) < 12 ? -1 : digits(request, REPLACEMENT_AMOUNTS, 0, 12);
     }
 
     // ---------------------------------------------------------------- terminal batch settlement
@@ -1093,6 +1116,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         totals.figures(terminal, switchFigures);
         boolean balanced = subtract(terminalFigures, switchFigures, differences);
+        // Sums of two currencies reconcile nothing, nor does a batch settled in a currency other than its own (field 49).
+        final int currency = totals.currency(terminal);
+        if (totals.mixedCurrencies(terminal) || currency != 0 && request.has(49) && number(request, 49) != currency)
+        {
+            balanced = false;
+            if (event.recorded() == null)
+            {
+                LOG.warn("0500 of terminal index {}: its batch holds {}; answered 95", terminal,
+                    totals.mixedCurrencies(terminal) ? "approvals in more than one currency" : "approvals in " + currency + ", not the 0500's field 49");
+            }
+        }
         final long net = totals.netAmount(terminal);
         if (request.has(97))
         {
@@ -2609,7 +2643,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int terminal = transactions.terminal(entry);
         if (terminal >= 0)
         {
-            totals.approved(terminal, transactions.credit(entry), transactions.amount(entry), transactions.foreign(entry));
+            totals.approved(terminal, transactions.credit(entry), transactions.amount(entry), transactions.currency(entry),
+                transactions.foreign(entry));
         }
     }
 

@@ -46,6 +46,7 @@ final class Transactions
     private final int[] terminals;
     private final long[] amounts;
     private final boolean[] credits;
+    private final short[] currencies;
     private final boolean[] foreign;
     private final UnsafeBuffer answers;
     private final int[] answerLengths;
@@ -81,6 +82,7 @@ final class Transactions
         amounts = new long[capacity];
         credits = new boolean[capacity];
         foreign = new boolean[capacity];
+        currencies = new short[capacity];
         answers = new UnsafeBuffer(new byte[capacity * maxAnswer]);
         answerLengths = new int[capacity];
         forwarded = new UnsafeBuffer(new byte[capacity * maxForwarded]);
@@ -163,6 +165,7 @@ final class Transactions
         terminals[entry] = -1;
         amounts[entry] = 0;
         credits[entry] = false;
+        currencies[entry] = 0;
         foreign[entry] = false;
         answerLengths[entry] = 0;
         forwardedLengths[entry] = 0;
@@ -247,14 +250,21 @@ final class Transactions
     }
 
     /**
-     * What the request adds to its terminal's batch totals once approved: the terminal, the amount, debit or
-     * credit. A request that never counts (a balance inquiry, a pre-authorization) keeps terminal -1.
+     * What the request adds to its terminal's batch totals once approved: the terminal, the amount and its currency
+     * (ISO 4217 numeric), debit or credit. A request that never counts (a balance inquiry, a pre-authorization) keeps
+     * terminal -1.
      */
-    void counts(final int entry, final int terminal, final long amount, final boolean credit)
+    void counts(final int entry, final int terminal, final long amount, final int currency, final boolean credit)
     {
         terminals[entry] = terminal;
         amounts[entry] = amount;
+        currencies[entry] = (short)currency;
         credits[entry] = credit;
+    }
+
+    int currency(final int entry)
+    {
+        return currencies[entry];
     }
 
     int terminal(final int entry)

@@ -2,6 +2,8 @@ package io.interchange.engine.switching;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +13,8 @@ class BatchTotalsTest
     private static final boolean FOREIGN = true;
     private static final boolean DEBIT = false;
     private static final boolean CREDIT = true;
+    private static final int USD = 840;
+    private static final int EUR = 978;
 
     private final BatchTotals totals = new BatchTotals(3);
     private final long[] figures = new long[BatchTotals.FIGURES];
@@ -18,11 +22,11 @@ class BatchTotalsTest
     @Test
     void shouldKeepTheForeignCardsShareApartFromTheWholeBatch()
     {
-        totals.approved(1, DEBIT, 3_300, DOMESTIC);
-        totals.approved(1, DEBIT, 1_200, FOREIGN);
-        totals.approved(1, CREDIT, 500, FOREIGN);
+        totals.approved(1, DEBIT, 3_300, USD, DOMESTIC);
+        totals.approved(1, DEBIT, 1_200, USD, FOREIGN);
+        totals.approved(1, CREDIT, 500, USD, FOREIGN);
         totals.reversed(1, DEBIT, 1_200, FOREIGN);
-        totals.approved(2, DEBIT, 9_999, FOREIGN);
+        totals.approved(2, DEBIT, 9_999, USD, FOREIGN);
 
         totals.figures(1, figures);
         assertArrayEquals(figures(1, 0, 2, 1, 500, 0, 4_500, 1_200), figures, "the whole batch, as ISO 8583:1987 settles it");
@@ -36,9 +40,9 @@ class BatchTotalsTest
     @Test
     void shouldStartBothPartsOfASettledBatchFromZero()
     {
-        totals.approved(1, DEBIT, 1_000, FOREIGN);
-        totals.approved(1, DEBIT, 2_000, DOMESTIC);
-        totals.approved(2, DEBIT, 700, FOREIGN);
+        totals.approved(1, DEBIT, 1_000, USD, FOREIGN);
+        totals.approved(1, DEBIT, 2_000, USD, DOMESTIC);
+        totals.approved(2, DEBIT, 700, USD, FOREIGN);
         totals.reset(1);
 
         totals.foreignFigures(1, figures);
@@ -47,6 +51,26 @@ class BatchTotalsTest
         assertArrayEquals(new long[BatchTotals.FIGURES], figures);
         totals.foreignFigures(2, figures);
         assertArrayEquals(figures(0, 0, 1, 0, 0, 0, 700, 0), figures, "another terminal's batch is its own");
+    }
+
+    @Test
+    void shouldMarkABatchOfTwoCurrenciesMixedUntilItIsSettled()
+    {
+        assertEquals(0, totals.currency(1));
+        totals.approved(1, DEBIT, 10_000, USD, DOMESTIC);
+        totals.approved(1, CREDIT, 500, USD, DOMESTIC);
+        assertEquals(USD, totals.currency(1));
+        assertFalse(totals.mixedCurrencies(1));
+
+        totals.approved(1, DEBIT, 10_000, EUR, DOMESTIC);
+        assertTrue(totals.mixedCurrencies(1), "100.00 USD and 100.00 EUR do not add up to 200.00 of anything");
+        assertFalse(totals.mixedCurrencies(2), "another terminal's batch is its own");
+
+        totals.reset(1);
+        assertEquals(0, totals.currency(1));
+        assertFalse(totals.mixedCurrencies(1));
+        totals.approved(1, DEBIT, 10_000, EUR, DOMESTIC);
+        assertEquals(EUR, totals.currency(1));
     }
 
     /** Laid out as {@link BatchTotals#figures}: counts (credits, credit reversals, debits, debit reversals), then amounts. */

@@ -148,6 +148,35 @@ class SettlementSystemTest
     }
 
     @Test
+    void shouldAnswer95ToAnIso87BatchOfTwoCurrenciesOrInAnotherCurrencyThanItsOwn() throws IOException
+    {
+        try (TestTerminal terminal = isoSignedOn())
+        {
+            // 100.00 USD and 100.00 EUR are not 200.00 of anything: out of balance however the terminal adds them up.
+            buy(terminal, "TERM0008", "MERCHANT0000004", "000000", 10_000, "840");
+            buy(terminal, "TERM0008", "MERCHANT0000004", "000000", 10_000, "978");
+            final Map<Integer, String> mixed = reconciliation("TERM0008", "MERCHANT0000004", 0, 0, 2, 0, 0, 0, 20_000, 0, "C20000");
+            mixed.put(49, "840");
+            assertEquals("95", terminal.exchange(Mti.RECONCILIATION_REQUEST, mixed).getString(39));
+
+            // A batch of euros settled as dollars: 95 too.
+            buy(terminal, "TERM0008", "MERCHANT0000004", "000000", 5_000, "978");
+            final Map<Integer, String> dollars = reconciliation("TERM0008", "MERCHANT0000004", 0, 0, 1, 0, 0, 0, 5_000, 0, "C5000");
+            dollars.put(49, "840");
+            assertEquals("95", terminal.exchange(Mti.RECONCILIATION_REQUEST, dollars).getString(39));
+
+            // The same batch's figures in its own currency, or without field 49, balance.
+            buy(terminal, "TERM0008", "MERCHANT0000004", "000000", 5_000, "978");
+            final Map<Integer, String> euros = reconciliation("TERM0008", "MERCHANT0000004", 0, 0, 1, 0, 0, 0, 5_000, 0, "C5000");
+            euros.put(49, "978");
+            assertEquals("00", terminal.exchange(Mti.RECONCILIATION_REQUEST, euros).getString(39));
+            buy(terminal, "TERM0008", "MERCHANT0000004", "000000", 2_000, "840");
+            assertEquals("00", terminal.exchange(Mti.RECONCILIATION_REQUEST,
+                reconciliation("TERM0008", "MERCHANT0000004", 0, 0, 1, 0, 0, 0, 2_000, 0, "C2000")).getString(39));
+        }
+    }
+
+    @Test
     void shouldFlagBothPartsOfAUnionPayBatchOfDomesticAndForeignCardsInBalanceAndMoveToTheNextBatchNumber() throws IOException
     {
         try (TestTerminal pos = cupsSignedOn("TERM0005", "MERCHANT0000003"))
@@ -282,8 +311,20 @@ class SettlementSystemTest
     private Map<Integer, String> buy(
         final TestTerminal terminal, final String terminalId, final String merchantId, final String processing, final long amount) throws IOException
     {
+        return buy(terminal, terminalId, merchantId, processing, amount, null);
+    }
+
+    /** As {@link #buy(TestTerminal, String, String, String, long)}, in {@code currency} (field 49) where not null. */
+    private Map<Integer, String> buy(
+        final TestTerminal terminal, final String terminalId, final String merchantId, final String processing, final long amount,
+        final String currency) throws IOException
+    {
         final CardAccount card = cards.payer(amount, DOMESTIC_BIN);
         final Map<Integer, String> request = cards.purchase(card, amount);
+        if (currency != null)
+        {
+            request.put(49, currency);
+        }
         request.put(3, processing);
         request.put(41, terminalId);
         request.put(42, merchantId);

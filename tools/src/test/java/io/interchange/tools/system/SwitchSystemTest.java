@@ -272,6 +272,39 @@ class SwitchSystemTest
     }
 
     @Test
+    void shouldRefuseAPartialReversalWith12AndReverseTheWholeSaleOnlyWhenAskedTo() throws Exception
+    {
+        final CardAccount card = cardsA.payer(5_000);
+        try (TestTerminal terminal = signedOn())
+        {
+            final Map<Integer, String> purchase = cardsA.purchase(card, 5_000);
+            assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, purchase).getString(39));
+
+            // Field 95: actual amount 30.00 of the 50.00 sale. Not supported: refused, and the sale stands whole.
+            final Map<Integer, String> partial = cardsA.reversalOf(purchase);
+            partial.put(95, "000000003000" + "000000003000" + "C00000000" + "C00000000");
+            final long advices = node.advicesQueued();
+            final MessageReader refused = terminal.exchange(Mti.REVERSAL_REQUEST, partial);
+            assertEquals(Mti.REVERSAL_RESPONSE, refused.mti());
+            assertEquals("12", refused.getString(39));
+            assertEquals(advices, node.advicesQueued(), "no reversal advice for a refused partial reversal");
+            assertEquals(card.balance() - 5_000, issuerA.account(card.pan()).orElseThrow().balance());
+
+            // Not 12 digits: a format error.
+            final Map<Integer, String> garbled = cardsA.reversalOf(purchase);
+            garbled.put(95, "00000000A000" + "0".repeat(30));
+            assertEquals("30", terminal.exchange(Mti.REVERSAL_REQUEST, garbled).getString(39));
+
+            // An actual amount of 0 is the whole sale reversed: taken, and the issuer gives the 50.00 back.
+            final Map<Integer, String> whole = cardsA.reversalOf(purchase);
+            whole.put(95, "0".repeat(24) + "C00000000" + "C00000000");
+            assertEquals("00", terminal.exchange(Mti.REVERSAL_REQUEST, whole).getString(39));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance(),
+                "the issuer restores the balance (0420 store and forward)");
+        }
+    }
+
+    @Test
     void shouldAnswer25ToTheReversalOfAnUnknownOriginal() throws IOException
     {
         final CardAccount card = cardsA.payer(1_000);
