@@ -15,6 +15,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -39,12 +41,16 @@ import io.interchange.engine.ring.Egress;
  */
 public final class EgressLanes implements Egress
 {
+    private static final Logger LOG = LoggerFactory.getLogger(EgressLanes.class);
     private static final int LANE_BITS = 4;
     private static final int MAX_LANES = 1 << LANE_BITS;
     private static final int SEND = 1;
     private static final int CLOSE = 2;
     /** A drain's buffer for one channel starts at this and grows: a dozen frames of a busy link before it must. */
     private static final int BATCH_CAPACITY = 2048;
+    // Bytes a link's peer may leave unread before the link is closed: far past Netty's 64 KB high-water mark, at which
+    // its FrameHandler stops reading it, so only a peer that stopped reading for good gets here.
+    private static final long MAX_UNREAD_BYTES = 4L << 20;
 
     private final Lane[] lanes;
     private final Map<EventExecutor, Lane> lanesByLoop = new IdentityHashMap<>();
@@ -74,17 +80,26 @@ public final class EgressLanes implements Egress
         }
     }
 
-    /** A new link id for a channel of {@code loop}: a sequence number with the lane in its low bits. */
+    /**
+     * A new link id for a channel of {@code loop}, on that loop: a sequence number with the lane in its low bits. After
+     * 2^27 links the sequence comes round; an id still open is passed over, or the new link would take its frames.
+     */
     int newLinkId(final EventLoop loop)
     {
         final Lane lane = lanesByLoop.get(loop);
-        return ((nextLink.incrementAndGet() & 0x07FF_FFFF) << LANE_BITS) | lane.index;
+        int linkId;
+        do
+        {
+            linkId = ((nextLink.incrementAndGet() & 0x07FF_FFFF) << LANE_BITS) | lane.index;
+        }
+        while (lane.channels.containsKey(linkId));
+        return linkId;
     }
 
     /** Called on the channel's event loop once it is active. */
     void register(final int linkId, final Channel channel, final Framing framing)
     {
-        lanes[linkId & (MAX_LANES - 1)].channels.put(linkId, new Link(channel, framing));
+        lanes[linkId & (MAX_LANES - 1)].channels.put(linkId, new Link(linkId, channel, framing));
     }
 
     /** Called on the channel's event loop when it closes. */
@@ -130,13 +145,15 @@ public final class EgressLanes implements Egress
 
     private static final class Link
     {
+        private final int linkId;
         private final Channel channel;
         private final Framing framing;
         /** The frames of the current drain for this channel, or null; written and flushed at the drain's end. */
         private ByteBuf batch;
 
-        Link(final Channel channel, final Framing framing)
+        Link(final int linkId, final Channel channel, final Framing framing)
         {
+            this.linkId = linkId;
             this.channel = channel;
             this.framing = framing;
         }
@@ -220,6 +237,20 @@ public final class EgressLanes implements Egress
                 {
                     final ByteBuf batch = link.batch;
                     link.batch = null;
+                    if (!link.channel.isWritable() && link.channel.bytesBeforeWritable() > MAX_UNREAD_BYTES)
+                    {
+                        // Its peer has read nothing of megabytes sent: what is sent on would wait in memory without
+                        // end. The link's reads stopped at the first 64 KB (FrameHandler); now it is closed.
+                        lostFrames.incrementAndGet();
+                        batch.release();
+                        if (link.channel.isOpen())
+                        {
+                            LOG.warn("link {} to {}: its peer has left {} bytes unread, closing", link.linkId, link.channel.remoteAddress(),
+                                link.channel.bytesBeforeWritable());
+                            link.channel.close();
+                        }
+                        continue;
+                    }
                     // A channel closed meanwhile fails the write, and Netty releases the buffer.
                     link.channel.writeAndFlush(batch, link.channel.voidPromise());
                 }

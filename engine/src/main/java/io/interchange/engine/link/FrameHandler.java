@@ -32,6 +32,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
 {
     private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
     private static final long RETRY_MICROS = 200;
+    // A frame the framing allows but a ring slot cannot hold: an issuer's (its links take up to 8 KB) above the largest
+    // listener max-frame, which sizes the slots. Refused as too long, and the link closed (it reconnects).
+    private static final int ABOVE_SLOT = Integer.MIN_VALUE;
 
     private final Ring ring;
     private final EgressLanes lanes;
@@ -48,6 +51,11 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     private int linkId = -1;
     private boolean upPublished;
     private boolean downPending;
+    // A bad frame the ring had no room for when it came: published before the DOWN.
+    private boolean badFramePending;
+    // Reads stopped because the ring was full (resume starts them again); besides, a link whose peer leaves its answers
+    // unread (the channel not writable) is not read either, until it reads them.
+    private boolean waitingForRing;
     private boolean closing;
 
     /**
@@ -159,24 +167,35 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             {
                 break;
             }
-            if (frameLength < 0)
+            if (frameLength < 0 || frameLength - headerSize > ring.frameCapacity())
             {
-                badFrame(ctx, frameLength);
+                badFrame(ctx, frameLength < 0 ? frameLength : ABOVE_SLOT);
                 return true;
             }
             final long sequence = ring.tryClaim();
             if (sequence == Ring.FULL)
             {
                 ring.refused();
+                waitingForRing = true;
                 ctx.channel().config().setAutoRead(false);
                 ctx.executor().schedule(() -> resume(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
                 return false;
             }
             final SwitchEvent event = ring.slot(sequence);
             final int contentLength = frameLength - headerSize;
-            event.reset(messageType, clock.nanoTime(), linkId, endpoint, dialectId);
-            cumulation.getBytes(cumulation.readerIndex() + headerSize, event.frame().byteArray(), 0, contentLength);
-            event.frameLengths(framing.headerLength(), contentLength - framing.headerLength());
+            try
+            {
+                event.reset(messageType, clock.nanoTime(), linkId, endpoint, dialectId);
+                cumulation.getBytes(cumulation.readerIndex() + headerSize, event.frame().byteArray(), 0, contentLength);
+                event.frameLengths(framing.headerLength(), contentLength - framing.headerLength());
+            }
+            catch (final RuntimeException ex)
+            {
+                // A claimed slot is always published, or the ring waits on it for ever: this one as the link's bad frame.
+                event.reset(EventType.BAD_FRAME, clock.nanoTime(), linkId, endpoint, -1);
+                ring.publish(sequence);
+                throw ex;
+            }
             ring.publish(sequence);
             cumulation.skipBytes(frameLength);
         }
@@ -192,9 +211,33 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         }
         if (drain(ctx) && ctx.channel().isActive())
         {
+            waitingForRing = false;
+            if (ctx.channel().isWritable())
+            {
+                ctx.channel().config().setAutoRead(true);
+                ctx.read();
+            }
+        }
+    }
+
+    /**
+     * A peer that does not read its answers is not read either (DESIGN.md §2, back-pressure): its requests would
+     * make answers that wait in memory. Past Netty's high-water mark (64 KB unread) reading stops; below its low one
+     * it starts again. One that never reads is closed at its idle time-out, or by egress past a hard limit.
+     */
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        if (!ctx.channel().isWritable())
+        {
+            ctx.channel().config().setAutoRead(false);
+        }
+        else if (!waitingForRing && !closing && ctx.channel().isActive())
+        {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
         }
+        ctx.fireChannelWritabilityChanged();
     }
 
     private void badFrame(final ChannelHandlerContext ctx, final int code)
@@ -203,12 +246,20 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         {
             case Framing.BAD_LENGTH -> "length header is not a number";
             case Framing.TOO_LONG -> "declared length above the maximum " + framing.maxFrameLength();
+            case ABOVE_SLOT -> "declared length above the ring slot's " + ring.frameCapacity() + " bytes";
             default -> "declared length too short for a message";
         };
         LOG.warn("{}: link {} from {} closed: {}", name, linkId, ctx.channel().remoteAddress(), reason);
         closing = true;
         cumulation.clear();
-        if (!ring.tryPublish(EventType.BAD_FRAME, clock.nanoTime(), linkId, endpoint))
+        // Journaled and counted whatever the ring's state (DESIGN.md §5): with the ring full it goes with the link's
+        // DOWN, ahead of it, as soon as there is room.
+        badFramePending = true;
+        if (ring.tryPublish(EventType.BAD_FRAME, clock.nanoTime(), linkId, endpoint))
+        {
+            badFramePending = false;
+        }
+        else
         {
             ring.refused();
         }
@@ -234,12 +285,20 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         if (evt instanceof IdleStateEvent)
         {
             // Silence while the switch itself has stopped reading (the ring full) is the switch's, not the peer's;
-            // a peer that sent half a frame and went quiet is closed like any other idle one.
-            if (!ctx.channel().config().isAutoRead())
+            // a peer that sent half a frame and went quiet is closed like any other idle one, and so is one that has
+            // left its answers unread all that time.
+            if (waitingForRing)
             {
                 return;
             }
-            LOG.info("{}: link {} idle, closing", name, linkId);
+            if (!ctx.channel().isWritable())
+            {
+                LOG.warn("{}: link {}: its peer has read none of its answers for the idle time-out, closing", name, linkId);
+            }
+            else
+            {
+                LOG.info("{}: link {} idle, closing", name, linkId);
+            }
             ctx.close();
             return;
         }
@@ -266,6 +325,16 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
 
     private void publishDown(final ChannelHandlerContext ctx)
     {
+        if (badFramePending)
+        {
+            if (!ring.tryPublish(EventType.BAD_FRAME, clock.nanoTime(), linkId, endpoint))
+            {
+                ring.refused();
+                ctx.executor().schedule(() -> publishDown(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+                return;
+            }
+            badFramePending = false;
+        }
         if (!downPending)
         {
             return;

@@ -59,6 +59,7 @@ public final class Ring implements AutoCloseable
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
     private final TimeInSwitch timeInSwitch;
+    private final int frameCapacity;
 
     /**
      * @param size            slots, a power of two.
@@ -78,6 +79,7 @@ public final class Ring implements AutoCloseable
         final EpochNanoClock clock, final ExecutorService eventLoop)
     {
         timeInSwitch = new TimeInSwitch(clock, size);
+        this.frameCapacity = frameCapacity;
         this.eventLoop = eventLoop;
         final LoggingExceptionHandler failures = new LoggingExceptionHandler();
         if (eventLoop != null)
@@ -198,6 +200,12 @@ public final class Ring implements AutoCloseable
         ringBuffer.get(sequence).reset(type, timestampNanos, linkId, endpoint, -1);
         publish(sequence);
         return true;
+    }
+
+    /** Bytes of input frame a slot holds: no link may accept a frame longer. */
+    public int frameCapacity()
+    {
+        return frameCapacity;
     }
 
     /** Counts a claim refused because the ring was full; links call it when they stop reading. */

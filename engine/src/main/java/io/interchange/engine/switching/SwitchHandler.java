@@ -72,6 +72,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int MAX_ANSWER = 512;
     /** Text fields of an issuer's answer that go on to the terminal: the RRN, the authorization code, additional amounts. */
     private static final int[] RELAYED_TEXT = {37, 38, 54};
+    private static final int ADDITIONAL_AMOUNTS = 54;
+    // One amount of field 54: account type n2, amount type n2, currency n3, C or D, amount n12.
+    private static final int ADDITIONAL_AMOUNT_LENGTH = 20;
     // How long the duplicate history should remember a request: a terminal's retransmissions and its reversal after a
     // time-out come within a minute or so. Forgetting younger ones is counted and logged (historyTooShort).
     private static final long HISTORY_EXPECTED_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -151,6 +154,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final MessageReader originalBasis;
     private final EventClock clock;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
+    private final UnsafeBuffer additionalAmounts = new UnsafeBuffer(new byte[999]);
     private final UnsafeBuffer basisScratch = new UnsafeBuffer(new byte[BASIS_SCRATCH]);
     // The last writeForward's length up to its field 32: the forward's fields before track 2 (35) end there.
     private int forwardSplit;
@@ -1975,15 +1979,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         final MessageReader message = event.reader();
         final int issuer = event.endpoint();
-        heardFrom(issuer, event.linkId());
         if (event.decodeError() != DecodeError.NONE)
         {
-            // An answer we cannot read is no answer (DESIGN.md §5): the request times out and is reversed.
+            // An answer we cannot read is no answer (DESIGN.md §5): the request times out and is reversed. Nor does it
+            // show the link works: a link that answers its echo tests with garbage is closed as one that does not answer.
             LOG.warn("unreadable message from issuer {} on link {}: {} at field {}",
                 issuers.get(issuer).id(), event.linkId(), event.decodeError(), message.errorField());
             decide(event, null, Outcome.UNMATCHED, issuer, 0);
             return;
         }
+        heardFrom(issuer, event.linkId());
         final int mti = message.mti();
         if (Mti.messageClass(mti) != 8 && !issuerMacHolds(issuer, message))
         {
@@ -2125,7 +2130,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             financialEcho.copy(answer, 39);
             if (answer.has(54))
             {
-                financialEcho.copy(answer, 54);
+                relayAdditionalAmounts(answer, setup.dialects().get(dialect));
             }
             final int length = mac(acquirerLink, original, event.output(), offset + headerLength, financialEcho.finish());
             event.endOutput(length, false);
@@ -2152,6 +2157,31 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         transactions.inFlight(history, Transactions.NONE);
         inFlight.remove(entry);
         decide(event, null, Outcome.RELAYED, issuer, stan);
+    }
+
+    /**
+     * Field 54, the additional amounts (balances: 20 characters an amount), as far as the acquirer's dialect takes it:
+     * the first amounts, whole. ISO 8583:1987 gives an issuer 120 characters, UnionPay POS a terminal 20; cut short at
+     * the writer, an approval would be lost (the request timed out and reversed) for want of a second balance.
+     */
+    private void relayAdditionalAmounts(final MessageReader answer, final Dialect acquirerDialect)
+    {
+        if (!acquirerDialect.defines(ADDITIONAL_AMOUNTS))
+        {
+            return;
+        }
+        final int fits = acquirerDialect.field(ADDITIONAL_AMOUNTS).maxLength();
+        if (answer.units(ADDITIONAL_AMOUNTS) <= fits)
+        {
+            financialEcho.copy(answer, ADDITIONAL_AMOUNTS);
+            return;
+        }
+        final int kept = fits / ADDITIONAL_AMOUNT_LENGTH * ADDITIONAL_AMOUNT_LENGTH;
+        if (kept > 0)
+        {
+            answer.getText(ADDITIONAL_AMOUNTS, additionalAmounts, 0);
+            financialEcho.putText(ADDITIONAL_AMOUNTS, additionalAmounts, 0, kept);
+        }
     }
 
     private void onTick(final SwitchEvent event)

@@ -1,0 +1,434 @@
+package io.interchange.tools.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.netty.buffer.PooledByteBufAllocator;
+
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.Mti;
+import io.interchange.codec.ResponseWriter;
+import io.interchange.codec.cups.UnionPayPos;
+import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.tools.issuer.CardBook;
+import io.interchange.tools.issuer.IssuerSimConfig;
+import io.interchange.tools.issuer.IssuerSimulator;
+
+/**
+ * Hostile or odd peers on the links, over 127.0.0.1 against a running switch: an issuer frame longer than a ring slot,
+ * an issuer's field 54 longer than the terminal's dialect takes, an issuer answering its echo tests with garbage, a
+ * terminal that never reads its answers, and a link id that comes round while its first holder is still open.
+ * DESIGN.md §2 and §5: the engine never stalls, loses or buffers without bound, and no link gets another's frames.
+ */
+class HostileLinkSystemTest
+{
+    private static final String CONFIG = """
+        interchange {
+          ring.threads = per-stage
+          listeners = [
+            { name = "pos-iso87", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
+              acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false }
+            { name = "pos-cups", host = "127.0.0.1", port = 0, dialect = "cups", framing = "unionpay-pos",
+              acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false }
+          ]
+          issuers = [
+            { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 1,
+              timeout = 3s, echo-interval = ECHO, missed-echoes = 2, reconnect { initial = 100ms, max = 1s },
+              stand-in { enabled = false, floor-limit = 0 } }
+            { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 1,
+              timeout = 3s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 1s },
+              stand-in { enabled = false, floor-limit = 0 } }
+          ]
+        }
+        """;
+
+    private final CardBook bookA = CardBook.generate(31, List.of("476173"), 50);
+    private final CardBook bookB = CardBook.generate(32, List.of("622848"), 50);
+    private final Cardholders cardsA = new Cardholders(bookA);
+    private IssuerSimulator issuerB;
+    private SwitchNode node;
+
+    @AfterEach
+    void stop()
+    {
+        if (node != null)
+        {
+            node.close();
+        }
+        if (issuerB != null)
+        {
+            issuerB.close();
+        }
+    }
+
+    private void start(final Path journal, final int portA, final String echo) throws Exception
+    {
+        issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+        node = SwitchNode.start(SwitchConfig.parse(CONFIG.replace("ECHO", echo), "review.conf")
+            .withIssuerPort("issuer-a", portA).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
+    }
+
+    /**
+     * An issuer answer of 5,000 bytes: within the issuer links' framing maximum (8,192), above the ring slot's frame
+     * capacity (the listeners' max-frame, 4,096). The link is closed as for any frame too long (it reconnects), and the
+     * switch still answers a terminal's sign-on: the ring never waits on a slot it could not fill.
+     */
+    @Test
+    void anIssuerFrameLargerThanTheRingSlotMustNotStallTheSwitch(@TempDir final Path journal) throws Exception
+    {
+        try (RawIssuer issuer = new RawIssuer(RawIssuer.Mode.BIG_FRAME_AFTER_SIGN_ON))
+        {
+            start(journal, issuer.port(), "30s");
+            Awaiting.until(Duration.ofSeconds(10), () -> issuer.bigFramesSent.get() == 1, "the big frame sent");
+            try (TestTerminal terminal = new TestTerminal(node.port("pos-iso87"), Iso87.BINARY))
+            {
+                assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cardsA.network("001")).getString(39),
+                    "the switch still serves after an issuer's 5,000-byte frame");
+            }
+        }
+    }
+
+    /**
+     * An issuer approves a UnionPay POS terminal's sale with field 54 of two balance entries (40 characters: ISO
+     * 8583:1987 allows 120, UnionPay POS 20). The terminal gets the approval with the first balance.
+     */
+    @Test
+    void anIssuerApprovalWithALongField54MustReachAUnionPayTerminal(@TempDir final Path journal) throws Exception
+    {
+        try (RawIssuer issuer = new RawIssuer(RawIssuer.Mode.APPROVE_WITH_LONG_54))
+        {
+            start(journal, issuer.port(), "30s");
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            final byte[] header = HexFormat.of().parseHex("6000030000" + "603100310701");
+            try (TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, header))
+            {
+                final Map<Integer, String> signOn = new java.util.HashMap<>();
+                signOn.put(11, cardsA.nextStan());
+                signOn.put(41, "TERM0001");
+                signOn.put(42, "MERCHANT0000001");
+                signOn.put(60, "00" + "000001" + "004");
+                assertEquals("00", pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn).getString(39));
+                final Map<Integer, String> sale = Cardholders.swiped(cardsA.purchase(cardsA.payer(1_000), 1_000));
+                final MessageReader answer = pos.exchange(Mti.FINANCIAL_REQUEST, sale);
+                assertEquals("00", answer.getString(39), "the issuer approved it");
+                assertEquals("1002840C000000010000", answer.getString(54), "the first balance, whole: what UnionPay POS's 20 characters take");
+            }
+        }
+    }
+
+    /**
+     * An issuer link that answers every echo with an unreadable frame. DESIGN.md §5: an unreadable answer is no
+     * answer, and no sign of a working link: the echoes count unanswered and the link is closed (missed-echoes = 2, 1 s).
+     */
+    @Test
+    void anIssuerThatAnswersEchoesWithGarbageMustBeTakenOutOfUse(@TempDir final Path journal) throws Exception
+    {
+        try (RawIssuer issuer = new RawIssuer(RawIssuer.Mode.GARBAGE_TO_ECHOES))
+        {
+            start(journal, issuer.port(), "1s");
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            Awaiting.until(Duration.ofSeconds(10), () -> issuer.garbageSent.get() >= 3, "three echoes answered with garbage");
+            Awaiting.until(Duration.ofSeconds(15), () -> issuer.connections.get() >= 2,
+                () -> "link never closed: " + issuer.garbageSent.get() + " echoes answered with garbage, signed-on links "
+                    + node.signedOnLinks("issuer-a") + ", connections " + issuer.connections.get());
+        }
+    }
+
+    /**
+     * A terminal that sends echo tests (each with a 999-byte field 60, echoed back) and never reads its answers.
+     * DESIGN.md §2: back-pressure, not unbounded queues. The switch stops reading it past 64 KB of unread answers
+     * rather than holding tens of megabytes of them.
+     */
+    @Test
+    void aPeerThatNeverReadsMustNotMakeTheSwitchBufferWithoutBound(@TempDir final Path journal) throws Exception
+    {
+        try (RawIssuer issuer = new RawIssuer(RawIssuer.Mode.APPROVE_WITH_LONG_54))
+        {
+            start(journal, issuer.port(), "30s");
+            final long baseline = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+            final long limit = 8L << 20;
+            final Map<Integer, String> echo = cardsA.network("301");
+            echo.put(60, "X".repeat(999));
+            final byte[] message = TestTerminal.encode(Iso87.BINARY, Mti.NETWORK_MANAGEMENT_REQUEST, echo);
+            final byte[] frame = new byte[message.length + 2];
+            frame[0] = (byte)(message.length >>> 8);
+            frame[1] = (byte)message.length;
+            System.arraycopy(message, 0, frame, 2, message.length);
+            final int count = 64_000;
+            final AtomicLong written = new AtomicLong();
+            final AtomicBoolean ended = new AtomicBoolean();
+            final Socket socket = new Socket();
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), node.port("pos-iso87")));
+            final Thread writer = new Thread(() ->
+            {
+                try
+                {
+                    final OutputStream out = socket.getOutputStream();
+                    for (int i = 0; i < count; i++)
+                    {
+                        out.write(frame);
+                        written.addAndGet(frame.length);
+                    }
+                    out.flush();
+                }
+                catch (final IOException closed)
+                {
+                    // the switch closed the link: acceptable
+                }
+                ended.set(true);
+            }, "never-reads");
+            writer.setDaemon(true);
+            writer.start();
+            // The peer's writes stop once the switch stops reading it (TCP's buffers fill): wait for that, or for all of
+            // them sent, which a switch that went on reading would allow.
+            final long[] last = {-1, System.nanoTime()};
+            Awaiting.until(Duration.ofSeconds(90), () ->
+            {
+                final long now = System.nanoTime();
+                if (written.get() != last[0])
+                {
+                    last[0] = written.get();
+                    last[1] = now;
+                    return ended.get();
+                }
+                return now - last[1] > java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+            }, "the peer's writes stopped or ended");
+            final long backlog = pendingOutbound(node);
+            final long grew = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() - baseline;
+            final long sent = written.get();
+            socket.close();
+            assertFalse(backlog > limit, "the switch has " + (backlog >> 20) + " MB of answers queued in Netty for a peer that read nothing"
+                + " (pooled direct memory +" + (grew >> 20) + " MB; the peer has sent " + (sent >> 20) + " MB of echoes and is still sending: "
+                + !ended.get() + ")");
+        }
+    }
+
+    /**
+     * Link ids are 27 bits of a connection counter (EgressLanes.newLinkId): after 134M connections they come round. Here
+     * the counter is moved (by reflection) to just before issuer-a's link's number, as 134M connections later it would
+     * be, eight times over: each new terminal lands on issuer-a's event loop about every other time, where it would take
+     * issuer-a's id. issuer-a's link keeps its id and its frames, and a purchase still reaches issuer-a.
+     */
+    @Test
+    void aLinkIdThatComesRoundIsNeverGivenToALinkStillOpen(@TempDir final Path journal) throws Exception
+    {
+        try (RawIssuer issuer = new RawIssuer(RawIssuer.Mode.APPROVE_WITH_LONG_54))
+        {
+            start(journal, issuer.port(), "30s");
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            final int issuerLink = linkWithRemotePort(node, issuer.port());
+            final Object lanes = node.egress();
+            final java.lang.reflect.Field nextField = lanes.getClass().getDeclaredField("nextLink");
+            nextField.setAccessible(true);
+            final AtomicInteger next = (AtomicInteger)nextField.get(lanes);
+            for (int round = 0; round < 8; round++)
+            {
+                next.set(((issuerLink >>> 4) - 1) | 0x0800_0000);
+                try (TestTerminal terminal = new TestTerminal(node.port("pos-iso87"), Iso87.BINARY))
+                {
+                    assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cardsA.network("001")).getString(39));
+                    assertEquals(issuer.port(), linkWithLocalPeer(node, issuerLink), "round " + round + ": issuer-a's link id given to a terminal");
+                }
+            }
+            try (TestTerminal payer = new TestTerminal(node.port("pos-iso87"), Iso87.BINARY))
+            {
+                assertEquals("00", payer.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cardsA.network("001")).getString(39));
+                assertEquals(issuer.port(), linkWithLocalPeer(node, issuerLink), "issuer-a's link lost its egress when a terminal closed");
+                assertEquals("00", payer.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39));
+            }
+        }
+    }
+
+    private static Map<?, ?>[] laneMaps(final SwitchNode node) throws ReflectiveOperationException
+    {
+        final Object lanes = node.egress();
+        final java.lang.reflect.Field lanesField = lanes.getClass().getDeclaredField("lanes");
+        lanesField.setAccessible(true);
+        final Object[] all = (Object[])lanesField.get(lanes);
+        final Map<?, ?>[] maps = new Map<?, ?>[all.length];
+        for (int i = 0; i < all.length; i++)
+        {
+            final java.lang.reflect.Field channelsField = all[i].getClass().getDeclaredField("channels");
+            channelsField.setAccessible(true);
+            maps[i] = (Map<?, ?>)channelsField.get(all[i]);
+        }
+        return maps;
+    }
+
+    private static io.netty.channel.Channel channelOf(final Object link) throws ReflectiveOperationException
+    {
+        final java.lang.reflect.Field channelField = link.getClass().getDeclaredField("channel");
+        channelField.setAccessible(true);
+        return (io.netty.channel.Channel)channelField.get(link);
+    }
+
+    /** The link id of the node's channel connected to {@code port} (an issuer link). */
+    private static int linkWithRemotePort(final SwitchNode node, final int port) throws ReflectiveOperationException
+    {
+        for (final Map<?, ?> map : laneMaps(node))
+        {
+            for (final Map.Entry<?, ?> e : map.entrySet().toArray(new Map.Entry<?, ?>[0]))
+            {
+                if (((InetSocketAddress)channelOf(e.getValue()).remoteAddress()).getPort() == port)
+                {
+                    return (Integer)e.getKey();
+                }
+            }
+        }
+        throw new IllegalStateException("no link to port " + port);
+    }
+
+    /** The remote port of the channel the egress now holds for {@code linkId}. */
+    private static int linkWithLocalPeer(final SwitchNode node, final int linkId) throws ReflectiveOperationException
+    {
+        final Map<?, ?> map = laneMaps(node)[linkId & 15];
+        final Object link = map.get(linkId);
+        return link == null ? -1 : ((InetSocketAddress)channelOf(link).remoteAddress()).getPort();
+    }
+
+    /** Bytes queued in Netty's outbound buffers of every acquirer and issuer channel the node has open. */
+    private static long pendingOutbound(final SwitchNode node)
+    {
+        try
+        {
+            final Object lanes = node.egress();
+            final java.lang.reflect.Field lanesField = lanes.getClass().getDeclaredField("lanes");
+            lanesField.setAccessible(true);
+            long total = 0;
+            for (final Object lane : (Object[])lanesField.get(lanes))
+            {
+                final java.lang.reflect.Field channelsField = lane.getClass().getDeclaredField("channels");
+                channelsField.setAccessible(true);
+                for (final Object link : ((Map<?, ?>)channelsField.get(lane)).values().toArray())
+                {
+                    final java.lang.reflect.Field channelField = link.getClass().getDeclaredField("channel");
+                    channelField.setAccessible(true);
+                    final io.netty.channel.Channel channel = (io.netty.channel.Channel)channelField.get(link);
+                    final io.netty.channel.ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+                    total += buffer == null ? 0 : buffer.totalPendingWriteBytes();
+                }
+            }
+            return total;
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            return -1;
+        }
+    }
+
+    /** An issuer host on 127.0.0.1, one connection at a time, scripted by {@link Mode}. */
+    private static final class RawIssuer implements AutoCloseable
+    {
+        enum Mode { BIG_FRAME_AFTER_SIGN_ON, APPROVE_WITH_LONG_54, GARBAGE_TO_ECHOES }
+
+        private final ServerSocket server;
+        private final Mode mode;
+        final AtomicInteger bigFramesSent = new AtomicInteger();
+        final AtomicInteger garbageSent = new AtomicInteger();
+        final AtomicInteger connections = new AtomicInteger();
+
+        RawIssuer(final Mode mode) throws IOException
+        {
+            this.mode = mode;
+            server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+            final Thread thread = new Thread(this::serve, "raw-issuer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port()
+        {
+            return server.getLocalPort();
+        }
+
+        private void serve()
+        {
+            final MessageReader reader = new MessageReader(Iso87.BINARY);
+            final MessageWriter writer = new MessageWriter(Iso87.BINARY);
+            final ResponseWriter network = new ResponseWriter(7, 11, 70);
+            final ResponseWriter financial = new ResponseWriter(ResponseWriter.FINANCIAL_ECHO);
+            while (!server.isClosed())
+            {
+                try (Socket socket = server.accept())
+                {
+                    connections.incrementAndGet();
+                    final DataInputStream in = new DataInputStream(socket.getInputStream());
+                    final OutputStream os = socket.getOutputStream();
+                    boolean signedOn = false;
+                    while (true)
+                    {
+                        final byte[] message = new byte[in.readUnsignedShort()];
+                        in.readFully(message);
+                        reader.wrap(message, 0, message.length);
+                        final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
+                        if (reader.mti() == Mti.NETWORK_MANAGEMENT_REQUEST)
+                        {
+                            if (mode == Mode.GARBAGE_TO_ECHOES && signedOn)
+                            {
+                                os.write(new byte[] {0x00, 0x04, (byte)0xFF, (byte)0xFF, (byte)0xFF, (byte)0xFF});
+                                os.flush();
+                                garbageSent.incrementAndGet();
+                                continue;
+                            }
+                            IssuerFrames.send(os, out, network.respond(reader, writer.wrap(out, 2), "00"));
+                            signedOn = true;
+                            if (mode == Mode.BIG_FRAME_AFTER_SIGN_ON && bigFramesSent.get() == 0)
+                            {
+                                final byte[] big = new byte[2 + 5_000];
+                                big[0] = (byte)(5_000 >>> 8);
+                                big[1] = (byte)5_000;
+                                big[2] = 0x08; // an 0810 MTI, then zeros
+                                big[3] = 0x10;
+                                os.write(big);
+                                os.flush();
+                                bigFramesSent.incrementAndGet();
+                            }
+                            continue;
+                        }
+                        if (mode == Mode.APPROVE_WITH_LONG_54 && reader.mti() == Mti.FINANCIAL_REQUEST)
+                        {
+                            final int length = financial.begin(reader, writer.wrap(out, 2)).putString(38, "AB1234").putString(39, "00")
+                                .putString(54, "1002840C000000010000" + "1001840C000000012000").finish();
+                            IssuerFrames.send(os, out, length);
+                        }
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    // the switch closed the link, or the test closed the server
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            server.close();
+        }
+    }
+}
