@@ -44,13 +44,21 @@ public final class Clearing
     /**
      * Clears business day {@code day} into {@code outDir/<day>/}.
      *
-     * @throws ClearingException with a one-line reason: no journal, no records of that day, a folder it cannot write.
+     * @throws ClearingException with a one-line reason: no journal, no records of that day, a folder it cannot write,
+     *     a total that does not fit a long.
      */
     public static ClearingRun run(final SwitchConfig config, final LocalDate day, final Path outDir)
     {
         final DayReader.Day read = DayReader.read(config, day);
         final Settlement.Result settlement = Settlement.settle(config, day, read.transactions());
         final Path folder = outDir.resolve(day.toString());
-        return new ClearingRun(folder, ClearingFiles.write(folder, config, read, settlement), read, settlement);
+        try
+        {
+            return new ClearingRun(folder, ClearingFiles.write(folder, config, read, settlement), read, settlement);
+        }
+        catch (final ArithmeticException ex)
+        {
+            throw Settlement.overflow(day, ex);
+        }
     }
 }

@@ -23,6 +23,7 @@ public record ClearingExceptionItem(
     public enum Kind
     {
         ORPHAN_REVERSAL("orphan-reversal"),
+        REVERSAL_OF_EARLIER_DAY("reversal-of-earlier-day"),
         LATE_ANSWER("late-answer"),
         TIME_OUT("time-out"),
         STAND_IN_AWAITING_ADVICE("stand-in-awaiting-advice"),
@@ -30,6 +31,7 @@ public record ClearingExceptionItem(
         DUPLICATE_REJECTED("duplicate-rejected"),
         OUT_OF_BALANCE_BATCH("out-of-balance-batch"),
         UNMATCHED_UPLOAD("unmatched-upload"),
+        IRREGULAR_COMPLETION("irregular-completion"),
         UNANSWERED("unanswered"),
         UNMATCHED_ANSWER("unmatched-answer"),
         CORRUPT_RECORD("corrupt-record");

@@ -3,13 +3,17 @@ package io.interchange.engine.clearing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import io.interchange.codec.DecodeError;
@@ -18,12 +22,14 @@ import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.ClearingExceptionItem.Kind;
+import io.interchange.engine.config.IssuerConfig;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.switching.BatchTotals;
 import io.interchange.engine.switching.Decision;
 import io.interchange.engine.switching.Outcome;
 import io.interchange.engine.switching.ResponseCode;
+import io.interchange.journal.BusinessDay;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalReader;
 import io.interchange.journal.JournalRecord;
@@ -48,11 +54,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     0220 for a purchase, an 0120 for a pre-authorization: its auth code, no field 90), acknowledged (an issuer's
  *     0230 or 0130 ACKNOWLEDGED on the advice's link and STAN), takes its stand-in off the exceptions;</li>
  * <li>an acquirer's 0400/0420 (and repeats) answered 00 names its original by field 90 (or, for UnionPay POS, 61 or
- *     its own STAN and batch), which is then reversed; answered 25 it is an orphan reversal;</li>
+ *     its own STAN and batch), which is then reversed; answered 25 it is an orphan reversal; answered 00 for an
+ *     original the day does not hold, it reverses an earlier day's request, which settled on its day: an exception;</li>
+ * <li>a completion (0220) acknowledged for a pre-authorization that held nothing for it, or less, is an exception
+ *     ({@link #irregularCompletion}), and settles all the same;</li>
  * <li>a terminal batch (0500, or the 0320 that ends an upload) closed out of balance is an exception with its
- *     differences ({@link #onSettlement}).</li>
+ *     differences, and so is a UnionPay POS batch out of balance whose upload does not end within the day
+ *     ({@link #onSettlement}).</li>
  * </ul>
- * The journal is opened read only ({@link JournalReader}); nothing is written to it. One thread.
+ * Requests still with their issuers at the cutoff are followed into the next day's first records, for their answers
+ * and time-outs only ({@link #readPastTheEnd}). The journal is opened read only ({@link JournalReader}); nothing is
+ * written to it. One thread.
  */
 public final class DayReader
 {
@@ -60,6 +72,8 @@ public final class DayReader
     private static final int MASKABLE = 13;
     private static final long NO_ISSUER_KEY = Long.MIN_VALUE;
     private static final long NO_ORIGINAL_DATA = -1;
+    /** How long past the cutoff and the longest issuer time-out the next day is read for the day's open requests. */
+    private static final long PAST_THE_END_MARGIN_NANOS = 60_000_000_000L;
 
     private final SwitchConfig config;
     private final MessageReader[] readers;
@@ -88,6 +102,18 @@ public final class DayReader
     private final Map<String, Integer> standInByAuthCode = new HashMap<>();
     /** Stand-in advices sent, by (issuer link, STAN of the advice). */
     private final Map<Long, Integer> advicesSent = new HashMap<>();
+    /**
+     * UnionPay POS batches out of balance at their 0500 ({@link Outcome#UPLOAD_AWAITED}) whose upload has not ended,
+     * by (listener, terminal, batch): exceptions at the end of the day unless the upload's end closes them.
+     */
+    private final Map<String, ClearingExceptionItem> uploadsAwaited = new LinkedHashMap<>();
+    /** Reversals of an earlier day's request already reported, by (listener, terminal, field 90): a repeat is not. */
+    private final Set<String> earlierReversals = new HashSet<>();
+    /**
+     * Reading past the day's end only to learn what became of the day's requests still with their issuers: their
+     * answers, time-outs and the reversal advices of those; nothing of the next day is taken for the day's.
+     */
+    private boolean pastTheEnd;
     private long records;
     /** Runs of the switch so far in the day's journal ({@link EventType#NODE_START} records). */
     private int run;
@@ -156,12 +182,59 @@ public final class DayReader
             {
                 reader.onRecord(journalReader.record());
             }
+            if (reader.records > 0 && !reader.byRow.isEmpty() && journalReader.toBusinessDay(day.plusDays(1)))
+            {
+                reader.readPastTheEnd(journalReader, endNanos(config, day) + longestTimeOutNanos(config) + PAST_THE_END_MARGIN_NANOS);
+            }
         }
         if (reader.records == 0)
         {
             throw new ClearingException("the journal at " + journal.directory() + " has no records of business day " + day);
         }
         return reader.finish(day);
+    }
+
+    /**
+     * The first records of the next business day, only for the answers, time-outs and time-out reversal advices of the
+     * day's requests still with their issuers at the cutoff: an approval relayed at 23:00:00.100 for a request of
+     * 22:59:59.900 belongs to the day of its request, on which the terminal got it, and settles there. Stops once no
+     * request of the day is open, or at {@code untilNanos} (the cutoff, plus the longest issuer time-out, plus a margin:
+     * by then the switch has answered or timed out every request of the day). The next day's own reading finds no
+     * request of its own for these records and takes them for no answer of its own either: a RELAYED answer, a 91 or an
+     * 0420 for a request it does not hold is an earlier day's.
+     */
+    private void readPastTheEnd(final JournalReader journalReader, final long untilNanos)
+    {
+        pastTheEnd = true;
+        while (!byRow.isEmpty() && journalReader.next())
+        {
+            final JournalRecord record = journalReader.record();
+            if (record.timestampNanos() > untilNanos)
+            {
+                break;
+            }
+            if (record.checksumValid())
+            {
+                onRecord(record);
+            }
+        }
+    }
+
+    /** The first instant of the next business day, epoch nanoseconds. */
+    private static long endNanos(final SwitchConfig config, final LocalDate day)
+    {
+        final Instant end = BusinessDay.end(day, config.businessDay().cutoff(), config.businessDay().zone());
+        return end.getEpochSecond() * 1_000_000_000L + end.getNano();
+    }
+
+    private static long longestTimeOutNanos(final SwitchConfig config)
+    {
+        long longest = 0;
+        for (final IssuerConfig issuer : config.issuers())
+        {
+            longest = Math.max(longest, issuer.timeout().toNanos());
+        }
+        return longest;
     }
 
     private static boolean holdsQueueFiles(final Path directory)
@@ -204,13 +277,17 @@ public final class DayReader
                 exception(Kind.UNANSWERED, row, "", "forwarded to " + t.issuer(row) + "; no answer or time-out in the day's journal");
             }
         }
+        exceptions.addAll(uploadsAwaited.values());
         exceptions.sort((a, b) -> a.order() != b.order() ? Long.compare(a.order(), b.order()) : a.kind().compareTo(b.kind()));
         return new Day(day, records, transactions, List.copyOf(exceptions));
     }
 
     private void onRecord(final JournalRecord record)
     {
-        records++;
+        if (!pastTheEnd)
+        {
+            records++;
+        }
         if (!record.checksumValid())
         {
             exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.CORRUPT_RECORD, "", "", "", "", 0, "", "",
@@ -269,6 +346,10 @@ public final class DayReader
             }
             return;
         }
+        if (pastTheEnd)
+        {
+            return; // the next day's requests, reversals and batches are the next day's
+        }
         final int mti = request.mti();
         switch (mti)
         {
@@ -277,7 +358,7 @@ public final class DayReader
             case Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE, Mti.REVERSAL_ADVICE_REPEAT ->
                 onReversal(record, request, code, endpoint);
             case Mti.RECONCILIATION_REQUEST, Mti.RECONCILIATION_REQUEST + 1, Mti.BATCH_UPLOAD, Mti.BATCH_UPLOAD + 1 ->
-                onSettlement(record, request, outcome, code);
+                onSettlement(record, request, outcome, code, endpoint);
             default ->
             {
                 // Network management and unsupported messages: no money.
@@ -332,11 +413,16 @@ public final class DayReader
                 {
                     // A completion: the switch acknowledged it; the pre-authorization it names is completed.
                     final int original = original(endpoint, request);
+                    t.authCode(row, text(request, 38));
+                    final String irregular = irregularCompletion(row, original, text(request, 90));
+                    if (irregular != null)
+                    {
+                        exceptions.add(item(record.index(), time(record), Kind.IRREGULAR_COMPLETION, row, code, irregular));
+                    }
                     if (original != AcquirerKeys.MISSING)
                     {
                         t.mark(original, DayTransactions.COMPLETED);
                     }
-                    t.authCode(row, text(request, 38));
                 }
             }
             case FORWARDED ->
@@ -398,6 +484,67 @@ public final class DayReader
         {
             transactions.mark(original, DayTransactions.REVERSED);
         }
+        else
+        {
+            onReversalOfEarlierDay(record, request, code, endpoint);
+        }
+    }
+
+    /**
+     * A reversal the switch answered 00, so it knew the original, which the day's journal does not hold: the original
+     * is an earlier business day's, and settled on that day. The issuer has been told (0420) and gives the cardholder
+     * the money back; the merchant was paid it and keeps it until an operator takes it back (of a pre-authorization,
+     * field 90 says so: the hold is let go, and only a completion of it settled anything). Once per original: a
+     * repeat (0401, 0421) of the same reversal is not reported again.
+     */
+    private void onReversalOfEarlierDay(final JournalRecord record, final MessageReader request, final String code, final int endpoint)
+    {
+        final String named = request.has(90) ? text(request, 90) : text(request, 61);
+        if (!earlierReversals.add(endpoint + "/" + text(request, 41) + "/" + (named.isEmpty() ? text(request, 11) : named)))
+        {
+            return;
+        }
+        final String original = named.length() >= 20 ? named.substring(0, 4) + " STAN " + named.substring(4, 10) + ", field 7 " + named.substring(10, 20) :
+            named.isEmpty() ? "its STAN and batch" : named;
+        exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.REVERSAL_OF_EARLIER_DAY, text(request, 41), text(request, 42),
+            text(request, 11), maskedPan(record, JournalRecord.INPUT), amount(request), text(request, 49), code,
+            "reversal " + Mti.toString(request.mti()) + " answered 00 of an original of an earlier business day (" + original + "), " +
+                (named.startsWith("01") ? "a pre-authorization: its hold is let go; check any completion of it" :
+                    "settled on that day: the issuer was told and gives it back; take it back from the merchant")));
+    }
+
+    /**
+     * What is wrong with a completion (0220) the switch acknowledged, or null: the pre-authorization it names must be
+     * of the day, approved and held (neither reversed nor completed before), in the same currency and for no less.
+     * The completion settles all the same, as the switch acknowledged it; this is for the operations team.
+     */
+    private String irregularCompletion(final int row, final int original, final String named)
+    {
+        final DayTransactions t = transactions;
+        if (original == AcquirerKeys.MISSING)
+        {
+            return "completion of a pre-authorization" + (named.length() >= 20 ? " (" + named.substring(0, 4) + " STAN " + named.substring(4, 10) +
+                ", field 7 " + named.substring(10, 20) + ")" : "") + " not in the day's journal: of an earlier day, or unknown";
+        }
+        final String of = "completion of pre-authorization STAN " + t.stan(original);
+        if (!t.authorization(original))
+        {
+            return of + ", which is a " + Mti.toString(t.mti(original)) + ", not a pre-authorization";
+        }
+        final TransactionState state = t.state(original);
+        if (state != TransactionState.AUTHORIZED)
+        {
+            return of + ", which is " + (state == TransactionState.COMPLETED ? "already completed" : state.label()) + ": nothing was held for it";
+        }
+        if (!t.currency(original).equals(t.currency(row)))
+        {
+            return of + " in another currency: " + t.currency(row) + ", the pre-authorization " + t.currency(original);
+        }
+        if (t.amount(row) > t.amount(original))
+        {
+            return of + " for more than it held: " + t.amount(row) + " against " + t.amount(original);
+        }
+        return null;
     }
 
     /**
@@ -405,10 +552,11 @@ public final class DayReader
      * journals the close as {@link Outcome#SETTLED} with {@link Decision#OUT_OF_BALANCE} and the differences, terminal
      * less switch, in the decision: on the ISO 8583:1987 0500 answered 95, or on the UnionPay POS 0320 that ends the
      * batch's upload (the out-of-balance 0500 before it, {@link Outcome#UPLOAD_AWAITED}, carries the same figures and
-     * is not counted twice). A transaction uploaded (0320) that the switch has no approval for is an exception of its
+     * is not counted twice; but when the upload does not end within the day, it is the 0500 that says the batch was
+     * out of balance, once per listener, terminal and batch). A transaction uploaded (0320) that the switch has no approval for is an exception of its
      * own: the terminal counted money the switch never authorized.
      */
-    private void onSettlement(final JournalRecord record, final MessageReader request, final Outcome outcome, final String code)
+    private void onSettlement(final JournalRecord record, final MessageReader request, final Outcome outcome, final String code, final int endpoint)
     {
         final int at = record.decisionOffset();
         if (outcome == Outcome.UPLOADED && Decision.uploadUnmatched(record.buffer(), at))
@@ -419,12 +567,36 @@ public final class DayReader
                 "batch upload names a transaction the switch has no approval for" + (request.has(61) ? "; original " + text(request, 61) : "")));
             return;
         }
-        if (outcome != Outcome.SETTLED || record.decisionLength() < Decision.SETTLEMENT_LENGTH || !Decision.outOfBalance(record.buffer(), at))
+        if (record.decisionLength() < Decision.SETTLEMENT_LENGTH || outcome != Outcome.SETTLED && outcome != Outcome.UPLOAD_AWAITED)
         {
             return;
         }
-        final StringBuilder detail = new StringBuilder("batch ").append(Decision.batchNumber(record.buffer(), at))
-            .append(" closed out of balance; terminal less switch, count / amount:");
+        final int batch = Decision.batchNumber(record.buffer(), at);
+        final String batchKey = endpoint + "/" + text(request, 41) + "/" + batch;
+        if (outcome == Outcome.UPLOAD_AWAITED)
+        {
+            // Out of balance at its 0500: an exception unless the upload's end, the batch's close, says it instead.
+            if (Decision.outOfBalance(record.buffer(), at))
+            {
+                uploadsAwaited.put(batchKey, outOfBalance(record, request, code, "batch " + batch +
+                    " out of balance at its 0500, and its upload (0320s ending with 60.3 = 202) did not end in the day's journal; terminal less switch, " +
+                    "count / amount:"));
+            }
+            return;
+        }
+        uploadsAwaited.remove(batchKey);
+        if (!Decision.outOfBalance(record.buffer(), at))
+        {
+            return;
+        }
+        exceptions.add(outOfBalance(record, request, code, "batch " + batch + " closed out of balance; terminal less switch, count / amount:"));
+    }
+
+    /** An out-of-balance batch's exception: what is said first, then its differences, terminal less switch. */
+    private ClearingExceptionItem outOfBalance(final JournalRecord record, final MessageReader request, final String code, final String what)
+    {
+        final int at = record.decisionOffset();
+        final StringBuilder detail = new StringBuilder(what);
         final String[] names = {"credits", "credit reversals", "debits", "debit reversals"};
         final int[] which = {BatchTotals.CREDITS, BatchTotals.CREDIT_REVERSALS, BatchTotals.DEBITS, BatchTotals.DEBIT_REVERSALS};
         for (int i = 0; i < which.length; i++)
@@ -444,8 +616,8 @@ public final class DayReader
         {
             detail.append("; out of balance: ").append(domestic && foreign ? "domestic and foreign cards" : domestic ? "domestic cards" : "foreign cards");
         }
-        exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.OUT_OF_BALANCE_BATCH, text(request, 41), text(request, 42),
-            text(request, 11), "", 0, text(request, 49), code, detail.toString()));
+        return new ClearingExceptionItem(record.index(), time(record), Kind.OUT_OF_BALANCE_BATCH, text(request, 41), text(request, 42),
+            text(request, 11), "", 0, text(request, 49), code, detail.toString());
     }
 
     private void onIssuer(final JournalRecord record, final Outcome outcome, final String refusal)
@@ -453,6 +625,10 @@ public final class DayReader
         final int stan = Decision.switchStan(record.buffer(), record.decisionOffset());
         final long key = linkStan(record.linkId(), stan);
         final DayTransactions t = transactions;
+        if (pastTheEnd && outcome != Outcome.RELAYED)
+        {
+            return; // late answers and acknowledgements after the cutoff are the next day's to report
+        }
         switch (outcome)
         {
             case RELAYED ->
@@ -565,7 +741,7 @@ public final class DayReader
             {
                 onTimeOutAdvice(record, message);
             }
-            else if (advices && standInAdvice(mti) && !message.has(90) && text(message, 38).startsWith("S"))
+            else if (advices && !pastTheEnd && standInAdvice(mti) && !message.has(90) && text(message, 38).startsWith("S"))
             {
                 // A stand-in's own advice: 0220 for a purchase, 0120 for a pre-authorization. Not a completion's 0220,
                 // which carries the S code of the stood-in pre-authorization it completes, and names it in field 90.

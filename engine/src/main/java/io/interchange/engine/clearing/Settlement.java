@@ -83,7 +83,31 @@ public final class Settlement
     {
     }
 
+    /**
+     * Settles the day's transactions.
+     *
+     * @throws ClearingException when a total or a fee does not fit a long (never wrapped, never rounded away).
+     */
     public static Result settle(final SwitchConfig config, final LocalDate day, final DayTransactions transactions)
+    {
+        try
+        {
+            return settleExactly(config, day, transactions);
+        }
+        catch (final ArithmeticException ex)
+        {
+            throw overflow(day, ex);
+        }
+    }
+
+    /** The one-line error for a sum that does not fit a long. */
+    static ClearingException overflow(final LocalDate day, final ArithmeticException ex)
+    {
+        return new ClearingException("business day " + day + ": a total does not fit in a long of minor units (" + ex.getMessage() +
+            "); nothing written", ex);
+    }
+
+    private static Result settleExactly(final SwitchConfig config, final LocalDate day, final DayTransactions transactions)
     {
         final ClearingConfig clearing = config.clearing();
         // A row at a time by the day's codes (millions of rows, a few hundred cells), then by name for a stable order.
@@ -143,33 +167,34 @@ public final class Settlement
                     for (final Map.Entry<String, long[]> byIssuer : byAcquirer.getValue().entrySet())
                     {
                         final long[] cell = byIssuer.getValue();
-                        final long net = cell[0] - cell[1];
+                        final long net = Math.subtractExact(cell[0], cell[1]);
                         final long interchange = Fees.fee(net, clearing.interchangeFeeBps());
                         final long switchFee = Fees.fee(net, clearing.issuerSwitchFeeBps());
                         book(positions, currency, ISSUER, byIssuer.getKey(), cell[0], cell[1], interchange, -switchFee);
                         book(positions, currency, SWITCH, SWITCH, 0, 0, 0, switchFee);
-                        issuerInterchange += interchange;
-                        acquirerSales += cell[0];
-                        acquirerRefunds += cell[1];
+                        issuerInterchange = Math.addExact(issuerInterchange, interchange);
+                        acquirerSales = Math.addExact(acquirerSales, cell[0]);
+                        acquirerRefunds = Math.addExact(acquirerRefunds, cell[1]);
                         count += cell[2];
                     }
-                    final long net = acquirerSales - acquirerRefunds;
+                    final long net = Math.subtractExact(acquirerSales, acquirerRefunds);
                     final long interchange = Fees.fee(net, clearing.interchangeFeeBps());
                     final long switchFee = Fees.fee(net, clearing.acquirerSwitchFeeBps());
                     book(positions, currency, ACQUIRER, acquirer, acquirerRefunds, acquirerSales, -interchange, -switchFee);
-                    book(positions, currency, SWITCH, SWITCH, 0, 0, interchange - issuerInterchange, switchFee);
-                    sales += acquirerSales;
-                    refunds += acquirerRefunds;
+                    book(positions, currency, SWITCH, SWITCH, 0, 0, Math.subtractExact(interchange, issuerInterchange), switchFee);
+                    sales = Math.addExact(sales, acquirerSales);
+                    refunds = Math.addExact(refunds, acquirerRefunds);
                 }
                 final MerchantConfig m = merchant(config, merchant);
                 final int mcc = m == null ? -1 : m.mcc();
                 final ClearingConfig.DiscountGroup group = clearing.discountGroup(mcc);
-                final long net = sales - refunds;
+                final long net = Math.subtractExact(sales, refunds);
                 final long fee = Fees.fee(net, group.bps());
                 final long[] r = reversed.getOrDefault(currency + "\n" + merchant, new long[2]);
                 final String account = m == null ? null : m.settlementAccount();
+                final long payable = Math.subtractExact(net, fee);
                 merchants.add(new MerchantLine(merchant, m == null ? "" : m.name(), mcc < 0 ? "" : String.format("%04d", mcc), group.name(),
-                    group.bps(), currency, count, sales, refunds, r[0], r[1], net, fee, net - fee, account == null ? "unassigned" : account, valueDate));
+                    group.bps(), currency, count, sales, refunds, r[0], r[1], net, fee, payable, account == null ? "unassigned" : account, valueDate));
             }
         }
 
@@ -181,7 +206,7 @@ public final class Settlement
             final long[] p = e.getValue();
             final boolean acquirer = ACQUIRER.equals(role);
             result.add(new Position(role, acquirer ? acquirerName(config, key[2]) : key[2], acquirer ? key[2] : institutionId(config, role, key[2]),
-                key[0], p[0], p[1], p[2], p[3], p[1] - p[0] + p[2] + p[3]));
+                key[0], p[0], p[1], p[2], p[3], Math.addExact(Math.addExact(Math.subtractExact(p[1], p[0]), p[2]), p[3])));
         }
         return new Result(List.copyOf(merchants), List.copyOf(result));
     }

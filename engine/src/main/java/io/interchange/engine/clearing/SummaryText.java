@@ -47,11 +47,11 @@ final class SummaryText
         for (final Settlement.MerchantLine m : settlement.merchants())
         {
             final long[] t = byCurrency.computeIfAbsent(m.currency(), c -> new long[5]);
-            t[0] += m.count();
-            t[1] += m.grossSales();
-            t[2] += m.refunds();
-            t[3] += m.fee();
-            t[4] += m.netPayable();
+            t[0] = Math.addExact(t[0], m.count());
+            t[1] = Math.addExact(t[1], m.grossSales());
+            t[2] = Math.addExact(t[2], m.refunds());
+            t[3] = Math.addExact(t[3], m.fee());
+            t[4] = Math.addExact(t[4], m.netPayable());
         }
         final List<List<String>> totals = new ArrayList<>();
         for (final Map.Entry<String, long[]> e : byCurrency.entrySet())
@@ -83,7 +83,7 @@ final class SummaryText
             positions.add(List.of(p.role(), p.institution() + (p.institutionId().isEmpty() ? "" : " (" + p.institutionId() + ")"),
                 Money.format(p.debits(), c), Money.format(p.credits(), c), Money.format(p.interchange(), c), Money.format(p.switchFees(), c),
                 Money.format(p.net(), c)));
-            sums.merge(c, p.net(), Long::sum);
+            sums.merge(c, p.net(), Math::addExact);
         }
         for (final Map.Entry<String, Long> sum : sums.entrySet())
         {

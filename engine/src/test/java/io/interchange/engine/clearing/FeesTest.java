@@ -57,6 +57,26 @@ class FeesTest
     @Test
     void shouldRefuseToOverflowRatherThanWrap()
     {
-        assertThrows(ArithmeticException.class, () -> Fees.fee(Long.MAX_VALUE / 2, 10_000));
+        assertThrows(ArithmeticException.class, () -> Fees.fee(Long.MAX_VALUE / 2, 20_001));
+        assertThrows(ArithmeticException.class, () -> Fees.fee(Long.MIN_VALUE, 20_000));
+    }
+
+    @Test
+    void shouldBeExactWhereTheProductOverflowsButTheFeeFits()
+    {
+        assertEquals(Long.MAX_VALUE / 2, Fees.fee(Long.MAX_VALUE / 2, 10_000));
+        assertEquals(Long.MAX_VALUE, Fees.fee(Long.MAX_VALUE, 10_000));
+        assertEquals(Long.MIN_VALUE, Fees.fee(Long.MIN_VALUE, 10_000));
+        assertEquals(999_999_999_999_000L, Fees.fee(39_999_999_999_960_000L, 250));
+        final long seed = Long.getLong("interchange.seed", System.nanoTime());
+        final SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < 100_000; i++)
+        {
+            final long amount = random.nextLong();
+            final int bps = random.nextInt(0, 10_001);
+            final long expected = BigDecimal.valueOf(amount).multiply(BigDecimal.valueOf(bps)).divide(BigDecimal.valueOf(10_000), 0, RoundingMode.HALF_EVEN)
+                .longValueExact();
+            assertEquals(expected, Fees.fee(amount, bps), () -> amount + " × " + bps + " bps, seed " + seed + " (-Dinterchange.seed)");
+        }
     }
 }

@@ -1,0 +1,454 @@
+package io.interchange.engine.clearing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.interchange.codec.DecodeError;
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.Mti;
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.engine.SwitchMessages;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.switching.SwitchHandler;
+import io.interchange.engine.switching.SwitchSetup;
+import io.interchange.journal.JournalWriter;
+
+/**
+ * Review of clearing's money logic: scenarios driven through the switch handler with event time, journaled, then cleared.
+ * Business day 26 Nov 2026 closes at 23:00 UTC (the default cutoff).
+ */
+class ClearingReviewTest
+{
+    private static final int ACQUIRER_LINK = 7;
+    private static final int POS_LINK = 9;
+    private static final int[] ISSUER_LINKS = {40, 50};
+    private static final String[] BINS = {"476173", "622848"};
+    private static final LocalDate DAY_1 = LocalDate.of(2026, 11, 26);
+    private static final LocalDate DAY_2 = LocalDate.of(2026, 11, 27);
+
+    private final SwitchSetup setup = SwitchNode.setup(SwitchConfig.defaults(), Dialects.all());
+    private final int iso87b = setup.dialects().indexOf(Dialects.byName("iso87b"));
+    private final SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
+    private long now = Instant.parse("2026-11-26T22:58:00Z").getEpochSecond() * 1_000_000_000L;
+    private long sequence;
+    private int stan;
+    private SwitchHandler handler;
+    private JournalWriter writer;
+
+    private SwitchConfig start(final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(SwitchNode.journalConfig(config));
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126225800", 11, "000001", 70, "001"));
+        signOn(0);
+        return config;
+    }
+
+    /**
+     * A purchase approved at 22:59 on 26 Nov (business day 26 Nov, cutoff 23:00 UTC), voided by the terminal (0400) at
+     * 23:01, business day 27 Nov. The switch answers 00 and sends issuer-a an 0420: the cardholder gets the money back.
+     */
+    @Test
+    void reversalOnTheNextBusinessDayOfAPurchaseOfTheDayBefore(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        final List<MessageReader> sent;
+        final Map<Integer, String> purchase;
+        try
+        {
+            now = at("2026-11-26T22:59:00Z");
+            purchase = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 1), 10_000);
+            now = at("2026-11-26T23:01:00Z");
+            final Map<Integer, String> reversal = request(card(0, 1), 10_000);
+            reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", output(0).getString(39), "the switch knows the original: reversed");
+            sent = advices();
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertEquals(List.of(Mti.REVERSAL_ADVICE), sent.stream().map(MessageReader::mti).toList(), "and issuer-a is told: 0420");
+
+        final DayReader.Day first = DayReader.read(config, DAY_1);
+        final Settlement.Result firstSettled = Settlement.settle(config, DAY_1, first.transactions());
+        final DayReader.Day second = DayReader.read(config, DAY_2);
+        final Settlement.Result secondSettled = Settlement.settle(config, DAY_2, second.transactions());
+        assertEquals(TransactionState.APPROVED, first.transactions().state(0), "on its own day the sale stood, and settled");
+        assertEquals(10_000, net(firstSettled));
+        assertEquals(0, net(secondSettled));
+        assertEquals(List.of(ClearingExceptionItem.Kind.REVERSAL_OF_EARLIER_DAY), second.exceptions().stream().map(ClearingExceptionItem::kind).toList(),
+            "day 2 says the merchant was paid on day 1 for a sale the issuer has given back");
+        final ClearingExceptionItem reversed = second.exceptions().get(0);
+        assertEquals("TERM0001", reversed.terminal());
+        assertEquals(String.format("%06d", stan), reversed.stan(), "the reversal's own STAN");
+        assertEquals(10_000, reversed.amount());
+        assertEquals("840", reversed.currency());
+        assertEquals("00", reversed.responseCode());
+        assertTrue(reversed.maskedPan().isEmpty() || reversed.maskedPan().contains("*"), "never a clear PAN: " + reversed.maskedPan());
+        assertTrue(reversed.detail().contains("0200 STAN " + purchase.get(11)), reversed.detail());
+    }
+
+    /**
+     * A purchase forwarded at 22:59:59.900, approved by issuer-a at 23:00:00.100 and relayed: the terminal has its 00.
+     * Between the two, at 23:00:00.050, another terminal's purchase of the next day.
+     */
+    @Test
+    void approvalThatArrivesAfterTheCutoff(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T22:59:59Z") + 900_000_000L;
+            final Map<Integer, String> purchase = request(card(0, 2), 10_000);
+            send(Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0));
+            final Map<Integer, String> answer = SwitchMessages.issuerAnswer(output(0), "00");
+            now = at("2026-11-26T23:00:00Z") + 50_000_000L;
+            approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 8), 3_000);
+            now = at("2026-11-26T23:00:00Z") + 100_000_000L;
+            sendIssuer(0, Mti.FINANCIAL_RESPONSE, answer);
+            assertEquals("00", output(0).getString(39), "approved to the terminal");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day first = DayReader.read(config, DAY_1);
+        final DayReader.Day second = DayReader.read(config, DAY_2);
+        assertEquals(1, first.transactions().size(), "the next day's purchase is the next day's");
+        assertEquals(TransactionState.APPROVED, first.transactions().state(0), "answered after the cutoff, approved on the day of its request");
+        assertEquals(List.of(), first.exceptions(), "neither unanswered nor anything else");
+        assertEquals(10_000, net(Settlement.settle(config, DAY_1, first.transactions())), "settles on its own day");
+        assertEquals(1, second.transactions().size());
+        assertEquals(3_000, second.transactions().amount(0));
+        assertEquals(List.of(), second.exceptions(), "the answer is day 1's: not an unmatched answer of day 2");
+        assertEquals(3_000, net(Settlement.settle(config, DAY_2, second.transactions())), "and is not settled again");
+    }
+
+    /** A purchase forwarded at 22:59:59.900 that issuer-a never answers: the switch times it out after the cutoff. */
+    @Test
+    void timeOutAfterTheCutoff(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T22:59:59Z") + 900_000_000L;
+            send(Mti.FINANCIAL_REQUEST, request(card(0, 9), 10_000));
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0));
+            now = at("2026-11-26T23:00:30Z");
+            link(EventType.TICK, -1, -1);
+            assertEquals("91", output(0).getString(39), "timed out to the terminal");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day first = DayReader.read(config, DAY_1);
+        final DayReader.Day second = DayReader.read(config, DAY_2);
+        assertEquals(TransactionState.TIMED_OUT, first.transactions().state(0));
+        assertEquals(List.of(ClearingExceptionItem.Kind.TIME_OUT), first.exceptions().stream().map(ClearingExceptionItem::kind).toList());
+        assertEquals(0, second.transactions().size());
+        assertEquals(List.of(), second.exceptions(), "day 2 says nothing of day 1's time-out");
+    }
+
+    /** A pre-authorization approved, reversed by the terminal (0400), then completed (0220) all the same. */
+    @Test
+    void completionOfAReversedPreAuthorization(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            final Map<Integer, String> preAuth = approvedByIssuerA(Mti.AUTHORIZATION_REQUEST, card(0, 7), 20_000);
+            final Map<Integer, String> reversal = request(card(0, 7), 20_000);
+            reversal.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", output(0).getString(39));
+            complete(preAuth, 25_000); // of a released hold, for more than it held
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(TransactionState.REVERSED, day.transactions().state(0));
+        assertTrue(day.transactions().settles(1), "the switch acknowledged the completion: it settles");
+        assertEquals(List.of(ClearingExceptionItem.Kind.IRREGULAR_COMPLETION), day.exceptions().stream().map(ClearingExceptionItem::kind).toList(),
+            "a completion of a reversed pre-authorization settles 250.00, and the exceptions say so");
+        assertEquals(25_000, day.exceptions().get(0).amount());
+        assertTrue(day.exceptions().get(0).detail().contains("reversed"), day.exceptions().get(0).detail());
+    }
+
+    /** Completions of pre-authorizations held, for no more, for more, a second time, and of one the day does not hold. */
+    @Test
+    void completionsThatDoNotMatchTheirPreAuthorization(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            final Map<Integer, String> held = approvedByIssuerA(Mti.AUTHORIZATION_REQUEST, card(0, 10), 20_000);
+            complete(held, 20_000);
+            final Map<Integer, String> less = approvedByIssuerA(Mti.AUTHORIZATION_REQUEST, card(0, 11), 20_000);
+            complete(less, 15_000);
+            final Map<Integer, String> more = approvedByIssuerA(Mti.AUTHORIZATION_REQUEST, card(0, 12), 20_000);
+            complete(more, 20_001);
+            final Map<Integer, String> twice = approvedByIssuerA(Mti.AUTHORIZATION_REQUEST, card(0, 13), 20_000);
+            complete(twice, 5_000);
+            complete(twice, 5_000);
+            final Map<Integer, String> unknown = request(card(0, 14), 20_000);
+            complete(unknown, 5_000);
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        final List<String> irregular = day.exceptions().stream().filter(e -> e.kind() == ClearingExceptionItem.Kind.IRREGULAR_COMPLETION)
+            .map(e -> e.amount() + " " + (e.detail().contains("more than it held") ? "more" : e.detail().contains("already completed") ? "again" :
+                e.detail().contains("not in the day's journal") ? "unknown" : e.detail())).toList();
+        assertEquals(List.of("20001 more", "5000 again", "5000 unknown"), irregular);
+        assertEquals(3, day.exceptions().size(), "nothing else: " + day.exceptions());
+        long settled = 0;
+        for (int row = 0; row < day.transactions().size(); row++)
+        {
+            settled += day.transactions().settles(row) ? day.transactions().amount(row) : 0;
+        }
+        assertEquals(20_000 + 15_000 + 20_001 + 5_000 + 5_000 + 5_000, settled, "every completion the switch acknowledged settles");
+    }
+
+    private void complete(final Map<Integer, String> preAuth, final long amount)
+    {
+        final Map<Integer, String> completion = request(card(0, 10), amount);
+        completion.put(2, preAuth.get(2));
+        completion.put(38, "AB1234");
+        completion.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+        assertEquals("00", output(0).getString(39), "the switch acknowledges the completion");
+    }
+
+    /**
+     * A UnionPay POS terminal settles batch 7 claiming a sale of 10.00 the switch never approved: 0510 with balance
+     * flag 2, and the batch stays open for an upload (0320) that never comes (the terminal is switched off).
+     */
+    @Test
+    void unionPayBatchOutOfBalanceWhoseUploadNeverEnds(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            settleUnionPayBatchOutOfBalance();
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(List.of(ClearingExceptionItem.Kind.OUT_OF_BALANCE_BATCH), day.exceptions().stream().map(ClearingExceptionItem::kind).toList(),
+            "the batch 7 out of balance by 10.00 is in the day's exceptions");
+        final ClearingExceptionItem batch = day.exceptions().get(0);
+        assertEquals("TERM0005", batch.terminal());
+        assertEquals("000102", batch.stan(), "the 0500's");
+        assertTrue(batch.detail().startsWith("batch 7 out of balance at its 0500, and its upload"), batch.detail());
+        assertTrue(batch.detail().contains("debits 1 / 1000"), batch.detail());
+    }
+
+    /** The same, and the terminal uploads its batch and ends the upload (60.3 = 202): one exception, the batch's close. */
+    @Test
+    void unionPayBatchOutOfBalanceWhoseUploadEndsIsCountedOnce(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            settleUnionPayBatchOutOfBalance();
+            final Map<Integer, String> end = new java.util.HashMap<>();
+            end.put(11, "000103");
+            end.put(41, "TERM0005");
+            end.put(42, "MERCHANT0000003");
+            end.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_MANAGEMENT, 7, 202));
+            putIn(cups(), POS_LINK, 1, Mti.BATCH_UPLOAD, end);
+            assertEquals("00", output(0).getString(39), "the upload's end closes the batch");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(List.of(ClearingExceptionItem.Kind.OUT_OF_BALANCE_BATCH), day.exceptions().stream().map(ClearingExceptionItem::kind).toList(),
+            "batch 7 once, closed out of balance");
+        assertEquals("000103", day.exceptions().get(0).stan(), "said by the upload's end");
+        assertTrue(day.exceptions().get(0).detail().startsWith("batch 7 closed out of balance"), day.exceptions().get(0).detail());
+    }
+
+    private int cups()
+    {
+        return setup.dialects().indexOf(io.interchange.codec.cups.UnionPayPos.DIALECT);
+    }
+
+    private void settleUnionPayBatchOutOfBalance()
+    {
+        now = at("2026-11-26T12:00:00Z");
+        link(EventType.ACQUIRER_UP, POS_LINK, 1);
+        final Map<Integer, String> signOn = new java.util.HashMap<>();
+        signOn.put(11, "000101");
+        signOn.put(41, "TERM0005");
+        signOn.put(42, "MERCHANT0000003");
+        signOn.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_MANAGEMENT, 7,
+            io.interchange.codec.cups.Field60.NETWORK_SIGN_ON));
+        putIn(cups(), POS_LINK, 1, Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
+        assertEquals("00", output(0).getString(39));
+        final Map<Integer, String> settlement = new java.util.HashMap<>();
+        settlement.put(11, "000102");
+        settlement.put(41, "TERM0005");
+        settlement.put(42, "MERCHANT0000003");
+        settlement.put(48, new io.interchange.codec.cups.SettlementTotals(new io.interchange.codec.cups.SettlementTotals.Part(1_000, 1, 0, 0, 0),
+            new io.interchange.codec.cups.SettlementTotals.Part(0, 0, 0, 0, 0)).toDigits());
+        settlement.put(49, "156");
+        settlement.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_MANAGEMENT, 7,
+            io.interchange.codec.cups.Field60.NETWORK_BATCH_SETTLEMENT));
+        putIn(cups(), POS_LINK, 1, Mti.RECONCILIATION_REQUEST, settlement);
+        assertEquals(io.interchange.codec.cups.SettlementTotals.OUT_OF_BALANCE,
+            io.interchange.codec.cups.SettlementTotals.read(output(0)).domestic().balanceFlag(), "out of balance: upload awaited");
+    }
+
+    /** A UnionPay POS terminal's message on its link. */
+    private void putIn(final int dialect, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
+    {
+        now += 1_000_000L;
+        put(EventType.ACQUIRER_MESSAGE, link, endpoint, dialect, mti, fields);
+    }
+
+    private static long net(final Settlement.Result result)
+    {
+        return result.merchants().stream().mapToLong(Settlement.MerchantLine::netSales).sum();
+    }
+
+    // ---------------------------------------------------------------- harness (as AdvicesJournaledTest)
+
+    private static long at(final String instant)
+    {
+        return Instant.parse(instant).getEpochSecond() * 1_000_000_000L;
+    }
+
+    private Map<Integer, String> approvedByIssuerA(final int mti, final String pan, final long amount)
+    {
+        final Map<Integer, String> request = request(pan, amount);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, mti, request);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, mti + 10, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39));
+        return request;
+    }
+
+    private void send(final int mti, final Map<Integer, String> fields)
+    {
+        put(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, mti, fields);
+    }
+
+    private void sendIssuer(final int issuer, final int mti, final Map<Integer, String> fields)
+    {
+        put(EventType.ISSUER_MESSAGE, ISSUER_LINKS[issuer], issuer, mti, fields);
+    }
+
+    private List<MessageReader> signOn(final int issuer)
+    {
+        link(EventType.ISSUER_UP, ISSUER_LINKS[issuer], issuer);
+        final MessageReader signOn = output(0);
+        final Map<Integer, String> answer = Map.of(7, signOn.getString(7), 11, signOn.getString(11), 39, "00", 70, "001");
+        final List<MessageReader> advices = new ArrayList<>(advices());
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[issuer], issuer, Mti.NETWORK_MANAGEMENT_RESPONSE, answer);
+        advices.addAll(advices());
+        return advices;
+    }
+
+    private List<MessageReader> advices()
+    {
+        final List<MessageReader> found = new ArrayList<>();
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            final MessageReader out = output(i);
+            final int kind = out.mti() - out.mti() % 10;
+            if (kind == Mti.REVERSAL_ADVICE || kind == Mti.FINANCIAL_ADVICE || kind == Mti.AUTHORIZATION_ADVICE)
+            {
+                final UnsafeBuffer copy = new UnsafeBuffer(new byte[event.outputLength(i)]);
+                copy.putBytes(0, event.outputBuffer(i), event.outputOffset(i), event.outputLength(i));
+                final MessageReader reader = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
+                assertEquals(DecodeError.NONE, reader.wrap(copy, 0, copy.capacity()));
+                found.add(reader);
+            }
+        }
+        return found;
+    }
+
+    private void link(final int type, final int link, final int endpoint)
+    {
+        event.reset(type, now, link, endpoint, -1);
+        handle();
+    }
+
+    private void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
+    {
+        now += 1_000_000L;
+        put(type, link, endpoint, mti, fields);
+    }
+
+    private void put(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
+    {
+        put(type, link, endpoint, iso87b, mti, fields);
+    }
+
+    private void put(final int type, final int link, final int endpoint, final int dialect, final int mti, final Map<Integer, String> fields)
+    {
+        event.reset(type, now, link, endpoint, dialect);
+        final MessageWriter w = new MessageWriter(setup.dialects().get(dialect)).wrap(event.frame(), 0).mti(mti);
+        new TreeMap<>(fields).forEach(w::putString);
+        event.frameLengths(0, w.finish());
+        event.decode();
+        assertEquals(DecodeError.NONE, event.decodeError());
+        handle();
+    }
+
+    private void handle()
+    {
+        event.sequence(sequence);
+        handler.onEvent(event, sequence++, true);
+        if (writer != null && !event.isQuiet())
+        {
+            writer.append(event);
+        }
+    }
+
+    private MessageReader output(final int i)
+    {
+        return SwitchMessages.output(setup, event, i);
+    }
+
+    private Map<Integer, String> request(final String pan, final long amount)
+    {
+        return SwitchMessages.request(pan, "000000", amount, now, ++stan);
+    }
+
+    private static String card(final int issuer, final int i)
+    {
+        return SwitchMessages.card(BINS[issuer], i);
+    }
+}
