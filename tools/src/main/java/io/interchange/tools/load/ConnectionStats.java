@@ -152,6 +152,19 @@ final class ConnectionStats
         }
     }
 
+    /**
+     * A request that got no answer (or was never sent), at how long it has waited: in the run's latency figures
+     * (percentiles, maximum, {@code .hgrm}), not in the per-second series, which counts answers.
+     */
+    void lost(final long nanos, final long roundTripNanos, final boolean isMeasured)
+    {
+        if (isMeasured)
+        {
+            measured.recordValue(Math.max(1, Math.min(nanos, HIGHEST_NANOS)));
+            roundTrip.recordValue(Math.max(1, Math.min(roundTripNanos, HIGHEST_NANOS)));
+        }
+    }
+
     /** How late a measured request went after it was due (open loop): the generator's own delay. */
     void sendLag(final long nanos)
     {

@@ -187,6 +187,10 @@ final class LoadConnection extends ByteToMessageDecoder
                 lose(slot);
             }
         }
+        if (options.mode() == LoadMode.OPEN && started)
+        {
+            neverSent(System.nanoTime());
+        }
         closing = true;
         releaseBatch();
         if (ctx != null)
@@ -723,9 +727,41 @@ final class LoadConnection extends ByteToMessageDecoder
         flush();
     }
 
+    /**
+     * Open loop: the requests due in the measured part that the generator, behind its schedule, had not sent by the
+     * run's end. Each is lost, and in the latency figures at how late it is now: left out, a generator that fell behind
+     * would show only the requests it managed to send, and the run could pass.
+     */
+    private void neverSent(final long now)
+    {
+        long unsent = 0;
+        for (long k = sendIndex; ; k++)
+        {
+            final long due = due(k);
+            if (due >= stopAt)
+            {
+                break;
+            }
+            if (due >= measureFrom)
+            {
+                unsent++;
+                stats.increment(ConnectionStats.TIMEOUTS);
+                stats.lost(now - due, now - due, true);
+            }
+        }
+        if (unsent > 0)
+        {
+            stats.sample(unsent + " requests due in the measured part never sent: the generator was behind its schedule at the run's end");
+        }
+    }
+
     private void lose(final int slot)
     {
         final TransactionCase c = outstanding.transactionCase(slot);
+        // In the latency figures too, at no less than the time-out: left out, the tail would look better than it was.
+        final long now = System.nanoTime();
+        stats.lost(Math.max(now - outstanding.from(slot), timeoutNanos), Math.max(now - outstanding.sent(slot), timeoutNanos),
+            outstanding.measured(slot));
         stats.increment(ConnectionStats.TIMEOUTS);
         stats.caseCount(c, ConnectionStats.CASE_LOST);
         stats.sample(c.label() + " STAN " + outstanding.stan(slot) + " from " + terminals[outstanding.terminal(slot)].acceptor().terminalId() +
