@@ -640,6 +640,11 @@ final class ConfigReader
             problems.add(s.origin("duplicate-history"), s.key("duplicate-history"),
                 "must be at least twice in-flight (" + inFlight + "), got " + duplicateHistory);
         }
+        if (problems.count() == mark && adviceQueue < inFlight)
+        {
+            // Every request in flight may time out, and each time-out owes its issuer an 0420.
+            problems.add(s.origin("advice-queue"), s.key("advice-queue"), "must be at least in-flight (" + inFlight + "), got " + adviceQueue);
+        }
         s.finish();
         return problems.count() == mark ?
             new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow, duplicateHistory, duplicateKeys, inFlight,

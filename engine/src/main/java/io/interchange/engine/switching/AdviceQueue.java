@@ -174,6 +174,12 @@ final class AdviceQueue
         return size;
     }
 
+    /** Whether another advice can be queued: a decision that must be followed by one is not made when it cannot. */
+    boolean hasRoom()
+    {
+        return size < capacity;
+    }
+
     /** Advices never sent and not blocked: when 0, only a repeat falling due can give {@link #next} anything. */
     int ready()
     {

@@ -949,7 +949,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (known == Transactions.NONE)
         {
-            current = transactions.add(session.endpoint, terminalHigh, terminalLow, stan, transmission, request.has(7), hash, now);
+            current = transactions.add(session.endpoint, terminalHigh, terminalLow, stan, transmission, request.has(7), hash, now, advices);
             final long evicted = transactions.evictedAddedAt();
             if (evicted != Long.MIN_VALUE && now - evicted < HISTORY_EXPECTED_NANOS)
             {
@@ -1062,6 +1062,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final byte state = transactions.state(original);
+        if (state == Transactions.ANSWERED && transactions.approved(original) && !advices.hasRoom())
+        {
+            // Its 0420 could not be queued: acknowledged, the reversal would never reach the issuer. 96, nothing reversed,
+            // so the acquirer sends it again (DESIGN.md §5: the switch's own failure).
+            answer(event, request, ResponseCode.SYSTEM_MALFUNCTION);
+            return;
+        }
         if (state == Transactions.ANSWERED && transactions.approved(original) && transactions.terminal(original) >= 0)
         {
             totals.reversed(transactions.terminal(original), transactions.credit(original), transactions.amount(original),
@@ -1502,7 +1509,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final long amount, final int mcc, final long now)
     {
         final SwitchSetup.Issuer config = issuers.get(issuer);
-        if (config.standIn() && processing == 0 && amount <= config.floorLimit())
+        // A stand-in the issuer would never hear of (no room for its advice) is not made: 91, as without stand-in.
+        if (config.standIn() && processing == 0 && amount <= config.floorLimit() && advices.hasRoom())
         {
             // Stand-in: the switch approves within the issuer's floor limit with its own authorization code.
             nextStandInAuthCode();

@@ -123,13 +123,14 @@ final class Transactions
      */
     int add(
         final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission, final boolean dated,
-        final long requestHash, final long now)
+        final long requestHash, final long now, final AdviceQueue advices)
     {
-        // A request still in flight keeps its entry: its answer, time-out and reversal advice go through it. The
+        // A request still in flight keeps its entry: its answer, time-out and reversal advice go through it; so does a
+        // stand-in whose own advice (0220, 0120) the issuer has not yet acknowledged, which a void must still find. The
         // config holds at least twice as many entries as requests in flight, so a free one is never far; only a
-        // history made smaller than that by hand would have to take one in flight.
+        // history made smaller than that by hand would have to take one of those.
         int entry = next;
-        for (int skipped = 0; inFlight[entry] != NONE && skipped < capacity; skipped++)
+        for (int skipped = 0; (inFlight[entry] != NONE || advices.queued(ownAdvice[entry], ownAdviceSerial[entry])) && skipped < capacity; skipped++)
         {
             entry = (entry + 1) % capacity;
         }

@@ -36,11 +36,11 @@ class SwitchConfigLoadTest
     void shouldSizeTheSwitchsTablesFromTheLimits()
     {
         final SwitchConfig config = SwitchConfig.parse(
-            "interchange.limits { duplicate-history = 65536, in-flight = 4096, advice-queue = 512 }", "switch.conf");
+            "interchange.limits { duplicate-history = 65536, in-flight = 4096, advice-queue = 4096 }", "switch.conf");
         final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
         assertEquals(65_536, setup.historyCapacity());
         assertEquals(4_096, setup.inFlightCapacity());
-        assertEquals(512, setup.adviceCapacity());
+        assertEquals(4096, setup.adviceCapacity());
     }
 
     @Test
