@@ -7,9 +7,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Pan;
 import io.interchange.engine.ring.SwitchEvent;
 import io.interchange.engine.switching.SwitchSetup;
@@ -53,6 +55,22 @@ public final class SwitchMessages
         answer.put(38, "AB1234");
         answer.put(39, code);
         return answer;
+    }
+
+    /**
+     * Makes {@code event} a message of {@code dialect} arriving at {@code nowNanos} on the link: reset, the fields
+     * written in field order, decoded (it must decode); the caller hands it to the handler.
+     */
+    public static void fill(
+        final SwitchSetup setup, final SwitchEvent event, final int type, final long nowNanos, final int link, final int endpoint,
+        final int dialect, final int mti, final Map<Integer, String> fields)
+    {
+        event.reset(type, nowNanos, link, endpoint, dialect);
+        final MessageWriter writer = new MessageWriter(setup.dialects().get(dialect)).wrap(event.frame(), 0).mti(mti);
+        new TreeMap<>(fields).forEach(writer::putString);
+        event.frameLengths(0, writer.finish());
+        event.decode();
+        assertEquals(DecodeError.NONE, event.decodeError());
     }
 
     /** The event's output {@code i}, read in its dialect. */

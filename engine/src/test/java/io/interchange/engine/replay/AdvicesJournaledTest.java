@@ -9,7 +9,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
-import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
 import io.interchange.codec.dialect.Dialects;
 import io.interchange.engine.SwitchMessages;
@@ -554,12 +552,7 @@ class AdvicesJournaledTest
     private void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
     {
         now += 1_000_000L;
-        event.reset(type, now, link, endpoint, iso87b);
-        final MessageWriter w = new MessageWriter(setup.dialects().get(iso87b)).wrap(event.frame(), 0).mti(mti);
-        new TreeMap<>(fields).forEach(w::putString);
-        event.frameLengths(0, w.finish());
-        event.decode();
-        assertEquals(DecodeError.NONE, event.decodeError());
+        SwitchMessages.fill(setup, event, type, now, link, endpoint, iso87b, mti, fields);
         handle();
     }
 

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
-import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
-import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
 import io.interchange.codec.dialect.Dialects;
 import io.interchange.engine.SwitchMessages;
@@ -195,12 +192,7 @@ class StoreAndForwardLimitsTest
 
     private void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
     {
-        event.reset(type, now, link, endpoint, iso87b);
-        final MessageWriter writer = new MessageWriter(setup.dialects().get(iso87b)).wrap(event.frame(), 0).mti(mti);
-        new TreeMap<>(fields).forEach(writer::putString);
-        event.frameLengths(0, writer.finish());
-        event.decode();
-        assertEquals(DecodeError.NONE, event.decodeError());
+        SwitchMessages.fill(setup, event, type, now, link, endpoint, iso87b, mti, fields);
         handler.onEvent(event, sequence++, true);
     }
 

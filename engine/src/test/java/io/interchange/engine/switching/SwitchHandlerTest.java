@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -51,12 +50,7 @@ class SwitchHandlerTest
 
     private void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
     {
-        event.reset(type, now, link, endpoint, iso87b);
-        final MessageWriter writer = new MessageWriter(setup.dialects().get(iso87b)).wrap(event.frame(), 0).mti(mti);
-        new TreeMap<>(fields).forEach(writer::putString);
-        event.frameLengths(0, writer.finish());
-        event.decode();
-        assertEquals(DecodeError.NONE, event.decodeError());
+        SwitchMessages.fill(setup, event, type, now, link, endpoint, iso87b, mti, fields);
         handler.onEvent(event, sequence++, true);
     }
 
