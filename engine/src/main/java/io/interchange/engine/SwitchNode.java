@@ -115,6 +115,8 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         ring = new Ring(config.ring().size(), frameCapacity, 4 * frameCapacity, config.ring().waitStrategy(),
             config.ring().threadPerStage(Runtime.getRuntime().availableProcessors()), dialects, switchHandler, new JournalAdapter(journal), lanes,
             clock, onEventLoop ? workers.next() : null);
+        // Time-outs beyond what one tick carries go on ticks of the same time, not on the next one 10 ms later.
+        switchHandler.moreTicks(now -> ring.tryPublish(EventType.TICK, now, -1, -1));
         // The run's first event, journaled like any: the links of the run before are let go here, and where a replay
         // meets it. The ring is empty, so it has room.
         if (!ring.tryPublish(EventType.NODE_START, clock.nanoTime(), -1, -1))
@@ -323,7 +325,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         {
             issuers.add(new SwitchSetup.Issuer(issuer.id(), issuer.institutionId(), issuer.timeout(), issuer.standIn().enabled(),
                 issuer.standIn().floorLimit(), issuer.standIn().onTimeOut(), issuer.echoInterval(), issuer.missedEchoes(), issuer.adviceWindow(),
-                issuer.macKey() != null));
+                issuer.macKey() != null, issuer.maxInFlight(config.limits().inFlight(), config.issuers().size())));
             issuerIds.add(issuer.id());
         }
         final BinTable.Builder bins = BinTable.builder();

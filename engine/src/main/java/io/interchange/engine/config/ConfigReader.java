@@ -358,6 +358,7 @@ final class ConfigReader
         final Duration timeout = s.duration("timeout", Duration.ofMillis(1), Duration.ofMinutes(5));
         final Duration echoInterval = s.duration("echo-interval", Duration.ofSeconds(1), Duration.ofHours(1));
         final int missedEchoes = s.integer("missed-echoes", 1, 100);
+        final int maxInFlight = s.optionalInteger("max-in-flight", 1, 1 << 20, IssuerConfig.EQUAL_SHARE);
         final int adviceWindow = s.optionalInteger("advice-window", 1, 4_096, IssuerConfig.DEFAULT_ADVICE_WINDOW);
         final ReconnectConfig reconnect = s.section("reconnect", this::reconnect);
         final StandInConfig standIn = s.section("stand-in", this::standIn);
@@ -374,8 +375,8 @@ final class ConfigReader
         final TlsConfig tls = s.optionalSection("tls", t -> tls(t, false));
         s.finish();
         return problems.count() == mark
-            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, adviceWindow, reconnect, standIn, pinKey, macKey,
-                macAlgorithm, tls)
+            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, maxInFlight, adviceWindow, reconnect, standIn,
+                pinKey, macKey, macAlgorithm, tls)
             : null;
     }
 

@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param timeout       how long a request waits for its answer before 91 or stand-in, and a reversal.
  * @param echoInterval  an idle connection is probed with an 0800/301 echo this often.
  * @param missedEchoes  unanswered echoes in a row after which the connection is dropped and re-made.
+ * @param maxInFlight   requests sent to the issuer and not yet answered, at most, or 0 for an equal share of
+ *                      {@link LimitsConfig#inFlight}; beyond it the issuer is treated as down (stand-in or 91), so
+ *                      that an issuer that stops answering holds its share of the in-flight table, not all of it.
  * @param adviceWindow  advices (0420, 0220, 0120 and their repeats) sent to the issuer and not yet acknowledged, at
  *                      most; the rest wait in the store-and-forward queue, so an outage's backlog reaches the issuer
  *                      as a steady stream, not all at once on the first link to come back.
@@ -35,6 +38,7 @@ public record IssuerConfig(
     Duration timeout,
     Duration echoInterval,
     int missedEchoes,
+    int maxInFlight,
     int adviceWindow,
     ReconnectConfig reconnect,
     StandInConfig standIn,
@@ -49,6 +53,9 @@ public record IssuerConfig(
      */
     public static final int DEFAULT_ADVICE_WINDOW = 64;
 
+    /** {@link #maxInFlight} when the file does not say: an equal share of the switch's in-flight table. */
+    public static final int EQUAL_SHARE = 0;
+
     public IssuerConfig
     {
         Objects.requireNonNull(id, "id");
@@ -58,6 +65,12 @@ public record IssuerConfig(
         Objects.requireNonNull(echoInterval, "echoInterval");
         Objects.requireNonNull(reconnect, "reconnect");
         Objects.requireNonNull(standIn, "standIn");
+    }
+
+    /** The most requests the issuer may have unanswered at once, out of a table of {@code inFlight} shared by {@code issuers}. */
+    public int maxInFlight(final int inFlight, final int issuers)
+    {
+        return maxInFlight == EQUAL_SHARE ? Math.max(1, inFlight / issuers) : maxInFlight;
     }
 
     /** This issuer with other link addresses, e.g. a simulator's bound port. */
@@ -74,8 +87,8 @@ public record IssuerConfig(
                 throw new IllegalArgumentException("link port must be 1..65535: " + link.port());
             }
         }
-        return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, adviceWindow, reconnect, standIn, pinKey,
-            macKey, macAlgorithm, tls);
+        return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, maxInFlight, adviceWindow, reconnect,
+            standIn, pinKey, macKey, macAlgorithm, tls);
     }
 
     /** Keys are not for logs: the record's text shows only whether there is one. */

@@ -36,6 +36,7 @@ final class InFlight
     private final int[] previous;
     private final int[] heads;
     private final int[] tails;
+    private final int[] counts;
     private final Long2LongHashMap byKey;
     private int free;
     private int size;
@@ -59,6 +60,7 @@ final class InFlight
         previous = new int[capacity];
         heads = new int[issuerCount];
         tails = new int[issuerCount];
+        counts = new int[issuerCount];
         Arrays.fill(heads, NONE);
         Arrays.fill(tails, NONE);
         for (int i = 0; i < capacity; i++)
@@ -72,6 +74,12 @@ final class InFlight
     int size()
     {
         return size;
+    }
+
+    /** The issuer's requests waiting for an answer. */
+    int size(final int issuer)
+    {
+        return counts[issuer];
     }
 
     int maxFrame()
@@ -114,6 +122,7 @@ final class InFlight
             heads[issuer] = entry;
         }
         tails[issuer] = entry;
+        counts[issuer]++;
         size++;
         return entry;
     }
@@ -148,6 +157,7 @@ final class InFlight
         }
         next[entry] = free;
         free = entry;
+        counts[issuer]--;
         size--;
     }
 

@@ -2,10 +2,12 @@ package io.interchange.engine.switching;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -183,6 +185,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // Requests forgotten by the duplicate history younger than HISTORY_EXPECTED_NANOS, and when that was last logged.
     private final AtomicLong historyForgotYoung = new AtomicLong();
     private long historyLoggedAt = Long.MIN_VALUE;
+    private final long[] saturationLoggedAt;
+    private LongPredicate moreTicks = now -> false;
     // Per card in the current minute of event time: requests, and last merchant with changes. Allocated for
     // limits.cards-per-minute at start; a minute with more cards grows it, once, on this thread (logged).
     private final CardMinutes cardMinutes;
@@ -232,6 +236,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             recordedAnswers[i] = new MessageReader(dialects.get(i));
         }
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
+        saturationLoggedAt = new long[issuers.size()];
+        Arrays.fill(saturationLoggedAt, Long.MIN_VALUE);
         transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS, setup.forgottenKeys());
         content = new RequestContent(dialects);
         final int[] adviceWindows = new int[issuers.size()];
@@ -371,6 +377,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return unmatchedAnswers.get();
     }
 
+    /**
+     * How a tick that leaves time-outs due asks for another tick at the same time: publish one, or say false when the
+     * ring is full. A node publishes into its own ring; replay (recovery, verify) asks for none, the journal holds
+     * every tick that did anything.
+     */
+    public void moreTicks(final LongPredicate publisher)
+    {
+        moreTicks = Objects.requireNonNull(publisher, "publisher");
+    }
+
     @Override
     public void onEvent(final SwitchEvent event, final long sequence, final boolean endOfBatch)
     {
@@ -387,7 +403,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 case EventType.ACQUIRER_MESSAGE -> onAcquirerMessage(event);
                 case EventType.ISSUER_MESSAGE -> onIssuerMessage(event);
-                case EventType.TICK -> onTick(event);
+                case EventType.TICK -> onTick(event, sequence);
                 case EventType.ACQUIRER_UP ->
                 {
                     acquirerSessions.put(event.linkId(), new AcquirerSession(event.endpoint()));
@@ -873,14 +889,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.SYSTEM_MALFUNCTION);
             return;
         }
-        final int link = pickLink(issuer);
+        final SwitchSetup.Issuer config = issuers.get(issuer);
+        // An issuer with its quota of requests unanswered is treated as down: one that has stopped answering fills its
+        // quota, not the table every other issuer's requests need.
+        final int link = inFlight.size(issuer) < config.maxInFlight() ? pickLink(issuer) : -1;
         if (link < 0)
         {
+            if (inFlight.size(issuer) >= config.maxInFlight())
+            {
+                issuerSaturated(issuer, now);
+            }
             standInOrDecline(event, request, session, issuer, processing, amount, mcc, now);
             return;
         }
         final int stan = recordedStan(event, Outcome.FORWARDED);
-        final SwitchSetup.Issuer config = issuers.get(issuer);
         final int entry = inFlight.add(issuer, link, stan, now + config.timeoutNanos(), current, event.linkId(), event.dialectId(),
             event.frame(), event.headerLength(), event.messageLength());
         transactions.inFlight(current, entry);
@@ -1784,6 +1806,21 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
+     * An issuer has {@link SwitchSetup.Issuer#maxInFlight} requests unanswered: logged at most once a minute (event
+     * time) per issuer, so that an operator sees an issuer that has stopped answering, or a quota set too low.
+     */
+    private void issuerSaturated(final int issuer, final long now)
+    {
+        if (!replaying && (saturationLoggedAt[issuer] == Long.MIN_VALUE || now - saturationLoggedAt[issuer] >= HISTORY_EXPECTED_NANOS))
+        {
+            saturationLoggedAt[issuer] = now;
+            final SwitchSetup.Issuer config = issuers.get(issuer);
+            LOG.warn("issuer {} has {} requests unanswered, its max-in-flight: further requests are stood in or answered 91 until it answers " +
+                "or they time out", config.id(), config.maxInFlight());
+        }
+    }
+
+    /**
      * The duplicate history forgot a request younger than it should keep: counted, and logged at most once a minute
      * (event time) with how young, so that an operator sizes limits.duplicate-history before a reversal goes astray.
      */
@@ -2192,12 +2229,23 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
     }
 
-    private void onTick(final SwitchEvent event)
+    /**
+     * Time-outs, advices and echoes. A tick carries a few time-outs (an answer each); when more are due, as when an
+     * issuer stops answering at thousands of requests a second, it asks the ring for another tick at the same time
+     * ({@link #moreTicks}) rather than leave them to the next one, so that each 91 goes when it is due, not seconds
+     * later. Issuers take turns at going first, as for advices, so one issuer's backlog does not hold up another's.
+     */
+    private void onTick(final SwitchEvent event, final long sequence)
     {
         final long now = event.timestampNanos();
         int timedOut = 0;
-        for (int issuer = 0; issuer < issuers.size(); issuer++)
+        boolean behind = false;
+        final int count = issuers.size();
+        // The turn follows the event's sequence, which a replay gives each event as the ring did.
+        final int first = count == 0 ? 0 : (int)(sequence % count);
+        for (int i = 0; i < count; i++)
         {
+            final int issuer = (first + i) % count;
             int entry = inFlight.oldest(issuer);
             while (entry != InFlight.NONE && inFlight.deadline(entry) <= now &&
                 event.outputsLeft() > 1 && event.outputRoom() >= inFlight.maxFrame() + advices.maxMessage())
@@ -2208,6 +2256,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 timedOut++;
                 entry = inFlight.oldest(issuer);
             }
+            behind |= entry != InFlight.NONE && inFlight.deadline(entry) <= now;
+        }
+        if (behind && !replaying && !moreTicks.test(now))
+        {
+            LOG.debug("time-outs left to the next tick: the ring is full");
         }
         acceptorKeys.dropExpiredPreviousKeys(now);
         final int sent = sendAdvices(event, now) + testLinks(event, now);

@@ -82,7 +82,7 @@ public record SwitchSetup(
      */
     public record Issuer(
         String id, String institutionId, Duration timeout, boolean standIn, long floorLimit, boolean standInOnTimeOut, Duration echoInterval,
-        int missedEchoes, int adviceWindow, boolean mac)
+        int missedEchoes, int adviceWindow, boolean mac, int maxInFlight)
     {
         public long timeoutNanos()
         {

@@ -18,6 +18,10 @@ import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.switching.SwitchSetup;
+
 /** Each kind of mistake is reported as {@code file:line: key: reason}, and all of a file's mistakes at once. */
 class ConfigErrorTest
 {
@@ -101,6 +105,26 @@ class ConfigErrorTest
         final SwitchConfig config = SwitchConfig.parse(issuers.formatted(ISSUER, ISSUER).replace("advice-window = 0", "advice-window = 4096"), "switch.conf");
         assertEquals(8, config.issuer("issuer-a").adviceWindow());
         assertEquals(4_096, config.issuer("issuer-b").adviceWindow());
+    }
+
+    /** Each issuer holds an equal share of the in-flight table unless its max-in-flight says otherwise. */
+    @Test
+    void shouldGiveEachIssuerAnEqualShareOfTheInFlightTableUnlessToldAndRefuseAQuotaOfNone()
+    {
+        final String issuers = """
+            interchange.issuers = [
+              { id = "issuer-a", %s, max-in-flight = 12000 }
+              { id = "issuer-b", %s,
+                max-in-flight = 0 }
+            ]
+            interchange.bin-table = []
+            """;
+        assertEquals("switch.conf:4: issuers[1].max-in-flight: must be 1..1048576, got 0", problem(issuers.formatted(ISSUER, ISSUER)));
+        final SwitchConfig config = SwitchConfig.parse(issuers.formatted(ISSUER, ISSUER).replace("max-in-flight = 0", ""), "switch.conf");
+        assertEquals(12_000, config.issuer("issuer-a").maxInFlight(config.limits().inFlight(), 2));
+        assertEquals(16_384 / 2, config.issuer("issuer-b").maxInFlight(config.limits().inFlight(), 2));
+        final SwitchConfig defaults = SwitchConfig.defaults();
+        assertEquals(List.of(8_192, 8_192), SwitchNode.setup(defaults, Dialects.all()).issuers().stream().map(SwitchSetup.Issuer::maxInFlight).toList());
     }
 
     @Test

@@ -2,37 +2,23 @@ package io.interchange.engine.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
-import io.interchange.codec.dialect.Dialects;
 import io.interchange.engine.SwitchMessages;
-import io.interchange.engine.SwitchNode;
-import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
-import io.interchange.engine.ring.SwitchEvent;
 
 /**
  * Store and forward at its limits (DESIGN.md §4: every time-out gets an 0420 until 0430): the default advice queue
  * holds an 0420 for every request in flight; a stand-in is not made, nor a reversal acknowledged, when the advice
  * that must follow it has no room; and the duplicate history keeps a stand-in whose own advice is still owed.
  */
-class StoreAndForwardLimitsTest
+class StoreAndForwardLimitsTest extends FedHandler
 {
-    private static final int ACQUIRER_LINK = 17;
-    private static final int ISSUER_LINK = 34;
 
-    private final SwitchSetup setup = SwitchNode.setup(SwitchConfig.defaults(), Dialects.all());
-    private SwitchHandler handler = new SwitchHandler(setup);
-    private final SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
-    private final int iso87b = setup.dialects().indexOf(Dialects.byName("iso87b"));
-    private long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
-    private long sequence;
-    private int stan;
 
     /**
      * Issuer-a's host hangs: its link stays up and signed on (echo tests are only missed after 3 x 30 s), so for two
@@ -51,13 +37,13 @@ class StoreAndForwardLimitsTest
             message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
                 SwitchMessages.request(SwitchMessages.card("476173", i), "000000", 1_000 + i, now, ++stan % 1_000_000));
             assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded to the hung issuer");
-            answered91 += tick();
+            answered91 += tick(now);
         }
         now += 10_000_000_000L;
         for (int i = 0; i < 5_000 && handler.inFlight() > 0; i++)
         {
             now += 10_000_000L;
-            answered91 += tick();
+            answered91 += tick(now);
         }
         assertEquals(0, handler.inFlight());
         assertEquals(requests, answered91, "every request timed out: 91 to the terminal");
@@ -158,21 +144,6 @@ class StoreAndForwardLimitsTest
             s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), adviceCapacity);
     }
 
-    /** A tick; returns the 91s it sent the terminal. */
-    private int tick()
-    {
-        link(EventType.TICK, -1, -1);
-        int declined = 0;
-        for (int i = 0; i < event.outputCount(); i++)
-        {
-            if (event.outputLinkId(i) == ACQUIRER_LINK && "91".equals(output(i).getString(39)))
-            {
-                declined++;
-            }
-        }
-        return declined;
-    }
-
     private void ready()
     {
         link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
@@ -182,22 +153,5 @@ class StoreAndForwardLimitsTest
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
             Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
         assertEquals(1, handler.signedOnLinks(0));
-    }
-
-    private void link(final int type, final int link, final int endpoint)
-    {
-        event.reset(type, now, link, endpoint, -1);
-        handler.onEvent(event, sequence++, true);
-    }
-
-    private void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
-    {
-        SwitchMessages.fill(setup, event, type, now, link, endpoint, iso87b, mti, fields);
-        handler.onEvent(event, sequence++, true);
-    }
-
-    private MessageReader output(final int i)
-    {
-        return SwitchMessages.output(setup, event, i);
     }
 }

@@ -2,7 +2,6 @@ package io.interchange.engine.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -20,44 +19,14 @@ import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
-import io.interchange.codec.dialect.Dialects;
 import io.interchange.engine.SwitchMessages;
-import io.interchange.engine.SwitchNode;
-import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
-import io.interchange.engine.ring.SwitchEvent;
 
 /** The switch handler on its own, fed events as the ring would: what it decides and sends, and the state it keeps. */
-class SwitchHandlerTest
+class SwitchHandlerTest extends FedHandler
 {
-    private static final int ACQUIRER_LINK = 17;
-    private static final int ISSUER_LINK = 34;
     private static final String PAN = "4761739001010119";
 
-    private final SwitchSetup setup = SwitchNode.setup(SwitchConfig.defaults(), Dialects.all());
-    private SwitchHandler handler = new SwitchHandler(setup);
-    private final SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
-    private final int iso87b = setup.dialects().indexOf(Dialects.byName("iso87b"));
-    private long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
-    private long sequence;
-    private int stan;
-
-    private void link(final int type, final int link, final int endpoint)
-    {
-        event.reset(type, now, link, endpoint, -1);
-        handler.onEvent(event, sequence++, true);
-    }
-
-    private void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
-    {
-        SwitchMessages.fill(setup, event, type, now, link, endpoint, iso87b, mti, fields);
-        handler.onEvent(event, sequence++, true);
-    }
-
-    private MessageReader output(final int i)
-    {
-        return SwitchMessages.output(setup, event, i);
-    }
 
     private Map<Integer, String> request(final String processing, final long amount)
     {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
+import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.Clearing;
 import io.interchange.engine.clearing.DayTransactions;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.replay.Replayer;
+import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.BusinessDay;
+import io.interchange.journal.JournalConfig;
 import io.interchange.tools.issuer.CardAccount;
 import io.interchange.tools.issuer.CardBook;
 import io.interchange.tools.issuer.IssuerSimConfig;
@@ -137,6 +142,72 @@ class SwitchFaultSystemTest
                 Awaiting.until(Duration.ofSeconds(10), () -> node.advicesOwed() == 0, "the 0430 takes the advice off the queue: no more repeats");
                 assertEquals(1, node.advicesQueued(), "one reversal advice in all");
             }
+        }
+    }
+
+    /**
+     * Issuer-a hangs while a terminal keeps sending: it holds its share of the in-flight table (128 of 256 here, two
+     * issuers), the requests beyond it are answered 91 at once, and issuer-b's cards are still approved. Where one
+     * issuer could hold the whole table, issuer-b's requests got 91 too until issuer-a's timed out.
+     */
+    @Test
+    void shouldKeepServingOtherIssuersWhileOneHangsWithItsShareOfTheInFlightTable(@TempDir final Path journal, @TempDir final Path replay)
+        throws Exception
+    {
+        try (ScriptedIssuer hung = new ScriptedIssuer())
+        {
+            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+            start(FAST.replaceFirst("timeout = 500ms, ", "timeout = 2s, ") + "interchange.limits { in-flight = 256 }", journal, hung.port(),
+                issuerB.port());
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1 && node.signedOnLinks("issuer-b") == 1,
+                "both issuers signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                // Above issuer-a's floor limit, so no stand-in: each request beyond its share is answered 91.
+                final List<CardAccount> cards = new ArrayList<>();
+                for (int i = 0; cards.size() < 40; i++)
+                {
+                    final CardAccount card = bookA.card(i);
+                    if (!card.expiredAt(Cardholders.currentYearMonth()))
+                    {
+                        cards.add(card);
+                    }
+                }
+                final int requests = 300;
+                final Map<String, String> sentTo = new HashMap<>();
+                for (int i = 0; i < requests; i++)
+                {
+                    final Map<Integer, String> purchase = cardsA.purchase(cards.get(i % cards.size()), 60_000);
+                    sentTo.put(purchase.get(11), "issuer-a");
+                    terminal.send(Mti.FINANCIAL_REQUEST, purchase);
+                }
+                final Map<Integer, String> purchaseB = cardsB.purchase(cardsB.payer(1_000), 1_000);
+                purchaseB.put(11, "999999");
+                sentTo.put("999999", "issuer-b");
+                terminal.send(Mti.FINANCIAL_REQUEST, purchaseB);
+
+                final Map<String, String> answers = new HashMap<>();
+                for (int i = 0; i <= requests; i++)
+                {
+                    final MessageReader answer = terminal.receive();
+                    answers.put(answer.getString(11), answer.getString(39));
+                }
+                assertEquals(sentTo.keySet(), answers.keySet(), "one answer for each request");
+                assertEquals("00", answers.get("999999"), "issuer-b's card approved while issuer-a hangs");
+                assertEquals(requests, answers.values().stream().filter("91"::equals).count(), "issuer-a's requests all answered 91");
+                assertEquals(128, hung.count(Mti.FINANCIAL_REQUEST), "issuer-a got its share of the table, no more");
+            }
+            // Its 128 time-outs, due within a few milliseconds, went on ticks that asked for more ticks: the journal
+            // holds them all, and a replay gives the same outputs.
+            final SwitchConfig config = node.config();
+            node.close();
+            node = null;
+            final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
+            final JournalConfig source = SwitchNode.journalConfig(config);
+            final JournalConfig replayed = new JournalConfig(replay, source.durability(), source.cutoff(), source.zone(),
+                source.panEncryptionKey(), source.panHashKey(), source.dialects());
+            Replayer.replay(SwitchNode.handler(config, setup), setup, source, replayed);
+            assertEquals(List.of(), Replayer.differences(source, replayed, 10));
         }
     }
 
