@@ -10,6 +10,11 @@ public final class ResponseCode
     public static final String INVALID_AMOUNT = "13";
     public static final String INVALID_CARD_NUMBER = "14";
     public static final String NO_SUCH_ISSUER = "15";
+    /**
+     * The reason an 0420 gives for a reversal the acquirer asked for without saying why (no field 39 in its 0400):
+     * the customer cancelled. Not 68, which the switch keeps for its own time-outs.
+     */
+    public static final String CUSTOMER_CANCELLATION = "17";
     public static final String ORIGINAL_NOT_FOUND = "25";
     public static final String FORMAT_ERROR = "30";
     public static final String EXPIRED_CARD = "54";

@@ -186,6 +186,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final AtomicLong historyForgotYoung = new AtomicLong();
     private long historyLoggedAt = Long.MIN_VALUE;
     private final long[] saturationLoggedAt;
+    private final StringBuilder reasonScratch = new StringBuilder(2);
     private LongPredicate moreTicks = now -> false;
     // Per card in the current minute of event time: requests, and last merchant with changes. Allocated for
     // limits.cards-per-minute at start; a minute with more cards grows it, once, on this thread (logged).
@@ -1097,12 +1098,36 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 transactions.foreign(original));
         }
         transactions.state(original, Transactions.REVERSED);
+        final CharSequence reason = reversalReason(request);
         if (state == Transactions.ANSWERED && transactions.approved(original))
         {
             queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(original),
-                transactions.forwardedLength(original), original, null, null, request, transactions.issuer(original), event.timestampNanos());
+                transactions.forwardedLength(original), original, null, reason, request, transactions.issuer(original), event.timestampNanos());
+        }
+        else if (transactions.inFlightEntry(original) != Transactions.NONE)
+        {
+            transactions.reversalReason(original, reason.charAt(0), reason.charAt(1));
         }
         answer(event, request, ResponseCode.APPROVED);
+    }
+
+    /**
+     * Field 39 of the 0420 that passes an acquirer's reversal on: the reason its reversal gives (two letters or
+     * digits), or {@link ResponseCode#CUSTOMER_CANCELLATION} when it gives none the issuer could read.
+     */
+    private CharSequence reversalReason(final MessageReader request)
+    {
+        if (request.has(39) && request.units(39) == 2 && alphanumeric(request.charAt(39, 0)) && alphanumeric(request.charAt(39, 1)))
+        {
+            reasonScratch.setLength(0);
+            return reasonScratch.append((char)request.charAt(39, 0)).append((char)request.charAt(39, 1));
+        }
+        return ResponseCode.CUSTOMER_CANCELLATION;
+    }
+
+    private static boolean alphanumeric(final byte c)
+    {
+        return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
     }
 
     /**
@@ -1149,17 +1174,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         totals.figures(terminal, switchFigures);
         boolean balanced = subtract(terminalFigures, switchFigures, differences);
-        // Sums of two currencies reconcile nothing, nor does a batch settled in a currency other than its own (field 49).
-        final int currency = totals.currency(terminal);
-        if (totals.mixedCurrencies(terminal) || currency != 0 && request.has(49) && number(request, 49) != currency)
-        {
-            balanced = false;
-            if (event.recorded() == null)
-            {
-                LOG.warn("0500 of terminal index {}: its batch holds {}; answered 95", terminal,
-                    totals.mixedCurrencies(terminal) ? "approvals in more than one currency" : "approvals in " + currency + ", not the 0500's field 49");
-            }
-        }
+        balanced &= singleCurrency(event, request, terminal);
         final long net = totals.netAmount(terminal);
         if (request.has(97))
         {
@@ -1197,6 +1212,26 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int batch = openBatches[terminal];
         openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
         closeBatch(event, terminal, code, batch, balanced, 0, differences, 0);
+    }
+
+    /**
+     * Whether the terminal's batch can be reconciled by its 0500 at all: sums of two currencies reconcile nothing, nor
+     * does a batch settled in a currency other than its own (the 0500's field 49). Either is out of balance, ISO
+     * 8583:1987's 95 or a UnionPay POS balance flag of 2 in both parts.
+     */
+    private boolean singleCurrency(final SwitchEvent event, final MessageReader request, final int terminal)
+    {
+        final int currency = totals.currency(terminal);
+        if (totals.mixedCurrencies(terminal) || currency != 0 && request.has(49) && number(request, 49) != currency)
+        {
+            if (event.recorded() == null)
+            {
+                LOG.warn("0500 of terminal index {}: its batch holds {}; out of balance", terminal,
+                    totals.mixedCurrencies(terminal) ? "approvals in more than one currency" : "approvals in " + currency + ", not the 0500's field 49");
+            }
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -1246,6 +1281,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         for (int i = 0; i < BatchTotals.FIGURES; i++)
         {
             differences[i] += partDifferences[i];
+        }
+        if (!singleCurrency(event, request, terminal))
+        {
+            domesticBalanced = false;
+            foreignBalanced = false;
         }
         final JournalRecord recorded = event.recorded();
         boolean partsJournaled = true;
@@ -1675,7 +1715,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      */
     private int queueAdvice(
         final int mti, final DirectBuffer source, final int sourceOffset, final int sourceLength, final int original,
-        final CharSequence authorization, final String responseCode, final MessageReader acquirer, final int issuer, final long now)
+        final CharSequence authorization, final CharSequence responseCode, final MessageReader acquirer, final int issuer, final long now)
     {
         final int entry = advices.reserve();
         if (entry == AdviceQueue.NONE || sourceLength == 0)
@@ -2151,9 +2191,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final boolean approved = answer.charAt(39, 0) == '0' && answer.charAt(39, 1) == '0';
         if (transactions.state(history) == Transactions.REVERSED && approved)
         {
-            // The acquirer reversed it while it was with the issuer: the approval is undone at once.
+            // The acquirer reversed it while it was with the issuer: the approval is undone at once, for the reason
+            // the acquirer gave.
+            transactions.reversalReason(history, reasonScratch);
             queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
-                transactions.forwardedLength(history), history, null, null, null, issuer, event.timestampNanos());
+                transactions.forwardedLength(history), history, null, reasonScratch.length() == 2 ? reasonScratch : ResponseCode.CUSTOMER_CANCELLATION,
+                null, issuer, event.timestampNanos());
         }
         if (acquirerSessions.containsKey(acquirerLink))
         {

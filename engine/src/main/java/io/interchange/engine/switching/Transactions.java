@@ -47,6 +47,7 @@ final class Transactions
     private final long[] amounts;
     private final boolean[] credits;
     private final short[] currencies;
+    private final short[] reversalReasons;
     private final boolean[] foreign;
     private final UnsafeBuffer answers;
     private final int[] answerLengths;
@@ -83,6 +84,7 @@ final class Transactions
         credits = new boolean[capacity];
         foreign = new boolean[capacity];
         currencies = new short[capacity];
+        reversalReasons = new short[capacity];
         answers = new UnsafeBuffer(new byte[capacity * maxAnswer]);
         answerLengths = new int[capacity];
         forwarded = new UnsafeBuffer(new byte[capacity * maxForwarded]);
@@ -167,6 +169,7 @@ final class Transactions
         amounts[entry] = 0;
         credits[entry] = false;
         currencies[entry] = 0;
+        reversalReasons[entry] = 0;
         foreign[entry] = false;
         answerLengths[entry] = 0;
         forwardedLengths[entry] = 0;
@@ -238,6 +241,26 @@ final class Transactions
     void state(final int entry, final byte state)
     {
         states[entry] = state;
+    }
+
+    /**
+     * The reason (field 39, two ASCII characters) the acquirer gave for reversing the request while it was with its
+     * issuer: the 0420 that undoes the issuer's approval, when it comes, gives it.
+     */
+    void reversalReason(final int entry, final char first, final char second)
+    {
+        reversalReasons[entry] = (short)(first << 8 | second);
+    }
+
+    /** The reversal reason kept by {@link #reversalReason(int, char, char)} into {@code to} (two characters), or nothing when none was. */
+    void reversalReason(final int entry, final StringBuilder to)
+    {
+        to.setLength(0);
+        final int reason = reversalReasons[entry] & 0xFFFF;
+        if (reason != 0)
+        {
+            to.append((char)(reason >>> 8)).append((char)(reason & 0xFF));
+        }
     }
 
     boolean approved(final int entry)

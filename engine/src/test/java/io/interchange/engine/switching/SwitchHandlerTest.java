@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -358,6 +360,52 @@ class SwitchHandlerTest extends FedHandler
     void shouldKeepTheHistoryOfARequestInFlightHoweverManyComeAfterIt()
     {
         keepsTheHistoryOfARequestInFlight(false);
+    }
+
+    /**
+     * Every 0420 says why (field 39): an acquirer's reversal of an approved purchase, and of one still with the issuer
+     * whose approval comes after it, gives the issuer the reason the acquirer gave, or 17 (customer cancellation)
+     * when it gave none. The second once went with no field 39 at all.
+     */
+    @ParameterizedTest
+    @CsvSource({"answered, 22, 22", "answered, , 17", "in flight, 22, 22", "in flight, , 17"})
+    void shouldGiveTheIssuerTheAcquirersReasonForAReversal(final String when, final String reason, final String expected)
+    {
+        ready();
+        final Map<Integer, String> purchase = request("000000", 1_234);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        final MessageReader forwarded = output(0);
+        final Map<Integer, String> approval = issuerAnswer(forwarded, "00");
+        if ("answered".equals(when))
+        {
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
+        }
+        final Map<Integer, String> reversal = request("000000", 1_234);
+        reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+        if (reason != null)
+        {
+            reversal.put(39, reason);
+        }
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39));
+        if ("in flight".equals(when))
+        {
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
+        }
+        String sent = null;
+        for (int tries = 0; tries < 3 && sent == null; tries++)
+        {
+            for (int i = 0; i < event.outputCount(); i++)
+            {
+                if (event.outputLinkId(i) == ISSUER_LINK && output(i).mti() == Mti.REVERSAL_ADVICE)
+                {
+                    sent = output(i).has(39) ? output(i).getString(39) : "none";
+                }
+            }
+            now += 10_000_000L;
+            link(EventType.TICK, -1, -1);
+        }
+        assertEquals(expected, sent, "field 39 of the 0420");
     }
 
     @Test

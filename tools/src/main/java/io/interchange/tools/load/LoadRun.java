@@ -263,7 +263,7 @@ public final class LoadRun
             {
                 // A second (the last may be shorter): the answers it brought, the CPU it took, and a progress line.
                 final LoadReport.Second second = seconds.sample(now, measureFrom, stopAt);
-                progress.accept(new LoadProgress(second.phase(), Duration.ofNanos(now - start), second.answers(), second.p99(),
+                progress.accept(new LoadProgress(second.phase(), Duration.ofNanos(now - start), Math.round(second.tps()), second.p99(),
                     totals[ConnectionStats.SENT], totals[ConnectionStats.ANSWERED], totals[ConnectionStats.MISMATCHES], totals[ConnectionStats.TIMEOUTS],
                     totals[ConnectionStats.UNEXPECTED] + totals[ConnectionStats.UNDECODABLE] + totals[ConnectionStats.LINK_ERRORS]));
                 nextTick += NANOS_PER_SECOND;
@@ -465,8 +465,9 @@ public final class LoadRun
             // A second belongs to the phase its middle is in: the one ending as the warm-up does is warm-up.
             final LoadProgress.Phase phase = phase(now - (now - last) / 2, measureFrom, stopAt);
             final double at = (now - start) / 1e9;
-            final LoadReport.Second second = merged.getTotalCount() == 0 ? new LoadReport.Second(at, phase, 0, 0, 0, 0, 0, 0, cores) :
-                new LoadReport.Second(at, phase, merged.getTotalCount(), merged.getValueAtPercentile(50) / 1e3, merged.getValueAtPercentile(90) / 1e3,
+            final double length = (now - last) / 1e9;
+            final LoadReport.Second second = merged.getTotalCount() == 0 ? new LoadReport.Second(at, length, phase, 0, 0, 0, 0, 0, 0, cores) :
+                new LoadReport.Second(at, length, phase, merged.getTotalCount(), merged.getValueAtPercentile(50) / 1e3, merged.getValueAtPercentile(90) / 1e3,
                     merged.getValueAtPercentile(99) / 1e3, merged.getValueAtPercentile(99.9) / 1e3, merged.getMaxValue() / 1e3, cores);
             series.add(second);
             last = now;

@@ -152,7 +152,7 @@ final class ReportHtml
         for (int i = 0; i < t.length; i++)
         {
             t[i] = series.get(i).at();
-            tps[i] = series.get(i).answers();
+            tps[i] = series.get(i).tps();
             if (series.get(i).phase() == LoadProgress.Phase.WARMUP)
             {
                 warmupEnd = t[i];

@@ -160,8 +160,8 @@ final class ReportText
             {
                 cores.append(c < 0 ? "     ?" : String.format(Locale.ROOT, " %5.2f", c));
             }
-            line(out, "  %5.1f  %-7s %,9d %10.0f %10.0f %10.0f %10.0f %10.0f %s", s.at(), s.phase().label(), s.answers(), s.p50(), s.p90(), s.p99(), s.p999(),
-                s.max(), cores);
+            line(out, "  %5.1f  %-7s %,9d %10.0f %10.0f %10.0f %10.0f %10.0f %s", s.at(), s.phase().label(), Math.round(s.tps()), s.p50(), s.p90(), s.p99(),
+                s.p999(), s.max(), cores);
         }
 
         list(out, "Mismatches, lost requests and errors (the first of each connection)", report.samples());

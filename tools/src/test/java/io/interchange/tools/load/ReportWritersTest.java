@@ -69,8 +69,10 @@ class ReportWritersTest
         final List<LoadReport.Second> series = new ArrayList<>();
         for (int s = 1; s <= 12; s++)
         {
-            series.add(new LoadReport.Second(s, s <= 2 ? LoadProgress.Phase.WARMUP : LoadProgress.Phase.MEASURE, 1_000, 300, 600, 900, 1_000, 50_000,
-                List.of(0.5, 1.25)));
+            // The last second is cut short where the run ends: a quarter of a second, at the same rate.
+            final boolean last = s == 12;
+            series.add(new LoadReport.Second(s, last ? 0.25 : 1, s <= 2 ? LoadProgress.Phase.WARMUP : LoadProgress.Phase.MEASURE, last ? 250 : 1_000,
+                300, 600, 900, 1_000, 50_000, List.of(0.5, 1.25)));
         }
         return new LoadReport(LoadOptions.defaults().open(1_000).withWatchPids(List.of(4242L)), Instant.parse("2026-03-15T12:00:00Z"),
             Duration.ofSeconds(10), counters, new LoadReport.Timings(latency, lag, roundTrip), series,
@@ -145,6 +147,21 @@ class ReportWritersTest
         assertEquals(List.of("a warning"), json.get("warnings"));
         assertEquals(Math.round(report.roundTripMicros(99) * 10) / 10.0, (Double)json.get("round_trip_p99"), 1e-9);
         assertTrue((Double)json.get("round_trip_p99") > 3_990 && (Double)json.get("round_trip_p99") < 4_010, "the slower of 80 us and 4 ms");
+    }
+
+    /** A last second cut short shows the rate it ran at, not its count of answers: 250 answers in 0.25 s is 1,000 TPS. */
+    @Test
+    void shouldShowTheRateOfALastSecondCutShort() throws Exception
+    {
+        final LoadReport.ReportFiles files = report().write(dir);
+        final String text = Files.readString(files.text(), StandardCharsets.UTF_8);
+        assertTrue(text.contains("   12.0  measure     1,000 "), text);
+        assertFalse(text.contains("   12.0  measure       250 "), text);
+        final List<?> series = (List<?>)((Map<?, ?>)new Json(Files.readString(files.json(), StandardCharsets.UTF_8)).parse()).get("series");
+        final Map<?, ?> last = (Map<?, ?>)series.get(series.size() - 1);
+        assertEquals(250.0, last.get("answers"));
+        assertEquals(0.25, last.get("seconds"));
+        assertEquals(1_000.0, last.get("tps"));
     }
 
     @Test

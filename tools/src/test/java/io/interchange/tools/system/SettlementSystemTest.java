@@ -176,6 +176,31 @@ class SettlementSystemTest
         }
     }
 
+    /**
+     * A UnionPay POS batch of yuan and dollars reconciles nothing, whatever its 0500 says: both parts are flagged out
+     * of balance and the batch waits for its upload, as an ISO 8583:1987 batch of two currencies is answered 95. It
+     * was flagged in balance when the amounts added up.
+     */
+    @Test
+    void shouldHaveAUnionPayBatchOfTwoCurrenciesUploadedHoweverItsTotalsAddUp() throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0009", "MERCHANT0000005"))
+        {
+            sell(pos, "TERM0009", "MERCHANT0000005", 3, 1_000, DOMESTIC_BIN, "156");
+            sell(pos, "TERM0009", "MERCHANT0000005", 3, 1_000, DOMESTIC_BIN, "840");
+            final MessageReader answer = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0009", "MERCHANT0000005", 3, debits(2_000, 2, 0, 0)));
+            assertEquals("00", answer.getString(39));
+            final SettlementTotals flagged = SettlementTotals.read(answer);
+            assertEquals(SettlementTotals.OUT_OF_BALANCE, flagged.domestic().balanceFlag(), "1,000 yuan and 1,000 dollar cents are not 2,000 of anything");
+            assertEquals(SettlementTotals.OUT_OF_BALANCE, flagged.foreign().balanceFlag());
+            assertEquals("00", pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0009", "MERCHANT0000005", 3, 202, -1, null)).getString(39),
+                "the batch waits for its upload");
+        }
+        assertEquals(List.of("UPLOAD_AWAITED 00 batch 3 out domestic foreign debits 0/0", "SETTLED 00 batch 3 out domestic foreign debits 0/0"),
+            settlements("TERM0009"));
+    }
+
     @Test
     void shouldFlagBothPartsOfAUnionPayBatchOfDomesticAndForeignCardsInBalanceAndMoveToTheNextBatchNumber() throws IOException
     {
@@ -342,13 +367,21 @@ class SettlementSystemTest
     private String sell(
         final TestTerminal pos, final String terminalId, final String merchantId, final int batch, final long amount, final String bin) throws IOException
     {
+        return sell(pos, terminalId, merchantId, batch, amount, bin, "156");
+    }
+
+    /** As {@link #sell(TestTerminal, String, String, int, long, String)}, in {@code currency} (field 49). */
+    private String sell(
+        final TestTerminal pos, final String terminalId, final String merchantId, final int batch, final long amount, final String bin,
+        final String currency) throws IOException
+    {
         final Map<Integer, String> sale = cards.purchase(cards.payer(amount, bin), amount);
         sale.remove(2);
         sale.remove(7);
         sale.put(22, "021");
         sale.put(41, terminalId);
         sale.put(42, merchantId);
-        sale.put(49, "156");
+        sale.put(49, currency);
         sale.put(60, Field60.format(Field60.TYPE_SALE, batch, 0).substring(0, 8));
         assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
         return sale.get(11);
