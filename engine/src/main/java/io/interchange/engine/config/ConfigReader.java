@@ -358,7 +358,7 @@ final class ConfigReader
         final Duration timeout = s.duration("timeout", Duration.ofMillis(1), Duration.ofMinutes(5));
         final Duration echoInterval = s.duration("echo-interval", Duration.ofSeconds(1), Duration.ofHours(1));
         final int missedEchoes = s.integer("missed-echoes", 1, 100);
-        final int maxInFlight = s.optionalInteger("max-in-flight", 1, 1 << 20, IssuerConfig.EQUAL_SHARE);
+        final int maxInFlight = s.optionalInteger("max-in-flight", 1, 1 << 20, IssuerConfig.DEFAULT_SHARE);
         final int adviceWindow = s.optionalInteger("advice-window", 1, 4_096, IssuerConfig.DEFAULT_ADVICE_WINDOW);
         final ReconnectConfig reconnect = s.section("reconnect", this::reconnect);
         final StandInConfig standIn = s.section("stand-in", this::standIn);

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param timeout       how long a request waits for its answer before 91 or stand-in, and a reversal.
  * @param echoInterval  an idle connection is probed with an 0800/301 echo this often.
  * @param missedEchoes  unanswered echoes in a row after which the connection is dropped and re-made.
- * @param maxInFlight   requests sent to the issuer and not yet answered, at most, or 0 for an equal share of
- *                      {@link LimitsConfig#inFlight}; beyond it the issuer is treated as down (stand-in or 91), so
- *                      that an issuer that stops answering holds its share of the in-flight table, not all of it.
+ * @param maxInFlight   requests sent to the issuer and not yet answered, at most, or 0 for the default: three
+ *                      quarters of {@link LimitsConfig#inFlight} (all of it for a switch of one issuer). Beyond it the
+ *                      issuer is treated as down (stand-in or 91), so that an issuer that stops answering leaves the
+ *                      others a quarter of the in-flight table, while a busy one still has most of it.
  * @param adviceWindow  advices (0420, 0220, 0120 and their repeats) sent to the issuer and not yet acknowledged, at
  *                      most; the rest wait in the store-and-forward queue, so an outage's backlog reaches the issuer
  *                      as a steady stream, not all at once on the first link to come back.
@@ -53,8 +54,8 @@ public record IssuerConfig(
      */
     public static final int DEFAULT_ADVICE_WINDOW = 64;
 
-    /** {@link #maxInFlight} when the file does not say: an equal share of the switch's in-flight table. */
-    public static final int EQUAL_SHARE = 0;
+    /** {@link #maxInFlight} when the file does not say: three quarters of the switch's in-flight table. */
+    public static final int DEFAULT_SHARE = 0;
 
     public IssuerConfig
     {
@@ -70,7 +71,11 @@ public record IssuerConfig(
     /** The most requests the issuer may have unanswered at once, out of a table of {@code inFlight} shared by {@code issuers}. */
     public int maxInFlight(final int inFlight, final int issuers)
     {
-        return maxInFlight == EQUAL_SHARE ? Math.max(1, inFlight / issuers) : maxInFlight;
+        if (maxInFlight != DEFAULT_SHARE)
+        {
+            return maxInFlight;
+        }
+        return issuers <= 1 ? inFlight : inFlight - inFlight / 4;
     }
 
     /** This issuer with other link addresses, e.g. a simulator's bound port. */

@@ -187,7 +187,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private long historyLoggedAt = Long.MIN_VALUE;
     private final long[] saturationLoggedAt;
     private final StringBuilder reasonScratch = new StringBuilder(2);
-    private LongPredicate moreTicks = now -> false;
+    // Set once, before the ring's first event; volatile so that no ordering of the node's start is relied on.
+    private volatile LongPredicate moreTicks = now -> false;
     // Per card in the current minute of event time: requests, and last merchant with changes. Allocated for
     // limits.cards-per-minute at start; a minute with more cards grows it, once, on this thread (logged).
     private final CardMinutes cardMinutes;
@@ -404,7 +405,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 case EventType.ACQUIRER_MESSAGE -> onAcquirerMessage(event);
                 case EventType.ISSUER_MESSAGE -> onIssuerMessage(event);
-                case EventType.TICK -> onTick(event, sequence);
+                case EventType.TICK -> onTick(event);
                 case EventType.ACQUIRER_UP ->
                 {
                     acquirerSessions.put(event.linkId(), new AcquirerSession(event.endpoint()));
@@ -892,11 +893,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final SwitchSetup.Issuer config = issuers.get(issuer);
         // An issuer with its quota of requests unanswered is treated as down: one that has stopped answering fills its
-        // quota, not the table every other issuer's requests need.
-        final int link = inFlight.size(issuer) < config.maxInFlight() ? pickLink(issuer) : -1;
+        // quota, not the table every other issuer's requests need. In replay the journal's verdict stands, as the
+        // quota may have changed since (an issuer added shrinks the others' default shares): a request that went to its
+        // issuer is in flight again, with its time-out's 0420 to come, and one that did not is answered as it was.
+        final Outcome journaled = journaledOutcome(event);
+        final boolean saturated = journaled != null ? journaled != Outcome.FORWARDED : inFlight.size(issuer) >= config.maxInFlight();
+        final int link = saturated ? -1 : pickLink(issuer);
         if (link < 0)
         {
-            if (inFlight.size(issuer) >= config.maxInFlight())
+            if (journaled == Outcome.ANSWERED)
+            {
+                answer(event, request, ResponseCode.ISSUER_INOPERATIVE); // as standInOrDecline declines, or a full table
+                return;
+            }
+            if (saturated && journaled == null)
             {
                 issuerSaturated(issuer, now);
             }
@@ -1122,7 +1132,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             reasonScratch.setLength(0);
             return reasonScratch.append((char)request.charAt(39, 0)).append((char)request.charAt(39, 1));
         }
-        return ResponseCode.CUSTOMER_CANCELLATION;
+        return ResponseCode.REVERSAL_UNSPECIFIED;
     }
 
     private static boolean alphanumeric(final byte c)
@@ -1845,6 +1855,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
     }
 
+    /** In replay, the outcome the journal gives the event; null live, or for a record without a decision. */
+    private static Outcome journaledOutcome(final SwitchEvent event)
+    {
+        final JournalRecord recorded = event.recorded();
+        return recorded != null && recorded.decisionLength() >= Decision.LENGTH ? Decision.outcome(recorded.buffer(), recorded.decisionOffset()) : null;
+    }
+
     /**
      * An issuer has {@link SwitchSetup.Issuer#maxInFlight} requests unanswered: logged at most once a minute (event
      * time) per issuer, so that an operator sees an issuer that has stopped answering, or a quota set too low.
@@ -2195,7 +2212,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             // the acquirer gave.
             transactions.reversalReason(history, reasonScratch);
             queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
-                transactions.forwardedLength(history), history, null, reasonScratch.length() == 2 ? reasonScratch : ResponseCode.CUSTOMER_CANCELLATION,
+                transactions.forwardedLength(history), history, null, reasonScratch.length() == 2 ? reasonScratch : ResponseCode.REVERSAL_UNSPECIFIED,
                 null, issuer, event.timestampNanos());
         }
         if (acquirerSessions.containsKey(acquirerLink))
@@ -2276,30 +2293,38 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * Time-outs, advices and echoes. A tick carries a few time-outs (an answer each); when more are due, as when an
      * issuer stops answering at thousands of requests a second, it asks the ring for another tick at the same time
      * ({@link #moreTicks}) rather than leave them to the next one, so that each 91 goes when it is due, not seconds
-     * later. Issuers take turns at going first, as for advices, so one issuer's backlog does not hold up another's.
+     * later.
      */
-    private void onTick(final SwitchEvent event, final long sequence)
+    private void onTick(final SwitchEvent event)
     {
         final long now = event.timestampNanos();
         int timedOut = 0;
-        boolean behind = false;
         final int count = issuers.size();
-        // The turn follows the event's sequence, which a replay gives each event as the ring did.
-        final int first = count == 0 ? 0 : (int)(sequence % count);
-        for (int i = 0; i < count; i++)
+        // One time-out of each issuer in turn, not one issuer's all before the next's: a hung issuer's backlog does
+        // not hold up the time-outs of another. Stateless, so a replay takes the same ones.
+        boolean due = true;
+        while (due && event.outputsLeft() > 1 && event.outputRoom() >= inFlight.maxFrame() + advices.maxMessage())
         {
-            final int issuer = (first + i) % count;
-            int entry = inFlight.oldest(issuer);
-            while (entry != InFlight.NONE && inFlight.deadline(entry) <= now &&
-                event.outputsLeft() > 1 && event.outputRoom() >= inFlight.maxFrame() + advices.maxMessage())
+            due = false;
+            for (int issuer = 0; issuer < count && event.outputsLeft() > 1 && event.outputRoom() >= inFlight.maxFrame() + advices.maxMessage();
+                issuer++)
             {
-                timeOut(event, entry);
-                transactions.inFlight(inFlight.history(entry), Transactions.NONE);
-                inFlight.remove(entry);
-                timedOut++;
-                entry = inFlight.oldest(issuer);
+                final int entry = inFlight.oldest(issuer);
+                if (entry != InFlight.NONE && inFlight.deadline(entry) <= now)
+                {
+                    timeOut(event, entry);
+                    transactions.inFlight(inFlight.history(entry), Transactions.NONE);
+                    inFlight.remove(entry);
+                    timedOut++;
+                    due = true;
+                }
             }
-            behind |= entry != InFlight.NONE && inFlight.deadline(entry) <= now;
+        }
+        boolean behind = false;
+        for (int issuer = 0; issuer < count && !behind; issuer++)
+        {
+            final int entry = inFlight.oldest(issuer);
+            behind = entry != InFlight.NONE && inFlight.deadline(entry) <= now;
         }
         if (behind && !replaying && !moreTicks.test(now))
         {

@@ -107,9 +107,9 @@ class ConfigErrorTest
         assertEquals(4_096, config.issuer("issuer-b").adviceWindow());
     }
 
-    /** Each issuer holds an equal share of the in-flight table unless its max-in-flight says otherwise. */
+    /** Each issuer may hold three quarters of the in-flight table (a lone issuer all of it) unless its max-in-flight says otherwise. */
     @Test
-    void shouldGiveEachIssuerAnEqualShareOfTheInFlightTableUnlessToldAndRefuseAQuotaOfNone()
+    void shouldLetEachIssuerHoldThreeQuartersOfTheInFlightTableUnlessToldAndRefuseAQuotaOfNone()
     {
         final String issuers = """
             interchange.issuers = [
@@ -122,9 +122,10 @@ class ConfigErrorTest
         assertEquals("switch.conf:4: issuers[1].max-in-flight: must be 1..1048576, got 0", problem(issuers.formatted(ISSUER, ISSUER)));
         final SwitchConfig config = SwitchConfig.parse(issuers.formatted(ISSUER, ISSUER).replace("max-in-flight = 0", ""), "switch.conf");
         assertEquals(12_000, config.issuer("issuer-a").maxInFlight(config.limits().inFlight(), 2));
-        assertEquals(16_384 / 2, config.issuer("issuer-b").maxInFlight(config.limits().inFlight(), 2));
+        assertEquals(12_288, config.issuer("issuer-b").maxInFlight(config.limits().inFlight(), 2));
+        assertEquals(16_384, config.issuer("issuer-b").maxInFlight(config.limits().inFlight(), 1), "a lone issuer: the whole table");
         final SwitchConfig defaults = SwitchConfig.defaults();
-        assertEquals(List.of(8_192, 8_192), SwitchNode.setup(defaults, Dialects.all()).issuers().stream().map(SwitchSetup.Issuer::maxInFlight).toList());
+        assertEquals(List.of(12_288, 12_288), SwitchNode.setup(defaults, Dialects.all()).issuers().stream().map(SwitchSetup.Issuer::maxInFlight).toList());
     }
 
     @Test

@@ -401,6 +401,48 @@ class ReplayerTest
         assertEquals(0, recovered.batchTotals().debitCount(term0001));
     }
 
+    /**
+     * Issuer-a stops answering: 192 sales go to it (three quarters of an in-flight table of 256) and the rest are
+     * answered 91. The table is made larger before the restart: recovery must still find the 192 in flight, with their
+     * time-outs' 0420s to come, and the others answered, as the journal says, not forward them by today's quota.
+     */
+    @Test
+    void shouldRecoverWhatWentToTheIssuerAsTheJournalSaysThoughItsQuotaChanged(@TempDir final Path dir)
+    {
+        final SwitchConfig config = quota(dir, 256);
+        final SwitchSetup small = SwitchNode.setup(config, Dialects.all());
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        try (Run run = new Run(SwitchNode.handler(config, small), journal))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            run.signOn(ACQUIRER_LINK);
+            int forwarded = 0;
+            for (int i = 0; i < 200; i++)
+            {
+                final byte[] sale = run.sale(60_000, true, null);
+                run.acquirerMessage(ACQUIRER_LINK, new UnsafeBuffer(sale), sale.length);
+                forwarded += run.event.outputLinkId(0) == ISSUER_LINK ? 1 : 0;
+            }
+            assertEquals(192, forwarded);
+            assertEquals(192, run.handler.inFlight());
+        }
+        final SwitchConfig larger = quota(dir, 1_024);
+        final SwitchSetup largerSetup = SwitchNode.setup(larger, Dialects.all());
+        final SwitchHandler recovered = SwitchNode.handler(larger, largerSetup);
+        Replayer.recover(recovered, largerSetup, journal);
+        assertEquals(192, recovered.inFlight(), "in flight as the journal says: each owes its issuer an 0420 if it times out");
+    }
+
+    /** {@link #config} with an in-flight table of {@code inFlight} and no per-card frequency limit to speak of. */
+    private static SwitchConfig quota(final Path dir, final int inFlight)
+    {
+        return SwitchConfig.parse(MAC_LISTENER + "interchange.terminals = [ { id = \"TERM0001\", merchant = \"MERCHANT0000001\","
+            + " status = active, master-key = \"" + TERMINAL_MASTER_KEY + "\" } ]\n"
+            + "interchange.limits { in-flight = " + inFlight + ", max-transactions-per-card-per-minute = 1000000 }\n", "quota.conf")
+            .withJournalDir(dir.resolve("journal"));
+    }
+
     /** Field 48 of a UnionPay 0500: domestic debits only, flag 0 (the answer fills it in), no foreign part. */
     private static String totals(final int debitCount, final long debitAmount)
     {

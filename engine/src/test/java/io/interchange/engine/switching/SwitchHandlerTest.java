@@ -364,11 +364,11 @@ class SwitchHandlerTest extends FedHandler
 
     /**
      * Every 0420 says why (field 39): an acquirer's reversal of an approved purchase, and of one still with the issuer
-     * whose approval comes after it, gives the issuer the reason the acquirer gave, or 17 (customer cancellation)
-     * when it gave none. The second once went with no field 39 at all.
+     * whose approval comes after it, gives the issuer the reason the acquirer gave, or 06 (error) when it gave none.
+     * The second once went with no field 39 at all.
      */
     @ParameterizedTest
-    @CsvSource({"answered, 22, 22", "answered, , 17", "in flight, 22, 22", "in flight, , 17"})
+    @CsvSource({"answered, 22, 22", "answered, , 06", "in flight, 22, 22", "in flight, , 06"})
     void shouldGiveTheIssuerTheAcquirersReasonForAReversal(final String when, final String reason, final String expected)
     {
         ready();

@@ -53,6 +53,15 @@ class TimeOutPaceTest extends FedHandler
         now += 5_000_000_000L + 10_000_000L;
         int answered = tick(now);
         assertTrue(answered > 0 && answered < requestsA + requestsB, "a tick carries some time-outs, not 1,050: " + answered);
+        int issuerB = 0;
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            if (event.outputLinkId(i) == ACQUIRER_LINK && output(i).getLong(11) > requestsA)
+            {
+                issuerB++;
+            }
+        }
+        assertTrue(issuerB >= answered / 2, "issuer-b's time-outs take turns with issuer-a's, not wait behind its 1,000: " + issuerB + " of " + answered);
         int ticks = 1;
         while (!ticksAsked.isEmpty())
         {

@@ -73,10 +73,16 @@ public final class LoadReport
             cpu = List.copyOf(cpu);
         }
 
-        /** Answers per second over the sample: a last sample of 0.2 s with 2,000 answers ran at 10,000 TPS, not 2,000. */
+        /** The shortest sample given a rate: a run's last, the few milliseconds of answers after the last send, rates nothing. */
+        public static final double SHORTEST_RATED = 0.25;
+
+        /**
+         * Answers per second over the sample (a last sample of 0.5 s with 5,000 answers ran at 10,000 TPS, not 5,000), or
+         * -1 for one shorter than {@link #SHORTEST_RATED}.
+         */
         public double tps()
         {
-            return length > 0 ? answers / length : 0;
+            return length >= SHORTEST_RATED ? answers / length : -1;
         }
     }
 

@@ -263,7 +263,8 @@ public final class LoadRun
             {
                 // A second (the last may be shorter): the answers it brought, the CPU it took, and a progress line.
                 final LoadReport.Second second = seconds.sample(now, measureFrom, stopAt);
-                progress.accept(new LoadProgress(second.phase(), Duration.ofNanos(now - start), Math.round(second.tps()), second.p99(),
+                progress.accept(new LoadProgress(second.phase(), Duration.ofNanos(now - start), second.tps() < 0 ? second.answers() : Math.round(second.tps()),
+                    second.p99(),
                     totals[ConnectionStats.SENT], totals[ConnectionStats.ANSWERED], totals[ConnectionStats.MISMATCHES], totals[ConnectionStats.TIMEOUTS],
                     totals[ConnectionStats.UNEXPECTED] + totals[ConnectionStats.UNDECODABLE] + totals[ConnectionStats.LINK_ERRORS]));
                 nextTick += NANOS_PER_SECOND;

@@ -145,7 +145,8 @@ final class ReportHtml
 
     private static String throughput(final LoadReport report)
     {
-        final List<LoadReport.Second> series = report.series();
+        // Samples too short to rate (a run's last few milliseconds) are left out of the line.
+        final List<LoadReport.Second> series = report.series().stream().filter(second -> second.tps() >= 0).toList();
         final double[] t = new double[series.size()];
         final double[] tps = new double[series.size()];
         double warmupEnd = 0;

@@ -94,7 +94,7 @@ final class ReportJson
             series.append(series.length() > 1 ? ",\n    " : "\n    ").append("{\"t\": ").append(number(s.at())).append(", \"phase\": ")
                 .append(quote(s.phase().label())).append(", \"seconds\": ").append(Math.round(s.length() * 1_000) / 1_000.0)
                 .append(", \"answers\": ").append(s.answers())
-                .append(", \"tps\": ").append(number(s.tps())).append(", \"p50\": ").append(number(s.p50()))
+                .append(", \"tps\": ").append(s.tps() < 0 ? "null" : number(s.tps())).append(", \"p50\": ").append(number(s.p50()))
                 .append(", \"p90\": ").append(number(s.p90())).append(", \"p99\": ").append(number(s.p99())).append(", \"p999\": ")
                 .append(number(s.p999())).append(", \"max\": ").append(number(s.max())).append(", \"cores\": [");
             for (int i = 0; i < s.cpu().size(); i++)

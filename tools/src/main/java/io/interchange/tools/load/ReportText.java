@@ -160,8 +160,9 @@ final class ReportText
             {
                 cores.append(c < 0 ? "     ?" : String.format(Locale.ROOT, " %5.2f", c));
             }
-            line(out, "  %5.1f  %-7s %,9d %10.0f %10.0f %10.0f %10.0f %10.0f %s", s.at(), s.phase().label(), Math.round(s.tps()), s.p50(), s.p90(), s.p99(),
-                s.p999(), s.max(), cores);
+            line(out, "  %5.1f  %-7s %9s %10.0f %10.0f %10.0f %10.0f %10.0f %s%s", s.at(), s.phase().label(),
+                s.tps() < 0 ? "-" : String.format(Locale.ROOT, "%,d", Math.round(s.tps())), s.p50(), s.p90(), s.p99(), s.p999(), s.max(), cores,
+                s.length() < 0.95 ? String.format(Locale.ROOT, "  (%,d answers in %.2f s)", s.answers(), s.length()) : "");
         }
 
         list(out, "Mismatches, lost requests and errors (the first of each connection)", report.samples());

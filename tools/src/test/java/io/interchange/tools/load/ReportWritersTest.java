@@ -2,6 +2,7 @@ package io.interchange.tools.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -69,11 +70,13 @@ class ReportWritersTest
         final List<LoadReport.Second> series = new ArrayList<>();
         for (int s = 1; s <= 12; s++)
         {
-            // The last second is cut short where the run ends: a quarter of a second, at the same rate.
+            // The last second is cut short where the measured part ends: half a second, at the same rate.
             final boolean last = s == 12;
-            series.add(new LoadReport.Second(s, last ? 0.25 : 1, s <= 2 ? LoadProgress.Phase.WARMUP : LoadProgress.Phase.MEASURE, last ? 250 : 1_000,
+            series.add(new LoadReport.Second(s, last ? 0.5 : 1, s <= 2 ? LoadProgress.Phase.WARMUP : LoadProgress.Phase.MEASURE, last ? 500 : 1_000,
                 300, 600, 900, 1_000, 50_000, List.of(0.5, 1.25)));
         }
+        // Then the drain: the answers still on their way when sending stopped, in a few milliseconds, too short to rate.
+        series.add(new LoadReport.Second(12.05, 0.05, LoadProgress.Phase.DRAIN, 4, 300, 600, 900, 1_000, 1_000, List.of(0.1, 0.2)));
         return new LoadReport(LoadOptions.defaults().open(1_000).withWatchPids(List.of(4242L)), Instant.parse("2026-03-15T12:00:00Z"),
             Duration.ofSeconds(10), counters, new LoadReport.Timings(latency, lag, roundTrip), series,
             List.of(new LoadReport.CpuUse("load generator (this process)", 1, 4.2, 0.42), new LoadReport.CpuUse("java: switch", 4242, 11.0, 1.1)),
@@ -143,25 +146,33 @@ class ReportWritersTest
         assertEquals(2.0, json.get("mismatches"));
         assertEquals(2.0, json.get("timeouts"));
         assertEquals(Map.of("00", 9_999.0, "91", 1.0, "A0", 1.0), json.get("codes"));
-        assertEquals(12, ((List<?>)json.get("series")).size());
+        assertEquals(13, ((List<?>)json.get("series")).size());
         assertEquals(List.of("a warning"), json.get("warnings"));
         assertEquals(Math.round(report.roundTripMicros(99) * 10) / 10.0, (Double)json.get("round_trip_p99"), 1e-9);
         assertTrue((Double)json.get("round_trip_p99") > 3_990 && (Double)json.get("round_trip_p99") < 4_010, "the slower of 80 us and 4 ms");
     }
 
-    /** A last second cut short shows the rate it ran at, not its count of answers: 250 answers in 0.25 s is 1,000 TPS. */
+    /**
+     * A second cut short shows the rate it ran at, not its count of answers (500 answers in 0.5 s is 1,000 TPS), and
+     * the drain's few milliseconds no rate at all.
+     */
     @Test
-    void shouldShowTheRateOfALastSecondCutShort() throws Exception
+    void shouldShowTheRateOfASecondCutShortAndNoneForTheDrainsLastMilliseconds() throws Exception
     {
         final LoadReport.ReportFiles files = report().write(dir);
         final String text = Files.readString(files.text(), StandardCharsets.UTF_8);
         assertTrue(text.contains("   12.0  measure     1,000 "), text);
-        assertFalse(text.contains("   12.0  measure       250 "), text);
+        assertTrue(text.contains("(500 answers in 0.50 s)"), text);
+        assertTrue(text.contains("   12.1  drain           - "), text);
         final List<?> series = (List<?>)((Map<?, ?>)new Json(Files.readString(files.json(), StandardCharsets.UTF_8)).parse()).get("series");
-        final Map<?, ?> last = (Map<?, ?>)series.get(series.size() - 1);
-        assertEquals(250.0, last.get("answers"));
-        assertEquals(0.25, last.get("seconds"));
-        assertEquals(1_000.0, last.get("tps"));
+        final Map<?, ?> cut = (Map<?, ?>)series.get(series.size() - 2);
+        assertEquals(500.0, cut.get("answers"));
+        assertEquals(0.5, cut.get("seconds"));
+        assertEquals(1_000.0, cut.get("tps"));
+        final Map<?, ?> drain = (Map<?, ?>)series.get(series.size() - 1);
+        assertEquals(4.0, drain.get("answers"));
+        assertNull(drain.get("tps"));
+        assertTrue(drain.containsKey("tps"));
     }
 
     @Test

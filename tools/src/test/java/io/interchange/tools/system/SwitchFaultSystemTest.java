@@ -35,9 +35,11 @@ import io.interchange.engine.clearing.Clearing;
 import io.interchange.engine.clearing.DayTransactions;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.replay.Replayer;
+import io.interchange.engine.ring.EventType;
 import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.BusinessDay;
 import io.interchange.journal.JournalConfig;
+import io.interchange.journal.JournalReader;
 import io.interchange.tools.issuer.CardAccount;
 import io.interchange.tools.issuer.CardBook;
 import io.interchange.tools.issuer.IssuerSimConfig;
@@ -146,9 +148,11 @@ class SwitchFaultSystemTest
     }
 
     /**
-     * Issuer-a hangs while a terminal keeps sending: it holds its share of the in-flight table (128 of 256 here, two
+     * Issuer-a hangs while a terminal keeps sending: it holds its share of the in-flight table (192 of 256 here, two
      * issuers), the requests beyond it are answered 91 at once, and issuer-b's cards are still approved. Where one
-     * issuer could hold the whole table, issuer-b's requests got 91 too until issuer-a's timed out.
+     * issuer could hold the whole table, issuer-b's requests got 91 too until issuer-a's timed out. With a tick a
+     * second, issuer-a's 192 time-outs fall due on one or two ticks, which carry seven each: the rest go on ticks of
+     * the same time that those ask for, not a second later each.
      */
     @Test
     void shouldKeepServingOtherIssuersWhileOneHangsWithItsShareOfTheInFlightTable(@TempDir final Path journal, @TempDir final Path replay)
@@ -157,8 +161,9 @@ class SwitchFaultSystemTest
         try (ScriptedIssuer hung = new ScriptedIssuer())
         {
             issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
-            start(FAST.replaceFirst("timeout = 500ms, ", "timeout = 2s, ") + "interchange.limits { in-flight = 256 }", journal, hung.port(),
-                issuerB.port());
+            // The terminal stays connected through issuer-a's 5 s time-out, for the 91s.
+            start(FAST.replaceFirst("timeout = 500ms, ", "timeout = 5s, ").replace("idle-timeout = 3s", "idle-timeout = 60s") +
+                "interchange.limits { in-flight = 256 }\ninterchange.ring.tick = 1s", journal, hung.port(), issuerB.port());
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1 && node.signedOnLinks("issuer-b") == 1,
                 "both issuers signed on");
             try (TestTerminal terminal = signedOn())
@@ -195,13 +200,26 @@ class SwitchFaultSystemTest
                 assertEquals(sentTo.keySet(), answers.keySet(), "one answer for each request");
                 assertEquals("00", answers.get("999999"), "issuer-b's card approved while issuer-a hangs");
                 assertEquals(requests, answers.values().stream().filter("91"::equals).count(), "issuer-a's requests all answered 91");
-                assertEquals(128, hung.count(Mti.FINANCIAL_REQUEST), "issuer-a got its share of the table, no more");
+                assertEquals(192, hung.count(Mti.FINANCIAL_REQUEST), "issuer-a got its share of the table, no more");
             }
-            // Its 128 time-outs, due within a few milliseconds, went on ticks that asked for more ticks: the journal
-            // holds them all, and a replay gives the same outputs.
             final SwitchConfig config = node.config();
             node.close();
             node = null;
+            final List<Long> ticks = new ArrayList<>();
+            try (JournalReader reader = new JournalReader(SwitchNode.journalConfig(config)))
+            {
+                while (reader.next())
+                {
+                    if (reader.record().eventType() == EventType.TICK)
+                    {
+                        ticks.add(reader.record().timestampNanos());
+                    }
+                }
+            }
+            assertTrue(ticks.size() - ticks.stream().distinct().count() >= 192 / 7 - 2,
+                "the ticks that timed out 192 requests, seven at a time, asked for more at their own time: " + ticks.size() + " ticks journaled, " +
+                    ticks.stream().distinct().count() + " times");
+            // A replay gives the same outputs.
             final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
             final JournalConfig source = SwitchNode.journalConfig(config);
             final JournalConfig replayed = new JournalConfig(replay, source.durability(), source.cutoff(), source.zone(),

@@ -34,7 +34,8 @@ final class SwitchProcess implements AutoCloseable
     private static final long EXIT_SECONDS = 30;
     private static final int TAIL_LINES = 40;
     private static final Pattern RECOVERED = Pattern.compile(
-        "recovered from the journal: (\\d+) records replayed \\((\\d+) withheld, (\\d+) corrupt\\); (\\d+) requests in flight, (\\d+) advices owed");
+        "recovered from the journal in \\d+ ms \\(\\d+ records a second\\): (\\d+) records replayed \\((\\d+) withheld, (\\d+) corrupt\\); " +
+            "(\\d+) requests in flight, (\\d+) advices owed");
     private static final Pattern STOPPED = Pattern.compile("switch stopped: (\\d+ in flight, \\d+ advices owed)");
     /** The JVM's exit status after a SIGTERM whose shutdown hooks ran: 128 + 15. */
     private static final int SIGTERM_EXIT = 143;
