@@ -55,7 +55,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     0230 or 0130 ACKNOWLEDGED on the advice's link and STAN), takes its stand-in off the exceptions;</li>
  * <li>an acquirer's 0400/0420 (and repeats) answered 00 names its original by field 90 (or, for UnionPay POS, 61 or
  *     its own STAN and batch), which is then reversed; answered 25 it is an orphan reversal; answered 00 for an
- *     original the day does not hold, it reverses an earlier day's request, which settled on its day: an exception;</li>
+ *     original the day does not hold, it reverses an earlier day's request, which settled on its day: booked back on
+ *     this day when the switch says it undid an approval ({@link #onReversalOfEarlierDay}), and an exception;</li>
  * <li>a completion (0220) acknowledged for a pre-authorization that held nothing for it, or less, is an exception
  *     ({@link #irregularCompletion}), and settles all the same;</li>
  * <li>a terminal batch (0500, or the 0320 that ends an upload) closed out of balance is an exception with its
@@ -492,10 +493,13 @@ public final class DayReader
 
     /**
      * A reversal the switch answered 00, so it knew the original, which the day's journal does not hold: the original
-     * is an earlier business day's, and settled on that day. The issuer has been told (0420) and gives the cardholder
-     * the money back; the merchant was paid it and keeps it until an operator takes it back (of a pre-authorization,
-     * field 90 says so: the hold is let go, and only a completion of it settled anything). Once per original: a
-     * repeat (0401, 0421) of the same reversal is not reported again.
+     * is an earlier business day's, and settled on that day. Where the switch's decision names the issuer whose
+     * approval it undid (it sent that issuer an 0420), the money goes back on this day: a row of its own
+     * ({@link TransactionState#REVERSAL_OF_EARLIER_DAY}) from the reversal's fields (amount, currency, merchant,
+     * terminal), which settles the other way round from its original, a sale's amount back to the card as a refund's
+     * would be. A reversal of a pre-authorization (field 90 names an 01xx) lets a hold go and moves no money; one of an
+     * original the switch had not approved, or without an amount to book, moves none either. Each is also an exception,
+     * for the operations team to see, once per original: a repeat (0401, 0421) is neither booked nor reported again.
      */
     private void onReversalOfEarlierDay(final JournalRecord record, final MessageReader request, final String code, final int endpoint)
     {
@@ -506,11 +510,34 @@ public final class DayReader
         }
         final String original = named.length() >= 20 ? named.substring(0, 4) + " STAN " + named.substring(4, 10) + ", field 7 " + named.substring(10, 20) :
             named.isEmpty() ? "its STAN and batch" : named;
+        final int issuer = Decision.issuer(record.buffer(), record.decisionOffset());
+        final boolean preAuthorization = named.startsWith("01");
+        final boolean booked = !preAuthorization && issuer >= 0 && issuer < config.issuers().size() && request.has(4) && request.has(49) &&
+            bookReversalOfEarlierDay(record, request, endpoint, config.issuers().get(issuer).id());
         exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.REVERSAL_OF_EARLIER_DAY, text(request, 41), text(request, 42),
             text(request, 11), maskedPan(record, JournalRecord.INPUT), amount(request), text(request, 49), code,
             "reversal " + Mti.toString(request.mti()) + " answered 00 of an original of an earlier business day (" + original + "), " +
-                (named.startsWith("01") ? "a pre-authorization: its hold is let go; check any completion of it" :
-                    "settled on that day: the issuer was told and gives it back; take it back from the merchant")));
+                (preAuthorization ? "a pre-authorization: its hold is let go; check any completion of it" :
+                    booked ? "approved and settled on that day: the issuer was told and gives it back; booked back on this day" :
+                        "which the switch did not say it had approved (or a journal from before it said so): nothing booked; check it by hand")));
+    }
+
+    /** The row of a reversal of an earlier day's approval: settled on this day, the other way; false when it would move no money. */
+    private boolean bookReversalOfEarlierDay(final JournalRecord record, final MessageReader request, final int endpoint, final String issuer)
+    {
+        final String processing = request.has(3) ? text(request, 3) : "000000";
+        if (!(processing.startsWith("00") || processing.startsWith("01") || processing.startsWith("20")))
+        {
+            return false;
+        }
+        final String acquirer = endpoint >= 0 && endpoint < config.listeners().size() ? config.listeners().get(endpoint).acquirerId() : "";
+        final int row = transactions.add(record.index(), record.timestampNanos(), request.mti(), processing, amount(request), text(request, 49),
+            text(request, 42), text(request, 41), text(request, 11), acquirer, text(request, 37));
+        keepPan(row, record);
+        transactions.issuer(row, issuer);
+        transactions.mark(row, DayTransactions.ANSWERED | DayTransactions.OF_EARLIER_DAY);
+        transactions.responseCode(row, ResponseCode.APPROVED);
+        return true;
     }
 
     /**

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.agrona.DirectBuffer;
 
 /**
- * The financial requests of one business day (0100, 0200, 0220) and what became of each: the rows of
- * transactions.csv, held column by column. A national switch clears tens of millions of these a day; as objects,
+ * The financial requests of one business day (0100, 0200, 0220) and what became of each, and the day's reversals of
+ * earlier days' approvals: the rows of transactions.csv, held column by column. A national switch clears tens of millions of these a day; as objects,
  * each with its Strings, they filled the old generation and the collector took most of clearing's time. As a few
  * dozen primitive arrays they cost about 100 bytes a row and the collector never looks inside them.
  *
@@ -30,6 +30,8 @@ public final class DayTransactions
     static final int COMPLETED = 1 << 3;
     static final int STAND_IN = 1 << 4;
     static final int ADVISED = 1 << 5;
+    /** The row is a reversal of an earlier day's approval: {@link TransactionState#REVERSAL_OF_EARLIER_DAY}. */
+    static final int OF_EARLIER_DAY = 1 << 6;
 
     private static final int FIRST_CAPACITY = 1_024;
     /** Fewer digits and the masking rule shows none (io.interchange.codec.Pan). */
@@ -170,6 +172,10 @@ public final class DayTransactions
     /** The state at the end of the day: see {@link TransactionState}. */
     public TransactionState state(final int row)
     {
+        if (flagged(row, OF_EARLIER_DAY))
+        {
+            return TransactionState.REVERSAL_OF_EARLIER_DAY;
+        }
         if (flagged(row, TIMED_OUT))
         {
             return TransactionState.TIMED_OUT;
@@ -230,10 +236,10 @@ public final class DayTransactions
         return mti[row] == 100 || mti[row] == 120;
     }
 
-    /** A refund (processing code 20): money back to the card. */
+    /** Money back to the card: a refund (processing code 20), or the reversal of an earlier day's sale. */
     public boolean isCredit(final int row)
     {
-        return processingCode(row).startsWith("20");
+        return processingCode(row).startsWith("20") != flagged(row, OF_EARLIER_DAY);
     }
 
     /** Appends a request as it came in; returns its row. */

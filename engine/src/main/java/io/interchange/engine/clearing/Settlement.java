@@ -17,7 +17,9 @@ import io.interchange.engine.config.SwitchConfig;
  * Who owes whom for one business day, in integer minor units per currency.
  *
  * <p>Money. A settled purchase, cash advance or completion is a sale: the card's issuer pays it, the acquirer that
- * sent it receives it. A settled refund runs the other way. Net sales are sales less refunds.
+ * sent it receives it. A settled refund runs the other way, and so does a reversal of an earlier day's sale
+ * ({@link TransactionState#REVERSAL_OF_EARLIER_DAY}), counted among the refunds (a reversal of an earlier day's refund
+ * among the sales). Net sales are sales less refunds.
  *
  * <p>Fees, each rounded half even ({@link Fees}) on a total, never per transaction:
  * <ul>
@@ -47,7 +49,7 @@ public final class Settlement
      *
      * @param count         settled transactions (sales and refunds).
      * @param grossSales    settled sales.
-     * @param refunds       settled refunds.
+     * @param refunds       settled refunds, and reversals of earlier days' sales.
      * @param reversedCount transactions approved and then reversed (they do not settle).
      * @param reversed      their amount.
      * @param netSales      gross sales less refunds.

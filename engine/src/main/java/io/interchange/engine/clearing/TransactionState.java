@@ -15,6 +15,12 @@ public enum TransactionState
     DECLINED("declined"),
     /** Reversed by the acquirer (0400/0420 naming it). */
     REVERSED("reversed"),
+    /**
+     * Not a request of the day: an acquirer's reversal (0400/0420) of an approval of an earlier business day, which
+     * settled on its day. It settles on this one, the other way: a sale's money back to the card (as a refund), a
+     * refund's back to the merchant.
+     */
+    REVERSAL_OF_EARLIER_DAY("reversal-of-earlier-day"),
     /** A pre-authorization (0100) approved and not (yet) completed: it does not settle by itself. */
     AUTHORIZED("authorized"),
     /** A pre-authorization that a completion (0220) named: the completion settles, not this. */
@@ -40,6 +46,6 @@ public enum TransactionState
     /** Whether a transaction in this state moves money. */
     public boolean settles()
     {
-        return this == APPROVED || this == STAND_IN_AWAITING_ADVICE;
+        return this == APPROVED || this == STAND_IN_AWAITING_ADVICE || this == REVERSAL_OF_EARLIER_DAY;
     }
 }

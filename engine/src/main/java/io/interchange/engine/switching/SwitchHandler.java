@@ -1109,7 +1109,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         transactions.state(original, Transactions.REVERSED);
         final CharSequence reason = reversalReason(request);
-        if (state == Transactions.ANSWERED && transactions.approved(original))
+        final boolean undoesApproval = state == Transactions.ANSWERED && transactions.approved(original);
+        if (undoesApproval)
         {
             queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(original),
                 transactions.forwardedLength(original), original, null, reason, request, transactions.issuer(original), event.timestampNanos());
@@ -1119,6 +1120,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             transactions.reversalReason(original, reason.charAt(0), reason.charAt(1));
         }
         answer(event, request, ResponseCode.APPROVED);
+        if (undoesApproval)
+        {
+            // The decision names the issuer whose approval this undoes: clearing books the money back from it, on the
+            // reversal's own day when the original settled on an earlier one (DayReader).
+            decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, transactions.issuer(original), 0);
+        }
     }
 
     /**

@@ -62,7 +62,9 @@ class ClearingReviewTest
 
     /**
      * A purchase approved at 22:59 on 26 Nov (business day 26 Nov, cutoff 23:00 UTC), voided by the terminal (0400) at
-     * 23:01, business day 27 Nov. The switch answers 00 and sends issuer-a an 0420: the cardholder gets the money back.
+     * 23:01, business day 27 Nov. The switch answers 00 and sends issuer-a an 0420: the cardholder gets the money back,
+     * so day 2 books it back from the merchant and the acquirer to issuer-a, as a refund would be. Day 2 once booked
+     * nothing, and the issuer's and acquirer's positions stayed 100.00 apart for good.
      */
     @Test
     void reversalOnTheNextBusinessDayOfAPurchaseOfTheDayBefore(@TempDir final Path dir)
@@ -93,7 +95,15 @@ class ClearingReviewTest
         final Settlement.Result secondSettled = Settlement.settle(config, DAY_2, second.transactions());
         assertEquals(TransactionState.APPROVED, first.transactions().state(0), "on its own day the sale stood, and settled");
         assertEquals(10_000, net(firstSettled));
-        assertEquals(0, net(secondSettled));
+        assertEquals(-10_000, net(secondSettled), "booked back on day 2");
+        assertEquals(1, second.transactions().size());
+        assertEquals(TransactionState.REVERSAL_OF_EARLIER_DAY, second.transactions().state(0));
+        assertEquals("issuer-a", second.transactions().issuer(0));
+        final Settlement.Position issuerA = secondSettled.positions().stream().filter(p -> p.institution().startsWith("issuer-a")).findFirst()
+            .orElseThrow();
+        assertEquals(10_000, issuerA.credits(), "issuer-a is paid back what it paid on day 1");
+        assertEquals(0, issuerA.debits());
+        assertEquals(0, secondSettled.positions().stream().mapToLong(Settlement.Position::net).sum(), "net positions sum to zero");
         assertEquals(List.of(ClearingExceptionItem.Kind.REVERSAL_OF_EARLIER_DAY), second.exceptions().stream().map(ClearingExceptionItem::kind).toList(),
             "day 2 says the merchant was paid on day 1 for a sale the issuer has given back");
         final ClearingExceptionItem reversed = second.exceptions().get(0);
@@ -104,6 +114,39 @@ class ClearingReviewTest
         assertEquals("00", reversed.responseCode());
         assertTrue(reversed.maskedPan().isEmpty() || reversed.maskedPan().contains("*"), "never a clear PAN: " + reversed.maskedPan());
         assertTrue(reversed.detail().contains("0200 STAN " + purchase.get(11)), reversed.detail());
+    }
+
+    /**
+     * A purchase declined by issuer-a on day 1, voided by its terminal on day 2: the switch answers 00 (it knows the
+     * original) but undoes no approval and tells issuer-a nothing, so day 2 books nothing, and says so.
+     */
+    @Test
+    void reversalOnTheNextBusinessDayOfAPurchaseDeclinedTheDayBefore(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T22:59:00Z");
+            final Map<Integer, String> purchase = request(card(0, 3), 10_000);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "51"));
+            assertEquals("51", output(0).getString(39));
+            now = at("2026-11-26T23:01:00Z");
+            final Map<Integer, String> reversal = request(card(0, 3), 10_000);
+            reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", output(0).getString(39));
+            assertEquals(List.of(), advices(), "nothing to undo at issuer-a");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day second = DayReader.read(config, DAY_2);
+        assertEquals(0, second.transactions().size(), "nothing booked");
+        assertEquals(0, net(Settlement.settle(config, DAY_2, second.transactions())));
+        assertEquals(1, second.exceptions().size());
+        assertTrue(second.exceptions().get(0).detail().contains("nothing booked"), second.exceptions().get(0).detail());
     }
 
     /**
