@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "clearing",
     description = {
-        "Clears one business day (cutoff to cutoff) of the switch's journal, read only, into a dated folder:",
-        "transactions.csv, merchant-settlement.csv, institution-positions.csv, exceptions.csv, summary.txt, summary.html",
+        "Clears one business day (cutoff to cutoff) of the switch's journal into a dated folder.",
+        "The journal is read only. The folder holds transactions.csv, merchant-settlement.csv, institution-positions.csv,",
+        "exceptions.csv, summary.txt, summary.html",
         "and manifest.json (SHA-256 of each). The same journal always gives the same bytes."
     })
 public final class ClearingCommand implements Callable<Integer>

@@ -47,8 +47,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     description = {
-        "Runs the switch, two issuer simulators and terminals on 127.0.0.1 for about half a minute of mixed traffic,",
-        "then prints the load report, clears the day and says where the report, chart, journal and settlement report are."
+        "Runs the switch, two issuer simulators and terminals on 127.0.0.1: half a minute of mixed traffic, then clearing.",
+        "It prints the load report, clears the day and says where the report, chart, journal and settlement report are."
     })
 public final class DemoCommand implements Callable<Integer>
 {

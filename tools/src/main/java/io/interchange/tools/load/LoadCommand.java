@@ -32,9 +32,9 @@ import picocli.CommandLine.Spec;
     name = "load",
     sortOptions = false,
     description = {
-        "Load-test a running switch: simulated POS terminals send a realistic mix of ISO 8583 requests over TCP, every answer is",
-        "checked (MTI, STAN, terminal, response code expected for its case), and a report is written: report.txt, latency.hgrm",
-        "(HdrHistogram), report.html (charts) and summary.json.",
+        "Load-test a running switch with simulated POS terminals over TCP.",
+        "They send a realistic mix of ISO 8583 requests, every answer is checked (MTI, STAN, terminal, response code expected",
+        "for its case), and a report is written: report.txt, latency.hgrm (HdrHistogram), report.html (charts) and summary.json.",
         "The issuer simulators must hold the cards this run picks from: start each with the same --seed, --bins and --cards.",
         "Exit code 0 when every answer was as expected, 1 when any was not or none came, 2 for bad usage or no switch to reach.",
     })
