@@ -24,6 +24,7 @@ import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.ClearingExceptionItem.Kind;
 import io.interchange.engine.config.IssuerConfig;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.config.TerminalConfig;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.switching.BatchTotals;
 import io.interchange.engine.switching.Decision;
@@ -349,7 +350,19 @@ public final class DayReader
         }
         if (pastTheEnd)
         {
-            return; // the next day's requests, reversals and batches are the next day's
+            // The next day's requests, reversals and batches are the next day's; but a reversal of one of this day's
+            // requests while it is still with its issuer undoes it here: its approval, read past the end too, is reversed
+            // to the issuer when it comes, and the next day books nothing for it (the switch undid no approval then).
+            // One already answered is the next day's to book back, as a reversal of an earlier day's.
+            if (Mti.messageClass(request.mti()) == 4 && ResponseCode.APPROVED.equals(code))
+            {
+                final int original = original(endpoint, request);
+                if (original != AcquirerKeys.MISSING && byRow.containsKey(original))
+                {
+                    transactions.mark(original, DayTransactions.REVERSED);
+                }
+            }
+            return;
         }
         final int mti = request.mti();
         switch (mti)
@@ -493,16 +506,22 @@ public final class DayReader
 
     /**
      * A reversal the switch answered 00, so it knew the original, which the day's journal does not hold: the original
-     * is an earlier business day's, and settled on that day. Where the switch's decision names the issuer whose
-     * approval it undid (it sent that issuer an 0420), the money goes back on this day: a row of its own
-     * ({@link TransactionState#REVERSAL_OF_EARLIER_DAY}) from the reversal's fields (amount, currency, merchant,
-     * terminal), which settles the other way round from its original, a sale's amount back to the card as a refund's
-     * would be. A reversal of a pre-authorization (field 90 names an 01xx) lets a hold go and moves no money; one of an
-     * original the switch had not approved, or without an amount to book, moves none either. Each is also an exception,
-     * for the operations team to see, once per original: a repeat (0401, 0421) is neither booked nor reported again.
+     * is an earlier business day's, and settled on that day. Where the switch's decision says it undid an approval
+     * that moved money ({@link Decision#undidApproval}: it sent the issuer an 0420), the money goes back on this day: a
+     * row of its own ({@link TransactionState#REVERSAL_OF_EARLIER_DAY}) with the original's amount, currency and
+     * direction as the decision gives them (what the issuer was told, whatever the reversal's own fields say), the
+     * terminal's merchant, which settles the other way round from its original: a sale's amount back to the card as a
+     * refund's would go. A reversal of a pre-authorization lets a hold go and moves no money, nor does one of an
+     * original the switch had declined or was still waiting on; a balance inquiry's is not reported at all. Each other
+     * is an exception for the operations team, once per original: a repeat (0401, 0421) is neither booked nor reported
+     * again (the switch finds the original reversed already, and says it undid nothing).
      */
     private void onReversalOfEarlierDay(final JournalRecord record, final MessageReader request, final String code, final int endpoint)
     {
+        if (text(request, 3).startsWith("31"))
+        {
+            return; // a balance inquiry's reversal: no money either day (the day's own inquiries are not rows)
+        }
         final String named = request.has(90) ? text(request, 90) : text(request, 61);
         if (!earlierReversals.add(endpoint + "/" + text(request, 41) + "/" + (named.isEmpty() ? text(request, 11) : named)))
         {
@@ -510,34 +529,49 @@ public final class DayReader
         }
         final String original = named.length() >= 20 ? named.substring(0, 4) + " STAN " + named.substring(4, 10) + ", field 7 " + named.substring(10, 20) :
             named.isEmpty() ? "its STAN and batch" : named;
-        final int issuer = Decision.issuer(record.buffer(), record.decisionOffset());
-        final boolean preAuthorization = named.startsWith("01");
-        final boolean booked = !preAuthorization && issuer >= 0 && issuer < config.issuers().size() && request.has(4) && request.has(49) &&
+        final int at = record.decisionOffset();
+        final int issuer = Decision.issuer(record.buffer(), at);
+        final boolean booked = Decision.undidApproval(record.buffer(), at, record.decisionLength()) && issuer < config.issuers().size();
+        if (booked)
+        {
             bookReversalOfEarlierDay(record, request, endpoint, config.issuers().get(issuer).id());
+        }
         exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.REVERSAL_OF_EARLIER_DAY, text(request, 41), text(request, 42),
             text(request, 11), maskedPan(record, JournalRecord.INPUT), amount(request), text(request, 49), code,
             "reversal " + Mti.toString(request.mti()) + " answered 00 of an original of an earlier business day (" + original + "), " +
-                (preAuthorization ? "a pre-authorization: its hold is let go; check any completion of it" :
-                    booked ? "approved and settled on that day: the issuer was told and gives it back; booked back on this day" :
-                        "which the switch did not say it had approved (or a journal from before it said so): nothing booked; check it by hand")));
+                (booked ? "approved and settled on that day: the issuer was told (0420) and gives it back; booked back on this day" :
+                    "which moved no money the switch undid (a pre-authorization's hold let go, an original declined or still with its " +
+                        "issuer, or a journal from before the switch said): nothing booked")));
     }
 
-    /** The row of a reversal of an earlier day's approval: settled on this day, the other way; false when it would move no money. */
-    private boolean bookReversalOfEarlierDay(final JournalRecord record, final MessageReader request, final int endpoint, final String issuer)
+    /** The row of a reversal of an earlier day's approval, from its decision: settled on this day, the other way. */
+    private void bookReversalOfEarlierDay(final JournalRecord record, final MessageReader request, final int endpoint, final String issuer)
     {
-        final String processing = request.has(3) ? text(request, 3) : "000000";
-        if (!(processing.startsWith("00") || processing.startsWith("01") || processing.startsWith("20")))
-        {
-            return false;
-        }
+        final int at = record.decisionOffset();
+        final boolean refund = Decision.reversedCredit(record.buffer(), at);
+        final String terminal = text(request, 41);
+        final String merchant = merchantOf(terminal, text(request, 42));
         final String acquirer = endpoint >= 0 && endpoint < config.listeners().size() ? config.listeners().get(endpoint).acquirerId() : "";
-        final int row = transactions.add(record.index(), record.timestampNanos(), request.mti(), processing, amount(request), text(request, 49),
-            text(request, 42), text(request, 41), text(request, 11), acquirer, text(request, 37));
+        final int row = transactions.add(record.index(), record.timestampNanos(), request.mti(), refund ? "200000" : "000000",
+            Decision.reversedAmount(record.buffer(), at), String.format("%03d", Decision.reversedCurrency(record.buffer(), at)), merchant, terminal,
+            text(request, 11), acquirer, text(request, 37));
         keepPan(row, record);
         transactions.issuer(row, issuer);
         transactions.mark(row, DayTransactions.ANSWERED | DayTransactions.OF_EARLIER_DAY);
         transactions.responseCode(row, ResponseCode.APPROVED);
-        return true;
+    }
+
+    /** The merchant a terminal id belongs to in the config (the original's, as the switch checked it), or {@code given} for one it does not list. */
+    private String merchantOf(final String terminal, final String given)
+    {
+        for (final TerminalConfig t : config.terminals())
+        {
+            if (t.id().equals(terminal) && t.merchant() != null)
+            {
+                return t.merchant();
+            }
+        }
+        return given;
     }
 
     /**

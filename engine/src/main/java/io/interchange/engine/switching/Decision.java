@@ -57,6 +57,24 @@ import org.agrona.MutableDirectBuffer;
  * each part with its own totals for cards of that origin; the differences here are the two parts' added together
  * (the layout is the ISO 8583:1987 one), and {@link #DOMESTIC_OUT_OF_BALANCE} and {@link #FOREIGN_OUT_OF_BALANCE}
  * say which part was out: a foreign sale counted as domestic puts both out with differences that add up to 0.
+ *
+ * <h2>A reversal that undid an approval</h2>
+ * An acquirer's reversal (0400, 0420 and repeats) answered 00 that undid an approval which moved money (a sale, cash,
+ * a refund or a completion; not a pre-authorization's hold, nor a balance inquiry) is {@link Outcome#ANSWERED} with
+ * the issuer it sent the 0420 to in the issuer word, and {@link #REVERSAL_LENGTH} bytes: what that 0420 undoes, from
+ * the switch's own record of the original, so that clearing books what the issuer was told, whatever the reversal's
+ * own fields say.
+ * <pre>
+ * +---------------------------------------------------------------+
+ * |  16 bytes as above (outcome ANSWERED, 00, the issuer's index)  |
+ * +---------------------------------------------------------------+
+ * |        the original's amount in minor units (long)            |
+ * +---------------------------------------------------------------+
+ * |  the original's currency, ISO 4217 numeric (int)               |
+ * +---------------+-----------------------------------------------+
+ * | 1: a refund   |                 (3 bytes 0)                   |
+ * +---------------+-----------------------------------------------+
+ * </pre>
  * One uploaded transaction (0320, 60.3 = 201, 203-207) is {@link Outcome#UPLOADED}, 16 bytes, with
  * {@link #UPLOAD_UNMATCHED} when the switch has no approved, unreversed transaction of that terminal, batch, STAN and
  * amount. A settlement request sent again byte for byte (its answer lost) is {@link Outcome#RETRANSMITTED}, 16 bytes:
@@ -95,6 +113,11 @@ public final class Decision
     public static final int ADVICES_SENT = 128;
     /** The length of a settlement decision ({@link Outcome#SETTLED}, {@link Outcome#UPLOAD_AWAITED}). */
     public static final int SETTLEMENT_LENGTH = 64;
+    /** The length of the decision of a reversal that undid an approval which moved money. */
+    public static final int REVERSAL_LENGTH = 32;
+    private static final int REVERSED_AMOUNT = 16;
+    private static final int REVERSED_CURRENCY = 24;
+    private static final int REVERSED_CREDIT = 28;
     private static final int COUNT_DIFFERENCES = 16;
     private static final int AMOUNT_DIFFERENCES = 32;
     private static final int RESPONSE_CODE = 0;
@@ -137,6 +160,39 @@ public final class Decision
             buffer.putLong(AMOUNT_DIFFERENCES + i * Long.BYTES, differences[BatchTotals.AMOUNTS + i]);
         }
         return SETTLEMENT_LENGTH;
+    }
+
+    /** Appends to a decision {@link #write} wrote what a reversal undid; returns the decision's new length, {@link #REVERSAL_LENGTH}. */
+    static int writeReversal(final MutableDirectBuffer buffer, final long amount, final int currency, final boolean credit)
+    {
+        buffer.putLong(REVERSED_AMOUNT, amount);
+        buffer.putInt(REVERSED_CURRENCY, currency);
+        buffer.putInt(REVERSED_CREDIT, credit ? 1 : 0);
+        return REVERSAL_LENGTH;
+    }
+
+    /** Whether a decision of {@code length} bytes says what a reversal undid ({@link #reversedAmount} and the rest). */
+    public static boolean undidApproval(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length >= REVERSAL_LENGTH && outcome(buffer, offset) == Outcome.ANSWERED && issuer(buffer, offset) >= 0;
+    }
+
+    /** The amount, minor units, of the approval a reversal undid. */
+    public static long reversedAmount(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + REVERSED_AMOUNT);
+    }
+
+    /** The currency, ISO 4217 numeric, of the approval a reversal undid. */
+    public static int reversedCurrency(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + REVERSED_CURRENCY);
+    }
+
+    /** Whether the approval a reversal undid was a refund (money to the card), not a sale. */
+    public static boolean reversedCredit(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getByte(offset + REVERSED_CREDIT) == 1;
     }
 
     /** True when a settlement decision says the terminal's totals differed from the switch's. */

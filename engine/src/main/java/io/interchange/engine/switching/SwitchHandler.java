@@ -1120,11 +1120,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             transactions.reversalReason(original, reason.charAt(0), reason.charAt(1));
         }
         answer(event, request, ResponseCode.APPROVED);
-        if (undoesApproval)
+        if (undoesApproval && transactions.terminal(original) >= 0)
         {
-            // The decision names the issuer whose approval this undoes: clearing books the money back from it, on the
-            // reversal's own day when the original settled on an earlier one (DayReader).
+            // It undid money (a sale, cash, a refund, a completion: what the batch totals count; not a hold): the
+            // decision names the issuer told and what it was told, the original's amount, currency and direction as
+            // the switch recorded them. Clearing books it back from there, on the reversal's own day when the
+            // original settled on an earlier one (DayReader), whatever the reversal's own fields say.
             decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, transactions.issuer(original), 0);
+            event.decisionLength(Decision.writeReversal(event.decision(), transactions.amount(original), transactions.currency(original),
+                transactions.credit(original)));
         }
     }
 

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,7 @@ class ClearingReviewTest
     private int stan;
     private SwitchHandler handler;
     private JournalWriter writer;
+    private List<MessageReader> sentAfterReversal = List.of();
 
     private SwitchConfig start(final Path dir)
     {
@@ -70,24 +72,8 @@ class ClearingReviewTest
     void reversalOnTheNextBusinessDayOfAPurchaseOfTheDayBefore(@TempDir final Path dir)
     {
         final SwitchConfig config = start(dir);
-        final List<MessageReader> sent;
-        final Map<Integer, String> purchase;
-        try
-        {
-            now = at("2026-11-26T22:59:00Z");
-            purchase = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 1), 10_000);
-            now = at("2026-11-26T23:01:00Z");
-            final Map<Integer, String> reversal = request(card(0, 1), 10_000);
-            reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
-            assertEquals("00", output(0).getString(39), "the switch knows the original: reversed");
-            sent = advices();
-        }
-        finally
-        {
-            writer.close();
-        }
-        assertEquals(List.of(Mti.REVERSAL_ADVICE), sent.stream().map(MessageReader::mti).toList(), "and issuer-a is told: 0420");
+        final Map<Integer, String> purchase = approvedThenReversedNextDay(Mti.FINANCIAL_REQUEST, card(0, 1), 10_000, reversal -> { });
+        assertEquals(List.of(Mti.REVERSAL_ADVICE), sentAfterReversal.stream().map(MessageReader::mti).toList(), "and issuer-a is told: 0420");
 
         final DayReader.Day first = DayReader.read(config, DAY_1);
         final Settlement.Result firstSettled = Settlement.settle(config, DAY_1, first.transactions());
@@ -117,6 +103,77 @@ class ClearingReviewTest
     }
 
     /**
+     * Day 2's reversal of day 1's purchase of 100.00 USD says 40.00 EUR and no processing code: the switch reverses the
+     * purchase at issuer-a (its 0420 carries the purchase's amount and currency), and day 2 books what issuer-a was
+     * told, 100.00 USD back to the card, not a refund of 40.00 EUR, nor (without field 3) a second sale.
+     */
+    @Test
+    void reversalOfAnEarlierDayIsBookedAsTheIssuerWasToldWhateverItsOwnFieldsSay(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        approvedThenReversedNextDay(Mti.FINANCIAL_REQUEST, card(0, 4), 10_000, reversal ->
+        {
+            reversal.put(4, "000000004000");
+            reversal.put(49, "978");
+            reversal.remove(3);
+        });
+        final MessageReader told = sentAfterReversal.get(0);
+        assertEquals("000000010000/840", told.getString(4) + "/" + told.getString(49), "what issuer-a is told");
+        final DayReader.Day second = DayReader.read(config, DAY_2);
+        assertEquals(1, second.transactions().size());
+        assertEquals("840", second.transactions().currency(0));
+        assertEquals(10_000, second.transactions().amount(0));
+        assertTrue(second.transactions().isCredit(0), "money back to the card");
+        assertEquals(-10_000, net(Settlement.settle(config, DAY_2, second.transactions())));
+    }
+
+    /** Day 1's pre-authorization (a hold, nothing settled) reversed on day 2: the hold goes, and nothing is booked. */
+    @Test
+    void reversalOfAnEarlierDaysPreAuthorizationBooksNothing(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        // Field 90 names it an 0200 (an acquirer that names it wrongly): the switch knows it for a hold all the same.
+        approvedThenReversedNextDay(Mti.AUTHORIZATION_REQUEST, card(0, 5), 20_000, reversal -> { });
+        final DayReader.Day second = DayReader.read(config, DAY_2);
+        assertEquals(0, second.transactions().size(), "a hold let go moves no money");
+        assertEquals(0, net(Settlement.settle(config, DAY_2, second.transactions())));
+    }
+
+    /**
+     * A purchase forwarded at 22:59:59.900 is reversed by its terminal at 23:00:00.050, still with issuer-a, which
+     * approves it at 23:00:00.100: the switch relays the approval and reverses it to issuer-a at once. Day 1, reading
+     * past its cutoff for the answer, finds the purchase reversed: it does not settle. Day 2 books nothing either.
+     */
+    @Test
+    void reversalAfterTheCutoffOfAPurchaseStillWithItsIssuerUndoesItOnItsOwnDay(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T22:59:59Z") + 900_000_000L;
+            final Map<Integer, String> purchase = request(card(0, 6), 10_000);
+            send(Mti.FINANCIAL_REQUEST, purchase);
+            final Map<Integer, String> approval = SwitchMessages.issuerAnswer(output(0), "00");
+            now = at("2026-11-26T23:00:00Z") + 50_000_000L;
+            final Map<Integer, String> reversal = reversalOf(purchase, card(0, 6), 10_000);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", output(0).getString(39));
+            now = at("2026-11-26T23:00:00Z") + 100_000_000L;
+            sendIssuer(0, Mti.FINANCIAL_RESPONSE, approval);
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day first = DayReader.read(config, DAY_1);
+        assertEquals(TransactionState.REVERSED, first.transactions().state(0));
+        assertEquals(0, net(Settlement.settle(config, DAY_1, first.transactions())), "day 1 settles nothing of it");
+        final DayReader.Day second = DayReader.read(config, DAY_2);
+        assertEquals(0, second.transactions().size());
+        assertEquals(0, net(Settlement.settle(config, DAY_2, second.transactions())), "nor does day 2");
+    }
+
+    /**
      * A purchase declined by issuer-a on day 1, voided by its terminal on day 2: the switch answers 00 (it knows the
      * original) but undoes no approval and tells issuer-a nothing, so day 2 books nothing, and says so.
      */
@@ -132,8 +189,7 @@ class ClearingReviewTest
             message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "51"));
             assertEquals("51", output(0).getString(39));
             now = at("2026-11-26T23:01:00Z");
-            final Map<Integer, String> reversal = request(card(0, 3), 10_000);
-            reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+            final Map<Integer, String> reversal = reversalOf(purchase, card(0, 3), 10_000);
             message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
             assertEquals("00", output(0).getString(39));
             assertEquals(List.of(), advices(), "nothing to undo at issuer-a");
@@ -377,6 +433,40 @@ class ClearingReviewTest
     {
         now += 1_000_000L;
         put(EventType.ACQUIRER_MESSAGE, link, endpoint, dialect, mti, fields);
+    }
+
+    /**
+     * Day 1 at 22:59, an {@code mti} of {@code pan} approved by issuer-a; day 2 at 23:01, its terminal's reversal, after
+     * {@code change}, answered 00; then the journal closed. Returns the original request; the advices the switch sent
+     * after the reversal are in {@link #sentAfterReversal}.
+     */
+    private Map<Integer, String> approvedThenReversedNextDay(
+        final int mti, final String pan, final long amount, final Consumer<Map<Integer, String>> change)
+    {
+        try
+        {
+            now = at("2026-11-26T22:59:00Z");
+            final Map<Integer, String> original = approvedByIssuerA(mti, pan, amount);
+            now = at("2026-11-26T23:01:00Z");
+            final Map<Integer, String> reversal = reversalOf(original, pan, amount);
+            change.accept(reversal);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", output(0).getString(39), "the switch knows the original: reversed");
+            sentAfterReversal = advices();
+            return original;
+        }
+        finally
+        {
+            writer.close();
+        }
+    }
+
+    /** A reversal (0400) from the terminal of {@code pan}'s request {@code original}, naming it in field 90 as an 0200. */
+    private Map<Integer, String> reversalOf(final Map<Integer, String> original, final String pan, final long amount)
+    {
+        final Map<Integer, String> reversal = request(pan, amount);
+        reversal.put(90, "0200" + original.get(11) + original.get(7) + "0".repeat(22));
+        return reversal;
     }
 
     private static long net(final Settlement.Result result)
