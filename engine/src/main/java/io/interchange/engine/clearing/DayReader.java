@@ -54,8 +54,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     names it by the switch STAN in field 90). The same TICKs carry 0220 and 0120 advices; a stand-in's own (a
  *     0220 for a purchase, an 0120 for a pre-authorization: its auth code, no field 90), acknowledged (an issuer's
  *     0230 or 0130 ACKNOWLEDGED on the advice's link and STAN), takes its stand-in off the exceptions;</li>
- * <li>an acquirer's 0400/0420 (and repeats) answered 00 names its original by field 90 (or, for UnionPay POS, 61 or
- *     its own STAN and batch), which is then reversed; answered 25 it is an orphan reversal; answered 00 for an
+ * <li>an acquirer's 0400/0420 (and repeats) answered 00 names its original by field 90 (or, for UnionPay POS, by
+ *     its own STAN and batch: the 61 it copies from a void names the sale), which is then reversed; answered 25 it is an orphan reversal; answered 00 for an
  *     original the day does not hold, it reverses an earlier day's request, which settled on its day: booked back on
  *     this day when the switch says it undid an approval ({@link #onReversalOfEarlierDay}), and an exception;</li>
  * <li>a completion (0220) acknowledged for a pre-authorization that held nothing for it, or less, is an exception
@@ -969,7 +969,9 @@ public final class DayReader
         }
         final String batch;
         final String stan;
-        if (request.has(61) && request.units(61) >= 12)
+        // As the switch finds it: a UnionPay POS reversal by its own STAN and batch (its 61, copied from what it reverses,
+        // names that message's own original), anything else by 61 when it has one.
+        if (Mti.messageClass(request.mti()) != 4 && request.has(61) && request.units(61) >= 12)
         {
             batch = text(request, 61).substring(0, 6);
             stan = text(request, 61).substring(6, 12);

@@ -1530,14 +1530,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * The {@link Transactions} entry of the original a reversal or completion names, or NONE: by field 90 (ISO 8583:
-     * original MTI, STAN, field 7), or for UnionPay POS by 61 (original batch and STAN) or, failing that, by the
-     * reversal's own STAN and batch (a POS terminal reverses with the STAN of the original).
+     * original MTI, STAN, field 7), or for UnionPay POS, a completion by 61 (original batch and STAN) and a reversal by
+     * its own STAN and batch: a POS terminal reverses a message with that message's STAN and batch, and copies its 61,
+     * so the 61 of a void's or a completion's reversal names the sale or pre-authorization, not what is reversed.
      */
     private int originalOf(final MessageReader request, final AcquirerSession session)
     {
         if (!request.has(90))
         {
-            return posOriginalOf(request, session);
+            return Mti.messageClass(request.mti()) == 4 ? posReversedOf(request, session) : posOriginalOf(request, session);
         }
         final long stan = digits(request, 90, 4, 10);
         final long transmission = digits(request, 90, 10, 20);
@@ -1546,6 +1547,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return Transactions.NONE;
         }
         return transactions.find(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), (int)stan, transmission);
+    }
+
+    /** The UnionPay POS message a reversal undoes: the one with the reversal's own STAN and batch. */
+    private int posReversedOf(final MessageReader request, final AcquirerSession session)
+    {
+        final long batch = batchNumber(request);
+        final long stan = request.has(11) ? request.getLong(11) : -1;
+        return batch < 0 || stan < 0 ? Transactions.NONE :
+            transactions.find(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), (int)stan, batch);
     }
 
     private int posOriginalOf(final MessageReader request, final AcquirerSession session)

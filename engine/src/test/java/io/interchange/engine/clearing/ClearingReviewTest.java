@@ -174,6 +174,63 @@ class ClearingReviewTest
     }
 
     /**
+     * A UnionPay POS terminal's sale, its void (a refund naming the sale in 61), and the void's reversal (the void's STAN
+     * and batch, its 61 copied): the void is undone and the sale settles, as the switch reversed the void at the issuer.
+     * Clearing once took the 61 for what was reversed, and settled the void instead of the sale.
+     */
+    @Test
+    void reversalOfAUnionPayVoidUndoesTheVoidNotTheSale(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            posSignedOn("000201", 1);
+            final Map<Integer, String> sale = posSale("000202", "000000");
+            approvedOnPos(sale);
+            final Map<Integer, String> voided = posSale("000203", "200000");
+            voided.put(61, "000001" + sale.get(11));
+            approvedOnPos(voided);
+            putIn(cups(), POS_LINK, 1, Mti.REVERSAL_REQUEST, voided);
+            assertEquals("00", output(0).getString(39));
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(List.of(TransactionState.APPROVED, TransactionState.REVERSED),
+            List.of(day.transactions().state(0), day.transactions().state(1)), "the sale stands, the void is undone");
+        assertEquals(5_000, net(Settlement.settle(config, DAY_1, day.transactions())));
+    }
+
+    /** A UnionPay POS message of TERM0005 (batch 1, in yuan) of a card of issuer-a, read from its stripe. */
+    private static Map<Integer, String> posSale(final String stan, final String processing)
+    {
+        final Map<Integer, String> sale = new java.util.HashMap<>();
+        final String pan = card(0, 9);
+        sale.put(3, processing);
+        sale.put(4, String.format("%012d", 5_000));
+        sale.put(11, stan);
+        sale.put(22, "021");
+        sale.put(35, pan + "=30122011143804400000");
+        sale.put(41, "TERM0005");
+        sale.put(42, "MERCHANT0000003");
+        sale.put(49, "156");
+        sale.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_SALE, 1, 0).substring(0, 8));
+        return sale;
+    }
+
+    /** Sends a UnionPay POS request and has issuer-a approve it. */
+    private void approvedOnPos(final Map<Integer, String> request)
+    {
+        putIn(cups(), POS_LINK, 1, Mti.FINANCIAL_REQUEST, request);
+        assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39));
+    }
+
+    /**
      * A purchase declined by issuer-a on day 1, voided by its terminal on day 2: the switch answers 00 (it knows the
      * original) but undoes no approval and tells issuer-a nothing, so day 2 books nothing, and says so.
      */
@@ -405,15 +462,7 @@ class ClearingReviewTest
     private void settleUnionPayBatchOutOfBalance()
     {
         now = at("2026-11-26T12:00:00Z");
-        link(EventType.ACQUIRER_UP, POS_LINK, 1);
-        final Map<Integer, String> signOn = new java.util.HashMap<>();
-        signOn.put(11, "000101");
-        signOn.put(41, "TERM0005");
-        signOn.put(42, "MERCHANT0000003");
-        signOn.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_MANAGEMENT, 7,
-            io.interchange.codec.cups.Field60.NETWORK_SIGN_ON));
-        putIn(cups(), POS_LINK, 1, Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
-        assertEquals("00", output(0).getString(39));
+        posSignedOn("000101", 7);
         final Map<Integer, String> settlement = new java.util.HashMap<>();
         settlement.put(11, "000102");
         settlement.put(41, "TERM0005");
@@ -426,6 +475,20 @@ class ClearingReviewTest
         putIn(cups(), POS_LINK, 1, Mti.RECONCILIATION_REQUEST, settlement);
         assertEquals(io.interchange.codec.cups.SettlementTotals.OUT_OF_BALANCE,
             io.interchange.codec.cups.SettlementTotals.read(output(0)).domestic().balanceFlag(), "out of balance: upload awaited");
+    }
+
+    /** TERM0005's UnionPay POS link up and signed on in {@code batch}. */
+    private void posSignedOn(final String stan, final int batch)
+    {
+        link(EventType.ACQUIRER_UP, POS_LINK, 1);
+        final Map<Integer, String> signOn = new java.util.HashMap<>();
+        signOn.put(11, stan);
+        signOn.put(41, "TERM0005");
+        signOn.put(42, "MERCHANT0000003");
+        signOn.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_MANAGEMENT, batch,
+            io.interchange.codec.cups.Field60.NETWORK_SIGN_ON));
+        putIn(cups(), POS_LINK, 1, Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
+        assertEquals("00", output(0).getString(39));
     }
 
     /** A UnionPay POS terminal's message on its link. */

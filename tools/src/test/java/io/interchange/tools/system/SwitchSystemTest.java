@@ -432,26 +432,12 @@ class SwitchSystemTest
     @Test
     void shouldServeAUnionPayPosTerminalBehindItsTpdu() throws Exception
     {
-        final byte[] header = HexFormat.of().parseHex("6000030000" + "603100310701");
-        try (TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, header))
+        try (TestTerminal pos = cupsSignedOn())
         {
-            final Map<Integer, String> signOn = new HashMap<>();
-            signOn.put(11, cardsA.nextStan());
-            signOn.put(41, "TERM0001");
-            signOn.put(42, "MERCHANT0000001");
-            signOn.put(60, "00" + "000001" + "004");
-            final MessageReader signedOn = pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
-            assertEquals(Mti.NETWORK_MANAGEMENT_RESPONSE, signedOn.mti());
-            assertEquals("00", signedOn.getString(39));
             assertEquals("6000000003603100310701", HexFormat.of().withUpperCase().formatHex(pos.lastHeader()), "TPDU source and destination swapped");
 
             final CardAccount card = cardsA.payer(3_300);
-            final Map<Integer, String> sale = cardsA.purchase(card, 3_300);
-            sale.remove(2); // a swipe: the card number comes from track 2
-            sale.remove(7);
-            sale.put(22, "021");
-            sale.put(49, "156");
-            sale.put(60, "22" + "000001");
+            final Map<Integer, String> sale = posSale(card, 3_300);
             final MessageReader approved = pos.exchange(Mti.FINANCIAL_REQUEST, sale);
             assertEquals(Mti.FINANCIAL_RESPONSE, approved.mti());
             assertEquals("00", approved.getString(39));
@@ -468,6 +454,62 @@ class SwitchSystemTest
             assertEquals("00", reversed.getString(39));
             Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance(), "reversed");
         }
+    }
+
+    /**
+     * A UnionPay POS terminal voids a sale (a refund naming the sale in 61), then reverses the void: the reversal, with
+     * the void's STAN and batch and the void's 61 copied, undoes the void, so the card is charged for the sale again.
+     * It once undid the sale that 61 names, and the card was credited twice.
+     */
+    @Test
+    void shouldReverseAUnionPayVoidItselfNotTheSaleItsField61Names() throws Exception
+    {
+        try (TestTerminal pos = cupsSignedOn())
+        {
+            final CardAccount card = cardsA.payer(2_200);
+            final Map<Integer, String> sale = posSale(card, 2_200);
+            assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
+            final Map<Integer, String> voided = posSale(card, 2_200);
+            voided.put(3, "200000");
+            voided.put(61, "000001" + sale.get(11));
+            assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, voided).getString(39));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance(), "voided");
+
+            final Map<Integer, String> reversal = new HashMap<>(voided);
+            reversal.remove(35);
+            reversal.remove(52);
+            assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST, reversal).getString(39));
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance() - 2_200,
+                () -> "the void undone, the sale stands: balance " + issuerA.account(card.pan()).orElseThrow().balance() + ", started at " +
+                    card.balance());
+        }
+    }
+
+    /** A UnionPay POS terminal (TERM0001, behind its TPDU) signed on. */
+    private TestTerminal cupsSignedOn() throws IOException
+    {
+        final TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HexFormat.of().parseHex("6000030000" + "603100310701"));
+        final Map<Integer, String> signOn = new HashMap<>();
+        signOn.put(11, cardsA.nextStan());
+        signOn.put(41, "TERM0001");
+        signOn.put(42, "MERCHANT0000001");
+        signOn.put(60, "00" + "000001" + "004");
+        final MessageReader signedOn = pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
+        assertEquals(Mti.NETWORK_MANAGEMENT_RESPONSE, signedOn.mti());
+        assertEquals("00", signedOn.getString(39));
+        return pos;
+    }
+
+    /** A UnionPay POS sale of {@code card} read from its stripe, in yuan, in batch 1. */
+    private Map<Integer, String> posSale(final CardAccount card, final long amount)
+    {
+        final Map<Integer, String> sale = cardsA.purchase(card, amount);
+        sale.remove(2); // a swipe: the card number comes from track 2
+        sale.remove(7);
+        sale.put(22, "021");
+        sale.put(49, "156");
+        sale.put(60, "22" + "000001");
+        return sale;
     }
 
     @Test
