@@ -1094,6 +1094,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.ORIGINAL_NOT_FOUND);
             return;
         }
+        if (transactions.terminal(original) >= 0 && (request.has(4) && request.getLong(4) != transactions.amount(original) ||
+            request.has(49) && number(request, 49) != transactions.currency(original)))
+        {
+            // Not the original's amount or currency, and no field 95 to make it a partial reversal: the acquirer means
+            // something other than the transaction it names. Nothing is reversed; 13, so that it is looked into rather
+            // than the whole original undone on a guess.
+            answer(event, request, ResponseCode.INVALID_AMOUNT);
+            return;
+        }
         final byte state = transactions.state(original);
         if (state == Transactions.ANSWERED && transactions.approved(original) && !advices.hasRoom())
         {

@@ -103,9 +103,9 @@ class ClearingReviewTest
     }
 
     /**
-     * Day 2's reversal of day 1's purchase of 100.00 USD says 40.00 EUR and no processing code: the switch reverses the
-     * purchase at issuer-a (its 0420 carries the purchase's amount and currency), and day 2 books what issuer-a was
-     * told, 100.00 USD back to the card, not a refund of 40.00 EUR, nor (without field 3) a second sale.
+     * Day 2's reversal of day 1's purchase of 100.00 USD gives neither amount, currency nor processing code: the switch
+     * reverses the purchase at issuer-a (its 0420 carries the purchase's amount and currency), and day 2 books what
+     * issuer-a was told, 100.00 USD back to the card, not (without field 3) a second sale.
      */
     @Test
     void reversalOfAnEarlierDayIsBookedAsTheIssuerWasToldWhateverItsOwnFieldsSay(@TempDir final Path dir)
@@ -113,8 +113,8 @@ class ClearingReviewTest
         final SwitchConfig config = start(dir);
         approvedThenReversedNextDay(Mti.FINANCIAL_REQUEST, card(0, 4), 10_000, reversal ->
         {
-            reversal.put(4, "000000004000");
-            reversal.put(49, "978");
+            reversal.remove(4);
+            reversal.remove(49);
             reversal.remove(3);
         });
         final MessageReader told = sentAfterReversal.get(0);

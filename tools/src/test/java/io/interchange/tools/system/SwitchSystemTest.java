@@ -272,7 +272,7 @@ class SwitchSystemTest
     }
 
     @Test
-    void shouldRefuseAPartialReversalWith12AndReverseTheWholeSaleOnlyWhenAskedTo() throws Exception
+    void shouldRefuseAPartialOrMismatchedReversalAndReverseTheWholeSaleOnlyWhenAskedTo() throws Exception
     {
         final CardAccount card = cardsA.payer(5_000);
         try (TestTerminal terminal = signedOn())
@@ -294,6 +294,15 @@ class SwitchSystemTest
             final Map<Integer, String> garbled = cardsA.reversalOf(purchase);
             garbled.put(95, "00000000A000" + "0".repeat(30));
             assertEquals("30", terminal.exchange(Mti.REVERSAL_REQUEST, garbled).getString(39));
+
+            // Another amount (or currency) than the sale's, and no field 95: not what the sale was, so nothing is reversed, 13.
+            final Map<Integer, String> other = cardsA.reversalOf(purchase);
+            other.put(4, "000000003000");
+            assertEquals("13", terminal.exchange(Mti.REVERSAL_REQUEST, other).getString(39));
+            final Map<Integer, String> euros = cardsA.reversalOf(purchase);
+            euros.put(49, "978");
+            assertEquals("13", terminal.exchange(Mti.REVERSAL_REQUEST, euros).getString(39));
+            assertEquals(advices, node.advicesQueued(), "no reversal advice for either");
 
             // An actual amount of 0 is the whole sale reversed: taken, and the issuer gives the 50.00 back.
             final Map<Integer, String> whole = cardsA.reversalOf(purchase);
