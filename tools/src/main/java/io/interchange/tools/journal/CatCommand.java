@@ -46,8 +46,10 @@ public final class CatCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final SwitchConfig config = source.config();
         final RecordDecoder decoder = new RecordDecoder(config, source.journalConfig().dialects());
-        Records.scan(source, filter, (record, view) ->
+        final long[] printed = new long[1];
+        final long read = Records.scan(source, filter, (record, view) ->
         {
+            printed[0]++;
             out.println(line(view));
             if (messages && !view.corrupt())
             {
@@ -55,6 +57,11 @@ public final class CatCommand implements Callable<Integer>
             }
         });
         out.flush();
+        if (printed[0] == 0)
+        {
+            // Said on stderr, so that a script reading stdout still gets nothing; not an error: exit 0.
+            spec.commandLine().getErr().printf("no record matched (%,d read)%n", read);
+        }
         return 0;
     }
 
