@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import org.agrona.concurrent.UnsafeBuffer;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
+import io.interchange.codec.Mti;
 import io.interchange.codec.Pan;
 import io.interchange.engine.ring.SwitchEvent;
 import io.interchange.engine.switching.SwitchSetup;
@@ -79,6 +84,26 @@ public final class SwitchMessages
         final MessageReader reader = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
         assertEquals(DecodeError.NONE, reader.wrap(event.outputBuffer(i), event.outputOffset(i), event.outputLength(i)));
         return reader;
+    }
+
+    /** The advices (0420, 0220, 0120 and their repeats) the event sent, copied (the event's buffers are used again). */
+    public static List<MessageReader> advices(final SwitchSetup setup, final SwitchEvent event)
+    {
+        final List<MessageReader> found = new ArrayList<>();
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            final MessageReader out = output(setup, event, i);
+            final int kind = out.mti() - out.mti() % 10;
+            if (kind == Mti.REVERSAL_ADVICE || kind == Mti.FINANCIAL_ADVICE || kind == Mti.AUTHORIZATION_ADVICE)
+            {
+                final UnsafeBuffer copy = new UnsafeBuffer(new byte[event.outputLength(i)]);
+                copy.putBytes(0, event.outputBuffer(i), event.outputOffset(i), event.outputLength(i));
+                final MessageReader reader = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
+                assertEquals(DecodeError.NONE, reader.wrap(copy, 0, copy.capacity()));
+                found.add(reader);
+            }
+        }
+        return found;
     }
 
     /** A Luhn-valid 16-digit card of {@code bin}, one per {@code i}, so that no card comes often enough to be declined (65). */

@@ -11,11 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
 import io.interchange.codec.dialect.Dialects;
@@ -576,21 +574,7 @@ class ClearingReviewTest
 
     private List<MessageReader> advices()
     {
-        final List<MessageReader> found = new ArrayList<>();
-        for (int i = 0; i < event.outputCount(); i++)
-        {
-            final MessageReader out = output(i);
-            final int kind = out.mti() - out.mti() % 10;
-            if (kind == Mti.REVERSAL_ADVICE || kind == Mti.FINANCIAL_ADVICE || kind == Mti.AUTHORIZATION_ADVICE)
-            {
-                final UnsafeBuffer copy = new UnsafeBuffer(new byte[event.outputLength(i)]);
-                copy.putBytes(0, event.outputBuffer(i), event.outputOffset(i), event.outputLength(i));
-                final MessageReader reader = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
-                assertEquals(DecodeError.NONE, reader.wrap(copy, 0, copy.capacity()));
-                found.add(reader);
-            }
-        }
-        return found;
+        return SwitchMessages.advices(setup, event);
     }
 
     private void link(final int type, final int link, final int endpoint)

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -520,21 +519,7 @@ class AdvicesJournaledTest
     /** The advices (0420, 0220, 0120 and their repeats) the last event sent, copied (the event's buffers are used again). */
     private List<MessageReader> advices()
     {
-        final List<MessageReader> found = new ArrayList<>();
-        for (int i = 0; i < event.outputCount(); i++)
-        {
-            final MessageReader out = output(i);
-            final int kind = out.mti() - out.mti() % 10;
-            if (kind == Mti.REVERSAL_ADVICE || kind == Mti.FINANCIAL_ADVICE || kind == Mti.AUTHORIZATION_ADVICE)
-            {
-                final UnsafeBuffer copy = new UnsafeBuffer(new byte[event.outputLength(i)]);
-                copy.putBytes(0, event.outputBuffer(i), event.outputOffset(i), event.outputLength(i));
-                final MessageReader reader = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
-                assertEquals(DecodeError.NONE, reader.wrap(copy, 0, copy.capacity()));
-                found.add(reader);
-            }
-        }
-        return found;
+        return SwitchMessages.advices(setup, event);
     }
 
     private void tick()
