@@ -18,6 +18,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class InFlight
 {
     static final int NONE = -1;
+    static final int MAX_STAN = 999_999;
 
     private final int capacity;
     private final int maxFrame;
@@ -38,6 +39,9 @@ final class InFlight
     private final int[] tails;
     private final int[] counts;
     private final Long2LongHashMap byKey;
+    // The switch's STANs (1..999,999) of the entries, one bit each (122 KB): the STAN sequence skips them when it comes
+    // round, so that an answer to a request still waiting is never taken for a newer one's.
+    private final long[] stansInUse = new long[(MAX_STAN >> 6) + 1];
     private int free;
     private int size;
 
@@ -111,6 +115,10 @@ final class InFlight
         final long key = key(issuerLink, switchStan);
         keys[entry] = key;
         byKey.put(key, entry);
+        if (switchStan > 0 && switchStan <= MAX_STAN)
+        {
+            stansInUse[switchStan >> 6] |= 1L << switchStan;
+        }
         next[entry] = NONE;
         previous[entry] = tails[issuer];
         if (tails[issuer] != NONE)
@@ -133,9 +141,20 @@ final class InFlight
         return (int)byKey.get(key(issuerLink, switchStan));
     }
 
+    /** Whether a request in flight carries this switch STAN, on any link. */
+    boolean holdsStan(final int switchStan)
+    {
+        return switchStan > 0 && switchStan <= MAX_STAN && (stansInUse[switchStan >> 6] & 1L << switchStan) != 0;
+    }
+
     void remove(final int entry)
     {
         byKey.remove(keys[entry]);
+        final int stan = switchStans[entry];
+        if (stan > 0 && stan <= MAX_STAN)
+        {
+            stansInUse[stan >> 6] &= ~(1L << stan);
+        }
         final int issuer = issuers[entry];
         final int before = previous[entry];
         final int after = next[entry];

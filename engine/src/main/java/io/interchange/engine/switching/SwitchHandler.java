@@ -2002,7 +2002,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             final int stan = (int)out.getLong(11);
             final boolean reversal = out.mti() - out.mti() % 10 == Mti.REVERSAL_ADVICE;
-            if (reversal && stan > 0 && stan <= 999_999)
+            if (reversal && stan > 0 && stan <= InFlight.MAX_STAN)
             {
                 stanSequence = stan; // a reversal advice took the sequence's next STAN: it carries on from there
             }
@@ -2692,7 +2692,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             Decision.outcome(recorded.buffer(), recorded.decisionOffset()) == outcome)
         {
             final int stan = Decision.switchStan(recorded.buffer(), recorded.decisionOffset());
-            if (stan > 0 && stan <= 999_999)
+            if (stan > 0 && stan <= InFlight.MAX_STAN)
             {
                 stanSequence = stan;
                 return stan;
@@ -2703,10 +2703,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     private int nextStan()
     {
-        for (int tries = 0; tries < 999_999; tries++)
+        // Skips the STANs of advices queued and of requests in flight: the sequence comes round after a million
+        // requests (ten seconds at 100k TPS), and an issuer's answer is matched on its link and STAN.
+        for (int tries = 0; tries < InFlight.MAX_STAN; tries++)
         {
-            stanSequence = stanSequence % 999_999 + 1;
-            if (!advices.holds(stanSequence))
+            stanSequence = stanSequence % InFlight.MAX_STAN + 1;
+            if (!advices.holds(stanSequence) && !inFlight.holdsStan(stanSequence))
             {
                 break;
             }
