@@ -399,12 +399,13 @@ public final class JournalWriter implements AutoCloseable
         final MessageWriter writer = writers[dialectId].wrap(record, at).mti(reader.mti());
         final int icc = SensitiveData.ICC_DATA;
         iccWithheld = false;
-        writer.copyKept(reader, icc - 1, kept.copiedPrimary(dialectId), kept.copiedSecondary(dialectId));
+        final long primary = kept.copiedPrimary(dialectId, reader.mti());
+        writer.copyKept(reader, icc - 1, primary, kept.copiedSecondary(dialectId));
         if (reader.has(icc) && !kept.isDropped(dialectId, icc))
         {
             iccWithheld = !copyIcc(reader, writer);
         }
-        writer.copyKept(reader, FieldSpec.MAX_FIELD, kept.copiedPrimary(dialectId), kept.copiedSecondary(dialectId));
+        writer.copyKept(reader, FieldSpec.MAX_FIELD, primary, kept.copiedSecondary(dialectId));
         return writer.finish();
     }
 

@@ -5,7 +5,9 @@ import java.util.List;
 import io.interchange.codec.Dialect;
 import io.interchange.codec.FieldSpec;
 import io.interchange.codec.MessageReader;
+import io.interchange.codec.Mti;
 import io.interchange.codec.SensitiveData;
+import io.interchange.codec.cups.UnionPayPos;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -20,6 +22,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     never, not even encrypted; a swipe's PAN, read from track 2, is sealed apart but never comes back as a field;</li>
  * <li>field 55: rebuilt without its sensitive tags and its PAN ({@link IccStripper}), or left out whole when it is
  *     not BER-TLV (or would change length in a dialect that fixes it): {@link #keptIcc};</li>
+ * <li>field 48 of a UnionPay POS batch upload (0320): never. The switch's upload is a transaction a message (fields 4
+ *     and 61), but a magstripe terminal's 0320 lists up to eight of the batch's card numbers in 48, in clear;</li>
  * <li>every other field: byte for byte as it came ({@link #isCopied}).</li>
  * </ul>
  * An instance keeps scratch for field 55: one per thread. Allocates nothing after construction.
@@ -28,6 +32,7 @@ public final class KeptFields
 {
     /** {@link #keptIcc}: the journal leaves field 55 out. */
     public static final int WITHHELD = -1;
+    private static final int CARDS_IN_UPLOAD = 48;
 
     /** Per dialect, the fields never copied: the PANs (2 sealed apart, 34), track data and the PIN block. */
     private final boolean[][] dropped;
@@ -37,6 +42,8 @@ public final class KeptFields
      */
     private final long[] copiedPrimary;
     private final long[] copiedSecondary;
+    // Per dialect: whether its batch uploads (0320) carry card numbers in field 48 (the UnionPay POS dialect's do).
+    private final boolean[] cardsInUpload;
     private final UnsafeBuffer iccIn;
     private final UnsafeBuffer iccOut;
     private int sentIccLength;
@@ -46,6 +53,7 @@ public final class KeptFields
         dropped = new boolean[dialects.size()][FieldSpec.MAX_FIELD + 1];
         copiedPrimary = new long[dialects.size()];
         copiedSecondary = new long[dialects.size()];
+        cardsInUpload = new boolean[dialects.size()];
         int maxIcc = 1;
         for (int i = 0; i < dialects.size(); i++)
         {
@@ -66,6 +74,7 @@ public final class KeptFields
                     }
                 }
             }
+            cardsInUpload[i] = dialect.name().equals(UnionPayPos.DIALECT.name()) && dialect.defines(CARDS_IN_UPLOAD);
             final FieldSpec icc = dialect.field(SensitiveData.ICC_DATA);
             if (icc != null)
             {
@@ -124,9 +133,11 @@ public final class KeptFields
         return sentIccLength;
     }
 
-    long copiedPrimary(final int dialectId)
+    /** The fields 1 to 64 copied as they are from a message of {@code mti}, as a primary bitmap word. */
+    long copiedPrimary(final int dialectId, final int mti)
     {
-        return copiedPrimary[dialectId];
+        return mti == Mti.BATCH_UPLOAD && cardsInUpload[dialectId] ?
+            copiedPrimary[dialectId] & ~(Long.MIN_VALUE >>> (CARDS_IN_UPLOAD - 1)) : copiedPrimary[dialectId];
     }
 
     long copiedSecondary(final int dialectId)

@@ -34,13 +34,15 @@ final class DeployFiles
 
     private static String logger(final boolean logMessages, final Path logFile)
     {
-        // ProtectedLogListener first, so that what the file listener sees is already masked and wiped.
+        // ProtectedLogListener first, so that what the file listener sees is already masked and wiped; then the raw frames
+        // of messages that did not unpack, which it does not see into, withheld.
         final String protect = logMessages ? """
               <log-listener class="org.jpos.util.ProtectedLogListener">
                 <property name="protect" value="2 34"/>
                 <property name="wipe" value="14 35 36 45 52 55"/>
               </log-listener>
-            """ : "";
+              <log-listener class="%s"/>
+            """.formatted(RawFrameWithholder.class.getName()) : "";
         return """
             <?xml version="1.0" encoding="UTF-8"?>
             <logger name="Q2" class="org.jpos.q2.qbean.LoggerAdaptor">
