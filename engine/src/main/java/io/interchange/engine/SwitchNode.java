@@ -350,7 +350,8 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             SwitchSetup.Limits.of(config.limits().maxAmount(), config.limits().currencies(), config.limits().blockedMcc(),
                 config.limits().maxTransactionsPerCardPerMinute(), config.limits().duplicateWindow(), config.limits().cardsPerMinute()),
             config.businessDay().zone(), config.businessDay().cutoff(), config.limits().inFlight(), IN_FLIGHT_MAX_FRAME,
-            config.limits().duplicateHistory(), config.limits().duplicateKeys(), config.limits().adviceQueue());
+            config.limits().duplicateHistory(), config.limits().duplicateKeys(), config.limits().adviceQueue(),
+            config.limits().preAuthorizations());
     }
 
     /** Stops accepting, lets the ring drain (every published event is journaled), then closes the journal. */

@@ -164,6 +164,12 @@ public final class DayTransactions
         return strings.value(responseCode[row]);
     }
 
+    /** Whether the acquirer was answered 00: by the issuer, by the switch standing in, or by the acquirer's own advice. */
+    public boolean answeredApproved(final int row)
+    {
+        return responseCode[row] == approved;
+    }
+
     public boolean standIn(final int row)
     {
         return flagged(row, STAND_IN);

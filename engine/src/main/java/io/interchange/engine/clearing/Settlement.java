@@ -125,8 +125,10 @@ public final class Settlement
                 cell[side] = Math.addExact(cell[side], transactions.amount(row));
                 cell[2]++;
             }
-            else if (transactions.state(row) == TransactionState.REVERSED && !transactions.authorization(row))
+            else if (transactions.state(row) == TransactionState.REVERSED && !transactions.authorization(row) && transactions.answeredApproved(row))
             {
+                // Approved, then reversed: what the merchant's line counts as reversed. Not a request the terminal reversed
+                // while it was with its issuer, which then timed out (91): never approved, in no batch.
                 final long[] r = reversedByCode.computeIfAbsent(new Cell(transactions.currencyCode(row), transactions.merchantCode(row), -1, -1),
                     c -> new long[2]);
                 r[0]++;

@@ -634,6 +634,7 @@ final class ConfigReader
         final int inFlight = s.integer("in-flight", 256, 1 << 20);
         final int adviceQueue = s.integer("advice-queue", 256, 1 << 20);
         final int cardsPerMinute = s.optionalInteger("cards-per-minute", 1_024, 1 << 22, LimitsConfig.DEFAULT_CARDS_PER_MINUTE);
+        final int preAuthorizations = s.optionalInteger("pre-authorizations", 0, 1 << 24, LimitsConfig.DEFAULT_PRE_AUTHORIZATIONS);
         if (problems.count() == mark && duplicateHistory < 2L * inFlight)
         {
             // A request in flight keeps its history entry (its reversal advice is built from it), so the history
@@ -649,7 +650,7 @@ final class ConfigReader
         s.finish();
         return problems.count() == mark ?
             new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow, duplicateHistory, duplicateKeys, inFlight,
-                adviceQueue, cardsPerMinute) : null;
+                adviceQueue, cardsPerMinute, preAuthorizations) : null;
     }
 
     /**

@@ -40,6 +40,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     private final EgressLanes lanes;
     private final Framing framing;
     private final EpochNanoClock clock;
+    private final boolean acquirer;
     private final int messageType;
     private final int upType;
     private final int downType;
@@ -70,6 +71,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         this.lanes = lanes;
         this.framing = framing;
         this.clock = clock;
+        this.acquirer = acquirer;
         this.messageType = acquirer ? EventType.ACQUIRER_MESSAGE : EventType.ISSUER_MESSAGE;
         this.upType = acquirer ? EventType.ACQUIRER_UP : EventType.ISSUER_UP;
         this.downType = acquirer ? EventType.ACQUIRER_DOWN : EventType.ISSUER_DOWN;
@@ -212,7 +214,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         if (drain(ctx) && ctx.channel().isActive())
         {
             waitingForRing = false;
-            if (ctx.channel().isWritable())
+            if (!acquirer || ctx.channel().isWritable())
             {
                 ctx.channel().config().setAutoRead(true);
                 ctx.read();
@@ -221,13 +223,21 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * A peer that does not read its answers is not read either (DESIGN.md §2, back-pressure): its requests would
+     * An acquirer that does not read its answers is not read either (DESIGN.md §2, back-pressure): its requests would
      * make answers that wait in memory. Past Netty's high-water mark (64 KB unread) reading stops; below its low one
-     * it starts again. One that never reads is closed at its idle time-out, or by egress past a hard limit.
+     * it starts again. One that never reads is closed at its idle time-out, or by egress past a hard limit. An issuer
+     * link is always read: its answers free what its requests hold, and a host that blocks writing answers until it
+     * can read requests again would otherwise wait on the switch as the switch waits on it, until the missed echoes
+     * closed the link and every request on it got 91. Egress bounds what waits for an issuer.
      */
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx)
     {
+        if (!acquirer)
+        {
+            ctx.fireChannelWritabilityChanged();
+            return;
+        }
         if (!ctx.channel().isWritable())
         {
             ctx.channel().config().setAutoRead(false);

@@ -74,15 +74,13 @@ final class EventClock
         putTwo(dst, offset + 8, secondOfDay % 60);
     }
 
-    /** The last digit of the year, the day of year (1..366) and the hour, GMT, as YDDDHH: how RRNs begin. */
-    static int yearDayHour(final long epochNanos)
+    /** The last digit of the year and the day of year (1..366), GMT, as YDDD: how RRNs begin. */
+    static int yearDay(final long epochNanos)
     {
-        final long seconds = Math.floorDiv(epochNanos, NANOS_PER_SECOND);
-        final long days = Math.floorDiv(seconds, SECONDS_PER_DAY);
-        final int hour = (int)((seconds - days * SECONDS_PER_DAY) / 3600);
+        final long days = Math.floorDiv(Math.floorDiv(epochNanos, NANOS_PER_SECOND), SECONDS_PER_DAY);
         final int year = civil(days) / 10_000;
         final long dayOfYear = days - daysFromCivil(year, 1, 1) + 1;
-        return (year % 10) * 100_000 + (int)dayOfYear * 100 + hour;
+        return (year % 10) * 1_000 + (int)dayOfYear;
     }
 
     /**

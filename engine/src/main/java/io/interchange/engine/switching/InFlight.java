@@ -29,6 +29,7 @@ final class InFlight
     private final int[] acquirerDialects;
     private final int[] issuerLinks;
     private final int[] switchStans;
+    private final short[] mtis;
     private final int[] issuers;
     private final int[] histories;
     private final long[] deadlines;
@@ -56,6 +57,7 @@ final class InFlight
         acquirerDialects = new int[capacity];
         issuerLinks = new int[capacity];
         switchStans = new int[capacity];
+        mtis = new short[capacity];
         issuers = new int[capacity];
         histories = new int[capacity];
         deadlines = new long[capacity];
@@ -93,7 +95,7 @@ final class InFlight
 
     /** Adds a request; returns its entry, or {@link #NONE} when the table is full. */
     int add(
-        final int issuer, final int issuerLink, final int switchStan, final long deadline, final int history,
+        final int issuer, final int issuerLink, final int switchStan, final int mti, final long deadline, final int history,
         final int acquirerLink, final int acquirerDialect, final DirectBuffer frame, final int headerLength, final int messageLength)
     {
         if (free == NONE || headerLength + messageLength > maxFrame)
@@ -109,6 +111,7 @@ final class InFlight
         acquirerDialects[entry] = acquirerDialect;
         issuerLinks[entry] = issuerLink;
         switchStans[entry] = switchStan;
+        mtis[entry] = (short)mti;
         issuers[entry] = issuer;
         histories[entry] = history;
         deadlines[entry] = deadline;
@@ -133,6 +136,12 @@ final class InFlight
         counts[issuer]++;
         size++;
         return entry;
+    }
+
+    /** The MTI of the request the entry forwarded (0100, 0200): what its answer must answer. */
+    int mti(final int entry)
+    {
+        return mtis[entry];
     }
 
     /** The entry waiting for an answer with this STAN on this link, or {@link #NONE}. */

@@ -163,9 +163,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final StringBuilder authCode = new StringBuilder(6);
 
     private final Int2ObjectHashMap<AcquirerSession> acquirerSessions = new Int2ObjectHashMap<>();
-    // The switch's STAN, one sequence over all issuer links and never restarted (recovery replays it): with the
-    // hour it makes the RRN (field 37), which must not repeat across links, or on a link that reconnects.
+    // The switch's STAN, one sequence over all issuer links and never restarted (recovery replays it): with the day
+    // and the times it came round that day (stanRounds since stanDay, YDDD, began) it makes the RRN (field 37), which
+    // must not repeat across links, or on a link that reconnects.
     private int stanSequence;
+    private int stanRounds;
+    private int stanDay = -1;
     private final int[][] issuerLinks;
     private final boolean[][] issuerLinkSignedOn;
     private final long[][] issuerLinkPinged;
@@ -197,6 +200,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private int cardSlot;
     private int standInAuthCodes;
     private int current = Transactions.NONE;
+    // The key of the message a request names, from originalKey.
+    private int originalStan;
+    private long originalTransmission;
     // The card number of the request being authorized, read once as ASCII digits: field 2, or track 2 up to its
     // separator when a terminal sends only the track (UnionPay POS swipes do).
     private final UnsafeBuffer pan = new UnsafeBuffer(new byte[128]);
@@ -240,7 +246,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
         saturationLoggedAt = new long[issuers.size()];
         Arrays.fill(saturationLoggedAt, Long.MIN_VALUE);
-        transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS, setup.forgottenKeys());
+        transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS, setup.forgottenKeys(), setup.preAuthorizations(),
+            dialects.get(setup.issuerDialect()));
         content = new RequestContent(dialects);
         final int[] adviceWindows = new int[issuers.size()];
         for (int i = 0; i < adviceWindows.length; i++)
@@ -502,6 +509,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         switch (mti)
         {
             case Mti.NETWORK_MANAGEMENT_REQUEST -> onNetworkManagement(event, request, session);
+            case Mti.NETWORK_MANAGEMENT_ADVICE ->
+            {
+                // A UnionPay POS terminal signs off by advice (0820, 60.3 = 002), and is answered 0830; nothing else comes so.
+                if (networkCode(request) == NETWORK_SIGN_OFF)
+                {
+                    onNetworkManagement(event, request, session);
+                }
+                else
+                {
+                    answerNetwork(event, request, ResponseCode.INVALID_TRANSACTION, false);
+                }
+            }
             case Mti.FINANCIAL_REQUEST, Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1, Mti.AUTHORIZATION_ADVICE,
                 Mti.AUTHORIZATION_ADVICE + 1 ->
             {
@@ -914,8 +933,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final int stan = recordedStan(event, Outcome.FORWARDED);
-        final int entry = inFlight.add(issuer, link, stan, now + config.timeoutNanos(), current, event.linkId(), event.dialectId(),
-            event.frame(), event.headerLength(), event.messageLength());
+        final int entry = inFlight.add(issuer, link, stan, request.mti(), now + config.timeoutNanos(), current, event.linkId(),
+            event.dialectId(), event.frame(), event.headerLength(), event.messageLength());
         transactions.inFlight(current, entry);
         if (entry == InFlight.NONE)
         {
@@ -982,7 +1001,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (known == Transactions.NONE)
         {
-            current = transactions.add(session.endpoint, terminalHigh, terminalLow, stan, transmission, request.has(7), hash, now, advices);
+            current = transactions.add(session.endpoint, terminalHigh, terminalLow, stan, transmission, request.has(7),
+                Mti.messageClass(request.mti()) == 1, hash, now, advices);
             final long evicted = transactions.evictedAddedAt();
             if (evicted != Long.MIN_VALUE && now - evicted < HISTORY_EXPECTED_NANOS)
             {
@@ -1108,7 +1128,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             // Its 0420 could not be queued: acknowledged, the reversal would never reach the issuer. 96, nothing reversed,
             // so the acquirer sends it again (DESIGN.md §5: the switch's own failure).
-            answer(event, request, ResponseCode.SYSTEM_MALFUNCTION);
+            answerTryAgain(event, request);
             return;
         }
         if (state == Transactions.ANSWERED && transactions.approved(original) && transactions.terminal(original) >= 0)
@@ -1122,7 +1142,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (undoesApproval)
         {
             queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(original),
-                transactions.forwardedLength(original), original, null, reason, request, transactions.issuer(original), event.timestampNanos());
+                transactions.forwardedLength(original), original, PreAuthorizations.NONE, null, reason, request, transactions.issuer(original),
+                event.timestampNanos());
         }
         else if (transactions.inFlightEntry(original) != Transactions.NONE)
         {
@@ -1415,7 +1436,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 terminal * BatchTotals.FIGURES);
             return;
         }
-        final int original = posOriginalOf(request, session);
+        final int original = originalOf(request, session);
         final boolean matched = original != Transactions.NONE && transactions.terminal(original) == terminal &&
             transactions.state(original) == Transactions.ANSWERED && transactions.approved(original) && request.has(4) &&
             transactions.amount(original) == request.getLong(4);
@@ -1545,39 +1566,40 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      */
     private int originalOf(final MessageReader request, final AcquirerSession session)
     {
-        if (!request.has(90))
-        {
-            return Mti.messageClass(request.mti()) == 4 ? posReversedOf(request, session) : posOriginalOf(request, session);
-        }
-        final long stan = digits(request, 90, 4, 10);
-        final long transmission = digits(request, 90, 10, 20);
-        if (stan < 0 || transmission < 0)
-        {
-            return Transactions.NONE;
-        }
-        return transactions.find(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), (int)stan, transmission);
+        return originalKey(request) ?
+            transactions.find(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission) :
+            Transactions.NONE;
     }
 
-    /** The UnionPay POS message a reversal undoes: the one with the reversal's own STAN and batch. */
-    private int posReversedOf(final MessageReader request, final AcquirerSession session)
+    /**
+     * The key of the message the request names, into {@link #originalStan} and {@link #originalTransmission}: by field
+     * 90 (its STAN and field 7); a UnionPay POS reversal by its own STAN and batch (the reversed message's), another
+     * POS message by field 61 (batch and STAN) or, without it, its own. False when the request names none.
+     */
+    private boolean originalKey(final MessageReader request)
     {
-        final long batch = batchNumber(request);
-        final long stan = request.has(11) ? request.getLong(11) : -1;
-        return batch < 0 || stan < 0 ? Transactions.NONE :
-            transactions.find(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), (int)stan, batch);
+        final long stan;
+        final long transmission;
+        if (request.has(90))
+        {
+            stan = digits(request, 90, 4, 10);
+            transmission = digits(request, 90, 10, 20);
+        }
+        else if (Mti.messageClass(request.mti()) == 4 || !request.has(61))
+        {
+            transmission = batchNumber(request);
+            stan = request.has(11) ? request.getLong(11) : -1;
+        }
+        else
+        {
+            transmission = digits(request, 61, 0, 6);
+            stan = digits(request, 61, 6, 12);
+        }
+        originalStan = (int)stan;
+        originalTransmission = transmission;
+        return stan >= 0 && transmission >= 0;
     }
 
-    private int posOriginalOf(final MessageReader request, final AcquirerSession session)
-    {
-        final boolean named = request.has(61);
-        final long batch = named ? digits(request, 61, 0, 6) : batchNumber(request);
-        final long stan = named ? digits(request, 61, 6, 12) : request.has(11) ? request.getLong(11) : -1;
-        if (batch < 0 || stan < 0)
-        {
-            return Transactions.NONE;
-        }
-        return transactions.find(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), (int)stan, batch);
-    }
 
     /**
      * An advice from the acquirer: a completion (0220, after an 0100 pre-authorization) or other financial advice, or
@@ -1590,13 +1612,23 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void complete(
         final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int issuer, final int mcc, final long now)
     {
+        if (!advices.hasRoom())
+        {
+            // Acknowledged, it would be settled while its issuer never heard of it: 96, and the acquirer sends it again.
+            answerTryAgain(event, request);
+            return;
+        }
         final int adviceMti = Mti.messageClass(request.mti()) == 1 ? Mti.AUTHORIZATION_ADVICE : Mti.FINANCIAL_ADVICE;
         // The advice gets its STAN (and so its RRN) now, so that a reversal of the completion names it as sent.
         final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0);
         final int stan = recordedStan(event, Outcome.ANSWERED);
         final int length = writeForward(writer, request, session, adviceMti, stan, mcc, now);
         transactions.forwarded(current, issuer, basisScratch, 0, length);
-        owe(current, queueAdvice(adviceMti, basisScratch, 0, length, originalOf(request, session), null, null, request, issuer, now));
+        final int original = originalOf(request, session);
+        // A pre-authorization the history has forgotten (completed minutes or days later) is named as the issuer got it all the same.
+        final int hold = original == Transactions.NONE && originalKey(request) ? transactions.forgottenHold(session.endpoint,
+            FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission) : PreAuthorizations.NONE;
+        owe(current, queueAdvice(adviceMti, basisScratch, 0, length, original, hold, null, null, request, issuer, now));
         answer(event, request, ResponseCode.APPROVED);
         if (adviceMti == Mti.FINANCIAL_ADVICE || request.charAt(39, 0) == '0' && request.charAt(39, 1) == '0')
         {
@@ -1634,8 +1666,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final int basisLength = writeForward(writers[issuerDialect].wrap(basisScratch, 0), request, session, adviceMti, stan,
                 mcc, now);
             transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
-            owe(current, queueAdvice(adviceMti, basisScratch, 0, basisLength, Transactions.NONE, authCode, ResponseCode.APPROVED, null,
-                issuer, now));
+            owe(current, queueAdvice(adviceMti, basisScratch, 0, basisLength, Transactions.NONE, PreAuthorizations.NONE, authCode,
+                ResponseCode.APPROVED, null, issuer, now));
             decide(event, ResponseCode.APPROVED, Outcome.STOOD_IN, issuer, stan);
             return;
         }
@@ -1727,9 +1759,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         copy(request, writer, 25);
         writer.putString(32, setup.acquirers().get(session.endpoint).acquirerId());
         forwardSplit = writer.length();
-        putDigits(scratch, 0, EventClock.yearDayHour(now), 6);
-        putDigits(scratch, 6, stan, 6);
-        writer.putText(37, scratch, 0, 12);
+        putRrn(writer, stan, now);
         if (ownAdvice(mti))
         {
             copy(request, writer, 38);
@@ -1754,7 +1784,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * @param responseCode  field 39 to put, or null to take the acquirer's ({@code acquirer}) when it has one.
      */
     private int queueAdvice(
-        final int mti, final DirectBuffer source, final int sourceOffset, final int sourceLength, final int original,
+        final int mti, final DirectBuffer source, final int sourceOffset, final int sourceLength, final int original, final int hold,
         final CharSequence authorization, final CharSequence responseCode, final MessageReader acquirer, final int issuer, final long now)
     {
         final int entry = advices.reserve();
@@ -1842,6 +1872,22 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 final int from = i - (11 - acquirerDigits);
                 scratch.putByte(20 + i, from >= 0 ? o.charAt(32, from) : (byte)'0');
+                scratch.putByte(31 + i, (byte)'0');
+            }
+            writer.putText(90, scratch, 0, 42);
+        }
+        else if (hold != PreAuthorizations.NONE)
+        {
+            // The same, of a pre-authorization the history has forgotten; its field 32 was its listener's acquirer id.
+            final PreAuthorizations holds = transactions.preAuthorizations();
+            putDigits(scratch, 0, holds.mti(hold), 4);
+            putDigits(scratch, 4, holds.switchStan(hold), 6);
+            putDigits(scratch, 10, (int)holds.transmission(hold), 10);
+            final String acquirerId = setup.acquirers().get(holds.endpoint(hold)).acquirerId();
+            for (int i = 0; i < 11; i++)
+            {
+                final int from = i - (11 - acquirerId.length());
+                scratch.putByte(20 + i, from >= 0 ? (byte)acquirerId.charAt(from) : (byte)'0');
                 scratch.putByte(31 + i, (byte)'0');
             }
             writer.putText(90, scratch, 0, 42);
@@ -1953,6 +1999,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                     }
                     final int held = advices.heldStan(entry);
                     final int stanBefore = stanSequence;
+                    final int roundsBefore = stanRounds;
                     try
                     {
                         emitAdvice(event, entry, link, held > 0 ? held : nextStan(), now);
@@ -1960,6 +2007,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                     catch (final RuntimeException ex)
                     {
                         stanSequence = stanBefore; // not sent, so not journaled: replay must not find the STAN spent
+                        stanRounds = roundsBefore;
                         throw ex;
                     }
                     sent++;
@@ -2004,7 +2052,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final boolean reversal = out.mti() - out.mti() % 10 == Mti.REVERSAL_ADVICE;
             if (reversal && stan > 0 && stan <= InFlight.MAX_STAN)
             {
-                stanSequence = stan; // a reversal advice took the sequence's next STAN: it carries on from there
+                tookStan(stan); // a reversal advice took the sequence's next STAN: it carries on from there
             }
             final int entry = advices.find(identity, Mti.isRepeat(out.mti()));
             if (entry == AdviceQueue.NONE)
@@ -2120,8 +2168,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             decide(event, null, Outcome.UNMATCHED, issuer, 0);
             return;
         }
-        heardFrom(issuer, event.linkId());
         final int mti = message.mti();
+        if (!Mti.isRequest(mti))
+        {
+            // What the issuer sends of its own (its echo tests, say) shows nothing of whether it answers the switch's.
+            heardFrom(issuer, event.linkId());
+        }
         if (Mti.messageClass(mti) != 8 && !issuerMacHolds(issuer, message))
         {
             // A wrong or missing MAC on an issuer's answer is no answer (DESIGN.md §5): the request times out, the
@@ -2222,6 +2274,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             decide(event, null, Outcome.UNMATCHED, issuer, stan);
             return;
         }
+        if (answer.mti() != Mti.responseTo(inFlight.mti(entry)))
+        {
+            // Matched by link and STAN, but the answer to another kind of request (an 0210, funds moved, for an 0100, a
+            // hold): relayed, the terminal would take it for its own. No answer: 91 at the time-out, and a reversal.
+            LOG.warn("issuer {} link {}: answer {} STAN {} to a request {}, taken for no answer",
+                issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan, Mti.toString(inFlight.mti(entry)));
+            decide(event, null, Outcome.UNMATCHED, issuer, stan);
+            return;
+        }
         final int unrelayable = unrelayableField(answer);
         if (unrelayable != 0)
         {
@@ -2242,7 +2303,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             // the acquirer gave.
             transactions.reversalReason(history, reasonScratch);
             queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
-                transactions.forwardedLength(history), history, null, reasonScratch.length() == 2 ? reasonScratch : ResponseCode.REVERSAL_UNSPECIFIED,
+                transactions.forwardedLength(history), history, PreAuthorizations.NONE, null,
+                reasonScratch.length() == 2 ? reasonScratch : ResponseCode.REVERSAL_UNSPECIFIED,
                 null, issuer, event.timestampNanos());
         }
         if (acquirerSessions.containsKey(acquirerLink))
@@ -2284,7 +2346,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 // Approved, and no terminal to tell: the cardholder must not be charged for a sale the terminal never
                 // saw approved. Undone at once, as a late approval is.
                 queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
-                    transactions.forwardedLength(history), history, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer, event.timestampNanos());
+                    transactions.forwardedLength(history), history, PreAuthorizations.NONE, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer,
+                    event.timestampNanos());
                 transactions.state(history, Transactions.REVERSED);
                 decisionFlags = Decision.UNDELIVERED_REVERSED;
             }
@@ -2389,7 +2452,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int issuer = inFlight.issuer(entry);
         final long now = event.timestampNanos();
         queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
-            transactions.forwardedLength(history), history, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer, now);
+            transactions.forwardedLength(history), history, PreAuthorizations.NONE, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer, now);
         final int acquirerLink = inFlight.acquirerLink(entry);
         if (!acquirerSessions.containsKey(acquirerLink))
         {
@@ -2427,7 +2490,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private boolean standsInOnTimeOut(final MessageReader original, final int history, final int issuer)
     {
         final SwitchSetup.Issuer config = issuers.get(issuer);
-        return config.standIn() && config.standInOnTimeOut() && transactions.state(history) != Transactions.REVERSED &&
+        // After the time-out's own 0420: a stand-in whose 0220 finds no room would be paid and never advised.
+        return config.standIn() && config.standInOnTimeOut() && transactions.state(history) != Transactions.REVERSED && advices.hasRoom() &&
             original.has(3) && original.getLong(3) / 10_000 == 0 && original.has(4) && original.getLong(4) <= config.floorLimit();
     }
 
@@ -2456,9 +2520,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             else if (field == 37)
             {
-                putDigits(scratch, 0, EventClock.yearDayHour(now), 6);
-                putDigits(scratch, 6, stan, 6);
-                writer.putText(37, scratch, 0, 12);
+                putRrn(writer, stan, now);
             }
             else if (request.has(field))
             {
@@ -2467,7 +2529,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final int length = writer.finish();
         transactions.forwarded(history, issuer, basisScratch, 0, length);
-        owe(history, queueAdvice(adviceMti, basisScratch, 0, length, Transactions.NONE, authCode, ResponseCode.APPROVED, null, issuer, now));
+        owe(history, queueAdvice(adviceMti, basisScratch, 0, length, Transactions.NONE, PreAuthorizations.NONE, authCode, ResponseCode.APPROVED,
+            null, issuer, now));
     }
 
     private void onIssuerUp(final SwitchEvent event)
@@ -2694,7 +2757,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final int stan = Decision.switchStan(recorded.buffer(), recorded.decisionOffset());
             if (stan > 0 && stan <= InFlight.MAX_STAN)
             {
-                stanSequence = stan;
+                tookStan(stan);
                 return stan;
             }
         }
@@ -2705,15 +2768,46 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         // Skips the STANs of advices queued and of requests in flight: the sequence comes round after a million
         // requests (ten seconds at 100k TPS), and an issuer's answer is matched on its link and STAN.
+        int stan = stanSequence;
         for (int tries = 0; tries < InFlight.MAX_STAN; tries++)
         {
-            stanSequence = stanSequence % InFlight.MAX_STAN + 1;
-            if (!advices.holds(stanSequence) && !inFlight.holdsStan(stanSequence))
+            stan = stan % InFlight.MAX_STAN + 1;
+            if (!advices.holds(stan) && !inFlight.holdsStan(stan))
             {
                 break;
             }
         }
-        return stanSequence;
+        tookStan(stan);
+        return stan;
+    }
+
+    /** The sequence is at {@code stan} now: a STAN not above the last one means it came round (here or in the journal). */
+    private void tookStan(final int stan)
+    {
+        if (stan <= stanSequence)
+        {
+            stanRounds++;
+        }
+        stanSequence = stan;
+    }
+
+    /**
+     * Field 37, the switch's RRN: YDDD (last digit of the year, day of the year, GMT), the times the STAN sequence
+     * came round since that day's first RRN (two digits), and the STAN. Unique for 100 million requests a day; the
+     * hour and the STAN it was before repeated after a million requests in an hour (300 TPS).
+     */
+    private void putRrn(final MessageWriter writer, final int stan, final long now)
+    {
+        final int day = EventClock.yearDay(now);
+        if (day != stanDay)
+        {
+            stanDay = day;
+            stanRounds = 0;
+        }
+        putDigits(scratch, 0, day, 4);
+        putDigits(scratch, 4, stanRounds % 100, 2);
+        putDigits(scratch, 6, stan, 6);
+        writer.putText(37, scratch, 0, 12);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -2738,6 +2832,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             transactions.answered(current, event.output(), offset + event.headerLength(), length, false);
         }
         decide(event, responseCode, Outcome.ANSWERED, -1, 0);
+    }
+
+    /**
+     * 96, for want of room in the store-and-forward queue, which passes: the request is forgotten, so that the
+     * acquirer's repeat (0401, 0221) is taken as new rather than answered 96 again from the duplicate history.
+     */
+    private void answerTryAgain(final SwitchEvent event, final MessageReader request)
+    {
+        answer(event, request, ResponseCode.SYSTEM_MALFUNCTION);
+        if (current != Transactions.NONE)
+        {
+            transactions.forget(current);
+            current = Transactions.NONE;
+        }
     }
 
     private void answerNetwork(final SwitchEvent event, final MessageReader request, final String responseCode, final boolean close)

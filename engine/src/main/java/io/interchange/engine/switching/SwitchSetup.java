@@ -30,7 +30,8 @@ public record SwitchSetup(
     int inFlightMaxFrame,
     int historyCapacity,
     int forgottenKeys,
-    int adviceCapacity)
+    int adviceCapacity,
+    int preAuthorizations)
 {
     public SwitchSetup
     {

@@ -6,6 +6,11 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.interchange.codec.DecodeError;
+import io.interchange.codec.Dialect;
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.Mti;
+
 /**
  * The business day's recent financial requests, by the acquirer's key (DESIGN.md §4: acquirer, terminal, STAN,
  * field 7): what makes duplicates (same key: the same content gets the original answer again, other content gets 94)
@@ -57,12 +62,21 @@ final class Transactions
     private final int[] inFlight;
     private final int[] ownAdvice;
     private final long[] ownAdviceSerial;
+    private final boolean[] authorizations;
     private final ForgottenKeys forgotten;
+    private final PreAuthorizations preAuthorizations;
+    private final MessageReader forwardedReader;
     private long evictedAddedAt = Long.MIN_VALUE;
     private int next;
 
-    /** @param forgottenKeys keys of forgotten requests kept beyond {@code capacity} ({@link ForgottenKeys}). */
-    Transactions(final int capacity, final int maxAnswer, final int maxForwarded, final int forgottenKeys)
+    /**
+     * @param forgottenKeys     keys of forgotten requests kept beyond {@code capacity} ({@link ForgottenKeys}).
+     * @param preAuthorizations approved pre-authorizations kept beyond {@code capacity} ({@link PreAuthorizations}).
+     * @param issuerDialect     what forwarded messages are written in.
+     */
+    Transactions(
+        final int capacity, final int maxAnswer, final int maxForwarded, final int forgottenKeys, final int preAuthorizations,
+        final Dialect issuerDialect)
     {
         this.capacity = capacity;
         this.maxAnswer = maxAnswer;
@@ -94,7 +108,10 @@ final class Transactions
         Arrays.fill(inFlight, NONE);
         ownAdvice = new int[capacity];
         ownAdviceSerial = new long[capacity];
+        authorizations = new boolean[capacity];
         forgotten = new ForgottenKeys(forgottenKeys);
+        this.preAuthorizations = new PreAuthorizations(preAuthorizations);
+        forwardedReader = new MessageReader(issuerDialect);
     }
 
     /** The entry for the key, or NONE. */
@@ -108,6 +125,20 @@ final class Transactions
             return NONE;
         }
         return entry;
+    }
+
+    /**
+     * The approved pre-authorization with this key the history has forgotten, as {@link #preAuthorizations()} keeps it,
+     * or {@link PreAuthorizations#NONE}.
+     */
+    int forgottenHold(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission)
+    {
+        return preAuthorizations.find(fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission), endpoint);
+    }
+
+    PreAuthorizations preAuthorizations()
+    {
+        return preAuthorizations;
     }
 
     /** Whether a request with this key was made and has been forgotten since, all but its key ({@link ForgottenKeys}). */
@@ -125,7 +156,7 @@ final class Transactions
      */
     int add(
         final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission, final boolean dated,
-        final long requestHash, final long now, final AdviceQueue advices)
+        final boolean authorization, final long requestHash, final long now, final AdviceQueue advices)
     {
         // A request still in flight keeps its entry: its answer, time-out and reversal advice go through it; so does a
         // stand-in whose own advice (0220, 0120) the issuer has not yet acknowledged, which a void must still find. The
@@ -147,6 +178,10 @@ final class Transactions
                 {
                     forgotten.add(fingerprints[entry]);
                 }
+                if (authorizations[entry] && approved[entry] && states[entry] == ANSWERED)
+                {
+                    keepHold(entry);
+                }
             }
             evictedAddedAt = addedAt[entry];
         }
@@ -161,6 +196,7 @@ final class Transactions
         stans[entry] = stan;
         transmissions[entry] = transmission;
         keysDated[entry] = dated;
+        authorizations[entry] = authorization;
         requestHashes[entry] = requestHash;
         states[entry] = PENDING;
         approved[entry] = false;
@@ -175,6 +211,33 @@ final class Transactions
         forwardedLengths[entry] = 0;
         byKey.put(fingerprint, entry);
         return entry;
+    }
+
+    /** An approved pre-authorization leaves the history: how its issuer got it goes on to {@link #preAuthorizations}. */
+    private void keepHold(final int entry)
+    {
+        if (forwardedLengths[entry] > 0 &&
+            forwardedReader.wrap(forwarded, entry * maxForwarded, forwardedLengths[entry]) == DecodeError.NONE &&
+            Mti.messageClass(forwardedReader.mti()) == 1 && forwardedReader.has(11) && forwardedReader.has(7))
+        {
+            preAuthorizations.add(fingerprints[entry], endpoints[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11),
+                forwardedReader.getLong(7));
+        }
+    }
+
+    /**
+     * Forgets a request the switch refused for a passing want of its own (96), key and all, so that the same key is
+     * new again: its entry's room is taken by a later {@link #add}.
+     */
+    void forget(final int entry)
+    {
+        if (byKey.get(fingerprints[entry]) == entry)
+        {
+            byKey.remove(fingerprints[entry]);
+        }
+        states[entry] = 0;
+        inFlight[entry] = NONE;
+        ownAdvice[entry] = NONE;
     }
 
     /**

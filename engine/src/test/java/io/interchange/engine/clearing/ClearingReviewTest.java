@@ -202,6 +202,44 @@ class ClearingReviewTest
         assertEquals(5_000, net(Settlement.settle(config, DAY_1, day.transactions())));
     }
 
+    /**
+     * A purchase reversed by its terminal while still with issuer-a, which then never answers: 91 at the time-out, the
+     * 0420 (39 = 68) to issuer-a. Nothing was ever approved, and the switch's batch counts neither a debit nor a
+     * reversal of it; nor does the merchant's settlement line, which counted it among "approved and then reversed", a
+     * reversal the terminal's 0500 never has.
+     */
+    @Test
+    void purchaseReversedWhileWithItsIssuerThenTimedOutIsNoApprovalReversed(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            final Map<Integer, String> purchase = request(card(0, 20), 10_000);
+            send(Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(purchase, card(0, 20), 10_000));
+            assertEquals("00", output(0).getString(39));
+            now = at("2026-11-26T12:00:30Z");
+            link(EventType.TICK, -1, -1);
+            assertEquals("91", output(0).getString(39), "timed out to the terminal");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        assertEquals(0, handler.batchTotals().debitReversalCount(terminal), "the switch's batch: no reversal of an approval");
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(TransactionState.REVERSED, day.transactions().state(0));
+        final List<String> lines = new ArrayList<>();
+        for (final Settlement.MerchantLine line : Settlement.settle(config, DAY_1, day.transactions()).merchants())
+        {
+            lines.add(line.merchant() + ": " + line.reversedCount() + " reversed / " + line.reversed());
+        }
+        assertEquals(List.of(), lines, "no merchant line: nothing settled, nothing approved and then reversed");
+    }
+
     /** A UnionPay POS message of TERM0005 (batch 1, in yuan) of a card of issuer-a, read from its stripe. */
     private static Map<Integer, String> posSale(final String stan, final String processing)
     {

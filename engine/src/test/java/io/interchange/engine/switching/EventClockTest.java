@@ -29,8 +29,8 @@ class EventClockTest
             final ZonedDateTime utc = Instant.ofEpochSecond(seconds).atZone(ZoneOffset.UTC);
             EventClock.transmissionDateTime(seconds * NANOS + random.nextInt(1_000_000_000), buffer, 0);
             assertEquals(utc.format(DateTimeFormatter.ofPattern("MMddHHmmss")), buffer.getStringWithoutLengthAscii(0, 10), "at " + seconds);
-            final int expected = (utc.getYear() % 10) * 100_000 + utc.getDayOfYear() * 100 + utc.getHour();
-            assertEquals(expected, EventClock.yearDayHour(seconds * NANOS), "at " + seconds);
+            final int expected = (utc.getYear() % 10) * 1_000 + utc.getDayOfYear();
+            assertEquals(expected, EventClock.yearDay(seconds * NANOS), "at " + seconds);
             assertEquals(utc.getYear() * 10_000 + utc.getMonthValue() * 100 + utc.getDayOfMonth(), EventClock.civil(Math.floorDiv(seconds, 86_400)));
         }
     }

@@ -2,9 +2,11 @@ package io.interchange.engine.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +20,8 @@ import io.interchange.engine.ring.EventType;
  * The switch's STAN (field 11 towards issuers, 1 to 999,999) comes round again after a million requests, at 100k TPS
  * in ten seconds: a request still waiting for its issuer must then keep its STAN to itself, or the issuer's answer
  * to it is matched to the newer request on the same link (DESIGN.md §4: answers are matched on link and STAN), and
- * the first one's time-out takes the newer one out of the table.
+ * the first one's time-out takes the newer one out of the table. The RRN (field 37) counts the rounds: unique for a
+ * day's hundred million requests.
  */
 class StanWrapTest extends FedHandler
 {
@@ -40,17 +43,26 @@ class StanWrapTest extends FedHandler
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
             Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
 
-        final long waiting = forward(0).getLong(11);
+        final MessageReader first = forward(0);
+        final long waiting = first.getLong(11);
+        assertEquals(String.format("633000%06d", waiting), first.getString(37), "YDDD (2026-11-26 is day 330), no round yet, the STAN");
+        final LongHashSet rrns = new LongHashSet();
+        rrns.add(Long.parseLong(first.getString(37)));
         final long before = waiting == 1 ? 999_999 : waiting - 1;
         long sent = waiting;
         int i = 1;
         while (sent != before)
         {
-            sent = forward(i++).getLong(11);
+            final MessageReader forward = forward(i++);
+            sent = forward.getLong(11);
+            assertTrue(rrns.add(Long.parseLong(forward.getString(37))), () -> "RRN " + forward.getString(37) + " given twice");
             answer();
         }
         assertEquals(1, handler.inFlight(), "the first request still waits for its issuer");
-        assertNotEquals(waiting, forward(i).getLong(11), "a STAN in flight is not given out again");
+        final MessageReader next = forward(i);
+        assertNotEquals(waiting, next.getLong(11), "a STAN in flight is not given out again");
+        assertEquals(String.format("633001%06d", next.getLong(11)), next.getString(37), "the second round of the day's STANs");
+        assertTrue(rrns.add(Long.parseLong(next.getString(37))));
         assertEquals(2, handler.inFlight());
     }
 

@@ -2,6 +2,9 @@ package io.interchange.engine.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -14,7 +17,8 @@ import io.interchange.engine.ring.EventType;
 /**
  * Store and forward at its limits (DESIGN.md §4: every time-out gets an 0420 until 0430): the default advice queue
  * holds an 0420 for every request in flight; a stand-in is not made, nor a reversal acknowledged, when the advice
- * that must follow it has no room; and the duplicate history keeps a stand-in whose own advice is still owed.
+ * that must follow it has no room (nor a completion acknowledged: 96, and the repeat is taken as new once there is);
+ * and the duplicate history keeps a stand-in whose own advice is still owed.
  */
 class StoreAndForwardLimitsTest extends FedHandler
 {
@@ -105,6 +109,89 @@ class StoreAndForwardLimitsTest extends FedHandler
         }
         assertEquals(handler.advicesPending(), acknowledged,
             "reversals answered 00 vs 0420s owed to the issuer (advices lost: " + handler.advicesLost() + ")");
+
+        // Once issuer-a has its 0420s and acknowledges them, the acquirer's repeat (0401) of the refused one is taken as
+        // new, not answered 96 again from the duplicate history.
+        final Map<Integer, String> repeat = SwitchMessages.request(purchases[2].get(2), "000000", 2_002, now, stan);
+        repeat.put(90, "0200" + purchases[2].get(11) + purchases[2].get(7) + "0".repeat(22));
+        acknowledgeAdvices();
+        assertEquals(0, handler.advicesPending());
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST + 1, repeat);
+        assertEquals("00", output(0).getString(39), "the repeat reversed the sale");
+        assertEquals(3, handler.batchTotals().debitReversalCount(setup.acceptors().terminalIndex("TERM0001")));
+        assertEquals(1, handler.advicesPending(), "and its 0420 is owed");
+    }
+
+    /**
+     * A completion (0220) whose advice cannot be queued is not acknowledged (96) and not counted in the terminal's
+     * batch: acknowledged, clearing would settle it and the issuer never charge the card. Its repeat (0221), once
+     * there is room, is.
+     */
+    @Test
+    void shouldNotAcknowledgeACompletionWhoseAdviceCannotBeQueued()
+    {
+        handler = new SwitchHandler(small(2));
+        ready();
+        link(EventType.ISSUER_DOWN, ISSUER_LINK, 0);
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        final String[] codes = new String[3];
+        Map<Integer, String> refused = null;
+        for (int i = 0; i < 3; i++)
+        {
+            now += 1_000_000L;
+            final Map<Integer, String> completion = SwitchMessages.request(SwitchMessages.card("476173", 500 + i), "000000", 3_000 + i, now, ++stan);
+            completion.put(38, "AB1234");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+            codes[i] = output(0).getString(39);
+            refused = completion;
+        }
+        assertEquals("[00, 00, 96]", Arrays.toString(codes));
+        assertEquals(2, handler.batchTotals().debitCount(terminal), "only those acknowledged are counted");
+        assertEquals(2, handler.advicesPending());
+        assertEquals(0, handler.advicesLost());
+
+        acknowledgeAdvices();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE + 1, refused);
+        assertEquals("00", output(0).getString(39), "the repeat is acknowledged once there is room");
+        assertEquals(3, handler.batchTotals().debitCount(terminal));
+        assertEquals(1, handler.advicesPending(), "its 0220 owed");
+    }
+
+    /**
+     * Stand-in on time-out with one advice slot: the time-out's 0420 takes it, so the switch does not stand in (91),
+     * where it approved the request, counted it, and lost its 0220: the issuer would never have charged the card.
+     */
+    @Test
+    void shouldNotStandInOnATimeOutWhenTheStandInsAdviceCannotBeQueued()
+    {
+        final List<SwitchSetup.Issuer> issuers = new ArrayList<>();
+        for (final SwitchSetup.Issuer i : setup.issuers())
+        {
+            issuers.add(new SwitchSetup.Issuer(i.id(), i.institutionId(), i.timeout(), i.standIn(), i.floorLimit(), true, i.echoInterval(),
+                i.missedEchoes(), i.adviceWindow(), i.mac(), i.maxInFlight()));
+        }
+        final SwitchSetup s = setup;
+        handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), issuers, s.bins(), s.acceptors(),
+            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 1,
+            s.preAuthorizations()));
+        ready();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
+            SwitchMessages.request(SwitchMessages.card("476173", 600), "000000", 4_000, now, ++stan));
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded");
+        now += 6_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        String answer = "none";
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            if (event.outputLinkId(i) == ACQUIRER_LINK)
+            {
+                answer = output(i).getString(39);
+            }
+        }
+        assertEquals("91", answer, "no stand-in without room for its 0220");
+        assertEquals(0, handler.batchTotals().debitCount(setup.acceptors().terminalIndex("TERM0001")));
+        assertEquals(1, handler.advicesPending(), "the time-out's 0420");
+        assertEquals(0, handler.advicesLost());
     }
 
     /**
@@ -117,7 +204,8 @@ class StoreAndForwardLimitsTest extends FedHandler
     {
         final SwitchSetup s = setup;
         handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
-            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), 8, s.forgottenKeys(), s.adviceCapacity()));
+            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), 8, s.forgottenKeys(), s.adviceCapacity(),
+            s.preAuthorizations()));
         link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
         final Map<Integer, String> sale = SwitchMessages.request(SwitchMessages.card("476173", 300), "000000", 4_000, now, ++stan);
@@ -137,11 +225,121 @@ class StoreAndForwardLimitsTest extends FedHandler
             output(0).getString(39) + " and a 0420 owed after the 0220 (advices owed: " + handler.advicesPending() + ")");
     }
 
+    /**
+     * A pre-authorization approved by issuer-a is completed (0220) once the history (8 entries here; 131,072 by default,
+     * about a minute at 2,000 TPS) has moved on, as fuel, hotel and car-hire holds are, minutes to days later: the
+     * 0220 issuer-a gets still names the hold in field 90 as issuer-a got it (the 0100, the switch's STAN and field 7,
+     * the acquirer id), where it went without field 90 and issuer-a booked a second charge beside the hold.
+     */
+    @Test
+    void shouldNameThePreAuthorizationInTheCompletionsAdviceAfterTheHistoryHasMovedOn()
+    {
+        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
+        ready();
+        final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 700), "000000", 20_000, now, ++stan);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+        final MessageReader forwarded = output(0);
+        final String asIssuerGotIt = "0100" + forwarded.getString(11) + forwarded.getString(7) + "00010000001" + "0".repeat(11);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(forwarded, "00"));
+        assertEquals("00", output(0).getString(39));
+        assertEquals(asIssuerGotIt, completionNames(preAuth, 16), "the completion's 0220 names the hold as issuer-a booked it");
+    }
+
+    /** The same for a pre-authorization the switch stood in for: the completion names the 0120 issuer-a was advised by. */
+    @Test
+    void shouldNameTheStoodInPreAuthorizationsAdviceInItsCompletionAfterTheHistoryHasMovedOn()
+    {
+        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
+        ready();
+        link(EventType.ISSUER_DOWN, ISSUER_LINK, 0);
+        final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 720), "000000", 4_000, now, ++stan);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+        assertEquals("00", output(0).getString(39), "stood in");
+        final List<MessageReader> advised = acknowledgeAdvices();
+        assertEquals(1, advised.size());
+        final MessageReader advice = advised.get(0);
+        assertEquals(Mti.AUTHORIZATION_ADVICE, advice.mti(), "the stand-in's 0120");
+        assertEquals("0120" + advice.getString(11) + advice.getString(7) + "00010000001" + "0".repeat(11), completionNames(preAuth, 16));
+    }
+
+    /** With {@code limits.pre-authorizations = 0} nothing is kept beyond the history: the 0220 goes without field 90, as before. */
+    @Test
+    void shouldKeepNoPreAuthorizationBeyondTheHistoryWhenToldToKeepNone()
+    {
+        handler = new SwitchHandler(history(8, 0));
+        ready();
+        final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 740), "000000", 20_000, now, ++stan);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39));
+        assertEquals("no field 90", completionNames(preAuth, 8));
+    }
+
+    /**
+     * {@code sales} approved sales on other cards (so the history forgets the pre-authorization), then the completion of
+     * {@code preAuth} for less; returns the field 90 of the 0220 it owes issuer-a.
+     */
+    private String completionNames(final Map<Integer, String> preAuth, final int sales)
+    {
+        for (int i = 0; i < sales; i++)
+        {
+            now += 1_000_000_000L;
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
+                SwitchMessages.request(SwitchMessages.card("476173", 800 + i), "000000", 1_000, now, ++stan));
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        }
+        now += 1_000_000_000L;
+        final Map<Integer, String> completion = SwitchMessages.request(preAuth.get(2), "000000", 3_000, now, ++stan);
+        completion.put(38, "AB1234");
+        completion.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+        assertEquals("00", output(0).getString(39), "acknowledged");
+        for (final MessageReader advice : SwitchMessages.advices(setup, event))
+        {
+            if (advice.mti() == Mti.FINANCIAL_ADVICE)
+            {
+                return advice.has(90) ? advice.getString(90) : "no field 90";
+            }
+        }
+        return "no 0220 sent";
+    }
+
+    private SwitchSetup history(final int capacity, final int preAuthorizations)
+    {
+        final SwitchSetup s = setup;
+        return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(), s.zone(),
+            s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), capacity, s.forgottenKeys(), s.adviceCapacity(), preAuthorizations);
+    }
+
+    /** Issuer-a signs on again (if it was down) and acknowledges every advice it is sent, until none is owed; returns them. */
+    private List<MessageReader> acknowledgeAdvices()
+    {
+        final List<MessageReader> advised = new ArrayList<>();
+        link(EventType.ISSUER_UP, ISSUER_LINK, 0);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
+            Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
+        for (int round = 0; round < 10 && handler.advicesPending() > 0; round++)
+        {
+            if (round > 0)
+            {
+                now += 1_000_000_000L;
+                link(EventType.TICK, -1, -1);
+            }
+            for (final MessageReader advice : SwitchMessages.advices(setup, event))
+            {
+                advised.add(advice);
+                message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, advice.mti() / 10 * 10 + 10, SwitchMessages.issuerAnswer(advice, "00"));
+            }
+        }
+        return advised;
+    }
+
     private SwitchSetup small(final int adviceCapacity)
     {
         final SwitchSetup s = setup;
         return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
-            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), adviceCapacity);
+            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), adviceCapacity,
+            s.preAuthorizations());
     }
 
     private void ready()

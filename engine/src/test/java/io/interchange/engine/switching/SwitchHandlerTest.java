@@ -74,7 +74,8 @@ class SwitchHandlerTest extends FedHandler
     {
         final SwitchSetup s = setup;
         handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
-            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 2));
+            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 2,
+            s.preAuthorizations()));
         ready();
         for (int i = 0; i < 4; i++)
         {
@@ -302,7 +303,8 @@ class SwitchHandlerTest extends FedHandler
         final SwitchSetup s = setup;
         handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
             new SwitchSetup.Limits(l.maxAmount(), l.currencies(), l.blockedMcc(), l.perCardPerMinute(), l.duplicateWindowNanos(), cardsPerMinute),
-            s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), s.adviceCapacity()));
+            s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), s.adviceCapacity(),
+            s.preAuthorizations()));
         final ListAppender<ILoggingEvent> log = switchLog();
         try
         {
@@ -718,6 +720,6 @@ class SwitchHandlerTest extends FedHandler
     {
         final SwitchSetup s = setup;
         return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(), s.zone(), s.cutoff(),
-            s.inFlightCapacity(), s.inFlightMaxFrame(), history, forgottenKeys, s.adviceCapacity());
+            s.inFlightCapacity(), s.inFlightMaxFrame(), history, forgottenKeys, s.adviceCapacity(), s.preAuthorizations());
     }
 }

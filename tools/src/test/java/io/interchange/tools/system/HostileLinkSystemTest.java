@@ -2,6 +2,7 @@ package io.interchange.tools.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -12,12 +13,17 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
@@ -34,6 +43,7 @@ import io.interchange.codec.cups.UnionPayPos;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.tools.issuer.CardAccount;
 import io.interchange.tools.issuer.CardBook;
 import io.interchange.tools.issuer.IssuerSimConfig;
 import io.interchange.tools.issuer.IssuerSimulator;
@@ -41,7 +51,9 @@ import io.interchange.tools.issuer.IssuerSimulator;
 /**
  * Hostile or odd peers on the links, over 127.0.0.1 against a running switch: an issuer frame longer than a ring slot,
  * an issuer's field 54 longer than the terminal's dialect takes, an issuer answering its echo tests with garbage, a
- * terminal that never reads its answers, and a link id that comes round while its first holder is still open.
+ * terminal that never reads its answers, a link id that comes round while its first holder is still open, a UnionPay
+ * POS terminal signing off by 0820, an issuer answering an 0100 with an 0210, one that answers no echo test but sends
+ * its own, and one that blocks writing answers while the switch's requests queue for it.
  * DESIGN.md §2 and §5: the engine never stalls, loses or buffers without bound, and no link gets another's frames.
  */
 class HostileLinkSystemTest
@@ -57,7 +69,7 @@ class HostileLinkSystemTest
           ]
           issuers = [
             { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 1,
-              timeout = 3s, echo-interval = ECHO, missed-echoes = 2, reconnect { initial = 100ms, max = 1s },
+              timeout = TIMEOUT, echo-interval = ECHO, missed-echoes = 2, reconnect { initial = 100ms, max = 1s },
               stand-in { enabled = false, floor-limit = 0 } }
             { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 1,
               timeout = 3s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 1s },
@@ -65,6 +77,9 @@ class HostileLinkSystemTest
           ]
         }
         """;
+
+    /** TPDU 60 0003 0000, then the application header 60 31 00 31 07 01, before each UnionPay POS message. */
+    private static final byte[] CUPS_HEADER = HexFormat.of().parseHex("6000030000" + "603100310701");
 
     private final CardBook bookA = CardBook.generate(31, List.of("476173"), 50);
     private final CardBook bookB = CardBook.generate(32, List.of("622848"), 50);
@@ -87,8 +102,13 @@ class HostileLinkSystemTest
 
     private void start(final Path journal, final int portA, final String echo) throws Exception
     {
+        start(journal, portA, "3s", echo);
+    }
+
+    private void start(final Path journal, final int portA, final String timeout, final String echo) throws Exception
+    {
         issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
-        node = SwitchNode.start(SwitchConfig.parse(CONFIG.replace("ECHO", echo), "review.conf")
+        node = SwitchNode.start(SwitchConfig.parse(CONFIG.replace("TIMEOUT", timeout).replace("ECHO", echo), "hostile.conf")
             .withIssuerPort("issuer-a", portA).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
     }
 
@@ -123,7 +143,7 @@ class HostileLinkSystemTest
         {
             start(journal, issuer.port(), "30s");
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
-            final byte[] header = HexFormat.of().parseHex("6000030000" + "603100310701");
+            final byte[] header = CUPS_HEADER;
             try (TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, header))
             {
                 final Map<Integer, String> signOn = new java.util.HashMap<>();
@@ -264,6 +284,155 @@ class HostileLinkSystemTest
         }
     }
 
+    /**
+     * DESIGN.md §4: a UnionPay POS terminal signs off with 0820 and 60.3 = 002: 0830 00, and its link closed, as after
+     * an 0800 sign-off. It was answered 12 and left signed on, its link open.
+     */
+    @Test
+    void aUnionPaySignOffBy0820MustSignTheTerminalOff(@TempDir final Path journal) throws Exception
+    {
+        try (RawIssuer issuer = new RawIssuer(RawIssuer.Mode.APPROVE_WITH_LONG_54))
+        {
+            start(journal, issuer.port(), "3s", "1s");
+            try (TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER))
+            {
+                final Map<Integer, String> signOn = new HashMap<>();
+                signOn.put(11, cardsA.nextStan());
+                signOn.put(41, "TERM0001");
+                signOn.put(42, "MERCHANT0000001");
+                signOn.put(60, "00" + "000001" + "004");
+                assertEquals("00", pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn).getString(39), "signed on");
+
+                final Map<Integer, String> signOff = new HashMap<>(signOn);
+                signOff.put(11, cardsA.nextStan());
+                signOff.put(60, "00" + "000001" + "002");
+                final MessageReader answer = pos.exchange(Mti.NETWORK_MANAGEMENT_ADVICE, signOff);
+                assertEquals(Mti.NETWORK_MANAGEMENT_ADVICE_RESPONSE, answer.mti());
+                assertEquals("00", answer.getString(39), "UnionPay POS sign-off (0820, 60.3 = 002) refused");
+                assertTrue(pos.closedBySwitch(Duration.ofSeconds(5)), "a signed-off link is closed, as after an 0800 sign-off");
+            }
+        }
+    }
+
+    /**
+     * An issuer answers a terminal's 0100 pre-authorization (a hold) with an 0210 (a financial answer: funds moved).
+     * Matched on link and STAN alone, it was relayed as an 0110 approval: the terminal would hold funds the issuer took,
+     * and its 0220 completion take them again. An answer of another message class is no answer: 91 and a reversal.
+     */
+    @Test
+    void anIssuerAnswerOfAnotherMessageClassMustNotBeRelayedAsAnApproval(@TempDir final Path journal) throws Exception
+    {
+        try (RawIssuer issuer = new RawIssuer(RawIssuer.Mode.ANSWER_0100_WITH_0210))
+        {
+            start(journal, issuer.port(), "3s", "1s");
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = new TestTerminal(node.port("pos-iso87"), Iso87.BINARY))
+            {
+                assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cardsA.network("001")).getString(39));
+                final MessageReader answer = terminal.exchange(Mti.AUTHORIZATION_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000));
+                assertEquals(1, issuer.count(Mti.AUTHORIZATION_REQUEST), "the 0100 reached the issuer");
+                assertEquals(Mti.AUTHORIZATION_RESPONSE, answer.mti());
+                assertEquals("91", answer.getString(39), "an 0210 answering an 0100 was relayed to the terminal as its 0110");
+            }
+        }
+    }
+
+    /**
+     * DESIGN.md §3/§4: an issuer link that leaves more than missed-echoes link tests unanswered is taken out of use and
+     * closed. This issuer host answers the sign-on and from then on nothing, but its own heartbeat sends an 0800 echo
+     * every 200 ms: each one reset the switch's count of unanswered echoes, so the dead link was never closed and kept
+     * getting requests (here the lone link: every one timed out, 91 and a reversal).
+     */
+    @Test
+    void anIssuerLinkThatAnswersNoEchoMustBeClosedEvenWhenItSendsEchoesOfItsOwn(@TempDir final Path journal) throws Exception
+    {
+        try (RawIssuer issuer = new RawIssuer(RawIssuer.Mode.DEAF_WITH_HEARTBEAT))
+        {
+            start(journal, issuer.port(), "3s", "1s");
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            // echo-interval = 1s, missed-echoes = 2: closed after about 3 s of unanswered echoes.
+            Awaiting.until(Duration.ofSeconds(15), () -> issuer.connections.get() >= 2,
+                () -> "the link was never closed: " + issuer.echoesUnanswered.get() + " echoes of the switch left unanswered, "
+                    + "signed-on links " + node.signedOnLinks("issuer-a"));
+        }
+    }
+
+    /**
+     * An issuer host of the classic blocking kind (a thread per connection: read a request, write its answer; jPOS's
+     * ISOServer with a listener that answers in place is one) falls a moment behind a burst: the switch's requests queue
+     * past Netty's 64 KB high-water mark on the link. The issuer link's FrameHandler stopped reading the issuer's
+     * answers until its requests drained: a rule for acquirers, whose requests make answers, that on an issuer link only
+     * holds back what frees the in-flight table. The host, catching up, wrote answers the switch no longer read, its
+     * write blocked, so it read no more requests, so the switch's stayed queued: a deadlock that lasted until the echoes
+     * went unanswered and the link was closed, and every request in flight then got 91 and a reversal.
+     */
+    @Test
+    void aBlockingIssuerThatFellBehindMustNotDeadlockTheIssuerLink(@TempDir final Path journal) throws Exception
+    {
+        final int count = Integer.getInteger("review.count", 4_000);
+        // Each card at most 9 times: the frequency limit is 10 a card a minute.
+        final Cardholders many = new Cardholders(CardBook.generate(73, List.of("476173"), count / 9 * 2 + 20));
+        final List<CardAccount> cards = new ArrayList<>();
+        for (int i = 0; i < count / 9 + 1; i++)
+        {
+            cards.add(many.payer(1_000));
+        }
+        try (RawIssuer issuer = new RawIssuer(RawIssuer.Mode.BLOCKING_AFTER_PAUSE))
+        {
+            // Time enough for everything: no time-out and no link test steps in while the host catches up.
+            start(journal, issuer.port(), "120s", "120s");
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            // Loopback's 64 KB segments let the kernel autotune a send buffer of megabytes; over a WAN (1,460-byte segments)
+            // it stays tens of KB. The issuer link's kernel buffer is set to a WAN's size so that a burst the host falls
+            // behind on reaches Netty's queue as it would there, with a few thousand requests rather than tens of thousands.
+            channelWithRemotePort(node, issuer.port()).config().setOption(ChannelOption.SO_SNDBUF, 8192);
+            try (TestTerminal terminal = new TestTerminal(node.port("pos-iso87"), Iso87.BINARY))
+            {
+                assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, many.network("001")).getString(39));
+                final AtomicInteger approved = new AtomicInteger();
+                final AtomicInteger other = new AtomicInteger();
+                final Thread reader = new Thread(() ->
+                {
+                    try
+                    {
+                        while (approved.get() + other.get() < count)
+                        {
+                            final byte[] answer = terminal.receiveRaw(Duration.ofSeconds(120));
+                            if (answer == null)
+                            {
+                                return;
+                            }
+                            final MessageReader m = new MessageReader(Iso87.BINARY);
+                            m.wrap(answer, 0, answer.length);
+                            (m.has(39) && "00".equals(m.getString(39)) ? approved : other).incrementAndGet();
+                        }
+                    }
+                    catch (final IOException ex)
+                    {
+                        // closed at the end
+                    }
+                }, "terminal-reader");
+                reader.setDaemon(true);
+                reader.start();
+                for (int i = 0; i < count; i++)
+                {
+                    terminal.send(Mti.FINANCIAL_REQUEST, many.purchase(cards.get(i / 9), 100));
+                }
+                // The host is paused on its first request: the rest queue in the switch far beyond the high-water mark
+                // (4,000 forwarded requests are about 470 KB), more than the host can work off before its answers,
+                // which the switch no longer reads, fill the buffers between them (about 140 KB).
+                Awaiting.until(Duration.ofSeconds(30), () -> pendingOutbound(node) > 380 * 1024,
+                    () -> "requests queued for the issuer: " + pendingOutbound(node) + "; answered " + approved.get() + "/" + other.get()
+                        + ", received by the host " + issuer.count(Mti.FINANCIAL_REQUEST) + ", in flight " + node.ring().remainingCapacity());
+                issuer.resume.countDown();
+                Awaiting.until(Duration.ofSeconds(30), () -> approved.get() == count,
+                    () -> approved.get() + " of " + count + " approved, " + other.get() + " otherwise answered; the host answered "
+                        + issuer.answered.get() + " and is blocked writing: " + issuer.blockedWriting.get()
+                        + "; requests still queued in the switch for it: " + pendingOutbound(node) + " bytes");
+            }
+        }
+    }
+
     private static Map<?, ?>[] laneMaps(final SwitchNode node) throws ReflectiveOperationException
     {
         final Object lanes = node.egress();
@@ -280,11 +449,11 @@ class HostileLinkSystemTest
         return maps;
     }
 
-    private static io.netty.channel.Channel channelOf(final Object link) throws ReflectiveOperationException
+    private static Channel channelOf(final Object link) throws ReflectiveOperationException
     {
         final java.lang.reflect.Field channelField = link.getClass().getDeclaredField("channel");
         channelField.setAccessible(true);
-        return (io.netty.channel.Channel)channelField.get(link);
+        return (Channel)channelField.get(link);
     }
 
     /** The link id of the node's channel connected to {@code port} (an issuer link). */
@@ -303,6 +472,13 @@ class HostileLinkSystemTest
         throw new IllegalStateException("no link to port " + port);
     }
 
+    /** The node's channel connected to {@code port} (an issuer link). */
+    private static Channel channelWithRemotePort(final SwitchNode node, final int port) throws ReflectiveOperationException
+    {
+        final int link = linkWithRemotePort(node, port);
+        return channelOf(laneMaps(node)[link & 15].get(link));
+    }
+
     /** The remote port of the channel the egress now holds for {@code linkId}. */
     private static int linkWithLocalPeer(final SwitchNode node, final int linkId) throws ReflectiveOperationException
     {
@@ -316,20 +492,12 @@ class HostileLinkSystemTest
     {
         try
         {
-            final Object lanes = node.egress();
-            final java.lang.reflect.Field lanesField = lanes.getClass().getDeclaredField("lanes");
-            lanesField.setAccessible(true);
             long total = 0;
-            for (final Object lane : (Object[])lanesField.get(lanes))
+            for (final Map<?, ?> map : laneMaps(node))
             {
-                final java.lang.reflect.Field channelsField = lane.getClass().getDeclaredField("channels");
-                channelsField.setAccessible(true);
-                for (final Object link : ((Map<?, ?>)channelsField.get(lane)).values().toArray())
+                for (final Object link : map.values().toArray())
                 {
-                    final java.lang.reflect.Field channelField = link.getClass().getDeclaredField("channel");
-                    channelField.setAccessible(true);
-                    final io.netty.channel.Channel channel = (io.netty.channel.Channel)channelField.get(link);
-                    final io.netty.channel.ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+                    final ChannelOutboundBuffer buffer = channelOf(link).unsafe().outboundBuffer();
                     total += buffer == null ? 0 : buffer.totalPendingWriteBytes();
                 }
             }
@@ -344,18 +512,35 @@ class HostileLinkSystemTest
     /** An issuer host on 127.0.0.1, one connection at a time, scripted by {@link Mode}. */
     private static final class RawIssuer implements AutoCloseable
     {
-        enum Mode { BIG_FRAME_AFTER_SIGN_ON, APPROVE_WITH_LONG_54, GARBAGE_TO_ECHOES }
+        enum Mode
+        {
+            BIG_FRAME_AFTER_SIGN_ON, APPROVE_WITH_LONG_54, GARBAGE_TO_ECHOES, ANSWER_0100_WITH_0210,
+            /** Answers the sign-on, then nothing, while it sends an echo test of its own every 200 ms. */
+            DEAF_WITH_HEARTBEAT,
+            /** Read a request, write its answer, a thread's way; paused on its first request until {@link #resume}. */
+            BLOCKING_AFTER_PAUSE
+        }
 
         private final ServerSocket server;
         private final Mode mode;
         final AtomicInteger bigFramesSent = new AtomicInteger();
         final AtomicInteger garbageSent = new AtomicInteger();
         final AtomicInteger connections = new AtomicInteger();
+        final AtomicInteger echoesUnanswered = new AtomicInteger();
+        final AtomicInteger answered = new AtomicInteger();
+        final AtomicBoolean blockedWriting = new AtomicBoolean();
+        final ConcurrentLinkedQueue<Integer> received = new ConcurrentLinkedQueue<>();
+        final CountDownLatch resume = new CountDownLatch(1);
 
         RawIssuer(final Mode mode) throws IOException
         {
             this.mode = mode;
-            server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+            server = new ServerSocket();
+            if (mode == Mode.BLOCKING_AFTER_PAUSE)
+            {
+                server.setReceiveBufferSize(4096); // a host's ordinary buffers, not loopback's megabytes
+            }
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
             final Thread thread = new Thread(this::serve, "raw-issuer");
             thread.setDaemon(true);
             thread.start();
@@ -364,6 +549,12 @@ class HostileLinkSystemTest
         int port()
         {
             return server.getLocalPort();
+        }
+
+        /** Requests of this MTI the host has read (not its network management). */
+        long count(final int mti)
+        {
+            return received.stream().filter(m -> m == mti).count();
         }
 
         private void serve()
@@ -377,6 +568,10 @@ class HostileLinkSystemTest
                 try (Socket socket = server.accept())
                 {
                     connections.incrementAndGet();
+                    if (mode == Mode.BLOCKING_AFTER_PAUSE)
+                    {
+                        socket.setSendBufferSize(4096);
+                    }
                     final DataInputStream in = new DataInputStream(socket.getInputStream());
                     final OutputStream os = socket.getOutputStream();
                     boolean signedOn = false;
@@ -385,8 +580,9 @@ class HostileLinkSystemTest
                         final byte[] message = new byte[in.readUnsignedShort()];
                         in.readFully(message);
                         reader.wrap(message, 0, message.length);
+                        final int mti = reader.mti();
                         final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
-                        if (reader.mti() == Mti.NETWORK_MANAGEMENT_REQUEST)
+                        if (mti == Mti.NETWORK_MANAGEMENT_REQUEST)
                         {
                             if (mode == Mode.GARBAGE_TO_ECHOES && signedOn)
                             {
@@ -395,7 +591,18 @@ class HostileLinkSystemTest
                                 garbageSent.incrementAndGet();
                                 continue;
                             }
+                            if (mode == Mode.DEAF_WITH_HEARTBEAT && signedOn)
+                            {
+                                echoesUnanswered.incrementAndGet();
+                                continue;
+                            }
                             IssuerFrames.send(os, out, network.respond(reader, writer.wrap(out, 2), "00"));
+                            if (mode == Mode.DEAF_WITH_HEARTBEAT && !signedOn)
+                            {
+                                final Thread heartbeat = new Thread(() -> heartbeat(socket, os), "raw-issuer-heartbeat");
+                                heartbeat.setDaemon(true);
+                                heartbeat.start();
+                            }
                             signedOn = true;
                             if (mode == Mode.BIG_FRAME_AFTER_SIGN_ON && bigFramesSent.get() == 0)
                             {
@@ -410,18 +617,53 @@ class HostileLinkSystemTest
                             }
                             continue;
                         }
-                        if (mode == Mode.APPROVE_WITH_LONG_54 && reader.mti() == Mti.FINANCIAL_REQUEST)
+                        received.add(mti);
+                        if (mode == Mode.APPROVE_WITH_LONG_54 && mti == Mti.FINANCIAL_REQUEST)
                         {
                             final int length = financial.begin(reader, writer.wrap(out, 2)).putString(38, "AB1234").putString(39, "00")
                                 .putString(54, "1002840C000000010000" + "1001840C000000012000").finish();
                             IssuerFrames.send(os, out, length);
                         }
+                        else if ((mode == Mode.ANSWER_0100_WITH_0210 || mode == Mode.BLOCKING_AFTER_PAUSE) &&
+                            (mti == Mti.FINANCIAL_REQUEST || mti == Mti.AUTHORIZATION_REQUEST))
+                        {
+                            final int length = financial.begin(reader, writer.wrap(out, 2)).putString(38, "AB1234").putString(39, "00").finish();
+                            if (mode == Mode.ANSWER_0100_WITH_0210 && mti == Mti.AUTHORIZATION_REQUEST)
+                            {
+                                out.putByte(2, (byte)0x02); // 0110 -> 0210: the MTI is BCD, at the message's start
+                            }
+                            if (mode == Mode.BLOCKING_AFTER_PAUSE && resume.getCount() > 0)
+                            {
+                                resume.await(); // a moment behind: the GC, a slow database
+                            }
+                            blockedWriting.set(true);
+                            IssuerFrames.send(os, out, length);
+                            blockedWriting.set(false);
+                            answered.incrementAndGet();
+                        }
                     }
                 }
-                catch (final IOException ex)
+                catch (final IOException | InterruptedException ex)
                 {
                     // the switch closed the link, or the test closed the server
                 }
+            }
+        }
+
+        /** The host's own link test: an 0800/301 every 200 ms, whatever it does with the switch's. */
+        private static void heartbeat(final Socket socket, final OutputStream os)
+        {
+            final MessageWriter writer = new MessageWriter(Iso87.BINARY);
+            int stan = 500_000;
+            while (!socket.isClosed()) // closed by the host's thread once the switch closes the link
+            {
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[256]);
+                writer.wrap(out, 2).mti(Mti.NETWORK_MANAGEMENT_REQUEST);
+                writer.putString(7, "0101000000");
+                writer.putLong(11, ++stan);
+                writer.putLong(70, 301);
+                IssuerFrames.send(os, out, writer.finish());
+                LockSupport.parkNanos(200_000_000L);
             }
         }
 

@@ -406,7 +406,7 @@ class MutatedFrameSystemTest
         {
             return Expect.IGNORED;
         }
-        if (mti == Mti.NETWORK_MANAGEMENT_REQUEST && signOff(reader))
+        if ((mti == Mti.NETWORK_MANAGEMENT_REQUEST || mti == Mti.NETWORK_MANAGEMENT_ADVICE) && signOff(reader))
         {
             return Expect.SIGN_OFF;
         }

@@ -1,0 +1,103 @@
+package io.interchange.engine.switching;
+
+import org.agrona.collections.Long2LongHashMap;
+
+import io.interchange.codec.Mti;
+
+/**
+ * Approved pre-authorizations (holds) the duplicate history ({@link Transactions}) has forgotten: for each, by the
+ * acquirer's key, how its issuer got it (the 0100, or the 0120 of one stood in for or made by the acquirer: its MTI,
+ * the switch's STAN and field 7), which the completion's 0220 names in field 90 (DESIGN.md §4). The history covers a
+ * minute or two of traffic; a hold is completed minutes to days later (fuel, hotels, car hire), and its 0220 used to go
+ * without a field 90 once the history had moved on: nothing named the hold, and the issuer booked a second charge beside it.
+ *
+ * <p>Only the key's 64-bit fingerprint is kept (as in {@link ForgottenKeys}), the hold packed into one long, the listener
+ * it came from beside it: about 50 bytes a hold. The oldest is let go when full. Pre-allocated; no allocation once
+ * built; single-threaded (the switch handler's).
+ */
+final class PreAuthorizations
+{
+    static final int NONE = -1;
+    private static final float LOAD = 0.5f;
+    private static final long ADVICE = 1L << 54;
+    private static final int STAN_SHIFT = 34;
+    private static final long TRANSMISSION_MASK = (1L << STAN_SHIFT) - 1;
+
+    private final Long2LongHashMap slots;
+    private final long[] fingerprints;
+    private final long[] holds;
+    private final short[] endpoints;
+    private int next;
+    private int size;
+
+    /** @param capacity holds kept at most; 0 keeps none. */
+    PreAuthorizations(final int capacity)
+    {
+        fingerprints = new long[capacity];
+        holds = new long[capacity];
+        endpoints = new short[capacity];
+        slots = new Long2LongHashMap(Math.max(2 * capacity, 16), LOAD, NONE);
+    }
+
+    /**
+     * Keeps a hold as its issuer got it, under its acquirer key's fingerprint, letting the oldest go when full.
+     *
+     * @param mti          0100, or 0120 for one the issuer was advised of.
+     * @param transmission the issuer's field 7, MMDDhhmmss as a number.
+     */
+    void add(final long fingerprint, final int endpoint, final int mti, final int switchStan, final long transmission)
+    {
+        if (fingerprints.length == 0)
+        {
+            return;
+        }
+        if (size == fingerprints.length)
+        {
+            if (slots.get(fingerprints[next]) == next)
+            {
+                slots.remove(fingerprints[next]);
+            }
+        }
+        else
+        {
+            size++;
+        }
+        fingerprints[next] = fingerprint;
+        holds[next] = (mti == Mti.AUTHORIZATION_ADVICE ? ADVICE : 0) | (long)switchStan << STAN_SHIFT | transmission & TRANSMISSION_MASK;
+        endpoints[next] = (short)endpoint;
+        slots.put(fingerprint, next);
+        next = next + 1 == fingerprints.length ? 0 : next + 1;
+    }
+
+    /** The hold kept under this fingerprint from this listener, or {@link #NONE}. */
+    int find(final long fingerprint, final int endpoint)
+    {
+        final int slot = size == 0 ? NONE : (int)slots.get(fingerprint);
+        return slot != NONE && endpoints[slot] == endpoint ? slot : NONE;
+    }
+
+    int mti(final int slot)
+    {
+        return (holds[slot] & ADVICE) != 0 ? Mti.AUTHORIZATION_ADVICE : Mti.AUTHORIZATION_REQUEST;
+    }
+
+    int switchStan(final int slot)
+    {
+        return (int)((holds[slot] & ~ADVICE) >>> STAN_SHIFT);
+    }
+
+    long transmission(final int slot)
+    {
+        return holds[slot] & TRANSMISSION_MASK;
+    }
+
+    int endpoint(final int slot)
+    {
+        return endpoints[slot];
+    }
+
+    int capacity()
+    {
+        return fingerprints.length;
+    }
+}
