@@ -39,6 +39,13 @@ public final class BatchTotals
     // Per terminal: the currency of its batch's first approval (0 while it has none), and whether another came since.
     private final int[] currencies;
     private final boolean[] mixedCurrencies;
+    // A UnionPay POS batch out of balance at its 0500, set aside while its upload is awaited: per terminal its figures
+    // (FIGURES) then their foreign share (FIGURES), its currency and whether it was mixed. The terminal's next batch
+    // counts from zero, and the batch comes back should its 0500 come again in place of the upload.
+    private final long[] aside;
+    private final int[] asideCurrencies;
+    private final boolean[] asideMixed;
+    private final long[] scratch = new long[FIGURES];
 
     BatchTotals(final int terminals)
     {
@@ -53,6 +60,9 @@ public final class BatchTotals
         debitReversalAmounts = new long[terminals];
         creditReversalCounts = new long[terminals];
         creditReversalAmounts = new long[terminals];
+        aside = new long[terminals * 2 * FIGURES];
+        asideCurrencies = new int[terminals];
+        asideMixed = new boolean[terminals];
     }
 
     void approved(final int terminal, final boolean credit, final long amount, final int currency, final boolean foreignCard)
@@ -113,6 +123,50 @@ public final class BatchTotals
         Arrays.fill(foreign, terminal * FIGURES, (terminal + 1) * FIGURES, 0);
         currencies[terminal] = 0;
         mixedCurrencies[terminal] = false;
+    }
+
+    /** Sets the terminal's batch aside (its upload awaited) and starts the next from zero. */
+    void setAside(final int terminal)
+    {
+        final int at = terminal * 2 * FIGURES;
+        figures(terminal, scratch);
+        System.arraycopy(scratch, 0, aside, at, FIGURES);
+        System.arraycopy(foreign, terminal * FIGURES, aside, at + FIGURES, FIGURES);
+        asideCurrencies[terminal] = currencies[terminal];
+        asideMixed[terminal] = mixedCurrencies[terminal];
+        reset(terminal);
+    }
+
+    /** The batch set aside counts again, with what came since: its 0500 came again in place of its upload. */
+    void takeBack(final int terminal)
+    {
+        final int at = terminal * 2 * FIGURES;
+        creditCounts[terminal] += aside[at + CREDITS];
+        creditReversalCounts[terminal] += aside[at + CREDIT_REVERSALS];
+        debitCounts[terminal] += aside[at + DEBITS];
+        debitReversalCounts[terminal] += aside[at + DEBIT_REVERSALS];
+        creditAmounts[terminal] += aside[at + AMOUNTS + CREDITS];
+        creditReversalAmounts[terminal] += aside[at + AMOUNTS + CREDIT_REVERSALS];
+        debitAmounts[terminal] += aside[at + AMOUNTS + DEBITS];
+        debitReversalAmounts[terminal] += aside[at + AMOUNTS + DEBIT_REVERSALS];
+        for (int i = 0; i < FIGURES; i++)
+        {
+            foreign[terminal * FIGURES + i] += aside[at + FIGURES + i];
+        }
+        if (asideCurrencies[terminal] != 0)
+        {
+            mixedCurrencies[terminal] |= asideMixed[terminal] || currencies[terminal] != 0 && currencies[terminal] != asideCurrencies[terminal];
+            currencies[terminal] = asideCurrencies[terminal];
+        }
+        dropAside(terminal);
+    }
+
+    /** The batch set aside is done with: its upload ended, or the terminal went on to another batch without it. */
+    void dropAside(final int terminal)
+    {
+        Arrays.fill(aside, terminal * 2 * FIGURES, (terminal + 1) * 2 * FIGURES, 0);
+        asideCurrencies[terminal] = 0;
+        asideMixed[terminal] = false;
     }
 
     /** The currency (ISO 4217 numeric) of the terminal's batch: its first approval's; 0 while it has none. */

@@ -135,6 +135,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // foreign cards, were out (Decision.DOMESTIC_OUT_OF_BALANCE, FOREIGN_OUT_OF_BALANCE).
     private final int[] openBatches;
     private final boolean[] uploadAwaited;
+    // Per terminal: the UnionPay POS batch whose upload is awaited (its figures set aside in BatchTotals).
+    private final int[] awaitedBatches;
     private final long[] uploadDifferences;
     private final int[] uploadParts;
     private final long[] switchFigures = new long[BatchTotals.FIGURES];
@@ -260,6 +262,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         openBatches = new int[acceptors.terminalCount()];
         Arrays.fill(openBatches, 1);
         uploadAwaited = new boolean[acceptors.terminalCount()];
+        awaitedBatches = new int[acceptors.terminalCount()];
         uploadDifferences = new long[acceptors.terminalCount() * BatchTotals.FIGURES];
         uploadParts = new int[acceptors.terminalCount()];
         lastSettlements = new UnsafeBuffer(new byte[acceptors.terminalCount() * MAX_ANSWER]);
@@ -1262,6 +1265,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
         final int batch = openBatches[terminal];
         openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
+        totals.reset(terminal);
         closeBatch(event, terminal, code, batch, balanced, 0, differences, 0);
     }
 
@@ -1319,6 +1323,21 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
             return;
         }
+        if (uploadAwaited[terminal])
+        {
+            // Its 0500 again (its answer lost, say) in place of the upload: the batch set aside counts again. Another
+            // batch's: the terminal went on without the upload, and the earlier batch stays as its 0500 left it (out of
+            // balance, in the day's exceptions); this one is its own, not summed with it.
+            if (batch == awaitedBatches[terminal])
+            {
+                totals.takeBack(terminal);
+            }
+            else
+            {
+                totals.dropAside(terminal);
+            }
+            uploadAwaited[terminal] = false;
+        }
         reportedFigures(reported.domestic(), terminalFigures);
         totals.domesticFigures(terminal, switchFigures);
         netOfReversals(switchFigures, BatchTotals.DEBITS, BatchTotals.DEBIT_REVERSALS);
@@ -1364,12 +1383,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
         if (balanced)
         {
-            uploadAwaited[terminal] = false;
             openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
+            totals.reset(terminal);
             closeBatch(event, terminal, ResponseCode.APPROVED, batch, true, 0, differences, 0);
             return;
         }
         uploadAwaited[terminal] = true;
+        awaitedBatches[terminal] = batch;
+        totals.setAside(terminal);
         System.arraycopy(differences, 0, uploadDifferences, terminal * BatchTotals.FIGURES, BatchTotals.FIGURES);
         uploadParts[terminal] = parts;
         decisionFlags = Decision.OUT_OF_BALANCE | parts;
@@ -1432,6 +1453,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             uploadAwaited[terminal] = false;
             openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
+            totals.dropAside(terminal); // what came since its 0500 is the next batch's
             closeBatch(event, terminal, ResponseCode.APPROVED, batch, false, uploadParts[terminal], uploadDifferences,
                 terminal * BatchTotals.FIGURES);
             return;
@@ -1494,14 +1516,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * Closes a terminal's batch: its totals start again from zero, and the decision says how it settled; {@code parts}
-     * which parts of a UnionPay POS batch were out of balance (0 for ISO 8583:1987, which has no parts).
+     * The decision that closes a terminal's batch (its totals already started again from zero, or set aside at its
+     * 0500): how it settled; {@code parts} which parts of a UnionPay POS batch were out of balance (0 for ISO
+     * 8583:1987, which has no parts).
      */
     private void closeBatch(
         final SwitchEvent event, final int terminal, final String code, final int batch, final boolean balanced, final int parts,
         final long[] from, final int fromOffset)
     {
-        totals.reset(terminal);
         decisionFlags = balanced ? 0 : Decision.OUT_OF_BALANCE | parts;
         decide(event, code, Outcome.SETTLED, -1, batch);
         if (from != differences)

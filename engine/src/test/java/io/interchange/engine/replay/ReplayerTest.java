@@ -325,7 +325,7 @@ class ReplayerTest
             assertEquals("00", settled.getString(39));
             assertEquals(totals(2, 2_500).substring(0, 30) + "2", settled.getString(48).substring(0, 31),
                 "the terminal's totals come back flagged 2, out of balance");
-            assertEquals(1, run.handler.batchTotals().debitCount(term0001), "the batch stays open while it is uploaded");
+            assertEquals(0, run.handler.batchTotals().debitCount(term0001), "the batch is set aside while it is uploaded: the next counts from zero");
             final MessageReader known = run.send(ACQUIRER_LINK, run.maced(Mti.BATCH_UPLOAD, 1, 201,
                 Map.of(4, "000000001000", 61, String.format("%06d%06d", 1, saleStan))), true);
             assertEquals("00", known.getString(39));

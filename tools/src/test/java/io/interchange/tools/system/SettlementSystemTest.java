@@ -299,6 +299,57 @@ class SettlementSystemTest
             () -> String.join("\n", exceptions));
     }
 
+    /**
+     * A UnionPay POS terminal whose batch 4 is out of balance goes on to batch 5 without uploading it (a reboot, an
+     * operator who cleared the batch): batch 5's 0500 is reconciled against batch 5 alone and is in balance, where the
+     * switch had summed both batches and put every later batch out of balance too. Batch 4 stays as its 0500 left it.
+     */
+    @Test
+    void shouldReconcileTheNextUnionPayBatchOnItsOwnWhenTheTerminalLeftAnUploadUndone(@TempDir final Path clearingDir) throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0010", "MERCHANT0000005"))
+        {
+            sell(pos, "TERM0010", "MERCHANT0000005", 4, 5_000);
+            final MessageReader out = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0010", "MERCHANT0000005", 4, debits(6_000, 2, 0, 0)));
+            assertEquals(SettlementTotals.OUT_OF_BALANCE, SettlementTotals.read(out).domestic().balanceFlag());
+
+            sell(pos, "TERM0010", "MERCHANT0000005", 5, 700);
+            final MessageReader next = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0010", "MERCHANT0000005", 5, debits(700, 1, 0, 0)));
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(next).domestic().balanceFlag(), "batch 5 is batch 5's sale alone");
+            assertEquals("12", pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0010", "MERCHANT0000005", 4, 202, -1, null)).getString(39),
+                "batch 4's upload is no longer awaited");
+        }
+        assertEquals(List.of("UPLOAD_AWAITED 00 batch 4 out domestic debits 1/1000", "SETTLED 00 batch 5 in debits 0/0"),
+            settlements("TERM0010"));
+        final List<String> exceptions = Files.readAllLines(Clearing.run(config, lastBusinessDay(), clearingDir).folder().resolve("exceptions.csv"));
+        assertEquals(1, exceptions.stream().filter(line -> line.contains(",out-of-balance-batch,TERM0010,")).count(),
+            () -> "batch 4, out of balance at its 0500, in the day's exceptions once:\n" + String.join("\n", exceptions));
+    }
+
+    /**
+     * A UnionPay POS terminal sends batch 3's 0500 again in place of its upload (its first answer lost, with another
+     * STAN, so not a retransmission byte for byte), now with the right totals: reconciled against batch 3's sales,
+     * set aside at the first 0500 while the upload was awaited, and in balance.
+     */
+    @Test
+    void shouldReconcileAUnionPayBatchsSecond0500AgainstTheBatchItsFirstSetAside() throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0002", "MERCHANT0000001"))
+        {
+            sell(pos, "TERM0002", "MERCHANT0000001", 3, 2_500);
+            final MessageReader out = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0002", "MERCHANT0000001", 3, debits(2_000, 1, 0, 0)));
+            assertEquals(SettlementTotals.OUT_OF_BALANCE, SettlementTotals.read(out).domestic().balanceFlag());
+            final MessageReader again = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0002", "MERCHANT0000001", 3, debits(2_500, 1, 0, 0)));
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(again).domestic().balanceFlag());
+        }
+        assertEquals(List.of("UPLOAD_AWAITED 00 batch 3 out domestic debits 0/-500", "SETTLED 00 batch 3 in debits 0/0"),
+            settlements("TERM0002"));
+    }
+
     /** The business day of the journal's last record: the day these tests ran in. */
     private LocalDate lastBusinessDay()
     {
