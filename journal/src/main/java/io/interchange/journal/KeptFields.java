@@ -136,8 +136,19 @@ public final class KeptFields
     /** The fields 1 to 64 copied as they are from a message of {@code mti}, as a primary bitmap word. */
     long copiedPrimary(final int dialectId, final int mti)
     {
-        return mti == Mti.BATCH_UPLOAD && cardsInUpload[dialectId] ?
-            copiedPrimary[dialectId] & ~(Long.MIN_VALUE >>> (CARDS_IN_UPLOAD - 1)) : copiedPrimary[dialectId];
+        return cardsListed(dialectId, mti) ? copiedPrimary[dialectId] & ~(Long.MIN_VALUE >>> (CARDS_IN_UPLOAD - 1)) : copiedPrimary[dialectId];
+    }
+
+    /** As {@link #isCopied(int, int)}, for a message of {@code mti}: field 48 of a UnionPay POS batch upload is not. */
+    public boolean isCopied(final int dialectId, final int mti, final int field)
+    {
+        return isCopied(dialectId, field) && !(field == CARDS_IN_UPLOAD && cardsListed(dialectId, mti));
+    }
+
+    /** A UnionPay POS batch upload, 0320 or its repeat 0321, whose field 48 may list card numbers. */
+    private boolean cardsListed(final int dialectId, final int mti)
+    {
+        return mti / 10 == Mti.BATCH_UPLOAD / 10 && cardsInUpload[dialectId];
     }
 
     long copiedSecondary(final int dialectId)

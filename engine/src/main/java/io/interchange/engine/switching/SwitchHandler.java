@@ -38,6 +38,7 @@ import io.interchange.engine.security.Hsm;
 import io.interchange.engine.security.HsmResult;
 import io.interchange.engine.security.KeySlots;
 import io.interchange.journal.JournalRecord;
+import io.interchange.journal.KeptFields;
 
 /**
  * The single writer of switch state (DESIGN.md §2, handler 2). For each event it decides, writes its
@@ -147,6 +148,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // Per terminal, its last settlement request (0500, 0320) and the answer it got, MAX_ANSWER bytes each: an exact
     // retransmission (its answer lost) gets that answer again rather than settling a second time.
     private final UnsafeBuffer lastSettlements;
+    private final UnsafeBuffer settlementScratch = new UnsafeBuffer(new byte[MAX_ANSWER]);
+    private final KeptFields keptFields;
     private final int[] lastSettlementLengths;
     private final UnsafeBuffer lastSettlementAnswers;
     private final int[] lastSettlementAnswerLengths;
@@ -266,6 +269,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         uploadDifferences = new long[acceptors.terminalCount() * BatchTotals.FIGURES];
         uploadParts = new int[acceptors.terminalCount()];
         lastSettlements = new UnsafeBuffer(new byte[acceptors.terminalCount() * MAX_ANSWER]);
+        keptFields = new KeptFields(dialects);
         lastSettlementLengths = new int[acceptors.terminalCount()];
         lastSettlementAnswers = new UnsafeBuffer(new byte[acceptors.terminalCount() * MAX_ANSWER]);
         lastSettlementAnswerLengths = new int[acceptors.terminalCount()];
@@ -1262,7 +1266,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(), financialEcho.finish());
         event.endOutput(length, false);
-        rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
+        rememberSettlement(event.dialectId(), terminal, request, event.output(), offset + event.headerLength(), length);
         final int batch = openBatches[terminal];
         openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
         totals.reset(terminal);
@@ -1380,7 +1384,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         financialEcho.begin(request, writer).putString(39, ResponseCode.APPROVED).putString(SettlementTotals.FIELD, answered);
         final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(), financialEcho.finish());
         event.endOutput(length, false);
-        rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
+        rememberSettlement(event.dialectId(), terminal, request, event.output(), offset + event.headerLength(), length);
         if (balanced)
         {
             openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
@@ -1448,7 +1452,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(),
             financialEcho.respond(request, writer, ResponseCode.APPROVED));
         event.endOutput(length, false);
-        rememberSettlement(terminal, request, event.output(), offset + event.headerLength(), length);
+        rememberSettlement(event.dialectId(), terminal, request, event.output(), offset + event.headerLength(), length);
         if (code == UPLOAD_END)
         {
             uploadAwaited[terminal] = false;
@@ -1473,11 +1477,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private boolean settlementRetransmitted(final SwitchEvent event, final MessageReader request)
     {
         final int terminal = terminalOf(request);
-        // Its MAC left out, as RequestContent leaves it out of a financial request's content: it is checked already,
-        // with the keys held now, which a key change or sign-on since the first may have replaced.
-        final int compared = request.length() - (request.has(MessageMac.field(request)) ? Hsm.MAC_LENGTH : 0);
-        if (terminal < 0 || lastSettlementLengths[terminal] != request.length() ||
-            !equal(lastSettlements, terminal * MAX_ANSWER, request.buffer(), request.offset(), compared))
+        final int compared = terminal < 0 ? -1 : settlementContent(event.dialectId(), request, settlementScratch, 0);
+        if (compared < 0 || lastSettlementLengths[terminal] != compared ||
+            !equal(lastSettlements, terminal * MAX_ANSWER, settlementScratch, 0, compared))
         {
             return false;
         }
@@ -1490,17 +1492,42 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     private void rememberSettlement(
-        final int terminal, final MessageReader request, final DirectBuffer answer, final int answerOffset, final int answerLength)
+        final int dialectId, final int terminal, final MessageReader request, final DirectBuffer answer, final int answerOffset,
+        final int answerLength)
     {
-        if (request.length() > MAX_ANSWER || answerLength > MAX_ANSWER)
+        final int length = answerLength > MAX_ANSWER ? -1 : settlementContent(dialectId, request, lastSettlements, terminal * MAX_ANSWER);
+        if (length < 0)
         {
             lastSettlementLengths[terminal] = 0;
             return;
         }
-        lastSettlements.putBytes(terminal * MAX_ANSWER, request.buffer(), request.offset(), request.length());
-        lastSettlementLengths[terminal] = request.length();
+        lastSettlementLengths[terminal] = length;
         lastSettlementAnswers.putBytes(terminal * MAX_ANSWER, answer, answerOffset, answerLength);
         lastSettlementAnswerLengths[terminal] = answerLength;
+    }
+
+    /**
+     * A settlement message (0500, 0320) as the journal keeps it, less its MAC, into {@code to} at {@code at}: what a
+     * retransmission is known by, alike before a restart and after (recovery feeds what the journal kept, which holds
+     * no field 48 of a UnionPay POS upload). The MAC is checked already, with the keys held now, which a key change or
+     * sign-on since the first may have replaced. Returns the length, or -1 for a message too long to keep.
+     */
+    private int settlementContent(final int dialectId, final MessageReader request, final MutableDirectBuffer to, final int at)
+    {
+        if (request.length() > MAX_ANSWER)
+        {
+            return -1;
+        }
+        final int mac = MessageMac.field(request);
+        final MessageWriter writer = writers[dialectId].wrap(to, at).mti(request.mti());
+        for (int field = 2; field <= FieldSpec.MAX_FIELD; field++)
+        {
+            if (field != mac && request.has(field) && keptFields.isCopied(dialectId, request.mti(), field))
+            {
+                writer.copy(request, field);
+            }
+        }
+        return writer.finish();
     }
 
     private static boolean equal(final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset, final int length)

@@ -370,6 +370,48 @@ class ReplayerTest
             "SETTLED batch 1 out debits 1/1500", "SETTLED batch 2 in debits 0/0"), seen);
     }
 
+    /**
+     * A UnionPay magstripe upload (0320, 60.3 = 201) may list cards in field 48, which the journal leaves out. The
+     * switch knows a settlement message again by what the journal keeps of it, so the terminal's retransmission of
+     * that 0320 after a restart (its answer lost in it) gets its first answer again; compared byte for byte with the
+     * journal's copy, it was uploaded a second time.
+     */
+    @Test
+    void shouldKnowARetransmittedUploadThatListsCardsAfterRecovery(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final byte[] upload;
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            run.signOn(ACQUIRER_LINK);
+            assertEquals("00", run.purchase(ACQUIRER_LINK, 1_000, false));
+            final int saleStan = stan;
+            assertEquals("00", run.send(ACQUIRER_LINK, run.maced(Mti.RECONCILIATION_REQUEST, 1, Field60.NETWORK_BATCH_SETTLEMENT,
+                Map.of(48, totals(2, 2_500))), true).getString(39));
+            upload = run.maced(Mti.BATCH_UPLOAD, 1, 201, Map.of(4, "000000001000", 61, String.format("%06d%06d", 1, saleStan),
+                48, "01" + "00" + String.format("%06d", saleStan) + PAN + "0000" + "000000001000"));
+            assertEquals("00", run.send(ACQUIRER_LINK, upload, true).getString(39));
+            // Live, the same bytes again are a retransmission.
+            assertEquals("00", run.send(ACQUIRER_LINK, upload, true).getString(39));
+            assertEquals(Outcome.RETRANSMITTED, Decision.outcome(run.event.decisionBuffer(), 0), "live");
+        }
+
+        final SwitchHandler recovered = SwitchNode.handler(config, setup);
+        Replayer.recover(recovered, setup, journal);
+        try (Run run = new Run(recovered, null))
+        {
+            run.link(EventType.NODE_START, -1, -1);
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK + 1, 0);
+            assertEquals("00", run.send(ACQUIRER_LINK + 1, upload, true).getString(39));
+            assertEquals(Outcome.RETRANSMITTED, Decision.outcome(run.event.decisionBuffer(), 0),
+                "after recovery the same 0320 must still be a retransmission, not a second upload");
+        }
+    }
+
     @Test
     void shouldRecoverABatchSettledInBalanceAsSettledThoughItsCardsAreForeignNow(@TempDir final Path dir)
     {
