@@ -1131,10 +1131,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final byte state = transactions.state(original);
-        if (state == Transactions.ANSWERED && transactions.approved(original) && !advices.hasRoom())
+        if ((state == Transactions.ANSWERED && transactions.approved(original) || transactions.withIssuer(original)) && !advices.hasRoom())
         {
-            // Its 0420 could not be queued: acknowledged, the reversal would never reach the issuer. 96, nothing reversed,
-            // so the acquirer sends it again (DESIGN.md §5: the switch's own failure).
+            // Its 0420 could not be queued (or, with the original still at its issuer, that of an approval to come):
+            // acknowledged, the reversal would never reach the issuer. 96, nothing reversed, so the acquirer sends it
+            // again (DESIGN.md §5: the switch's own failure).
             answerTryAgain(event, request);
             return;
         }
@@ -1673,9 +1674,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int stan = recordedStan(event, Outcome.ANSWERED);
         final int length = writeForward(writer, request, session, adviceMti, stan, mcc, now);
         transactions.forwarded(current, issuer, basisScratch, 0, length);
-        final int original = originalOf(request, session);
+        // A UnionPay POS completion names its pre-authorization in 61; without it (or 90), its own key finds itself.
+        final int named = originalOf(request, session);
+        final int original = named == current ? Transactions.NONE : named;
         // A pre-authorization the history has forgotten (completed minutes or days later) is named as the issuer got it all the same.
-        final int hold = original == Transactions.NONE && originalKey(request) ? transactions.forgottenHold(session.endpoint,
+        final int hold = named == Transactions.NONE && originalKey(request) ? transactions.forgottenHold(session.endpoint,
             FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission) : PreAuthorizations.NONE;
         owe(current, queueAdvice(adviceMti, basisScratch, 0, length, original, hold, null, null, request, issuer, now));
         answer(event, request, ResponseCode.APPROVED);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,6 +22,8 @@ import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
+import io.interchange.codec.cups.Field60;
+import io.interchange.codec.cups.UnionPayPos;
 import io.interchange.engine.SwitchMessages;
 import io.interchange.engine.ring.EventType;
 
@@ -700,6 +703,66 @@ class SwitchHandlerTest extends FedHandler
             advised.put(f, output(0).getString(f));
         }
         return advised;
+    }
+
+    /**
+     * A UnionPay POS completion (0220, 60.1 = 20) that names no pre-authorization (no field 61, nor 90) goes to the
+     * issuer without field 90: it named itself, found by its own STAN and batch.
+     */
+    @Test
+    void shouldNotNameAUnionPayCompletionItselfInItsAdvice()
+    {
+        ready();
+        final int cups = setup.dialects().indexOf(UnionPayPos.DIALECT);
+        final int posLink = 9;
+        link(EventType.ACQUIRER_UP, posLink, 1);
+        final Map<Integer, String> signOn = new HashMap<>(Map.of(11, "000001", 41, "TERM0005", 42, "MERCHANT0000003",
+            60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON)));
+        SwitchMessages.fill(setup, event, EventType.ACQUIRER_MESSAGE, now, posLink, 1, cups, Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
+        handler.onEvent(event, sequence++, true);
+        assertEquals("00", output(0).getString(39));
+        final Map<Integer, String> completion = new HashMap<>(Map.of(2, SwitchMessages.card("476173", 77), 3, "000000", 4, "000000003000",
+            11, "000002", 14, "3012", 22, "021", 38, "AB1234", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
+        completion.put(60, Field60.format(Field60.TYPE_COMPLETION, 1, 0).substring(0, 8));
+        now += 1_000_000L;
+        SwitchMessages.fill(setup, event, EventType.ACQUIRER_MESSAGE, now, posLink, 1, cups, Mti.FINANCIAL_ADVICE, completion);
+        handler.onEvent(event, sequence++, true);
+        assertEquals("00", output(0).getString(39), "acknowledged");
+        final List<MessageReader> advices = SwitchMessages.advices(setup, event);
+        assertEquals(1, advices.size());
+        assertEquals(Mti.FINANCIAL_ADVICE, advices.get(0).mti());
+        assertEquals("no field 90", advices.get(0).has(90) ? advices.get(0).getString(90) : "no field 90");
+    }
+
+    /**
+     * A reversal of a request still with its issuer, the advice queue full: 96, nothing reversed, as for a reversal of
+     * an approval. Acknowledged, the issuer's approval to come would owe an 0420 the queue has no room for: lost.
+     */
+    @Test
+    void shouldNotAcknowledgeAReversalOfARequestStillWithItsIssuerWhenNoAdviceCanBeQueued()
+    {
+        final SwitchSetup s = setup;
+        handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
+            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 1,
+            s.preAuthorizations()));
+        ready();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
+            SwitchMessages.request(SwitchMessages.card("476173", 91), "000000", 1_000, now, 91));
+        now += 6_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        assertEquals(1, handler.advicesPending(), "the time-out's 0420 fills the queue");
+        now += 1_000_000L;
+        final Map<Integer, String> purchase = SwitchMessages.request(SwitchMessages.card("476173", 92), "000000", 2_000, now, 92);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        final Map<Integer, String> approval = issuerAnswer(output(0), "00");
+        now += 1_000_000L;
+        final Map<Integer, String> reversal = SwitchMessages.request(purchase.get(2), "000000", 2_000, now, 93);
+        reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("96", output(0).getString(39));
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
+        assertEquals("00", output(0).getString(39), "not reversed: the approval reaches the terminal");
+        assertEquals(0, handler.advicesLost(), "no 0420 owed for want of room, none lost");
     }
 
     /** What the switch handler logs from now on, until the caller detaches it. */
