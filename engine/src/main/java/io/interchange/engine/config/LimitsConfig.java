@@ -31,7 +31,8 @@ import java.util.Objects;
  *                                         thread, a pause while it rehashes, logged.
  * @param preAuthorizations                approved pre-authorizations kept beyond the duplicate history (about 50 bytes
  *                                         each, allocated at start), so that a completion (0220) names its hold in field
- *                                         90 as the issuer got it however late it comes; the oldest is let go when full.
+ *                                         90 as the issuer got it however late it comes, and a reversal of it reaches
+ *                                         the issuer (an 0420 naming it); the oldest is let go when full.
  *                                         0 keeps none.
  */
 public record LimitsConfig(

@@ -7,12 +7,14 @@ import io.interchange.codec.Mti;
 /**
  * Approved pre-authorizations (holds) the duplicate history ({@link Transactions}) has forgotten: for each, by the
  * acquirer's key, how its issuer got it (the 0100, or the 0120 of one stood in for or made by the acquirer: its MTI,
- * the switch's STAN and field 7), which the completion's 0220 names in field 90 (DESIGN.md §4). The history covers a
+ * the switch's STAN and field 7), which the completion's 0220, or the 0420 of its reversal, names in field 90 (DESIGN.md
+ * §4), and the issuer that holds it. The history covers a
  * minute or two of traffic; a hold is completed minutes to days later (fuel, hotels, car hire), and its 0220 used to go
- * without a field 90 once the history had moved on: nothing named the hold, and the issuer booked a second charge beside it.
+ * without a field 90 once the history had moved on (nothing named the hold, and the issuer booked a second charge beside
+ * it), and its reversal got 25 (the funds stayed held).
  *
  * <p>Only the key's 64-bit fingerprint is kept (as in {@link ForgottenKeys}), the hold packed into one long, the listener
- * it came from beside it: about 50 bytes a hold. The oldest is let go when full. Pre-allocated; no allocation once
+ * it came from and its issuer beside it: about 52 bytes a hold. The oldest is let go when full. Pre-allocated; no allocation once
  * built; single-threaded (the switch handler's).
  */
 final class PreAuthorizations
@@ -20,6 +22,7 @@ final class PreAuthorizations
     static final int NONE = -1;
     private static final float LOAD = 0.5f;
     private static final long ADVICE = 1L << 54;
+    private static final long REVERSED = 1L << 55;
     private static final int STAN_SHIFT = 34;
     private static final long TRANSMISSION_MASK = (1L << STAN_SHIFT) - 1;
 
@@ -27,6 +30,7 @@ final class PreAuthorizations
     private final long[] fingerprints;
     private final long[] holds;
     private final short[] endpoints;
+    private final short[] issuers;
     private int next;
     private int size;
 
@@ -36,16 +40,18 @@ final class PreAuthorizations
         fingerprints = new long[capacity];
         holds = new long[capacity];
         endpoints = new short[capacity];
+        issuers = new short[capacity];
         slots = new Long2LongHashMap(Math.max(2 * capacity, 16), LOAD, NONE);
     }
 
     /**
      * Keeps a hold as its issuer got it, under its acquirer key's fingerprint, letting the oldest go when full.
      *
+     * @param issuer       the issuer that holds it.
      * @param mti          0100, or 0120 for one the issuer was advised of.
      * @param transmission the issuer's field 7, MMDDhhmmss as a number.
      */
-    void add(final long fingerprint, final int endpoint, final int mti, final int switchStan, final long transmission)
+    void add(final long fingerprint, final int endpoint, final int issuer, final int mti, final int switchStan, final long transmission)
     {
         if (fingerprints.length == 0)
         {
@@ -65,6 +71,7 @@ final class PreAuthorizations
         fingerprints[next] = fingerprint;
         holds[next] = (mti == Mti.AUTHORIZATION_ADVICE ? ADVICE : 0) | (long)switchStan << STAN_SHIFT | transmission & TRANSMISSION_MASK;
         endpoints[next] = (short)endpoint;
+        issuers[next] = (short)issuer;
         slots.put(fingerprint, next);
         next = next + 1 == fingerprints.length ? 0 : next + 1;
     }
@@ -83,7 +90,23 @@ final class PreAuthorizations
 
     int switchStan(final int slot)
     {
-        return (int)((holds[slot] & ~ADVICE) >>> STAN_SHIFT);
+        return (int)((holds[slot] & ~(ADVICE | REVERSED)) >>> STAN_SHIFT);
+    }
+
+    int issuer(final int slot)
+    {
+        return issuers[slot];
+    }
+
+    /** The acquirer reversed the hold: its issuer has been told (an 0420 owed), and is not told again. */
+    void reversed(final int slot)
+    {
+        holds[slot] |= REVERSED;
+    }
+
+    boolean isReversed(final int slot)
+    {
+        return (holds[slot] & REVERSED) != 0;
     }
 
     long transmission(final int slot)

@@ -1118,7 +1118,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int original = originalOf(request, session);
         if (original == Transactions.NONE)
         {
-            answer(event, request, ResponseCode.ORIGINAL_NOT_FOUND);
+            final int hold = originalKey(request) ? transactions.forgottenHold(session.endpoint, FixedKey.high(request, 41),
+                FixedKey.low(request, 41), originalStan, originalTransmission) : PreAuthorizations.NONE;
+            if (hold != PreAuthorizations.NONE && request.has(2) && request.has(4))
+            {
+                reverseHold(event, request, session, hold);
+            }
+            else
+            {
+                answer(event, request, ResponseCode.ORIGINAL_NOT_FOUND);
+            }
             return;
         }
         if (transactions.terminal(original) >= 0 && (request.has(4) && request.getLong(4) != transactions.amount(original) ||
@@ -1168,6 +1177,51 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             event.decisionLength(Decision.writeReversal(event.decision(), transactions.amount(original), transactions.currency(original),
                 transactions.credit(original)));
         }
+    }
+
+    /**
+     * The reversal of a pre-authorization the duplicate history has forgotten (a hotel's or car hire's hold let go
+     * hours or days later): the issuer gets an 0420 that names the hold as it got it ({@link PreAuthorizations}), built
+     * from what the reversal says of the card, the amount and the acceptor, so that it releases the hold; it was
+     * answered 25, and the cardholder's funds stayed held until the issuer let the hold lapse. A hold moves no money:
+     * the batch totals and clearing have nothing to undo. Once reversed, it is not passed on again.
+     */
+    private void reverseHold(final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int hold)
+    {
+        final PreAuthorizations holds = transactions.preAuthorizations();
+        if (holds.isReversed(hold))
+        {
+            answer(event, request, ResponseCode.APPROVED);
+            return;
+        }
+        if (!advices.hasRoom())
+        {
+            answerTryAgain(event, request);
+            return;
+        }
+        final int merchant = request.has(42) && request.units(42) <= FixedKey.MAX_LENGTH ?
+            acceptors.merchant(FixedKey.high(request, 42), FixedKey.low(request, 42)) : -1;
+        final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0).mti(Mti.AUTHORIZATION_REQUEST);
+        copy(request, writer, 2);
+        copy(request, writer, 3);
+        copy(request, writer, 4);
+        copy(request, writer, 12);
+        copy(request, writer, 13);
+        if (merchant >= 0)
+        {
+            writer.putLong(18, acceptors.mcc(merchant));
+        }
+        copy(request, writer, 22);
+        copy(request, writer, 25);
+        writer.putString(32, setup.acquirers().get(session.endpoint).acquirerId());
+        copy(request, writer, 41);
+        copy(request, writer, 42);
+        copy(request, writer, 49);
+        final int length = writer.finish();
+        queueAdvice(Mti.REVERSAL_ADVICE, basisScratch, 0, length, Transactions.NONE, hold, null, reversalReason(request), request,
+            holds.issuer(hold), event.timestampNanos());
+        holds.reversed(hold);
+        answer(event, request, ResponseCode.APPROVED);
     }
 
     /**

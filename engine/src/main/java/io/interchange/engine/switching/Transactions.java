@@ -220,7 +220,7 @@ final class Transactions
             forwardedReader.wrap(forwarded, entry * maxForwarded, forwardedLengths[entry]) == DecodeError.NONE &&
             Mti.messageClass(forwardedReader.mti()) == 1 && forwardedReader.has(11) && forwardedReader.has(7))
         {
-            preAuthorizations.add(fingerprints[entry], endpoints[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11),
+            preAuthorizations.add(fingerprints[entry], endpoints[entry], issuers[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11),
                 forwardedReader.getLong(7));
         }
     }

@@ -262,6 +262,46 @@ class StoreAndForwardLimitsTest extends FedHandler
         assertEquals("0120" + advice.getString(11) + advice.getString(7) + "00010000001" + "0".repeat(11), completionNames(preAuth, 16));
     }
 
+    /**
+     * The terminal lets a hold go (0400 naming the 0100) once the history has moved on: issuer-a gets an 0420 naming
+     * the hold as it got it, and releases it; the acquirer gets 00. It was answered 25, and the cardholder's funds
+     * stayed held. A repeat of the reversal is answered 00 and passes nothing on again.
+     */
+    @Test
+    void shouldReverseAPreAuthorizationTheHistoryHasForgottenAtItsIssuer()
+    {
+        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
+        ready();
+        final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 760), "000000", 20_000, now, ++stan);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+        final MessageReader forwarded = output(0);
+        final String asIssuerGotIt = "0100" + forwarded.getString(11) + forwarded.getString(7) + "00010000001" + "0".repeat(11);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(forwarded, "00"));
+        assertEquals("00", output(0).getString(39));
+        approvedSales(16);
+
+        now += 1_000_000_000L;
+        final Map<Integer, String> reversal = SwitchMessages.request(preAuth.get(2), "000000", 20_000, now, ++stan);
+        reversal.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39), "reversed, where it was 25");
+        final List<MessageReader> advices = SwitchMessages.advices(setup, event);
+        assertEquals(1, advices.size());
+        final MessageReader advice = advices.get(0);
+        assertEquals(Mti.REVERSAL_ADVICE, advice.mti());
+        assertEquals(asIssuerGotIt, advice.getString(90), "the 0420 names the hold as issuer-a got it");
+        assertEquals(preAuth.get(2), advice.getString(2));
+        assertEquals("000000020000", advice.getString(4));
+        assertEquals("06", advice.getString(39));
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.REVERSAL_ADVICE_RESPONSE, SwitchMessages.issuerAnswer(advice, "00"));
+        assertEquals(0, handler.advicesPending());
+
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST + 1, reversal);
+        assertEquals("00", output(0).getString(39), "the repeat");
+        assertEquals(0, handler.advicesPending(), "passes nothing on again");
+        assertEquals(List.of(), SwitchMessages.advices(setup, event));
+    }
+
     /** With {@code limits.pre-authorizations = 0} nothing is kept beyond the history: the 0220 goes without field 90, as before. */
     @Test
     void shouldKeepNoPreAuthorizationBeyondTheHistoryWhenToldToKeepNone()
@@ -281,13 +321,7 @@ class StoreAndForwardLimitsTest extends FedHandler
      */
     private String completionNames(final Map<Integer, String> preAuth, final int sales)
     {
-        for (int i = 0; i < sales; i++)
-        {
-            now += 1_000_000_000L;
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
-                SwitchMessages.request(SwitchMessages.card("476173", 800 + i), "000000", 1_000, now, ++stan));
-            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
-        }
+        approvedSales(sales);
         now += 1_000_000_000L;
         final Map<Integer, String> completion = SwitchMessages.request(preAuth.get(2), "000000", 3_000, now, ++stan);
         completion.put(38, "AB1234");
@@ -302,6 +336,18 @@ class StoreAndForwardLimitsTest extends FedHandler
             }
         }
         return "no 0220 sent";
+    }
+
+    /** {@code sales} approved sales on cards of their own, a second apart: what makes a small history forget. */
+    private void approvedSales(final int sales)
+    {
+        for (int i = 0; i < sales; i++)
+        {
+            now += 1_000_000_000L;
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
+                SwitchMessages.request(SwitchMessages.card("476173", 800 + i), "000000", 1_000, now, ++stan));
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        }
     }
 
     private SwitchSetup history(final int capacity, final int preAuthorizations)
