@@ -148,7 +148,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // Per terminal, its last settlement request (0500, 0320) and the answer it got, MAX_ANSWER bytes each: an exact
     // retransmission (its answer lost) gets that answer again rather than settling a second time.
     private final UnsafeBuffer lastSettlements;
-    private final UnsafeBuffer settlementScratch = new UnsafeBuffer(new byte[MAX_ANSWER]);
+    // A settlement message as the journal keeps it, built whole before its length is judged: a message longer than a kept
+    // one is judged by what is kept of it, as replay, which feeds the journal's copy, judges it.
+    private final UnsafeBuffer settlementScratch = new UnsafeBuffer(new byte[1 << 16]);
     private final KeptFields keptFields;
     private final int[] lastSettlementLengths;
     private final UnsafeBuffer lastSettlementAnswers;
@@ -1120,7 +1122,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             final int hold = originalKey(request) ? transactions.forgottenHold(session.endpoint, FixedKey.high(request, 41),
                 FixedKey.low(request, 41), originalStan, originalTransmission) : PreAuthorizations.NONE;
-            if (hold != PreAuthorizations.NONE && request.has(2) && request.has(4))
+            if (hold != PreAuthorizations.NONE && request.has(2) && request.has(4) && reversesPreAuthorization(request))
             {
                 reverseHold(event, request, session, hold);
             }
@@ -1177,6 +1179,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             event.decisionLength(Decision.writeReversal(event.decision(), transactions.amount(original), transactions.currency(original),
                 transactions.credit(original)));
         }
+    }
+
+    /**
+     * Whether a reversal says it undoes a pre-authorization: field 90's MTI of class 1, or a UnionPay POS reversal of a
+     * pre-authorization (60.1 = 10). A POS key (terminal, STAN, batch) comes again when a terminal set up again starts
+     * its STANs over: a reversal of a sale must not release a hold that happens to have its key.
+     */
+    private static boolean reversesPreAuthorization(final MessageReader request)
+    {
+        if (request.has(90))
+        {
+            return request.charAt(90, 0) == '0' && request.charAt(90, 1) == '1';
+        }
+        return request.has(60) && request.units(60) >= 2 && digits(request, 60, 0, 2) == Field60.TYPE_PRE_AUTH;
     }
 
     /**
@@ -1550,12 +1566,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int dialectId, final int terminal, final MessageReader request, final DirectBuffer answer, final int answerOffset,
         final int answerLength)
     {
-        final int length = answerLength > MAX_ANSWER ? -1 : settlementContent(dialectId, request, lastSettlements, terminal * MAX_ANSWER);
+        final int length = answerLength > MAX_ANSWER ? -1 : settlementContent(dialectId, request, settlementScratch, 0);
         if (length < 0)
         {
             lastSettlementLengths[terminal] = 0;
             return;
         }
+        lastSettlements.putBytes(terminal * MAX_ANSWER, settlementScratch, 0, length);
         lastSettlementLengths[terminal] = length;
         lastSettlementAnswers.putBytes(terminal * MAX_ANSWER, answer, answerOffset, answerLength);
         lastSettlementAnswerLengths[terminal] = answerLength;
@@ -1565,11 +1582,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * A settlement message (0500, 0320) as the journal keeps it, less its MAC, into {@code to} at {@code at}: what a
      * retransmission is known by, alike before a restart and after (recovery feeds what the journal kept, which holds
      * no field 48 of a UnionPay POS upload). The MAC is checked already, with the keys held now, which a key change or
-     * sign-on since the first may have replaced. Returns the length, or -1 for a message too long to keep.
+     * sign-on since the first may have replaced. Returns the length, or -1 for a message too long to keep (more than
+     * {@link #MAX_ANSWER} bytes kept).
      */
     private int settlementContent(final int dialectId, final MessageReader request, final MutableDirectBuffer to, final int at)
     {
-        if (request.length() > MAX_ANSWER)
+        if (request.length() > to.capacity() - at)
         {
             return -1;
         }
@@ -1582,7 +1600,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 writer.copy(request, field);
             }
         }
-        return writer.finish();
+        final int length = writer.finish();
+        return length > MAX_ANSWER ? -1 : length;
     }
 
     private static boolean equal(final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset, final int length)

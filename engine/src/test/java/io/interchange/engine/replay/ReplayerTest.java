@@ -384,13 +384,7 @@ class ReplayerTest
         final byte[] upload;
         try (Run run = new Run(SwitchNode.handler(config, setup), journal))
         {
-            run.issuerSignedOn();
-            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
-            run.signOn(ACQUIRER_LINK);
-            assertEquals("00", run.purchase(ACQUIRER_LINK, 1_000, false));
-            final int saleStan = stan;
-            assertEquals("00", run.send(ACQUIRER_LINK, run.maced(Mti.RECONCILIATION_REQUEST, 1, Field60.NETWORK_BATCH_SETTLEMENT,
-                Map.of(48, totals(2, 2_500))), true).getString(39));
+            final int saleStan = saleSettledOutOfBalance(run);
             upload = run.maced(Mti.BATCH_UPLOAD, 1, 201, Map.of(4, "000000001000", 61, String.format("%06d%06d", 1, saleStan),
                 48, "01" + "00" + String.format("%06d", saleStan) + PAN + "0000" + "000000001000"));
             assertEquals("00", run.send(ACQUIRER_LINK, upload, true).getString(39));
@@ -410,6 +404,47 @@ class ReplayerTest
             assertEquals(Outcome.RETRANSMITTED, Decision.outcome(run.event.decisionBuffer(), 0),
                 "after recovery the same 0320 must still be a retransmission, not a second upload");
         }
+    }
+
+    /**
+     * An 0320 longer than 512 bytes as it came, but not as the journal keeps it (field 48 left out): it is judged by
+     * what is kept, so its retransmission is one live and in replay alike. It was never remembered live (too long) and
+     * uploaded again, and remembered in replay, where the same retransmission came out RETRANSMITTED.
+     */
+    @Test
+    void shouldReplayTheRetransmissionOfALongUploadAsItWentLive(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final byte[] upload;
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            final int saleStan = saleSettledOutOfBalance(run);
+            final StringBuilder cards = new StringBuilder("08");
+            while (cards.length() < 322)
+            {
+                cards.append('0');
+            }
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[2048]);
+            final MessageWriter writer = new MessageWriter(UnionPayPos.DIALECT).wrap(buffer, 0).mti(Mti.BATCH_UPLOAD)
+                .putString(4, "000000001000").putString(11, String.format("%06d", ++stan)).putString(41, "TERM0001")
+                .putString(42, "MERCHANT0000001").putString(48, cards.toString())
+                .putString(60, Field60.format(Field60.TYPE_MANAGEMENT, 1, 201)).putString(61, String.format("%06d%06d", 1, saleStan))
+                .putBytes(62, new byte[130]).putString(63, "X".repeat(150));
+            final int length = writer.putBytes(64, new byte[Hsm.MAC_LENGTH]).finish();
+            assertEquals(HsmResult.OK, terminal.generateMac(MAK, buffer, 0, length - Hsm.MAC_LENGTH, buffer, length - Hsm.MAC_LENGTH));
+            upload = Arrays.copyOf(buffer.byteArray(), length);
+            assertTrue(upload.length > 512, "longer than 512 as it came: " + upload.length);
+            assertTrue(upload.length - 163 <= 512, "not without field 48");
+            assertEquals("00", run.send(ACQUIRER_LINK, upload, true).getString(39));
+            assertEquals("00", run.send(ACQUIRER_LINK, upload, true).getString(39));
+            // Live it was uploaded a second time (512 bytes as it came: not remembered), where replay, with the journal's
+            // shorter copy, says RETRANSMITTED. Known by what the journal keeps, it is a retransmission both ways.
+            assertEquals(Outcome.RETRANSMITTED, Decision.outcome(run.event.decisionBuffer(), 0), "live, as replay will see it");
+        }
+        final JournalConfig replayed = target(journal, dir);
+        Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+        assertEquals(List.of(), Replayer.differences(journal, replayed, 10), "replay must decide as the switch did live");
     }
 
     @Test
@@ -861,5 +896,21 @@ class ReplayerTest
         {
             throw new IndexOutOfBoundsException(i);
         }
+    }
+
+    /**
+     * The issuer and the terminal signed on, a sale of 1,000 approved, and batch 1's 0500 out of balance (the terminal
+     * counts 2 for 2,500): an upload awaited. Returns the sale's STAN.
+     */
+    private int saleSettledOutOfBalance(final Run run)
+    {
+        run.issuerSignedOn();
+        run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+        run.signOn(ACQUIRER_LINK);
+        assertEquals("00", run.purchase(ACQUIRER_LINK, 1_000, false));
+        final int saleStan = stan;
+        assertEquals("00", run.send(ACQUIRER_LINK, run.maced(Mti.RECONCILIATION_REQUEST, 1, Field60.NETWORK_BATCH_SETTLEMENT,
+            Map.of(48, totals(2, 2_500))), true).getString(39));
+        return saleStan;
     }
 }

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
+import io.interchange.codec.cups.Field60;
+import io.interchange.codec.cups.UnionPayPos;
 import io.interchange.engine.SwitchMessages;
 import io.interchange.engine.ring.EventType;
 
@@ -300,6 +302,48 @@ class StoreAndForwardLimitsTest extends FedHandler
         assertEquals("00", output(0).getString(39), "the repeat");
         assertEquals(0, handler.advicesPending(), "passes nothing on again");
         assertEquals(List.of(), SwitchMessages.advices(setup, event));
+    }
+
+    /**
+     * A UnionPay POS key is the terminal's STAN and batch, which a terminal set up again starts afresh, and
+     * PreAuthorizations keeps such keys for days. A reversal of a sale (60.1 = 22) the switch never received, on another
+     * card and amount, whose key is that of a hold long forgotten by the history, does not release that hold: 25, and
+     * nothing goes to the issuer. It got 00, and issuer-a an 0420 naming the other card's 0100.
+     */
+    @Test
+    void shouldNotReleaseAForgottenHoldForAReversalOfASaleWithTheSameKey()
+    {
+        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
+        ready();
+        final int cups = setup.dialects().indexOf(UnionPayPos.DIALECT);
+        final int posLink = 9;
+        link(EventType.ACQUIRER_UP, posLink, 1);
+        pos(posLink, cups, Mti.NETWORK_MANAGEMENT_REQUEST, new java.util.HashMap<>(Map.of(11, "000001", 41, "TERM0005", 42, "MERCHANT0000003",
+            60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON))));
+        assertEquals("00", output(0).getString(39));
+        final Map<Integer, String> preAuth = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", 61), 3, "000000", 4, "000000020000",
+            11, "000005", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
+        preAuth.put(60, Field60.format(Field60.TYPE_PRE_AUTH, 1, 0).substring(0, 8));
+        pos(posLink, cups, Mti.AUTHORIZATION_REQUEST, preAuth);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "the hotel's hold");
+        approvedSales(16);
+
+        // The terminal, set up again, starts at batch 1, STAN 5 once more; its sale never reached the switch, and it reverses it.
+        final Map<Integer, String> reversal = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", 62), 3, "000000", 4, "000000001500",
+            11, "000005", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156", 39, "98"));
+        reversal.put(60, Field60.format(Field60.TYPE_SALE, 1, 0).substring(0, 8));
+        pos(posLink, cups, Mti.REVERSAL_REQUEST, reversal);
+        final String answered = output(0).getString(39);
+        final List<MessageReader> advices = SwitchMessages.advices(setup, event);
+        assertEquals("25 and no 0420", answered + (advices.isEmpty() ? " and no 0420" : " and an 0420 naming " + advices.get(0).getString(90)));
+    }
+
+    private void pos(final int link, final int dialect, final int mti, final Map<Integer, String> fields)
+    {
+        now += 1_000_000L;
+        SwitchMessages.fill(setup, event, EventType.ACQUIRER_MESSAGE, now, link, 1, dialect, mti, fields);
+        handler.onEvent(event, sequence++, true);
     }
 
     /** With {@code limits.pre-authorizations = 0} nothing is kept beyond the history: the 0220 goes without field 90, as before. */
