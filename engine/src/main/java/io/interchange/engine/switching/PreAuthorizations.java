@@ -1,5 +1,7 @@
 package io.interchange.engine.switching;
 
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Hashing;
 import org.agrona.collections.Long2LongHashMap;
 
 import io.interchange.codec.Mti;
@@ -14,8 +16,11 @@ import io.interchange.codec.Mti;
  * it), and its reversal got 25 (the funds stayed held).
  *
  * <p>Only the key's 64-bit fingerprint is kept (as in {@link ForgottenKeys}), the hold packed into one long, the listener
- * it came from and its issuer beside it: about 52 bytes a hold. The oldest is let go when full. Pre-allocated; no allocation once
- * built; single-threaded (the switch handler's).
+ * it came from, its issuer and a 32-bit hash of its card beside it: about 56 bytes a hold. The card is checked because an
+ * acquirer's key comes round: a UnionPay POS terminal set up again starts its STANs and batches over, and a completion or
+ * reversal of today's pre-authorization must not name, or release, another card's hold of last week under the same key.
+ * The hash is no card number (2^32 values for some 10^15 card numbers a BIN), which a heap dump would give away. The oldest
+ * is let go when full. Pre-allocated; no allocation once built; single-threaded (the switch handler's).
  */
 final class PreAuthorizations
 {
@@ -31,6 +36,7 @@ final class PreAuthorizations
     private final long[] holds;
     private final short[] endpoints;
     private final short[] issuers;
+    private final int[] cards;
     private int next;
     private int size;
 
@@ -41,6 +47,7 @@ final class PreAuthorizations
         holds = new long[capacity];
         endpoints = new short[capacity];
         issuers = new short[capacity];
+        cards = new int[capacity];
         slots = new Long2LongHashMap(Math.max(2 * capacity, 16), LOAD, NONE);
     }
 
@@ -50,8 +57,10 @@ final class PreAuthorizations
      * @param issuer       the issuer that holds it.
      * @param mti          0100, or 0120 for one the issuer was advised of.
      * @param transmission the issuer's field 7, MMDDhhmmss as a number.
+     * @param card         {@link #card} of the hold's card number.
      */
-    void add(final long fingerprint, final int endpoint, final int issuer, final int mti, final int switchStan, final long transmission)
+    void add(
+        final long fingerprint, final int endpoint, final int issuer, final int mti, final int switchStan, final long transmission, final int card)
     {
         if (fingerprints.length == 0)
         {
@@ -72,15 +81,30 @@ final class PreAuthorizations
         holds[next] = (mti == Mti.AUTHORIZATION_ADVICE ? ADVICE : 0) | (long)switchStan << STAN_SHIFT | transmission & TRANSMISSION_MASK;
         endpoints[next] = (short)endpoint;
         issuers[next] = (short)issuer;
+        cards[next] = card;
         slots.put(fingerprint, next);
         next = next + 1 == fingerprints.length ? 0 : next + 1;
     }
 
-    /** The hold kept under this fingerprint from this listener, or {@link #NONE}. */
-    int find(final long fingerprint, final int endpoint)
+    /** The hold of this card kept under this fingerprint from this listener, or {@link #NONE}. */
+    int find(final long fingerprint, final int endpoint, final int card)
     {
         final int slot = size == 0 ? NONE : (int)slots.get(fingerprint);
-        return slot != NONE && endpoints[slot] == endpoint ? slot : NONE;
+        return slot != NONE && endpoints[slot] == endpoint && cards[slot] == card ? slot : NONE;
+    }
+
+    /**
+     * What a hold keeps of its card number ({@code length} ASCII digits from index 0): the number (19 digits fit an
+     * unsigned long, so no two card numbers give the same one) mixed and folded to 32 bits.
+     */
+    static int card(final DirectBuffer digits, final int length)
+    {
+        long number = 0;
+        for (int i = 0; i < length; i++)
+        {
+            number = number * 10 + (digits.getByte(i) - '0');
+        }
+        return Hashing.hash(number * 31 + length);
     }
 
     int mti(final int slot)

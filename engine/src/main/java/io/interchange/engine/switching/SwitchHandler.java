@@ -69,6 +69,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int[] POS_AUTHORIZATION_MANDATORY = {3, 4, 11, 41, 42, 49, 60};
     // A card seen at this many different merchants within one minute is being tested or cloned: 59.
     private static final int SUSPICIOUS_MERCHANTS_PER_MINUTE = 3;
+    private static final int STAND_IN_AUTH_CODES = 36 * 36 * 36 * 36 * 36;
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
     private static final int[] POS_REVERSAL_MANDATORY = {11, 41, 60};
     private static final int REPLACEMENT_AMOUNTS = 95;
@@ -1120,9 +1121,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int original = originalOf(request, session);
         if (original == Transactions.NONE)
         {
-            final int hold = originalKey(request) ? transactions.forgottenHold(session.endpoint, FixedKey.high(request, 41),
-                FixedKey.low(request, 41), originalStan, originalTransmission) : PreAuthorizations.NONE;
-            if (hold != PreAuthorizations.NONE && request.has(2) && request.has(4) && reversesPreAuthorization(request))
+            // Its 0420 is built from the reversal's card number and amount: without them (a swipe's reversal) it is 25.
+            final int hold = request.has(2) && request.has(4) && reversesPreAuthorization(request) && findPan(event, request) &&
+                panValid() && originalKey(request) ? transactions.forgottenHold(session.endpoint,
+                FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission,
+                PreAuthorizations.card(pan, panDigits)) : PreAuthorizations.NONE;
+            if (hold != PreAuthorizations.NONE)
             {
                 reverseHold(event, request, session, hold);
             }
@@ -1752,7 +1756,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int original = named == current ? Transactions.NONE : named;
         // A pre-authorization the history has forgotten (completed minutes or days later) is named as the issuer got it all the same.
         final int hold = named == Transactions.NONE && originalKey(request) ? transactions.forgottenHold(session.endpoint,
-            FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission) : PreAuthorizations.NONE;
+            FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission, PreAuthorizations.card(pan, panDigits)) :
+            PreAuthorizations.NONE;
         owe(current, queueAdvice(adviceMti, basisScratch, 0, length, original, hold, null, null, request, issuer, now));
         answer(event, request, ResponseCode.APPROVED);
         if (adviceMti == Mti.FINANCIAL_ADVICE || request.charAt(39, 0) == '0' && request.charAt(39, 1) == '0')
@@ -1799,15 +1804,21 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
     }
 
-    /** The next stand-in authorization code into {@link #authCode}: S and five digits, recognisably the switch's, never an issuer's. */
+    /**
+     * The next stand-in authorization code into {@link #authCode}: S and five base-36 characters (S00001 .. S00009,
+     * S0000A .., SZZZZZ), recognisably the switch's, never an issuer's (theirs are digits). Clearing finds a stand-in's
+     * row by its code when the stand-in's advice goes out, hours later if its issuer was down; five digits came round
+     * after 99,999 stand-ins (under a minute of an outage at 2,000 TPS), and pointed the advice at a newer row. Base 36
+     * comes round after 60 million.
+     */
     private void nextStandInAuthCode()
     {
-        final int code = standInAuthCodes = standInAuthCodes % 99_999 + 1;
+        final int code = standInAuthCodes = standInAuthCodes % (STAND_IN_AUTH_CODES - 1) + 1;
         authCode.setLength(0);
         authCode.append('S');
-        for (int divisor = 10_000; divisor > 0; divisor /= 10)
+        for (int divisor = 36 * 36 * 36 * 36; divisor > 0; divisor /= 36)
         {
-            authCode.append((char)('0' + code / divisor % 10));
+            authCode.append(Character.toUpperCase(Character.forDigit(code / divisor % 36, 36)));
         }
     }
 

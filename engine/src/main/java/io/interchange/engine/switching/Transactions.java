@@ -32,6 +32,7 @@ final class Transactions
     static final byte ANSWERED = 2;
     /** Reversed by the acquirer (before or after its answer). */
     static final byte REVERSED = 3;
+    private static final int MAX_PAN_DIGITS = 19;
 
     private final int capacity;
     private final int maxAnswer;
@@ -66,6 +67,7 @@ final class Transactions
     private final ForgottenKeys forgotten;
     private final PreAuthorizations preAuthorizations;
     private final MessageReader forwardedReader;
+    private final UnsafeBuffer panScratch = new UnsafeBuffer(new byte[MAX_PAN_DIGITS]);
     private long evictedAddedAt = Long.MIN_VALUE;
     private int next;
 
@@ -131,9 +133,9 @@ final class Transactions
      * The approved pre-authorization with this key the history has forgotten, as {@link #preAuthorizations()} keeps it,
      * or {@link PreAuthorizations#NONE}.
      */
-    int forgottenHold(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission)
+    int forgottenHold(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission, final int card)
     {
-        return preAuthorizations.find(fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission), endpoint);
+        return preAuthorizations.find(fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission), endpoint, card);
     }
 
     PreAuthorizations preAuthorizations()
@@ -218,10 +220,12 @@ final class Transactions
     {
         if (forwardedLengths[entry] > 0 &&
             forwardedReader.wrap(forwarded, entry * maxForwarded, forwardedLengths[entry]) == DecodeError.NONE &&
-            Mti.messageClass(forwardedReader.mti()) == 1 && forwardedReader.has(11) && forwardedReader.has(7))
+            Mti.messageClass(forwardedReader.mti()) == 1 && forwardedReader.has(11) && forwardedReader.has(7) && forwardedReader.has(2) &&
+            forwardedReader.units(2) <= MAX_PAN_DIGITS)
         {
+            // The switch forwards every request with field 2, a swipe's taken from its track 2.
             preAuthorizations.add(fingerprints[entry], endpoints[entry], issuers[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11),
-                forwardedReader.getLong(7));
+                forwardedReader.getLong(7), PreAuthorizations.card(panScratch, forwardedReader.getText(2, panScratch, 0)));
         }
     }
 

@@ -239,11 +239,7 @@ class StoreAndForwardLimitsTest extends FedHandler
         handler = new SwitchHandler(history(8, setup.preAuthorizations()));
         ready();
         final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 700), "000000", 20_000, now, ++stan);
-        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
-        final MessageReader forwarded = output(0);
-        final String asIssuerGotIt = "0100" + forwarded.getString(11) + forwarded.getString(7) + "00010000001" + "0".repeat(11);
-        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(forwarded, "00"));
-        assertEquals("00", output(0).getString(39));
+        final String asIssuerGotIt = approvedHold(preAuth);
         assertEquals(asIssuerGotIt, completionNames(preAuth, 16), "the completion's 0220 names the hold as issuer-a booked it");
     }
 
@@ -275,11 +271,7 @@ class StoreAndForwardLimitsTest extends FedHandler
         handler = new SwitchHandler(history(8, setup.preAuthorizations()));
         ready();
         final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 760), "000000", 20_000, now, ++stan);
-        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
-        final MessageReader forwarded = output(0);
-        final String asIssuerGotIt = "0100" + forwarded.getString(11) + forwarded.getString(7) + "00010000001" + "0".repeat(11);
-        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(forwarded, "00"));
-        assertEquals("00", output(0).getString(39));
+        final String asIssuerGotIt = approvedHold(preAuth);
         approvedSales(16);
 
         now += 1_000_000_000L;
@@ -339,6 +331,36 @@ class StoreAndForwardLimitsTest extends FedHandler
         assertEquals("25 and no 0420", answered + (advices.isEmpty() ? " and no 0420" : " and an 0420 naming " + advices.get(0).getString(90)));
     }
 
+    /**
+     * A completion, then a reversal, that name a forgotten hold by its key but come with another card do not name it
+     * in their 0220 nor release it: the key is the acquirer's, and comes round (a POS terminal set up again), the card is
+     * the cardholder's. The hold's own card still releases it afterwards.
+     */
+    @Test
+    void shouldNotNameNorReleaseAForgottenHoldForAnotherCard()
+    {
+        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
+        ready();
+        final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 780), "000000", 20_000, now, ++stan);
+        final String asIssuerGotIt = approvedHold(preAuth);
+        final String otherCard = SwitchMessages.card("476173", 781);
+        assertEquals("no field 90", completionNames(preAuth, otherCard, 16), "another card's completion names no hold");
+
+        final Map<Integer, String> reversal = SwitchMessages.request(otherCard, "000000", 20_000, now, ++stan);
+        reversal.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("25", output(0).getString(39), "another card's reversal releases no hold");
+        assertEquals(List.of(), SwitchMessages.advices(setup, event));
+
+        reversal.put(2, preAuth.get(2));
+        reversal.put(11, String.format("%06d", ++stan));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39), "the hold's own card releases it");
+        final List<MessageReader> advices = SwitchMessages.advices(setup, event);
+        assertEquals(1, advices.size());
+        assertEquals(asIssuerGotIt, advices.get(0).getString(90));
+    }
+
     private void pos(final int link, final int dialect, final int mti, final Map<Integer, String> fields)
     {
         now += 1_000_000L;
@@ -365,9 +387,15 @@ class StoreAndForwardLimitsTest extends FedHandler
      */
     private String completionNames(final Map<Integer, String> preAuth, final int sales)
     {
+        return completionNames(preAuth, preAuth.get(2), sales);
+    }
+
+    /** The same, the completion made on {@code card}. */
+    private String completionNames(final Map<Integer, String> preAuth, final String card, final int sales)
+    {
         approvedSales(sales);
         now += 1_000_000_000L;
-        final Map<Integer, String> completion = SwitchMessages.request(preAuth.get(2), "000000", 3_000, now, ++stan);
+        final Map<Integer, String> completion = SwitchMessages.request(card, "000000", 3_000, now, ++stan);
         completion.put(38, "AB1234");
         completion.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
@@ -380,6 +408,17 @@ class StoreAndForwardLimitsTest extends FedHandler
             }
         }
         return "no 0220 sent";
+    }
+
+    /** Sends the pre-authorization, which issuer-a approves; returns its field 90 as issuer-a got it (MTI, STAN, field 7, acquirer). */
+    private String approvedHold(final Map<Integer, String> preAuth)
+    {
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+        final MessageReader forwarded = output(0);
+        final String asIssuerGotIt = "0100" + forwarded.getString(11) + forwarded.getString(7) + "00010000001" + "0".repeat(11);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(forwarded, "00"));
+        assertEquals("00", output(0).getString(39));
+        return asIssuerGotIt;
     }
 
     /** {@code sales} approved sales on cards of their own, a second apart: what makes a small history forget. */

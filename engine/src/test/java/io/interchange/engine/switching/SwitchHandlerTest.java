@@ -1,6 +1,7 @@
 package io.interchange.engine.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -531,6 +532,30 @@ class SwitchHandlerTest extends FedHandler
         assertEquals("00", output(0).getString(39));
         assertEquals(owedAfter, handler.advicesPending());
         assertEquals(0, handler.batchTotals().debitReversalCount(terminal));
+    }
+
+    @Test
+    void shouldGiveEachStandInAnAuthorizationCodeOfItsOwnInBaseThirtySix()
+    {
+        // Clearing finds a stand-in's row by its code when its advice goes out, maybe hours later: codes must not come
+        // round within a day's stand-ins. Five digits did after 99,999; S and five base-36 characters after 60 million.
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+        final Set<String> codes = new HashSet<>();
+        final Map<Integer, String> expected = Map.of(1, "S00001", 9, "S00009", 10, "S0000A", 36, "S00010", 37, "S00011");
+        for (int i = 1; i <= 37; i++)
+        {
+            now += 61_000_000_000L; // a minute apart: the card's frequency limit counts per minute
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 4_000));
+            assertEquals("00", output(0).getString(39), "stood in: issuer-a is down");
+            final String code = output(0).getString(38);
+            assertTrue(code.matches("S[0-9A-Z]{5}"), code);
+            assertTrue(codes.add(code), "a code of its own: " + code);
+            if (expected.containsKey(i))
+            {
+                assertEquals(expected.get(i), code, "stand-in " + i);
+            }
+        }
     }
 
     @Test

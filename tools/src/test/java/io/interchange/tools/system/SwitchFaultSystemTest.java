@@ -461,13 +461,13 @@ class SwitchFaultSystemTest
                 assertTrue(System.nanoTime() - sent >= Duration.ofMillis(500).toNanos(), "not before the issuer's time-out");
                 assertEquals("00", purchase.getString(39));
                 purchaseCode = purchase.getString(38);
-                assertTrue(purchaseCode.matches("S\\d{5}"), "a stand-in authorization code: " + purchaseCode);
+                assertTrue(purchaseCode.matches("S[0-9A-Z]{5}"), "a stand-in authorization code: " + purchaseCode);
                 assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 60_000)).getString(39), "above the floor limit");
                 final MessageReader preAuth = terminal.exchange(Mti.AUTHORIZATION_REQUEST, cardsA.purchase(card, 2_000));
                 assertEquals(Mti.AUTHORIZATION_RESPONSE, preAuth.mti());
                 assertEquals("00", preAuth.getString(39));
                 preAuthCode = preAuth.getString(38);
-                assertTrue(preAuthCode.matches("S\\d{5}") && !preAuthCode.equals(purchaseCode), "a stand-in authorization code of its own: " + preAuthCode);
+                assertTrue(preAuthCode.matches("S[0-9A-Z]{5}") && !preAuthCode.equals(purchaseCode), "an authorization code of its own: " + preAuthCode);
             }
             Awaiting.until(Duration.ofSeconds(10), () -> node.advicesOwed() == 0 && hung.received().size() == 8,
                 () -> "every advice acknowledged; the issuer got " + hung.received() + ", " + node.advicesOwed() + " owed");
@@ -581,7 +581,7 @@ class SwitchFaultSystemTest
                 final CardAccount card = cardsA.payer(60_000);
                 final MessageReader small = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 1_000));
                 assertEquals("00", small.getString(39));
-                assertTrue(small.getString(38).matches("S\\d{5}"), "a stand-in authorization code: " + small.getString(38));
+                assertTrue(small.getString(38).matches("S[0-9A-Z]{5}"), "a stand-in authorization code: " + small.getString(38));
                 assertEquals("91", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(card, 60_000)).getString(39));
 
                 // The issuer comes back: it hears of the stand-in approval by an 0220 advice and debits the card.
