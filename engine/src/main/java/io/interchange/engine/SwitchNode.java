@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -84,12 +85,12 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
     private final ScheduledExecutorService ticker;
     private final ObjectName mbeanName;
 
-    private SwitchNode(final SwitchConfig config) throws InterruptedException
+    private SwitchNode(final SwitchConfig config, final UnaryOperator<Hsm> hsm) throws InterruptedException
     {
         this.config = config;
         journal = new JournalWriter(journalConfig(config));
         final SwitchSetup setup = setup(config, dialects);
-        switchHandler = handler(config, setup);
+        switchHandler = handler(config, setup, hsm);
         // The working keys terminals got at sign-on come back too: the journaled answers carry them under the terminals'
         // master keys, so terminals that signed on before the stop go on with the keys they hold.
         final long recoveryStart = System.nanoTime();
@@ -200,7 +201,17 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
 
     public static SwitchNode start(final SwitchConfig config) throws InterruptedException
     {
-        return new SwitchNode(config);
+        return new SwitchNode(config, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(SwitchConfig)}, with the switch handler asking its HSM through {@code hsm}, given the node's
+     * software HSM with its keys loaded: where a client of a network HSM would stand, and where a test puts an HSM
+     * that is slow or stalls.
+     */
+    public static SwitchNode start(final SwitchConfig config, final UnaryOperator<Hsm> hsm) throws InterruptedException
+    {
+        return new SwitchNode(config, hsm);
     }
 
     /**
@@ -210,12 +221,17 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
      */
     public static SwitchHandler handler(final SwitchConfig config, final SwitchSetup setup)
     {
+        return handler(config, setup, UnaryOperator.identity());
+    }
+
+    private static SwitchHandler handler(final SwitchConfig config, final SwitchSetup setup, final UnaryOperator<Hsm> through)
+    {
         final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size(), config.listeners().size());
         final Hsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
         KeyLoader.loadMasterKeys(hsm, slots, config.terminals());
         KeyLoader.loadIssuerKeys(hsm, slots, config.issuers());
         KeyLoader.loadAcquirerKeys(hsm, slots, config.listeners());
-        return new SwitchHandler(setup, hsm, slots);
+        return new SwitchHandler(setup, through.apply(hsm), slots);
     }
 
     /** A TLS context from files the config reader already made one of: failing now, they changed since. */
@@ -292,6 +308,12 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         return switchHandler.unmatchedAnswers();
     }
 
+    /** Requests answered 91 since start for having waited past limits.request-deadline before the switch took them up. */
+    public long requestsPastDeadline()
+    {
+        return switchHandler.requestsPastDeadline();
+    }
+
     public SwitchConfig config()
     {
         return config;
@@ -348,7 +370,8 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         }
         return new SwitchSetup(dialects, dialects.indexOf(Iso87.BINARY), acquirers, issuers, bins.build(), acceptors.build(),
             SwitchSetup.Limits.of(config.limits().maxAmount(), config.limits().currencies(), config.limits().blockedMcc(),
-                config.limits().maxTransactionsPerCardPerMinute(), config.limits().duplicateWindow(), config.limits().cardsPerMinute()),
+                config.limits().maxTransactionsPerCardPerMinute(), config.limits().duplicateWindow(), config.limits().cardsPerMinute(),
+                config.limits().requestDeadline()),
             config.businessDay().zone(), config.businessDay().cutoff(), config.limits().inFlight(), IN_FLIGHT_MAX_FRAME,
             config.limits().duplicateHistory(), config.limits().duplicateKeys(), config.limits().adviceQueue(),
             config.limits().preAuthorizations());
@@ -399,8 +422,9 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         LOG.info("time in the switch since start, receipt to hand-off to the links: {} messages, p50 {} us, p90 {} us, p99 {} us, p99.9 {} us, " +
             "max {} us", time[0], time[1] / 1_000, time[2] / 1_000, time[3] / 1_000, time[4] / 1_000, time[5] / 1_000);
         LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} ring refusals, {} frames lost to closed links, " +
-            "{} requests forgotten by the duplicate history within a minute, {} requests taken with a host's keys before its key change",
-            switchHandler.inFlight(), switchHandler.advicesPending(), switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames(),
-            switchHandler.historyForgotYoung(), switchHandler.previousKeysTaken());
+            "{} requests forgotten by the duplicate history within a minute, {} requests taken with a host's keys before its key change, " +
+            "{} requests answered 91 past their deadline", switchHandler.inFlight(), switchHandler.advicesPending(), switchHandler.advicesLost(),
+            ring.refusedCount(), lanes.lostFrames(), switchHandler.historyForgotYoung(), switchHandler.previousKeysTaken(),
+            switchHandler.requestsPastDeadline());
     }
 }

@@ -6,6 +6,12 @@ import org.agrona.DirectBuffer;
 /** What the journal reads of one ring event. A flyweight over the ring slot: no allocation. */
 public interface JournalEntry
 {
+    /**
+     * The shortest wait the journal keeps ({@link #waitMicros}): 1 ms. A shorter one reads back as 0, so a decision
+     * that depends on the wait must not tell waits under it apart, or its record would not show why.
+     */
+    int MIN_WAIT_MICROS = 1_000;
+
     /** Ring sequence number. */
     long sequence();
 
@@ -17,6 +23,13 @@ public interface JournalEntry
 
     /** Link the input came from, -1 for none (a timer tick). */
     int linkId();
+
+    /**
+     * How long an acquirer's request waited between its link reading it and the switch taking it up (in the link
+     * while the ring was full, in the ring while the switch was busy), microseconds; 0 when not measured. Kept from
+     * {@link #MIN_WAIT_MICROS} up; never negative.
+     */
+    int waitMicros();
 
     /** Index into the journal's dialect table; -1 when there is no input message. */
     int inputDialectId();

@@ -8,6 +8,7 @@ import static io.interchange.journal.RecordDescriptor.DECISION_OFFSET;
 import static io.interchange.journal.RecordDescriptor.EVENT_TYPE_OFFSET;
 import static io.interchange.journal.RecordDescriptor.FLAGS_OFFSET;
 import static io.interchange.journal.RecordDescriptor.FLAG_INPUT;
+import static io.interchange.journal.RecordDescriptor.FLAG_WAITED;
 import static io.interchange.journal.RecordDescriptor.HEADER_LENGTH;
 import static io.interchange.journal.RecordDescriptor.LENGTH_OFFSET;
 import static io.interchange.journal.RecordDescriptor.LINK_ID_OFFSET;
@@ -31,6 +32,7 @@ import static io.interchange.journal.RecordDescriptor.SUMMARY_LENGTH;
 import static io.interchange.journal.RecordDescriptor.TIMESTAMP_OFFSET;
 import static io.interchange.journal.RecordDescriptor.VERSION;
 import static io.interchange.journal.RecordDescriptor.VERSION_OFFSET;
+import static io.interchange.journal.RecordDescriptor.WAIT_LENGTH;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -68,6 +70,8 @@ public final class JournalRecord
     private static final int MAX_PARTS = 1 + MAX_OUTPUTS;
     /** The first layout whose outputs may share the input's sealed PAN. */
     private static final int SHARED_PAN_VERSION = 3;
+    /** The first layout that may keep a wait after the decision. */
+    private static final int WAIT_VERSION = 4;
 
     private final Dialect[] dialects;
     private final MessageReader[] readers;
@@ -146,7 +150,11 @@ public final class JournalRecord
         {
             throw malformed();
         }
-        int position = DECISION_OFFSET + decisionLength();
+        if (waited() && version < WAIT_VERSION)
+        {
+            throw malformed();
+        }
+        int position = DECISION_OFFSET + decisionLength() + (waited() ? WAIT_LENGTH : 0);
         int part = hasInput() ? INPUT : output(0);
         final int last = output(outputCount() - 1);
         for (; part <= last && position <= length - PART_HEADER_LENGTH; part++)
@@ -241,6 +249,21 @@ public final class JournalRecord
     public boolean hasInput()
     {
         return (bytes.getByte(FLAGS_OFFSET) & FLAG_INPUT) != 0;
+    }
+
+    /**
+     * How long the event's request waited between its link reading it and the switch taking it up, microseconds, as
+     * the switch judged it ({@link JournalEntry#waitMicros}); 0 when the record keeps none: it waited less than
+     * {@link JournalEntry#MIN_WAIT_MICROS}, was not a request from a link, or was journaled before version 4.
+     */
+    public int waitMicros()
+    {
+        return waited() ? bytes.getInt(DECISION_OFFSET + decisionLength(), BYTE_ORDER) : 0;
+    }
+
+    private boolean waited()
+    {
+        return (bytes.getByte(FLAGS_OFFSET) & FLAG_WAITED) != 0;
     }
 
     public int outputCount()
@@ -382,13 +405,20 @@ public final class JournalRecord
         return writer.finish();
     }
 
-    /** {@code record 0x502a00000001 seq 42 type 1 2026-03-10T14:00:00Z link 3: in iso87b 0200 PAN, out iso87b 0210 PAN}. */
+    /**
+     * {@code record 0x502a00000001 seq 42 type 1 2026-03-10T14:00:00Z link 3: in iso87b 0200 PAN, out iso87b 0210 PAN}, with
+     * {@code waited 6000000 us} after the link when the record keeps a wait.
+     */
     @Override
     public String toString()
     {
         final StringBuilder sb = new StringBuilder(128).append("record 0x").append(Long.toHexString(index))
             .append(" seq ").append(sequence()).append(" type ").append(eventType())
             .append(' ').append(Instant.EPOCH.plusNanos(timestampNanos())).append(" link ").append(linkId());
+        if (checksumValid && waitMicros() > 0)
+        {
+            sb.append(" waited ").append(waitMicros()).append(" us");
+        }
         if (!checksumValid)
         {
             return sb.append(": CORRUPT, checksum does not hold").toString();

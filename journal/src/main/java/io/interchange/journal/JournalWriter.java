@@ -8,6 +8,7 @@ import static io.interchange.journal.RecordDescriptor.DECISION_OFFSET;
 import static io.interchange.journal.RecordDescriptor.EVENT_TYPE_OFFSET;
 import static io.interchange.journal.RecordDescriptor.FLAGS_OFFSET;
 import static io.interchange.journal.RecordDescriptor.FLAG_INPUT;
+import static io.interchange.journal.RecordDescriptor.FLAG_WAITED;
 import static io.interchange.journal.RecordDescriptor.LENGTH_OFFSET;
 import static io.interchange.journal.RecordDescriptor.LINK_ID_OFFSET;
 import static io.interchange.journal.RecordDescriptor.MAX_DECISION_LENGTH;
@@ -40,6 +41,7 @@ import static io.interchange.journal.RecordDescriptor.SUMMARY_PAN_LENGTH_OFFSET;
 import static io.interchange.journal.RecordDescriptor.TIMESTAMP_OFFSET;
 import static io.interchange.journal.RecordDescriptor.VERSION;
 import static io.interchange.journal.RecordDescriptor.VERSION_OFFSET;
+import static io.interchange.journal.RecordDescriptor.WAIT_LENGTH;
 
 import java.io.File;
 import java.util.Arrays;
@@ -178,14 +180,17 @@ public final class JournalWriter implements AutoCloseable
         final int eventType = entry.eventType();
         final int outputCount = entry.outputCount();
         final int decisionLength = entry.decisionLength();
-        if ((eventType & ~0xFF) != 0 || outputCount < 0 || outputCount > MAX_OUTPUTS || decisionLength < 0 || decisionLength > MAX_DECISION_LENGTH)
+        final int waitMicros = entry.waitMicros();
+        if ((eventType & ~0xFF) != 0 || outputCount < 0 || outputCount > MAX_OUTPUTS || decisionLength < 0 || decisionLength > MAX_DECISION_LENGTH ||
+            waitMicros < 0)
         {
             throw new IllegalArgumentException("entry " + entry.sequence() + ": event type " + eventType + ", " + outputCount +
-                " outputs, decision of " + decisionLength + " bytes: allowed are 0-255, 0-" + MAX_OUTPUTS + ", 0-" + MAX_DECISION_LENGTH);
+                " outputs, decision of " + decisionLength + " bytes, wait of " + waitMicros + " us: allowed are 0-255, 0-" + MAX_OUTPUTS + ", 0-" +
+                MAX_DECISION_LENGTH + ", not negative");
         }
         clock.advanceTo(entry.timestampNanos());
 
-        record.checkLimit(DECISION_OFFSET + decisionLength);
+        record.checkLimit(DECISION_OFFSET + decisionLength + WAIT_LENGTH);
         record.putByte(VERSION_OFFSET, (byte)VERSION);
         record.putByte(EVENT_TYPE_OFFSET, (byte)eventType);
         record.putByte(OUTPUT_COUNT_OFFSET, (byte)outputCount);
@@ -197,6 +202,13 @@ public final class JournalWriter implements AutoCloseable
         int position = DECISION_OFFSET + decisionLength;
 
         int flags = 0;
+        if (waitMicros >= JournalEntry.MIN_WAIT_MICROS)
+        {
+            // Most events waited less: their records stay as long as before the wait was kept.
+            flags |= FLAG_WAITED;
+            record.putInt(position, waitMicros, BYTE_ORDER);
+            position += WAIT_LENGTH;
+        }
         boolean inputWithheld = false;
         inputPanLength = 0;
         final int inputDialect = entry.inputDialectId();

@@ -4,7 +4,7 @@ import java.nio.ByteOrder;
 
 /**
  * The layout of a journal record: one Chronicle Queue document per ring event. Little-endian, packed (no
- * alignment: records are copied, not read in place), version 3.
+ * alignment: records are copied, not read in place), version 4.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -13,9 +13,9 @@ import java.nio.ByteOrder;
  *  |                            CRC-32C                            |  0  over bytes 4 .. Record Length
  *  +---------------------------------------------------------------+
  *  |                         Record Length                         |  4  whole record, this header included
- *  +---------------+---------------+-------------+-+---------------+
- *  |    Version    |  Event Type   |  Reserved   |I| Output Count  |  8  I: an input part follows the decision
- *  +---------------+---------------+-------------+-+---------------+
+ *  +---------------+---------------+-----------+-+-+---------------+
+ *  |    Version    |  Event Type   | Reserved  |D|I| Output Count  |  8  I: an input part follows the decision;
+ *  +---------------+---------------+-----------+-+-+---------------+     D: the wait follows the decision
  *  |                         Ring Sequence                         | 12
  *  |                                                               |
  *  +---------------------------------------------------------------+
@@ -26,6 +26,8 @@ import java.nio.ByteOrder;
  *  +---------------+-----------------------------------------------+
  *  |Decision Length|   Decision, 0 .. 64 bytes, opaque          ...  32
  *  +---------------+-----------------------------------------------+
+ *  |          Wait, microseconds, when D is set (since 4)          |     1 ms or more, an int, never negative
+ *  +---------------------------------------------------------------+
  *  |                Input part, when I is set                   ...
  *  +---------------------------------------------------------------+
  *  |                Output parts 0 .. Output Count - 1          ...
@@ -90,13 +92,18 @@ import java.nio.ByteOrder;
  * <p>Versions. 2 adds T, a bit version 1 kept reserved (0): a version 1 record reads the same under version 2, and a
  * reader of version 1 refuses version 2 records rather than give a swipe's PAN back as a field 2 it never had. 3 adds
  * S, likewise reserved before: older records read the same, and a reader of version 2 refuses version 3 records,
- * whose parts it would misplace.
+ * whose parts it would misplace. 4 adds D, a header flag version 3 kept reserved (0), and the wait after the decision
+ * when it is set: how long an acquirer's request waited between its link reading it and the switch taking it up, an
+ * input of the switch's decision (limits.request-deadline) that replay must have. Only a wait of
+ * {@link JournalEntry#MIN_WAIT_MICROS} or more is written, so an ordinary record is laid out as in version 3 and an
+ * older record reads the same (no wait: 0); a reader of version 3 refuses version 4 records, whose parts a wait would
+ * shift.
  */
 final class RecordDescriptor
 {
     static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
-    static final int VERSION = 3;
-    /** The oldest layout this version reads: version 1 is version 3 without T and S, version 2 without S. */
+    static final int VERSION = 4;
+    /** The oldest layout this version reads: version 1 is version 4 without D, T and S, version 2 without D and S, version 3 without D. */
     static final int OLDEST_READABLE_VERSION = 1;
 
     static final int CHECKSUM_OFFSET = 0;
@@ -115,6 +122,9 @@ final class RecordDescriptor
     static final int HEADER_LENGTH = DECISION_OFFSET;
 
     static final int FLAG_INPUT = 0x01;
+    /** The decision is followed by the event's wait, {@link #WAIT_LENGTH} bytes of microseconds. Since version 4. */
+    static final int FLAG_WAITED = 0x02;
+    static final int WAIT_LENGTH = 4;
     static final int MAX_DECISION_LENGTH = 64;
     static final int MAX_OUTPUTS = 8;
 

@@ -245,7 +245,52 @@ class JournalRoundTripTest
             assertThrows(IllegalArgumentException.class, () -> writer.append(new TestEntry().timestampNanos(t).input(1, 3, signOn("000001"))));
             assertThrows(IllegalArgumentException.class, () -> writer.append(new TestEntry().timestampNanos(t).eventType(256)));
             assertThrows(IllegalArgumentException.class, () -> writer.append(new TestEntry().timestampNanos(t).decision(new byte[65])));
+            assertThrows(IllegalArgumentException.class, () -> writer.append(new TestEntry().timestampNanos(t).waitMicros(-1)));
         }
+    }
+
+    /**
+     * A request's wait is kept from 1 ms up, between the decision and the parts, which are found behind it as ever; a
+     * shorter one is not kept at all, so that nearly every record is as long as before the wait was kept.
+     */
+    @Test
+    void shouldKeepTheWaitOfARequestThatWaitedAMillisecondOrMoreAndFindItsPartsBehindIt()
+    {
+        final int[] waits = {0, 999, 1_000, 6_000_000, Integer.MAX_VALUE};
+        final byte[] decision = hex("3931" + "0e" + "00");
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            for (int i = 0; i < waits.length; i++)
+            {
+                writer.append(new TestEntry().sequence(i).timestampNanos(nanos("2026-03-10T07:00:00Z") + i).waitMicros(waits[i])
+                    .input(3, ISO87B, purchase(ISO87B, "000001", true)).decision(decision).output(3, ISO87B, approval(ISO87B, "000001"))
+                    .output(9, ISO87B, signOn("000002")));
+            }
+        }
+        final int[] lengths = new int[waits.length];
+        try (JournalReader reader = new JournalReader(config(dir)))
+        {
+            for (int i = 0; i < waits.length; i++)
+            {
+                assertTrue(reader.next());
+                final JournalRecord record = reader.record();
+                assertTrue(record.checksumValid());
+                assertEquals(RecordDescriptor.VERSION, record.buffer().getByte(RecordDescriptor.VERSION_OFFSET));
+                assertEquals(waits[i] < 1_000 ? 0 : waits[i], record.waitMicros(), "wait of " + waits[i] + " us");
+                assertArrayEquals(decision, bytes(record, record.decisionOffset(), record.decisionLength()));
+                assertRestored(record, JournalRecord.INPUT, purchase(ISO87B, "000001", false));
+                assertEquals(PAN, decryptPan(record, JournalRecord.INPUT));
+                assertRestored(record, JournalRecord.output(0), approval(ISO87B, "000001"));
+                assertEquals(PAN, decryptPan(record, JournalRecord.output(0)), "the output shares the input's sealed PAN, behind the wait");
+                assertRestored(record, JournalRecord.output(1), signOn("000002"));
+                lengths[i] = record.length();
+            }
+            assertFalse(reader.next());
+        }
+        assertEquals(lengths[0], lengths[1], "a wait under 1 ms is not kept");
+        assertEquals(lengths[0] + 4, lengths[2]);
+        assertEquals(lengths[2], lengths[3]);
+        assertEquals(lengths[2], lengths[4]);
     }
 
     private void assertRestored(final JournalRecord record, final int part, final byte[] expected)

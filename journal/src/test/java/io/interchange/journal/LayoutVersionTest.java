@@ -29,9 +29,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Layout versions (RecordDescriptor): versions 2 and 3 only add flags the versions before kept reserved, so a journal written before
- * reads as it did (a switch recovers from yesterday's files after an upgrade); a version this reader does not know
- * is refused, never guessed at.
+ * Layout versions (RecordDescriptor): versions 2, 3 and 4 only add flags the versions before kept reserved (4 a header
+ * flag, and the wait it says follows the decision), so a journal written before reads as it did (a switch recovers from
+ * yesterday's files after an upgrade); a version this reader does not know is refused, never guessed at.
  */
 class LayoutVersionTest
 {
@@ -41,7 +41,7 @@ class LayoutVersionTest
     Path dir;
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {1, 2})
+    @ValueSource(ints = {1, 2, 3})
     void shouldReadARecordOfAnEarlierLayoutVersion(final int version)
     {
         writeOne();
@@ -51,6 +51,7 @@ class LayoutVersionTest
             assertTrue(reader.next());
             final JournalRecord record = reader.record();
             assertTrue(record.checksumValid());
+            assertEquals(0, record.waitMicros(), "no wait before version 4");
             final UnsafeBuffer out = new UnsafeBuffer(new byte[1024]);
             assertEquals(PAN, out.getStringWithoutLengthAscii(0, record.decryptPan(JournalRecord.INPUT, out, 0)));
             assertFalse(record.isPanFromTrack(JournalRecord.INPUT));
@@ -68,6 +69,22 @@ class LayoutVersionTest
                 .output(2, ISO87B, purchase(ISO87B, "900001", true)));
         }
         setVersion(2);
+        try (JournalReader reader = new JournalReader(config(dir)))
+        {
+            final IllegalStateException refused = assertThrows(IllegalStateException.class, reader::next);
+            assertTrue(refused.getMessage().contains("do not add up"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseAWaitInALayoutBeforeVersion4()
+    {
+        try (JournalWriter writer = new JournalWriter(config(dir)))
+        {
+            writer.append(new TestEntry().sequence(1).timestampNanos(nanos("2026-03-10T07:00:00Z")).waitMicros(6_000_000)
+                .decision(MARKER.getBytes(StandardCharsets.US_ASCII)).input(1, ISO87B, purchase(ISO87B, "000001", true)));
+        }
+        setVersion(3);
         try (JournalReader reader = new JournalReader(config(dir)))
         {
             final IllegalStateException refused = assertThrows(IllegalStateException.class, reader::next);

@@ -19,6 +19,7 @@ final class TestEntry implements JournalEntry
     private int eventType = 1;
     private long timestampNanos;
     private int linkId = -1;
+    private int waitMicros;
     private int inputDialectId = -1;
     private UnsafeBuffer input = new UnsafeBuffer(new byte[0]);
     private int inputOffset;
@@ -41,6 +42,12 @@ final class TestEntry implements JournalEntry
     TestEntry timestampNanos(final long value)
     {
         timestampNanos = value;
+        return this;
+    }
+
+    TestEntry waitMicros(final int value)
+    {
+        waitMicros = value;
         return this;
     }
 
@@ -116,6 +123,12 @@ final class TestEntry implements JournalEntry
     public int linkId()
     {
         return linkId;
+    }
+
+    @Override
+    public int waitMicros()
+    {
+        return waitMicros;
     }
 
     @Override

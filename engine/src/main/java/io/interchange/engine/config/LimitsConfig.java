@@ -34,6 +34,10 @@ import java.util.Objects;
  *                                         90 as the issuer got it however late it comes, and a reversal of it reaches
  *                                         the issuer (an 0420 naming it); the oldest is let go when full.
  *                                         0 keeps none.
+ * @param requestDeadline                  how long a request (0100, 0200) from an acquirer may wait between its link
+ *                                         reading it and the switch taking it up (in the link while the ring is full, in
+ *                                         the ring while the switch is stalled) and still be forwarded: beyond it its
+ *                                         terminal has given up and will reverse it, so it is answered 91. At least 1 ms.
  */
 public record LimitsConfig(
     long maxAmount,
@@ -46,13 +50,15 @@ public record LimitsConfig(
     int inFlight,
     int adviceQueue,
     int cardsPerMinute,
-    int preAuthorizations)
+    int preAuthorizations,
+    Duration requestDeadline)
 {
     public LimitsConfig
     {
         currencies = List.copyOf(currencies);
         blockedMcc = List.copyOf(blockedMcc);
         Objects.requireNonNull(duplicateWindow, "duplicateWindow");
+        Objects.requireNonNull(requestDeadline, "requestDeadline");
     }
 
     /** Keys of forgotten requests kept when the config does not say: 1,048,576 (24 MB). */

@@ -21,8 +21,10 @@ import io.interchange.engine.ring.SwitchEvent;
 
 /**
  * Cuts frames out of one connection's byte stream and copies each into a ring slot, stamped with the link id
- * and receive time; no ByteBuf, String or map crosses into the ring. When the ring is full the link stops
- * reading (autoRead off) and retries shortly, so a slow switch pushes back on the sender instead of queueing.
+ * and receive time, and on an acquirer link the time of the read that brought it; no ByteBuf, String or map crosses
+ * into the ring. When the ring is full the link stops reading (autoRead off) and retries shortly, so a slow switch
+ * pushes back on the sender instead of queueing (a request that waits here, and then in the ring, past its deadline is
+ * answered 91 by the switch).
  * A length header that cannot be trusted (not a number, above the maximum, too short to hold a message) closes
  * the link before anything is buffered for it, and is published as a {@link EventType#BAD_FRAME} event so the
  * journal has it. Behind an {@link SslHandler} the link comes up only once its TLS handshake has succeeded: a peer
@@ -49,6 +51,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     private final String name;
     private final UnsafeBuffer lengthHeader = new UnsafeBuffer(new byte[8]);
     private ByteBuf cumulation;
+    // An acquirer link's last read: every frame in the cumulation came at or before it. Its slot carries it, so that the
+    // switch can tell how long a request waited here for room in the ring, and then in the ring (DESIGN.md §2, 91).
+    private long lastReadNanos;
     private int linkId = -1;
     private boolean upPublished;
     private boolean downPending;
@@ -141,6 +146,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
                 return;
             }
             cumulation.writeBytes(in);
+            if (acquirer)
+            {
+                lastReadNanos = clock.nanoTime(); // once a read, not once a frame: a read brings many under load
+            }
         }
         finally
         {
@@ -188,6 +197,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             try
             {
                 event.reset(messageType, clock.nanoTime(), linkId, endpoint, dialectId);
+                event.readAt(lastReadNanos);
                 cumulation.getBytes(cumulation.readerIndex() + headerSize, event.frame().byteArray(), 0, contentLength);
                 event.frameLengths(framing.headerLength(), contentLength - framing.headerLength());
             }

@@ -32,7 +32,10 @@ import io.interchange.journal.JournalWriter;
  *     ({@link Decision#MAC_REFUSED}); so is the HSM's on a PIN block's translation ({@link Decision#PIN_REFUSED});</li>
  * <li>a swipe carries its card number only in track 2: the handler takes the PAN the journal sealed from it
  *     ({@link JournalRecord#isPanFromTrack}). It is not put into the message as a field 2, which the switch would
- *     echo in its answer: the replayed answer would then not be the one the terminal got.</li>
+ *     echo in its answer: the replayed answer would then not be the one the terminal got;</li>
+ * <li>how long a request waited before the switch took it up was measured on the switch's clock, so the event gets
+ *     the journal's wait ({@link JournalRecord#waitMicros}), and its record the same again; whether that was past
+ *     limits.request-deadline is the journal's verdict, under the deadline of then.</li>
  * </ul>
  * What the switch forwards and answers is journaled stripped the same way, so the outputs compare byte for byte all
  * the same; and duplicates compare what the journal keeps of a request, so recovery knows every request again.
@@ -121,6 +124,8 @@ public final class Replayer
         final boolean input = record.hasInput();
         event.reset(record.eventType(), record.timestampNanos(), record.linkId(), endpoint, input ? record.dialectId(JournalRecord.INPUT) : -1);
         event.sequence(record.sequence());
+        // How long the request waited before the switch took it up, as it judged it then (0 when under 1 ms).
+        event.waitMicros(record.waitMicros());
         event.recorded(record);
         if (input)
         {
@@ -175,7 +180,8 @@ public final class Replayer
         {
             return "corrupt record in the original: " + a.index();
         }
-        if (a.sequence() != b.sequence() || a.eventType() != b.eventType() || a.timestampNanos() != b.timestampNanos() || a.linkId() != b.linkId())
+        if (a.sequence() != b.sequence() || a.eventType() != b.eventType() || a.timestampNanos() != b.timestampNanos() || a.linkId() != b.linkId() ||
+            a.waitMicros() != b.waitMicros())
         {
             return "event differs: " + a + " / " + b;
         }

@@ -44,7 +44,8 @@ final class OneThreadHandler implements EventHandler<SwitchEvent>
             batchStart = sequence;
         }
         stage(decode, event, sequence, false);
-        stage(switching, event, sequence, false);
+        // The switch stage's end of batch too: its wait stamp reads the clock once a batch.
+        stage(switching, event, sequence, endOfBatch);
         stage(journal, event, sequence, endOfBatch);
         if (endOfBatch)
         {

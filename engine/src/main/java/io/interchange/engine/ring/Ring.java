@@ -34,7 +34,9 @@ import io.interchange.codec.MessageReader;
  * The one ring (DESIGN.md §2). Links and the ticker publish; four handlers consume in order:
  * <ol>
  *   <li>{@link DecodeHandler}: index the frame with the codec flyweight;</li>
- *   <li>the switch handler: the single writer of switch state, decides and writes the outputs into the slot;</li>
+ *   <li>the switch handler: the single writer of switch state, decides and writes the outputs into the slot; just before
+ *       it, on its thread, each acquirer message is stamped with how long it waited since its link read it
+ *       ({@link WaitStamp});</li>
  *   <li>{@link JournalHandler}: one journal record per event;</li>
  *   <li>{@link EgressHandler}: the outputs to their links, only after the record is appended.</li>
  * </ol>
@@ -67,7 +69,7 @@ public final class Ring implements AutoCloseable
      * @param outputCapacity  bytes of output frames per slot.
      * @param waitStrategy    blocking, sleeping, yielding or busy-spin: how idle handlers wait.
      * @param threadPerStage  a thread for each of the four handlers, or one thread for all four.
-     * @param clock           the clock the links stamp events with, for {@link #timeInSwitch()}.
+     * @param clock           the clock the links stamp events with, for {@link #timeInSwitch()} and each request's wait.
      * @param eventLoop       null for the ring's own threads; else the links' one event loop, which then runs the four
      *                        stages itself, as {@link OneThreadHandler} does, after the reads that published them: no
      *                        hand-off between threads inside the switch at all ({@code waitStrategy} and
@@ -90,8 +92,8 @@ public final class Ring implements AutoCloseable
             ringBuffer = RingBuffer.createMultiProducer(() -> new SwitchEvent(frameCapacity, outputCapacity, readers), size, new BusySpinWaitStrategy());
             poller = ringBuffer.newPoller();
             ringBuffer.addGatingSequences(poller.getSequence());
-            final OneThreadHandler stages = new OneThreadHandler(ringBuffer, failures, new DecodeHandler(), switchHandler, new JournalHandler(journal),
-                new EgressHandler(egress, timeInSwitch));
+            final OneThreadHandler stages = new OneThreadHandler(ringBuffer, failures, new DecodeHandler(), new WaitStamp(clock, switchHandler),
+                new JournalHandler(journal), new EgressHandler(egress, timeInSwitch));
             pollHandler = (event, sequence, endOfBatch) ->
             {
                 stages.onEvent(event, sequence, endOfBatch);
@@ -121,14 +123,14 @@ public final class Ring implements AutoCloseable
         if (threadPerStage)
         {
             disruptor.handleEventsWith(new DecodeHandler())
-                .then(switchHandler)
+                .then(new WaitStamp(clock, switchHandler))
                 .then(new JournalHandler(journal))
                 .then(new EgressHandler(egress, timeInSwitch));
         }
         else
         {
             disruptor.handleEventsWith(new OneThreadHandler(disruptor.getRingBuffer(), failures,
-                new DecodeHandler(), switchHandler, new JournalHandler(journal), new EgressHandler(egress, timeInSwitch)));
+                new DecodeHandler(), new WaitStamp(clock, switchHandler), new JournalHandler(journal), new EgressHandler(egress, timeInSwitch)));
         }
         ringBuffer = disruptor.start();
     }

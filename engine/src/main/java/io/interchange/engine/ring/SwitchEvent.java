@@ -45,6 +45,8 @@ public final class SwitchEvent implements JournalEntry
     private int type;
     private long sequence;
     private long timestampNanos;
+    private long readNanos;
+    private int waitMicros;
     private int linkId = -1;
     private int endpoint = -1;
     private int dialectId = -1;
@@ -95,6 +97,8 @@ public final class SwitchEvent implements JournalEntry
     {
         this.type = type;
         this.timestampNanos = timestampNanos;
+        this.readNanos = 0;
+        this.waitMicros = 0;
         this.linkId = linkId;
         this.endpoint = endpoint;
         this.dialectId = dialectId;
@@ -108,6 +112,31 @@ public final class SwitchEvent implements JournalEntry
         this.closeLink = false;
         this.quiet = false;
         this.recorded = null;
+    }
+
+    /**
+     * Set by an acquirer link after {@link #reset}: when it read the frame off its connection (epoch nanoseconds, the
+     * links' clock), its last read before the frame was cut out, so at or after the frame came. The timestamp is later
+     * when the frame waited in the link for room in the ring. 0, as {@link #reset} leaves it, for an event no link read.
+     */
+    public void readAt(final long nanos)
+    {
+        readNanos = nanos;
+    }
+
+    /** When a link read the event's frame ({@link #readAt}); 0 when none did. */
+    public long readNanos()
+    {
+        return readNanos;
+    }
+
+    /**
+     * How long the event waited since its link read it, microseconds, as the switch is about to take it up: set on the
+     * switch's thread just before it ({@code WaitStamp}), or by replay from the journal. Never negative.
+     */
+    public void waitMicros(final int micros)
+    {
+        waitMicros = micros;
     }
 
     /**
@@ -326,6 +355,12 @@ public final class SwitchEvent implements JournalEntry
     public int linkId()
     {
         return linkId;
+    }
+
+    @Override
+    public int waitMicros()
+    {
+        return waitMicros;
     }
 
     @Override

@@ -30,5 +30,11 @@ public enum Outcome
     /** A UnionPay POS batch out of balance: the terminal is to upload it (0320) before it closes. See {@link Decision}. */
     UPLOAD_AWAITED,
     /** One transaction of a batch upload (0320) answered (0330). See {@link Decision#UPLOAD_UNMATCHED}. */
-    UPLOADED
+    UPLOADED,
+    /**
+     * A request from an acquirer (0100, 0200) that waited longer than limits.request-deadline between its link reading it
+     * and the switch taking it up: answered 91 without asking its issuer, and forgotten, so that a repeat is new. A
+     * decline for clearing; its record keeps the wait.
+     */
+    PAST_DEADLINE
 }

@@ -49,15 +49,18 @@ import io.interchange.journal.KeptFields;
  * <p>One 0200 from a terminal: sign-on checked → mandatory fields, processing code, card number, expiry,
  * amount, currency → merchant, terminal, MCC → BIN route → an issuer link chosen → the request forwarded with
  * the switch's STAN and RRN and kept in flight → the issuer's 0210 matched on (link, STAN) and relayed, or a
- * tick finds it expired and answers 91 (or stands in, where the issuer's stand-in covers time-outs) and reverses it.
+ * tick finds it expired and answers 91 (or stands in, where the issuer's stand-in covers time-outs) and reverses it. A
+ * request that waited past limits.request-deadline before it was taken up is answered 91 after the duplicate check,
+ * unforwarded: how long it waited is stamped into its slot before the switch takes it, and journaled with it.
  *
  * <p>In replay ({@link SwitchEvent#recorded()} set) the steps that cannot compute again what they computed then take
  * it from the journal: the working keys a sign-on gave a terminal, which the HSM made at random, are loaded from the
  * journaled answer; a terminal's MAC, which covers track data and PIN blocks the journal never holds, gets the verdict
  * journaled with its request ({@link Decision#MAC_REFUSED}), and so does the PIN block's translation
  * ({@link Decision#PIN_REFUSED}); a swipe's card number, which the request carried only in track 2, is the one the
- * journal sealed from it. Duplicates compare what the journal keeps ({@link RequestContent}), so a request recovered
- * after a restart is the same request.
+ * journal sealed from it; whether a request waited past its deadline is the journal's verdict, under the deadline of
+ * then ({@link Outcome#PAST_DEADLINE}), beside the wait the journal kept. Duplicates compare what the journal keeps
+ * ({@link RequestContent}), so a request recovered after a restart is the same request.
  */
 public final class SwitchHandler implements EventHandler<SwitchEvent>
 {
@@ -196,6 +199,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // Requests forgotten by the duplicate history younger than HISTORY_EXPECTED_NANOS, and when that was last logged.
     private final AtomicLong historyForgotYoung = new AtomicLong();
     private long historyLoggedAt = Long.MIN_VALUE;
+    private final AtomicLong requestsPastDeadline = new AtomicLong();
+    private long pastDeadlineLoggedAt = Long.MIN_VALUE;
     private final long[] saturationLoggedAt;
     private final StringBuilder reasonScratch = new StringBuilder(2);
     // Set once, before the ring's first event; volatile so that no ordering of the node's start is relied on.
@@ -340,6 +345,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // The counters count what this run does, not what the replay went through again.
         advicesQueued.set(0);
         unmatchedAnswers.set(0);
+        requestsPastDeadline.set(0);
     }
 
     /**
@@ -382,6 +388,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     public long historyForgotYoung()
     {
         return historyForgotYoung.get();
+    }
+
+    /**
+     * Requests answered 91 since start because they waited past limits.request-deadline before the switch could take
+     * them up, not forwarded ({@link Outcome#PAST_DEADLINE}): non-zero means the switch or its links fell behind.
+     * Readable from any thread.
+     */
+    public long requestsPastDeadline()
+    {
+        return requestsPastDeadline.get();
     }
 
     /** Requests taken since start with their host's keys before its last key change, within the listener's grace. */
@@ -824,6 +840,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final int mti = request.mti();
+        if (pastDeadline(event, mti))
+        {
+            answerPastDeadline(event, request, now);
+            return;
+        }
         // An advice from the acquirer: a completion (0220), or an authorization it made without the issuer (0120),
         // whose field 39 says what the acquirer decided.
         final boolean advice = mti / 10 % 10 == 2;
@@ -955,6 +976,49 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         forward(event, request, session, issuer, link, stan, mcc, now);
         decide(event, null, Outcome.FORWARDED, issuer, stan);
+    }
+
+    /**
+     * Whether a request for an issuer (0100, 0200; not an acquirer's advice, whose answer is the switch's own) waited
+     * longer than limits.request-deadline between its link reading it and the switch taking it up (DESIGN.md §2). Asked
+     * after duplicate detection, so that an exact retransmission still gets its original answer. In replay the journal's
+     * verdict stands, as the deadline may have been changed since: a request refused then must not go in flight now, to
+     * time out and be reversed at an issuer that never had it, nor one forwarded then be forgotten while its answer is
+     * still to come. Replay has the journal's wait all the same ({@link JournalRecord#waitMicros}), journaled again with it.
+     */
+    private boolean pastDeadline(final SwitchEvent event, final int mti)
+    {
+        if (mti != Mti.FINANCIAL_REQUEST && mti != Mti.AUTHORIZATION_REQUEST)
+        {
+            return false;
+        }
+        final Outcome journaled = journaledOutcome(event);
+        return journaled != null ? journaled == Outcome.PAST_DEADLINE : event.waitMicros() * 1_000L > limits.requestDeadlineNanos();
+    }
+
+    /**
+     * 91 for a request that waited past limits.request-deadline: its terminal has given up on it and will reverse it, so
+     * it does not go to its issuer to be approved after all. Forgotten, as {@link #answerTryAgain} forgets, so that the
+     * terminal's next try is taken as new; counted, and logged at most once a minute (event time), without the card.
+     */
+    private void answerPastDeadline(final SwitchEvent event, final MessageReader request, final long now)
+    {
+        answer(event, request, ResponseCode.ISSUER_INOPERATIVE, Outcome.PAST_DEADLINE);
+        if (current != Transactions.NONE)
+        {
+            transactions.forget(current);
+            current = Transactions.NONE;
+        }
+        requestsPastDeadline.lazySet(requestsPastDeadline.get() + 1);
+        // Said when it happened; a replay (recovery, journal verify) says it again only in the count.
+        if (!replaying && (pastDeadlineLoggedAt == Long.MIN_VALUE || now - pastDeadlineLoggedAt >= HISTORY_EXPECTED_NANOS))
+        {
+            pastDeadlineLoggedAt = now;
+            LOG.warn("a request on listener {} waited {} ms before the switch could take it up, past limits.request-deadline ({} ms): answered 91, " +
+                "not forwarded; {} since start. The switch is falling behind: a slow HSM, a disk or GC stall, or the ring full",
+                setup.acquirers().get(event.endpoint()).name(), event.waitMicros() / 1_000, limits.requestDeadlineNanos() / 1_000_000L,
+                requestsPastDeadline.get());
+        }
     }
 
     /**
@@ -2958,6 +3022,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     /** Answers the input's link with {@code responseCode}, echoing what the request carried. */
     private void answer(final SwitchEvent event, final MessageReader request, final String responseCode)
     {
+        answer(event, request, responseCode, Outcome.ANSWERED);
+    }
+
+    private void answer(final SwitchEvent event, final MessageReader request, final String responseCode, final Outcome outcome)
+    {
         final int offset = beginAnswer(event);
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
         final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(),
@@ -2967,7 +3036,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             transactions.answered(current, event.output(), offset + event.headerLength(), length, false);
         }
-        decide(event, responseCode, Outcome.ANSWERED, -1, 0);
+        decide(event, responseCode, outcome, -1, 0);
     }
 
     /**

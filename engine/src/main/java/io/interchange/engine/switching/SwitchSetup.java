@@ -8,6 +8,7 @@ import java.util.List;
 
 import io.interchange.codec.Dialect;
 import io.interchange.engine.security.KeyType;
+import io.interchange.journal.JournalEntry;
 
 /**
  * Everything the switch handler decides with, compiled from configuration into the forms it reads on the hot
@@ -91,19 +92,36 @@ public record SwitchSetup(
         }
     }
 
-    /** Per-transaction and per-card limits. */
+    /**
+     * Per-transaction and per-card limits.
+     *
+     * @param requestDeadlineNanos a request from an acquirer that waited longer than this before the switch took it up
+     *                             is answered 91, not forwarded; at least {@link JournalEntry#MIN_WAIT_MICROS}, the
+     *                             shortest wait the journal keeps: a record of a request refused for its wait always
+     *                             shows the wait.
+     */
     public record Limits(
-        long maxAmount, boolean[] currencies, boolean[] blockedMcc, int perCardPerMinute, long duplicateWindowNanos, int cardsPerMinute)
+        long maxAmount, boolean[] currencies, boolean[] blockedMcc, int perCardPerMinute, long duplicateWindowNanos, int cardsPerMinute,
+        long requestDeadlineNanos)
     {
+        public Limits
+        {
+            if (requestDeadlineNanos < JournalEntry.MIN_WAIT_MICROS * 1_000L)
+            {
+                throw new IllegalArgumentException("a request deadline of " + requestDeadlineNanos + " ns: at least " +
+                    JournalEntry.MIN_WAIT_MICROS + " us, the shortest wait the journal keeps");
+            }
+        }
+
         public static Limits of(
             final long maxAmount, final List<Integer> currencies, final List<Integer> blockedMcc, final int perCardPerMinute,
-            final Duration duplicateWindow, final int cardsPerMinute)
+            final Duration duplicateWindow, final int cardsPerMinute, final Duration requestDeadline)
         {
             final boolean[] allowed = new boolean[1000];
             currencies.forEach(c -> allowed[c] = true);
             final boolean[] blocked = new boolean[10_000];
             blockedMcc.forEach(m -> blocked[m] = true);
-            return new Limits(maxAmount, allowed, blocked, perCardPerMinute, duplicateWindow.toNanos(), cardsPerMinute);
+            return new Limits(maxAmount, allowed, blocked, perCardPerMinute, duplicateWindow.toNanos(), cardsPerMinute, requestDeadline.toNanos());
         }
     }
 

@@ -125,6 +125,43 @@ class ClearingReviewTest
         assertEquals(-10_000, net(Settlement.settle(config, DAY_2, second.transactions())));
     }
 
+    /**
+     * A purchase that waited past limits.request-deadline (5 s) before the switch took it up is answered 91 unasked, and
+     * forgotten. Clearing has it as a decline, and its terminal's reversal, which the switch answers 25 (it forgot it),
+     * is no exception: its issuer never had it, so nothing was charged, and an operator has nothing to settle by hand.
+     */
+    @Test
+    void requestAnswered91PastItsDeadlineIsADeclineAndItsReversalNoException(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        final Map<Integer, String> late = request(card(0, 7), 3_000);
+        try
+        {
+            now += 1_000_000L;
+            SwitchMessages.fill(setup, event, EventType.ACQUIRER_MESSAGE, now, ACQUIRER_LINK, 0, iso87b, Mti.FINANCIAL_REQUEST, late);
+            event.waitMicros(6_000_000);
+            handle();
+            assertEquals("91", output(0).getString(39));
+            assertEquals(1, event.outputCount(), "nothing to issuer-a");
+            now += 30_000_000_000L;
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(late, card(0, 7), 3_000));
+            assertEquals("25", output(0).getString(39), "the switch forgot it");
+            approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 8), 4_000);
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(2, day.transactions().size());
+        assertEquals(TransactionState.DECLINED, day.transactions().state(0));
+        assertEquals("91", day.transactions().responseCode(0));
+        assertEquals(late.get(11), day.transactions().stan(0));
+        assertEquals(TransactionState.APPROVED, day.transactions().state(1));
+        assertEquals(List.of(), day.exceptions().stream().map(ClearingExceptionItem::kind).toList());
+        assertEquals(4_000, net(Settlement.settle(config, DAY_1, day.transactions())));
+    }
+
     /** Day 1's pre-authorization (a hold, nothing settled) reversed on day 2: the hold goes, and nothing is booked. */
     @Test
     void reversalOfAnEarlierDaysPreAuthorizationBooksNothing(@TempDir final Path dir)

@@ -137,6 +137,20 @@ class ConfigErrorTest
     }
 
     @Test
+    void shouldGiveRequestsFiveSecondsByDefaultAndRefuseADeadlineUnderAMillisecond()
+    {
+        assertEquals(Duration.ofSeconds(5), SwitchConfig.defaults().limits().requestDeadline());
+        final SwitchConfig config = SwitchConfig.parse("interchange.limits.request-deadline = 200ms", "switch.conf");
+        assertEquals(Duration.ofMillis(200), config.limits().requestDeadline());
+        assertEquals(200_000_000L, SwitchNode.setup(config, Dialects.all()).limits().requestDeadlineNanos(), "what the switch handler gets");
+        assertEquals("switch.conf:1: limits.request-deadline: must be 1ms..5m, got 0s", problem("interchange.limits.request-deadline = 0s"));
+        assertEquals("switch.conf:1: limits.request-deadline: must be 1ms..5m, got -5s", problem("interchange.limits.request-deadline = -5s"));
+        assertEquals("switch.conf:1: limits.request-deadline: must be 1ms..5m, got 999us", problem("interchange.limits.request-deadline = 999us"));
+        assertEquals("switch.conf:2: limits.request-deadline: expected a duration such as 250ms, 5s, 2m or 24h, got 'soon'",
+            problem("interchange.limits {\n  request-deadline = soon\n}"));
+    }
+
+    @Test
     void shouldSizeThePerCardTablesFor131072CardsAMinuteByDefaultAndRefuseFewerThan1024()
     {
         assertEquals(1 << 17, SwitchConfig.defaults().limits().cardsPerMinute());

@@ -10,8 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ import io.interchange.engine.ring.Ring;
 import io.interchange.engine.ring.SwitchEvent;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -40,6 +43,7 @@ import io.netty.channel.local.LocalServerChannel;
 /**
  * A link that connects while the ring is full: its UP event waits for room, and the ring must see UP and DOWN in
  * pairs or not at all (a DOWN without its UP, or an UP without its DOWN, leaves a dead link in the switch's tables).
+ * A frame that waits in the link for room carries the time it was read.
  */
 class FrameHandlerTest
 {
@@ -49,6 +53,10 @@ class FrameHandlerTest
     private final ExecutorService ringLoop = Executors.newSingleThreadExecutor();
     private final CountDownLatch ringStalled = new CountDownLatch(1);
     private final List<Integer> seen = new ArrayList<>();
+    private final List<Long> timestamps = new ArrayList<>();
+    private final List<Long> readTimes = new ArrayList<>();
+    private final List<Integer> waits = new ArrayList<>();
+    private final AtomicLong clock = new AtomicLong();
     private final CompletableFuture<Channel> accepted = new CompletableFuture<>();
     private Ring ring;
     private Channel server;
@@ -90,11 +98,65 @@ class FrameHandlerTest
         assertEquals(List.of(EventType.TICK, EventType.TICK, EventType.TICK, EventType.TICK), seen());
     }
 
+    /**
+     * A request that waited in the link for room in the ring carries the time it was read as well as the time it got its
+     * slot, so the switch sees how long it waited: read at 1 s, in the ring at 7 s, taken up by the switch at 7 s.
+     */
+    @Test
+    void shouldStampAFrameThatWaitedForRoomWithTheTimeItWasRead() throws Exception
+    {
+        clock.set(1_000_000_000L);
+        ring = new Ring(RING, 64, 64, "yielding", false, Dialects.all(), new Recorder(), new NoJournal(), new NoEgress(), clock::get, ringLoop);
+        final Channel client = connect(clock::get);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // The UP through every stage, egress too: its slot free again.
+        while ((seen().isEmpty() || ring.remainingCapacity() < RING) && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertEquals(List.of(EventType.ACQUIRER_UP), seen());
+        stallRingAndFill(RING);
+
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0, 4, 0x08, 0x00, 0x20, 0x00})).sync();
+        while (ring.refusedCount() == 0 && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertTrue(ring.refusedCount() > 0, "the frame was never refused: the ring was not full");
+        clock.set(7_000_000_000L);
+        ringStalled.countDown();
+        awaitRingDrainedAndRetriesPast();
+
+        assertEquals(List.of(EventType.ACQUIRER_UP, EventType.TICK, EventType.TICK, EventType.TICK, EventType.TICK, EventType.ACQUIRER_MESSAGE),
+            seen());
+        synchronized (seen)
+        {
+            assertEquals(7_000_000_000L, timestamps.get(5), "the slot's time: when the ring had room");
+            assertEquals(1_000_000_000L, readTimes.get(5), "when the link read it");
+            assertEquals(6_000_000, waits.get(5), "stamped before the switch took it up");
+            assertEquals(0, waits.get(1), "a tick waits for nothing");
+        }
+    }
+
     /** Fills the ring behind a stalled poll, then connects; returns once the link's UP has been refused at least once. */
     private Channel connectToAFullRing() throws Exception
     {
         ring = new Ring(RING, 64, 64, "yielding", false, Dialects.all(), new Recorder(), new NoJournal(), new NoEgress(),
             SystemEpochNanoClock.INSTANCE, ringLoop);
+        stallRingAndFill(RING);
+        final Channel client = connect(SystemEpochNanoClock.INSTANCE);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ring.refusedCount() == 0 && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertTrue(ring.refusedCount() > 0, "the link's UP was never refused: the ring was not full");
+        return client;
+    }
+
+    /** Stalls the ring's loop behind a task until {@link #ringStalled}, and publishes {@code ticks} ticks behind it. */
+    private void stallRingAndFill(final int ticks)
+    {
         ringLoop.execute(() ->
         {
             try
@@ -106,10 +168,15 @@ class FrameHandlerTest
                 Thread.currentThread().interrupt();
             }
         });
-        for (int i = 0; i < RING; i++)
+        for (int i = 0; i < ticks; i++)
         {
             assertTrue(ring.tryPublish(EventType.TICK, 1L, -1, 0));
         }
+    }
+
+    /** A link to the ring through a frame handler on the links' clock {@code linkClock}; returns the client's end. */
+    private Channel connect(final EpochNanoClock linkClock) throws Exception
+    {
         final EgressLanes lanes = new EgressLanes(group, 4_096);
         final LocalAddress address = new LocalAddress("frame-handler-test");
         server = new ServerBootstrap().group(group).channel(LocalServerChannel.class).childHandler(new ChannelInitializer<Channel>()
@@ -117,19 +184,13 @@ class FrameHandlerTest
             @Override
             protected void initChannel(final Channel channel)
             {
-                channel.pipeline().addLast(new FrameHandler(ring, lanes, Framing.BINARY_2, SystemEpochNanoClock.INSTANCE, true, 0, 0, "test"));
+                channel.pipeline().addLast(new FrameHandler(ring, lanes, Framing.BINARY_2, linkClock, true, 0, 0, "test"));
                 accepted.complete(channel);
             }
         }).bind(address).sync().channel();
         final Channel client = new Bootstrap().group(group).channel(LocalChannel.class).handler(new ChannelInboundHandlerAdapter())
             .connect(address).sync().channel();
         accepted.get(10, TimeUnit.SECONDS);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ring.refusedCount() == 0 && System.nanoTime() < deadline)
-        {
-            Thread.onSpinWait();
-        }
-        assertTrue(ring.refusedCount() > 0, "the link's UP was never refused: the ring was not full");
         return client;
     }
 
@@ -169,6 +230,9 @@ class FrameHandlerTest
             synchronized (seen)
             {
                 seen.add(event.type());
+                timestamps.add(event.timestampNanos());
+                readTimes.add(event.readNanos());
+                waits.add(event.waitMicros());
             }
         }
     }

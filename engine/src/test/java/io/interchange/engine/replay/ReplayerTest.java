@@ -115,6 +115,48 @@ class ReplayerTest
         assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
     }
 
+    /**
+     * A sale that waited 6 s before the switch took it up is answered 91 unasked (limits.request-deadline, 5 s), one that
+     * waited 4 s goes to its issuer. The waits are journaled with the decisions: replay has only the journal, and decides
+     * and journals the same. Under a deadline changed since, either way, replay and recovery keep the journal's verdicts:
+     * a request refused then must not go in flight now, nor one forwarded then be forgotten with its answer to come.
+     */
+    @Test
+    void shouldReplayARequestAnswered91PastItsDeadlineAsTheSwitchDecidedIt(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.issuerSignedOn();
+            run.link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            run.signOn(ACQUIRER_LINK);
+            run.waitNext(6_000_000);
+            assertEquals("91", run.purchase(ACQUIRER_LINK, 1_000, false));
+            run.waitNext(4_000_000);
+            assertEquals("00", run.purchase(ACQUIRER_LINK, 2_000, false));
+        }
+        assertEquals(List.of("6000000 us: PAST_DEADLINE 91", "4000000 us: FORWARDED null"), waits(journal));
+
+        final JournalConfig replayed = target(journal, dir);
+        Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+        assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
+        assertEquals(waits(journal), waits(replayed), "journaled again with the same waits");
+
+        for (final String deadline : new String[] {"10s", "3s"})
+        {
+            final SwitchConfig changed = config(dir.resolve(deadline), TERMINAL_MASTER_KEY, "interchange.limits.request-deadline = " + deadline + "\n");
+            final SwitchSetup changedSetup = SwitchNode.setup(changed, Dialects.all());
+            final JournalConfig again = target(journal, dir.resolve(deadline));
+            Replayer.replay(SwitchNode.handler(changed, changedSetup), changedSetup, journal, again);
+            assertEquals(List.of(), Replayer.differences(journal, again, 10), "replayed under a deadline of " + deadline);
+            final SwitchHandler recovered = SwitchNode.handler(changed, changedSetup);
+            Replayer.recover(recovered, changedSetup, journal);
+            assertEquals(0, recovered.inFlight(), "the 91 is not in flight, and the approved sale is answered: under " + deadline);
+            assertEquals(1, recovered.batchTotals().debitCount(changedSetup.acceptors().terminalIndex("TERM0001")), "under " + deadline);
+        }
+    }
+
     @Test
     void shouldReportKeysThatDoNotImportRatherThanDivergeQuietly(@TempDir final Path dir)
     {
@@ -546,9 +588,33 @@ class ReplayerTest
     /** The MAC listener alone and TERM0001 alone, with {@code masterKey}; the journal in {@code dir}. */
     private static SwitchConfig config(final Path dir, final String masterKey)
     {
+        return config(dir, masterKey, "");
+    }
+
+    private static SwitchConfig config(final Path dir, final String masterKey, final String more)
+    {
         final SwitchConfig config = SwitchConfig.parse(MAC_LISTENER + "interchange.terminals = [ { id = \"TERM0001\", merchant = \"MERCHANT0000001\","
-            + " status = active, master-key = \"" + masterKey + "\" } ]\n", "mac.conf");
+            + " status = active, master-key = \"" + masterKey + "\" } ]\n" + more, "mac.conf");
         return dir == null ? config : config.withJournalDir(dir.resolve("journal"));
+    }
+
+    /** Each record's wait that the journal keeps, with its decision's outcome and response code, in order. */
+    private static List<String> waits(final JournalConfig journal)
+    {
+        final List<String> waits = new ArrayList<>();
+        try (JournalReader reader = new JournalReader(journal))
+        {
+            while (reader.next())
+            {
+                final JournalRecord record = reader.record();
+                if (record.waitMicros() > 0)
+                {
+                    waits.add(record.waitMicros() + " us: " + Decision.outcome(record.buffer(), record.decisionOffset()) + " " +
+                        Decision.responseCode(record.buffer(), record.decisionOffset()));
+                }
+            }
+        }
+        return waits;
     }
 
     private static JournalConfig target(final JournalConfig journal, final Path dir)
@@ -564,6 +630,7 @@ class ReplayerTest
         private final JournalWriter writer;
         private final SwitchEvent event = new SwitchEvent(4_096, 16_384, setup.dialects());
         private byte[] pinKey;
+        private int nextWait;
 
         Run(final SwitchHandler handler, final JournalConfig journal)
         {
@@ -575,6 +642,12 @@ class ReplayerTest
         {
             event.reset(type, now, link, endpoint, -1);
             handle(event);
+        }
+
+        /** The next message waited {@code micros} between its link reading it and the switch taking it up, as the ring stamps it. */
+        void waitNext(final int micros)
+        {
+            nextWait = micros;
         }
 
         /** Issuer-a's link up and signed on. */
@@ -729,6 +802,8 @@ class ReplayerTest
         {
             now += 1_000_000_000L;
             event.reset(type, now, link, endpoint, dialect);
+            event.waitMicros(nextWait);
+            nextWait = 0;
             event.frame().putBytes(0, TPDU_AND_HEADER, 0, headerLength);
             event.frame().putBytes(headerLength, message, 0, length);
             event.frameLengths(headerLength, length);
@@ -817,6 +892,12 @@ class ReplayerTest
         public int linkId()
         {
             return event.linkId();
+        }
+
+        @Override
+        public int waitMicros()
+        {
+            return event.waitMicros();
         }
 
         @Override

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.lmax.disruptor.EventHandler;
 import io.interchange.codec.dialect.Dialects;
@@ -126,6 +127,87 @@ class RingTest
         assertEquals(0, ring.timeInSwitch().takeInterval().getTotalCount(), "taken once");
         assertEquals(messages, ring.timeInSwitch().sinceStart().getTotalCount(), "since start still counts them");
         assertEquals(messages, TimeInSwitch.summary(ring.timeInSwitch().sinceStart())[0]);
+    }
+
+    /**
+     * Each acquirer message its link read is stamped with how long it waited since, on the switch's thread just before
+     * the switch takes it: 6 s read at 4 s on a clock at 10 s less what the link read; nothing else gets a wait. The
+     * clock is read at most once a batch.
+     */
+    @ParameterizedTest(name = "threads: {0}")
+    @ValueSource(strings = {"per-stage", "one", "event-loop"})
+    void shouldStampEachAcquirerMessageWithItsWaitReadingTheClockOnceABatch(final String threads)
+    {
+        final AtomicLong clockReads = new AtomicLong();
+        final EpochNanoClock clock = () ->
+        {
+            clockReads.incrementAndGet();
+            return 10_000_000_000L;
+        };
+        final List<long[]> waits = new ArrayList<>();
+        final EventHandler<SwitchEvent> switching = (event, sequence, endOfBatch) ->
+        {
+            synchronized (waits)
+            {
+                waits.add(new long[] {event.type(), event.linkId(), event.waitMicros()});
+            }
+        };
+        final AtomicLong batches = new AtomicLong();
+        final EventJournal journal = new EventJournal()
+        {
+            @Override
+            public void append(final SwitchEvent event)
+            {
+            }
+
+            @Override
+            public void endOfBatch()
+            {
+                batches.incrementAndGet();
+            }
+        };
+        loop = threads.equals("event-loop") ? Executors.newSingleThreadExecutor() : null;
+        final Ring ring = new Ring(256, 64, 256, "yielding", threads.equals("per-stage"), Dialects.all(), switching, journal, new Sink(), clock, loop);
+        final int messages = 2_000;
+        try
+        {
+            for (int link = 0; link < messages; link++)
+            {
+                publishRead(ring, EventType.ACQUIRER_MESSAGE, link, 4_000_000_000L + link * 1_000L);
+                publishRead(ring, EventType.ISSUER_MESSAGE, link, 4_000_000_000L);
+                publishRead(ring, EventType.ACQUIRER_MESSAGE, link, 0); // published by no link: replay, a test
+            }
+        }
+        finally
+        {
+            ring.close();
+        }
+        final List<long[]> seen;
+        synchronized (waits)
+        {
+            seen = new ArrayList<>(waits);
+        }
+        assertEquals(3 * messages, seen.size());
+        for (int i = 0; i < seen.size(); i++)
+        {
+            final long[] wait = seen.get(i);
+            final long expected = i % 3 == 0 ? 6_000_000L - wait[1] : 0;
+            assertEquals(expected, wait[2], "event " + i + ", " + EventType.name((int)wait[0]) + " from link " + wait[1]);
+        }
+        assertTrue(clockReads.get() >= 1 && clockReads.get() <= batches.get(), clockReads.get() + " clock reads in " + batches.get() + " batches");
+    }
+
+    private static void publishRead(final Ring ring, final int type, final int link, final long readNanos)
+    {
+        long sequence;
+        while ((sequence = ring.tryClaim()) == Ring.FULL)
+        {
+            Thread.onSpinWait();
+        }
+        final SwitchEvent event = ring.slot(sequence);
+        event.reset(type, 9_000_000_000L, link, 0, -1);
+        event.readAt(readNanos);
+        ring.publish(sequence);
     }
 
     @AfterEach

@@ -42,6 +42,17 @@ abstract class FedHandler
         handler.onEvent(event, sequence++, true);
     }
 
+    /**
+     * As {@link #message}, its slot saying it waited {@code waitMicros} between its link reading it and the switch
+     * taking it up, as the ring's wait stamp says it.
+     */
+    void waited(final int waitMicros, final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
+    {
+        SwitchMessages.fill(setup, event, type, now, link, endpoint, iso87b, mti, fields);
+        event.waitMicros(waitMicros);
+        handler.onEvent(event, sequence++, true);
+    }
+
     MessageReader output(final int i)
     {
         return SwitchMessages.output(setup, event, i);

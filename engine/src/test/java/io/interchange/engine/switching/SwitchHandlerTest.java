@@ -306,7 +306,8 @@ class SwitchHandlerTest extends FedHandler
         final SwitchSetup.Limits l = setup.limits();
         final SwitchSetup s = setup;
         handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
-            new SwitchSetup.Limits(l.maxAmount(), l.currencies(), l.blockedMcc(), l.perCardPerMinute(), l.duplicateWindowNanos(), cardsPerMinute),
+            new SwitchSetup.Limits(l.maxAmount(), l.currencies(), l.blockedMcc(), l.perCardPerMinute(), l.duplicateWindowNanos(), cardsPerMinute,
+                l.requestDeadlineNanos()),
             s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), s.adviceCapacity(),
             s.preAuthorizations()));
         final ListAppender<ILoggingEvent> log = switchLog();

@@ -32,6 +32,7 @@ final class ScriptedIssuer implements AutoCloseable
 {
     private final ServerSocket server;
     private final List<Integer> received = new ArrayList<>();
+    private final List<String> amounts = new ArrayList<>();
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private volatile boolean acknowledgeAdvices;
     private volatile Duration approveAfter;
@@ -152,6 +153,15 @@ final class ScriptedIssuer implements AutoCloseable
         }
     }
 
+    /** Field 4 of each financial request received (not advices), in order: which of a test's requests reached the issuer. */
+    List<String> amounts()
+    {
+        synchronized (received)
+        {
+            return List.copyOf(amounts);
+        }
+    }
+
     long count(final int mti)
     {
         return received().stream().filter(m -> m == mti).count();
@@ -205,6 +215,10 @@ final class ScriptedIssuer implements AutoCloseable
                     if (!advice)
                     {
                         lastFinancial = message.clone();
+                        synchronized (received)
+                        {
+                            amounts.add(reader.has(4) ? reader.getString(4) : "");
+                        }
                     }
                     if (advice && acknowledgeAdvices)
                     {
