@@ -1,5 +1,7 @@
 package io.interchange.engine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -131,10 +133,30 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         for (int i = 0; i < config.listeners().size(); i++)
         {
             final ListenerConfig listener = config.listeners().get(i);
-            servers.add(new AcquirerServer(listener.name(), listener.host(), listener.port(), listener.framing(), i,
-                dialects.indexOf(listener.dialect()), address -> allowed(listener, address), listener.idleTimeout(),
-                listener.tls() == null ? null : tlsContext(listener.name(), listener.tls(), true),
-                listener.tls() == null ? Set.of() : Set.copyOf(listener.tls().peerNames()), boss, workers, ring, lanes, clock));
+            try
+            {
+                servers.add(new AcquirerServer(listener.name(), listener.host(), listener.port(), listener.framing(), i,
+                    dialects.indexOf(listener.dialect()), address -> allowed(listener, address), listener.idleTimeout(),
+                    listener.tls() == null ? null : tlsContext(listener.name(), listener.tls(), true),
+                    listener.tls() == null ? Set.of() : Set.copyOf(listener.tls().peerNames()), boss, workers, ring, lanes, clock));
+            }
+            catch (final Exception ex)
+            {
+                // A node that does not start lets go of what it started, for a caller that goes on (a test, the demo).
+                servers.forEach(AcquirerServer::close);
+                ring.close();
+                workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+                boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+                journal.close();
+                // Netty rethrows a bind failure (address in use, not this machine's) as it came, an IOException, unchecked:
+                // named here with its listener, so that the operator knows which entry of the config to look at.
+                if (ex instanceof IOException io)
+                {
+                    throw new UncheckedIOException("listener " + listener.name() + " cannot listen on " + listener.host() + ":" + listener.port() +
+                        ": " + io.getMessage(), io);
+                }
+                throw ex;
+            }
         }
         final int issuerDialect = dialects.indexOf(Iso87.BINARY);
         for (int i = 0; i < config.issuers().size(); i++)

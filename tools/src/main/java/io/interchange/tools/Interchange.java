@@ -28,7 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * The {@code interchange} command line. Each command group is a picocli subcommand listed below; a new one
  * (switch, load, journal, clearing, demo) is a class in its own package added to that list.
  *
- * <p>Exit codes: 0 done, 2 bad usage or bad input (one line on stderr says what), 1 a fault in the tool itself.
+ * <p>Exit codes: 0 done, 2 bad usage or bad input (one line on stderr says what), 1 a check that failed (a load run, a
+ * journal verified, a corrupt record read) or a fault in the tool itself.
  * No stack trace reaches the user: input errors are {@link InputException}s, anything else is reported as an
  * internal error in one line.
  */

@@ -264,9 +264,12 @@ public final class DayReader
         {
             return new JournalReader(journal);
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex)
         {
-            throw new ClearingException("cannot read the journal at " + journal.directory() + ": " + ex.getMessage(), ex);
+            // Chronicle Queue throws some checked exceptions unchecked (StreamCorruptedException for a queue file that
+            // is not its), and its messages may run to a hex dump: the first line says it.
+            final String why = ex.getMessage() == null ? ex.toString() : ex.getMessage().lines().findFirst().orElse("");
+            throw new ClearingException("cannot read the journal at " + journal.directory() + ": " + why, ex);
         }
     }
 
@@ -1103,7 +1106,16 @@ public final class DayReader
         {
             return -1;
         }
-        return record.decryptPan(part, pan, 0);
+        try
+        {
+            return record.decryptPan(part, pan, 0);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // Only records whose checksum holds get here, so the bytes are the writer's: the key is not.
+            throw new ClearingException("the PAN of record " + Long.toHexString(record.index()) + " does not decrypt under the config's " +
+                "keys.pan-encryption: the journal was written under another key", ex);
+        }
     }
 
     private static long amount(final MessageReader message)

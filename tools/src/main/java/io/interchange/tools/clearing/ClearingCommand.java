@@ -4,10 +4,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.interchange.engine.clearing.Clearing;
 import io.interchange.engine.clearing.ClearingException;
+import io.interchange.engine.clearing.ClearingExceptionItem;
+import io.interchange.engine.clearing.ClearingExceptionItem.Kind;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.tools.InputException;
 import io.interchange.tools.node.SwitchCommand;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Spec;
         "Clears one business day (cutoff to cutoff) of the switch's journal into a dated folder.",
         "The journal is read only. The folder holds transactions.csv, merchant-settlement.csv, institution-positions.csv,",
         "exceptions.csv, summary.txt, summary.html",
-        "and manifest.json (SHA-256 of each). The same journal always gives the same bytes."
+        "and manifest.json (SHA-256 of each). The same journal always gives the same bytes.",
+        "Exit 0 when done, 1 when a record of the day is corrupt (the files are written all the same), 2 for bad input."
     })
 public final class ClearingCommand implements Callable<Integer>
 {
@@ -76,6 +80,17 @@ public final class ClearingCommand implements Callable<Integer>
             printer.println(file);
         }
         printer.flush();
+        // Left out of the files, a corrupt record may be a sale the merchant is then not paid for: the files are written
+        // for the operator to look into, but an end-of-day job must not take them for a clean day.
+        final List<ClearingExceptionItem> corrupt = run.day().exceptions().stream().filter(e -> e.kind() == Kind.CORRUPT_RECORD).toList();
+        if (!corrupt.isEmpty())
+        {
+            final PrintWriter err = spec.commandLine().getErr();
+            err.printf("%s: %,d record%s of the day %s corrupt (checksum does not hold) and left out, the first at index 0x%x (see exceptions.csv)%n",
+                spec.qualifiedName(), corrupt.size(), corrupt.size() == 1 ? "" : "s", corrupt.size() == 1 ? "is" : "are", corrupt.get(0).order());
+            err.flush();
+            return 1;
+        }
         return 0;
     }
 }

@@ -47,7 +47,7 @@ public final class CatCommand implements Callable<Integer>
         final SwitchConfig config = source.config();
         final RecordDecoder decoder = new RecordDecoder(config, source.journalConfig().dialects());
         final long[] printed = new long[1];
-        final long read = Records.scan(source, filter, (record, view) ->
+        final Records.Scan scan = Records.scan(source, filter, (record, view) ->
         {
             printed[0]++;
             out.println(line(view));
@@ -60,9 +60,9 @@ public final class CatCommand implements Callable<Integer>
         if (printed[0] == 0)
         {
             // Said on stderr, so that a script reading stdout still gets nothing; not an error: exit 0.
-            spec.commandLine().getErr().printf("no record matched (%,d read)%n", read);
+            spec.commandLine().getErr().printf("no record matched (%,d read)%n", scan.read());
         }
-        return 0;
+        return Records.exitCode(spec, scan);
     }
 
     /** The record's line, as {@code cat} prints it. */

@@ -3,10 +3,10 @@ package io.interchange.tools.journal;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -55,26 +55,52 @@ public final class ExportCommand implements Callable<Integer>
         if (outFile == null)
         {
             final PrintWriter out = spec.commandLine().getOut();
-            write(out, json);
+            final Records.Scan scan = write(out, json);
             out.flush();
-            return 0;
+            return Records.exitCode(spec, scan);
         }
-        try (BufferedWriter file = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8); PrintWriter out = new PrintWriter(file))
+        final Path target = outFile.toAbsolutePath();
+        if (Files.isDirectory(target))
         {
-            write(out, json);
+            throw new InputException("--out " + outFile + " is a directory: name the file to write");
         }
-        catch (final UncheckedIOException ex)
+        if (!Files.isDirectory(target.getParent()))
         {
-            throw new InputException("cannot write " + outFile + ": " + ex.getCause().getMessage());
+            throw new InputException("--out " + outFile + ": the directory " + target.getParent() + " does not exist");
         }
-        return 0;
+        // Written beside the file and moved over it once whole: an export that stops (no journal, a PAN that does not
+        // decrypt, a full disk) leaves no half file behind, and the last one as it was.
+        final Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        try
+        {
+            final Records.Scan scan;
+            try (BufferedWriter file = Files.newBufferedWriter(partial, StandardCharsets.UTF_8); PrintWriter out = new PrintWriter(file))
+            {
+                scan = write(out, json);
+                // A PrintWriter keeps its write errors to itself until asked.
+                if (out.checkError())
+                {
+                    throw new IOException("the write failed (is the disk full?)");
+                }
+            }
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            return Records.exitCode(spec, scan);
+        }
+        catch (final IOException ex)
+        {
+            throw new InputException("cannot write " + outFile + ": " + InputException.reason(ex));
+        }
+        finally
+        {
+            Files.deleteIfExists(partial);
+        }
     }
 
-    private void write(final PrintWriter out, final boolean json)
+    private Records.Scan write(final PrintWriter out, final boolean json)
     {
         final boolean[] first = {true};
         out.print(json ? "[" : csvLine(RecordView.COLUMNS) + "\n");
-        Records.scan(source, filter, (record, view) ->
+        final Records.Scan scan = Records.scan(source, filter, (record, view) ->
         {
             if (json)
             {
@@ -92,6 +118,7 @@ public final class ExportCommand implements Callable<Integer>
         {
             out.print(first[0] ? "]\n" : "\n]\n");
         }
+        return scan;
     }
 
     static String csvLine(final List<String> values)

@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code interchange journal}: the switch's journal read from outside, for operators, auditors and staging. Every
  * command only reads the journal (the queue is opened read only) and shows a PAN masked to its first six and last
- * four digits; the journal never holds track data, PIN blocks or CVVs, so there are none to show.
+ * four digits; the journal never holds track data, PIN blocks or CVVs, so there are none to show. A command that reads a
+ * record whose checksum does not hold shows it as such and exits 1, naming the first on stderr.
  */
 @Command(
     name = "journal",

@@ -83,13 +83,31 @@ public final class JournalSource
     {
         final JournalConfig journalConfig = journalConfig();
         final LocalDate day = day();
-        final JournalReader reader = new JournalReader(journalConfig);
+        final JournalReader reader;
+        try
+        {
+            reader = new JournalReader(journalConfig);
+        }
+        catch (final Exception ex)
+        {
+            // Chronicle Queue's own, and checked ones it throws unchecked (StreamCorruptedException): queue files that
+            // are not its, or whose header is damaged. Its messages may run to a hex dump: the first line says it.
+            final String why = ex.getMessage() == null ? ex.toString() : ex.getMessage().lines().findFirst().orElse("");
+            throw new InputException(journalConfig.directory() + " cannot be read as a journal: " + why);
+        }
         if (day != null && !reader.toBusinessDay(day))
         {
             reader.close();
             throw new InputException("the journal " + journalConfig.directory() + " holds no records of business day " + day);
         }
-        return reader;
+        // Every run of the switch journals its NODE_START first: queue files without a record are not its journal (empty
+        // or foreign files, or a start that never wrote), and reading "nothing" from them is no success.
+        if (day == null && !reader.next())
+        {
+            reader.close();
+            throw new InputException(journalConfig.directory() + " is not a journal: its Chronicle Queue files hold no record");
+        }
+        return day == null ? reader.toStart() : reader;
     }
 
     /**

@@ -54,6 +54,7 @@ import picocli.CommandLine.Spec;
  * <li>no track data (35, 36, 45) and no PIN block (52): a request is sent without them, so a switch that needs them
  *     declines it; a swipe, whose card number was only in its track 2, is not sent at all, and is counted;</li>
  * <li>a request that did not parse was journaled as a summary only, and is skipped and counted;</li>
+ * <li>a record whose checksum does not hold is skipped and counted, and the exit code is 1 all the same;</li>
  * <li>MACs (64, 128) are sent as journaled, so a listener with {@code mac = true} answers A0;</li>
  * <li>fields 7 and 11 are the original's, so a switch that checks field 7's window may answer 94 to an old day.</li>
  * </ul>
@@ -91,8 +92,8 @@ public final class ReplayCommand implements Callable<Integer>
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "How long to wait for answers (default: ${DEFAULT-VALUE}).")
     private int timeoutSeconds;
 
-    /** What was re-sent and answered. */
-    record Totals(long sent, long answered, long withheld, long swipes, Map<String, Long> codes)
+    /** What was re-sent and answered, and the corrupt records read, the first by its queue index. */
+    record Totals(long sent, long answered, long withheld, long swipes, long corrupt, long firstCorrupt, Map<String, Long> codes)
     {
     }
 
@@ -142,8 +143,8 @@ public final class ReplayCommand implements Callable<Integer>
         final StringBuilder codes = new StringBuilder();
         totals.codes().forEach((code, n) -> codes.append(codes.length() == 0 ? "" : ", ").append(code).append(' ').append(n));
         out.printf("response codes: %s%n", codes.length() == 0 ? "none" : codes);
-        out.printf("not re-sent: %d withheld (did not parse), %d swipes (card number only in track 2, which the journal never holds)%n",
-            totals.withheld(), totals.swipes());
+        out.printf("not re-sent: %d withheld (did not parse), %d swipes (card number only in track 2, which the journal never holds), " +
+            "%d corrupt (checksum does not hold)%n", totals.withheld(), totals.swipes(), totals.corrupt());
         if (totals.answered() < totals.sent())
         {
             out.printf("FAILED: %d requests not answered within %d s%s%n", totals.sent() - totals.answered(), timeoutSeconds,
@@ -152,7 +153,7 @@ public final class ReplayCommand implements Callable<Integer>
             return 1;
         }
         out.flush();
-        return 0;
+        return Records.exitCode(spec, totals.corrupt(), totals.firstCorrupt());
     }
 
     private Totals drive(
@@ -164,6 +165,8 @@ public final class ReplayCommand implements Callable<Integer>
         long sent = 0;
         long withheld = 0;
         long swipes = 0;
+        long corrupt = 0;
+        long firstCorrupt = -1;
         long firstNanos = Long.MIN_VALUE;
         final long start = System.nanoTime();
         try (JournalReader reader = source.open())
@@ -171,7 +174,16 @@ public final class ReplayCommand implements Callable<Integer>
             while (reader.next())
             {
                 final JournalRecord record = reader.record();
-                if (!record.checksumValid() || record.eventType() != EventType.ACQUIRER_MESSAGE || !record.hasInput() ||
+                if (!record.checksumValid())
+                {
+                    // Perhaps a request of this listener: which, its damaged bytes cannot say.
+                    if (corrupt++ == 0)
+                    {
+                        firstCorrupt = record.index();
+                    }
+                    continue;
+                }
+                if (record.eventType() != EventType.ACQUIRER_MESSAGE || !record.hasInput() ||
                     record.decisionLength() < Decision.LENGTH || Decision.endpoint(record.buffer(), record.decisionOffset()) != endpoint ||
                     !filter.test(decoder.view(record)))
                 {
@@ -223,7 +235,7 @@ public final class ReplayCommand implements Callable<Integer>
         {
             LockSupport.parkNanos(POLL_NANOS);
         }
-        return new Totals(sent, Math.min(sent, link.answered()), withheld, swipes, new TreeMap<>(link.codes()));
+        return new Totals(sent, Math.min(sent, link.answered()), withheld, swipes, corrupt, firstCorrupt, new TreeMap<>(link.codes()));
     }
 
     private ListenerConfig listener(final SwitchConfig config)

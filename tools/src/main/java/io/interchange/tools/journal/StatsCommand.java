@@ -53,7 +53,7 @@ public final class StatsCommand implements Callable<Integer>
             .thenComparingInt(key -> Integer.parseInt(key.substring(key.lastIndexOf(' ') + 1))));
         final TreeMap<Long, Long> buckets = new TreeMap<>();
         final long[] shown = new long[2];
-        final long read = Records.scan(source, filter, (record, view) ->
+        final Records.Scan scan = Records.scan(source, filter, (record, view) ->
         {
             shown[0]++;
             if (view.corrupt())
@@ -78,7 +78,7 @@ public final class StatsCommand implements Callable<Integer>
         });
 
         final PrintWriter out = spec.commandLine().getOut();
-        out.printf("records: %d read, %d counted, %d corrupt%n", read, shown[0], shown[1]);
+        out.printf("records: %d read, %d counted, %d corrupt%n", scan.read(), shown[0], shown[1]);
         table(out, "by event", events);
         table(out, "by input MTI", mtis);
         table(out, "by response code", codes);
@@ -98,7 +98,7 @@ public final class StatsCommand implements Callable<Integer>
             out.printf("  requests %d over %d s: mean %s TPS, peak %s TPS%n", total, seconds, tps(total, seconds), tps(peak, bucketSeconds));
         }
         out.flush();
-        return 0;
+        return Records.exitCode(spec, scan);
     }
 
     private static boolean isRequest(final String mti)

@@ -2,6 +2,7 @@ package io.interchange.tools.load;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -142,6 +143,15 @@ public final class LoadCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final LoadOptions options = options();
+        try
+        {
+            // Before the run, not after it: a report that cannot be written would lose the run.
+            Files.createDirectories(reportDir);
+        }
+        catch (final IOException ex)
+        {
+            throw new InputException("--report-dir " + reportDir + " cannot be made: " + InputException.reason(ex));
+        }
         final LoadRun run = new LoadRun(options);
         final CountDownLatch finished = new CountDownLatch(1);
         // Interrupted (Ctrl-C): the measured part ends now, and the run drains and reports as it would at its end.

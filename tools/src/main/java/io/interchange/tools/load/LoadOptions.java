@@ -10,6 +10,7 @@ import io.interchange.codec.Dialect;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.codec.frame.Framing;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.tools.issuer.CardBook;
 
 /**
  * What a load run does. Start from {@link #defaults()} and change what matters:
@@ -72,7 +73,7 @@ public record LoadOptions(
     public static final int MAX_WINDOW = 65_536;
     public static final int MAX_RATE = 10_000_000;
     /** Every card of a bigger book must fit in the generator's and each issuer simulator's memory. */
-    public static final int MAX_CARDS = 20_000_000;
+    public static final int MAX_CARDS = CardBook.MAX_GENERATED;
 
     private static final class Defaults
     {

@@ -1,6 +1,8 @@
 package io.interchange.tools.node;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -44,6 +46,7 @@ public final class SwitchCommand implements Callable<Integer>
     public Integer call() throws InterruptedException
     {
         final SwitchConfig config = load(configFile);
+        requireWritableJournal(config.journal().dir());
         final PrintWriter out = spec.commandLine().getOut();
         if (System.getProperty(LEAK_DETECTION) == null)
         {
@@ -89,6 +92,11 @@ public final class SwitchCommand implements Callable<Integer>
             node = SwitchNode.start(config);
             running.set(node);
         }
+        catch (final UncheckedIOException ex)
+        {
+            // A listener that cannot bind its address (in use, not this machine's): the operator's to fix, named.
+            throw new InputException(ex.getMessage());
+        }
         finally
         {
             started.countDown();
@@ -103,6 +111,27 @@ public final class SwitchCommand implements Callable<Integer>
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The journal's directory, made if it is not there yet. One that cannot be made or written stops the start here:
+     * Chronicle Queue would open it read only, with stack traces, and the switch would run with every event failing to
+     * be journaled.
+     */
+    private static void requireWritableJournal(final Path dir)
+    {
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final IOException ex)
+        {
+            throw new InputException("journal.dir " + dir + " cannot be made: " + InputException.reason(ex));
+        }
+        if (!Files.isWritable(dir))
+        {
+            throw new InputException("journal.dir " + dir + " cannot be written");
+        }
     }
 
     /** The config from the file over the defaults, or the defaults; a bad file is an input error. */

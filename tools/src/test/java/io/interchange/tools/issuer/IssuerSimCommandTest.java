@@ -114,6 +114,14 @@ class IssuerSimCommandTest
     }
 
     @Test
+    void shouldRefuseMoreCardsThanItCanHold()
+    {
+        // Two billion cards ran the JVM out of heap: a stack trace, not a line.
+        assertEquals("interchange issuer-sim: card count must be 1 to " + CardBook.MAX_GENERATED + ": 2000000000",
+            Cli.run("issuer-sim", "--bins", "4761", "--cards", "2000000000").expectInputError().errLine());
+    }
+
+    @Test
     void shouldRefuseTlsWithoutBothCertificateAndKeyOrWithFilesThatAreNot() throws IOException
     {
         final Path pem = Files.writeString(dir.resolve("not-a-cert.pem"), "hello\n");

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.interchange.tools.Cli;
 import io.interchange.tools.system.ReservedPort;
@@ -49,6 +52,19 @@ class LoadCommandTest
         assertTrue(Cli.run("load", "--config", "/no/such/switch.conf").expectInputError().errLine().contains("/no/such/switch.conf"));
         assertEquals("interchange load: BIN 535522 has no route in the switch's BIN table: its cards would all be declined 15",
             Cli.run("load", "--bins", "476173,535522", "--cards", "1000", "--rate", "10").expectInputError().errLine());
+    }
+
+    @Test
+    void shouldRefuseAReportDirItCannotMakeBeforeTheRun(@TempDir final Path dir) throws IOException
+    {
+        // Found only once the run was over, it lost the run.
+        final Path file = Files.writeString(dir.resolve("report"), "x");
+        try (ReservedPort nobody = ReservedPort.take())
+        {
+            assertEquals("interchange load: --report-dir " + file + " cannot be made: " + file + " exists and is not a directory",
+                Cli.run("load", "--port", Integer.toString(nobody.port()), "--rate", "10", "--duration", "1s", "--warmup", "0", "--report-dir",
+                    file.toString()).expectInputError().errLine());
+        }
     }
 
     @Test

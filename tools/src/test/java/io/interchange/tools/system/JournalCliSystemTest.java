@@ -2,6 +2,7 @@ package io.interchange.tools.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -14,7 +15,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,13 +160,7 @@ class JournalCliSystemTest
         assertEquals(0, none.exitCode(), none::toString);
         assertEquals("", none.out(), "nothing on stdout for a script");
         assertEquals("no record matched (" + lines.size() + " read)", none.err().strip(), "and a word for a person");
-        final String day;
-        try (JournalReader reader = new JournalReader(SwitchNode.journalConfig(config)))
-        {
-            assertTrue(reader.next());
-            day = reader.record().businessDay().toString();
-        }
-        assertEquals(lines, journal("cat", "--date", day).expectSuccess().out().lines().toList());
+        assertEquals(lines, journal("cat", "--date", day()).expectSuccess().out().lines().toList());
     }
 
     @Test
@@ -311,6 +312,140 @@ class JournalCliSystemTest
         assertTrue(journal("cat", "--config", otherKeys.toString()).expectInputError().errLine()
             .contains("does not decrypt under the config's pan-encryption key"));
         assertTrue(journal("verify", "--config", otherKeys.toString()).expectInputError().errLine().contains("does not decrypt under this key"));
+        // Clearing met the same as an internal error: a fault in the tool, exit 1.
+        assertTrue(Cli.run("clearing", "--date", day(), "--config", otherKeys.toString(), "--journal", journal.toString(), "--out",
+            dir.resolve("clearing").toString()).expectInputError().errLine().contains("does not decrypt under the config's keys.pan-encryption"));
+    }
+
+    @Test
+    void shouldRefuseQueueFilesThatAreNotAJournalInOneLine(@TempDir final Path dir) throws Exception
+    {
+        // Chronicle Queue's own failures on files of its kind that are not its were internal errors with its messages.
+        final Path stray = Files.createDirectories(dir.resolve("stray"));
+        Files.writeString(stray.resolve("notes.cq4"), "");
+        assertTrue(Cli.run("journal", "cat", "--journal", stray.toString()).expectInputError().errLine()
+            .contains(stray + " cannot be read as a journal: "));
+        final Path foreign = Files.createDirectories(dir.resolve("foreign"));
+        Files.writeString(foreign.resolve("20260310F.cq4"), "hello, not a queue");
+        assertTrue(Cli.run("journal", "verify", "--journal", foreign.toString()).expectInputError().errLine()
+            .contains(foreign + " cannot be read as a journal: "));
+        assertTrue(Cli.run("clearing", "--date", "2026-03-10", "--journal", foreign.toString(), "--out", dir.resolve("clearing").toString())
+            .expectInputError().errLine().contains("cannot read the journal at " + foreign));
+
+        // A queue without a record (a start that never wrote its first): verify said OK, cat and export nothing, exit 0.
+        final Path empty = dir.resolve("empty");
+        try (SingleChronicleQueue queue = ChronicleQueue.singleBuilder(empty).rollCycle(RollCycles.FAST_DAILY).epoch(0).build();
+             ExcerptAppender appender = queue.createAppender();
+             DocumentContext document = appender.writingDocument())
+        {
+            document.rollbackOnClose();
+        }
+        for (final String command : List.of("verify", "cat", "export"))
+        {
+            assertEquals("interchange journal " + command + ": " + empty + " is not a journal: its Chronicle Queue files hold no record",
+                Cli.run("journal", command, "--journal", empty.toString()).expectInputError().errLine());
+        }
+    }
+
+    @Test
+    void shouldWriteAnExportWholeOrNotAtAll(@TempDir final Path dir) throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("journal.csv"), "the last export\n");
+        final Path otherKeys = Files.writeString(dir.resolve("other-keys.conf"), "interchange { keys { "
+            + "pan-encryption = \"" + "11".repeat(32) + "\", pan-hash = \"" + "22".repeat(32) + "\" } }\n");
+        assertTrue(journal("export", "--config", otherKeys.toString(), "--out", file.toString()).expectInputError().errLine()
+            .contains("does not decrypt"));
+        assertEquals("the last export\n", Files.readString(file), "an export that stopped half way leaves the last one as it was");
+        assertTrue(Cli.run("journal", "export", "--journal", dir.resolve("absent").toString(), "--out", file.toString()).expectInputError()
+            .errLine().contains("no journal at"));
+        assertEquals("the last export\n", Files.readString(file), "and so does one that could not start");
+        try (Stream<Path> files = Files.list(dir))
+        {
+            assertEquals(List.of("journal.csv", "other-keys.conf"), files.map(f -> f.getFileName().toString()).sorted().toList(), "nothing half written");
+        }
+
+        // A file that could not be opened was an internal error.
+        final Path nowhere = dir.resolve("absent").resolve("journal.csv");
+        assertEquals("interchange journal export: --out " + nowhere + ": the directory " + nowhere.getParent() + " does not exist",
+            journal("export", "--out", nowhere.toString()).expectInputError().errLine());
+        assertTrue(journal("export", "--out", dir.toString()).expectInputError().errLine().contains("is a directory"));
+
+        journal("export", "--out", file.toString()).expectSuccess();
+        assertEquals(journal("export").expectSuccess().out(), Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldSayWhenARecordReadIsCorruptAndExitOne(@TempDir final Path dir) throws Exception
+    {
+        // A copy of the journal with the checksum of the declined purchase's record broken (TERM0003's, request and answer).
+        final Path damaged = dir.resolve("damaged");
+        DamagedJournal.copy(journal, damaged);
+        long index = -1;
+        byte[] bytes = null;
+        try (JournalReader reader = new JournalReader(SwitchNode.journalConfig(config)))
+        {
+            while (reader.next())
+            {
+                final byte[] record = new byte[reader.record().length()];
+                reader.record().buffer().getBytes(0, record);
+                if (Bytes.contains(record, "TERM0003".getBytes(StandardCharsets.US_ASCII)))
+                {
+                    assertNull(bytes, "one record of TERM0003");
+                    index = reader.record().index();
+                    bytes = record;
+                }
+            }
+        }
+        DamagedJournal.flipByteInside(damaged, bytes, bytes.length / 2);
+        final String corrupt = "1 record read is corrupt (checksum does not hold), the first at index 0x" + Long.toHexString(index);
+
+        // Shown, counted or exported as before, but the exit code was 0 and stderr silent: a script took it for a clean read.
+        final Cli.Result cat = Cli.run("journal", "cat", "--journal", damaged.toString());
+        assertEquals(1, cat.exitCode(), cat::toString);
+        assertTrue(cat.out().contains(" CORRUPT record 0x" + Long.toHexString(index) + ": "), cat::toString);
+        assertEquals("interchange journal cat: " + corrupt, cat.errLine());
+        // A filter cannot tell whether the damaged record was one it wanted: said all the same.
+        final Cli.Result filtered = Cli.run("journal", "cat", "--journal", damaged.toString(), "--terminal", TERMINAL);
+        assertEquals(1, filtered.exitCode(), filtered::toString);
+        assertEquals("interchange journal cat: " + corrupt, filtered.errLine());
+        final Cli.Result stats = Cli.run("journal", "stats", "--journal", damaged.toString());
+        assertEquals(1, stats.exitCode(), stats::toString);
+        assertTrue(stats.out().contains(", 1 corrupt"), stats::toString);
+        assertEquals("interchange journal stats: " + corrupt, stats.errLine());
+        final Path csv = dir.resolve("damaged.csv");
+        final Cli.Result export = Cli.run("journal", "export", "--journal", damaged.toString(), "--out", csv.toString());
+        assertEquals(1, export.exitCode(), export::toString);
+        assertEquals("interchange journal export: " + corrupt, export.errLine());
+        assertTrue(Files.readString(csv).contains("0x" + Long.toHexString(index) + ","), "the export is written, the record in it");
+
+        // Clearing writes the day, the record among its exceptions, and exits 1: a sale may be missing from the files.
+        final Cli.Result clearing = Cli.run("clearing", "--date", day(), "--journal", damaged.toString(), "--out", dir.resolve("clearing").toString());
+        assertEquals(1, clearing.exitCode(), clearing::toString);
+        assertEquals("interchange clearing: 1 record of the day is corrupt (checksum does not hold) and left out, the first at index 0x" +
+            Long.toHexString(index) + " (see exceptions.csv)", clearing.errLine());
+        assertTrue(Files.readString(dir.resolve("clearing").resolve(day()).resolve("exceptions.csv")).contains("corrupt-record"), clearing::toString);
+
+        // Replay skipped it without a word: every other request is sent and answered, the damaged one counted.
+        final Cli.Result replay;
+        try (SwitchNode node = started(configWithJournal(dir.resolve("second"))))
+        {
+            replay = Cli.run("journal", "replay", "--journal", damaged.toString(), "--to", "127.0.0.1:" + node.port("pos-iso87"), "--speed", "0");
+        }
+        assertEquals(1, replay.exitCode(), replay::toString);
+        assertTrue(replay.out().contains("replayed " + (requests - 1) + " requests of listener pos-iso87"), replay::toString);
+        assertTrue(replay.out().contains(", 1 corrupt (checksum does not hold)"), replay::toString);
+        assertEquals("interchange journal replay: " + corrupt, replay.errLine());
+        assertNoCardData(cat.out() + stats.out() + Files.readString(csv) + replay.out());
+    }
+
+    /** The business day the scripted journal's records are in. */
+    private String day()
+    {
+        try (JournalReader reader = new JournalReader(SwitchNode.journalConfig(config)))
+        {
+            assertTrue(reader.next());
+            return reader.record().businessDay().toString();
+        }
     }
 
     private Cli.Result journal(final String command, final String... args)

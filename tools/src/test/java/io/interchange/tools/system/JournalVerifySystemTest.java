@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +65,7 @@ class JournalVerifySystemTest
 
         // A copy, with one byte flipped in the middle of an acquirer's request record halfway through the run.
         final Path damaged = dir.resolve("damaged");
-        copy(journal, damaged);
+        DamagedJournal.copy(journal, damaged);
         final JournalConfig config = SwitchNode.journalConfig(SwitchConfig.defaults().withJournalDir(damaged));
         final long sequence;
         final long index;
@@ -89,7 +84,7 @@ class JournalVerifySystemTest
             bytes = new byte[record.length()];
             record.buffer().getBytes(0, bytes);
         }
-        flipByteInside(damaged, bytes, bytes.length / 2);
+        DamagedJournal.flipByteInside(damaged, bytes, bytes.length / 2);
 
         final Cli.Result failed = Cli.run("journal", "verify", "--journal", damaged.toString());
         System.out.println(failed);
@@ -98,10 +93,13 @@ class JournalVerifySystemTest
         assertTrue(failed.out().contains(named), () -> named + " in " + failed);
         assertTrue(failed.out().contains("FAILED: 1 of "), failed::toString);
         assertFalse(failed.out().contains("OK"), failed::toString);
+        // cat shows it, and says on stderr that what it read was not whole: exit 1, as verify.
         final Cli.Result cat = Cli.run("journal", "cat", "--journal", damaged.toString());
-        cat.expectSuccess();
+        assertEquals(1, cat.exitCode(), cat::toString);
         assertTrue(cat.out().contains("seq=" + sequence + " "), cat::toString);
         assertTrue(cat.out().contains(" CORRUPT record 0x" + Long.toHexString(index) + ": its checksum does not hold"), cat::toString);
+        assertEquals("interchange journal cat: 1 record read is corrupt (checksum does not hold), the first at index 0x" + Long.toHexString(index),
+            cat.errLine());
 
         // The original is untouched: the damage is the copy's alone.
         Cli.run("journal", "verify", "--journal", journal.toString(), "--checksums-only").expectSuccess();
@@ -153,45 +151,5 @@ class JournalVerifySystemTest
         Awaiting.until(Duration.ofSeconds(20), () -> node.signedOnLinks("issuer-a") == 2 && node.signedOnLinks("issuer-b") == 2,
             "issuer links signed on");
         return node;
-    }
-
-    private static void copy(final Path from, final Path to) throws IOException
-    {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from))
-        {
-            for (final Path file : files.toList())
-            {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-        }
-    }
-
-    /** Flips a bit of the byte at {@code offset} in the only place of the queue's files that holds {@code record}. */
-    private static void flipByteInside(final Path dir, final byte[] record, final int offset) throws IOException
-    {
-        int found = 0;
-        try (Stream<Path> files = Files.list(dir))
-        {
-            for (final Path file : files.filter(f -> f.toString().endsWith(".cq4")).toList())
-            {
-                final byte[] content = Files.readAllBytes(file);
-                for (int i = 0; i <= content.length - record.length; i++)
-                {
-                    if (Arrays.equals(content, i, i + record.length, record, 0, record.length))
-                    {
-                        found++;
-                        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-                        {
-                            raf.seek(i + offset);
-                            final int b = raf.read();
-                            raf.seek(i + offset);
-                            raf.write(b ^ 0x04);
-                        }
-                    }
-                }
-            }
-        }
-        assertEquals(1, found, "places that hold the record");
     }
 }
