@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,7 @@ import io.interchange.engine.security.KeyLoader;
 import io.interchange.engine.security.KeySlots;
 import io.interchange.engine.security.KeyType;
 import io.interchange.engine.security.SoftwareHsm;
+import io.interchange.engine.ring.EventJournal;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.Ring;
 import io.interchange.engine.ring.TimeInSwitch;
@@ -86,8 +88,11 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
     private final List<IssuerConnection> issuerConnections = new ArrayList<>();
     private final ScheduledExecutorService ticker;
     private final ObjectName mbeanName;
+    private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    private boolean closed;
 
-    private SwitchNode(final SwitchConfig config, final UnaryOperator<Hsm> hsm) throws InterruptedException
+    private SwitchNode(final SwitchConfig config, final UnaryOperator<Hsm> hsm, final UnaryOperator<EventJournal> journaling)
+        throws InterruptedException
     {
         this.config = config;
         journal = new JournalWriter(journalConfig(config));
@@ -120,8 +125,8 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             frameCapacity = Math.max(frameCapacity, listener.framing().maxFrameLength());
         }
         ring = new Ring(config.ring().size(), frameCapacity, 4 * frameCapacity, config.ring().waitStrategy(),
-            config.ring().threadPerStage(Runtime.getRuntime().availableProcessors()), dialects, switchHandler, new JournalAdapter(journal), lanes,
-            clock, onEventLoop ? workers.next() : null);
+            config.ring().threadPerStage(Runtime.getRuntime().availableProcessors()), dialects, switchHandler,
+            journaling.apply(new JournalAdapter(journal)), lanes, clock, onEventLoop ? workers.next() : null);
         // Time-outs beyond what one tick carries go on ticks of the same time, not on the next one 10 ms later.
         switchHandler.moreTicks(now -> ring.tryPublish(EventType.TICK, now, -1, -1));
         // The run's first event, journaled like any: the links of the run before are let go here, and where a replay
@@ -190,6 +195,15 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             }
         }, tickMicros, tickMicros, TimeUnit.MICROSECONDS);
         mbeanName = register();
+        // A journal that fails stops the node: its acquirers and issuers see their links close and go elsewhere (another
+        // node), rather than wait on a switch that can no longer answer. Off the ring's thread: closing drains the ring.
+        ring.journalFailure().thenAcceptAsync(cause ->
+        {
+            LOG.error("switch node {} stopping: its journal failed ({}); start it again once the journal's disk is fixed, and recovery replays " +
+                "the journal", config.nodeId(), cause.toString());
+            close();
+            failed.complete(cause);
+        });
     }
 
     /** Shows this node over JMX; a node that cannot be shown (no platform server) runs all the same. */
@@ -223,7 +237,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
 
     public static SwitchNode start(final SwitchConfig config) throws InterruptedException
     {
-        return new SwitchNode(config, UnaryOperator.identity());
+        return new SwitchNode(config, UnaryOperator.identity(), UnaryOperator.identity());
     }
 
     /**
@@ -233,7 +247,16 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
      */
     public static SwitchNode start(final SwitchConfig config, final UnaryOperator<Hsm> hsm) throws InterruptedException
     {
-        return new SwitchNode(config, hsm);
+        return new SwitchNode(config, hsm, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(SwitchConfig)}, with the ring appending through {@code journaling}, given the node's Chronicle
+     * Queue journal: where a test puts a journal whose disk fills up.
+     */
+    public static SwitchNode startJournalingThrough(final SwitchConfig config, final UnaryOperator<EventJournal> journaling) throws InterruptedException
+    {
+        return new SwitchNode(config, UnaryOperator.identity(), journaling);
     }
 
     /**
@@ -399,10 +422,27 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             config.limits().preAuthorizations());
     }
 
-    /** Stops accepting, lets the ring drain (every published event is journaled), then closes the journal. */
-    @Override
-    public void close()
+    /**
+     * Completes, with the cause, once the node has stopped itself because its journal failed (see
+     * {@link io.interchange.engine.ring.Ring#journalFailure}); never completes otherwise.
+     */
+    public CompletableFuture<Throwable> failed()
     {
+        return failed;
+    }
+
+    /**
+     * Stops accepting, lets the ring drain (every published event is journaled), then closes the journal. A second call
+     * (a shutdown hook after the node stopped itself) waits for the first and does nothing.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         ticker.shutdownNow();
         try
         {
@@ -428,7 +468,14 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         ring.close();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        journal.close();
+        try
+        {
+            journal.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("journal not closed cleanly: {}", ex.toString()); // one that failed may fail again here; the node stops all the same
+        }
         if (mbeanName != null)
         {
             try

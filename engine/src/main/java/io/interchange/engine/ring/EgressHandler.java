@@ -2,16 +2,21 @@ package io.interchange.engine.ring;
 
 import com.lmax.disruptor.EventHandler;
 
-/** Handler 4: sends the slot's output frames to their links, flushing once per batch, and times each message's stay. */
+/**
+ * Handler 4: sends the slot's output frames to their links, flushing once per batch, and times each message's stay.
+ * Once the journal has failed it sends nothing ({@link JournalHandler#failed}): nothing leaves unjournaled.
+ */
 final class EgressHandler implements EventHandler<SwitchEvent>
 {
     private final Egress egress;
     private final TimeInSwitch timeInSwitch;
+    private final JournalHandler journal;
 
-    EgressHandler(final Egress egress, final TimeInSwitch timeInSwitch)
+    EgressHandler(final Egress egress, final TimeInSwitch timeInSwitch, final JournalHandler journal)
     {
         this.egress = egress;
         this.timeInSwitch = timeInSwitch;
+        this.journal = journal;
     }
 
     @Override
@@ -19,6 +24,10 @@ final class EgressHandler implements EventHandler<SwitchEvent>
     {
         try
         {
+            if (journal.failed())
+            {
+                return;
+            }
             final int n = event.outputCount();
             for (int i = 0; i < n; i++)
             {

@@ -2,6 +2,7 @@ package io.interchange.engine.ring;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -38,7 +39,8 @@ import io.interchange.codec.MessageReader;
  *       it, on its thread, each acquirer message is stamped with how long it waited since its link read it
  *       ({@link WaitStamp});</li>
  *   <li>{@link JournalHandler}: one journal record per event;</li>
- *   <li>{@link EgressHandler}: the outputs to their links, only after the record is appended.</li>
+ *   <li>{@link EgressHandler}: the outputs to their links, only after the record is appended; none at all once the journal
+ *       has failed ({@link #journalFailure}).</li>
  * </ol>
  * Each handler has a thread of its own, or all four share one ({@link OneThreadHandler}) where the machine has
  * too few cores for a thread per stage. Publishing never blocks an I/O thread: {@link #tryClaim} refuses when the
@@ -62,6 +64,8 @@ public final class Ring implements AutoCloseable
     private final AtomicLong handlerFailures = new AtomicLong();
     private final TimeInSwitch timeInSwitch;
     private final int frameCapacity;
+    private final JournalHandler journaling;
+    private final CompletableFuture<Throwable> journalFailure = new CompletableFuture<>();
 
     /**
      * @param size            slots, a power of two.
@@ -84,6 +88,7 @@ public final class Ring implements AutoCloseable
         this.frameCapacity = frameCapacity;
         this.eventLoop = eventLoop;
         final LoggingExceptionHandler failures = new LoggingExceptionHandler();
+        journaling = new JournalHandler(journal, this::journalFailed);
         if (eventLoop != null)
         {
             // Nobody waits on this ring: the loop polls it. Busy-spin's signal is a no-op, so publishing costs no lock.
@@ -93,7 +98,7 @@ public final class Ring implements AutoCloseable
             poller = ringBuffer.newPoller();
             ringBuffer.addGatingSequences(poller.getSequence());
             final OneThreadHandler stages = new OneThreadHandler(ringBuffer, failures, new DecodeHandler(), new WaitStamp(clock, switchHandler),
-                new JournalHandler(journal), new EgressHandler(egress, timeInSwitch));
+                journaling, new EgressHandler(egress, timeInSwitch, journaling));
             pollHandler = (event, sequence, endOfBatch) ->
             {
                 stages.onEvent(event, sequence, endOfBatch);
@@ -124,15 +129,31 @@ public final class Ring implements AutoCloseable
         {
             disruptor.handleEventsWith(new DecodeHandler())
                 .then(new WaitStamp(clock, switchHandler))
-                .then(new JournalHandler(journal))
-                .then(new EgressHandler(egress, timeInSwitch));
+                .then(journaling)
+                .then(new EgressHandler(egress, timeInSwitch, journaling));
         }
         else
         {
             disruptor.handleEventsWith(new OneThreadHandler(disruptor.getRingBuffer(), failures,
-                new DecodeHandler(), new WaitStamp(clock, switchHandler), new JournalHandler(journal), new EgressHandler(egress, timeInSwitch)));
+                new DecodeHandler(), new WaitStamp(clock, switchHandler), journaling, new EgressHandler(egress, timeInSwitch, journaling)));
         }
         ringBuffer = disruptor.start();
+    }
+
+    private void journalFailed(final Throwable cause)
+    {
+        LOG.error("the journal failed: nothing more leaves this switch, for nothing may leave unjournaled", cause);
+        journalFailure.complete(cause);
+    }
+
+    /**
+     * Completes, with its cause, when the journal fails ({@link JournalHandler}): from then on the ring's events are
+     * neither journaled nor answered. Its owner stops the node; completed on the ring's thread, so what it runs there
+     * must not block ({@code whenCompleteAsync}).
+     */
+    public CompletableFuture<Throwable> journalFailure()
+    {
+        return journalFailure;
     }
 
     public static WaitStrategy waitStrategy(final String name)

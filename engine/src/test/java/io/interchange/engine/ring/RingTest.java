@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.lmax.disruptor.EventHandler;
@@ -18,6 +19,7 @@ import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -145,14 +147,19 @@ class RingTest
             return 10_000_000_000L;
         };
         final List<long[]> waits = new ArrayList<>();
+        // The switch stage's batches, which the wait stamp's are: with a thread per stage the journal's may be fewer.
+        final AtomicLong batches = new AtomicLong();
         final EventHandler<SwitchEvent> switching = (event, sequence, endOfBatch) ->
         {
             synchronized (waits)
             {
                 waits.add(new long[] {event.type(), event.linkId(), event.waitMicros()});
             }
+            if (endOfBatch)
+            {
+                batches.incrementAndGet();
+            }
         };
-        final AtomicLong batches = new AtomicLong();
         final EventJournal journal = new EventJournal()
         {
             @Override
@@ -163,7 +170,6 @@ class RingTest
             @Override
             public void endOfBatch()
             {
-                batches.incrementAndGet();
             }
         };
         loop = threads.equals("event-loop") ? Executors.newSingleThreadExecutor() : null;
@@ -195,6 +201,87 @@ class RingTest
             assertEquals(expected, wait[2], "event " + i + ", " + EventType.name((int)wait[0]) + " from link " + wait[1]);
         }
         assertTrue(clockReads.get() >= 1 && clockReads.get() <= batches.get(), clockReads.get() + " clock reads in " + batches.get() + " batches");
+    }
+
+    /**
+     * The journal's disk fills up at event {@code FULL_DISK}, in its append or in the sync that ends its batch: that
+     * event and every one after it leave nothing (nor is the journal tried again, which would leave a gap in it), the
+     * ring drains all the same, and its owner hears of the failure once.
+     */
+    @ParameterizedTest(name = "threads: {0}, fails in {1}")
+    @CsvSource({"per-stage, append", "per-stage, sync", "one, append", "one, sync", "event-loop, append", "event-loop, sync"})
+    void shouldSendNothingMoreOnceTheJournalFails(final String threads, final String failsIn)
+    {
+        final int fullDisk = 5_000;
+        final AtomicBoolean full = new AtomicBoolean();
+        final AtomicBoolean failed = new AtomicBoolean();
+        final AtomicLong triedAfter = new AtomicLong();
+        final EventJournal journal = new EventJournal()
+        {
+            @Override
+            public void append(final SwitchEvent event)
+            {
+                if (failed.get())
+                {
+                    triedAfter.incrementAndGet();
+                }
+                if (event.linkId() >= fullDisk && failsIn.equals("append"))
+                {
+                    failed.set(true);
+                    throw new IllegalStateException("No space left on device (expected by the test)");
+                }
+                full.compareAndSet(false, event.linkId() >= fullDisk);
+                record('J', event.linkId());
+            }
+
+            @Override
+            public void endOfBatch()
+            {
+                if (failed.get())
+                {
+                    triedAfter.incrementAndGet();
+                }
+                if (full.get())
+                {
+                    failed.set(true);
+                    throw new IllegalStateException("msync: No space left on device (expected by the test)");
+                }
+                record('B', -1);
+            }
+        };
+        loop = threads.equals("event-loop") ? Executors.newSingleThreadExecutor() : null;
+        final Ring ring = new Ring(256, 64, 256, "yielding", threads.equals("per-stage"), Dialects.all(), new Switch(), journal, new Sink(),
+            new OffsetEpochNanoClock(), loop);
+        try
+        {
+            for (int link = 0; link < EVENTS; link++)
+            {
+                publish(ring, EventType.TICK, link);
+            }
+        }
+        finally
+        {
+            ring.close();
+        }
+        final List<long[]> entries;
+        synchronized (log)
+        {
+            entries = new ArrayList<>(log);
+        }
+        int sent = 0;
+        for (final long[] entry : entries)
+        {
+            if (entry[0] == 'E')
+            {
+                sent++;
+                assertTrue(entry[1] < fullDisk, "event " + entry[1] + " sent after the journal failed");
+            }
+        }
+        assertTrue(sent > 0 && sent <= fullDisk, sent + " sent");
+        assertEquals(0, triedAfter.get(), "the journal is not tried again once it failed");
+        assertTrue(ring.journalFailure().isDone(), "the ring's owner is told");
+        assertTrue(ring.journalFailure().join().getMessage().contains("No space left on device"));
+        assertEquals(1, ring.handlerFailures(), "the switch stage's poisoned event only: a failed journal is the node's failure, not a stage's");
     }
 
     private static void publishRead(final Ring ring, final int type, final int link, final long readNanos)

@@ -109,7 +109,17 @@ public final class SwitchCommand implements Callable<Integer>
         }
         out.printf("journal: %s%n", config.journal().dir().toAbsolutePath());
         out.flush();
+        // A node whose journal fails stops itself: the process goes too, with exit code 1, for a supervisor to see.
+        node.failed().thenRun(stopped::countDown);
         stopped.await();
+        if (node.failed().isDone())
+        {
+            final PrintWriter err = spec.commandLine().getErr();
+            err.printf("the switch stopped: its journal in %s failed (%s), and nothing may leave it unjournaled; fix the journal's disk and " +
+                "start it again (recovery replays the journal)%n", config.journal().dir().toAbsolutePath(), node.failed().join());
+            err.flush();
+            return 1;
+        }
         return 0;
     }
 

@@ -40,6 +40,16 @@ final class LoopbackConfig
     }
 
     /**
+     * Issuer-a of the system tests that run the switch on settings of their own, as an element of
+     * {@code interchange.issuers}: one connection to 127.0.0.1 at {@code port}, a 5 s time-out, no stand-in.
+     */
+    static String issuerA(final int port)
+    {
+        return "{ id = \"issuer-a\", institution-id = \"20000001\", links = [ { host = \"127.0.0.1\", port = " + port + " } ], connections = 1, " +
+            "timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 1s }, stand-in { enabled = false, floor-limit = 0 } }";
+    }
+
+    /**
      * A port nothing listens on now, for a switch's listener that each restart must bind again, so the test must know
      * it before the first start (a port found free and let go: another process could take it meanwhile, so not for an
      * issuer that must stay down, which is a {@link ReservedPort}). Picked below the kernel's ephemeral range: a port

@@ -64,11 +64,7 @@ class RequestDeadlineSystemTest
         interchange {
           ring { size = 16, tick = 1s, threads = %s }
           listeners = [ %s ]
-          issuers = [
-            { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = %d } ], connections = 1,
-              timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 1s },
-              stand-in { enabled = false, floor-limit = 0 } }
-          ]
+          issuers = [ %s ]
           bin-table = [ { low = "476173", high = "476173", issuer = "issuer-a" } ]
           limits.request-deadline = 200ms
         }
@@ -106,7 +102,7 @@ class RequestDeadlineSystemTest
         try (ScriptedIssuer issuer = new ScriptedIssuer())
         {
             issuer.approveAfter(Duration.ZERO);
-            Files.writeString(configFile, SWITCH.formatted(threads, LoopbackConfig.posListener(0), issuer.port()) + FarCutoff.line());
+            Files.writeString(configFile, SWITCH.formatted(threads, LoopbackConfig.posListener(0), LoopbackConfig.issuerA(issuer.port())) + FarCutoff.line());
             config = SwitchConfig.parse(Files.readString(configFile), "deadline.conf").withJournalDir(dir.resolve("journal"));
             node = SwitchNode.start(config, hsm::wrap);
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
