@@ -44,9 +44,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <li>an acquirer's 0100/0120/0200/0220 is a transaction, keyed as the switch keys it (listener, terminal, STAN, field 7
  *     or, for UnionPay POS, the batch number of 60.2). Its decision says what happened: ANSWERED by the switch (a
  *     decline, or 00 for a completion, which the switch acknowledges itself), FORWARDED to an issuer link under a
- *     switch STAN, STOOD_IN (approved by the switch, auth code S nnnnn), PAST_DEADLINE (91 without asking the issuer:
- *     it waited past limits.request-deadline to be taken up; a decline like those ANSWERED, and no exception, nor is
- *     its terminal's reversal, answered 25, for no money moved). RETRANSMITTED and CLOSED are not new transactions;
+ *     switch STAN, STOOD_IN (approved by the switch, auth code S and five base-36 characters), PAST_DEADLINE (91
+ *     without asking the issuer: it waited past limits.request-deadline to be taken up; a decline like those ANSWERED).
+ *     A reversal answered 25 of a request of the day that was not approved is no exception: nothing was charged.
+ *     RETRANSMITTED and CLOSED are not new transactions;
  *     ANSWERED 94 is a duplicate rejected;</li>
  * <li>an issuer's 0110/0210 RELAYED is matched on (issuer link, switch STAN), as the switch matches it, and gives
  *     the response code, auth code and RRN (an approval whose terminal had gone the switch reversed at once:
@@ -113,11 +114,6 @@ public final class DayReader
     private final Map<String, ClearingExceptionItem> uploadsAwaited = new LinkedHashMap<>();
     /** Reversals of an earlier day's request already reported, by (listener, terminal, field 90): a repeat is not. */
     private final Set<String> earlierReversals = new HashSet<>();
-    /**
-     * Rows the switch answered 91 for having waited past their deadline ({@link Outcome#PAST_DEADLINE}), which it then
-     * forgot: their terminals' reversals get 25, and undo nothing, for the issuer never had them.
-     */
-    private final Set<Integer> pastDeadline = new HashSet<>();
     /**
      * Reading past the day's end only to learn what became of the day's requests still with their issuers: their
      * answers, time-outs and the reversal advices of those; nothing of the next day is taken for the day's.
@@ -476,12 +472,6 @@ public final class DayReader
                 t.authCode(row, authCode);
                 standInByAuthCode.put(authCode, row);
             }
-            case PAST_DEADLINE ->
-            {
-                t.mark(row, DayTransactions.ANSWERED);
-                t.responseCode(row, code);
-                pastDeadline.add(row);
-            }
             default ->
             {
                 t.mark(row, DayTransactions.ANSWERED);
@@ -495,10 +485,11 @@ public final class DayReader
         if (ResponseCode.ORIGINAL_NOT_FOUND.equals(code))
         {
             // The day's journal may hold the original all the same: the switch's duplicate history had forgotten it.
-            // Then the issuer was never told, and what it charged stands until an operator settles it; unless the switch
-            // forgot it for having answered it 91 past its deadline, unasked: then the issuer charged nothing.
+            // Then the issuer was never told, and what it approved stands until an operator settles it. One that was not
+            // approved (declined, timed out and reversed by the switch itself, answered 91 past its deadline or 96 for
+            // want of room, and forgotten) charged nothing: there is nothing to settle.
             final int original = original(endpoint, request);
-            if (original != AcquirerKeys.MISSING && pastDeadline.contains(original))
+            if (original != AcquirerKeys.MISSING && !transactions.answeredApproved(original))
             {
                 return;
             }

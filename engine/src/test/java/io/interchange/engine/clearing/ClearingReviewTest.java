@@ -51,8 +51,17 @@ class ClearingReviewTest
 
     private SwitchConfig start(final Path dir)
     {
+        return start(dir, setup.historyCapacity());
+    }
+
+    /** With a duplicate history of {@code history} requests: a small one forgets what a test needs forgotten. */
+    private SwitchConfig start(final Path dir, final int history)
+    {
         final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
-        handler = SwitchNode.handler(config, setup);
+        final SwitchSetup s = setup;
+        handler = SwitchNode.handler(config, new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
+            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), history, s.forgottenKeys(), s.adviceCapacity(),
+            s.preAuthorizations()));
         writer = new JournalWriter(SwitchNode.journalConfig(config));
         link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126225800", 11, "000001", 70, "001"));
@@ -160,6 +169,42 @@ class ClearingReviewTest
         assertEquals(TransactionState.APPROVED, day.transactions().state(1));
         assertEquals(List.of(), day.exceptions().stream().map(ClearingExceptionItem::kind).toList());
         assertEquals(4_000, net(Settlement.settle(config, DAY_1, day.transactions())));
+    }
+
+    /**
+     * The duplicate history forgets a purchase issuer-a declined and one it approved; their terminals reverse both, and
+     * get 25. Only the approved one is an orphan reversal for an operator to settle: the declined one charged nothing.
+     * Both were reported, each telling the operator to settle it by hand.
+     */
+    @Test
+    void reversalAnswered25OfAForgottenDeclineIsNoException(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir, 8);
+        final Map<Integer, String> declined = request(card(0, 9), 2_000);
+        final Map<Integer, String> approved;
+        try
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, declined);
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "05"));
+            assertEquals("05", output(0).getString(39));
+            approved = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 10), 3_000);
+            for (int i = 0; i < 8; i++)
+            {
+                now += 1_000_000_000L;
+                approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 11 + i), 1_000);
+            }
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(declined, card(0, 9), 2_000));
+            assertEquals("25", output(0).getString(39), "forgotten");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(approved, card(0, 10), 3_000));
+            assertEquals("25", output(0).getString(39), "forgotten");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final List<ClearingExceptionItem> exceptions = DayReader.read(config, DAY_1).exceptions();
+        assertEquals(List.of(ClearingExceptionItem.Kind.ORPHAN_REVERSAL), exceptions.stream().map(ClearingExceptionItem::kind).toList());
+        assertTrue(exceptions.get(0).detail().contains("STAN " + approved.get(11)), exceptions.get(0).detail());
     }
 
     /** Day 1's pre-authorization (a hold, nothing settled) reversed on day 2: the hold goes, and nothing is booked. */
