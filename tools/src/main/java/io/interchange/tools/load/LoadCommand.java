@@ -43,6 +43,7 @@ public final class LoadCommand implements Callable<Integer>
 {
     /** How long an interrupted run may take to drain and write its report before the JVM goes anyway. */
     private static final long STOP_GRACE_SECONDS = 30;
+    private static final int DEFAULT_TERMINALS = 16;
 
     @Spec
     private CommandSpec spec;
@@ -58,9 +59,10 @@ public final class LoadCommand implements Callable<Integer>
     @Option(names = "--connections", paramLabel = "M", defaultValue = "4", description = "TCP connections, each signed on (default: ${DEFAULT-VALUE}).")
     private int connections;
 
-    @Option(names = "--terminals", paramLabel = "N", defaultValue = "16",
-        description = "Simulated terminals spread over the connections, each with its own cards, STANs and batch totals (default: ${DEFAULT-VALUE}).")
-    private int terminals;
+    @Option(names = "--terminals", paramLabel = "N",
+        description = "Simulated terminals spread over the connections, each with its own cards, STANs and batch totals (default: 16, or one per " +
+            "connection where there are more).")
+    private Integer terminals;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "open",
         description = "closed: a window of requests in flight per connection (maximum throughput); open: a fixed rate, latency measured " +
@@ -236,7 +238,7 @@ public final class LoadCommand implements Callable<Integer>
                 .withHost(host)
                 .withPort(port)
                 .withConnections(connections)
-                .withTerminals(terminals)
+                .withTerminals(terminals != null ? terminals : Math.max(DEFAULT_TERMINALS, connections))
                 .withMode(loadMode)
                 .withWindow(window)
                 .withRate(rate)

@@ -67,6 +67,21 @@ class LoadCommandTest
         }
     }
 
+    /** More connections than the default 16 terminals gives a terminal a connection; only 16 said outright is refused. */
+    @Test
+    void shouldGiveEachConnectionATerminalUnlessToldHowManyTerminals() throws IOException
+    {
+        try (ReservedPort nobody = ReservedPort.take())
+        {
+            final String port = Integer.toString(nobody.port());
+            final String err = Cli.run("load", "--port", port, "--connections", "32", "--rate", "10", "--duration", "1s", "--warmup", "0")
+                .expectInputError().errLine();
+            assertTrue(err.startsWith("interchange load: cannot connect to 127.0.0.1:" + port + ": "), "32 terminals, one a connection: " + err);
+            assertEquals("interchange load: terminals 16 is not 32 (one per connection) to 100000",
+                Cli.run("load", "--port", port, "--connections", "32", "--terminals", "16").expectInputError().errLine());
+        }
+    }
+
     @Test
     void shouldSayWhenNoSwitchListens() throws IOException
     {
