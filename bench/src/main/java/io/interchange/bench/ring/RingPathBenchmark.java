@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import com.sun.management.ThreadMXBean;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 
 import io.interchange.codec.DecodeError;
@@ -134,6 +135,7 @@ public class RingPathBenchmark
     private SwitchHandler switchHandler;
     private NullEgress egress;
     private Ring ring;
+    private final EpochNanoClock clock = new OffsetEpochNanoClock();
     private Path directory;
     private JournalConfig journalConfig;
     private JournalWriter writer;
@@ -207,7 +209,7 @@ public class RingPathBenchmark
         };
         final int slots = "default".equals(ringSize) ? config.ring().size() : Integer.parseInt(ringSize);
         ring = new Ring(slots, frameCapacity, 4 * frameCapacity, waitStrategy, threadPerStage, dialects, switchHandler, stage, egress,
-            new OffsetEpochNanoClock(), null);
+            clock, null);
         findPathThreads(threadPerStage ? STAGE_THREADS : ONE_THREAD);
 
         final ListenerConfig listener = config.listener(LISTENER);
@@ -366,6 +368,9 @@ public class RingPathBenchmark
         final SwitchEvent event = ring.slot(sequence);
         now += Traffic.STEP_NANOS;
         event.reset(EventType.ACQUIRER_MESSAGE, now, ACQUIRER_LINK, acquirerEndpoint, acquirerDialect);
+        // As a link stamps the read that brought it (a clock read a read; here one a request): the ring then stamps its
+        // wait before the switch takes it up, a clock read a batch. Real time, while the event's own is the traffic's.
+        event.readAt(clock.nanoTime());
         event.frameLengths(0, traffic.request(requests, now, event.frame()));
         ring.publish(sequence);
         requests++;
