@@ -37,6 +37,7 @@ import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalReader;
 import io.interchange.journal.JournalRecord;
 import io.interchange.tools.InputException;
+import io.interchange.tools.issuer.DurationText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,8 +90,10 @@ public final class ReplayCommand implements Callable<Integer>
     @Option(names = "--listener", paramLabel = "NAME", description = "The listener whose requests are sent (default: the config's first).")
     private String listenerName;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "How long to wait for answers (default: ${DEFAULT-VALUE}).")
-    private int timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+        description = "How long to wait for answers, e.g. 10s or 500ms; a bare number is seconds (default: ${DEFAULT-VALUE}).")
+    private String timeoutText;
+    private Duration timeout;
 
     /** What was re-sent and answered, and the corrupt records read, the first by its queue index. */
     record Totals(long sent, long answered, long withheld, long swipes, long corrupt, long firstCorrupt, Map<String, Long> codes)
@@ -104,9 +107,19 @@ public final class ReplayCommand implements Callable<Integer>
         {
             throw new InputException("--speed " + speed + ": a factor of 0 or more (0: without pauses)");
         }
-        if (timeoutSeconds < 1)
+        try
         {
-            throw new InputException("--timeout " + timeoutSeconds + ": at least 1 second");
+            // As load's and issuer-sim's durations; a bare number of seconds, this option's only form once, still reads.
+            timeout = timeoutText.chars().allMatch(Character::isDigit) && !timeoutText.isEmpty() ? Duration.ofSeconds(Long.parseLong(timeoutText)) :
+                DurationText.parse(timeoutText);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new InputException("--timeout: " + ex.getMessage());
+        }
+        if (timeout.toMillis() < 1)
+        {
+            throw new InputException("--timeout " + timeoutText + ": at least 1ms");
         }
         final InetSocketAddress target = loopback(to);
         final SwitchConfig config = source.config();
@@ -125,7 +138,7 @@ public final class ReplayCommand implements Callable<Integer>
         {
             try
             {
-                socket.connect(target, (int)Duration.ofSeconds(timeoutSeconds).toMillis());
+                socket.connect(target, (int)Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             }
             catch (final IOException ex)
             {
@@ -147,7 +160,7 @@ public final class ReplayCommand implements Callable<Integer>
             "%d corrupt (checksum does not hold)%n", totals.withheld(), totals.swipes(), totals.corrupt());
         if (totals.answered() < totals.sent())
         {
-            out.printf("FAILED: %d requests not answered within %d s%s%n", totals.sent() - totals.answered(), timeoutSeconds,
+            out.printf("FAILED: %d requests not answered within %s%s%n", totals.sent() - totals.answered(), timeoutText,
                 failure == null ? "" : " (" + failure + ")");
             out.flush();
             return 1;
@@ -160,7 +173,7 @@ public final class ReplayCommand implements Callable<Integer>
         final Link link, final JournalConfig journal, final RecordDecoder decoder, final int endpoint, final int dialectId,
         final ListenerConfig listener) throws IOException
     {
-        link.signOn(Duration.ofSeconds(timeoutSeconds));
+        link.signOn(timeout);
         final UnsafeBuffer message = new UnsafeBuffer(new byte[listener.framing().maxFrameLength()]);
         long sent = 0;
         long withheld = 0;
@@ -230,7 +243,7 @@ public final class ReplayCommand implements Callable<Integer>
                 sent++;
             }
         }
-        final long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        final long deadline = System.nanoTime() + timeout.toNanos();
         while (link.answered() < sent && System.nanoTime() < deadline && link.failure() == null)
         {
             LockSupport.parkNanos(POLL_NANOS);
@@ -340,7 +353,7 @@ public final class ReplayCommand implements Callable<Integer>
             if (!"00".equals(code))
             {
                 throw new InputException("the switch at " + socket.getRemoteSocketAddress() + " did not accept the sign-on: " +
-                    (code != null ? "0810 with 39=" + code : failure.get() != null ? failure.get() : "no answer within " + timeout.toSeconds() + " s"));
+                    (code != null ? "0810 with 39=" + code : failure.get() != null ? failure.get() : "no answer within " + timeout.toMillis() + " ms"));
             }
         }
 

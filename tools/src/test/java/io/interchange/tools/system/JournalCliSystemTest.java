@@ -304,8 +304,12 @@ class JournalCliSystemTest
         {
             // Accepted by the backlog, never answered: the sign-on times out and nothing is sent.
             assertTrue(journal("replay", "--to", "127.0.0.1:" + silent.getLocalPort(), "--timeout", "1").expectInputError().errLine()
-                .contains("did not accept the sign-on: no answer within 1 s"));
+                .contains("did not accept the sign-on: no answer within 1000 ms"));
+            // A duration, as load's and issuer-sim's: it once took whole seconds only, and 300ms was a usage error.
+            assertTrue(journal("replay", "--to", "127.0.0.1:" + silent.getLocalPort(), "--timeout", "300ms").expectInputError().errLine()
+                .contains("did not accept the sign-on: no answer within 300 ms"));
         }
+        assertTrue(journal("replay", "--to", "127.0.0.1:8583", "--timeout", "5x").expectInputError().errLine().contains("--timeout: "));
 
         final Path otherKeys = Files.writeString(dir.resolve("other-keys.conf"), "interchange { keys { "
             + "pan-encryption = \"" + "11".repeat(32) + "\", pan-hash = \"" + "22".repeat(32) + "\" } }\n");
