@@ -69,7 +69,17 @@ public final class Interchange implements Callable<Integer>
 
     public static void main(final String[] args)
     {
-        System.exit(commandLine(System.in).execute(args));
+        try
+        {
+            System.exit(commandLine(System.in).execute(args));
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            // Past picocli's handlers, which take exceptions only: one line saying what to do, not a stack trace.
+            System.err.println("interchange: out of memory (" + ex.getMessage() + ", at most " + Runtime.getRuntime().maxMemory() / (1 << 20) +
+                " MB of heap): give it more, e.g. INTERCHANGE_JAVA_OPTS=-Xmx6g ./interchange ...");
+            System.exit(1);
+        }
     }
 
     /** The configured command line: every command's errors end as one line on stderr and an exit code. */

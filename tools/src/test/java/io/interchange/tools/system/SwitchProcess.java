@@ -118,6 +118,16 @@ final class SwitchProcess implements AutoCloseable
         }
     }
 
+    /** The exit code of a process that ends by itself, within {@code limit}. */
+    int exitCode(final Duration limit) throws InterruptedException
+    {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS))
+        {
+            throw new AssertionError(name + " still running after " + limit + "\n" + tails());
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM, as an operator stops the switch; returns the exit code once the shutdown hook has run. */
     int stop() throws InterruptedException
     {
