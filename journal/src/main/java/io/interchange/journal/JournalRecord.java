@@ -351,7 +351,7 @@ public final class JournalRecord
         final int n = pans.open(bytes, at + PART_HEADER_LENGTH, panDigits(at), dst, offset);
         if (n < 0)
         {
-            throw new IllegalStateException("the PAN of part " + part + " of record " + index + " does not decrypt under this key");
+            throw new IllegalStateException("the PAN of part " + part + " of record 0x" + Long.toHexString(index) + " does not decrypt under this key");
         }
         return n;
     }

@@ -44,6 +44,9 @@ import static io.interchange.journal.RecordDescriptor.VERSION_OFFSET;
 import static io.interchange.journal.RecordDescriptor.WAIT_LENGTH;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -147,12 +150,33 @@ public final class JournalWriter implements AutoCloseable
         }
 
         this.clock = new CycleClock(new BusinessDay(config.cutoff(), config.zone()));
+        writable(config.directory());
         this.queue = open(config, clock);
         if (queue.firstCycle() != Integer.MAX_VALUE)
         {
             clock.notBefore(queue.lastCycle());
         }
         this.pretoucher = new Pretoucher(OS.pageAlign(queue.blockSize()), queue.overlapSize(), "journal-pretouch");
+    }
+
+    /**
+     * Makes the journal's directory, or says why it cannot: Chronicle Queue opens a directory it cannot make or write
+     * read only, with a warning, and every append then fails.
+     */
+    private static void writable(final Path directory)
+    {
+        try
+        {
+            Files.createDirectories(directory);
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            throw new IllegalStateException("journal " + directory + " cannot be made: " + ex, ex);
+        }
+        if (!Files.isWritable(directory))
+        {
+            throw new IllegalStateException("journal " + directory + " cannot be written");
+        }
     }
 
     /** The queue the writer appends to: a daily cycle numbered by epoch day, told the day by {@code clock}. */

@@ -73,6 +73,15 @@ class JournalWriterTest
         assertEquals(List.of(), sequencesOf(LocalDate.of(2026, 3, 10)));
     }
 
+    /** A directory it cannot write: refused at once, where Chronicle opened it read only and every append then failed. */
+    @Test
+    void shouldRefuseAJournalItCannotWrite()
+    {
+        final Path unwritable = Path.of("/proc/interchange-journal-test/journal"); // even root cannot make a directory in /proc
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () -> new JournalWriter(config(unwritable)).close());
+        assertTrue(refused.getMessage().startsWith("journal " + unwritable + " cannot be made: "), refused.getMessage());
+    }
+
     @Test
     void shouldAppendAfterTheLastRecordWhenReopened()
     {

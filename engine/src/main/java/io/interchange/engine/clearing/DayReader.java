@@ -1104,7 +1104,7 @@ public final class DayReader
         catch (final IllegalStateException ex)
         {
             // Only records whose checksum holds get here, so the bytes are the writer's: the key is not.
-            throw new ClearingException("the PAN of record " + Long.toHexString(record.index()) + " does not decrypt under the config's " +
+            throw new ClearingException("the PAN of record 0x" + Long.toHexString(record.index()) + " does not decrypt under the config's " +
                 "keys.pan-encryption: the journal was written under another key", ex);
         }
     }
