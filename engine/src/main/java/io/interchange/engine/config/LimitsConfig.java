@@ -29,7 +29,7 @@ import java.util.Objects;
  *                                         many at start, 24 bytes a slot, the slots the power of two at or above
  *                                         cards / 0.6 (40 to 80 bytes a card). Beyond it the table grows on the ring
  *                                         thread, a pause while it rehashes, logged.
- * @param preAuthorizations                approved pre-authorizations kept beyond the duplicate history (about 56 bytes
+ * @param preAuthorizations                approved pre-authorizations kept beyond the duplicate history (about 60 bytes
  *                                         each, allocated at start), so that a completion (0220) names its hold in field
  *                                         90 as the issuer got it however late it comes, and a reversal of it reaches
  *                                         the issuer (an 0420 naming it); the oldest is let go when full.
@@ -64,7 +64,7 @@ public record LimitsConfig(
     /** Keys of forgotten requests kept when the config does not say: 1,048,576 (24 MB). */
     public static final int DEFAULT_DUPLICATE_KEYS = 1 << 20;
 
-    /** Pre-authorizations kept beyond the history when the config does not say: 262,144 (15 MB). */
+    /** Pre-authorizations kept beyond the history when the config does not say: 262,144 (16 MB). */
     public static final int DEFAULT_PRE_AUTHORIZATIONS = 1 << 18;
 
     /** Cards a minute the per-card table holds without growing when the config does not say: 131,072 (6 MB). */

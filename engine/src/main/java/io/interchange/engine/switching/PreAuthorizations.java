@@ -16,11 +16,11 @@ import io.interchange.codec.Mti;
  * it), and its reversal got 25 (the funds stayed held).
  *
  * <p>Only the key's 64-bit fingerprint is kept (as in {@link ForgottenKeys}), the hold packed into one long, the listener
- * it came from, its issuer and a 32-bit hash of its card beside it: about 56 bytes a hold. The card is checked because an
- * acquirer's key comes round: a UnionPay POS terminal set up again starts its STANs and batches over, and a completion or
- * reversal of today's pre-authorization must not name, or release, another card's hold of last week under the same key.
- * The hash is no card number (2^32 values for some 10^15 card numbers a BIN), which a heap dump would give away. The oldest
- * is let go when full. Pre-allocated; no allocation once built; single-threaded (the switch handler's).
+ * it came from, its issuer, its RRN's first six digits and a 32-bit hash of its card beside it: about 60 bytes a hold.
+ * The card is checked because an acquirer's key comes round: a UnionPay POS terminal set up again starts its STANs and
+ * batches over, and a completion or reversal of today's pre-authorization must not name, or release, another card's hold
+ * of last week under the same key. The hash is no card number (2^32 values for some 10^15 card numbers a BIN), which a
+ * heap dump would give away. The oldest is let go when full. Pre-allocated; no allocation once built; single-threaded (the switch handler's).
  */
 final class PreAuthorizations
 {
@@ -37,6 +37,7 @@ final class PreAuthorizations
     private final short[] endpoints;
     private final short[] issuers;
     private final int[] cards;
+    private final int[] rrnPrefixes;
     private int next;
     private int size;
 
@@ -48,6 +49,7 @@ final class PreAuthorizations
         endpoints = new short[capacity];
         issuers = new short[capacity];
         cards = new int[capacity];
+        rrnPrefixes = new int[capacity];
         slots = new Long2LongHashMap(Math.max(2 * capacity, 16), LOAD, NONE);
     }
 
@@ -58,9 +60,11 @@ final class PreAuthorizations
      * @param mti          0100, or 0120 for one the issuer was advised of.
      * @param transmission the issuer's field 7, MMDDhhmmss as a number.
      * @param card         {@link #card} of the hold's card number.
+     * @param rrnPrefix    the first six digits of the RRN the issuer got (the STAN is the rest), or {@link #NONE}.
      */
     void add(
-        final long fingerprint, final int endpoint, final int issuer, final int mti, final int switchStan, final long transmission, final int card)
+        final long fingerprint, final int endpoint, final int issuer, final int mti, final int switchStan, final long transmission, final int card,
+        final int rrnPrefix)
     {
         if (fingerprints.length == 0)
         {
@@ -82,6 +86,7 @@ final class PreAuthorizations
         endpoints[next] = (short)endpoint;
         issuers[next] = (short)issuer;
         cards[next] = card;
+        rrnPrefixes[next] = rrnPrefix;
         slots.put(fingerprint, next);
         next = next + 1 == fingerprints.length ? 0 : next + 1;
     }
@@ -120,6 +125,15 @@ final class PreAuthorizations
     int issuer(final int slot)
     {
         return issuers[slot];
+    }
+
+    /**
+     * The first six digits of the RRN (field 37) the issuer got the hold under, YDDD and the STAN sequence's rounds
+     * (its last six are {@link #switchStan}), or {@link #NONE}: an issuer may find the hold by its RRN, as by field 90.
+     */
+    int rrnPrefix(final int slot)
+    {
+        return rrnPrefixes[slot];
     }
 
     /** The acquirer reversed the hold: its issuer has been told (an 0420 owed), and is not told again. */

@@ -1298,6 +1298,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         copy(request, writer, 22);
         copy(request, writer, 25);
         writer.putString(32, setup.acquirers().get(session.endpoint).acquirerId());
+        if (holds.rrnPrefix(hold) != PreAuthorizations.NONE)
+        {
+            // The RRN the hold went under, as an 0420 built from the history carries it: an issuer may key reversals by it.
+            putDigits(scratch, 0, holds.rrnPrefix(hold), 6);
+            putDigits(scratch, 6, holds.switchStan(hold), 6);
+            writer.putText(37, scratch, 0, 12);
+        }
         copy(request, writer, 41);
         copy(request, writer, 42);
         copy(request, writer, 49);

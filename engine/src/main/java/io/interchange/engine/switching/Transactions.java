@@ -225,8 +225,28 @@ final class Transactions
         {
             // The switch forwards every request with field 2, a swipe's taken from its track 2.
             preAuthorizations.add(fingerprints[entry], endpoints[entry], issuers[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11),
-                forwardedReader.getLong(7), PreAuthorizations.card(panScratch, forwardedReader.getText(2, panScratch, 0)));
+                forwardedReader.getLong(7), PreAuthorizations.card(panScratch, forwardedReader.getText(2, panScratch, 0)), rrnPrefix(forwardedReader));
         }
+    }
+
+    /** The first six digits of the switch's RRN in {@code forwarded}'s field 37 (YDDD, rounds), or {@link PreAuthorizations#NONE}. */
+    private static int rrnPrefix(final MessageReader forwarded)
+    {
+        if (!forwarded.has(37) || forwarded.units(37) != 12)
+        {
+            return PreAuthorizations.NONE;
+        }
+        int prefix = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            final int c = forwarded.charAt(37, i);
+            if (c < '0' || c > '9')
+            {
+                return PreAuthorizations.NONE;
+            }
+            prefix = prefix * 10 + (c - '0');
+        }
+        return prefix;
     }
 
     /**

@@ -24,6 +24,8 @@ import io.interchange.engine.ring.EventType;
  */
 class StoreAndForwardLimitsTest extends FedHandler
 {
+    /** The RRN of the pre-authorization {@link #approvedHold} last made, as its issuer got it. */
+    private String holdRrn;
 
 
     /**
@@ -284,6 +286,7 @@ class StoreAndForwardLimitsTest extends FedHandler
         final MessageReader advice = advices.get(0);
         assertEquals(Mti.REVERSAL_ADVICE, advice.mti());
         assertEquals(asIssuerGotIt, advice.getString(90), "the 0420 names the hold as issuer-a got it");
+        assertEquals(holdRrn, advice.getString(37), "under the RRN issuer-a got it with, as an 0420 from the history carries it");
         assertEquals(preAuth.get(2), advice.getString(2));
         assertEquals("000000020000", advice.getString(4));
         assertEquals("06", advice.getString(39));
@@ -416,6 +419,7 @@ class StoreAndForwardLimitsTest extends FedHandler
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
         final MessageReader forwarded = output(0);
         final String asIssuerGotIt = "0100" + forwarded.getString(11) + forwarded.getString(7) + "00010000001" + "0".repeat(11);
+        holdRrn = forwarded.getString(37);
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(forwarded, "00"));
         assertEquals("00", output(0).getString(39));
         return asIssuerGotIt;
