@@ -201,8 +201,15 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         {
             LOG.error("switch node {} stopping: its journal failed ({}); start it again once the journal's disk is fixed, and recovery replays " +
                 "the journal", config.nodeId(), cause.toString());
-            close();
-            failed.complete(cause);
+            try
+            {
+                close();
+            }
+            finally
+            {
+                // Whoever waits on failed() learns the node stopped even if closing it failed part way.
+                failed.complete(cause);
+            }
         });
     }
 
@@ -472,8 +479,9 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         {
             journal.close();
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | InternalError ex)
         {
+            // InternalError: what a mapped file's write to a full disk throws, as the failure that stopped the node may.
             LOG.warn("journal not closed cleanly: {}", ex.toString()); // one that failed may fail again here; the node stops all the same
         }
         if (mbeanName != null)

@@ -19,10 +19,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 
 import io.interchange.codec.frame.Framing;
 import io.interchange.engine.ring.Ring;
@@ -39,6 +42,8 @@ public final class AcquirerServer implements AutoCloseable
 
     private final String name;
     private final Channel channel;
+    /** The accepted connections: a channel leaves by itself once closed. */
+    private final ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
 
     /**
      * @param endpoint  the listener's index: the switch handler's key for its acquirer settings.
@@ -66,6 +71,7 @@ public final class AcquirerServer implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    connections.add(ch);
                     final InetAddress remote = ch.remoteAddress().getAddress();
                     if (!allowed.test(remote))
                     {
@@ -99,10 +105,15 @@ public final class AcquirerServer implements AutoCloseable
         return ((InetSocketAddress)channel.localAddress()).getPort();
     }
 
+    /**
+     * Stops listening and closes every connection accepted, waiting until each is closed: acquirers must see their
+     * links go as the switch stops (DESIGN.md §2), which shutting the event loops down did not always do at once.
+     */
     @Override
     public void close()
     {
         channel.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly();
     }
 
     /** Closes a connection the allow-list refuses before it can send anything. */

@@ -2861,6 +2861,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     private void publishSignedOn(final int issuer)
     {
+        if (replaying)
+        {
+            // A replayed sign-on is a link of a run gone (recovery): read as up before this run's NODE_START let it go,
+            // it sent a request to an issuer no link of this run had yet signed on to.
+            return;
+        }
         int count = 0;
         for (int i = 0; i < issuerLinkCounts[issuer]; i++)
         {

@@ -244,6 +244,32 @@ class ReplayerTest
         }
     }
 
+    /**
+     * A recovered node must not show an issuer as signed on for a link of the run before: it did until its NODE_START
+     * was taken up, and a test (or an operator) that waited for the issuer to be up sent a purchase the switch, its
+     * new link not yet signed on, answered 91.
+     */
+    @Test
+    void shouldShowNoIssuerLinkSignedOnAfterRecoveryUntilOneOfThisRunSignsOn(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.issuerSignedOn();
+        }
+
+        final SwitchHandler recovered = SwitchNode.handler(config, setup);
+        Replayer.recover(recovered, setup, journal);
+        assertEquals(0, recovered.signedOnLinks(0), "the journal's link is of the run before");
+        try (Run run = new Run(recovered, null))
+        {
+            run.link(EventType.NODE_START, -1, -1);
+            assertEquals(0, recovered.signedOnLinks(0));
+            run.issuerSignedOn();
+        }
+    }
+
     @Test
     void shouldAnswerAnExactRetransmissionAfterRecoveryWithTheOriginalAnswerAndOtherContentWith94(@TempDir final Path dir)
     {
