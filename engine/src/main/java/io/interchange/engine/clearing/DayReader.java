@@ -46,7 +46,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     decline, or 00 for a completion, which the switch acknowledges itself), FORWARDED to an issuer link under a
  *     switch STAN, STOOD_IN (approved by the switch, auth code S and five base-36 characters), PAST_DEADLINE (91
  *     without asking the issuer: it waited past limits.request-deadline to be taken up; a decline like those ANSWERED).
- *     A reversal answered 25 of a request of the day that was not approved is no exception: nothing was charged.
+ *     A reversal answered 25 of a request of the day that was not approved is no exception: nothing was charged; nor
+ *     is one of a request reversed already: the reversal answered 00 before it told the issuer.
  *     RETRANSMITTED and CLOSED are not new transactions;
  *     ANSWERED 94 is a duplicate rejected;</li>
  * <li>an issuer's 0110/0210 RELAYED is matched on (issuer link, switch STAN), as the switch matches it, and gives
@@ -487,9 +488,10 @@ public final class DayReader
             // The day's journal may hold the original all the same: the switch's duplicate history had forgotten it.
             // Then the issuer was never told, and what it approved stands until an operator settles it. One that was not
             // approved (declined, timed out and reversed by the switch itself, answered 91 past its deadline or 96 for
-            // want of room, and forgotten) charged nothing: there is nothing to settle.
+            // want of room, and forgotten) charged nothing: there is nothing to settle. Nor is there for one reversed
+            // already (a repeat, 0401 or 0421, of a reversal answered 00, the two forgotten since): its issuer was told then.
             final int original = original(endpoint, request);
-            if (original != AcquirerKeys.MISSING && !transactions.answeredApproved(original))
+            if (original != AcquirerKeys.MISSING && (!transactions.answeredApproved(original) || transactions.flagged(original, DayTransactions.REVERSED)))
             {
                 return;
             }

@@ -35,7 +35,9 @@ import io.interchange.journal.JournalWriter;
  *     echo in its answer: the replayed answer would then not be the one the terminal got;</li>
  * <li>how long a request waited before the switch took it up was measured on the switch's clock, so the event gets
  *     the journal's wait ({@link JournalRecord#waitMicros}), and its record the same again; whether that was past
- *     limits.request-deadline is the journal's verdict, under the deadline of then.</li>
+ *     limits.request-deadline is the journal's verdict, under the deadline of then;</li>
+ * <li>a stand-in's authorization code is the one its journaled answer carried, whatever a build that journaled it
+ *     numbered stand-ins by, and the handler's sequence carries on after it.</li>
  * </ul>
  * What the switch forwards and answers is journaled stripped the same way, so the outputs compare byte for byte all
  * the same; and duplicates compare what the journal keeps of a request, so recovery knows every request again.

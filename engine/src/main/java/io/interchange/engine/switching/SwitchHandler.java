@@ -59,8 +59,9 @@ import io.interchange.journal.KeptFields;
  * journaled with its request ({@link Decision#MAC_REFUSED}), and so does the PIN block's translation
  * ({@link Decision#PIN_REFUSED}); a swipe's card number, which the request carried only in track 2, is the one the
  * journal sealed from it; whether a request waited past its deadline is the journal's verdict, under the deadline of
- * then ({@link Outcome#PAST_DEADLINE}), beside the wait the journal kept. Duplicates compare what the journal keeps
- * ({@link RequestContent}), so a request recovered after a restart is the same request.
+ * then ({@link Outcome#PAST_DEADLINE}), beside the wait the journal kept; a stand-in's authorization code is the one
+ * its journaled answer carried, and the switch's sequence of them carries on from it. Duplicates compare what the
+ * journal keeps ({@link RequestContent}), so a request recovered after a restart is the same request.
  */
 public final class SwitchHandler implements EventHandler<SwitchEvent>
 {
@@ -73,6 +74,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // A card seen at this many different merchants within one minute is being tested or cloned: 59.
     private static final int SUSPICIOUS_MERCHANTS_PER_MINUTE = 3;
     private static final int STAND_IN_AUTH_CODES = 36 * 36 * 36 * 36 * 36;
+    private static final int STAND_IN_AUTH_CODE_LENGTH = 6;
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
     private static final int[] POS_REVERSAL_MANDATORY = {11, 41, 60};
     private static final int REPLACEMENT_AMOUNTS = 95;
@@ -1848,7 +1850,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (config.standIn() && processing == 0 && amount <= config.floorLimit() && advices.hasRoom())
         {
             // Stand-in: the switch approves within the issuer's floor limit with its own authorization code.
-            nextStandInAuthCode();
+            standInAuthCode(event, event.outputCount(), event.linkId(), request);
             final int offset = beginAnswer(event);
             final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
             final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(),
@@ -1873,6 +1875,46 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
+    }
+
+    /**
+     * The authorization code of a stand-in whose answer is the event's output {@code output}, to {@code link}, into
+     * {@link #authCode}: live the switch's next ({@link #nextStandInAuthCode}); in replay the one the journaled answer
+     * carried, and the sequence carries on from it. Regenerated, a code is only as right as the count of stand-ins
+     * replayed before it: from a journal of a build that numbered them otherwise (S and five decimal digits, before
+     * base 36) replay gave answers other codes than the terminals got, recovery queued the issuers' advices with
+     * those, and the live sequence went on to codes terminals already held. An answer that carries no code of the
+     * switch's leaves the code to the sequence, as live.
+     */
+    private void standInAuthCode(final SwitchEvent event, final int output, final int link, final MessageReader request)
+    {
+        final JournalRecord recorded = event.recorded();
+        if (recorded != null && output < recorded.outputCount())
+        {
+            final int part = JournalRecord.output(output);
+            final MessageReader answer = recorded.isWithheld(part) || recorded.linkId(part) != link ? null : recordedAnswers[recorded.dialectId(part)];
+            if (answer != null && answer.wrap(recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part)) == DecodeError.NONE &&
+                answer.mti() == request.mti() + 10 && answer.has(38) && answer.units(38) == STAND_IN_AUTH_CODE_LENGTH && answer.charAt(38, 0) == 'S')
+            {
+                int code = 0;
+                for (int i = 1; i < STAND_IN_AUTH_CODE_LENGTH && code >= 0; i++)
+                {
+                    final int digit = Character.digit(answer.charAt(38, i), 36);
+                    code = digit < 0 ? -1 : code * 36 + digit;
+                }
+                if (code >= 0)
+                {
+                    standInAuthCodes = code;
+                    authCode.setLength(0);
+                    for (int i = 0; i < STAND_IN_AUTH_CODE_LENGTH; i++)
+                    {
+                        authCode.append((char)answer.charAt(38, i));
+                    }
+                    return;
+                }
+            }
+        }
+        nextStandInAuthCode();
     }
 
     /**
@@ -2676,7 +2718,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int answerLength;
         if (standIn)
         {
-            nextStandInAuthCode();
+            standInAuthCode(event, event.outputCount(), acquirerLink, original);
             answerLength = financialEcho.begin(original, writer).putString(38, authCode).putString(39, ResponseCode.APPROVED).finish();
         }
         else

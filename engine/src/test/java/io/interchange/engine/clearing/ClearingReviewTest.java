@@ -207,6 +207,47 @@ class ClearingReviewTest
         assertTrue(exceptions.get(0).detail().contains("STAN " + approved.get(11)), exceptions.get(0).detail());
     }
 
+    /**
+     * A purchase issuer-a approved, reversed by its acquirer's 0420 (answered 00, and issuer-a told), then forgotten by
+     * the duplicate history with the 0420 itself; the acquirer repeats it (0421), and gets 25. The repeat is no orphan
+     * reversal: the first reversal undid the purchase, and there is nothing to settle by hand. An orphan reversal of
+     * the day's forgotten approval is still reported.
+     */
+    @Test
+    void repeatReversalOfAnAlreadyReversedForgottenOriginalIsNoException(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir, 8);
+        final Map<Integer, String> approved;
+        final Map<Integer, String> forgotten;
+        try
+        {
+            approved = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 20), 2_500);
+            final Map<Integer, String> reversal = reversalOf(approved, card(0, 20), 2_500);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_ADVICE, reversal);
+            assertEquals("00", output(0).getString(39), "reversed");
+            forgotten = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 21), 3_000);
+            for (int i = 0; i < 8; i++)
+            {
+                now += 1_000_000_000L;
+                approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 22 + i), 1_000);
+            }
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_ADVICE_REPEAT, reversal);
+            assertEquals("25", output(0).getString(39), "forgotten, and its 0420 with it");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(forgotten, card(0, 21), 3_000));
+            assertEquals("25", output(0).getString(39), "forgotten");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(TransactionState.REVERSED, day.transactions().state(0));
+        final List<ClearingExceptionItem> exceptions = day.exceptions();
+        assertEquals(List.of(ClearingExceptionItem.Kind.ORPHAN_REVERSAL), exceptions.stream().map(ClearingExceptionItem::kind).toList(),
+            "only the reversal of the approval never reversed: " + exceptions);
+        assertTrue(exceptions.get(0).detail().contains("STAN " + forgotten.get(11)), exceptions.get(0).detail());
+    }
+
     /** Day 1's pre-authorization (a hold, nothing settled) reversed on day 2: the hold goes, and nothing is booked. */
     @Test
     void reversalOfAnEarlierDaysPreAuthorizationBooksNothing(@TempDir final Path dir)

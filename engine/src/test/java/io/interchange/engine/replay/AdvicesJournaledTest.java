@@ -1,6 +1,7 @@
 package io.interchange.engine.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -50,6 +51,8 @@ class AdvicesJournaledTest
     private int stan;
     private SwitchHandler handler;
     private JournalWriter writer;
+    // The switch's stand-in answers renumbered before they are journaled, as a build that numbered them otherwise sent them.
+    private boolean decimalStandInCodes;
 
     @Test
     void shouldReplayAdvicesToTwoIssuersAcrossQuietTicksByteForByteAndRecoverWhatIsStillOwed(@TempDir final Path dir)
@@ -467,6 +470,96 @@ class AdvicesJournaledTest
         assertTrue(day.exceptions().stream().noneMatch(e -> e.detail().contains("link had gone")), () -> day.exceptions().toString());
     }
 
+    /**
+     * Stand-ins while issuer-a is down, then a restart on the same journal: the next stand-in's authorization code
+     * carries on from the journal's, never one a terminal already holds, and replay gives each stand-in the code the
+     * journal says it got.
+     */
+    @Test
+    void shouldGiveTheFirstStandInAfterARestartTheNextAuthorizationCodeAfterTheJournals(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        final List<String> codes = new ArrayList<>();
+        try
+        {
+            acquirerSignedOn();
+            for (int i = 0; i < 3; i++)
+            {
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 20 + i), 1_500 + i));
+                assertEquals("00", output(0).getString(39));
+                codes.add(output(0).getString(38));
+            }
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertEquals(List.of("S00001", "S00002", "S00003"), codes);
+        assertReplaysByteForByte(config, journal, dir);
+
+        restart(config, journal);
+        acquirerSignedOn();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 30), 1_600));
+        assertEquals("00", output(0).getString(39));
+        assertEquals("S00004", output(0).getString(38), "the next code after the journal's");
+    }
+
+    /**
+     * A journal whose stand-ins got codes this switch would not have given them (here: S and five decimal digits, as
+     * the build before base-36 codes numbered them, so the tenth is S00010 where this switch makes S0000A): replay gives
+     * each stand-in the code the journal says the terminal got, byte for byte; after a restart the next stand-in's code
+     * carries on after the journal's last, and the issuer's 0220s carry the codes the terminals hold.
+     */
+    @Test
+    void shouldTakeEachStandInsAuthorizationCodeFromTheJournalAndCarryOnAfterItThoughThisSwitchWouldNumberThemOtherwise(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        final List<String> codes = new ArrayList<>();
+        decimalStandInCodes = true;
+        try
+        {
+            acquirerSignedOn();
+            for (int i = 0; i < 11; i++)
+            {
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 40 + i), 1_500 + i));
+                assertEquals("00", output(0).getString(39));
+                codes.add(output(0).getString(38));
+            }
+        }
+        finally
+        {
+            writer.close();
+            decimalStandInCodes = false;
+        }
+        assertEquals("S00010", codes.get(9));
+        assertReplaysByteForByte(config, journal, dir);
+
+        restart(config, journal);
+        acquirerSignedOn();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 60), 1_600));
+        assertEquals("00", output(0).getString(39));
+        final String next = output(0).getString(38);
+        assertEquals("S00012", next, "the next code after the journal's last, S00011");
+        assertFalse(codes.contains(next), "a code no terminal holds already");
+
+        final List<MessageReader> sent = new ArrayList<>(signOn(0));
+        for (int i = 0; i < 10 && sent.size() < codes.size() + 1; i++)
+        {
+            tick();
+            sent.addAll(advices());
+        }
+        final List<String> advised = sent.stream().map(advice -> advice.getString(38)).toList();
+        final List<String> expected = new ArrayList<>(codes);
+        expected.add(next);
+        assertEquals(expected, advised, "each 0220 with the code its terminal got");
+    }
+
     /** A new switch handler recovers from the journal, as at start-up, with room in its events for all it may send. */
     private void restart(final SwitchConfig config, final JournalConfig journal)
     {
@@ -546,9 +639,27 @@ class AdvicesJournaledTest
     {
         event.sequence(sequence);
         handler.onEvent(event, sequence++, true);
+        if (decimalStandInCodes)
+        {
+            numberStandInsInDecimal();
+        }
         if (writer != null && !event.isQuiet())
         {
             writer.append(event);
+        }
+    }
+
+    /** The event's stand-in answers as the build before base-36 codes sent them: S and the stand-in's number in five decimal digits. */
+    private void numberStandInsInDecimal()
+    {
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            final MessageReader out = output(i);
+            if (out.has(38) && out.charAt(38, 0) == 'S')
+            {
+                final int number = Integer.parseInt(out.getString(38).substring(1), 36);
+                event.output().putStringWithoutLengthAscii(out.valueOffset(38), String.format("S%05d", number));
+            }
         }
     }
 
