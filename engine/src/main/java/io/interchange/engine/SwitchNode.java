@@ -473,6 +473,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         }
         // The ring drains while the event loops still run, so egress can hand its last frames to them.
         ring.close();
+        servers.forEach(AcquirerServer::closeConnections);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         try

@@ -105,14 +105,19 @@ public final class AcquirerServer implements AutoCloseable
         return ((InetSocketAddress)channel.localAddress()).getPort();
     }
 
-    /**
-     * Stops listening and closes every connection accepted, waiting until each is closed: acquirers must see their
-     * links go as the switch stops (DESIGN.md §2), which shutting the event loops down did not always do at once.
-     */
+    /** Stops listening; the connections accepted stay open, for the answers still in the ring ({@link #closeConnections}). */
     @Override
     public void close()
     {
         channel.close().syncUninterruptibly();
+    }
+
+    /**
+     * Closes every connection accepted and waits until each is: acquirers must see their links go as the switch stops
+     * (DESIGN.md §2), which shutting the event loops down did not always do at once.
+     */
+    public void closeConnections()
+    {
         connections.close().awaitUninterruptibly();
     }
 
