@@ -59,7 +59,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     0220 for a purchase, an 0120 for a pre-authorization: its auth code, no field 90), acknowledged (an issuer's
  *     0230 or 0130 ACKNOWLEDGED on the advice's link and STAN), takes its stand-in off the exceptions;</li>
  * <li>an acquirer's 0400/0420 (and repeats) answered 00 names its original by field 90 (or, for UnionPay POS, by
- *     its own STAN and batch: the 61 it copies from a void names the sale), which is then reversed; answered 25 it is an orphan reversal; answered 00 for an
+ *     its own STAN and batch: the 61 it copies from a void names the sale), which is then reversed; answered 25 it is an orphan reversal
+ *     (one per original, however many repeats got 25 too); answered 00 for an
  *     original the day does not hold, it reverses an earlier day's request, which settled on its day: booked back on
  *     this day when the switch says it undid an approval ({@link #onReversalOfEarlierDay}), and an exception;</li>
  * <li>a completion (0220) acknowledged for a pre-authorization that held nothing for it, or less, is an exception
@@ -490,10 +491,17 @@ public final class DayReader
             // approved (declined, timed out and reversed by the switch itself, answered 91 past its deadline or 96 for
             // want of room, and forgotten) charged nothing: there is nothing to settle. Nor is there for one reversed
             // already (a repeat, 0401 or 0421, of a reversal answered 00, the two forgotten since): its issuer was told then.
+            // Reported once per original, as a reversal of an earlier day is: each repeat (0401, 0421) answered 25 again
+            // would be one more line telling an operator to settle the same approval by hand.
             final int original = original(endpoint, request);
-            if (original != AcquirerKeys.MISSING && (!transactions.answeredApproved(original) || transactions.flagged(original, DayTransactions.REVERSED)))
+            if (original != AcquirerKeys.MISSING && (!transactions.answeredApproved(original) || transactions.flagged(original, DayTransactions.REVERSED) ||
+                transactions.flagged(original, DayTransactions.ORPHAN_REPORTED)))
             {
                 return;
+            }
+            if (original != AcquirerKeys.MISSING)
+            {
+                transactions.mark(original, DayTransactions.ORPHAN_REPORTED);
             }
             exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.ORPHAN_REVERSAL, text(request, 41), text(request, 42),
                 text(request, 11), maskedPan(record, JournalRecord.INPUT), amount(request), text(request, 49), code,

@@ -32,6 +32,8 @@ public final class DayTransactions
     static final int ADVISED = 1 << 5;
     /** The row is a reversal of an earlier day's approval: {@link TransactionState#REVERSAL_OF_EARLIER_DAY}. */
     static final int OF_EARLIER_DAY = 1 << 6;
+    /** A reversal of the row answered 25 (the switch had forgotten it) is reported already: its repeats are not. The byte's last bit. */
+    static final int ORPHAN_REPORTED = 1 << 7;
 
     private static final int FIRST_CAPACITY = 1_024;
     /** Fewer digits and the masking rule shows none (io.interchange.codec.Pan). */

@@ -1846,8 +1846,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final long amount, final int mcc, final long now)
     {
         final SwitchSetup.Issuer config = issuers.get(issuer);
+        // In replay the journal's verdict stands, as the settings may have changed since (stand-in turned off, a lower
+        // floor limit): decided again, a stand-in the terminal holds would become a 91, its advice no longer owed to the
+        // issuer, its approval gone from the batch totals, and the code sequence would fall behind the codes given.
+        final Outcome journaled = journaledOutcome(event);
         // A stand-in the issuer would never hear of (no room for its advice) is not made: 91, as without stand-in.
-        if (config.standIn() && processing == 0 && amount <= config.floorLimit() && advices.hasRoom())
+        if (journaled != null ? journaled == Outcome.STOOD_IN :
+            config.standIn() && processing == 0 && amount <= config.floorLimit() && advices.hasRoom())
         {
             // Stand-in: the switch approves within the issuer's floor limit with its own authorization code.
             standInAuthCode(event, event.outputCount(), event.linkId(), request);
@@ -1888,33 +1893,49 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      */
     private void standInAuthCode(final SwitchEvent event, final int output, final int link, final MessageReader request)
     {
-        final JournalRecord recorded = event.recorded();
-        if (recorded != null && output < recorded.outputCount())
+        final MessageReader answer = journaledAnswer(event, output, link, request);
+        if (answer != null && answer.has(38) && answer.units(38) == STAND_IN_AUTH_CODE_LENGTH && answer.charAt(38, 0) == 'S')
         {
-            final int part = JournalRecord.output(output);
-            final MessageReader answer = recorded.isWithheld(part) || recorded.linkId(part) != link ? null : recordedAnswers[recorded.dialectId(part)];
-            if (answer != null && answer.wrap(recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part)) == DecodeError.NONE &&
-                answer.mti() == request.mti() + 10 && answer.has(38) && answer.units(38) == STAND_IN_AUTH_CODE_LENGTH && answer.charAt(38, 0) == 'S')
+            int code = 0;
+            for (int i = 1; i < STAND_IN_AUTH_CODE_LENGTH && code >= 0; i++)
             {
-                int code = 0;
-                for (int i = 1; i < STAND_IN_AUTH_CODE_LENGTH && code >= 0; i++)
+                final int digit = Character.digit(answer.charAt(38, i), 36);
+                code = digit < 0 ? -1 : code * 36 + digit;
+            }
+            if (code >= 0)
+            {
+                standInAuthCodes = code;
+                authCode.setLength(0);
+                for (int i = 0; i < STAND_IN_AUTH_CODE_LENGTH; i++)
                 {
-                    final int digit = Character.digit(answer.charAt(38, i), 36);
-                    code = digit < 0 ? -1 : code * 36 + digit;
+                    authCode.append((char)answer.charAt(38, i));
                 }
-                if (code >= 0)
-                {
-                    standInAuthCodes = code;
-                    authCode.setLength(0);
-                    for (int i = 0; i < STAND_IN_AUTH_CODE_LENGTH; i++)
-                    {
-                        authCode.append((char)answer.charAt(38, i));
-                    }
-                    return;
-                }
+                return;
             }
         }
         nextStandInAuthCode();
+    }
+
+    /**
+     * In replay, the journaled answer that was the event's output {@code output}, to {@code link}, when it is the answer
+     * to {@code request} (its MTI plus 10) and parsed; null live, or when the journal has no such answer there. The
+     * reader is shared, valid until the next call.
+     */
+    private MessageReader journaledAnswer(final SwitchEvent event, final int output, final int link, final MessageReader request)
+    {
+        final JournalRecord recorded = event.recorded();
+        if (recorded == null || output >= recorded.outputCount())
+        {
+            return null;
+        }
+        final int part = JournalRecord.output(output);
+        if (recorded.isWithheld(part) || recorded.linkId(part) != link)
+        {
+            return null;
+        }
+        final MessageReader answer = recordedAnswers[recorded.dialectId(part)];
+        return answer.wrap(recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part)) == DecodeError.NONE &&
+            answer.mti() == request.mti() + 10 ? answer : null;
     }
 
     /**
@@ -2709,7 +2730,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final MessageReader original = original(entry);
-        final boolean standIn = standsInOnTimeOut(original, history, issuer);
+        // In replay the journal's answer stands, approval or 91, as the settings may have changed since (see standInOrDecline).
+        final MessageReader journaled = journaledAnswer(event, event.outputCount(), acquirerLink, original);
+        final boolean standIn = journaled != null ? journaled.has(39) && journaled.charAt(39, 0) == '0' && journaled.charAt(39, 1) == '0' :
+            standsInOnTimeOut(original, history, issuer);
         final int dialect = inFlight.acquirerDialect(entry);
         final int headerLength = inFlight.headerLength(entry);
         final int offset = event.beginOutput(acquirerLink, dialect, headerLength);

@@ -248,6 +248,48 @@ class ClearingReviewTest
         assertTrue(exceptions.get(0).detail().contains("STAN " + forgotten.get(11)), exceptions.get(0).detail());
     }
 
+    /**
+     * Two of the day's approvals forgotten by the duplicate history; the terminal reverses the first (0400), repeats
+     * the reversal (0401) and then advises it (0421), all answered 25, and reverses the second once. One orphan
+     * reversal per original, as for reversals of an earlier day: each repeat was reported again, and an operator
+     * reading the report would have settled the first approval by hand three times.
+     */
+    @Test
+    void repeatsOfAReversalAnswered25OfAForgottenApprovalAreOneOrphanReversal(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir, 8);
+        final Map<Integer, String> repeated;
+        final Map<Integer, String> once;
+        try
+        {
+            repeated = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 40), 2_500);
+            once = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 41), 3_000);
+            for (int i = 0; i < 8; i++)
+            {
+                now += 1_000_000_000L;
+                approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 42 + i), 1_000);
+            }
+            final Map<Integer, String> reversal = reversalOf(repeated, card(0, 40), 2_500);
+            for (final int mti : new int[] {Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE_REPEAT})
+            {
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, mti, reversal);
+                assertEquals("25", output(0).getString(39), Mti.toString(mti) + ": forgotten");
+            }
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(once, card(0, 41), 3_000));
+            assertEquals("25", output(0).getString(39), "forgotten");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final List<ClearingExceptionItem> exceptions = DayReader.read(config, DAY_1).exceptions();
+        assertEquals(List.of(ClearingExceptionItem.Kind.ORPHAN_REVERSAL, ClearingExceptionItem.Kind.ORPHAN_REVERSAL),
+            exceptions.stream().map(ClearingExceptionItem::kind).toList(), "one per original: " + exceptions);
+        assertTrue(exceptions.get(0).detail().contains("STAN " + repeated.get(11)), exceptions.get(0).detail());
+        assertTrue(exceptions.get(0).detail().startsWith("reversal 0400 "), "the first reversal's: " + exceptions.get(0).detail());
+        assertTrue(exceptions.get(1).detail().contains("STAN " + once.get(11)), exceptions.get(1).detail());
+    }
+
     /** Day 1's pre-authorization (a hold, nothing settled) reversed on day 2: the hold goes, and nothing is booked. */
     @Test
     void reversalOfAnEarlierDaysPreAuthorizationBooksNothing(@TempDir final Path dir)

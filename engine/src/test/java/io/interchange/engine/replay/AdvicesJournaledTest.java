@@ -560,22 +560,190 @@ class AdvicesJournaledTest
         assertEquals(expected, advised, "each 0220 with the code its terminal got");
     }
 
+    /**
+     * Stand-ins while issuer-a is down, then a restart with its floor limit lowered below their amounts: replay and
+     * recovery stand in for them again, as the journal says they were, where deciding again would answer them 91.
+     * The recovered switch owes issuer-a their 0220s with the codes the terminals hold, the replay matches the journal
+     * byte for byte, and the next stand-in (within the new limit) gets a code no terminal holds; live, the new limit holds.
+     */
+    @Test
+    void shouldStandInAgainInReplayWhereTheJournalSaysItStoodInThoughTheFloorLimitWasLoweredSince(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        final List<String> codes = new ArrayList<>();
+        try
+        {
+            acquirerSignedOn();
+            for (int i = 0; i < 3; i++)
+            {
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 70 + i), 1_500 + i));
+                assertEquals("00", output(0).getString(39));
+                codes.add(output(0).getString(38));
+            }
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig lowered = issuerAStandIn("stand-in { enabled = true, floor-limit = 1000 }", dir);
+        final SwitchSetup loweredSetup = SwitchNode.setup(lowered, Dialects.all());
+        assertReplaysByteForByte(lowered, loweredSetup, journal, dir);
+
+        restart(lowered, loweredSetup, journal);
+        assertEquals(3, handler.advicesPending(), "the three stand-ins' 0220s, still owed");
+        acquirerSignedOn();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 80), 1_500));
+        assertEquals("91", output(0).getString(39), "live, above the lowered floor limit");
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 81), 800));
+        assertEquals("00", output(0).getString(39));
+        final String next = output(0).getString(38);
+        assertEquals("S00004", next, "the next code after the journal's");
+        assertFalse(codes.contains(next), "a code no terminal holds already");
+
+        final List<MessageReader> sent = new ArrayList<>(signOn(0));
+        for (int i = 0; i < 10 && sent.size() < codes.size() + 1; i++)
+        {
+            tick();
+            sent.addAll(advices());
+        }
+        final List<String> expected = new ArrayList<>(codes);
+        expected.add(next);
+        assertEquals(expected, sent.stream().map(advice -> advice.getString(38)).toList(), "each 0220 with the code its terminal got");
+        assertTrue(sent.stream().allMatch(advice -> advice.mti() == Mti.FINANCIAL_ADVICE), "0220s");
+    }
+
+    /**
+     * A stand-in on time-out, then a restart with issuer-a's stand-in turned off: replay and recovery stand in for the
+     * timed-out request again, as the journal says it was, so the recovered switch owes issuer-a the stand-in's advice
+     * after the request's reversal (both sent once, so repeated), and the replay matches the journal byte for byte.
+     */
+    @Test
+    void shouldStandInOnTimeOutAgainInReplayWhereTheJournalSaysItStoodInThoughStandInWasTurnedOffSince(@TempDir final Path dir)
+    {
+        final SwitchConfig config = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000, on-time-out = true }", dir);
+        final SwitchSetup standingIn = SwitchNode.setup(config, Dialects.all());
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final String code = timedOut(config, standingIn, journal);
+        assertTrue(code.startsWith("S"), "stood in on the time-out");
+
+        final SwitchConfig off = issuerAStandIn("stand-in { enabled = false, floor-limit = 0 }", dir);
+        final SwitchSetup offSetup = SwitchNode.setup(off, Dialects.all());
+        assertReplaysByteForByte(off, offSetup, journal, dir);
+
+        restart(off, offSetup, journal);
+        assertEquals(List.of("0421 null", "0221 " + code), owedToIssuerA(), "the request's reversal, then the stand-in's advice, both repeats");
+    }
+
+    /**
+     * The other way round: a time-out answered 91, then a restart with stand-in on time-out turned on: replay and
+     * recovery answer it 91 again, as the journal says, and owe issuer-a no advice of a stand-in no terminal got.
+     */
+    @Test
+    void shouldDeclineATimeOutAgainInReplayWhereTheJournalSaysItWasDeclinedThoughStandInOnTimeOutWasTurnedOnSince(@TempDir final Path dir)
+    {
+        final SwitchConfig config = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000 }", dir);
+        final SwitchSetup declining = SwitchNode.setup(config, Dialects.all());
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        assertEquals(null, timedOut(config, declining, journal), "answered 91 on the time-out");
+
+        final SwitchConfig on = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000, on-time-out = true }", dir);
+        final SwitchSetup onSetup = SwitchNode.setup(on, Dialects.all());
+        assertReplaysByteForByte(on, onSetup, journal, dir);
+
+        restart(on, onSetup, journal);
+        assertEquals(List.of("0421 null"), owedToIssuerA(), "the request's reversal only");
+    }
+
+    /**
+     * A purchase forwarded to issuer-a, which never answers, until the tick that times it out; journaled under
+     * {@code config}. Returns the authorization code the terminal got, null for a 91.
+     */
+    private String timedOut(final SwitchConfig config, final SwitchSetup with, final JournalConfig journal)
+    {
+        handler = SwitchNode.handler(config, with);
+        writer = new JournalWriter(journal);
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 90), 2_500));
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded, and issuer-a never answers");
+            now += 6_000_000_000L;
+            link(EventType.TICK, -1, -1);
+            for (int i = 0; i < event.outputCount(); i++)
+            {
+                if (output(i).mti() == Mti.FINANCIAL_RESPONSE)
+                {
+                    return output(i).has(38) ? output(i).getString(38) : null;
+                }
+            }
+            throw new AssertionError("no answer on the time-out");
+        }
+        finally
+        {
+            writer.close();
+        }
+    }
+
+    /** The advices issuer-a gets once its link is up again, each as its MTI and authorization code (field 38), e.g. "0221 S00001". */
+    private List<String> owedToIssuerA()
+    {
+        final List<MessageReader> sent = new ArrayList<>(signOn(0));
+        for (int i = 0; i < 5; i++)
+        {
+            tick();
+            sent.addAll(advices());
+        }
+        return sent.stream().map(advice -> Mti.toString(advice.mti()) + " " + (advice.has(38) ? advice.getString(38) : null)).toList();
+    }
+
+    /** The default issuers, issuer-a with the stand-in settings given, journaling into the test's folder. */
+    private static SwitchConfig issuerAStandIn(final String standIn, final Path dir)
+    {
+        return SwitchConfig.parse("""
+            interchange.issuers = [
+              { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 2,
+                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
+                %s }
+              { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 2,
+                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
+                stand-in { enabled = false, floor-limit = 0 } }
+            ]
+            """.formatted(standIn), "stand-in.conf").withJournalDir(dir.resolve("journal"));
+    }
+
     /** A new switch handler recovers from the journal, as at start-up, with room in its events for all it may send. */
     private void restart(final SwitchConfig config, final JournalConfig journal)
     {
-        handler = SwitchNode.handler(config, setup);
+        restart(config, setup, journal);
+    }
+
+    /** As {@link #restart(SwitchConfig, JournalConfig)}, under settings of its own (the config changed over the restart). */
+    private void restart(final SwitchConfig config, final SwitchSetup with, final JournalConfig journal)
+    {
+        handler = SwitchNode.handler(config, with);
         writer = null;
-        event = new SwitchEvent(8_192, 32_768, setup.dialects());
-        Replayer.recover(handler, setup, journal);
+        event = new SwitchEvent(8_192, 32_768, with.dialects());
+        Replayer.recover(handler, with, journal);
         link(EventType.NODE_START, -1, -1);
     }
 
     /** A replay of the journal through a new switch handler sends what was sent, in the same order, with the same STANs. */
     private void assertReplaysByteForByte(final SwitchConfig config, final JournalConfig journal, final Path dir)
     {
+        assertReplaysByteForByte(config, setup, journal, dir);
+    }
+
+    /** As {@link #assertReplaysByteForByte(SwitchConfig, JournalConfig, Path)}, under settings of its own. */
+    private void assertReplaysByteForByte(final SwitchConfig config, final SwitchSetup with, final JournalConfig journal, final Path dir)
+    {
         final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), journal.durability(), journal.cutoff(), journal.zone(),
             journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
-        Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+        Replayer.replay(SwitchNode.handler(config, with), with, journal, replayed);
         assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
     }
 
