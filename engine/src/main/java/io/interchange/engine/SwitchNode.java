@@ -439,7 +439,8 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
     }
 
     /**
-     * Stops accepting, lets the ring drain (every published event is journaled), then closes the journal. A second call
+     * Stops accepting and reading requests, lets the ring drain (every published event is journaled and answered), closes
+     * the links, then closes the journal. A second call
      * (a shutdown hook after the node stopped itself) waits for the first and does nothing.
      */
     @Override
@@ -466,6 +467,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         for (final AcquirerServer server : servers)
         {
             server.close();
+            server.stopReading();
         }
         for (final IssuerConnection connection : issuerConnections)
         {

@@ -3,6 +3,8 @@ package io.interchange.engine.link;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -25,6 +27,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 
 import io.interchange.codec.frame.Framing;
@@ -42,8 +45,8 @@ public final class AcquirerServer implements AutoCloseable
 
     private final String name;
     private final Channel channel;
-    /** The accepted connections: a channel leaves by itself once closed. */
-    private final ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
+    /** The accepted connections: a channel leaves by itself once closed, and one accepted after they were closed is closed at once. */
+    private final ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE, true);
 
     /**
      * @param endpoint  the listener's index: the switch handler's key for its acquirer settings.
@@ -110,6 +113,33 @@ public final class AcquirerServer implements AutoCloseable
     public void close()
     {
         channel.close().syncUninterruptibly();
+    }
+
+    /**
+     * Stops every connection accepted from handing the ring more requests, and waits until each has: the ring then
+     * drains to an end, where terminals that go on sending kept it busy until its drain gave up.
+     */
+    public void stopReading()
+    {
+        final List<Future<?>> stopped = new ArrayList<>();
+        for (final Channel connection : connections)
+        {
+            final ChannelHandlerContext ctx = connection.pipeline().context(FrameHandler.class);
+            if (ctx == null)
+            {
+                continue; // refused by the allow-list, or gone
+            }
+            final FrameHandler handler = (FrameHandler)ctx.handler();
+            if (connection.eventLoop().inEventLoop())
+            {
+                handler.stopReading(ctx);
+            }
+            else
+            {
+                stopped.add(connection.eventLoop().submit(() -> handler.stopReading(ctx)));
+            }
+        }
+        stopped.forEach(Future::awaitUninterruptibly);
     }
 
     /**

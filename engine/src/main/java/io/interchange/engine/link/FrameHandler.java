@@ -63,6 +63,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     // unread (the channel not writable) is not read either, until it reads them.
     private boolean waitingForRing;
     private boolean closing;
+    // The switch is stopping: nothing more goes into the ring, so its drain ends (DESIGN.md §2).
+    private boolean stopped;
 
     /**
      * @param acquirer  an acquirer link (else an issuer link): which event types it publishes.
@@ -121,7 +123,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             upPublished = true;
             LOG.info("{}: link {} up from {}", name, linkId, ctx.channel().remoteAddress());
             // Under TLS, what came with the end of the handshake was decrypted before the ring knew the link: it waited.
-            if (drain(ctx))
+            if (drain(ctx) && !stopped)
             {
                 ctx.channel().config().setAutoRead(true);
                 ctx.read();
@@ -161,10 +163,21 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * The switch is stopping: publishes nothing more, so that the ring's drain ends with what it holds, and each request
+     * is either in the ring, to be journaled and answered, or never taken from the link, as its terminal will see by the
+     * silence. On the channel's event loop.
+     */
+    void stopReading(final ChannelHandlerContext ctx)
+    {
+        stopped = true;
+        ctx.channel().config().setAutoRead(false);
+    }
+
     /** Publishes every whole frame in the cumulation; returns false when the ring was full. */
     private boolean drain(final ChannelHandlerContext ctx)
     {
-        while (!closing)
+        while (!closing && !stopped)
         {
             final int available = cumulation.readableBytes();
             final int headerSize = framing.lengthHeader().size();
@@ -217,7 +230,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
 
     private void resume(final ChannelHandlerContext ctx)
     {
-        if (closing)
+        if (closing || stopped)
         {
             return;
         }
@@ -252,7 +265,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         {
             ctx.channel().config().setAutoRead(false);
         }
-        else if (!waitingForRing && !closing && ctx.channel().isActive())
+        else if (!waitingForRing && !closing && !stopped && ctx.channel().isActive())
         {
             ctx.channel().config().setAutoRead(true);
             ctx.read();

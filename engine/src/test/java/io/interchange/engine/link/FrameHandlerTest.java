@@ -31,6 +31,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -106,23 +107,7 @@ class FrameHandlerTest
     void shouldStampAFrameThatWaitedForRoomWithTheTimeItWasRead() throws Exception
     {
         clock.set(1_000_000_000L);
-        ring = new Ring(RING, 64, 64, "yielding", false, Dialects.all(), new Recorder(), new NoJournal(), new NoEgress(), clock::get, ringLoop);
-        final Channel client = connect(clock::get);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        // The UP through every stage, egress too: its slot free again.
-        while ((seen().isEmpty() || ring.remainingCapacity() < RING) && System.nanoTime() < deadline)
-        {
-            Thread.onSpinWait();
-        }
-        assertEquals(List.of(EventType.ACQUIRER_UP), seen());
-        stallRingAndFill(RING);
-
-        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0, 4, 0x08, 0x00, 0x20, 0x00})).sync();
-        while (ring.refusedCount() == 0 && System.nanoTime() < deadline)
-        {
-            Thread.onSpinWait();
-        }
-        assertTrue(ring.refusedCount() > 0, "the frame was never refused: the ring was not full");
+        frameWaitingForRoom(clock::get);
         clock.set(7_000_000_000L);
         ringStalled.countDown();
         awaitRingDrainedAndRetriesPast();
@@ -136,6 +121,49 @@ class FrameHandlerTest
             assertEquals(6_000_000, waits.get(5), "stamped before the switch took it up");
             assertEquals(0, waits.get(1), "a tick waits for nothing");
         }
+    }
+
+    /**
+     * A switch that stops lets its ring drain to an end: a link told to stop reading publishes nothing more, not even the
+     * frame it read while the ring was full and was waiting to retry, which its terminal never gets an answer for.
+     */
+    @Test
+    void shouldPublishNothingMoreOnceToldToStopReadingNotEvenAFrameWaitingForRoom() throws Exception
+    {
+        final Channel client = frameWaitingForRoom(SystemEpochNanoClock.INSTANCE);
+
+        final Channel link = accepted.get();
+        final ChannelHandlerContext ctx = link.pipeline().context(FrameHandler.class);
+        link.eventLoop().submit(() -> ((FrameHandler)ctx.handler()).stopReading(ctx)).sync();
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0, 4, 0x08, 0x00, 0x20, 0x00})).sync();
+        ringStalled.countDown();
+        awaitRingDrainedAndRetriesPast();
+
+        assertEquals(List.of(EventType.ACQUIRER_UP, EventType.TICK, EventType.TICK, EventType.TICK, EventType.TICK), seen());
+    }
+
+    /**
+     * A link whose UP has gone through every stage (egress too: its slot free again), then a frame it sends while the
+     * ring is full, refused at least once and waiting in the link for room; returns the client's end.
+     */
+    private Channel frameWaitingForRoom(final EpochNanoClock linkClock) throws Exception
+    {
+        ring = new Ring(RING, 64, 64, "yielding", false, Dialects.all(), new Recorder(), new NoJournal(), new NoEgress(), linkClock, ringLoop);
+        final Channel client = connect(linkClock);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((seen().isEmpty() || ring.remainingCapacity() < RING) && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertEquals(List.of(EventType.ACQUIRER_UP), seen());
+        stallRingAndFill(RING);
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0, 4, 0x08, 0x00, 0x20, 0x00})).sync();
+        while (ring.refusedCount() == 0 && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertTrue(ring.refusedCount() > 0, "the frame was never refused: the ring was not full");
+        return client;
     }
 
     /** Fills the ring behind a stalled poll, then connects; returns once the link's UP has been refused at least once. */
