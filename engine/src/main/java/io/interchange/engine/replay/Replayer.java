@@ -36,6 +36,10 @@ import io.interchange.journal.JournalWriter;
  * <li>how long a request waited before the switch took it up was measured on the switch's clock, so the event gets
  *     the journal's wait ({@link JournalRecord#waitMicros}), and its record the same again; whether that was past
  *     limits.request-deadline is the journal's verdict, under the deadline of then;</li>
+ * <li>what the switch decided from its settings (a limit, a merchant's or terminal's status, a blocked MCC, the risk
+ *     rules, the BIN table's issuer, stand-in) is the journal's verdict, as the settings may have changed over a
+ *     restart: a request forwarded then is in flight again, with its time-out's 0420 to come, and one refused then is
+ *     refused again;</li>
  * <li>a stand-in's authorization code is the one its journaled answer carried, whatever a build that journaled it
  *     numbered stand-ins by, and the handler's sequence carries on after it.</li>
  * </ul>

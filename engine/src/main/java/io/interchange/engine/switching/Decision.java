@@ -285,6 +285,13 @@ public final class Decision
         return (buffer.getByte(offset + FLAGS) & PIN_REFUSED) != 0;
     }
 
+    /** True when the decision answered the request itself with {@code code} (two ASCII characters). Allocates nothing. */
+    public static boolean answered(final DirectBuffer buffer, final int offset, final String code)
+    {
+        return outcome(buffer, offset) == Outcome.ANSWERED && buffer.getByte(offset + RESPONSE_CODE) == code.charAt(0) &&
+            buffer.getByte(offset + RESPONSE_CODE + 1) == code.charAt(1);
+    }
+
     public static Outcome outcome(final DirectBuffer buffer, final int offset)
     {
         return OUTCOMES[buffer.getByte(offset + OUTCOME)];

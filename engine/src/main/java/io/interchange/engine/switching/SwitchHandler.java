@@ -873,7 +873,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             final int expiry = (int)request.getLong(14);
             final int month = expiry % 100;
-            if (month < 1 || month > 12 || expiry < clock.yearMonth(now))
+            if (refuses(event, ResponseCode.EXPIRED_CARD, month < 1 || month > 12 || expiry < clock.yearMonth(now)))
             {
                 answer(event, request, ResponseCode.EXPIRED_CARD);
                 return;
@@ -881,26 +881,27 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final long amount = request.getLong(4);
         final int currency = number(request, 49);
-        if ((amount <= 0 && processing != 31) || currency < 0 || !limits.currencies()[currency])
+        if (currency < 0 || refuses(event, ResponseCode.INVALID_AMOUNT, (amount <= 0 && processing != 31) || !limits.currencies()[currency]))
         {
             answer(event, request, ResponseCode.INVALID_AMOUNT);
             return;
         }
-        if (amount > limits.maxAmount())
+        if (refuses(event, ResponseCode.EXCEEDS_AMOUNT_LIMIT, amount > limits.maxAmount()))
         {
             answer(event, request, ResponseCode.EXCEEDS_AMOUNT_LIMIT);
             return;
         }
         final int merchant = request.units(42) <= FixedKey.MAX_LENGTH ?
             acceptors.merchant(FixedKey.high(request, 42), FixedKey.low(request, 42)) : -1;
-        if (merchant < 0 || !acceptors.merchantActive(merchant))
+        if (merchant < 0 || refuses(event, ResponseCode.INVALID_MERCHANT, !acceptors.merchantActive(merchant)))
         {
             answer(event, request, ResponseCode.INVALID_MERCHANT);
             return;
         }
         final int terminal = request.units(41) <= FixedKey.MAX_LENGTH ?
             acceptors.terminal(FixedKey.high(request, 41), FixedKey.low(request, 41)) : -1;
-        if (terminal < 0 || !acceptors.terminalActive(terminal) || acceptors.terminalMerchant(terminal) != merchant)
+        if (terminal < 0 ||
+            refuses(event, ResponseCode.NOT_PERMITTED_TO_TERMINAL, !acceptors.terminalActive(terminal) || acceptors.terminalMerchant(terminal) != merchant))
         {
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
             return;
@@ -910,29 +911,32 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             transactions.counts(current, terminal, amount, currency, processing == 20);
         }
         final int mcc = acceptors.mcc(merchant);
-        if (limits.blockedMcc()[mcc])
+        if (refuses(event, ResponseCode.NOT_PERMITTED_TO_CARDHOLDER, limits.blockedMcc()[mcc]))
         {
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_CARDHOLDER);
             return;
         }
-        if (overFrequencyLimit(request, now))
+        // Both rules count the request whatever the verdict, as they did live.
+        if (refuses(event, ResponseCode.EXCEEDS_FREQUENCY_LIMIT, overFrequencyLimit(request, now)))
         {
             answer(event, request, ResponseCode.EXCEEDS_FREQUENCY_LIMIT);
             return;
         }
-        if (suspicious(merchant))
+        if (refuses(event, ResponseCode.SUSPECTED_FRAUD, suspicious(merchant)))
         {
             answer(event, request, ResponseCode.SUSPECTED_FRAUD);
             return;
         }
         final int route = setup.bins().route(pan, panDigits);
-        if (route == BinTable.NO_ROUTE)
+        // In replay, the issuer the journal sent it to (or stood in for), as the BIN table may have changed since.
+        final int routed = journaledIssuer(event);
+        final int issuer = routed >= 0 ? routed : route == BinTable.NO_ROUTE ? -1 : BinTable.issuer(route);
+        if (issuer < 0 || refuses(event, ResponseCode.NO_SUCH_ISSUER, route == BinTable.NO_ROUTE))
         {
             answer(event, request, ResponseCode.NO_SUCH_ISSUER);
             return;
         }
-        final int issuer = BinTable.issuer(route);
-        transactions.foreign(current, BinTable.foreign(route));
+        transactions.foreign(current, route != BinTable.NO_ROUTE && BinTable.foreign(route));
         if (advice)
         {
             complete(event, request, session, issuer, mcc, now);
@@ -2199,6 +2203,35 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             transactions.ownAdvice(history, advice, advices.serial(advice));
         }
+    }
+
+    /**
+     * Whether a check on the switch's settings (limits, acceptors, risk rules, the BIN table) refuses a request with
+     * {@code code}: live, as the check found ({@code refusedNow}); in replay, as the journal says, since the settings may
+     * have changed over a restart. Decided again, a request forwarded then and refused now would leave recovery nothing in
+     * flight for the issuer's answer to match, no 0420 when it times out, and an approval missing from its terminal's
+     * batch; one refused then and passed now would go in flight, to be reversed at an issuer that never had it.
+     */
+    private static boolean refuses(final SwitchEvent event, final String code, final boolean refusedNow)
+    {
+        final JournalRecord recorded = event.recorded();
+        if (recorded == null || recorded.decisionLength() < Decision.LENGTH)
+        {
+            return refusedNow;
+        }
+        return Decision.answered(recorded.buffer(), recorded.decisionOffset(), code);
+    }
+
+    /** In replay, the issuer the journal's decision names, when this switch has one of that index; else -1. */
+    private int journaledIssuer(final SwitchEvent event)
+    {
+        final JournalRecord recorded = event.recorded();
+        if (recorded == null || recorded.decisionLength() < Decision.LENGTH)
+        {
+            return -1;
+        }
+        final int issuer = Decision.issuer(recorded.buffer(), recorded.decisionOffset());
+        return issuer < issuers.size() ? issuer : -1;
     }
 
     /** In replay, the outcome the journal gives the event; null live, or for a record without a decision. */

@@ -659,6 +659,78 @@ class AdvicesJournaledTest
     }
 
     /**
+     * A purchase forwarded to issuer-a and still unanswered when the switch stops, then a restart with the amount limit
+     * lowered below it: replay and recovery keep it in flight, as the journal says it went, where deciding again would
+     * answer it 61 and forget it. The recovered switch times it out and owes issuer-a its 0420, so an approval the issuer
+     * made is undone, and the replay matches the journal byte for byte.
+     */
+    @Test
+    void shouldKeepARequestInFlightInRecoveryWhereTheJournalForwardedItThoughTheAmountLimitWasLoweredSince(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 95), 2_500));
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded, and issuer-a has not answered when the switch stops");
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig lowered = withSettings("interchange.limits.max-amount = 1000", dir);
+        final SwitchSetup loweredSetup = SwitchNode.setup(lowered, Dialects.all());
+        assertReplaysByteForByte(lowered, loweredSetup, journal, dir);
+
+        restart(lowered, loweredSetup, journal);
+        now += 6_000_000_000L;
+        tick();
+        assertEquals(List.of("0420 null"), owedToIssuerA(), "the timed-out request's reversal");
+    }
+
+    /**
+     * The other way round: a purchase answered 61 under a low amount limit, then a restart with the default limit: replay
+     * answers it 61 again, as the journal says, and the recovered switch answers its retransmission with that 61, where
+     * deciding again would have put it in flight to issuer-a, which never had it.
+     */
+    @Test
+    void shouldDeclineARequestAgainInRecoveryWhereTheJournalDeclinedItThoughTheAmountLimitWasRaisedSince(@TempDir final Path dir)
+    {
+        final SwitchConfig low = withSettings("interchange.limits.max-amount = 1000", dir);
+        final SwitchSetup lowSetup = SwitchNode.setup(low, Dialects.all());
+        final JournalConfig journal = SwitchNode.journalConfig(low);
+        handler = SwitchNode.handler(low, lowSetup);
+        writer = new JournalWriter(journal);
+        final Map<Integer, String> purchase = request(card(0, 96), 2_500);
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals("61", output(0).getString(39));
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig raised = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        assertReplaysByteForByte(raised, journal, dir);
+
+        restart(raised, journal);
+        acquirerSignedOn();
+        signOn(0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals(ACQUIRER_LINK, event.outputLinkId(0), "answered by the switch, not forwarded");
+        assertEquals("61", output(0).getString(39), "the retransmission gets the answer its terminal got");
+    }
+
+    /**
      * A purchase forwarded to issuer-a, which never answers, until the tick that times it out; journaled under
      * {@code config}. Returns the authorization code the terminal got, null for a 91.
      */
@@ -699,6 +771,12 @@ class AdvicesJournaledTest
             sent.addAll(advices());
         }
         return sent.stream().map(advice -> Mti.toString(advice.mti()) + " " + (advice.has(38) ? advice.getString(38) : null)).toList();
+    }
+
+    /** The default settings with {@code settings} over them, journaling into the test's folder. */
+    private static SwitchConfig withSettings(final String settings, final Path dir)
+    {
+        return SwitchConfig.parse(settings, "settings.conf").withJournalDir(dir.resolve("journal"));
     }
 
     /** The default issuers, issuer-a with the stand-in settings given, journaling into the test's folder. */
