@@ -116,6 +116,8 @@ public final class DayReader
     private final Map<String, ClearingExceptionItem> uploadsAwaited = new LinkedHashMap<>();
     /** Reversals of an earlier day's request already reported, by (listener, terminal, field 90): a repeat is not. */
     private final Set<String> earlierReversals = new HashSet<>();
+    // The originals of reversals answered 25 that the day's journal does not hold either ({@link #originalKey}): reported once each.
+    private final Set<String> unknownOriginals = new HashSet<>();
     /**
      * Reading past the day's end only to learn what became of the day's requests still with their issuers: their
      * answers, time-outs and the reversal advices of those; nothing of the next day is taken for the day's.
@@ -503,6 +505,10 @@ public final class DayReader
             {
                 transactions.mark(original, DayTransactions.ORPHAN_REPORTED);
             }
+            else if (!unknownOriginals.add(originalKey(endpoint, request)))
+            {
+                return;
+            }
             exceptions.add(new ClearingExceptionItem(record.index(), time(record), Kind.ORPHAN_REVERSAL, text(request, 41), text(request, 42),
                 text(request, 11), maskedPan(record, JournalRecord.INPUT), amount(request), text(request, 49), code,
                 original == AcquirerKeys.MISSING ? "reversal " + Mti.toString(request.mti()) + " of an original the switch does not know: answered 25" :
@@ -544,11 +550,11 @@ public final class DayReader
         {
             return; // a balance inquiry's reversal: no money either day (the day's own inquiries are not rows)
         }
-        final String named = request.has(90) ? text(request, 90) : text(request, 61);
-        if (!earlierReversals.add(endpoint + "/" + text(request, 41) + "/" + (named.isEmpty() ? text(request, 11) : named)))
+        if (!earlierReversals.add(originalKey(endpoint, request)))
         {
             return;
         }
+        final String named = request.has(90) ? text(request, 90) : text(request, 61);
         final String original = named.length() >= 20 ? named.substring(0, 4) + " STAN " + named.substring(4, 10) + ", field 7 " + named.substring(10, 20) :
             named.isEmpty() ? "its STAN and batch" : named;
         final int at = record.decisionOffset();
@@ -564,6 +570,16 @@ public final class DayReader
                 (booked ? "approved and settled on that day: the issuer was told (0420) and gives it back; booked back on this day" :
                     "which moved no money the switch undid (a pre-authorization's hold let go, an original declined or still with its " +
                         "issuer, or a journal from before the switch said): nothing booked")));
+    }
+
+    /**
+     * What names a reversal's original, the same on its repeats (0401, 0421): the listener, the terminal and field 90
+     * (or a UnionPay POS reversal's 61, else its own STAN, which its repeats keep).
+     */
+    private static String originalKey(final int endpoint, final MessageReader request)
+    {
+        final String named = request.has(90) ? text(request, 90) : text(request, 61);
+        return endpoint + "/" + text(request, 41) + "/" + (named.isEmpty() ? text(request, 11) : named);
     }
 
     /** The row of a reversal of an earlier day's approval, from its decision: settled on this day, the other way. */

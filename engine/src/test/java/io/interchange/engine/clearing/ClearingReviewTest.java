@@ -290,6 +290,39 @@ class ClearingReviewTest
         assertTrue(exceptions.get(1).detail().contains("STAN " + once.get(11)), exceptions.get(1).detail());
     }
 
+    /**
+     * Reversals of two originals the switch never had: the first sent, repeated (0401) and advised (0421), the second
+     * once, all answered 25. One orphan reversal per original, as for a forgotten approval of the day: each repeat was
+     * reported again as one more reversal to look into.
+     */
+    @Test
+    void repeatsOfAReversalAnswered25OfAnUnknownOriginalAreOneOrphanReversal(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        final Map<Integer, String> neverSent = request(card(0, 60), 2_500);
+        final Map<Integer, String> neverSentEither = request(card(0, 61), 3_000);
+        try
+        {
+            final Map<Integer, String> reversal = reversalOf(neverSent, card(0, 60), 2_500);
+            for (final int mti : new int[] {Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE_REPEAT})
+            {
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, mti, reversal);
+                assertEquals("25", output(0).getString(39), Mti.toString(mti) + ": unknown");
+            }
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(neverSentEither, card(0, 61), 3_000));
+            assertEquals("25", output(0).getString(39), "unknown");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final List<ClearingExceptionItem> exceptions = DayReader.read(config, DAY_1).exceptions();
+        assertEquals(List.of(ClearingExceptionItem.Kind.ORPHAN_REVERSAL, ClearingExceptionItem.Kind.ORPHAN_REVERSAL),
+            exceptions.stream().map(ClearingExceptionItem::kind).toList(), "one per original: " + exceptions);
+        assertTrue(exceptions.get(0).detail().startsWith("reversal 0400 of an original the switch does not know"), exceptions.get(0).detail());
+        assertEquals(List.of(2_500L, 3_000L), exceptions.stream().map(ClearingExceptionItem::amount).toList(), "the two originals' reversals");
+    }
+
     /** Day 1's pre-authorization (a hold, nothing settled) reversed on day 2: the hold goes, and nothing is booked. */
     @Test
     void reversalOfAnEarlierDaysPreAuthorizationBooksNothing(@TempDir final Path dir)
