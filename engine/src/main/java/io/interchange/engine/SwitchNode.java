@@ -59,6 +59,7 @@ import io.interchange.engine.switching.BinTable;
 import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
+import io.interchange.journal.JournalDamagedException;
 import io.interchange.journal.JournalWriter;
 
 /**
@@ -101,7 +102,20 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         // The working keys terminals got at sign-on come back too: the journaled answers carry them under the terminals'
         // master keys, so terminals that signed on before the stop go on with the keys they hold.
         final long recoveryStart = System.nanoTime();
-        final Replayer.Report recovered = Replayer.recover(switchHandler, setup, journalConfig(config));
+        final Replayer.Report recovered;
+        try
+        {
+            recovered = Replayer.recover(switchHandler, setup, journalConfig(config));
+        }
+        catch (final JournalDamagedException ex)
+        {
+            // Started on what it read, the switch would answer retransmissions anew, forget advices it owes, and append its
+            // NODE_START after the damage, where no reader gets to it: it does not start, and writes nothing.
+            journal.close();
+            LOG.error("switch node {} does not start: {}; restore the journal from a copy, or move the damaged file aside, before starting it again",
+                config.nodeId(), ex.getMessage());
+            throw ex;
+        }
         if (recovered.records() > 0)
         {
             // The whole journal, every start: how long it took tells an operator what the next restart costs.
@@ -242,6 +256,12 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         return TimeInSwitch.summary(ring.timeInSwitch().sinceStart());
     }
 
+    /**
+     * Starts a node on {@code config}, its state recovered from its journal first.
+     *
+     * @throws JournalDamagedException when the journal is damaged (see io.interchange.journal.JournalReader): the node
+     *                                 does not start, and has written nothing to it.
+     */
     public static SwitchNode start(final SwitchConfig config) throws InterruptedException
     {
         return new SwitchNode(config, UnaryOperator.identity(), UnaryOperator.identity());

@@ -4,12 +4,14 @@ import java.time.LocalDate;
 import java.util.Arrays;
 
 import io.interchange.codec.Dialect;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wires;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -29,10 +31,20 @@ import org.agrona.concurrent.UnsafeBuffer;
  * }
  * </pre>
  * One thread; the queue is opened read only, so a reader never changes a journal, even one being written.
+ *
+ * <p>A journal whose files are damaged where the records' checksums cannot see, in Chronicle Queue's excerpt headers,
+ * is refused with a {@link JournalDamagedException}: Chronicle reads most such damage as the end of the journal (see
+ * the package's documentation), and a reader that took it for the end would go on without the records after it,
+ * silently. So at each end, of the journal or of a queue cycle (a business day), the reader checks that it read up to
+ * the cycle's last record as the writer left it (the store's write position, and its count of records), and it checks
+ * that no record's length runs past that last record. A header marked not complete, or still zero, past the last record
+ * the writer completed is an append a crash interrupted: the end, not damage. The checks cost a comparison a record
+ * and a look at the file's store and a few headers a cycle; only a file found damaged is read through to say where.
  */
 public final class JournalReader implements AutoCloseable
 {
     private static final int ALL_DAYS = Integer.MIN_VALUE;
+    private static final int NO_CYCLE = Integer.MIN_VALUE;
 
     private final SingleChronicleQueue queue;
     private final RollCycle rollCycle;
@@ -42,6 +54,17 @@ public final class JournalReader implements AutoCloseable
     private final UnsafeBuffer panText = new UnsafeBuffer(new byte[PanCipher.MAX_PAN_LENGTH]);
     private int dayCycle = ALL_DAYS;
     private long corruptRecords;
+
+    // The cycle being read and where reading stands in it: its file, the header of the last record read there (-1: none
+    // since the cycle or a seek began), where the next header is (0: not known, the file's first), and the sequence
+    // number of the record expected next.
+    private int readCycle = NO_CYCLE;
+    private CycleFile cycleFile;
+    private long lastHeader = -1;
+    private long nextHeader;
+    private long nextSequence;
+    // Counts a cycle's records without moving the reading tailer: made the first time it is needed.
+    private ExcerptTailer counter;
 
     public JournalReader(final JournalConfig config)
     {
@@ -67,6 +90,7 @@ public final class JournalReader implements AutoCloseable
     {
         dayCycle = ALL_DAYS;
         tailer.toStart();
+        enter(NO_CYCLE, 0);
         return this;
     }
 
@@ -74,7 +98,9 @@ public final class JournalReader implements AutoCloseable
     public boolean toIndex(final long index)
     {
         dayCycle = ALL_DAYS;
-        return tailer.moveToIndex(index);
+        final boolean found = tailer.moveToIndex(index);
+        enter(found ? rollCycle.toCycle(index) : NO_CYCLE, rollCycle.toSequenceNumber(index));
+        return found;
     }
 
     /**
@@ -89,6 +115,7 @@ public final class JournalReader implements AutoCloseable
             return false;
         }
         dayCycle = cycle;
+        enter(cycle, 0);
         return true;
     }
 
@@ -98,26 +125,228 @@ public final class JournalReader implements AutoCloseable
      */
     public boolean next()
     {
-        try (DocumentContext document = tailer.readingDocument())
+        try
         {
-            if (!document.isPresent())
-            {
-                return false;
-            }
-            final long index = document.index();
-            final int cycle = rollCycle.toCycle(index);
-            if (dayCycle != ALL_DAYS && cycle != dayCycle)
-            {
-                document.rollbackOnClose();
-                return false;
-            }
-            record.copy(index, cycle, document.wire().bytes());
+            return read();
         }
-        if (!record.checksumValid())
+        catch (final InternalError ex)
         {
-            corruptRecords++;
+            // A mapped page that faulted: HotSpot raises it at a later safepoint, not in the access, so it is caught here.
+            throw damagedOr(ex);
+        }
+    }
+
+    private boolean read()
+    {
+        for (boolean again = false; ; again = true)
+        {
+            try (DocumentContext document = readingDocument())
+            {
+                if (!document.isPresent())
+                {
+                    if (endOfData(again))
+                    {
+                        return false;
+                    }
+                    continue;
+                }
+                final long index = document.index();
+                final int cycle = rollCycle.toCycle(index);
+                if (cycle != readCycle)
+                {
+                    // The tailer went past the end of the cycle it read, which must then have been read to its end.
+                    if (readCycle != NO_CYCLE)
+                    {
+                        readToItsEnd(true);
+                    }
+                    enter(cycle, 0);
+                }
+                final Bytes<?> bytes = document.wire().bytes();
+                final long header = bytes.readPosition() - Wires.SPB_HEADER_SIZE;
+                final long end = bytes.readLimit();
+                if (end > cycleFile.writtenEnd() && end > cycleFile.refresh().writtenEnd())
+                {
+                    throw damaged(header, index, cycleFile.lengthPastTheEnd(header), null);
+                }
+                if (dayCycle != ALL_DAYS && cycle != dayCycle)
+                {
+                    document.rollbackOnClose();
+                    return false;
+                }
+                lastHeader = header;
+                nextHeader = CycleFile.align(end);
+                nextSequence = rollCycle.toSequenceNumber(index) + 1;
+                record.copy(index, cycle, bytes);
+            }
+            if (!record.checksumValid())
+            {
+                corruptRecords++;
+            }
+            return true;
+        }
+    }
+
+    /** The tailer's next document; an exception of Chronicle Queue's as the damage it is, where it is one. */
+    private DocumentContext readingDocument()
+    {
+        try
+        {
+            return tailer.readingDocument();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw damagedOr(ex);
+        }
+    }
+
+    /**
+     * {@code ex} as the damage that made Chronicle Queue throw it, when the header the tailer was to read next is
+     * damaged: Chronicle follows a length past the file's end into memory that faults, or fails on what it finds there.
+     */
+    private <T extends Throwable> T damagedOr(final T ex)
+    {
+        if (tailer.cycle() != readCycle && tailer.cycle() != NO_CYCLE)
+        {
+            enter(tailer.cycle(), 0);
+        }
+        if (cycleFile != null)
+        {
+            final long at = cycleFile.refresh().pastMetadata(nextHeader);
+            final String problem = cycleFile.problemAt(at);
+            // Past the last record written, a zero or unfinished header is the end: the failure is not the header's.
+            if (problem != null && (at <= cycleFile.writePosition() || CycleFile.end(at, (int)cycleFile.header(at)) > cycleFile.size()))
+            {
+                throw damaged(at, rollCycle.toIndex(readCycle, nextSequence), problem, ex);
+            }
+        }
+        return ex;
+    }
+
+    /**
+     * The tailer found no record: whether that is the end. Throws {@link JournalDamagedException} when the queue holds
+     * records past where the tailer stopped, in the cycle or in a later one. False when a writer appended since the
+     * tailer looked, and the record is there to read (not {@code again}: a tailer that still finds none is stopped by
+     * damage, whatever the header looks like).
+     */
+    private boolean endOfData(final boolean again)
+    {
+        final int at = tailer.cycle();
+        if (at == NO_CYCLE || queue.firstCycle() == Integer.MAX_VALUE)
+        {
+            return true;
+        }
+        if (readCycle == NO_CYCLE)
+        {
+            enter(at, 0);
+        }
+        else if (at > readCycle)
+        {
+            readToItsEnd(true);
+            enter(at, 0);
+        }
+        if (cycleFile == null)
+        {
+            return true;
+        }
+        if (!readToItsEnd(again))
+        {
+            return false;
+        }
+        final int lastCycle = queue.lastCycle();
+        if (lastCycle > readCycle)
+        {
+            // A cycle ends with an end-of-file marker, written when the writer goes on to the next: the tailer stops at
+            // anything else, however many days follow.
+            final long stop = cycleFile.pastMetadata(nextHeader);
+            if (cycleFile.header(stop) == (Wires.END_OF_DATA & 0xFFFF_FFFFL))
+            {
+                return true;
+            }
+            final String problem = cycleFile.problemAt(stop);
+            if (problem == null && !again)
+            {
+                return false;
+            }
+            throw damaged(stop, rollCycle.toIndex(readCycle, nextSequence), (problem == null ? "reading stops there" : problem) +
+                ", where the file must end with an end-of-file marker: the days after it, to " + LocalDate.ofEpochDay(lastCycle) +
+                ", cannot be read", null);
         }
         return true;
+    }
+
+    /**
+     * Checks that the cycle being read was read to the last record its writer completed. False when, at the end of the
+     * data ({@code again} false), a writer appended since the tailer looked.
+     */
+    private boolean readToItsEnd(final boolean again)
+    {
+        final long written = cycleFile.refresh().writePosition();
+        // Nothing read since a seek into the cycle: short only if the cycle holds the record sought.
+        if (written != 0 && written > lastHeader && (lastHeader >= 0 || nextSequence == 0 || records(readCycle) > nextSequence))
+        {
+            final long stop = cycleFile.pastMetadata(nextHeader);
+            final String problem = cycleFile.problemAt(stop);
+            if (problem == null && !again)
+            {
+                return false;
+            }
+            throw damaged(stop, rollCycle.toIndex(readCycle, nextSequence), (problem == null ? "reading stops there" : problem) +
+                ", yet the writer completed records up to the one at byte " + written + ": read as the end, the journal would leave them out", null);
+        }
+        if (lastHeader >= 0 && written == lastHeader)
+        {
+            final long records = records(readCycle);
+            if (records != nextSequence)
+            {
+                if (!again && cycleFile.refresh().writePosition() != written)
+                {
+                    return false;
+                }
+                final CycleFile.Place skipped = cycleFile.recordReadAsMetadata();
+                final String why = " records by its index, and " + nextSequence + " were read";
+                if (skipped == null)
+                {
+                    throw damaged(lastHeader, rollCycle.toIndex(readCycle, nextSequence - 1), "the file holds " + records + why +
+                        ": a header before this record's was changed", null);
+                }
+                throw damaged(skipped.position(), rollCycle.toIndex(readCycle, skipped.sequence()), String.format("its header (0x%08x) says " +
+                    "the record is metadata, which is stepped over: the file holds %d%s", cycleFile.header(skipped.position()), records, why), null);
+            }
+        }
+        return true;
+    }
+
+    /** How many records the queue's index says the cycle holds. */
+    private long records(final int cycle)
+    {
+        if (counter == null)
+        {
+            counter = queue.createTailer();
+        }
+        return counter.excerptsInCycle(cycle);
+    }
+
+    /** Reading starts in {@code cycle} (or none yet), at the record of sequence number {@code sequence}. */
+    private void enter(final int cycle, final long sequence)
+    {
+        if (cycleFile != null)
+        {
+            cycleFile.close();
+        }
+        readCycle = cycle;
+        cycleFile = cycle == NO_CYCLE ? null : CycleFile.of(queue, cycle);
+        if (cycleFile == null)
+        {
+            readCycle = NO_CYCLE;
+        }
+        lastHeader = -1;
+        nextHeader = 0;
+        nextSequence = sequence;
+    }
+
+    private JournalDamagedException damaged(final long position, final long index, final String what, final Throwable cause)
+    {
+        return new JournalDamagedException(cycleFile.file(), position, index, what, cause);
     }
 
     /** The record last read by {@link #next}; the same flyweight every time. */
@@ -155,6 +384,14 @@ public final class JournalReader implements AutoCloseable
     @Override
     public void close()
     {
+        if (cycleFile != null)
+        {
+            cycleFile.close();
+        }
+        if (counter != null)
+        {
+            counter.close();
+        }
         tailer.close();
         queue.close();
     }

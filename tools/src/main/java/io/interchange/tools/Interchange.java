@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import io.interchange.journal.JournalDamagedException;
 import io.interchange.tools.clearing.ClearingCommand;
 import io.interchange.tools.iso.IsoCommand;
 import io.interchange.tools.journal.JournalCommand;
@@ -29,7 +30,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * (switch, load, journal, clearing, demo) is a class in its own package added to that list.
  *
  * <p>Exit codes: 0 done, 2 bad usage or bad input (one line on stderr says what), 1 a check that failed (a load run, a
- * journal verified, a corrupt record read) or a fault in the tool itself.
+ * journal verified, a corrupt record read, a damaged journal: {@link JournalDamagedException}, in one line) or a fault in
+ * the tool itself.
  * No stack trace reaches the user: input errors are {@link InputException}s, anything else is reported as an
  * internal error in one line.
  */
@@ -142,6 +144,13 @@ public final class Interchange implements Callable<Integer>
             err.println(name + ": " + ex.getMessage());
             err.flush();
             return ExitCode.USAGE;
+        }
+        if (ex instanceof JournalDamagedException)
+        {
+            // A check that failed, not a fault of the tool's: the message names the file, the byte and what is wrong.
+            err.println(name + ": " + ex.getMessage());
+            err.flush();
+            return ExitCode.SOFTWARE;
         }
         // A bug, not the user's input: one line still, but enough to report it.
         err.println(name + ": internal error: " + ex);

@@ -167,6 +167,8 @@ public final class DayReader
      * Reads business day {@code day} of the journal in {@code config.journal().dir()}.
      *
      * @throws ClearingException when there is no journal there, or it holds no record of that day.
+     * @throws io.interchange.journal.JournalDamagedException when the journal is damaged where the day is read: cleared
+     *         without the records past the damage, the day's settlement would be wrong, and would not say so.
      */
     public static Day read(final SwitchConfig config, final LocalDate day)
     {

@@ -101,8 +101,19 @@ public final class JournalSource
             throw new InputException("the journal " + journalConfig.directory() + " holds no records of business day " + day);
         }
         // Every run of the switch journals its NODE_START first: queue files without a record are not its journal (empty
-        // or foreign files, or a start that never wrote), and reading "nothing" from them is no success.
-        if (day == null && !reader.next())
+        // or foreign files, or a start that never wrote), and reading "nothing" from them is no success. Files whose first
+        // record's header is damaged do hold one: the reader says so (JournalDamagedException), for the command to fail.
+        final boolean holdsARecord;
+        try
+        {
+            holdsARecord = day != null || reader.next();
+        }
+        catch (final RuntimeException ex)
+        {
+            reader.close();
+            throw ex;
+        }
+        if (!holdsARecord)
         {
             reader.close();
             throw new InputException(journalConfig.directory() + " is not a journal: its Chronicle Queue files hold no record");

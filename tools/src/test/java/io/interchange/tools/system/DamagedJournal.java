@@ -29,6 +29,23 @@ final class DamagedJournal
         }
     }
 
+    /**
+     * Zeroes the Chronicle Queue excerpt header of the record at {@code index}, which Chronicle reads as the end of the
+     * journal; returns where the header is, for the error that names it.
+     */
+    static String zeroHeaderOf(final Path dir, final long index)
+    {
+        final io.interchange.journal.DamagedJournal.Header header = io.interchange.journal.DamagedJournal.headerOf(dir, index);
+        io.interchange.journal.DamagedJournal.overwrite(header, 0);
+        return header.file() + " at byte " + header.position();
+    }
+
+    /** The queue indexes of the journal's records, first to last. */
+    static long[] indexes(final Path dir)
+    {
+        return io.interchange.journal.DamagedJournal.indexes(dir);
+    }
+
     /** Flips a bit of the byte at {@code offset} in the only place of the queue's files that holds {@code record}. */
     static void flipByteInside(final Path dir, final byte[] record, final int offset) throws IOException
     {

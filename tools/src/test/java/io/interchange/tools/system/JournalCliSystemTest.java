@@ -442,6 +442,41 @@ class JournalCliSystemTest
         assertNoCardData(cat.out() + stats.out() + Files.readString(csv) + replay.out());
     }
 
+    @Test
+    void shouldRefuseAJournalWithADamagedRecordHeaderInOneLineAndExitOne(@TempDir final Path dir) throws Exception
+    {
+        // Chronicle Queue reads a zeroed excerpt header as the end of the journal: verify passed on the records before it.
+        final Path damaged = dir.resolve("damaged");
+        DamagedJournal.copy(journal, damaged);
+        final long[] indexes = DamagedJournal.indexes(damaged);
+        final long index = indexes[3];
+        final String named = "the journal is damaged: " + DamagedJournal.zeroHeaderOf(damaged, index) + ", record 0x" + Long.toHexString(index) +
+            ": its header (0x00000000) is zero, yet the writer completed records up to the one at byte ";
+
+        for (final String command : List.of("verify", "cat", "stats"))
+        {
+            final Cli.Result result = Cli.run("journal", command, "--journal", damaged.toString());
+            assertDamaged(result, "interchange journal " + command + ": " + named);
+        }
+        assertDamaged(Cli.run("clearing", "--date", day(), "--journal", damaged.toString(), "--out", dir.resolve("clearing").toString()),
+            "interchange clearing: " + named);
+
+        // Its first record's header: "not a journal", as for queue files without a record, where it is a damaged one.
+        final Path first = dir.resolve("first");
+        DamagedJournal.copy(journal, first);
+        final String named0 = DamagedJournal.zeroHeaderOf(first, indexes[0]);
+        assertDamaged(Cli.run("journal", "verify", "--journal", first.toString()), "interchange journal verify: the journal is damaged: " +
+            named0 + ", record 0x" + Long.toHexString(indexes[0]) + ": ");
+    }
+
+    private static void assertDamaged(final Cli.Result result, final String line)
+    {
+        assertEquals(1, result.exitCode(), result::toString);
+        assertEquals(1, result.err().lines().count(), () -> "one line on stderr: " + result);
+        assertTrue(result.errLine().startsWith(line), result::toString);
+        assertFalse(result.err().contains("\tat "), result::toString);
+    }
+
     /** The business day the scripted journal's records are in. */
     private String day()
     {
