@@ -46,6 +46,8 @@ public final class AcquirerServer implements AutoCloseable
     private final String name;
     private final Channel channel;
     /** The accepted connections: a channel leaves by itself once closed, and one accepted after they were closed is closed at once. */
+    // Set before stopReading goes through the connections; a connection set up after reads it (volatile: two threads).
+    private volatile boolean stopping;
     private final ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE, true);
 
     /**
@@ -92,6 +94,12 @@ public final class AcquirerServer implements AutoCloseable
                     }
                     ch.pipeline().addLast(new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                     ch.pipeline().addLast(new FrameHandler(ring, lanes, framing, clock, true, endpoint, dialectId, name));
+                    // Accepted before the switch began to stop, but set up on its worker after stopReading had gone through
+                    // the connections: closed, as one accepted later would not be.
+                    if (stopping)
+                    {
+                        ch.close();
+                    }
                 }
             });
         channel = bootstrap.bind(host, port).sync().channel();
@@ -121,6 +129,7 @@ public final class AcquirerServer implements AutoCloseable
      */
     public void stopReading()
     {
+        stopping = true;
         final List<Future<?>> stopped = new ArrayList<>();
         for (final Channel connection : connections)
         {
