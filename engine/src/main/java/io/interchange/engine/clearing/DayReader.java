@@ -575,13 +575,15 @@ public final class DayReader
     }
 
     /**
-     * What names a reversal's original, the same on its repeats (0401, 0421): the listener, the terminal and field 90
-     * (or a UnionPay POS reversal's 61, else its own STAN, which its repeats keep).
+     * What names a reversal's original, the same on its repeats (0401, 0421): the listener, the terminal and field 90;
+     * a UnionPay POS reversal, which has none, by its own STAN and batch (60.2), as the switch finds its original (its
+     * 61, copied from a void, names the sale, which a void's reversal does not reverse).
      */
     private static String originalKey(final int endpoint, final MessageReader request)
     {
-        final String named = request.has(90) ? text(request, 90) : text(request, 61);
-        return endpoint + "/" + text(request, 41) + "/" + (named.isEmpty() ? text(request, 11) : named);
+        final String named = request.has(90) ? text(request, 90) :
+            (request.has(60) && request.units(60) >= 8 ? text(request, 60).substring(2, 8) : "") + "/" + text(request, 11);
+        return endpoint + "/" + text(request, 41) + "/" + named;
     }
 
     /** The row of a reversal of an earlier day's approval, from its decision: settled on this day, the other way. */

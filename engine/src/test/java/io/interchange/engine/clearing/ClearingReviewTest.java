@@ -401,6 +401,38 @@ class ClearingReviewTest
     }
 
     /**
+     * A UnionPay POS terminal's two voids of the same sale that never reached the switch, each reversed and answered 25:
+     * two orphan reversals, one per void, though both copy the sale's STAN and batch into 61 (a POS reversal names what
+     * it reverses by its own STAN and batch, as the switch finds it).
+     */
+    @Test
+    void reversalsAnswered25OfTwoUnknownUnionPayVoidsOfOneSaleAreTwoOrphanReversals(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            posSignedOn("000201", 1);
+            final Map<Integer, String> sale = posSale("000202", "000000");
+            approvedOnPos(sale);
+            for (final String stan : new String[] {"000203", "000204"})
+            {
+                final Map<Integer, String> lostVoid = posSale(stan, "200000");
+                lostVoid.put(61, "000001" + sale.get(11));
+                putIn(cups(), POS_LINK, 1, Mti.REVERSAL_REQUEST, lostVoid);
+                assertEquals("25", output(0).getString(39), "the void " + stan + " never reached the switch");
+            }
+        }
+        finally
+        {
+            writer.close();
+        }
+        final List<ClearingExceptionItem> exceptions = DayReader.read(config, DAY_1).exceptions();
+        assertEquals(List.of("000203", "000204"), exceptions.stream().filter(e -> e.kind() == ClearingExceptionItem.Kind.ORPHAN_REVERSAL)
+            .map(ClearingExceptionItem::stan).toList(), "one per void: " + exceptions);
+    }
+
+    /**
      * A purchase reversed by its terminal while still with issuer-a, which then never answers: 91 at the time-out, the
      * 0420 (39 = 68) to issuer-a. Nothing was ever approved, and the switch's batch counts neither a debit nor a
      * reversal of it; nor does the merchant's settlement line, which counted it among "approved and then reversed", a
