@@ -269,22 +269,14 @@ class ClearingReviewTest
                 now += 1_000_000_000L;
                 approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 42 + i), 1_000);
             }
-            final Map<Integer, String> reversal = reversalOf(repeated, card(0, 40), 2_500);
-            for (final int mti : new int[] {Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE_REPEAT})
-            {
-                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, mti, reversal);
-                assertEquals("25", output(0).getString(39), Mti.toString(mti) + ": forgotten");
-            }
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(once, card(0, 41), 3_000));
-            assertEquals("25", output(0).getString(39), "forgotten");
         }
-        finally
+        catch (final RuntimeException | AssertionError ex)
         {
             writer.close();
+            throw ex;
         }
-        final List<ClearingExceptionItem> exceptions = DayReader.read(config, DAY_1).exceptions();
-        assertEquals(List.of(ClearingExceptionItem.Kind.ORPHAN_REVERSAL, ClearingExceptionItem.Kind.ORPHAN_REVERSAL),
-            exceptions.stream().map(ClearingExceptionItem::kind).toList(), "one per original: " + exceptions);
+        final List<ClearingExceptionItem> exceptions = reversedAnswered25(config, reversalOf(repeated, card(0, 40), 2_500),
+            reversalOf(once, card(0, 41), 3_000), "forgotten");
         assertTrue(exceptions.get(0).detail().contains("STAN " + repeated.get(11)), exceptions.get(0).detail());
         assertTrue(exceptions.get(0).detail().startsWith("reversal 0400 "), "the first reversal's: " + exceptions.get(0).detail());
         assertTrue(exceptions.get(1).detail().contains("STAN " + once.get(11)), exceptions.get(1).detail());
@@ -301,24 +293,8 @@ class ClearingReviewTest
         final SwitchConfig config = start(dir);
         final Map<Integer, String> neverSent = request(card(0, 60), 2_500);
         final Map<Integer, String> neverSentEither = request(card(0, 61), 3_000);
-        try
-        {
-            final Map<Integer, String> reversal = reversalOf(neverSent, card(0, 60), 2_500);
-            for (final int mti : new int[] {Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE_REPEAT})
-            {
-                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, mti, reversal);
-                assertEquals("25", output(0).getString(39), Mti.toString(mti) + ": unknown");
-            }
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(neverSentEither, card(0, 61), 3_000));
-            assertEquals("25", output(0).getString(39), "unknown");
-        }
-        finally
-        {
-            writer.close();
-        }
-        final List<ClearingExceptionItem> exceptions = DayReader.read(config, DAY_1).exceptions();
-        assertEquals(List.of(ClearingExceptionItem.Kind.ORPHAN_REVERSAL, ClearingExceptionItem.Kind.ORPHAN_REVERSAL),
-            exceptions.stream().map(ClearingExceptionItem::kind).toList(), "one per original: " + exceptions);
+        final List<ClearingExceptionItem> exceptions = reversedAnswered25(config, reversalOf(neverSent, card(0, 60), 2_500),
+            reversalOf(neverSentEither, card(0, 61), 3_000), "unknown");
         assertTrue(exceptions.get(0).detail().startsWith("reversal 0400 of an original the switch does not know"), exceptions.get(0).detail());
         assertEquals(List.of(2_500L, 3_000L), exceptions.stream().map(ClearingExceptionItem::amount).toList(), "the two originals' reversals");
     }
@@ -398,6 +374,33 @@ class ClearingReviewTest
         assertEquals(List.of(TransactionState.APPROVED, TransactionState.REVERSED),
             List.of(day.transactions().state(0), day.transactions().state(1)), "the sale stands, the void is undone");
         assertEquals(5_000, net(Settlement.settle(config, DAY_1, day.transactions())));
+    }
+
+    /**
+     * Sends {@code repeated} as an 0400, 0401 and 0421, then {@code once} as an 0400, each answered 25 ({@code why}), closes
+     * the journal and returns the day's exceptions, asserting they are two orphan reversals, one per original.
+     */
+    private List<ClearingExceptionItem> reversedAnswered25(
+        final SwitchConfig config, final Map<Integer, String> repeated, final Map<Integer, String> once, final String why)
+    {
+        try
+        {
+            for (final int mti : new int[] {Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE_REPEAT})
+            {
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, mti, repeated);
+                assertEquals("25", output(0).getString(39), Mti.toString(mti) + ": " + why);
+            }
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, once);
+            assertEquals("25", output(0).getString(39), why);
+        }
+        finally
+        {
+            writer.close();
+        }
+        final List<ClearingExceptionItem> exceptions = DayReader.read(config, DAY_1).exceptions();
+        assertEquals(List.of(ClearingExceptionItem.Kind.ORPHAN_REVERSAL, ClearingExceptionItem.Kind.ORPHAN_REVERSAL),
+            exceptions.stream().map(ClearingExceptionItem::kind).toList(), "one per original: " + exceptions);
+        return exceptions;
     }
 
     /**
