@@ -73,6 +73,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int[] POS_AUTHORIZATION_MANDATORY = {3, 4, 11, 41, 42, 49, 60};
     // A card seen at this many different merchants within one minute is being tested or cloned: 59.
     private static final int SUSPICIOUS_MERCHANTS_PER_MINUTE = 3;
+    /** Merchant category codes are four digits (ISO 18245). */
+    private static final int MAX_MCC = 9_999;
     private static final int STAND_IN_AUTH_CODES = 36 * 36 * 36 * 36 * 36;
     private static final int STAND_IN_AUTH_CODE_LENGTH = 6;
     private static final int[] REVERSAL_MANDATORY = {7, 11, 41, 90};
@@ -893,15 +895,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final int merchant = request.units(42) <= FixedKey.MAX_LENGTH ?
             acceptors.merchant(FixedKey.high(request, 42), FixedKey.low(request, 42)) : -1;
-        if (merchant < 0 || refuses(event, ResponseCode.INVALID_MERCHANT, !acceptors.merchantActive(merchant)))
+        // In replay a merchant or terminal removed from the settings since is refused only where the journal refused it:
+        // one the journal forwarded (or stood in for) stays in flight, with its time-out's 0420 still owed.
+        if (refuses(event, ResponseCode.INVALID_MERCHANT, merchant < 0 || !acceptors.merchantActive(merchant)))
         {
             answer(event, request, ResponseCode.INVALID_MERCHANT);
             return;
         }
         final int terminal = request.units(41) <= FixedKey.MAX_LENGTH ?
             acceptors.terminal(FixedKey.high(request, 41), FixedKey.low(request, 41)) : -1;
-        if (terminal < 0 ||
-            refuses(event, ResponseCode.NOT_PERMITTED_TO_TERMINAL, !acceptors.terminalActive(terminal) || acceptors.terminalMerchant(terminal) != merchant))
+        if (refuses(event, ResponseCode.NOT_PERMITTED_TO_TERMINAL,
+            terminal < 0 || !acceptors.terminalActive(terminal) || acceptors.terminalMerchant(terminal) != merchant))
         {
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
             return;
@@ -910,7 +914,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             transactions.counts(current, terminal, amount, currency, processing == 20);
         }
-        final int mcc = acceptors.mcc(merchant);
+        final int mcc = merchant >= 0 ? acceptors.mcc(merchant) : journaledMcc(event, request);
         if (refuses(event, ResponseCode.NOT_PERMITTED_TO_CARDHOLDER, limits.blockedMcc()[mcc]))
         {
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_CARDHOLDER);
@@ -933,7 +937,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int issuer = routed >= 0 ? routed : route == BinTable.NO_ROUTE ? -1 : BinTable.issuer(route);
         if (issuer < 0 || refuses(event, ResponseCode.NO_SUCH_ISSUER, route == BinTable.NO_ROUTE))
         {
-            answer(event, request, ResponseCode.NO_SUCH_ISSUER);
+            // In replay, a 91 (its issuer down or full, no stand-in) whose BIN has been removed since stays a 91: its
+            // retransmission gets the answer its terminal got. The journal names no issuer for it to carry on with.
+            answer(event, request, issuer < 0 && refuses(event, ResponseCode.ISSUER_INOPERATIVE, false) ?
+                ResponseCode.ISSUER_INOPERATIVE : ResponseCode.NO_SUCH_ISSUER);
             return;
         }
         transactions.foreign(current, route != BinTable.NO_ROUTE && BinTable.foreign(route));
@@ -2232,6 +2239,37 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final int issuer = Decision.issuer(recorded.buffer(), recorded.decisionOffset());
         return issuer < issuers.size() ? issuer : -1;
+    }
+
+    /**
+     * In replay, the MCC of a request whose merchant has been removed from the settings since the journal passed it:
+     * field 18 of the request as the journal forwarded it (its MTI, the journal's switch STAN), else the request's own
+     * field 18, else 0, for a stand-in of a terminal that sends none (its advice goes to the issuer without the MCC the
+     * removed merchant had).
+     */
+    private int journaledMcc(final SwitchEvent event, final MessageReader request)
+    {
+        final JournalRecord recorded = event.recorded();
+        if (recorded != null && recorded.decisionLength() >= Decision.LENGTH)
+        {
+            final int stan = Decision.switchStan(recorded.buffer(), recorded.decisionOffset());
+            for (int i = 0; i < recorded.outputCount(); i++)
+            {
+                final int part = JournalRecord.output(i);
+                if (recorded.isWithheld(part) || recorded.linkId(part) == event.linkId())
+                {
+                    continue;
+                }
+                final MessageReader out = recordedAnswers[recorded.dialectId(part)];
+                if (out.wrap(recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part)) == DecodeError.NONE &&
+                    out.mti() == request.mti() && out.has(11) && out.getLong(11) == stan && out.has(18))
+                {
+                    return (int)out.getLong(18);
+                }
+            }
+        }
+        final int mcc = request.has(18) ? number(request, 18) : -1;
+        return mcc >= 0 && mcc <= MAX_MCC ? mcc : 0;
     }
 
     /** In replay, the outcome the journal gives the event; null live, or for a record without a decision. */

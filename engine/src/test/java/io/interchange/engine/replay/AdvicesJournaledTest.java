@@ -667,21 +667,7 @@ class AdvicesJournaledTest
     @Test
     void shouldKeepARequestInFlightInRecoveryWhereTheJournalForwardedItThoughTheAmountLimitWasLoweredSince(@TempDir final Path dir)
     {
-        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
-        final JournalConfig journal = SwitchNode.journalConfig(config);
-        handler = SwitchNode.handler(config, setup);
-        writer = new JournalWriter(journal);
-        try
-        {
-            acquirerSignedOn();
-            signOn(0);
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 95), 2_500));
-            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded, and issuer-a has not answered when the switch stops");
-        }
-        finally
-        {
-            writer.close();
-        }
+        final JournalConfig journal = forwardedUnanswered(dir, 95);
 
         final SwitchConfig lowered = withSettings("interchange.limits.max-amount = 1000", dir);
         final SwitchSetup loweredSetup = SwitchNode.setup(lowered, Dialects.all());
@@ -691,6 +677,66 @@ class AdvicesJournaledTest
         now += 6_000_000_000L;
         tick();
         assertEquals(List.of("0420 null"), owedToIssuerA(), "the timed-out request's reversal");
+    }
+
+    /**
+     * A purchase forwarded to issuer-a and still unanswered when the switch stops, then a restart with its merchant and
+     * terminals removed from the settings: replay and recovery keep it in flight, as the journal says it went, with the
+     * MCC the journal forwarded, where deciding again would answer it 03 and forget it. The recovered switch times it
+     * out and owes issuer-a its 0420, and the replay matches the journal byte for byte.
+     */
+    @Test
+    void shouldKeepARequestInFlightInRecoveryWhereTheJournalForwardedItThoughItsMerchantAndTerminalWereRemovedSince(@TempDir final Path dir)
+    {
+        final JournalConfig journal = forwardedUnanswered(dir, 97);
+
+        final SwitchConfig removed = withSettings("""
+            interchange.merchants = [ { id = "MERCHANT0000002", name = "Demo Diner", mcc = 5812, status = active } ]
+            interchange.terminals = [ { id = "TERM0003", merchant = "MERCHANT0000002", status = active } ]
+            """, dir);
+        final SwitchSetup removedSetup = SwitchNode.setup(removed, Dialects.all());
+        assertReplaysByteForByte(removed, removedSetup, journal, dir);
+
+        restart(removed, removedSetup, journal);
+        now += 6_000_000_000L;
+        tick();
+        final List<MessageReader> sent = sentToIssuerA();
+        assertEquals(List.of("0420"), sent.stream().map(advice -> Mti.toString(advice.mti())).toList(), "the timed-out request's reversal");
+        assertEquals(5411, sent.get(0).getLong(18), "with the MCC the request went with (MERCHANT0000001's)");
+    }
+
+    /**
+     * A purchase answered 91 while issuer-b was down (no stand-in), then a restart with issuer-b's BIN range removed:
+     * replay answers it 91 again, as the journal says, where deciding again gives 15, and the recovered switch answers
+     * its retransmission with the 91 its terminal got.
+     */
+    @Test
+    void shouldAnswer91AgainInReplayWhereTheJournalSaysItsIssuerWasDownThoughItsBinWasRemovedSince(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        final Map<Integer, String> purchase = request(card(1, 98), 2_500);
+        try
+        {
+            acquirerSignedOn();
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals("91", output(0).getString(39), "issuer-b never signed on, and does not stand in");
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig removed = withSettings("interchange.bin-table = [ { low = \"476173\", high = \"476173\", issuer = \"issuer-a\" } ]", dir);
+        final SwitchSetup removedSetup = SwitchNode.setup(removed, Dialects.all());
+        assertReplaysByteForByte(removed, removedSetup, journal, dir);
+
+        restart(removed, removedSetup, journal);
+        acquirerSignedOn();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals("91", output(0).getString(39), "the retransmission gets the answer its terminal got");
     }
 
     /**
@@ -764,13 +810,44 @@ class AdvicesJournaledTest
     /** The advices issuer-a gets once its link is up again, each as its MTI and authorization code (field 38), e.g. "0221 S00001". */
     private List<String> owedToIssuerA()
     {
+        return sentToIssuerA().stream().map(advice -> Mti.toString(advice.mti()) + " " + (advice.has(38) ? advice.getString(38) : null)).toList();
+    }
+
+    /** What issuer-a gets once it signs on, over five ticks: the advices owed to it. */
+    private List<MessageReader> sentToIssuerA()
+    {
         final List<MessageReader> sent = new ArrayList<>(signOn(0));
         for (int i = 0; i < 5; i++)
         {
             tick();
             sent.addAll(advices());
         }
-        return sent.stream().map(advice -> Mti.toString(advice.mti()) + " " + (advice.has(38) ? advice.getString(38) : null)).toList();
+        return sent;
+    }
+
+    /**
+     * A purchase with card {@code i} of issuer-a forwarded to it, which has not answered when the switch stops; journaled
+     * under the default settings into the test's folder, whose journal it returns.
+     */
+    private JournalConfig forwardedUnanswered(final Path dir, final int i)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, i), 2_500));
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded, and issuer-a has not answered when the switch stops");
+            assertEquals(5411, output(0).getLong(18), "MERCHANT0000001's MCC");
+        }
+        finally
+        {
+            writer.close();
+        }
+        return journal;
     }
 
     /** The default settings with {@code settings} over them, journaling into the test's folder. */
