@@ -32,6 +32,7 @@ import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.config.BinRange;
 import io.interchange.engine.config.CardOrigin;
+import io.interchange.engine.config.ConfigError;
 import io.interchange.engine.config.IssuerConfig;
 import io.interchange.engine.config.LinkAddress;
 import io.interchange.engine.config.ListenerConfig;
@@ -115,6 +116,15 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             LOG.error("switch node {} does not start: {}; restore the journal from a copy, or move the damaged file aside, before starting it again",
                 config.nodeId(), ex.getMessage());
             throw ex;
+        }
+        final String mismatch = switchHandler.endpointOrderMismatch();
+        if (mismatch != null)
+        {
+            // Its records name issuers and listeners by their place in the config: started, it would send one issuer's
+            // reversals and advices to another. It does not start, and writes nothing.
+            journal.close();
+            LOG.error("switch node {} does not start: {}", config.nodeId(), mismatch);
+            throw ConfigError.of(mismatch);
         }
         if (recovered.records() > 0)
         {

@@ -23,11 +23,13 @@ import io.interchange.codec.Mti;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.ClearingExceptionItem.Kind;
 import io.interchange.engine.config.IssuerConfig;
+import io.interchange.engine.config.ListenerConfig;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.config.TerminalConfig;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.switching.BatchTotals;
 import io.interchange.engine.switching.Decision;
+import io.interchange.engine.switching.EndpointOrder;
 import io.interchange.engine.switching.Outcome;
 import io.interchange.engine.switching.ResponseCode;
 import io.interchange.journal.BusinessDay;
@@ -311,6 +313,14 @@ public final class DayReader
         if (record.eventType() == EventType.NODE_START)
         {
             run++;
+            // The run's records name issuers and listeners by their place in its config: cleared under a config that
+            // does not begin with them, the day would settle one issuer's transactions with another.
+            final String mismatch = EndpointOrder.mismatch(record.buffer(), record.decisionOffset(), record.decisionLength(), record.timestampNanos(),
+                config.issuers().stream().map(IssuerConfig::id).toList(), config.listeners().stream().map(ListenerConfig::name).toList());
+            if (mismatch != null)
+            {
+                throw new ClearingException(mismatch);
+            }
         }
         if (record.decisionLength() < Decision.LENGTH)
         {

@@ -19,6 +19,15 @@ public final class ConfigError extends RuntimeException
         this.problems = problems.toArray(new String[0]);
     }
 
+    /**
+     * A config that does not fit what it must run with, found once it was read (the journal's issuers and listeners:
+     * {@code EndpointOrder}): {@code problem} starts with the key; the caller knows the file.
+     */
+    public static ConfigError of(final String problem)
+    {
+        return new ConfigError(List.of(problem));
+    }
+
     /** The problems, one line each, in the order they were found (the order of the file, mostly). */
     public List<String> problems()
     {

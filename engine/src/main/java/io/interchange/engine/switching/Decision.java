@@ -75,6 +75,19 @@ import org.agrona.MutableDirectBuffer;
  * | 1: a refund   |                 (3 bytes 0)                   |
  * +---------------+-----------------------------------------------+
  * </pre>
+ * <h2>The start of a run</h2>
+ * A {@code NODE_START} is {@link Outcome#NOTHING}, {@link #RUN_LENGTH} bytes: the issuers and listeners the run had,
+ * since every other decision names them by their place in the config's lists (the issuer word, the endpoint word),
+ * checked at each later start and by clearing ({@link EndpointOrder}). A journal written before has 16 bytes here.
+ * <pre>
+ * +---------------------------------------------------------------+
+ * |  16 bytes as above (outcome NOTHING, issuer -1, endpoint -1)   |
+ * +---------------------------------------------------------------+
+ * |  issuers in the config (int)  |  their ids' hash, in order    |
+ * +---------------------------------------------------------------+
+ * |  listeners in the config (int)|  their names' hash, in order  |
+ * +---------------------------------------------------------------+
+ * </pre>
  * One uploaded transaction (0320, 60.3 = 201, 203-207) is {@link Outcome#UPLOADED}, 16 bytes, with
  * {@link #UPLOAD_UNMATCHED} when the switch has no approved, unreversed transaction of that terminal, batch, STAN and
  * amount. A settlement request sent again byte for byte (its answer lost) is {@link Outcome#RETRANSMITTED}, 16 bytes:
@@ -111,6 +124,8 @@ public final class Decision
      * Any event with outputs to spare carries them; a journal written before this bit had them on ticks only.
      */
     public static final int ADVICES_SENT = 128;
+    /** The length of a {@code NODE_START}'s decision: the issuers and listeners of the run it starts. */
+    public static final int RUN_LENGTH = 32;
     /** The length of a settlement decision ({@link Outcome#SETTLED}, {@link Outcome#UPLOAD_AWAITED}). */
     public static final int SETTLEMENT_LENGTH = 64;
     /** The length of the decision of a reversal that undid an approval which moved money. */
@@ -120,6 +135,10 @@ public final class Decision
     private static final int REVERSED_CREDIT = 28;
     private static final int COUNT_DIFFERENCES = 16;
     private static final int AMOUNT_DIFFERENCES = 32;
+    private static final int RUN_ISSUERS = 16;
+    private static final int RUN_ISSUERS_HASH = 20;
+    private static final int RUN_LISTENERS = 24;
+    private static final int RUN_LISTENERS_HASH = 28;
     private static final int RESPONSE_CODE = 0;
     private static final int OUTCOME = 2;
     private static final int FLAGS = 3;
@@ -169,6 +188,43 @@ public final class Decision
         buffer.putInt(REVERSED_CURRENCY, currency);
         buffer.putInt(REVERSED_CREDIT, credit ? 1 : 0);
         return REVERSAL_LENGTH;
+    }
+
+    /**
+     * Appends to a {@code NODE_START}'s decision the issuers and listeners of the run ({@link EndpointOrder#hash}); returns
+     * the decision's new length, {@link #RUN_LENGTH}.
+     */
+    static int writeRun(final MutableDirectBuffer buffer, final int issuers, final int issuersHash, final int listeners, final int listenersHash)
+    {
+        buffer.putInt(RUN_ISSUERS, issuers);
+        buffer.putInt(RUN_ISSUERS_HASH, issuersHash);
+        buffer.putInt(RUN_LISTENERS, listeners);
+        buffer.putInt(RUN_LISTENERS_HASH, listenersHash);
+        return RUN_LENGTH;
+    }
+
+    /** How many issuers the config of the run a {@code NODE_START} of {@link #RUN_LENGTH} bytes started had. */
+    public static int runIssuers(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + RUN_ISSUERS);
+    }
+
+    /** The hash of that run's issuer ids, in their order ({@link EndpointOrder#hash}). */
+    public static int runIssuersHash(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + RUN_ISSUERS_HASH);
+    }
+
+    /** How many listeners that run's config had. */
+    public static int runListeners(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + RUN_LISTENERS);
+    }
+
+    /** The hash of that run's listener names, in their order. */
+    public static int runListenersHash(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + RUN_LISTENERS_HASH);
     }
 
     /** Whether a decision of {@code length} bytes says what a reversal undid ({@link #reversedAmount} and the rest). */

@@ -137,6 +137,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private int adviceTurn;
     private boolean replaying;
     private long advicesNotReplayed;
+    // The issuers and listeners, in the config's order, as each run's NODE_START journals them (EndpointOrder).
+    private final List<String> issuerIds;
+    private final List<String> listenerNames;
+    private String endpointOrderMismatch;
     private final BatchTotals totals;
     // Per terminal: the number of its open batch (UnionPay: the 60.2 after the last one closed; ISO 8583:1987, which
     // has no batch number, the switch's own count from 1), and a UnionPay batch out of balance awaiting its upload
@@ -250,6 +254,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         this.cardMinutes = new CardMinutes(limits.cardsPerMinute());
         this.cardMinutesCapacity = cardMinutes.capacity();
         this.issuerDialect = setup.issuerDialect();
+        this.issuerIds = issuers.stream().map(SwitchSetup.Issuer::id).toList();
+        this.listenerNames = setup.acquirers().stream().map(SwitchSetup.Acquirer::name).toList();
         final List<Dialect> dialects = setup.dialects();
         originals = new MessageReader[dialects.size()];
         writers = new MessageWriter[dialects.size()];
@@ -459,6 +465,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 {
                     linksLost();
                     decide(event, null, Outcome.NOTHING, -1, 0);
+                    runStarted(event);
                 }
                 default -> decide(event, null, Outcome.NOTHING, -1, 0);
             }
@@ -2227,6 +2234,43 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return refusedNow;
         }
         return Decision.answered(recorded.buffer(), recorded.decisionOffset(), code);
+    }
+
+    /**
+     * Journals with the run's NODE_START its issuers and listeners ({@link EndpointOrder}). In replay the journal's are
+     * kept, as the run had them, and checked against this switch's: the first run they do not begin is
+     * {@link #endpointOrderMismatch}.
+     */
+    private void runStarted(final SwitchEvent event)
+    {
+        final JournalRecord recorded = event.recorded();
+        if (recorded == null)
+        {
+            event.decisionLength(Decision.writeRun(event.decision(), issuerIds.size(), EndpointOrder.hash(issuerIds, issuerIds.size()),
+                listenerNames.size(), EndpointOrder.hash(listenerNames, listenerNames.size())));
+            return;
+        }
+        final int length = recorded.decisionLength();
+        if (length >= Decision.RUN_LENGTH)
+        {
+            event.decision().putBytes(Decision.LENGTH, recorded.buffer(), recorded.decisionOffset() + Decision.LENGTH, Decision.RUN_LENGTH - Decision.LENGTH);
+            event.decisionLength(Decision.RUN_LENGTH);
+            if (endpointOrderMismatch == null)
+            {
+                endpointOrderMismatch = EndpointOrder.mismatch(recorded.buffer(), recorded.decisionOffset(), length, recorded.timestampNanos(),
+                    issuerIds, listenerNames);
+            }
+        }
+    }
+
+    /**
+     * After a replay, null when every run of the journal had issuers and listeners that this switch's begin with, in
+     * their order; else what is wrong with this switch's config, one line starting with its key. A switch started on a
+     * journal it does not match would take one issuer's records for another's: it must not start.
+     */
+    public String endpointOrderMismatch()
+    {
+        return endpointOrderMismatch;
     }
 
     /** In replay, the issuer the journal's decision names, when this switch has one of that index; else -1. */

@@ -16,6 +16,7 @@ import io.interchange.codec.dialect.Dialects;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.replay.Replayer;
+import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalReader;
@@ -105,14 +106,22 @@ public final class VerifyCommand implements Callable<Integer>
                 journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
             final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
             final Replayer.Report report;
+            final SwitchHandler handler = SwitchNode.handler(config, setup);
             try
             {
-                report = Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
+                report = Replayer.replay(handler, setup, journal, replayed);
             }
             catch (final IllegalStateException ex)
             {
                 // Checksums held, so the bytes are the writer's; a record that cannot be replayed is read with the wrong keys.
                 throw new InputException("the replay stopped: " + ex.getMessage() + " (is --config the switch's own?)");
+            }
+            if (handler.endpointOrderMismatch() != null)
+            {
+                // Every record after would be read as another issuer's or listener's: a divergence would say less than this.
+                out.println("FAILED: the config does not fit the journal: " + handler.endpointOrderMismatch());
+                out.flush();
+                return 1;
             }
             final List<String> differences = Replayer.differences(journal, replayed, 1);
             if (!differences.isEmpty())

@@ -97,6 +97,11 @@ public final class SwitchCommand implements Callable<Integer>
             // A listener that cannot bind its address (in use, not this machine's): the operator's to fix, named.
             throw new InputException(ex.getMessage());
         }
+        catch (final ConfigError ex)
+        {
+            // A config the journal's records do not fit (its issuers or listeners reordered or removed): the file's to fix.
+            throw new InputException((configFile == null ? "the embedded defaults" : configFile.toString()) + ": " + ex.getMessage());
+        }
         finally
         {
             started.countDown();

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
 import io.interchange.tools.Cli;
 
 /**
@@ -72,5 +74,23 @@ class SwitchCommandTest
             assertTrue(result.errLine().startsWith("interchange switch: listener pos-iso87 cannot listen on 127.0.0.1:" + port + ": "), result::toString);
             assertTrue(result.errLine().contains("in use"), result::toString);
         }
+    }
+
+    @Test
+    void shouldRefuseToStartWhereTheJournalsRunHadTheIssuersInAnotherOrder(@TempDir final Path dir) throws Exception
+    {
+        final String journal = "interchange.journal.dir = \"" + dir.resolve("journal") + "\"\n";
+        SwitchNode.start(SwitchConfig.load(Files.writeString(dir.resolve("before.conf"), LISTENER.formatted(0) + journal))).close();
+        final Path swapped = Files.writeString(dir.resolve("switch.conf"), LISTENER.formatted(0) + journal + """
+            interchange.issuers = [
+              { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 1, timeout = 5s,
+                echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s }, stand-in { enabled = false, floor-limit = 0 } }
+              { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 1, timeout = 5s,
+                echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s }, stand-in { enabled = false, floor-limit = 0 } }
+            ]
+            """);
+        final Cli.Result result = Cli.run("switch", "--config", swapped.toString()).expectInputError();
+        assertTrue(result.errLine().startsWith("interchange switch: " + swapped + ": issuers: the journal's run started "), result::toString);
+        assertTrue(result.errLine().contains("this config's first 2 (issuer-b, issuer-a) are not those, in that order"), result::toString);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -232,20 +233,23 @@ class JournalCliSystemTest
     }
 
     @Test
+    void shouldSayTheConfigDoesNotFitTheJournalWhenItsListenersAreInAnotherOrder(@TempDir final Path dir) throws Exception
+    {
+        // The journal names each message's listener by its place in the list: replayed under these, pos-iso87's would be pos-cups's.
+        final Cli.Result verify = verifyUnder(dir, listener("pos-cups", 8584, "cups", "unionpay-pos", "10000002"),
+            listener("pos-iso87", 8583, "iso87b", "binary-2", "10000001"));
+        assertEquals(1, verify.exitCode(), verify::toString);
+        assertTrue(verify.out().contains("FAILED: the config does not fit the journal: listeners: the journal's run started "), verify::toString);
+        assertTrue(verify.out().contains("this config's first 2 (pos-cups, pos-iso87) are not those, in that order"), verify::toString);
+    }
+
+    @Test
     void shouldNameTheFirstDivergenceWhenTheReplayForwardsOtherwise(@TempDir final Path dir) throws Exception
     {
         // Under another acquirer id for pos-iso87 the switch would have forwarded the purchase with another field 32. (Under
         // other limits it would not decide otherwise: replay takes the verdicts drawn from settings from the journal.)
-        final Path otherAcquirer = Files.writeString(dir.resolve("other-acquirer.conf"), """
-            interchange.listeners = [
-              { name = "pos-iso87", host = "127.0.0.1", port = 8583, dialect = "iso87b", framing = "binary-2",
-                acquirer-id = "10000009", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = false }
-              { name = "pos-cups", host = "127.0.0.1", port = 8584, dialect = "cups", framing = "unionpay-pos",
-                acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = false }
-            ]
-            """);
-        final Cli.Result verify = journal("verify", "--config", otherAcquirer.toString());
-        System.out.println(verify);
+        final Cli.Result verify = verifyUnder(dir, listener("pos-iso87", 8583, "iso87b", "binary-2", "10000009"),
+            listener("pos-cups", 8584, "cups", "unionpay-pos", "10000002"));
         assertEquals(1, verify.exitCode(), verify::toString);
         assertTrue(verify.out().contains("all valid"), verify::toString);
         assertTrue(verify.out().contains("first divergence: output 0 differs"), verify::toString);
@@ -494,6 +498,20 @@ class JournalCliSystemTest
             assertTrue(reader.next());
             return reader.record().businessDay().toString();
         }
+    }
+
+    /** {@code journal verify} under the default config with these listeners, in this order. */
+    private Cli.Result verifyUnder(final Path dir, final String... listeners) throws IOException
+    {
+        final Path config = Files.writeString(dir.resolve("listeners.conf"), "interchange.listeners = [\n" + String.join("\n", listeners) + "\n]\n");
+        return journal("verify", "--config", config.toString());
+    }
+
+    /** A listener on 127.0.0.1, as the default config has them. */
+    private static String listener(final String name, final int port, final String dialect, final String framing, final String acquirerId)
+    {
+        return "{ name = \"%s\", host = \"127.0.0.1\", port = %d, dialect = \"%s\", framing = \"%s\", acquirer-id = \"%s\", "
+            .formatted(name, port, dialect, framing, acquirerId) + "allow = [\"127.0.0.1/32\"], idle-timeout = 120s, max-frame = 4096, mac = false }";
     }
 
     private Cli.Result journal(final String command, final String... args)
