@@ -1061,7 +1061,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 answer(event, request, ResponseCode.FORMAT_ERROR);
                 return true;
             }
-            if (Math.abs(now - sent) > limits.duplicateWindowNanos())
+            // In replay the journal's verdict stands, as the window may have been changed since: a request forwarded then
+            // and answered 94 now would leave its approval out of its terminal's batch and its reversal answered 25.
+            if (refuses(event, ResponseCode.DUPLICATE, Math.abs(now - sent) > limits.duplicateWindowNanos()))
             {
                 answer(event, request, ResponseCode.DUPLICATE);
                 return true;
