@@ -9,11 +9,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+
+import org.agrona.MutableDirectBuffer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
 import io.interchange.codec.cups.Field60;
 import io.interchange.codec.cups.SettlementTotals;
@@ -24,6 +29,11 @@ import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.security.Hsm;
+import io.interchange.engine.security.HsmResult;
+import io.interchange.engine.security.KeyLoader;
+import io.interchange.engine.security.KeySlots;
+import io.interchange.engine.security.SoftwareHsm;
 import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
@@ -222,6 +232,71 @@ class OnlineReviewTest
         assertAll(() -> assertEquals(1, debits, "the approval the terminal holds is in its batch"),
             () -> assertEquals("00", reversed, "the terminal's reversal finds its original"),
             () -> assertEquals(1, owed, "and issuer-a is owed its 0420"));
+    }
+
+
+    /**
+     * issuer-a's MAC key changed over a restart (a key rotation: issuer keys live in the settings). Live, issuer-a's
+     * approval held under the key of then and the terminal got it. Recovery checks the journaled answer's MAC again,
+     * under the new key, takes it for no answer and times the purchase out: the approval is gone from the batch, and
+     * issuer-a gets an 0420 (68) reversing a sale the terminal holds approved. Every approval of the journal alike.
+     */
+    @Test
+    void recoveryShouldKeepAnApprovalWhoseMacHeldThoughTheIssuersMacKeyChangedSince(@TempDir final Path dir)
+    {
+        final SwitchConfig live = issuerA("timeout = 5s", "stand-in { enabled = true, floor-limit = 50000 }, mac-key = \"2315208C9110AD402315208C9110AD40\"", dir);
+        final SwitchSetup liveSetup = SwitchNode.setup(live, Dialects.all());
+        final JournalConfig journal = SwitchNode.journalConfig(live);
+        handler = SwitchNode.handler(live, liveSetup);
+        writer = new JournalWriter(journal);
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 4), 2_500));
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded");
+            macedAnswer(live, SwitchMessages.issuerAnswer(output(0), "00"));
+            assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
+            assertEquals("00", output(0).getString(39), "the approval's MAC held");
+            assertEquals(1, handler.batchTotals().debitCount(terminal));
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig rotated = issuerA("timeout = 5s", "stand-in { enabled = true, floor-limit = 50000 }, mac-key = \"0123456789ABCDEFFEDCBA9876543210\"", dir);
+        restart(rotated, SwitchNode.setup(rotated, Dialects.all()), journal);
+        final long debits = handler.batchTotals().debitCount(terminal);
+        final int inFlight = handler.inFlight();
+        now += 6_000_000_000L;
+        tick();
+        final int owed = handler.advicesPending();
+        assertAll(() -> assertEquals(1, debits, "the approval the terminal holds is in its batch"),
+            () -> assertEquals(0, inFlight, "answered: nothing still with issuer-a"),
+            () -> assertEquals(0, owed, "no 0420 of a sale the terminal holds approved"));
+    }
+
+    /** An answer from issuer-a (ISO 8583:1987 binary) with its MAC in field 64 under issuer-a's key in {@code config}. */
+    private void macedAnswer(final SwitchConfig config, final Map<Integer, String> fields)
+    {
+        now += 1_000_000L;
+        final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size(), config.listeners().size());
+        final Hsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
+        KeyLoader.loadIssuerKeys(hsm, slots, config.issuers());
+        event.reset(EventType.ISSUER_MESSAGE, now, ISSUER_LINKS[0], 0, iso87b);
+        final MutableDirectBuffer frame = event.frame();
+        final MessageWriter writer = new MessageWriter(setup.dialects().get(iso87b)).wrap(frame, 0).mti(Mti.FINANCIAL_RESPONSE);
+        new TreeMap<>(fields).forEach(writer::putString);
+        final int length = writer.finish();
+        final int lastBitmapByte = setup.dialects().get(iso87b).mtiLength() + 7;
+        frame.putByte(lastBitmapByte, (byte)(frame.getByte(lastBitmapByte) | 0x01));
+        assertEquals(HsmResult.OK, hsm.generateMac(slots.issuerMacKey(0), frame, 0, length, frame, length));
+        event.frameLengths(0, length + Hsm.MAC_LENGTH);
+        event.decode();
+        assertEquals(DecodeError.NONE, event.decodeError());
+        handle();
     }
 
     // ---------------------------------------------------------------- helpers
