@@ -751,9 +751,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return acceptorKeys.terminalMac(terminalOf(request), request.dialect(), out, offset, length);
     }
 
-    /** An issuer that MACs: its answer's MAC (field 64, or 128 after a secondary bitmap) must hold with its key. */
-    private boolean issuerMacHolds(final int issuer, final MessageReader answer)
+    /**
+     * An issuer that MACs: its answer's MAC (field 64, or 128 after a secondary bitmap) must hold with its key. In replay
+     * the journal's verdict stands, as the issuer's key (or whether it MACs) may have been changed in the settings since:
+     * checked again under a new key, every answer the journal relayed would be no answer, its approval gone from its
+     * terminal's batch and an 0420 owed that reverses it.
+     */
+    private boolean issuerMacHolds(final SwitchEvent event, final int issuer, final MessageReader answer)
     {
+        final JournalRecord recorded = event.recorded();
+        if (recorded != null && recorded.decisionLength() >= Decision.LENGTH)
+        {
+            return Decision.outcome(recorded.buffer(), recorded.decisionOffset()) != Outcome.UNMATCHED ||
+                !ResponseCode.MAC_FAILURE.equals(Decision.responseCode(recorded.buffer(), recorded.decisionOffset()));
+        }
         if (!issuers.get(issuer).mac())
         {
             return true;
@@ -2561,7 +2572,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             // What the issuer sends of its own (its echo tests, say) shows nothing of whether it answers the switch's.
             heardFrom(issuer, event.linkId());
         }
-        if (Mti.messageClass(mti) != 8 && !issuerMacHolds(issuer, message))
+        if (Mti.messageClass(mti) != 8 && !issuerMacHolds(event, issuer, message))
         {
             // A wrong or missing MAC on an issuer's answer is no answer (DESIGN.md §5): the request times out, the
             // acquirer gets 91 and the issuer a reversal.
