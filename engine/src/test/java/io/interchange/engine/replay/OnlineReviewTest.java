@@ -299,6 +299,45 @@ class OnlineReviewTest
         handle();
     }
 
+
+    /**
+     * MACs turned on for the UnionPay POS listener over a restart (mac = false, then true). Live, TERM0005's sale was
+     * approved without a MAC, as the listener then asked. Recovery asks again whether the request may go on under the
+     * new setting: the terminal holds no working keys in the journal, so the sale is answered 91 in replay and is gone
+     * from the batch the terminal settles against (and from the history its reversal would find).
+     */
+    @Test
+    void recoveryShouldKeepASaleTheJournalApprovedThoughItsListenerTurnedMacsOnSince(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        final int terminal = setup.acceptors().terminalIndex("TERM0005");
+        try
+        {
+            signOn(0);
+            posSignedOn("000201", 1);
+            approvedOnPos(pos("000202", "000000", Field60.TYPE_SALE));
+            assertEquals(1, handler.batchTotals().debitCount(terminal));
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig macs = SwitchConfig.parse("""
+            interchange.listeners = [
+              { name = "pos-iso87", host = "127.0.0.1", port = 8583, dialect = "iso87b", framing = "binary-2",
+                acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = false }
+              { name = "pos-cups", host = "127.0.0.1", port = 8584, dialect = "cups", framing = "unionpay-pos",
+                acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = true }
+            ]
+            """, "macs.conf").withJournalDir(dir.resolve("journal"));
+        restart(macs, SwitchNode.setup(macs, Dialects.all()), journal);
+        assertEquals(1, handler.batchTotals().debitCount(terminal), "the sale the terminal holds approved is in its batch");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private int cups()
