@@ -93,19 +93,35 @@ public final class BatchTotals
 
     void reversed(final int terminal, final boolean credit, final long amount, final boolean foreignCard)
     {
+        reversals(terminal, credit, amount, foreignCard, 1);
+    }
+
+    /**
+     * Takes back a reversal {@link #reversed} counted: a UnionPay POS void, which takes its sale out of the batch as a
+     * debit reversal does, was itself reversed, and the sale is in the batch again.
+     */
+    void unreversed(final int terminal, final boolean credit, final long amount, final boolean foreignCard)
+    {
+        reversals(terminal, credit, amount, foreignCard, -1);
+    }
+
+    private void reversals(final int terminal, final boolean credit, final long amount, final boolean foreignCard, final int sign)
+    {
         if (foreignCard)
         {
-            count(terminal, credit ? CREDIT_REVERSALS : DEBIT_REVERSALS, amount);
+            final int kind = credit ? CREDIT_REVERSALS : DEBIT_REVERSALS;
+            foreign[terminal * FIGURES + kind] += sign;
+            foreign[terminal * FIGURES + AMOUNTS + kind] += sign * amount;
         }
         if (credit)
         {
-            creditReversalCounts[terminal]++;
-            creditReversalAmounts[terminal] += amount;
+            creditReversalCounts[terminal] += sign;
+            creditReversalAmounts[terminal] += sign * amount;
         }
         else
         {
-            debitReversalCounts[terminal]++;
-            debitReversalAmounts[terminal] += amount;
+            debitReversalCounts[terminal] += sign;
+            debitReversalAmounts[terminal] += sign * amount;
         }
     }
 

@@ -344,8 +344,13 @@ public final class Decision
     /** True when the decision answered the request itself with {@code code} (two ASCII characters). Allocates nothing. */
     public static boolean answered(final DirectBuffer buffer, final int offset, final String code)
     {
-        return outcome(buffer, offset) == Outcome.ANSWERED && buffer.getByte(offset + RESPONSE_CODE) == code.charAt(0) &&
-            buffer.getByte(offset + RESPONSE_CODE + 1) == code.charAt(1);
+        return outcome(buffer, offset) == Outcome.ANSWERED && hasCode(buffer, offset, code);
+    }
+
+    /** True when the decision carries response code {@code code} (two ASCII characters), whatever its outcome. Allocates nothing. */
+    public static boolean hasCode(final DirectBuffer buffer, final int offset, final String code)
+    {
+        return buffer.getByte(offset + RESPONSE_CODE) == code.charAt(0) && buffer.getByte(offset + RESPONSE_CODE + 1) == code.charAt(1);
     }
 
     public static Outcome outcome(final DirectBuffer buffer, final int offset)

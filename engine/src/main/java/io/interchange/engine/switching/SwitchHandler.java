@@ -763,7 +763,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (recorded != null && recorded.decisionLength() >= Decision.LENGTH)
         {
             return Decision.outcome(recorded.buffer(), recorded.decisionOffset()) != Outcome.UNMATCHED ||
-                !ResponseCode.MAC_FAILURE.equals(Decision.responseCode(recorded.buffer(), recorded.decisionOffset()));
+                !Decision.hasCode(recorded.buffer(), recorded.decisionOffset(), ResponseCode.MAC_FAILURE);
         }
         if (!issuers.get(issuer).mac())
         {
@@ -772,6 +772,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int field = MessageMac.field(answer);
         return hsm != null && answer.has(field) && hsm.verifyMac(slots.issuerMacKey(issuer), answer.buffer(), answer.offset(),
             answer.rawOffset(field) - answer.offset(), answer.buffer(), answer.valueOffset(field)) == HsmResult.OK;
+    }
+
+    /** A UnionPay POS void of a sale or of a completion (60.1 = 23 or 21); ISO 8583:1987 has none (it voids by 0400). */
+    private static boolean posVoid(final MessageReader request)
+    {
+        if (request.dialect().defines(7))
+        {
+            return false;
+        }
+        final int type = Field60.transactionType(request);
+        return type == Field60.TYPE_VOID || type == Field60.TYPE_COMPLETION_VOID;
     }
 
     /** The request's terminal index, from field 41, or -1. */
@@ -790,6 +801,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      */
     private String refusal(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
     {
+        final JournalRecord recorded = event.recorded();
+        if (recorded != null && recorded.decisionLength() >= Decision.LENGTH &&
+            !Decision.answered(recorded.buffer(), recorded.decisionOffset(), ResponseCode.ISSUER_INOPERATIVE))
+        {
+            // In replay a request the journal took past this gate (forwarded, stood in for, or answered with anything but
+            // 91) passed it, whatever the listener's MAC setting is now: turned on since, its terminals would hold no keys
+            // in the journal, and every sale it approved would be a 91, out of its batch, its reversal a 25.
+            final String refused = Decision.macRefusal(recorded.buffer(), recorded.decisionOffset());
+            macRefused = refused != null;
+            return refused;
+        }
         final SwitchSetup.Acquirer acquirer = setup.acquirers().get(session.endpoint);
         if (!acquirer.mac())
         {
@@ -930,7 +952,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (processing != 31 && !authorization)
         {
-            transactions.counts(current, terminal, amount, currency, processing == 20);
+            transactions.counts(current, terminal, amount, currency, processing == 20, processing == 20 && posVoid(request));
         }
         final int mcc = merchant >= 0 ? acceptors.mcc(merchant) : journaledMcc(event, request);
         if (refuses(event, ResponseCode.NOT_PERMITTED_TO_CARDHOLDER, limits.blockedMcc()[mcc]))
@@ -1253,8 +1275,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (state == Transactions.ANSWERED && transactions.approved(original) && transactions.terminal(original) >= 0)
         {
-            totals.reversed(transactions.terminal(original), transactions.credit(original), transactions.amount(original),
-                transactions.foreign(original));
+            if (transactions.voidOfDebit(original))
+            {
+                // A POS void reversed: the sale it had taken out of the batch is back in it.
+                totals.unreversed(transactions.terminal(original), false, transactions.amount(original), transactions.foreign(original));
+            }
+            else
+            {
+                totals.reversed(transactions.terminal(original), transactions.credit(original), transactions.amount(original),
+                    transactions.foreign(original));
+            }
         }
         transactions.state(original, Transactions.REVERSED);
         final CharSequence reason = reversalReason(request);
@@ -3352,7 +3382,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void countApproved(final int entry)
     {
         final int terminal = transactions.terminal(entry);
-        if (terminal >= 0)
+        if (terminal >= 0 && transactions.voidOfDebit(entry))
+        {
+            // A UnionPay POS terminal leaves a voided sale, and its void, out of its batch: the void takes the sale out
+            // as a reversal does, rather than adding a credit beside it (the issuer still books it as the credit it is).
+            totals.reversed(terminal, false, transactions.amount(entry), transactions.foreign(entry));
+        }
+        else if (terminal >= 0)
         {
             totals.approved(terminal, transactions.credit(entry), transactions.amount(entry), transactions.currency(entry),
                 transactions.foreign(entry));

@@ -52,6 +52,7 @@ final class Transactions
     private final int[] terminals;
     private final long[] amounts;
     private final boolean[] credits;
+    private final boolean[] voidsOfDebits;
     private final short[] currencies;
     private final short[] reversalReasons;
     private final boolean[] foreign;
@@ -98,6 +99,7 @@ final class Transactions
         terminals = new int[capacity];
         amounts = new long[capacity];
         credits = new boolean[capacity];
+        voidsOfDebits = new boolean[capacity];
         foreign = new boolean[capacity];
         currencies = new short[capacity];
         reversalReasons = new short[capacity];
@@ -206,6 +208,7 @@ final class Transactions
         terminals[entry] = -1;
         amounts[entry] = 0;
         credits[entry] = false;
+        voidsOfDebits[entry] = false;
         currencies[entry] = 0;
         reversalReasons[entry] = 0;
         foreign[entry] = false;
@@ -365,12 +368,22 @@ final class Transactions
      * (ISO 4217 numeric), debit or credit. A request that never counts (a balance inquiry, a pre-authorization) keeps
      * terminal -1.
      */
-    void counts(final int entry, final int terminal, final long amount, final int currency, final boolean credit)
+    /**
+     * What an approval of the entry does to its terminal's batch. {@code voidOfDebit}: a UnionPay POS void of a sale or
+     * completion, a credit to the issuer that takes the voided debit out of the batch, as POS terminals report it.
+     */
+    void counts(final int entry, final int terminal, final long amount, final int currency, final boolean credit, final boolean voidOfDebit)
     {
         terminals[entry] = terminal;
         amounts[entry] = amount;
         currencies[entry] = (short)currency;
         credits[entry] = credit;
+        voidsOfDebits[entry] = voidOfDebit;
+    }
+
+    boolean voidOfDebit(final int entry)
+    {
+        return voidsOfDebits[entry];
     }
 
     int currency(final int entry)

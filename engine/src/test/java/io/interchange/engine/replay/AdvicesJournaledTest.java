@@ -10,12 +10,15 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
+import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
 import io.interchange.codec.dialect.Dialects;
 import io.interchange.engine.SwitchMessages;
@@ -26,12 +29,18 @@ import io.interchange.engine.clearing.TransactionState;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.security.Hsm;
+import io.interchange.engine.security.HsmResult;
+import io.interchange.engine.security.KeyLoader;
+import io.interchange.engine.security.KeySlots;
+import io.interchange.engine.security.SoftwareHsm;
 import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalWriter;
 
 /**
+ * Recovery and replay after a restart, above all under settings changed since: the journal's verdicts stand.
  * Advices go out on whatever event has outputs to spare, to two issuers at once, with quiet ticks (not journaled)
  * between: replaying the journal must send them in the same order with the same STANs, byte for byte; recovery must
  * owe exactly the advices the issuers had not acknowledged; and clearing must find them on whatever record they rode.
@@ -677,6 +686,145 @@ class AdvicesJournaledTest
         now += 6_000_000_000L;
         tick();
         assertEquals(List.of("0420 null"), owedToIssuerA(), "the timed-out request's reversal");
+    }
+
+    /**
+     * limits.duplicate-window narrowed over a restart (24 h, then 1 h). Live, a purchase whose field 7 was two hours off (a
+     * terminal clock on local time, say) was within the window, forwarded and approved. Recovery takes the journal's
+     * verdict on its field 7, where judging it again under the new window answered it 94: its approval would be gone from
+     * the terminal's batch, and the terminal's reversal of it would find no original (25), issuer-a keeping the charge.
+     */
+    @Test
+    void shouldKeepAnApprovalInRecoveryWhereTheJournalForwardedItThoughTheDuplicateWindowWasNarrowedSince(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        final Map<Integer, String> purchase = SwitchMessages.request(card(0, 3), "000000", 2_500, now - 7_200_000_000_000L, ++stan);
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "field 7 two hours off is within 24 h: forwarded");
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, answer(output(0), "00"));
+            assertEquals("00", output(0).getString(39));
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig narrowed = withSettings("interchange.limits.duplicate-window = 1h", dir);
+        restart(narrowed, SwitchNode.setup(narrowed, Dialects.all()), journal);
+        assertEquals(1, handler.batchTotals().debitCount(terminal), "the approval the terminal holds is in its batch");
+        acquirerSignedOn();
+        final Map<Integer, String> reversal = request(purchase.get(2), 2_500);
+        reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39), "the terminal's reversal finds its original");
+        assertEquals(1, handler.advicesPending(), "and issuer-a is owed its 0420");
+    }
+
+    /**
+     * issuer-a's MAC key changed over a restart (a key rotation: issuer keys live in the settings). Live, issuer-a's
+     * approval held under the key of then and the terminal got it. Recovery takes the journal's verdict on the answer's
+     * MAC, where checking it again under the new key took it for no answer: the purchase would time out, its approval
+     * leave the batch, and issuer-a get an 0420 reversing a sale the terminal holds approved; every approval alike.
+     */
+    @Test
+    void shouldKeepAnApprovalInRecoveryWhoseMacHeldThoughTheIssuersMacKeyChangedSince(@TempDir final Path dir)
+    {
+        final SwitchConfig live = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000 }, mac-key = \"2315208C9110AD402315208C9110AD40\"", dir);
+        final SwitchSetup liveSetup = SwitchNode.setup(live, Dialects.all());
+        final JournalConfig journal = SwitchNode.journalConfig(live);
+        handler = SwitchNode.handler(live, liveSetup);
+        writer = new JournalWriter(journal);
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 4), 2_500));
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded");
+            macedAnswer(live, answer(output(0), "00"));
+            assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
+            assertEquals("00", output(0).getString(39), "the approval's MAC held");
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig rotated = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000 }, mac-key = \"0123456789ABCDEFFEDCBA9876543210\"", dir);
+        restart(rotated, SwitchNode.setup(rotated, Dialects.all()), journal);
+        assertEquals(1, handler.batchTotals().debitCount(terminal), "the approval the terminal holds is in its batch");
+        assertEquals(0, handler.inFlight(), "answered: nothing still with issuer-a");
+        now += 6_000_000_000L;
+        tick();
+        assertEquals(0, handler.advicesPending(), "no 0420 of a sale the terminal holds approved");
+    }
+
+    /**
+     * MACs turned on for the ISO 8583:1987 listener over a restart (mac = false, then true: its acquirer host must change
+     * keys before it may send). Live, a purchase was approved without a MAC, as the listener then asked. Recovery takes
+     * the journal's word that it went on, where asking again under the new setting answered it 91 for want of keys: it
+     * would be gone from its terminal's batch, and from the history its reversal finds.
+     */
+    @Test
+    void shouldKeepAnApprovalInRecoveryThoughItsListenerTurnedMacsOnSince(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 5), 2_500);
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig macs = withSettings("""
+            interchange.listeners = [
+              { name = "pos-iso87", host = "127.0.0.1", port = 8583, dialect = "iso87b", framing = "binary-2",
+                acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = true,
+                master-key = "0123456789ABCDEFFEDCBA9876543210" }
+              { name = "pos-cups", host = "127.0.0.1", port = 8584, dialect = "cups", framing = "unionpay-pos",
+                acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = false }
+            ]
+            """, dir);
+        restart(macs, SwitchNode.setup(macs, Dialects.all()), journal);
+        assertEquals(1, handler.batchTotals().debitCount(terminal), "the purchase the terminal holds approved is in its batch");
+    }
+
+    /** An answer from issuer-a (ISO 8583:1987 binary) with its MAC in field 64 under issuer-a's key in {@code config}. */
+    private void macedAnswer(final SwitchConfig config, final Map<Integer, String> fields)
+    {
+        now += 1_000_000L;
+        final KeySlots slots = new KeySlots(config.terminals().size(), config.issuers().size(), config.listeners().size());
+        final Hsm hsm = SoftwareHsm.withRandomLmk(slots.capacity());
+        KeyLoader.loadIssuerKeys(hsm, slots, config.issuers());
+        event.reset(EventType.ISSUER_MESSAGE, now, ISSUER_LINKS[0], 0, iso87b);
+        final MutableDirectBuffer frame = event.frame();
+        final MessageWriter message = new MessageWriter(setup.dialects().get(iso87b)).wrap(frame, 0).mti(Mti.FINANCIAL_RESPONSE);
+        new TreeMap<>(fields).forEach(message::putString);
+        final int length = message.finish();
+        // The primary bitmap's last bit: field 64, the MAC, follows.
+        final int lastBitmapByte = setup.dialects().get(iso87b).mtiLength() + 7;
+        frame.putByte(lastBitmapByte, (byte)(frame.getByte(lastBitmapByte) | 0x01));
+        assertEquals(HsmResult.OK, hsm.generateMac(slots.issuerMacKey(0), frame, 0, length, frame, length));
+        event.frameLengths(0, length + Hsm.MAC_LENGTH);
+        event.decode();
+        assertEquals(DecodeError.NONE, event.decodeError());
+        handle();
     }
 
     /**

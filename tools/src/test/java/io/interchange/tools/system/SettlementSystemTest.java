@@ -201,6 +201,30 @@ class SettlementSystemTest
             settlements("TERM0009"));
     }
 
+    /**
+     * A UnionPay POS terminal leaves a voided sale and its void (60.1 = 23) out of its batch: the switch does too, where
+     * it once counted the void as a credit beside the sale and sent the batch to an upload. A void that is itself
+     * reversed (an 0400 with the void's STAN and batch) puts its sale back.
+     */
+    @Test
+    void shouldLeaveAVoidedUnionPaySaleAndItsVoidOutOfTheBatchAndPutTheSaleBackWhenTheVoidIsReversed() throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0001", "MERCHANT0000001"))
+        {
+            voidOf(pos, sale(pos, "TERM0001", "MERCHANT0000001", 1, 3_000, DOMESTIC_BIN, "156"));
+            final MessageReader first = pos.exchange(Mti.RECONCILIATION_REQUEST, posSettlement("TERM0001", "MERCHANT0000001", 1, debits(0, 0, 0, 0)));
+            assertEquals("00", first.getString(39));
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(first).domestic().balanceFlag(), "nothing in the batch: the sale was voided");
+
+            final Map<Integer, String> voided = voidOf(pos, sale(pos, "TERM0001", "MERCHANT0000001", 2, 2_000, DOMESTIC_BIN, "156"));
+            assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST, voided).getString(39), "the void reversed");
+            final MessageReader second = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0001", "MERCHANT0000001", 2, debits(2_000, 1, 0, 0)));
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(second).domestic().balanceFlag(), "the sale stands, its void undone");
+        }
+        assertEquals(List.of("SETTLED 00 batch 1 in debits 0/0", "SETTLED 00 batch 2 in debits 0/0"), settlements("TERM0001"));
+    }
+
     @Test
     void shouldFlagBothPartsOfAUnionPayBatchOfDomesticAndForeignCardsInBalanceAndMoveToTheNextBatchNumber() throws IOException
     {
@@ -426,6 +450,14 @@ class SettlementSystemTest
         final TestTerminal pos, final String terminalId, final String merchantId, final int batch, final long amount, final String bin,
         final String currency) throws IOException
     {
+        return sale(pos, terminalId, merchantId, batch, amount, bin, currency).get(11);
+    }
+
+    /** As {@link #sell(TestTerminal, String, String, int, long, String, String)}; returns the sale's fields. */
+    private Map<Integer, String> sale(
+        final TestTerminal pos, final String terminalId, final String merchantId, final int batch, final long amount, final String bin,
+        final String currency) throws IOException
+    {
         final Map<Integer, String> sale = cards.purchase(cards.payer(amount, bin), amount);
         sale.remove(2);
         sale.remove(7);
@@ -435,7 +467,19 @@ class SettlementSystemTest
         sale.put(49, currency);
         sale.put(60, Field60.format(Field60.TYPE_SALE, batch, 0).substring(0, 8));
         assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
-        return sale.get(11);
+        return sale;
+    }
+
+    /** An approved UnionPay POS void of {@code sale} (0200, processing 20, 60.1 = 23, 61 its batch and STAN); returns its fields. */
+    private Map<Integer, String> voidOf(final TestTerminal pos, final Map<Integer, String> sale) throws IOException
+    {
+        final Map<Integer, String> voided = new HashMap<>(sale);
+        voided.put(3, "200000");
+        voided.put(11, cards.nextStan());
+        voided.put(60, Field60.TYPE_VOID + sale.get(60).substring(2));
+        voided.put(61, sale.get(60).substring(2, 8) + sale.get(11));
+        assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, voided).getString(39));
+        return voided;
     }
 
     private Map<Integer, String> reconciliation(
