@@ -75,6 +75,12 @@ import org.agrona.MutableDirectBuffer;
  * | 1: a refund   |                 (3 bytes 0)                   |
  * +---------------+-----------------------------------------------+
  * </pre>
+ * <h2>A request forwarded</h2>
+ * {@link Outcome#FORWARDED} is {@link #FORWARD_LENGTH} bytes: the 16 above, then the issuer's time-out the request went
+ * with (long, nanoseconds), so that replay times it out when the switch did, whatever the setting is now: under a
+ * shorter one, every answer the journal relayed late would be a time-out, its approval reversed to the issuer. A
+ * journal written before has 16 bytes here, and replay takes the setting.
+ *
  * <h2>The start of a run</h2>
  * A {@code NODE_START} is {@link Outcome#NOTHING}, {@link #RUN_LENGTH} bytes: the issuers and listeners the run had,
  * since every other decision names them by their place in the config's lists (the issuer word, the endpoint word),
@@ -124,6 +130,8 @@ public final class Decision
      * Any event with outputs to spare carries them; a journal written before this bit had them on ticks only.
      */
     public static final int ADVICES_SENT = 128;
+    /** The length of a {@link Outcome#FORWARDED} decision: with the issuer's time-out then. */
+    public static final int FORWARD_LENGTH = 24;
     /** The length of a {@code NODE_START}'s decision: the issuers and listeners of the run it starts. */
     public static final int RUN_LENGTH = 32;
     /** The length of a settlement decision ({@link Outcome#SETTLED}, {@link Outcome#UPLOAD_AWAITED}). */
@@ -135,6 +143,7 @@ public final class Decision
     private static final int REVERSED_CREDIT = 28;
     private static final int COUNT_DIFFERENCES = 16;
     private static final int AMOUNT_DIFFERENCES = 32;
+    private static final int TIME_OUT = 16;
     private static final int RUN_ISSUERS = 16;
     private static final int RUN_ISSUERS_HASH = 20;
     private static final int RUN_LISTENERS = 24;
@@ -188,6 +197,19 @@ public final class Decision
         buffer.putInt(REVERSED_CURRENCY, currency);
         buffer.putInt(REVERSED_CREDIT, credit ? 1 : 0);
         return REVERSAL_LENGTH;
+    }
+
+    /** Appends to a {@link Outcome#FORWARDED} decision the issuer's time-out; returns its new length, {@link #FORWARD_LENGTH}. */
+    static int writeTimeOut(final MutableDirectBuffer buffer, final long timeOutNanos)
+    {
+        buffer.putLong(TIME_OUT, timeOutNanos);
+        return FORWARD_LENGTH;
+    }
+
+    /** The issuer's time-out, nanoseconds, of a {@link Outcome#FORWARDED} decision of {@link #FORWARD_LENGTH} bytes. */
+    public static long timeOutNanos(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + TIME_OUT);
     }
 
     /**

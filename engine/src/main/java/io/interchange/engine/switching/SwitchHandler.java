@@ -1017,7 +1017,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final int stan = recordedStan(event, Outcome.FORWARDED);
-        final int entry = inFlight.add(issuer, link, stan, request.mti(), now + config.timeoutNanos(), current, event.linkId(),
+        final long timeOut = journaledTimeOut(event, config.timeoutNanos());
+        final int entry = inFlight.add(issuer, link, stan, request.mti(), now + timeOut, current, event.linkId(),
             event.dialectId(), event.frame(), event.headerLength(), event.messageLength());
         transactions.inFlight(current, entry);
         if (entry == InFlight.NONE)
@@ -1029,6 +1030,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         forward(event, request, session, issuer, link, stan, mcc, now);
         decide(event, null, Outcome.FORWARDED, issuer, stan);
+        final JournalRecord recorded = event.recorded();
+        if (recorded == null || recorded.decisionLength() >= Decision.FORWARD_LENGTH)
+        {
+            event.decisionLength(Decision.writeTimeOut(event.decision(), timeOut));
+        }
     }
 
     /**
@@ -2357,6 +2363,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final int mcc = request.has(18) ? number(request, 18) : -1;
         return mcc >= 0 && mcc <= MAX_MCC ? mcc : 0;
+    }
+
+    /**
+     * The time-out a forwarded request goes in flight with: live the issuer's ({@code configured}); in replay the one the
+     * journal says it went with, as the setting may have changed since. Under a shorter one, a request the issuer answered
+     * within the old would time out on a journaled tick: its approval out of the batch, an 0420 owed that reverses a
+     * sale the terminal holds. Under a longer one, a time-out the journal answered (a 91, a stand-in) would not be.
+     */
+    private static long journaledTimeOut(final SwitchEvent event, final long configured)
+    {
+        final JournalRecord recorded = event.recorded();
+        return recorded != null && recorded.decisionLength() >= Decision.FORWARD_LENGTH &&
+            Decision.outcome(recorded.buffer(), recorded.decisionOffset()) == Outcome.FORWARDED ?
+            Decision.timeOutNanos(recorded.buffer(), recorded.decisionOffset()) : configured;
     }
 
     /** In replay, the outcome the journal gives the event; null live, or for a record without a decision. */

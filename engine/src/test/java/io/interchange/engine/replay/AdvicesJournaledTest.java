@@ -648,6 +648,67 @@ class AdvicesJournaledTest
     }
 
     /**
+     * A stand-in on time-out under a 5 s time-out, then a restart with issuer-a's time-out lengthened to 60 s: replay
+     * times the request out where the journal did, with the time-out it went with, so the recovered switch still owes
+     * issuer-a the request's reversal and the stand-in's advice, where under the new setting the stand-in the terminal
+     * holds would never have been made.
+     */
+    @Test
+    void shouldTimeARequestOutInReplayWhereTheJournalDidThoughTheIssuersTimeOutWasLengthenedSince(@TempDir final Path dir)
+    {
+        final String standIn = "stand-in { enabled = true, floor-limit = 50000, on-time-out = true }";
+        final SwitchConfig config = issuerAStandIn(standIn, dir);
+        final SwitchSetup standingIn = SwitchNode.setup(config, Dialects.all());
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final String code = timedOut(config, standingIn, journal);
+        assertTrue(code.startsWith("S"), "stood in on the time-out");
+
+        final SwitchConfig lengthened = issuerAStandIn("timeout = 60s, " + standIn, dir);
+        final SwitchSetup lengthenedSetup = SwitchNode.setup(lengthened, Dialects.all());
+        assertReplaysByteForByte(lengthened, lengthenedSetup, journal, dir);
+
+        restart(lengthened, lengthenedSetup, journal);
+        assertEquals(1, handler.batchTotals().debitCount(setup.acceptors().terminalIndex("TERM0001")), "the stand-in the terminal holds");
+        assertEquals(List.of("0421 null", "0221 " + code), owedToIssuerA(), "the request's reversal, then the stand-in's advice");
+    }
+
+    /**
+     * An approval issuer-a gave after 40 s, within its 60 s time-out, with an echo test (a journaled tick) between; then a
+     * restart with the time-out shortened to 5 s: replay keeps the request in flight until its answer, as it went with
+     * 60 s, where under the new setting the echo's tick would time it out, the approval be taken for a late one, out of
+     * the terminal's batch, and an 0420 owed that reverses a sale the terminal holds.
+     */
+    @Test
+    void shouldKeepAnApprovalInRecoveryThatCameWithinTheTimeOutItWentWithThoughTheIssuersTimeOutWasShortenedSince(@TempDir final Path dir)
+    {
+        final JournalConfig journal = journaling(issuerAStandIn("timeout = 60s, stand-in { enabled = true, floor-limit = 50000 }", dir));
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        try
+        {
+            final Map<Integer, String> approval = answer(forwardedToIssuerA(1), "00");
+            now += 31_000_000_000L;
+            tick();
+            assertFalse(event.isQuiet(), "an echo test went to issuer-a: the tick is journaled");
+            now += 9_000_000_000L;
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, approval);
+            assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
+            assertEquals("00", output(0).getString(39), "approved within issuer-a's 60 s");
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig shortened = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000 }", dir);
+        final SwitchSetup shortenedSetup = SwitchNode.setup(shortened, Dialects.all());
+        assertReplaysByteForByte(shortened, shortenedSetup, journal, dir);
+
+        restart(shortened, shortenedSetup, journal);
+        assertEquals(1, handler.batchTotals().debitCount(terminal), "the approval the terminal holds is in its batch");
+        assertEquals(0, handler.advicesPending(), "and no 0420 of a sale the terminal holds approved");
+    }
+
+    /**
      * The other way round: a time-out answered 91, then a restart with stand-in on time-out turned on: replay and
      * recovery answer it 91 again, as the journal says, and owe issuer-a no advice of a stand-in no terminal got.
      */
@@ -738,18 +799,11 @@ class AdvicesJournaledTest
     void shouldKeepAnApprovalInRecoveryWhoseMacHeldThoughTheIssuersMacKeyChangedSince(@TempDir final Path dir)
     {
         final SwitchConfig live = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000 }, mac-key = \"2315208C9110AD402315208C9110AD40\"", dir);
-        final SwitchSetup liveSetup = SwitchNode.setup(live, Dialects.all());
-        final JournalConfig journal = SwitchNode.journalConfig(live);
-        handler = SwitchNode.handler(live, liveSetup);
-        writer = new JournalWriter(journal);
+        final JournalConfig journal = journaling(live);
         final int terminal = setup.acceptors().terminalIndex("TERM0001");
         try
         {
-            acquirerSignedOn();
-            signOn(0);
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 4), 2_500));
-            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded");
-            macedAnswer(live, answer(output(0), "00"));
+            macedAnswer(live, answer(forwardedToIssuerA(4), "00"));
             assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
             assertEquals("00", output(0).getString(39), "the approval's MAC held");
         }
@@ -803,6 +857,25 @@ class AdvicesJournaledTest
             """, dir);
         restart(macs, SwitchNode.setup(macs, Dialects.all()), journal);
         assertEquals(1, handler.batchTotals().debitCount(terminal), "the purchase the terminal holds approved is in its batch");
+    }
+
+    /** A new switch handler under {@code config}, journaling into its journal, which it returns. */
+    private JournalConfig journaling(final SwitchConfig config)
+    {
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, SwitchNode.setup(config, Dialects.all()));
+        writer = new JournalWriter(journal);
+        return journal;
+    }
+
+    /** The terminal's and issuer-a's links signed on, a purchase with card {@code i} of issuer-a forwarded to it: what it got. */
+    private MessageReader forwardedToIssuerA(final int i)
+    {
+        acquirerSignedOn();
+        signOn(0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, i), 2_500));
+        assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded");
+        return output(0);
     }
 
     /** An answer from issuer-a (ISO 8583:1987 binary) with its MAC in field 64 under issuer-a's key in {@code config}. */
