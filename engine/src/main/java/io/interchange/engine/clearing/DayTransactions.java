@@ -236,12 +236,12 @@ public final class DayTransactions
     }
 
     /**
-     * A pre-authorization: an 0100 the issuer or the switch approved, or an 0120 the acquirer advised of one it made.
-     * A hold, never settled itself; its completion (0220) is.
+     * A pre-authorization: an 0100 the issuer or the switch approved, or an 0120 (or its repeat, 0121, when the first
+     * copy never arrived) the acquirer advised of one it made. A hold, never settled itself; its completion (0220) is.
      */
     public boolean authorization(final int row)
     {
-        return mti[row] == 100 || mti[row] == 120;
+        return mti[row] / 100 == 1;
     }
 
     /** Money back to the card: a refund (processing code 20), or the reversal of an earlier day's sale. */
