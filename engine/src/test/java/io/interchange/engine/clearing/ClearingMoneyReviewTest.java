@@ -101,6 +101,38 @@ class ClearingMoneyReviewTest
     }
 
     /**
+     * The same on an acquirer host's link: a purchase approved on its link; the host reconnects and, before it has
+     * signed on again, sends the purchase again (91 before the duplicate check: not signed on); signed on, it reverses
+     * the purchase (0400), which the switch finds approved, answers 00 and reverses at issuer-a. Clearing settles it.
+     */
+    @Test
+    void reversalAfterARetransmissionRefusedBeforeSignOnIsNetted(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        final int newLink = 8;
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            final Map<Integer, String> purchase = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 32), 10_000);
+            link(EventType.ACQUIRER_DOWN, ACQUIRER_LINK, 0);
+            link(EventType.ACQUIRER_UP, newLink, 0);
+            message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals("91", output(0).getString(39), "not signed on");
+            message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, purchase.get(7), 11, "000002", 70, "001"));
+            assertEquals("00", output(0).getString(39), "signed on");
+            message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.REVERSAL_REQUEST, reversalOf(purchase, card(0, 32), 10_000));
+            assertEquals("00", output(0).getString(39), "the switch reverses the purchase");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(TransactionState.REVERSED, day.transactions().state(0), "the purchase was reversed at issuer-a");
+        assertEquals(0, net(Settlement.settle(config, DAY_1, day.transactions())), "nothing settles");
+    }
+
+    /**
      * An acquirer's authorization advice whose first copy was lost: the switch gets its repeat (0121) first, approved by
      * the acquirer (39 = 00), acknowledges it and passes it on to issuer-a as an 0120, a hold. Then the completion
      * (0220) of 200.00 names it. The switch's batch counts the completion only; the issuer books a hold and a sale.
