@@ -425,7 +425,16 @@ public final class DayReader
         final int row = t.add(record.index(), record.timestampNanos(), request.mti(), processing, amount(request), text(request, 49),
             text(request, 42), text(request, 41), stan, acquirer, text(request, 37));
         keepPan(row, record);
-        putKey(endpoint, request, row);
+        // A request the switch refused itself does not take over a key an earlier row of the day holds: refused before its
+        // duplicate check (a link not signed on, a MAC, a message without a card number), it never reached the switch's
+        // history, where the earlier request stays what a reversal or completion with that key finds (after the check, a
+        // request under a key the switch holds is a retransmission or a 94). Taken over, the approval's reversal would net
+        // the refusal, and the approval settle.
+        if (outcome != Outcome.ANSWERED || ResponseCode.APPROVED.equals(code) ||
+            find(endpoint, text(request, 41), text(request, 11), transmission(request)) == AcquirerKeys.MISSING)
+        {
+            putKey(endpoint, request, row);
+        }
         final int at = record.decisionOffset();
         final int issuer = Decision.issuer(record.buffer(), at);
         if (issuer >= 0 && issuer < config.issuers().size())

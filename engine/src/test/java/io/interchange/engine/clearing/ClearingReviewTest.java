@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -343,6 +344,104 @@ class ClearingReviewTest
         final DayReader.Day second = DayReader.read(config, DAY_2);
         assertEquals(0, second.transactions().size());
         assertEquals(0, net(Settlement.settle(config, DAY_2, second.transactions())), "nor does day 2");
+    }
+
+    /**
+     * A purchase approved by issuer-a (key: terminal, STAN, field 7), then a message under the same key that the switch
+     * refuses before its duplicate check (no card number: 30), then the terminal's reversal (0400) of the purchase.
+     * The switch finds the purchase, answers 00 and sends issuer-a an 0420: the cardholder gets the money back.
+     * Clearing keyed the refused message over the purchase, put the reversal on it, and settled the purchase.
+     */
+    @Test
+    void reversalOfAnApprovalAfterARefusedMessageUnderItsKeyIsNetted(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            final Map<Integer, String> purchase = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 30), 10_000);
+            final Map<Integer, String> garbled = new HashMap<>(purchase);
+            garbled.remove(2);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, garbled);
+            assertEquals("30", output(0).getString(39), "refused before the duplicate check");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(purchase, card(0, 30), 10_000));
+            assertEquals("00", output(0).getString(39), "the switch reverses the purchase");
+            assertEquals(List.of(Mti.REVERSAL_ADVICE), advices().stream().map(MessageReader::mti).toList(), "and tells issuer-a: 0420");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(TransactionState.REVERSED, day.transactions().state(0), "the purchase was reversed at issuer-a");
+        assertEquals(0, net(Settlement.settle(config, DAY_1, day.transactions())), "nothing settles");
+    }
+
+    /**
+     * The same on an acquirer host's link: a purchase approved on its link; the host reconnects and, before it has
+     * signed on again, sends the purchase again (91 before the duplicate check: not signed on); signed on, it reverses
+     * the purchase (0400), which the switch finds approved, answers 00 and reverses at issuer-a. Clearing settles it.
+     */
+    @Test
+    void reversalAfterARetransmissionRefusedBeforeSignOnIsNetted(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        final int newLink = 8;
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            final Map<Integer, String> purchase = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 32), 10_000);
+            link(EventType.ACQUIRER_DOWN, ACQUIRER_LINK, 0);
+            link(EventType.ACQUIRER_UP, newLink, 0);
+            message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals("91", output(0).getString(39), "not signed on");
+            message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, purchase.get(7), 11, "000002", 70, "001"));
+            assertEquals("00", output(0).getString(39), "signed on");
+            message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.REVERSAL_REQUEST, reversalOf(purchase, card(0, 32), 10_000));
+            assertEquals("00", output(0).getString(39), "the switch reverses the purchase");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(TransactionState.REVERSED, day.transactions().state(0), "the purchase was reversed at issuer-a");
+        assertEquals(0, net(Settlement.settle(config, DAY_1, day.transactions())), "nothing settles");
+    }
+
+    /**
+     * An acquirer's authorization advice whose first copy was lost: the switch gets its repeat (0121) first, approved by
+     * the acquirer (39 = 00), acknowledges it and passes it on to issuer-a as an 0120, a hold. Then the completion
+     * (0220) of 200.00 names it. The switch's batch counts the completion only; the issuer books a hold and a sale.
+     * Clearing took the 0121 for a sale (DayTransactions.authorization knows only 0100 and 0120) and settled 400.00.
+     */
+    @Test
+    void repeatedAuthorizationAdviceIsAHoldNotASale(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            final Map<Integer, String> hold = request(card(0, 31), 20_000);
+            hold.put(38, "XY1234");
+            hold.put(39, "00");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_ADVICE + 1, hold);
+            assertEquals("00", output(0).getString(39), "acknowledged");
+            final Map<Integer, String> completion = request(card(0, 31), 20_000);
+            completion.put(38, "XY1234");
+            completion.put(90, "0120" + hold.get(11) + hold.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+            assertEquals("00", output(0).getString(39), "completion acknowledged");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        assertEquals(20_000, handler.batchTotals().debitAmount(terminal), "the switch's batch: the completion only");
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(TransactionState.COMPLETED, day.transactions().state(0), "a hold, completed");
+        assertEquals(20_000, net(Settlement.settle(config, DAY_1, day.transactions())), "only the completion settles");
     }
 
     /**
