@@ -372,9 +372,7 @@ class ClearingReviewTest
         {
             writer.close();
         }
-        final DayReader.Day day = DayReader.read(config, DAY_1);
-        assertEquals(TransactionState.REVERSED, day.transactions().state(0), "the purchase was reversed at issuer-a");
-        assertEquals(0, net(Settlement.settle(config, DAY_1, day.transactions())), "nothing settles");
+        assertPurchaseReversedAndNothingSettles(config);
     }
 
     /**
@@ -404,6 +402,12 @@ class ClearingReviewTest
         {
             writer.close();
         }
+        assertPurchaseReversedAndNothingSettles(config);
+    }
+
+    /** The day's first row, the purchase, cleared as the switch left it: reversed at issuer-a, so nothing settles. */
+    private void assertPurchaseReversedAndNothingSettles(final SwitchConfig config)
+    {
         final DayReader.Day day = DayReader.read(config, DAY_1);
         assertEquals(TransactionState.REVERSED, day.transactions().state(0), "the purchase was reversed at issuer-a");
         assertEquals(0, net(Settlement.settle(config, DAY_1, day.transactions())), "nothing settles");
