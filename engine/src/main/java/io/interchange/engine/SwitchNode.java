@@ -153,12 +153,6 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             journaling.apply(new JournalAdapter(journal)), lanes, clock, onEventLoop ? workers.next() : null);
         // Time-outs beyond what one tick carries go on ticks of the same time, not on the next one 10 ms later.
         switchHandler.moreTicks(now -> ring.tryPublish(EventType.TICK, now, -1, -1));
-        // The run's first event, journaled like any: the links of the run before are let go here, and where a replay
-        // meets it. The ring is empty, so it has room.
-        if (!ring.tryPublish(EventType.NODE_START, clock.nanoTime(), -1, -1))
-        {
-            throw new IllegalStateException("the ring refused the node's first event");
-        }
         for (int i = 0; i < config.listeners().size(); i++)
         {
             final ListenerConfig listener = config.listeners().get(i);
@@ -187,6 +181,15 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
                 throw ex;
             }
         }
+        // The run's first event, journaled like any: the links of the run before are let go here, and where a replay
+        // meets it. Only once every listener is bound, so that a start that fails there journals no run (whose issuers
+        // and listeners a later start would have to keep: EndpointOrder), and before any link's UP. The ring is empty,
+        // so it has room.
+        if (!ring.tryPublish(EventType.NODE_START, clock.nanoTime(), -1, -1))
+        {
+            throw new IllegalStateException("the ring refused the node's first event");
+        }
+        servers.forEach(AcquirerServer::accept);
         final int issuerDialect = dialects.indexOf(Iso87.BINARY);
         for (int i = 0; i < config.issuers().size(); i++)
         {

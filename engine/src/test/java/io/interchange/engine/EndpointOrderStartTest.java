@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -90,6 +93,23 @@ class EndpointOrderStartTest
 
         final ConfigError error = assertThrows(ConfigError.class, () -> SwitchNode.start(config("")).close());
         assertTrue(error.getMessage().contains(" had 3 issuers, and this config has 2 (issuer-a, issuer-b): "), error.getMessage());
+    }
+
+    @Test
+    void shouldJournalNoRunForAStartThatFailsOnAListenersPort() throws Exception
+    {
+        SwitchNode.start(config("")).close();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            final SwitchConfig added = issuers(ISSUER_A, ISSUER_B, ISSUER_C).withListenerPort("pos-cups", taken.getLocalPort());
+            final UncheckedIOException error = assertThrows(UncheckedIOException.class, () -> SwitchNode.start(added).close());
+            assertTrue(error.getMessage().startsWith("listener pos-cups cannot listen on 127.0.0.1:" + taken.getLocalPort()), error.getMessage());
+        }
+        assertEquals(1, nodeStarts(), "the start that failed journaled no run");
+
+        // The issuer only the failed start had is not one the journal's runs had: the config may go back on it.
+        SwitchNode.start(config("")).close();
+        assertEquals(2, nodeStarts());
     }
 
     @Test

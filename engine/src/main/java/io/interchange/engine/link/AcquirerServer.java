@@ -67,6 +67,10 @@ public final class AcquirerServer implements AutoCloseable
             .group(boss, workers)
             .channel(Transport.serverChannel())
             .option(ChannelOption.SO_REUSEADDR, true)
+            // Bound, but accepting nothing until accept(): the node binds every listener before its NODE_START, so that
+            // a start that fails on a port journals nothing, and no link's UP goes before the NODE_START that ends the
+            // links of the run before (the kernel queues connections meanwhile).
+            .option(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.TCP_NODELAY, true)
             // Netty 4.2's default adaptive allocator slices a new ByteBuffer for every socket read; the pooled one
             // keeps one per buffer, so reading a frame allocates nothing.
@@ -104,6 +108,12 @@ public final class AcquirerServer implements AutoCloseable
             });
         channel = bootstrap.bind(host, port).sync().channel();
         LOG.info("{}: listening on {}", name, channel.localAddress());
+    }
+
+    /** Starts accepting connections (held off since the bind). */
+    public void accept()
+    {
+        channel.config().setAutoRead(true);
     }
 
     public String name()
