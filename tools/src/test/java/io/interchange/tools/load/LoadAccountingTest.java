@@ -35,14 +35,14 @@ class LoadAccountingTest
     private static final Framing FRAMING = Framing.BINARY_2;
     private static final int HEADER = 2;
 
-    private static LoadOptions options()
+    static LoadOptions options()
     {
         return LoadOptions.defaults().withCards(3, List.of("476173", "622848"), 4_000).withConnections(1).withTerminals(2)
             .withMix(Mix.PURCHASES).withWarmup(Duration.ZERO).open(100);
     }
 
     /** Connects, answers the sign-on, returns the channel. */
-    private static EmbeddedChannel connect(final LoadConnection connection)
+    static EmbeddedChannel connect(final LoadConnection connection)
     {
         final EmbeddedChannel channel = new EmbeddedChannel();
         channel.pipeline().addLast(connection);
@@ -55,7 +55,7 @@ class LoadAccountingTest
     }
 
     /** Every request the harness has written so far, decoded (each reader a copy). */
-    private static List<MessageReader> readRequests(final EmbeddedChannel channel)
+    static List<MessageReader> readRequests(final EmbeddedChannel channel)
     {
         final List<MessageReader> requests = new ArrayList<>();
         ByteBuf buf;
@@ -78,7 +78,7 @@ class LoadAccountingTest
     }
 
     /** The switch's answer: MTI + 10, the STAN and terminal id echoed, 39 as given. */
-    private static void answer(final EmbeddedChannel channel, final MessageReader request, final String code)
+    static void answer(final EmbeddedChannel channel, final MessageReader request, final String code)
     {
         final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
         final MessageWriter writer = new MessageWriter(Iso87.BINARY).wrap(out, HEADER).mti(Mti.responseTo(request.mti()))
@@ -93,7 +93,7 @@ class LoadAccountingTest
         channel.pipeline().fireChannelReadComplete();
     }
 
-    private static void runDue(final EmbeddedChannel channel)
+    static void runDue(final EmbeddedChannel channel)
     {
         for (int i = 0; i < 50; i++)
         {
@@ -101,7 +101,7 @@ class LoadAccountingTest
         }
     }
 
-    private static LoadReport report(final LoadOptions options, final LoadConnection.Result r)
+    static LoadReport report(final LoadOptions options, final LoadConnection.Result r)
     {
         return new LoadReport(options, Instant.now(), Duration.ofMillis(500), r.counters(),
             new LoadReport.Timings(r.measured(), r.sendLag(), r.roundTrip()), List.of(), List.of(), r.batches(), r.samples(), List.of());
