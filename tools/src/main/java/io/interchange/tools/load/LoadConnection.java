@@ -428,7 +428,7 @@ final class LoadConnection extends ByteToMessageDecoder
     {
         send(length);
         final boolean measured = due >= measureFrom && due < stopAt;
-        outstanding.add(stan, local, c, measured, Math.max(due, now), now, amount, encoder.transmission(), card);
+        outstanding.add(stan, local, c, measured, Math.min(due, now), now, amount, encoder.transmission(), card);
         stats.increment(ConnectionStats.SENT);
         stats.caseCount(c, ConnectionStats.CASE_SENT);
         if (measured)
