@@ -32,17 +32,54 @@ import io.netty.channel.embedded.EmbeddedChannel;
  */
 class LoadAccountingTest
 {
+    private static final long LATE_BY_AT_LEAST = TimeUnit.MILLISECONDS.toNanos(500);
+
     private static final Framing FRAMING = Framing.BINARY_2;
     private static final int HEADER = 2;
 
-    static LoadOptions options()
+    /**
+     * Open loop, coordinated omission: every request of the run is due in the past (the last 510 ms ago), so each goes
+     * at least 500 ms after it was due and is answered at once. Its latency must be counted from when it was due, so it
+     * holds the generator's lateness; counted from when it went, the run reports microseconds for a generator that was
+     * half a second behind.
+     */
+    @Test
+    void aRequestThatWentLateShouldBeTimedFromWhenItWasDue()
+    {
+        final LoadOptions options = options();
+        final LoadPlan plan = LoadPlan.of(options, LocalDate.of(2026, 3, 15));
+        final SimTerminal[] terminals = {new SimTerminal(plan, 0, 1, 0), new SimTerminal(plan, 1, 1, 0)};
+        final LoadConnection connection = new LoadConnection(plan, 0, terminals);
+        final EmbeddedChannel channel = connect(connection);
+
+        final long start = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+        connection.start(start, start, start + TimeUnit.MILLISECONDS.toNanos(500));
+        runDue(channel);
+        final List<MessageReader> requests = readRequests(channel);
+        assertEquals(50, requests.size(), "50 requests due at 100/s in 500 ms");
+        for (final MessageReader request : requests)
+        {
+            answer(channel, request, "00");
+        }
+        final LoadReport report = report(options, connection.finish());
+
+        assertEquals(0, report.mismatches());
+        assertEquals(50, report.latency().getTotalCount());
+        assertTrue(report.sendLag().getMinValue() >= LATE_BY_AT_LEAST, "each went at least 500 ms late: " + report.sendLag().getMinValue() + " ns");
+        assertTrue(report.latency().getMinValue() >= report.sendLag().getMinValue(),
+            "latency from the due time includes the send lag: latency p50 " + LoadReport.micros(report.latencyMicros(50)) + ", min " +
+                report.latency().getMinValue() + " ns, send lag min " + report.sendLag().getMinValue() + " ns");
+        channel.finishAndReleaseAll();
+    }
+
+    private static LoadOptions options()
     {
         return LoadOptions.defaults().withCards(3, List.of("476173", "622848"), 4_000).withConnections(1).withTerminals(2)
             .withMix(Mix.PURCHASES).withWarmup(Duration.ZERO).open(100);
     }
 
     /** Connects, answers the sign-on, returns the channel. */
-    static EmbeddedChannel connect(final LoadConnection connection)
+    private static EmbeddedChannel connect(final LoadConnection connection)
     {
         final EmbeddedChannel channel = new EmbeddedChannel();
         channel.pipeline().addLast(connection);
@@ -55,7 +92,7 @@ class LoadAccountingTest
     }
 
     /** Every request the harness has written so far, decoded (each reader a copy). */
-    static List<MessageReader> readRequests(final EmbeddedChannel channel)
+    private static List<MessageReader> readRequests(final EmbeddedChannel channel)
     {
         final List<MessageReader> requests = new ArrayList<>();
         ByteBuf buf;
@@ -78,7 +115,7 @@ class LoadAccountingTest
     }
 
     /** The switch's answer: MTI + 10, the STAN and terminal id echoed, 39 as given. */
-    static void answer(final EmbeddedChannel channel, final MessageReader request, final String code)
+    private static void answer(final EmbeddedChannel channel, final MessageReader request, final String code)
     {
         final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
         final MessageWriter writer = new MessageWriter(Iso87.BINARY).wrap(out, HEADER).mti(Mti.responseTo(request.mti()))
@@ -93,7 +130,7 @@ class LoadAccountingTest
         channel.pipeline().fireChannelReadComplete();
     }
 
-    static void runDue(final EmbeddedChannel channel)
+    private static void runDue(final EmbeddedChannel channel)
     {
         for (int i = 0; i < 50; i++)
         {
@@ -101,7 +138,7 @@ class LoadAccountingTest
         }
     }
 
-    static LoadReport report(final LoadOptions options, final LoadConnection.Result r)
+    private static LoadReport report(final LoadOptions options, final LoadConnection.Result r)
     {
         return new LoadReport(options, Instant.now(), Duration.ofMillis(500), r.counters(),
             new LoadReport.Timings(r.measured(), r.sendLag(), r.roundTrip()), List.of(), List.of(), r.batches(), r.samples(), List.of());
