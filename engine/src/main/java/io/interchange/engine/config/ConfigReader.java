@@ -354,7 +354,13 @@ final class ConfigReader
         {
             problems.add(s.origin("links"), s.key("links"), "names no address to connect to");
         }
+        final int beforeConnections = problems.count();
         final int connections = s.integer("connections", 1, 64);
+        if (problems.count() == beforeConnections && links.size() * connections > IssuerConfig.MAX_LINKS)
+        {
+            problems.add(s.origin("connections"), s.key("connections"), connections + " to each of " + links.size() + " link addresses make " +
+                links.size() * connections + " links; the switch keeps at most " + IssuerConfig.MAX_LINKS + " an issuer");
+        }
         final Duration timeout = s.duration("timeout", Duration.ofMillis(1), Duration.ofMinutes(5));
         final Duration echoInterval = s.duration("echo-interval", Duration.ofSeconds(1), Duration.ofHours(1));
         final int missedEchoes = s.integer("missed-echoes", 1, 100);

@@ -57,6 +57,12 @@ public record IssuerConfig(
     /** {@link #maxInFlight} when the file does not say: three quarters of the switch's in-flight table. */
     public static final int DEFAULT_SHARE = 0;
 
+    /**
+     * Links (link addresses times connections) the switch handler keeps for one issuer (SwitchHandler's
+     * MAX_LINKS_PER_ISSUER): one beyond is closed as it comes up, and reconnects for ever.
+     */
+    public static final int MAX_LINKS = 32;
+
     public IssuerConfig
     {
         Objects.requireNonNull(id, "id");

@@ -67,6 +67,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 {
     private static final Logger LOG = LoggerFactory.getLogger(SwitchHandler.class);
 
+    // IssuerConfig.MAX_LINKS: the config reader refuses an issuer with more connections than this.
     private static final int MAX_LINKS_PER_ISSUER = 32;
     private static final int[] AUTHORIZATION_MANDATORY = {3, 4, 7, 11, 41, 42, 49};
     // UnionPay POS messages carry no field 7: the batch number in 60.2 takes its place in the request's key.
