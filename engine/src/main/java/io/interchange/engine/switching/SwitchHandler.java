@@ -3038,7 +3038,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 {
                     continue;
                 }
-                if (issuerLinkUnanswered[issuer][i] > config.missedEchoes())
+                // Each test sent an interval ago or more has had its interval to be answered: missed-echoes of them close the link.
+                if (issuerLinkUnanswered[issuer][i] >= config.missedEchoes())
                 {
                     LOG.warn("issuer {} link {}: {} link tests unanswered, closing it", config.id(), issuerLinks[issuer][i],
                         issuerLinkUnanswered[issuer][i]);
