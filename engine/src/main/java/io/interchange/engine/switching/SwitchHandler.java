@@ -2665,6 +2665,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             case Mti.NETWORK_MANAGEMENT_REQUEST ->
             {
+                // The issuer's own sign-off takes its link out of use until a sign-on (its own, or the switch's that the
+                // link tests send while it is signed off) is answered 00; its sign-on puts the link back.
+                final int code = networkCode(message);
+                if (code == NETWORK_SIGN_OFF || code == NETWORK_SIGN_ON)
+                {
+                    setSignedOn(issuer, event.linkId(), code == NETWORK_SIGN_ON);
+                }
                 final int offset = event.beginOutput(event.linkId(), issuerDialect, 0);
                 final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset);
                 event.endOutput(networkEcho.respond(message, writer, ResponseCode.APPROVED), false);
