@@ -65,4 +65,24 @@ class ConfigReviewTest
             + "interchange.bin-table = [ { low = \"476173\", high = \"476173\", issuer = \"issuer-a\" } ]");
         assertTrue(problems.stream().anyMatch(p -> p.contains("listeners[0].idle-timeout")), problems.toString());
     }
+
+    /**
+     * ConfigReader refuses a listener's zone master key whose neighbouring 8-byte parts are equal ("which makes it single
+     * DES"), but takes the same weakness in the keys that protect more: an issuer's zone PIN key and MAC key (the retail
+     * MAC with K1 = K2 is a single-DES MAC) and a terminal's master key, under which its PIN and MAC keys travel.
+     */
+    @Test
+    void shouldRefuseDoubleLengthDesKeysWithEqualHalvesWhereverTheyAreRead()
+    {
+        final String issuer = "interchange.issuers = [ { id = \"issuer-a\", institution-id = \"20000001\", "
+            + "links = [ { host = \"127.0.0.1\", port = 9101 } ], connections = 1, timeout = 5s, echo-interval = 30s, missed-echoes = 3, "
+            + "reconnect { initial = 100ms, max = 10s }, stand-in { enabled = false, floor-limit = 0 }, KEY } ]\n"
+            + "interchange.bin-table = [ { low = \"476173\", high = \"476173\", issuer = \"issuer-a\" } ]";
+        final String weak = "\"0123456789ABCDEF0123456789ABCDEF\"";
+        assertTrue(problems(issuer.replace("KEY", "pin-key = " + weak)).stream().anyMatch(p -> p.contains("issuers[0].pin-key")));
+        assertTrue(problems(issuer.replace("KEY", "mac-key = " + weak)).stream().anyMatch(p -> p.contains("issuers[0].mac-key")));
+        final List<String> terminal = problems("interchange.terminals = [ { id = \"TERM0001\", merchant = \"MERCHANT0000001\", "
+            + "status = active, master-key = " + weak + " } ]");
+        assertTrue(terminal.stream().anyMatch(p -> p.contains("terminals[0].master-key")), terminal.toString());
+    }
 }
