@@ -181,7 +181,8 @@ final class ConfigReader
         final Map<String, String> listenerNames = new LinkedHashMap<>();
         final Map<String, String> listenerAddresses = new LinkedHashMap<>();
         final Map<String, String> acquirers = new LinkedHashMap<>();
-        for (final Section l : s.sections("listeners"))
+        final List<Section> listenerSections = s.sections("listeners");
+        for (final Section l : listenerSections)
         {
             add(listeners, listener(l, loopback, listenerNames, listenerAddresses, acquirers));
         }
@@ -228,6 +229,10 @@ final class ConfigReader
         final KeysConfig keys = s.section("keys", k -> keys(k, loopback));
         final JournalSettings journal = s.section("journal", this::journal);
         final ClearingConfig clearing = s.section("clearing", this::clearing);
+        if (listeners.size() == listenerSections.size() && issuersRead && limits != null)
+        {
+            checkIdleTimeOuts(listeners, listenerSections, issuers, limits);
+        }
         s.finish();
 
         problems.throwIfAny();
@@ -265,6 +270,41 @@ final class ConfigReader
         }
         s.finish();
         return problems.count() == mark ? new RingConfig(size, tick, wait, threads) : null;
+    }
+
+    /**
+     * A listener's idle time-out counts only what its terminals send, and a terminal waiting for its answer sends
+     * nothing: the answer may take an issuer's time-out after the request waited up to limits.request-deadline in the
+     * switch. An idle time-out no longer than that closes links under requests still with their issuer, whose answers
+     * then find no link (an approval reversed as undeliverable, the terminal reversing on its own time-out).
+     */
+    private void checkIdleTimeOuts(
+        final List<ListenerConfig> listeners, final List<Section> sections, final List<IssuerConfig> issuers, final LimitsConfig limits)
+    {
+        IssuerConfig slowest = null;
+        for (final IssuerConfig issuer : issuers)
+        {
+            if (slowest == null || issuer.timeout().compareTo(slowest.timeout()) > 0)
+            {
+                slowest = issuer;
+            }
+        }
+        if (slowest == null)
+        {
+            return;
+        }
+        final Duration longest = slowest.timeout().plus(limits.requestDeadline());
+        for (int i = 0; i < listeners.size(); i++)
+        {
+            final Duration idle = listeners.get(i).idleTimeout();
+            if (idle.compareTo(longest) <= 0)
+            {
+                problems.add(sections.get(i).origin("idle-timeout"), sections.get(i).key("idle-timeout"), "must be longer than the longest an " +
+                    "answer may take, issuer " + slowest.id() + "'s timeout (" + Text.duration(slowest.timeout()) + ") plus limits.request-deadline (" +
+                    Text.duration(limits.requestDeadline()) + "): a terminal waiting for its answer sends nothing, and would " +
+                    "be closed as idle with its answer still to come; got " + Text.duration(idle));
+            }
+        }
     }
 
     private ListenerConfig listener(
@@ -368,11 +408,11 @@ final class ConfigReader
         final int adviceWindow = s.optionalInteger("advice-window", 1, 4_096, IssuerConfig.DEFAULT_ADVICE_WINDOW);
         final ReconnectConfig reconnect = s.section("reconnect", this::reconnect);
         final StandInConfig standIn = s.section("stand-in", this::standIn);
-        final String pinKey = s.optionalParsed("pin-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 32)));
+        final String pinKey = s.optionalParsed("pin-key", text -> tripleDesKey(key(text, DOUBLE_DES_HEX)));
         final int beforeKey = problems.count();
         final MacAlgorithm requested = s.optionalChoice("mac-algorithm", MacAlgorithm.class, null);
         final boolean aes = requested == MacAlgorithm.CMAC || problems.count() != beforeKey;
-        final String macKey = s.optionalParsed("mac-key", text -> key(text, aes ? AES_KEY_HEX : DOUBLE_DES_HEX));
+        final String macKey = s.optionalParsed("mac-key", text -> aes ? key(text, AES_KEY_HEX) : tripleDesKey(key(text, DOUBLE_DES_HEX)));
         if (requested != null && macKey == null && problems.count() == beforeKey)
         {
             problems.add(s.origin("mac-algorithm"), s.key("mac-algorithm"), "is used only with a mac-key: without one the issuer's link is not MACed");
@@ -617,7 +657,9 @@ final class ConfigReader
             problems.add(s.origin("merchant"), s.key("merchant"), "unknown merchant '" + merchant + "'");
         }
         final Status status = s.choice("status", Status.class);
-        final String masterKey = s.optionalParsed("master-key", text -> HexFormat.of().withUpperCase().formatHex(hex(text, 16, 32, 48)));
+        // 16 hex digits is the single-length key older UnionPay POS terminals hold, taken as it is; a longer one must be as
+        // strong as its length.
+        final String masterKey = s.optionalParsed("master-key", text -> tripleDesKey(key(text, 16, 32, 48)));
         s.finish();
         return problems.count() == mark ? new TerminalConfig(id, merchant, status, masterKey) : null;
     }

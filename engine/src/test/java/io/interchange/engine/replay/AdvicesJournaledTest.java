@@ -798,7 +798,7 @@ class AdvicesJournaledTest
     @Test
     void shouldKeepAnApprovalInRecoveryWhoseMacHeldThoughTheIssuersMacKeyChangedSince(@TempDir final Path dir)
     {
-        final SwitchConfig live = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000 }, mac-key = \"2315208C9110AD402315208C9110AD40\"", dir);
+        final SwitchConfig live = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000 }, mac-key = \"2315208C9110AD40C4E3B7A65D1F0829\"", dir);
         final JournalConfig journal = journaling(live);
         final int terminal = setup.acceptors().terminalIndex("TERM0001");
         try

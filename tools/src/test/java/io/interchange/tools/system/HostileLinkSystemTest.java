@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,9 +64,9 @@ class HostileLinkSystemTest
           ring.threads = per-stage
           listeners = [
             { name = "pos-iso87", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
-              acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false }
+              acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 180s, max-frame = 4096, mac = false }
             { name = "pos-cups", host = "127.0.0.1", port = 0, dialect = "cups", framing = "unionpay-pos",
-              acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false }
+              acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 180s, max-frame = 4096, mac = false }
           ]
           issuers = [
             { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 1,
@@ -509,6 +510,47 @@ class HostileLinkSystemTest
         }
     }
 
+    /**
+     * DESIGN.md §4: 0800 with 70 = 002 is a sign-off, and the requirement is that financial messages go only over
+     * signed-on links. An issuer host that signs off its link (for maintenance, say) is answered 0810 00, but the link
+     * stayed signed on in the switch handler (SwitchHandler.onIssuerMessage answers any 0800 alike), so the next purchase
+     * was sent to the issuer that had just signed off. Here that link is issuer-a's only one: the purchase must get 91
+     * without reaching it.
+     */
+    @Test
+    void anIssuerThatSignsOffMustBeSentNoMoreRequests(@TempDir final Path journal) throws Exception
+    {
+        try (RawIssuer issuer = new RawIssuer(RawIssuer.Mode.SIGN_OFF_AFTER_SIGN_ON))
+        {
+            start(journal, issuer.port(), "3s", "60s");
+            assertTrue(issuer.signedOff.await(10, TimeUnit.SECONDS), "the issuer's own sign-off was answered");
+            try (TestTerminal terminal = new TestTerminal(node.port("pos-iso87"), Iso87.BINARY))
+            {
+                assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cardsA.network("001")).getString(39));
+                final MessageReader answer = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000));
+                assertEquals(0, issuer.count(Mti.FINANCIAL_REQUEST), "a purchase was sent to an issuer link that had signed off");
+                assertEquals("91", answer.getString(39), "a purchase approved over an issuer link that had signed off");
+            }
+        }
+    }
+
+    /**
+     * IssuerConfig: missed-echoes is "unanswered echoes in a row after which the connection is dropped". With
+     * missed-echoes = 2 and an issuer that answers its sign-on and then nothing, the link must be closed once two echo
+     * tests have gone an interval each unanswered; SwitchHandler.testLinks closes only when more than missed-echoes are
+     * unanswered, so it sends a third echo and keeps the dead link signed on (routing requests to it) one interval more.
+     */
+    @Test
+    void anIssuerLinkMustBeClosedAfterMissedEchoesUnansweredNotOneMore(@TempDir final Path journal) throws Exception
+    {
+        try (RawIssuer issuer = new RawIssuer(RawIssuer.Mode.DEAF_AFTER_SIGN_ON))
+        {
+            start(journal, issuer.port(), "3s", "1s");
+            assertTrue(issuer.firstLinkClosed.await(20, TimeUnit.SECONDS), "the deaf issuer's link was never closed");
+            assertEquals(2, issuer.echoesOnFirstLink.get(), "echo tests the switch sent a link that answered none before closing it (missed-echoes = 2)");
+        }
+    }
+
     /** An issuer host on 127.0.0.1, one connection at a time, scripted by {@link Mode}. */
     private static final class RawIssuer implements AutoCloseable
     {
@@ -518,7 +560,11 @@ class HostileLinkSystemTest
             /** Answers the sign-on, then nothing, while it sends an echo test of its own every 200 ms. */
             DEAF_WITH_HEARTBEAT,
             /** Read a request, write its answer, a thread's way; paused on its first request until {@link #resume}. */
-            BLOCKING_AFTER_PAUSE
+            BLOCKING_AFTER_PAUSE,
+            /** Answers the switch's sign-on, then signs off (0800, 70 = 002); approves whatever financial request comes. */
+            SIGN_OFF_AFTER_SIGN_ON,
+            /** Answers the switch's sign-on, then nothing: counts the echo tests it gets on its first connection. */
+            DEAF_AFTER_SIGN_ON
         }
 
         private final ServerSocket server;
@@ -531,6 +577,9 @@ class HostileLinkSystemTest
         final AtomicBoolean blockedWriting = new AtomicBoolean();
         final ConcurrentLinkedQueue<Integer> received = new ConcurrentLinkedQueue<>();
         final CountDownLatch resume = new CountDownLatch(1);
+        final CountDownLatch signedOff = new CountDownLatch(1);
+        final CountDownLatch firstLinkClosed = new CountDownLatch(1);
+        final AtomicInteger echoesOnFirstLink = new AtomicInteger();
 
         RawIssuer(final Mode mode) throws IOException
         {
@@ -567,7 +616,7 @@ class HostileLinkSystemTest
             {
                 try (Socket socket = server.accept())
                 {
-                    connections.incrementAndGet();
+                    final boolean first = connections.incrementAndGet() == 1;
                     if (mode == Mode.BLOCKING_AFTER_PAUSE)
                     {
                         socket.setSendBufferSize(4096);
@@ -596,7 +645,23 @@ class HostileLinkSystemTest
                                 echoesUnanswered.incrementAndGet();
                                 continue;
                             }
+                            if (mode == Mode.DEAF_AFTER_SIGN_ON && signedOn)
+                            {
+                                if (first && reader.getLong(70) == 301)
+                                {
+                                    echoesOnFirstLink.incrementAndGet();
+                                }
+                                continue;
+                            }
                             IssuerFrames.send(os, out, network.respond(reader, writer.wrap(out, 2), "00"));
+                            if (mode == Mode.SIGN_OFF_AFTER_SIGN_ON && !signedOn)
+                            {
+                                writer.wrap(out, 2).mti(Mti.NETWORK_MANAGEMENT_REQUEST);
+                                writer.putString(7, "0101000000");
+                                writer.putLong(11, 900_001);
+                                writer.putLong(70, 2);
+                                IssuerFrames.send(os, out, writer.finish());
+                            }
                             if (mode == Mode.DEAF_WITH_HEARTBEAT && !signedOn)
                             {
                                 final Thread heartbeat = new Thread(() -> heartbeat(socket, os), "raw-issuer-heartbeat");
@@ -617,8 +682,17 @@ class HostileLinkSystemTest
                             }
                             continue;
                         }
+                        if (mti == Mti.NETWORK_MANAGEMENT_RESPONSE)
+                        {
+                            signedOff.countDown(); // the switch's answer to the host's sign-off
+                            continue;
+                        }
                         received.add(mti);
-                        if (mode == Mode.APPROVE_WITH_LONG_54 && mti == Mti.FINANCIAL_REQUEST)
+                        if (mode == Mode.SIGN_OFF_AFTER_SIGN_ON && mti == Mti.FINANCIAL_REQUEST)
+                        {
+                            IssuerFrames.send(os, out, financial.begin(reader, writer.wrap(out, 2)).putString(38, "AB1234").putString(39, "00").finish());
+                        }
+                        else if (mode == Mode.APPROVE_WITH_LONG_54 && mti == Mti.FINANCIAL_REQUEST)
                         {
                             final int length = financial.begin(reader, writer.wrap(out, 2)).putString(38, "AB1234").putString(39, "00")
                                 .putString(54, "1002840C000000010000" + "1001840C000000012000").finish();
@@ -646,6 +720,10 @@ class HostileLinkSystemTest
                 catch (final IOException | InterruptedException ex)
                 {
                     // the switch closed the link, or the test closed the server
+                }
+                if (connections.get() == 1)
+                {
+                    firstLinkClosed.countDown();
                 }
             }
         }

@@ -49,12 +49,14 @@ import io.interchange.tools.issuer.IssuerSimulator;
 class SwitchFaultSystemTest
 {
     /**
-     * Issuers with a short time-out and links that reconnect fast; terminals idle out after three seconds. The ring
-     * runs a thread per stage here (SwitchSystemTest runs it on one thread), whatever the machine's cores.
+     * Issuers with a short time-out and links that reconnect fast; terminals idle out after three seconds, longer than
+     * an answer may take (the issuers' time-out after the 2 s request deadline). The ring runs a thread per stage here
+     * (SwitchSystemTest runs it on one thread), whatever the machine's cores.
      */
     private static final String FAST = """
         interchange {
           ring.threads = per-stage
+          limits.request-deadline = 2s
           listeners = [
             { name = "pos-iso87", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
               acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 3s, max-frame = 4096, mac = false }
@@ -318,9 +320,9 @@ class SwitchFaultSystemTest
     @Test
     void shouldMacRequestsToAnIssuerAndTreatAnAnswerWithAWrongMacAsNoAnswer(@TempDir final Path journal) throws Exception
     {
-        final byte[] zoneMacKey = HexFormat.of().parseHex("2315208C9110AD402315208C9110AD40");
+        final byte[] zoneMacKey = HexFormat.of().parseHex("2315208C9110AD40C4E3B7A65D1F0829");
         final String macIssuer = FAST.replace("stand-in { enabled = true, floor-limit = 50000 } }",
-            "stand-in { enabled = true, floor-limit = 50000 }, mac-key = \"2315208C9110AD402315208C9110AD40\" }");
+            "stand-in { enabled = true, floor-limit = 50000 }, mac-key = \"2315208C9110AD40C4E3B7A65D1F0829\" }");
         try (ScriptedIssuer issuer = new ScriptedIssuer())
         {
             issuer.mac(zoneMacKey, false);
@@ -508,7 +510,8 @@ class SwitchFaultSystemTest
         {
             issuer.approveAfter(Duration.ZERO);
             issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
-            start(FAST.replaceFirst("timeout = 500ms, ", "timeout = 30s, advice-window = 3, "), journal, issuer.port(), issuerB.port());
+            start(FAST.replaceFirst("timeout = 500ms, ", "timeout = 30s, advice-window = 3, ").replace("idle-timeout = 3s", "idle-timeout = 60s"),
+                journal, issuer.port(), issuerB.port());
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
             try (TestTerminal terminal = signedOn())
             {
