@@ -59,6 +59,17 @@ class BusinessDayTest
     }
 
     @Test
+    void shouldCloseTheDayAtTheEndOfTheGapWhenTheCutoffFallsInTheHourSkippedInSpring()
+    {
+        // New York skips 02:00-03:00 on 8 March 2026: with a 02:30 cutoff the day closes at 03:00 EDT (07:00 UTC), the first
+        // instant after the gap, as BusinessDay's documentation says; at 03:15 EDT the wall clock is well past the cutoff.
+        final LocalTime cutoff = LocalTime.of(2, 30);
+        assertEquals(Instant.parse("2026-03-08T07:00:00Z"), BusinessDay.end(LocalDate.of(2026, 3, 8), cutoff, NEW_YORK));
+        assertEquals(LocalDate.of(2026, 3, 9), day("2026-03-08T07:15:00Z", cutoff, NEW_YORK));
+        assertEquals(LocalDate.of(2026, 3, 8), day("2026-03-08T06:59:59Z", cutoff, NEW_YORK));
+    }
+
+    @Test
     void shouldAnswerFromItsCacheAsTheStaticRuleDoes()
     {
         final SplittableRandom random = new SplittableRandom(8583);
