@@ -2,9 +2,11 @@ package io.interchange.journal;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 
 /**
  * The business day an event belongs to (DESIGN.md §6). A day runs cutoff to cutoff in the switch's zone and is
@@ -14,7 +16,7 @@ import java.time.ZonedDateTime;
  *
  * <p>Days are bounded by instants, worked out in the zone's rules for that date: across a daylight-saving change
  * a business day is 23 or 25 hours long, and a cutoff that falls in the hour skipped in spring closes the day at
- * the first instant after the gap (as {@link ZonedDateTime#of} resolves it).
+ * the first instant after the gap (not a gap's length later, as {@link ZonedDateTime#of} would resolve it).
  *
  * <p>An instance caches the bounds of the last day it answered for, so that the journal writer's question, asked
  * once per event, allocates only when an event crosses into another day.
@@ -56,7 +58,10 @@ public final class BusinessDay
         {
             return day.plusDays(1).atStartOfDay(zone).toInstant();
         }
-        return ZonedDateTime.of(day, cutoff, zone).toInstant();
+        final LocalDateTime local = day.atTime(cutoff);
+        final ZoneOffsetTransition transition = zone.getRules().getTransition(local);
+        // In a gap ZonedDateTime moves the cutoff later by the gap's length; the day closes when the gap ends.
+        return transition != null && transition.isGap() ? transition.getInstant() : ZonedDateTime.of(local, zone).toInstant();
     }
 
     /** {@link #businessDay} as an epoch day; allocation free while events stay within one day. */
