@@ -27,6 +27,8 @@ import java.util.stream.Stream;
 
 import io.interchange.codec.DecodeError;
 import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -219,6 +221,51 @@ class JournalWriterTest
         {
             assertEquals(index, queue.lastIndexMSynced());
         }
+    }
+
+    /**
+     * A power loss keeps what was msynced and, of the rest, whatever the kernel happened to write back. MSYNC_PER_BATCH
+     * promises a batch whose answers left survives it: here the second batch's record was msynced, but the file's first
+     * page, where Chronicle keeps the store's write position, was last msynced with the first batch. Put back as it was
+     * then, as after a power loss before the kernel wrote it back, the journal must still read both records.
+     */
+    @Test
+    void shouldReadEveryMsyncedBatchAfterAPowerLoss(@TempDir final Path copy) throws IOException
+    {
+        final int page = 4096;
+        try (JournalWriter writer = new JournalWriter(config(dir).withDurability(Durability.MSYNC_PER_BATCH)))
+        {
+            writer.append(tick(1, "2026-03-10T01:00:00Z"));
+            writer.endOfBatch();
+            final Path file = writer.currentFile().toPath();
+            final byte[] firstPageAtFirstSync = Arrays.copyOf(Files.readAllBytes(file), page);
+            writer.append(tick(2, "2026-03-10T01:00:01Z"));
+            writer.endOfBatch();
+            // The second sync starts at the page the first one ended in, past the first page: nothing of that page went with it.
+            try (ChronicleQueue queue = ChronicleQueue.singleBuilder(dir).readOnly(true).build();
+                ExcerptTailer tailer = queue.createTailer();
+                DocumentContext first = tailer.readingDocument())
+            {
+                assertTrue(first.wire().bytes().readPosition() > page, "the first record is past the first page");
+            }
+            for (final Path f : files())
+            {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+            final byte[] lost = Files.readAllBytes(copy.resolve(file.getFileName()));
+            System.arraycopy(firstPageAtFirstSync, 0, lost, 0, page);
+            Files.write(copy.resolve(file.getFileName()), lost);
+        }
+        final List<Long> sequences = new ArrayList<>();
+        try (JournalReader reader = new JournalReader(config(copy)))
+        {
+            while (reader.next())
+            {
+                assertTrue(reader.record().checksumValid());
+                sequences.add(reader.record().sequence());
+            }
+        }
+        assertEquals(List.of(1L, 2L), sequences);
     }
 
     @Test
