@@ -164,7 +164,8 @@ public final class JournalReader implements AutoCloseable
                 final Bytes<?> bytes = document.wire().bytes();
                 final long header = bytes.readPosition() - Wires.SPB_HEADER_SIZE;
                 final long end = bytes.readLimit();
-                if (end > cycleFile.writtenEnd() && end > cycleFile.refresh().writtenEnd())
+                final boolean pastWritten = end > cycleFile.writtenEnd() && end > cycleFile.refresh().writtenEnd();
+                if (pastWritten && end > cycleFile.size())
                 {
                     throw damaged(header, index, cycleFile.lengthPastTheEnd(header), null);
                 }
@@ -173,10 +174,16 @@ public final class JournalReader implements AutoCloseable
                     document.rollbackOnClose();
                     return false;
                 }
+                record.copy(index, cycle, bytes);
+                // Past the write position a whole record is one whose write position a power loss took back (it lives in the
+                // file's first page, which an msync of the batch's records does not cover); anything else there is damage.
+                if (pastWritten && !record.checksumValid())
+                {
+                    throw damaged(header, index, cycleFile.lengthPastTheEnd(header), null);
+                }
                 lastHeader = header;
                 nextHeader = CycleFile.align(end);
                 nextSequence = rollCycle.toSequenceNumber(index) + 1;
-                record.copy(index, cycle, bytes);
             }
             if (!record.checksumValid())
             {
