@@ -612,6 +612,33 @@ class ReplayerTest
     }
 
     /** The MAC listener alone and TERM0001 alone, with {@code masterKey}; the journal in {@code dir}. */
+    /**
+     * verify says a replay's outputs are the journal's "byte for byte": the card number an output went with is one of its
+     * bytes, sealed apart. Two journals whose only output differs in its PAN alone (same length) must differ.
+     */
+    @Test
+    void shouldFindAnOutputThatWentWithAnotherCardNumber(@TempDir final Path dir)
+    {
+        final JournalConfig journal = SwitchNode.journalConfig(config(dir, TERMINAL_MASTER_KEY));
+        final JournalConfig other = target(journal, dir);
+        for (final JournalConfig config : List.of(journal, other))
+        {
+            final SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
+            event.reset(EventType.TICK, now, -1, -1, -1);
+            event.decisionLength(Decision.LENGTH);
+            final int offset = event.beginOutput(ISSUER_LINK, iso87b, 0);
+            final MessageWriter w = new MessageWriter(setup.dialects().get(iso87b)).wrap(event.output(), offset).mti(Mti.FINANCIAL_REQUEST);
+            w.putString(2, config == journal ? "4761739001010119" : "4761739001010127").putString(3, "000000").putString(4, "000000001000")
+                .putString(11, "000001").putString(41, "TERM0001");
+            event.endOutput(w.finish(), false);
+            try (JournalWriter writer = new JournalWriter(config))
+            {
+                writer.append(event);
+            }
+        }
+        assertFalse(Replayer.differences(journal, other, 10).isEmpty(), "an output with another card is not the journal's output");
+    }
+
     private static SwitchConfig config(final Path dir, final String masterKey)
     {
         return config(dir, masterKey, "");
