@@ -13,8 +13,9 @@ public enum Durability
     PROCESS_CRASH_SAFE,
 
     /**
-     * {@link JournalWriter#endOfBatch} waits for an msync of what the batch appended, so a batch whose answers
-     * have left the switch survives a power loss too. The cost is one synchronous write to the device per batch.
+     * {@link JournalWriter#endOfBatch} waits until the files the batch appended to are on the device (an fdatasync of
+     * each, header page and index included), so a batch whose answers have left the switch survives a power loss
+     * too. The cost is one synchronous write to the device per batch (two for a batch across the cutoff).
      */
     MSYNC_PER_BATCH
 }

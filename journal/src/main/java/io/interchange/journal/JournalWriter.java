@@ -60,7 +60,6 @@ import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
 import io.interchange.codec.SensitiveData;
 import io.interchange.codec.Track2;
-import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -94,7 +93,6 @@ public final class JournalWriter implements AutoCloseable
 {
     private static final int INITIAL_RECORD_CAPACITY = 64 * 1024;
 
-    private final Durability durability;
     private final Dialect[] dialects;
     private final MessageReader[] readers;
     private final MessageWriter[] writers;
@@ -113,12 +111,13 @@ public final class JournalWriter implements AutoCloseable
     private boolean iccWithheld;
 
     private final Pretoucher pretoucher;
+    /** With {@link Durability#MSYNC_PER_BATCH}, what puts a batch on the device; else null. */
+    private final BatchSync batchSync;
     // Made on first append, on the thread that appends: Chronicle appenders belong to one thread.
     private ExcerptAppender appender;
 
     public JournalWriter(final JournalConfig config)
     {
-        this.durability = config.durability();
         final List<Dialect> table = config.dialects();
         this.dialects = table.toArray(new Dialect[0]);
         this.readers = new MessageReader[dialects.length];
@@ -156,6 +155,7 @@ public final class JournalWriter implements AutoCloseable
         {
             clock.notBefore(queue.lastCycle());
         }
+        this.batchSync = config.durability() == Durability.MSYNC_PER_BATCH ? new BatchSync() : null;
         this.pretoucher = new Pretoucher(OS.pageAlign(queue.blockSize()), queue.overlapSize(), "journal-pretouch");
     }
 
@@ -186,11 +186,6 @@ public final class JournalWriter implements AutoCloseable
             .rollCycle(RollCycles.FAST_DAILY)
             .epoch(0)
             .timeProvider(clock);
-        if (config.durability() == Durability.MSYNC_PER_BATCH)
-        {
-            // Chronicle's sync() is a no-op unless the mapped file's mode asks for a synchronous msync.
-            builder.syncMode(SyncMode.SYNC);
-        }
         return builder.build();
     }
 
@@ -270,6 +265,10 @@ public final class JournalWriter implements AutoCloseable
             final var bytes = document.wire().bytes();
             bytes.write(record.byteArray(), 0, position);
             pretoucher.wrote(appender.currentFile(), bytes.writePosition());
+            if (batchSync != null)
+            {
+                batchSync.wrote(appender.currentFile());
+            }
             return document.index();
         }
     }
@@ -277,9 +276,9 @@ public final class JournalWriter implements AutoCloseable
     /** The end of a ring batch: with {@link Durability#MSYNC_PER_BATCH}, returns once the batch's records are on the device. */
     public void endOfBatch()
     {
-        if (durability == Durability.MSYNC_PER_BATCH && appender != null)
+        if (batchSync != null)
         {
-            appender.sync();
+            batchSync.endOfBatch();
         }
     }
 
@@ -287,6 +286,10 @@ public final class JournalWriter implements AutoCloseable
     public void close()
     {
         pretoucher.close();
+        if (batchSync != null)
+        {
+            batchSync.close();
+        }
         if (appender != null)
         {
             appender.close();
@@ -298,6 +301,12 @@ public final class JournalWriter implements AutoCloseable
     Pretoucher pretoucher()
     {
         return pretoucher;
+    }
+
+    /** For the tests: what puts each batch on the device with {@link Durability#MSYNC_PER_BATCH}, else null. */
+    BatchSync batchSync()
+    {
+        return batchSync;
     }
 
     File currentFile()

@@ -9,6 +9,8 @@ import static io.interchange.journal.Fixtures.purchase;
 import static io.interchange.journal.Fixtures.signOn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -209,17 +211,32 @@ class JournalWriterTest
     }
 
     @Test
-    void shouldRecordMsyncsOnlyWhenAskedTo()
+    void shouldPutEveryFileABatchWroteOnTheDeviceOnlyWhenAskedTo()
     {
-        final long index;
-        try (JournalWriter writer = new JournalWriter(config(dir).withDurability(Durability.MSYNC_PER_BATCH)))
+        try (JournalWriter writer = new JournalWriter(config(dir)))
         {
-            index = writer.append(tick(1, "2026-03-10T01:00:00Z"));
+            writer.append(tick(1, "2026-03-10T01:00:00Z"));
             writer.endOfBatch();
+            assertNull(writer.batchSync(), "process-crash safe: nothing synced");
         }
-        try (ChronicleQueue queue = ChronicleQueue.singleBuilder(dir).build())
+        try (JournalWriter writer = new JournalWriter(config(dir.resolve("msync")).withDurability(Durability.MSYNC_PER_BATCH)))
         {
-            assertEquals(index, queue.lastIndexMSynced());
+            writer.append(tick(1, "2026-03-10T01:00:00Z"));
+            writer.endOfBatch();
+            assertEquals(1, writer.batchSync().forces());
+            final File first = writer.currentFile();
+            assertEquals(first, writer.batchSync().lastForced());
+
+            // One batch across the cutoff (15:00 UTC): the closing day's file goes to the device when the batch moves on,
+            // the new day's at the batch's end.
+            writer.append(tick(2, "2026-03-10T14:59:59Z"));
+            writer.append(tick(3, "2026-03-10T15:00:01Z"));
+            assertEquals(2, writer.batchSync().forces(), "the closing day's file, as the batch left it");
+            assertEquals(first, writer.batchSync().lastForced());
+            writer.endOfBatch();
+            assertEquals(3, writer.batchSync().forces());
+            assertNotEquals(first, writer.batchSync().lastForced());
+            assertEquals(writer.currentFile(), writer.batchSync().lastForced());
         }
     }
 
