@@ -494,6 +494,65 @@ class SwitchSystemTest
         }
     }
 
+    /**
+     * On a UnionPay POS listener a sign-on (0800, 60.3 = 004) is the terminal's, named in its field 41: behind a NAC
+     * many terminals share one link, and TERM0002, which never signed on, must not sell because TERM0001 did.
+     */
+    @Test
+    void shouldDeclineAUnionPaySaleFromATerminalThatNeverSignedOnThoughAnotherSignedOnOnTheSameLink() throws Exception
+    {
+        try (TestTerminal pos = cupsSignedOn())
+        {
+            final CardAccount card = cardsA.payer(1_100);
+            final Map<Integer, String> sale = posSale(card, 1_100);
+            sale.put(41, "TERM0002");
+            assertEquals("91", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39), "TERM0002 has not signed on");
+            assertEquals(card.balance(), issuerA.account(card.pan()).orElseThrow().balance(), "not forwarded");
+        }
+    }
+
+    /**
+     * A UnionPay POS terminal signs on once and then dials a new connection for each transaction (short connections,
+     * as terminals behind a NAC or on GPRS do): its sale on the new connection is taken, as on a listener with MACs.
+     */
+    @Test
+    void shouldTakeAUnionPaySaleOnANewConnectionFromATerminalThatSignedOnOnAnEarlierOne() throws Exception
+    {
+        cupsSignedOn().close(); // TERM0001 signs on, then hangs up
+        try (TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HexFormat.of().parseHex("6000030000" + "603100310701")))
+        {
+            final CardAccount card = cardsA.payer(1_200);
+            assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, posSale(card, 1_200)).getString(39), "TERM0001 holds its sign-on");
+        }
+    }
+
+    /**
+     * UnionPay POS pre-authorization (0100, processing code 03xx00, 60.1 = 10) and refund (0220, processing code
+     * 20xx00, 60.1 = 25, 61 naming the sale) as the CUPS POS specification codes them: neither is an invalid
+     * transaction (12).
+     */
+    @Test
+    void shouldTakeAUnionPayPreAuthorizationAndRefundAsTheCupsSpecificationCodesThem() throws Exception
+    {
+        try (TestTerminal pos = cupsSignedOn())
+        {
+            final CardAccount card = cardsA.payer(5_000);
+            final Map<Integer, String> preAuth = posSale(card, 4_000);
+            preAuth.put(3, "030000");
+            preAuth.put(60, "10" + "000001");
+            final String preAuthCode = pos.exchange(Mti.AUTHORIZATION_REQUEST, preAuth).getString(39);
+
+            final Map<Integer, String> sale = posSale(cardsA.payer(900), 900);
+            assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
+            final Map<Integer, String> refund = posSale(card, 500);
+            refund.put(3, "200000");
+            refund.put(60, "25" + "000001");
+            refund.put(61, "000001" + sale.get(11));
+            final String refundCode = pos.exchange(Mti.FINANCIAL_ADVICE, refund).getString(39);
+            assertEquals("00 00", preAuthCode + " " + refundCode, "pre-authorization 0100/03, refund 0220/20");
+        }
+    }
+
     /** A UnionPay POS terminal (TERM0001, behind its TPDU) signed on. */
     private TestTerminal cupsSignedOn() throws IOException
     {
