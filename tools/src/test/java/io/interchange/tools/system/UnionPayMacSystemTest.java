@@ -203,7 +203,8 @@ class UnionPayMacSystemTest
     /**
      * A terminal that signs on for single-length keys (60.3 = 001, as against 003/004 for double-length ones) gets
      * field 62 in the single-length layout, 24 bytes (PIK 8, its check value, MAK 8, its check value), and MACs with
-     * the MAK in it; it once got the 40-byte double-length layout, which such a terminal cannot read.
+     * the MAK in it, before a restart of the switch and after; it once got the 40-byte double-length layout, which such a
+     * terminal cannot read.
      */
     @Test
     void shouldGiveATerminalThatSignsOnForSingleLengthKeysTheSingleLengthLayout(@TempDir final Path journal) throws Exception
@@ -211,25 +212,38 @@ class UnionPayMacSystemTest
         final CardBook book = CardBook.generate(57, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
-             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(58, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
-             SwitchNode node = SwitchNode.start(SwitchConfig.parse(MAC_LISTENER, "mac.conf")
-                 .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
-             TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(58, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
         {
-            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
-            final Map<Integer, String> signOn = new HashMap<>();
-            signOn.put(11, cards.nextStan());
-            signOn.put(41, "TERM0001");
-            signOn.put(42, "MERCHANT0000001");
-            signOn.put(60, "00" + "000001" + "001");
-            final MessageReader signedOn = pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
-            assertEquals("00", signedOn.getString(39));
-            assertEquals(WorkingKeys.SINGLE_LENGTH, signedOn.getBytes(WorkingKeys.FIELD).length, "field 62 for single-length keys");
-            final WorkingKeys keys = WorkingKeys.read(signedOn);
-            final byte[] mak = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.macKey());
-            assertEquals(HexFormat.of().formatHex(keys.macKeyCheck()), HexFormat.of().formatHex(des(mak, Cipher.ENCRYPT_MODE, new byte[8])).substring(0, 8));
-            pos.sendRaw(macedSale(pos, cards, cards.payer(1_000), 1_000, mak));
-            assertMacedAnswer(pos, mak, "00");
+            final SwitchConfig config = SwitchConfig.parse(MAC_LISTENER, "mac.conf")
+                .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
+            final byte[] mak;
+            try (SwitchNode node = SwitchNode.start(config);
+                 TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+            {
+                Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
+                final Map<Integer, String> signOn = new HashMap<>();
+                signOn.put(11, cards.nextStan());
+                signOn.put(41, "TERM0001");
+                signOn.put(42, "MERCHANT0000001");
+                signOn.put(60, "00" + "000001" + "001");
+                final MessageReader signedOn = pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
+                assertEquals("00", signedOn.getString(39));
+                assertEquals(WorkingKeys.SINGLE_LENGTH, signedOn.getBytes(WorkingKeys.FIELD).length, "field 62 for single-length keys");
+                final WorkingKeys keys = WorkingKeys.read(signedOn);
+                mak = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.macKey());
+                assertEquals(HexFormat.of().formatHex(keys.macKeyCheck()),
+                    HexFormat.of().formatHex(des(mak, Cipher.ENCRYPT_MODE, new byte[8])).substring(0, 8), "the MAC key's check value");
+                pos.sendRaw(macedSale(pos, cards, cards.payer(1_000), 1_000, mak));
+                assertMacedAnswer(pos, mak, "00");
+            }
+            // A new switch on the same journal loads the single-length keys from the sign-on answer it journaled.
+            try (SwitchNode node = SwitchNode.start(config);
+                 TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+            {
+                Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on after the restart");
+                pos.sendRaw(macedSale(pos, cards, cards.payer(2_000), 2_000, mak));
+                assertMacedAnswer(pos, mak, "00");
+            }
         }
     }
 
