@@ -24,6 +24,8 @@ public final class Field60
 
     public static final int NETWORK_SIGN_OFF = 2;
     public static final int NETWORK_SIGN_ON = 4;
+    /** Sign-on for single-length working keys; 003 and {@link #NETWORK_SIGN_ON} (004) ask for double-length ones. */
+    public static final int NETWORK_SIGN_ON_SINGLE_LENGTH = 1;
     public static final int NETWORK_BATCH_SETTLEMENT = 201;
 
     private Field60()

@@ -9,8 +9,8 @@ import io.interchange.codec.MessageReader;
  * terminal master key and followed by a 4-byte check value (the first bytes of the clear key encrypting zeros):
  *
  * <pre>
- * single length (60.3 = 003), 24 bytes:  PIK (8) | PIK check (4) | MAK (8)                | MAK check (4)
- * double length (60.3 = 004), 40 bytes:  PIK (16) | PIK check (4) | MAK (8) + 8 zero bytes | MAK check (4)
+ * single length (60.3 = 001), 24 bytes:       PIK (8) | PIK check (4) | MAK (8)                | MAK check (4)
+ * double length (60.3 = 003, 004), 40 bytes: PIK (16) | PIK check (4) | MAK (8) + 8 zero bytes | MAK check (4)
  * </pre>
  *
  * The retail MAC key is single length in both layouts; the double-length layout pads it to 16 bytes.

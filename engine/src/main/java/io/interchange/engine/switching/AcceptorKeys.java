@@ -44,6 +44,8 @@ final class AcceptorKeys
     private final Hsm hsm;
     private final KeySlots slots;
     private final UnsafeBuffer keys = new UnsafeBuffer(new byte[64]);
+    // Bytes of field 62 in keys: the last sign-on's layout, single or double length (WorkingKeys).
+    private int workingKeysLength = WorkingKeys.DOUBLE_LENGTH;
     private final UnsafeBuffer keyText = new UnsafeBuffer(new byte[KeyExchange.TEXT_LENGTH]);
     // Replay: a journaled sign-on's or key change's answer, read to take the keys it gave.
     private final MessageReader[] recordedAnswers;
@@ -113,11 +115,12 @@ final class AcceptorKeys
     /**
      * The working keys of a terminal's sign-on, into its slots and {@link #workingKeys}: live new ones from the HSM, in
      * replay the ones the journaled answer carried. Null, and the terminal holds them from now on whatever link it
-     * comes on; or the answer that refuses the sign-on.
+     * comes on; or the answer that refuses the sign-on. {@code doubleLength}: the terminal asked for double-length
+     * keys (60.3 = 003, 004) rather than single-length ones (001); in replay the journaled answer's layout stands.
      */
-    String signOn(final SwitchEvent event, final int terminal)
+    String signOn(final SwitchEvent event, final int terminal, final boolean doubleLength)
     {
-        final String refusal = event.recorded() == null ? newWorkingKeys(terminal) : recordedWorkingKeys(event, terminal);
+        final String refusal = event.recorded() == null ? newWorkingKeys(terminal, doubleLength) : recordedWorkingKeys(event, terminal);
         if (refusal == null)
         {
             keyedTerminals[terminal] = true;
@@ -131,6 +134,12 @@ final class AcceptorKeys
         return keys;
     }
 
+    /** Bytes of {@link #workingKeys}: {@link WorkingKeys#SINGLE_LENGTH} or {@link WorkingKeys#DOUBLE_LENGTH}. */
+    int workingKeysLength()
+    {
+        return workingKeysLength;
+    }
+
     /** A terminal signed off: a request from it gets 91 until it signs on again. */
     void signOff(final int terminal)
     {
@@ -138,19 +147,20 @@ final class AcceptorKeys
     }
 
     /** New working keys from the HSM into the terminal's slots and {@link #keys}: null, or the answer that refuses the sign-on. */
-    private String newWorkingKeys(final int terminal)
+    private String newWorkingKeys(final int terminal, final boolean doubleLength)
     {
         if (hsm == null)
         {
             return ResponseCode.SYSTEM_MALFUNCTION;
         }
         final HsmResult result = hsm.generateWorkingKeys(slots.terminalMasterKey(terminal), slots.terminalPinKey(terminal),
-            slots.terminalMacKey(terminal), true, keys, 0);
+            slots.terminalMacKey(terminal), doubleLength, keys, 0);
         if (result != HsmResult.OK)
         {
             LOG.warn("sign-on of terminal index {}: working keys not made: {}", terminal, result);
             return result == HsmResult.KEY_NOT_FOUND ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION;
         }
+        workingKeysLength = doubleLength ? WorkingKeys.DOUBLE_LENGTH : WorkingKeys.SINGLE_LENGTH;
         return null;
     }
 
@@ -178,13 +188,15 @@ final class AcceptorKeys
             return answer.has(39) && answer.charAt(39, 0) == '5' && answer.charAt(39, 1) == '8' ?
                 ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION;
         }
-        if (hsm == null || answer.valueLength(WorkingKeys.FIELD) != WorkingKeys.DOUBLE_LENGTH)
+        final int length = answer.valueLength(WorkingKeys.FIELD);
+        if (hsm == null || length != WorkingKeys.DOUBLE_LENGTH && length != WorkingKeys.SINGLE_LENGTH)
         {
-            return keysNotRestored(event, terminal, hsm == null ? "no HSM" : "field 62 is not the double-length layout this switch sends");
+            return keysNotRestored(event, terminal, hsm == null ? "no HSM" : "field 62 is neither layout this switch sends");
         }
         answer.getBytes(WorkingKeys.FIELD, keys, 0);
+        workingKeysLength = length;
         final HsmResult result = hsm.importWorkingKeys(slots.terminalMasterKey(terminal), slots.terminalPinKey(terminal),
-            slots.terminalMacKey(terminal), keys, 0, WorkingKeys.DOUBLE_LENGTH);
+            slots.terminalMacKey(terminal), keys, 0, length);
         return result == HsmResult.OK ? null : keysNotRestored(event, terminal, result);
     }
 

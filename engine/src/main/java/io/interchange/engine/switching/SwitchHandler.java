@@ -29,7 +29,6 @@ import io.interchange.codec.Track2;
 import io.interchange.codec.ValueEncoding;
 import io.interchange.codec.cups.Field60;
 import io.interchange.codec.cups.SettlementTotals;
-import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.dialect.KeyExchange;
 import io.interchange.codec.frame.Tpdu;
 import io.interchange.engine.ring.EventType;
@@ -673,7 +672,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void signOnWithKeys(final SwitchEvent event, final MessageReader request)
     {
         final int terminal = terminalOf(request);
-        final String refusal = terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : acceptorKeys.signOn(event, terminal);
+        final boolean doubleLength = Field60.networkCode(request) != Field60.NETWORK_SIGN_ON_SINGLE_LENGTH;
+        final String refusal = terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : acceptorKeys.signOn(event, terminal, doubleLength);
         if (refusal != null)
         {
             answerNetwork(event, request, refusal, false);
@@ -682,7 +682,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int offset = beginAnswer(event);
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
         final int length = networkEcho.begin(request, writer).putString(39, ResponseCode.APPROVED)
-            .putBytes(62, acceptorKeys.workingKeys(), 0, WorkingKeys.DOUBLE_LENGTH).finish();
+            .putBytes(62, acceptorKeys.workingKeys(), 0, acceptorKeys.workingKeysLength()).finish();
         event.endOutput(length, false);
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, -1, 0);
     }
