@@ -148,6 +148,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // foreign cards, were out (Decision.DOMESTIC_OUT_OF_BALANCE, FOREIGN_OUT_OF_BALANCE).
     private final int[] openBatches;
     private final boolean[] uploadAwaited;
+    // Per terminal, on a UnionPay POS listener without MACs: signed on (0800, 60.3 = 004) and not signed off since. A POS
+    // sign-on is the terminal's, named in field 41, not its link's: behind a NAC many terminals share a link, and a
+    // terminal on short connections signs on once and dials again for each transaction. On a listener that MACs the
+    // working keys say the same (AcceptorKeys.terminalKeyed).
+    private final boolean[] posSignedOn;
     // Per terminal: the UnionPay POS batch whose upload is awaited (its figures set aside in BatchTotals).
     private final int[] awaitedBatches;
     private final long[] uploadDifferences;
@@ -283,6 +288,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         openBatches = new int[acceptors.terminalCount()];
         Arrays.fill(openBatches, 1);
         uploadAwaited = new boolean[acceptors.terminalCount()];
+        posSignedOn = new boolean[acceptors.terminalCount()];
         awaitedBatches = new int[acceptors.terminalCount()];
         uploadDifferences = new long[acceptors.terminalCount() * BatchTotals.FIGURES];
         uploadParts = new int[acceptors.terminalCount()];
@@ -633,6 +639,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                     signOnWithKeys(event, request);
                     return;
                 }
+                if (!request.dialect().defines(7))
+                {
+                    final int terminal = terminalOf(request);
+                    if (terminal < 0)
+                    {
+                        answerNetwork(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL, false);
+                        return;
+                    }
+                    posSignedOn[terminal] = true;
+                }
                 session.signedOn = true;
                 answerNetwork(event, request, ResponseCode.APPROVED, false);
             }
@@ -643,6 +659,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 if (terminalsKeyed(session) && terminal >= 0)
                 {
                     acceptorKeys.signOff(terminal);
+                }
+                if (!request.dialect().defines(7) && terminal >= 0)
+                {
+                    posSignedOn[terminal] = false;
                 }
                 answerNetwork(event, request, ResponseCode.APPROVED, true);
             }
@@ -794,8 +814,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * Whether a financial request or reversal may go on: null, or its answer. 91 before sign-on: the link's, or on a
-     * listener whose terminals MAC, the terminal's (it holds the working keys of a sign-on on any link, before a
+     * Whether a financial request or reversal may go on: null, or its answer. 91 before sign-on: the link's, or for a
+     * UnionPay POS terminal (and on a listener whose terminals MAC), the terminal's (it holds the working keys of a sign-on on any link, before a
      * restart too). There the request's MAC must then hold ({@link AcceptorKeys#terminalMacRefusal},
      * {@link AcceptorKeys#hostMacRefusal}); in replay, the journaled verdict stands: the request comes back without its
      * track data and PIN block, which the MAC covers.
@@ -816,7 +836,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final SwitchSetup.Acquirer acquirer = setup.acquirers().get(session.endpoint);
         if (!acquirer.mac())
         {
-            return session.signedOn ? null : ResponseCode.ISSUER_INOPERATIVE;
+            // A UnionPay POS terminal signs on for itself (posSignedOn); one unknown goes on to be refused 58.
+            final int terminal = request.dialect().defines(7) ? -1 : terminalOf(request);
+            return (terminal >= 0 ? posSignedOn[terminal] : session.signedOn) ? null : ResponseCode.ISSUER_INOPERATIVE;
         }
         final String refusal;
         if (acquirer.hostKeyed())
