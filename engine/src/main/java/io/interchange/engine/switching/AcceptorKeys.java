@@ -39,6 +39,7 @@ final class AcceptorKeys
 {
     // Its lines are the switch handler's, whose decisions these are: log settings and filters that name it still hold.
     private static final Logger LOG = LoggerFactory.getLogger(SwitchHandler.class);
+    private static final int MAX_SIGN_ON = 128;
 
     private final SwitchSetup setup;
     private final Hsm hsm;
@@ -52,6 +53,12 @@ final class AcceptorKeys
     // On a listener that MACs, signed on is the terminal's state, not its link's: it holds the working keys of its
     // last sign-on, whatever link it comes back on, and across a restart (recovery loads the keys again).
     private final boolean[] keyedTerminals;
+    // Per terminal, its last sign-on taken (the request's bytes, MAX_SIGN_ON each, none when longer) and the keys its
+    // answer gave (field 62, WorkingKeys.DOUBLE_LENGTH each): a retransmission of it byte for byte gets those keys again.
+    private final UnsafeBuffer lastSignOns;
+    private final int[] lastSignOnLengths;
+    private final UnsafeBuffer lastWorkingKeys;
+    private final int[] lastWorkingKeysLengths;
     // On a listener whose acquirer host holds the keys (ISO 8583:1987), the same for the host: it holds the keys of its
     // last key change (0800/101), on every link it has, and across a restart.
     private final boolean[] keyedAcquirers;
@@ -80,6 +87,10 @@ final class AcceptorKeys
             recordedAnswers[i] = new MessageReader(dialects.get(i));
         }
         keyedTerminals = new boolean[setup.acceptors().terminalCount()];
+        lastSignOns = new UnsafeBuffer(new byte[keyedTerminals.length * MAX_SIGN_ON]);
+        lastSignOnLengths = new int[keyedTerminals.length];
+        lastWorkingKeys = new UnsafeBuffer(new byte[keyedTerminals.length * WorkingKeys.DOUBLE_LENGTH]);
+        lastWorkingKeysLengths = new int[keyedTerminals.length];
         keyedAcquirers = new boolean[setup.acquirers().size()];
         previousKeysUntil = new long[setup.acquirers().size()];
         Arrays.fill(previousKeysUntil, Long.MIN_VALUE);
@@ -117,15 +128,51 @@ final class AcceptorKeys
      * replay the ones the journaled answer carried. Null, and the terminal holds them from now on whatever link it
      * comes on; or the answer that refuses the sign-on. {@code doubleLength}: the terminal asked for double-length
      * keys (60.3 = 003, 004) rather than single-length ones (001); in replay the journaled answer's layout stands.
+     * A retransmission of the sign-on that gave the keys the terminal holds, byte for byte (it timed out waiting for the
+     * answer and sent it again), gets those keys again, not new ones: the terminal may take either answer.
      */
-    String signOn(final SwitchEvent event, final int terminal, final boolean doubleLength)
+    String signOn(final SwitchEvent event, final int terminal, final boolean doubleLength, final MessageReader request)
     {
+        if (keyedTerminals[terminal] && sameSignOn(terminal, request))
+        {
+            workingKeysLength = lastWorkingKeysLengths[terminal];
+            keys.putBytes(0, lastWorkingKeys, terminal * WorkingKeys.DOUBLE_LENGTH, workingKeysLength);
+            return null;
+        }
         final String refusal = event.recorded() == null ? newWorkingKeys(terminal, doubleLength) : recordedWorkingKeys(event, terminal);
+        lastSignOnLengths[terminal] = 0;
         if (refusal == null)
         {
             keyedTerminals[terminal] = true;
+            if (request.length() <= MAX_SIGN_ON)
+            {
+                lastSignOns.putBytes(terminal * MAX_SIGN_ON, request.buffer(), request.offset(), request.length());
+                lastSignOnLengths[terminal] = request.length();
+                lastWorkingKeys.putBytes(terminal * WorkingKeys.DOUBLE_LENGTH, keys, 0, workingKeysLength);
+                lastWorkingKeysLengths[terminal] = workingKeysLength;
+            }
         }
         return refusal;
+    }
+
+    /** Whether the request is byte for byte the terminal's last sign-on taken. */
+    private boolean sameSignOn(final int terminal, final MessageReader request)
+    {
+        final int length = lastSignOnLengths[terminal];
+        if (length == 0 || request.length() != length)
+        {
+            return false;
+        }
+        final DirectBuffer buffer = request.buffer();
+        final int at = terminal * MAX_SIGN_ON;
+        for (int i = 0; i < length; i++)
+        {
+            if (lastSignOns.getByte(at + i) != buffer.getByte(request.offset() + i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The keys the last sign-on gave, as field 62 carries them: under the terminal's master key, check values beside. */
@@ -144,6 +191,7 @@ final class AcceptorKeys
     void signOff(final int terminal)
     {
         keyedTerminals[terminal] = false;
+        lastSignOnLengths[terminal] = 0;
     }
 
     /** New working keys from the HSM into the terminal's slots and {@link #keys}: null, or the answer that refuses the sign-on. */

@@ -693,7 +693,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         final int terminal = terminalOf(request);
         final boolean doubleLength = Field60.networkCode(request) != Field60.NETWORK_SIGN_ON_SINGLE_LENGTH;
-        final String refusal = terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : acceptorKeys.signOn(event, terminal, doubleLength);
+        final String refusal = terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : acceptorKeys.signOn(event, terminal, doubleLength, request);
         if (refusal != null)
         {
             answerNetwork(event, request, refusal, false);
