@@ -512,6 +512,42 @@ class SwitchSystemTest
     }
 
     /**
+     * Behind a NAC, UnionPay POS terminals share one link: TERM0002 signing off (0820, 60.3 = 002) is answered 0830 and
+     * signs TERM0002 off, but the link stays up for TERM0001, whose sale on it is then approved.
+     */
+    @Test
+    void shouldKeepAUnionPayLinkUpForTheOtherTerminalsWhenOneSignsOff() throws Exception
+    {
+        try (TestTerminal pos = cupsSignedOn())
+        {
+            final Map<Integer, String> signOn = new HashMap<>();
+            signOn.put(11, cardsA.nextStan());
+            signOn.put(41, "TERM0002");
+            signOn.put(42, "MERCHANT0000001");
+            signOn.put(60, "00" + "000001" + "004");
+            assertEquals("00", pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn).getString(39));
+            final Map<Integer, String> signOff = new HashMap<>(signOn);
+            signOff.put(11, cardsA.nextStan());
+            signOff.put(60, "00" + "000001" + "002");
+            final MessageReader signedOff = pos.exchange(Mti.NETWORK_MANAGEMENT_ADVICE, signOff);
+            assertEquals(Mti.NETWORK_MANAGEMENT_ADVICE_RESPONSE, signedOff.mti());
+            assertEquals("00", signedOff.getString(39));
+            final CardAccount card = cardsA.payer(1_300);
+            String outcome;
+            try
+            {
+                pos.send(Mti.FINANCIAL_REQUEST, posSale(card, 1_300));
+                outcome = pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT) == null ? "no answer" : "answered";
+            }
+            catch (final IOException closed)
+            {
+                outcome = "the link closed: " + closed;
+            }
+            assertEquals("answered", outcome, "TERM0001's sale on the link TERM0002 signed off on");
+        }
+    }
+
+    /**
      * A UnionPay POS terminal signs on once and then dials a new connection for each transaction (short connections,
      * as terminals behind a NAC or on GPRS do): its sale on the new connection is taken, as on a listener with MACs.
      */
