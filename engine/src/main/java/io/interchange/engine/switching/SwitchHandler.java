@@ -664,7 +664,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 {
                     posSignedOn[terminal] = false;
                 }
-                answerNetwork(event, request, ResponseCode.APPROVED, true);
+                // An ISO 8583:1987 link signs off as a whole and is closed; a UnionPay POS link may be a NAC's, shared
+                // by terminals that have not signed off, and stays up.
+                answerNetwork(event, request, ResponseCode.APPROVED, request.dialect().defines(7));
             }
             case NETWORK_ECHO_TEST -> answerNetwork(event, request, ResponseCode.APPROVED, false);
             case KeyExchange.NETWORK_CODE ->

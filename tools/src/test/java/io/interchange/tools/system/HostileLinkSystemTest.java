@@ -286,8 +286,9 @@ class HostileLinkSystemTest
     }
 
     /**
-     * DESIGN.md §4: a UnionPay POS terminal signs off with 0820 and 60.3 = 002: 0830 00, and its link closed, as after
-     * an 0800 sign-off. It was answered 12 and left signed on, its link open.
+     * DESIGN.md §4: a UnionPay POS terminal signs off with 0820 and 60.3 = 002: 0830 00, and the terminal is signed off:
+     * its next sale gets 91. It was answered 12 and left signed on. The link stays up: a NAC's link is shared by terminals
+     * that have not signed off.
      */
     @Test
     void aUnionPaySignOffBy0820MustSignTheTerminalOff(@TempDir final Path journal) throws Exception
@@ -310,7 +311,8 @@ class HostileLinkSystemTest
                 final MessageReader answer = pos.exchange(Mti.NETWORK_MANAGEMENT_ADVICE, signOff);
                 assertEquals(Mti.NETWORK_MANAGEMENT_ADVICE_RESPONSE, answer.mti());
                 assertEquals("00", answer.getString(39), "UnionPay POS sign-off (0820, 60.3 = 002) refused");
-                assertTrue(pos.closedBySwitch(Duration.ofSeconds(5)), "a signed-off link is closed, as after an 0800 sign-off");
+                final Map<Integer, String> sale = Cardholders.swiped(cardsA.purchase(cardsA.payer(1_000), 1_000));
+                assertEquals("91", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39), "TERM0001 signed off");
             }
         }
     }
