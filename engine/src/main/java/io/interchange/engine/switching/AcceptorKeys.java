@@ -133,7 +133,9 @@ final class AcceptorKeys
      */
     String signOn(final SwitchEvent event, final int terminal, final boolean doubleLength, final MessageReader request)
     {
-        if (keyedTerminals[terminal] && sameSignOn(terminal, request))
+        // In replay the journaled answer's keys stand, whatever this build would give: a journal of a build that gave a
+        // retransmission new keys recovers the keys its terminal was given.
+        if (event.recorded() == null && keyedTerminals[terminal] && sameSignOn(terminal, request))
         {
             workingKeysLength = lastWorkingKeysLengths[terminal];
             keys.putBytes(0, lastWorkingKeys, terminal * WorkingKeys.DOUBLE_LENGTH, workingKeysLength);

@@ -374,31 +374,6 @@ class SettlementSystemTest
             settlements("TERM0002"));
     }
 
-    /**
-     * A UnionPay POS terminal whose batch 1 was never settled (the operator cleared it, the terminal was set up again)
-     * sells in batch 2 (60.2) and settles batch 2: its 0500 holds batch 2's sale alone, and so does the batch the switch
-     * reconciles it against. Batch 1's sale is not batch 2's. TERM0003 (its other tests settle on ISO 8583:1987 and do
-     * not read its journal) leaves no batch open either way.
-     */
-    @Test
-    void shouldReconcileAUnionPayBatchAgainstItsOwnBatchNumberNotTheSalesOfABatchBeforeIt() throws IOException
-    {
-        try (TestTerminal pos = cupsSignedOn("TERM0003", "MERCHANT0000002"))
-        {
-            sell(pos, "TERM0003", "MERCHANT0000002", 1, 1_000);
-            sell(pos, "TERM0003", "MERCHANT0000002", 2, 700);
-            final MessageReader answer = pos.exchange(Mti.RECONCILIATION_REQUEST,
-                posSettlement("TERM0003", "MERCHANT0000002", 2, debits(700, 1, 0, 0)));
-            final int flag = SettlementTotals.read(answer).domestic().balanceFlag();
-            if (flag == SettlementTotals.OUT_OF_BALANCE)
-            {
-                // Leave TERM0003 as the other tests expect it: no upload awaited, nothing counted.
-                pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0003", "MERCHANT0000002", 2, 202, -1, null));
-            }
-            assertEquals(SettlementTotals.IN_BALANCE, flag, "batch 2 is the 700 sold in batch 2");
-        }
-    }
-
     /** The business day of the journal's last record: the day these tests ran in. */
     private LocalDate lastBusinessDay()
     {

@@ -562,33 +562,6 @@ class SwitchSystemTest
         }
     }
 
-    /**
-     * UnionPay POS pre-authorization (0100, processing code 03xx00, 60.1 = 10) and refund (0220, processing code
-     * 20xx00, 60.1 = 25, 61 naming the sale) as the CUPS POS specification codes them: neither is an invalid
-     * transaction (12).
-     */
-    @Test
-    void shouldTakeAUnionPayPreAuthorizationAndRefundAsTheCupsSpecificationCodesThem() throws Exception
-    {
-        try (TestTerminal pos = cupsSignedOn())
-        {
-            final CardAccount card = cardsA.payer(5_000);
-            final Map<Integer, String> preAuth = posSale(card, 4_000);
-            preAuth.put(3, "030000");
-            preAuth.put(60, "10" + "000001");
-            final String preAuthCode = pos.exchange(Mti.AUTHORIZATION_REQUEST, preAuth).getString(39);
-
-            final Map<Integer, String> sale = posSale(cardsA.payer(900), 900);
-            assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
-            final Map<Integer, String> refund = posSale(card, 500);
-            refund.put(3, "200000");
-            refund.put(60, "25" + "000001");
-            refund.put(61, "000001" + sale.get(11));
-            final String refundCode = pos.exchange(Mti.FINANCIAL_ADVICE, refund).getString(39);
-            assertEquals("00 00", preAuthCode + " " + refundCode, "pre-authorization 0100/03, refund 0220/20");
-        }
-    }
-
     /** A UnionPay POS terminal (TERM0001, behind its TPDU) signed on. */
     private TestTerminal cupsSignedOn() throws IOException
     {
