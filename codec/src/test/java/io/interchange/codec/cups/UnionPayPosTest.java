@@ -67,6 +67,27 @@ class UnionPayPosTest
         assertEquals(SIGN_ON, Hex.of(out.byteArray(), 0, headerLength + length));
     }
 
+    /**
+     * The CUPS POS field table packs field 22 (n3, point-of-service entry mode) left aligned with a trailing zero nibble,
+     * unlike field 23 (n3, card sequence number), which is right aligned: entry mode 021 (magnetic stripe, PIN) goes as
+     * 02 10, card sequence 001 as 00 01.
+     */
+    @Test
+    void shouldPackEntryModeLeftAlignedAndCardSequenceRightAligned()
+    {
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+        final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(out, 0).mti(200)
+            .putString(22, "021")
+            .putString(23, "001")
+            .finish();
+        assertEquals("0200" + "0000060000000000" + "0210" + "0001", Hex.of(out.byteArray(), 0, length));
+
+        final MessageReader reader = new MessageReader(UnionPayPos.DIALECT);
+        assertEquals(DecodeError.NONE, reader.wrap(Hex.bytes("0200" + "0000040000000000" + "0510"), 0, 12), reader.toString());
+        assertEquals("051", reader.getString(22));
+        assertEquals(51, reader.getLong(22));
+    }
+
     @Test
     void shouldCarrySettlementTotalsInField48()
     {
