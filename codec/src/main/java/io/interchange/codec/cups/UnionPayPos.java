@@ -3,12 +3,14 @@ package io.interchange.codec.cups;
 import io.interchange.codec.Dialect;
 import io.interchange.codec.FieldFormat;
 import io.interchange.codec.FieldFormat.Layout;
+import io.interchange.codec.FieldSpec;
 import io.interchange.codec.ValueEncoding;
 
 /**
  * The UnionPay (CUPS) POS terminal dialect: BCD MTI, one binary bitmap, BCD numbers and LL/LLL prefixes,
  * variable numbers left aligned with a trailing zero nibble, as the CUPS POS terminal specification lays them
- * out. On the wire each message follows a 2-byte binary length, a 5-byte TPDU and a 6-byte application header
+ * out. Fixed numbers are right aligned (a leading zero nibble when odd) but for field 22, the entry mode, which the
+ * table packs left aligned: 021 goes as 02 10. On the wire each message follows a 2-byte binary length, a 5-byte TPDU and a 6-byte application header
  * (see {@link io.interchange.codec.frame.Framing#UNIONPAY_POS}).
  *
  * <p>Private fields: 48 carries batch-settlement totals ({@link SettlementTotals}), 60 the transaction type,
@@ -53,6 +55,9 @@ public final class UnionPayPos
         {"64", "b 8", "MESSAGE AUTHENTICATION CODE"},
     };
 
+    /** POINT OF SERVICE ENTRY MODE: n3 left aligned, a trailing zero nibble (field 23, also n3, is right aligned). */
+    static final int ENTRY_MODE = 22;
+
     public static final Dialect DIALECT = build();
 
     private UnionPayPos()
@@ -64,7 +69,9 @@ public final class UnionPayPos
         final Dialect.Builder builder = Dialect.builder("cups").mti(ValueEncoding.BCD_LEFT).bitmap(ValueEncoding.BINARY);
         for (final String[] row : FIELDS)
         {
-            builder.field(FieldFormat.parse(Integer.parseInt(row[0]), row[1], row[2], Layout.BINARY));
+            final FieldSpec spec = FieldFormat.parse(Integer.parseInt(row[0]), row[1], row[2], Layout.BINARY);
+            builder.field(spec.id() != ENTRY_MODE ? spec : new FieldSpec(spec.id(), spec.name(), spec.type(), spec.maxLength(),
+                spec.prefixDigits(), spec.lengthEncoding(), ValueEncoding.BCD_RIGHT, spec.padding()));
         }
         return builder.build();
     }
