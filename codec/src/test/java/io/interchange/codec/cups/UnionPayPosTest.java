@@ -1,5 +1,6 @@
 package io.interchange.codec.cups;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,9 +10,12 @@ import io.interchange.codec.DecodeError;
 import io.interchange.codec.Hex;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
+import io.interchange.codec.dialect.Iso87;
 import io.interchange.codec.frame.Framing;
 import io.interchange.codec.frame.Tpdu;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jpos.iso.ISOMsg;
+import org.jpos.iso.packager.ISO87BPackager;
 import org.junit.jupiter.api.Test;
 
 class UnionPayPosTest
@@ -86,6 +90,37 @@ class UnionPayPosTest
         assertEquals(DecodeError.NONE, reader.wrap(Hex.bytes("0200" + "0000040000000000" + "0510"), 0, 12), reader.toString());
         assertEquals("051", reader.getString(22));
         assertEquals(51, reader.getLong(22));
+    }
+
+    /**
+     * A terminal's chip data (55, b ...255 here) forwarded to an ISO 8583:1987 issuer, whose field 55 is ans ...999 and
+     * carries the same BER-TLV bytes (jPOS ISO87BPackager packs it as LLLCHAR), must reach it byte for byte; and an ISO
+     * 1987 field 55 copied into this dialect's binary one likewise. Not their hex text, nor a refusal of bytes that are
+     * not hex digits.
+     */
+    @Test
+    void shouldCopyChipDataBetweenBinaryAndTextFieldsByteForByte() throws Exception
+    {
+        final byte[] icc = Hex.bytes("9F2608A1B2C3D4E5F607189F2701809F10120110A00003220000000000000000000000FF9F3602001C8202"
+            + "7C00" + "5A0847617390010101195F340101");
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[256]);
+        final int cupsLength = new MessageWriter(UnionPayPos.DIALECT).wrap(out, 0).mti(200).putLong(11, 7).putBytes(55, icc).finish();
+        final MessageReader cups = new MessageReader(UnionPayPos.DIALECT);
+        assertEquals(DecodeError.NONE, cups.wrap(out, 0, cupsLength));
+
+        final UnsafeBuffer forward = new UnsafeBuffer(new byte[512]);
+        final int length = new MessageWriter(Iso87.BINARY).wrap(forward, 0).mti(200).copy(cups, 11).copy(cups, 55).finish();
+        final ISOMsg jpos = new ISOMsg();
+        jpos.setPackager(new ISO87BPackager());
+        jpos.unpack(Hex.bytes(Hex.of(forward.byteArray(), 0, length)));
+        assertArrayEquals(icc, jpos.getBytes(55), "field 55 as the issuer reads it");
+
+        final MessageReader iso = new MessageReader(Iso87.BINARY);
+        assertEquals(DecodeError.NONE, iso.wrap(forward, 0, length));
+        final UnsafeBuffer back = new UnsafeBuffer(new byte[256]);
+        final int backLength = new MessageWriter(UnionPayPos.DIALECT).wrap(back, 0).mti(210).copy(iso, 55).finish();
+        assertEquals(DecodeError.NONE, cups.wrap(back, 0, backLength));
+        assertArrayEquals(icc, cups.getBytes(55));
     }
 
     @Test
