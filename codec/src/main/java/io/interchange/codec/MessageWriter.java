@@ -311,7 +311,8 @@ public final class MessageWriter
 
     /**
      * Copies a field from a read message. Between dialects that lay the field out alike it is a byte copy of
-     * prefix and value; otherwise the value goes through its text form.
+     * prefix and value; between a binary field and an an/ans one, the value's bytes; otherwise the value goes
+     * through its text form.
      */
     public MessageWriter copy(final MessageReader from, final int field)
     {
@@ -328,6 +329,13 @@ public final class MessageWriter
         {
             final int n = from.getBytes(field, scratch, 0);
             return putBytes(field, scratch, 0, n);
+        }
+        if (target.type() == FieldType.B && isByteText(source) || source.type() == FieldType.B && isByteText(target))
+        {
+            // A text field one byte a character carries the binary field's bytes, not their hex (ISO 8583:1987 field 55,
+            // ans, holds the same BER-TLV bytes as a binary 55).
+            final int n = from.getBytes(field, scratch, 0);
+            return target.type() == FieldType.B ? putBytes(field, scratch, 0, n) : putText(field, scratch, 0, n);
         }
         final int n = from.getText(field, scratch, 0);
         return putText(field, scratch, 0, n);
@@ -432,6 +440,12 @@ public final class MessageWriter
             copyRun(first, last, base == 0 ? run : 0, base == 0 ? 0 : run, reader.buffer(), start, reader.rawEnd(last) - start);
             todo &= ~run;
         }
+    }
+
+    /** An an or ans field of one byte a character: what a binary field's bytes go into as they are. */
+    private static boolean isByteText(final FieldSpec spec)
+    {
+        return (spec.type() == FieldType.AN || spec.type() == FieldType.ANS) && spec.encoding() == ValueEncoding.ASCII;
     }
 
     /** True when a field goes from one spec to the other byte for byte. */
