@@ -212,6 +212,23 @@ class GenericPackagerXmlTest
         assertTrue(ex.getMessage().contains("field 44: max length 120 does not fit its prefix"), ex.getMessage());
     }
 
+    /**
+     * jPOS reads these attributes of {@code <isopackager>} as a layout: with {@code emitBitmap="false"} it packs 0800 with
+     * fields 3 and 11 as {@code 0800990000123456}, no bitmap; with {@code headerLength="5"} it takes the first five bytes
+     * of every message for a header. A file that says so is not read another way without a word.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"headerLength=\"5\"", "emitBitmap=\"false\"", "bitmapField=\"2\"", "thirdBitmapField=\"65\""})
+    void shouldRefuseAPackagerLayoutItDoesNotRead(final String attribute) throws Exception
+    {
+        final String xml = HEAD + "<isopackager " + attribute + ">\n" + MTI_AND_BITMAP +
+            "<isofield id=\"3\" length=\"6\" name=\"PROCESSING CODE\" class=\"org.jpos.iso.IFA_NUMERIC\"/>\n" +
+            "<isofield id=\"11\" length=\"6\" name=\"STAN\" class=\"org.jpos.iso.IFA_NUMERIC\"/>\n</isopackager>";
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> loadString(xml));
+        assertTrue(ex.getMessage().startsWith("test.xml:2:"), ex.getMessage());
+        assertTrue(ex.getMessage().contains(attribute.substring(0, attribute.indexOf('='))), ex.getMessage());
+    }
+
     @Test
     void shouldRequireMtiAndBitmap()
     {
