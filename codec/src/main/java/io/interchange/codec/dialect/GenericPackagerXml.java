@@ -199,6 +199,7 @@ public final class GenericPackagerXml
                         throw fail("nested <isopackager> (sub-field packagers) are not supported");
                     }
                     sawPackager = true;
+                    layout(atts);
                     break;
                 case "isofield":
                     field(atts);
@@ -207,6 +208,33 @@ public final class GenericPackagerXml
                     throw fail("field " + atts.getValue("id") + ": <isofieldpackager> (sub-field packagers) is not supported");
                 default:
                     throw fail("unexpected element <" + qName + ">");
+            }
+        }
+
+        /**
+         * The attributes of {@code <isopackager>} that jPOS reads as a layout we do not: a header before the MTI, no
+         * bitmap, the bitmap elsewhere than field 1, a tertiary bitmap. Refused unless they say the default.
+         */
+        private void layout(final Attributes atts) throws SAXException
+        {
+            final String header = atts.getValue("headerLength");
+            if (header != null && !"0".equals(header.trim()))
+            {
+                throw fail("headerLength=\"" + header + "\" is not supported: a header before the MTI belongs to the framing");
+            }
+            final String emitBitmap = atts.getValue("emitBitmap");
+            if (emitBitmap != null && !Boolean.parseBoolean(emitBitmap))
+            {
+                throw fail("emitBitmap=\"" + emitBitmap + "\" is not supported: messages without a bitmap");
+            }
+            final String bitmapField = atts.getValue("bitmapField");
+            if (bitmapField != null && !"1".equals(bitmapField.trim()))
+            {
+                throw fail("bitmapField=\"" + bitmapField + "\" is not supported: the bitmap is field 1");
+            }
+            if (atts.getValue("thirdBitmapField") != null)
+            {
+                throw fail("thirdBitmapField=\"" + atts.getValue("thirdBitmapField") + "\" is not supported: no tertiary bitmap");
             }
         }
 
