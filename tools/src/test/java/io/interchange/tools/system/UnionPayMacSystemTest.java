@@ -56,6 +56,12 @@ class UnionPayMacSystemTest
         ]
         """;
 
+    /** The defaults with a UnionPay POS listener that MACs, the issuers at these ports, journaling into {@code journal}. */
+    private static SwitchConfig macConfig(final int issuerA, final int issuerB, final Path journal)
+    {
+        return SwitchConfig.parse(MAC_LISTENER, "mac.conf").withIssuerPort("issuer-a", issuerA).withIssuerPort("issuer-b", issuerB).withJournalDir(journal);
+    }
+
     @Test
     void shouldApproveAProperlyMacedPurchaseAndRefuseATamperedOneWithA0(@TempDir final Path journal) throws Exception
     {
@@ -63,8 +69,7 @@ class UnionPayMacSystemTest
         final Cardholders cards = new Cardholders(book);
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(52, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
-             SwitchNode node = SwitchNode.start(SwitchConfig.parse(MAC_LISTENER, "mac.conf")
-                 .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
+             SwitchNode node = SwitchNode.start(macConfig(issuerA.port(), issuerB.port(), journal));
              TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
         {
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
@@ -103,8 +108,7 @@ class UnionPayMacSystemTest
         final Cardholders cards = new Cardholders(book);
         try (ScriptedIssuer issuerA = new ScriptedIssuer();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(54, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
-             SwitchNode node = SwitchNode.start(SwitchConfig.parse(MAC_LISTENER, "mac.conf")
-                 .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
+             SwitchNode node = SwitchNode.start(macConfig(issuerA.port(), issuerB.port(), journal));
              TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
         {
             issuerA.approveAfter(Duration.ZERO);
@@ -158,8 +162,7 @@ class UnionPayMacSystemTest
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(56, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
         {
-            final SwitchConfig config = SwitchConfig.parse(MAC_LISTENER, "mac.conf")
-                .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
+            final SwitchConfig config = macConfig(issuerA.port(), issuerB.port(), journal);
             final WorkingKeys keys;
             final byte[] mak;
             try (SwitchNode node = SwitchNode.start(config);
@@ -214,8 +217,7 @@ class UnionPayMacSystemTest
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(58, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
         {
-            final SwitchConfig config = SwitchConfig.parse(MAC_LISTENER, "mac.conf")
-                .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal);
+            final SwitchConfig config = macConfig(issuerA.port(), issuerB.port(), journal);
             final byte[] mak;
             try (SwitchNode node = SwitchNode.start(config);
                  TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
@@ -259,8 +261,7 @@ class UnionPayMacSystemTest
         final Cardholders cards = new Cardholders(book);
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(60, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
-             SwitchNode node = SwitchNode.start(SwitchConfig.parse(MAC_LISTENER, "mac.conf")
-                 .withIssuerPort("issuer-a", issuerA.port()).withIssuerPort("issuer-b", issuerB.port()).withJournalDir(journal));
+             SwitchNode node = SwitchNode.start(macConfig(issuerA.port(), issuerB.port(), journal));
              TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
         {
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
