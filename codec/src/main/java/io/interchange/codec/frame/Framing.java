@@ -61,8 +61,9 @@ public record Framing(LengthHeader lengthHeader, int headerLength, int maxFrameL
 
     /**
      * Looks at the {@code available} bytes from {@code offset}: the whole frame's size (length header included)
-     * when it is all there, {@link #NEED_MORE}, or a negative code ({@link #BAD_LENGTH}, {@link #TOO_LONG},
-     * {@link #TOO_SHORT}) after which the stream cannot be trusted and the link should close.
+     * when it is all there (the length header's alone for a {@link #keepAlive}), {@link #NEED_MORE}, or a negative
+     * code ({@link #BAD_LENGTH}, {@link #TOO_LONG}, {@link #TOO_SHORT}) after which the stream cannot be trusted and the
+     * link should close.
      */
     public int frameLength(final DirectBuffer buffer, final int offset, final int available)
     {
@@ -80,11 +81,25 @@ public record Framing(LengthHeader lengthHeader, int headerLength, int maxFrameL
         {
             return TOO_LONG;
         }
+        if (declared == 0)
+        {
+            return size; // a keep-alive (see keepAlive)
+        }
         if (declared < headerLength + 2)
         {
             return TOO_SHORT;
         }
         return available - size >= declared ? size + declared : NEED_MORE;
+    }
+
+    /**
+     * Whether a frame {@link #frameLength} measured is a keep-alive: a length header of zero and nothing after it,
+     * which jPOS channels send on an idle link (BaseChannel.sendKeepAlive) and skip when they read one. It holds no
+     * message: skip its bytes (it still shows the link is alive) and read on.
+     */
+    public boolean keepAlive(final int frameLength)
+    {
+        return frameLength == lengthHeader.size();
     }
 
     /** Where the ISO message starts in a frame that starts at {@code frameOffset}. */

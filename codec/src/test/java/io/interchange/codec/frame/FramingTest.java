@@ -1,6 +1,8 @@
 package io.interchange.codec.frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.interchange.codec.Hex;
@@ -47,8 +49,20 @@ class FramingTest
     @Test
     void shouldRefuseAFrameTooShortForItsHeader()
     {
-        assertEquals(Framing.TOO_SHORT, frameLength(Framing.BINARY_2, "0000"));
+        assertEquals(Framing.TOO_SHORT, frameLength(Framing.BINARY_2, "0001 02"));
         assertEquals(Framing.TOO_SHORT, frameLength(Framing.UNIONPAY_POS, "000B 6000030000 603100000000"));
+    }
+
+    /** A zero length is jPOS's keep-alive (BaseChannel.sendKeepAlive): the length header alone, skipped by its reader. */
+    @Test
+    void shouldMeasureAKeepAliveAsItsLengthHeaderAlone()
+    {
+        assertTrue(Framing.BINARY_2.keepAlive(frameLength(Framing.BINARY_2, "0000")));
+        assertTrue(Framing.BINARY_2.keepAlive(frameLength(Framing.BINARY_2, "0000 0004 02000000")), "the frame after it is its own");
+        assertTrue(Framing.ASCII_4.keepAlive(frameLength(Framing.ASCII_4, "30303030")));
+        assertTrue(Framing.UNIONPAY_POS.keepAlive(frameLength(Framing.UNIONPAY_POS, "0000")));
+        assertFalse(Framing.BINARY_2.keepAlive(frameLength(Framing.BINARY_2, "0004 02000000")));
+        assertFalse(Framing.BINARY_2.keepAlive(frameLength(Framing.BINARY_2, "00")), "two bytes short of a length header: need more");
     }
 
     @Test

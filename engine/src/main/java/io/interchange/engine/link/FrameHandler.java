@@ -191,6 +191,11 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             {
                 break;
             }
+            if (framing.keepAlive(frameLength))
+            {
+                cumulation.skipBytes(frameLength); // a jPOS peer's keep-alive: read, so the link is not idle; no event
+                continue;
+            }
             if (frameLength < 0 || frameLength - headerSize > ring.frameCapacity())
             {
                 badFrame(ctx, frameLength < 0 ? frameLength : ABOVE_SLOT);

@@ -120,6 +120,10 @@ public final class DecodeCommand implements Callable<Integer>
         {
             throw new InputException("length header declares " + declared + " bytes, above the maximum of " + frame.maxFrameLength());
         }
+        if (frame.keepAlive(frameLength))
+        {
+            throw new InputException("length header declares 0 bytes: a keep-alive, with no message in it");
+        }
         if (frameLength == Framing.TOO_SHORT)
         {
             throw new InputException("length header declares " + declared + " bytes, too few for a " +

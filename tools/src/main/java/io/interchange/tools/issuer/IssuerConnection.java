@@ -102,6 +102,11 @@ final class IssuerConnection extends ByteToMessageDecoder
             {
                 return;
             }
+            if (FRAMING.keepAlive(frameLength))
+            {
+                in.skipBytes(frameLength);
+                continue;
+            }
             if (frameLength < 0)
             {
                 counters.increment(IssuerCounter.UNDECODABLE_FRAMES);

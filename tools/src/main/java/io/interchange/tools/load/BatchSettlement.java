@@ -122,6 +122,11 @@ final class BatchSettlement
         {
             in.readFully(buffer.byteArray(), 0, header);
             int frameLength = framing.frameLength(buffer, 0, header);
+            while (framing.keepAlive(frameLength))
+            {
+                in.readFully(buffer.byteArray(), 0, header); // a keep-alive: the answer is still to come
+                frameLength = framing.frameLength(buffer, 0, header);
+            }
             if (frameLength == Framing.NEED_MORE)
             {
                 // The length is read; the frame's size it gives is the answer to "how much to wait for".

@@ -495,6 +495,11 @@ final class LoadConnection extends ByteToMessageDecoder
             {
                 return;
             }
+            if (framing.keepAlive(frameLength))
+            {
+                in.skipBytes(frameLength);
+                continue;
+            }
             if (frameLength < 0)
             {
                 stats.increment(ConnectionStats.UNDECODABLE);
