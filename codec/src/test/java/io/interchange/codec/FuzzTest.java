@@ -500,7 +500,7 @@ class FuzzTest
                 assertEquals(expected, result, () -> "frameLength with " + avail + " bytes available\n" + where.get());
             }
             framed++;
-            if (whole > 0)
+            if (whole > 0 && !framing.keepAlive(whole))
             {
                 final int lead = framing.messageOffset(0);
                 check(start + lead, lead, framing.messageLength(whole), random, where);
@@ -518,7 +518,11 @@ class FuzzTest
             {
                 throw new AssertionError("frameLength threw with " + available + " bytes\n" + where.get(), ex);
             }
-            if (result > 0)
+            if (result > 0 && framing.keepAlive(result))
+            {
+                assertEquals(0, framing.lengthHeader().read(buffer, 0), () -> "a keep-alive whose length is not 0\n" + where.get());
+            }
+            else if (result > 0)
             {
                 final int size = framing.lengthHeader().size();
                 assertTrue(result <= available && result - size >= framing.headerLength() + 2 && result - size <= framing.maxFrameLength(),
