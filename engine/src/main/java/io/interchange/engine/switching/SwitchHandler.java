@@ -68,6 +68,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     // IssuerConfig.MAX_LINKS: the config reader refuses an issuer with more connections than this.
     private static final int MAX_LINKS_PER_ISSUER = 32;
+    /** Field 55, ICC (chip) data: BER-TLV. */
+    private static final int ICC_DATA = 55;
     private static final int[] AUTHORIZATION_MANDATORY = {3, 4, 7, 11, 41, 42, 49};
     // UnionPay POS messages carry no field 7: the batch number in 60.2 takes its place in the request's key.
     private static final int[] POS_AUTHORIZATION_MANDATORY = {3, 4, 11, 41, 42, 49, 60};
@@ -2809,6 +2811,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 relayAdditionalAmounts(answer, setup.dialects().get(dialect));
             }
+            if (answer.has(ICC_DATA))
+            {
+                relayChipData(answer, issuer, setup.dialects().get(dialect));
+            }
             final int length = mac(acquirerLink, original, event.output(), offset + headerLength, financialEcho.finish());
             event.endOutput(length, false);
             final boolean reversedMeanwhile = transactions.state(history) == Transactions.REVERSED;
@@ -2835,6 +2841,27 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         transactions.inFlight(history, Transactions.NONE);
         inFlight.remove(entry);
         decide(event, null, Outcome.RELAYED, issuer, stan);
+    }
+
+    /**
+     * Field 55 of the issuer's answer, its chip data (the issuer authentication data, tag 91, and issuer scripts, 71
+     * and 72): a chip card checks the issuer's cryptogram before it takes the approval, and declines one without it,
+     * which the terminal then reverses. Copied byte for byte into the acquirer's dialect, binary or text; chip data
+     * longer than that dialect's field 55 cannot be cut (its TLVs would break) and goes without, logged.
+     */
+    private void relayChipData(final MessageReader answer, final int issuer, final Dialect acquirerDialect)
+    {
+        if (!acquirerDialect.defines(ICC_DATA))
+        {
+            return;
+        }
+        if (answer.valueLength(ICC_DATA) > acquirerDialect.field(ICC_DATA).maxLength())
+        {
+            LOG.warn("issuer {}: chip data of {} bytes in an answer, above the {} the acquirer's dialect carries: relayed without it",
+                issuers.get(issuer).id(), answer.valueLength(ICC_DATA), acquirerDialect.field(ICC_DATA).maxLength());
+            return;
+        }
+        financialEcho.copy(answer, ICC_DATA);
     }
 
     /**

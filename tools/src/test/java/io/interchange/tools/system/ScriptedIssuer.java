@@ -39,6 +39,7 @@ final class ScriptedIssuer implements AutoCloseable
     private volatile String answerCode = "00";
     private volatile String authCode = "LATE01";
     private volatile boolean mute;
+    private volatile byte[] chipData;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile byte[] lastFinancial;
     private volatile Socket current;
@@ -80,6 +81,12 @@ final class ScriptedIssuer implements AutoCloseable
     {
         answerCode = code;
         this.authCode = authCode;
+    }
+
+    /** From now on, the answers {@link #approveAfter} sends carry these bytes in field 55 (the issuer's chip data). */
+    void answerChipData(final byte[] tlv)
+    {
+        chipData = tlv.clone();
     }
 
     /** Stops (true) or resumes answering sign-ons and echoes. */
@@ -231,6 +238,11 @@ final class ScriptedIssuer implements AutoCloseable
                         if (code != null)
                         {
                             answer.putString(39, code);
+                        }
+                        final byte[] chip = chipData;
+                        if (chip != null)
+                        {
+                            answer.putText(55, new UnsafeBuffer(chip), 0, chip.length);
                         }
                         final int length = sign(out, answer.finish());
                         later.schedule(() -> IssuerFrames.send(os, out, length), approveAfter.toMillis(), TimeUnit.MILLISECONDS);

@@ -547,6 +547,31 @@ class SwitchFaultSystemTest
         }
     }
 
+    /**
+     * The issuer's chip data in its approval (field 55: issuer authentication data, tag 91, and an issuer script, 72)
+     * reaches the terminal byte for byte: the card checks the issuer's cryptogram before it takes the approval.
+     */
+    @Test
+    void shouldRelayTheIssuersChipDataToTheTerminal(@TempDir final Path journal) throws Exception
+    {
+        try (ScriptedIssuer issuer = new ScriptedIssuer())
+        {
+            final byte[] chip = HexFormat.of().parseHex("910A1122334455667788303072089F1804000000018600");
+            issuer.approveAfter(Duration.ZERO);
+            issuer.answerChipData(chip);
+            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+            start(journal, issuer.port(), issuerB.port());
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                final MessageReader answer = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000));
+                assertEquals("00", answer.getString(39));
+                assertTrue(answer.has(55), "no chip data in the answer");
+                assertEquals(HexFormat.of().formatHex(chip), HexFormat.of().formatHex(answer.getBytes(55)));
+            }
+        }
+    }
+
     @Test
     void shouldReverseALateApproval(@TempDir final Path journal) throws Exception
     {
