@@ -46,17 +46,11 @@ class LoadAccountingTest
     @Test
     void aRequestThatWentLateShouldBeTimedFromWhenItWasDue()
     {
-        final LoadOptions options = options();
-        final LoadPlan plan = LoadPlan.of(options, LocalDate.of(2026, 3, 15));
-        final SimTerminal[] terminals = {new SimTerminal(plan, 0, 1, 0), new SimTerminal(plan, 1, 1, 0)};
-        final LoadConnection connection = new LoadConnection(plan, 0, terminals);
-        final EmbeddedChannel channel = connect(connection);
-
-        final long start = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
-        connection.start(start, start, start + TimeUnit.MILLISECONDS.toNanos(500));
-        runDue(channel);
-        final List<MessageReader> requests = readRequests(channel);
-        assertEquals(50, requests.size(), "50 requests due at 100/s in 500 ms");
+        final PastRun run = PastRun.start();
+        final LoadOptions options = run.options();
+        final LoadConnection connection = run.connection();
+        final EmbeddedChannel channel = run.channel();
+        final List<MessageReader> requests = run.requests();
         for (final MessageReader request : requests)
         {
             answer(channel, request, "00");
@@ -151,17 +145,11 @@ class LoadAccountingTest
     @Test
     void aLostRequestShouldBeInTheLatencyHistogram()
     {
-        final LoadOptions options = options();
-        final LoadPlan plan = LoadPlan.of(options, LocalDate.of(2026, 3, 15));
-        final SimTerminal[] terminals = {new SimTerminal(plan, 0, 1, 0), new SimTerminal(plan, 1, 1, 0)};
-        final LoadConnection connection = new LoadConnection(plan, 0, terminals);
-        final EmbeddedChannel channel = connect(connection);
-
-        final long start = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
-        connection.start(start, start, start + TimeUnit.MILLISECONDS.toNanos(500));
-        runDue(channel);
-        final List<MessageReader> requests = readRequests(channel);
-        assertEquals(50, requests.size(), "50 requests due at 100/s in 500 ms");
+        final PastRun run = PastRun.start();
+        final LoadOptions options = run.options();
+        final LoadConnection connection = run.connection();
+        final EmbeddedChannel channel = run.channel();
+        final List<MessageReader> requests = run.requests();
         for (int i = 1; i < requests.size(); i++)
         {
             answer(channel, requests.get(i), "00");
@@ -213,5 +201,27 @@ class LoadAccountingTest
         assertEquals(due, report.latency().getTotalCount(), "every request due is in the latency histogram");
         assertFalse(report.passed(), report.verdict());
         channel.finishAndReleaseAll();
+    }
+
+    /**
+     * Two terminals on one connection whose whole open-loop run (100/s for 500 ms) fell due a second ago: its 50
+     * requests, all sent at once on the first run of the loop's tasks, and read back.
+     */
+    private record PastRun(LoadOptions options, LoadConnection connection, EmbeddedChannel channel, List<MessageReader> requests)
+    {
+        static PastRun start()
+        {
+            final LoadOptions options = LoadAccountingTest.options();
+            final LoadPlan plan = LoadPlan.of(options, LocalDate.of(2026, 3, 15));
+            final SimTerminal[] terminals = {new SimTerminal(plan, 0, 1, 0), new SimTerminal(plan, 1, 1, 0)};
+            final LoadConnection connection = new LoadConnection(plan, 0, terminals);
+            final EmbeddedChannel channel = connect(connection);
+            final long start = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+            connection.start(start, start, start + TimeUnit.MILLISECONDS.toNanos(500));
+            runDue(channel);
+            final List<MessageReader> requests = readRequests(channel);
+            assertEquals(50, requests.size(), "50 requests due at 100/s in 500 ms");
+            return new PastRun(options, connection, channel, requests);
+        }
     }
 }

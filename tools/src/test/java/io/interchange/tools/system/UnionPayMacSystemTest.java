@@ -62,15 +62,27 @@ class UnionPayMacSystemTest
         return SwitchConfig.parse(MAC_LISTENER, "mac.conf").withIssuerPort("issuer-a", issuerA).withIssuerPort("issuer-b", issuerB).withJournalDir(journal);
     }
 
+    /** issuer-b, whose cards no test here uses, on cards of this seed. */
+    private static IssuerSimulator issuerB(final long seed) throws Exception
+    {
+        return new IssuerSimulator(CardBook.generate(seed, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+    }
+
+    /** A POS terminal on the node's UnionPay listener. */
+    private static TestTerminal pos(final SwitchNode node) throws Exception
+    {
+        return new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER);
+    }
+
     @Test
     void shouldApproveAProperlyMacedPurchaseAndRefuseATamperedOneWithA0(@TempDir final Path journal) throws Exception
     {
         final CardBook book = CardBook.generate(51, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
-             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(52, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = issuerB(52);
              SwitchNode node = SwitchNode.start(macConfig(issuerA.port(), issuerB.port(), journal));
-             TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+             TestTerminal pos = pos(node))
         {
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
             final WorkingKeys keys = signOn(pos, cards);
@@ -107,9 +119,9 @@ class UnionPayMacSystemTest
         final CardBook book = CardBook.generate(53, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
         try (ScriptedIssuer issuerA = new ScriptedIssuer();
-             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(54, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = issuerB(54);
              SwitchNode node = SwitchNode.start(macConfig(issuerA.port(), issuerB.port(), journal));
-             TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+             TestTerminal pos = pos(node))
         {
             issuerA.approveAfter(Duration.ZERO);
             // The scripted issuer serves one connection at a time: one of issuer-a's two links signs on.
@@ -160,13 +172,13 @@ class UnionPayMacSystemTest
         final CardBook book = CardBook.generate(55, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
-             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(56, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+             IssuerSimulator issuerB = issuerB(56))
         {
             final SwitchConfig config = macConfig(issuerA.port(), issuerB.port(), journal);
             final WorkingKeys keys;
             final byte[] mak;
             try (SwitchNode node = SwitchNode.start(config);
-                 TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+                 TestTerminal pos = pos(node))
             {
                 Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
                 keys = signOn(pos, cards);
@@ -179,7 +191,7 @@ class UnionPayMacSystemTest
             // connects again and, without signing on, MACs with the key it holds.
             final CardAccount card = cards.payer(3_000);
             try (SwitchNode node = SwitchNode.start(config);
-                 TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+                 TestTerminal pos = pos(node))
             {
                 Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on after the restart");
                 pos.sendRaw(macedSale(pos, cards, card, 3_000, mak));
@@ -215,12 +227,12 @@ class UnionPayMacSystemTest
         final CardBook book = CardBook.generate(57, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
-             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(58, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+             IssuerSimulator issuerB = issuerB(58))
         {
             final SwitchConfig config = macConfig(issuerA.port(), issuerB.port(), journal);
             final byte[] mak;
             try (SwitchNode node = SwitchNode.start(config);
-                 TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+                 TestTerminal pos = pos(node))
             {
                 Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
                 final Map<Integer, String> signOn = new HashMap<>();
@@ -240,7 +252,7 @@ class UnionPayMacSystemTest
             }
             // A new switch on the same journal loads the single-length keys from the sign-on answer it journaled.
             try (SwitchNode node = SwitchNode.start(config);
-                 TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+                 TestTerminal pos = pos(node))
             {
                 Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on after the restart");
                 pos.sendRaw(macedSale(pos, cards, cards.payer(2_000), 2_000, mak));
@@ -260,9 +272,9 @@ class UnionPayMacSystemTest
         final CardBook book = CardBook.generate(59, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
-             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(60, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = issuerB(60);
              SwitchNode node = SwitchNode.start(macConfig(issuerA.port(), issuerB.port(), journal));
-             TestTerminal pos = new TestTerminal(node.port("pos-cups"), UnionPayPos.DIALECT, HEADER))
+             TestTerminal pos = pos(node))
         {
             Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer-a signed on");
             final Map<Integer, String> signOn = new HashMap<>();
