@@ -125,6 +125,12 @@ public final class BatchTotals
         }
     }
 
+    /** Whether the terminal's batch holds nothing: no approval, and no reversal. */
+    boolean empty(final int terminal)
+    {
+        return debitCounts[terminal] == 0 && creditCounts[terminal] == 0 && debitReversalCounts[terminal] == 0 && creditReversalCounts[terminal] == 0;
+    }
+
     /** A settled batch starts again from zero. */
     void reset(final int terminal)
     {

@@ -149,6 +149,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // with the differences its 0500 showed (BatchTotals.FIGURES per terminal) and which of its parts, domestic or
     // foreign cards, were out (Decision.DOMESTIC_OUT_OF_BALANCE, FOREIGN_OUT_OF_BALANCE).
     private final int[] openBatches;
+    // Per terminal: the UnionPay POS batch (60.2) its totals count, -1 while they count none. A POS terminal numbers its
+    // batches itself, and one that goes on to another without settling (its 0500 never sent, or its answer lost and
+    // the terminal moved on) leaves that batch behind: the next counts from zero, or its 0500 would be out of balance
+    // by all the earlier one held. The batch left behind is logged; its approvals clear all the same.
+    private final long[] countedBatches;
     private final boolean[] uploadAwaited;
     // Per terminal, on a UnionPay POS listener without MACs: signed on (0800, 60.3 = 004) and not signed off since. A POS
     // sign-on is the terminal's, named in field 41, not its link's: behind a NAC many terminals share a link, and a
@@ -289,6 +294,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         totals = new BatchTotals(acceptors.terminalCount());
         openBatches = new int[acceptors.terminalCount()];
         Arrays.fill(openBatches, 1);
+        countedBatches = new long[acceptors.terminalCount()];
+        Arrays.fill(countedBatches, -1);
         uploadAwaited = new boolean[acceptors.terminalCount()];
         posSignedOn = new boolean[acceptors.terminalCount()];
         awaitedBatches = new int[acceptors.terminalCount()];
@@ -1306,7 +1313,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answerTryAgain(event, request);
             return;
         }
-        if (state == Transactions.ANSWERED && transactions.approved(original) && transactions.terminal(original) >= 0)
+        if (state == Transactions.ANSWERED && transactions.approved(original) && transactions.terminal(original) >= 0 && inCountedBatch(original))
         {
             if (transactions.voidOfDebit(original))
             {
@@ -1527,7 +1534,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             if (event.recorded() == null)
             {
-                LOG.warn("0500 of terminal index {}: its batch holds {}; out of balance", terminal,
+                LOG.warn("0500 of terminal {}: its batch holds {}; out of balance", acceptors.terminalId(terminal),
                     totals.mixedCurrencies(terminal) ? "approvals in more than one currency" : "approvals in " + currency + ", not the 0500's field 49");
             }
             return false;
@@ -1576,6 +1583,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             // balance, in the day's exceptions); this one is its own, not summed with it.
             if (batch == awaitedBatches[terminal])
             {
+                countBatch(terminal, batch);
                 totals.takeBack(terminal);
             }
             else
@@ -1584,6 +1592,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             uploadAwaited[terminal] = false;
         }
+        // Totals that count another batch leave it behind: the switch knows of no approval in this one.
+        countBatch(terminal, batch);
         reportedFigures(reported.domestic(), terminalFigures);
         totals.domesticFigures(terminal, switchFigures);
         netOfReversals(switchFigures, BatchTotals.DEBITS, BatchTotals.DEBIT_REVERSALS);
@@ -1631,12 +1641,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
             totals.reset(terminal);
+            countedBatches[terminal] = -1;
             closeBatch(event, terminal, ResponseCode.APPROVED, batch, true, 0, differences, 0);
             return;
         }
         uploadAwaited[terminal] = true;
         awaitedBatches[terminal] = batch;
         totals.setAside(terminal);
+        countedBatches[terminal] = -1;
         System.arraycopy(differences, 0, uploadDifferences, terminal * BatchTotals.FIGURES, BatchTotals.FIGURES);
         uploadParts[terminal] = parts;
         decisionFlags = Decision.OUT_OF_BALANCE | parts;
@@ -3462,6 +3474,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void countApproved(final int entry)
     {
         final int terminal = transactions.terminal(entry);
+        final long batch = transactions.posBatch(entry);
+        if (terminal >= 0 && batch >= 0)
+        {
+            countBatch(terminal, batch);
+        }
         if (terminal >= 0 && transactions.voidOfDebit(entry))
         {
             // A UnionPay POS terminal leaves a voided sale, and its void, out of its batch: the void takes the sale out
@@ -3473,6 +3490,37 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             totals.approved(terminal, transactions.credit(entry), transactions.amount(entry), transactions.currency(entry),
                 transactions.foreign(entry));
         }
+    }
+
+    /**
+     * Makes {@code batch} the UnionPay POS batch the terminal's totals count: another batch that holds anything is left
+     * behind unsettled, as its terminal left it, and the totals start again from zero.
+     */
+    private void countBatch(final int terminal, final long batch)
+    {
+        final long counted = countedBatches[terminal];
+        if (counted == batch)
+        {
+            return;
+        }
+        if (counted >= 0 && !totals.empty(terminal))
+        {
+            LOG.warn("Terminal {} went on to batch {} with batch {} not settled: its approvals clear, out of any batch's totals",
+                acceptors.terminalId(terminal), batch, counted);
+            totals.reset(terminal);
+        }
+        countedBatches[terminal] = batch;
+    }
+
+    /**
+     * Whether a reversal of {@code entry} changes its terminal's totals: a UnionPay POS transaction's only while they
+     * count its batch (one settled or left behind is closed); an ISO 8583:1987 one's always (its terminal reports
+     * reversals in its next batch, fields 75 and 77).
+     */
+    private boolean inCountedBatch(final int entry)
+    {
+        final long batch = transactions.posBatch(entry);
+        return batch < 0 || batch == countedBatches[transactions.terminal(entry)];
     }
 
     /**

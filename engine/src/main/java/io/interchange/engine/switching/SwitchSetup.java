@@ -133,6 +133,7 @@ public record SwitchSetup(
         private final int[] mccs;
         private final boolean[] merchantActive;
         private final String[] merchantNames;
+        private final String[] terminalIds;
         private final int[] terminalMerchants;
         private final boolean[] terminalActive;
 
@@ -151,12 +152,14 @@ public record SwitchSetup(
                 merchantNames[i] = m[3];
             }
             terminalIndex = new KeyIndex(terminals.size());
+            terminalIds = new String[terminals.size()];
             terminalMerchants = new int[terminals.size()];
             terminalActive = new boolean[terminals.size()];
             for (int i = 0; i < terminals.size(); i++)
             {
                 final String[] t = terminals.get(i);
                 terminalIndex.put(FixedKey.high(t[0]), FixedKey.low(t[0]), i);
+                terminalIds[i] = t[0];
                 final int merchant = merchantIndex.get(FixedKey.high(t[1]), FixedKey.low(t[1]));
                 if (merchant < 0)
                 {
@@ -181,6 +184,12 @@ public record SwitchSetup(
         public int terminalIndex(final String id)
         {
             return terminalIndex.get(FixedKey.high(id), FixedKey.low(id));
+        }
+
+        /** The id (field 41) of the terminal at {@code terminal}, for logs. */
+        String terminalId(final int terminal)
+        {
+            return terminalIds[terminal];
         }
 
         int merchant(final long high, final long low)

@@ -381,6 +381,12 @@ final class Transactions
         voidsOfDebits[entry] = voidOfDebit;
     }
 
+    /** The batch (60.2) that keys a UnionPay POS request in place of a field 7; -1 for a request keyed by its field 7. */
+    long posBatch(final int entry)
+    {
+        return keysDated[entry] ? -1 : transmissions[entry];
+    }
+
     boolean voidOfDebit(final int entry)
     {
         return voidsOfDebits[entry];

@@ -73,6 +73,7 @@ class SettlementSystemTest
         config = LoopbackConfig.of(SwitchConfig.parse("""
             interchange.ring.threads = one
             interchange.bin-table += { low = "%s", high = "%s", issuer = "issuer-a", origin = foreign }
+            interchange.terminals += { id = "TERM0101", merchant = "MERCHANT0000003", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
             """.formatted(FOREIGN_BIN, FOREIGN_BIN) + FarCutoff.line(), "one-thread.conf"), issuer.port(), issuer.port(), journal);
         node = SwitchNode.start(config);
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer links signed on");
@@ -372,6 +373,38 @@ class SettlementSystemTest
         }
         assertEquals(List.of("UPLOAD_AWAITED 00 batch 3 out domestic debits 0/-500", "SETTLED 00 batch 3 in debits 0/0"),
             settlements("TERM0002"));
+    }
+
+    /**
+     * A UnionPay POS terminal numbers its batches itself (60.2), and one that goes on to batch 2 without settling batch
+     * 1 settles batch 2 alone: where the switch kept one running total per terminal, batch 1's sale was counted in and
+     * batch 2 went out of balance. A reversal of batch 1's sale, sent during batch 3, leaves batch 3 as it is; and an
+     * 0500 naming a batch the switch has no approval in (batch 5, after a sale in batch 4) is in balance at zero.
+     */
+    @Test
+    void shouldReconcileEachUnionPayBatchByItsOwnNumberWhenTheTerminalWentOnWithoutSettling() throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0101", "MERCHANT0000003"))
+        {
+            final Map<Integer, String> left = sale(pos, "TERM0101", "MERCHANT0000003", 1, 4_000, DOMESTIC_BIN, "156");
+            sell(pos, "TERM0101", "MERCHANT0000003", 2, 900);
+            final MessageReader second = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0101", "MERCHANT0000003", 2, debits(900, 1, 0, 0)));
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(second).domestic().balanceFlag(), "batch 2 is its own sale alone");
+
+            sell(pos, "TERM0101", "MERCHANT0000003", 3, 600);
+            assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST, left).getString(39), "batch 1's sale reversed");
+            final MessageReader third = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0101", "MERCHANT0000003", 3, debits(600, 1, 0, 0)));
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(third).domestic().balanceFlag(), "batch 1's reversal is not batch 3's");
+
+            sell(pos, "TERM0101", "MERCHANT0000003", 4, 300);
+            final MessageReader fifth = pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0101", "MERCHANT0000003", 5, debits(0, 0, 0, 0)));
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(fifth).domestic().balanceFlag(), "batch 5 holds nothing");
+        }
+        assertEquals(List.of("SETTLED 00 batch 2 in debits 0/0", "SETTLED 00 batch 3 in debits 0/0", "SETTLED 00 batch 5 in debits 0/0"),
+            settlements("TERM0101"));
     }
 
     /** The business day of the journal's last record: the day these tests ran in. */
