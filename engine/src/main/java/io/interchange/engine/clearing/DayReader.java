@@ -31,6 +31,7 @@ import io.interchange.engine.switching.BatchTotals;
 import io.interchange.engine.switching.Decision;
 import io.interchange.engine.switching.EndpointOrder;
 import io.interchange.engine.switching.Outcome;
+import io.interchange.engine.switching.PosTransaction;
 import io.interchange.engine.switching.ResponseCode;
 import io.interchange.journal.BusinessDay;
 import io.interchange.journal.JournalConfig;
@@ -60,13 +61,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     names it by the switch STAN in field 90). The same TICKs carry 0220 and 0120 advices; a stand-in's own (a
  *     0220 for a purchase, an 0120 for a pre-authorization: its auth code, no field 90), acknowledged (an issuer's
  *     0230 or 0130 ACKNOWLEDGED on the advice's link and STAN), takes its stand-in off the exceptions;</li>
- * <li>an acquirer's 0400/0420 (and repeats) answered 00 names its original by field 90 (or, for UnionPay POS, by
+ * <li>an acquirer's 0400/0420 (and repeats), or a UnionPay POS pre-authorization void (0100, 60.1 = 11, naming its
+ *     hold by 61), answered 00 names its original by field 90 (or, for UnionPay POS, by
  *     its own STAN and batch: the 61 it copies from a void names the sale), which is then reversed; answered 25 it is an orphan reversal
  *     (one per original, however many repeats got 25 too); answered 00 for an
  *     original the day does not hold, it reverses an earlier day's request, which settled on its day: booked back on
  *     this day when the switch says it undid an approval ({@link #onReversalOfEarlierDay}), and an exception;</li>
- * <li>a completion (0220) acknowledged for a pre-authorization that held nothing for it, or less, is an exception
- *     ({@link #irregularCompletion}), and settles all the same;</li>
+ * <li>a completion (0220, or a UnionPay POS one asked for online: 0200, 60.1 = 20) acknowledged for a
+ *     pre-authorization that held nothing for it, or less, is an exception ({@link #irregularCompletion}), and settles
+ *     all the same;</li>
  * <li>a terminal batch (0500, or the 0320 that ends an upload) closed out of balance is an exception with its
  *     differences, and so is a UnionPay POS batch out of balance whose upload does not end within the day
  *     ({@link #onSettlement}).</li>
@@ -376,7 +379,7 @@ public final class DayReader
             // requests while it is still with its issuer undoes it here: its approval, read past the end too, is reversed
             // to the issuer when it comes, and the next day books nothing for it (the switch undid no approval then).
             // One already answered is the next day's to book back, as a reversal of an earlier day's.
-            if (Mti.messageClass(request.mti()) == 4 && ResponseCode.APPROVED.equals(code))
+            if ((Mti.messageClass(request.mti()) == 4 || PosTransaction.preAuthVoid(request)) && ResponseCode.APPROVED.equals(code))
             {
                 final int original = original(endpoint, request);
                 if (original != AcquirerKeys.MISSING && byRow.containsKey(original))
@@ -387,6 +390,12 @@ public final class DayReader
             return;
         }
         final int mti = request.mti();
+        if (PosTransaction.preAuthVoid(request))
+        {
+            // A UnionPay POS pre-authorization void releases its hold as a reversal does, and is no transaction itself.
+            onReversal(record, request, code, endpoint);
+            return;
+        }
         switch (mti)
         {
             case Mti.AUTHORIZATION_REQUEST, Mti.FINANCIAL_REQUEST, Mti.FINANCIAL_REQUEST + 1, Mti.FINANCIAL_ADVICE, Mti.FINANCIAL_ADVICE + 1,
@@ -454,7 +463,8 @@ public final class DayReader
                     t.responseCode(row, text(request, 39));
                     t.authCode(row, text(request, 38));
                 }
-                if (ResponseCode.APPROVED.equals(code) && Mti.messageClass(request.mti()) == 2 && request.mti() / 10 % 10 == 2)
+                if (ResponseCode.APPROVED.equals(code) && (Mti.messageClass(request.mti()) == 2 && request.mti() / 10 % 10 == 2 &&
+                    !PosTransaction.refund(request) || PosTransaction.completionRequest(request)))
                 {
                     // A completion: the switch acknowledged it; the pre-authorization it names is completed.
                     final int original = original(endpoint, request);

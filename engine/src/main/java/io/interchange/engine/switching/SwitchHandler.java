@@ -144,6 +144,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final List<String> listenerNames;
     private String endpointOrderMismatch;
     private final BatchTotals totals;
+    // Set by authorize for the request it handles: the MTI its issuer gets (a UnionPay POS refund's 0220 goes as an
+    // 0200), and whether it is a UnionPay POS pre-authorization coded 03, which goes coded 00.
+    private int issuerMti;
+    private boolean preAuthCoded03;
     // Per terminal: the number of its open batch (UnionPay: the 60.2 after the last one closed; ISO 8583:1987, which
     // has no batch number, the switch's own count from 1), and a UnionPay batch out of balance awaiting its upload
     // with the differences its 0500 showed (BatchTotals.FIGURES per terminal) and which of its parts, domestic or
@@ -581,6 +585,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 {
                     answer(event, request, refusal);
                 }
+                else if (PosTransaction.preAuthVoid(request))
+                {
+                    reverse(event, request, session);
+                }
                 else
                 {
                     authorize(event, request, session);
@@ -918,22 +926,30 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final int mti = request.mti();
-        if (pastDeadline(event, mti))
+        // A UnionPay POS refund is an 0220 its terminal waits on: its issuer gets it as the refund (0200) it decides.
+        final boolean refund = PosTransaction.refund(request);
+        issuerMti = refund ? Mti.FINANCIAL_REQUEST : mti;
+        if (pastDeadline(event, issuerMti))
         {
             answerPastDeadline(event, request, now);
             return;
         }
-        // An advice from the acquirer: a completion (0220), or an authorization it made without the issuer (0120),
-        // whose field 39 says what the acquirer decided.
-        final boolean advice = mti / 10 % 10 == 2;
+        // An advice from the acquirer: a completion (0220, or a UnionPay POS one asked for online as an 0200), or an
+        // authorization it made without the issuer (0120), whose field 39 says what the acquirer decided.
+        final boolean advice = mti / 10 % 10 == 2 && !refund || PosTransaction.completionRequest(request);
         final boolean authorization = Mti.messageClass(mti) == 1;
         if (advice && authorization && !request.has(39))
         {
             answer(event, request, ResponseCode.FORMAT_ERROR);
             return;
         }
-        final int processing = (int)(request.getLong(3) / 10_000);
-        final boolean supported = authorization || advice ? processing == 0 :
+        int processing = (int)(request.getLong(3) / 10_000);
+        preAuthCoded03 = PosTransaction.preAuthCoded03(request, processing);
+        if (preAuthCoded03)
+        {
+            processing = 0;
+        }
+        final boolean supported = refund ? processing == 20 : authorization || advice ? processing == 0 :
             processing == 0 || processing == 1 || processing == 20 || processing == 31;
         if (!supported)
         {
@@ -1052,7 +1068,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final int stan = recordedStan(event, Outcome.FORWARDED);
         final long timeOut = journaledTimeOut(event, config.timeoutNanos());
-        final int entry = inFlight.add(issuer, link, stan, request.mti(), now + timeOut, current, event.linkId(),
+        final int entry = inFlight.add(issuer, link, stan, issuerMti, now + timeOut, current, event.linkId(),
             event.dialectId(), event.frame(), event.headerLength(), event.messageLength());
         transactions.inFlight(current, entry);
         if (entry == InFlight.NONE)
@@ -1248,7 +1264,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * An acquirer's reversal (0400, or 0420 advice, and their repeats) of the request named in field 90. Found and
+     * An acquirer's reversal (0400, or 0420 advice, and their repeats) of the request named in field 90, or a UnionPay
+     * POS pre-authorization void (0100, 60.1 = 11) of the hold its 61 names, which the issuer releases as it would on
+     * the hold's reversal ({@link PosTransaction}). Found and
      * approved by its issuer: a reversal advice goes to the issuer, store and forward. Still with the issuer: it is
      * marked, and reversed when the approval comes. Declined: nothing to undo. Any of these is answered 00; an
      * original the switch does not know is answered 25, acknowledged all the same so the acquirer stops repeating.
@@ -1353,8 +1371,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * Whether a reversal says it undoes a pre-authorization: field 90's MTI of class 1, or a UnionPay POS reversal of a
-     * pre-authorization (60.1 = 10). A POS key (terminal, STAN, batch) comes again when a terminal set up again starts
+     * Whether a reversal says it undoes a pre-authorization: field 90's MTI of class 1, a UnionPay POS reversal of a
+     * pre-authorization (60.1 = 10), or a POS pre-authorization void (an 0100, 60.1 = 11; an 0400 of one undoes the
+     * void, not the hold). A POS key (terminal, STAN, batch) comes again when a terminal set up again starts
      * its STANs over: a reversal of a sale must not release a hold that happens to have its key.
      */
     private static boolean reversesPreAuthorization(final MessageReader request)
@@ -1363,7 +1382,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             return request.charAt(90, 0) == '0' && request.charAt(90, 1) == '1';
         }
-        return request.has(60) && request.units(60) >= 2 && digits(request, 60, 0, 2) == Field60.TYPE_PRE_AUTH;
+        final long type = request.has(60) && request.units(60) >= 2 ? digits(request, 60, 0, 2) : -1;
+        return type == Field60.TYPE_PRE_AUTH || type == Field60.TYPE_PRE_AUTH_VOID && request.mti() == Mti.AUTHORIZATION_REQUEST;
     }
 
     /**
@@ -2070,11 +2090,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // data, which the switch must not keep once the request has gone (PCI DSS 3.2). The forward is the same fields
         // with those put back in, copied from it rather than encoded a second time.
         final MessageWriter basis = writers[issuerDialect].wrap(basisScratch, 0);
-        final int basisLength = writeForward(basis, request, session, request.mti(), stan, mcc, now);
+        final int basisLength = writeForward(basis, request, session, issuerMti, stan, mcc, now);
         final long fields = basis.primaryFields();
         final int start = basis.fieldsOffset();
         final int offset = event.beginOutput(link, issuerDialect, 0);
-        final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset).mti(request.mti())
+        final MessageWriter writer = writers[issuerDialect].wrap(event.output(), offset).mti(issuerMti)
             .putWritten(fields & FIELDS_TO_32, basisScratch, start, forwardSplit - start);
         copy(request, writer, 35);
         writer.putWritten(fields & ~FIELDS_TO_32, basisScratch, forwardSplit, basisLength - forwardSplit);
@@ -2113,7 +2133,21 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             writer.putText(2, pan, 0, panDigits);
         }
-        copy(request, writer, 3);
+        if (preAuthCoded03)
+        {
+            // The issuer speaks ISO 8583:1987, where 03 is a cheque guarantee and a pre-authorization is coded 00.
+            scratch.putByte(0, (byte)'0');
+            scratch.putByte(1, (byte)'0');
+            for (int i = 2; i < 6; i++)
+            {
+                scratch.putByte(i, request.charAt(3, i));
+            }
+            writer.putText(3, scratch, 0, 6);
+        }
+        else
+        {
+            copy(request, writer, 3);
+        }
         copy(request, writer, 4);
         if (request.has(7))
         {

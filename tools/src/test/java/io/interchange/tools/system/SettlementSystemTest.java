@@ -74,6 +74,8 @@ class SettlementSystemTest
             interchange.ring.threads = one
             interchange.bin-table += { low = "%s", high = "%s", issuer = "issuer-a", origin = foreign }
             interchange.terminals += { id = "TERM0101", merchant = "MERCHANT0000003", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
+            interchange.merchants += { id = "MERCHANT0000101", name = "Demo Hotel Two", mcc = 7011, status = active }
+            interchange.terminals += { id = "TERM0102", merchant = "MERCHANT0000101", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
             """.formatted(FOREIGN_BIN, FOREIGN_BIN) + FarCutoff.line(), "one-thread.conf"), issuer.port(), issuer.port(), journal);
         node = SwitchNode.start(config);
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer links signed on");
@@ -405,6 +407,94 @@ class SettlementSystemTest
         }
         assertEquals(List.of("SETTLED 00 batch 2 in debits 0/0", "SETTLED 00 batch 3 in debits 0/0", "SETTLED 00 batch 5 in debits 0/0"),
             settlements("TERM0101"));
+    }
+
+    /**
+     * The UnionPay POS codes for a hotel's pre-authorization (0100 coded 03, 60.1 = 10), its void (0100 coded 20, 60.1 =
+     * 11), a completion asked for online (0200, 60.1 = 20) and a refund (0220 coded 20, 60.1 = 25), as the POS spec
+     * has them, where the switch answered 12 to the pre-authorization and the refund and took the completion for a
+     * second sale: the issuer holds, releases, completes and credits each card as it should, the batch counts the
+     * completion and the sale as debits and the refund as a credit, and clearing settles just those.
+     */
+    @Test
+    void shouldHoldReleaseCompleteAndRefundAsAUnionPayTerminalCodesThem(@TempDir final Path clearingDir) throws IOException
+    {
+        final String terminal = "TERM0102";
+        final String merchant = "MERCHANT0000101";
+        final CardAccount guest = cards.payer(10_000, DOMESTIC_BIN);
+        final CardAccount leaving = cards.payer(10_000, DOMESTIC_BIN);
+        final CardAccount shopper = cards.payer(10_000, DOMESTIC_BIN);
+        try (TestTerminal pos = cupsSignedOn(terminal, merchant))
+        {
+            final Map<Integer, String> hold = pos(terminal, merchant, guest, 5_000, "030000", Field60.TYPE_PRE_AUTH, null);
+            final MessageReader held = approved(pos, Mti.AUTHORIZATION_REQUEST, hold, "a pre-authorization coded 03");
+            assertEquals(guest.balance() - 5_000, balance(guest), "held at the issuer");
+            final Map<Integer, String> completion = pos(terminal, merchant, guest, 4_500, "000000", Field60.TYPE_COMPLETION, hold);
+            completion.put(38, held.getString(38));
+            approved(pos, Mti.FINANCIAL_REQUEST, completion, "a completion asked for online");
+            Awaiting.until(Duration.ofSeconds(10), () -> balance(guest) == guest.balance() - 4_500,
+                "the hold completed for 4,500, not a second sale beside it");
+
+            final Map<Integer, String> released = pos(terminal, merchant, leaving, 4_000, "030000", Field60.TYPE_PRE_AUTH, null);
+            approved(pos, Mti.AUTHORIZATION_REQUEST, released, "a pre-authorization coded 03");
+            approved(pos, Mti.AUTHORIZATION_REQUEST, pos(terminal, merchant, leaving, 4_000, "200000", Field60.TYPE_PRE_AUTH_VOID, released),
+                "a pre-authorization void");
+            Awaiting.until(Duration.ofSeconds(10), () -> balance(leaving) == leaving.balance(), "the hold released");
+
+            final Map<Integer, String> sale = pos(terminal, merchant, shopper, 3_000, "000000", Field60.TYPE_SALE, null);
+            approved(pos, Mti.FINANCIAL_REQUEST, sale, "a sale");
+            approved(pos, Mti.FINANCIAL_ADVICE, pos(terminal, merchant, shopper, 1_200, "200000", Field60.TYPE_REFUND, sale),
+                "a refund, decided by its issuer");
+            assertEquals(shopper.balance() - 3_000 + 1_200, balance(shopper));
+
+            final MessageReader settled = pos.exchange(Mti.RECONCILIATION_REQUEST, posSettlement(terminal, merchant, 6,
+                new SettlementTotals(new SettlementTotals.Part(7_500, 2, 1_200, 1, 0), new SettlementTotals.Part(0, 0, 0, 0, 0)).toDigits()));
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(settled).domestic().balanceFlag(),
+                "debits: the completion and the sale; credits: the refund");
+        }
+        final Path folder = Clearing.run(config, lastBusinessDay(), clearingDir).folder();
+        final List<String> merchants = Files.readAllLines(folder.resolve("merchant-settlement.csv"));
+        assertTrue(merchants.stream().anyMatch(line -> line.startsWith(merchant + ",") && line.contains(",156,3,7500,1200,")),
+            () -> "two sales of 7,500 and a refund of 1,200, no hold:\n" + String.join("\n", merchants));
+        assertEquals(List.of("0100,030000,5000,completed", "0200,000000,4500,approved", "0100,030000,4000,reversed", "0200,000000,3000,approved",
+            "0220,200000,1200,approved"), Files.readAllLines(folder.resolve("transactions.csv")).stream().filter(line -> line.contains("," + terminal + ","))
+            .map(line -> line.split(",")).map(f -> f[1] + "," + f[2] + "," + f[4] + "," + f[f.length - 1]).toList());
+    }
+
+    /** A UnionPay POS request in batch 6, swiped: 61 names {@code original} (its batch and STAN) where not null. */
+    private Map<Integer, String> pos(
+        final String terminalId, final String merchantId, final CardAccount card, final long amount, final String processing, final int type,
+        final Map<Integer, String> original)
+    {
+        final Map<Integer, String> m = cards.purchase(card, amount);
+        m.remove(2);
+        m.remove(7);
+        m.put(3, processing);
+        m.put(22, "021");
+        m.put(41, terminalId);
+        m.put(42, merchantId);
+        m.put(49, "156");
+        m.put(60, Field60.format(type, 6, 0).substring(0, 8));
+        if (original != null)
+        {
+            m.put(61, original.get(60).substring(2, 8) + original.get(11));
+        }
+        return m;
+    }
+
+    /** Sends {@code request} and takes its answer, which must be the answer to it, approved. */
+    private static MessageReader approved(final TestTerminal pos, final int mti, final Map<Integer, String> request, final String what)
+        throws IOException
+    {
+        final MessageReader answer = pos.exchange(mti, request);
+        assertEquals(Mti.responseTo(mti), answer.mti(), what);
+        assertEquals("00", answer.getString(39), what);
+        return answer;
+    }
+
+    private long balance(final CardAccount card)
+    {
+        return issuer.account(card.pan()).orElseThrow().balance();
     }
 
     /** The business day of the journal's last record: the day these tests ran in. */
