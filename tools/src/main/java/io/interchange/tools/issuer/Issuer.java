@@ -29,10 +29,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <tr><td>0100, 0200: other processing codes</td><td>05</td></tr>
  * <tr><td>0120, 0220 advice (0121, 0221 repeat)</td><td>0130/0230 00, applied once per STAN and field 7. A 0220
  *     purchase or cash advice naming (in 90) an approved authorization (0100, or 0120) completes it, for its own
- *     amount; any other debits it (stand-in); a refund advice credits. An 0120 approved (39 = 00, or none: a switch's
- *     stand-in for a pre-authorization) is booked as an approved 0100 is, a hold that a completion takes over and a
- *     reversal releases; one declined changes nothing. No card checks: the transaction has happened. 14 for a card
- *     the book does not hold</td></tr>
+ *     amount: the hold stays spending of the day it was authorized, so a completion on a later day counts against
+ *     that day's limit only what it takes beyond the hold; any other debits it (stand-in); a refund advice credits.
+ *     An 0120 approved (39 = 00, or none: a switch's stand-in for a pre-authorization) is booked as an approved
+ *     0100 is, a hold that a completion takes over and a reversal releases; one declined changes nothing. No card
+ *     checks: the transaction has happened. 14 for a card the book does not hold</td></tr>
  * <tr><td>0400, 0420 reversal (0401, 0421 repeat)</td><td>0410/0430: the original is found by the STAN and
  *     field 7 in field 90, or without 90 by the reversal's own 11 and 7. 00 and the account restored for an
  *     approved original; 00 and nothing changed when it was declined or is already reversed; 25 when it is
@@ -287,6 +288,7 @@ final class Issuer
         }
         long balanceChange = balanceDelta;
         long spentChange = spentDelta;
+        long spentKept = spentDelta;
         final int original = type != REFUND && request.has(90) ? memory.find(originalKey()) : -1;
         if (original >= 0 && memory.authorization(original) && memory.state(original) == TransactionMemory.APPROVED &&
             memory.card(original) == card && memory.balanceDelta(original) < 0)
@@ -295,12 +297,22 @@ final class Issuer
             // entry holds the whole amount, so reversing the completion gives all of it back and reversing the
             // authorization afterwards has nothing left to undo.
             balanceChange -= memory.balanceDelta(original);
-            spentChange -= memory.day(original) == day ? memory.spentDelta(original) : 0;
+            if (memory.day(original) == day)
+            {
+                spentChange -= memory.spentDelta(original);
+            }
+            else
+            {
+                // The hold was spending of the day it was authorized, which is over: only what the completion takes
+                // beyond it is today's, and that alone is what a reversal of the completion gives back to today.
+                spentChange = Math.max(0, spentDelta - memory.spentDelta(original));
+                spentKept = spentChange;
+            }
             memory.superseded(original);
         }
         book.addBalance(card, balanceChange);
         book.addSpent(card, spentChange);
-        memory.remember(key, TransactionMemory.ADVICE, TransactionMemory.APPROVED, card, balanceDelta, spentDelta, day);
+        memory.remember(key, TransactionMemory.ADVICE, TransactionMemory.APPROVED, card, balanceDelta, spentKept, day);
         return respond(ResponseCode.APPROVED);
     }
 

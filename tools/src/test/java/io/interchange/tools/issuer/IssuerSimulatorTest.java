@@ -320,6 +320,44 @@ class IssuerSimulatorTest
         assertEquals(TestCards.ACTIVE_BALANCE, balance(TestCards.ACTIVE));
     }
 
+    @Test
+    void shouldLeaveTheNextDaysLimitWholeWhenItCompletesTheDayBeforesHold() throws Exception
+    {
+        final ISOMsg authorization = Requests.financial("0100", TestCards.LIMITED, Requests.PURCHASE, 4_000, ++stan);
+        assertEquals("00", ask(authorization).getString(39));
+        clock.set(TestCards.TODAY.plusSeconds(86_400));
+
+        final ISOMsg completion = Requests.advice("0220", TestCards.LIMITED, Requests.PURCHASE, 4_000, ++stan, authorization);
+        assertEquals("00", ask(completion).getString(39));
+        completion.setMTI("0221");
+        assertEquals("00", ask(completion).getString(39));
+        assertEquals(0, issuer.account(TestCards.LIMITED).orElseThrow().spentToday(), "the hold counted against the day it was authorized");
+
+        assertEquals("00", ask(purchase(TestCards.LIMITED, TestCards.LIMITED_LIMIT)).getString(39));
+        assertEquals(TestCards.ACTIVE_BALANCE - 4_000 - TestCards.LIMITED_LIMIT, balance(TestCards.LIMITED));
+    }
+
+    @Test
+    void shouldCountOnlyTheExcessOverTheDayBeforesHoldAsSpentAndGiveOnlyThatBackOnReversal() throws Exception
+    {
+        final ISOMsg authorization = Requests.financial("0100", TestCards.LIMITED, Requests.PURCHASE, 3_000, ++stan);
+        assertEquals("00", ask(authorization).getString(39));
+        clock.set(TestCards.TODAY.plusSeconds(86_400));
+        assertEquals("00", ask(purchase(TestCards.LIMITED, 2_000)).getString(39));
+
+        final ISOMsg completion = Requests.advice("0220", TestCards.LIMITED, Requests.PURCHASE, 4_000, ++stan, authorization);
+        assertEquals("00", ask(completion).getString(39));
+        completion.setMTI("0221");
+        assertEquals("00", ask(completion).getString(39));
+        assertEquals(2_000 + 1_000, issuer.account(TestCards.LIMITED).orElseThrow().spentToday());
+        assertEquals(TestCards.ACTIVE_BALANCE - 2_000 - 4_000, balance(TestCards.LIMITED));
+
+        completion.setMTI("0220");
+        assertEquals("00", ask(Requests.reversal("0420", completion, ++stan)).getString(39));
+        assertEquals(2_000, issuer.account(TestCards.LIMITED).orElseThrow().spentToday(), "the excess given back, not today's purchase");
+        assertEquals(TestCards.ACTIVE_BALANCE - 2_000, balance(TestCards.LIMITED));
+    }
+
     /** A switch's stand-in for a pre-authorization, told by an authorization advice: approved, with its S code. */
     private ISOMsg standInAdvice(final String pan, final long amount) throws ISOException
     {
