@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class UnionPayPosTest
 {
     /**
-     * A terminal sign-on (0800 with 60.3 = 003, the single-DES key variant of 004) laid out by hand from the CUPS
+     * A terminal sign-on (0800 with 60.3 = 003: double-length working keys, as 004 asks for them with a track key too) laid out by hand from the CUPS
      * POS field table: length, TPDU 60 0003 0000, header 60 31 00 00 00 00, then MTI 0800 in BCD, a bitmap of
      * fields 11, 41, 42, 60 and 63, STAN 000001, terminal and merchant ids, field 60 as LLL BCD 0011 with 11
      * digits left aligned (00 000001 003, trailing zero nibble), and field 63 operator "001" as LLL ans.
