@@ -46,8 +46,8 @@ import io.interchange.journal.KeptFields;
  * new handler give the same outputs.
  *
  * <p>One 0200 from a terminal: sign-on checked → mandatory fields, processing code, card number, expiry,
- * amount, currency → merchant, terminal, MCC → BIN route → an issuer link chosen → the request forwarded with
- * the switch's STAN and RRN and kept in flight → the issuer's 0210 matched on (link, STAN) and relayed, or a
+ * amount, currency → merchant, terminal, the sale a UnionPay POS void names → MCC → BIN route → an issuer link
+ * chosen → the request forwarded with the switch's STAN and RRN and kept in flight → the issuer's 0210 matched on (link, STAN) and relayed, or a
  * tick finds it expired and answers 91 (or stands in, where the issuer's stand-in covers time-outs) and reverses it. A
  * request that waited past limits.request-deadline before it was taken up is answered 91 after the duplicate check,
  * unforwarded: how long it waited is stamped into its slot before the switch takes it, and journaled with it.
@@ -112,6 +112,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private static final int UPLOAD_END = 202;
     private static final int UPLOAD_LAST = 207;
     private static final int MAX_BATCH_NUMBER = 999_999;
+    private static final String[] VOID_REFUSALS =
+        {ResponseCode.ORIGINAL_NOT_FOUND, ResponseCode.INVALID_TRANSACTION, ResponseCode.INVALID_AMOUNT, ResponseCode.FORMAT_ERROR};
 
     private final SwitchSetup setup;
     private final Hsm hsm;
@@ -237,6 +239,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private int cardSlot;
     private int standInAuthCodes;
     private int current = Transactions.NONE;
+    // The sale a UnionPay POS void names, found by voidRefusal, for the void to take back once it goes to its issuer.
+    private int namedSale = Transactions.NONE;
     // The key of the message a request names, from originalKey.
     private int originalStan;
     private long originalTransmission;
@@ -1000,10 +1004,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
             return;
         }
+        final boolean voidOfDebit = processing == 20 && posVoid(request);
         if (processing != 31 && !authorization)
         {
-            transactions.counts(current, terminal, amount, currency, processing == 20, processing == 20 && posVoid(request));
+            transactions.counts(current, terminal, amount, currency, processing == 20, voidOfDebit, PreAuthorizations.card(pan, panDigits));
         }
+        final String voidRefusal = voidOfDebit ? journaledVoidRefusal(event, voidRefusal(request, session, terminal, amount, currency)) : null;
+        if (voidRefusal != null)
+        {
+            answer(event, request, voidRefusal);
+            return;
+        }
+        final int voidedSale = voidOfDebit ? namedSale : Transactions.NONE;
         final int mcc = merchant >= 0 ? acceptors.mcc(merchant) : journaledMcc(event, request);
         if (refuses(event, ResponseCode.NOT_PERMITTED_TO_CARDHOLDER, limits.blockedMcc()[mcc]))
         {
@@ -1079,12 +1091,75 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         forward(event, request, session, issuer, link, stan, mcc, now);
+        if (voidedSale != Transactions.NONE)
+        {
+            transactions.voids(current, voidedSale);
+        }
         decide(event, null, Outcome.FORWARDED, issuer, stan);
         final JournalRecord recorded = event.recorded();
         if (recorded == null || recorded.decisionLength() >= Decision.FORWARD_LENGTH)
         {
             event.decisionLength(Decision.writeTimeOut(event.decision(), timeOut));
         }
+    }
+
+    /**
+     * What is wrong with a UnionPay POS void (0200, processing 20, 60.1 = 23, or 21 for a completion's), or null, with the
+     * sale it takes back in {@link #namedSale}. Forwarded, the issuer gets a refund that names nothing (no field 90), and
+     * the batch totals take a sale out of the batch: the switch is the one that can tell whether 61 (the sale's batch
+     * and STAN, n6 n6) names a sale that stands. 30: no 61. 25: none of the terminal's (another terminal's sale is not
+     * found under this one's key). 12: not an approved debit that stands in the terminal's open batch, its card the
+     * void's (declined, still with its issuer, reversed, voided already, a refund, of another batch or one settled). 13:
+     * not the sale's amount or currency (a POS void takes back the whole sale). A sale the duplicate history has
+     * forgotten is not found either: 25, as for a reversal of it (limits.duplicate-history).
+     */
+    private String voidRefusal(final MessageReader request, final AcquirerSession session, final int terminal, final long amount, final int currency)
+    {
+        namedSale = Transactions.NONE;
+        if (!request.has(61) || digits(request, 61, 0, 12) < 0)
+        {
+            return ResponseCode.FORMAT_ERROR;
+        }
+        final int sale = originalOf(request, session);
+        if (sale == Transactions.NONE)
+        {
+            return ResponseCode.ORIGINAL_NOT_FOUND;
+        }
+        if (transactions.terminal(sale) != terminal || transactions.credit(sale) || transactions.state(sale) != Transactions.ANSWERED ||
+            !transactions.approved(sale) || transactions.voided(sale) || transactions.posBatch(sale) != batchNumber(request) || !inCountedBatch(sale) ||
+            transactions.card(sale) != transactions.card(current))
+        {
+            return ResponseCode.INVALID_TRANSACTION;
+        }
+        if (transactions.amount(sale) != amount || transactions.currency(sale) != currency)
+        {
+            return ResponseCode.INVALID_AMOUNT;
+        }
+        namedSale = sale;
+        return null;
+    }
+
+    /**
+     * A void's refusal: live, {@code refusedNow}; in replay the journal's (25, 12, 13 or 30 answered, else none), since
+     * the history it is checked against may have been sized otherwise since, or the journal made by a switch that did
+     * not check voids: one forwarded then must go in flight again, for its answer to match.
+     */
+    private static String journaledVoidRefusal(final SwitchEvent event, final String refusedNow)
+    {
+        final JournalRecord recorded = event.recorded();
+        if (recorded == null || recorded.decisionLength() < Decision.LENGTH)
+        {
+            return refusedNow;
+        }
+        final int at = recorded.decisionOffset();
+        for (final String code : VOID_REFUSALS)
+        {
+            if (Decision.answered(recorded.buffer(), at, code))
+            {
+                return code;
+            }
+        }
+        return null;
     }
 
     /**
@@ -2485,8 +2560,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (!replaying && (historyLoggedAt == Long.MIN_VALUE || now - historyLoggedAt >= HISTORY_EXPECTED_NANOS))
         {
             historyLoggedAt = now;
-            LOG.warn("duplicate history ({} requests) forgets requests {} ms old: a reversal of an older one is answered 25, " +
-                "a retransmission 94 while limits.duplicate-keys holds its key; " +
+            LOG.warn("duplicate history ({} requests) forgets requests {} ms old: a reversal of an older one is answered 25, and so is a " +
+                "UnionPay POS void of an older sale; a retransmission 94 while limits.duplicate-keys holds its key; " +
                 "{} forgotten younger than {} s since start; raise limits.duplicate-history", transactions.capacity(),
                 (now - evictedAddedAt) / 1_000_000L, historyForgotYoung.get(), TimeUnit.NANOSECONDS.toSeconds(HISTORY_EXPECTED_NANOS));
         }

@@ -13,8 +13,8 @@ import io.interchange.codec.Mti;
 
 /**
  * The business day's recent financial requests, by the acquirer's key (DESIGN.md §4: acquirer, terminal, STAN,
- * field 7): what makes duplicates (same key: the same content gets the original answer again, other content gets 94)
- * and reversals (field 90 names the original by the same key) work.
+ * field 7): what makes duplicates (same key: the same content gets the original answer again, other content gets 94),
+ * reversals (field 90 names the original by the same key) and UnionPay POS voids (61 names the sale) work.
  *
  * <p>Each entry keeps a hash of the request's content ({@link RequestContent}), its state, the answer the acquirer got
  * (for retransmissions) and the message forwarded to the issuer (to build its reversal advice). Entries live in a
@@ -53,6 +53,11 @@ final class Transactions
     private final long[] amounts;
     private final boolean[] credits;
     private final boolean[] voidsOfDebits;
+    private final int[] cards;
+    // A UnionPay POS sale and the void that takes it back, each naming the other while the void stands or is still with
+    // its issuer: a second void of the sale is refused, and a void declined, timed out or reversed lets the sale go.
+    private final int[] voidedBy;
+    private final int[] voidOf;
     private final short[] currencies;
     private final short[] reversalReasons;
     private final boolean[] foreign;
@@ -100,6 +105,9 @@ final class Transactions
         amounts = new long[capacity];
         credits = new boolean[capacity];
         voidsOfDebits = new boolean[capacity];
+        cards = new int[capacity];
+        voidedBy = new int[capacity];
+        voidOf = new int[capacity];
         foreign = new boolean[capacity];
         currencies = new short[capacity];
         reversalReasons = new short[capacity];
@@ -209,6 +217,9 @@ final class Transactions
         amounts[entry] = 0;
         credits[entry] = false;
         voidsOfDebits[entry] = false;
+        cards[entry] = 0;
+        voidedBy[entry] = NONE;
+        voidOf[entry] = NONE;
         currencies[entry] = 0;
         reversalReasons[entry] = 0;
         foreign[entry] = false;
@@ -262,6 +273,7 @@ final class Transactions
         {
             byKey.remove(fingerprints[entry]);
         }
+        voidFailed(entry);
         states[entry] = 0;
         inFlight[entry] = NONE;
         ownAdvice[entry] = NONE;
@@ -331,6 +343,10 @@ final class Transactions
     void state(final int entry, final byte state)
     {
         states[entry] = state;
+        if (state == REVERSED)
+        {
+            voidFailed(entry);
+        }
     }
 
     /**
@@ -365,20 +381,56 @@ final class Transactions
 
     /**
      * What the request adds to its terminal's batch totals once approved: the terminal, the amount and its currency
-     * (ISO 4217 numeric), debit or credit. A request that never counts (a balance inquiry, a pre-authorization) keeps
-     * terminal -1.
+     * (ISO 4217 numeric), debit or credit, and the card ({@link PreAuthorizations#card}), which a void must be of. A
+     * request that never counts (a balance inquiry, a pre-authorization) keeps terminal -1. {@code voidOfDebit}: a
+     * UnionPay POS void of a sale or completion, a credit to the issuer that takes the voided debit out of the batch,
+     * as POS terminals report it.
      */
-    /**
-     * What an approval of the entry does to its terminal's batch. {@code voidOfDebit}: a UnionPay POS void of a sale or
-     * completion, a credit to the issuer that takes the voided debit out of the batch, as POS terminals report it.
-     */
-    void counts(final int entry, final int terminal, final long amount, final int currency, final boolean credit, final boolean voidOfDebit)
+    void counts(
+        final int entry, final int terminal, final long amount, final int currency, final boolean credit, final boolean voidOfDebit, final int card)
     {
         terminals[entry] = terminal;
         amounts[entry] = amount;
         currencies[entry] = (short)currency;
         credits[entry] = credit;
         voidsOfDebits[entry] = voidOfDebit;
+        cards[entry] = card;
+    }
+
+    /** The card of a request that counts, as {@link #counts} kept it. */
+    int card(final int entry)
+    {
+        return cards[entry];
+    }
+
+    /** The void {@code voidEntry}, gone to its issuer, takes back {@code sale}: until it fails, the sale is voided. */
+    void voids(final int voidEntry, final int sale)
+    {
+        voidOf[voidEntry] = sale;
+        voidedBy[sale] = voidEntry;
+    }
+
+    /** Whether a void of the sale stands, or is still with its issuer. */
+    boolean voided(final int sale)
+    {
+        return voidedBy[sale] != NONE;
+    }
+
+    /**
+     * The entry, a void, did not take its sale back (declined, timed out, reversed, forgotten): the sale may be voided
+     * again. Its sale's entry taken by another request since has nothing of it, and is left alone.
+     */
+    private void voidFailed(final int entry)
+    {
+        final int sale = voidOf[entry];
+        if (sale != NONE)
+        {
+            if (voidedBy[sale] == entry)
+            {
+                voidedBy[sale] = NONE;
+            }
+            voidOf[entry] = NONE;
+        }
     }
 
     /** The batch (60.2) that keys a UnionPay POS request in place of a field 7; -1 for a request keyed by its field 7. */
@@ -431,6 +483,10 @@ final class Transactions
             states[entry] = ANSWERED;
         }
         approved[entry] = wasApproved;
+        if (!wasApproved)
+        {
+            voidFailed(entry);
+        }
         if (length <= maxAnswer)
         {
             answers.putBytes(entry * maxAnswer, src, offset, length);
@@ -452,6 +508,10 @@ final class Transactions
             states[entry] = ANSWERED;
         }
         approved[entry] = wasApproved;
+        if (!wasApproved)
+        {
+            voidFailed(entry);
+        }
     }
 
     /** The answer kept for retransmissions; 0 when there is none. */

@@ -345,6 +345,41 @@ class ReplayerTest
         }
     }
 
+    /**
+     * UnionPay POS voids checked against the sale their 61 names (25 none, 13 another amount, 00, then 12 voided already)
+     * replay byte for byte, a swipe's card number coming from the journal; and recovery knows the sale is voided, so a
+     * void of it after a restart is 12 too, and the batch holds the sale and the one void.
+     */
+    @Test
+    void shouldReplayUnionPayVoidsByteForByteAndRecoverTheSaleAsVoided(@TempDir final Path dir)
+    {
+        final SwitchConfig config = config(dir, TERMINAL_MASTER_KEY);
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final int saleStan;
+        try (Run run = new Run(SwitchNode.handler(config, setup), journal))
+        {
+            run.signedOnBothSides();
+            assertEquals("00", run.send(ACQUIRER_LINK, run.sale(1_000, false, null), true).getString(39));
+            saleStan = stan;
+            assertEquals("25", run.send(ACQUIRER_LINK, run.voidOf(1_000, 999_999), true).getString(39));
+            assertEquals("13", run.send(ACQUIRER_LINK, run.voidOf(900, saleStan), true).getString(39));
+            assertEquals("00", run.send(ACQUIRER_LINK, run.voidOf(1_000, saleStan), true).getString(39));
+            assertEquals("12", run.send(ACQUIRER_LINK, run.voidOf(1_000, saleStan), true).getString(39));
+        }
+
+        assertReplaysByteForByte(config, journal, dir);
+
+        final SwitchHandler recovered = SwitchNode.handler(config, setup);
+        Replayer.recover(recovered, setup, journal);
+        try (Run run = new Run(recovered, null))
+        {
+            run.restarted(ACQUIRER_LINK + 1);
+            assertEquals("12", run.send(ACQUIRER_LINK + 1, run.voidOf(1_000, saleStan), true).getString(39), "voided before the restart");
+        }
+        final int term0001 = setup.acceptors().terminalIndex("TERM0001");
+        assertEquals(List.of(1L, 1L), List.of(recovered.batchTotals().debitCount(term0001), recovered.batchTotals().debitReversalCount(term0001)));
+    }
+
     @Test
     void shouldReplayAPinBlockTheHsmRefusedAsRefused(@TempDir final Path dir)
     {
@@ -580,6 +615,14 @@ class ReplayerTest
     }
 
     /** {@link #config} with an in-flight table of {@code inFlight} and no per-card frequency limit to speak of. */
+    /** Replays the journal into a new one: every event replayed, and the two the same byte for byte. */
+    private void assertReplaysByteForByte(final SwitchConfig config, final JournalConfig journal, final Path dir)
+    {
+        final JournalConfig replayed = target(journal, dir);
+        assertEquals(sequence, Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed).replayed());
+        assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
+    }
+
     private static SwitchConfig quota(final Path dir, final int inFlight)
     {
         return SwitchConfig.parse(MAC_LISTENER + "interchange.terminals = [ { id = \"TERM0001\", merchant = \"MERCHANT0000001\","
@@ -704,6 +747,21 @@ class ReplayerTest
         }
 
         /** Issuer-a's link up and signed on. */
+        /** The issuer's link up and signed on, the acquirer's link up on listener 0 and TERM0001 signed on. */
+        void signedOnBothSides()
+        {
+            issuerSignedOn();
+            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            signOn(ACQUIRER_LINK);
+        }
+
+        /** A new run's first events, as SwitchNode publishes them, and the terminal back on {@code link}. */
+        void restarted(final int link)
+        {
+            link(EventType.NODE_START, -1, -1);
+            link(EventType.ACQUIRER_UP, link, 0);
+        }
+
         void issuerSignedOn()
         {
             link(EventType.ISSUER_UP, ISSUER_LINK, 0);
@@ -789,6 +847,18 @@ class ReplayerTest
                 writer.putBytes(52, des3(pinKey, Cipher.ENCRYPT_MODE, pinBlock));
             }
             final int length = writer.putString(60, Field60.format(Field60.TYPE_SALE, 1, 0)).putBytes(64, new byte[Hsm.MAC_LENGTH]).finish();
+            assertEquals(HsmResult.OK, terminal.generateMac(MAK, request, 0, length - Hsm.MAC_LENGTH, request, length - Hsm.MAC_LENGTH));
+            return Arrays.copyOf(request.byteArray(), length);
+        }
+
+        /** TERM0001's swiped void (60.1 = 23) of {@code amount}, naming in 61 its sale of batch 1 with STAN {@code saleStan}, MACed. */
+        byte[] voidOf(final long amount, final int saleStan)
+        {
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[512]);
+            final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(request, 0).mti(Mti.FINANCIAL_REQUEST).putString(3, "200000")
+                .putLong(4, amount).putLong(11, ++stan).putString(22, "021").putString(25, "00").putString(35, TRACK_2).putString(41, "TERM0001")
+                .putString(42, "MERCHANT0000001").putString(49, "156").putString(60, Field60.format(Field60.TYPE_VOID, 1, 0))
+                .putString(61, String.format("%06d%06d", 1, saleStan)).putBytes(64, new byte[Hsm.MAC_LENGTH]).finish();
             assertEquals(HsmResult.OK, terminal.generateMac(MAK, request, 0, length - Hsm.MAC_LENGTH, request, length - Hsm.MAC_LENGTH));
             return Arrays.copyOf(request.byteArray(), length);
         }

@@ -32,6 +32,7 @@ import io.interchange.engine.ring.EventType;
 class SwitchHandlerTest extends FedHandler
 {
     private static final String PAN = "4761739001010119";
+    private static final int POS_LINK = 9;
 
 
     private Map<Integer, String> request(final String processing, final long amount)
@@ -758,6 +759,78 @@ class SwitchHandlerTest extends FedHandler
         assertEquals(1, advices.size());
         assertEquals(Mti.FINANCIAL_ADVICE, advices.get(0).mti());
         assertEquals("no field 90", advices.get(0).has(90) ? advices.get(0).getString(90) : "no field 90");
+    }
+
+    /**
+     * A UnionPay POS void (60.1 = 23) holds its sale while it is with the issuer: a second void meanwhile is answered 12.
+     * One the issuer declines, or that times out, lets the sale go, and the next void goes to the issuer; once one is
+     * approved the sale is voided, and its batch holds the sale and the void that takes it out.
+     */
+    @Test
+    void shouldHoldAUnionPaySaleForItsVoidUntilTheIssuerApprovesIt()
+    {
+        ready();
+        link(EventType.ACQUIRER_UP, POS_LINK, 1);
+        pos(Mti.NETWORK_MANAGEMENT_REQUEST, new HashMap<>(Map.of(11, "000001", 41, "TERM0005", 42, "MERCHANT0000003",
+            60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON))));
+        assertEquals("00", output(0).getString(39));
+        final Map<Integer, String> sale = new HashMap<>(Map.of(2, SwitchMessages.card("476173", 23), 3, "000000", 4, "000000003000",
+            11, "000002", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
+        sale.put(60, Field60.format(Field60.TYPE_SALE, 1, 0).substring(0, 8));
+        pos(Mti.FINANCIAL_REQUEST, sale);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39));
+
+        final Map<Integer, String> declined = issuerAnswer(voidOf(sale, 3), "05");
+        assertEquals(ISSUER_LINK, event.outputLinkId(0));
+        assertEquals("12", refusedVoid(sale, 4), "the sale is held for the void with its issuer");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, declined);
+        assertEquals("05", output(0).getString(39));
+
+        voidOf(sale, 5);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "the declined void let the sale go");
+        now += 6_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        assertEquals(POS_LINK, event.outputLinkId(0));
+        assertEquals("91", output(0).getString(39), "issuer-a's time-out");
+
+        final Map<Integer, String> approved = issuerAnswer(voidOf(sale, 6), "00");
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "the void that timed out let the sale go");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approved);
+        assertEquals("00", output(0).getString(39));
+        assertEquals("12", refusedVoid(sale, 7), "voided");
+
+        final int terminal = setup.acceptors().terminalIndex("TERM0005");
+        assertEquals(List.of(1L, 3_000L, 1L, 3_000L), List.of(handler.batchTotals().debitCount(terminal), handler.batchTotals().debitAmount(terminal),
+            handler.batchTotals().debitReversalCount(terminal), handler.batchTotals().debitReversalAmount(terminal)));
+    }
+
+    /** A UnionPay POS void of {@code sale} with STAN {@code stan}, sent on {@link #POS_LINK}; returns the event's first output. */
+    private MessageReader voidOf(final Map<Integer, String> sale, final int stan)
+    {
+        final Map<Integer, String> voided = new HashMap<>(sale);
+        voided.put(3, "200000");
+        voided.put(11, String.format("%06d", stan));
+        voided.put(60, Field60.format(Field60.TYPE_VOID, 1, 0).substring(0, 8));
+        voided.put(61, "000001" + sale.get(11));
+        pos(Mti.FINANCIAL_REQUEST, voided);
+        return output(0);
+    }
+
+    /** The answer the switch gave a void of {@code sale} with STAN {@code stan} itself, unforwarded. */
+    private String refusedVoid(final Map<Integer, String> sale, final int stan)
+    {
+        final MessageReader answer = voidOf(sale, stan);
+        assertEquals(POS_LINK, event.outputLinkId(0), "not forwarded");
+        return answer.getString(39);
+    }
+
+    /** A message from a UnionPay POS terminal on {@link #POS_LINK} (listener 1), a millisecond after the last. */
+    private void pos(final int mti, final Map<Integer, String> fields)
+    {
+        now += 1_000_000L;
+        SwitchMessages.fill(setup, event, EventType.ACQUIRER_MESSAGE, now, POS_LINK, 1, setup.dialects().indexOf(UnionPayPos.DIALECT), mti, fields);
+        handler.onEvent(event, sequence++, true);
     }
 
     /**

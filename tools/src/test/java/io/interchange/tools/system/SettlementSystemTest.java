@@ -75,7 +75,12 @@ class SettlementSystemTest
             interchange.bin-table += { low = "%s", high = "%s", issuer = "issuer-a", origin = foreign }
             interchange.terminals += { id = "TERM0101", merchant = "MERCHANT0000003", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
             interchange.merchants += { id = "MERCHANT0000101", name = "Demo Hotel Two", mcc = 7011, status = active }
-            interchange.terminals += { id = "TERM0102", merchant = "MERCHANT0000101", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
+            interchange.terminals += { id = "TERM0106", merchant = "MERCHANT0000101", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
+            interchange.merchants += { id = "MERCHANT0000008", name = "Void Test Shop", mcc = 5411, status = active }
+            interchange.terminals += { id = "TERM0102", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
+            interchange.terminals += { id = "TERM0103", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
+            interchange.terminals += { id = "TERM0104", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
+            interchange.terminals += { id = "TERM0105", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
             """.formatted(FOREIGN_BIN, FOREIGN_BIN) + FarCutoff.line(), "one-thread.conf"), issuer.port(), issuer.port(), journal);
         node = SwitchNode.start(config);
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer links signed on");
@@ -419,7 +424,7 @@ class SettlementSystemTest
     @Test
     void shouldHoldReleaseCompleteAndRefundAsAUnionPayTerminalCodesThem(@TempDir final Path clearingDir) throws IOException
     {
-        final String terminal = "TERM0102";
+        final String terminal = "TERM0106";
         final String merchant = "MERCHANT0000101";
         final CardAccount guest = cards.payer(10_000, DOMESTIC_BIN);
         final CardAccount leaving = cards.payer(10_000, DOMESTIC_BIN);
@@ -497,6 +502,120 @@ class SettlementSystemTest
         return issuer.account(card.pan()).orElseThrow().balance();
     }
 
+    /**
+     * A UnionPay POS void (60.1 = 23) names its sale in 61 (batch and STAN): one that names no sale of its terminal,
+     * whether nothing at all or another terminal's sale, is answered 25 and one without a 61 30, none forwarded. The
+     * switch forwarded each as a refund that named nothing, its issuer approved it (the card paid back money it never
+     * spent), the batch totals took a sale out that the batch never held, and clearing settled it as a refund.
+     */
+    @Test
+    void shouldAnswer25ToAUnionPayVoidThatNamesNoSaleOfItsTerminal(@TempDir final Path clearingDir) throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0102", "MERCHANT0000008");
+             TestTerminal other = cupsSignedOn("TERM0103", "MERCHANT0000008"))
+        {
+            final Map<Integer, String> own = sale(pos, "TERM0102", "MERCHANT0000008", 1, 2_500, DOMESTIC_BIN, "156");
+            final Map<Integer, String> others = sale(other, "TERM0103", "MERCHANT0000008", 1, 1_800, DOMESTIC_BIN, "156");
+            final long othersBalance = balance(others);
+
+            final Map<Integer, String> ofNothing = voidFor(own);
+            ofNothing.put(61, "000001" + cards.nextStan());
+            assertEquals("25", pos.exchange(Mti.FINANCIAL_REQUEST, ofNothing).getString(39), "61 names no sale");
+            final Map<Integer, String> ofAnotherTerminal = voidFor(others);
+            ofAnotherTerminal.put(41, "TERM0102");
+            assertEquals("25", pos.exchange(Mti.FINANCIAL_REQUEST, ofAnotherTerminal).getString(39), "61 names TERM0103's sale");
+            final Map<Integer, String> unnamed = voidFor(own);
+            unnamed.remove(61);
+            assertEquals("30", pos.exchange(Mti.FINANCIAL_REQUEST, unnamed).getString(39), "a void must name its sale");
+            assertEquals(othersBalance, balance(others), "TERM0103's card was not paid back");
+
+            assertEquals(SettlementTotals.IN_BALANCE, domesticFlag(pos, "TERM0102", 1, debits(2_500, 1, 0, 0)), "the sale stands, nothing voided");
+            assertEquals(SettlementTotals.IN_BALANCE, domesticFlag(other, "TERM0103", 1, debits(1_800, 1, 0, 0)));
+        }
+        assertEquals(List.of("200000 25 declined", "200000 25 declined", "200000 30 declined"), clearedVoids("TERM0102", clearingDir));
+    }
+
+    /**
+     * A UnionPay POS void of a sale that does not stand in its terminal's open batch is answered 12, not forwarded: one
+     * the issuer declined, one reversed, one voided already (until that void is itself reversed), one of a batch settled
+     * since. The switch forwarded each, the issuer paid the card back what it had not been charged (or paid it twice),
+     * and the batch totals took the sale out again, putting the terminal's 0500 out of balance.
+     */
+    @Test
+    void shouldAnswer12ToAUnionPayVoidOfASaleDeclinedReversedVoidedOrSettled(@TempDir final Path clearingDir) throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0104", "MERCHANT0000008"))
+        {
+            final Map<Integer, String> kept = sale(pos, "TERM0104", "MERCHANT0000008", 1, 1_200, DOMESTIC_BIN, "156");
+            final Map<Integer, String> firstVoid = voidOf(pos, kept);
+            assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST, voidFor(kept)).getString(39), "voided already");
+            final Map<Integer, String> undone = new HashMap<>(firstVoid);
+            undone.remove(35);
+            undone.remove(52);
+            assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST, undone).getString(39), "the void reversed: the sale stands again");
+            voidOf(pos, kept);
+
+            // More than any card in the book holds: the issuer declines it.
+            final Map<Integer, String> declined = posSale(cards.payer(1, DOMESTIC_BIN), "TERM0104", "MERCHANT0000008", 1, 5_000_000, "156");
+            assertFalse("00".equals(pos.exchange(Mti.FINANCIAL_REQUEST, declined).getString(39)), "declined by its issuer");
+            final long declinedBalance = balance(declined);
+            assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST, voidFor(declined)).getString(39), "a declined sale");
+            assertEquals(declinedBalance, balance(declined), "nothing paid back to a card never charged");
+
+            final Map<Integer, String> reversed = sale(pos, "TERM0104", "MERCHANT0000008", 1, 900, DOMESTIC_BIN, "156");
+            final Map<Integer, String> reversal = new HashMap<>(reversed);
+            reversal.remove(35);
+            reversal.remove(52);
+            assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST, reversal).getString(39));
+            assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST, voidFor(reversed)).getString(39), "a reversed sale");
+
+            final Map<Integer, String> settled = sale(pos, "TERM0104", "MERCHANT0000008", 1, 700, DOMESTIC_BIN, "156");
+            assertEquals(SettlementTotals.IN_BALANCE, domesticFlag(pos, "TERM0104", 1, debits(700, 1, 0, 0)),
+                "the voided, declined and reversed sales are out of it");
+            final Map<Integer, String> late = voidFor(settled);
+            late.put(60, Field60.TYPE_VOID + "000002");
+            assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST, late).getString(39), "a sale of batch 1, settled");
+            assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST, voidFor(settled)).getString(39), "batch 1 is settled whatever 60.2 says");
+            assertEquals(SettlementTotals.IN_BALANCE, domesticFlag(pos, "TERM0104", 2, debits(0, 0, 0, 0)), "batch 2 holds nothing");
+        }
+        assertEquals(List.of("SETTLED 00 batch 1 in debits 0/0", "SETTLED 00 batch 2 in debits 0/0"), settlements("TERM0104"));
+        assertEquals(List.of("200000 00 reversed", "200000 12 declined", "200000 00 approved", "200000 12 declined", "200000 12 declined",
+            "200000 12 declined", "200000 12 declined"), clearedVoids("TERM0104", clearingDir));
+    }
+
+    /**
+     * A UnionPay POS void takes back the whole sale its 61 names, with the sale's card: one for another amount or
+     * currency is answered 13, one with another card 12, and the sale can still be voided. The switch forwarded them,
+     * and each paid its card back money the sale had not taken from it.
+     */
+    @Test
+    void shouldAnswer13ToAUnionPayVoidForAnotherAmountThanItsSale(@TempDir final Path clearingDir) throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0105", "MERCHANT0000008"))
+        {
+            final Map<Integer, String> sale = sale(pos, "TERM0105", "MERCHANT0000008", 1, 3_000, DOMESTIC_BIN, "156");
+            final long charged = balance(sale);
+            final Map<Integer, String> less = voidFor(sale);
+            less.put(4, String.format("%012d", 2_000));
+            assertEquals("13", pos.exchange(Mti.FINANCIAL_REQUEST, less).getString(39), "not the sale's amount");
+            final Map<Integer, String> dollars = voidFor(sale);
+            dollars.put(49, "840");
+            assertEquals("13", pos.exchange(Mti.FINANCIAL_REQUEST, dollars).getString(39), "not the sale's currency");
+            final Map<Integer, String> anotherCard = voidFor(posSale(cards.payer(3_000, DOMESTIC_BIN), "TERM0105", "MERCHANT0000008", 1, 3_000, "156"));
+            anotherCard.put(61, sale.get(60).substring(2, 8) + sale.get(11));
+            final long anotherBalance = balance(anotherCard);
+            assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST, anotherCard).getString(39), "not the sale's card");
+            assertEquals(anotherBalance, balance(anotherCard));
+            assertEquals(charged, balance(sale), "nothing paid back yet");
+            voidOf(pos, sale);
+            assertEquals(charged + 3_000, balance(sale), "the void paid back the sale");
+
+            assertEquals(SettlementTotals.IN_BALANCE, domesticFlag(pos, "TERM0105", 1, debits(0, 0, 0, 0)), "the sale voided once");
+        }
+        assertEquals(List.of("200000 13 declined", "200000 13 declined", "200000 12 declined", "200000 00 approved"),
+            clearedVoids("TERM0105", clearingDir));
+    }
+
     /** The business day of the journal's last record: the day these tests ran in. */
     private LocalDate lastBusinessDay()
     {
@@ -568,6 +687,34 @@ class SettlementSystemTest
         return sell(pos, terminalId, merchantId, batch, amount, bin, "156");
     }
 
+    /** The balance the issuer holds now for the card of {@code request}, a swipe. */
+    private long balance(final Map<Integer, String> request)
+    {
+        final String pan = request.get(35).substring(0, request.get(35).indexOf('='));
+        return issuer.account(pan).orElseThrow().balance();
+    }
+
+    /**
+     * How clearing took the terminal's voids (processing 20) of the day: processing code, response code and state,
+     * in the order they came.
+     */
+    private List<String> clearedVoids(final String terminalId, final Path clearingDir) throws IOException
+    {
+        final List<String> rows = Files.readAllLines(Clearing.run(config, lastBusinessDay(), clearingDir).folder().resolve("transactions.csv"));
+        final List<String> header = List.of(rows.get(0).split(","));
+        final List<String> voids = new ArrayList<>();
+        for (final String row : rows.subList(1, rows.size()))
+        {
+            final String[] cells = row.split(",", -1);
+            final String processing = cells[header.indexOf("processing_code")];
+            if (terminalId.equals(cells[header.indexOf("terminal")]) && processing.startsWith("20"))
+            {
+                voids.add(processing + " " + cells[header.indexOf("response_code")] + " " + cells[header.indexOf("state")]);
+            }
+        }
+        return voids;
+    }
+
     /** As {@link #sell(TestTerminal, String, String, int, long, String)}, in {@code currency} (field 49). */
     private String sell(
         final TestTerminal pos, final String terminalId, final String merchantId, final int batch, final long amount, final String bin,
@@ -581,7 +728,16 @@ class SettlementSystemTest
         final TestTerminal pos, final String terminalId, final String merchantId, final int batch, final long amount, final String bin,
         final String currency) throws IOException
     {
-        final Map<Integer, String> sale = cards.purchase(cards.payer(amount, bin), amount);
+        final Map<Integer, String> sale = posSale(cards.payer(amount, bin), terminalId, merchantId, batch, amount, currency);
+        assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
+        return sale;
+    }
+
+    /** A UnionPay POS sale (a swipe, 60.1 = 22) with {@code card} in {@code batch}, not sent. */
+    private Map<Integer, String> posSale(
+        final CardAccount card, final String terminalId, final String merchantId, final int batch, final long amount, final String currency)
+    {
+        final Map<Integer, String> sale = cards.purchase(card, amount);
         sale.remove(2);
         sale.remove(7);
         sale.put(22, "021");
@@ -589,19 +745,28 @@ class SettlementSystemTest
         sale.put(42, merchantId);
         sale.put(49, currency);
         sale.put(60, Field60.format(Field60.TYPE_SALE, batch, 0).substring(0, 8));
-        assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
         return sale;
     }
 
-    /** An approved UnionPay POS void of {@code sale} (0200, processing 20, 60.1 = 23, 61 its batch and STAN); returns its fields. */
+    /** An approved UnionPay POS void of {@code sale}; returns its fields. */
     private Map<Integer, String> voidOf(final TestTerminal pos, final Map<Integer, String> sale) throws IOException
+    {
+        final Map<Integer, String> voided = voidFor(sale);
+        assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, voided).getString(39));
+        return voided;
+    }
+
+    /**
+     * A UnionPay POS void of {@code sale}, not sent: 0200, processing 20, 60.1 = 23, 61 the sale's batch and STAN, the
+     * sale's card and amount, a STAN of its own.
+     */
+    private Map<Integer, String> voidFor(final Map<Integer, String> sale)
     {
         final Map<Integer, String> voided = new HashMap<>(sale);
         voided.put(3, "200000");
         voided.put(11, cards.nextStan());
         voided.put(60, Field60.TYPE_VOID + sale.get(60).substring(2));
         voided.put(61, sale.get(60).substring(2, 8) + sale.get(11));
-        assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, voided).getString(39));
         return voided;
     }
 
@@ -653,6 +818,13 @@ class SettlementSystemTest
         m.put(42, merchantId);
         m.put(60, Field60.format(Field60.TYPE_MANAGEMENT, batch, networkCode));
         return m;
+    }
+
+    /** The balance flag the switch gives the domestic cards of the terminal's UnionPay 0500 for {@code batch} (merchant 8's). */
+    private int domesticFlag(final TestTerminal pos, final String terminalId, final int batch, final String totals) throws IOException
+    {
+        return SettlementTotals.read(pos.exchange(Mti.RECONCILIATION_REQUEST, posSettlement(terminalId, "MERCHANT0000008", batch, totals)))
+            .domestic().balanceFlag();
     }
 
     /** Field 48 of a UnionPay 0500 with debits only: domestic cards', then foreign cards'; the flags 0 for the answer to fill. */
