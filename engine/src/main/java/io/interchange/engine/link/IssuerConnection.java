@@ -90,12 +90,20 @@ public final class IssuerConnection implements AutoCloseable
             return;
         }
         final ChannelFuture future = bootstrap.connect(host, port);
+        // Held from now, not from when it connects: a close() while the connect is under way (an issuer slow to accept)
+        // closes it, where it went on to connect after the close, and its UP got it signed on.
+        final Channel connecting = future.channel();
+        channel = connecting;
+        if (closed)
+        {
+            connecting.close(); // close() came after the check above, and saw the channel before this one
+            return;
+        }
         future.addListener(f ->
         {
             if (f.isSuccess())
             {
-                channel = future.channel();
-                channel.closeFuture().addListener(c -> reconnectLater("connection closed"));
+                connecting.closeFuture().addListener(c -> reconnectLater("connection closed"));
             }
             else
             {
