@@ -159,7 +159,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             try
             {
                 servers.add(new AcquirerServer(listener.name(), listener.host(), listener.port(), listener.framing(), i,
-                    dialects.indexOf(listener.dialect()), address -> allowed(listener, address), listener.idleTimeout(),
+                    dialects.indexOf(listener.dialect()), address -> allowed(listener, address), listener.idleTimeout(), listener.halfClose(),
                     listener.tls() == null ? null : tlsContext(listener.name(), listener.tls(), true),
                     listener.tls() == null ? Set.of() : Set.copyOf(listener.tls().peerNames()), boss, workers, ring, lanes, clock));
             }

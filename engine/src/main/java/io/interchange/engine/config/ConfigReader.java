@@ -364,10 +364,11 @@ final class ConfigReader
                     "master-key): how long after a key change requests MACed with the keys before it are still taken");
             }
         }
+        final boolean halfClose = s.optionalBool("half-close", false);
         s.finish();
         return problems.count() == mark ?
             new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, macAlgorithm, masterKey, tls,
-                keyChangeGrace) : null;
+                keyChangeGrace, halfClose) : null;
     }
 
     private IssuerConfig issuer(final Section s, final Boolean loopbackOnly, final Map<String, String> ids)

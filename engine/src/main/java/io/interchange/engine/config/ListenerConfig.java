@@ -35,6 +35,10 @@ import io.interchange.codec.frame.Framing;
  *                    it too). A host with several links cannot move them all to the new keys at the same instant,
  *                    and its requests already on the way need not be refused for it. Zero (the default) takes only
  *                    the new keys: a key change made because a key is suspect ends that key at once.
+ * @param halfClose   whether a peer that shuts its side of the connection once it has sent (a FIN, then it reads) still
+ *                    gets its answers, the link closing after the last. Off (the default), a FIN closes the link at
+ *                    once and an approval that comes for it is reversed at once: a FIN cannot tell a half-close from
+ *                    a peer gone for good, and only a listener whose acquirers half-close should take it for one.
  */
 public record ListenerConfig(
     String name,
@@ -50,7 +54,8 @@ public record ListenerConfig(
     MacAlgorithm macAlgorithm,
     String masterKey,
     TlsConfig tls,
-    Duration keyChangeGrace)
+    Duration keyChangeGrace,
+    boolean halfClose)
 {
     /** What {@code key-change-grace} is when a listener does not say. */
     public static final Duration DEFAULT_KEY_CHANGE_GRACE = Duration.ZERO;
@@ -90,7 +95,7 @@ public record ListenerConfig(
             throw new IllegalArgumentException("port must be 0..65535: " + port);
         }
         return new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, macAlgorithm, masterKey, tls,
-            keyChangeGrace);
+            keyChangeGrace, halfClose);
     }
 
     /** Says whether the acquirer host, not each terminal, holds the MAC and PIN keys: MACs checked with a key change's keys. */
@@ -105,6 +110,7 @@ public record ListenerConfig(
     {
         return "ListenerConfig[name=" + name + ", host=" + host + ", port=" + port + ", dialect=" + dialect.name() + ", framing=" + framing +
             ", acquirerId=" + acquirerId + ", allow=" + allow + ", idleTimeout=" + idleTimeout + ", maxFrame=" + maxFrame + ", mac=" + mac +
-            ", macAlgorithm=" + macAlgorithm + ", masterKey=" + (masterKey == null ? "none" : "<" + masterKey.length() / 2 + " bytes>") + ", tls=" + tls + "]";
+            ", macAlgorithm=" + macAlgorithm + ", masterKey=" + (masterKey == null ? "none" : "<" + masterKey.length() / 2 + " bytes>") + ", tls=" + tls +
+            ", keyChangeGrace=" + keyChangeGrace + ", halfClose=" + halfClose + "]";
     }
 }

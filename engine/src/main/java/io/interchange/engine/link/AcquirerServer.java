@@ -55,10 +55,11 @@ public final class AcquirerServer implements AutoCloseable
      * @param allowed   the source-address allow-list.
      * @param tls       the server side of TLS, or null for plain TCP.
      * @param peerNames with {@code tls}, the names an acquirer's client certificate must carry one of; empty for any.
+     * @param halfClose whether a peer's FIN is a half-close, answered before the link closes ({@code ListenerConfig#halfClose}).
      */
     public AcquirerServer(
         final String name, final String host, final int port, final Framing framing, final int endpoint, final int dialectId,
-        final Predicate<InetAddress> allowed, final Duration idleTimeout, final SslContext tls, final Set<String> peerNames,
+        final Predicate<InetAddress> allowed, final Duration idleTimeout, final boolean halfClose, final SslContext tls, final Set<String> peerNames,
         final EventLoopGroup boss, final EventLoopGroup workers, final Ring ring, final EgressLanes lanes, final EpochNanoClock clock)
         throws InterruptedException
     {
@@ -72,6 +73,10 @@ public final class AcquirerServer implements AutoCloseable
             // links of the run before (the kernel queues connections meanwhile).
             .option(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // Where the listener says its peers half-close (a FIN once they have sent, then they read), they still get
+            // their answers: FrameHandler tells the switch, which closes after the last. Elsewhere a FIN closes the link,
+            // and an approval for it is reversed at once: a FIN cannot tell a half-close from a peer gone for good.
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, halfClose)
             // Netty 4.2's default adaptive allocator slices a new ByteBuffer for every socket read; the pooled one
             // keeps one per buffer, so reading a frame allocates nothing.
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -65,6 +66,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     private boolean closing;
     // The switch is stopping: nothing more goes into the ring, so its drain ends (DESIGN.md §2).
     private boolean stopped;
+    // An acquirer's peer has shut its side (a half-close): once every whole frame it sent is in the ring, the ring hears
+    // so (ACQUIRER_INPUT_CLOSED), and the switch closes the link after its last answer.
+    private boolean inputClosed;
+    private boolean inputClosedPublished;
 
     /**
      * @param acquirer  an acquirer link (else an issuer link): which event types it publishes.
@@ -125,6 +130,11 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             // Under TLS, what came with the end of the handshake was decrypted before the ring knew the link: it waited.
             if (drain(ctx) && !stopped)
             {
+                if (inputClosed)
+                {
+                    publishInputClosed(ctx);
+                    return;
+                }
                 ctx.channel().config().setAutoRead(true);
                 ctx.read();
             }
@@ -242,6 +252,11 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         if (drain(ctx) && ctx.channel().isActive())
         {
             waitingForRing = false;
+            if (inputClosed)
+            {
+                publishInputClosed(ctx);
+                return;
+            }
             if (!acquirer || ctx.channel().isWritable())
             {
                 ctx.channel().config().setAutoRead(true);
@@ -270,7 +285,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         {
             ctx.channel().config().setAutoRead(false);
         }
-        else if (!waitingForRing && !closing && !stopped && ctx.channel().isActive())
+        else if (!waitingForRing && !closing && !stopped && !inputClosed && ctx.channel().isActive())
         {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
@@ -320,6 +335,17 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             }
             return;
         }
+        if (acquirer && evt instanceof ChannelInputShutdownEvent)
+        {
+            inputClosed = true;
+            ctx.channel().config().setAutoRead(false);
+            // Not up yet (its UP, or its TLS handshake, waits), or frames waiting for room in the ring: published after them.
+            if (upPublished && !waitingForRing)
+            {
+                publishInputClosed(ctx);
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent)
         {
             // Silence while the switch itself has stopped reading (the ring full) is the switch's, not the peer's;
@@ -341,6 +367,25 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /** After the last whole frame the peer sent; what is left of a frame it never finished is dropped with the link. */
+    private void publishInputClosed(final ChannelHandlerContext ctx)
+    {
+        if (closing || stopped || inputClosedPublished)
+        {
+            return;
+        }
+        if (ring.tryPublish(EventType.ACQUIRER_INPUT_CLOSED, clock.nanoTime(), linkId, endpoint))
+        {
+            inputClosedPublished = true;
+            LOG.info("{}: link {}: its peer has finished sending; closing after its answers", name, linkId);
+        }
+        else
+        {
+            ring.refused();
+            ctx.executor().schedule(() -> publishInputClosed(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+        }
     }
 
     @Override

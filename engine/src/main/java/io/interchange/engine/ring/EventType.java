@@ -25,6 +25,11 @@ public final class EventType
      * journal that spans restarts lets go of each run's links where the run ended, as the switch did.
      */
     public static final int NODE_START = 9;
+    /**
+     * An acquirer's peer has finished sending (a TCP half-close: its FIN) and waits for its answers: the switch closes
+     * the link once it has answered every request the link brought, where Netty closed it on the FIN and lost them.
+     */
+    public static final int ACQUIRER_INPUT_CLOSED = 10;
 
     private EventType()
     {
@@ -43,6 +48,7 @@ public final class EventType
             case ISSUER_DOWN -> "ISSUER_DOWN";
             case BAD_FRAME -> "BAD_FRAME";
             case NODE_START -> "NODE_START";
+            case ACQUIRER_INPUT_CLOSED -> "ACQUIRER_INPUT_CLOSED";
             default -> "UNKNOWN(" + type + ")";
         };
     }

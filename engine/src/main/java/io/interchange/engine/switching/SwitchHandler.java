@@ -482,6 +482,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                     acquirerSessions.remove(event.linkId());
                     decide(event, null, Outcome.NOTHING, -1, 0);
                 }
+                case EventType.ACQUIRER_INPUT_CLOSED -> onAcquirerInputClosed(event);
                 case EventType.ISSUER_UP -> onIssuerUp(event);
                 case EventType.ISSUER_DOWN -> onIssuerDown(event);
                 case EventType.NODE_START ->
@@ -541,6 +542,46 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     // ---------------------------------------------------------------- acquirer side
+
+    /**
+     * The acquirer's peer has sent its last request and shut its side (a TCP half-close, as some POS stacks and scripts
+     * do before they read): every request it sent before is in the ring ahead of this event, so those the switch answers
+     * itself are answered already, and those with their issuer are counted. The link closes after the last of their
+     * answers, or at once when none is owed.
+     */
+    private void onAcquirerInputClosed(final SwitchEvent event)
+    {
+        final AcquirerSession session = acquirerSessions.get(event.linkId());
+        if (session != null)
+        {
+            session.inputClosed = true;
+        }
+        if (session == null || session.awaiting == 0)
+        {
+            event.closeLink();
+            decide(event, null, Outcome.CLOSED, -1, 0);
+            return;
+        }
+        decide(event, null, Outcome.NOTHING, -1, 0);
+    }
+
+    /**
+     * One of the link's requests with their issuer has had its answer given it (or, sent again on another link, will
+     * have it there); true when its peer has finished sending and this was the last answer owed it: the link closes
+     * after it. False for a link gone (null).
+     */
+    private static boolean answeredLast(final AcquirerSession session)
+    {
+        if (session == null)
+        {
+            return false;
+        }
+        if (session.awaiting > 0)
+        {
+            session.awaiting--;
+        }
+        return session.inputClosed && session.awaiting == 0;
+    }
 
     private void onAcquirerMessage(final SwitchEvent event)
     {
@@ -1090,6 +1131,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
             return;
         }
+        session.awaiting++;
         forward(event, request, session, issuer, link, stan, mcc, now);
         if (voidedSale != Transactions.NONE)
         {
@@ -1297,7 +1339,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final int entry = transactions.inFlightEntry(known);
             if (entry != Transactions.NONE && inFlight.acquirerLink(entry) != event.linkId())
             {
+                final int before = inFlight.acquirerLink(entry);
                 inFlight.reroute(entry, event.linkId(), event.frame(), event.headerLength());
+                session.awaiting++;
+                final AcquirerSession left = acquirerSessions.get(before);
+                if (answeredLast(left))
+                {
+                    // The link it came on first has finished sending and was waiting for this answer alone.
+                    event.beginOutput(before, event.dialectId(), 0);
+                    event.endOutput(0, true);
+                }
             }
             decide(event, null, Outcome.RETRANSMITTED, -1, 0);
             return true;
@@ -2910,7 +2961,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 reasonScratch.length() == 2 ? reasonScratch : ResponseCode.REVERSAL_UNSPECIFIED,
                 null, issuer, event.timestampNanos());
         }
-        if (acquirerSessions.containsKey(acquirerLink))
+        final AcquirerSession session = acquirerSessions.get(acquirerLink);
+        if (session != null)
         {
             final MessageReader original = original(entry);
             final int dialect = inFlight.acquirerDialect(entry);
@@ -2937,7 +2989,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 relayChipData(answer, issuer, setup.dialects().get(dialect));
             }
             final int length = mac(acquirerLink, original, event.output(), offset + headerLength, financialEcho.finish());
-            event.endOutput(length, false);
+            event.endOutput(length, answeredLast(session));
             final boolean reversedMeanwhile = transactions.state(history) == Transactions.REVERSED;
             transactions.answered(history, event.output(), offset + headerLength, length, approved);
             if (approved && !reversedMeanwhile)
@@ -3082,7 +3134,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
             transactions.forwardedLength(history), history, PreAuthorizations.NONE, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer, now);
         final int acquirerLink = inFlight.acquirerLink(entry);
-        if (!acquirerSessions.containsKey(acquirerLink))
+        final AcquirerSession session = acquirerSessions.get(acquirerLink);
+        if (session == null)
         {
             transactions.closed(history, false);
             return;
@@ -3108,7 +3161,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answerLength = financialEcho.respond(original, writer, ResponseCode.ISSUER_INOPERATIVE);
         }
         final int length = mac(acquirerLink, original, event.output(), offset + headerLength, answerLength);
-        event.endOutput(length, false);
+        event.endOutput(length, answeredLast(session));
         transactions.answered(history, event.output(), offset + headerLength, length, standIn);
         if (standIn)
         {
@@ -3711,6 +3764,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         final int endpoint;
         boolean signedOn;
+        /** Requests of this link with their issuer: each is answered on it, by the issuer or at its time-out. */
+        int awaiting;
+        /** The peer has finished sending ({@link EventType#ACQUIRER_INPUT_CLOSED}): closed after its last answer. */
+        boolean inputClosed;
 
         AcquirerSession(final int endpoint)
         {

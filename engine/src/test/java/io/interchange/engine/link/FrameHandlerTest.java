@@ -40,6 +40,7 @@ import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
  * A link that connects while the ring is full: its UP event waits for room, and the ring must see UP and DOWN in
@@ -140,6 +141,23 @@ class FrameHandlerTest
         awaitRingDrainedAndRetriesPast();
 
         assertEquals(List.of(EventType.ACQUIRER_UP, EventType.TICK, EventType.TICK, EventType.TICK, EventType.TICK), seen());
+    }
+
+    /**
+     * A peer that half-closes its link while its last request waits in the link for room in the ring: the ring hears
+     * that it has finished sending only after that request, or the switch would close the link before answering it.
+     */
+    @Test
+    void shouldPublishAHalfCloseAfterTheFrameWaitingForRoom() throws Exception
+    {
+        frameWaitingForRoom(SystemEpochNanoClock.INSTANCE);
+        final Channel link = accepted.get();
+        link.eventLoop().submit(() -> link.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE)).sync();
+        ringStalled.countDown();
+        awaitRingDrainedAndRetriesPast();
+
+        assertEquals(List.of(EventType.ACQUIRER_UP, EventType.TICK, EventType.TICK, EventType.TICK, EventType.TICK, EventType.ACQUIRER_MESSAGE,
+            EventType.ACQUIRER_INPUT_CLOSED), seen());
     }
 
     /**

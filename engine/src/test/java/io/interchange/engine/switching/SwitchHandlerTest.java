@@ -1,6 +1,7 @@
 package io.interchange.engine.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
@@ -534,6 +535,86 @@ class SwitchHandlerTest extends FedHandler
         assertEquals("00", output(0).getString(39));
         assertEquals(owedAfter, handler.advicesPending());
         assertEquals(0, handler.batchTotals().debitReversalCount(terminal));
+    }
+
+    /**
+     * A terminal that has sent two purchases and then finished sending (a half-close: ACQUIRER_INPUT_CLOSED) keeps its
+     * link until both are answered: the issuer's first answer leaves it open, its second closes it after itself.
+     */
+    @Test
+    void shouldCloseALinkWhosePeerHasFinishedSendingAfterTheLastAnswerOwedIt()
+    {
+        ready();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 1_000));
+        final Map<Integer, String> first = issuerAnswer(output(0), "00");
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 2_000));
+        final Map<Integer, String> second = issuerAnswer(output(0), "00");
+        link(EventType.ACQUIRER_INPUT_CLOSED, ACQUIRER_LINK, 0);
+        assertFalse(event.closesLink(), "closed with two answers owed");
+
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, first);
+        assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
+        assertFalse(event.outputCloses(0), "closed with an answer still owed");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, second);
+        assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
+        assertEquals("00", output(0).getString(39));
+        assertTrue(event.outputCloses(0), "left open after the last answer it was owed");
+        assertEquals(0, handler.advicesPending(), "an approval its terminal got is not reversed");
+
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINK + 1, 0);
+        link(EventType.ACQUIRER_INPUT_CLOSED, ACQUIRER_LINK + 1, 0);
+        assertTrue(event.closesLink(), "a link owed nothing is closed at once");
+    }
+
+    /** The time-out's 91 is an answer like the issuer's: the last one a half-closed link is owed closes it. */
+    @Test
+    void shouldCloseALinkWhosePeerHasFinishedSendingAfterTheTimeOutOfItsLastRequest()
+    {
+        ready();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 1_000));
+        link(EventType.ACQUIRER_INPUT_CLOSED, ACQUIRER_LINK, 0);
+        assertFalse(event.closesLink());
+
+        now += 6_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        int answers = 0;
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            if (event.outputLinkId(i) == ACQUIRER_LINK)
+            {
+                answers++;
+                assertEquals("91", output(i).getString(39));
+                assertTrue(event.outputCloses(i), "left open after the 91 of the last request it sent");
+            }
+        }
+        assertEquals(1, answers);
+    }
+
+    /**
+     * A half-closed link whose one request is sent again on another link (its terminal reconnected) is owed nothing more:
+     * it closes then, and the answer goes to the new link, which stays open.
+     */
+    @Test
+    void shouldCloseAHalfClosedLinkWhoseLastRequestWasSentAgainOnAnother()
+    {
+        ready();
+        final Map<Integer, String> purchase = request("000000", 1_000);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        final Map<Integer, String> approval = issuerAnswer(output(0), "00");
+        link(EventType.ACQUIRER_INPUT_CLOSED, ACQUIRER_LINK, 0);
+        final int again = ACQUIRER_LINK + 1;
+        link(EventType.ACQUIRER_UP, again, 0);
+        message(EventType.ACQUIRER_MESSAGE, again, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000099", 70, "001"));
+
+        message(EventType.ACQUIRER_MESSAGE, again, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals(1, event.outputCount());
+        assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
+        assertEquals(0, event.outputLength(0), "nothing sent the first link");
+        assertTrue(event.outputCloses(0), "the first link, owed nothing now, left open");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
+        assertEquals(again, event.outputLinkId(0));
+        assertEquals("00", output(0).getString(39));
+        assertFalse(event.outputCloses(0), "the new link closed, its peer still sending");
     }
 
     @Test

@@ -148,7 +148,7 @@ final class RecordDecoder
             return "";
         }
         final boolean acquirer = eventType == EventType.ACQUIRER_MESSAGE || eventType == EventType.ACQUIRER_UP ||
-            eventType == EventType.ACQUIRER_DOWN || eventType == EventType.BAD_FRAME;
+            eventType == EventType.ACQUIRER_DOWN || eventType == EventType.ACQUIRER_INPUT_CLOSED || eventType == EventType.BAD_FRAME;
         final boolean issuerSide = eventType == EventType.ISSUER_MESSAGE || eventType == EventType.ISSUER_UP || eventType == EventType.ISSUER_DOWN;
         if (acquirer && endpoint < config.listeners().size())
         {

@@ -54,7 +54,8 @@ import io.interchange.tools.issuer.IssuerSimulator;
  * an issuer's field 54 longer than the terminal's dialect takes, an issuer answering its echo tests with garbage, a
  * terminal that never reads its answers, a link id that comes round while its first holder is still open, a UnionPay
  * POS terminal signing off by 0820, an issuer answering an 0100 with an 0210, one that answers no echo test but sends
- * its own, and one that blocks writing answers while the switch's requests queue for it.
+ * its own, one that blocks writing answers while the switch's requests queue for it, and a terminal that half-closes
+ * its socket once it has sent its requests.
  * DESIGN.md §2 and §5: the engine never stalls, loses or buffers without bound, and no link gets another's frames.
  */
 class HostileLinkSystemTest
@@ -67,6 +68,8 @@ class HostileLinkSystemTest
               acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 180s, max-frame = 4096, mac = false }
             { name = "pos-cups", host = "127.0.0.1", port = 0, dialect = "cups", framing = "unionpay-pos",
               acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 180s, max-frame = 4096, mac = false }
+            { name = "host-half-close", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
+              acquirer-id = "10000003", allow = ["127.0.0.1/32"], idle-timeout = 180s, max-frame = 4096, mac = false, half-close = true }
           ]
           issuers = [
             { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 1,
@@ -313,6 +316,39 @@ class HostileLinkSystemTest
                 assertEquals("00", answer.getString(39), "UnionPay POS sign-off (0820, 60.3 = 002) refused");
                 final Map<Integer, String> sale = Cardholders.swiped(cardsA.purchase(cardsA.payer(1_000), 1_000));
                 assertEquals("91", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39), "TERM0001 signed off");
+            }
+        }
+    }
+
+    /**
+     * On a listener with half-close = true, a terminal that writes its requests and then half-closes its socket
+     * (shutdownOutput: a FIN, as some POS stacks and scripts send before they read) gets the answer to each, the
+     * issuer's 300 ms later too, and then sees the link close, long before its idle time-out. The approval it got is
+     * not reversed. Netty closed the link on the FIN, before even the switch's own answer to the sign-on was written:
+     * both were lost, and the approval reversed. Elsewhere a FIN still closes the link at once (ClearingSystemTest:
+     * an approval for a terminal that has gone is reversed at once).
+     */
+    @Test
+    void aTerminalThatHalfClosesAfterItsRequestsMustGetEveryAnswerBeforeTheLinkCloses(@TempDir final Path journal) throws Exception
+    {
+        try (ScriptedIssuer issuer = new ScriptedIssuer())
+        {
+            issuer.approveAfter(Duration.ofMillis(300));
+            start(journal, issuer.port(), "30s");
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            try (TestTerminal terminal = new TestTerminal(node.port("host-half-close"), Iso87.BINARY))
+            {
+                terminal.send(Mti.NETWORK_MANAGEMENT_REQUEST, cardsA.network("001"));
+                terminal.send(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000));
+                terminal.shutdownOutput();
+                final MessageReader signedOn = terminal.receive();
+                assertEquals(Mti.NETWORK_MANAGEMENT_RESPONSE, signedOn.mti());
+                assertEquals("00", signedOn.getString(39));
+                final MessageReader approved = terminal.receive();
+                assertEquals(Mti.FINANCIAL_RESPONSE, approved.mti());
+                assertEquals("00", approved.getString(39), "the issuer's approval, relayed after the terminal's FIN");
+                assertTrue(terminal.closedBySwitch(Duration.ofSeconds(10)), "the link stayed open after its last answer (idle time-out 180 s)");
+                assertEquals(0, node.advicesQueued(), "the approval the terminal got was reversed");
             }
         }
     }

@@ -108,6 +108,12 @@ final class TestTerminal implements AutoCloseable
         out.flush();
     }
 
+    /** Half-closes the connection (FIN): sends nothing more, and still reads, as a POS stack or script that writes its request and then waits may. */
+    void shutdownOutput() throws IOException
+    {
+        socket.shutdownOutput();
+    }
+
     /** The next answer, decoded; fails the test when none comes in time or it does not decode. */
     MessageReader receive() throws IOException
     {
