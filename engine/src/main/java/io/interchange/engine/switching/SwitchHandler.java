@@ -1439,6 +1439,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             return;
         }
+        if (transactions.voided(original))
+        {
+            // A UnionPay POS sale whose void stands, or is with its issuer: the void gives the money back, and a reversal
+            // as well would give it twice (and take the sale out of the batch twice). 12, nothing reversed; a terminal
+            // that means it reverses the void first.
+            answer(event, request, ResponseCode.INVALID_TRANSACTION);
+            return;
+        }
         if (transactions.terminal(original) >= 0 && (request.has(4) && request.getLong(4) != transactions.amount(original) ||
             request.has(49) && number(request, 49) != transactions.currency(original)))
         {

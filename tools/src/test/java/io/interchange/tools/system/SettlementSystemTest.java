@@ -586,7 +586,8 @@ class SettlementSystemTest
     /**
      * A UnionPay POS void takes back the whole sale its 61 names, with the sale's card: one for another amount or
      * currency is answered 13, one with another card 12, and the sale can still be voided. The switch forwarded them,
-     * and each paid its card back money the sale had not taken from it.
+     * and each paid its card back money the sale had not taken from it. A reversal of the sale once voided is 12 too,
+     * where it was passed on and the card paid back twice (the batch then short of a sale it never held).
      */
     @Test
     void shouldAnswer13ToAUnionPayVoidForAnotherAmountThanItsSale(@TempDir final Path clearingDir) throws IOException
@@ -609,6 +610,11 @@ class SettlementSystemTest
             assertEquals(charged, balance(sale), "nothing paid back yet");
             voidOf(pos, sale);
             assertEquals(charged + 3_000, balance(sale), "the void paid back the sale");
+            final Map<Integer, String> saleReversal = new HashMap<>(sale);
+            saleReversal.remove(35);
+            saleReversal.remove(52);
+            assertEquals("12", pos.exchange(Mti.REVERSAL_REQUEST, saleReversal).getString(39),
+                "a reversal of the voided sale: the card would get its money back twice");
 
             assertEquals(SettlementTotals.IN_BALANCE, domesticFlag(pos, "TERM0105", 1, debits(0, 0, 0, 0)), "the sale voided once");
         }
