@@ -459,7 +459,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
                 config.limits().requestDeadline()),
             config.businessDay().zone(), config.businessDay().cutoff(), config.limits().inFlight(), IN_FLIGHT_MAX_FRAME,
             config.limits().duplicateHistory(), config.limits().duplicateKeys(), config.limits().adviceQueue(),
-            config.limits().preAuthorizations());
+            config.limits().preAuthorizations(), config.limits().posSales());
     }
 
     /**

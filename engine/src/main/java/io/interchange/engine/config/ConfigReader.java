@@ -684,6 +684,7 @@ final class ConfigReader
         final int adviceQueue = s.integer("advice-queue", 256, 1 << 20);
         final int cardsPerMinute = s.optionalInteger("cards-per-minute", 1_024, 1 << 22, LimitsConfig.DEFAULT_CARDS_PER_MINUTE);
         final int preAuthorizations = s.optionalInteger("pre-authorizations", 0, 1 << 24, LimitsConfig.DEFAULT_PRE_AUTHORIZATIONS);
+        final int posSales = s.optionalInteger("pos-sales", 0, 1 << 24, LimitsConfig.DEFAULT_POS_SALES);
         // Not below the shortest wait the journal keeps (1 ms): a request refused for its wait must show it in its record.
         final Duration requestDeadline = s.duration("request-deadline", Duration.ofMillis(1), Duration.ofMinutes(5));
         if (problems.count() == mark && duplicateHistory < 2L * inFlight)
@@ -701,7 +702,7 @@ final class ConfigReader
         s.finish();
         return problems.count() == mark ?
             new LimitsConfig(maxAmount, currencies, blockedMcc, maxPerMinute, duplicateWindow, duplicateHistory, duplicateKeys, inFlight,
-                adviceQueue, cardsPerMinute, preAuthorizations, requestDeadline) : null;
+                adviceQueue, cardsPerMinute, preAuthorizations, posSales, requestDeadline) : null;
     }
 
     /**

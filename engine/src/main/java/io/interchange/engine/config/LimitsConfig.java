@@ -34,6 +34,10 @@ import java.util.Objects;
  *                                         90 as the issuer got it however late it comes, and a reversal of it reaches
  *                                         the issuer (an 0420 naming it); the oldest is let go when full.
  *                                         0 keeps none.
+ * @param posSales                         approved UnionPay POS sales and completions kept beyond the duplicate history
+ *                                         (about 64 bytes each, allocated at start), so that a void of one however late
+ *                                         in its batch is checked against it rather than answered 25; the oldest is let
+ *                                         go when full. 0 keeps none.
  * @param requestDeadline                  how long a request (0100, 0200) from an acquirer may wait between its link
  *                                         reading it and the switch taking it up (in the link while the ring is full, in
  *                                         the ring while the switch is stalled) and still be forwarded: beyond it its
@@ -51,6 +55,7 @@ public record LimitsConfig(
     int adviceQueue,
     int cardsPerMinute,
     int preAuthorizations,
+    int posSales,
     Duration requestDeadline)
 {
     public LimitsConfig
@@ -66,6 +71,9 @@ public record LimitsConfig(
 
     /** Pre-authorizations kept beyond the history when the config does not say: 262,144 (16 MB). */
     public static final int DEFAULT_PRE_AUTHORIZATIONS = 1 << 18;
+
+    /** UnionPay POS sales kept beyond the history when the config does not say: 262,144 (16 MB). */
+    public static final int DEFAULT_POS_SALES = 1 << 18;
 
     /** Cards a minute the per-card table holds without growing when the config does not say: 131,072 (6 MB). */
     public static final int DEFAULT_CARDS_PER_MINUTE = 1 << 17;

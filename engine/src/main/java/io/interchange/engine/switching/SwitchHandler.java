@@ -289,7 +289,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
         saturationLoggedAt = new long[issuers.size()];
         Arrays.fill(saturationLoggedAt, Long.MIN_VALUE);
-        transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS, setup.forgottenKeys(), setup.preAuthorizations(),
+        transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS, setup.forgottenKeys(), setup.preAuthorizations(), setup.posSales(),
             dialects.get(setup.issuerDialect()));
         content = new RequestContent(dialects);
         final int[] adviceWindows = new int[issuers.size()];
@@ -1153,7 +1153,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * found under this one's key). 12: not an approved debit that stands in the terminal's open batch, its card the
      * void's (declined, still with its issuer, reversed, voided already, a refund, of another batch or one settled). 13:
      * not the sale's amount or currency (a POS void takes back the whole sale). A sale the duplicate history has
-     * forgotten is not found either: 25, as for a reversal of it (limits.duplicate-history).
+     * forgotten is checked against what {@link KeptSales} kept of it (limits.pos-sales); beyond that, 25.
      */
     private String voidRefusal(final MessageReader request, final AcquirerSession session, final int terminal, final long amount, final int currency)
     {
@@ -1165,7 +1165,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int sale = originalOf(request, session);
         if (sale == Transactions.NONE)
         {
-            return ResponseCode.ORIGINAL_NOT_FOUND;
+            return keptSaleVoidRefusal(request, session, terminal, amount, currency);
         }
         if (transactions.terminal(sale) != terminal || transactions.credit(sale) || transactions.state(sale) != Transactions.ANSWERED ||
             !transactions.approved(sale) || transactions.voided(sale) || transactions.posBatch(sale) != batchNumber(request) || !inCountedBatch(sale) ||
@@ -1178,6 +1178,33 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return ResponseCode.INVALID_AMOUNT;
         }
         namedSale = sale;
+        return null;
+    }
+
+    /**
+     * {@link #voidRefusal} of a void whose sale the history has forgotten, checked against what {@link KeptSales} kept
+     * of it: 25 when that is nothing either.
+     */
+    private String keptSaleVoidRefusal(
+        final MessageReader request, final AcquirerSession session, final int terminal, final long amount, final int currency)
+    {
+        final int kept = transactions.keptSale(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan,
+            originalTransmission);
+        if (kept == KeptSales.NONE)
+        {
+            return ResponseCode.ORIGINAL_NOT_FOUND;
+        }
+        final KeptSales sales = transactions.keptSales();
+        if (sales.terminal(kept) != terminal || sales.voided(kept) || sales.batch(kept) != batchNumber(request) ||
+            sales.batch(kept) != countedBatches[terminal] || sales.card(kept) != transactions.card(current))
+        {
+            return ResponseCode.INVALID_TRANSACTION;
+        }
+        if (sales.amount(kept) != amount || sales.currency(kept) != currency)
+        {
+            return ResponseCode.INVALID_AMOUNT;
+        }
+        namedSale = Transactions.keptRef(kept);
         return null;
     }
 

@@ -32,7 +32,8 @@ public record SwitchSetup(
     int historyCapacity,
     int forgottenKeys,
     int adviceCapacity,
-    int preAuthorizations)
+    int preAuthorizations,
+    int posSales)
 {
     public SwitchSetup
     {

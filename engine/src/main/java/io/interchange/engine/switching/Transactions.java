@@ -72,6 +72,7 @@ final class Transactions
     private final boolean[] authorizations;
     private final ForgottenKeys forgotten;
     private final PreAuthorizations preAuthorizations;
+    private final KeptSales keptSales;
     private final MessageReader forwardedReader;
     private final UnsafeBuffer panScratch = new UnsafeBuffer(new byte[MAX_PAN_DIGITS]);
     private long evictedAddedAt = Long.MIN_VALUE;
@@ -80,11 +81,12 @@ final class Transactions
     /**
      * @param forgottenKeys     keys of forgotten requests kept beyond {@code capacity} ({@link ForgottenKeys}).
      * @param preAuthorizations approved pre-authorizations kept beyond {@code capacity} ({@link PreAuthorizations}).
+     * @param posSales          approved UnionPay POS sales kept beyond {@code capacity} for their voids ({@link KeptSales}).
      * @param issuerDialect     what forwarded messages are written in.
      */
     Transactions(
         final int capacity, final int maxAnswer, final int maxForwarded, final int forgottenKeys, final int preAuthorizations,
-        final Dialect issuerDialect)
+        final int posSales, final Dialect issuerDialect)
     {
         this.capacity = capacity;
         this.maxAnswer = maxAnswer;
@@ -123,6 +125,7 @@ final class Transactions
         authorizations = new boolean[capacity];
         forgotten = new ForgottenKeys(forgottenKeys);
         this.preAuthorizations = new PreAuthorizations(preAuthorizations);
+        keptSales = new KeptSales(posSales);
         forwardedReader = new MessageReader(issuerDialect);
     }
 
@@ -194,6 +197,11 @@ final class Transactions
                 {
                     keepHold(entry);
                 }
+                else if (!keysDated[entry] && approved[entry] && states[entry] == ANSWERED && terminals[entry] >= 0 && !credits[entry] &&
+                    !voidsOfDebits[entry])
+                {
+                    keepSale(entry);
+                }
             }
             evictedAddedAt = addedAt[entry];
         }
@@ -241,6 +249,41 @@ final class Transactions
             preAuthorizations.add(fingerprints[entry], endpoints[entry], issuers[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11),
                 forwardedReader.getLong(7), PreAuthorizations.card(panScratch, forwardedReader.getText(2, panScratch, 0)), rrnPrefix(forwardedReader));
         }
+    }
+
+    /**
+     * An approved UnionPay POS sale or completion leaves the history: what a void of it is checked against goes on to
+     * {@link #keptSales}, with the void that takes it back, which then names the kept sale.
+     */
+    private void keepSale(final int entry)
+    {
+        final int voidEntry = voidedBy[entry];
+        final int slot = keptSales.add(fingerprints[entry], endpoints[entry], terminals[entry], transmissions[entry], amounts[entry], currencies[entry],
+            cards[entry], voidEntry);
+        if (slot != KeptSales.NONE && voidEntry != NONE && voidOf[voidEntry] == entry)
+        {
+            voidOf[voidEntry] = keptRef(slot);
+        }
+    }
+
+    /**
+     * The approved UnionPay POS sale with this key the history has forgotten, as {@link #keptSales()} keeps it, or
+     * {@link KeptSales#NONE}.
+     */
+    int keptSale(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission)
+    {
+        return keptSales.find(fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission), endpoint);
+    }
+
+    KeptSales keptSales()
+    {
+        return keptSales;
+    }
+
+    /** What a void names a kept sale by, where it names a sale in the history by its entry: below {@link #NONE}. */
+    static int keptRef(final int slot)
+    {
+        return NONE - 1 - slot;
     }
 
     /** The first six digits of the switch's RRN in {@code forwarded}'s field 37 (YDDD, rounds), or {@link PreAuthorizations#NONE}. */
@@ -403,11 +446,21 @@ final class Transactions
         return cards[entry];
     }
 
-    /** The void {@code voidEntry}, gone to its issuer, takes back {@code sale}: until it fails, the sale is voided. */
+    /**
+     * The void {@code voidEntry}, gone to its issuer, takes back {@code sale} (an entry, or a kept sale's {@link #keptRef}):
+     * until it fails, the sale is voided.
+     */
     void voids(final int voidEntry, final int sale)
     {
         voidOf[voidEntry] = sale;
-        voidedBy[sale] = voidEntry;
+        if (sale < NONE)
+        {
+            keptSales.voids(NONE - 1 - sale, voidEntry);
+        }
+        else
+        {
+            voidedBy[sale] = voidEntry;
+        }
     }
 
     /** Whether a void of the sale stands, or is still with its issuer. */
@@ -423,7 +476,12 @@ final class Transactions
     private void voidFailed(final int entry)
     {
         final int sale = voidOf[entry];
-        if (sale != NONE)
+        if (sale < NONE)
+        {
+            keptSales.voidFailed(NONE - 1 - sale, entry);
+            voidOf[entry] = NONE;
+        }
+        else if (sale != NONE)
         {
             if (voidedBy[sale] == entry)
             {

@@ -80,7 +80,7 @@ class SwitchConfigCopyTest
     void shouldCopyListsItIsBuiltFrom()
     {
         final List<Integer> currencies = new ArrayList<>(List.of(840));
-        final LimitsConfig limits = new LimitsConfig(1, currencies, new ArrayList<>(), 1, Duration.ofSeconds(1), 1_024, 0, 256, 256, 1_024, 0,
+        final LimitsConfig limits = new LimitsConfig(1, currencies, new ArrayList<>(), 1, Duration.ofSeconds(1), 1_024, 0, 256, 256, 1_024, 0, 0,
             Duration.ofSeconds(5));
         currencies.add(978);
         assertEquals(List.of(840), limits.currencies());

@@ -24,6 +24,8 @@ import io.interchange.engine.ring.EventType;
  */
 class StoreAndForwardLimitsTest extends FedHandler
 {
+    /** A UnionPay POS link, beside FedHandler's ISO 8583:1987 one. */
+    private static final int POS_LINK = 9;
     /** The RRN of the pre-authorization {@link #approvedHold} last made, as its issuer got it. */
     private String holdRrn;
 
@@ -177,7 +179,7 @@ class StoreAndForwardLimitsTest extends FedHandler
         final SwitchSetup s = setup;
         handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), issuers, s.bins(), s.acceptors(),
             s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 1,
-            s.preAuthorizations()));
+            s.preAuthorizations(), s.posSales()));
         ready();
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
             SwitchMessages.request(SwitchMessages.card("476173", 600), "000000", 4_000, now, ++stan));
@@ -209,7 +211,7 @@ class StoreAndForwardLimitsTest extends FedHandler
         final SwitchSetup s = setup;
         handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
             s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), 8, s.forgottenKeys(), s.adviceCapacity(),
-            s.preAuthorizations()));
+            s.preAuthorizations(), s.posSales()));
         link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
         final Map<Integer, String> sale = SwitchMessages.request(SwitchMessages.card("476173", 300), "000000", 4_000, now, ++stan);
@@ -300,6 +302,39 @@ class StoreAndForwardLimitsTest extends FedHandler
     }
 
     /**
+     * A UnionPay POS void of a sale the duplicate history has forgotten is checked against what limits.pos-sales kept of
+     * it: 13 for another amount, forwarded for the sale's, voidable again once its issuer declined the void, and 12 once
+     * a void stands. Without the kept sale every such void was 25, and the merchant could only refund.
+     */
+    @Test
+    void shouldCheckAUnionPayVoidOfASaleTheHistoryHasForgottenAgainstTheKeptSale()
+    {
+        final int cups = signedOnWithShortHistory();
+        final Map<Integer, String> sale = approvedThenForgotten(cups, Mti.FINANCIAL_REQUEST, Field60.TYPE_SALE, 71, "000000002500", "000007");
+
+        final Map<Integer, String> voided = new java.util.HashMap<>(sale);
+        voided.put(3, "200000");
+        voided.put(60, Field60.format(Field60.TYPE_VOID, 1, 0).substring(0, 8));
+        voided.put(61, "000001" + "000007");
+        voided.put(4, "000000002000");
+        voided.put(11, "000008");
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
+        assertEquals("13", output(0).getString(39), "not the sale's amount");
+        voided.put(4, sale.get(4));
+        voided.put(11, "000009");
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "05"));
+        assertEquals("05", output(0).getString(39), "the void went to the issuer, which declined it");
+        voided.put(11, "000010");
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "voided");
+        voided.put(11, "000011");
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
+        assertEquals("12", output(0).getString(39), "voided already");
+    }
+
+    /**
      * A UnionPay POS key is the terminal's STAN and batch, which a terminal set up again starts afresh, and
      * PreAuthorizations keeps such keys for days. A reversal of a sale (60.1 = 22) the switch never received, on another
      * card and amount, whose key is that of a hold long forgotten by the history, does not release that hold: 25, and
@@ -308,27 +343,14 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldNotReleaseAForgottenHoldForAReversalOfASaleWithTheSameKey()
     {
-        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
-        ready();
-        final int cups = setup.dialects().indexOf(UnionPayPos.DIALECT);
-        final int posLink = 9;
-        link(EventType.ACQUIRER_UP, posLink, 1);
-        pos(posLink, cups, Mti.NETWORK_MANAGEMENT_REQUEST, new java.util.HashMap<>(Map.of(11, "000001", 41, "TERM0005", 42, "MERCHANT0000003",
-            60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON))));
-        assertEquals("00", output(0).getString(39));
-        final Map<Integer, String> preAuth = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", 61), 3, "000000", 4, "000000020000",
-            11, "000005", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
-        preAuth.put(60, Field60.format(Field60.TYPE_PRE_AUTH, 1, 0).substring(0, 8));
-        pos(posLink, cups, Mti.AUTHORIZATION_REQUEST, preAuth);
-        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
-        assertEquals("00", output(0).getString(39), "the hotel's hold");
-        approvedSales(16);
+        final int cups = signedOnWithShortHistory();
+        approvedThenForgotten(cups, Mti.AUTHORIZATION_REQUEST, Field60.TYPE_PRE_AUTH, 61, "000000020000", "000005");
 
         // The terminal, set up again, starts at batch 1, STAN 5 once more; its sale never reached the switch, and it reverses it.
         final Map<Integer, String> reversal = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", 62), 3, "000000", 4, "000000001500",
             11, "000005", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156", 39, "98"));
         reversal.put(60, Field60.format(Field60.TYPE_SALE, 1, 0).substring(0, 8));
-        pos(posLink, cups, Mti.REVERSAL_REQUEST, reversal);
+        pos(POS_LINK, cups, Mti.REVERSAL_REQUEST, reversal);
         final String answered = output(0).getString(39);
         final List<MessageReader> advices = SwitchMessages.advices(setup, event);
         assertEquals("25 and no 0420", answered + (advices.isEmpty() ? " and no 0420" : " and an 0420 naming " + advices.get(0).getString(90)));
@@ -437,11 +459,43 @@ class StoreAndForwardLimitsTest extends FedHandler
         }
     }
 
+    /**
+     * A UnionPay POS request of TERM0005 in batch 1 (60.1 {@code type}) with card {@code card} under 476173, approved by
+     * its issuer, then pushed out of the history by 16 sales; returns its fields.
+     */
+    private Map<Integer, String> approvedThenForgotten(final int cups, final int mti, final int type, final int card, final String amount, final String stan)
+    {
+        final Map<Integer, String> request = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", card), 3, "000000", 4, amount,
+            11, stan, 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
+        request.put(60, Field60.format(type, 1, 0).substring(0, 8));
+        pos(POS_LINK, cups, mti, request);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.responseTo(mti), SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "approved");
+        approvedSales(16);
+        return request;
+    }
+
+    /**
+     * The handler with a history of 8 requests, and TERM0005 signed on on UnionPay POS link {@link #POS_LINK}; returns
+     * the POS dialect's id.
+     */
+    private int signedOnWithShortHistory()
+    {
+        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
+        ready();
+        final int cups = setup.dialects().indexOf(UnionPayPos.DIALECT);
+        link(EventType.ACQUIRER_UP, POS_LINK, 1);
+        pos(POS_LINK, cups, Mti.NETWORK_MANAGEMENT_REQUEST, new java.util.HashMap<>(Map.of(11, "000001", 41, "TERM0005", 42, "MERCHANT0000003",
+            60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON))));
+        assertEquals("00", output(0).getString(39), "TERM0005 signed on");
+        return cups;
+    }
+
     private SwitchSetup history(final int capacity, final int preAuthorizations)
     {
         final SwitchSetup s = setup;
         return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(), s.zone(),
-            s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), capacity, s.forgottenKeys(), s.adviceCapacity(), preAuthorizations);
+            s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), capacity, s.forgottenKeys(), s.adviceCapacity(), preAuthorizations, s.posSales());
     }
 
     /** Issuer-a signs on again (if it was down) and acknowledges every advice it is sent, until none is owed; returns them. */
@@ -472,7 +526,7 @@ class StoreAndForwardLimitsTest extends FedHandler
         final SwitchSetup s = setup;
         return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
             s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), adviceCapacity,
-            s.preAuthorizations());
+            s.preAuthorizations(), s.posSales());
     }
 
     private void ready()

@@ -81,7 +81,7 @@ class SwitchHandlerTest extends FedHandler
         final SwitchSetup s = setup;
         handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
             s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 2,
-            s.preAuthorizations()));
+            s.preAuthorizations(), s.posSales()));
         ready();
         for (int i = 0; i < 4; i++)
         {
@@ -311,7 +311,7 @@ class SwitchHandlerTest extends FedHandler
             new SwitchSetup.Limits(l.maxAmount(), l.currencies(), l.blockedMcc(), l.perCardPerMinute(), l.duplicateWindowNanos(), cardsPerMinute,
                 l.requestDeadlineNanos()),
             s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), s.adviceCapacity(),
-            s.preAuthorizations()));
+            s.preAuthorizations(), s.posSales()));
         final ListAppender<ILoggingEvent> log = switchLog();
         try
         {
@@ -924,7 +924,7 @@ class SwitchHandlerTest extends FedHandler
         final SwitchSetup s = setup;
         handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
             s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 1,
-            s.preAuthorizations()));
+            s.preAuthorizations(), s.posSales()));
         ready();
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
             SwitchMessages.request(SwitchMessages.card("476173", 91), "000000", 1_000, now, 91));
@@ -963,6 +963,6 @@ class SwitchHandlerTest extends FedHandler
     {
         final SwitchSetup s = setup;
         return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(), s.zone(), s.cutoff(),
-            s.inFlightCapacity(), s.inFlightMaxFrame(), history, forgottenKeys, s.adviceCapacity(), s.preAuthorizations());
+            s.inFlightCapacity(), s.inFlightMaxFrame(), history, forgottenKeys, s.adviceCapacity(), s.preAuthorizations(), s.posSales());
     }
 }
