@@ -525,8 +525,10 @@ public final class DayReader
             // want of room, and forgotten) charged nothing: there is nothing to settle. Nor is there for one reversed
             // already (a repeat, 0401 or 0421, of a reversal answered 00, the two forgotten since): its issuer was told then.
             // Reported once per original, as a reversal of an earlier day is: each repeat (0401, 0421) answered 25 again
-            // would be one more line telling an operator to settle the same approval by hand.
-            final int original = original(endpoint, request);
+            // would be one more line telling an operator to settle the same approval by hand. One whose field 90 names an
+            // 0100 where the day holds an 0200 under its key names an original the switch does not know: the sale under
+            // that key was never its to reverse.
+            final int original = unlessAnotherClass(request, original(endpoint, request));
             if (original != AcquirerKeys.MISSING && (!transactions.answeredApproved(original) || transactions.flagged(original, DayTransactions.REVERSED) ||
                 transactions.flagged(original, DayTransactions.ORPHAN_REPORTED)))
             {
@@ -1053,6 +1055,21 @@ public final class DayReader
             stan = text(request, 11);
         }
         return find(endpoint, terminal, stan, batch);
+    }
+
+    /**
+     * {@code row}, the row a reversal finds by its key, unless its field 90 names an authorization (0100,
+     * 0120) where that row is a financial request: then not the original it names, as the switch takes it
+     * (AcquirerKeys.MISSING).
+     */
+    private int unlessAnotherClass(final MessageReader request, final int row)
+    {
+        if (row == AcquirerKeys.MISSING || !request.has(90))
+        {
+            return row;
+        }
+        final String named = text(request, 90);
+        return named.length() > 1 && named.charAt(1) == '1' && !transactions.authorization(row) ? AcquirerKeys.MISSING : row;
     }
 
     private int find(final int endpoint, final String terminal, final String stan, final String transmission)

@@ -1466,6 +1466,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             return;
         }
+        if (refuses(event, ResponseCode.ORIGINAL_NOT_FOUND, namesAnAuthorizationItIsNot(request, original)))
+        {
+            // Field 90 names a hold (an 0100) where the history holds a sale under its key: not the original it means.
+            // Reversed, the card would get back a sale the acquirer never asked about, which its books still settle. 25, as
+            // for any original the switch does not know; in replay the journal's verdict stands, as a journal of a switch
+            // that did not look at the class reversed it.
+            answer(event, request, ResponseCode.ORIGINAL_NOT_FOUND);
+            return;
+        }
         if (transactions.voided(original))
         {
             // A UnionPay POS sale whose void stands, or is with its issuer: the void gives the money back, and a reversal
@@ -2111,9 +2120,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int stan = recordedStan(event, Outcome.ANSWERED);
         final int length = writeForward(writer, request, session, adviceMti, stan, mcc, now);
         transactions.forwarded(current, issuer, basisScratch, 0, length);
-        // A UnionPay POS completion names its pre-authorization in 61; without it (or 90), its own key finds itself.
+        // A UnionPay POS completion names its pre-authorization in 61; without it (or 90), its own key finds itself. One
+        // whose field 90 names an 0100 where the history holds an 0200 under that key names something the switch does not
+        // have: the issuer must not be told it completes the sale, which it would take over as a hold.
         final int named = originalOf(request, session);
-        final int original = named == current ? Transactions.NONE : named;
+        final int original = named == current || named != Transactions.NONE && namesAnAuthorizationItIsNot(request, named) ? Transactions.NONE : named;
         // A pre-authorization the history has forgotten (completed minutes or days later) is named as the issuer got it all the same.
         final int hold = named == Transactions.NONE && originalKey(request) ? transactions.forgottenHold(session.endpoint,
             FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission, PreAuthorizations.card(pan, panDigits)) :
@@ -2126,6 +2137,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             countApproved(current);
         }
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, stan);
+    }
+
+    /**
+     * Whether field 90 names an authorization (an 0100 or 0120, or a repeat of one) where the key it gives (STAN, field 7)
+     * finds a financial request or advice: another message than the one the acquirer means, whose reversal or completion
+     * would move money it never named. The other way round (an 0200 named where the key finds a hold) an acquirer that
+     * names every original 0200 still lets its hold go, which moves no money.
+     */
+    private boolean namesAnAuthorizationItIsNot(final MessageReader request, final int original)
+    {
+        return request.has(90) && request.units(90) > 1 && request.charAt(90, 1) == '1' && !transactions.authorization(original);
     }
 
     private void standInOrDecline(

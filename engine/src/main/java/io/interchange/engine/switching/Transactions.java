@@ -491,6 +491,12 @@ final class Transactions
         }
     }
 
+    /** Whether the request was an authorization (0100, 0120, or a repeat of one): what a field 90 of class 1 names. */
+    boolean authorization(final int entry)
+    {
+        return authorizations[entry];
+    }
+
     /** The batch (60.2) that keys a UnionPay POS request in place of a field 7; -1 for a request keyed by its field 7. */
     long posBatch(final int entry)
     {

@@ -300,6 +300,34 @@ class ClearingReviewTest
         assertEquals(List.of(2_500L, 3_000L), exceptions.stream().map(ClearingExceptionItem::amount).toList(), "the two originals' reversals");
     }
 
+    /**
+     * An approved sale, and a reversal whose field 90 names an 0100 under the sale's key, answered 25 by the switch (no
+     * such hold): the sale stands and settles, and the day's one exception is a reversal of an original the switch does
+     * not know, not one of the sale "the duplicate history had forgotten" for an operator to settle by hand.
+     */
+    @Test
+    void reversalAnswered25OfAHoldWhoseKeyFindsASaleIsOfAnUnknownOriginal(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            final Map<Integer, String> reversal = reversalOf(approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 70), 4_000), card(0, 70), 4_000);
+            reversal.put(90, "0100" + reversal.get(90).substring(4)); // an 0100 under the sale's key
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("25", output(0).getString(39), "no hold under the sale's key");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(TransactionState.APPROVED, day.transactions().state(0));
+        assertEquals(4_000, net(Settlement.settle(config, DAY_1, day.transactions())));
+        assertEquals(List.of(ClearingExceptionItem.Kind.ORPHAN_REVERSAL), day.exceptions().stream().map(ClearingExceptionItem::kind).toList());
+        assertTrue(day.exceptions().get(0).detail().startsWith("reversal 0400 of an original the switch does not know"), day.exceptions().get(0).detail());
+    }
+
     /** Day 1's pre-authorization (a hold, nothing settled) reversed on day 2: the hold goes, and nothing is booked. */
     @Test
     void reversalOfAnEarlierDaysPreAuthorizationBooksNothing(@TempDir final Path dir)

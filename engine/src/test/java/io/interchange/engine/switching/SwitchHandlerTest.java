@@ -495,6 +495,71 @@ class SwitchHandlerTest extends FedHandler
         assertEquals(owed + 1, handler.advicesPending(), "and the issuer is owed its reversal");
     }
 
+    /**
+     * Field 90 names the original by its MTI as well as its STAN and field 7: a reversal naming an 0100 (or its advice,
+     * 0120) under the key of an approved 0200 names no hold the switch has. It reversed the sale it found under the key:
+     * the card paid back for a sale the acquirer never asked to reverse, and still settles to its merchant.
+     */
+    @Test
+    void shouldAnswer25ToAReversalOfAHoldWhoseKeyFindsASale()
+    {
+        ready();
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        final Map<Integer, String> purchase = SwitchMessages.request(card(901), "000000", 2_000, now, ++stan);
+        assertEquals("00", approveAtIssuer(purchase, "00").getString(39));
+        final int owed = handler.advicesPending();
+
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalNaming("0100", purchase));
+        assertEquals("25", output(0).getString(39), "an 0100 under the sale's key");
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_ADVICE_REPEAT, reversalNaming("0120", purchase));
+        assertEquals("25", output(0).getString(39), "an 0120 under the sale's key");
+        assertEquals(owed, handler.advicesPending(), "no 0420 for either");
+        assertEquals(0, handler.batchTotals().debitReversalCount(terminal), "the sale stands in the batch");
+
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalNaming("0200", purchase));
+        assertEquals("00", output(0).getString(39), "named as what it is, reversed");
+        assertEquals(owed + 1, handler.advicesPending());
+        assertEquals(1, handler.batchTotals().debitReversalCount(terminal));
+    }
+
+    /**
+     * A completion whose field 90 names an 0100 under the key of an 0200: its advice names no original, as for a hold the
+     * switch does not know, rather than telling the issuer it completes the sale (which an issuer takes over as a hold,
+     * charging only the difference while clearing settles both).
+     */
+    @Test
+    void shouldNotNameInACompletionsAdviceAnOriginalOfAnotherClassThanItsField90Names()
+    {
+        ready();
+        final Map<Integer, String> purchase = SwitchMessages.request(card(903), "000000", 2_000, now, ++stan);
+        assertEquals("00", approveAtIssuer(purchase, "00").getString(39));
+        final Map<Integer, String> completion = completionOf(purchase, 1_500);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+        assertEquals("00", output(0).getString(39), "acknowledged");
+        final MessageReader advice = sentToIssuer(Mti.FINANCIAL_ADVICE);
+        assertTrue(advice != null, "advised at once");
+        assertEquals("no field 90", advice.has(90) ? advice.getString(90).substring(0, 20) : "no field 90");
+    }
+
+    /** A completion (0220) of {@code amount} with a STAN of its own, its field 90 naming {@code original} as an 0100. */
+    private Map<Integer, String> completionOf(final Map<Integer, String> original, final long amount)
+    {
+        now += 1_000_000L;
+        final Map<Integer, String> completion = SwitchMessages.request(original.get(2), "000000", amount, now, ++stan);
+        completion.put(38, "AB1234");
+        completion.put(90, "0100" + original.get(11) + original.get(7) + "0".repeat(22));
+        return completion;
+    }
+
+    /** A reversal (0400) of {@code original}'s amount with a STAN of its own, its field 90 naming it as an {@code mti}. */
+    private Map<Integer, String> reversalNaming(final String mti, final Map<Integer, String> original)
+    {
+        now += 1_000_000L;
+        final Map<Integer, String> reversal = SwitchMessages.request(original.get(2), "000000", Long.parseLong(original.get(4)), now, ++stan);
+        reversal.put(90, mti + original.get(11) + original.get(7) + "0".repeat(22));
+        return reversal;
+    }
+
     @Test
     void shouldReverseAnApprovalWhoseTerminalHasGone()
     {
