@@ -38,6 +38,8 @@ final class PreAuthorizations
     private final short[] issuers;
     private final int[] cards;
     private final int[] rrnPrefixes;
+    // The history's entry of the completion that took the hold over, or NONE: a second completion would charge the card twice.
+    private final int[] completedBy;
     private int next;
     private int size;
 
@@ -50,6 +52,7 @@ final class PreAuthorizations
         issuers = new short[capacity];
         cards = new int[capacity];
         rrnPrefixes = new int[capacity];
+        completedBy = new int[capacity];
         slots = new Long2LongHashMap(Math.max(2 * capacity, 16), LOAD, NONE);
     }
 
@@ -61,10 +64,11 @@ final class PreAuthorizations
      * @param transmission the issuer's field 7, MMDDhhmmss as a number.
      * @param card         {@link #card} of the hold's card number.
      * @param rrnPrefix    the first six digits of the RRN the issuer got (the STAN is the rest), or {@link #NONE}.
+     * @param completion   the history's entry of the completion that took it over while the history held it, or {@link #NONE}.
      */
     void add(
         final long fingerprint, final int endpoint, final int issuer, final int mti, final int switchStan, final long transmission, final int card,
-        final int rrnPrefix)
+        final int rrnPrefix, final int completion)
     {
         if (fingerprints.length == 0)
         {
@@ -87,6 +91,7 @@ final class PreAuthorizations
         issuers[next] = (short)issuer;
         cards[next] = card;
         rrnPrefixes[next] = rrnPrefix;
+        completedBy[next] = completion;
         slots.put(fingerprint, next);
         next = next + 1 == fingerprints.length ? 0 : next + 1;
     }
@@ -145,6 +150,33 @@ final class PreAuthorizations
     boolean isReversed(final int slot)
     {
         return (holds[slot] & REVERSED) != 0;
+    }
+
+    /** A completion, the history's entry {@code completion}, took the hold over. */
+    void completedBy(final int slot, final int completion)
+    {
+        completedBy[slot] = completion;
+    }
+
+    /** Whether a completion that stands took the hold over. */
+    boolean completed(final int slot)
+    {
+        return completedBy[slot] != NONE;
+    }
+
+    /** The completion {@code completion} of the hold kept under {@code fingerprint} no longer stands: the hold may be completed again. */
+    void completionUndone(final long fingerprint, final int completion)
+    {
+        final int slot = size == 0 ? NONE : (int)slots.get(fingerprint);
+        if (slot != NONE && completedBy[slot] == completion)
+        {
+            completedBy[slot] = NONE;
+        }
+    }
+
+    long fingerprint(final int slot)
+    {
+        return fingerprints[slot];
     }
 
     long transmission(final int slot)

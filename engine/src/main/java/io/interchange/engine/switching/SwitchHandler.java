@@ -2108,33 +2108,53 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private void complete(
         final SwitchEvent event, final MessageReader request, final AcquirerSession session, final int issuer, final int mcc, final long now)
     {
-        if (!advices.hasRoom())
-        {
-            // Acknowledged, it would be settled while its issuer never heard of it: 96, and the acquirer sends it again.
-            answerTryAgain(event, request);
-            return;
-        }
         final int adviceMti = Mti.messageClass(request.mti()) == 1 ? Mti.AUTHORIZATION_ADVICE : Mti.FINANCIAL_ADVICE;
-        // The advice gets its STAN (and so its RRN) now, so that a reversal of the completion names it as sent.
-        final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0);
-        final int stan = recordedStan(event, Outcome.ANSWERED);
-        final int length = writeForward(writer, request, session, adviceMti, stan, mcc, now);
-        transactions.forwarded(current, issuer, basisScratch, 0, length);
         // A UnionPay POS completion names its pre-authorization in 61; without it (or 90), its own key finds itself. One
         // whose field 90 names an 0100 where the history holds an 0200 under that key names something the switch does not
         // have: the issuer must not be told it completes the sale, which it would take over as a hold.
         final int named = originalOf(request, session);
         final int original = named == current || named != Transactions.NONE && namesAnAuthorizationItIsNot(request, named) ? Transactions.NONE : named;
         // A pre-authorization the history has forgotten (completed minutes or days later) is named as the issuer got it all the same.
-        final int hold = named == Transactions.NONE && originalKey(request) ? transactions.forgottenHold(session.endpoint,
-            FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission, PreAuthorizations.card(pan, panDigits)) :
-            PreAuthorizations.NONE;
+        final int hold = named == Transactions.NONE && originalKey(request) ?
+            transactions.forgottenHold(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission,
+            PreAuthorizations.card(pan, panDigits)) : PreAuthorizations.NONE;
+        final boolean completion = adviceMti == Mti.FINANCIAL_ADVICE;
+        final boolean completedAlready = completion && (original != Transactions.NONE ? transactions.completed(original) :
+            hold != PreAuthorizations.NONE && transactions.preAuthorizations().completed(hold));
+        // A hold is completed once: a second completion of it (an acquirer host that sends its completion again under a new
+        // STAN, not as its 0221 repeat) would be advised and settled beside the first, the card charged twice. 12, nothing
+        // advised or counted, until the first is reversed (or voided). In replay the journal's verdict stands: the history
+        // that tells may have been sized otherwise since, or the journal made by a switch that took every completion.
+        if (refuses(event, ResponseCode.INVALID_TRANSACTION, completedAlready))
+        {
+            answer(event, request, ResponseCode.INVALID_TRANSACTION);
+            return;
+        }
+        if (!advices.hasRoom())
+        {
+            // Acknowledged, it would be settled while its issuer never heard of it: 96, and the acquirer sends it again.
+            answerTryAgain(event, request);
+            return;
+        }
+        // The advice gets its STAN (and so its RRN) now, so that a reversal of the completion names it as sent.
+        final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0);
+        final int stan = recordedStan(event, Outcome.ANSWERED);
+        final int length = writeForward(writer, request, session, adviceMti, stan, mcc, now);
+        transactions.forwarded(current, issuer, basisScratch, 0, length);
         owe(current, queueAdvice(adviceMti, basisScratch, 0, length, original, hold, null, null, request, issuer, now));
         answer(event, request, ResponseCode.APPROVED);
         if (adviceMti == Mti.FINANCIAL_ADVICE || request.charAt(39, 0) == '0' && request.charAt(39, 1) == '0')
         {
             transactions.approvedBySwitch(current);
             countApproved(current);
+        }
+        if (completion && original != Transactions.NONE)
+        {
+            transactions.completes(current, original);
+        }
+        else if (completion && hold != PreAuthorizations.NONE)
+        {
+            transactions.completesForgotten(current, hold);
         }
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, stan);
     }
@@ -3698,6 +3718,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             countBatch(terminal, batch);
         }
+        // A void approved takes back what it names: a UnionPay POS completion's void gives its hold back to be completed again.
+        transactions.voidApproved(entry);
         if (terminal >= 0 && transactions.voidOfDebit(entry))
         {
             // A UnionPay POS terminal leaves a voided sale, and its void, out of its batch: the void takes the sale out

@@ -58,6 +58,11 @@ final class Transactions
     // its issuer: a second void of the sale is refused, and a void declined, timed out or reversed lets the sale go.
     private final int[] voidedBy;
     private final int[] voidOf;
+    // A hold (or any original a completion names) and the completion that took it over while that completion stands: a
+    // second completion of it would charge the card twice. The completion keeps the fingerprint of what it completes, which
+    // finds the hold once the history has let it go to the pre-authorizations kept beyond it.
+    private final int[] completedBy;
+    private final long[] completedKey;
     private final short[] currencies;
     private final short[] reversalReasons;
     private final boolean[] foreign;
@@ -110,6 +115,8 @@ final class Transactions
         cards = new int[capacity];
         voidedBy = new int[capacity];
         voidOf = new int[capacity];
+        completedBy = new int[capacity];
+        completedKey = new long[capacity];
         foreign = new boolean[capacity];
         currencies = new short[capacity];
         reversalReasons = new short[capacity];
@@ -228,6 +235,8 @@ final class Transactions
         cards[entry] = 0;
         voidedBy[entry] = NONE;
         voidOf[entry] = NONE;
+        completedBy[entry] = NONE;
+        completedKey[entry] = 0;
         currencies[entry] = 0;
         reversalReasons[entry] = 0;
         foreign[entry] = false;
@@ -247,7 +256,8 @@ final class Transactions
         {
             // The switch forwards every request with field 2, a swipe's taken from its track 2.
             preAuthorizations.add(fingerprints[entry], endpoints[entry], issuers[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11),
-                forwardedReader.getLong(7), PreAuthorizations.card(panScratch, forwardedReader.getText(2, panScratch, 0)), rrnPrefix(forwardedReader));
+                forwardedReader.getLong(7), PreAuthorizations.card(panScratch, forwardedReader.getText(2, panScratch, 0)), rrnPrefix(forwardedReader),
+                completedBy[entry]);
         }
     }
 
@@ -317,6 +327,7 @@ final class Transactions
             byKey.remove(fingerprints[entry]);
         }
         voidFailed(entry);
+        completionUndone(entry);
         states[entry] = 0;
         inFlight[entry] = NONE;
         ownAdvice[entry] = NONE;
@@ -389,6 +400,7 @@ final class Transactions
         if (state == REVERSED)
         {
             voidFailed(entry);
+            completionUndone(entry);
         }
     }
 
@@ -495,6 +507,62 @@ final class Transactions
     boolean authorization(final int entry)
     {
         return authorizations[entry];
+    }
+
+    /** The completion {@code completion} takes over {@code original}, a request the history still holds: until it is undone, that is completed. */
+    void completes(final int completion, final int original)
+    {
+        completedBy[original] = completion;
+        completedKey[completion] = fingerprints[original];
+    }
+
+    /** The completion {@code completion} takes over the hold {@code slot} of {@link #preAuthorizations}, which the history has let go. */
+    void completesForgotten(final int completion, final int slot)
+    {
+        preAuthorizations.completedBy(slot, completion);
+        completedKey[completion] = preAuthorizations.fingerprint(slot);
+    }
+
+    /** Whether a completion that stands has taken over the request. */
+    boolean completed(final int original)
+    {
+        return completedBy[original] != NONE;
+    }
+
+    /**
+     * The void {@code voidEntry} was approved: when what it takes back is a completion (a UnionPay POS completion void,
+     * 60.1 = 21), the hold that completion took over is the terminal's to complete again, as the issuer restores it.
+     */
+    void voidApproved(final int voidEntry)
+    {
+        final int voided = voidOf[voidEntry];
+        if (voided != NONE)
+        {
+            completionUndone(voided);
+        }
+    }
+
+    /**
+     * The entry, a completion, no longer stands (reversed, voided, forgotten for a passing want of the switch's own): the
+     * original it took over may be completed again, whether the history still holds that or has let it go.
+     */
+    private void completionUndone(final int completion)
+    {
+        final long key = completedKey[completion];
+        if (key == 0)
+        {
+            return;
+        }
+        completedKey[completion] = 0;
+        final int original = (int)byKey.get(key);
+        if (original != NONE && fingerprints[original] == key && completedBy[original] == completion)
+        {
+            completedBy[original] = NONE;
+        }
+        else
+        {
+            preAuthorizations.completionUndone(key, completion);
+        }
     }
 
     /** The batch (60.2) that keys a UnionPay POS request in place of a field 7; -1 for a request keyed by its field 7. */

@@ -541,6 +541,84 @@ class SwitchHandlerTest extends FedHandler
         assertEquals("no field 90", advice.has(90) ? advice.getString(90).substring(0, 20) : "no field 90");
     }
 
+    /**
+     * A hold is completed once: a second completion of it under another STAN (an acquirer host sending it again as new,
+     * not as its 0221) is answered 12, neither advised nor counted, where it was advised beside the first and the card
+     * charged twice. The first reversed, the hold may be completed again.
+     */
+    @Test
+    void shouldRefuseASecondCompletionOfAHoldUntilTheFirstIsReversed()
+    {
+        ready();
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        final Map<Integer, String> preAuth = SwitchMessages.request(card(904), "000000", 5_000, now, ++stan);
+        assertEquals("00", authorizedAtIssuer(preAuth).getString(39));
+        final Map<Integer, String> first = completionOf(preAuth, 4_500);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, first);
+        assertEquals("00", output(0).getString(39));
+        final int owed = handler.advicesPending();
+
+        final Map<Integer, String> second = completionOf(preAuth, 4_500);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, second);
+        assertEquals("12", output(0).getString(39), "the hold is completed already");
+        assertEquals(null, sentToIssuer(Mti.FINANCIAL_ADVICE), "not advised");
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE + 1, second);
+        assertEquals("12", output(0).getString(39), "its repeat gets the same answer");
+        assertEquals(owed, handler.advicesPending());
+        assertEquals(1, handler.batchTotals().debitCount(terminal), "counted once");
+
+        final Map<Integer, String> reversal = SwitchMessages.request(card(904), "000000", 4_500, now, ++stan);
+        reversal.put(90, "0220" + first.get(11) + first.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completionOf(preAuth, 4_000));
+        assertEquals("00", output(0).getString(39), "the first reversed, the hold is the terminal's to complete again");
+        assertTrue(sentToIssuer(Mti.FINANCIAL_ADVICE) != null);
+    }
+
+    /**
+     * The same once the duplicate history has let the hold go to the pre-authorizations kept beyond it: whether it was
+     * completed before or after, a second completion is refused.
+     */
+    @ParameterizedTest
+    @CsvSource({"true", "false"})
+    void shouldRefuseASecondCompletionOfAHoldTheHistoryHasForgotten(final boolean completedFirst)
+    {
+        handler = new SwitchHandler(withHistory(1_024));
+        ready();
+        final Map<Integer, String> preAuth = SwitchMessages.request(card(905), "000000", 5_000, now, ++stan);
+        assertEquals("00", authorizedAtIssuer(preAuth).getString(39));
+        if (completedFirst)
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completionOf(preAuth, 4_500));
+            assertEquals("00", output(0).getString(39));
+        }
+        for (int i = 0; i < 1_100; i++)
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100_000_001L));
+        }
+        now += 61_000_000_000L;
+        if (!completedFirst)
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completionOf(preAuth, 4_500));
+            assertEquals("00", output(0).getString(39));
+            assertEquals("0100", sentToIssuer(Mti.FINANCIAL_ADVICE).getString(90).substring(0, 4), "naming the hold as the issuer got it");
+        }
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completionOf(preAuth, 4_500));
+        assertEquals("12", output(0).getString(39));
+        assertEquals(null, sentToIssuer(Mti.FINANCIAL_ADVICE), "not advised");
+    }
+
+    /** Sends the pre-authorization (0100), approves it at the issuer, returns what the acquirer got. */
+    private MessageReader authorizedAtIssuer(final Map<Integer, String> preAuth)
+    {
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0));
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, issuerAnswer(output(0), "00"));
+        assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
+        return output(0);
+    }
+
     /** A completion (0220) of {@code amount} with a STAN of its own, its field 90 naming {@code original} as an 0100. */
     private Map<Integer, String> completionOf(final Map<Integer, String> original, final long amount)
     {
@@ -915,17 +993,8 @@ class SwitchHandlerTest extends FedHandler
     @Test
     void shouldHoldAUnionPaySaleForItsVoidUntilTheIssuerApprovesIt()
     {
-        ready();
-        link(EventType.ACQUIRER_UP, POS_LINK, 1);
-        pos(Mti.NETWORK_MANAGEMENT_REQUEST, new HashMap<>(Map.of(11, "000001", 41, "TERM0005", 42, "MERCHANT0000003",
-            60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON))));
-        assertEquals("00", output(0).getString(39));
-        final Map<Integer, String> sale = new HashMap<>(Map.of(2, SwitchMessages.card("476173", 23), 3, "000000", 4, "000000003000",
-            11, "000002", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
-        sale.put(60, Field60.format(Field60.TYPE_SALE, 1, 0).substring(0, 8));
-        pos(Mti.FINANCIAL_REQUEST, sale);
-        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, issuerAnswer(output(0), "00"));
-        assertEquals("00", output(0).getString(39));
+        posReady();
+        final Map<Integer, String> sale = approvedOnPos(Mti.FINANCIAL_REQUEST, 23, "000000", Field60.TYPE_SALE);
 
         final Map<Integer, String> declined = issuerAnswer(voidOf(sale, 3), "05");
         assertEquals(ISSUER_LINK, event.outputLinkId(0));
@@ -949,6 +1018,67 @@ class SwitchHandlerTest extends FedHandler
         final int terminal = setup.acceptors().terminalIndex("TERM0005");
         assertEquals(List.of(1L, 3_000L, 1L, 3_000L), List.of(handler.batchTotals().debitCount(terminal), handler.batchTotals().debitAmount(terminal),
             handler.batchTotals().debitReversalCount(terminal), handler.batchTotals().debitReversalAmount(terminal)));
+    }
+
+    /**
+     * A UnionPay POS pre-authorization is completed once (an 0200, 60.1 = 20, naming it in 61): a second completion of it
+     * is answered 12. Once its completion is voided (60.1 = 21) and the issuer approves the void, the issuer holds the
+     * pre-authorization again, and the terminal may complete it anew.
+     */
+    @Test
+    void shouldLetAUnionPayPreAuthorizationBeCompletedAgainOnceItsCompletionIsVoided()
+    {
+        posReady();
+        final Map<Integer, String> preAuth = approvedOnPos(Mti.AUTHORIZATION_REQUEST, 31, "030000", Field60.TYPE_PRE_AUTH);
+
+        assertEquals("00", posCompletion(preAuth, 3), "completed");
+        assertEquals("12", posCompletion(preAuth, 4), "completed already");
+        final Map<Integer, String> voided = new HashMap<>(preAuth);
+        voided.put(3, "200000");
+        voided.put(11, "000005");
+        voided.put(60, Field60.format(Field60.TYPE_COMPLETION_VOID, 1, 0).substring(0, 8));
+        voided.put(61, "000001" + "000003");
+        pos(Mti.FINANCIAL_REQUEST, voided);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "the completion's void goes to the issuer");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39));
+        assertEquals("00", posCompletion(preAuth, 6), "the completion voided, the pre-authorization is the terminal's to complete again");
+    }
+
+    /** A UnionPay POS completion asked for online (0200, 60.1 = 20) of {@code preAuth}, with STAN {@code stan}: the answer it got. */
+    private String posCompletion(final Map<Integer, String> preAuth, final int stan)
+    {
+        final Map<Integer, String> completion = new HashMap<>(preAuth);
+        completion.put(3, "000000");
+        completion.put(11, String.format("%06d", stan));
+        completion.put(38, "AB1234");
+        completion.put(60, Field60.format(Field60.TYPE_COMPLETION, 1, 0).substring(0, 8));
+        completion.put(61, "000001" + preAuth.get(11));
+        pos(Mti.FINANCIAL_REQUEST, completion);
+        assertEquals(POS_LINK, event.outputLinkId(0), "answered by the switch");
+        return output(0).getString(39);
+    }
+
+    /** As {@link #ready}, and TERM0005 signed on on {@link #POS_LINK} (listener 1, UnionPay POS). */
+    private void posReady()
+    {
+        ready();
+        link(EventType.ACQUIRER_UP, POS_LINK, 1);
+        pos(Mti.NETWORK_MANAGEMENT_REQUEST, new HashMap<>(Map.of(11, "000001", 41, "TERM0005", 42, "MERCHANT0000003",
+            60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON))));
+        assertEquals("00", output(0).getString(39));
+    }
+
+    /** TERM0005's request ({@code mti}, STAN 2, 30.00 CNY in batch 1, 60.1 = {@code type}) of card {@code card}, approved by issuer-a. */
+    private Map<Integer, String> approvedOnPos(final int mti, final int card, final String processing, final int type)
+    {
+        final Map<Integer, String> request = new HashMap<>(Map.of(2, SwitchMessages.card("476173", card), 3, processing, 4, "000000003000",
+            11, "000002", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
+        request.put(60, Field60.format(type, 1, 0).substring(0, 8));
+        pos(mti, request);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, mti + 10, issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39));
+        return request;
     }
 
     /** A UnionPay POS void of {@code sale} with STAN {@code stan}, sent on {@link #POS_LINK}; returns the event's first output. */

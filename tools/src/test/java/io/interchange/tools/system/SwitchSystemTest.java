@@ -354,7 +354,7 @@ class SwitchSystemTest
     }
 
     @Test
-    void shouldAcknowledgeACompletionAndCarryItToTheIssuer() throws Exception
+    void shouldAcknowledgeACompletionAndCarryItToTheIssuerOnce() throws Exception
     {
         final CardAccount card = cardsA.payer(8_000);
         try (TestTerminal terminal = signedOn())
@@ -375,6 +375,17 @@ class SwitchSystemTest
             assertEquals("00", acknowledged.getString(39));
             Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance() - 6_500,
                 "the issuer completes the authorization for the advised amount (0220 store and forward)");
+
+            // Its repeat (0221) is acknowledged again; the same completion sent again as new, under a STAN of its own, is a
+            // second completion of the hold: 12. Neither is advised, and the card is charged once.
+            final long advices = node.advicesQueued();
+            assertEquals("00", terminal.exchange(Mti.FINANCIAL_ADVICE + 1, completion).getString(39));
+            completion.put(11, cardsA.nextStan());
+            final MessageReader again = terminal.exchange(Mti.FINANCIAL_ADVICE, completion);
+            assertEquals(Mti.FINANCIAL_ADVICE_RESPONSE, again.mti());
+            assertEquals("12", again.getString(39), "the hold is completed already");
+            assertEquals(advices, node.advicesQueued(), "no second 0220 for the issuer");
+            assertEquals(card.balance() - 6_500, issuerA.account(card.pan()).orElseThrow().balance());
         }
     }
 
