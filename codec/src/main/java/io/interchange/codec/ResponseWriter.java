@@ -19,10 +19,10 @@ public final class ResponseWriter
      * Fields an 0110/0210/0410 carries back (ISO 8583:1987 §4.4 message-type requirements, as the card networks
      * apply them): PAN, processing code, amounts, transmission time, STAN, local time and date, settlement and
      * capture dates, acquiring and forwarding institutions, RRN, terminal, merchant, currency, original data,
-     * receiving institution. Not echoed: track data, PIN block, ICC data and MACs, which a response never
-     * repeats.
+     * a reversal's replacement amounts, receiving institution. Not echoed: track data, PIN block, ICC data and MACs,
+     * which a response never repeats.
      */
-    public static final int[] FINANCIAL_ECHO = {2, 3, 4, 5, 6, 7, 11, 12, 13, 15, 17, 24, 32, 33, 37, 41, 42, 49, 50, 51, 60, 90, 100};
+    public static final int[] FINANCIAL_ECHO = {2, 3, 4, 5, 6, 7, 11, 12, 13, 15, 17, 24, 32, 33, 37, 41, 42, 49, 50, 51, 60, 90, 95, 100};
 
     private final long echoPrimary;
     private final long echoSecondary;

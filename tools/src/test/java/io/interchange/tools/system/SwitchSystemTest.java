@@ -287,6 +287,8 @@ class SwitchSystemTest
             final MessageReader refused = terminal.exchange(Mti.REVERSAL_REQUEST, partial);
             assertEquals(Mti.REVERSAL_RESPONSE, refused.mti());
             assertEquals("12", refused.getString(39));
+            assertEquals(partial.get(95), refused.has(95) ? refused.getString(95) : "none", "the 0410 names the replacement amounts it refuses");
+            assertEquals(partial.get(90), refused.getString(90));
             assertEquals(advices, node.advicesQueued(), "no reversal advice for a refused partial reversal");
             assertEquals(card.balance() - 5_000, issuerA.account(card.pan()).orElseThrow().balance());
 
