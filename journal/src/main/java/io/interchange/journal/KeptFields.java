@@ -5,9 +5,7 @@ import java.util.List;
 import io.interchange.codec.Dialect;
 import io.interchange.codec.FieldSpec;
 import io.interchange.codec.MessageReader;
-import io.interchange.codec.Mti;
 import io.interchange.codec.SensitiveData;
-import io.interchange.codec.cups.UnionPayPos;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -23,7 +21,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <li>field 55: rebuilt without its sensitive tags and its PAN ({@link IccStripper}), or left out whole when it is
  *     not BER-TLV (or would change length in a dialect that fixes it): {@link #keptIcc};</li>
  * <li>field 48 of a UnionPay POS batch upload (0320): never. The switch's upload is a transaction a message (fields 4
- *     and 61), but a magstripe terminal's 0320 lists up to eight of the batch's card numbers in 48, in clear;</li>
+ *     and 61), but a magstripe terminal's 0320 lists up to eight of the batch's card numbers in 48, in clear
+ *     ({@link SensitiveData#listsCards}, the rule dumps mask them by);</li>
  * <li>every other field: byte for byte as it came ({@link #isCopied}).</li>
  * </ul>
  * An instance keeps scratch for field 55: one per thread. Allocates nothing after construction.
@@ -32,7 +31,7 @@ public final class KeptFields
 {
     /** {@link #keptIcc}: the journal leaves field 55 out. */
     public static final int WITHHELD = -1;
-    private static final int CARDS_IN_UPLOAD = 48;
+    private static final int CARDS_IN_UPLOAD = SensitiveData.UPLOAD_CARDS;
 
     /** Per dialect, the fields never copied: the PANs (2 sealed apart, 34), track data and the PIN block. */
     private final boolean[][] dropped;
@@ -74,7 +73,7 @@ public final class KeptFields
                     }
                 }
             }
-            cardsInUpload[i] = dialect.name().equals(UnionPayPos.DIALECT.name()) && dialect.defines(CARDS_IN_UPLOAD);
+            cardsInUpload[i] = SensitiveData.uploadsListCards(dialect);
             final FieldSpec icc = dialect.field(SensitiveData.ICC_DATA);
             if (icc != null)
             {
@@ -148,7 +147,7 @@ public final class KeptFields
     /** A UnionPay POS batch upload, 0320 or its repeat 0321, whose field 48 may list card numbers. */
     private boolean cardsListed(final int dialectId, final int mti)
     {
-        return mti / 10 == Mti.BATCH_UPLOAD / 10 && cardsInUpload[dialectId];
+        return SensitiveData.isBatchUpload(mti) && cardsInUpload[dialectId];
     }
 
     long copiedSecondary(final int dialectId)

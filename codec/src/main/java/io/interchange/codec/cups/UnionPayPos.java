@@ -58,6 +58,9 @@ public final class UnionPayPos
     /** POINT OF SERVICE ENTRY MODE: n3 left aligned, a trailing zero nibble (field 23, also n3, is right aligned). */
     static final int ENTRY_MODE = 22;
 
+    /** The dialect's name: {@link io.interchange.codec.SensitiveData} knows its batch uploads by it. */
+    public static final String NAME = "cups";
+
     public static final Dialect DIALECT = build();
 
     private UnionPayPos()
@@ -66,7 +69,7 @@ public final class UnionPayPos
 
     private static Dialect build()
     {
-        final Dialect.Builder builder = Dialect.builder("cups").mti(ValueEncoding.BCD_LEFT).bitmap(ValueEncoding.BINARY);
+        final Dialect.Builder builder = Dialect.builder(NAME).mti(ValueEncoding.BCD_LEFT).bitmap(ValueEncoding.BINARY);
         for (final String[] row : FIELDS)
         {
             final FieldSpec spec = FieldFormat.parse(Integer.parseInt(row[0]), row[1], row[2], Layout.BINARY);

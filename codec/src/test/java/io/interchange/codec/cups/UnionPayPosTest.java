@@ -143,6 +143,40 @@ class UnionPayPosTest
         assertEquals(Field60.NETWORK_BATCH_SETTLEMENT, Field60.networkCode(reader));
     }
 
+    /**
+     * A magnetic-stripe terminal's batch upload (0320) lists its transactions in field 48, card numbers in clear: the
+     * message's log form masks them as it masks field 2, where it printed field 48 as it came. The 0500's field 48, its
+     * totals, is shown as it is.
+     */
+    @Test
+    void shouldMaskTheCardNumbersABatchUploadListsInItsLogForm()
+    {
+        final String card = "6228480000000015";
+        final String listed = "01" + "00" + "000101" + card + "0000" + "000000005000";
+        final MessageReader reader = new MessageReader(UnionPayPos.DIALECT);
+        for (final int mti : new int[] {320, 321})
+        {
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[256]);
+            final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(out, 0).mti(mti).putLong(11, 2).putString(41, "TERM0006")
+                .putString(48, listed).putString(60, Field60.format(Field60.TYPE_MANAGEMENT, 1, 201)).finish();
+            assertEquals(DecodeError.NONE, reader.wrap(out, 0, length));
+            assertEquals(listed, reader.getString(48), "the card number is in the message, so its absence below means something");
+            assertFalse(reader.toString().contains(card), reader.toString());
+            assertTrue(reader.toString().contains(" 48=01: 00 000101 622848**********0000 000000005000 "), reader.toString());
+        }
+
+        final String notTheLayout = "02" + "00" + "000101" + card + "0000" + "000000005000";
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[256]);
+        int length = new MessageWriter(UnionPayPos.DIALECT).wrap(out, 0).mti(320).putLong(11, 2).putString(48, notTheLayout).finish();
+        assertEquals(DecodeError.NONE, reader.wrap(out, 0, length));
+        assertTrue(reader.toString().endsWith(" 48=[protected, 42 digits]"), "a count the digits do not fit: no telling the card: " + reader);
+
+        final String totals = "0".repeat(62);
+        length = new MessageWriter(UnionPayPos.DIALECT).wrap(out, 0).mti(500).putLong(11, 3).putString(48, totals).finish();
+        assertEquals(DecodeError.NONE, reader.wrap(out, 0, length));
+        assertTrue(reader.toString().endsWith(" 48=" + totals), reader.toString());
+    }
+
     @Test
     void shouldCarryWorkingKeysInField62()
     {

@@ -88,7 +88,7 @@ public final class MessageDump
     {
         final FieldSpec spec = reader.spec(field);
         if (field != SensitiveData.ICC_DATA && !SensitiveData.isPan(field) && !SensitiveData.isProtected(spec) &&
-            (spec.type() == FieldType.AN || spec.type() == FieldType.ANS))
+            !SensitiveData.listsCards(reader, field) && (spec.type() == FieldType.AN || spec.type() == FieldType.ANS))
         {
             return quote(reader.getString(field));
         }

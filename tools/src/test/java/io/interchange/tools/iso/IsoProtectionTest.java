@@ -65,6 +65,24 @@ class IsoProtectionTest
         assertNothingSensitive(result);
     }
 
+    /**
+     * A UnionPay POS batch upload (0320) from a magnetic-stripe terminal lists its transactions in field 48 (count n2,
+     * then scheme n2, STAN n6, card number n20, amount n12 for each): decode masks each card number as it masks field
+     * 2, where it printed them as they came.
+     */
+    @Test
+    void shouldMaskTheCardNumbersOfABatchUpload()
+    {
+        final String other = "6228480000000015";
+        final String hex = IsoRoundTripTest.encode("cups", new String[] {"0=0320", "11=000002", "41=TERM0006",
+            "48=02" + "00000101" + Cards.PAN + "0000000000005000" + "00000102" + other + "0000000000001000", "60=00000001201"});
+        final Cli.Result result = Cli.run("iso", "decode", "--dialect", "cups", hex).expectSuccess();
+        assertEquals("02: 00 000101 " + Cards.PAN.substring(0, 6) + "**********0000 000000005000; 00 000102 622848**********0000 000000001000",
+            Dump.parse(result.out()).value(48));
+        assertNothingSensitive(result);
+        assertFalse(result.out().contains(other), result::toString);
+    }
+
     @Test
     void shouldProtectIccDataThatIsNotTlv()
     {
