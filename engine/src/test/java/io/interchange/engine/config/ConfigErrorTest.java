@@ -387,6 +387,43 @@ class ConfigErrorTest
                 "0123456789ABCDEF0123456789ABCD\" } ]"));
     }
 
+    /**
+     * A key is never quoted back (DESIGN.md §7): set where an object belongs, written without its '=' (Typesafe Config
+     * then quotes what it took for the key, the value with it), or a card number given as a BIN. Each mistake is still
+     * named, with the value's length in place of its digits.
+     */
+    @Test
+    void shouldNotQuoteAKeyOrCardNumberBack()
+    {
+        final String key = "5C1E0B7A9D3F24688A1CE05B7D39F2461B6A8C0E4D2F7193A5C8E1B0F6D4A279";
+        final String master = "3D9B4C1A7F2E8056C4A1F70B92E6D538";
+        final String card = "4761739001010119";
+
+        final String asObject = problem("interchange.keys = \"" + key + "\"");
+        assertEquals("switch.conf:1: keys: expected an object { ... }, got '<64 hex digits, not shown>'", asObject);
+
+        final String noEquals = problem("interchange.keys.pan-hash " + key);
+        assertTrue(noEquals.startsWith("switch.conf:1: Key 'interchange.keys.pan-hash <64 hex digits, not shown>'"), noEquals);
+
+        final String inTerminal = problem("interchange.terminals = [ { id = \"TERM0001\", merchant = \"MERCHANT0000001\", status = active, " +
+            "master-key " + master + " } ]");
+        assertTrue(inTerminal.contains("<32 hex digits, not shown>"), inTerminal);
+
+        final String asBin = problem("interchange.bin-table = [ { low = \"" + card + "\", high = \"476173\", issuer = \"issuer-a\" } ]");
+        assertEquals("switch.conf:1: bin-table[0].low: must be 6 to 11 digits, got '<16 hex digits, not shown>'", asBin);
+
+        final ConfigError error = assertThrows(ConfigError.class, () -> SwitchConfig.parse("interchange.keys = \"" + key + "\"\n" +
+            "interchange.terminals = [ { id = \"TERM0001\", merchant = \"MERCHANT0000001\", status = active, master-key " + master + " } ]",
+            "switch.conf"));
+        for (final String secret : List.of(key, master, card))
+        {
+            for (final String shown : List.of(asObject, noEquals, inTerminal, asBin, error.getMessage()))
+            {
+                assertFalse(shown.contains(secret.substring(0, 16)), () -> "quoted back: " + shown);
+            }
+        }
+    }
+
     @Test
     void shouldKeepAMasterKeyInUpperCaseAndAllowNone()
     {
