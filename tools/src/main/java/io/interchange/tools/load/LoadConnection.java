@@ -608,12 +608,15 @@ final class LoadConnection extends ByteToMessageDecoder
         text.append(c.label()).append(" STAN ").append(stan).append(" from ").append(terminalOf(c, terminal).terminalId())
             .append(": expected ").append(Mti.toString(c.responseMti())).append(" 39=").append(c.expectedCode())
             .append(", got ").append(Mti.toString(reader.mti()));
-        text.append(" 39=").append(reader.has(39) ? reader.getString(39) : "(none)");
-        text.append(" 41=").append(reader.has(41) ? reader.getString(41).strip() : "(none)");
         if (error != DecodeError.NONE)
         {
-            text.append(" (does not decode: ").append(error).append(" at field ").append(reader.errorField()).append(')');
+            // One wrong bitmap bit shifts every field after it: what reads as 41 can be the card number the switch
+            // echoed in field 2, and the report goes to files people share (MessageReader.toString shows none either).
+            return text.append(" that does not decode: ").append(error).append(" at field ").append(reader.errorField())
+                .append(" (values not shown)").toString();
         }
+        text.append(" 39=").append(reader.has(39) ? reader.getString(39) : "(none)");
+        text.append(" 41=").append(reader.has(41) ? reader.getString(41).strip() : "(none)");
         return text.toString();
     }
 

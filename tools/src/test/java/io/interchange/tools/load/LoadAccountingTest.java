@@ -5,15 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
@@ -27,8 +32,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 
 /**
  * What the load harness counts and measures when requests are lost or never sent (open loop): each is lost, fails the
- * run, and is in the latency figures. A fake switch on an EmbeddedChannel answers the harness's requests; every time
- * is in the past, so nothing waits.
+ * run, and is in the latency figures; and what its report says of an answer that does not decode. A fake switch on an
+ * EmbeddedChannel answers the harness's requests; every time is in the past, so nothing waits.
  */
 class LoadAccountingTest
 {
@@ -111,14 +116,24 @@ class LoadAccountingTest
     /** The switch's answer: MTI + 10, the STAN and terminal id echoed, 39 as given. */
     private static void answer(final EmbeddedChannel channel, final MessageReader request, final String code)
     {
+        answer(channel, request, code, request.has(41) ? request.getString(41) : null, 0);
+    }
+
+    /** An answer with {@code terminal} as its field 41 (none when null), then field 42, the last {@code cut} bytes left off. */
+    private static void answer(final EmbeddedChannel channel, final MessageReader request, final String code, final String terminal, final int cut)
+    {
         final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
         final MessageWriter writer = new MessageWriter(Iso87.BINARY).wrap(out, HEADER).mti(Mti.responseTo(request.mti()))
             .putString(11, request.getString(11)).putString(39, code);
-        if (request.has(41))
+        if (terminal != null)
         {
-            writer.putString(41, request.getString(41));
+            writer.putString(41, terminal);
         }
-        final int length = writer.finish();
+        if (cut > 0)
+        {
+            writer.putString(42, "MERCHANT0000001");
+        }
+        final int length = writer.finish() - cut;
         FRAMING.writeLength(out, 0, length);
         channel.writeInbound(Unpooled.wrappedBuffer(out.byteArray(), 0, HEADER + length));
         channel.pipeline().fireChannelReadComplete();
@@ -200,6 +215,39 @@ class LoadAccountingTest
                 ", in the histogram " + report.latency().getTotalCount() + ", card waits " + report.cardWaits() + "; verdict " + report.verdict());
         assertEquals(due, report.latency().getTotalCount(), "every request due is in the latency histogram");
         assertFalse(report.passed(), report.verdict());
+        channel.finishAndReleaseAll();
+    }
+
+    /**
+     * An answer that does not decode is a mismatch, and the report says so without the values of its fields: one wrong
+     * bitmap bit shifts every field after it, so what reads as 41 can be the card number the switch echoed in field 2.
+     * Here it is eight of the middle digits of the request's card number, and field 42 after it is cut short. No file
+     * of the report holds them, where its sample quoted fields 39 and 41 as they read.
+     */
+    @Test
+    void aMismatchShouldNotShowTheFieldsOfAnAnswerThatDoesNotDecode(@TempDir final Path dir) throws IOException
+    {
+        final PastRun run = PastRun.start();
+        final EmbeddedChannel channel = run.channel();
+        final List<MessageReader> requests = run.requests();
+        final String middle = requests.get(0).getString(2).substring(6, 14);
+        answer(channel, requests.get(0), "00", middle, 5);
+        for (int i = 1; i < requests.size(); i++)
+        {
+            answer(channel, requests.get(i), "00");
+        }
+        final LoadReport report = report(run.options(), run.connection().finish());
+        assertEquals(1, report.mismatches());
+        report.write(dir);
+        try (Stream<Path> files = Files.list(dir))
+        {
+            for (final Path file : files.toList())
+            {
+                final String content = Files.readString(file);
+                assertFalse(content.contains(middle), () -> "card digits in " + file.getFileName() + ":\n" + content);
+            }
+        }
+        assertTrue(Files.readString(dir.resolve(LoadReport.TEXT)).contains("that does not decode: "), report.samples().toString());
         channel.finishAndReleaseAll();
     }
 
