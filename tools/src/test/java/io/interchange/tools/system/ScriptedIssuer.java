@@ -40,6 +40,7 @@ final class ScriptedIssuer implements AutoCloseable
     private volatile String authCode = "LATE01";
     private volatile boolean mute;
     private volatile byte[] chipData;
+    private volatile boolean echoCardData;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile byte[] lastFinancial;
     private volatile Socket current;
@@ -87,6 +88,15 @@ final class ScriptedIssuer implements AutoCloseable
     void answerChipData(final byte[] tlv)
     {
         chipData = tlv.clone();
+    }
+
+    /**
+     * From now on, the answers {@link #approveAfter} sends echo the request's track 2 (35) and PIN block (52) too, as
+     * a careless issuer host might: the switch relays neither, and its journal must keep neither.
+     */
+    void echoCardData()
+    {
+        echoCardData = true;
     }
 
     /** Stops (true) or resumes answering sign-ons and echoes. */
@@ -180,6 +190,10 @@ final class ScriptedIssuer implements AutoCloseable
         final MessageWriter writer = new MessageWriter(Iso87.BINARY);
         final ResponseWriter network = new ResponseWriter(7, 11, 70);
         final ResponseWriter financial = new ResponseWriter(ResponseWriter.FINANCIAL_ECHO);
+        final int[] cardDataEcho = Arrays.copyOf(ResponseWriter.FINANCIAL_ECHO, ResponseWriter.FINANCIAL_ECHO.length + 2);
+        cardDataEcho[cardDataEcho.length - 2] = 35;
+        cardDataEcho[cardDataEcho.length - 1] = 52;
+        final ResponseWriter careless = new ResponseWriter(cardDataEcho);
         while (!server.isClosed())
         {
             try (Socket socket = server.accept())
@@ -233,7 +247,7 @@ final class ScriptedIssuer implements AutoCloseable
                     }
                     else if (!advice && approveAfter != null)
                     {
-                        final ResponseWriter answer = financial.begin(reader, writer.wrap(out, 2)).putString(38, authCode);
+                        final ResponseWriter answer = (echoCardData ? careless : financial).begin(reader, writer.wrap(out, 2)).putString(38, authCode);
                         final String code = answerCode;
                         if (code != null)
                         {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.interchange.codec.DecodeError;
+import io.interchange.codec.IccData;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
 import io.interchange.codec.cups.UnionPayPos;
@@ -30,6 +31,7 @@ import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.ring.EventType;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalReader;
 import io.interchange.journal.JournalRecord;
@@ -42,7 +44,8 @@ import io.interchange.tools.issuer.IssuerSimulator;
  * A UnionPay POS terminal on a listener that requires MACs: it signs on, unwraps the MAC key the switch sends in
  * field 62 with its master key, and MACs its purchase (the CUPS POS "ECB" MAC, computed here with plain JCE);
  * a message changed after its MAC was made is refused with A0 and never reaches the issuer. The keys it got hold
- * across a restart of the switch: the new one loads them from its journal.
+ * across a restart of the switch: the new one loads them from its journal. Its card data, PIN blocks under either key
+ * and chip track data among it, is in neither the journal nor the log.
  */
 class UnionPayMacSystemTest
 {
@@ -164,6 +167,147 @@ class UnionPayMacSystemTest
             pos.sendRaw(badMessage);
             assertEquals("96", pos.receive().getString(39));
         }
+    }
+
+    /**
+     * DESIGN.md §7 through the whole UnionPay POS path, on the bytes of the journal's files and the lines of the log: a
+     * chip sale with the card number only in track 2 (no field 2) and in its chip data (5A, and 57, the track 2
+     * equivalent), its PIN block under the terminal's key, forwarded with that block under the issuer's zone key;
+     * an issuer that echoes track 2 and the PIN block in its approval and puts 57 in its chip data; the terminal's
+     * reversal, whose 0420 the issuer leaves unanswered, so that a new switch on the journal rebuilds it from there
+     * and sends it again as an 0421. No part of any of it in clear stands in the journal or the log, and no message
+     * the journal keeps has track data or a PIN block.
+     */
+    @Test
+    void shouldKeepNoCardDataOfAChipSaleItsIssuersEchoOrItsRebuiltAdviceInTheJournalOrTheLog(@TempDir final Path journal) throws Exception
+    {
+        final CardBook book = CardBook.generate(61, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount card = cards.payer(1_000);
+        final String pan = card.pan();
+        final String tag57 = pan + "D" + String.format("%04d", card.expiry()) + "20155500012300F";
+        final String chip = "9F2608" + "1122334455667788" + "5A08" + pan + "57" + String.format("%02X", tag57.length() / 2) + tag57;
+        final String issuerChip = "9110" + "0123456789ABCDEF0123456789ABCDEF" + "57" + String.format("%02X", tag57.length() / 2) + tag57;
+        final Map<Integer, String> sale = cards.purchase(card, 1_000);
+        final String track2 = sale.get(35);
+        final byte[] clearBlock = format0("1234", pan);
+        final byte[] terminalBlock;
+        final byte[] zoneBlock;
+        try (ScriptedIssuer issuerA = new ScriptedIssuer();
+             IssuerSimulator issuerB = issuerB(62);
+             CapturedLog log = new CapturedLog())
+        {
+            issuerA.approveAfter(Duration.ZERO);
+            issuerA.echoCardData();
+            issuerA.answerChipData(HexFormat.of().parseHex(issuerChip));
+            final SwitchConfig config = macConfig(issuerA.port(), issuerB.port(), journal);
+            try (SwitchNode node = SwitchNode.start(config);
+                 TestTerminal pos = pos(node))
+            {
+                Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") >= 1, "issuer-a signed on");
+                final WorkingKeys keys = signOn(pos, cards);
+                final byte[] pik = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.pinKey());
+                final byte[] mak = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.macKey());
+                terminalBlock = des3(HexFormat.of().formatHex(pik), Cipher.ENCRYPT_MODE, clearBlock);
+                sale.remove(2);
+                sale.remove(7);
+                sale.put(49, "156");
+                sale.put(60, "22" + "000001");
+                sale.put(52, HexFormat.of().formatHex(terminalBlock));
+                sale.put(55, chip);
+                sale.put(64, "0000000000000000");
+                final MessageReader approved = sendMaced(pos, mak, Mti.FINANCIAL_REQUEST, sale);
+                assertEquals("00", approved.getString(39));
+                assertFalse(approved.has(35) || approved.has(52), "the issuer's echo of track 2 and the PIN block is not relayed");
+
+                final MessageReader forwarded = new MessageReader(Iso87.BINARY);
+                final byte[] atIssuer = issuerA.lastFinancial();
+                assertEquals(DecodeError.NONE, forwarded.wrap(atIssuer, 0, atIssuer.length));
+                assertEquals(track2, forwarded.getString(35), "track 2 went on to the issuer: the journal saw it in the output");
+                zoneBlock = forwarded.getBytes(52);
+                assertFalse(Arrays.equals(zoneBlock, terminalBlock), "the PIN block was translated");
+
+                final Map<Integer, String> reversal = new HashMap<>(sale);
+                reversal.remove(35);
+                reversal.remove(52);
+                reversal.remove(55);
+                assertEquals("00", sendMaced(pos, mak, Mti.REVERSAL_REQUEST, reversal).getString(39));
+                Awaiting.until(Duration.ofSeconds(10), () -> issuerA.count(Mti.REVERSAL_ADVICE) >= 1, "the reversal advice sent");
+            }
+            // The advice was never acknowledged: the new switch finds it owed in the journal and sends it again.
+            try (SwitchNode node = SwitchNode.start(config))
+            {
+                Awaiting.until(Duration.ofSeconds(20), () -> issuerA.count(Mti.REVERSAL_ADVICE_REPEAT) >= 1, "the rebuilt advice sent again");
+            }
+            final ClearPans pans = new ClearPans(List.of(pan));
+            assertEquals(List.of(), log.failuresAndCardNumbers(pans));
+            for (final String secret : List.of(track2.substring(pan.length()), tag57.substring(pan.length()), HexFormat.of().formatHex(terminalBlock),
+                HexFormat.of().formatHex(zoneBlock)))
+            {
+                assertFalse(log.contains(secret) || log.contains(secret.toUpperCase()), secret + " in the log");
+            }
+            final List<byte[]> secrets = List.of(track2.substring(pan.length()).getBytes(StandardCharsets.US_ASCII),
+                HexFormat.of().parseHex(track2.substring(pan.length(), pan.length() + 20).replace('=', 'D')),
+                HexFormat.of().parseHex(tag57.substring(pan.length(), pan.length() + 20)), terminalBlock, zoneBlock,
+                HexFormat.of().formatHex(terminalBlock).getBytes(StandardCharsets.US_ASCII),
+                HexFormat.of().formatHex(zoneBlock).getBytes(StandardCharsets.US_ASCII));
+            try (Stream<Path> files = Files.walk(journal))
+            {
+                for (final Path file : files.filter(Files::isRegularFile).toList())
+                {
+                    final byte[] bytes = Files.readAllBytes(file);
+                    assertEquals(0, pans.count(bytes), "the card number in clear in " + file.getFileName());
+                    for (final byte[] secret : secrets)
+                    {
+                        assertFalse(Bytes.contains(bytes, secret), HexFormat.of().formatHex(secret) + " in " + file.getFileName());
+                    }
+                }
+            }
+            assertEquals(List.of(), trackOrPinInJournal(SwitchNode.journalConfig(config)));
+        }
+    }
+
+    /** A UnionPay POS message with its MAC, made with {@code mak}, sent; its answer. */
+    private static MessageReader sendMaced(final TestTerminal pos, final byte[] mak, final int mti, final Map<Integer, String> fields) throws Exception
+    {
+        final byte[] message = pos.encode(mti, fields);
+        System.arraycopy(unionPayMac(mak, message, message.length - 8), 0, message, message.length - 8, 8);
+        pos.sendRaw(message);
+        return pos.receive();
+    }
+
+    /** Each message the journal keeps that holds track data or a PIN block, or chip data with a track 2 equivalent: none. */
+    private static List<String> trackOrPinInJournal(final JournalConfig journal)
+    {
+        final List<String> found = new ArrayList<>();
+        final Map<Integer, MessageReader> readers = new HashMap<>();
+        int issuerAnswers = 0;
+        try (JournalReader reader = new JournalReader(journal))
+        {
+            while (reader.next())
+            {
+                final JournalRecord record = reader.record();
+                for (int part = record.hasInput() ? JournalRecord.INPUT : JournalRecord.output(0); part <= record.outputCount(); part++)
+                {
+                    if (record.isWithheld(part))
+                    {
+                        continue;
+                    }
+                    final int dialect = record.dialectId(part);
+                    final MessageReader message = readers.computeIfAbsent(dialect, d -> new MessageReader(journal.dialects().get(d)));
+                    assertEquals(DecodeError.NONE, message.wrap(record.buffer(), record.messageOffset(part), record.messageLength(part)));
+                    issuerAnswers += part == JournalRecord.INPUT && record.eventType() == EventType.ISSUER_MESSAGE &&
+                        message.mti() == Mti.FINANCIAL_RESPONSE ? 1 : 0;
+                    if (message.has(35) || message.has(36) || message.has(45) || message.has(52) ||
+                        message.has(55) && IccData.render(message.getBytes(55)).contains("57=["))
+                    {
+                        found.add(record + " part " + part + ": " + message);
+                    }
+                }
+            }
+        }
+        assertEquals(1, issuerAnswers, "the issuer's approval, which echoed track 2 and the PIN block, is journaled");
+        return found;
     }
 
     @Test
