@@ -1,9 +1,11 @@
 package io.interchange.tools.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `interchange demo`, as the README runs it but shorter: switch, issuer simulators and terminals over 127.0.0.1,
- * every answer as its case expects, and the report, chart and journal where the last lines say they are.
+ * every answer as its case expects, and the report, chart and journal where the last lines say they are, none of what
+ * it printed or wrote for people holding a card number in clear.
  */
 class DemoCommandTest
 {
@@ -57,6 +60,24 @@ class DemoCommandTest
         final String summary = Files.readString(runs.get(0).resolve("report").resolve("summary.json"));
         assertTrue(summary.contains("\"unbalanced\": 0"), summary);
         assertTrue(!summary.contains("\"settled\": 0,") && summary.contains("\"settled\": "), summary);
+
+        // DESIGN.md §7: no card number of the run's BINs in clear in what it printed or wrote for people to read (the
+        // journal's files have tests of their own); masked, as 476173******0119, a card number matches nothing here.
+        final Pattern clearPan = Pattern.compile("(476173|622848)[0-9]{7,13}");
+        assertFalse(clearPan.matcher(result.out() + result.err()).find(), result::toString);
+        final Pattern maskedPan = Pattern.compile("(476173|622848)\\*{6}[0-9]{4}");
+        boolean masked = false;
+        try (Stream<Path> files = Files.walk(runs.get(0)))
+        {
+            for (final Path file : files.filter(Files::isRegularFile).filter(f -> !f.startsWith(runs.get(0).resolve("journal"))).toList())
+            {
+                final String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                final Matcher pan = clearPan.matcher(text);
+                assertFalse(pan.find(), () -> "a card number in clear in " + file + ": " + pan.group());
+                masked |= maskedPan.matcher(text).find();
+            }
+        }
+        assertTrue(masked, "clearing lists the run's cards, masked: what is looked through holds card numbers");
     }
 
     @Test
