@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,10 +91,27 @@ final class ConfigReader
 
     private final Problems problems = new Problems();
     private final Config defaults;
+    // The keys the defaults publish for the demo (its terminals' master keys, its issuers' zone keys), upper-case hex:
+    // off loopback each is refused, as anyone can read them (PIN blocks under them are as good as clear).
+    private final Set<String> demoKeys = new HashSet<>();
 
     private ConfigReader(final Config defaults)
     {
         this.defaults = defaults;
+        for (final Config terminal : defaults.getConfigList(ROOT + ".terminals"))
+        {
+            demoKeys.add(terminal.getString("master-key").toUpperCase(Locale.ROOT));
+        }
+        for (final Config issuer : defaults.getConfigList(ROOT + ".issuers"))
+        {
+            for (final String name : List.of("pin-key", "mac-key"))
+            {
+                if (issuer.hasPath(name))
+                {
+                    demoKeys.add(issuer.getString(name).toUpperCase(Locale.ROOT));
+                }
+            }
+        }
     }
 
     /** Parses the user's file with {@code parser}, lays it over the defaults, resolves substitutions and reads it. */
@@ -222,7 +240,7 @@ final class ConfigReader
         final Map<String, String> terminalIds = new LinkedHashMap<>();
         for (final Section t : s.sections("terminals"))
         {
-            add(terminals, terminal(t, terminalIds, merchantIds));
+            add(terminals, terminal(t, terminalIds, merchantIds, loopback));
         }
 
         final LimitsConfig limits = s.section("limits", this::limits);
@@ -410,10 +428,12 @@ final class ConfigReader
         final ReconnectConfig reconnect = s.section("reconnect", this::reconnect);
         final StandInConfig standIn = s.section("stand-in", this::standIn);
         final String pinKey = s.optionalParsed("pin-key", text -> tripleDesKey(key(text, DOUBLE_DES_HEX)));
+        notDemoKey(s, "pin-key", pinKey, loopbackOnly);
         final int beforeKey = problems.count();
         final MacAlgorithm requested = s.optionalChoice("mac-algorithm", MacAlgorithm.class, null);
         final boolean aes = requested == MacAlgorithm.CMAC || problems.count() != beforeKey;
         final String macKey = s.optionalParsed("mac-key", text -> aes ? key(text, AES_KEY_HEX) : tripleDesKey(key(text, DOUBLE_DES_HEX)));
+        notDemoKey(s, "mac-key", macKey, loopbackOnly);
         if (requested != null && macKey == null && problems.count() == beforeKey)
         {
             problems.add(s.origin("mac-algorithm"), s.key("mac-algorithm"), "is used only with a mac-key: without one the issuer's link is not MACed");
@@ -647,7 +667,7 @@ final class ConfigReader
         return problems.count() == mark ? new MerchantConfig(id, name, mcc, status, acquirer, account) : null;
     }
 
-    private TerminalConfig terminal(final Section s, final Map<String, String> ids, final Map<String, String> merchantIds)
+    private TerminalConfig terminal(final Section s, final Map<String, String> ids, final Map<String, String> merchantIds, final Boolean loopbackOnly)
     {
         final int mark = problems.count();
         final String id = s.parsed("id", text -> ans(text, 8, 8, "a terminal id (field 41)"));
@@ -661,6 +681,7 @@ final class ConfigReader
         // 16 hex digits is the single-length key older UnionPay POS terminals hold, taken as it is; a longer one must be as
         // strong as its length.
         final String masterKey = s.optionalParsed("master-key", text -> tripleDesKey(key(text, 16, 32, 48)));
+        notDemoKey(s, "master-key", masterKey, loopbackOnly);
         s.finish();
         return problems.count() == mark ? new TerminalConfig(id, merchant, status, masterKey) : null;
     }
@@ -871,6 +892,15 @@ final class ConfigReader
             }
         }
         return key;
+    }
+
+    /** Off loopback, a key of the demo's (upper-case hex, as keys are read) is refused where it is set. */
+    private void notDemoKey(final Section s, final String name, final String key, final Boolean loopbackOnly)
+    {
+        if (key != null && Boolean.FALSE.equals(loopbackOnly) && demoKeys.contains(key))
+        {
+            problems.add(s.origin(name), s.key(name), "is a demo key published in the defaults; with loopback-only = false set a key of your own");
+        }
     }
 
     private JournalSettings journal(final Section s)

@@ -465,26 +465,39 @@ class ConfigErrorTest
     @Test
     void shouldAcceptAnyAddressOffLoopbackWithKeysOfItsOwn()
     {
-        final SwitchConfig config = SwitchConfig.parse(OWN_KEYS + "interchange.loopback-only = false\n" +
+        final SwitchConfig config = SwitchConfig.parse(OWN_KEYS + "interchange.loopback-only = false, interchange.terminals = []\n" +
             "interchange.listeners = [ { " + ISO_LISTENER.replace("127.0.0.1\", port", "0.0.0.0\", port") + " } ]\n" +
             "interchange.issuers = [ { id = \"issuer-a\", " + ISSUER.replace("127.0.0.1", "issuer.example.com") + " } ], interchange.bin-table = []",
             "switch.conf");
         assertEquals("0.0.0.0", config.listeners().get(0).host());
         assertEquals("issuer.example.com", config.issuers().get(0).links().get(0).host());
         assertEquals("switch.conf:1: listeners[0].host: 'bad host!' is neither an IP address nor a host name",
-            problem(OWN_KEYS.replace("\n", " ") + ", interchange.loopback-only = false, interchange.listeners = [ { " +
-                ISO_LISTENER.replace("127.0.0.1\", port", "bad host!\", port") + " } ]"));
+            problem(OWN_KEYS.replace("\n", " ") + ", interchange.loopback-only = false, interchange.terminals = [], interchange.listeners = [ { " +
+                ISO_LISTENER.replace("127.0.0.1\", port", "bad host!\", port") + " } ], interchange.issuers = [ { id = \"issuer-a\", " + ISSUER +
+                " } ], interchange.bin-table = []"));
     }
 
+    /**
+     * Off loopback the keys the defaults publish are refused: the journal's PAN keys, and the demo issuers' zone PIN
+     * keys and the demo terminals' master keys, under which PIN blocks and working keys would be as good as clear.
+     */
     @Test
     void shouldRefuseTheDemoKeysOffLoopback() throws IOException
     {
         final String defaults = "classpath:io/interchange/engine/config/defaults.conf";
         final String reason = "is the published demo key; with loopback-only = false set a key of your own";
+        final String demo = "is a demo key published in the defaults; with loopback-only = false set a key of your own";
+        final List<String> problems = problems("interchange.loopback-only = false");
+        assertEquals(List.of(
+            defaults + ":" + defaultsLine("pin-key = \"0123") + ": issuers[0].pin-key: " + demo,
+            defaults + ":" + defaultsLine("pin-key = \"89AB") + ": issuers[1].pin-key: " + demo,
+            defaults + ":" + defaultsLine("{ id = \"TERM0001\"") + ": terminals[0].master-key: " + demo),
+            problems.subList(0, 3));
         assertEquals(List.of(
             defaults + ":" + defaultsLine("pan-encryption =") + ": keys.pan-encryption: " + reason,
             defaults + ":" + defaultsLine("pan-hash =") + ": keys.pan-hash: " + reason),
-            problems("interchange.loopback-only = false"));
+            problems.subList(problems.size() - 2, problems.size()));
+        assertEquals(2 + 2 + 14, problems.size(), () -> String.join("\n", problems));
     }
 
     @Test
