@@ -2119,7 +2119,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             transactions.forgottenHold(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission,
             PreAuthorizations.card(pan, panDigits)) : PreAuthorizations.NONE;
         final boolean completion = adviceMti == Mti.FINANCIAL_ADVICE;
-        final boolean completedAlready = completion && (original != Transactions.NONE ? transactions.completed(original) :
+        // A completion completes a pre-authorization: one that names a sale (0200) asks for an adjustment the switch does
+        // not make. Advised naming the sale, its issuer would take it over as a hold and charge the difference, while
+        // clearing settled both in full; 12, nothing advised or counted, as for a hold completed already.
+        final boolean namesASale = completion && original != Transactions.NONE && !transactions.authorization(original);
+        final boolean completedAlready = namesASale || completion && (original != Transactions.NONE ? transactions.completed(original) :
             hold != PreAuthorizations.NONE && transactions.preAuthorizations().completed(hold));
         // A hold is completed once: a second completion of it (an acquirer host that sends its completion again under a new
         // STAN, not as its 0221 repeat) would be advised and settled beside the first, the card charged twice. 12, nothing

@@ -577,6 +577,30 @@ class SwitchHandlerTest extends FedHandler
     }
 
     /**
+     * A completion (0220) whose field 90 names a sale (an 0200) rather than a hold asks for an adjustment the switch does
+     * not make: 12, not advised, not counted. Advised naming the sale, its issuer took it over as a hold and charged the
+     * difference while clearing settled the sale and the completion in full.
+     */
+    @Test
+    void shouldRefuseACompletionThatNamesASale()
+    {
+        ready();
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        final Map<Integer, String> sale = SwitchMessages.request(card(906), "000000", 5_000, now, ++stan);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, sale);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "the sale");
+        final int owed = handler.advicesPending();
+        final Map<Integer, String> adjustment = completionOf(sale, 5_600);
+        adjustment.put(90, "0200" + sale.get(11) + sale.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, adjustment);
+        assertEquals("12", output(0).getString(39), "a completion of a sale");
+        assertEquals(null, sentToIssuer(Mti.FINANCIAL_ADVICE), "not advised");
+        assertEquals(owed, handler.advicesPending());
+        assertEquals(1, handler.batchTotals().debitCount(terminal), "the sale alone");
+    }
+
+    /**
      * The same once the duplicate history has let the hold go to the pre-authorizations kept beyond it: whether it was
      * completed before or after, a second completion is refused.
      */
