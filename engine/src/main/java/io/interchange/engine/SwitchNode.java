@@ -387,6 +387,12 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         return switchHandler.advicesLost();
     }
 
+    /** Events the switch handler failed on since start (a bug, each logged with its stack trace); 0 in a healthy switch. */
+    public long handlerFailures()
+    {
+        return switchHandler.failures();
+    }
+
     /** Issuer answers that matched nothing in flight since start: late, unreadable, or with a wrong MAC. */
     public long unmatchedAnswers()
     {

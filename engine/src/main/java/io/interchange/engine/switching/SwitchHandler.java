@@ -218,6 +218,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final AtomicLong advicesQueued = new AtomicLong();
     private final AtomicLong unmatchedAnswers = new AtomicLong();
     private final AtomicLong advicesLost = new AtomicLong();
+    // Events the handler failed on (a bug, caught so that the ring goes on): each is logged with its stack trace.
+    private final AtomicLong failures = new AtomicLong();
     // Advices lost since the last log line about them, and when (event time) that line was written: under a flood
     // of time-outs the log gets a line a second with a count, not one per message.
     private long advicesLostUnlogged;
@@ -412,6 +414,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return advicesLost.get();
     }
 
+    /** Events the handler failed on since start, each logged as an error: a bug, which a healthy switch never shows. Any thread. */
+    public long failures()
+    {
+        return failures.get();
+    }
+
     /**
      * Requests the duplicate history forgot before they were a minute old, since start: a reversal of one is answered
      * 25, and a retransmission 94 while limits.duplicate-keys still holds its key (a UnionPay POS one, keyed by batch
@@ -498,6 +506,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             // A bug must not stop the ring: the event is journaled with what was decided so far and the link
             // gets no answer from this event; the acquirer's own time-out and reversal take over.
+            failures.lazySet(failures.get() + 1);
             LOG.error("switch handler failed on {} event from link {}", EventType.name(event.type()), event.linkId(), ex);
             decide(event, ResponseCode.SYSTEM_MALFUNCTION, Outcome.NOTHING, -1, 0);
             answerMalfunction(event);

@@ -531,12 +531,14 @@ final class Transactions
 
     /**
      * The void {@code voidEntry} was approved: when what it takes back is a completion (a UnionPay POS completion void,
-     * 60.1 = 21), the hold that completion took over is the terminal's to complete again, as the issuer restores it.
+     * 60.1 = 21) the history still holds, the hold that completion took over is the terminal's to complete again, as the
+     * issuer restores it. A completion the history has let go ({@link KeptSales}) no longer knows its hold, which stays
+     * completed: a second completion of it is refused rather than charged twice.
      */
     void voidApproved(final int voidEntry)
     {
         final int voided = voidOf[voidEntry];
-        if (voided != NONE)
+        if (voided > NONE)
         {
             completionUndone(voided);
         }

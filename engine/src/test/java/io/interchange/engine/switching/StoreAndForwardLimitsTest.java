@@ -329,6 +329,7 @@ class StoreAndForwardLimitsTest extends FedHandler
         pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
         assertEquals("00", output(0).getString(39), "voided");
+        assertEquals(0, handler.batchTotals().netAmount(setup.acceptors().terminalIndex("TERM0005")), "the void took the sale out of the batch");
         voided.put(11, "000011");
         pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
         assertEquals("12", output(0).getString(39), "voided already");

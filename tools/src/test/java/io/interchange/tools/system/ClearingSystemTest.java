@@ -90,6 +90,7 @@ class ClearingSystemTest
     @AfterEach
     void stop() throws IOException
     {
+        final long failures = node == null ? 0 : node.handlerFailures();
         if (node != null)
         {
             node.close();
@@ -106,6 +107,7 @@ class ClearingSystemTest
         {
             issuerB.close();
         }
+        assertEquals(0, failures, "the switch handler failed on an event: see the log");
     }
 
     @Test

@@ -94,6 +94,7 @@ class HostileLinkSystemTest
     @AfterEach
     void stop()
     {
+        final long failures = node == null ? 0 : node.handlerFailures();
         if (node != null)
         {
             node.close();
@@ -102,6 +103,7 @@ class HostileLinkSystemTest
         {
             issuerB.close();
         }
+        assertEquals(0, failures, "the switch handler failed on an event: see the log");
     }
 
     private void start(final Path journal, final int portA, final String echo) throws Exception

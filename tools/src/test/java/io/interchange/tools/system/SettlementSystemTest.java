@@ -89,11 +89,13 @@ class SettlementSystemTest
     @AfterAll
     void stop()
     {
+        final long failures = node == null ? 0 : node.handlerFailures();
         if (node != null)
         {
             node.close();
         }
         issuer.close();
+        assertEquals(0, failures, "the switch handler failed on an event: see the log");
     }
 
     @Test

@@ -83,6 +83,7 @@ class SwitchFaultSystemTest
     @AfterEach
     void stop()
     {
+        final long failures = node == null ? 0 : node.handlerFailures();
         if (node != null)
         {
             node.close();
@@ -95,6 +96,7 @@ class SwitchFaultSystemTest
         {
             issuerB.close();
         }
+        assertEquals(0, failures, "the switch handler failed on an event: see the log");
     }
 
     private SwitchNode start(final Path journal, final int portA, final int portB) throws InterruptedException

@@ -76,12 +76,14 @@ class SwitchSystemTest
     @AfterAll
     void stop()
     {
+        final long failures = node == null ? 0 : node.handlerFailures();
         if (node != null)
         {
             node.close();
         }
         issuerA.close();
         issuerB.close();
+        assertEquals(0, failures, "the switch handler failed on an event: see the log");
     }
 
     private TestTerminal signedOn() throws IOException
