@@ -542,7 +542,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             "max {} us", time[0], time[1] / 1_000, time[2] / 1_000, time[3] / 1_000, time[4] / 1_000, time[5] / 1_000);
         LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} ring refusals, {} frames lost to closed links, " +
             "{} requests forgotten by the duplicate history within a minute, {} requests taken with a host's keys before its key change, " +
-            "{} requests answered 91 past their deadline, {} events the switch handler failed on", switchHandler.inFlight(),
+            "{} requests answered 91 past their deadline, {} switch handler errors", switchHandler.inFlight(),
             switchHandler.advicesPending(), switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames(), switchHandler.historyForgotYoung(),
             switchHandler.previousKeysTaken(), switchHandler.requestsPastDeadline(), switchHandler.failures());
     }
