@@ -35,7 +35,7 @@ import java.util.Objects;
  *                                         the issuer (an 0420 naming it); the oldest is let go when full.
  *                                         0 keeps none.
  * @param posSales                         approved UnionPay POS sales and completions kept beyond the duplicate history
- *                                         (about 64 bytes each, allocated at start), so that a void of one however late
+ *                                         (about 76 bytes each, allocated at start), so that a void of one however late
  *                                         in its batch is checked against it rather than answered 25; the oldest is let
  *                                         go when full. 0 keeps none.
  * @param requestDeadline                  how long a request (0100, 0200) from an acquirer may wait between its link

@@ -9,8 +9,10 @@ import org.agrona.collections.Long2LongHashMap;
  * was answered 25 (the sale could only be refunded), or, before voids were checked, paid back whatever it named.
  *
  * <p>Per sale, the key's 64-bit fingerprint (as {@link PreAuthorizations} keeps a hold's), its terminal and batch, its
- * amount and currency, a 32-bit hash of its card ({@link PreAuthorizations#card}: no card number) and the void that
- * takes it back while one stands or is with its issuer: about 64 bytes a sale. The oldest is let go when full.
+ * amount and currency, a 32-bit hash of its card ({@link PreAuthorizations#card}: no card number), the void that
+ * takes it back while one stands or is with its issuer, and for a completion the fingerprint of the hold it took over
+ * (its void approved gives that hold back, the void reversed takes it again): about 76 bytes a sale. The oldest is let
+ * go when full.
  * Pre-allocated; no allocation once built; single-threaded (the switch handler's).
  */
 final class KeptSales
@@ -27,6 +29,7 @@ final class KeptSales
     private final short[] currencies;
     private final int[] cards;
     private final int[] voidedBy;
+    private final long[] completedKeys;
     private int next;
     private int size;
 
@@ -41,6 +44,7 @@ final class KeptSales
         currencies = new short[capacity];
         cards = new int[capacity];
         voidedBy = new int[capacity];
+        completedKeys = new long[capacity];
         slots = new Long2LongHashMap(Math.max(2 * capacity, 16), LOAD, NONE);
     }
 
@@ -48,11 +52,12 @@ final class KeptSales
      * Keeps a sale the history lets go, letting the oldest go when full; returns its slot, or {@link #NONE} when none
      * are kept.
      *
-     * @param voidEntry the history entry of the void that takes it back, or {@link Transactions#NONE}.
+     * @param voidEntry    the history entry of the void that takes it back, or {@link Transactions#NONE}.
+     * @param completedKey for a completion that stands, the fingerprint of the hold it took over; else 0.
      */
     int add(
         final long fingerprint, final int endpoint, final int terminal, final long batch, final long amount, final int currency, final int card,
-        final int voidEntry)
+        final int voidEntry, final long completedKey)
     {
         if (fingerprints.length == 0)
         {
@@ -78,6 +83,7 @@ final class KeptSales
         currencies[slot] = (short)currency;
         cards[slot] = card;
         voidedBy[slot] = voidEntry;
+        completedKeys[slot] = completedKey;
         slots.put(fingerprint, slot);
         next = next + 1 == fingerprints.length ? 0 : next + 1;
         return slot;
@@ -127,12 +133,29 @@ final class KeptSales
         voidedBy[slot] = voidEntry;
     }
 
-    /** The void at {@code voidEntry} did not take the sale back (declined, timed out, reversed): it may be voided again. */
-    void voidFailed(final int slot, final int voidEntry)
+    /** Whether the void at history entry {@code voidEntry} is the one that takes the sale back: the slot may hold another sale since. */
+    boolean voidedBy(final int slot, final int voidEntry)
     {
-        if (voidedBy[slot] == voidEntry)
+        return voidedBy[slot] == voidEntry;
+    }
+
+    /**
+     * The void at {@code voidEntry} did not take the sale back (declined, timed out, reversed): it may be voided again.
+     * False when that void was not the sale's (the slot holds another sale since), which is left alone.
+     */
+    boolean voidFailed(final int slot, final int voidEntry)
+    {
+        if (voidedBy[slot] != voidEntry)
         {
-            voidedBy[slot] = NONE;
+            return false;
         }
+        voidedBy[slot] = NONE;
+        return true;
+    }
+
+    /** For a kept completion, the fingerprint of the hold it took over; else 0. */
+    long completedKey(final int slot)
+    {
+        return completedKeys[slot];
     }
 }

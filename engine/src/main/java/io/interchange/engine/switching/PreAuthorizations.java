@@ -164,13 +164,16 @@ final class PreAuthorizations
         return completedBy[slot] != NONE;
     }
 
-    /** The completion {@code completion} of the hold kept under {@code fingerprint} no longer stands: the hold may be completed again. */
-    void completionUndone(final long fingerprint, final int completion)
+    /**
+     * The hold kept under {@code fingerprint}, when {@code from} took it over ({@link #NONE}: nothing did), is taken over by
+     * {@code to} ({@link #NONE}: it may be completed again), which is how the history or a kept completion names it.
+     */
+    void handOver(final long fingerprint, final int from, final int to)
     {
         final int slot = size == 0 ? NONE : (int)slots.get(fingerprint);
-        if (slot != NONE && completedBy[slot] == completion)
+        if (slot != NONE && completedBy[slot] == from)
         {
-            completedBy[slot] = NONE;
+            completedBy[slot] = to;
         }
     }
 

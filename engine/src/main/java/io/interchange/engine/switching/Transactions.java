@@ -263,16 +263,21 @@ final class Transactions
 
     /**
      * An approved UnionPay POS sale or completion leaves the history: what a void of it is checked against goes on to
-     * {@link #keptSales}, with the void that takes it back, which then names the kept sale.
+     * {@link #keptSales}, with the void that takes it back, which then names the kept sale, and for a completion the hold
+     * it took over, which then names the kept completion (its void approved or reversed must still find the hold).
      */
     private void keepSale(final int entry)
     {
         final int voidEntry = voidedBy[entry];
         final int slot = keptSales.add(fingerprints[entry], endpoints[entry], terminals[entry], transmissions[entry], amounts[entry], currencies[entry],
-            cards[entry], voidEntry);
+            cards[entry], voidEntry, completedKey[entry]);
         if (slot != KeptSales.NONE && voidEntry != NONE && voidOf[voidEntry] == entry)
         {
             voidOf[voidEntry] = keptRef(slot);
+        }
+        if (slot != KeptSales.NONE)
+        {
+            handOver(completedKey[entry], entry, keptRef(slot));
         }
     }
 
@@ -488,18 +493,19 @@ final class Transactions
     private void voidFailed(final int entry)
     {
         final int sale = voidOf[entry];
-        if (sale < NONE)
+        if (sale == NONE)
         {
-            keptSales.voidFailed(NONE - 1 - sale, entry);
-            voidOf[entry] = NONE;
+            return;
         }
-        else if (sale != NONE)
+        voidOf[entry] = NONE;
+        final boolean itsVoid = sale < NONE ? keptSales.voidFailed(NONE - 1 - sale, entry) : voidedBy[sale] == entry;
+        if (!itsVoid)
         {
-            if (voidedBy[sale] == entry)
-            {
-                voidedBy[sale] = NONE;
-            }
-            voidOf[entry] = NONE;
+            return;
+        }
+        if (sale > NONE)
+        {
+            voidedBy[sale] = NONE;
         }
     }
 
@@ -531,21 +537,27 @@ final class Transactions
 
     /**
      * The void {@code voidEntry} was approved: when what it takes back is a completion (a UnionPay POS completion void,
-     * 60.1 = 21) the history still holds, the hold that completion took over is the terminal's to complete again, as the
-     * issuer restores it. A completion the history has let go ({@link KeptSales}) no longer knows its hold, which stays
-     * completed: a second completion of it is refused rather than charged twice.
+     * 60.1 = 21), the hold that completion took over is the terminal's to complete again, as the issuer restores it,
+     * whether the history still holds the completion or has let it go ({@link KeptSales} keeps the hold it took over).
      */
     void voidApproved(final int voidEntry)
     {
         final int voided = voidOf[voidEntry];
-        if (voided > NONE)
+        // What it names may be a kept sale's slot (below NONE), and either may hold another request since: only its own.
+        if (voided != NONE && (voided < NONE ? keptSales.voidedBy(NONE - 1 - voided, voidEntry) : voidedBy[voided] == voidEntry))
         {
-            completionUndone(voided);
+            handOver(completedKey(voided), voided, NONE);
         }
     }
 
+    /** What a completion, by its entry or a kept sale's {@link #keptRef}, took over: the hold's fingerprint, or 0. */
+    private long completedKey(final int completion)
+    {
+        return completion < NONE ? keptSales.completedKey(NONE - 1 - completion) : completedKey[completion];
+    }
+
     /**
-     * The entry, a completion, no longer stands (reversed, voided, forgotten for a passing want of the switch's own): the
+     * The entry, a completion, no longer stands (reversed, or forgotten for a passing want of the switch's own): the
      * original it took over may be completed again, whether the history still holds that or has let it go.
      */
     private void completionUndone(final int completion)
@@ -556,14 +568,28 @@ final class Transactions
             return;
         }
         completedKey[completion] = 0;
-        final int original = (int)byKey.get(key);
-        if (original != NONE && fingerprints[original] == key && completedBy[original] == completion)
+        handOver(key, completion, NONE);
+    }
+
+    /**
+     * The original under {@code key} (a hold the history holds, or one it let go to {@link #preAuthorizations}), when
+     * {@code from} took it over ({@link #NONE}: nothing did), is taken over by {@code to} ({@link #NONE}: it may be
+     * completed again): a completion by its entry, or once the history lets it go by its {@link #keptRef}.
+     */
+    private void handOver(final long key, final int from, final int to)
+    {
+        if (key == 0)
         {
-            completedBy[original] = NONE;
+            return;
+        }
+        final int original = (int)byKey.get(key);
+        if (original != NONE && fingerprints[original] == key && completedBy[original] == from)
+        {
+            completedBy[original] = to;
         }
         else
         {
-            preAuthorizations.completionUndone(key, completion);
+            preAuthorizations.handOver(key, from, to);
         }
     }
 

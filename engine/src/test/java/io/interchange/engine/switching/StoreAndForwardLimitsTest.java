@@ -336,6 +336,61 @@ class StoreAndForwardLimitsTest extends FedHandler
     }
 
     /**
+     * A UnionPay POS completion void (60.1 = 21) of a completion the history has forgotten, as its hold, approved by the
+     * issuer: the batch takes the completion out, and the hold is the terminal's to complete again, as it is for a
+     * completion the history holds. The kept completion did not know its hold, which stayed completed: 12 to every
+     * completion of it, though the issuer had given the first one back.
+     */
+    @Test
+    void shouldLetAHoldBeCompletedAgainOnceItsForgottenCompletionIsVoided()
+    {
+        final int cups = signedOnWithShortHistory();
+        final Map<Integer, String> preAuth = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", 72), 3, "030000",
+            4, "000000005000", 11, "000012", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
+        preAuth.put(60, Field60.format(Field60.TYPE_PRE_AUTH, 1, 0).substring(0, 8));
+        pos(POS_LINK, cups, Mti.AUTHORIZATION_REQUEST, preAuth);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "held");
+        assertEquals("00", posCompletion(cups, preAuth, "000013"), "completed");
+        final List<MessageReader> advised = SwitchMessages.advices(setup, event);
+        assertEquals(1, advised.size(), "the completion's 0220");
+        // Acknowledged, or the history would keep the completion for its advice.
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_ADVICE_RESPONSE, SwitchMessages.issuerAnswer(advised.get(0), "00"));
+        approvedSales(16);
+        assertEquals("12", posCompletion(cups, preAuth, "000014"), "the hold and its completion forgotten, the hold completed all the same");
+
+        final Map<Integer, String> voided = new java.util.HashMap<>(preAuth);
+        voided.put(3, "200000");
+        voided.put(4, "000000004500");
+        voided.put(11, "000015");
+        voided.put(60, Field60.format(Field60.TYPE_COMPLETION_VOID, 1, 0).substring(0, 8));
+        voided.put(61, "000001" + "000013");
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "checked against the kept completion, and forwarded");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "voided");
+        final int terminal = setup.acceptors().terminalIndex("TERM0005");
+        assertEquals(List.of(1L, 4_500L, 1L, 4_500L), List.of(handler.batchTotals().debitCount(terminal), handler.batchTotals().debitAmount(terminal),
+            handler.batchTotals().debitReversalCount(terminal), handler.batchTotals().debitReversalAmount(terminal)), "the completion and its void");
+        assertEquals("00", posCompletion(cups, preAuth, "000016"), "the completion voided, the hold is the terminal's to complete again");
+    }
+
+    /** A UnionPay POS completion asked for online (0200, 60.1 = 20) of {@code preAuth} for 45.00, with STAN {@code stan}: the answer it got. */
+    private String posCompletion(final int cups, final Map<Integer, String> preAuth, final String stan)
+    {
+        final Map<Integer, String> completion = new java.util.HashMap<>(preAuth);
+        completion.put(3, "000000");
+        completion.put(4, "000000004500");
+        completion.put(11, stan);
+        completion.put(38, "AB1234");
+        completion.put(60, Field60.format(Field60.TYPE_COMPLETION, 1, 0).substring(0, 8));
+        completion.put(61, "000001" + preAuth.get(11));
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, completion);
+        assertEquals(POS_LINK, event.outputLinkId(0), "answered by the switch");
+        return output(0).getString(39);
+    }
+
+    /**
      * A UnionPay POS key is the terminal's STAN and batch, which a terminal set up again starts afresh, and
      * PreAuthorizations keeps such keys for days. A reversal of a sale (60.1 = 22) the switch never received, on another
      * card and amount, whose key is that of a hold long forgotten by the history, does not release that hold: 25, and
