@@ -507,6 +507,9 @@ final class Transactions
         {
             voidedBy[sale] = NONE;
         }
+        // A completion whose void was approved and is now reversed stands again at its issuer: it holds its hold again,
+        // unless another completion has taken that over since. A void declined or timed out never let the hold go.
+        handOver(completedKey(sale), NONE, sale);
     }
 
     /** Whether the request was an authorization (0100, 0120, or a repeat of one): what a field 90 of class 1 names. */
@@ -546,6 +549,7 @@ final class Transactions
         // What it names may be a kept sale's slot (below NONE), and either may hold another request since: only its own.
         if (voided != NONE && (voided < NONE ? keptSales.voidedBy(NONE - 1 - voided, voidEntry) : voidedBy[voided] == voidEntry))
         {
+            // The completion keeps what it completed: reversed, the void makes it stand again (voidFailed).
             handOver(completedKey(voided), voided, NONE);
         }
     }
@@ -558,7 +562,8 @@ final class Transactions
 
     /**
      * The entry, a completion, no longer stands (reversed, or forgotten for a passing want of the switch's own): the
-     * original it took over may be completed again, whether the history still holds that or has let it go.
+     * original it took over may be completed again, whether the history still holds that or has let it go. A completion
+     * voided keeps what it completed ({@link #voidApproved}), for its void may be reversed.
      */
     private void completionUndone(final int completion)
     {

@@ -1057,16 +1057,45 @@ class SwitchHandlerTest extends FedHandler
 
         assertEquals("00", posCompletion(preAuth, 3), "completed");
         assertEquals("12", posCompletion(preAuth, 4), "completed already");
+        completionVoidApproved(preAuth, 5, 3);
+        assertEquals("00", posCompletion(preAuth, 6), "the completion voided, the pre-authorization is the terminal's to complete again");
+    }
+
+    /**
+     * A UnionPay POS completion void approved, then reversed by its terminal (0400 of the void): the issuer gets an 0420
+     * that takes the void's credit back, so the completion stands again and holds its pre-authorization, and a second
+     * completion is answered 12. The void's reversal left the hold free, and a second completion was advised and
+     * settled beside the first, the card charged twice.
+     */
+    @Test
+    void shouldRefuseASecondCompletionOnceTheVoidOfTheFirstIsReversed()
+    {
+        posReady();
+        final Map<Integer, String> preAuth = approvedOnPos(Mti.AUTHORIZATION_REQUEST, 32, "030000", Field60.TYPE_PRE_AUTH);
+        assertEquals("00", posCompletion(preAuth, 3), "completed");
+        final Map<Integer, String> reversal = completionVoidApproved(preAuth, 4, 3);
+        reversal.put(39, "98");
+        pos(Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39), "the void reversed: the completion stands again");
+        assertEquals("12", posCompletion(preAuth, 5), "completed already, by the completion whose void was reversed");
+    }
+
+    /**
+     * A UnionPay POS completion void (60.1 = 21), STAN {@code stan}, of the completion of {@code preAuth} with STAN
+     * {@code completion}, approved by issuer-a; returns its fields.
+     */
+    private Map<Integer, String> completionVoidApproved(final Map<Integer, String> preAuth, final int stan, final int completion)
+    {
         final Map<Integer, String> voided = new HashMap<>(preAuth);
         voided.put(3, "200000");
-        voided.put(11, "000005");
+        voided.put(11, String.format("%06d", stan));
         voided.put(60, Field60.format(Field60.TYPE_COMPLETION_VOID, 1, 0).substring(0, 8));
-        voided.put(61, "000001" + "000003");
+        voided.put(61, "000001" + String.format("%06d", completion));
         pos(Mti.FINANCIAL_REQUEST, voided);
         assertEquals(ISSUER_LINK, event.outputLinkId(0), "the completion's void goes to the issuer");
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, issuerAnswer(output(0), "00"));
-        assertEquals("00", output(0).getString(39));
-        assertEquals("00", posCompletion(preAuth, 6), "the completion voided, the pre-authorization is the terminal's to complete again");
+        assertEquals("00", output(0).getString(39), "the completion voided");
+        return voided;
     }
 
     /** A UnionPay POS completion asked for online (0200, 60.1 = 20) of {@code preAuth}, with STAN {@code stan}: the answer it got. */
