@@ -1460,8 +1460,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int original = originalOf(request, session);
         if (original == Transactions.NONE)
         {
-            // Its 0420 is built from the reversal's card number and amount: without them (a swipe's reversal) it is 25.
-            final int hold = request.has(2) && request.has(4) && reversesPreAuthorization(request) && findPan(event, request) &&
+            // Its 0420 is built from the reversal's card number and amount: without them (a swipe's reversal) it is 25. A
+            // UnionPay POS pre-authorization void is made with the card, whose number a swipe gives in track 2.
+            final int hold = (request.has(2) || PosTransaction.preAuthVoid(request)) && request.has(4) && reversesPreAuthorization(request) &&
+                findPan(event, request) &&
                 panValid() && originalKey(request) ? transactions.forgottenHold(session.endpoint,
                 FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission,
                 PreAuthorizations.card(pan, panDigits)) : PreAuthorizations.NONE;
@@ -1588,8 +1590,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int merchant = request.has(42) && request.units(42) <= FixedKey.MAX_LENGTH ?
             acceptors.merchant(FixedKey.high(request, 42), FixedKey.low(request, 42)) : -1;
         final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0).mti(Mti.AUTHORIZATION_REQUEST);
-        copy(request, writer, 2);
-        copy(request, writer, 3);
+        writer.putText(2, pan, 0, panDigits);
+        if (request.has(3))
+        {
+            // Every hold went to its issuer coded 00: not the 20 of a UnionPay POS pre-authorization void, nor the 03 of the
+            // POS reversal of a pre-authorization.
+            putCodedAsHold(writer, request);
+        }
         copy(request, writer, 4);
         copy(request, writer, 12);
         copy(request, writer, 13);
@@ -2351,14 +2358,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (preAuthCoded03)
         {
-            // The issuer speaks ISO 8583:1987, where 03 is a cheque guarantee and a pre-authorization is coded 00.
-            scratch.putByte(0, (byte)'0');
-            scratch.putByte(1, (byte)'0');
-            for (int i = 2; i < 6; i++)
-            {
-                scratch.putByte(i, request.charAt(3, i));
-            }
-            writer.putText(3, scratch, 0, 6);
+            putCodedAsHold(writer, request);
         }
         else
         {
@@ -3663,6 +3663,21 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             to.putBytes(toOffset + 1, from, fromOffset + 3, 2);
             to.putBytes(toOffset + 3, from, fromOffset + 1, 2);
         }
+    }
+
+    /**
+     * Field 3 as an issuer gets a pre-authorization: coded 00, with the request's account types. The issuer speaks ISO
+     * 8583:1987, where 03 is a cheque guarantee and 20 a refund.
+     */
+    private void putCodedAsHold(final MessageWriter writer, final MessageReader request)
+    {
+        scratch.putByte(0, (byte)'0');
+        scratch.putByte(1, (byte)'0');
+        for (int i = 2; i < 6; i++)
+        {
+            scratch.putByte(i, request.charAt(3, i));
+        }
+        writer.putText(3, scratch, 0, 6);
     }
 
     private static void copy(final MessageReader from, final MessageWriter to, final int field)

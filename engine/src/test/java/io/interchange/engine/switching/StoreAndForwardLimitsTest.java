@@ -375,6 +375,34 @@ class StoreAndForwardLimitsTest extends FedHandler
         assertEquals("00", posCompletion(cups, preAuth, "000016"), "the completion voided, the hold is the terminal's to complete again");
     }
 
+    /**
+     * A UnionPay POS pre-authorization void (0100 coded 20, 60.1 = 11) is made with the card at the terminal, swiped: its
+     * card number is in track 2 alone. Of a hold the history has forgotten it releases the hold by an 0420 that names it
+     * as its issuer got it, the card number from track 2 and coded 00 as the hold was. It was answered 25 (no field 2, so
+     * no 0420 could be built) and the funds stayed held; and a void with a field 2 had its 0420 coded 20, a refund's code.
+     */
+    @Test
+    void shouldReleaseAForgottenHoldForASwipedUnionPayPreAuthorizationVoidCodedAsTheHoldWas()
+    {
+        final int cups = signedOnWithShortHistory();
+        final Map<Integer, String> preAuth = approvedThenForgotten(cups, Mti.AUTHORIZATION_REQUEST, Field60.TYPE_PRE_AUTH, 74, "000000005000", "000020");
+
+        final Map<Integer, String> voided = new java.util.HashMap<>(preAuth);
+        voided.remove(2);
+        voided.put(35, preAuth.get(2) + "=30122010000000000");
+        voided.put(3, "200000");
+        voided.put(11, "000021");
+        voided.put(60, Field60.format(Field60.TYPE_PRE_AUTH_VOID, 1, 0).substring(0, 8));
+        voided.put(61, "000001" + "000020");
+        pos(POS_LINK, cups, Mti.AUTHORIZATION_REQUEST, voided);
+        assertEquals("00", output(0).getString(39), "the hold released");
+        final List<MessageReader> advices = SwitchMessages.advices(setup, event);
+        assertEquals(1, advices.size(), "its 0420");
+        final MessageReader advice = advices.get(0);
+        assertEquals(List.of(Mti.REVERSAL_ADVICE, "0100", preAuth.get(2), "000000"),
+            List.of(advice.mti(), advice.getString(90).substring(0, 4), advice.getString(2), advice.getString(3)));
+    }
+
     /** A UnionPay POS completion asked for online (0200, 60.1 = 20) of {@code preAuth} for 45.00, with STAN {@code stan}: the answer it got. */
     private String posCompletion(final int cups, final Map<Integer, String> preAuth, final String stan)
     {
