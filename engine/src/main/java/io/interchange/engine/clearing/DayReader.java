@@ -381,7 +381,7 @@ public final class DayReader
             // One already answered is the next day's to book back, as a reversal of an earlier day's.
             if ((Mti.messageClass(request.mti()) == 4 || PosTransaction.preAuthVoid(request)) && ResponseCode.APPROVED.equals(code))
             {
-                final int original = original(endpoint, request);
+                final int original = unlessAnotherClass(request, original(endpoint, request));
                 if (original != AcquirerKeys.MISSING && byRow.containsKey(original))
                 {
                     transactions.mark(original, DayTransactions.REVERSED);
@@ -554,7 +554,7 @@ public final class DayReader
         {
             return;
         }
-        final int original = original(endpoint, request);
+        final int original = unlessAnotherClass(request, original(endpoint, request));
         if (original != AcquirerKeys.MISSING)
         {
             transactions.mark(original, DayTransactions.REVERSED);
@@ -1059,17 +1059,27 @@ public final class DayReader
 
     /**
      * {@code row}, the row a reversal finds by its key, unless its field 90 names an authorization (0100,
-     * 0120) where that row is a financial request: then not the original it names, as the switch takes it
-     * (AcquirerKeys.MISSING).
+     * 0120), or it is a UnionPay POS pre-authorization void, where that row is a financial request: then not the
+     * original it names, as the switch takes it (AcquirerKeys.MISSING). A key comes round (a POS terminal set up again
+     * starts its STANs over): the hold the switch released under it, kept beyond its history, is not the day's sale
+     * under that key, which settles.
      */
     private int unlessAnotherClass(final MessageReader request, final int row)
     {
-        if (row == AcquirerKeys.MISSING || !request.has(90))
+        if (row == AcquirerKeys.MISSING || transactions.authorization(row))
+        {
+            return row;
+        }
+        if (PosTransaction.preAuthVoid(request))
+        {
+            return AcquirerKeys.MISSING;
+        }
+        if (!request.has(90))
         {
             return row;
         }
         final String named = text(request, 90);
-        return named.length() > 1 && named.charAt(1) == '1' && !transactions.authorization(row) ? AcquirerKeys.MISSING : row;
+        return named.length() > 1 && named.charAt(1) == '1' ? AcquirerKeys.MISSING : row;
     }
 
     private int find(final int endpoint, final String terminal, final String stan, final String transmission)

@@ -1457,7 +1457,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, actualAmount < 0 ? ResponseCode.FORMAT_ERROR : ResponseCode.INVALID_TRANSACTION);
             return;
         }
-        final int original = originalOf(request, session);
+        // A pre-authorization void names a hold: a sale under its key is not it (a terminal set up again starts its STANs
+        // over, and the hold it means is kept beyond the history), and reversed, its card would get back what its batch holds.
+        final int named = originalOf(request, session);
+        final int original = named != Transactions.NONE && PosTransaction.preAuthVoid(request) && !transactions.authorization(named) ?
+            Transactions.NONE : named;
         if (original == Transactions.NONE)
         {
             // Its 0420 is built from the reversal's card number and amount: without them (a swipe's reversal) it is 25. A

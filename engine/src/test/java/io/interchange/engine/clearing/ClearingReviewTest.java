@@ -508,6 +508,54 @@ class ClearingReviewTest
     }
 
     /**
+     * A UnionPay POS terminal's hold that the switch's history has let go, the terminal set up again so that a sale on
+     * another card takes the hold's STAN and batch, then the hold's void (0100, 60.1 = 11, its 61 naming that key, the
+     * hold's card): the switch releases the hold it kept and leaves the sale, which settles. The switch reversed the
+     * sale, and clearing, which finds the sale under the void's key, took it for reversed: the merchant went unpaid.
+     */
+    @Test
+    void unionPayPreAuthorizationVoidLeavesASaleUnderItsKeyToSettle(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir, 8);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            posSignedOn("000201", 1);
+            final Map<Integer, String> hold = posSale("000202", "030000");
+            hold.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_PRE_AUTH, 1, 0).substring(0, 8));
+            putIn(cups(), POS_LINK, 1, Mti.AUTHORIZATION_REQUEST, hold);
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+            assertEquals("00", output(0).getString(39), "held");
+            for (int i = 0; i < 16; i++)
+            {
+                approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 100 + i), 1_000);
+            }
+            final Map<Integer, String> sale = posSale("000202", "000000");
+            sale.put(35, card(0, 10) + "=30122011143804400000");
+            approvedOnPos(sale);
+            final Map<Integer, String> voided = posSale("000203", "200000");
+            voided.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_PRE_AUTH_VOID, 1, 0).substring(0, 8));
+            voided.put(61, "000001" + "000202");
+            putIn(cups(), POS_LINK, 1, Mti.AUTHORIZATION_REQUEST, voided);
+            assertEquals("00", output(0).getString(39), "the hold kept beyond the history released");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        final List<String> pos = new ArrayList<>();
+        for (final Settlement.MerchantLine line : Settlement.settle(config, DAY_1, day.transactions()).merchants())
+        {
+            if (line.merchant().equals("MERCHANT0000003"))
+            {
+                pos.add(line.count() + " sale of " + line.netSales());
+            }
+        }
+        assertEquals(List.of("1 sale of 5000"), pos, "the sale settles");
+    }
+
+    /**
      * Sends {@code repeated} as an 0400, 0401 and 0421, then {@code once} as an 0400, each answered 25 ({@code why}), closes
      * the journal and returns the day's exceptions, asserting they are two orphan reversals, one per original.
      */

@@ -1062,6 +1062,30 @@ class SwitchHandlerTest extends FedHandler
     }
 
     /**
+     * A UnionPay POS pre-authorization void (0100, 60.1 = 11) releases a hold: one whose 61 finds a sale of its terminal
+     * under that key (a terminal set up again starts its STANs over, the hold it means kept beyond the history, or a
+     * number mistyped) is answered 25 and reverses nothing. It got 00, and the issuer an 0420 that gave the card back a
+     * sale the terminal's batch still holds, which the switch's batch totals took out.
+     */
+    @Test
+    void shouldNotReverseASaleForAUnionPayPreAuthorizationVoidThatNamesIt()
+    {
+        posReady();
+        final Map<Integer, String> sale = approvedOnPos(Mti.FINANCIAL_REQUEST, 33, "000000", Field60.TYPE_SALE);
+        final Map<Integer, String> voided = new HashMap<>(sale);
+        voided.put(3, "200000");
+        voided.put(11, "000003");
+        voided.put(60, Field60.format(Field60.TYPE_PRE_AUTH_VOID, 1, 0).substring(0, 8));
+        voided.put(61, "000001" + sale.get(11));
+        pos(Mti.AUTHORIZATION_REQUEST, voided);
+        final List<MessageReader> advices = SwitchMessages.advices(setup, event);
+        assertEquals("25 and no 0420", output(0).getString(39) + (advices.isEmpty() ? " and no 0420" : " and an 0420 of " + advices.get(0).getString(90)));
+        final int terminal = setup.acceptors().terminalIndex("TERM0005");
+        assertEquals(List.of(1L, 0L), List.of(handler.batchTotals().debitCount(terminal), handler.batchTotals().debitReversalCount(terminal)),
+            "the sale stands in its batch");
+    }
+
+    /**
      * A UnionPay POS completion void approved, then reversed by its terminal (0400 of the void): the issuer gets an 0420
      * that takes the void's credit back, so the completion stands again and holds its pre-authorization, and a second
      * completion is answered 12. The void's reversal left the hold free, and a second completion was advised and
