@@ -9,10 +9,12 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 /**
  * TLS on a link (DESIGN.md §7), from PEM files: certificates as X.509 PEM, private keys as unencrypted PKCS#8 PEM
- * ({@code BEGIN PRIVATE KEY}), which the JDK reads without further providers. TLS 1.3 and 1.2 only.
+ * ({@code BEGIN PRIVATE KEY}), which the JDK reads without further providers. TLS 1.3 and 1.2 only, with forward-secret
+ * key exchange and AEAD ciphers only.
  *
  * <p>On a listener the switch is the server: {@code certificate} and {@code privateKey} are required, and with
  * {@code trust} every acquirer must present a client certificate that leads to one of its CAs (mutual TLS). On an
@@ -30,6 +32,16 @@ import io.netty.handler.ssl.SslProvider;
 public record TlsConfig(Path certificate, Path privateKey, Path trust, List<String> peerNames)
 {
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /**
+     * TLS 1.3's suites, and under TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305 (Mozilla's "intermediate" list).
+     * Netty's defaults, taken before, also allow RSA key exchange and CBC with SHA-1 when the certificate is RSA: RSA key
+     * exchange has no forward secrecy, so whoever records a link's traffic and later gets the switch's or the issuer's
+     * private key reads every card number and PIN block of it. JDK 17 allows both.
+     */
+    private static final List<String> CIPHER_SUITES = List.of(
+        "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     public TlsConfig
     {
@@ -52,7 +64,7 @@ public record TlsConfig(Path certificate, Path privateKey, Path trust, List<Stri
             throw new IllegalStateException("a TLS listener needs a certificate and its private key");
         }
         final SslContextBuilder builder = SslContextBuilder.forServer(certificate.toFile(), privateKey.toFile())
-            .sslProvider(SslProvider.JDK).protocols(PROTOCOLS);
+            .sslProvider(SslProvider.JDK).protocols(PROTOCOLS).ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
         if (trust != null)
         {
             builder.trustManager(trust.toFile()).clientAuth(ClientAuth.REQUIRE);
@@ -64,7 +76,7 @@ public record TlsConfig(Path certificate, Path privateKey, Path trust, List<Stri
     public SslContext clientContext() throws SSLException
     {
         final SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
-            .endpointIdentificationAlgorithm("HTTPS");
+            .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE).endpointIdentificationAlgorithm("HTTPS");
         if (trust != null)
         {
             builder.trustManager(trust.toFile());

@@ -1,0 +1,208 @@
+package io.interchange.tools.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.interchange.codec.Mti;
+import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.tools.issuer.CardBook;
+import io.interchange.tools.issuer.IssuerSimConfig;
+import io.interchange.tools.issuer.IssuerSimulator;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+/**
+ * TLS peers that must never get a link, over 127.0.0.1 with certificates the test makes ({@link TestCertificates}):
+ * an acquirer or an issuer that would settle for a cipher suite without forward secrecy or without AEAD, where the
+ * switch's certificate, or the issuer's, is RSA and so could serve one (DESIGN.md §7: links can run TLS, and what runs
+ * over them is card data and PIN blocks).
+ */
+class TlsPeerSystemTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRefuseAnAcquirerThatOffersOnlyRsaKeyExchangeOrCbcSuites() throws Exception
+    {
+        final TestCertificates ca = TestCertificates.authority(dir, "ca", "Interchange test CA");
+        final TestCertificates.Issued server = ca.leaf("server", "127.0.0.1").ip("127.0.0.1").serverAuth().key("RSA").issue();
+        try (CapturedLog log = new CapturedLog();
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(81, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(82, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(config(listener(server, null), "", issuerA.port(), issuerB.port())))
+        {
+            final int port = node.port("pos-tls");
+            for (final String suite : List.of("TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"))
+            {
+                assertThrows(SSLException.class, () ->
+                {
+                    try (SSLSocket socket = clientSocket(ca.file(), port, suite))
+                    {
+                        socket.startHandshake();
+                    }
+                }, suite);
+            }
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("no cipher suites in common"), "the refusals logged");
+            // The same listener takes an acquirer offering what a current TLS 1.2 stack offers, and agrees on ECDHE with GCM.
+            try (SSLSocket socket = clientSocket(ca.file(), port, null);
+                 TestTerminal terminal = new TestTerminal(socket, Iso87.BINARY, new byte[0]))
+            {
+                assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn()).getString(39));
+                final String agreed = socket.getSession().getCipherSuite();
+                assertTrue(agreed.startsWith("TLS_ECDHE_RSA_WITH_AES_") && agreed.contains("_GCM_"), agreed);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAnIssuerThatServesOnlyRsaKeyExchange() throws Exception
+    {
+        final TestCertificates ca = TestCertificates.authority(dir, "ca", "Interchange test CA");
+        final TestCertificates.Issued issuer = ca.leaf("issuer", "127.0.0.1").ip("127.0.0.1").serverAuth().key("RSA").issue();
+        final TestCertificates.Issued server = ca.leaf("server", "127.0.0.1").ip("127.0.0.1").serverAuth().issue();
+        final SSLContext context = ((JdkSslContext)SslContextBuilder.forServer(issuer.certificateFile().toFile(), issuer.keyFile().toFile())
+            .sslProvider(SslProvider.JDK).build()).context();
+        try (CapturedLog log = new CapturedLog();
+             HandshakingIssuer weak = new HandshakingIssuer(context, "TLS_RSA_WITH_AES_128_CBC_SHA");
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(83, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(config(listener(server, null), ", tls { trust = \"%s\" }".formatted(ca.file()), issuerA.port(), weak.port())))
+        {
+            Awaiting.until(Duration.ofSeconds(10), () -> weak.handshakes.get() + weak.refusals.get() >= 2, "the switch's attempts");
+            assertEquals(0, weak.handshakes.get(), "handshakes the switch completed with an issuer on RSA key exchange");
+            assertEquals(0, node.signedOnLinks("issuer-b"));
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("issuer-b#0: TLS handshake with"), "the refusal logged");
+        }
+    }
+
+    /** A TLS client to the listener on TLS 1.2 (1.3 has no weak suites to offer), offering only {@code suite}, or the JDK's own list. */
+    private static SSLSocket clientSocket(final Path trust, final int port, final String suite) throws IOException
+    {
+        final SSLContext context = ((JdkSslContext)SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(trust.toFile())
+            .build()).context();
+        final SSLSocket socket = (SSLSocket)context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+        socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+        if (suite != null)
+        {
+            socket.setEnabledCipherSuites(new String[] {suite});
+        }
+        return socket;
+    }
+
+    /** An issuer host on 127.0.0.1 serving TLS 1.2 with one cipher suite: it counts the handshakes made with it, then closes. */
+    private static final class HandshakingIssuer implements AutoCloseable
+    {
+        final AtomicInteger handshakes = new AtomicInteger();
+        final AtomicInteger refusals = new AtomicInteger();
+        private final ServerSocket server;
+        private final Thread acceptor;
+
+        HandshakingIssuer(final SSLContext context, final String suite) throws IOException
+        {
+            final SSLServerSocket socket = (SSLServerSocket)context.getServerSocketFactory().createServerSocket(0, 8, InetAddress.getLoopbackAddress());
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setEnabledCipherSuites(new String[] {suite});
+            server = socket;
+            acceptor = new Thread(this::serve, "weak-issuer");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port()
+        {
+            return server.getLocalPort();
+        }
+
+        private void serve()
+        {
+            while (!server.isClosed())
+            {
+                try (SSLSocket connection = (SSLSocket)server.accept())
+                {
+                    connection.setSoTimeout(10_000);
+                    try
+                    {
+                        connection.startHandshake();
+                        handshakes.incrementAndGet();
+                    }
+                    catch (final SSLException refused)
+                    {
+                        refusals.incrementAndGet();
+                    }
+                }
+                catch (final SocketException closed)
+                {
+                    return;
+                }
+                catch (final IOException e)
+                {
+                    refusals.incrementAndGet();
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            server.close();
+        }
+    }
+
+    private static String listener(final TestCertificates.Issued server, final Path trust)
+    {
+        return """
+            interchange.listeners = [
+              { name = "pos-tls", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2",
+                acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 60s, max-frame = 4096, mac = false,
+                tls { certificate = "%s", private-key = "%s"%s } }
+            ]
+            """.formatted(server.certificateFile(), server.keyFile(), trust == null ? "" : ", trust = \"" + trust + "\"");
+    }
+
+    /** The demo's two issuers, issuer-b with {@code issuerBTls}: its links' TLS, or nothing for plain TCP. */
+    private SwitchConfig config(final String listeners, final String issuerBTls, final int issuerA, final int issuerB)
+    {
+        final String issuers = "interchange.issuers = [ %s, %s ]".formatted(issuer("issuer-a", "20000001", ""), issuer("issuer-b", "20000002", issuerBTls));
+        return SwitchConfig.parse(listeners + issuers, "tls.conf").withIssuerPort("issuer-a", issuerA).withIssuerPort("issuer-b", issuerB)
+            .withJournalDir(dir.resolve("journal"));
+    }
+
+    private static String issuer(final String id, final String institution, final String tls)
+    {
+        return ("{ id = \"%s\", institution-id = \"%s\", links = [ { host = \"127.0.0.1\", port = 9 } ], connections = 1, timeout = 5s, " +
+            "echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 400ms }, stand-in { enabled = false, floor-limit = 0 } %s }")
+            .formatted(id, institution, tls);
+    }
+
+    private static Map<Integer, String> signOn()
+    {
+        final Map<Integer, String> m = new HashMap<>();
+        m.put(7, "1127000000");
+        m.put(11, "000001");
+        m.put(70, "001");
+        return m;
+    }
+}
