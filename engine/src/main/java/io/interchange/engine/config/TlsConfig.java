@@ -20,7 +20,8 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
  * {@code trust} every acquirer must present a client certificate that leads to one of its CAs (mutual TLS). On an
  * issuer link the switch is the client: the issuer's certificate must lead to a CA in {@code trust} (the JDK's own
  * trust store when null) and name the address connected to (its subject alternative names), and with
- * {@code certificate} and {@code privateKey} the switch shows a certificate of its own.
+ * {@code certificate} and {@code privateKey} the switch shows a certificate of its own. Either way the peer's own
+ * certificate must be valid at the handshake, even one that is itself in {@code trust} ({@link PeerTrust}).
  *
  * @param certificate this side's certificate chain, or null.
  * @param privateKey  its private key; null exactly when {@code certificate} is.
@@ -67,7 +68,7 @@ public record TlsConfig(Path certificate, Path privateKey, Path trust, List<Stri
             .sslProvider(SslProvider.JDK).protocols(PROTOCOLS).ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
         if (trust != null)
         {
-            builder.trustManager(trust.toFile()).clientAuth(ClientAuth.REQUIRE);
+            builder.trustManager(PeerTrust.of(trust)).clientAuth(ClientAuth.REQUIRE);
         }
         return builder.build();
     }
@@ -76,11 +77,7 @@ public record TlsConfig(Path certificate, Path privateKey, Path trust, List<Stri
     public SslContext clientContext() throws SSLException
     {
         final SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
-            .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE).endpointIdentificationAlgorithm("HTTPS");
-        if (trust != null)
-        {
-            builder.trustManager(trust.toFile());
-        }
+            .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE).endpointIdentificationAlgorithm("HTTPS").trustManager(PeerTrust.of(trust));
         if (certificate != null)
         {
             builder.keyManager(certificate.toFile(), privateKey.toFile());

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,9 @@ import io.interchange.codec.Mti;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.config.TlsConfig;
 import io.interchange.tools.issuer.CardBook;
+import io.interchange.tools.issuer.IssuerCounter;
 import io.interchange.tools.issuer.IssuerSimConfig;
 import io.interchange.tools.issuer.IssuerSimulator;
 import io.netty.handler.ssl.JdkSslContext;
@@ -38,7 +41,8 @@ import io.netty.handler.ssl.SslProvider;
  * TLS peers that must never get a link, over 127.0.0.1 with certificates the test makes ({@link TestCertificates}):
  * an acquirer or an issuer that would settle for a cipher suite without forward secrecy or without AEAD, where the
  * switch's certificate, or the issuer's, is RSA and so could serve one (DESIGN.md §7: links can run TLS, and what runs
- * over them is card data and PIN blocks).
+ * over them is card data and PIN blocks); and an acquirer or an issuer whose self-signed certificate, trusted as it is
+ * by being in the trust file, has expired.
  */
 class TlsPeerSystemTest
 {
@@ -96,6 +100,70 @@ class TlsPeerSystemTest
             assertEquals(0, node.signedOnLinks("issuer-b"));
             Awaiting.until(Duration.ofSeconds(10), () -> log.contains("issuer-b#0: TLS handshake with"), "the refusal logged");
         }
+    }
+
+    @Test
+    void shouldRefuseAnAcquirerWhoseSelfSignedCertificateInTheTrustFileHasExpired() throws Exception
+    {
+        // Two acquirer hosts' self-signed certificates, trusted as they are; one has expired since it was put there.
+        final TestCertificates ca = TestCertificates.authority(dir, "ca", "Interchange test CA");
+        final TestCertificates.Issued server = ca.leaf("server", "127.0.0.1").ip("127.0.0.1").serverAuth().issue();
+        final TestCertificates.Issued current = TestCertificates.selfSigned(dir, "host-one", "acquirer host one").clientAuth().issue();
+        final TestCertificates.Issued expired = TestCertificates.selfSigned(dir, "host-two", "acquirer host two").clientAuth()
+            .valid(Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(1))).issue();
+        final Path trust = TestCertificates.bundle(dir.resolve("acquirer-hosts.pem"), current.certificateFile(), expired.certificateFile());
+        try (CapturedLog log = new CapturedLog();
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(84, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(85, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(config(listener(server, trust), "", issuerA.port(), issuerB.port())))
+        {
+            final int port = node.port("pos-tls");
+            assertThrows(IOException.class, () ->
+            {
+                try (TestTerminal terminal = new TestTerminal(mutualSocket(ca.file(), port, expired), Iso87.BINARY, new byte[0]))
+                {
+                    terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn());
+                }
+            });
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("the peer's certificate CN=acquirer host two, O=Interchange tests expired on"),
+                "the refusal logged, naming the certificate and its date");
+            try (TestTerminal terminal = new TestTerminal(mutualSocket(ca.file(), port, current), Iso87.BINARY, new byte[0]))
+            {
+                assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn()).getString(39));
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAnIssuerWhoseSelfSignedCertificateInTheTrustFileHasExpired() throws Exception
+    {
+        // The issuer's own self-signed certificate is what the switch trusts for it, beside a CA still current.
+        final TestCertificates ca = TestCertificates.authority(dir, "ca", "Interchange test CA");
+        final TestCertificates.Issued server = ca.leaf("server", "127.0.0.1").ip("127.0.0.1").serverAuth().issue();
+        final TestCertificates.Issued issuer = TestCertificates.selfSigned(dir, "issuer", "127.0.0.1").ip("127.0.0.1").serverAuth()
+            .valid(Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(1))).issue();
+        final Path trust = TestCertificates.bundle(dir.resolve("issuers.pem"), ca.file(), issuer.certificateFile());
+        final IssuerSimConfig expiredTls = IssuerSimConfig.defaults().withTls(new TlsConfig(issuer.certificateFile(), issuer.keyFile(), null, List.of()));
+        try (CapturedLog log = new CapturedLog();
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(86, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(87, List.of("622848"), 10), expiredTls).start();
+             SwitchNode node = SwitchNode.start(config(listener(server, null), ", tls { trust = \"%s\" }".formatted(trust), issuerA.port(), issuerB.port())))
+        {
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-b") > 0 || issuerB.counter(IssuerCounter.CONNECTIONS_CLOSED) >= 2,
+                "the switch's attempts");
+            assertEquals(0, node.signedOnLinks("issuer-b"));
+            assertEquals(0, issuerB.counter(IssuerCounter.FRAMES_RECEIVED), "not one message to an issuer whose certificate has expired");
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("the peer's certificate CN=127.0.0.1, O=Interchange tests expired on"),
+                "the refusal logged, naming the certificate and its date");
+        }
+    }
+
+    /** A TLS client to the listener, showing {@code certificate}. */
+    private static SSLSocket mutualSocket(final Path trust, final int port, final TestCertificates.Issued certificate) throws IOException
+    {
+        final SSLContext context = ((JdkSslContext)SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(trust.toFile())
+            .keyManager(certificate.certificateFile().toFile(), certificate.keyFile().toFile()).build()).context();
+        return (SSLSocket)context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
     }
 
     /** A TLS client to the listener on TLS 1.2 (1.3 has no weak suites to offer), offering only {@code suite}, or the JDK's own list. */
