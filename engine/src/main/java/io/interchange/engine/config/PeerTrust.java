@@ -17,6 +17,8 @@ import java.util.Date;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -27,8 +29,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * anchor's dates against it, and a peer whose certificate is itself in the trust file (a host showing a self-signed
  * certificate, trusted as it is) has nothing in its chain but that anchor: its certificate was taken for as long as
  * the switch ran after it expired. A start with such a file is refused only when no certificate of it is valid.
+ * A handshake that resumes a session asks no trust manager at all: {@link #outOfDate(SSLSession)} is for the link to
+ * check that one with.
  */
-final class PeerTrust extends X509ExtendedTrustManager
+public final class PeerTrust extends X509ExtendedTrustManager
 {
     private final X509ExtendedTrustManager pkix;
 
@@ -81,42 +85,42 @@ final class PeerTrust extends X509ExtendedTrustManager
     public void checkClientTrusted(final X509Certificate[] chain, final String authType, final Socket socket) throws CertificateException
     {
         pkix.checkClientTrusted(chain, authType, socket);
-        current(chain);
+        current(chain[0]);
     }
 
     @Override
     public void checkServerTrusted(final X509Certificate[] chain, final String authType, final Socket socket) throws CertificateException
     {
         pkix.checkServerTrusted(chain, authType, socket);
-        current(chain);
+        current(chain[0]);
     }
 
     @Override
     public void checkClientTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine) throws CertificateException
     {
         pkix.checkClientTrusted(chain, authType, engine);
-        current(chain);
+        current(chain[0]);
     }
 
     @Override
     public void checkServerTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine) throws CertificateException
     {
         pkix.checkServerTrusted(chain, authType, engine);
-        current(chain);
+        current(chain[0]);
     }
 
     @Override
     public void checkClientTrusted(final X509Certificate[] chain, final String authType) throws CertificateException
     {
         pkix.checkClientTrusted(chain, authType);
-        current(chain);
+        current(chain[0]);
     }
 
     @Override
     public void checkServerTrusted(final X509Certificate[] chain, final String authType) throws CertificateException
     {
         pkix.checkServerTrusted(chain, authType);
-        current(chain);
+        current(chain[0]);
     }
 
     @Override
@@ -126,12 +130,44 @@ final class PeerTrust extends X509ExtendedTrustManager
     }
 
     /**
-     * After PKIX has taken the chain, so that the subject named is one the trust vouches for, never text a stranger
-     * chose. The message is what the link's log gives as the handshake's failure.
+     * Why the peer certificate of a session just agreed is out of its dates, or null when it is not or the peer showed
+     * none. A resumed session (the JDK keeps them a day) comes with the certificate checked when it began, however long
+     * ago: an acquirer whose certificate has expired since, or an issuer whose has, was taken again each time it
+     * resumed. The session is dropped from this side's cache, so that it is not resumed from there again.
      */
-    private static void current(final X509Certificate[] chain) throws CertificateException
+    public static String outOfDate(final SSLSession session)
     {
-        final X509Certificate peer = chain[0];
+        final Certificate[] chain;
+        try
+        {
+            chain = session.getPeerCertificates();
+        }
+        catch (final SSLPeerUnverifiedException none)
+        {
+            return null;
+        }
+        if (chain.length == 0 || !(chain[0] instanceof X509Certificate peer))
+        {
+            return null;
+        }
+        try
+        {
+            current(peer);
+            return null;
+        }
+        catch (final CertificateException e)
+        {
+            session.invalidate();
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * After PKIX has taken the chain (or, for a resumed session, took it), so that the subject named is one the trust
+     * vouches for, never text a stranger chose. The message is what the link's log gives as the handshake's failure.
+     */
+    private static void current(final X509Certificate peer) throws CertificateException
+    {
         final Date now = new Date();
         if (now.after(peer.getNotAfter()))
         {

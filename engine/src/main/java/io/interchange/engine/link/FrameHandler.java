@@ -16,6 +16,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 
 import io.interchange.codec.frame.Framing;
+import io.interchange.engine.config.PeerTrust;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.Ring;
 import io.interchange.engine.ring.SwitchEvent;
@@ -28,8 +29,9 @@ import io.interchange.engine.ring.SwitchEvent;
  * answered 91 by the switch).
  * A length header that cannot be trusted (not a number, above the maximum, too short to hold a message) closes
  * the link before anything is buffered for it, and is published as a {@link EventType#BAD_FRAME} event so the
- * journal has it. Behind an {@link SslHandler} the link comes up only once its TLS handshake has succeeded: a peer
- * that cannot prove itself never reaches the ring.
+ * journal has it. Behind an {@link SslHandler} the link comes up only once its TLS handshake has succeeded, with a peer
+ * certificate still in its dates even where the handshake resumed a session: a peer that cannot prove itself never
+ * reaches the ring.
  */
 final class FrameHandler extends ChannelInboundHandlerAdapter
 {
@@ -326,6 +328,13 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         {
             if (handshake.isSuccess())
             {
+                final String outOfDate = PeerTrust.outOfDate(ctx.pipeline().get(SslHandler.class).engine().getSession());
+                if (outOfDate != null)
+                {
+                    LOG.warn("{}: TLS handshake with {} refused, closing: {}", name, ctx.channel().remoteAddress(), outOfDate);
+                    ctx.close();
+                    return;
+                }
                 up(ctx);
             }
             else

@@ -42,7 +42,7 @@ import io.netty.handler.ssl.SslProvider;
  * an acquirer or an issuer that would settle for a cipher suite without forward secrecy or without AEAD, where the
  * switch's certificate, or the issuer's, is RSA and so could serve one (DESIGN.md §7: links can run TLS, and what runs
  * over them is card data and PIN blocks); and an acquirer or an issuer whose self-signed certificate, trusted as it is
- * by being in the trust file, has expired.
+ * by being in the trust file, has expired, or whose certificate has expired since the session it resumes began.
  */
 class TlsPeerSystemTest
 {
@@ -161,9 +161,71 @@ class TlsPeerSystemTest
     /** A TLS client to the listener, showing {@code certificate}. */
     private static SSLSocket mutualSocket(final Path trust, final int port, final TestCertificates.Issued certificate) throws IOException
     {
-        final SSLContext context = ((JdkSslContext)SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(trust.toFile())
+        return (SSLSocket)mutualContext(trust, certificate).getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** The TLS of a terminal showing {@code certificate}: its sockets share one session cache, so a second one resumes. */
+    private static SSLContext mutualContext(final Path trust, final TestCertificates.Issued certificate) throws SSLException
+    {
+        return ((JdkSslContext)SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(trust.toFile())
             .keyManager(certificate.certificateFile().toFile(), certificate.keyFile().toFile()).build()).context();
-        return (SSLSocket)context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+    }
+
+    @Test
+    void shouldRefuseAnAcquirerThatResumesItsSessionOnceItsCertificateHasExpired() throws Exception
+    {
+        // A terminal that connects again resumes its TLS session, which the JDK takes without a look at the certificate.
+        final TestCertificates ca = TestCertificates.authority(dir, "ca", "Interchange test CA");
+        final TestCertificates.Issued server = ca.leaf("server", "127.0.0.1").ip("127.0.0.1").serverAuth().issue();
+        try (CapturedLog log = new CapturedLog();
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(88, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(89, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(config(listener(server, ca.file()), "", issuerA.port(), issuerB.port())))
+        {
+            final Instant expiry = Instant.now().plusSeconds(3);
+            final TestCertificates.Issued terminal = ca.leaf("terminal", "acquirer host").clientAuth().valid(Instant.now().minus(Duration.ofHours(1)), expiry)
+                .issue();
+            final SSLContext context = mutualContext(ca.file(), terminal);
+            try (TestTerminal first = new TestTerminal(context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), node.port("pos-tls")),
+                Iso87.BINARY, new byte[0]))
+            {
+                assertEquals("00", first.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn()).getString(39));
+            }
+            Awaiting.until(Duration.ofSeconds(10), () -> Instant.now().isAfter(expiry), "the terminal's certificate expired");
+            assertThrows(IOException.class, () ->
+            {
+                try (TestTerminal again = new TestTerminal(context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), node.port("pos-tls")),
+                    Iso87.BINARY, new byte[0]))
+                {
+                    again.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn());
+                }
+            });
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("refused, closing: the peer's certificate CN=acquirer host, O=Interchange tests " +
+                "expired on"), "the resumed session refused for the certificate's date");
+        }
+    }
+
+    @Test
+    void shouldRefuseAnIssuerWhoseSessionTheSwitchResumesOnceItsCertificateHasExpired() throws Exception
+    {
+        // The issuer closes each connection after its handshake; the switch connects again, resuming its session.
+        final TestCertificates ca = TestCertificates.authority(dir, "ca", "Interchange test CA");
+        final TestCertificates.Issued server = ca.leaf("server", "127.0.0.1").ip("127.0.0.1").serverAuth().issue();
+        final Instant expiry = Instant.now().plusSeconds(3);
+        final TestCertificates.Issued issuer = ca.leaf("issuer", "127.0.0.1").ip("127.0.0.1").serverAuth()
+            .valid(Instant.now().minus(Duration.ofHours(1)), expiry).issue();
+        final SSLContext context = ((JdkSslContext)SslContextBuilder.forServer(issuer.certificateFile().toFile(), issuer.keyFile().toFile())
+            .sslProvider(SslProvider.JDK).build()).context();
+        try (CapturedLog log = new CapturedLog();
+             HandshakingIssuer issuerB = new HandshakingIssuer(context, null);
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(90, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(config(listener(server, null), ", tls { trust = \"%s\" }".formatted(ca.file()), issuerA.port(),
+                 issuerB.port())))
+        {
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerB.handshakes.get() > 0, "a handshake while the issuer's certificate was good");
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("issuer-b#0: TLS handshake with 127.0.0.1/127.0.0.1:" + issuerB.port() +
+                " refused, closing: the peer's certificate CN=127.0.0.1, O=Interchange tests expired on"), "the resumed session refused for its date");
+        }
     }
 
     /** A TLS client to the listener on TLS 1.2 (1.3 has no weak suites to offer), offering only {@code suite}, or the JDK's own list. */
@@ -180,7 +242,10 @@ class TlsPeerSystemTest
         return socket;
     }
 
-    /** An issuer host on 127.0.0.1 serving TLS 1.2 with one cipher suite: it counts the handshakes made with it, then closes. */
+    /**
+     * An issuer host on 127.0.0.1 serving TLS, 1.2 with one cipher suite or else the JDK's defaults: it counts the
+     * handshakes made with it, and closes each connection after its handshake.
+     */
     private static final class HandshakingIssuer implements AutoCloseable
     {
         final AtomicInteger handshakes = new AtomicInteger();
@@ -191,8 +256,11 @@ class TlsPeerSystemTest
         HandshakingIssuer(final SSLContext context, final String suite) throws IOException
         {
             final SSLServerSocket socket = (SSLServerSocket)context.getServerSocketFactory().createServerSocket(0, 8, InetAddress.getLoopbackAddress());
-            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
-            socket.setEnabledCipherSuites(new String[] {suite});
+            if (suite != null)
+            {
+                socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+                socket.setEnabledCipherSuites(new String[] {suite});
+            }
             server = socket;
             acceptor = new Thread(this::serve, "weak-issuer");
             acceptor.setDaemon(true);
