@@ -3270,7 +3270,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final SwitchSetup.Issuer config = issuers.get(issuer);
         // After the time-out's own 0420: a stand-in whose 0220 finds no room would be paid and never advised.
         return config.standIn() && config.standInOnTimeOut() && transactions.state(history) != Transactions.REVERSED && advices.hasRoom() &&
-            original.has(3) && original.getLong(3) / 10_000 == 0 && original.has(4) && original.getLong(4) <= config.floorLimit();
+            original.has(3) && (original.getLong(3) / 10_000 == 0 || PosTransaction.preAuthCoded03(original, (int)(original.getLong(3) / 10_000))) &&
+            original.has(4) && original.getLong(4) <= config.floorLimit();
     }
 
     /**

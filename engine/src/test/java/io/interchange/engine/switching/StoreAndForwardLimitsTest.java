@@ -170,16 +170,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldNotStandInOnATimeOutWhenTheStandInsAdviceCannotBeQueued()
     {
-        final List<SwitchSetup.Issuer> issuers = new ArrayList<>();
-        for (final SwitchSetup.Issuer i : setup.issuers())
-        {
-            issuers.add(new SwitchSetup.Issuer(i.id(), i.institutionId(), i.timeout(), i.standIn(), i.floorLimit(), true, i.echoInterval(),
-                i.missedEchoes(), i.adviceWindow(), i.mac(), i.maxInFlight()));
-        }
-        final SwitchSetup s = setup;
-        handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), issuers, s.bins(), s.acceptors(),
-            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 1,
-            s.preAuthorizations(), s.posSales()));
+        handler = new SwitchHandler(standInOnTimeOut(1));
         ready();
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
             SwitchMessages.request(SwitchMessages.card("476173", 600), "000000", 4_000, now, ++stan));
@@ -198,6 +189,54 @@ class StoreAndForwardLimitsTest extends FedHandler
         assertEquals(0, handler.batchTotals().debitCount(setup.acceptors().terminalIndex("TERM0001")));
         assertEquals(1, handler.advicesPending(), "the time-out's 0420");
         assertEquals(0, handler.advicesLost());
+    }
+
+    /**
+     * A UnionPay POS pre-authorization, coded 03 as POS terminals code it, that times out at an issuer allowing stand-in
+     * on time-out is stood in for (an S authorization code), as it is while the issuer is down and as one coded 00 is:
+     * the time-out read the terminal's 03 for something other than a pre-authorization and answered 91.
+     */
+    @Test
+    void shouldStandInOnATimeOutForAUnionPayPreAuthorizationCoded03()
+    {
+        handler = new SwitchHandler(standInOnTimeOut(setup.adviceCapacity()));
+        ready();
+        final int cups = setup.dialects().indexOf(UnionPayPos.DIALECT);
+        link(EventType.ACQUIRER_UP, POS_LINK, 1);
+        pos(POS_LINK, cups, Mti.NETWORK_MANAGEMENT_REQUEST, new java.util.HashMap<>(Map.of(11, "000001", 41, "TERM0005", 42, "MERCHANT0000003",
+            60, Field60.format(Field60.TYPE_MANAGEMENT, 1, Field60.NETWORK_SIGN_ON))));
+        final Map<Integer, String> preAuth = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", 72), 3, "030000", 4, "000000004000",
+            11, "000002", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
+        preAuth.put(60, Field60.format(Field60.TYPE_PRE_AUTH, 1, 0).substring(0, 8));
+        pos(POS_LINK, cups, Mti.AUTHORIZATION_REQUEST, preAuth);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded");
+        assertEquals("000000", output(0).getString(3), "coded 00 for the issuer");
+        now += 6_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        String answer = "none";
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            if (event.outputLinkId(i) == POS_LINK)
+            {
+                final MessageReader reader = SwitchMessages.output(setup, event, i);
+                answer = reader.getString(39) + (reader.has(38) ? " " + reader.getString(38).charAt(0) : "");
+            }
+        }
+        assertEquals("00 S", answer, "stood in for");
+    }
+
+    /** The embedded defaults with stand-in on time-out at every issuer, and room for {@code adviceCapacity} advices. */
+    private SwitchSetup standInOnTimeOut(final int adviceCapacity)
+    {
+        final List<SwitchSetup.Issuer> issuers = new ArrayList<>();
+        for (final SwitchSetup.Issuer i : setup.issuers())
+        {
+            issuers.add(new SwitchSetup.Issuer(i.id(), i.institutionId(), i.timeout(), i.standIn(), i.floorLimit(), true, i.echoInterval(),
+                i.missedEchoes(), i.adviceWindow(), i.mac(), i.maxInFlight()));
+        }
+        final SwitchSetup s = setup;
+        return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), issuers, s.bins(), s.acceptors(), s.limits(), s.zone(), s.cutoff(),
+            s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), adviceCapacity, s.preAuthorizations(), s.posSales());
     }
 
     /**
