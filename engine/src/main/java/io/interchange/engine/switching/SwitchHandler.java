@@ -1793,7 +1793,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             // balance, in the day's exceptions); this one is its own, not summed with it.
             if (batch == awaitedBatches[terminal])
             {
-                countBatch(terminal, batch);
+                countBatch(terminal, batch, true);
                 totals.takeBack(terminal);
             }
             else
@@ -1803,7 +1803,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             uploadAwaited[terminal] = false;
         }
         // Totals that count another batch leave it behind: the switch knows of no approval in this one.
-        countBatch(terminal, batch);
+        countBatch(terminal, batch, true);
         reportedFigures(reported.domestic(), terminalFigures);
         totals.domesticFigures(terminal, switchFigures);
         netOfReversals(switchFigures, BatchTotals.DEBITS, BatchTotals.DEBIT_REVERSALS);
@@ -3745,12 +3745,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     private void countApproved(final int entry)
     {
-        final int terminal = transactions.terminal(entry);
         final long batch = transactions.posBatch(entry);
-        if (terminal >= 0 && batch >= 0)
-        {
-            countBatch(terminal, batch);
-        }
+        // An approval for a UnionPay POS batch the terminal has already left (an answer that came after the terminal went
+        // on to its next batch) clears all the same, in no batch's totals: counted, it would leave the newer batch behind.
+        final int terminal = transactions.terminal(entry) >= 0 && (batch < 0 || countBatch(transactions.terminal(entry), batch, false)) ?
+            transactions.terminal(entry) : -1;
         // A void approved takes back what it names: a UnionPay POS completion's void gives its hold back to be completed again.
         transactions.voidApproved(entry);
         if (terminal >= 0 && transactions.voidOfDebit(entry))
@@ -3768,22 +3767,30 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * Makes {@code batch} the UnionPay POS batch the terminal's totals count: another batch that holds anything is left
-     * behind unsettled, as its terminal left it, and the totals start again from zero.
+     * behind unsettled, as its terminal left it, and the totals start again from zero. Unless {@code settling} (an 0500
+     * names its batch, whichever it is), a batch before the one counted (batch numbers come round after 999999) is not
+     * taken up: false, and the totals stay as they are.
      */
-    private void countBatch(final int terminal, final long batch)
+    private boolean countBatch(final int terminal, final long batch, final boolean settling)
     {
         final long counted = countedBatches[terminal];
         if (counted == batch)
         {
-            return;
+            return true;
         }
         if (counted >= 0 && !totals.empty(terminal))
         {
+            final long behind = (counted - batch + MAX_BATCH_NUMBER) % MAX_BATCH_NUMBER;
+            if (!settling && behind > 0 && behind < MAX_BATCH_NUMBER / 2)
+            {
+                return false;
+            }
             LOG.warn("Terminal {} went on to batch {} with batch {} not settled: its approvals clear, out of any batch's totals",
                 acceptors.terminalId(terminal), batch, counted);
             totals.reset(terminal);
         }
         countedBatches[terminal] = batch;
+        return true;
     }
 
     /**

@@ -225,6 +225,35 @@ class StoreAndForwardLimitsTest extends FedHandler
         assertEquals("00 S", answer, "stood in for");
     }
 
+    /**
+     * A UnionPay POS terminal's batch-1 sale still with its issuer when the terminal goes on to batch 2 (its next sale
+     * answered first): the late approval of the batch-1 sale clears, in no batch's totals, where it took the totals back
+     * to batch 1 and left batch 2's sale behind, so that batch 2's 0500 would be out of balance by it.
+     */
+    @Test
+    void shouldNotTakeATerminalsTotalsBackToABatchItHasLeftForALateApproval()
+    {
+        final int cups = signedOnWithShortHistory();
+        final int terminal = setup.acceptors().terminalIndex("TERM0005");
+        final Map<Integer, String> first = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", 73), 3, "000000", 4, "000000001000",
+            11, "000002", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
+        first.put(60, Field60.format(Field60.TYPE_SALE, 1, 0).substring(0, 8));
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, first);
+        final Map<Integer, String> toIssuerFirst = SwitchMessages.issuerAnswer(output(0), "00");
+        final Map<Integer, String> second = new java.util.HashMap<>(first);
+        second.put(2, SwitchMessages.card("476173", 74));
+        second.put(4, "000000000700");
+        second.put(11, "000003");
+        second.put(60, Field60.format(Field60.TYPE_SALE, 2, 0).substring(0, 8));
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, second);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "batch 2's sale");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, toIssuerFirst);
+        assertEquals("00", output(0).getString(39), "batch 1's sale, approved late");
+        assertEquals(700, handler.batchTotals().debitAmount(terminal), "batch 2 holds its own sale alone");
+        assertEquals(1, handler.batchTotals().debitCount(terminal));
+    }
+
     /** The embedded defaults with stand-in on time-out at every issuer, and room for {@code adviceCapacity} advices. */
     private SwitchSetup standInOnTimeOut(final int adviceCapacity)
     {
