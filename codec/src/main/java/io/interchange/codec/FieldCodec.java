@@ -63,6 +63,7 @@ final class FieldCodec
     }
 
     /** {@link #variablePlan} kinds: what the value of a variable field is checked for. */
+    private static final int PLAN_NIBBLES = 0;
     private static final int PLAN_BYTES = 1;
     private static final int PLAN_DIGITS = 2;
     private static final int PLAN_TRACK = 3;
@@ -86,9 +87,9 @@ final class FieldCodec
         {
             kind = PLAN_BYTES;
         }
-        else if ((type == FieldType.N || type == FieldType.Z) && encoding.isBcd())
+        else if ((type == FieldType.N || type.isTrack()) && encoding.isBcd())
         {
-            kind = type == FieldType.Z ? PLAN_TRACK : PLAN_DIGITS;
+            kind = type == FieldType.ZE ? PLAN_NIBBLES : type == FieldType.Z ? PLAN_TRACK : PLAN_DIGITS;
         }
         else
         {
@@ -117,7 +118,7 @@ final class FieldCodec
         final int kind = (plan >>> 2) & 3;
         final int p = pos + prefixLength;
         final int bytes = kind == PLAN_BYTES ? units : (units + 1) >> 1;
-        if (bytes > end - p || (kind != PLAN_BYTES && firstBadNibble(encoding, buffer, p, units, kind == PLAN_TRACK) >= 0))
+        if (bytes > end - p || (kind > PLAN_BYTES && firstBadNibble(encoding, buffer, p, units, kind == PLAN_TRACK) >= 0))
         {
             return -1;
         }
@@ -227,6 +228,9 @@ final class FieldCodec
                 }
                 return encoding.isBcd() ? firstBadNibble(encoding, buffer, pos, units, track) : -1;
             }
+            case ZE:
+                // Any nibble: an enciphered block is indistinguishable from a bad one (FieldType.ZE).
+                return encoding.isBcd() ? -1 : firstNotTrackHex(buffer, pos, units);
             case XN:
             {
                 final byte sign = buffer.getByte(pos);
@@ -255,6 +259,19 @@ final class FieldCodec
             default:
                 return -1;
         }
+    }
+
+    private static int firstNotTrackHex(final DirectBuffer buffer, final int pos, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final byte c = buffer.getByte(pos + i);
+            if (c != '=' && hexValue(c) < 0)
+            {
+                return pos + i;
+            }
+        }
+        return -1;
     }
 
     private static int firstNonDigit(final DirectBuffer buffer, final int pos, final int count, final boolean track)

@@ -67,6 +67,7 @@ public final class FieldFormat
         {
             case N:
             case Z:
+            case ZE:
                 return fixed ?
                     new FieldSpec(id, name, type, length, 0, LengthEncoding.FIXED, layout.fixedNumeric(), Padding.ZERO_LEFT) :
                     FieldSpec.var(id, type, digits, layout.prefix(), length, layout.varNumeric(), name);
@@ -104,6 +105,8 @@ public final class FieldFormat
                 return FieldType.B;
             case "z":
                 return FieldType.Z;
+            case "ze":
+                return FieldType.ZE;
             case "x+n":
                 return FieldType.XN;
             default:

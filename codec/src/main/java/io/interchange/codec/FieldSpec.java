@@ -54,7 +54,7 @@ public record FieldSpec(
         {
             throw new IllegalArgumentException("field " + id + ": binary fields are BINARY or HEX encoded");
         }
-        if (encoding.isBcd() && !(type == FieldType.N || type == FieldType.Z || type == FieldType.XN))
+        if (encoding.isBcd() && !(type == FieldType.N || type.isTrack() || type == FieldType.XN))
         {
             throw new IllegalArgumentException("field " + id + ": only n, z and x+n fields can be BCD");
         }

@@ -263,7 +263,8 @@ public final class MessageWriter
             else
             {
                 final byte c = src.getByte(from + i - pad);
-                nibble = c == '=' ? 0x0D : c - '0';
+                // Hex letters only reach here in a field of FieldType.ZE, whose checkText let them through.
+                nibble = c == '=' ? 0x0D : c <= '9' ? c - '0' : FieldCodec.hexValue(c);
             }
             if ((nibbleIndex & 1) == 0)
             {
@@ -629,7 +630,7 @@ public final class MessageWriter
         for (; i < length; i++)
         {
             final byte c = src.getByte(from + i);
-            if ((c < '0' || c > '9') && !(type == FieldType.Z && c == '='))
+            if ((c < '0' || c > '9') && !(type.isTrack() && c == '=') && !(type == FieldType.ZE && FieldCodec.hexValue(c) >= 0))
             {
                 // Not the character itself where the field is card data: the message may reach a log.
                 final String shown = SensitiveData.isPan(spec.id()) || SensitiveData.isProtected(spec) ? "a character" : "'" + (char)(c & 0xFF) + "'";

@@ -40,7 +40,7 @@ public final class SensitiveData
     /** Track data in any field, by number or by its track code set (z), and the PIN block. */
     public static boolean isProtected(final FieldSpec spec)
     {
-        if (spec.type() == FieldType.Z)
+        if (spec.type().isTrack())
         {
             return true;
         }
@@ -139,6 +139,7 @@ public final class SensitiveData
         {
             case N:
             case Z:
+            case ZE:
             case XN:
                 return "digits";
             case B:

@@ -124,6 +124,7 @@ final class RandomMessages
                     kind = Kind.NUMERIC;
                     break;
                 case Z:
+                case ZE:
                     kind = Kind.TRACK;
                     break;
                 case XN:

@@ -5,7 +5,7 @@ import io.interchange.codec.MessageReader;
 /**
  * UnionPay POS field 60, read in place: 60.1 transaction type (n2: 22 sale, 23 void, 25 refund, 10/11 pre-auth
  * and its void, 20/21 completion and its void, 01 balance inquiry, 00 management), 60.2 batch number (n6),
- * 60.3 network-management information code (n3: 004 sign-on, 002 sign-off, 201 batch settlement, 201-207 batch
+ * 60.3 network-management information code (n3: 001, 003 and 004 sign-on, 002 sign-off, 201 batch settlement, 201-207 batch
  * upload). Later sub-fields are carried but not interpreted here.
  */
 public final class Field60
@@ -23,9 +23,12 @@ public final class Field60
     public static final int TYPE_REFUND = 25;
 
     public static final int NETWORK_SIGN_OFF = 2;
+    /** Sign-on for double-length working keys and a track key (TDK): field 62 of {@link WorkingKeys#WITH_TRACK_KEY} bytes. */
     public static final int NETWORK_SIGN_ON = 4;
-    /** Sign-on for single-length working keys; 003 and {@link #NETWORK_SIGN_ON} (004) ask for double-length ones. */
+    /** Sign-on for single-length working keys: field 62 of {@link WorkingKeys#SINGLE_LENGTH} bytes. */
     public static final int NETWORK_SIGN_ON_SINGLE_LENGTH = 1;
+    /** Sign-on for double-length working keys without a track key: field 62 of {@link WorkingKeys#DOUBLE_LENGTH} bytes. */
+    public static final int NETWORK_SIGN_ON_DOUBLE_LENGTH = 3;
     public static final int NETWORK_BATCH_SETTLEMENT = 201;
 
     private Field60()

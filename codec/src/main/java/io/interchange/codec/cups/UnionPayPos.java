@@ -13,6 +13,9 @@ import io.interchange.codec.ValueEncoding;
  * table packs left aligned: 021 goes as 02 10. On the wire each message follows a 2-byte binary length, a 5-byte TPDU and a 6-byte application header
  * (see {@link io.interchange.codec.frame.Framing#UNIONPAY_POS}).
  *
+ * <p>Tracks 2 and 3 are {@link io.interchange.codec.FieldType#ZE}: a terminal that holds a track key enciphers a block of
+ * each ({@link TrackBlock}), so the decoder takes any nibble there and the switch checks the characters once deciphered.
+ *
  * <p>Private fields: 48 carries batch-settlement totals ({@link SettlementTotals}), 60 the transaction type,
  * batch number and network-management code ({@link Field60}), 62 the working keys of a sign-on answer
  * ({@link WorkingKeys}).
@@ -33,8 +36,8 @@ public final class UnionPayPos
         {"25", "n 2", "POINT OF SERVICE CONDITION CODE"},
         {"26", "n 2", "POINT OF SERVICE PIN CAPTURE CODE"},
         {"32", "n ..11", "ACQUIRING INSTITUTION IDENTIFICATION CODE"},
-        {"35", "z ..37", "TRACK 2 DATA"},
-        {"36", "z ...104", "TRACK 3 DATA"},
+        {"35", "ze ..37", "TRACK 2 DATA"},
+        {"36", "ze ...104", "TRACK 3 DATA"},
         {"37", "an 12", "RETRIEVAL REFERENCE NUMBER"},
         {"38", "an 6", "AUTHORIZATION IDENTIFICATION RESPONSE"},
         {"39", "an 2", "RESPONSE CODE"},

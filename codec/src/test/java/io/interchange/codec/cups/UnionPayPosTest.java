@@ -185,7 +185,14 @@ class UnionPayPosTest
         final WorkingKeys pair = new WorkingKeys(Hex.bytes("11111111111111113333333333333333"), Hex.bytes("AAAAAAAA"),
             Hex.bytes("2222222222222222"), Hex.bytes("BBBBBBBB"));
         assertEquals("11111111111111113333333333333333AAAAAAAA22222222222222220000000000000000BBBBBBBB", Hex.of(pair.toBytes(), 0, 40));
-        for (final WorkingKeys keys : new WorkingKeys[] {single, pair})
+        final WorkingKeys withTrackKey = new WorkingKeys(Hex.bytes("11111111111111113333333333333333"), Hex.bytes("AAAAAAAA"),
+            Hex.bytes("2222222222222222"), Hex.bytes("BBBBBBBB"), Hex.bytes("44444444444444445555555555555555"), Hex.bytes("CCCCCCCC"));
+        assertEquals("11111111111111113333333333333333AAAAAAAA22222222222222220000000000000000BBBBBBBB" +
+            "44444444444444445555555555555555CCCCCCCC", Hex.of(withTrackKey.toBytes(), 0, 60), "004: the 40 bytes of 003, then TDK and its check value");
+        assertEquals(WorkingKeys.SINGLE_LENGTH, WorkingKeys.layoutFor(1));
+        assertEquals(WorkingKeys.DOUBLE_LENGTH, WorkingKeys.layoutFor(3));
+        assertEquals(WorkingKeys.WITH_TRACK_KEY, WorkingKeys.layoutFor(4));
+        for (final WorkingKeys keys : new WorkingKeys[] {single, pair, withTrackKey})
         {
             final UnsafeBuffer out = new UnsafeBuffer(new byte[256]);
             final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(out, 0).mti(810).putLong(11, 1).putString(39, "00")
@@ -195,6 +202,39 @@ class UnionPayPosTest
             assertEquals(keys, WorkingKeys.read(reader));
             assertFalse(keys.toString().contains("1111"));
         }
+    }
+
+    /**
+     * Track 2 with a block enciphered as a terminal with a track key sends it: the decoder takes the nibbles no track
+     * holds (ISO 8583:1987's z field still refuses them), TrackBlock finds the 8 bytes before the last, and says the
+     * track is not readable until they are deciphered.
+     */
+    @Test
+    void shouldTakeAnEncipheredTrackAndFindItsBlock()
+    {
+        final String clear = "6228480012345678901=2512101123456789";
+        final String enciphered = clear.substring(0, 18) + "A7F3C2B1E0D49586" + clear.substring(34);
+        assertEquals(clear.length(), enciphered.length());
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[256]);
+        final MessageReader reader = new MessageReader(UnionPayPos.DIALECT);
+        for (final String track : new String[] {clear, enciphered})
+        {
+            final int length = new MessageWriter(UnionPayPos.DIALECT).wrap(out, 0).mti(200).putLong(11, 1).putString(35, track)
+                .putString(53, "1610000000000000").finish();
+            assertEquals(DecodeError.NONE, reader.wrap(out, 0, length), reader.toString());
+            assertTrue(TrackBlock.enciphered(reader));
+            assertEquals(track == clear, TrackBlock.readable(reader, 35));
+            // 36 characters, 18 bytes: the block is bytes 9 to 16, characters 18 to 33, the last byte (34, 35) clear.
+            assertEquals(reader.valueOffset(35) + 9, TrackBlock.offset(reader, 35));
+            assertEquals(track.replace('=', 'D').substring(18, 34), Hex.of(out.byteArray(), TrackBlock.offset(reader, 35), 8));
+        }
+        final int iso87 = new MessageWriter(Iso87.BINARY).wrap(out, 0).mti(200).putString(7, "1129103000").putLong(11, 1).putString(35, clear).finish();
+        out.putByte(iso87 - 2, (byte)0xA7);
+        assertEquals(DecodeError.NOT_NUMERIC, new MessageReader(Iso87.BINARY).wrap(out, 0, iso87), "a z field takes digits and the separator only");
+        final int noFlag = new MessageWriter(UnionPayPos.DIALECT).wrap(out, 0).mti(200).putLong(11, 1).putString(35, "6228480012=2512").finish();
+        assertEquals(DecodeError.NONE, reader.wrap(out, 0, noFlag));
+        assertFalse(TrackBlock.enciphered(reader));
+        assertEquals(-1, TrackBlock.offset(reader, 35), "15 characters, 8 bytes: too short to hold a block and a last byte");
     }
 
     @Test

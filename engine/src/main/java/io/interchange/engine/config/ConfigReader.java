@@ -762,7 +762,7 @@ final class ConfigReader
         else if (!carriesKeyExchange(dialect))
         {
             problems.add(s.origin("mac"), s.key("mac"), "true needs a dialect that carries the working keys: in a binary field " +
-                WorkingKeys.FIELD + " of " + WorkingKeys.DOUBLE_LENGTH + " bytes at sign-on (cups), or in a text field " + KeyExchange.FIELD +
+                WorkingKeys.FIELD + " of " + WorkingKeys.WITH_TRACK_KEY + " bytes at sign-on (cups), or in a text field " + KeyExchange.FIELD +
                 " of " + KeyExchange.TEXT_LENGTH + " characters at key change, with field 64 (iso87b); " + dialect.name() + " has neither");
         }
         else if (masterKey == null)
@@ -811,7 +811,7 @@ final class ConfigReader
     private static boolean carriesWorkingKeys(final Dialect dialect)
     {
         final FieldSpec keys = dialect.field(WorkingKeys.FIELD);
-        return keys != null && keys.type() == FieldType.B && keys.maxLength() >= WorkingKeys.DOUBLE_LENGTH && dialect.defines(64);
+        return keys != null && keys.type() == FieldType.B && keys.maxLength() >= WorkingKeys.WITH_TRACK_KEY && dialect.defines(64);
     }
 
     private static boolean carriesKeyExchange(final Dialect dialect)

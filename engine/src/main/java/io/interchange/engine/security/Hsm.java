@@ -84,27 +84,41 @@ public interface Hsm
     HsmResult generateKey(int id, KeyType type, int length, int kekId, MutableDirectBuffer out, int offset);
 
     /**
-     * UnionPay POS sign-on: makes a new PIN key (single or double length) and a new single-length UnionPay MAC key
-     * for a terminal, puts them into slots {@code pinKeyId} and {@code macKeyId}, and writes them encrypted under the
-     * terminal master key in slot {@code masterKeyId}, with check values, in the layout of CUPS field 62
-     * ({@link io.interchange.codec.cups.WorkingKeys}): {@link io.interchange.codec.cups.WorkingKeys#SINGLE_LENGTH}
-     * bytes, or {@link io.interchange.codec.cups.WorkingKeys#DOUBLE_LENGTH} when {@code doubleLengthPinKey}
-     * (60.3 = 004). Both slots change, or neither.
+     * UnionPay POS sign-on: makes a new PIN key (single or double length), a new single-length UnionPay MAC key and,
+     * in the layout with one, a new double-length track key for a terminal, puts them into slots {@code pinKeyId},
+     * {@code macKeyId} and {@code trackKeyId}, and writes them encrypted under the terminal master key in slot
+     * {@code masterKeyId}, with check values, in the layout of CUPS field 62 ({@link io.interchange.codec.cups.WorkingKeys})
+     * that {@code layout} names: {@link io.interchange.codec.cups.WorkingKeys#SINGLE_LENGTH} (60.3 = 001),
+     * {@link io.interchange.codec.cups.WorkingKeys#DOUBLE_LENGTH} (003) or
+     * {@link io.interchange.codec.cups.WorkingKeys#WITH_TRACK_KEY} (004). All the slots change, or none; a layout without
+     * a track key empties slot {@code trackKeyId} (-1: there is none), so that a key of an earlier sign-on no longer
+     * deciphers anything.
      */
-    HsmResult generateWorkingKeys(int masterKeyId, int pinKeyId, int macKeyId, boolean doubleLengthPinKey, MutableDirectBuffer field62, int offset);
+    HsmResult generateWorkingKeys(int masterKeyId, int pinKeyId, int macKeyId, int trackKeyId, int layout, MutableDirectBuffer field62, int offset);
 
     /**
      * The way back from {@link #generateWorkingKeys}: loads the working keys a sign-on answer carried, a CUPS field 62
-     * of {@link io.interchange.codec.cups.WorkingKeys#SINGLE_LENGTH} or
-     * {@link io.interchange.codec.cups.WorkingKeys#DOUBLE_LENGTH} bytes (the length tells the layout), into slots
-     * {@code pinKeyId} and {@code macKeyId}: each key decrypted under the terminal master key in slot
-     * {@code masterKeyId} and checked against the {@link #CHECK_VALUE_LENGTH}-byte check value beside it. Both slots
-     * change, or neither. For a journal's replay, where a terminal must keep the keys it was given, not get new ones.
+     * in one of its layouts (its length, {@code length}, tells which), into slots {@code pinKeyId}, {@code macKeyId}
+     * and, in the layout with one, {@code trackKeyId}: each key decrypted under the terminal master key in slot
+     * {@code masterKeyId} and checked against the {@link #CHECK_VALUE_LENGTH}-byte check value beside it. All the slots
+     * change, or none, as for {@link #generateWorkingKeys}. For a journal's replay, where a terminal must keep the keys
+     * it was given, not get new ones.
      *
-     * @return {@link HsmResult#CHECK_VALUE_MISMATCH} when either key's check value differs (changed bytes, another
+     * @return {@link HsmResult#CHECK_VALUE_MISMATCH} when any key's check value differs (changed bytes, another
      *         master key); {@link HsmResult#INVALID_INPUT} for any other length.
      */
-    HsmResult importWorkingKeys(int masterKeyId, int pinKeyId, int macKeyId, DirectBuffer field62, int offset, int length);
+    HsmResult importWorkingKeys(int masterKeyId, int pinKeyId, int macKeyId, int trackKeyId, DirectBuffer field62, int offset, int length);
+
+    /**
+     * Deciphers {@code length} bytes (whole DES blocks) at {@code data[offset]} in place, in ECB, with the data key in
+     * slot {@code keyId} ({@link KeyType#DATA_ENCRYPTION}): the block a UnionPay POS terminal enciphered in a track
+     * with the track key of its sign-on ({@link io.interchange.codec.cups.TrackBlock}), which the issuer gets clear,
+     * as a payShield's decrypt-data command gives it. Runs on the ring thread for such requests: no allocation.
+     *
+     * @return {@link HsmResult#KEY_TYPE_MISMATCH} for a key that is not a data key (a PIN key never deciphers data,
+     *         or it would show PIN blocks in clear); nothing is written unless {@link HsmResult#OK}.
+     */
+    HsmResult decryptData(int keyId, MutableDirectBuffer data, int offset, int length);
 
     /**
      * Computes the {@link #MAC_LENGTH}-byte MAC of {@code data[offset, offset + length)} with the MAC key in slot

@@ -5,9 +5,9 @@ package io.interchange.engine.security;
  * switch already uses (their positions in {@code SwitchConfig.terminals()} and {@code SwitchConfig.issuers()}), so
  * the message path finds a key by arithmetic, not by a map.
  * <pre>
- *   terminal t:  3t master key (TMK)   3t + 1 PIN key (TPK)   3t + 2 MAC key
- *   issuer i:    3T + 2i zone PIN key (ZPK)   3T + 2i + 1 zone MAC key          T = terminals
- *   acquirer a:  3T + 2I + 5a zone master key (ZMK)   + 1 zone PIN key   + 2 MAC key     I = issuers
+ *   terminal t:  4t master key (TMK)   4t + 1 PIN key (TPK)   4t + 2 MAC key   4t + 3 track key (TDK)
+ *   issuer i:    4T + 2i zone PIN key (ZPK)   4T + 2i + 1 zone MAC key          T = terminals
+ *   acquirer a:  4T + 2I + 5a zone master key (ZMK)   + 1 zone PIN key   + 2 MAC key     I = issuers
  *                             + 3 the zone PIN key before the last key change   + 4 the MAC key before it
  * </pre>
  * An acquirer is a listener (its position in {@code SwitchConfig.listeners()}): an ISO 8583:1987 acquirer host
@@ -20,7 +20,7 @@ package io.interchange.engine.security;
  */
 public record KeySlots(int terminals, int issuers, int acquirers)
 {
-    private static final int PER_TERMINAL = 3;
+    private static final int PER_TERMINAL = 4;
     private static final int PER_ISSUER = 2;
     private static final int PER_ACQUIRER = 5;
 
@@ -55,6 +55,12 @@ public record KeySlots(int terminals, int issuers, int acquirers)
     public int terminalMacKey(final int t)
     {
         return PER_TERMINAL * terminal(t) + 2;
+    }
+
+    /** Terminal {@code t}'s track key, with which it enciphers a block of each track it sends (UnionPay POS, 60.3 = 004). */
+    public int terminalTrackKey(final int t)
+    {
+        return PER_TERMINAL * terminal(t) + 3;
     }
 
     /** Issuer {@code i}'s zone PIN key, to which PIN blocks routed to it are translated. */

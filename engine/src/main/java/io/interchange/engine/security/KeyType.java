@@ -18,6 +18,11 @@ public enum KeyType
     /** A PIN key: a terminal PIN key (TPK, the CUPS PIK) or an issuer's zone PIN key (ZPK). TR-31 P0. Single, double or triple length DES. */
     PIN_ENCRYPTION('P', 8, 16, 24),
     /**
+     * A data key that deciphers what a terminal enciphered: the CUPS track key (TDK), under which a UnionPay POS
+     * terminal enciphers a block of each track it sends. TR-31 D0. Single, double or triple length DES.
+     */
+    DATA_ENCRYPTION('D', 8, 16, 24),
+    /**
      * A MAC key for ISO/IEC 9797-1 MAC algorithm 3 with padding method 1, the ANSI X9.19 retail MAC of ISO 8583
      * fields 64 and 128. TR-31 M3. Double length: the algorithm's K and K'.
      */

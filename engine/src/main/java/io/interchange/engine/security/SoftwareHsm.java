@@ -244,16 +244,15 @@ public final class SoftwareHsm implements Hsm
 
     @Override
     public HsmResult generateWorkingKeys(
-        final int masterKeyId, final int pinKeyId, final int macKeyId, final boolean doubleLengthPinKey, final MutableDirectBuffer field62,
+        final int masterKeyId, final int pinKeyId, final int macKeyId, final int trackKeyId, final int layout, final MutableDirectBuffer field62,
         final int offset)
     {
-        final int pinLength = doubleLengthPinKey ? 16 : Ciphers.DES_BLOCK;
-        final int fieldLength = doubleLengthPinKey ? WorkingKeys.DOUBLE_LENGTH : WorkingKeys.SINGLE_LENGTH;
-        if (!isSlot(pinKeyId) || !isSlot(macKeyId) || pinKeyId == macKeyId || masterKeyId == pinKeyId || masterKeyId == macKeyId ||
-            !inside(field62, offset, fieldLength))
+        final boolean track = layout == WorkingKeys.WITH_TRACK_KEY;
+        if (!WorkingKeys.isLayout(layout) || !workingKeySlots(masterKeyId, pinKeyId, macKeyId, trackKeyId, track) || !inside(field62, offset, layout))
         {
             return HsmResult.INVALID_INPUT;
         }
+        final int pinLength = WorkingKeys.pinKeyLength(layout);
         final HsmResult kekResult = checkKek(masterKeyId, KeyType.PIN_ENCRYPTION, pinLength);
         if (kekResult != HsmResult.OK)
         {
@@ -264,22 +263,22 @@ public final class SoftwareHsm implements Hsm
             final Slot master = slots[masterKeyId];
             final Generated pinKey = generate(KeyType.PIN_ENCRYPTION, pinLength, master);
             final Generated macKey = generate(KeyType.MAC_UNIONPAY_ECB, Ciphers.DES_BLOCK, master);
-            // CUPS field 62: PIK | PIK check | MAK (padded to 16 bytes with zeros in the double-length layout) | MAK check.
-            int at = offset;
-            field62.putBytes(at, pinKey.underKek);
-            at += pinLength;
-            field62.putBytes(at, pinKey.slot.checkValue, 0, CHECK_VALUE_LENGTH);
-            at += CHECK_VALUE_LENGTH;
-            field62.putBytes(at, macKey.underKek);
-            at += Ciphers.DES_BLOCK;
-            if (doubleLengthPinKey)
+            final Generated trackKey = track ? generate(KeyType.DATA_ENCRYPTION, WorkingKeys.TRACK_KEY_LENGTH, master) : null;
+            // CUPS field 62: PIK | PIK check | MAK (padded to 16 bytes with zeros but in the single-length layout) | MAK check
+            // | TDK | TDK check.
+            field62.setMemory(offset, layout, (byte)0);
+            field62.putBytes(offset, pinKey.underKek);
+            field62.putBytes(offset + pinLength, pinKey.slot.checkValue, 0, CHECK_VALUE_LENGTH);
+            field62.putBytes(offset + WorkingKeys.macKeyOffset(layout), macKey.underKek);
+            field62.putBytes(offset + WorkingKeys.macKeyCheckOffset(layout), macKey.slot.checkValue, 0, CHECK_VALUE_LENGTH);
+            if (track)
             {
-                field62.setMemory(at, Ciphers.DES_BLOCK, (byte)0);
-                at += Ciphers.DES_BLOCK;
+                field62.putBytes(offset + WorkingKeys.DOUBLE_LENGTH, trackKey.underKek);
+                field62.putBytes(offset + WorkingKeys.DOUBLE_LENGTH + WorkingKeys.TRACK_KEY_LENGTH, trackKey.slot.checkValue, 0, CHECK_VALUE_LENGTH);
             }
-            field62.putBytes(at, macKey.slot.checkValue, 0, CHECK_VALUE_LENGTH);
             slots[pinKeyId] = pinKey.slot;
             slots[macKeyId] = macKey.slot;
+            setTrackKey(trackKeyId, track ? trackKey.slot : null);
             return HsmResult.OK;
         }
         catch (final GeneralSecurityException e)
@@ -290,10 +289,11 @@ public final class SoftwareHsm implements Hsm
 
     @Override
     public HsmResult importWorkingKeys(
-        final int masterKeyId, final int pinKeyId, final int macKeyId, final DirectBuffer field62, final int offset, final int length)
+        final int masterKeyId, final int pinKeyId, final int macKeyId, final int trackKeyId, final DirectBuffer field62, final int offset,
+        final int length)
     {
-        if (!isSlot(pinKeyId) || !isSlot(macKeyId) || pinKeyId == macKeyId || masterKeyId == pinKeyId || masterKeyId == macKeyId ||
-            (length != WorkingKeys.SINGLE_LENGTH && length != WorkingKeys.DOUBLE_LENGTH) || !inside(field62, offset, length))
+        final boolean track = length == WorkingKeys.WITH_TRACK_KEY;
+        if (!WorkingKeys.isLayout(length) || !workingKeySlots(masterKeyId, pinKeyId, macKeyId, trackKeyId, track) || !inside(field62, offset, length))
         {
             return HsmResult.INVALID_INPUT;
         }
@@ -308,18 +308,77 @@ public final class SoftwareHsm implements Hsm
             final Slot master = slots[masterKeyId];
             final Slot pinKey = unwrap(KeyType.PIN_ENCRYPTION, master, field62, offset, pinLength, field62, offset + pinLength, CHECK_VALUE_LENGTH);
             final Slot macKey = unwrap(KeyType.MAC_UNIONPAY_ECB, master, field62, offset + WorkingKeys.macKeyOffset(length), WorkingKeys.MAC_KEY_LENGTH,
-                field62, offset + length - CHECK_VALUE_LENGTH, CHECK_VALUE_LENGTH);
-            if (pinKey == null || macKey == null)
+                field62, offset + WorkingKeys.macKeyCheckOffset(length), CHECK_VALUE_LENGTH);
+            final Slot trackKey = track ? unwrap(KeyType.DATA_ENCRYPTION, master, field62, offset + WorkingKeys.DOUBLE_LENGTH,
+                WorkingKeys.TRACK_KEY_LENGTH, field62, offset + WorkingKeys.DOUBLE_LENGTH + WorkingKeys.TRACK_KEY_LENGTH, CHECK_VALUE_LENGTH) : null;
+            if (pinKey == null || macKey == null || track && trackKey == null)
             {
                 return HsmResult.CHECK_VALUE_MISMATCH;
             }
             slots[pinKeyId] = pinKey;
             slots[macKeyId] = macKey;
+            setTrackKey(trackKeyId, trackKey);
             return HsmResult.OK;
         }
         catch (final GeneralSecurityException e)
         {
             return HsmResult.HSM_ERROR;
+        }
+    }
+
+    /** Distinct slots for a sign-on's keys, the track key's only where the layout has one (else it may be -1). */
+    private boolean workingKeySlots(final int masterKeyId, final int pinKeyId, final int macKeyId, final int trackKeyId, final boolean track)
+    {
+        if (!isSlot(pinKeyId) || !isSlot(macKeyId) || pinKeyId == macKeyId || masterKeyId == pinKeyId || masterKeyId == macKeyId)
+        {
+            return false;
+        }
+        if (trackKeyId == -1)
+        {
+            return !track;
+        }
+        return isSlot(trackKeyId) && trackKeyId != masterKeyId && trackKeyId != pinKeyId && trackKeyId != macKeyId;
+    }
+
+    private void setTrackKey(final int trackKeyId, final Slot trackKey)
+    {
+        if (trackKeyId != -1)
+        {
+            slots[trackKeyId] = trackKey;
+        }
+    }
+
+    @Override
+    public HsmResult decryptData(final int keyId, final MutableDirectBuffer data, final int offset, final int length)
+    {
+        final Slot key = slot(keyId);
+        if (key == null)
+        {
+            return HsmResult.KEY_NOT_FOUND;
+        }
+        if (key.type != KeyType.DATA_ENCRYPTION)
+        {
+            return HsmResult.KEY_TYPE_MISMATCH;
+        }
+        if (length <= 0 || length % Ciphers.DES_BLOCK != 0 || length > in.length || !inside(data, offset, length))
+        {
+            return HsmResult.INVALID_INPUT;
+        }
+        try
+        {
+            data.getBytes(offset, in, 0, length);
+            key.decrypt.doFinal(in, 0, length, out, 0);
+            data.putBytes(offset, out, 0, length);
+            return HsmResult.OK;
+        }
+        catch (final GeneralSecurityException e)
+        {
+            return HsmResult.HSM_ERROR;
+        }
+        finally
+        {
+            // The track in clear stays only where the caller asked for it.
+            Arrays.fill(out, 0, Math.min(Math.max(length, 0), out.length), (byte)0);
         }
     }
 
@@ -567,7 +626,7 @@ public final class SoftwareHsm implements Hsm
         final int length;
         final byte[] underLmk;
         final byte[] checkValue;
-        /** ECB under the key, for PIN and key-encryption keys; null for MAC keys. */
+        /** ECB under the key, for PIN, data and key-encryption keys; null for MAC keys. */
         final Cipher encrypt;
         final Cipher decrypt;
         /** The MAC algorithm keyed with this key, for MAC keys; null for the others. */
@@ -591,7 +650,7 @@ public final class SoftwareHsm implements Hsm
             final byte[] checkValue = checkValue(type, clear);
             return switch (type)
             {
-                case KEY_ENCRYPTION, PIN_ENCRYPTION -> new Slot(type, clear.length, underLmk, checkValue,
+                case KEY_ENCRYPTION, PIN_ENCRYPTION, DATA_ENCRYPTION -> new Slot(type, clear.length, underLmk, checkValue,
                     Ciphers.desEcb(Cipher.ENCRYPT_MODE, clear, 0, clear.length), Ciphers.desEcb(Cipher.DECRYPT_MODE, clear, 0, clear.length), null);
                 case AES_KEY_ENCRYPTION -> new Slot(type, clear.length, underLmk, checkValue,
                     Ciphers.aesEcb(Cipher.ENCRYPT_MODE, clear), Ciphers.aesEcb(Cipher.DECRYPT_MODE, clear), null);

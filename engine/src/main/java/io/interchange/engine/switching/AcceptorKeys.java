@@ -14,6 +14,7 @@ import io.interchange.codec.DecodeError;
 import io.interchange.codec.Dialect;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
+import io.interchange.codec.cups.TrackBlock;
 import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.dialect.KeyExchange;
 import io.interchange.engine.ring.SwitchEvent;
@@ -45,7 +46,7 @@ final class AcceptorKeys
     private final Hsm hsm;
     private final KeySlots slots;
     private final UnsafeBuffer keys = new UnsafeBuffer(new byte[64]);
-    // Bytes of field 62 in keys: the last sign-on's layout, single or double length (WorkingKeys).
+    // Bytes of field 62 in keys: the last sign-on's layout (WorkingKeys: single length, double length, with a track key).
     private int workingKeysLength = WorkingKeys.DOUBLE_LENGTH;
     private final UnsafeBuffer keyText = new UnsafeBuffer(new byte[KeyExchange.TEXT_LENGTH]);
     // Replay: a journaled sign-on's or key change's answer, read to take the keys it gave.
@@ -53,8 +54,10 @@ final class AcceptorKeys
     // On a listener that MACs, signed on is the terminal's state, not its link's: it holds the working keys of its
     // last sign-on, whatever link it comes back on, and across a restart (recovery loads the keys again).
     private final boolean[] keyedTerminals;
+    // Per keyed terminal, whether its last sign-on gave it a track key (60.3 = 004), with which it may encipher its tracks.
+    private final boolean[] trackKeyedTerminals;
     // Per terminal, its last sign-on taken (the request's bytes, MAX_SIGN_ON each, none when longer) and the keys its
-    // answer gave (field 62, WorkingKeys.DOUBLE_LENGTH each): a retransmission of it byte for byte gets those keys again.
+    // answer gave (field 62, WorkingKeys.WITH_TRACK_KEY each): a retransmission of it byte for byte gets those keys again.
     private final UnsafeBuffer lastSignOns;
     private final int[] lastSignOnLengths;
     private final UnsafeBuffer lastWorkingKeys;
@@ -87,9 +90,10 @@ final class AcceptorKeys
             recordedAnswers[i] = new MessageReader(dialects.get(i));
         }
         keyedTerminals = new boolean[setup.acceptors().terminalCount()];
+        trackKeyedTerminals = new boolean[keyedTerminals.length];
         lastSignOns = new UnsafeBuffer(new byte[keyedTerminals.length * MAX_SIGN_ON]);
         lastSignOnLengths = new int[keyedTerminals.length];
-        lastWorkingKeys = new UnsafeBuffer(new byte[keyedTerminals.length * WorkingKeys.DOUBLE_LENGTH]);
+        lastWorkingKeys = new UnsafeBuffer(new byte[keyedTerminals.length * WorkingKeys.WITH_TRACK_KEY]);
         lastWorkingKeysLengths = new int[keyedTerminals.length];
         keyedAcquirers = new boolean[setup.acquirers().size()];
         previousKeysUntil = new long[setup.acquirers().size()];
@@ -123,34 +127,42 @@ final class AcceptorKeys
         return keyedTerminals[terminal];
     }
 
+    /** Whether the terminal holds keys and a track key among them (its last sign-on's 60.3 was 004). */
+    boolean terminalTrackKeyed(final int terminal)
+    {
+        return keyedTerminals[terminal] && trackKeyedTerminals[terminal];
+    }
+
     /**
      * The working keys of a terminal's sign-on, into its slots and {@link #workingKeys}: live new ones from the HSM, in
      * replay the ones the journaled answer carried. Null, and the terminal holds them from now on whatever link it
-     * comes on; or the answer that refuses the sign-on. {@code doubleLength}: the terminal asked for double-length
-     * keys (60.3 = 003, 004) rather than single-length ones (001); in replay the journaled answer's layout stands.
+     * comes on; or the answer that refuses the sign-on. {@code layout}: the field 62 layout its 60.3 asked for
+     * ({@link WorkingKeys#layoutFor}: single-length keys, double-length ones, or those and a track key); in replay the
+     * journaled answer's layout stands.
      * A retransmission of the sign-on that gave the keys the terminal holds, byte for byte (it timed out waiting for the
      * answer and sent it again), gets those keys again, not new ones: the terminal may take either answer.
      */
-    String signOn(final SwitchEvent event, final int terminal, final boolean doubleLength, final MessageReader request)
+    String signOn(final SwitchEvent event, final int terminal, final int layout, final MessageReader request)
     {
         // In replay the journaled answer's keys stand, whatever this build would give: a journal of a build that gave a
         // retransmission new keys recovers the keys its terminal was given.
         if (event.recorded() == null && keyedTerminals[terminal] && sameSignOn(terminal, request))
         {
             workingKeysLength = lastWorkingKeysLengths[terminal];
-            keys.putBytes(0, lastWorkingKeys, terminal * WorkingKeys.DOUBLE_LENGTH, workingKeysLength);
+            keys.putBytes(0, lastWorkingKeys, terminal * WorkingKeys.WITH_TRACK_KEY, workingKeysLength);
             return null;
         }
-        final String refusal = event.recorded() == null ? newWorkingKeys(terminal, doubleLength) : recordedWorkingKeys(event, terminal);
+        final String refusal = event.recorded() == null ? newWorkingKeys(terminal, layout) : recordedWorkingKeys(event, terminal);
         lastSignOnLengths[terminal] = 0;
         if (refusal == null)
         {
             keyedTerminals[terminal] = true;
+            trackKeyedTerminals[terminal] = workingKeysLength == WorkingKeys.WITH_TRACK_KEY;
             if (request.length() <= MAX_SIGN_ON)
             {
                 lastSignOns.putBytes(terminal * MAX_SIGN_ON, request.buffer(), request.offset(), request.length());
                 lastSignOnLengths[terminal] = request.length();
-                lastWorkingKeys.putBytes(terminal * WorkingKeys.DOUBLE_LENGTH, keys, 0, workingKeysLength);
+                lastWorkingKeys.putBytes(terminal * WorkingKeys.WITH_TRACK_KEY, keys, 0, workingKeysLength);
                 lastWorkingKeysLengths[terminal] = workingKeysLength;
             }
         }
@@ -183,7 +195,7 @@ final class AcceptorKeys
         return keys;
     }
 
-    /** Bytes of {@link #workingKeys}: {@link WorkingKeys#SINGLE_LENGTH} or {@link WorkingKeys#DOUBLE_LENGTH}. */
+    /** Bytes of {@link #workingKeys}: one of the {@link WorkingKeys} layouts. */
     int workingKeysLength()
     {
         return workingKeysLength;
@@ -197,20 +209,20 @@ final class AcceptorKeys
     }
 
     /** New working keys from the HSM into the terminal's slots and {@link #keys}: null, or the answer that refuses the sign-on. */
-    private String newWorkingKeys(final int terminal, final boolean doubleLength)
+    private String newWorkingKeys(final int terminal, final int layout)
     {
         if (hsm == null)
         {
             return ResponseCode.SYSTEM_MALFUNCTION;
         }
         final HsmResult result = hsm.generateWorkingKeys(slots.terminalMasterKey(terminal), slots.terminalPinKey(terminal),
-            slots.terminalMacKey(terminal), doubleLength, keys, 0);
+            slots.terminalMacKey(terminal), slots.terminalTrackKey(terminal), layout, keys, 0);
         if (result != HsmResult.OK)
         {
             LOG.warn("sign-on of terminal index {}: working keys not made: {}", terminal, result);
             return result == HsmResult.KEY_NOT_FOUND ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION;
         }
-        workingKeysLength = doubleLength ? WorkingKeys.DOUBLE_LENGTH : WorkingKeys.SINGLE_LENGTH;
+        workingKeysLength = layout;
         return null;
     }
 
@@ -239,14 +251,14 @@ final class AcceptorKeys
                 ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.SYSTEM_MALFUNCTION;
         }
         final int length = answer.valueLength(WorkingKeys.FIELD);
-        if (hsm == null || length != WorkingKeys.DOUBLE_LENGTH && length != WorkingKeys.SINGLE_LENGTH)
+        if (hsm == null || !WorkingKeys.isLayout(length))
         {
             return keysNotRestored(event, terminal, hsm == null ? "no HSM" : "field 62 is neither layout this switch sends");
         }
         answer.getBytes(WorkingKeys.FIELD, keys, 0);
         workingKeysLength = length;
         final HsmResult result = hsm.importWorkingKeys(slots.terminalMasterKey(terminal), slots.terminalPinKey(terminal),
-            slots.terminalMacKey(terminal), keys, 0, length);
+            slots.terminalMacKey(terminal), slots.terminalTrackKey(terminal), keys, 0, length);
         return result == HsmResult.OK ? null : keysNotRestored(event, terminal, result);
     }
 
@@ -510,6 +522,17 @@ final class AcceptorKeys
             case MAC_MISMATCH, KEY_NOT_FOUND, KEY_TYPE_MISMATCH -> ResponseCode.MAC_FAILURE;
             default -> ResponseCode.SYSTEM_MALFUNCTION;
         };
+    }
+
+    /**
+     * Deciphers in place the block of a track the terminal enciphered with the track key of its sign-on
+     * ({@link TrackBlock}, {@link Hsm#decryptData}). In replay the request comes back without
+     * its track, and nothing is deciphered.
+     */
+    HsmResult decipherTrackBlock(final int terminal, final MutableDirectBuffer frame, final int offset)
+    {
+        return hsm == null ? HsmResult.KEY_NOT_FOUND :
+            hsm.decryptData(slots.terminalTrackKey(terminal), frame, offset, TrackBlock.LENGTH);
     }
 
     /**

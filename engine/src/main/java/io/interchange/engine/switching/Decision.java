@@ -103,8 +103,10 @@ public final class Decision
 {
     public static final int LENGTH = 16;
     /**
-     * The request's MAC was refused: it did not hold (A0) or the HSM could not check it (96). Replay cannot check it
-     * again (the MAC covers track data and PIN blocks, which the journal never holds), so it takes this verdict.
+     * The request's MAC was refused: it did not hold (A0) or the HSM could not check it (96); or, its MAC holding or
+     * not asked for, its track 2 was (30: enciphered with no track key to decipher it, or not a track once
+     * deciphered; 96: the HSM failed). Replay cannot judge either again (the MAC covers track data and PIN blocks, which
+     * the journal never holds), so it takes this verdict.
      */
     public static final int MAC_REFUSED = 1;
     /**
@@ -345,8 +347,8 @@ public final class Decision
     }
 
     /**
-     * The answer a journaled decision gave for the request's MAC, when it refused it ({@link #MAC_REFUSED}): A0 or 96.
-     * Null when the MAC was not refused. Allocates nothing.
+     * The answer a journaled decision gave for the request's MAC or track, when it refused it ({@link #MAC_REFUSED}):
+     * A0, 30 or 96. Null when neither was refused. Allocates nothing.
      */
     public static String macRefusal(final DirectBuffer buffer, final int offset)
     {
@@ -354,7 +356,11 @@ public final class Decision
         {
             return null;
         }
-        return buffer.getByte(offset + RESPONSE_CODE) == ResponseCode.MAC_FAILURE.charAt(0) ? ResponseCode.MAC_FAILURE : ResponseCode.SYSTEM_MALFUNCTION;
+        if (hasCode(buffer, offset, ResponseCode.MAC_FAILURE))
+        {
+            return ResponseCode.MAC_FAILURE;
+        }
+        return hasCode(buffer, offset, ResponseCode.FORMAT_ERROR) ? ResponseCode.FORMAT_ERROR : ResponseCode.SYSTEM_MALFUNCTION;
     }
 
     /** True when the journaled decision says the HSM refused the request's PIN block ({@link #PIN_REFUSED}). */

@@ -20,6 +20,7 @@ import com.lmax.disruptor.EventHandler;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.Dialect;
+import io.interchange.codec.FieldType;
 import io.interchange.codec.FieldSpec;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
@@ -29,6 +30,8 @@ import io.interchange.codec.Track2;
 import io.interchange.codec.ValueEncoding;
 import io.interchange.codec.cups.Field60;
 import io.interchange.codec.cups.SettlementTotals;
+import io.interchange.codec.cups.TrackBlock;
+import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.dialect.KeyExchange;
 import io.interchange.codec.frame.Tpdu;
 import io.interchange.engine.ring.EventType;
@@ -758,15 +761,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * Sign-on on a listener whose terminals MAC (DESIGN.md §4, UnionPay POS): PIN and MAC working keys for the
-     * terminal, sent in field 62 under the terminal's master key with their check values. Live, the HSM makes new
+     * terminal, and a track key when its 60.3 is 004, sent in field 62 under the terminal's master key with their
+     * check values in the layout 60.3 asks for ({@link WorkingKeys}). Live, the HSM makes new
      * ones; in replay they are the ones the journaled answer carried. From then on the terminal is signed on
      * whatever link it comes on: its MACs show that it holds the keys.
      */
     private void signOnWithKeys(final SwitchEvent event, final MessageReader request)
     {
         final int terminal = terminalOf(request);
-        final boolean doubleLength = Field60.networkCode(request) != Field60.NETWORK_SIGN_ON_SINGLE_LENGTH;
-        final String refusal = terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : acceptorKeys.signOn(event, terminal, doubleLength, request);
+        final int layout = WorkingKeys.layoutFor(Field60.networkCode(request));
+        final String refusal = terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : acceptorKeys.signOn(event, terminal, layout, request);
         if (refusal != null)
         {
             answerNetwork(event, request, refusal, false);
@@ -911,7 +915,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             // A UnionPay POS terminal signs on for itself (posSignedOn); one unknown goes on to be refused 58.
             final int terminal = request.dialect().defines(7) ? -1 : terminalOf(request);
-            return (terminal >= 0 ? posSignedOn[terminal] : session.signedOn) ? null : ResponseCode.ISSUER_INOPERATIVE;
+            if (!(terminal >= 0 ? posSignedOn[terminal] : session.signedOn))
+            {
+                return ResponseCode.ISSUER_INOPERATIVE;
+            }
+            // Such a terminal holds no track key: it cannot have enciphered its track with one.
+            final String refusal = trackRefusal(event, request, -1);
+            macRefused = refusal != null;
+            return refusal;
         }
         final String refusal;
         if (acquirer.hostKeyed())
@@ -929,10 +940,47 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 return ResponseCode.ISSUER_INOPERATIVE;
             }
-            refusal = acceptorKeys.terminalMacRefusal(event, request, terminal);
+            final String macRefusal = acceptorKeys.terminalMacRefusal(event, request, terminal);
+            // The MAC covers the track as sent: it is checked before the track is deciphered.
+            refusal = macRefusal != null ? macRefusal : trackRefusal(event, request, terminal);
         }
         macRefused = refusal != null;
         return refusal;
+    }
+
+    /**
+     * A UnionPay POS request's track 2 (field 35, {@link io.interchange.codec.FieldType#ZE}, which the decoder takes
+     * whatever its nibbles): deciphered in place when field 53 says the terminal enciphered it with the track key of
+     * its sign-on ({@link TrackBlock}), and then, or when it came clear, held to the track code set. Null, or 30:
+     * enciphered by a terminal that holds no track key (it signed on for none, 60.3 001 or 003, or on a listener that
+     * gives no keys: {@code keyedTerminal} -1), a track too short to hold the block, or characters that are not a
+     * track's (another key, bytes changed). Nothing unreadable goes on to an issuer or becomes the card number. Track 3
+     * (36) goes nowhere, neither to the issuer nor into the journal, so it is neither deciphered nor read. The verdict
+     * is journaled as a MAC's is ({@link Decision#MAC_REFUSED}): replay gets the request without its track.
+     */
+    private String trackRefusal(final SwitchEvent event, final MessageReader request, final int keyedTerminal)
+    {
+        if (!request.has(Track2.FIELD) || request.spec(Track2.FIELD).type() != FieldType.ZE)
+        {
+            return null;
+        }
+        if (TrackBlock.enciphered(request))
+        {
+            final int block = TrackBlock.offset(request, Track2.FIELD);
+            if (keyedTerminal < 0 || !acceptorKeys.terminalTrackKeyed(keyedTerminal) || block < 0)
+            {
+                LOG.warn("{} from terminal index {} on link {}: track 2 enciphered, {}: answered 30", Mti.toString(request.mti()), keyedTerminal,
+                    event.linkId(), block < 0 ? "too short to hold a block" : "and the terminal holds no track key (it signs on with 60.3 = 004 for one)");
+                return ResponseCode.FORMAT_ERROR;
+            }
+            final HsmResult result = acceptorKeys.decipherTrackBlock(keyedTerminal, event.frame(), block);
+            if (result != HsmResult.OK)
+            {
+                LOG.warn("terminal index {}: track 2 not deciphered: {}", keyedTerminal, result);
+                return result == HsmResult.HSM_ERROR ? ResponseCode.SYSTEM_MALFUNCTION : ResponseCode.FORMAT_ERROR;
+            }
+        }
+        return TrackBlock.readable(request, Track2.FIELD) ? null : ResponseCode.FORMAT_ERROR;
     }
 
     /**

@@ -535,7 +535,7 @@ class ConfigErrorTest
             problem("interchange.listeners = [ { " + macing + ", master-key = \"3D9B4C1A7F2E8056\" } ]"));
         assertEquals("switch.conf:1: listeners[0].master-key: is used only with mac = true: it is what the acquirer host's key change (0800/101) "
             + "sends the MAC and PIN keys under", problem("interchange.listeners = [ { " + hostKeyed.replace("mac = true", "mac = false") + " } ]"));
-        assertEquals("switch.conf:1: listeners[0].mac: true needs a dialect that carries the working keys: in a binary field 62 of 40 bytes at sign-on "
+        assertEquals("switch.conf:1: listeners[0].mac: true needs a dialect that carries the working keys: in a binary field 62 of 60 bytes at sign-on "
             + "(cups), or in a text field 48 of 80 characters at key change, with field 64 (iso87b); iso87a has neither",
             problem("interchange.listeners = [ { " + hostKeyed.replace("\"iso87b\"", "\"iso87a\"") + " } ]"));
 

@@ -79,11 +79,12 @@ class ReplayerTest
     private static final int TMK = 0;
     private static final int PIK = 1;
     private static final int MAK = 2;
+    private static final int TDK = 3;
 
     private final SwitchSetup setup = SwitchNode.setup(config(null, TERMINAL_MASTER_KEY), Dialects.all());
     private final int cups = Dialects.all().indexOf(UnionPayPos.DIALECT);
     private final int iso87b = Dialects.all().indexOf(Iso87.BINARY);
-    private final SoftwareHsm terminal = SoftwareHsm.withRandomLmk(3);
+    private final SoftwareHsm terminal = SoftwareHsm.withRandomLmk(4);
     private long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
     private long sequence;
     private int stan;
@@ -780,7 +781,7 @@ class ReplayerTest
             assertEquals("00", answer.getString(39));
             final UnsafeBuffer keys = new UnsafeBuffer(answer.getBytes(WorkingKeys.FIELD));
             assertEquals(HsmResult.OK, terminal.formKey(TMK, KeyType.KEY_ENCRYPTION, HexFormat.of().parseHex(TERMINAL_MASTER_KEY)));
-            assertEquals(HsmResult.OK, terminal.importWorkingKeys(TMK, PIK, MAK, keys, 0, keys.capacity()));
+            assertEquals(HsmResult.OK, terminal.importWorkingKeys(TMK, PIK, MAK, TDK, keys, 0, keys.capacity()));
             // The terminal's PIN pad encrypts PIN blocks under this key; the test does it with plain JCE.
             pinKey = des3(HexFormat.of().parseHex(TERMINAL_MASTER_KEY), Cipher.DECRYPT_MODE, WorkingKeys.read(answer).pinKey());
             return keys.byteArray();

@@ -5,6 +5,7 @@ import java.util.HexFormat;
 import java.util.Properties;
 
 import org.jpos.core.SimpleConfiguration;
+import org.jpos.security.CipherMode;
 import org.jpos.security.EncryptedPIN;
 import org.jpos.security.SMAdapter;
 import org.jpos.security.SMException;
@@ -69,6 +70,14 @@ final class JposOracle
     {
         final SecureDESKey kek = key(SMAdapter.TYPE_TMK, tmk);
         return module.generateKeyCheckValue(module.importKey((short)(underTmk.length * 8), type, underTmk, kek, false));
+    }
+
+    /** {@code data} enciphered in ECB, as jPOS's {@code encryptData} does it, under a data key sent encrypted under {@code tmk}. */
+    byte[] encryptData(final byte[] underTmk, final byte[] tmk, final byte[] data) throws SMException
+    {
+        final SecureDESKey kek = key(SMAdapter.TYPE_TMK, tmk);
+        final SecureDESKey dataKey = module.importKey((short)(underTmk.length * 8), SMAdapter.TYPE_DEK, underTmk, kek, false);
+        return module.encryptData(CipherMode.ECB, dataKey, data, null);
     }
 
     /** The 3-byte check value jPOS gives a clear DES key. */

@@ -39,8 +39,8 @@ class KeyLoaderTest
             final String id = config.terminals().get(t).id();
             assertEquals(HsmResult.OK, hsm.checkValue(slots.terminalMasterKey(t), check, 0), id);
             assertEquals(checkValue(hex(config.terminals().get(t).masterKey())), hex(check.byteArray()), id);
-            assertEquals(HsmResult.OK, hsm.generateWorkingKeys(slots.terminalMasterKey(t), slots.terminalPinKey(t), slots.terminalMacKey(t), true,
-                field62, 0), id + " signs on");
+            assertEquals(HsmResult.OK, hsm.generateWorkingKeys(slots.terminalMasterKey(t), slots.terminalPinKey(t), slots.terminalMacKey(t),
+                slots.terminalTrackKey(t), WorkingKeys.DOUBLE_LENGTH, field62, 0), id + " signs on");
         }
     }
 
@@ -73,6 +73,7 @@ class KeyLoaderTest
             ids.add(slots.terminalMasterKey(t));
             ids.add(slots.terminalPinKey(t));
             ids.add(slots.terminalMacKey(t));
+            ids.add(slots.terminalTrackKey(t));
         }
         for (int i = 0; i < 3; i++)
         {

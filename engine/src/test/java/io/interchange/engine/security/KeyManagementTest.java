@@ -42,6 +42,8 @@ class KeyManagementTest
     private static final int PIK = 1;
     private static final int MAK = 2;
     private static final int OTHER = 3;
+    private static final int TDK = 4;
+    private static final int[] LAYOUTS = {WorkingKeys.WITH_TRACK_KEY, WorkingKeys.SINGLE_LENGTH, WorkingKeys.DOUBLE_LENGTH};
     private static final byte[] TMK_KEY = hex("6DC12CB58E2F9A112379C69F9CDF34CD");
 
     private final SoftwareHsm hsm = SoftwareHsm.withRandomLmk(8);
@@ -51,11 +53,12 @@ class KeyManagementTest
     {
         final JposOracle jpos = new JposOracle(lmk);
         assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
-        for (final boolean doubleLength : new boolean[] {false, true})
+        for (final int layout : LAYOUTS)
         {
-            final UnsafeBuffer field62 = new UnsafeBuffer(new byte[WorkingKeys.DOUBLE_LENGTH]);
-            assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, doubleLength, field62, 0));
-            final WorkingKeys keys = throughTheCodec(field62, doubleLength ? WorkingKeys.DOUBLE_LENGTH : WorkingKeys.SINGLE_LENGTH);
+            final boolean doubleLength = layout != WorkingKeys.SINGLE_LENGTH;
+            final UnsafeBuffer field62 = new UnsafeBuffer(new byte[WorkingKeys.WITH_TRACK_KEY]);
+            assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, TDK, layout, field62, 0));
+            final WorkingKeys keys = throughTheCodec(field62, layout);
             final byte[] pinKey = ecb(TMK_KEY, keys.pinKey(), Cipher.DECRYPT_MODE);
             final byte[] macKey = ecb(TMK_KEY, keys.macKey(), Cipher.DECRYPT_MODE);
 
@@ -69,6 +72,25 @@ class KeyManagementTest
             if (doubleLength)
             {
                 assertEquals("0000000000000000", hex(field62, 28, 8), "the MAK padded to 16 bytes with zeros");
+            }
+            if (layout == WorkingKeys.WITH_TRACK_KEY)
+            {
+                // The track key: 16 bytes under the master key after the 40 of the double-length layout, its check value last.
+                final byte[] trackKey = ecb(TMK_KEY, keys.trackKey(), Cipher.DECRYPT_MODE);
+                assertEquals(16, trackKey.length);
+                assertOddParity(trackKey);
+                assertEquals(checkValue(trackKey), hex(keys.trackKeyCheck()));
+                assertEquals(hex(jpos.importedCheckValue(SMAdapter.TYPE_DEK, keys.trackKey(), TMK_KEY)), hex(keys.trackKeyCheck()).substring(0, 6));
+                // What a terminal enciphers under it, jPOS's data encryption as the oracle, the slot deciphers.
+                final byte[] block = hex("2512101123456789");
+                final UnsafeBuffer enciphered = buffer(jpos.encryptData(keys.trackKey(), TMK_KEY, block), 3);
+                assertEquals(HsmResult.OK, hsm.decryptData(TDK, enciphered, 3, 8));
+                assertEquals(hex(block), hex(enciphered, 3, 8));
+            }
+            else
+            {
+                assertNull(keys.trackKey());
+                assertNull(hsm.keyUnderLmk(TDK), "a sign-on without a track key leaves none of an earlier one");
             }
 
             // The slots hold the keys that were sent: the HSM's check values agree, and its MAC is the terminal's.
@@ -88,10 +110,10 @@ class KeyManagementTest
         assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
         final UnsafeBuffer first = new UnsafeBuffer(new byte[WorkingKeys.SINGLE_LENGTH]);
         final UnsafeBuffer second = new UnsafeBuffer(new byte[WorkingKeys.SINGLE_LENGTH]);
-        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, false, first, 0));
+        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, -1, WorkingKeys.SINGLE_LENGTH, first, 0));
         final String firstPinKey = checkValueOf(PIK);
         final String firstMacKey = checkValueOf(MAK);
-        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, false, second, 0));
+        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, -1, WorkingKeys.SINGLE_LENGTH, second, 0));
         assertFalse(firstPinKey.equals(checkValueOf(PIK)), "a new PIN key");
         assertFalse(firstMacKey.equals(checkValueOf(MAK)), "a new MAC key");
         assertFalse(hex(first.byteArray()).equals(hex(second.byteArray())));
@@ -99,12 +121,12 @@ class KeyManagementTest
         final UnsafeBuffer tooShort = new UnsafeBuffer(new byte[WorkingKeys.DOUBLE_LENGTH - 1]);
         final byte[] pinKey = hsm.keyUnderLmk(PIK);
         final byte[] macKey = hsm.keyUnderLmk(MAK);
-        assertEquals(HsmResult.INVALID_INPUT, hsm.generateWorkingKeys(TMK, PIK, MAK, true, tooShort, 0));
+        assertEquals(HsmResult.INVALID_INPUT, hsm.generateWorkingKeys(TMK, PIK, MAK, -1, WorkingKeys.DOUBLE_LENGTH, tooShort, 0));
         assertArrayEquals(pinKey, hsm.keyUnderLmk(PIK), "a refused sign-on leaves the keys");
         assertArrayEquals(macKey, hsm.keyUnderLmk(MAK), "a refused sign-on leaves the keys");
-        assertEquals(HsmResult.INVALID_INPUT, hsm.generateWorkingKeys(TMK, PIK, PIK, false, first, 0), "one slot for both keys");
-        assertEquals(HsmResult.INVALID_INPUT, hsm.generateWorkingKeys(TMK, TMK, MAK, false, first, 0), "over the master key");
-        assertEquals(HsmResult.KEY_NOT_FOUND, hsm.generateWorkingKeys(OTHER, PIK, MAK, false, first, 0));
+        assertEquals(HsmResult.INVALID_INPUT, hsm.generateWorkingKeys(TMK, PIK, PIK, -1, WorkingKeys.SINGLE_LENGTH, first, 0), "one slot for both keys");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.generateWorkingKeys(TMK, TMK, MAK, -1, WorkingKeys.SINGLE_LENGTH, first, 0), "over the master key");
+        assertEquals(HsmResult.KEY_NOT_FOUND, hsm.generateWorkingKeys(OTHER, PIK, MAK, -1, WorkingKeys.SINGLE_LENGTH, first, 0));
     }
 
     @Test
@@ -130,19 +152,22 @@ class KeyManagementTest
     void shouldImportTheWorkingKeysASignOnSentIntoAnotherHsmWithTheSameMasterKey()
     {
         assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
-        for (final boolean doubleLength : new boolean[] {false, true})
+        for (final int length : LAYOUTS)
         {
-            final int length = doubleLength ? WorkingKeys.DOUBLE_LENGTH : WorkingKeys.SINGLE_LENGTH;
             final UnsafeBuffer sent = new UnsafeBuffer(new byte[length]);
-            assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, doubleLength, sent, 0));
+            assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, TDK, length, sent, 0));
 
             // The switch restarted: another LMK, the terminal's master key formed again, field 62 read back from its journal.
             final SoftwareHsm restarted = SoftwareHsm.withRandomLmk(8);
             assertEquals(HsmResult.OK, restarted.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
             final UnsafeBuffer journaled = buffer(sent.byteArray(), 5);
-            assertEquals(HsmResult.OK, restarted.importWorkingKeys(TMK, PIK, MAK, journaled, 5, length));
+            assertEquals(HsmResult.OK, restarted.importWorkingKeys(TMK, PIK, MAK, TDK, journaled, 5, length));
             assertEquals(checkValueOf(hsm, PIK), checkValueOf(restarted, PIK), "the same PIN key");
             assertEquals(checkValueOf(hsm, MAK), checkValueOf(restarted, MAK), "the same MAC key");
+            if (length == WorkingKeys.WITH_TRACK_KEY)
+            {
+                assertEquals(checkValueOf(hsm, TDK), checkValueOf(restarted, TDK), "the same track key");
+            }
             final byte[] message = bytes(new SplittableRandom(SEED), 77);
             final UnsafeBuffer mac = new UnsafeBuffer(new byte[Hsm.MAC_LENGTH]);
             assertEquals(HsmResult.OK, hsm.generateMac(MAK, buffer(message), 0, message.length, mac, 0));
@@ -161,7 +186,7 @@ class KeyManagementTest
         assertEquals(WorkingKeys.DOUBLE_LENGTH, field62.length);
         assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
 
-        assertEquals(HsmResult.OK, hsm.importWorkingKeys(TMK, PIK, MAK, buffer(field62), 0, field62.length));
+        assertEquals(HsmResult.OK, hsm.importWorkingKeys(TMK, PIK, MAK, -1, buffer(field62), 0, field62.length));
         assertEquals(checkValue(pinKey), checkValueOf(hsm, PIK));
         assertEquals(checkValue(macKey), checkValueOf(hsm, MAK));
         final byte[] message = bytes(new SplittableRandom(SEED), 100);
@@ -175,7 +200,7 @@ class KeyManagementTest
     {
         assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, TMK_KEY));
         final UnsafeBuffer sent = new UnsafeBuffer(new byte[WorkingKeys.DOUBLE_LENGTH]);
-        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, true, sent, 0));
+        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, -1, WorkingKeys.DOUBLE_LENGTH, sent, 0));
         final byte[] pinKey = hsm.keyUnderLmk(PIK);
         final byte[] macKey = hsm.keyUnderLmk(MAK);
         final int pinCheck = 16;
@@ -185,24 +210,24 @@ class KeyManagementTest
         {
             final UnsafeBuffer changed = buffer(sent.byteArray());
             changed.putByte(at, (byte)(changed.getByte(at) ^ 0x10));
-            assertEquals(HsmResult.CHECK_VALUE_MISMATCH, hsm.importWorkingKeys(TMK, PIK, MAK, changed, 0, WorkingKeys.DOUBLE_LENGTH), "byte " + at);
+            assertEquals(HsmResult.CHECK_VALUE_MISMATCH, hsm.importWorkingKeys(TMK, PIK, MAK, -1, changed, 0, WorkingKeys.DOUBLE_LENGTH), "byte " + at);
             assertArrayEquals(pinKey, hsm.keyUnderLmk(PIK), "byte " + at + " changed: the PIN key left as it was");
             assertArrayEquals(macKey, hsm.keyUnderLmk(MAK), "byte " + at + " changed: the MAC key left as it was");
         }
 
         final SoftwareHsm other = SoftwareHsm.withRandomLmk(8);
         assertEquals(HsmResult.OK, other.formKey(TMK, KeyType.KEY_ENCRYPTION, hex("9D719CDFCC02F10AF013C0611AE8273C")));
-        assertEquals(HsmResult.CHECK_VALUE_MISMATCH, other.importWorkingKeys(TMK, PIK, MAK, sent, 0, WorkingKeys.DOUBLE_LENGTH), "another master key");
+        assertEquals(HsmResult.CHECK_VALUE_MISMATCH, other.importWorkingKeys(TMK, PIK, MAK, -1, sent, 0, WorkingKeys.DOUBLE_LENGTH), "another master key");
         assertNull(other.keyUnderLmk(PIK));
         assertNull(other.keyUnderLmk(MAK));
 
-        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, PIK, MAK, sent, 0, WorkingKeys.DOUBLE_LENGTH - 1), "neither layout");
-        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, PIK, MAK, sent, 1, WorkingKeys.DOUBLE_LENGTH), "past the buffer");
-        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, PIK, PIK, sent, 0, WorkingKeys.DOUBLE_LENGTH), "one slot for both keys");
-        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, TMK, MAK, sent, 0, WorkingKeys.DOUBLE_LENGTH), "over the master key");
-        assertEquals(HsmResult.KEY_NOT_FOUND, hsm.importWorkingKeys(OTHER, PIK, MAK, sent, 0, WorkingKeys.DOUBLE_LENGTH), "no master key");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, PIK, MAK, -1, sent, 0, WorkingKeys.DOUBLE_LENGTH - 1), "neither layout");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, PIK, MAK, -1, sent, 1, WorkingKeys.DOUBLE_LENGTH), "past the buffer");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, PIK, PIK, -1, sent, 0, WorkingKeys.DOUBLE_LENGTH), "one slot for both keys");
+        assertEquals(HsmResult.INVALID_INPUT, hsm.importWorkingKeys(TMK, TMK, MAK, -1, sent, 0, WorkingKeys.DOUBLE_LENGTH), "over the master key");
+        assertEquals(HsmResult.KEY_NOT_FOUND, hsm.importWorkingKeys(OTHER, PIK, MAK, -1, sent, 0, WorkingKeys.DOUBLE_LENGTH), "no master key");
         assertEquals(HsmResult.OK, hsm.formKey(OTHER, KeyType.KEY_ENCRYPTION, hex("0123456789ABCDEF")));
-        assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.importWorkingKeys(OTHER, PIK, MAK, sent, 0, WorkingKeys.DOUBLE_LENGTH),
+        assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.importWorkingKeys(OTHER, PIK, MAK, -1, sent, 0, WorkingKeys.DOUBLE_LENGTH),
             "a double-length PIN key under a single-length master key");
         assertArrayEquals(pinKey, hsm.keyUnderLmk(PIK));
         assertArrayEquals(macKey, hsm.keyUnderLmk(MAK));
@@ -231,8 +256,9 @@ class KeyManagementTest
         assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateKey(PIK, KeyType.PIN_ENCRYPTION, 16, TMK, out, 0), "a PIN key is no key-encryption key");
         assertEquals(HsmResult.OK, hsm.formKey(TMK, KeyType.KEY_ENCRYPTION, hex("0123456789ABCDEF")));
         assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateKey(PIK, KeyType.PIN_ENCRYPTION, 16, TMK, out, 0), "single under double");
-        assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateWorkingKeys(TMK, PIK, MAK, true, out, 0), "double-length PIK under a single TMK");
-        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, false, out, 0));
+        assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateWorkingKeys(TMK, PIK, MAK, -1, WorkingKeys.DOUBLE_LENGTH, out, 0),
+            "double-length PIK under a single TMK");
+        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(TMK, PIK, MAK, -1, WorkingKeys.SINGLE_LENGTH, out, 0));
         assertEquals(HsmResult.KEY_TYPE_MISMATCH, hsm.generateKey(PIK, KeyType.MAC_AES_CMAC, 16, TMK, out, 0), "AES keys do not travel under DES");
         assertEquals(HsmResult.INVALID_INPUT, hsm.generateKey(PIK, KeyType.MAC_ISO9797_ALG3, 8, TMK, out, 0), "algorithm 3 keys are double length");
         assertEquals(HsmResult.INVALID_INPUT, hsm.formKey(8, KeyType.KEY_ENCRYPTION, TMK_KEY), "no slot 8");

@@ -44,7 +44,8 @@ class TerminalSecurityTest
         KeyLoader.loadMasterKeys(hsm, slots, List.of(new TerminalConfig("TERM0001", "MERCHANT0000001", Status.ACTIVE, MASTER_KEY)));
         assertEquals(HsmResult.OK, hsm.formKey(slots.issuerPinKey(0), KeyType.PIN_ENCRYPTION, ZONE_PIN_KEY));
         final UnsafeBuffer field62 = new UnsafeBuffer(new byte[WorkingKeys.DOUBLE_LENGTH]);
-        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(slots.terminalMasterKey(0), slots.terminalPinKey(0), slots.terminalMacKey(0), true, field62, 0));
+        assertEquals(HsmResult.OK, hsm.generateWorkingKeys(slots.terminalMasterKey(0), slots.terminalPinKey(0), slots.terminalMacKey(0), -1,
+            WorkingKeys.DOUBLE_LENGTH, field62, 0));
 
         // The terminal: its keys from field 62, then its purchase.
         final byte[] pinKey = ecb(hex(MASTER_KEY), copy(field62, 0, 16), Cipher.DECRYPT_MODE);

@@ -32,13 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.interchange.codec.Mti;
-import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.dialect.KeyExchange;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.replay.Replayer;
-import io.interchange.engine.switching.SwitchSetup;
-import io.interchange.journal.JournalConfig;
 import io.interchange.tools.issuer.CardAccount;
 import io.interchange.tools.issuer.CardBook;
 import io.interchange.tools.issuer.IssuerSimConfig;
@@ -418,13 +415,9 @@ class AcquirerHostMacSystemTest
     /** The journal of {@code config}'s runs replayed through a new switch handler into {@code target}: every key restored, every output the same. */
     private static void assertReplaysByteForByte(final SwitchConfig config, final Path target) throws Exception
     {
-        final JournalConfig source = SwitchNode.journalConfig(config);
-        final JournalConfig replayed = new JournalConfig(target, source.durability(), source.cutoff(), source.zone(),
-            source.panEncryptionKey(), source.panHashKey(), source.dialects());
-        final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
-        final Replayer.Report report = Replayer.replay(SwitchNode.handler(config, setup), setup, source, replayed);
+        final Replayer.Report report = Replays.replay(config, target);
         assertEquals(0, report.keysNotRestored(), report.toString());
-        assertEquals(List.of(), Replayer.differences(source, replayed, 10));
+        assertEquals(List.of(), Replays.differences(config, target, 10));
     }
 
     /** The PIN block of the issuer's last financial request, decrypted under its zone PIN key, is {@code clear}. */

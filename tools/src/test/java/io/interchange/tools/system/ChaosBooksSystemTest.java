@@ -31,16 +31,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.interchange.codec.dialect.Dialects;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.Clearing;
 import io.interchange.engine.clearing.DayTransactions;
 import io.interchange.engine.clearing.TransactionState;
 import io.interchange.engine.config.SwitchConfig;
-import io.interchange.engine.replay.Replayer;
-import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.BusinessDay;
-import io.interchange.journal.JournalConfig;
 import io.interchange.tools.issuer.CardBook;
 import io.interchange.tools.issuer.Faults;
 import io.interchange.tools.issuer.IssuerSimConfig;
@@ -358,12 +354,8 @@ class ChaosBooksSystemTest
      */
     private static List<String> replayDifferences(final SwitchConfig config, final Path dir)
     {
-        final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
-        final JournalConfig journal = SwitchNode.journalConfig(config);
-        final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), journal.durability(), journal.cutoff(), journal.zone(),
-            journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
-        Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
-        return Replayer.differences(journal, replayed, 3);
+        Replays.replay(config, dir.resolve("replay"));
+        return Replays.differences(config, dir.resolve("replay"), 3);
     }
 
     // ------------------------------------------------------------------------------------------------ values

@@ -26,7 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
-import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.ClearingExceptionItem;
@@ -34,12 +33,10 @@ import io.interchange.engine.clearing.DayReader;
 import io.interchange.engine.clearing.DayTransactions;
 import io.interchange.engine.clearing.TransactionState;
 import io.interchange.engine.config.SwitchConfig;
-import io.interchange.engine.replay.Replayer;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.security.Hsm;
 import io.interchange.engine.switching.Decision;
 import io.interchange.engine.switching.Outcome;
-import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalReader;
 import io.interchange.journal.JournalRecord;
@@ -192,11 +189,8 @@ class RequestDeadlineSystemTest
                 line.contains(" amount=" + purchase.getValue() + " ") && line.endsWith(" rc=91 outcome=PAST_DEADLINE"), line);
         }
 
-        final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
-        final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), journal.durability(), journal.cutoff(), journal.zone(),
-            journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
-        Replayer.replay(SwitchNode.handler(config, setup), setup, journal, replayed);
-        assertEquals(List.of(), Replayer.differences(journal, replayed, 10));
+        Replays.replay(config, dir.resolve("replay"));
+        assertEquals(List.of(), Replays.differences(config, dir.resolve("replay"), 10));
 
         // Clearing: declines, nothing owed to anyone, nothing for an operator.
         final DayReader.Day cleared = DayReader.read(config, day);

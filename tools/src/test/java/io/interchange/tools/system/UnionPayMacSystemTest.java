@@ -31,6 +31,7 @@ import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.replay.Replayer;
 import io.interchange.engine.ring.EventType;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalReader;
@@ -263,7 +264,7 @@ class UnionPayMacSystemTest
                     }
                 }
             }
-            assertEquals(List.of(), trackOrPinInJournal(SwitchNode.journalConfig(config)));
+            assertEquals(List.of(), trackOrPinInJournal(SwitchNode.journalConfig(config), 1));
         }
     }
 
@@ -276,12 +277,15 @@ class UnionPayMacSystemTest
         return pos.receive();
     }
 
-    /** Each message the journal keeps that holds track data or a PIN block, or chip data with a track 2 equivalent: none. */
-    private static List<String> trackOrPinInJournal(final JournalConfig journal)
+    /**
+     * Each message the journal keeps that holds track data or a PIN block, or chip data with a track 2 equivalent: none;
+     * and the issuer's approvals journaled, {@code issuerAnswers} of them.
+     */
+    private static List<String> trackOrPinInJournal(final JournalConfig journal, final int issuerAnswers)
     {
         final List<String> found = new ArrayList<>();
         final Map<Integer, MessageReader> readers = new HashMap<>();
-        int issuerAnswers = 0;
+        int answers = 0;
         try (JournalReader reader = new JournalReader(journal))
         {
             while (reader.next())
@@ -296,7 +300,7 @@ class UnionPayMacSystemTest
                     final int dialect = record.dialectId(part);
                     final MessageReader message = readers.computeIfAbsent(dialect, d -> new MessageReader(journal.dialects().get(d)));
                     assertEquals(DecodeError.NONE, message.wrap(record.buffer(), record.messageOffset(part), record.messageLength(part)));
-                    issuerAnswers += part == JournalRecord.INPUT && record.eventType() == EventType.ISSUER_MESSAGE &&
+                    answers += part == JournalRecord.INPUT && record.eventType() == EventType.ISSUER_MESSAGE &&
                         message.mti() == Mti.FINANCIAL_RESPONSE ? 1 : 0;
                     if (message.has(35) || message.has(36) || message.has(45) || message.has(52) ||
                         message.has(55) && IccData.render(message.getBytes(55)).contains("57=["))
@@ -306,7 +310,7 @@ class UnionPayMacSystemTest
                 }
             }
         }
-        assertEquals(1, issuerAnswers, "the issuer's approval, which echoed track 2 and the PIN block, is journaled");
+        assertEquals(issuerAnswers, answers, "the issuer's approvals (one may echo track 2 and the PIN block) are journaled");
         return found;
     }
 
@@ -440,6 +444,148 @@ class UnionPayMacSystemTest
         }
     }
 
+    /**
+     * A terminal that signs on with 60.3 = 004 gets a track key (TDK) in field 62's 60-byte layout, as a UnionPay POS
+     * terminal that asks with 004 reads it, and enciphers a block of track 2 with it (field 53's third digit 1): the
+     * switch deciphers it and routes the swipe, whose card number is only in track 2, by it, and the issuer gets track 2
+     * as the card holds it. With 003 the terminal gets the 40-byte layout and no track key, and a track it enciphers
+     * anyway is a 30, as is a track sent clear with a character no track has; neither reaches the issuer. The journal
+     * holds neither track, and replays byte for byte, the track key restored from the sign-on's answer. Track data
+     * enciphered once came to the switch as a format error at decode (the codec took only digits and the separator),
+     * and a 004 sign-on got the 40-byte layout, which such a terminal cannot read.
+     */
+    @Test
+    void shouldDecipherTrack2WithTheTrackKeyOfA004SignOnAndRouteTheSwipeByIt(@TempDir final Path dir) throws Exception
+    {
+        final CardBook book = CardBook.generate(63, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        try (ScriptedIssuer issuerA = new ScriptedIssuer();
+             IssuerSimulator issuerB = issuerB(64))
+        {
+            issuerA.approveAfter(Duration.ZERO);
+            final SwitchConfig config = macConfig(issuerA.port(), issuerB.port(), dir.resolve("journal"));
+            final String tdkAgain;
+            final byte[] makAgain;
+            try (SwitchNode node = SwitchNode.start(config);
+                 TestTerminal pos = pos(node))
+            {
+                Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") >= 1, "issuer-a signed on");
+                final MessageReader signedOn = signOnAnswer(pos, cards, "004");
+                assertEquals(WorkingKeys.WITH_TRACK_KEY, signedOn.getBytes(WorkingKeys.FIELD).length, "field 62 with a track key");
+                final WorkingKeys keys = WorkingKeys.read(signedOn);
+                final byte[] mak = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.macKey());
+                final String tdk = HexFormat.of().formatHex(des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, keys.trackKey()));
+                assertEquals(HexFormat.of().formatHex(keys.trackKeyCheck()),
+                    HexFormat.of().formatHex(des3(tdk, Cipher.ENCRYPT_MODE, new byte[8])).substring(0, 8), "the track key's check value");
+
+                final CardAccount card = cards.payer(1_000);
+                final Map<Integer, String> sale = swipe(cards, card, 1_000);
+                final String track2 = sale.get(35);
+                sale.put(35, encipheredTrack(tdk, track2));
+                sale.put(53, "1610000000000000");
+                assertEquals("00", sendMaced(pos, mak, Mti.FINANCIAL_REQUEST, sale).getString(39));
+                assertTrackAtIssuer(issuerA, track2, card.pan());
+
+                // A clear track (53 says so) with a character no track has: 30, not forwarded.
+                final long forwardedBefore = issuerA.count(Mti.FINANCIAL_REQUEST);
+                final Map<Integer, String> badClear = swipe(cards, cards.payer(1_000), 1_000);
+                final String clear = badClear.get(35);
+                badClear.put(35, clear.substring(0, clear.length() - 3) + "A" + clear.substring(clear.length() - 2));
+                assertEquals("30", sendMaced(pos, mak, Mti.FINANCIAL_REQUEST, badClear).getString(39));
+
+                // Signed on again with 003: double-length keys and no track key, and an enciphered track is a 30.
+                final MessageReader noTrackKey = signOnAnswer(pos, cards, "003");
+                assertEquals(WorkingKeys.DOUBLE_LENGTH, noTrackKey.getBytes(WorkingKeys.FIELD).length, "field 62 without a track key");
+                final byte[] mak003 = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, WorkingKeys.read(noTrackKey).macKey());
+                final Map<Integer, String> enciphered = swipe(cards, cards.payer(1_000), 1_000);
+                enciphered.put(35, encipheredTrack(tdk, enciphered.get(35)));
+                enciphered.put(53, "1610000000000000");
+                assertEquals("30", sendMaced(pos, mak003, Mti.FINANCIAL_REQUEST, enciphered).getString(39));
+                assertEquals(forwardedBefore, issuerA.count(Mti.FINANCIAL_REQUEST), "neither unreadable track went to the issuer");
+
+                // And with 004 again: a new track key, which the switch holds from then on, across a restart too.
+                final WorkingKeys again = WorkingKeys.read(signOnAnswer(pos, cards, "004"));
+                tdkAgain = HexFormat.of().formatHex(des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, again.trackKey()));
+                makAgain = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, again.macKey());
+            }
+            try (SwitchNode node = SwitchNode.start(config);
+                 TestTerminal pos = pos(node))
+            {
+                Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") >= 1, "issuer-a signed on after the restart");
+                final CardAccount card = cards.payer(2_000);
+                final Map<Integer, String> sale = swipe(cards, card, 2_000);
+                final String track2 = sale.get(35);
+                sale.put(35, encipheredTrack(tdkAgain, track2));
+                sale.put(53, "1610000000000000");
+                assertEquals("00", sendMaced(pos, makAgain, Mti.FINANCIAL_REQUEST, sale).getString(39), "the track key kept across the restart");
+                assertTrackAtIssuer(issuerA, track2, card.pan());
+            }
+            assertEquals(List.of(), trackOrPinInJournal(SwitchNode.journalConfig(config), 2));
+            final Replayer.Report report = Replays.replay(config, dir.resolve("replay"));
+            assertEquals(0, report.keysNotRestored(), report.toString());
+            assertEquals(List.of(), Replays.differences(config, dir.resolve("replay"), 10));
+        }
+    }
+
+    /** The issuer's last financial request carries {@code track2} as the card holds it, and {@code pan} in field 2. */
+    private static void assertTrackAtIssuer(final ScriptedIssuer issuer, final String track2, final String pan)
+    {
+        final MessageReader forwarded = new MessageReader(Iso87.BINARY);
+        final byte[] atIssuer = issuer.lastFinancial();
+        assertEquals(DecodeError.NONE, forwarded.wrap(atIssuer, 0, atIssuer.length));
+        assertEquals(track2, forwarded.getString(35), "the issuer gets track 2 as the card holds it");
+        assertEquals(pan, forwarded.getString(2), "routed and sent by the card number deciphered from track 2");
+    }
+
+    /** A PIN-less swipe from TERM0001 in yuan: the card number in track 2 only, no MAC yet (sendMaced makes it). */
+    private static Map<Integer, String> swipe(final Cardholders cards, final CardAccount card, final long amount)
+    {
+        final Map<Integer, String> sale = unionPaySale(cards, card, amount);
+        sale.remove(2);
+        return sale;
+    }
+
+    /** A PIN-less UnionPay sale from TERM0001 in yuan, its MAC field zeros until one is made over it. */
+    private static Map<Integer, String> unionPaySale(final Cardholders cards, final CardAccount card, final long amount)
+    {
+        final Map<Integer, String> sale = cards.purchase(card, amount);
+        sale.remove(7);
+        sale.remove(52);
+        sale.put(22, "021");
+        sale.put(49, "156");
+        sale.put(60, "22" + "000001");
+        sale.put(64, "0000000000000000");
+        return sale;
+    }
+
+    /**
+     * Track 2 as a UnionPay POS terminal enciphers it, written here from the description (TrackBlock's): packed as BCD
+     * (separator D, an odd length padded with a 0 nibble), the 8 bytes before the last byte enciphered by triple DES
+     * under the track key, the result as the track's characters (hex digits where the block is), its length unchanged.
+     */
+    private static String encipheredTrack(final String tdk, final String track) throws Exception
+    {
+        final String nibbles = track.replace('=', 'D') + (track.length() % 2 == 1 ? "0" : "");
+        final byte[] packed = HexFormat.of().parseHex(nibbles);
+        final int block = packed.length - 1 - 8;
+        final byte[] enciphered = des3(tdk, Cipher.ENCRYPT_MODE, Arrays.copyOfRange(packed, block, block + 8));
+        System.arraycopy(enciphered, 0, packed, block, 8);
+        return HexFormat.of().withUpperCase().formatHex(packed).substring(0, track.length());
+    }
+
+    /** The sign-on answer to TERM0001's 0800 with 60.3 = {@code code}, approved. */
+    private static MessageReader signOnAnswer(final TestTerminal pos, final Cardholders cards, final String code) throws Exception
+    {
+        final Map<Integer, String> signOn = new HashMap<>();
+        signOn.put(11, cards.nextStan());
+        signOn.put(41, "TERM0001");
+        signOn.put(42, "MERCHANT0000001");
+        signOn.put(60, "00" + "000001" + code);
+        final MessageReader signedOn = pos.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn);
+        assertEquals("00", signedOn.getString(39));
+        return signedOn;
+    }
+
     /** Field 62 of every sign-on answer in the journal, as hex. */
     private static List<String> journaledWorkingKeys(final JournalConfig journal)
     {
@@ -470,14 +616,7 @@ class UnionPayMacSystemTest
     private static byte[] macedSale(final TestTerminal pos, final Cardholders cards, final CardAccount card, final long amount, final byte[] mak)
         throws Exception
     {
-        final Map<Integer, String> sale = cards.purchase(card, amount);
-        sale.remove(7);
-        sale.remove(52);
-        sale.put(22, "021");
-        sale.put(49, "156");
-        sale.put(60, "22" + "000001");
-        sale.put(64, "0000000000000000");
-        final byte[] message = pos.encode(Mti.FINANCIAL_REQUEST, sale);
+        final byte[] message = pos.encode(Mti.FINANCIAL_REQUEST, unionPaySale(cards, card, amount));
         System.arraycopy(unionPayMac(mak, message, message.length - 8), 0, message, message.length - 8, 8);
         return message;
     }
