@@ -50,7 +50,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     switch STAN, STOOD_IN (approved by the switch, auth code S and five base-36 characters), PAST_DEADLINE (91
  *     without asking the issuer: it waited past limits.request-deadline to be taken up; a decline like those ANSWERED).
  *     A reversal answered 25 of a request of the day that was not approved is no exception: nothing was charged; nor
- *     is one of a request reversed already: the reversal answered 00 before it told the issuer.
+ *     is one of a request reversed already: the reversal answered 00 before it told the issuer. A reversal of one of the
+ *     day's balance inquiries (no rows: they move no money) is nothing, answered 00 or 25, whatever its own field 3 says.
  *     RETRANSMITTED and CLOSED are not new transactions;
  *     ANSWERED 94 is a duplicate rejected;</li>
  * <li>an issuer's 0110/0210 RELAYED is matched on (issuer link, switch STAN), as the switch matches it, and gives
@@ -123,6 +124,8 @@ public final class DayReader
     private final Set<String> earlierReversals = new HashSet<>();
     // The originals of reversals answered 25 that the day's journal does not hold either ({@link #originalKey}): reported once each.
     private final Set<String> unknownOriginals = new HashSet<>();
+    /** The day's balance inquiries, which are no rows, by their key ({@link #inquiryKey}): what a reversal of one names. */
+    private final Set<String> inquiries = new HashSet<>();
     /**
      * Reading past the day's end only to learn what became of the day's requests still with their issuers: their
      * answers, time-outs and the reversal advices of those; nothing of the next day is taken for the day's.
@@ -416,7 +419,13 @@ public final class DayReader
         final String processing = text(request, 3);
         if (processing.startsWith("31"))
         {
-            return; // a balance inquiry moves no money
+            // A balance inquiry moves no money, and is no row; its key is kept so that its reversal is known for one, unless
+            // it was refused for a duplicate: that key is another request's.
+            if (outcome != Outcome.ANSWERED || !ResponseCode.DUPLICATE.equals(code))
+            {
+                inquiries.add(inquiryKey(endpoint, text(request, 41), text(request, 11), transmission(request)));
+            }
+            return;
         }
         if (outcome == Outcome.ANSWERED && ResponseCode.DUPLICATE.equals(code))
         {
@@ -517,6 +526,13 @@ public final class DayReader
 
     private void onReversal(final JournalRecord record, final MessageReader request, final String code, final int endpoint)
     {
+        final int original = unlessAnotherClass(request, original(endpoint, request));
+        if (original == AcquirerKeys.MISSING && namesAnInquiry(endpoint, request))
+        {
+            // Of one of the day's balance inquiries: the switch told its issuer nothing, and there is nothing to settle,
+            // answered 00 or, forgotten by the switch, 25. Without its field 3 it once read as a reversal of an earlier day's.
+            return;
+        }
         if (ResponseCode.ORIGINAL_NOT_FOUND.equals(code))
         {
             // The day's journal may hold the original all the same: the switch's duplicate history had forgotten it.
@@ -528,7 +544,6 @@ public final class DayReader
             // would be one more line telling an operator to settle the same approval by hand. One whose field 90 names an
             // 0100 where the day holds an 0200 under its key names an original the switch does not know: the sale under
             // that key was never its to reverse.
-            final int original = unlessAnotherClass(request, original(endpoint, request));
             if (original != AcquirerKeys.MISSING && (!transactions.answeredApproved(original) || transactions.flagged(original, DayTransactions.REVERSED) ||
                 transactions.flagged(original, DayTransactions.ORPHAN_REPORTED)))
             {
@@ -554,7 +569,6 @@ public final class DayReader
         {
             return;
         }
-        final int original = unlessAnotherClass(request, original(endpoint, request));
         if (original != AcquirerKeys.MISSING)
         {
             transactions.mark(original, DayTransactions.REVERSED);
@@ -1030,31 +1044,38 @@ public final class DayReader
     /** The row of the transaction a reversal or completion names, found as the switch finds it; or AcquirerKeys.MISSING. */
     private int original(final int endpoint, final MessageReader request)
     {
-        final String terminal = text(request, 41);
+        final String[] named = namedKey(request);
+        return named == null ? AcquirerKeys.MISSING : find(endpoint, text(request, 41), named[0], named[1]);
+    }
+
+    /** STAN and field 7 (or batch) of the request a reversal or completion names, as the switch takes them; null for none. */
+    private static String[] namedKey(final MessageReader request)
+    {
         if (request.has(90))
         {
             final String original = text(request, 90);
-            if (original.length() < 20)
-            {
-                return AcquirerKeys.MISSING;
-            }
-            return find(endpoint, terminal, original.substring(4, 10), original.substring(10, 20));
+            return original.length() < 20 ? null : new String[] {original.substring(4, 10), original.substring(10, 20)};
         }
-        final String batch;
-        final String stan;
         // As the switch finds it: a UnionPay POS reversal by its own STAN and batch (its 61, copied from what it reverses,
         // names that message's own original), anything else by 61 when it has one.
         if (Mti.messageClass(request.mti()) != 4 && request.has(61) && request.units(61) >= 12)
         {
-            batch = text(request, 61).substring(0, 6);
-            stan = text(request, 61).substring(6, 12);
+            return new String[] {text(request, 61).substring(6, 12), text(request, 61).substring(0, 6)};
         }
-        else
-        {
-            batch = request.has(60) && request.units(60) >= 8 ? text(request, 60).substring(2, 8) : "";
-            stan = text(request, 11);
-        }
-        return find(endpoint, terminal, stan, batch);
+        return new String[] {text(request, 11), request.has(60) && request.units(60) >= 8 ? text(request, 60).substring(2, 8) : ""};
+    }
+
+    /** A balance inquiry's key (listener, terminal, STAN, field 7 or batch), as {@link #inquiries} keeps it. */
+    private static String inquiryKey(final int endpoint, final String terminal, final String stan, final String transmission)
+    {
+        return endpoint + "/" + terminal + "/" + number(stan) + "/" + number(transmission);
+    }
+
+    /** Whether the reversal names one of the day's balance inquiries, whatever its own field 3 says. */
+    private boolean namesAnInquiry(final int endpoint, final MessageReader request)
+    {
+        final String[] named = namedKey(request);
+        return named != null && inquiries.contains(inquiryKey(endpoint, text(request, 41), named[0], named[1]));
     }
 
     /**

@@ -1103,7 +1103,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final boolean voidOfDebit = processing == 20 && posVoid(request);
-        if (processing != 31 && !authorization)
+        if (processing == 31)
+        {
+            transactions.markInquiry(current);
+        }
+        else if (!authorization)
         {
             transactions.counts(current, terminal, amount, currency, processing == 20, voidOfDebit, PreAuthorizations.card(pan, panDigits));
         }
@@ -1478,7 +1482,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * POS pre-authorization void (0100, 60.1 = 11) of the hold its 61 names, which the issuer releases as it would on
      * the hold's reversal ({@link PosTransaction}). Found and
      * approved by its issuer: a reversal advice goes to the issuer, store and forward. Still with the issuer: it is
-     * marked, and reversed when the approval comes. Declined: nothing to undo. Any of these is answered 00; an
+     * marked, and reversed when the approval comes. Declined, or a balance inquiry: nothing to undo. Any of these is answered 00; an
      * original the switch does not know is answered 25, acknowledged all the same so the acquirer stops repeating.
      */
     private void reverse(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
@@ -1556,7 +1560,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final byte state = transactions.state(original);
-        if ((state == Transactions.ANSWERED && transactions.approved(original) || transactions.withIssuer(original)) && !advices.hasRoom())
+        // A balance inquiry moved and held nothing: its issuer has nothing to undo, and an 0420 would ask it to undo an
+        // amount of 0 (clearing books nothing for it either). Acknowledged and marked reversed, so a late approval of
+        // one still with its issuer is not passed on as undone either.
+        final boolean inquiry = transactions.inquiry(original);
+        if ((state == Transactions.ANSWERED && transactions.approved(original) || transactions.withIssuer(original)) && !inquiry && !advices.hasRoom())
         {
             // Its 0420 could not be queued (or, with the original still at its issuer, that of an approval to come):
             // acknowledged, the reversal would never reach the issuer. 96, nothing reversed, so the acquirer sends it
@@ -1579,7 +1587,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         transactions.state(original, Transactions.REVERSED);
         final CharSequence reason = reversalReason(request);
-        final boolean undoesApproval = state == Transactions.ANSWERED && transactions.approved(original);
+        final boolean undoesApproval = state == Transactions.ANSWERED && transactions.approved(original) && !inquiry;
         if (undoesApproval)
         {
             queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(original),
@@ -3093,7 +3101,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int acquirerLink = inFlight.acquirerLink(entry);
         final int history = inFlight.history(entry);
         final boolean approved = answer.charAt(39, 0) == '0' && answer.charAt(39, 1) == '0';
-        if (transactions.state(history) == Transactions.REVERSED && approved)
+        if (transactions.state(history) == Transactions.REVERSED && approved && !transactions.inquiry(history))
         {
             // The acquirer reversed it while it was with the issuer: the approval is undone at once, for the reason
             // the acquirer gave.

@@ -75,6 +75,7 @@ final class Transactions
     private final int[] ownAdvice;
     private final long[] ownAdviceSerial;
     private final boolean[] authorizations;
+    private final boolean[] inquiries;
     private final ForgottenKeys forgotten;
     private final PreAuthorizations preAuthorizations;
     private final KeptSales keptSales;
@@ -130,6 +131,7 @@ final class Transactions
         ownAdvice = new int[capacity];
         ownAdviceSerial = new long[capacity];
         authorizations = new boolean[capacity];
+        inquiries = new boolean[capacity];
         forgotten = new ForgottenKeys(forgottenKeys);
         this.preAuthorizations = new PreAuthorizations(preAuthorizations);
         keptSales = new KeptSales(posSales);
@@ -224,6 +226,7 @@ final class Transactions
         transmissions[entry] = transmission;
         keysDated[entry] = dated;
         authorizations[entry] = authorization;
+        inquiries[entry] = false;
         requestHashes[entry] = requestHash;
         states[entry] = PENDING;
         approved[entry] = false;
@@ -516,6 +519,17 @@ final class Transactions
     boolean authorization(final int entry)
     {
         return authorizations[entry];
+    }
+
+    /** The request is a balance inquiry (processing code 31): it moves and holds nothing, so its reversal has nothing to undo. */
+    void markInquiry(final int entry)
+    {
+        inquiries[entry] = true;
+    }
+
+    boolean inquiry(final int entry)
+    {
+        return inquiries[entry];
     }
 
     /** The completion {@code completion} takes over {@code original}, a request the history still holds: until it is undone, that is completed. */

@@ -250,6 +250,60 @@ class ClearingReviewTest
     }
 
     /**
+     * Two balance inquiries approved by issuer-a; the terminal reverses the first at once (an 0400 without field 3, which
+     * it need not carry), answered 00, and the second once the duplicate history has forgotten it, answered 25. A balance
+     * inquiry moves no money: issuer-a is told nothing, and the day has neither rows nor exceptions for them. The first
+     * owed issuer-a an 0420 for 0.00 and read as a reversal of an earlier day's request; the second as an orphan reversal.
+     */
+    @Test
+    void reversalsOfBalanceInquiriesTellTheIssuerNothingAndAreNoExceptions(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir, 8);
+        final List<MessageReader> told = new ArrayList<>();
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            final Map<Integer, String> reversed = inquiredAtIssuerA(card(0, 80));
+            final Map<Integer, String> reversal = reversalOf(reversed, card(0, 80), 0);
+            reversal.remove(3);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", output(0).getString(39));
+            told.addAll(advices());
+            final Map<Integer, String> forgotten = inquiredAtIssuerA(card(0, 81));
+            for (int i = 0; i < 8; i++)
+            {
+                now += 1_000_000_000L;
+                approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 82 + i), 1_000);
+            }
+            final Map<Integer, String> late = reversalOf(forgotten, card(0, 81), 0);
+            late.put(3, "310000");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, late);
+            assertEquals("25", output(0).getString(39), "forgotten");
+            now += 10_000_000L;
+            link(EventType.TICK, -1, -1);
+            told.addAll(advices());
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertEquals(List.of(), told.stream().map(MessageReader::mti).toList(), "nothing for issuer-a to undo");
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(8, day.transactions().size(), "the eight purchases, no inquiry");
+        assertEquals(List.of(), day.exceptions().stream().map(ClearingExceptionItem::kind).toList());
+    }
+
+    /** A balance inquiry (processing code 31, amount 0) of {@code pan}, approved by issuer-a; returns the request. */
+    private Map<Integer, String> inquiredAtIssuerA(final String pan)
+    {
+        final Map<Integer, String> request = SwitchMessages.request(pan, "310000", 0, now, ++stan);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39));
+        return request;
+    }
+
+    /**
      * Two of the day's approvals forgotten by the duplicate history; the terminal reverses the first (0400), repeats
      * the reversal (0401) and then advises it (0421), all answered 25, and reverses the second once. One orphan
      * reversal per original, as for reversals of an earlier day: each repeat was reported again, and an operator

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -415,6 +416,43 @@ class SwitchHandlerTest extends FedHandler
             link(EventType.TICK, -1, -1);
         }
         assertEquals(expected, sent, "field 39 of the 0420");
+    }
+
+    /**
+     * A balance inquiry (processing code 31) moved and held nothing: its terminal's reversal, of an inquiry answered or of
+     * one still with its issuer whose approval comes after it, is acknowledged 00 and tells the issuer nothing. Each
+     * once owed the issuer an 0420 for an amount of 0, asking it to undo what it never did.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"answered", "in flight"})
+    void shouldAcknowledgeAReversalOfABalanceInquiryWithoutAnAdviceToTheIssuer(final String when)
+    {
+        ready();
+        final int owed = handler.advicesPending();
+        final Map<Integer, String> inquiry = request("310000", 0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, inquiry);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded");
+        final Map<Integer, String> approval = issuerAnswer(output(0), "00");
+        if ("answered".equals(when))
+        {
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
+            assertEquals("00", output(0).getString(39));
+        }
+        final Map<Integer, String> reversal = request("310000", 0);
+        reversal.put(90, "0200" + inquiry.get(11) + inquiry.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals(ACQUIRER_LINK + "/0410/00", event.outputLinkId(0) + "/" + String.format("%04d", output(0).mti()) + "/" + output(0).getString(39));
+        assertEquals(null, sentToIssuer(Mti.REVERSAL_ADVICE));
+        if ("in flight".equals(when))
+        {
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
+            assertEquals(ACQUIRER_LINK, event.outputLinkId(0), "the balance goes to the terminal, which has let it go");
+            assertEquals(null, sentToIssuer(Mti.REVERSAL_ADVICE));
+        }
+        assertEquals(owed, handler.advicesPending(), "no 0420 owed the issuer");
+        now += 10_000_000L;
+        link(EventType.TICK, -1, -1);
+        assertEquals(null, sentToIssuer(Mti.REVERSAL_ADVICE));
     }
 
     @Test
