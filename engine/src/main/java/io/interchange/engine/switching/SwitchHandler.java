@@ -1483,7 +1483,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * the hold's reversal ({@link PosTransaction}). Found and
      * approved by its issuer: a reversal advice goes to the issuer, store and forward. Still with the issuer: it is
      * marked, and reversed when the approval comes. Declined, or a balance inquiry: nothing to undo. Any of these is answered 00; an
-     * original the switch does not know is answered 25, acknowledged all the same so the acquirer stops repeating.
+     * original the switch does not know is answered 25, acknowledged all the same so the acquirer stops repeating. An
+     * original reversed already is answered 00 again, and so it is once the history has forgotten all but its key.
      */
     private void reverse(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
     {
@@ -1529,7 +1530,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
             else
             {
-                answer(event, request, ResponseCode.ORIGINAL_NOT_FOUND);
+                // A repeat (0401, 0421) of a reversal the switch acknowledged, the original reversed and forgotten since: 00
+                // again, nothing more to do, as while the history held it. In replay the journal's verdict stands, as
+                // limits.duplicate-keys may have been changed since.
+                final boolean reversedBefore = originalKey(request) && transactions.forgottenReversed(session.endpoint,
+                    FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan, originalTransmission);
+                answer(event, request, refuses(event, ResponseCode.ORIGINAL_NOT_FOUND, !reversedBefore) ?
+                    ResponseCode.ORIGINAL_NOT_FOUND : ResponseCode.APPROVED);
             }
             return;
         }

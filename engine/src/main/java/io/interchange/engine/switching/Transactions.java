@@ -172,6 +172,15 @@ final class Transactions
     }
 
     /**
+     * Whether a request with this key was reversed before the history forgot it ({@link ForgottenKeys#reversed}): a
+     * reversal naming it now is a repeat of one the switch acknowledged.
+     */
+    boolean forgottenReversed(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission)
+    {
+        return forgotten.reversed(fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission));
+    }
+
+    /**
      * A new entry for the key, made at event time {@code now}, forgetting the oldest when the ring is full: when it
      * did, {@link #evictedAddedAt} says when the forgotten one was made. {@code dated}: the key's transmission is a
      * field 7, whose duplicate window bounds how long it can come back, so its key is kept once the entry is forgotten
@@ -200,7 +209,7 @@ final class Transactions
                 byKey.remove(fingerprints[entry]);
                 if (keysDated[entry])
                 {
-                    forgotten.add(fingerprints[entry]);
+                    forgotten.add(fingerprints[entry], states[entry] == REVERSED);
                 }
                 if (authorizations[entry] && approved[entry] && states[entry] == ANSWERED)
                 {

@@ -210,9 +210,9 @@ class ClearingReviewTest
 
     /**
      * A purchase issuer-a approved, reversed by its acquirer's 0420 (answered 00, and issuer-a told), then forgotten by
-     * the duplicate history with the 0420 itself; the acquirer repeats it (0421), and gets 25. The repeat is no orphan
-     * reversal: the first reversal undid the purchase, and there is nothing to settle by hand. An orphan reversal of
-     * the day's forgotten approval is still reported.
+     * the duplicate history with the 0420 itself; the acquirer repeats it (0421), and gets 00 again (it got 25, as if the
+     * switch had never had the purchase). The repeat is no orphan reversal: the first reversal undid the purchase, and
+     * there is nothing to settle by hand. An orphan reversal of the day's forgotten approval is still reported.
      */
     @Test
     void repeatReversalOfAnAlreadyReversedForgottenOriginalIsNoException(@TempDir final Path dir)
@@ -233,7 +233,7 @@ class ClearingReviewTest
                 approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 22 + i), 1_000);
             }
             message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_ADVICE_REPEAT, reversal);
-            assertEquals("25", output(0).getString(39), "forgotten, and its 0420 with it");
+            assertEquals("00", output(0).getString(39), "forgotten but for its key, which says it was reversed");
             message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(forgotten, card(0, 21), 3_000));
             assertEquals("25", output(0).getString(39), "forgotten");
         }

@@ -345,6 +345,46 @@ class SwitchHandlerTest extends FedHandler
         assertEquals(ISSUER_LINK + "/0200", retransmittedAfterTheHistoryForgotIt(0));
     }
 
+    /**
+     * A purchase approved and reversed (0400, answered 00, the issuer owed its 0420), then 1,100 requests through a history
+     * of 1,024: the acquirer's repeat of the reversal (0401), and its advice (0421), get 00 again and owe the issuer
+     * nothing more, as while the history held it. They got 25, original not found, for a reversal the switch had
+     * acknowledged. An approval forgotten without its reversal is still answered 25 when it comes, and so are the repeats.
+     */
+    @Test
+    void shouldAnswerARepeatOfAReversalAsTheFirstOnceTheHistoryHasForgottenBoth()
+    {
+        handler = new SwitchHandler(withHistory(1_024, 4_096));
+        ready();
+        final Map<Integer, String> reversed = request("000000", 1_234);
+        assertEquals("00", approveAtIssuer(reversed, "00").getString(39));
+        final Map<Integer, String> notReversed = request("000000", 2_345);
+        assertEquals("00", approveAtIssuer(notReversed, "00").getString(39));
+        final Map<Integer, String> reversal = reversalNaming("0200", reversed);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39));
+        final int owed = handler.advicesPending();
+        assertEquals(1, owed, "the 0420 that undoes it");
+        for (int i = 0; i < 1_100; i++)
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100_000_001L));
+        }
+        for (final int mti : new int[] {Mti.REVERSAL_REQUEST + 1, Mti.REVERSAL_ADVICE_REPEAT})
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, mti, reversal);
+            assertEquals(1, event.outputCount());
+            assertEquals(ACQUIRER_LINK + "/00", event.outputLinkId(0) + "/" + output(0).getString(39), "a repeat of the reversal, " + mti);
+            assertEquals(owed, handler.advicesPending(), "nothing more owed the issuer");
+        }
+        final Map<Integer, String> late = reversalNaming("0200", notReversed);
+        for (final int mti : new int[] {Mti.REVERSAL_REQUEST, Mti.REVERSAL_REQUEST + 1})
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, mti, late);
+            assertEquals("25", output(0).getString(39), "never reversed before it was forgotten: the switch cannot undo it now");
+        }
+        assertEquals(owed, handler.advicesPending());
+    }
+
     /** An approved purchase, 1,100 requests through a history of 1,024, then the purchase's bytes again: where its answer went. */
     private String retransmittedAfterTheHistoryForgotIt(final int forgottenKeys)
     {
