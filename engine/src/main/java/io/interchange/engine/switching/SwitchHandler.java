@@ -1571,7 +1571,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // amount of 0 (clearing books nothing for it either). Acknowledged and marked reversed, so a late approval of
         // one still with its issuer is not passed on as undone either.
         final boolean inquiry = transactions.inquiry(original);
-        if ((state == Transactions.ANSWERED && transactions.approved(original) || transactions.withIssuer(original)) && !inquiry && !advices.hasRoom())
+        // A repeat of a reversal acknowledged while its original is with its issuer owes nothing the first did not: 00
+        // again, not a 96 that tells the acquirer it was not reversed when it was.
+        final boolean owesAdvice = state == Transactions.ANSWERED && transactions.approved(original) ||
+            transactions.withIssuer(original) && state != Transactions.REVERSED;
+        if (owesAdvice && !inquiry && !advices.hasRoom())
         {
             // Its 0420 could not be queued (or, with the original still at its issuer, that of an approval to come):
             // acknowledged, the reversal would never reach the issuer. 96, nothing reversed, so the acquirer sends it

@@ -79,10 +79,7 @@ class SwitchHandlerTest extends FedHandler
     @Test
     void shouldCountAdvicesLostToAFullQueueAndStillAnswerTheTerminal()
     {
-        final SwitchSetup s = setup;
-        handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
-            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 2,
-            s.preAuthorizations(), s.posSales()));
+        handler = new SwitchHandler(withAdviceQueue(2));
         ready();
         for (int i = 0; i < 4; i++)
         {
@@ -1271,10 +1268,7 @@ class SwitchHandlerTest extends FedHandler
     @Test
     void shouldNotAcknowledgeAReversalOfARequestStillWithItsIssuerWhenNoAdviceCanBeQueued()
     {
-        final SwitchSetup s = setup;
-        handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
-            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 1,
-            s.preAuthorizations(), s.posSales()));
+        handler = new SwitchHandler(withAdviceQueue(1));
         ready();
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
             SwitchMessages.request(SwitchMessages.card("476173", 91), "000000", 1_000, now, 91));
@@ -1295,6 +1289,34 @@ class SwitchHandlerTest extends FedHandler
         assertEquals(0, handler.advicesLost(), "no 0420 owed for want of room, none lost");
     }
 
+    /**
+     * A reversal of a purchase still with its issuer, acknowledged 00; the advice queue then fills up, and the acquirer
+     * repeats the reversal (0401), its 0410 lost: 00 again, as the purchase is reversed and nothing more is owed for it.
+     * It got 96, which tells the acquirer the purchase was not reversed, though it was: the first reversal stands.
+     */
+    @Test
+    void shouldAnswerARepeatOfAReversalOfARequestStillWithItsIssuerAsTheFirstWhenTheQueueIsFull()
+    {
+        handler = new SwitchHandler(withAdviceQueue(2));
+        ready();
+        final Map<Integer, String> purchase = request("000000", 2_000);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded, and no answer yet");
+        final Map<Integer, String> reversal = reversalNaming("0200", purchase);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39), "room for the 0420 its approval would owe");
+        for (int i = 0; i < 2; i++)
+        {
+            final Map<Integer, String> other = request("000000", 3_000 + i);
+            approveAtIssuer(other, "00");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalNaming("0200", other));
+            assertEquals("00", output(0).getString(39));
+        }
+        assertEquals(2, handler.advicesPending(), "the queue is full");
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST + 1, reversal);
+        assertEquals(ACQUIRER_LINK + "/00", event.outputLinkId(0) + "/" + output(0).getString(39), "the repeat, answered as the first");
+    }
+
     /** What the switch handler logs from now on, until the caller detaches it. */
     private static ListAppender<ILoggingEvent> switchLog()
     {
@@ -1302,6 +1324,14 @@ class SwitchHandlerTest extends FedHandler
         log.start();
         ((Logger)LoggerFactory.getLogger(SwitchHandler.class)).addAppender(log);
         return log;
+    }
+
+    /** The embedded defaults with an advice queue of {@code capacity}: a small one fills up when a test needs it full. */
+    private SwitchSetup withAdviceQueue(final int capacity)
+    {
+        final SwitchSetup s = setup;
+        return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(), s.zone(), s.cutoff(),
+            s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), capacity, s.preAuthorizations(), s.posSales());
     }
 
     private SwitchSetup withHistory(final int history)
