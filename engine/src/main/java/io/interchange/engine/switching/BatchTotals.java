@@ -163,14 +163,7 @@ public final class BatchTotals
     void takeBack(final int terminal)
     {
         final int at = terminal * 2 * FIGURES;
-        creditCounts[terminal] += aside[at + CREDITS];
-        creditReversalCounts[terminal] += aside[at + CREDIT_REVERSALS];
-        debitCounts[terminal] += aside[at + DEBITS];
-        debitReversalCounts[terminal] += aside[at + DEBIT_REVERSALS];
-        creditAmounts[terminal] += aside[at + AMOUNTS + CREDITS];
-        creditReversalAmounts[terminal] += aside[at + AMOUNTS + CREDIT_REVERSALS];
-        debitAmounts[terminal] += aside[at + AMOUNTS + DEBITS];
-        debitReversalAmounts[terminal] += aside[at + AMOUNTS + DEBIT_REVERSALS];
+        addAside(terminal, 1);
         for (int i = 0; i < FIGURES; i++)
         {
             foreign[terminal * FIGURES + i] += aside[at + FIGURES + i];
@@ -181,6 +174,44 @@ public final class BatchTotals
             currencies[terminal] = asideCurrencies[terminal];
         }
         dropAside(terminal);
+    }
+
+    /**
+     * The terminal's batch and the one set aside change places: an 0500 of an older batch than the one counted is
+     * reconciled against the older one's figures, with the newer batch's kept whole aside meanwhile.
+     */
+    void swapAside(final int terminal)
+    {
+        final int at = terminal * 2 * FIGURES;
+        figures(terminal, scratch);
+        addAside(terminal, 0);
+        System.arraycopy(scratch, 0, aside, at, FIGURES);
+        for (int i = 0; i < FIGURES; i++)
+        {
+            final long figure = foreign[terminal * FIGURES + i];
+            foreign[terminal * FIGURES + i] = aside[at + FIGURES + i];
+            aside[at + FIGURES + i] = figure;
+        }
+        final int currency = currencies[terminal];
+        currencies[terminal] = asideCurrencies[terminal];
+        asideCurrencies[terminal] = currency;
+        final boolean mixed = mixedCurrencies[terminal];
+        mixedCurrencies[terminal] = asideMixed[terminal];
+        asideMixed[terminal] = mixed;
+    }
+
+    /** The figures set aside, added to the terminal's each kept {@code kept} times (1: summed, 0: replaced). */
+    private void addAside(final int terminal, final long kept)
+    {
+        final int at = terminal * 2 * FIGURES;
+        creditCounts[terminal] = kept * creditCounts[terminal] + aside[at + CREDITS];
+        creditReversalCounts[terminal] = kept * creditReversalCounts[terminal] + aside[at + CREDIT_REVERSALS];
+        debitCounts[terminal] = kept * debitCounts[terminal] + aside[at + DEBITS];
+        debitReversalCounts[terminal] = kept * debitReversalCounts[terminal] + aside[at + DEBIT_REVERSALS];
+        creditAmounts[terminal] = kept * creditAmounts[terminal] + aside[at + AMOUNTS + CREDITS];
+        creditReversalAmounts[terminal] = kept * creditReversalAmounts[terminal] + aside[at + AMOUNTS + CREDIT_REVERSALS];
+        debitAmounts[terminal] = kept * debitAmounts[terminal] + aside[at + AMOUNTS + DEBITS];
+        debitReversalAmounts[terminal] = kept * debitReversalAmounts[terminal] + aside[at + AMOUNTS + DEBIT_REVERSALS];
     }
 
     /** The batch set aside is done with: its upload ended, or the terminal went on to another batch without it. */

@@ -1853,24 +1853,37 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
             return;
         }
+        // An 0500 of a batch older than the one the terminal's totals count (sent late, or again after the terminal went
+        // on): the newer batch is the terminal's, and its totals are neither wiped nor moved by it.
+        final boolean older = olderThanCounted(terminal, batch);
+        final boolean itsFiguresAside = uploadAwaited[terminal] && batch == awaitedBatches[terminal];
         if (uploadAwaited[terminal])
         {
             // Its 0500 again (its answer lost, say) in place of the upload: the batch set aside counts again. Another
             // batch's: the terminal went on without the upload, and the earlier batch stays as its 0500 left it (out of
             // balance, in the day's exceptions); this one is its own, not summed with it.
-            if (batch == awaitedBatches[terminal])
-            {
-                countBatch(terminal, batch, true);
-                totals.takeBack(terminal);
-            }
-            else
+            if (!itsFiguresAside)
             {
                 totals.dropAside(terminal);
             }
+            else if (!older)
+            {
+                countBatch(terminal, batch);
+                totals.takeBack(terminal);
+            }
             uploadAwaited[terminal] = false;
         }
-        // Totals that count another batch leave it behind: the switch knows of no approval in this one.
-        countBatch(terminal, batch, true);
+        if (older)
+        {
+            // Reconciled against the older batch's figures, set aside at its first 0500, or none when the switch no longer
+            // has them; the newer batch waits aside meanwhile, whole.
+            totals.swapAside(terminal);
+        }
+        else
+        {
+            // Totals that count another batch leave it behind: the switch knows of no approval in this one.
+            countBatch(terminal, batch);
+        }
         reportedFigures(reported.domestic(), terminalFigures);
         totals.domesticFigures(terminal, switchFigures);
         netOfReversals(switchFigures, BatchTotals.DEBITS, BatchTotals.DEBIT_REVERSALS);
@@ -1885,7 +1898,21 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             differences[i] += partDifferences[i];
         }
-        if (!singleCurrency(event, request, terminal))
+        if (older && !itsFiguresAside)
+        {
+            // The switch let the older batch's figures go when the terminal went on (or when the batch closed): it cannot
+            // vouch for the terminal's totals, and in balance would close a batch nobody checked. Out of balance, the
+            // terminal uploads it (0320), each transaction matched against what the switch approved, as DESIGN.md §4 has
+            // a POS terminal do when the switch's totals and its own disagree.
+            if (event.recorded() == null)
+            {
+                LOG.warn("0500 of terminal {} for batch {}, older than its batch {}: the switch no longer has its figures; out of balance",
+                    acceptors.terminalId(terminal), batch, countedBatches[terminal]);
+            }
+            domesticBalanced = false;
+            foreignBalanced = false;
+        }
+        else if (!singleCurrency(event, request, terminal))
         {
             domesticBalanced = false;
             foreignBalanced = false;
@@ -1918,14 +1945,28 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             openBatches[terminal] = batch % MAX_BATCH_NUMBER + 1;
             totals.reset(terminal);
-            countedBatches[terminal] = -1;
+            if (older)
+            {
+                totals.takeBack(terminal); // the newer batch, counted on
+            }
+            else
+            {
+                countedBatches[terminal] = -1;
+            }
             closeBatch(event, terminal, ResponseCode.APPROVED, batch, true, 0, differences, 0);
             return;
         }
         uploadAwaited[terminal] = true;
         awaitedBatches[terminal] = batch;
-        totals.setAside(terminal);
-        countedBatches[terminal] = -1;
+        if (older)
+        {
+            totals.swapAside(terminal); // the older batch aside for its upload, the newer one counted on
+        }
+        else
+        {
+            totals.setAside(terminal);
+            countedBatches[terminal] = -1;
+        }
         System.arraycopy(differences, 0, uploadDifferences, terminal * BatchTotals.FIGURES, BatchTotals.FIGURES);
         uploadParts[terminal] = parts;
         decisionFlags = Decision.OUT_OF_BALANCE | parts;
@@ -3815,7 +3856,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final long batch = transactions.posBatch(entry);
         // An approval for a UnionPay POS batch the terminal has already left (an answer that came after the terminal went
         // on to its next batch) clears all the same, in no batch's totals: counted, it would leave the newer batch behind.
-        final int terminal = transactions.terminal(entry) >= 0 && (batch < 0 || countBatch(transactions.terminal(entry), batch, false)) ?
+        final int terminal = transactions.terminal(entry) >= 0 && (batch < 0 || countBatch(transactions.terminal(entry), batch)) ?
             transactions.terminal(entry) : -1;
         // A void approved takes back what it names: a UnionPay POS completion's void gives its hold back to be completed again.
         transactions.voidApproved(entry);
@@ -3834,11 +3875,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * Makes {@code batch} the UnionPay POS batch the terminal's totals count: another batch that holds anything is left
-     * behind unsettled, as its terminal left it, and the totals start again from zero. Unless {@code settling} (an 0500
-     * names its batch, whichever it is), a batch before the one counted (batch numbers come round after 999999) is not
-     * taken up: false, and the totals stay as they are.
+     * behind unsettled, as its terminal left it, and the totals start again from zero. A batch before the one counted
+     * ({@link #olderThanCounted}) is not taken up: false, and the totals stay as they are.
      */
-    private boolean countBatch(final int terminal, final long batch, final boolean settling)
+    private boolean countBatch(final int terminal, final long batch)
     {
         final long counted = countedBatches[terminal];
         if (counted == batch)
@@ -3847,8 +3887,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (counted >= 0 && !totals.empty(terminal))
         {
-            final long behind = (counted - batch + MAX_BATCH_NUMBER) % MAX_BATCH_NUMBER;
-            if (!settling && behind > 0 && behind < MAX_BATCH_NUMBER / 2)
+            if (olderThanCounted(terminal, batch))
             {
                 return false;
             }
@@ -3858,6 +3897,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         countedBatches[terminal] = batch;
         return true;
+    }
+
+    /**
+     * Whether {@code batch} comes before the UnionPay POS batch the terminal's totals count: batch numbers come round
+     * after 999999, so before means less than half the round behind it.
+     */
+    private boolean olderThanCounted(final int terminal, final long batch)
+    {
+        final long counted = countedBatches[terminal];
+        final long behind = (counted - batch + MAX_BATCH_NUMBER) % MAX_BATCH_NUMBER;
+        return counted >= 0 && behind > 0 && behind < MAX_BATCH_NUMBER / 2;
     }
 
     /**

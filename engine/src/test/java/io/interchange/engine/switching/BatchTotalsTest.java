@@ -73,6 +73,36 @@ class BatchTotalsTest
         assertEquals(EUR, totals.currency(1));
     }
 
+    /**
+     * An older batch set aside and the terminal's newer one change places, foreign share and currency with them, and
+     * back: neither loses a figure to the other.
+     */
+    @Test
+    void shouldSwapTheBatchSetAsideWithTheNewerOneWhole()
+    {
+        totals.approved(1, DEBIT, 2_500, USD, FOREIGN);
+        totals.approved(1, DEBIT, 100, EUR, DOMESTIC);
+        totals.setAside(1);
+        totals.approved(1, DEBIT, 800, EUR, DOMESTIC);
+        totals.reversed(1, DEBIT, 800, DOMESTIC);
+
+        totals.swapAside(1);
+        totals.figures(1, figures);
+        assertArrayEquals(figures(0, 0, 2, 0, 0, 0, 2_600, 0), figures, "the older batch");
+        totals.foreignFigures(1, figures);
+        assertArrayEquals(figures(0, 0, 1, 0, 0, 0, 2_500, 0), figures);
+        assertEquals(USD, totals.currency(1));
+        assertTrue(totals.mixedCurrencies(1));
+
+        totals.swapAside(1);
+        totals.figures(1, figures);
+        assertArrayEquals(figures(0, 0, 1, 1, 0, 0, 800, 800), figures, "the newer batch, whole");
+        totals.foreignFigures(1, figures);
+        assertArrayEquals(new long[BatchTotals.FIGURES], figures);
+        assertEquals(EUR, totals.currency(1));
+        assertFalse(totals.mixedCurrencies(1));
+    }
+
     /** Laid out as {@link BatchTotals#figures}: counts (credits, credit reversals, debits, debit reversals), then amounts. */
     private static long[] figures(
         final long credits, final long creditReversals, final long debits, final long debitReversals, final long creditAmount,

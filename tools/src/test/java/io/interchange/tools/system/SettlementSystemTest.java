@@ -81,6 +81,8 @@ class SettlementSystemTest
             interchange.terminals += { id = "TERM0103", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
             interchange.terminals += { id = "TERM0104", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
             interchange.terminals += { id = "TERM0105", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
+            interchange.terminals += { id = "TERM0107", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
+            interchange.terminals += { id = "TERM0108", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
             """.formatted(FOREIGN_BIN, FOREIGN_BIN) + FarCutoff.line(), "one-thread.conf"), issuer.port(), issuer.port(), journal);
         node = SwitchNode.start(config);
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer links signed on");
@@ -382,6 +384,52 @@ class SettlementSystemTest
         }
         assertEquals(List.of("UPLOAD_AWAITED 00 batch 3 out domestic debits 0/-500", "SETTLED 00 batch 3 in debits 0/0"),
             settlements("TERM0002"));
+    }
+
+    /**
+     * A UnionPay POS terminal goes on to batch 4 with batch 3 out of balance and its upload undone, then sends batch 3's
+     * 0500 again: reconciled against batch 3's sale, set aside at its first 0500, and closed in balance, while batch 4's
+     * sale stays batch 4's. The 0500 of batch 3 took the totals back to batch 3, and batch 4's 0500 came out of balance,
+     * short of its sale.
+     */
+    @Test
+    void shouldReconcileAnOlderUnionPayBatchsSecond0500AgainstItsOwnSalesAndKeepTheNewerBatchWhole() throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0107", "MERCHANT0000008"))
+        {
+            sell(pos, "TERM0107", "MERCHANT0000008", 3, 2_500);
+            assertEquals(SettlementTotals.OUT_OF_BALANCE, domesticFlag(pos, "TERM0107", 3, debits(2_000, 1, 0, 0)));
+            sell(pos, "TERM0107", "MERCHANT0000008", 4, 800);
+            assertEquals(SettlementTotals.IN_BALANCE, domesticFlag(pos, "TERM0107", 3, debits(2_500, 1, 0, 0)), "batch 3's own sale");
+            assertEquals(SettlementTotals.IN_BALANCE, domesticFlag(pos, "TERM0107", 4, debits(800, 1, 0, 0)), "batch 4's sale, kept whole");
+        }
+        assertEquals(List.of("UPLOAD_AWAITED 00 batch 3 out domestic debits 0/-500", "SETTLED 00 batch 3 in debits 0/0",
+            "SETTLED 00 batch 4 in debits 0/0"), settlements("TERM0107"));
+    }
+
+    /**
+     * A UnionPay POS terminal left batch 1 unsettled, went on to batch 2, and then sends batch 1's 0500: the switch let
+     * batch 1's figures go when the terminal went on, so it cannot vouch for them and flags both parts out of balance,
+     * and the terminal uploads batch 1; batch 2's sale stays batch 2's, and its 0500 is in balance. The 0500 of batch 1
+     * wiped batch 2's totals, and batch 2 came out of balance, short of its sale.
+     */
+    @Test
+    void shouldHaveAnOlderUnionPayBatchWhoseFiguresAreGoneUploadedAndKeepTheNewerBatchWhole() throws IOException
+    {
+        try (TestTerminal pos = cupsSignedOn("TERM0108", "MERCHANT0000008"))
+        {
+            final String left = sell(pos, "TERM0108", "MERCHANT0000008", 1, 1_000);
+            sell(pos, "TERM0108", "MERCHANT0000008", 2, 700);
+            final SettlementTotals older = SettlementTotals.read(pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement("TERM0108", "MERCHANT0000008", 1, debits(1_000, 1, 0, 0))));
+            assertEquals(SettlementTotals.OUT_OF_BALANCE, older.domestic().balanceFlag(), "batch 1's figures are gone");
+            assertEquals(SettlementTotals.OUT_OF_BALANCE, older.foreign().balanceFlag(), "batch 1's figures are gone");
+            assertEquals("00", pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0108", "MERCHANT0000008", 1, 201, 1_000, left)).getString(39));
+            assertEquals("00", pos.exchange(Mti.BATCH_UPLOAD, upload("TERM0108", "MERCHANT0000008", 1, 202, -1, null)).getString(39));
+            assertEquals(SettlementTotals.IN_BALANCE, domesticFlag(pos, "TERM0108", 2, debits(700, 1, 0, 0)), "batch 2's sale, kept whole");
+        }
+        assertEquals(List.of("UPLOAD_AWAITED 00 batch 1 out domestic foreign debits 1/1000", "UPLOADED matched",
+            "SETTLED 00 batch 1 out domestic foreign debits 1/1000", "SETTLED 00 batch 2 in debits 0/0"), settlements("TERM0108"));
     }
 
     /**
