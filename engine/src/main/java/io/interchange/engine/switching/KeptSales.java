@@ -30,6 +30,7 @@ final class KeptSales
     private final int[] cards;
     private final int[] voidedBy;
     private final long[] completedKeys;
+    private final boolean[] completions;
     private int next;
     private int size;
 
@@ -45,6 +46,7 @@ final class KeptSales
         cards = new int[capacity];
         voidedBy = new int[capacity];
         completedKeys = new long[capacity];
+        completions = new boolean[capacity];
         slots = new Long2LongHashMap(Math.max(2 * capacity, 16), LOAD, NONE);
     }
 
@@ -54,10 +56,11 @@ final class KeptSales
      *
      * @param voidEntry    the history entry of the void that takes it back, or {@link Transactions#NONE}.
      * @param completedKey for a completion that stands, the fingerprint of the hold it took over; else 0.
+     * @param completion   a completion, which only a completion void takes back, rather than a sale.
      */
     int add(
         final long fingerprint, final int endpoint, final int terminal, final long batch, final long amount, final int currency, final int card,
-        final int voidEntry, final long completedKey)
+        final int voidEntry, final long completedKey, final boolean completion)
     {
         if (fingerprints.length == 0)
         {
@@ -84,6 +87,7 @@ final class KeptSales
         cards[slot] = card;
         voidedBy[slot] = voidEntry;
         completedKeys[slot] = completedKey;
+        completions[slot] = completion;
         slots.put(fingerprint, slot);
         next = next + 1 == fingerprints.length ? 0 : next + 1;
         return slot;
@@ -151,6 +155,12 @@ final class KeptSales
         }
         voidedBy[slot] = NONE;
         return true;
+    }
+
+    /** Whether the kept one is a completion rather than a sale. */
+    boolean completion(final int slot)
+    {
+        return completions[slot];
     }
 
     /** For a kept completion, the fingerprint of the hold it took over; else 0. */

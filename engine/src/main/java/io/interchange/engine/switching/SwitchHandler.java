@@ -883,6 +883,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return type == Field60.TYPE_VOID || type == Field60.TYPE_COMPLETION_VOID;
     }
 
+    /**
+     * A UnionPay POS completion void (60.1 = 21), which takes back a completion (and gives its hold back), where a sale's
+     * void (23) takes back a sale. One whose 61 finds the other kind names something other than the terminal means (a
+     * terminal set up again starts its STANs over, or a number mistyped): passed on, its card would be paid back a
+     * transaction that the terminal's batch still holds.
+     */
+    private static boolean completionVoid(final MessageReader request)
+    {
+        return Field60.transactionType(request) == Field60.TYPE_COMPLETION_VOID;
+    }
+
     /** The request's terminal index, from field 41, or -1. */
     private int terminalOf(final MessageReader request)
     {
@@ -1212,9 +1223,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * the batch totals take a sale out of the batch: the switch is the one that can tell whether 61 (the sale's batch
      * and STAN, n6 n6) names a sale that stands. 30: no 61. 25: none of the terminal's (another terminal's sale is not
      * found under this one's key). 12: not an approved debit that stands in the terminal's open batch, its card the
-     * void's (declined, still with its issuer, reversed, voided already, a refund, of another batch or one settled). 13:
-     * not the sale's amount or currency (a POS void takes back the whole sale). A sale the duplicate history has
-     * forgotten is checked against what {@link KeptSales} kept of it (limits.pos-sales); beyond that, 25.
+     * void's (declined, still with its issuer, reversed, voided already, a refund, of another batch or one settled, a
+     * completion for a sale's void or a sale for a completion void). 13: not the sale's amount or currency (a POS void
+     * takes back the whole sale). A sale the duplicate history has forgotten is checked against what {@link KeptSales}
+     * kept of it (limits.pos-sales); beyond that, 25.
      */
     private String voidRefusal(final MessageReader request, final AcquirerSession session, final int terminal, final long amount, final int currency)
     {
@@ -1230,7 +1242,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         if (transactions.terminal(sale) != terminal || transactions.credit(sale) || transactions.state(sale) != Transactions.ANSWERED ||
             !transactions.approved(sale) || transactions.voided(sale) || transactions.posBatch(sale) != batchNumber(request) || !inCountedBatch(sale) ||
-            transactions.card(sale) != transactions.card(current))
+            transactions.card(sale) != transactions.card(current) || transactions.isCompletion(sale) != completionVoid(request))
         {
             return ResponseCode.INVALID_TRANSACTION;
         }
@@ -1257,7 +1269,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final KeptSales sales = transactions.keptSales();
         if (sales.terminal(kept) != terminal || sales.voided(kept) || sales.batch(kept) != batchNumber(request) ||
-            sales.batch(kept) != countedBatches[terminal] || sales.card(kept) != transactions.card(current))
+            sales.batch(kept) != countedBatches[terminal] || sales.card(kept) != transactions.card(current) ||
+            sales.completion(kept) != completionVoid(request))
         {
             return ResponseCode.INVALID_TRANSACTION;
         }
@@ -2275,6 +2288,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         transactions.forwarded(current, issuer, basisScratch, 0, length);
         owe(current, queueAdvice(adviceMti, basisScratch, 0, length, original, hold, null, null, request, issuer, now));
         answer(event, request, ResponseCode.APPROVED);
+        if (completion)
+        {
+            transactions.completion(current);
+        }
         if (adviceMti == Mti.FINANCIAL_ADVICE || request.charAt(39, 0) == '0' && request.charAt(39, 1) == '0')
         {
             transactions.approvedBySwitch(current);

@@ -53,6 +53,9 @@ final class Transactions
     private final long[] amounts;
     private final boolean[] credits;
     private final boolean[] voidsOfDebits;
+    // A UnionPay POS completion (of a hold, 60.1 = 20 or an 0220), which only a completion void (21) takes back, where
+    // only a sale's void (23) takes back anything else.
+    private final boolean[] completions;
     private final int[] cards;
     // A UnionPay POS sale and the void that takes it back, each naming the other while the void stands or is still with
     // its issuer: a second void of the sale is refused, and a void declined, timed out or reversed lets the sale go.
@@ -113,6 +116,7 @@ final class Transactions
         amounts = new long[capacity];
         credits = new boolean[capacity];
         voidsOfDebits = new boolean[capacity];
+        completions = new boolean[capacity];
         cards = new int[capacity];
         voidedBy = new int[capacity];
         voidOf = new int[capacity];
@@ -244,6 +248,7 @@ final class Transactions
         amounts[entry] = 0;
         credits[entry] = false;
         voidsOfDebits[entry] = false;
+        completions[entry] = false;
         cards[entry] = 0;
         voidedBy[entry] = NONE;
         voidOf[entry] = NONE;
@@ -282,7 +287,7 @@ final class Transactions
     {
         final int voidEntry = voidedBy[entry];
         final int slot = keptSales.add(fingerprints[entry], endpoints[entry], terminals[entry], transmissions[entry], amounts[entry], currencies[entry],
-            cards[entry], voidEntry, completedKey[entry]);
+            cards[entry], voidEntry, completedKey[entry], completions[entry]);
         if (slot != KeptSales.NONE && voidEntry != NONE && voidOf[voidEntry] == entry)
         {
             voidOf[voidEntry] = keptRef(slot);
@@ -553,6 +558,18 @@ final class Transactions
     {
         preAuthorizations.completedBy(slot, completion);
         completedKey[completion] = preAuthorizations.fingerprint(slot);
+    }
+
+    /** The entry is a completion (an 0220, or a UnionPay POS one asked for online), whether or not it found what it completes. */
+    void completion(final int entry)
+    {
+        completions[entry] = true;
+    }
+
+    /** Whether the entry is a completion ({@link #completion(int)}): what a UnionPay POS completion void names, and a sale's void does not. */
+    boolean isCompletion(final int entry)
+    {
+        return completions[entry];
     }
 
     /** Whether a completion that stands has taken over the request. */

@@ -371,8 +371,9 @@ class StoreAndForwardLimitsTest extends FedHandler
 
     /**
      * A UnionPay POS void of a sale the duplicate history has forgotten is checked against what limits.pos-sales kept of
-     * it: 13 for another amount, forwarded for the sale's, voidable again once its issuer declined the void, and 12 once
-     * a void stands. Without the kept sale every such void was 25, and the merchant could only refund.
+     * it: 13 for another amount, 12 for a completion void (60.1 = 21), forwarded for the sale's, voidable again once its
+     * issuer declined the void, and 12 once a void stands. Without the kept sale every such void was 25, and the
+     * merchant could only refund.
      */
     @Test
     void shouldCheckAUnionPayVoidOfASaleTheHistoryHasForgottenAgainstTheKeptSale()
@@ -389,6 +390,12 @@ class StoreAndForwardLimitsTest extends FedHandler
         pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
         assertEquals("13", output(0).getString(39), "not the sale's amount");
         voided.put(4, sale.get(4));
+        voided.put(11, "000012");
+        voided.put(60, Field60.format(Field60.TYPE_COMPLETION_VOID, 1, 0).substring(0, 8));
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
+        assertEquals(POS_LINK, event.outputLinkId(0), "not forwarded");
+        assertEquals("12", output(0).getString(39), "a completion void of a sale");
+        voided.put(60, Field60.format(Field60.TYPE_VOID, 1, 0).substring(0, 8));
         voided.put(11, "000009");
         pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "05"));
@@ -407,7 +414,7 @@ class StoreAndForwardLimitsTest extends FedHandler
      * A UnionPay POS completion void (60.1 = 21) of a completion the history has forgotten, as its hold, approved by the
      * issuer: the batch takes the completion out, and the hold is the terminal's to complete again, as it is for a
      * completion the history holds. The kept completion did not know its hold, which stayed completed: 12 to every
-     * completion of it, though the issuer had given the first one back.
+     * completion of it, though the issuer had given the first one back. A sale's void (23) of it is 12, not forwarded.
      */
     @Test
     void shouldLetAHoldBeCompletedAgainOnceItsForgottenCompletionIsVoided()
@@ -431,8 +438,13 @@ class StoreAndForwardLimitsTest extends FedHandler
         voided.put(3, "200000");
         voided.put(4, "000000004500");
         voided.put(11, "000015");
-        voided.put(60, Field60.format(Field60.TYPE_COMPLETION_VOID, 1, 0).substring(0, 8));
+        voided.put(60, Field60.format(Field60.TYPE_VOID, 1, 0).substring(0, 8));
         voided.put(61, "000001" + "000013");
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
+        assertEquals(POS_LINK, event.outputLinkId(0), "not forwarded");
+        assertEquals("12", output(0).getString(39), "a sale's void of a completion");
+        voided.put(11, "000017");
+        voided.put(60, Field60.format(Field60.TYPE_COMPLETION_VOID, 1, 0).substring(0, 8));
         pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
         assertEquals(ISSUER_LINK, event.outputLinkId(0), "checked against the kept completion, and forwarded");
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));

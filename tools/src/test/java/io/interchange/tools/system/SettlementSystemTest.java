@@ -83,6 +83,7 @@ class SettlementSystemTest
             interchange.terminals += { id = "TERM0105", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
             interchange.terminals += { id = "TERM0107", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
             interchange.terminals += { id = "TERM0108", merchant = "MERCHANT0000008", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
+            interchange.terminals += { id = "TERM0109", merchant = "MERCHANT0000101", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
             """.formatted(FOREIGN_BIN, FOREIGN_BIN) + FarCutoff.line(), "one-thread.conf"), issuer.port(), issuer.port(), journal);
         node = SwitchNode.start(config);
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 2, "issuer links signed on");
@@ -484,9 +485,7 @@ class SettlementSystemTest
             final Map<Integer, String> hold = pos(terminal, merchant, guest, 5_000, "030000", Field60.TYPE_PRE_AUTH, null);
             final MessageReader held = approved(pos, Mti.AUTHORIZATION_REQUEST, hold, "a pre-authorization coded 03");
             assertEquals(guest.balance() - 5_000, balance(guest), "held at the issuer");
-            final Map<Integer, String> completion = pos(terminal, merchant, guest, 4_500, "000000", Field60.TYPE_COMPLETION, hold);
-            completion.put(38, held.getString(38));
-            approved(pos, Mti.FINANCIAL_REQUEST, completion, "a completion asked for online");
+            approved(pos, Mti.FINANCIAL_REQUEST, completionOf(terminal, merchant, guest, 4_500, hold, held), "a completion asked for online");
             Awaiting.until(Duration.ofSeconds(10), () -> balance(guest) == guest.balance() - 4_500,
                 "the hold completed for 4,500, not a second sale beside it");
 
@@ -514,6 +513,58 @@ class SettlementSystemTest
         assertEquals(List.of("0100,030000,5000,completed", "0200,000000,4500,approved", "0100,030000,4000,reversed", "0200,000000,3000,approved",
             "0220,200000,1200,approved"), Files.readAllLines(folder.resolve("transactions.csv")).stream().filter(line -> line.contains("," + terminal + ","))
             .map(line -> line.split(",")).map(f -> f[1] + "," + f[2] + "," + f[4] + "," + f[f.length - 1]).toList());
+    }
+
+    /**
+     * A UnionPay POS sale's void (60.1 = 23) that names a completion, and a completion void (21) that names a sale, are
+     * answered 12 and not forwarded: neither card is paid back, the hold stays completed, and each can still be voided
+     * as its kind is. Both went to the issuer, which paid the card back, and the sale's void of the completion gave its
+     * hold back to be completed a second time.
+     */
+    @Test
+    void shouldAnswer12ToAUnionPayVoidThatNamesTheOtherKindOfOriginal(@TempDir final Path clearingDir) throws IOException
+    {
+        final String terminal = "TERM0109";
+        final String merchant = "MERCHANT0000101";
+        final CardAccount guest = cards.payer(10_000, DOMESTIC_BIN);
+        final CardAccount shopper = cards.payer(10_000, DOMESTIC_BIN);
+        try (TestTerminal pos = cupsSignedOn(terminal, merchant))
+        {
+            final Map<Integer, String> hold = pos(terminal, merchant, guest, 5_000, "030000", Field60.TYPE_PRE_AUTH, null);
+            final MessageReader held = approved(pos, Mti.AUTHORIZATION_REQUEST, hold, "a pre-authorization");
+            final Map<Integer, String> completion = completionOf(terminal, merchant, guest, 4_500, hold, held);
+            approved(pos, Mti.FINANCIAL_REQUEST, completion, "a completion");
+            Awaiting.until(Duration.ofSeconds(10), () -> balance(guest) == guest.balance() - 4_500, "the hold completed for 4,500");
+            final Map<Integer, String> sale = pos(terminal, merchant, shopper, 3_000, "000000", Field60.TYPE_SALE, null);
+            approved(pos, Mti.FINANCIAL_REQUEST, sale, "a sale");
+
+            assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST, pos(terminal, merchant, guest, 4_500, "200000", Field60.TYPE_VOID, completion))
+                .getString(39), "a sale's void naming a completion");
+            assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST,
+                pos(terminal, merchant, shopper, 3_000, "200000", Field60.TYPE_COMPLETION_VOID, sale)).getString(39), "a completion void naming a sale");
+            assertEquals(guest.balance() - 4_500, balance(guest), "nothing paid back");
+            assertEquals(shopper.balance() - 3_000, balance(shopper), "nothing paid back");
+            assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST, completionOf(terminal, merchant, guest, 4_000, hold, held)).getString(39),
+                "the hold is still completed");
+
+            approved(pos, Mti.FINANCIAL_REQUEST, pos(terminal, merchant, guest, 4_500, "200000", Field60.TYPE_COMPLETION_VOID, completion),
+                "the completion's own void");
+            approved(pos, Mti.FINANCIAL_REQUEST, pos(terminal, merchant, shopper, 3_000, "200000", Field60.TYPE_VOID, sale), "the sale's own void");
+            assertEquals(SettlementTotals.IN_BALANCE, SettlementTotals.read(pos.exchange(Mti.RECONCILIATION_REQUEST,
+                posSettlement(terminal, merchant, 6, debits(0, 0, 0, 0)))).domestic().balanceFlag(), "both voided once");
+        }
+        assertEquals(List.of("200000 12 declined", "200000 12 declined", "200000 00 approved", "200000 00 approved"),
+            clearedVoids(terminal, clearingDir));
+    }
+
+    /** A UnionPay POS completion asked for online (0200, 60.1 = 20) in batch 6 of {@code hold}, whose approval was {@code held}; not sent. */
+    private Map<Integer, String> completionOf(
+        final String terminalId, final String merchantId, final CardAccount card, final long amount, final Map<Integer, String> hold,
+        final MessageReader held)
+    {
+        final Map<Integer, String> completion = pos(terminalId, merchantId, card, amount, "000000", Field60.TYPE_COMPLETION, hold);
+        completion.put(38, held.getString(38));
+        return completion;
     }
 
     /** A UnionPay POS request in batch 6, swiped: 61 names {@code original} (its batch and STAN) where not null. */
