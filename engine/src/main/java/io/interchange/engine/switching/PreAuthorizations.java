@@ -177,6 +177,13 @@ final class PreAuthorizations
         }
     }
 
+    /** What took over the hold kept under {@code fingerprint}, as {@link #handOver} names it, or {@link #NONE}. */
+    int takenOverBy(final long fingerprint)
+    {
+        final int slot = size == 0 ? NONE : (int)slots.get(fingerprint);
+        return slot == NONE ? NONE : completedBy[slot];
+    }
+
     long fingerprint(final int slot)
     {
         return fingerprints[slot];

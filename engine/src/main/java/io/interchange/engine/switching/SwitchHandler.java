@@ -1570,6 +1570,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.INVALID_TRANSACTION);
             return;
         }
+        if (refuses(event, ResponseCode.INVALID_TRANSACTION, transactions.state(original) == Transactions.ANSWERED && transactions.approved(original) &&
+            transactions.holdTakenSince(original)))
+        {
+            // A UnionPay POS completion void gave its hold back, and another completion has taken the hold since: reversed,
+            // the void would make its completion stand again beside that one, the card charged for both. 12, nothing
+            // reversed; a terminal that means it voids the other completion first. In replay the journal's verdict stands,
+            // as the history that tells may have been sized otherwise since.
+            answer(event, request, ResponseCode.INVALID_TRANSACTION);
+            return;
+        }
         if (transactions.terminal(original) >= 0 && (request.has(4) && request.getLong(4) != transactions.amount(original) ||
             request.has(49) && number(request, 49) != transactions.currency(original)))
         {

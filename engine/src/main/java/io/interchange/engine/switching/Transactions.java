@@ -586,12 +586,41 @@ final class Transactions
     void voidApproved(final int voidEntry)
     {
         final int voided = voidOf[voidEntry];
-        // What it names may be a kept sale's slot (below NONE), and either may hold another request since: only its own.
-        if (voided != NONE && (voided < NONE ? keptSales.voidedBy(NONE - 1 - voided, voidEntry) : voidedBy[voided] == voidEntry))
+        if (takesBack(voidEntry, voided))
         {
             // The completion keeps what it completed: reversed, the void makes it stand again (voidFailed).
             handOver(completedKey(voided), voided, NONE);
         }
+    }
+
+    /**
+     * Whether {@code voided}, what the void names, is still what it takes back: it may be a kept sale's slot (below
+     * NONE), and either may hold another request since.
+     */
+    private boolean takesBack(final int voidEntry, final int voided)
+    {
+        return voided != NONE && (voided < NONE ? keptSales.voidedBy(NONE - 1 - voided, voidEntry) : voidedBy[voided] == voidEntry);
+    }
+
+    /**
+     * Whether the void, a UnionPay POS completion void approved, gave back a hold that another completion has taken over
+     * since: reversed, it would make the completion it took back stand again beside that one, the hold completed twice.
+     */
+    boolean holdTakenSince(final int voidEntry)
+    {
+        final int voided = voidOf[voidEntry];
+        if (!takesBack(voidEntry, voided))
+        {
+            return false;
+        }
+        final long key = completedKey(voided);
+        if (key == 0)
+        {
+            return false;
+        }
+        final int original = (int)byKey.get(key);
+        final int holder = original != NONE && fingerprints[original] == key ? completedBy[original] : preAuthorizations.takenOverBy(key);
+        return holder != NONE && holder != voided;
     }
 
     /** What a completion, by its entry or a kept sale's {@link #keptRef}, took over: the hold's fingerprint, or 0. */

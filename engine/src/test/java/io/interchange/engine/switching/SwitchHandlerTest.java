@@ -1171,12 +1171,39 @@ class SwitchHandlerTest extends FedHandler
     {
         posReady();
         final Map<Integer, String> preAuth = approvedOnPos(Mti.AUTHORIZATION_REQUEST, 32, "030000", Field60.TYPE_PRE_AUTH);
+        pos(Mti.REVERSAL_REQUEST, voidedCompletion(preAuth));
+        assertEquals("00", output(0).getString(39), "the void reversed: the completion stands again");
+        assertEquals("12", posCompletion(preAuth, 5), "completed already, by the completion whose void was reversed");
+    }
+
+    /**
+     * A UnionPay POS completion void approved gives its hold back, and a second completion takes the hold: a reversal of
+     * the void then is answered 12, and issuer-a gets no 0420, so that the hold is completed once and the batch holds the
+     * second completion beside the first one voided. It was answered 00, and its 0420 took the void's credit back: both
+     * completions stood, the card charged for both.
+     */
+    @Test
+    void shouldRefuseToReverseACompletionVoidOnceAnotherCompletionHasTakenItsHold()
+    {
+        posReady();
+        final Map<Integer, String> preAuth = approvedOnPos(Mti.AUTHORIZATION_REQUEST, 34, "030000", Field60.TYPE_PRE_AUTH);
+        final Map<Integer, String> reversal = voidedCompletion(preAuth);
+        assertEquals("00", posCompletion(preAuth, 5), "the completion voided, completed again");
+        pos(Mti.REVERSAL_REQUEST, reversal);
+        final List<MessageReader> advices = SwitchMessages.advices(setup, event);
+        assertEquals("12 and no 0420", output(0).getString(39) + (advices.isEmpty() ? " and no 0420" : " and an 0420 of " + advices.get(0).getString(90)));
+        final int terminal = setup.acceptors().terminalIndex("TERM0005");
+        assertEquals(List.of(2L, 6_000L, 1L, 3_000L), List.of(handler.batchTotals().debitCount(terminal), handler.batchTotals().debitAmount(terminal),
+            handler.batchTotals().debitReversalCount(terminal), handler.batchTotals().debitReversalAmount(terminal)), "two completions, the first voided");
+    }
+
+    /** {@code preAuth} completed (STAN 3) and the completion voided (STAN 4), approved: the void's reversal, not sent. */
+    private Map<Integer, String> voidedCompletion(final Map<Integer, String> preAuth)
+    {
         assertEquals("00", posCompletion(preAuth, 3), "completed");
         final Map<Integer, String> reversal = completionVoidApproved(preAuth, 4, 3);
         reversal.put(39, "98");
-        pos(Mti.REVERSAL_REQUEST, reversal);
-        assertEquals("00", output(0).getString(39), "the void reversed: the completion stands again");
-        assertEquals("12", posCompletion(preAuth, 5), "completed already, by the completion whose void was reversed");
+        return reversal;
     }
 
     /**
