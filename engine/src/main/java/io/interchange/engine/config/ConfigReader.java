@@ -460,6 +460,7 @@ final class ConfigReader
         final Path certificate = server ? s.parsed("certificate", ConfigReader::readable) : s.optionalParsed("certificate", ConfigReader::readable);
         final Path privateKey = server ? s.parsed("private-key", ConfigReader::readable) : s.optionalParsed("private-key", ConfigReader::readable);
         final Path trust = s.optionalParsed("trust", text -> readable(text, path -> TlsFiles.certificates(path, false, now)));
+        final Path crl = s.optionalParsed("crl", ConfigReader::readable);
         final int beforeNames = problems.count();
         final List<String> peerNames = server && s.has("peer-names") ? s.parsedList("peer-names", ConfigReader::peerName) : List.of();
         if (server && s.has("peer-names") && peerNames.isEmpty() && problems.count() == beforeNames)
@@ -506,7 +507,24 @@ final class ConfigReader
             problems.add(s.origin("peer-names"), s.key("peer-names"), "needs trust: without it no acquirer is asked for a certificate to name");
             return null;
         }
-        final TlsConfig tls = new TlsConfig(certificate, privateKey, trust, peerNames);
+        if (crl != null)
+        {
+            if (trust == null)
+            {
+                problems.add(s.origin("crl"), s.key("crl"), "needs trust: only revocation lists its CAs signed are taken");
+                return null;
+            }
+            try
+            {
+                Revocations.load(crl, TlsFiles.certificates(trust, false, now), now);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                problems.add(s.origin("crl"), s.key("crl"), e.getMessage());
+                return null;
+            }
+        }
+        final TlsConfig tls = new TlsConfig(certificate, privateKey, trust, peerNames, crl);
         try
         {
             if (server)

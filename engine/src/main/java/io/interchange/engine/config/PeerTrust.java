@@ -30,19 +30,24 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * certificate, trusted as it is) has nothing in its chain but that anchor: its certificate was taken for as long as
  * the switch ran after it expired. A start with such a file is refused only when no certificate of it is valid.
  * A handshake that resumes a session asks no trust manager at all: {@link #outOfDate(SSLSession)} is for the link to
- * check that one with.
+ * check that one with. With revocation lists, every certificate of the chain is held to them too ({@link Revocations}).
  */
 public final class PeerTrust extends X509ExtendedTrustManager
 {
     private final X509ExtendedTrustManager pkix;
+    private final Revocations revocations;
 
-    private PeerTrust(final X509ExtendedTrustManager pkix)
+    private PeerTrust(final X509ExtendedTrustManager pkix, final Revocations revocations)
     {
         this.pkix = pkix;
+        this.revocations = revocations;
     }
 
-    /** The CAs of a PEM {@code trust} file, or the JDK's when null. */
-    static TrustManager of(final Path trust) throws SSLException
+    /**
+     * The CAs of a PEM {@code trust} file, or the JDK's when null; with the revocation lists of {@code revocations}
+     * (signed by those CAs) when it is not null.
+     */
+    static TrustManager of(final Path trust, final Path revocations) throws SSLException
     {
         try
         {
@@ -70,7 +75,8 @@ public final class PeerTrust extends X509ExtendedTrustManager
             {
                 if (manager instanceof X509ExtendedTrustManager x509)
                 {
-                    return new PeerTrust(x509);
+                    final Date now = new Date();
+                    return new PeerTrust(x509, revocations == null ? null : Revocations.load(revocations, TlsFiles.certificates(trust, false, now), now));
                 }
             }
             throw new SSLException("the JDK offers no X.509 trust manager");
@@ -85,42 +91,52 @@ public final class PeerTrust extends X509ExtendedTrustManager
     public void checkClientTrusted(final X509Certificate[] chain, final String authType, final Socket socket) throws CertificateException
     {
         pkix.checkClientTrusted(chain, authType, socket);
-        current(chain[0]);
+        afterPkix(chain);
     }
 
     @Override
     public void checkServerTrusted(final X509Certificate[] chain, final String authType, final Socket socket) throws CertificateException
     {
         pkix.checkServerTrusted(chain, authType, socket);
-        current(chain[0]);
+        afterPkix(chain);
     }
 
     @Override
     public void checkClientTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine) throws CertificateException
     {
         pkix.checkClientTrusted(chain, authType, engine);
-        current(chain[0]);
+        afterPkix(chain);
     }
 
     @Override
     public void checkServerTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine) throws CertificateException
     {
         pkix.checkServerTrusted(chain, authType, engine);
-        current(chain[0]);
+        afterPkix(chain);
     }
 
     @Override
     public void checkClientTrusted(final X509Certificate[] chain, final String authType) throws CertificateException
     {
         pkix.checkClientTrusted(chain, authType);
-        current(chain[0]);
+        afterPkix(chain);
     }
 
     @Override
     public void checkServerTrusted(final X509Certificate[] chain, final String authType) throws CertificateException
     {
         pkix.checkServerTrusted(chain, authType);
+        afterPkix(chain);
+    }
+
+    /** The peer's own certificate's dates, then the revocation lists, if any, for every certificate of its chain. */
+    private void afterPkix(final X509Certificate[] chain) throws CertificateException
+    {
         current(chain[0]);
+        if (revocations != null)
+        {
+            revocations.check(chain);
+        }
     }
 
     @Override

@@ -29,9 +29,18 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
  * @param peerNames   on a listener with {@code trust}, the names an acquirer's certificate may carry (its subject's
  *                    common name or a DNS subject alternative name), so that a certificate the CA gave another
  *                    acquirer is refused; empty for any the CA signed.
+ * @param revocations with {@code trust}, a file of the revocation lists (CRLs) its CAs publish, or null: a peer whose
+ *                    certificate one lists is refused ({@link Revocations}), and sessions are kept no longer than
+ *                    {@link #REVOKED_WITHIN_SECONDS}.
  */
-public record TlsConfig(Path certificate, Path privateKey, Path trust, List<String> peerNames)
+public record TlsConfig(Path certificate, Path privateKey, Path trust, List<String> peerNames, Path revocations)
 {
+    /**
+     * With revocation lists, how long a TLS session may be resumed, seconds: a resumed session asks no trust manager,
+     * so this is the longest a peer whose certificate was revoked goes on being taken on a session it began before.
+     */
+    public static final int REVOKED_WITHIN_SECONDS = 300;
+
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     /**
      * TLS 1.3's suites, and under TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305 (Mozilla's "intermediate" list).
@@ -55,6 +64,16 @@ public record TlsConfig(Path certificate, Path privateKey, Path trust, List<Stri
         {
             throw new IllegalArgumentException("peer names need a trust: without one no client certificate is asked for");
         }
+        if (revocations != null && trust == null)
+        {
+            throw new IllegalArgumentException("revocation lists need a trust: only its CAs' lists are taken");
+        }
+    }
+
+    /** Without revocation lists. */
+    public TlsConfig(final Path certificate, final Path privateKey, final Path trust, final List<String> peerNames)
+    {
+        this(certificate, privateKey, trust, peerNames, null);
     }
 
     /** The server side, for a listener. */
@@ -68,20 +87,26 @@ public record TlsConfig(Path certificate, Path privateKey, Path trust, List<Stri
             .sslProvider(SslProvider.JDK).protocols(PROTOCOLS).ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
         if (trust != null)
         {
-            builder.trustManager(PeerTrust.of(trust)).clientAuth(ClientAuth.REQUIRE);
+            builder.trustManager(PeerTrust.of(trust, revocations)).clientAuth(ClientAuth.REQUIRE);
         }
-        return builder.build();
+        return sessions(builder).build();
     }
 
     /** The client side, for an issuer link: the issuer's certificate checked against {@code trust} and the address. */
     public SslContext clientContext() throws SSLException
     {
         final SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
-            .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE).endpointIdentificationAlgorithm("HTTPS").trustManager(PeerTrust.of(trust));
+            .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE).endpointIdentificationAlgorithm("HTTPS")
+            .trustManager(PeerTrust.of(trust, revocations));
         if (certificate != null)
         {
             builder.keyManager(certificate.toFile(), privateKey.toFile());
         }
-        return builder.build();
+        return sessions(builder).build();
+    }
+
+    private SslContextBuilder sessions(final SslContextBuilder builder)
+    {
+        return revocations == null ? builder : builder.sessionTimeout(REVOKED_WITHIN_SECONDS);
     }
 }

@@ -32,6 +32,7 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
@@ -40,8 +41,10 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.TBSCertList;
 import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.asn1.x509.V2TBSCertListGenerator;
 import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
@@ -113,6 +116,59 @@ final class TestCertificates
     static Leaf selfSigned(final Path dir, final String fileName, final String commonName)
     {
         return new Leaf(null, dir, fileName, commonName);
+    }
+
+    /**
+     * A revocation list (X.509 CRL) this CA signs, naming {@code revoked} (their PEM files) as revoked an hour ago, due to
+     * be replaced at {@code nextUpdate}: written to {@code file} as PEM, replacing what was there.
+     */
+    Path revocationList(final Path file, final Instant nextUpdate, final Path... revoked)
+    {
+        final Instant now = Instant.now();
+        final V2TBSCertListGenerator tbs = new V2TBSCertListGenerator();
+        final AlgorithmIdentifier algorithm = new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
+        tbs.setIssuer(name);
+        tbs.setSignature(algorithm);
+        tbs.setThisUpdate(new Time(Date.from(now.minus(SKEW))));
+        tbs.setNextUpdate(new Time(Date.from(nextUpdate)));
+        for (final Path certificate : revoked)
+        {
+            tbs.addCRLEntry(new ASN1Integer(read(certificate).getSerialNumber()), new Time(Date.from(now.minus(SKEW))), CRLReason.keyCompromise);
+        }
+        final TBSCertList list = tbs.generateTBSCertList();
+        try
+        {
+            final Signature signature = Signature.getInstance("SHA256withECDSA");
+            signature.initSign(keys.getPrivate());
+            signature.update(list.getEncoded());
+            final byte[] der = new DERSequence(new ASN1Encodable[] {list, algorithm, new DERBitString(signature.sign())}).getEncoded();
+            write(file, pem("X509 CRL", der));
+            return file;
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException(e);
+        }
+        catch (final GeneralSecurityException e)
+        {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static X509Certificate read(final Path certificate)
+    {
+        try
+        {
+            return (X509Certificate)CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(Files.readAllBytes(certificate)));
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException(e);
+        }
+        catch (final GeneralSecurityException e)
+        {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A PEM file holding these certificates one after the other: a trust bundle. */

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.interchange.engine.config.ConfigError;
 import io.interchange.engine.config.SwitchConfig;
@@ -65,6 +68,30 @@ class TlsConfigTest
         final String notAKey = problem(listener("server.pem", "server.pem", null));
         assertEquals("tls.conf:1: listeners[0].tls.private-key: " + tls("server.pem") + " is not an unencrypted PKCS#8 private key " +
             "(-----BEGIN PRIVATE KEY-----); openssl pkcs8 -topk8 -nocrypt turns other forms into one", notAKey);
+    }
+
+    /**
+     * Revocation lists refused at start-up, on the crl key: one without a trust (only its CAs' lists are taken), one a CA
+     * of the trust file did not sign, one past its next update; one of the trust's CA, current, is taken.
+     */
+    @Test
+    void shouldTakeOnlyCurrentRevocationListsOfTheTrustsCas(@TempDir final Path dir)
+    {
+        final TestCertificates ca = TestCertificates.authority(dir, "ca", "Interchange test CA");
+        final TestCertificates other = TestCertificates.authority(dir, "other", "Another CA");
+        final Path current = ca.revocationList(dir.resolve("current.crl"), Instant.now().plus(Duration.ofDays(1)));
+        final Path foreign = other.revocationList(dir.resolve("foreign.crl"), Instant.now().plus(Duration.ofDays(1)));
+        final Path stale = ca.revocationList(dir.resolve("stale.crl"), Instant.now().minus(Duration.ofMinutes(5)));
+        final String withTrust = listener("server.pem", "server-key.pem", null).replace(" } } ]", ", trust = \"" + ca.file() + "\", crl = \"%s\" } } ]");
+
+        assertEquals(current, SwitchConfig.parse(withTrust.formatted(current), "tls.conf").listener("pos-tls").tls().revocations());
+        assertEquals("tls.conf:1: listeners[0].tls.crl: needs trust: only revocation lists its CAs signed are taken",
+            problem(listener("server.pem", "server-key.pem", null).replace(" } } ]", ", crl = \"" + current + "\" } } ]")));
+        assertEquals("tls.conf:1: listeners[0].tls.crl: " + foreign + ": the revocation list of CN=Another CA, O=Interchange tests is not signed by a CA " +
+            "of the trust file", problem(withTrust.formatted(foreign)));
+        final String late = problem(withTrust.formatted(stale));
+        assertTrue(late.startsWith("tls.conf:1: listeners[0].tls.crl: " + stale + ": the revocation list of CN=Interchange test CA, O=Interchange tests " +
+            "was due to be replaced on "), late);
     }
 
     private static String listener(final String certificate, final String key, final String trust)

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -155,6 +156,51 @@ class TlsPeerSystemTest
             assertEquals(0, issuerB.counter(IssuerCounter.FRAMES_RECEIVED), "not one message to an issuer whose certificate has expired");
             Awaiting.until(Duration.ofSeconds(10), () -> log.contains("the peer's certificate CN=127.0.0.1, O=Interchange tests expired on"),
                 "the refusal logged, naming the certificate and its date");
+        }
+    }
+
+    /**
+     * A listener with `crl`: an acquirer whose certificate the CA's revocation list names is refused at its next full
+     * handshake once the operator puts the CA's new list in place, without a restart, and the log says which certificate
+     * and since when; another acquirer of the same CA goes on; a list that then does not read leaves the one before it in
+     * force. Without revocation lists the switch took a revoked certificate for as long as it was in its dates.
+     */
+    @Test
+    void shouldRefuseAnAcquirerWhoseCertificateItsCaHasRevokedOnceItsNewListIsInPlace() throws Exception
+    {
+        final TestCertificates ca = TestCertificates.authority(dir, "ca", "Interchange test CA");
+        final TestCertificates.Issued server = ca.leaf("server", "127.0.0.1").ip("127.0.0.1").serverAuth().issue();
+        final TestCertificates.Issued one = ca.leaf("host-one", "acquirer host one").clientAuth().issue();
+        final TestCertificates.Issued two = ca.leaf("host-two", "acquirer host two").clientAuth().issue();
+        final Path crl = ca.revocationList(dir.resolve("ca.crl"), Instant.now().plus(Duration.ofDays(1)));
+        final String listener = listener(server, ca.file()).replace(" } }", ", crl = \"" + crl + "\" } }");
+        try (CapturedLog log = new CapturedLog();
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(86, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(87, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(config(listener, "", issuerA.port(), issuerB.port())))
+        {
+            final int port = node.port("pos-tls");
+            assertEquals("00", signedOn(mutualSocket(ca.file(), port, two)), "taken while its CA's list names nothing");
+
+            ca.revocationList(crl, Instant.now().plus(Duration.ofDays(1)), two.certificateFile());
+            assertThrows(IOException.class, () -> signedOn(mutualSocket(ca.file(), port, two)));
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("the peer's certificate CN=acquirer host two, O=Interchange tests (serial") &&
+                log.contains(") was revoked on "), "the refusal logged, naming the certificate and its revocation");
+            assertEquals("00", signedOn(mutualSocket(ca.file(), port, one)), "another acquirer of the same CA");
+
+            Files.writeString(crl, "not a revocation list");
+            assertThrows(IOException.class, () -> signedOn(mutualSocket(ca.file(), port, two)));
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("is refused, the revocation lists read before stay in force"), "the bad file logged");
+            assertEquals("00", signedOn(mutualSocket(ca.file(), port, one)));
+        }
+    }
+
+    /** Signs on over {@code socket} as an ISO 8583:1987 acquirer: the answer's field 39. */
+    private static String signedOn(final SSLSocket socket) throws Exception
+    {
+        try (TestTerminal terminal = new TestTerminal(socket, Iso87.BINARY, new byte[0]))
+        {
+            return terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, signOn()).getString(39);
         }
     }
 

@@ -1,0 +1,198 @@
+package io.interchange.engine.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.cert.CRL;
+import java.security.cert.CRLException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The certificate revocation lists (X.509 CRLs, PEM or DER, several to a file) a link's peers are held to: a
+ * certificate of the peer's chain that a list of its issuer names is refused, whatever its dates. Each list must be
+ * signed by a CA of the link's trust file, so that only the CAs the switch trusts can revoke what they signed, and
+ * nobody who can write a file can make the switch refuse a peer's good certificate unseen.
+ *
+ * <p>The file is read again when it changes (its modification time, looked at on each full handshake), so a CA's
+ * new list takes effect without a restart: operators replace it as their CA publishes one. A file that no longer
+ * reads, or whose lists a trust CA did not sign, leaves the lists before it in force and is logged; a list past its
+ * next update is still used (the newest there is) and logged once, because refusing every peer for an operator's late
+ * copy would stop the switch. At start-up both refuse the start instead ({@link #load}). A session resumed without a
+ * handshake is not looked at again: with lists, a link keeps sessions for {@link TlsConfig#REVOKED_WITHIN_SECONDS} at
+ * most, the longest a revoked peer can go on resuming one.
+ *
+ * <p>Thread safe: the trust manager runs on every I/O thread.
+ */
+final class Revocations
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
+
+    private final Path file;
+    private final List<X509Certificate> issuers;
+    private volatile Lists lists;
+
+    private record Lists(FileTime modified, List<X509CRL> crls)
+    {
+    }
+
+    private Revocations(final Path file, final List<X509Certificate> issuers, final Lists lists)
+    {
+        this.file = file;
+        this.issuers = List.copyOf(issuers);
+        this.lists = lists;
+    }
+
+    /**
+     * The lists of {@code file}, each signed by one of {@code issuers} (the trust file's CAs) and not past its next
+     * update at {@code now}. IllegalArgumentException with the reason, naming the file, otherwise: for a start-up check.
+     */
+    static Revocations load(final Path file, final List<X509Certificate> issuers, final Date now)
+    {
+        final Lists lists = read(file, issuers);
+        for (final X509CRL crl : lists.crls)
+        {
+            if (crl.getNextUpdate() != null && now.after(crl.getNextUpdate()))
+            {
+                throw new IllegalArgumentException(file + ": the revocation list of " + crl.getIssuerX500Principal() + " was due to be replaced on " +
+                    crl.getNextUpdate().toInstant() + "; fetch its CA's current list");
+            }
+        }
+        return new Revocations(file, issuers, lists);
+    }
+
+    /** Refuses a chain one of whose certificates a list revokes; reads the file again first when it has changed. */
+    void check(final X509Certificate[] chain) throws CertificateException
+    {
+        final List<X509CRL> crls = current().crls;
+        for (final X509Certificate certificate : chain)
+        {
+            for (final X509CRL crl : crls)
+            {
+                if (!crl.getIssuerX500Principal().equals(certificate.getIssuerX500Principal()))
+                {
+                    continue;
+                }
+                final X509CRLEntry entry = crl.getRevokedCertificate(certificate);
+                if (entry != null)
+                {
+                    throw new CertificateException("the peer's certificate " + certificate.getSubjectX500Principal() + " (serial " +
+                        certificate.getSerialNumber().toString(16) + ") was revoked on " + entry.getRevocationDate().toInstant() + " by " +
+                        crl.getIssuerX500Principal() + " (" + file + ")");
+                }
+            }
+        }
+    }
+
+    private Lists current()
+    {
+        final Lists held = lists;
+        final FileTime modified;
+        try
+        {
+            modified = Files.getLastModifiedTime(file);
+        }
+        catch (final IOException e)
+        {
+            return held;
+        }
+        if (modified.equals(held.modified))
+        {
+            return held;
+        }
+        synchronized (this)
+        {
+            if (modified.equals(lists.modified))
+            {
+                return lists;
+            }
+            Lists read;
+            try
+            {
+                read = read(file, issuers);
+                final Date now = new Date();
+                for (final X509CRL crl : read.crls)
+                {
+                    if (crl.getNextUpdate() != null && now.after(crl.getNextUpdate()))
+                    {
+                        LOG.warn("{}: the revocation list of {} was due to be replaced on {}; it is used until one is", file,
+                            crl.getIssuerX500Principal(), crl.getNextUpdate().toInstant());
+                    }
+                }
+                LOG.info("{}: revocation lists read again ({} lists, {} certificates revoked)", file, read.crls.size(),
+                    read.crls.stream().mapToInt(crl -> crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size()).sum());
+            }
+            catch (final IllegalArgumentException e)
+            {
+                // Once per change of the file: the lists before it stay in force.
+                LOG.error("{} changed and is refused, the revocation lists read before stay in force: {}", file, e.getMessage());
+                read = new Lists(modified, lists.crls);
+            }
+            lists = read;
+            return read;
+        }
+    }
+
+    private static Lists read(final Path file, final List<X509Certificate> issuers)
+    {
+        final FileTime modified;
+        final List<X509CRL> crls = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(file))
+        {
+            modified = Files.getLastModifiedTime(file);
+            for (final CRL crl : CertificateFactory.getInstance("X.509").generateCRLs(in))
+            {
+                crls.add((X509CRL)crl);
+            }
+        }
+        catch (final IOException | CertificateException | CRLException e)
+        {
+            throw new IllegalArgumentException(file + " is not X.509 revocation lists: " + e.getMessage(), e);
+        }
+        if (crls.isEmpty())
+        {
+            throw new IllegalArgumentException(file + " holds no revocation list");
+        }
+        for (final X509CRL crl : crls)
+        {
+            if (!signedByOneOf(crl, issuers))
+            {
+                throw new IllegalArgumentException(file + ": the revocation list of " + crl.getIssuerX500Principal() +
+                    " is not signed by a CA of the trust file");
+            }
+        }
+        return new Lists(modified, List.copyOf(crls));
+    }
+
+    private static boolean signedByOneOf(final X509CRL crl, final List<X509Certificate> issuers)
+    {
+        for (final X509Certificate issuer : issuers)
+        {
+            if (issuer.getSubjectX500Principal().equals(crl.getIssuerX500Principal()))
+            {
+                try
+                {
+                    crl.verify(issuer.getPublicKey());
+                    return true;
+                }
+                catch (final GeneralSecurityException e)
+                {
+                    // Another CA of the same name, or not its signature: try the next.
+                }
+            }
+        }
+        return false;
+    }
+}
