@@ -129,6 +129,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private boolean pinTranslated;
     private boolean pinRefused;
     private boolean macRefused;
+    // The event's UnionPay POS track 2 passed trackRefusal: deciphered where it was enciphered, and a track.
+    private boolean trackRead;
     private final List<SwitchSetup.Issuer> issuers;
     private final SwitchSetup.Acceptors acceptors;
     private final SwitchSetup.Limits limits;
@@ -474,6 +476,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         pinTranslated = false;
         pinRefused = false;
         macRefused = false;
+        trackRead = false;
         acceptorKeys.newEvent();
         decisionFlags = 0;
         try
@@ -513,6 +516,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             LOG.error("switch handler failed on {} event from link {}", EventType.name(event.type()), event.linkId(), ex);
             decide(event, ResponseCode.SYSTEM_MALFUNCTION, Outcome.NOTHING, -1, 0);
             answerMalfunction(event);
+        }
+        if (event.type() == EventType.ACQUIRER_MESSAGE && !trackRead && event.decodeError() == DecodeError.NONE && !replaying)
+        {
+            try
+            {
+                blankUnreadTrack(event);
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.error("blanking an unread track 2 failed on the event from link {}", event.linkId(), ex);
+            }
         }
         // Advices go out on whatever event has outputs to spare, not only on ticks: a tick's few outputs every 10 ms
         // carried at most 800 a second, fewer than the completions and reversals of 20,000 TPS. Not on an event whose
@@ -991,7 +1005,25 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 return result == HsmResult.HSM_ERROR ? ResponseCode.SYSTEM_MALFUNCTION : ResponseCode.FORMAT_ERROR;
             }
         }
-        return TrackBlock.readable(request, Track2.FIELD) ? null : ResponseCode.FORMAT_ERROR;
+        trackRead = TrackBlock.readable(request, Track2.FIELD);
+        return trackRead ? null : ResponseCode.FORMAT_ERROR;
+    }
+
+    /**
+     * The journal, after this handler on the same slot, seals a swipe's card number from its track 2 as the slot holds
+     * it. A track this event did not read ({@link #trackRefusal} refused it, or the request was refused before it: not
+     * signed on, a MAC that does not hold) that is still enciphered, or deciphered into no track, would give it the cipher
+     * text up to its first nibble D for a card number: the track is blanked in place (nibbles F, no separator), so that
+     * no card number is read from it. A clear track of digits and separators keeps its card number, as it always did.
+     */
+    private void blankUnreadTrack(final SwitchEvent event)
+    {
+        final MessageReader request = event.reader();
+        if (request.has(Track2.FIELD) && request.spec(Track2.FIELD).type() == FieldType.ZE &&
+            (TrackBlock.enciphered(request) || !TrackBlock.readable(request, Track2.FIELD)))
+        {
+            event.frame().setMemory(request.valueOffset(Track2.FIELD), request.valueLength(Track2.FIELD), (byte)0xFF);
+        }
     }
 
     /**

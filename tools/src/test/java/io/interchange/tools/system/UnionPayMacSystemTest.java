@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.replay.Replayer;
 import io.interchange.engine.ring.EventType;
+import io.interchange.engine.switching.Decision;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalReader;
 import io.interchange.journal.JournalRecord;
@@ -525,6 +527,85 @@ class UnionPayMacSystemTest
             assertEquals(0, report.keysNotRestored(), report.toString());
             assertEquals(List.of(), Replays.differences(config, dir.resolve("replay"), 10));
         }
+    }
+
+    /**
+     * A swipe whose track 2 the switch could not read is refused, and the journal seals no card number from it either:
+     * enciphered by a terminal that holds no track key (30), or sent with a MAC that does not hold (A0), the track is
+     * still as the terminal enciphered it, and a short track's block covers the end of the card number and the
+     * separator. The journal read the card number from such a track up to the first nibble D of the cipher text, and
+     * sealed hex letters of it, and so the enciphered track itself, as the request's card number.
+     */
+    @Test
+    void shouldSealNoCardNumberFromATrackTheSwitchCouldNotRead(@TempDir final Path dir) throws Exception
+    {
+        final CardBook book = CardBook.generate(65, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        try (ScriptedIssuer issuerA = new ScriptedIssuer();
+             IssuerSimulator issuerB = issuerB(66))
+        {
+            issuerA.approveAfter(Duration.ZERO);
+            final SwitchConfig config = macConfig(issuerA.port(), issuerB.port(), dir.resolve("journal"));
+            try (SwitchNode node = SwitchNode.start(config);
+                 TestTerminal pos = pos(node))
+            {
+                Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") >= 1, "issuer-a signed on");
+                final byte[] mak = des3(TERMINAL_MASTER_KEY, Cipher.DECRYPT_MODE, WorkingKeys.read(signOnAnswer(pos, cards, "003")).macKey());
+                final Map<Integer, String> noTrackKey = swipe(cards, cards.payer(1_000), 1_000);
+                noTrackKey.put(35, asEnciphered(noTrackKey.get(35)));
+                noTrackKey.put(53, "1610000000000000");
+                assertEquals("30", sendMaced(pos, mak, Mti.FINANCIAL_REQUEST, noTrackKey).getString(39));
+
+                final Map<Integer, String> wrongMac = swipe(cards, cards.payer(1_000), 1_000);
+                wrongMac.put(35, asEnciphered(wrongMac.get(35)));
+                wrongMac.put(53, "1610000000000000");
+                assertEquals("A0", sendMaced(pos, new byte[8], Mti.FINANCIAL_REQUEST, wrongMac).getString(39));
+                assertEquals(0, issuerA.count(Mti.FINANCIAL_REQUEST), "neither went to the issuer");
+            }
+            assertEquals(List.of(), cardNumbersOfRefusedRequests(SwitchNode.journalConfig(config)));
+        }
+    }
+
+    /**
+     * A short track 2 (the card number, the separator, the expiry and a service code: 24 characters) as a terminal sends
+     * it enciphered: its block, characters 6 to 21, cipher text whose nibbles hold a D and hex letters.
+     */
+    private static String asEnciphered(final String track)
+    {
+        final String shortTrack = track.substring(0, track.indexOf('=') + 8);
+        return shortTrack.substring(0, 6) + "A1B2C3D4E5F60718" + shortTrack.substring(22);
+    }
+
+    /** Each request the journal holds answered 30 or A0 with a card number sealed beside it: none. */
+    private static List<String> cardNumbersOfRefusedRequests(final JournalConfig journal)
+    {
+        final List<String> found = new ArrayList<>();
+        final UnsafeBuffer pan = new UnsafeBuffer(new byte[32]);
+        int refused = 0;
+        try (JournalReader reader = new JournalReader(journal))
+        {
+            while (reader.next())
+            {
+                final JournalRecord record = reader.record();
+                if (record.eventType() != EventType.ACQUIRER_MESSAGE || !record.hasInput() || record.decisionLength() < Decision.LENGTH)
+                {
+                    continue;
+                }
+                final String code = Decision.responseCode(record.buffer(), record.decisionOffset());
+                if ("30".equals(code) || "A0".equals(code))
+                {
+                    refused++;
+                    if (record.hasPan(JournalRecord.INPUT))
+                    {
+                        final int digits = record.decryptPan(JournalRecord.INPUT, pan, 0);
+                        found.add(code + ": a card number of " + digits + " characters, " + (pan.getStringWithoutLengthAscii(0, digits).chars()
+                            .allMatch(Character::isDigit) ? "digits" : "not all digits"));
+                    }
+                }
+            }
+        }
+        assertEquals(2, refused, "both refusals journaled");
+        return found;
     }
 
     /** The issuer's last financial request carries {@code track2} as the card holds it, and {@code pan} in field 2. */
