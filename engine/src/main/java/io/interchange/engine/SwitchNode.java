@@ -18,6 +18,8 @@ import javax.management.JMException;
 import javax.management.ObjectName;
 import javax.net.ssl.SSLException;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.slf4j.Logger;
@@ -139,6 +141,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             LOG.warn("{} sign-ons or key changes could not have their keys restored from the journal (logged above): those terminals get 91"
                 + " until they sign on again, those acquirer hosts until they change keys again", recovered.keysNotRestored());
         }
+        warnIfDescriptorsShort(config);
         boss = new MultiThreadIoEventLoopGroup(1, Transport.ioHandlers());
         final boolean onEventLoop = config.ring().onEventLoop(Runtime.getRuntime().availableProcessors());
         workers = new MultiThreadIoEventLoopGroup(onEventLoop ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors()), Transport.ioHandlers());
@@ -160,7 +163,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             {
                 servers.add(new AcquirerServer(listener.name(), listener.host(), listener.port(), listener.framing(), i,
                     dialects.indexOf(listener.dialect()), address -> allowed(listener, address), listener.idleTimeout(), listener.halfClose(),
-                    listener.tls() == null ? null : tlsContext(listener.name(), listener.tls(), true),
+                    listener.maxConnections(), listener.tls() == null ? null : tlsContext(listener.name(), listener.tls(), true),
                     listener.tls() == null ? Set.of() : Set.copyOf(listener.tls().peerNames()), boss, workers, ring, lanes, clock));
             }
             catch (final Exception ex)
@@ -238,6 +241,31 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
                 failed.complete(cause);
             }
         });
+    }
+
+    /**
+     * Each listener's max-connections bounds what its acquirers can take of the process's file descriptors only where
+     * the process may open more than they add up to: where it may not, the switch runs out (accepts fail, the journal
+     * cannot roll) before a cap closes anything. Said once at start; the node runs all the same.
+     */
+    private static void warnIfDescriptorsShort(final SwitchConfig config)
+    {
+        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os))
+        {
+            return;
+        }
+        long capped = 0;
+        for (final ListenerConfig listener : config.listeners())
+        {
+            capped += listener.maxConnections();
+        }
+        final long limit = os.getMaxFileDescriptorCount();
+        if (capped >= limit)
+        {
+            LOG.warn("the listeners' max-connections add up to {}, and this process may open {} files in all: the switch would run out of file " +
+                "descriptors before a listener's cap closed anything; raise the process's limit (ulimit -n, LimitNOFILE) or lower max-connections",
+                capped, limit);
+        }
     }
 
     /** Shows this node over JMX; a node that cannot be shown (no platform server) runs all the same. */
@@ -346,11 +374,16 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
     /** The bound port of a listener (useful when it was configured as 0). */
     public int port(final String listener)
     {
+        return server(listener).port();
+    }
+
+    private AcquirerServer server(final String listener)
+    {
         for (final AcquirerServer server : servers)
         {
             if (server.name().equals(listener))
             {
-                return server.port();
+                return server;
             }
         }
         throw new IllegalArgumentException("no listener '" + listener + "'");
@@ -385,6 +418,30 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
     public long advicesLost()
     {
         return switchHandler.advicesLost();
+    }
+
+    /** Connections open now on a listener from its allowed addresses: those holding a place under its max-connections. */
+    public int openConnections(final String listener)
+    {
+        return server(listener).openConnections();
+    }
+
+    /** Connections a listener closed at accept since start because its max-connections were open (logged, a line every 10 s at most). */
+    public long connectionsRefused(final String listener)
+    {
+        return server(listener).connectionsRefused();
+    }
+
+    /** Connections closed at accept since start by every listener together, each because its max-connections were open. */
+    @Override
+    public long getConnectionsRefused()
+    {
+        long refused = 0;
+        for (final AcquirerServer server : servers)
+        {
+            refused += server.connectionsRefused();
+        }
+        return refused;
     }
 
     /** Events the switch handler failed on since start (a bug, each logged with its stack trace); 0 in a healthy switch. */
@@ -542,8 +599,9 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             "max {} us", time[0], time[1] / 1_000, time[2] / 1_000, time[3] / 1_000, time[4] / 1_000, time[5] / 1_000);
         LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} ring refusals, {} frames lost to closed links, " +
             "{} requests forgotten by the duplicate history within a minute, {} requests taken with a host's keys before its key change, " +
-            "{} requests answered 91 past their deadline, {} switch handler errors", switchHandler.inFlight(),
-            switchHandler.advicesPending(), switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames(), switchHandler.historyForgotYoung(),
-            switchHandler.previousKeysTaken(), switchHandler.requestsPastDeadline(), switchHandler.failures());
+            "{} requests answered 91 past their deadline, {} connections closed at a listener's max-connections, {} switch handler errors",
+            switchHandler.inFlight(), switchHandler.advicesPending(), switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames(),
+            switchHandler.historyForgotYoung(), switchHandler.previousKeysTaken(), switchHandler.requestsPastDeadline(), getConnectionsRefused(),
+            switchHandler.failures());
     }
 }

@@ -14,4 +14,10 @@ public interface SwitchNodeMXBean
 
     /** Time in the switch since start: count, p50, p90, p99, p99.9 and max, nanoseconds. */
     long[] getTimeInSwitchSinceStart();
+
+    /**
+     * Connections the listeners closed at accept since start, each because its listener had its max-connections open:
+     * a terminal stuck reconnecting, a host that leaves connections open, or a cap set too low for the acquirers.
+     */
+    long getConnectionsRefused();
 }

@@ -383,10 +383,11 @@ final class ConfigReader
             }
         }
         final boolean halfClose = s.optionalBool("half-close", false);
+        final int maxConnections = s.optionalInteger("max-connections", 1, ListenerConfig.MAX_MAX_CONNECTIONS, ListenerConfig.DEFAULT_MAX_CONNECTIONS);
         s.finish();
         return problems.count() == mark ?
             new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, macAlgorithm, masterKey, tls,
-                keyChangeGrace, halfClose) : null;
+                keyChangeGrace, halfClose, maxConnections) : null;
     }
 
     private IssuerConfig issuer(final Section s, final Boolean loopbackOnly, final Map<String, String> ids)

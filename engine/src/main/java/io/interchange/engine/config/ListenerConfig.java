@@ -39,6 +39,9 @@ import io.interchange.codec.frame.Framing;
  *                    gets its answers, the link closing after the last. Off (the default), a FIN closes the link at
  *                    once and an approval that comes for it is reversed at once: a FIN cannot tell a half-close from
  *                    a peer gone for good, and only a listener whose acquirers half-close should take it for one.
+ * @param maxConnections the most connections from allowed addresses open at once; one beyond is closed as it is
+ *                    accepted, before anything is read from it, and counted. A terminal stuck reconnecting, or a host that
+ *                    opens connections and never closes them, then cannot take the switch's file descriptors and memory.
  */
 public record ListenerConfig(
     String name,
@@ -55,10 +58,19 @@ public record ListenerConfig(
     String masterKey,
     TlsConfig tls,
     Duration keyChangeGrace,
-    boolean halfClose)
+    boolean halfClose,
+    int maxConnections)
 {
     /** What {@code key-change-grace} is when a listener does not say. */
     public static final Duration DEFAULT_KEY_CHANGE_GRACE = Duration.ZERO;
+    /**
+     * What {@code max-connections} is when a listener does not say: far more than a NAC or an acquirer host opens, and
+     * hundreds of terminals on links of their own, while two listeners' worth stays within a 4,096-descriptor limit and
+     * some tens of megabytes (a link holds up to 4 KB of unread frames, and under TLS an engine of a few tens of KB).
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1_024;
+    /** The most {@code max-connections} may be: a listener's share of a process's file descriptors, however many it may have. */
+    public static final int MAX_MAX_CONNECTIONS = 65_536;
 
     public ListenerConfig
     {
@@ -69,6 +81,10 @@ public record ListenerConfig(
         Objects.requireNonNull(acquirerId, "acquirerId");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(keyChangeGrace, "keyChangeGrace");
+        if (maxConnections < 1 || maxConnections > MAX_MAX_CONNECTIONS)
+        {
+            throw new IllegalArgumentException("maxConnections must be 1.." + MAX_MAX_CONNECTIONS + ": " + maxConnections);
+        }
         allow = List.copyOf(allow);
         // One limit, not two that could disagree: the framing is what the link's decoder enforces.
         framing = new Framing(framing.lengthHeader(), framing.headerLength(), maxFrame);
@@ -95,7 +111,7 @@ public record ListenerConfig(
             throw new IllegalArgumentException("port must be 0..65535: " + port);
         }
         return new ListenerConfig(name, host, port, dialect, framing, acquirerId, allow, idleTimeout, maxFrame, mac, macAlgorithm, masterKey, tls,
-            keyChangeGrace, halfClose);
+            keyChangeGrace, halfClose, maxConnections);
     }
 
     /** Says whether the acquirer host, not each terminal, holds the MAC and PIN keys: MACs checked with a key change's keys. */
@@ -111,6 +127,6 @@ public record ListenerConfig(
         return "ListenerConfig[name=" + name + ", host=" + host + ", port=" + port + ", dialect=" + dialect.name() + ", framing=" + framing +
             ", acquirerId=" + acquirerId + ", allow=" + allow + ", idleTimeout=" + idleTimeout + ", maxFrame=" + maxFrame + ", mac=" + mac +
             ", macAlgorithm=" + macAlgorithm + ", masterKey=" + (masterKey == null ? "none" : "<" + masterKey.length() / 2 + " bytes>") + ", tls=" + tls +
-            ", keyChangeGrace=" + keyChangeGrace + ", halfClose=" + halfClose + "]";
+            ", keyChangeGrace=" + keyChangeGrace + ", halfClose=" + halfClose + ", maxConnections=" + maxConnections + "]";
     }
 }

@@ -35,9 +35,9 @@ import io.interchange.engine.ring.Ring;
 
 /**
  * One acquirer listener: a TCP port with one dialect and framing, optionally under TLS. A connection from outside
- * the allow-list is closed at once; an accepted one gets a {@link FrameHandler} that publishes its frames to the
- * ring (behind an {@link SslHandler}, once the handshake has succeeded), and is closed after the idle time-out
- * without a frame.
+ * the allow-list is closed at once, and so is one beyond the listener's max-connections ({@link ConnectionCap}), as it
+ * is accepted; an accepted one gets a {@link FrameHandler} that publishes its frames to the ring (behind an
+ * {@link SslHandler}, once the handshake has succeeded), and is closed after the idle time-out without a frame.
  */
 public final class AcquirerServer implements AutoCloseable
 {
@@ -45,6 +45,7 @@ public final class AcquirerServer implements AutoCloseable
 
     private final String name;
     private final Channel channel;
+    private final ConnectionCap cap;
     /** The accepted connections: a channel leaves by itself once closed, and one accepted after they were closed is closed at once. */
     // Set before stopReading goes through the connections; a connection set up after reads it (volatile: two threads).
     private volatile boolean stopping;
@@ -56,14 +57,17 @@ public final class AcquirerServer implements AutoCloseable
      * @param tls       the server side of TLS, or null for plain TCP.
      * @param peerNames with {@code tls}, the names an acquirer's client certificate must carry one of; empty for any.
      * @param halfClose whether a peer's FIN is a half-close, answered before the link closes ({@code ListenerConfig#halfClose}).
+     * @param maxConnections the most connections from allowed addresses open at once ({@code ListenerConfig#maxConnections}).
      */
     public AcquirerServer(
         final String name, final String host, final int port, final Framing framing, final int endpoint, final int dialectId,
-        final Predicate<InetAddress> allowed, final Duration idleTimeout, final boolean halfClose, final SslContext tls, final Set<String> peerNames,
-        final EventLoopGroup boss, final EventLoopGroup workers, final Ring ring, final EgressLanes lanes, final EpochNanoClock clock)
+        final Predicate<InetAddress> allowed, final Duration idleTimeout, final boolean halfClose, final int maxConnections, final SslContext tls,
+        final Set<String> peerNames, final EventLoopGroup boss, final EventLoopGroup workers, final Ring ring, final EgressLanes lanes,
+        final EpochNanoClock clock)
         throws InterruptedException
     {
         this.name = name;
+        cap = new ConnectionCap(name, maxConnections, allowed);
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(boss, workers)
             .channel(Transport.serverChannel())
@@ -72,6 +76,8 @@ public final class AcquirerServer implements AutoCloseable
             // a start that fails on a port journals nothing, and no link's UP goes before the NODE_START that ends the
             // links of the run before (the kernel queues connections meanwhile).
             .option(ChannelOption.AUTO_READ, false)
+            // On the accepting thread, ahead of the hand-off to a worker: a connection beyond the cap is closed unregistered.
+            .handler(cap)
             .childOption(ChannelOption.TCP_NODELAY, true)
             // Where the listener says its peers half-close (a FIN once they have sent, then they read), they still get
             // their answers: FrameHandler tells the switch, which closes after the last. Elsewhere a FIN closes the link,
@@ -129,6 +135,18 @@ public final class AcquirerServer implements AutoCloseable
     public int port()
     {
         return ((InetSocketAddress)channel.localAddress()).getPort();
+    }
+
+    /** Connections from allowed addresses open now, each holding a place under max-connections. */
+    public int openConnections()
+    {
+        return cap.open();
+    }
+
+    /** Connections closed at accept since start because max-connections were open. */
+    public long connectionsRefused()
+    {
+        return cap.refused();
     }
 
     /** Stops listening; the connections accepted stay open, for the answers still in the ring ({@link #closeConnections}). */

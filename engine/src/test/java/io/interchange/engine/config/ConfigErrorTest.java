@@ -500,6 +500,32 @@ class ConfigErrorTest
         assertEquals(2 + 2 + 14, problems.size(), () -> String.join("\n", problems));
     }
 
+    /**
+     * A listener takes max-connections connections from its allowed addresses at once, 1,024 unless it says; none at all,
+     * or more than a process's share of descriptors, is a mistake stopped at start-up on its key.
+     */
+    @Test
+    void shouldTakeAnOptionalMaxConnectionsAndRefuseOneThatIsNotACount()
+    {
+        assertEquals(ListenerConfig.DEFAULT_MAX_CONNECTIONS, SwitchConfig.parse("interchange.listeners = [ { " + ISO_LISTENER + " } ]", "switch.conf")
+            .listeners().get(0).maxConnections(), "unless set");
+        assertEquals(1_024, ListenerConfig.DEFAULT_MAX_CONNECTIONS);
+        assertEquals(ListenerConfig.DEFAULT_MAX_CONNECTIONS, SwitchConfig.defaults().listener("pos-cups").maxConnections(), "the defaults' listeners");
+        assertEquals(3, SwitchConfig.parse("interchange.listeners = [ { " + ISO_LISTENER + ", max-connections = 3 } ]", "switch.conf")
+            .listeners().get(0).maxConnections());
+        final String listeners = """
+            interchange.listeners = [
+              { %s }
+              { %s, name = "pos-2", port = 8585,
+                max-connections = VALUE }
+            ]
+            """.formatted(ISO_LISTENER, ISO_LISTENER);
+        assertEquals("switch.conf:4: listeners[1].max-connections: must be 1..65536, got 0", problem(listeners.replace("VALUE", "0")));
+        assertEquals("switch.conf:4: listeners[1].max-connections: must be 1..65536, got 100000", problem(listeners.replace("VALUE", "100000")));
+        assertEquals("switch.conf:4: listeners[1].max-connections: expected a whole number, got 'lots'", problem(listeners.replace("VALUE", "lots")));
+        assertEquals("switch.conf:4: listeners[1].max-connections: expected a whole number, got 2.5", problem(listeners.replace("VALUE", "2.5")));
+    }
+
     @Test
     void shouldRefuseAnEmptyAllowList()
     {

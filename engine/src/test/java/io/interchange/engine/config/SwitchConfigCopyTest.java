@@ -88,7 +88,7 @@ class SwitchConfigCopyTest
         final List<Cidr> allow = new ArrayList<>(List.of(Cidr.parse("127.0.0.1")));
         final ListenerConfig listener =
             new ListenerConfig("l", "127.0.0.1", 0, Iso87.BINARY, Framing.BINARY_2, "1", allow, Duration.ofSeconds(1), 512, false, null, null, null,
-                Duration.ZERO, false);
+                Duration.ZERO, false, ListenerConfig.DEFAULT_MAX_CONNECTIONS);
         allow.add(Cidr.parse("0.0.0.0/0"));
         assertEquals(1, listener.allow().size());
         assertEquals(512, listener.framing().maxFrameLength(), "the framing carries max-frame");

@@ -1,6 +1,7 @@
 package io.interchange.tools.system;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,15 @@ final class CapturedLog implements AutoCloseable
         synchronized (lines)
         {
             return lines.list.stream().anyMatch(event -> event.getFormattedMessage().contains(text));
+        }
+    }
+
+    /** The lines caught so far that contain every one of {@code texts}. */
+    List<String> matching(final String... texts)
+    {
+        synchronized (lines)
+        {
+            return lines.list.stream().map(ILoggingEvent::getFormattedMessage).filter(line -> Arrays.stream(texts).allMatch(line::contains)).toList();
         }
     }
 
