@@ -432,6 +432,12 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         return server(listener).connectionsRefused();
     }
 
+    /** Connections the listener closed at accept since start because they came from outside its allow-list. */
+    public long strangersRefused(final String listener)
+    {
+        return server(listener).strangersRefused();
+    }
+
     /** Connections closed at accept since start by every listener together, each because its max-connections were open. */
     @Override
     public long getConnectionsRefused()

@@ -17,7 +17,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -35,9 +34,9 @@ import io.interchange.engine.ring.Ring;
 
 /**
  * One acquirer listener: a TCP port with one dialect and framing, optionally under TLS. A connection from outside
- * the allow-list is closed at once, and so is one beyond the listener's max-connections ({@link ConnectionCap}), as it
- * is accepted; an accepted one gets a {@link FrameHandler} that publishes its frames to the ring (behind an
- * {@link SslHandler}, once the handshake has succeeded), and is closed after the idle time-out without a frame.
+ * the allow-list is closed as it is accepted, and so is one beyond the listener's max-connections ({@link ConnectionCap});
+ * an accepted one gets a {@link FrameHandler} that publishes its frames to the ring (behind an {@link SslHandler}, once
+ * the handshake has succeeded), and is closed after the idle time-out without a frame.
  */
 public final class AcquirerServer implements AutoCloseable
 {
@@ -92,13 +91,6 @@ public final class AcquirerServer implements AutoCloseable
                 protected void initChannel(final SocketChannel ch)
                 {
                     connections.add(ch);
-                    final InetAddress remote = ch.remoteAddress().getAddress();
-                    if (!allowed.test(remote))
-                    {
-                        LOG.warn("{}: refused connection from {}: not in the allow-list", name, remote.getHostAddress());
-                        ch.pipeline().addLast(new RefuseHandler());
-                        return;
-                    }
                     if (tls != null)
                     {
                         ch.pipeline().addLast(tls.newHandler(ch.alloc()));
@@ -149,6 +141,12 @@ public final class AcquirerServer implements AutoCloseable
         return cap.refused();
     }
 
+    /** Connections closed at accept since start because they came from outside the allow-list. */
+    public long strangersRefused()
+    {
+        return cap.strangers();
+    }
+
     /** Stops listening; the connections accepted stay open, for the answers still in the ring ({@link #closeConnections}). */
     @Override
     public void close()
@@ -193,13 +191,4 @@ public final class AcquirerServer implements AutoCloseable
         connections.close().awaitUninterruptibly();
     }
 
-    /** Closes a connection the allow-list refuses before it can send anything. */
-    private static final class RefuseHandler extends ChannelInboundHandlerAdapter
-    {
-        @Override
-        public void channelActive(final ChannelHandlerContext ctx)
-        {
-            ctx.close();
-        }
-    }
 }

@@ -77,9 +77,16 @@ class ConnectionCapSystemTest
     /** The switch with its POS listener at {@code maxConnections} and {@code idleTimeout}, issuer-a at a simulator, signed on. */
     private void start(final Path journal, final int maxConnections, final String idleTimeout, final String issuerTimeout) throws Exception
     {
+        start(journal, maxConnections, idleTimeout, issuerTimeout, "127.0.0.1/32");
+    }
+
+    /** As {@link #start(Path, int, String, String)}, the listener allowing {@code allowed} only. */
+    private void start(final Path journal, final int maxConnections, final String idleTimeout, final String issuerTimeout, final String allowed)
+        throws Exception
+    {
         issuer = new IssuerSimulator(book, IssuerSimConfig.defaults().withSeed(41)).start();
         final String listener = LoopbackConfig.posListener(0).replace("idle-timeout = 60s", "idle-timeout = " + idleTimeout)
-            .replace("mac = false }", "mac = false, max-connections = " + maxConnections + " }");
+            .replace("mac = false }", "mac = false, max-connections = " + maxConnections + " }").replace("\"127.0.0.1/32\"", "\"" + allowed + "\"");
         final String issuerA = LoopbackConfig.issuerA(issuer.port()).replace("timeout = 5s", "timeout = " + issuerTimeout);
         node = SwitchNode.start(SwitchConfig.parse(SWITCH.formatted(listener, issuerA), "cap.conf").withJournalDir(journal));
         assertEquals(maxConnections, node.config().listener(LISTENER).maxConnections());
@@ -224,5 +231,40 @@ class ConnectionCapSystemTest
         final TestTerminal terminal = signedOn();
         assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cards.network("301")).getString(39), "an echo on the new link");
         assertEquals(0, node.connectionsRefused(LISTENER), "none refused: the silent ones gave their places back");
+    }
+
+    /**
+     * A listener allowing 127.0.0.2 only (loopback, as every address of 127/8 is): connections from 127.0.0.1 are closed
+     * as they are accepted, unanswered, never reaching the ring, taking no place under the cap, counted, and logged in
+     * fewer lines than there were; one from 127.0.0.2 signs on and buys. Before, a stranger's connection was set up on an
+     * event loop and logged, a line each, however often it came.
+     */
+    @Test
+    void connectionsFromOutsideTheAllowListMustBeClosedAtAcceptAndCounted(@TempDir final Path journal) throws Exception
+    {
+        try (CapturedLog log = new CapturedLog())
+        {
+            start(journal, 2, "60s", "5s", "127.0.0.2/32");
+            final int strangers = 5;
+            for (int i = 0; i < strangers; i++)
+            {
+                assertTrue(closedUnanswered(i % 2 == 0 ? connect() : connectAndSignOn()), "stranger " + (i + 1) + " closed by the switch");
+            }
+            Awaiting.until(CLOSE_WAIT, () -> node.strangersRefused(LISTENER) == strangers,
+                () -> node.strangersRefused(LISTENER) + " strangers refused, not " + strangers);
+            assertEquals(0, node.openConnections(LISTENER), "strangers take no place");
+            assertEquals(0, node.connectionsRefused(LISTENER), "nor count against the cap");
+            assertEquals(0, log.matching(LISTENER + ": link ", " up from ").size(), "none reached the ring");
+            final List<String> lines = log.matching(LISTENER + ": ", "not in the allow-list");
+            assertTrue(!lines.isEmpty() && lines.size() < strangers, lines.size() + " log lines for " + strangers + " strangers: " + lines);
+            assertTrue(lines.get(0).contains("the last from 127.0.0.1"), lines.get(0));
+
+            final Socket allowed = new Socket(InetAddress.getLoopbackAddress(), node.port(LISTENER), InetAddress.getByName("127.0.0.2"), 0);
+            final TestTerminal terminal = new TestTerminal(allowed, Iso87.BINARY, new byte[0]);
+            opened.add(terminal);
+            assertEquals("00", terminal.exchange(Mti.NETWORK_MANAGEMENT_REQUEST, cards.network("001")).getString(39), "sign-on from 127.0.0.2");
+            buys(terminal, 1_500);
+            assertEquals(1, node.openConnections(LISTENER));
+        }
     }
 }
