@@ -86,6 +86,9 @@ final class AdviceQueue
     private final int[] nextWaiter;
     private long nextSerial;
     private int size;
+    // Room kept for advices owed later (keepRoom): counted against the capacity as if queued, so that no other advice
+    // takes it.
+    private int kept;
     private int ready;
     private int cursor;
 
@@ -174,10 +177,43 @@ final class AdviceQueue
         return size;
     }
 
-    /** Whether another advice can be queued: a decision that must be followed by one is not made when it cannot. */
+    /**
+     * Whether another advice can be queued, beside those queued and those whose room is kept ({@link #keepRoom}): a
+     * decision that must be followed by one is not made when it cannot.
+     */
     boolean hasRoom()
     {
-        return size < capacity;
+        return size + kept < capacity;
+    }
+
+    /**
+     * Keeps room for an advice the switch has promised and will queue later (the 0420 of an approval still to come),
+     * so that advices queued meanwhile cannot take it; false, and nothing kept, when there is none. Given back by
+     * {@link #releaseRoom}, just before the advice is queued or once it turns out not to be owed.
+     */
+    boolean keepRoom()
+    {
+        if (size + kept >= capacity)
+        {
+            return false;
+        }
+        kept++;
+        return true;
+    }
+
+    /** Gives back room {@link #keepRoom} kept. */
+    void releaseRoom()
+    {
+        if (kept > 0)
+        {
+            kept--;
+        }
+    }
+
+    /** Room kept for advices owed later ({@link #keepRoom}). */
+    int kept()
+    {
+        return kept;
     }
 
     /** Advices never sent and not blocked: when 0, only a repeat falling due can give {@link #next} anything. */
@@ -212,10 +248,13 @@ final class AdviceQueue
         return counts[list(issuer, SENT)];
     }
 
-    /** Room for a message: the caller writes it at {@link #offset} and calls {@link #add}; NONE when full. */
+    /**
+     * Room for a message: the caller writes it at {@link #offset} and calls {@link #add}; NONE when full, counting the
+     * room kept for advices owed later (an advice owed so gives its room back first: {@link #releaseRoom}).
+     */
     int reserve()
     {
-        if (size == capacity)
+        if (size + kept >= capacity)
         {
             return NONE;
         }

@@ -33,6 +33,7 @@ final class InFlight
     private final int[] issuers;
     private final int[] histories;
     private final long[] deadlines;
+    private final boolean[] roomKept;
     private final long[] keys;
     private final int[] next;
     private final int[] previous;
@@ -61,6 +62,7 @@ final class InFlight
         issuers = new int[capacity];
         histories = new int[capacity];
         deadlines = new long[capacity];
+        roomKept = new boolean[capacity];
         keys = new long[capacity];
         next = new int[capacity];
         previous = new int[capacity];
@@ -115,6 +117,7 @@ final class InFlight
         issuers[entry] = issuer;
         histories[entry] = history;
         deadlines[entry] = deadline;
+        roomKept[entry] = false;
         final long key = key(issuerLink, switchStan);
         keys[entry] = key;
         byKey.put(key, entry);
@@ -215,6 +218,20 @@ final class InFlight
     int oldest(final int issuer)
     {
         return heads[issuer];
+    }
+
+    /**
+     * Whether the advice queue keeps room for the 0420 the entry's request may owe when its answer or time-out comes
+     * ({@link AdviceQueue#keepRoom}): the switch gives that room back then, before it queues the 0420 or finds none owed.
+     */
+    boolean roomKept(final int entry)
+    {
+        return roomKept[entry];
+    }
+
+    void roomKept(final int entry, final boolean kept)
+    {
+        roomKept[entry] = kept;
     }
 
     long deadline(final int entry)

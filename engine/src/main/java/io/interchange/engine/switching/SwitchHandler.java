@@ -1628,9 +1628,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final boolean inquiry = transactions.inquiry(original);
         // A repeat of a reversal acknowledged while its original is with its issuer owes nothing the first did not: 00
         // again, not a 96 that tells the acquirer it was not reversed when it was.
-        final boolean owesAdvice = state == Transactions.ANSWERED && transactions.approved(original) ||
-            transactions.withIssuer(original) && state != Transactions.REVERSED;
-        if (owesAdvice && !inquiry && !advices.hasRoom())
+        final int inFlightEntry = transactions.inFlightEntry(original);
+        final boolean approvalToCome = inFlightEntry != Transactions.NONE && state != Transactions.REVERSED && !inquiry;
+        final boolean noRoom = state == Transactions.ANSWERED && transactions.approved(original) && !inquiry ? !advices.hasRoom() :
+            approvalToCome && !inFlight.roomKept(inFlightEntry) && !advices.hasRoom();
+        // In replay the journal's verdict stands, as the queue's capacity may have been changed since.
+        if (refuses(event, ResponseCode.SYSTEM_MALFUNCTION, noRoom))
         {
             // Its 0420 could not be queued (or, with the original still at its issuer, that of an approval to come):
             // acknowledged, the reversal would never reach the issuer. 96, nothing reversed, so the acquirer sends it
@@ -1660,9 +1663,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 transactions.forwardedLength(original), original, PreAuthorizations.NONE, null, reason, request, transactions.issuer(original),
                 event.timestampNanos());
         }
-        else if (transactions.inFlightEntry(original) != Transactions.NONE)
+        else if (inFlightEntry != Transactions.NONE)
         {
             transactions.reversalReason(original, reason.charAt(0), reason.charAt(1));
+            if (!inquiry)
+            {
+                // Acknowledged now, its 0420 is owed when the approval comes: the room for it is kept from now on, else
+                // advices queued meanwhile could fill the queue, the 0420 be lost and the issuer keep an approval the
+                // acquirer was told is reversed.
+                keepRoom(inFlightEntry);
+            }
         }
         answer(event, request, ResponseCode.APPROVED);
         if (undoesApproval && transactions.terminal(original) >= 0)
@@ -2719,6 +2729,29 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return mti == Mti.FINANCIAL_ADVICE || mti == Mti.AUTHORIZATION_ADVICE;
     }
 
+    /**
+     * Keeps room in the advice queue for the 0420 the in-flight request may owe when its answer or time-out comes
+     * ({@link AdviceQueue#keepRoom}), unless it has it already; where there is none (in replay, a journal's 00 the queue
+     * as sized now has no room for), its 0420 takes its chance then, as it did before room was kept.
+     */
+    private void keepRoom(final int inFlightEntry)
+    {
+        if (!inFlight.roomKept(inFlightEntry) && advices.keepRoom())
+        {
+            inFlight.roomKept(inFlightEntry, true);
+        }
+    }
+
+    /** Gives back the room {@link #keepRoom} kept for the in-flight request, as its answer or time-out comes. */
+    private void releaseRoom(final int inFlightEntry)
+    {
+        if (inFlight.roomKept(inFlightEntry))
+        {
+            inFlight.roomKept(inFlightEntry, false);
+            advices.releaseRoom();
+        }
+    }
+
     /** Records the advice (0220, 0120) queued for a request of the switch's own approval (a stand-in, a completion). */
     private void owe(final int history, final int advice)
     {
@@ -3212,6 +3245,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int acquirerLink = inFlight.acquirerLink(entry);
         final int history = inFlight.history(entry);
         final boolean approved = answer.charAt(39, 0) == '0' && answer.charAt(39, 1) == '0';
+        // The room kept for its 0420 is given back, just before the 0420 takes it, or as none is owed (declined).
+        releaseRoom(entry);
         if (transactions.state(history) == Transactions.REVERSED && approved && !transactions.inquiry(history))
         {
             // The acquirer reversed it while it was with the issuer: the approval is undone at once, for the reason
@@ -3392,6 +3427,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int history = inFlight.history(entry);
         final int issuer = inFlight.issuer(entry);
         final long now = event.timestampNanos();
+        releaseRoom(entry); // for the 0420 queued now
         queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
             transactions.forwardedLength(history), history, PreAuthorizations.NONE, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer, now);
         final int acquirerLink = inFlight.acquirerLink(entry);

@@ -998,6 +998,63 @@ class AdvicesJournaledTest
     }
 
     /**
+     * The room an advice queue keeps for the 0420 owed by a request reversed while with its issuer is switch state like
+     * the queue: replay and recovery rebuild it from the journal, byte for byte, so that after a restart another
+     * reversal still cannot take it (96), and the 0420 the request's time-out owes has it. Without it kept, the other
+     * reversal was acknowledged and the 0420 lost.
+     */
+    @Test
+    void shouldKeepTheRoomForAReversedRequestsAdviceAcrossARestart(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        final SwitchSetup small = new SwitchSetup(setup.dialects(), setup.issuerDialect(), setup.acquirers(), setup.issuers(), setup.bins(),
+            setup.acceptors(), setup.limits(), setup.zone(), setup.cutoff(), setup.inFlightCapacity(), setup.inFlightMaxFrame(),
+            setup.historyCapacity(), setup.forgottenKeys(), 2, setup.preAuthorizations(), setup.posSales());
+        handler = SwitchNode.handler(config, small);
+        writer = new JournalWriter(journal);
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            final Map<Integer, String> purchase = request(card(0, 70), 2_000);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded, and issuer-a never answers");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(purchase));
+            assertEquals("00", output(0).getString(39), "reversed while with its issuer");
+            final Map<Integer, String> other = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 71), 3_000);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(other));
+            assertEquals("00", output(0).getString(39), "room for its 0420 beside that kept");
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertReplaysByteForByte(config, small, journal, dir);
+
+        restart(config, small, journal);
+        assertEquals(1, handler.advicesPending());
+        acquirerSignedOn();
+        signOn(0);
+        final Map<Integer, String> last = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 72), 4_000);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(last));
+        final String lastReversed = output(0).getString(39);
+        now += 6_000_000_000L; // past issuer-a's 5 s time-out
+        link(EventType.TICK, -1, -1);
+        assertEquals(0, handler.advicesLost(), "the time-out's 0420 of the reversed purchase lost");
+        assertEquals("96", lastReversed, "the queue's last room is kept for the purchase's 0420, as before the restart");
+        assertEquals(2, handler.advicesPending());
+    }
+
+    /** A reversal (0400) of {@code original}, a millisecond on. */
+    private Map<Integer, String> reversalOf(final Map<Integer, String> original)
+    {
+        final Map<Integer, String> reversal = request(original.get(2), Long.parseLong(original.get(4)));
+        reversal.put(90, "0200" + original.get(11) + original.get(7) + "0".repeat(22));
+        return reversal;
+    }
+
+    /**
      * A purchase forwarded to issuer-a, which never answers, until the tick that times it out; journaled under
      * {@code config}. Returns the authorization code the terminal got, null for a 91.
      */

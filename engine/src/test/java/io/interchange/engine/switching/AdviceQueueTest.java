@@ -1,6 +1,8 @@
 package io.interchange.engine.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -306,6 +308,26 @@ class AdviceQueueTest
     }
 
     /** A queue whose windows never get in the way. */
+    /**
+     * Room kept for an advice owed later counts as taken: no other advice gets it, and it is the kept advice's once
+     * given back, however full the queue is otherwise.
+     */
+    @Test
+    void shouldKeepRoomForAnAdviceOwedLaterFromOthers()
+    {
+        final AdviceQueue queue = queue(2, 1);
+        assertTrue(queue.keepRoom());
+        add(queue, 0);
+        assertFalse(queue.hasRoom());
+        assertEquals(AdviceQueue.NONE, queue.reserve(), "the last room is kept");
+        assertFalse(queue.keepRoom(), "nothing left to keep");
+        queue.releaseRoom();
+        assertEquals(0, queue.kept());
+        assertTrue(queue.hasRoom(), "given back, just before the advice owed is queued");
+        add(queue, 0);
+        assertEquals(2, queue.size());
+    }
+
     private static AdviceQueue queue(final int capacity, final int issuers)
     {
         final int[] windows = new int[issuers];

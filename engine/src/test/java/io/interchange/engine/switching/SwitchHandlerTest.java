@@ -1324,24 +1324,110 @@ class SwitchHandlerTest extends FedHandler
     @Test
     void shouldAnswerARepeatOfAReversalOfARequestStillWithItsIssuerAsTheFirstWhenTheQueueIsFull()
     {
-        handler = new SwitchHandler(withAdviceQueue(2));
-        ready();
         final Map<Integer, String> purchase = request("000000", 2_000);
-        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
-        assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded, and no answer yet");
         final Map<Integer, String> reversal = reversalNaming("0200", purchase);
-        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
-        assertEquals("00", output(0).getString(39), "room for the 0420 its approval would owe");
-        for (int i = 0; i < 2; i++)
-        {
-            final Map<Integer, String> other = request("000000", 3_000 + i);
-            approveAtIssuer(other, "00");
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalNaming("0200", other));
-            assertEquals("00", output(0).getString(39));
-        }
-        assertEquals(2, handler.advicesPending(), "the queue is full");
+        reversedWithItsIssuer(2, purchase, reversal, "00");
+        final Map<Integer, String> other = request("000000", 3_000);
+        approveAtIssuer(other, "00");
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalNaming("0200", other));
+        assertEquals("00", output(0).getString(39));
+        assertEquals(1, handler.advicesPending(), "the queue is full: one 0420 queued, and the room kept for the purchase's");
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST + 1, reversal);
         assertEquals(ACQUIRER_LINK + "/00", event.outputLinkId(0) + "/" + output(0).getString(39), "the repeat, answered as the first");
+    }
+
+    /**
+     * A reversal of a purchase still with its issuer is acknowledged 00 with room for the 0420 its approval will owe;
+     * the room is kept for it. Another approval's reversal that would take the last of it is answered 96 (nothing
+     * reversed; the acquirer repeats it), and the purchase's approval, when it comes, has its 0420. The room was only
+     * looked at: the other reversal took it, the purchase's 0420 was lost (advicesLost) and its issuer kept an approval
+     * the acquirer had been told was reversed.
+     */
+    @Test
+    void shouldKeepRoomForTheAdviceOwedForAReversalOfARequestStillWithItsIssuer()
+    {
+        final Map<Integer, String> purchase = request("000000", 2_000);
+        final Map<Integer, String> approval = reversedWithItsIssuer(2, purchase, reversalNaming("0200", purchase), "00");
+        final String forwardedStan = approval.get(11);
+        final Map<Integer, String> first = request("000000", 3_000);
+        approveAtIssuer(first, "00");
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalNaming("0200", first));
+        assertEquals("00", output(0).getString(39), "room for its 0420 beside that kept");
+        final Map<Integer, String> second = request("000000", 4_000);
+        approveAtIssuer(second, "00");
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalNaming("0200", second));
+        final String secondReversed = output(0).getString(39);
+
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
+        assertEquals(0, handler.advicesLost(), "the purchase's 0420 lost: its issuer keeps an approval the acquirer was told is reversed");
+        assertEquals("96", secondReversed, "the last room is the purchase's: not acknowledged, so the acquirer repeats it");
+        assertEquals(2, handler.advicesPending());
+        final List<String> named = new java.util.ArrayList<>();
+        for (int round = 0; round < 3 && handler.advicesPending() > 0; round++)
+        {
+            now += 11_000_000_000L; // past the repeat interval (twice issuer-a's time-out): each unacknowledged 0420 goes again
+            link(EventType.TICK, -1, -1);
+            for (int i = 0; i < event.outputCount(); i++)
+            {
+                final MessageReader out = output(i);
+                if (event.outputLinkId(i) == ISSUER_LINK && out.mti() - out.mti() % 10 == Mti.REVERSAL_ADVICE)
+                {
+                    named.add(out.getString(90).substring(4, 10));
+                }
+            }
+            acknowledgeAdvices();
+        }
+        assertTrue(named.contains(forwardedStan), "the purchase's 0420 reached its issuer: " + named);
+        assertEquals(0, handler.advicesPending());
+    }
+
+    /**
+     * The room kept for the 0420 of a request reversed while with its issuer is given back when none is owed (the
+     * issuer declines it), and taken by the 0420 its time-out owes when no answer comes, whatever else filled the
+     * queue meanwhile.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void shouldGiveBackOrUseTheRoomKeptForAReversedRequestAsItsAnswerOrTimeOutComes(final boolean answered)
+    {
+        final Map<Integer, String> purchase = request("000000", 2_000);
+        final Map<Integer, String> decline = reversedWithItsIssuer(1, purchase, reversalNaming("0200", purchase), "05");
+        final Map<Integer, String> other = request("000000", 3_000);
+        approveAtIssuer(other, "00");
+        final Map<Integer, String> otherReversal = reversalNaming("0200", other);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, otherReversal);
+        assertEquals("96", output(0).getString(39), "the queue's one room is kept for the purchase's 0420");
+        if (answered)
+        {
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, decline);
+            assertEquals(0, handler.advicesPending(), "declined: no 0420 owed");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST + 1, otherReversal);
+            assertEquals("00", output(0).getString(39), "the room given back: the repeat is acknowledged");
+        }
+        else
+        {
+            now += 6_000_000_000L; // past issuer-a's 5 s time-out
+            link(EventType.TICK, -1, -1);
+        }
+        assertEquals(1, handler.advicesPending(), answered ? "the other's 0420" : "the time-out's 0420, in the room kept for it");
+        assertEquals(0, handler.advicesLost());
+    }
+
+    /**
+     * With an advice queue of {@code capacity}, {@code purchase} forwarded and, before its issuer answers, reversed by
+     * {@code reversal}: 00. Returns the issuer's answer {@code code} to it, to come.
+     */
+    private Map<Integer, String> reversedWithItsIssuer(
+        final int capacity, final Map<Integer, String> purchase, final Map<Integer, String> reversal, final String code)
+    {
+        handler = new SwitchHandler(withAdviceQueue(capacity));
+        ready();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded, and no answer yet");
+        final Map<Integer, String> answer = issuerAnswer(output(0), code);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39), "room for the 0420 its approval would owe");
+        return answer;
     }
 
     /** What the switch handler logs from now on, until the caller detaches it. */
