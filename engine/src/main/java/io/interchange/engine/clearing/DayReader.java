@@ -124,6 +124,11 @@ public final class DayReader
     private final Set<String> earlierReversals = new HashSet<>();
     // The originals of reversals answered 25 that the day's journal does not hold either ({@link #originalKey}): reported once each.
     private final Set<String> unknownOriginals = new HashSet<>();
+    /**
+     * Rows that hold their key though a request refused under it came since ({@link #onFinancial}), with that request's
+     * row: what a reversal of the key may have found in the switch's history instead ({@link #tookAnotherOriginal}).
+     */
+    private final Map<Integer, Integer> refusedSince = new HashMap<>();
     /** The day's balance inquiries, which are no rows, by their key ({@link #inquiryKey}): what a reversal of one names. */
     private final Set<String> inquiries = new HashSet<>();
     /**
@@ -448,10 +453,14 @@ public final class DayReader
         // history, where the earlier request stays what a reversal or completion with that key finds (after the check, a
         // request under a key the switch holds is a retransmission or a 94). Taken over, the approval's reversal would net
         // the refusal, and the approval settle.
-        if (outcome != Outcome.ANSWERED || ResponseCode.APPROVED.equals(code) ||
-            find(endpoint, text(request, 41), text(request, 11), transmission(request)) == AcquirerKeys.MISSING)
+        final int holder = find(endpoint, text(request, 41), text(request, 11), transmission(request));
+        if (outcome != Outcome.ANSWERED || ResponseCode.APPROVED.equals(code) || holder == AcquirerKeys.MISSING)
         {
             putKey(endpoint, request, row);
+        }
+        else
+        {
+            refusedSince.put(holder, row);
         }
         final int at = record.decisionOffset();
         final int issuer = Decision.issuer(record.buffer(), at);
@@ -571,12 +580,32 @@ public final class DayReader
         }
         if (original != AcquirerKeys.MISSING)
         {
-            transactions.mark(original, DayTransactions.REVERSED);
+            if (!tookAnotherOriginal(record, original))
+            {
+                transactions.mark(original, DayTransactions.REVERSED);
+            }
         }
         else
         {
             onReversalOfEarlierDay(record, request, code, endpoint);
         }
+    }
+
+    /**
+     * Whether the switch took a reversal answered 00 for one of a request refused under {@code original}'s key since,
+     * not for {@code original}, an approval that moves money: a refusal after the switch's duplicate check (a UnionPay
+     * POS request sent again once the history let it go, its key keeping no field 7 to be known by, then answered 91)
+     * is in the switch's history under the key, while one before it (a link not signed on, a MAC) is not, and clearing
+     * cannot tell the two apart by the code. The switch's decision tells: undoing an approval, it names the issuer it
+     * told (0420) and the amount; undoing a refusal, it names none. Reversed here, the approval its issuer charged and
+     * was never asked to give back would not settle.
+     */
+    private boolean tookAnotherOriginal(final JournalRecord record, final int original)
+    {
+        final DayTransactions t = transactions;
+        return refusedSince.containsKey(original) && t.flagged(original, DayTransactions.ANSWERED) && t.answeredApproved(original) &&
+            !t.authorization(original) && !t.flagged(original, DayTransactions.REVERSED) &&
+            !Decision.undidApproval(record.buffer(), record.decisionOffset(), record.decisionLength());
     }
 
     /**

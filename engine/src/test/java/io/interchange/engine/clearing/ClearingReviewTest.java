@@ -597,16 +597,7 @@ class ClearingReviewTest
         {
             writer.close();
         }
-        final DayReader.Day day = DayReader.read(config, DAY_1);
-        final List<String> pos = new ArrayList<>();
-        for (final Settlement.MerchantLine line : Settlement.settle(config, DAY_1, day.transactions()).merchants())
-        {
-            if (line.merchant().equals("MERCHANT0000003"))
-            {
-                pos.add(line.count() + " sale of " + line.netSales());
-            }
-        }
-        assertEquals(List.of("1 sale of 5000"), pos, "the sale settles");
+        assertEquals(List.of("1 sale of 5000"), posSales(config), "the sale settles");
     }
 
     /**
@@ -704,6 +695,63 @@ class ClearingReviewTest
             lines.add(line.merchant() + ": " + line.reversedCount() + " reversed / " + line.reversed());
         }
         assertEquals(List.of(), lines, "no merchant line: nothing settled, nothing approved and then reversed");
+    }
+
+    /**
+     * A UnionPay POS sale on a card of issuer-b (no stand-in), approved; the switch's history lets it go, and a POS key
+     * (STAN and batch, no field 7) keeps nothing of it, so the terminal's sending it again is a new request, which the
+     * switch takes into its history and answers 91 (issuer-b is down). The terminal's reversal then finds that 91 under
+     * the key: 00, and nothing is undone, no 0420 to issuer-b, which charged the card for the sale. Clearing took the
+     * reversal for one of the approved sale, which the refusal had not taken the key from, and the merchant went unpaid.
+     */
+    @Test
+    void reversalThatTheSwitchTookForADeclineSentAgainUnderASaleKeyLeavesTheSaleToSettle(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir, 8);
+        final List<MessageReader> told = new ArrayList<>();
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            signOn(1);
+            posSignedOn("000201", 1);
+            final Map<Integer, String> sale = posSale("000202", "000000");
+            sale.put(35, card(1, 9) + "=30122011143804400000");
+            putIn(cups(), POS_LINK, 1, Mti.FINANCIAL_REQUEST, sale);
+            assertEquals(ISSUER_LINKS[1], event.outputLinkId(0), "forwarded to issuer-b");
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[1], 1, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+            assertEquals("00", output(0).getString(39));
+            for (int i = 0; i < 16; i++)
+            {
+                approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 100 + i), 1_000);
+            }
+            link(EventType.ISSUER_DOWN, ISSUER_LINKS[1], 1);
+            putIn(cups(), POS_LINK, 1, Mti.FINANCIAL_REQUEST, sale);
+            assertEquals("91", output(0).getString(39), "forgotten, so new; issuer-b is down and has no stand-in");
+            putIn(cups(), POS_LINK, 1, Mti.REVERSAL_REQUEST, sale);
+            assertEquals("00", output(0).getString(39));
+            told.addAll(advices());
+            told.addAll(signOn(1));
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertEquals(List.of(), told.stream().map(MessageReader::mti).toList(), "issuer-b is told of no reversal: it charged the sale");
+        assertEquals(List.of("1 sale of 5000"), posSales(config), "the sale issuer-b charged settles");
+    }
+
+    /** TERM0005's merchant's settlement lines of day 1: count and net sales. */
+    private static List<String> posSales(final SwitchConfig config)
+    {
+        final List<String> pos = new ArrayList<>();
+        for (final Settlement.MerchantLine line : Settlement.settle(config, DAY_1, DayReader.read(config, DAY_1).transactions()).merchants())
+        {
+            if (line.merchant().equals("MERCHANT0000003"))
+            {
+                pos.add(line.count() + " sale of " + line.netSales());
+            }
+        }
+        return pos;
     }
 
     /** A UnionPay POS message of TERM0005 (batch 1, in yuan) of a card of issuer-a, read from its stripe. */
