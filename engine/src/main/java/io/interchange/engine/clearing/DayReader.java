@@ -905,7 +905,9 @@ public final class DayReader
                 continue;
             }
             final int mti = message.mti();
-            final boolean timeOutAnswer = timeOuts && (mti == Mti.FINANCIAL_RESPONSE || mti == Mti.AUTHORIZATION_RESPONSE);
+            // A UnionPay POS refund is an 0220 its terminal waits on: its 91 is an 0230.
+            final boolean timeOutAnswer = timeOuts && (mti == Mti.FINANCIAL_RESPONSE || mti == Mti.AUTHORIZATION_RESPONSE ||
+                mti == Mti.FINANCIAL_ADVICE_RESPONSE);
             if (timeOutAnswer && ResponseCode.ISSUER_INOPERATIVE.equals(text(message, 39)))
             {
                 onTimeOut(record, part, message);

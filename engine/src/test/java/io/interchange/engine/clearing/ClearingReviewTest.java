@@ -754,6 +754,38 @@ class ClearingReviewTest
         return pos;
     }
 
+    /**
+     * A UnionPay POS refund (0220, 60.1 = 25) that issuer-a never answers: the terminal gets its 91 in an 0230, and the
+     * refund is reversed at issuer-a (0420, 39 = 68). Clearing knew a time-out's 91 only in an 0210 or 0110, so it
+     * reported the refund as timed out with its terminal gone and no answer given, where the terminal had its 91.
+     */
+    @Test
+    void unionPayRefundTimedOutIsReportedWithThe91ItsTerminalGot(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            posSignedOn("000201", 1);
+            final Map<Integer, String> refund = posSale("000202", "200000");
+            refund.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_REFUND, 1, 0).substring(0, 8));
+            putIn(cups(), POS_LINK, 1, Mti.FINANCIAL_ADVICE, refund);
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded, and issuer-a never answers");
+            now = at("2026-11-26T12:00:30Z");
+            link(EventType.TICK, -1, -1);
+            assertEquals(Mti.FINANCIAL_ADVICE_RESPONSE, output(0).mti());
+            assertEquals("91", output(0).getString(39), "timed out to the terminal");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(TransactionState.TIMED_OUT, day.transactions().state(0));
+        assertEquals(List.of(ClearingExceptionItem.Kind.TIME_OUT), day.exceptions().stream().map(ClearingExceptionItem::kind).toList());
+        assertTrue(day.exceptions().get(0).detail().contains("91 to the terminal"), day.exceptions().get(0).detail());
+    }
+
     /** A UnionPay POS message of TERM0005 (batch 1, in yuan) of a card of issuer-a, read from its stripe. */
     private static Map<Integer, String> posSale(final String stan, final String processing)
     {
