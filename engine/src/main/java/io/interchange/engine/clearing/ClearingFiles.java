@@ -55,13 +55,21 @@ final class ClearingFiles
     /** Writes the files into {@code folder} (made if missing); returns their paths, the manifest last. */
     static List<Path> write(final Path folder, final SwitchConfig config, final DayReader.Day day, final Settlement.Result settlement)
     {
+        // Everything but the transactions, row by row, is made before the first file is written: a total that does not
+        // fit a long (the summary's sums across merchants and positions) stops clearing with nothing written, as its
+        // message says, not with four files of the day in the folder and the rest missing.
+        final String merchants = merchants(settlement);
+        final String positions = positions(settlement);
+        final String exceptions = exceptions(day);
+        final String summaryText = SummaryText.text(day, valueDate(config, day.date()), settlement);
+        final String summaryHtml = SummaryText.html(day, valueDate(config, day.date()), settlement);
         final Map<String, Content> files = new LinkedHashMap<>();
         files.put(TRANSACTIONS, out -> transactions(out, config, day));
-        files.put(MERCHANTS, out -> out.append(merchants(settlement)));
-        files.put(POSITIONS, out -> out.append(positions(settlement)));
-        files.put(EXCEPTIONS, out -> out.append(exceptions(day)));
-        files.put(SUMMARY_TEXT, out -> out.append(SummaryText.text(day, valueDate(config, day.date()), settlement)));
-        files.put(SUMMARY_HTML, out -> out.append(SummaryText.html(day, valueDate(config, day.date()), settlement)));
+        files.put(MERCHANTS, out -> out.append(merchants));
+        files.put(POSITIONS, out -> out.append(positions));
+        files.put(EXCEPTIONS, out -> out.append(exceptions));
+        files.put(SUMMARY_TEXT, out -> out.append(summaryText));
+        files.put(SUMMARY_HTML, out -> out.append(summaryHtml));
         final List<Path> paths = new ArrayList<>();
         final StringBuilder manifest = new StringBuilder("{\n  \"business_day\": \"").append(day.date()).append("\",\n  \"files\": [\n");
         try
@@ -108,6 +116,12 @@ final class ClearingFiles
             content.writeTo(writer);
             writer.flush();
             bytes = counted.count;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Half a file is no file: nothing is left beside its place to be taken for one.
+            Files.deleteIfExists(partial);
+            throw ex;
         }
         Files.move(partial, path, StandardCopyOption.REPLACE_EXISTING);
         return new Written(bytes, HexFormat.of().formatHex(digest.digest()));
