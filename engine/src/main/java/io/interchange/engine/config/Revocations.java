@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.cert.CRL;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * signed by a CA of the link's trust file, so that only the CAs the switch trusts can revoke what they signed, and
  * nobody who can write a file can make the switch refuse a peer's good certificate unseen.
  *
- * <p>The file is read again when it changes (its modification time, looked at on each full handshake), so a CA's
+ * <p>The file is read again when it changes (its modification time, size and identity, looked at on each full handshake), so a CA's
  * new list takes effect without a restart: operators replace it as their CA publishes one. A file that no longer
  * reads, or whose lists a trust CA did not sign, leaves the lists before it in force and is logged; a list past its
  * next update is still used (the newest there is) and logged once, because refusing every peer for an operator's late
@@ -44,8 +45,23 @@ final class Revocations
     private final List<X509Certificate> issuers;
     private volatile Lists lists;
 
-    private record Lists(FileTime modified, List<X509CRL> crls)
+    private record Lists(Stamp stamp, List<X509CRL> crls)
     {
+    }
+
+    /**
+     * What tells the file changed: its modification time alone does not, as it is kept to a clock tick (milliseconds or
+     * coarser), and a file written over in place (truncated, then written) and read between the two has the time of the
+     * whole file once written: read empty or cut short, the lists it then held were never read. Its size and identity
+     * (a file put in place by a rename is another file) tell those apart.
+     */
+    private record Stamp(FileTime modified, long size, Object fileKey)
+    {
+        static Stamp of(final Path file) throws IOException
+        {
+            final BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Stamp(attributes.lastModifiedTime(), attributes.size(), attributes.fileKey());
+        }
     }
 
     private Revocations(final Path file, final List<X509Certificate> issuers, final Lists lists)
@@ -99,22 +115,22 @@ final class Revocations
     private Lists current()
     {
         final Lists held = lists;
-        final FileTime modified;
+        final Stamp stamp;
         try
         {
-            modified = Files.getLastModifiedTime(file);
+            stamp = Stamp.of(file);
         }
         catch (final IOException e)
         {
             return held;
         }
-        if (modified.equals(held.modified))
+        if (stamp.equals(held.stamp))
         {
             return held;
         }
         synchronized (this)
         {
-            if (modified.equals(lists.modified))
+            if (stamp.equals(lists.stamp))
             {
                 return lists;
             }
@@ -138,7 +154,7 @@ final class Revocations
             {
                 // Once per change of the file: the lists before it stay in force.
                 LOG.error("{} changed and is refused, the revocation lists read before stay in force: {}", file, e.getMessage());
-                read = new Lists(modified, lists.crls);
+                read = new Lists(stamp, lists.crls);
             }
             lists = read;
             return read;
@@ -147,11 +163,11 @@ final class Revocations
 
     private static Lists read(final Path file, final List<X509Certificate> issuers)
     {
-        final FileTime modified;
+        final Stamp stamp;
         final List<X509CRL> crls = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file))
         {
-            modified = Files.getLastModifiedTime(file);
+            stamp = Stamp.of(file);
             for (final CRL crl : CertificateFactory.getInstance("X.509").generateCRLs(in))
             {
                 crls.add((X509CRL)crl);
@@ -173,7 +189,7 @@ final class Revocations
                     " is not signed by a CA of the trust file");
             }
         }
-        return new Lists(modified, List.copyOf(crls));
+        return new Lists(stamp, List.copyOf(crls));
     }
 
     private static boolean signedByOneOf(final X509CRL crl, final List<X509Certificate> issuers)

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -191,6 +192,43 @@ class TlsPeerSystemTest
             Files.writeString(crl, "not a revocation list");
             assertThrows(IOException.class, () -> signedOn(mutualSocket(ca.file(), port, two)));
             Awaiting.until(Duration.ofSeconds(10), () -> log.contains("is refused, the revocation lists read before stay in force"), "the bad file logged");
+            assertEquals("00", signedOn(mutualSocket(ca.file(), port, one)));
+        }
+    }
+
+    /**
+     * A revocation list written over in place (truncated, then written, as cp or a download does) and read by a handshake
+     * between the two, empty, within the clock tick the write then ends in: the file's time is the same as when it was read
+     * empty, and the new list, which revokes an acquirer, is read all the same at the next handshake. Read again only on a
+     * new modification time, it was never read, and the revoked acquirer taken until the file changed again.
+     */
+    @Test
+    void shouldReadARevocationListWrittenOverWithinTheClockTickOfAReadThatFoundItEmpty() throws Exception
+    {
+        final TestCertificates ca = TestCertificates.authority(dir, "ca", "Interchange test CA");
+        final TestCertificates.Issued server = ca.leaf("server", "127.0.0.1").ip("127.0.0.1").serverAuth().issue();
+        final TestCertificates.Issued one = ca.leaf("host-one", "acquirer host one").clientAuth().issue();
+        final TestCertificates.Issued two = ca.leaf("host-two", "acquirer host two").clientAuth().issue();
+        final Path crl = ca.revocationList(dir.resolve("ca.crl"), Instant.now().plus(Duration.ofDays(1)));
+        final String listener = listener(server, ca.file()).replace(" } }", ", crl = \"" + crl + "\" } }");
+        // One clock tick of the file system's, other than the file's time now: that of the truncation and of the write.
+        final FileTime tick = FileTime.from(Instant.now().minus(Duration.ofMinutes(1)));
+        try (CapturedLog log = new CapturedLog();
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(86, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(87, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(config(listener, "", issuerA.port(), issuerB.port())))
+        {
+            final int port = node.port("pos-tls");
+            assertEquals("00", signedOn(mutualSocket(ca.file(), port, two)), "taken while its CA's list names nothing");
+
+            Files.write(crl, new byte[0]);
+            Files.setLastModifiedTime(crl, tick);
+            assertEquals("00", signedOn(mutualSocket(ca.file(), port, one)), "the list before in force while the file is empty");
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("holds no revocation list"), "the empty file logged");
+
+            ca.revocationList(crl, Instant.now().plus(Duration.ofDays(1)), two.certificateFile());
+            Files.setLastModifiedTime(crl, tick);
+            assertThrows(IOException.class, () -> signedOn(mutualSocket(ca.file(), port, two)), "revoked by the list written since");
             assertEquals("00", signedOn(mutualSocket(ca.file(), port, one)));
         }
     }
