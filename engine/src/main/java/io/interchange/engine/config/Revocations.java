@@ -89,27 +89,69 @@ final class Revocations
         return new Revocations(file, issuers, lists);
     }
 
-    /** Refuses a chain one of whose certificates a list revokes; reads the file again first when it has changed. */
+    /**
+     * Refuses a chain one of whose certificates a list revokes, or one of the trust file's CAs it leads up to: a CA of
+     * the trust file that is not a root (an intermediate, there so that its own lists are taken) vouches for a chain that
+     * stops below it, and a peer that leaves it out of the chain it shows is refused all the same once its CA has revoked
+     * it. Reads the file again first when it has changed.
+     */
     void check(final X509Certificate[] chain) throws CertificateException
     {
         final List<X509CRL> crls = current().crls;
         for (final X509Certificate certificate : chain)
         {
-            for (final X509CRL crl : crls)
+            refuseRevoked(certificate, crls, "the peer's certificate ");
+        }
+        X509Certificate top = chain[chain.length - 1];
+        for (int step = 0; step < issuers.size() && !top.getIssuerX500Principal().equals(top.getSubjectX500Principal()); step++)
+        {
+            final X509Certificate issuer = issuerOf(top);
+            if (issuer == null)
             {
-                if (!crl.getIssuerX500Principal().equals(certificate.getIssuerX500Principal()))
+                return;
+            }
+            refuseRevoked(issuer, crls, "the CA certificate, in the trust file, that vouches for the peer's, ");
+            top = issuer;
+        }
+    }
+
+    private void refuseRevoked(final X509Certificate certificate, final List<X509CRL> crls, final String what) throws CertificateException
+    {
+        for (final X509CRL crl : crls)
+        {
+            if (!crl.getIssuerX500Principal().equals(certificate.getIssuerX500Principal()))
+            {
+                continue;
+            }
+            final X509CRLEntry entry = crl.getRevokedCertificate(certificate);
+            if (entry != null)
+            {
+                throw new CertificateException(what + certificate.getSubjectX500Principal() + " (serial " +
+                    certificate.getSerialNumber().toString(16) + ") was revoked on " + entry.getRevocationDate().toInstant() + " by " +
+                    crl.getIssuerX500Principal() + " (" + file + ")");
+            }
+        }
+    }
+
+    /** The trust file's CA that signed {@code certificate}, or null: by its name and its signature, as a CA re-keyed keeps its name. */
+    private X509Certificate issuerOf(final X509Certificate certificate)
+    {
+        for (final X509Certificate issuer : issuers)
+        {
+            if (issuer.getSubjectX500Principal().equals(certificate.getIssuerX500Principal()))
+            {
+                try
                 {
-                    continue;
+                    certificate.verify(issuer.getPublicKey());
+                    return issuer;
                 }
-                final X509CRLEntry entry = crl.getRevokedCertificate(certificate);
-                if (entry != null)
+                catch (final GeneralSecurityException e)
                 {
-                    throw new CertificateException("the peer's certificate " + certificate.getSubjectX500Principal() + " (serial " +
-                        certificate.getSerialNumber().toString(16) + ") was revoked on " + entry.getRevocationDate().toInstant() + " by " +
-                        crl.getIssuerX500Principal() + " (" + file + ")");
+                    // Another CA of the same name, or not its signature: try the next.
                 }
             }
         }
+        return null;
     }
 
     private Lists current()

@@ -82,6 +82,30 @@ final class TestCertificates
     {
         final KeyPair keys = keyPair("EC");
         final X500Name name = name(commonName);
+        final ExtensionsGenerator extensions = caExtensions();
+        final Instant now = Instant.now();
+        final X509Certificate certificate = sign(name, name, keys.getPublic().getEncoded(), now.minus(SKEW), now.plus(Duration.ofDays(2)),
+            extensions, keys.getPrivate());
+        final Path file = dir.resolve(fileName + ".pem");
+        write(file, pem("CERTIFICATE", encoded(certificate)));
+        return new TestCertificates(dir, name, keys, file);
+    }
+
+    /** A CA this CA signs (an intermediate CA) named {@code commonName}, its certificate in {@code dir}/{@code fileName}.pem. */
+    TestCertificates intermediate(final String fileName, final String commonName)
+    {
+        final KeyPair subKeys = keyPair("EC");
+        final X500Name subject = name(commonName);
+        final Instant now = Instant.now();
+        final X509Certificate certificate = sign(name, subject, subKeys.getPublic().getEncoded(), now.minus(SKEW), now.plus(Duration.ofDays(2)),
+            caExtensions(), keys.getPrivate());
+        final Path subFile = dir.resolve(fileName + ".pem");
+        write(subFile, pem("CERTIFICATE", encoded(certificate)));
+        return new TestCertificates(dir, subject, subKeys, subFile);
+    }
+
+    private static ExtensionsGenerator caExtensions()
+    {
         final ExtensionsGenerator extensions = new ExtensionsGenerator();
         try
         {
@@ -92,12 +116,7 @@ final class TestCertificates
         {
             throw new UncheckedIOException(e);
         }
-        final Instant now = Instant.now();
-        final X509Certificate certificate = sign(name, name, keys.getPublic().getEncoded(), now.minus(SKEW), now.plus(Duration.ofDays(2)),
-            extensions, keys.getPrivate());
-        final Path file = dir.resolve(fileName + ".pem");
-        write(file, pem("CERTIFICATE", encoded(certificate)));
-        return new TestCertificates(dir, name, keys, file);
+        return extensions;
     }
 
     /** The CA's certificate file: a trust file. */

@@ -233,6 +233,38 @@ class TlsPeerSystemTest
         }
     }
 
+    /**
+     * An intermediate CA in the trust file (there so that its own list is taken) that its root has revoked: an acquirer
+     * whose certificate it signed is refused though it shows its certificate alone, the chain stopping at the trust
+     * file's intermediate. Only the certificates of the chain the peer showed were held to the lists, so that leaving the
+     * revoked CA out of it was enough to be taken.
+     */
+    @Test
+    void shouldRefuseAnAcquirerUnderAnIntermediateCaOfTheTrustFileItsRootHasRevoked() throws Exception
+    {
+        final TestCertificates root = TestCertificates.authority(dir, "root", "Interchange test root CA");
+        final TestCertificates sub = root.intermediate("sub", "Interchange test sub-CA");
+        final TestCertificates.Issued server = root.leaf("server", "127.0.0.1").ip("127.0.0.1").serverAuth().issue();
+        final TestCertificates.Issued host = sub.leaf("host", "acquirer host").clientAuth().issue();
+        final Path trust = TestCertificates.bundle(dir.resolve("trust.pem"), root.file(), sub.file());
+        final Path subList = sub.revocationList(dir.resolve("sub.crl"), Instant.now().plus(Duration.ofDays(1)));
+        final Path crl = dir.resolve("lists.crl");
+        Files.writeString(crl, Files.readString(root.revocationList(dir.resolve("root.crl"), Instant.now().plus(Duration.ofDays(1)))) +
+            Files.readString(subList));
+        final String listener = listener(server, trust).replace(" } }", ", crl = \"" + crl + "\" } }");
+        try (IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(86, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(87, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(config(listener, "", issuerA.port(), issuerB.port())))
+        {
+            final int port = node.port("pos-tls");
+            assertEquals("00", signedOn(mutualSocket(root.file(), port, host)), "taken while no list names its CA");
+
+            Files.writeString(crl, Files.readString(root.revocationList(dir.resolve("root.crl"), Instant.now().plus(Duration.ofDays(1)), sub.file())) +
+                Files.readString(subList));
+            assertThrows(IOException.class, () -> signedOn(mutualSocket(root.file(), port, host)), "its CA revoked by the root");
+        }
+    }
+
     /** Signs on over {@code socket} as an ISO 8583:1987 acquirer: the answer's field 39. */
     private static String signedOn(final SSLSocket socket) throws Exception
     {
