@@ -85,6 +85,11 @@ public final class PeerTrust extends X509ExtendedTrustManager
         {
             throw new SSLException(trust + ": " + e.getMessage(), e);
         }
+        catch (final IllegalArgumentException e)
+        {
+            // The revocation lists, changed since the configuration was read: the link's start names its TLS files.
+            throw new SSLException(e.getMessage(), e);
+        }
     }
 
     @Override

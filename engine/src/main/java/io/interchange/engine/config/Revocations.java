@@ -179,7 +179,7 @@ final class Revocations
             Lists read;
             try
             {
-                read = read(file, issuers);
+                read = newerThanHeld(read(file, issuers), lists.crls);
                 final Date now = new Date();
                 for (final X509CRL crl : read.crls)
                 {
@@ -201,6 +201,40 @@ final class Revocations
             lists = read;
             return read;
         }
+    }
+
+    /**
+     * The lists a file read again brings, held against those in force: a CA's list older than the one held (issued
+     * before it) is not taken, nor is a CA's list left out, since either would un-revoke what the CA revoked since,
+     * quietly: a file cut short that still parses, or an old copy put back. The list held stays, and the log says so.
+     */
+    private Lists newerThanHeld(final Lists read, final List<X509CRL> held)
+    {
+        final List<X509CRL> taken = new ArrayList<>(read.crls);
+        for (final X509CRL before : held)
+        {
+            X509CRL after = null;
+            for (final X509CRL crl : read.crls)
+            {
+                if (crl.getIssuerX500Principal().equals(before.getIssuerX500Principal()))
+                {
+                    after = crl;
+                }
+            }
+            if (after == null)
+            {
+                LOG.warn("{} no longer holds the revocation list of {}: the one read before stays in force", file, before.getIssuerX500Principal());
+                taken.add(before);
+            }
+            else if (after.getThisUpdate().before(before.getThisUpdate()))
+            {
+                LOG.warn("{}: the revocation list of {} issued {} is older than the one in force, issued {}, which stays", file,
+                    after.getIssuerX500Principal(), after.getThisUpdate().toInstant(), before.getThisUpdate().toInstant());
+                taken.remove(after);
+                taken.add(before);
+            }
+        }
+        return new Lists(read.stamp, List.copyOf(taken));
     }
 
     private static Lists read(final Path file, final List<X509Certificate> issuers)

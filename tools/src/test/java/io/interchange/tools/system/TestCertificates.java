@@ -143,12 +143,18 @@ final class TestCertificates
      */
     Path revocationList(final Path file, final Instant nextUpdate, final Path... revoked)
     {
+        return revocationList(file, Instant.now().minus(SKEW), nextUpdate, revoked);
+    }
+
+    /** As {@link #revocationList(Path, Instant, Path...)}, issued at {@code thisUpdate}. */
+    Path revocationList(final Path file, final Instant thisUpdate, final Instant nextUpdate, final Path... revoked)
+    {
         final Instant now = Instant.now();
         final V2TBSCertListGenerator tbs = new V2TBSCertListGenerator();
         final AlgorithmIdentifier algorithm = new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
         tbs.setIssuer(name);
         tbs.setSignature(algorithm);
-        tbs.setThisUpdate(new Time(Date.from(now.minus(SKEW))));
+        tbs.setThisUpdate(new Time(Date.from(thisUpdate)));
         tbs.setNextUpdate(new Time(Date.from(nextUpdate)));
         for (final Path certificate : revoked)
         {

@@ -163,8 +163,8 @@ class TlsPeerSystemTest
     /**
      * A listener with `crl`: an acquirer whose certificate the CA's revocation list names is refused at its next full
      * handshake once the operator puts the CA's new list in place, without a restart, and the log says which certificate
-     * and since when; another acquirer of the same CA goes on; a list that then does not read leaves the one before it in
-     * force. Without revocation lists the switch took a revoked certificate for as long as it was in its dates.
+     * and since when; another acquirer of the same CA goes on; a list that then does not read, or an older copy of the
+     * CA's list put back, leaves the one before it in force. Without revocation lists the switch took a revoked certificate for as long as it was in its dates.
      */
     @Test
     void shouldRefuseAnAcquirerWhoseCertificateItsCaHasRevokedOnceItsNewListIsInPlace() throws Exception
@@ -192,6 +192,12 @@ class TlsPeerSystemTest
             Files.writeString(crl, "not a revocation list");
             assertThrows(IOException.class, () -> signedOn(mutualSocket(ca.file(), port, two)));
             Awaiting.until(Duration.ofSeconds(10), () -> log.contains("is refused, the revocation lists read before stay in force"), "the bad file logged");
+            assertEquals("00", signedOn(mutualSocket(ca.file(), port, one)));
+
+            // An old copy of the CA's list put back, issued before the one in force and naming nothing: it un-revokes nothing.
+            ca.revocationList(crl, Instant.now().minus(Duration.ofHours(3)), Instant.now().plus(Duration.ofDays(1)));
+            assertThrows(IOException.class, () -> signedOn(mutualSocket(ca.file(), port, two)), "an older list does not take back a revocation");
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("is older than the one in force"), "the older list logged");
             assertEquals("00", signedOn(mutualSocket(ca.file(), port, one)));
         }
     }
