@@ -13,12 +13,16 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.Date;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -29,11 +33,16 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * anchor's dates against it, and a peer whose certificate is itself in the trust file (a host showing a self-signed
  * certificate, trusted as it is) has nothing in its chain but that anchor: its certificate was taken for as long as
  * the switch ran after it expired. A start with such a file is refused only when no certificate of it is valid.
- * A handshake that resumes a session asks no trust manager at all: {@link #outOfDate(SSLSession)} is for the link to
+ * A handshake that resumes a session asks no trust manager at all: {@link #refusal(SSLSession)} is for the link to
  * check that one with. With revocation lists, every certificate of the chain is held to them too ({@link Revocations}).
  */
 public final class PeerTrust extends X509ExtendedTrustManager
 {
+    // The revocation lists of each TLS context that has them, by its session context, which a session names: how a
+    // handshake that resumes a session, which asks no trust manager, is held to them too. Weak: a context gone takes
+    // its lists with it.
+    private static final Map<SSLSessionContext, Revocations> REVOKING = Collections.synchronizedMap(new WeakHashMap<>());
+
     private final X509ExtendedTrustManager pkix;
     private final Revocations revocations;
 
@@ -151,12 +160,26 @@ public final class PeerTrust extends X509ExtendedTrustManager
     }
 
     /**
-     * Why the peer certificate of a session just agreed is out of its dates, or null when it is not or the peer showed
-     * none. A resumed session (the JDK keeps them a day) comes with the certificate checked when it began, however long
-     * ago: an acquirer whose certificate has expired since, or an issuer whose has, was taken again each time it
-     * resumed. The session is dropped from this side's cache, so that it is not resumed from there again.
+     * Holds the sessions of a TLS context made with {@code manager} to its revocation lists, if it has any, when
+     * {@link #refusal} looks at them.
      */
-    public static String outOfDate(final SSLSession session)
+    static void watch(final SSLSessionContext sessions, final TrustManager manager)
+    {
+        if (sessions != null && manager instanceof PeerTrust trust && trust.revocations != null)
+        {
+            REVOKING.put(sessions, trust.revocations);
+        }
+    }
+
+    /**
+     * Why the peer certificate of a session just agreed is refused, or null when it is not or the peer showed none: out
+     * of its dates, or, on a link with revocation lists, a certificate of its chain revoked. A resumed session (the JDK
+     * keeps them a day, and TLS 1.3 may resume one resumption from the next) comes with the certificate checked when it
+     * began, however long ago: an acquirer whose certificate has expired or been revoked since, or an issuer whose has,
+     * was taken again each time it resumed. The session is dropped from this side's cache, so that it is not resumed
+     * from there again.
+     */
+    public static String refusal(final SSLSession session)
     {
         final Certificate[] chain;
         try
@@ -174,6 +197,20 @@ public final class PeerTrust extends X509ExtendedTrustManager
         try
         {
             current(peer);
+            final Revocations revocations = REVOKING.get(session.getSessionContext());
+            if (revocations != null)
+            {
+                final X509Certificate[] x509 = new X509Certificate[chain.length];
+                for (int i = 0; i < chain.length; i++)
+                {
+                    if (!(chain[i] instanceof X509Certificate certificate))
+                    {
+                        return null;
+                    }
+                    x509[i] = certificate;
+                }
+                revocations.check(x509);
+            }
             return null;
         }
         catch (final CertificateException e)

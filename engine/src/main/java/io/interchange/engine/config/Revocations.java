@@ -27,13 +27,13 @@ import org.slf4j.LoggerFactory;
  * signed by a CA of the link's trust file, so that only the CAs the switch trusts can revoke what they signed, and
  * nobody who can write a file can make the switch refuse a peer's good certificate unseen.
  *
- * <p>The file is read again when it changes (its modification time, size and identity, looked at on each full handshake), so a CA's
- * new list takes effect without a restart: operators replace it as their CA publishes one. A file that no longer
- * reads, or whose lists a trust CA did not sign, leaves the lists before it in force and is logged; a list past its
- * next update is still used (the newest there is) and logged once, because refusing every peer for an operator's late
- * copy would stop the switch. At start-up both refuse the start instead ({@link #load}). A session resumed without a
- * handshake is not looked at again: with lists, a link keeps sessions for {@link TlsConfig#REVOKED_WITHIN_SECONDS} at
- * most, the longest a revoked peer can go on resuming one.
+ * <p>The file is read again when it changes (looked at on each handshake), so a CA's new list takes effect without a
+ * restart: operators replace it as their CA publishes one. A file that no longer reads, or whose lists a trust CA did
+ * not sign, leaves the lists before it in force and is logged, as a CA's list older than the one held, or left out,
+ * does; a list past its next update is still used (the newest there is) and logged once, because refusing every peer
+ * for an operator's late copy would stop the switch. At start-up both refuse the start instead ({@link #load}). A
+ * handshake that resumes a session is held to the lists once done ({@link PeerTrust#refusal}), and such a link keeps
+ * its sessions {@link TlsConfig#REVOKED_WITHIN_SECONDS} at most.
  *
  * <p>Thread safe: the trust manager runs on every I/O thread.
  */

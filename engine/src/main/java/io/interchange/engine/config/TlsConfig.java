@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
 
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
@@ -85,28 +86,37 @@ public record TlsConfig(Path certificate, Path privateKey, Path trust, List<Stri
         }
         final SslContextBuilder builder = SslContextBuilder.forServer(certificate.toFile(), privateKey.toFile())
             .sslProvider(SslProvider.JDK).protocols(PROTOCOLS).ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
-        if (trust != null)
+        if (trust == null)
         {
-            builder.trustManager(PeerTrust.of(trust, revocations)).clientAuth(ClientAuth.REQUIRE);
+            return builder.build();
         }
-        return sessions(builder).build();
+        final TrustManager manager = PeerTrust.of(trust, revocations);
+        return sessions(builder.trustManager(manager).clientAuth(ClientAuth.REQUIRE), manager);
     }
 
     /** The client side, for an issuer link: the issuer's certificate checked against {@code trust} and the address. */
     public SslContext clientContext() throws SSLException
     {
+        final TrustManager manager = PeerTrust.of(trust, revocations);
         final SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
             .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE).endpointIdentificationAlgorithm("HTTPS")
-            .trustManager(PeerTrust.of(trust, revocations));
+            .trustManager(manager);
         if (certificate != null)
         {
             builder.keyManager(certificate.toFile(), privateKey.toFile());
         }
-        return sessions(builder).build();
+        return sessions(builder, manager);
     }
 
-    private SslContextBuilder sessions(final SslContextBuilder builder)
+    /** With revocation lists, the context's sessions kept {@link #REVOKED_WITHIN_SECONDS} at most and held to the lists when resumed. */
+    private SslContext sessions(final SslContextBuilder builder, final TrustManager manager) throws SSLException
     {
-        return revocations == null ? builder : builder.sessionTimeout(REVOKED_WITHIN_SECONDS);
+        if (revocations == null)
+        {
+            return builder.build();
+        }
+        final SslContext context = builder.sessionTimeout(REVOKED_WITHIN_SECONDS).build();
+        PeerTrust.watch(context.sessionContext(), manager);
+        return context;
     }
 }

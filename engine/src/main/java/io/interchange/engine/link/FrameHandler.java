@@ -328,10 +328,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         {
             if (handshake.isSuccess())
             {
-                final String outOfDate = PeerTrust.outOfDate(ctx.pipeline().get(SslHandler.class).engine().getSession());
-                if (outOfDate != null)
+                final String refusal = PeerTrust.refusal(ctx.pipeline().get(SslHandler.class).engine().getSession());
+                if (refusal != null)
                 {
-                    LOG.warn("{}: TLS handshake with {} refused, closing: {}", name, ctx.channel().remoteAddress(), outOfDate);
+                    LOG.warn("{}: TLS handshake with {} refused, closing: {}", name, ctx.channel().remoteAddress(), refusal);
                     ctx.close();
                     return;
                 }

@@ -161,8 +161,8 @@ class TlsPeerSystemTest
     }
 
     /**
-     * A listener with `crl`: an acquirer whose certificate the CA's revocation list names is refused at its next full
-     * handshake once the operator puts the CA's new list in place, without a restart, and the log says which certificate
+     * A listener with `crl`: an acquirer whose certificate the CA's revocation list names is refused at its next
+     * handshake, a resumed session's too, once the operator puts the CA's new list in place, without a restart, and the log says which certificate
      * and since when; another acquirer of the same CA goes on; a list that then does not read, or an older copy of the
      * CA's list put back, leaves the one before it in force. Without revocation lists the switch took a revoked certificate for as long as it was in its dates.
      */
@@ -181,9 +181,16 @@ class TlsPeerSystemTest
              SwitchNode node = SwitchNode.start(config(listener, "", issuerA.port(), issuerB.port())))
         {
             final int port = node.port("pos-tls");
-            assertEquals("00", signedOn(mutualSocket(ca.file(), port, two)), "taken while its CA's list names nothing");
+            // host-two's TLS keeps its session: connecting again, it resumes it rather than show its certificate.
+            final SSLContext resuming = mutualContext(ca.file(), two);
+            assertEquals("00", signedOn((SSLSocket)resuming.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)),
+                "taken while its CA's list names nothing");
 
             ca.revocationList(crl, Instant.now().plus(Duration.ofDays(1)), two.certificateFile());
+            assertThrows(IOException.class, () -> signedOn((SSLSocket)resuming.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)),
+                "a session resumed is held to the new list too");
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("refused, closing: the peer's certificate CN=acquirer host two, O=Interchange tests"),
+                "the resumed session refused once the handshake was done");
             assertThrows(IOException.class, () -> signedOn(mutualSocket(ca.file(), port, two)));
             Awaiting.until(Duration.ofSeconds(10), () -> log.contains("the peer's certificate CN=acquirer host two, O=Interchange tests (serial") &&
                 log.contains(") was revoked on "), "the refusal logged, naming the certificate and its revocation");
