@@ -37,6 +37,7 @@ import io.interchange.journal.BusinessDay;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalReader;
 import io.interchange.journal.JournalRecord;
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -70,7 +71,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     this day when the switch says it undid an approval ({@link #onReversalOfEarlierDay}), and an exception;</li>
  * <li>a completion (0220, or a UnionPay POS one asked for online: 0200, 60.1 = 20) acknowledged for a
  *     pre-authorization that held nothing for it, or less, is an exception ({@link #irregularCompletion}), and settles
- *     all the same;</li>
+ *     all the same. A completion that took a hold over gives it back when it is reversed (0400) or, UnionPay POS, its
+ *     completion void (0200, 60.1 = 21, naming it by 61) is approved, as the switch gives it back; then the hold may be
+ *     completed again ({@link #giveHoldBack});</li>
  * <li>a terminal batch (0500, or the 0320 that ends an upload) closed out of balance is an exception with its
  *     differences, and so is a UnionPay POS batch out of balance whose upload does not end within the day
  *     ({@link #onSettlement}).</li>
@@ -129,6 +132,15 @@ public final class DayReader
      * row: what a reversal of the key may have found in the switch's history instead ({@link #tookAnotherOriginal}).
      */
     private final Map<Integer, Integer> refusedSince = new HashMap<>();
+    /**
+     * A completion's row to the row of the hold it took over, held and not completed then: what its reversal or void gives
+     * back ({@link #giveHoldBack}). Only completions that took a hold of the day are here; primitive, no boxing.
+     */
+    private final Int2IntHashMap holdOf = new Int2IntHashMap(AcquirerKeys.MISSING);
+    /** A hold's row to the row of the completion that has it now: one voided or reversed since gives nothing back again. */
+    private final Int2IntHashMap completedBy = new Int2IntHashMap(AcquirerKeys.MISSING);
+    /** A UnionPay POS completion void's row to the completion it names, for one that took a hold: approved, it gives that hold back. */
+    private final Int2IntHashMap voidedCompletion = new Int2IntHashMap(AcquirerKeys.MISSING);
     /** The day's balance inquiries, which are no rows, by their key ({@link #inquiryKey}): what a reversal of one names. */
     private final Set<String> inquiries = new HashSet<>();
     /**
@@ -494,6 +506,11 @@ public final class DayReader
                     }
                     if (original != AcquirerKeys.MISSING)
                     {
+                        if (t.state(original) == TransactionState.AUTHORIZED)
+                        {
+                            holdOf.put(row, original);
+                            completedBy.put(original, row);
+                        }
                         t.mark(original, DayTransactions.COMPLETED);
                     }
                 }
@@ -530,6 +547,66 @@ public final class DayReader
                 t.mark(row, DayTransactions.ANSWERED);
                 t.responseCode(row, code);
             }
+        }
+        if (PosTransaction.completionVoid(request) && outcome != Outcome.ANSWERED)
+        {
+            final int completion = original(endpoint, request);
+            if (completion != AcquirerKeys.MISSING && holdOf.get(completion) != AcquirerKeys.MISSING)
+            {
+                voidedCompletion.put(row, completion);
+                voidAnswered(row);
+            }
+        }
+    }
+
+    /**
+     * A UnionPay POS completion void answered (by its issuer, or stood in for): approved and not reversed, the completion it
+     * names gives its hold back; else it takes back nothing, and is forgotten.
+     */
+    private void voidAnswered(final int row)
+    {
+        final DayTransactions t = transactions;
+        final int completion = voidedCompletion.get(row);
+        if (completion == AcquirerKeys.MISSING || !t.flagged(row, DayTransactions.ANSWERED))
+        {
+            return;
+        }
+        if (t.answeredApproved(row) && !t.flagged(row, DayTransactions.REVERSED))
+        {
+            giveHoldBack(completion);
+        }
+        else
+        {
+            voidedCompletion.remove(row);
+        }
+    }
+
+    /**
+     * A completion voided or reversed gives back the hold it took over, as the switch does: it may be completed again, and
+     * that completion is no irregular one. Not when another completion has the hold now, nor when the hold was not of the day.
+     */
+    private void giveHoldBack(final int completion)
+    {
+        final int hold = holdOf.get(completion);
+        if (hold != AcquirerKeys.MISSING && completedBy.get(hold) == completion)
+        {
+            completedBy.remove(hold);
+            transactions.unmark(hold, DayTransactions.COMPLETED);
+        }
+    }
+
+    /**
+     * A completion void reversed: the completion stands again, and takes its hold back, unless it is reversed itself or
+     * another completion has the hold now (the switch refuses that reversal: 12).
+     */
+    private void takeHoldAgain(final int completion)
+    {
+        final int hold = holdOf.get(completion);
+        if (hold != AcquirerKeys.MISSING && completedBy.get(hold) == AcquirerKeys.MISSING && !transactions.flagged(completion, DayTransactions.REVERSED) &&
+            !transactions.flagged(hold, DayTransactions.COMPLETED))
+        {
+            completedBy.put(hold, completion);
+            transactions.mark(hold, DayTransactions.COMPLETED);
         }
     }
 
@@ -582,7 +659,16 @@ public final class DayReader
         {
             if (!tookAnotherOriginal(record, original))
             {
-                transactions.mark(original, DayTransactions.REVERSED);
+                final DayTransactions t = transactions;
+                final int voided = voidedCompletion.get(original);
+                final boolean voidStood = voided != AcquirerKeys.MISSING && t.flagged(original, DayTransactions.ANSWERED) && t.answeredApproved(original) &&
+                    !t.flagged(original, DayTransactions.REVERSED);
+                t.mark(original, DayTransactions.REVERSED);
+                giveHoldBack(original);
+                if (voidStood)
+                {
+                    takeHoldAgain(voided);
+                }
             }
         }
         else
@@ -692,7 +778,8 @@ public final class DayReader
 
     /**
      * What is wrong with a completion (0220) the switch acknowledged, or null: the pre-authorization it names must be
-     * of the day, approved and held (neither reversed nor completed before), in the same currency and for no less.
+     * of the day, approved and held (neither reversed nor completed by a completion that still stands: one voided or
+     * reversed gave the hold back), in the same currency and for no less.
      * The completion settles all the same, as the switch acknowledged it; this is for the operations team.
      */
     private String irregularCompletion(final int row, final int original, final String named)
@@ -828,6 +915,7 @@ public final class DayReader
                 {
                     t.rrn(row, text(answer, 37));
                 }
+                voidAnswered(row);
             }
             case UNMATCHED ->
             {

@@ -27,6 +27,7 @@ public final class DayTransactions
     static final int ANSWERED = 1;
     static final int TIMED_OUT = 1 << 1;
     static final int REVERSED = 1 << 2;
+    /** A hold a completion of the day has taken over while it stands: let go again when that completion is voided or reversed. */
     static final int COMPLETED = 1 << 3;
     static final int STAND_IN = 1 << 4;
     static final int ADVISED = 1 << 5;
@@ -314,6 +315,11 @@ public final class DayTransactions
     void mark(final int row, final int flag)
     {
         flags[row] |= (byte)flag;
+    }
+
+    void unmark(final int row, final int flag)
+    {
+        flags[row] &= (byte)~flag;
     }
 
     boolean flagged(final int row, final int flag)

@@ -40,6 +40,12 @@ public final class PosTransaction
         return request.mti() == Mti.FINANCIAL_REQUEST && type(request) == Field60.TYPE_COMPLETION;
     }
 
+    /** A completion void (0200, 60.1 = 21): approved, it takes back the completion its field 61 names, and gives that one's hold back. */
+    public static boolean completionVoid(final MessageReader request)
+    {
+        return request.mti() == Mti.FINANCIAL_REQUEST && type(request) == Field60.TYPE_COMPLETION_VOID;
+    }
+
     /** A refund (0220, 60.1 = 25): an advice by its MTI that its terminal waits on, and its issuer decides. */
     public static boolean refund(final MessageReader request)
     {

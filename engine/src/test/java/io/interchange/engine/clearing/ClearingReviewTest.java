@@ -58,11 +58,17 @@ class ClearingReviewTest
     /** With a duplicate history of {@code history} requests: a small one forgets what a test needs forgotten. */
     private SwitchConfig start(final Path dir, final int history)
     {
+        return start(dir, history, setup.preAuthorizations());
+    }
+
+    /** As {@link #start(Path, int)}, keeping at most {@code holds} pre-authorizations beyond the history: 0 forgets them with it. */
+    private SwitchConfig start(final Path dir, final int history, final int holds)
+    {
         final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
         final SwitchSetup s = setup;
         handler = SwitchNode.handler(config, new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
             s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), history, s.forgottenKeys(), s.adviceCapacity(),
-            s.preAuthorizations(), s.posSales()));
+            holds, s.posSales()));
         writer = new JournalWriter(SwitchNode.journalConfig(config));
         link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126225800", 11, "000001", 70, "001"));
@@ -575,11 +581,7 @@ class ClearingReviewTest
         {
             now = at("2026-11-26T12:00:00Z");
             posSignedOn("000201", 1);
-            final Map<Integer, String> hold = posSale("000202", "030000");
-            hold.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_PRE_AUTH, 1, 0).substring(0, 8));
-            putIn(cups(), POS_LINK, 1, Mti.AUTHORIZATION_REQUEST, hold);
-            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
-            assertEquals("00", output(0).getString(39), "held");
+            posHold("000202");
             for (int i = 0; i < 16; i++)
             {
                 approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 100 + i), 1_000);
@@ -985,12 +987,208 @@ class ClearingReviewTest
     /** Sends a completion (0220) of {@code preAuth} for {@code amount} under a STAN of its own; returns the switch's answer. */
     private String completed(final Map<Integer, String> preAuth, final long amount)
     {
+        final Map<Integer, String> completion = completionOf(preAuth, amount);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+        return output(0).getString(39);
+    }
+
+    /** A completion (0220) of {@code preAuth} for {@code amount} under a STAN of its own, not sent. */
+    private Map<Integer, String> completionOf(final Map<Integer, String> preAuth, final long amount)
+    {
         final Map<Integer, String> completion = request(card(0, 10), amount);
         completion.put(2, preAuth.get(2));
         completion.put(38, "AB1234");
         completion.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
-        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+        return completion;
+    }
+
+    /**
+     * A UnionPay POS hold completed (0200, 60.1 = 20), the completion voided (60.1 = 21) and the void approved by
+     * issuer-a, then the hold completed again: the void gave the hold back, and the switch took the second completion.
+     * Clearing kept the hold's mark of the first completion and reported the second as irregular, already completed.
+     */
+    @Test
+    void unionPayCompletionVoidGivesItsHoldBackToASecondCompletion(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            posSignedOn("000201", 1);
+            final Map<Integer, String> hold = posHold("000202");
+            assertEquals("00", posCompleted(hold, "000203"), "completed");
+            answered(posCompletionVoid("000204", "000203", "00"), "00");
+            assertEquals("00", posCompleted(hold, "000205"), "the void gave the hold back: completed again");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(List.of(), day.exceptions(), "the second completion took a hold given back: nothing irregular");
+        final DayTransactions t = day.transactions();
+        assertEquals(List.of(TransactionState.COMPLETED, TransactionState.APPROVED, TransactionState.APPROVED, TransactionState.APPROVED),
+            List.of(t.state(0), t.state(1), t.state(2), t.state(3)), "the hold completed by the second completion; the first and its void net");
+        assertEquals(5_000, net(Settlement.settle(config, DAY_1, t)), "one completion's worth settles");
+    }
+
+    /**
+     * The same with the completion's void sent at 22:59:59.9 and approved by issuer-a after the cutoff, the second
+     * completion at 23:00:00.2: the void is day 1's, and gives its hold back on day 1, which ends with the hold held, not
+     * completed. Day 2's completion names a hold of an earlier day: reported as such, as any completion of one is.
+     */
+    @Test
+    void unionPayCompletionVoidApprovedAfterTheCutoffGivesItsHoldBackOnItsOwnDay(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T22:50:00Z");
+            posSignedOn("000201", 1);
+            final Map<Integer, String> hold = posHold("000202");
+            assertEquals("00", posCompleted(hold, "000203"), "completed");
+            now = at("2026-11-26T22:59:59Z") + 900_000_000L;
+            final Map<Integer, String> answer = posCompletionVoid("000204", "000203", "00");
+            now = at("2026-11-26T23:00:00Z") + 100_000_000L;
+            answered(answer, "00");
+            assertEquals("00", posCompleted(hold, "000205"), "the void gave the hold back: completed again, on day 2");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day first = DayReader.read(config, DAY_1);
+        assertEquals(List.of(), first.exceptions());
+        final DayTransactions t = first.transactions();
+        assertEquals(List.of(TransactionState.AUTHORIZED, TransactionState.APPROVED, TransactionState.APPROVED),
+            List.of(t.state(0), t.state(1), t.state(2)), "the void, approved past the end, is day 1's and gave the hold back there");
+        final DayReader.Day second = DayReader.read(config, DAY_2);
+        assertEquals(List.of("IRREGULAR_COMPLETION not in the day's journal"), second.exceptions().stream()
+            .map(e -> e.kind() + (e.detail().contains("not in the day's journal") ? " not in the day's journal" : " " + e.detail())).toList());
+    }
+
+    /**
+     * A pre-authorization completed (0220), the completion reversed (0400 naming the 0220, approved), then the hold
+     * completed again: the reversal gave the hold back, and the switch took the second completion; clearing reported it
+     * as irregular, already completed.
+     */
+    @Test
+    void completionReversedGivesItsHoldBackToASecondCompletion(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            final Map<Integer, String> held = approvedByIssuerA(Mti.AUTHORIZATION_REQUEST, card(0, 20), 20_000);
+            final Map<Integer, String> completion = completionOf(held, 20_000);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+            assertEquals("00", output(0).getString(39), "completed");
+            final Map<Integer, String> reversal = request(card(0, 20), 20_000);
+            reversal.put(90, "0220" + completion.get(11) + completion.get(7) + "0".repeat(22));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", output(0).getString(39), "the completion reversed");
+            assertEquals("00", completed(held, 20_000), "the reversal gave the hold back: completed again");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(List.of(), day.exceptions(), "the second completion took a hold given back: nothing irregular");
+        final DayTransactions t = day.transactions();
+        assertEquals(List.of(TransactionState.COMPLETED, TransactionState.REVERSED, TransactionState.APPROVED),
+            List.of(t.state(0), t.state(1), t.state(2)));
+        assertEquals(20_000, net(Settlement.settle(config, DAY_1, t)));
+    }
+
+    /**
+     * Holds completed twice with nothing that gave them back between: an ISO 8583:1987 one, and UnionPay POS ones whose
+     * completion's void issuer-a declined, or whose completion's void was approved and then reversed (the completion
+     * stands again). The switch, its history and kept holds too small to remember them, acknowledges the second
+     * completions; each stays an irregular completion, already completed.
+     */
+    @Test
+    void holdCompletedTwiceWithNothingGivingItBackBetweenStaysIrregular(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir, 8, 0);
+        try
+        {
+            now = at("2026-11-26T12:00:00Z");
+            final Map<Integer, String> held = approvedByIssuerA(Mti.AUTHORIZATION_REQUEST, card(0, 21), 20_000);
+            complete(held, 20_000);
+            posSignedOn("000201", 1);
+            final Map<Integer, String> declined = posHold("000202");
+            assertEquals("00", posCompleted(declined, "000203"), "completed");
+            answered(posCompletionVoid("000204", "000203", "05"), "05");
+            final Map<Integer, String> unvoided = posHold("000205");
+            assertEquals("00", posCompleted(unvoided, "000206"), "completed");
+            final Map<Integer, String> voided = posCompletionVoidFields("000207", "000206");
+            answered(posCompletionVoid("000207", "000206", "00"), "00");
+            putIn(cups(), POS_LINK, 1, Mti.REVERSAL_REQUEST, voided);
+            assertEquals("00", output(0).getString(39), "the void reversed: the completion stands again");
+            for (int i = 0; i < 16; i++)
+            {
+                approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 100 + i), 1_000);
+            }
+            complete(held, 20_000);
+            assertEquals("00", posCompleted(declined, "000208"), "acknowledged by a switch that has forgotten the hold");
+            assertEquals("00", posCompleted(unvoided, "000209"), "acknowledged by a switch that has forgotten the hold");
+        }
+        finally
+        {
+            writer.close();
+        }
+        final DayReader.Day day = DayReader.read(config, DAY_1);
+        assertEquals(List.of("20000 again", "5000 again", "5000 again"), day.exceptions().stream()
+            .map(e -> e.kind() == ClearingExceptionItem.Kind.IRREGULAR_COMPLETION && e.detail().contains("already completed") ? e.amount() + " again" :
+                e.kind() + " " + e.detail()).toList());
+    }
+
+    /** TERM0005's UnionPay POS pre-authorization (0100, 60.1 = 10) of 50.00 CNY under {@code stan}, approved by issuer-a. */
+    private Map<Integer, String> posHold(final String stan)
+    {
+        final Map<Integer, String> hold = posSale(stan, "030000");
+        hold.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_PRE_AUTH, 1, 0).substring(0, 8));
+        putIn(cups(), POS_LINK, 1, Mti.AUTHORIZATION_REQUEST, hold);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "held");
+        return hold;
+    }
+
+    /** A UnionPay POS completion asked for online (0200, 60.1 = 20) of {@code hold} under {@code stan}: the switch's answer. */
+    private String posCompleted(final Map<Integer, String> hold, final String stan)
+    {
+        final Map<Integer, String> completion = posSale(stan, "000000");
+        completion.put(38, "AB1234");
+        completion.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_COMPLETION, 1, 0).substring(0, 8));
+        completion.put(61, "000001" + hold.get(11));
+        putIn(cups(), POS_LINK, 1, Mti.FINANCIAL_REQUEST, completion);
+        assertEquals(POS_LINK, event.outputLinkId(0), "answered by the switch");
         return output(0).getString(39);
+    }
+
+    /** A UnionPay POS completion void (0200, 60.1 = 21) under {@code stan} of the completion under {@code completion}, not sent. */
+    private static Map<Integer, String> posCompletionVoidFields(final String stan, final String completion)
+    {
+        final Map<Integer, String> voided = posSale(stan, "200000");
+        voided.put(60, io.interchange.codec.cups.Field60.format(io.interchange.codec.cups.Field60.TYPE_COMPLETION_VOID, 1, 0).substring(0, 8));
+        voided.put(61, "000001" + completion);
+        return voided;
+    }
+
+    /** Sends {@link #posCompletionVoidFields}, which the switch forwards to issuer-a; returns issuer-a's answer {@code code}, not sent. */
+    private Map<Integer, String> posCompletionVoid(final String stan, final String completion, final String code)
+    {
+        putIn(cups(), POS_LINK, 1, Mti.FINANCIAL_REQUEST, posCompletionVoidFields(stan, completion));
+        assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "the completion's void goes to issuer-a");
+        return SwitchMessages.issuerAnswer(output(0), code);
+    }
+
+    /** Issuer-a's {@code answer} to a UnionPay POS request, relayed to the terminal with {@code code}. */
+    private void answered(final Map<Integer, String> answer, final String code)
+    {
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, answer);
+        assertEquals(code, output(0).getString(39));
     }
 
     /**
