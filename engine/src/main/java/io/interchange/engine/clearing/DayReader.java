@@ -141,6 +141,12 @@ public final class DayReader
     private final Int2IntHashMap completedBy = new Int2IntHashMap(AcquirerKeys.MISSING);
     /** A UnionPay POS completion void's row to the completion it names, for one that took a hold: approved, it gives that hold back. */
     private final Int2IntHashMap voidedCompletion = new Int2IntHashMap(AcquirerKeys.MISSING);
+    /**
+     * Whether the run being read is known to name, in a reversal's decision, the approval it undid ({@link Decision#undidApproval}):
+     * its NODE_START or its latest forward is of a switch that does ({@link Decision#RUN_LENGTH}, {@link Decision#FORWARD_LENGTH}, both
+     * later). Where it is not, a decision that names none says nothing of what the switch took the reversal for ({@link #tookAnotherOriginal}).
+     */
+    private boolean reversalsNamed;
     /** The day's balance inquiries, which are no rows, by their key ({@link #inquiryKey}): what a reversal of one names. */
     private final Set<String> inquiries = new HashSet<>();
     /**
@@ -336,6 +342,7 @@ public final class DayReader
         if (record.eventType() == EventType.NODE_START)
         {
             run++;
+            reversalsNamed = record.decisionLength() >= Decision.RUN_LENGTH;
             // The run's records name issuers and listeners by their place in its config: cleared under a config that
             // does not begin with them, the day would settle one issuer's transactions with another.
             final String mismatch = EndpointOrder.mismatch(record.buffer(), record.decisionOffset(), record.decisionLength(), record.timestampNanos(),
@@ -352,6 +359,10 @@ public final class DayReader
         final int at = record.decisionOffset();
         final Outcome outcome = Decision.outcome(record.buffer(), at);
         final String code = Decision.responseCode(record.buffer(), at);
+        if (outcome == Outcome.FORWARDED)
+        {
+            reversalsNamed = record.decisionLength() >= Decision.FORWARD_LENGTH;
+        }
         final boolean advices = record.eventType() != EventType.TICK && Decision.advicesSent(record.buffer(), at);
         // An answer that matched nothing may be late for a request whose time-out's 0420 (its terminal gone, so no
         // 91) rides on this very record: that 0420 is read first, so the answer is known late, not stray.
@@ -684,12 +695,13 @@ public final class DayReader
      * is in the switch's history under the key, while one before it (a link not signed on, a MAC) is not, and clearing
      * cannot tell the two apart by the code. The switch's decision tells: undoing an approval, it names the issuer it
      * told (0420) and the amount; undoing a refusal, it names none. Reversed here, the approval its issuer charged and
-     * was never asked to give back would not settle.
+     * was never asked to give back would not settle. A journal of a switch that named none either way ({@link #reversalsNamed})
+     * cannot tell: the approval is reversed there, as the switch took a reversal for it far more often than for a refusal.
      */
     private boolean tookAnotherOriginal(final JournalRecord record, final int original)
     {
         final DayTransactions t = transactions;
-        return refusedSince.containsKey(original) && t.flagged(original, DayTransactions.ANSWERED) && t.answeredApproved(original) &&
+        return reversalsNamed && refusedSince.containsKey(original) && t.flagged(original, DayTransactions.ANSWERED) && t.answeredApproved(original) &&
             !t.authorization(original) && !t.flagged(original, DayTransactions.REVERSED) &&
             !Decision.undidApproval(record.buffer(), record.decisionOffset(), record.decisionLength());
     }

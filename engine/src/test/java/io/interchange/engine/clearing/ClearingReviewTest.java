@@ -23,6 +23,7 @@ import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.switching.Decision;
 import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalWriter;
@@ -49,6 +50,8 @@ class ClearingReviewTest
     private SwitchHandler handler;
     private JournalWriter writer;
     private List<MessageReader> sentAfterReversal = List.of();
+    // Journal each decision as a switch did before a forward kept its time-out and a reversal the approval it undid: 16 bytes.
+    private boolean journalBeforeReversalsNamed;
 
     private SwitchConfig start(final Path dir)
     {
@@ -470,6 +473,23 @@ class ClearingReviewTest
      */
     @Test
     void reversalAfterARetransmissionRefusedBeforeSignOnIsNetted(@TempDir final Path dir)
+    {
+        reversalAfterARetransmissionRefusedBeforeSignOn(dir);
+    }
+
+    /**
+     * The same in a journal a switch wrote before its reversal decisions named the approval undone (16 bytes, as its
+     * forwards were): clearing, which cannot tell there whether the switch took the reversal for the refusal, reverses
+     * the purchase as the switch did, and as it always had, rather than leave it to settle with its issuer told to give it back.
+     */
+    @Test
+    void reversalAfterARetransmissionRefusedBeforeSignOnIsNettedInAJournalFromBeforeReversalsNamedTheApproval(@TempDir final Path dir)
+    {
+        journalBeforeReversalsNamed = true;
+        reversalAfterARetransmissionRefusedBeforeSignOn(dir);
+    }
+
+    private void reversalAfterARetransmissionRefusedBeforeSignOn(final Path dir)
     {
         final SwitchConfig config = start(dir);
         final int newLink = 8;
@@ -1396,6 +1416,10 @@ class ClearingReviewTest
     {
         event.sequence(sequence);
         handler.onEvent(event, sequence++, true);
+        if (journalBeforeReversalsNamed && event.decisionLength() > Decision.LENGTH && event.decisionLength() < Decision.SETTLEMENT_LENGTH)
+        {
+            event.decisionLength(Decision.LENGTH);
+        }
         if (writer != null && !event.isQuiet())
         {
             writer.append(event);
