@@ -666,7 +666,15 @@ public final class DayReader
         {
             return;
         }
-        if (original != AcquirerKeys.MISSING)
+        if (original != AcquirerKeys.MISSING && !transactions.answeredApproved(original) &&
+            Decision.undidApproval(record.buffer(), record.decisionOffset(), record.decisionLength()))
+        {
+            // The switch undid an approval, and the day's row under the key is none: a request refused before the switch's
+            // duplicate check (a host not signed on again, a MAC) holds the key here, the approval it undid is an earlier
+            // day's, which the day's rows do not hold and a refusal of this day cannot take from it.
+            onReversalOfEarlierDay(record, request, code, endpoint);
+        }
+        else if (original != AcquirerKeys.MISSING)
         {
             if (!tookAnotherOriginal(record, original))
             {

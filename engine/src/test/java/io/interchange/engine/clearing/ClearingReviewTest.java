@@ -497,20 +497,56 @@ class ClearingReviewTest
         {
             now = at("2026-11-26T12:00:00Z");
             final Map<Integer, String> purchase = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 32), 10_000);
-            link(EventType.ACQUIRER_DOWN, ACQUIRER_LINK, 0);
-            link(EventType.ACQUIRER_UP, newLink, 0);
-            message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.FINANCIAL_REQUEST, purchase);
-            assertEquals("91", output(0).getString(39), "not signed on");
-            message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, purchase.get(7), 11, "000002", 70, "001"));
-            assertEquals("00", output(0).getString(39), "signed on");
-            message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.REVERSAL_REQUEST, reversalOf(purchase, card(0, 32), 10_000));
-            assertEquals("00", output(0).getString(39), "the switch reverses the purchase");
+            sentAgainBeforeSignOnThenReversed(purchase, card(0, 32), newLink, purchase.get(7));
         }
         finally
         {
             writer.close();
         }
         assertPurchaseReversedAndNothingSettles(config);
+    }
+
+    /**
+     * The same across the cutoff: the purchase approved on day 1, its host reconnecting on day 2, sending it again before
+     * it has signed on (91, before the duplicate check) and then reversing it, which the switch answers 00 and passes on
+     * to issuer-a. The refusal, which holds no key of day 2's before it, took the reversal in clearing, which booked
+     * nothing back, so the merchant kept a sale issuer-a gave back to the card.
+     */
+    @Test
+    void reversalOnTheNextDayAfterARetransmissionRefusedBeforeSignOnIsBookedBack(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir);
+        final int newLink = 8;
+        try
+        {
+            now = at("2026-11-26T22:59:00Z");
+            final Map<Integer, String> purchase = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 33), 10_000);
+            now = at("2026-11-26T23:01:00Z");
+            sentAgainBeforeSignOnThenReversed(purchase, card(0, 33), newLink, "1126230100");
+            assertEquals(List.of(Mti.REVERSAL_ADVICE), advices().stream().map(MessageReader::mti).toList(), "and tells issuer-a: 0420");
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertEquals(10_000, net(Settlement.settle(config, DAY_1, DayReader.read(config, DAY_1).transactions())), "the sale settled on day 1");
+        assertEquals(-10_000, net(Settlement.settle(config, DAY_2, DayReader.read(config, DAY_2).transactions())), "and is booked back on day 2");
+    }
+
+    /**
+     * The acquirer host of {@code purchase} reconnects on {@code newLink} and sends it again before it has signed on (91),
+     * signs on (field 7 {@code transmission}) and reverses it, which the switch answers 00.
+     */
+    private void sentAgainBeforeSignOnThenReversed(final Map<Integer, String> purchase, final String pan, final int newLink, final String transmission)
+    {
+        link(EventType.ACQUIRER_DOWN, ACQUIRER_LINK, 0);
+        link(EventType.ACQUIRER_UP, newLink, 0);
+        message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals("91", output(0).getString(39), "not signed on");
+        message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, transmission, 11, "000002", 70, "001"));
+        assertEquals("00", output(0).getString(39), "signed on");
+        message(EventType.ACQUIRER_MESSAGE, newLink, 0, Mti.REVERSAL_REQUEST, reversalOf(purchase, pan, 10_000));
+        assertEquals("00", output(0).getString(39), "the switch reverses the purchase");
     }
 
     /** The day's first row, the purchase, cleared as the switch left it: reversed at issuer-a, so nothing settles. */
