@@ -357,6 +357,32 @@ class TlsPeerSystemTest
         }
     }
 
+    /**
+     * An issuer link with `crl`: the switch resumes its session with an issuer whose certificate the CA has revoked since
+     * the session began, and holds it to the new list once the handshake is done, as a listener does.
+     */
+    @Test
+    void shouldRefuseAnIssuerWhoseSessionTheSwitchResumesOnceItsCaHasRevokedItsCertificate() throws Exception
+    {
+        final TestCertificates ca = TestCertificates.authority(dir, "ca", "Interchange test CA");
+        final TestCertificates.Issued server = ca.leaf("server", "127.0.0.1").ip("127.0.0.1").serverAuth().issue();
+        final TestCertificates.Issued issuer = ca.leaf("issuer", "127.0.0.1").ip("127.0.0.1").serverAuth().issue();
+        final Path crl = ca.revocationList(dir.resolve("ca.crl"), Instant.now().plus(Duration.ofDays(1)));
+        final SSLContext context = ((JdkSslContext)SslContextBuilder.forServer(issuer.certificateFile().toFile(), issuer.keyFile().toFile())
+            .sslProvider(SslProvider.JDK).build()).context();
+        try (CapturedLog log = new CapturedLog();
+             HandshakingIssuer issuerB = new HandshakingIssuer(context, null);
+             IssuerSimulator issuerA = new IssuerSimulator(CardBook.generate(91, List.of("476173"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = SwitchNode.start(config(listener(server, null), ", tls { trust = \"%s\", crl = \"%s\" }".formatted(ca.file(), crl),
+                 issuerA.port(), issuerB.port())))
+        {
+            Awaiting.until(Duration.ofSeconds(10), () -> issuerB.handshakes.get() > 1, "the switch resumed its session while the list named nothing");
+            ca.revocationList(crl, Instant.now().plus(Duration.ofDays(1)), issuer.certificateFile());
+            Awaiting.until(Duration.ofSeconds(10), () -> log.contains("issuer-b#0: TLS handshake with 127.0.0.1/127.0.0.1:" + issuerB.port() +
+                " refused, closing: the peer's certificate CN=127.0.0.1, O=Interchange tests (serial"), "the resumed session refused for the new list");
+        }
+    }
+
     /** A TLS client to the listener on TLS 1.2 (1.3 has no weak suites to offer), offering only {@code suite}, or the JDK's own list. */
     private static SSLSocket clientSocket(final Path trust, final int port, final String suite) throws IOException
     {
