@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
 import javax.management.JMException;
@@ -442,12 +443,24 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
     @Override
     public long getConnectionsRefused()
     {
-        long refused = 0;
+        return overListeners(AcquirerServer::connectionsRefused);
+    }
+
+    /** Connections closed at accept since start by every listener together, each because it came from outside its allow-list. */
+    @Override
+    public long getStrangersRefused()
+    {
+        return overListeners(AcquirerServer::strangersRefused);
+    }
+
+    private long overListeners(final ToLongFunction<AcquirerServer> count)
+    {
+        long total = 0;
         for (final AcquirerServer server : servers)
         {
-            refused += server.connectionsRefused();
+            total += count.applyAsLong(server);
         }
-        return refused;
+        return total;
     }
 
     /** Events the switch handler failed on since start (a bug, each logged with its stack trace); 0 in a healthy switch. */
@@ -605,9 +618,10 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             "max {} us", time[0], time[1] / 1_000, time[2] / 1_000, time[3] / 1_000, time[4] / 1_000, time[5] / 1_000);
         LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} ring refusals, {} frames lost to closed links, " +
             "{} requests forgotten by the duplicate history within a minute, {} requests taken with a host's keys before its key change, " +
-            "{} requests answered 91 past their deadline, {} connections closed at a listener's max-connections, {} switch handler errors",
+            "{} requests answered 91 past their deadline, {} connections closed at a listener's max-connections, {} from outside its allow-list, " +
+            "{} switch handler errors",
             switchHandler.inFlight(), switchHandler.advicesPending(), switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames(),
             switchHandler.historyForgotYoung(), switchHandler.previousKeysTaken(), switchHandler.requestsPastDeadline(), getConnectionsRefused(),
-            switchHandler.failures());
+            getStrangersRefused(), switchHandler.failures());
     }
 }

@@ -20,4 +20,7 @@ public interface SwitchNodeMXBean
      * a terminal stuck reconnecting, a host that leaves connections open, or a cap set too low for the acquirers.
      */
     long getConnectionsRefused();
+
+    /** Connections the listeners closed at accept since start, each because it came from outside its listener's allow-list. */
+    long getStrangersRefused();
 }

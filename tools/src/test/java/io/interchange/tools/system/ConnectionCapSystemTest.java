@@ -254,6 +254,7 @@ class ConnectionCapSystemTest
                 () -> node.strangersRefused(LISTENER) + " strangers refused, not " + strangers);
             assertEquals(0, node.openConnections(LISTENER), "strangers take no place");
             assertEquals(0, node.connectionsRefused(LISTENER), "nor count against the cap");
+            assertEquals(strangers, node.getStrangersRefused(), "over JMX too");
             assertEquals(0, log.matching(LISTENER + ": link ", " up from ").size(), "none reached the ring");
             final List<String> lines = log.matching(LISTENER + ": ", "not in the allow-list");
             assertTrue(!lines.isEmpty() && lines.size() < strangers, lines.size() + " log lines for " + strangers + " strangers: " + lines);
