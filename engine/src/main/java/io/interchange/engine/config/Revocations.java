@@ -17,6 +17,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * restart: operators replace it as their CA publishes one. A file that no longer reads, or whose lists a trust CA did
  * not sign, leaves the lists before it in force and is logged, as a CA's list older than the one held, or left out,
  * does; a list past its next update is still used (the newest there is) and logged once, because refusing every peer
- * for an operator's late copy would stop the switch. At start-up both refuse the start instead ({@link #load}). A
+ * for an operator's late copy would stop the switch, and so it is at start-up; a file that does not read, or that a
+ * trust CA did not sign, refuses the start ({@link #load}). A
  * handshake that resumes a session is held to the lists once done ({@link PeerTrust#refusal}), and such a link keeps
  * its sessions {@link TlsConfig#REVOKED_WITHIN_SECONDS} at most.
  *
@@ -40,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class Revocations
 {
     private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
+    // Lists past their next update already said at start-up: the configuration's check and each link's context load them.
+    private static final Set<String> LATE = ConcurrentHashMap.newKeySet();
 
     private final Path file;
     private final List<X509Certificate> issuers;
@@ -72,18 +77,22 @@ final class Revocations
     }
 
     /**
-     * The lists of {@code file}, each signed by one of {@code issuers} (the trust file's CAs) and not past its next
-     * update at {@code now}. IllegalArgumentException with the reason, naming the file, otherwise: for a start-up check.
+     * The lists of {@code file}, each signed by one of {@code issuers} (the trust file's CAs); IllegalArgumentException
+     * with the reason, naming the file, otherwise: for a start-up check. One past its next update at {@code now} is
+     * taken and logged.
      */
     static Revocations load(final Path file, final List<X509Certificate> issuers, final Date now)
     {
         final Lists lists = read(file, issuers);
         for (final X509CRL crl : lists.crls)
         {
-            if (crl.getNextUpdate() != null && now.after(crl.getNextUpdate()))
+            // A list past its next update is still the newest there is, and refusing the start for it would turn an
+            // operator's late copy into an outage at the next restart, a crash's too: it is used, and said once.
+            if (crl.getNextUpdate() != null && now.after(crl.getNextUpdate()) &&
+                LATE.add(file + " " + crl.getIssuerX500Principal() + " " + crl.getNextUpdate()))
             {
-                throw new IllegalArgumentException(file + ": the revocation list of " + crl.getIssuerX500Principal() + " was due to be replaced on " +
-                    crl.getNextUpdate().toInstant() + "; fetch its CA's current list");
+                LOG.warn("{}: the revocation list of {} was due to be replaced on {}; it is used until one is: fetch its CA's current list", file,
+                    crl.getIssuerX500Principal(), crl.getNextUpdate().toInstant());
             }
         }
         return new Revocations(file, issuers, lists);
