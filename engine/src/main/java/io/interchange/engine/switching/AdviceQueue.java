@@ -4,7 +4,6 @@ import java.util.Arrays;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.IntHashSet;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -74,7 +73,9 @@ final class AdviceQueue
     private final int[] counts;
     private final int[] windows;
     private final int[] heldStans;
-    private final IntHashSet held;
+    // The STANs advices keep as their own (stand-in advices), one bit each: nextStan asks on every forward, and a hash
+    // set's probe was a cache miss each time (3% of the ring path), where the bits it asks about lie side by side.
+    private final long[] held = new long[(InFlight.MAX_STAN >> 6) + 1];
     // Each advice's serial (the n-th queued), and the advice it must wait for: a 0420 reversing a stand-in or a
     // completion goes only once the issuer has acknowledged that 0220 (or 0120), whatever link either takes; so does
     // the completion of a stood-in pre-authorization, after its 0120.
@@ -124,7 +125,6 @@ final class AdviceQueue
         Arrays.fill(tails, NONE);
         counts = new int[issuerCount * LISTS_PER_ISSUER];
         heldStans = new int[capacity];
-        held = new IntHashSet(capacity * 2);
         serials = new long[capacity];
         waitFor = new int[capacity];
         waitForSerial = new long[capacity];
@@ -169,7 +169,7 @@ final class AdviceQueue
     /** Whether a queued advice keeps {@code stan} as its own. */
     boolean holds(final int stan)
     {
-        return held.contains(stan);
+        return stan > 0 && stan <= InFlight.MAX_STAN && (held[stan >> 6] & 1L << stan) != 0;
     }
 
     int size()
@@ -311,9 +311,9 @@ final class AdviceQueue
         waitFor[entry] = NONE;
         firstWaiter[entry] = NONE;
         nextWaiter[entry] = NONE;
-        if (heldStan > 0)
+        if (heldStan > 0 && heldStan <= InFlight.MAX_STAN)
         {
-            held.add(heldStan);
+            held[heldStan >> 6] |= 1L << heldStan;
         }
         used[entry] = true;
         lengths[entry] = length;
@@ -485,9 +485,10 @@ final class AdviceQueue
         {
             bySent.remove(keys[entry]);
         }
-        if (heldStans[entry] > 0)
+        final int heldStan = heldStans[entry];
+        if (heldStan > 0 && heldStan <= InFlight.MAX_STAN)
         {
-            held.remove(heldStans[entry]);
+            held[heldStan >> 6] &= ~(1L << heldStan);
             heldStans[entry] = 0;
         }
         if (identities[entry] != 0)
