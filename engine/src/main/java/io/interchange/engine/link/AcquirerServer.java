@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -25,7 +24,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 
@@ -36,7 +34,7 @@ import io.interchange.engine.ring.Ring;
  * One acquirer listener: a TCP port with one dialect and framing, optionally under TLS. A connection from outside
  * the allow-list is closed as it is accepted, and so is one beyond the listener's max-connections ({@link ConnectionCap});
  * an accepted one gets a {@link FrameHandler} that publishes its frames to the ring (behind an {@link SslHandler}, once
- * the handshake has succeeded), and is closed after the idle time-out without a frame.
+ * the handshake has succeeded), and is closed after the idle time-out without a whole frame ({@link FrameIdle}).
  */
 public final class AcquirerServer implements AutoCloseable
 {
@@ -99,7 +97,7 @@ public final class AcquirerServer implements AutoCloseable
                             ch.pipeline().addLast(new PeerNames(name, peerNames));
                         }
                     }
-                    ch.pipeline().addLast(new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                    ch.pipeline().addLast(new FrameIdle(idleTimeout));
                     ch.pipeline().addLast(new FrameHandler(ring, lanes, framing, clock, true, endpoint, dialectId, name));
                     // Accepted before the switch began to stop, but set up on its worker after stopReading had gone through
                     // the connections: closed, as one accepted later would not be.

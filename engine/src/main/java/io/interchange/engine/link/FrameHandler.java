@@ -54,6 +54,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     private final String name;
     private final UnsafeBuffer lengthHeader = new UnsafeBuffer(new byte[8]);
     private ByteBuf cumulation;
+    // An acquirer link's idle time-out, told of each whole frame: bytes that make none do not keep the link open. Null on
+    // an issuer link, whose echo tests find it dead.
+    private FrameIdle idle;
     // An acquirer link's last read: every frame in the cumulation came at or before it. Its slot carries it, so that the
     // switch can tell how long a request waited here for room in the ring, and then in the ring (DESIGN.md §2, 91).
     private long lastReadNanos;
@@ -114,6 +117,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         linkId = lanes.newLinkId(ctx.channel().eventLoop());
         lanes.register(linkId, ctx.channel(), framing);
         cumulation = ctx.alloc().buffer(Math.min(framing.maxFrameLength() + 8, 4096));
+        idle = ctx.pipeline().get(FrameIdle.class);
         // Nothing is read until the ring knows the link: its first message must not overtake its UP event.
         ctx.channel().config().setAutoRead(false);
         publishUp(ctx);
@@ -206,6 +210,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             if (framing.keepAlive(frameLength))
             {
                 cumulation.skipBytes(frameLength); // a jPOS peer's keep-alive: read, so the link is not idle; no event
+                wholeFrame();
                 continue;
             }
             if (frameLength < 0 || frameLength - headerSize > ring.frameCapacity())
@@ -240,9 +245,18 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             }
             ring.publish(sequence);
             cumulation.skipBytes(frameLength);
+            wholeFrame();
         }
         cumulation.discardSomeReadBytes();
         return true;
+    }
+
+    private void wholeFrame()
+    {
+        if (idle != null)
+        {
+            idle.resetReadTimeout();
+        }
     }
 
     private void resume(final ChannelHandlerContext ctx)
@@ -358,8 +372,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         if (evt instanceof IdleStateEvent)
         {
             // Silence while the switch itself has stopped reading (the ring full) is the switch's, not the peer's;
-            // a peer that sent half a frame and went quiet is closed like any other idle one, and so is one that has
-            // left its answers unread all that time.
+            // a peer that sent half a frame and went quiet, or goes on sending it a byte at a time (FrameIdle), is closed
+            // like any other idle one, and so is one that has left its answers unread all that time.
             if (waitingForRing)
             {
                 return;
@@ -367,6 +381,11 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             if (!ctx.channel().isWritable())
             {
                 LOG.warn("{}: link {}: its peer has read none of its answers for the idle time-out, closing", name, linkId);
+            }
+            else if (upPublished && cumulation.isReadable())
+            {
+                LOG.warn("{}: link {} from {}: no whole frame for the idle time-out, {} bytes of one unfinished, closing", name, linkId,
+                    ctx.channel().remoteAddress(), cumulation.readableBytes());
             }
             else
             {

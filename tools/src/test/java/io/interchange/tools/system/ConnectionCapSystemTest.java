@@ -234,6 +234,46 @@ class ConnectionCapSystemTest
     }
 
     /**
+     * max-connections = 1 and a 1 s idle-timeout: a terminal signs on, then declares a 200-byte frame and sends it a byte
+     * every 200 ms, never finishing it (slowloris). Its link is closed at the idle time-out after its last whole frame, as
+     * a silent one is, with a line that says why, and gives its place to a terminal that signs on. Before, every byte
+     * reset the idle time-out, and the drip held the listener's one place for as long as the frame took: 40 s here, and
+     * on the 120 s default with a 4,096-byte frame over five days.
+     */
+    @Test
+    void aConnectionThatDripsAFrameAByteAtATimeMustBeClosedAtTheIdleTimeOutAndMakeRoom(@TempDir final Path journal) throws Exception
+    {
+        try (CapturedLog log = new CapturedLog())
+        {
+            start(journal, 1, "1s", "300ms");
+            final TestTerminal dripping = signedOn();
+            dripping.sendBytes(new byte[] {0x00, (byte)200});
+            boolean closed = false;
+            // Eight idle time-outs of drip at most, a byte every 200 ms, each wait a read that ends early when the switch closes.
+            for (int sent = 0; sent < 40 && !closed; sent++)
+            {
+                try
+                {
+                    dripping.sendBytes(new byte[] {0x02});
+                }
+                catch (final SocketException closedMeanwhile)
+                {
+                    closed = true;
+                    break;
+                }
+                closed = dripping.closedBySwitch(Duration.ofMillis(200));
+            }
+            assertTrue(closed, "a link that sends a byte of a frame every 200 ms is closed at its 1 s idle time-out");
+            Awaiting.until(CLOSE_WAIT, () -> node.openConnections(LISTENER) == 0, () -> node.openConnections(LISTENER) + " connections open, not 0");
+            assertEquals(1, log.matching(LISTENER + ": link ", "no whole frame for the idle time-out", "bytes of one unfinished").size(),
+                "the line that says why: " + log.matching(LISTENER + ": link "));
+            final TestTerminal terminal = signedOn();
+            buys(terminal, 1_000);
+            assertEquals(0, node.connectionsRefused(LISTENER), "none refused: the drip gave its place back");
+        }
+    }
+
+    /**
      * A listener allowing 127.0.0.2 only (loopback, as every address of 127/8 is): connections from 127.0.0.1 are closed
      * as they are accepted, unanswered, never reaching the ring, taking no place under the cap, counted, and logged in
      * fewer lines than there were; one from 127.0.0.2 signs on and buys. Before, a stranger's connection was set up on an
