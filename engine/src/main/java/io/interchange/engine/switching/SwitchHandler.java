@@ -3194,6 +3194,16 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return 0;
     }
 
+    /**
+     * Whether the answer names another amount (4) or currency (49) than the request: the currency read as digits, since
+     * the request's dialect may hold it as text (UnionPay POS) where the issuer's holds BCD.
+     */
+    private static boolean otherAmount(final MessageReader answer, final MessageReader request)
+    {
+        return answer.has(4) && request.has(4) && answer.getLong(4) != request.getLong(4) ||
+            answer.has(49) && request.has(49) && number(answer, 49) != number(request, 49);
+    }
+
     private static boolean letterOrDigit(final byte c)
     {
         return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
@@ -3245,6 +3255,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int acquirerLink = inFlight.acquirerLink(entry);
         final int history = inFlight.history(entry);
         final boolean approved = answer.charAt(39, 0) == '0' && answer.charAt(39, 1) == '0';
+        // The request as its acquirer sent it: fields 4 and 49 went to the issuer as they are (writeForward).
+        final MessageReader original = original(entry);
+        if (approved && !transactions.inquiry(history) && otherAmount(answer, original))
+        {
+            // An approval of another amount or currency than the issuer was asked for: relayed, the terminal would be told
+            // its own amount (the answer echoes the request), the issuer would book its own, and clearing the
+            // terminal's. The two books must not part: no answer, 91 at the time-out and a reversal of the approval.
+            LOG.warn("issuer {} link {}: answer {} STAN {} approves another amount or currency than it was asked for, taken for no answer",
+                issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan);
+            decide(event, ResponseCode.FORMAT_ERROR, Outcome.UNMATCHED, issuer, stan);
+            return;
+        }
         // The room kept for its 0420 is given back, just before the 0420 takes it, or as none is owed (declined).
         releaseRoom(entry);
         if (transactions.state(history) == Transactions.REVERSED && approved && !transactions.inquiry(history))
@@ -3260,7 +3282,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final AcquirerSession session = acquirerSessions.get(acquirerLink);
         if (session != null)
         {
-            final MessageReader original = original(entry);
             final int dialect = inFlight.acquirerDialect(entry);
             final int headerLength = inFlight.headerLength(entry);
             final int offset = event.beginOutput(acquirerLink, dialect, headerLength);

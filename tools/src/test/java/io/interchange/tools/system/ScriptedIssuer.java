@@ -38,6 +38,7 @@ final class ScriptedIssuer implements AutoCloseable
     private volatile Duration approveAfter;
     private volatile String answerCode = "00";
     private volatile String authCode = "LATE01";
+    private volatile long answerAmount = -1;
     private volatile boolean mute;
     private volatile byte[] chipData;
     private volatile boolean echoCardData;
@@ -82,6 +83,12 @@ final class ScriptedIssuer implements AutoCloseable
     {
         answerCode = code;
         this.authCode = authCode;
+    }
+
+    /** From now on, the answers {@link #approveAfter} sends carry this amount in field 4 (-1: the request's, echoed). */
+    void answerAmount(final long amount)
+    {
+        answerAmount = amount;
     }
 
     /** From now on, the answers {@link #approveAfter} sends carry these bytes in field 55 (the issuer's chip data). */
@@ -258,7 +265,21 @@ final class ScriptedIssuer implements AutoCloseable
                         {
                             answer.putText(55, new UnsafeBuffer(chip), 0, chip.length);
                         }
-                        final int length = sign(out, answer.finish());
+                        final int unsigned = answer.finish();
+                        final long amount = answerAmount;
+                        if (amount >= 0)
+                        {
+                            // Field 4 is twelve BCD digits in ISO 8583:1987 binary: six bytes, rewritten in place.
+                            final MessageReader written = new MessageReader(Iso87.BINARY);
+                            written.wrap(out, 2, unsigned);
+                            final int at = written.valueOffset(4);
+                            long rest = amount;
+                            for (int i = 5; i >= 0; i--, rest /= 100)
+                            {
+                                out.putByte(at + i, (byte)((rest / 10 % 10) << 4 | rest % 10));
+                            }
+                        }
+                        final int length = sign(out, unsigned);
                         later.schedule(() -> IssuerFrames.send(os, out, length), approveAfter.toMillis(), TimeUnit.MILLISECONDS);
                     }
                 }

@@ -408,13 +408,7 @@ class SwitchFaultSystemTest
         try (ScriptedIssuer issuer = new ScriptedIssuer())
         {
             issuer.answerWith(code, authCode);
-            issuer.approveAfter(Duration.ZERO);
-            issuer.acknowledgeAdvices();
-            issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
-            config = SwitchConfig.parse(FAST + FarCutoff.line(), "fast.conf").withIssuerPort("issuer-a", issuer.port())
-                .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(dir.resolve("journal"));
-            node = SwitchNode.start(config);
-            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+            config = startWithScripted(issuer, dir);
             try (TestTerminal terminal = signedOn())
             {
                 final MessageReader answer = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000));
@@ -428,6 +422,57 @@ class SwitchFaultSystemTest
                     "the next answer, readable, relayed");
             }
         }
+        expectOneAnswerRefusedInTheDaysExceptions(config, dir);
+    }
+
+    /**
+     * An issuer's approval of another amount than it was asked for is no answer: relayed, the terminal would be told its
+     * own amount (the answer echoes the request) while the issuer booked its own, and clearing the terminal's. The
+     * terminal gets 91, the issuer a reversal of what it approved, and the day's exceptions name the answer refused.
+     */
+    @Test
+    void shouldTakeAnApprovalOfAnotherAmountForNoAnswer(@TempDir final Path dir) throws Exception
+    {
+        final SwitchConfig config;
+        try (ScriptedIssuer issuer = new ScriptedIssuer())
+        {
+            issuer.answerWith("00", "AP0001");
+            issuer.answerAmount(999);
+            config = startWithScripted(issuer, dir);
+            try (TestTerminal terminal = signedOn())
+            {
+                final MessageReader answer = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000));
+                assertEquals("91", answer.getString(39), "an approval of 9.99 for a purchase of 10.00 is no answer");
+                assertEquals(1_000, answer.getLong(4));
+                Awaiting.until(Duration.ofSeconds(10), () -> node.unmatchedAnswers() == 1, "the issuer's answer refused");
+                Awaiting.until(Duration.ofSeconds(10), () -> issuer.count(Mti.REVERSAL_ADVICE) == 1, "and what the issuer approved is reversed");
+                Awaiting.until(Duration.ofSeconds(10), () -> node.advicesOwed() == 0, "the reversal acknowledged");
+
+                issuer.answerAmount(-1);
+                assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39),
+                    "an approval of the amount asked for, relayed");
+                assertEquals(1, node.unmatchedAnswers());
+            }
+        }
+        expectOneAnswerRefusedInTheDaysExceptions(config, dir);
+    }
+
+    /** Issuer-a scripted (approving at once, acknowledging advices), issuer-b simulated: the switch started, signed on. */
+    private SwitchConfig startWithScripted(final ScriptedIssuer issuer, final Path dir) throws Exception
+    {
+        issuer.approveAfter(Duration.ZERO);
+        issuer.acknowledgeAdvices();
+        issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
+        final SwitchConfig config = SwitchConfig.parse(FAST + FarCutoff.line(), "fast.conf").withIssuerPort("issuer-a", issuer.port())
+            .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(dir.resolve("journal"));
+        node = SwitchNode.start(config);
+        Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
+        return config;
+    }
+
+    /** Stops the switch and clears its day: one issuer answer refused in the exceptions. */
+    private void expectOneAnswerRefusedInTheDaysExceptions(final SwitchConfig config, final Path dir) throws IOException
+    {
         final LocalDate day = BusinessDay.businessDay(System.currentTimeMillis() * 1_000_000L, config.businessDay().cutoff(), config.businessDay().zone());
         node.close();
         node = null;
