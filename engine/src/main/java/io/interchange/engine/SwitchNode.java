@@ -415,10 +415,30 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         return switchHandler.advicesQueued();
     }
 
-    /** Advices lost since start because the advice queue was full (each is logged, a line a second at most). */
-    public long advicesLost()
+    /**
+     * Advices lost since start because their issuer's share of the advice queue was full (each is logged, a line a
+     * second at most): only a recovery from a journal written with larger shares can lose any.
+     */
+    @Override
+    public long getAdvicesLost()
     {
         return switchHandler.advicesLost();
+    }
+
+    /** {@link #getAdvicesLost}. */
+    public long advicesLost()
+    {
+        return getAdvicesLost();
+    }
+
+    /**
+     * Requests answered 91 since start, not forwarded, because their issuer's share of the advice queue had no room for
+     * the 0420 they might owe (logged, a line a minute an issuer at most).
+     */
+    @Override
+    public long getAdviceShareRefusals()
+    {
+        return switchHandler.adviceShareRefusals();
     }
 
     /** Connections open now on a listener from its allowed addresses: those holding a place under its max-connections. */
@@ -616,11 +636,13 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         final long[] time = getTimeInSwitchSinceStart();
         LOG.info("time in the switch since start, receipt to hand-off to the links: {} messages, p50 {} us, p90 {} us, p99 {} us, p99.9 {} us, " +
             "max {} us", time[0], time[1] / 1_000, time[2] / 1_000, time[3] / 1_000, time[4] / 1_000, time[5] / 1_000);
-        LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} ring refusals, {} frames lost to closed links, " +
+        LOG.info("switch stopped: {} in flight, {} advices owed, {} advices lost to a full queue, {} requests answered 91 for want of room in their " +
+            "issuer's share of it, {} ring refusals, {} frames lost to closed links, " +
             "{} requests forgotten by the duplicate history within a minute, {} requests taken with a host's keys before its key change, " +
             "{} requests answered 91 past their deadline, {} connections closed at a listener's max-connections, {} from outside its allow-list, " +
             "{} switch handler errors",
-            switchHandler.inFlight(), switchHandler.advicesPending(), switchHandler.advicesLost(), ring.refusedCount(), lanes.lostFrames(),
+            switchHandler.inFlight(), switchHandler.advicesPending(), switchHandler.advicesLost(), switchHandler.adviceShareRefusals(), ring.refusedCount(),
+            lanes.lostFrames(),
             switchHandler.historyForgotYoung(), switchHandler.previousKeysTaken(), switchHandler.requestsPastDeadline(), getConnectionsRefused(),
             getStrangersRefused(), switchHandler.failures());
     }

@@ -23,4 +23,17 @@ public interface SwitchNodeMXBean
 
     /** Connections the listeners closed at accept since start, each because it came from outside its listener's allow-list. */
     long getStrangersRefused();
+
+    /**
+     * Advices (0420, 0220, 0120) the switch owed an issuer and could not queue since start: that issuer never hears of the
+     * reversal, stand-in or completion. 0 unless the switch recovered from a journal written with a larger
+     * limits.advice-queue, or fewer issuers, than it runs with.
+     */
+    long getAdvicesLost();
+
+    /**
+     * Requests answered 91 since start, not forwarded, because their issuer's share of the advice queue had no room for
+     * the 0420 they might owe: an issuer that leaves its advices unacknowledged or its requests unanswered.
+     */
+    long getAdviceShareRefusals();
 }

@@ -736,8 +736,10 @@ final class ConfigReader
         }
         if (problems.count() == mark && adviceQueue < inFlight)
         {
-            // Every request in flight may time out, and each time-out owes its issuer an 0420.
-            problems.add(s.origin("advice-queue"), s.key("advice-queue"), "must be at least in-flight (" + inFlight + "), got " + adviceQueue);
+            // Every request in flight keeps room in its issuer's share of the queue for the 0420 its time-out owes: a
+            // smaller queue would refuse requests (91) before the in-flight table is full, the shares split evenly.
+            problems.add(s.origin("advice-queue"), s.key("advice-queue"), "must be at least in-flight (" + inFlight + "), got " + adviceQueue +
+                ": each request in flight keeps room in its issuer's share of the queue for the 0420 it may owe");
         }
         s.finish();
         return problems.count() == mark ?

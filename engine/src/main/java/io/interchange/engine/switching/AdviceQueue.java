@@ -34,6 +34,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * issuer's acknowledgements. Without the window, an issuer coming back from an outage got every advice owed at once,
  * and, were it slower to acknowledge them than the repeat interval, every one again and again.
  *
+ * <p>Each issuer has its own share of the capacity (the slots are one pool; the count is the issuer's): its advices
+ * queued and the room kept for those it may owe later ({@link #keepRoom}) never exceed it, so that one issuer's outage
+ * (its advices unacknowledged, its requests timing out) cannot take the room another issuer's advices need.
+ *
  * <p>Replay never asks for the next advice (it sends what the journal says was sent), so the lists' order is the live
  * switch's own business; recovery puts every waiting advice on its blocked list ({@link #linksLost}).
  */
@@ -90,16 +94,33 @@ final class AdviceQueue
     // Room kept for advices owed later (keepRoom): counted against the capacity as if queued, so that no other advice
     // takes it.
     private int kept;
+    // Each issuer's share of the capacity, and what it holds of it: advices queued, room kept.
+    private final int[] shares;
+    private final int[] queuedBy;
+    private final int[] keptBy;
     private int ready;
     private int cursor;
 
     /**
      * @param windows each issuer's window: advices sent and not yet acknowledged, at most; issuers are numbered 0 to
-     *                {@code windows.length - 1}.
+     *                {@code windows.length - 1}. Each gets an even share of the capacity ({@link #evenShares}).
      */
     AdviceQueue(final int capacity, final int maxMessage, final int[] windows)
     {
+        this(capacity, maxMessage, windows, evenShares(capacity, windows.length));
+    }
+
+    /** @param shares each issuer's share of the capacity: its advices queued and room kept, at most; together at most the capacity. */
+    AdviceQueue(final int capacity, final int maxMessage, final int[] windows, final int[] shares)
+    {
         final int issuerCount = windows.length;
+        if (shares.length != issuerCount || Arrays.stream(shares).asLongStream().sum() > capacity)
+        {
+            throw new IllegalArgumentException("shares " + Arrays.toString(shares) + " of " + issuerCount + " issuers beyond a capacity of " + capacity);
+        }
+        this.shares = shares.clone();
+        queuedBy = new int[issuerCount];
+        keptBy = new int[issuerCount];
         this.windows = windows.clone();
         this.capacity = capacity;
         this.maxMessage = maxMessage;
@@ -178,42 +199,77 @@ final class AdviceQueue
     }
 
     /**
-     * Whether another advice can be queued, beside those queued and those whose room is kept ({@link #keepRoom}): a
-     * decision that must be followed by one is not made when it cannot.
+     * The capacity split evenly among {@code issuers}: what an issuer's outage can take is its own share, never another's.
+     * The remainder of the division goes one each to the first issuers, so that the shares add up to the capacity.
      */
-    boolean hasRoom()
+    static int[] evenShares(final int capacity, final int issuers)
     {
-        return size + kept < capacity;
+        final int[] shares = new int[issuers];
+        for (int issuer = 0; issuer < issuers; issuer++)
+        {
+            shares[issuer] = capacity / issuers + (issuer < capacity % issuers ? 1 : 0);
+        }
+        return shares;
+    }
+
+    /** The issuer's share of the capacity: its advices queued and room kept, at most. */
+    int share(final int issuer)
+    {
+        return shares[issuer];
+    }
+
+    /** Advices to {@code issuer} queued (not yet acknowledged). */
+    int size(final int issuer)
+    {
+        return queuedBy[issuer];
     }
 
     /**
-     * Keeps room for an advice the switch has promised and will queue later (the 0420 of an approval still to come),
-     * so that advices queued meanwhile cannot take it; false, and nothing kept, when there is none. Given back by
+     * Whether another advice to {@code issuer} can be queued, beside its advices queued and the room kept for its
+     * advices owed later ({@link #keepRoom}): a decision that must be followed by one is not made when it cannot.
+     */
+    boolean hasRoom(final int issuer)
+    {
+        return queuedBy[issuer] + keptBy[issuer] < shares[issuer]; // the shares add up to the capacity at most: room in one is a free slot
+    }
+
+    /**
+     * Keeps room in {@code issuer}'s share for an advice the switch may owe it later (the 0420 of a request forwarded,
+     * should it time out, its approval come for a terminal gone, or for a reversal acknowledged meanwhile), so that
+     * advices queued meanwhile cannot take it; false, and nothing kept, when there is none. Given back by
      * {@link #releaseRoom}, just before the advice is queued or once it turns out not to be owed.
      */
-    boolean keepRoom()
+    boolean keepRoom(final int issuer)
     {
-        if (size + kept >= capacity)
+        if (!hasRoom(issuer))
         {
             return false;
         }
+        keptBy[issuer]++;
         kept++;
         return true;
     }
 
-    /** Gives back room {@link #keepRoom} kept. */
-    void releaseRoom()
+    /** Gives back room {@link #keepRoom} kept in {@code issuer}'s share. */
+    void releaseRoom(final int issuer)
     {
-        if (kept > 0)
+        if (keptBy[issuer] > 0)
         {
+            keptBy[issuer]--;
             kept--;
         }
     }
 
-    /** Room kept for advices owed later ({@link #keepRoom}). */
+    /** Room kept for advices owed later ({@link #keepRoom}), all issuers'. */
     int kept()
     {
         return kept;
+    }
+
+    /** Room kept in {@code issuer}'s share for advices owed later. */
+    int kept(final int issuer)
+    {
+        return keptBy[issuer];
     }
 
     /** Advices never sent and not blocked: when 0, only a repeat falling due can give {@link #next} anything. */
@@ -249,12 +305,13 @@ final class AdviceQueue
     }
 
     /**
-     * Room for a message: the caller writes it at {@link #offset} and calls {@link #add}; NONE when full, counting the
-     * room kept for advices owed later (an advice owed so gives its room back first: {@link #releaseRoom}).
+     * Room for a message to {@code issuer}: the caller writes it at {@link #offset} and calls {@link #add} for the same
+     * issuer; NONE when its share is full, counting the room kept for advices owed later (an advice owed so gives its
+     * room back first: {@link #releaseRoom}).
      */
-    int reserve()
+    int reserve(final int issuer)
     {
-        if (size + kept >= capacity)
+        if (!hasRoom(issuer))
         {
             return NONE;
         }
@@ -323,6 +380,7 @@ final class AdviceQueue
         keys[entry] = Long.MIN_VALUE;
         append(entry, list(issuer, READY));
         size++;
+        queuedBy[issuer]++;
     }
 
     /**
@@ -499,6 +557,7 @@ final class AdviceQueue
         used[entry] = false;
         unlink(entry);
         size--;
+        queuedBy[issuers[entry]]--;
         unblockWaitersOf(entry);
     }
 

@@ -235,6 +235,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final AtomicLong requestsPastDeadline = new AtomicLong();
     private long pastDeadlineLoggedAt = Long.MIN_VALUE;
     private final long[] saturationLoggedAt;
+    // Requests answered 91 for want of room in their issuer's share of the advice queue (adviceShareFull), and when
+    // that was last logged, per issuer.
+    private final AtomicLong adviceShareRefusals = new AtomicLong();
+    private final long[] adviceShareLoggedAt;
     private final StringBuilder reasonScratch = new StringBuilder(2);
     // Set once, before the ring's first event; volatile so that no ordering of the node's start is relied on.
     private volatile LongPredicate moreTicks = now -> false;
@@ -296,6 +300,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         inFlight = new InFlight(setup.inFlightCapacity(), setup.inFlightMaxFrame(), issuers.size());
         saturationLoggedAt = new long[issuers.size()];
         Arrays.fill(saturationLoggedAt, Long.MIN_VALUE);
+        adviceShareLoggedAt = new long[issuers.size()];
+        Arrays.fill(adviceShareLoggedAt, Long.MIN_VALUE);
         transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS, setup.forgottenKeys(), setup.preAuthorizations(), setup.posSales(),
             dialects.get(setup.issuerDialect()));
         content = new RequestContent(dialects);
@@ -411,12 +417,24 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * Advices that could not be queued since start (the queue was full): their issuers never hear of the reversal,
-     * stand-in or completion; the journal has each one's event, for the exception report. Readable from any thread.
+     * Advices that could not be queued since start (their issuer's share of the queue was full): their issuers never hear
+     * of the reversal, stand-in or completion; the journal has each one's event, for the exception report. Live every
+     * advice has its room checked or kept before the decision that owes it, so only recovery from a journal written with
+     * larger shares (limits.advice-queue lowered, an issuer added) can count any. Readable from any thread.
      */
     public long advicesLost()
     {
         return advicesLost.get();
+    }
+
+    /**
+     * Requests answered 91 since start, not forwarded, because their issuer's share of the advice queue had no room for
+     * the 0420 they might owe (each issuer's share is limits.advice-queue split evenly): non-zero means an issuer leaves
+     * its advices unacknowledged or its requests unanswered, or the queue is too small for the traffic. Any thread.
+     */
+    public long adviceShareRefusals()
+    {
+        return adviceShareRefusals.get();
     }
 
     /** Events the handler failed on since start, each logged as an error: a bug, which a healthy switch never shows. Any thread. */
@@ -1208,7 +1226,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // issuer is in flight again, with its time-out's 0420 to come, and one that did not is answered as it was.
         final Outcome journaled = journaledOutcome(event);
         final boolean saturated = journaled != null ? journaled != Outcome.FORWARDED : inFlight.size(issuer) >= config.maxInFlight();
-        final int link = saturated ? -1 : pickLink(issuer);
+        // Every forward keeps room in its issuer's share of the advice queue for the 0420 it may owe (a time-out, an
+        // approval for a terminal gone or for a request reversed meanwhile): without it the switch could not undo what
+        // the issuer may approve, so the request is not sent (91; nor stood in, whose 0220 would need the same room).
+        // The share is the issuer's own: another issuer's outage never takes it. Live only, as the quota above.
+        final boolean noAdviceRoom = journaled == null && !saturated && !advices.hasRoom(issuer);
+        final int link = saturated || noAdviceRoom ? -1 : pickLink(issuer);
         if (link < 0)
         {
             if (journaled == Outcome.ANSWERED)
@@ -1219,6 +1242,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             if (saturated && journaled == null)
             {
                 issuerSaturated(issuer, now);
+            }
+            if (noAdviceRoom)
+            {
+                adviceShareFull(issuer, now);
             }
             standInOrDecline(event, request, session, issuer, processing, amount, mcc, now);
             return;
@@ -1235,6 +1262,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
             return;
         }
+        keepRoom(entry);
         session.awaiting++;
         forward(event, request, session, issuer, link, stan, mcc, now);
         if (voidedSale != Transactions.NONE)
@@ -1630,8 +1658,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // again, not a 96 that tells the acquirer it was not reversed when it was.
         final int inFlightEntry = transactions.inFlightEntry(original);
         final boolean approvalToCome = inFlightEntry != Transactions.NONE && state != Transactions.REVERSED && !inquiry;
-        final boolean noRoom = state == Transactions.ANSWERED && transactions.approved(original) && !inquiry ? !advices.hasRoom() :
-            approvalToCome && !inFlight.roomKept(inFlightEntry) && !advices.hasRoom();
+        final int originalIssuer = transactions.issuer(original);
+        final boolean noRoom = state == Transactions.ANSWERED && transactions.approved(original) && !inquiry ? !advices.hasRoom(originalIssuer) :
+            approvalToCome && !inFlight.roomKept(inFlightEntry) && !advices.hasRoom(originalIssuer);
         // In replay the journal's verdict stands, as the queue's capacity may have been changed since.
         if (refuses(event, ResponseCode.SYSTEM_MALFUNCTION, noRoom))
         {
@@ -1668,9 +1697,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             transactions.reversalReason(original, reason.charAt(0), reason.charAt(1));
             if (!inquiry)
             {
-                // Acknowledged now, its 0420 is owed when the approval comes: the room for it is kept from now on, else
-                // advices queued meanwhile could fill the queue, the 0420 be lost and the issuer keep an approval the
-                // acquirer was told is reversed.
+                // Acknowledged now, its 0420 is owed when the approval comes. Its forward kept the room for it; not so
+                // in a replay whose issuer's share is smaller now than when the journal was written, where it is kept
+                // from now on if there is room again, else advices queued meanwhile could fill the share, the 0420 be
+                // lost and the issuer keep an approval the acquirer was told is reversed.
                 keepRoom(inFlightEntry);
             }
         }
@@ -1718,7 +1748,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.APPROVED);
             return;
         }
-        if (!advices.hasRoom())
+        if (!advices.hasRoom(holds.issuer(hold)))
         {
             answerTryAgain(event, request);
             return;
@@ -2327,7 +2357,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.INVALID_TRANSACTION);
             return;
         }
-        if (!advices.hasRoom())
+        if (!advices.hasRoom(issuer))
         {
             // Acknowledged, it would be settled while its issuer never heard of it: 96, and the acquirer sends it again.
             answerTryAgain(event, request);
@@ -2382,7 +2412,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final Outcome journaled = journaledOutcome(event);
         // A stand-in the issuer would never hear of (no room for its advice) is not made: 91, as without stand-in.
         if (journaled != null ? journaled == Outcome.STOOD_IN :
-            config.standIn() && processing == 0 && amount <= config.floorLimit() && advices.hasRoom())
+            config.standIn() && processing == 0 && amount <= config.floorLimit() && advices.hasRoom(issuer))
         {
             // Stand-in: the switch approves within the issuer's floor limit with its own authorization code.
             standInAuthCode(event, event.outputCount(), event.linkId(), request);
@@ -2594,7 +2624,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int mti, final DirectBuffer source, final int sourceOffset, final int sourceLength, final int original, final int hold,
         final CharSequence authorization, final CharSequence responseCode, final MessageReader acquirer, final int issuer, final long now)
     {
-        final int entry = advices.reserve();
+        final int entry = advices.reserve(issuer);
         if (entry == AdviceQueue.NONE || sourceLength == 0)
         {
             if (entry != AdviceQueue.NONE)
@@ -2602,12 +2632,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 LOG.error("advice to issuer {} could not be queued: no basis", issuers.get(issuer).id());
                 return AdviceQueue.NONE;
             }
+            // Live, every advice is queued into room checked or kept for it in its issuer's share: only a replay of a
+            // journal written with a larger share (limits.advice-queue lowered, or an issuer added, since) gets here, a
+            // forward or acknowledgement the journal made standing where the share as sized now has no room.
             advicesLost.lazySet(advicesLost.get() + 1);
             advicesLostUnlogged++;
             if (advicesLostLoggedAt == Long.MIN_VALUE || now - advicesLostLoggedAt >= TimeUnit.SECONDS.toNanos(1))
             {
-                LOG.error("advice queue full ({} advices owed): {} advices lost in the last second, {} since start, the latest to issuer {}",
-                    advices.size(), advicesLostUnlogged, advicesLost.get(), issuers.get(issuer).id());
+                LOG.error("issuer {}'s share of the advice queue full ({} advices owed, of {}): {} advices lost in the last second, {} since start",
+                    issuers.get(issuer).id(), advices.size(issuer), advices.share(issuer), advicesLostUnlogged, advicesLost.get());
                 advicesLostLoggedAt = now;
                 advicesLostUnlogged = 0;
             }
@@ -2730,13 +2763,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * Keeps room in the advice queue for the 0420 the in-flight request may owe when its answer or time-out comes
-     * ({@link AdviceQueue#keepRoom}), unless it has it already; where there is none (in replay, a journal's 00 the queue
-     * as sized now has no room for), its 0420 takes its chance then, as it did before room was kept.
+     * Keeps room in its issuer's share of the advice queue for the 0420 the in-flight request may owe when its answer
+     * or time-out comes ({@link AdviceQueue#keepRoom}), unless it has it already; where there is none (in replay, a
+     * journal's forward or 00 the share as sized now has no room for), its 0420 takes its chance then, as it did before
+     * room was kept.
      */
     private void keepRoom(final int inFlightEntry)
     {
-        if (!inFlight.roomKept(inFlightEntry) && advices.keepRoom())
+        if (!inFlight.roomKept(inFlightEntry) && advices.keepRoom(inFlight.issuer(inFlightEntry)))
         {
             inFlight.roomKept(inFlightEntry, true);
         }
@@ -2748,7 +2782,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (inFlight.roomKept(inFlightEntry))
         {
             inFlight.roomKept(inFlightEntry, false);
-            advices.releaseRoom();
+            advices.releaseRoom(inFlight.issuer(inFlightEntry));
         }
     }
 
@@ -2891,6 +2925,24 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final SwitchSetup.Issuer config = issuers.get(issuer);
             LOG.warn("issuer {} has {} requests unanswered, its max-in-flight: further requests are stood in or answered 91 until it answers " +
                 "or they time out", config.id(), config.maxInFlight());
+        }
+    }
+
+    /**
+     * A request not forwarded (91) because its issuer's share of the advice queue has no room for the 0420 it may owe:
+     * counted, and logged at most once a minute (event time) per issuer, so that an operator sees an issuer whose
+     * advices go unacknowledged (or whose requests time out) by the thousand, or a queue too small for its traffic.
+     */
+    private void adviceShareFull(final int issuer, final long now)
+    {
+        adviceShareRefusals.lazySet(adviceShareRefusals.get() + 1);
+        if (!replaying && (adviceShareLoggedAt[issuer] == Long.MIN_VALUE || now - adviceShareLoggedAt[issuer] >= HISTORY_EXPECTED_NANOS))
+        {
+            adviceShareLoggedAt[issuer] = now;
+            LOG.warn("issuer {} has its share of the advice queue taken ({} advices owed, room kept for {} requests' 0420s, of {}): requests to it " +
+                "are answered 91, not forwarded, until it acknowledges advices or its requests are answered; {} such since start; " +
+                "raise limits.advice-queue if its traffic needs more", issuers.get(issuer).id(), advices.size(issuer), advices.kept(issuer),
+                advices.share(issuer), adviceShareRefusals.get());
         }
     }
 
@@ -3493,7 +3545,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         final SwitchSetup.Issuer config = issuers.get(issuer);
         // After the time-out's own 0420: a stand-in whose 0220 finds no room would be paid and never advised.
-        return config.standIn() && config.standInOnTimeOut() && transactions.state(history) != Transactions.REVERSED && advices.hasRoom() &&
+        return config.standIn() && config.standInOnTimeOut() && transactions.state(history) != Transactions.REVERSED && advices.hasRoom(issuer) &&
             original.has(3) && (original.getLong(3) / 10_000 == 0 || PosTransaction.preAuthCoded03(original, (int)(original.getLong(3) / 10_000))) &&
             original.has(4) && original.getLong(4) <= config.floorLimit();
     }

@@ -226,7 +226,8 @@ class ConfigErrorTest
         assertEquals("switch.conf:1: limits.duplicate-history: must be 1024..2097152, got 10", problem("interchange.limits.duplicate-history = 10"));
         assertEquals("switch.conf:1: limits.duplicate-history: must be at least twice in-flight (16384), got 20000",
             problem("interchange.limits.duplicate-history = 20000"));
-        assertEquals("switch.conf:1: limits.advice-queue: must be at least in-flight (16384), got 8192",
+        assertEquals("switch.conf:1: limits.advice-queue: must be at least in-flight (16384), got 8192: each request in flight keeps room in its " +
+            "issuer's share of the queue for the 0420 it may owe",
             problem("interchange.limits.advice-queue = 8192"));
         assertEquals("switch.conf:1: limits.currencies[1]: must be 1..999, got 1000", problem("interchange.limits.currencies = [156, 1000]"));
         assertEquals("switch.conf:1: limits.duplicate-window: must be 1s..7d, got 30d", problem("interchange.limits.duplicate-window = 30d"));

@@ -1000,8 +1000,8 @@ class AdvicesJournaledTest
     /**
      * The room an advice queue keeps for the 0420 owed by a request reversed while with its issuer is switch state like
      * the queue: replay and recovery rebuild it from the journal, byte for byte, so that after a restart another
-     * reversal still cannot take it (96), and the 0420 the request's time-out owes has it. Without it kept, the other
-     * reversal was acknowledged and the 0420 lost.
+     * request still cannot take it (91, not forwarded: it would keep room for its own 0420), and the 0420 the request's
+     * time-out owes has it. Without it kept, another reversal was acknowledged and the 0420 lost.
      */
     @Test
     void shouldKeepTheRoomForAReversedRequestsAdviceAcrossARestart(@TempDir final Path dir)
@@ -1010,7 +1010,7 @@ class AdvicesJournaledTest
         final JournalConfig journal = SwitchNode.journalConfig(config);
         final SwitchSetup small = new SwitchSetup(setup.dialects(), setup.issuerDialect(), setup.acquirers(), setup.issuers(), setup.bins(),
             setup.acceptors(), setup.limits(), setup.zone(), setup.cutoff(), setup.inFlightCapacity(), setup.inFlightMaxFrame(),
-            setup.historyCapacity(), setup.forgottenKeys(), 2, setup.preAuthorizations(), setup.posSales());
+            setup.historyCapacity(), setup.forgottenKeys(), 2 * setup.issuers().size(), setup.preAuthorizations(), setup.posSales());
         handler = SwitchNode.handler(config, small);
         writer = new JournalWriter(journal);
         try
@@ -1024,7 +1024,7 @@ class AdvicesJournaledTest
             assertEquals("00", output(0).getString(39), "reversed while with its issuer");
             final Map<Integer, String> other = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 71), 3_000);
             message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(other));
-            assertEquals("00", output(0).getString(39), "room for its 0420 beside that kept");
+            assertEquals("00", output(0).getString(39), "room for its 0420 beside that kept, in issuer-a's share of 2");
         }
         finally
         {
@@ -1036,13 +1036,12 @@ class AdvicesJournaledTest
         assertEquals(1, handler.advicesPending());
         acquirerSignedOn();
         signOn(0);
-        final Map<Integer, String> last = approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 72), 4_000);
-        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalOf(last));
-        final String lastReversed = output(0).getString(39);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 72), 4_000));
+        final String last = event.outputLinkId(0) + "/" + output(0).getString(39);
         now += 6_000_000_000L; // past issuer-a's 5 s time-out
         link(EventType.TICK, -1, -1);
         assertEquals(0, handler.advicesLost(), "the time-out's 0420 of the reversed purchase lost");
-        assertEquals("96", lastReversed, "the queue's last room is kept for the purchase's 0420, as before the restart");
+        assertEquals(ACQUIRER_LINK + "/91", last, "issuer-a's last room is kept for the purchase's 0420, as before the restart");
         assertEquals(2, handler.advicesPending());
     }
 

@@ -161,9 +161,9 @@ class AdviceQueueTest
     void shouldFindAdvicesAlikeByWhetherTheirSendIsARepeatAndKeepFindingTheOtherOnceOneIsGone()
     {
         final AdviceQueue queue = queue(8, 1);
-        final int older = queue.reserve();
+        final int older = queue.reserve(0);
         queue.add(older, 10, 0, 0, 0, 42);
-        final int newer = queue.reserve();
+        final int newer = queue.reserve(0);
         queue.add(newer, 10, 0, 0, 0, 42);
         assertEquals(older, queue.find(42, false), "a first send: the oldest never sent");
         queue.sent(older, 1, 7, 0, RETRY);
@@ -208,7 +208,7 @@ class AdviceQueueTest
     @Test
     void shouldSendNoMoreThanTheWindowUntilTheIssuerAcknowledges()
     {
-        final AdviceQueue queue = new AdviceQueue(16, 64, new int[] {3, 16});
+        final AdviceQueue queue = new AdviceQueue(32, 64, new int[] {3, 16});
         final List<Integer> owed = new ArrayList<>();
         for (int i = 0; i < 10; i++)
         {
@@ -295,7 +295,7 @@ class AdviceQueueTest
     void shouldHoldTheStanOfAnAdviceThatKeepsItsOwnUntilItIsAcknowledged()
     {
         final AdviceQueue queue = queue(8, 1);
-        final int standIn = queue.reserve();
+        final int standIn = queue.reserve(0);
         queue.add(standIn, 10, 0, 0, 4_711, 0);
         final int reversal = add(queue, 0);
         assertEquals(true, queue.holds(4_711));
@@ -307,7 +307,6 @@ class AdviceQueueTest
         assertEquals(false, queue.holds(4_711), "acknowledged: the STAN is free again");
     }
 
-    /** A queue whose windows never get in the way. */
     /**
      * Room kept for an advice owed later counts as taken: no other advice gets it, and it is the kept advice's once
      * given back, however full the queue is otherwise.
@@ -316,18 +315,48 @@ class AdviceQueueTest
     void shouldKeepRoomForAnAdviceOwedLaterFromOthers()
     {
         final AdviceQueue queue = queue(2, 1);
-        assertTrue(queue.keepRoom());
+        assertTrue(queue.keepRoom(0));
         add(queue, 0);
-        assertFalse(queue.hasRoom());
-        assertEquals(AdviceQueue.NONE, queue.reserve(), "the last room is kept");
-        assertFalse(queue.keepRoom(), "nothing left to keep");
-        queue.releaseRoom();
+        assertFalse(queue.hasRoom(0));
+        assertEquals(AdviceQueue.NONE, queue.reserve(0), "the last room is kept");
+        assertFalse(queue.keepRoom(0), "nothing left to keep");
+        queue.releaseRoom(0);
         assertEquals(0, queue.kept());
-        assertTrue(queue.hasRoom(), "given back, just before the advice owed is queued");
+        assertTrue(queue.hasRoom(0), "given back, just before the advice owed is queued");
         add(queue, 0);
         assertEquals(2, queue.size());
     }
 
+    /**
+     * Each issuer has its own share of the capacity (4 split evenly: 2 each): issuer 0's advices and room kept fill its
+     * share alone, and issuer 1 can still keep room and queue its advices, up to its own share; an acknowledgement
+     * gives issuer 0 its room back. One pool, the whole of it counted for whoever came first, let an issuer whose
+     * advices go unacknowledged take the room the others' 0420s need.
+     */
+    @Test
+    void shouldCountEachIssuersAdvicesAndKeptRoomAgainstItsOwnShare()
+    {
+        final AdviceQueue queue = queue(4, 2);
+        assertEquals(List.of(2, 2), List.of(queue.share(0), queue.share(1)));
+        assertTrue(queue.keepRoom(0));
+        final int first = add(queue, 0);
+        assertFalse(queue.hasRoom(0), "issuer 0's share: one advice queued, room kept for one");
+        assertFalse(queue.keepRoom(0));
+        assertEquals(AdviceQueue.NONE, queue.reserve(0));
+        assertTrue(queue.hasRoom(1), "issuer 1's share is untouched");
+        assertTrue(queue.keepRoom(1));
+        add(queue, 1);
+        assertFalse(queue.hasRoom(1));
+        assertEquals(List.of(1, 1, 1, 1), List.of(queue.size(0), queue.kept(0), queue.size(1), queue.kept(1)));
+        queue.releaseRoom(1);
+        assertEquals(List.of(1, 0), List.of(queue.kept(0), queue.kept(1)), "issuer 1 gave back its own room only");
+        queue.remove(first);
+        assertTrue(queue.hasRoom(0), "acknowledged: issuer 0 has room again");
+        assertEquals(List.of(0, 1), List.of(queue.size(0), queue.size(1)));
+        assertEquals("[4, 3]", Arrays.toString(AdviceQueue.evenShares(7, 2)), "the remainder to the first");
+    }
+
+    /** A queue whose windows never get in the way. */
     private static AdviceQueue queue(final int capacity, final int issuers)
     {
         final int[] windows = new int[issuers];
@@ -337,7 +366,7 @@ class AdviceQueueTest
 
     private static int add(final AdviceQueue queue, final int issuer)
     {
-        final int entry = queue.reserve();
+        final int entry = queue.reserve(issuer);
         queue.add(entry, 10, issuer, 0, 0, 0);
         return entry;
     }

@@ -685,12 +685,13 @@ class StoreAndForwardLimitsTest extends FedHandler
         return advised;
     }
 
-    private SwitchSetup small(final int adviceCapacity)
+    /** The embedded defaults with an advice queue that gives each issuer a share of {@code share} advices. */
+    private SwitchSetup small(final int share)
     {
         final SwitchSetup s = setup;
         return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
-            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), adviceCapacity,
-            s.preAuthorizations(), s.posSales());
+            s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(),
+            share * s.issuers().size(), s.preAuthorizations(), s.posSales());
     }
 
     private void ready()

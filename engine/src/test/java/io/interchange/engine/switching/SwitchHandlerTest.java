@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -76,17 +77,26 @@ class SwitchHandlerTest extends FedHandler
         return output(0);
     }
 
+    /**
+     * Issuer-a's share of the advice queue holds two: each request forwarded keeps room in it for the 0420 its time-out
+     * owes, so the third and fourth are answered 91 at once, not forwarded (counted), and every time-out has its 0420.
+     * The queue was one pool looked at only when the 0420 came: all four were forwarded, and two 0420s were lost, the
+     * issuer left with approvals the terminals were told were declined.
+     */
     @Test
-    void shouldCountAdvicesLostToAFullQueueAndStillAnswerTheTerminal()
+    void shouldNotForwardARequestWhoseIssuersShareOfTheAdviceQueueHasNoRoomForItsReversal()
     {
-        handler = new SwitchHandler(withAdviceQueue(2));
+        handler = new SwitchHandler(withAdviceShare(2));
         ready();
+        final List<String> answered = new ArrayList<>();
         for (int i = 0; i < 4; i++)
         {
             message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100 + i));
-            assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded");
+            answered.add(event.outputLinkId(0) == ISSUER_LINK ? "forwarded" : output(0).getString(39));
         }
-        // Past issuer-a's 5 s time-out: four 91s, and four 0420 reversals for a queue that holds two.
+        assertEquals(List.of("forwarded", "forwarded", "91", "91"), answered);
+        assertEquals(2, handler.adviceShareRefusals());
+        // Past issuer-a's 5 s time-out: the two forwarded are answered 91, and each has its 0420.
         now += 6_000_000_000L;
         link(EventType.TICK, -1, -1);
         int declined = 0;
@@ -97,9 +107,9 @@ class SwitchHandlerTest extends FedHandler
                 declined++;
             }
         }
-        assertEquals(4, declined, "every timed-out request is answered 91, queue full or not");
+        assertEquals(2, declined, "every timed-out request is answered 91");
         assertEquals(2, handler.advicesPending());
-        assertEquals(2, handler.advicesLost());
+        assertEquals(0, handler.advicesLost());
     }
 
     @Test
@@ -1289,31 +1299,33 @@ class SwitchHandlerTest extends FedHandler
     }
 
     /**
-     * A reversal of a request still with its issuer, the advice queue full: 96, nothing reversed, as for a reversal of
-     * an approval. Acknowledged, the issuer's approval to come would owe an 0420 the queue has no room for: lost.
+     * A reversal of a request still with its issuer finds the room for the 0420 its approval will owe kept since the
+     * forward, however full the issuer's share is otherwise: 00, and the approval's 0420 queued, none lost. (Before
+     * every forward kept it, such a reversal was answered 96 once the queue was full.)
      */
     @Test
-    void shouldNotAcknowledgeAReversalOfARequestStillWithItsIssuerWhenNoAdviceCanBeQueued()
+    void shouldAcknowledgeAReversalOfARequestStillWithItsIssuerInTheRoomItsForwardKept()
     {
-        handler = new SwitchHandler(withAdviceQueue(1));
+        handler = new SwitchHandler(withAdviceShare(2));
         ready();
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
             SwitchMessages.request(SwitchMessages.card("476173", 91), "000000", 1_000, now, 91));
         now += 6_000_000_000L;
         link(EventType.TICK, -1, -1);
-        assertEquals(1, handler.advicesPending(), "the time-out's 0420 fills the queue");
+        assertEquals(1, handler.advicesPending(), "the time-out's 0420 takes half of issuer-a's share");
         now += 1_000_000L;
         final Map<Integer, String> purchase = SwitchMessages.request(SwitchMessages.card("476173", 92), "000000", 2_000, now, 92);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded, keeping the other half");
         final Map<Integer, String> approval = issuerAnswer(output(0), "00");
         now += 1_000_000L;
         final Map<Integer, String> reversal = SwitchMessages.request(purchase.get(2), "000000", 2_000, now, 93);
         reversal.put(90, "0200" + purchase.get(11) + purchase.get(7) + "0".repeat(22));
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
-        assertEquals("96", output(0).getString(39));
+        assertEquals("00", output(0).getString(39));
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
-        assertEquals("00", output(0).getString(39), "not reversed: the approval reaches the terminal");
-        assertEquals(0, handler.advicesLost(), "no 0420 owed for want of room, none lost");
+        assertEquals(2, handler.advicesPending(), "the approval's 0420, in the room its forward kept");
+        assertEquals(0, handler.advicesLost());
     }
 
     /**
@@ -1338,10 +1350,9 @@ class SwitchHandlerTest extends FedHandler
 
     /**
      * A reversal of a purchase still with its issuer is acknowledged 00 with room for the 0420 its approval will owe;
-     * the room is kept for it. Another approval's reversal that would take the last of it is answered 96 (nothing
-     * reversed; the acquirer repeats it), and the purchase's approval, when it comes, has its 0420. The room was only
-     * looked at: the other reversal took it, the purchase's 0420 was lost (advicesLost) and its issuer kept an approval
-     * the acquirer had been told was reversed.
+     * the room is kept for it. Another request that would take the last of it is answered 91, not forwarded, and the
+     * purchase's approval, when it comes, has its 0420. The room was only looked at: another reversal took it, the
+     * purchase's 0420 was lost (advicesLost) and its issuer kept an approval the acquirer had been told was reversed.
      */
     @Test
     void shouldKeepRoomForTheAdviceOwedForAReversalOfARequestStillWithItsIssuer()
@@ -1353,14 +1364,12 @@ class SwitchHandlerTest extends FedHandler
         approveAtIssuer(first, "00");
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalNaming("0200", first));
         assertEquals("00", output(0).getString(39), "room for its 0420 beside that kept");
-        final Map<Integer, String> second = request("000000", 4_000);
-        approveAtIssuer(second, "00");
-        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalNaming("0200", second));
-        final String secondReversed = output(0).getString(39);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 4_000));
+        final String second = event.outputLinkId(0) + "/" + output(0).getString(39);
 
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
         assertEquals(0, handler.advicesLost(), "the purchase's 0420 lost: its issuer keeps an approval the acquirer was told is reversed");
-        assertEquals("96", secondReversed, "the last room is the purchase's: not acknowledged, so the acquirer repeats it");
+        assertEquals(ACQUIRER_LINK + "/91", second, "the last room of issuer-a's share is the purchase's: another request is not forwarded");
         assertEquals(2, handler.advicesPending());
         final List<String> named = new java.util.ArrayList<>();
         for (int round = 0; round < 3 && handler.advicesPending() > 0; round++)
@@ -1392,17 +1401,17 @@ class SwitchHandlerTest extends FedHandler
     {
         final Map<Integer, String> purchase = request("000000", 2_000);
         final Map<Integer, String> decline = reversedWithItsIssuer(1, purchase, reversalNaming("0200", purchase), "05");
-        final Map<Integer, String> other = request("000000", 3_000);
-        approveAtIssuer(other, "00");
-        final Map<Integer, String> otherReversal = reversalNaming("0200", other);
-        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, otherReversal);
-        assertEquals("96", output(0).getString(39), "the queue's one room is kept for the purchase's 0420");
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 3_000));
+        assertEquals(ACQUIRER_LINK + "/91", event.outputLinkId(0) + "/" + output(0).getString(39),
+            "issuer-a's one room is kept for the purchase's 0420: another request is not forwarded");
         if (answered)
         {
             message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, decline);
             assertEquals(0, handler.advicesPending(), "declined: no 0420 owed");
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST + 1, otherReversal);
-            assertEquals("00", output(0).getString(39), "the room given back: the repeat is acknowledged");
+            final Map<Integer, String> other = request("000000", 3_000);
+            approveAtIssuer(other, "00");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalNaming("0200", other));
+            assertEquals("00", output(0).getString(39), "the room given back: another request is forwarded, and its reversal acknowledged");
         }
         else
         {
@@ -1414,13 +1423,13 @@ class SwitchHandlerTest extends FedHandler
     }
 
     /**
-     * With an advice queue of {@code capacity}, {@code purchase} forwarded and, before its issuer answers, reversed by
-     * {@code reversal}: 00. Returns the issuer's answer {@code code} to it, to come.
+     * With an advice queue that gives each issuer {@code share}, {@code purchase} forwarded and, before its issuer
+     * answers, reversed by {@code reversal}: 00. Returns the issuer's answer {@code code} to it, to come.
      */
     private Map<Integer, String> reversedWithItsIssuer(
-        final int capacity, final Map<Integer, String> purchase, final Map<Integer, String> reversal, final String code)
+        final int share, final Map<Integer, String> purchase, final Map<Integer, String> reversal, final String code)
     {
-        handler = new SwitchHandler(withAdviceQueue(capacity));
+        handler = new SwitchHandler(withAdviceShare(share));
         ready();
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
         assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded, and no answer yet");
@@ -1439,12 +1448,16 @@ class SwitchHandlerTest extends FedHandler
         return log;
     }
 
-    /** The embedded defaults with an advice queue of {@code capacity}: a small one fills up when a test needs it full. */
-    private SwitchSetup withAdviceQueue(final int capacity)
+    /**
+     * The embedded defaults with an advice queue that gives each issuer a share of {@code share} advices: a small one
+     * fills up when a test needs it full.
+     */
+    private SwitchSetup withAdviceShare(final int share)
     {
         final SwitchSetup s = setup;
         return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(), s.zone(), s.cutoff(),
-            s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), capacity, s.preAuthorizations(), s.posSales());
+            s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), share * s.issuers().size(), s.preAuthorizations(),
+            s.posSales());
     }
 
     private SwitchSetup withHistory(final int history)

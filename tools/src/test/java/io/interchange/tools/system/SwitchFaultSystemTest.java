@@ -173,15 +173,7 @@ class SwitchFaultSystemTest
             try (TestTerminal terminal = signedOn())
             {
                 // Above issuer-a's floor limit, so no stand-in: each request beyond its share is answered 91.
-                final List<CardAccount> cards = new ArrayList<>();
-                for (int i = 0; cards.size() < 40; i++)
-                {
-                    final CardAccount card = bookA.card(i);
-                    if (!card.expiredAt(Cardholders.currentYearMonth()))
-                    {
-                        cards.add(card);
-                    }
-                }
+                final List<CardAccount> cards = unexpiredCardsOfA(40);
                 final int requests = 300;
                 final Map<String, String> sentTo = new HashMap<>();
                 for (int i = 0; i < requests; i++)
@@ -224,13 +216,92 @@ class SwitchFaultSystemTest
                 "the ticks that timed out 192 requests, seven at a time, asked for more at their own time: " + ticks.size() + " ticks journaled, " +
                     ticks.stream().distinct().count() + " times");
             // A replay gives the same outputs.
-            final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
-            final JournalConfig source = SwitchNode.journalConfig(config);
-            final JournalConfig replayed = new JournalConfig(replay, source.durability(), source.cutoff(), source.zone(),
-                source.panEncryptionKey(), source.panHashKey(), source.dialects());
-            Replayer.replay(SwitchNode.handler(config, setup), setup, source, replayed);
-            assertEquals(List.of(), Replayer.differences(source, replayed, 10));
+            assertReplaysTheSame(config, replay);
         }
+    }
+
+    /**
+     * Issuer-a hangs: it answers no request and acknowledges no advice. Each issuer has half the advice queue (256 here:
+     * 128 each), and each request forwarded keeps room in its issuer's half for the 0420 its time-out owes, so issuer-a
+     * gets 128 requests and every one beyond is answered 91 at once, never forwarded; its time-outs' 0420s fill its own
+     * half, and no more of its requests go out while they stay unacknowledged. Issuer-b's time-out still has its 0420,
+     * delivered and acknowledged, and its cards are still approved; no advice is lost, and a replay gives the same
+     * outputs. With one pool looked at only when an 0420 came, issuer-a got every request its in-flight quota let
+     * through (192 at a time, wave after wave), its 0420s filled the whole queue, and the 0420s beyond it were lost,
+     * issuer-b's with them: the issuers kept approvals the terminals were told were declined.
+     */
+    @Test
+    void shouldKeepEachIssuersShareOfTheAdviceQueueSoThatNoTimeOutsReversalIsLost(@TempDir final Path journal, @TempDir final Path replay)
+        throws Exception
+    {
+        try (ScriptedIssuer hung = new ScriptedIssuer(); ScriptedIssuer answering = new ScriptedIssuer())
+        {
+            answering.acknowledgeAdvices();
+            start(FAST.replace("idle-timeout = 3s", "idle-timeout = 60s") + "interchange.limits { in-flight = 256, advice-queue = 256 }", journal,
+                hung.port(), answering.port());
+            Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1 && node.signedOnLinks("issuer-b") == 1,
+                "both issuers signed on");
+            try (TestTerminal terminal = signedOn())
+            {
+                // Above issuer-a's floor limit, so no stand-in: a request not forwarded is answered 91.
+                final List<CardAccount> cards = unexpiredCardsOfA(40);
+                final int wave = 150;
+                for (int round = 0; round < 2; round++)
+                {
+                    for (int i = 0; i < wave; i++)
+                    {
+                        terminal.send(Mti.FINANCIAL_REQUEST, cardsA.purchase(cards.get((round * wave + i) % cards.size()), 60_000));
+                    }
+                    for (int i = 0; i < wave; i++)
+                    {
+                        assertEquals("91", terminal.receive().getString(39), "issuer-a's request, wave " + round);
+                    }
+                }
+                assertEquals(128, hung.count(Mti.FINANCIAL_REQUEST), "issuer-a got its share's worth of requests, no more");
+                assertEquals(2 * wave - 128, node.getAdviceShareRefusals(), "the rest answered 91 without being forwarded");
+                Awaiting.until(Duration.ofSeconds(10), () -> node.advicesOwed() == 128, () -> "an 0420 owed for each time-out: " + node.advicesOwed());
+
+                final MessageReader timedOut = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsB.purchase(cardsB.payer(1_000), 1_000));
+                assertEquals("91", timedOut.getString(39), "issuer-b does not answer this one in time");
+                Awaiting.until(Duration.ofSeconds(10), () -> answering.count(Mti.REVERSAL_ADVICE) == 1 && node.advicesOwed() == 128,
+                    () -> "issuer-b's 0420 sent and acknowledged: " + answering.received() + ", " + node.advicesOwed() + " owed");
+                answering.approveAfter(Duration.ZERO);
+                assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsB.purchase(cardsB.payer(1_000), 1_000)).getString(39),
+                    "issuer-b's card approved while issuer-a hangs with its share full");
+                assertEquals(0, node.getAdvicesLost(), "no 0420 lost");
+                assertEquals(128, hung.count(Mti.FINANCIAL_REQUEST), "still no more");
+            }
+            final SwitchConfig config = node.config();
+            node.close();
+            node = null;
+            assertReplaysTheSame(config, replay); // room kept and given back on the journal's events, as the switch did
+        }
+    }
+
+    /** The first {@code count} cards of issuer-a's book not expired this month. */
+    private List<CardAccount> unexpiredCardsOfA(final int count)
+    {
+        final List<CardAccount> cards = new ArrayList<>();
+        for (int i = 0; cards.size() < count; i++)
+        {
+            final CardAccount card = bookA.card(i);
+            if (!card.expiredAt(Cardholders.currentYearMonth()))
+            {
+                cards.add(card);
+            }
+        }
+        return cards;
+    }
+
+    /** Replaying the journal of the switch run with {@code config}, into {@code replay}, gives the outputs it gave. */
+    private static void assertReplaysTheSame(final SwitchConfig config, final Path replay)
+    {
+        final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
+        final JournalConfig source = SwitchNode.journalConfig(config);
+        final JournalConfig replayed = new JournalConfig(replay, source.durability(), source.cutoff(), source.zone(),
+            source.panEncryptionKey(), source.panHashKey(), source.dialects());
+        Replayer.replay(SwitchNode.handler(config, setup), setup, source, replayed);
+        assertEquals(List.of(), Replayer.differences(source, replayed, 10));
     }
 
     @Test
