@@ -91,9 +91,6 @@ final class AdviceQueue
     private final int[] nextWaiter;
     private long nextSerial;
     private int size;
-    // Room kept for advices owed later (keepRoom): counted against the capacity as if queued, so that no other advice
-    // takes it.
-    private int kept;
     // Each issuer's share of the capacity, and what it holds of it: advices queued, room kept.
     private final int[] shares;
     private final int[] queuedBy;
@@ -246,7 +243,6 @@ final class AdviceQueue
             return false;
         }
         keptBy[issuer]++;
-        kept++;
         return true;
     }
 
@@ -256,14 +252,7 @@ final class AdviceQueue
         if (keptBy[issuer] > 0)
         {
             keptBy[issuer]--;
-            kept--;
         }
-    }
-
-    /** Room kept for advices owed later ({@link #keepRoom}), all issuers'. */
-    int kept()
-    {
-        return kept;
     }
 
     /** Room kept in {@code issuer}'s share for advices owed later. */

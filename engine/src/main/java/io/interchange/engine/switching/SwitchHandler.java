@@ -1748,7 +1748,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.APPROVED);
             return;
         }
-        if (!advices.hasRoom(holds.issuer(hold)))
+        // In replay the journal's verdict stands, as the issuer's share of the queue may have shrunk since (an issuer
+        // added, limits.advice-queue lowered): an 0420 the issuer got must be owed again, however little room is left.
+        if (refuses(event, ResponseCode.SYSTEM_MALFUNCTION, !advices.hasRoom(holds.issuer(hold))))
         {
             answerTryAgain(event, request);
             return;
@@ -2357,9 +2359,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.INVALID_TRANSACTION);
             return;
         }
-        if (!advices.hasRoom(issuer))
+        // Acknowledged, it would be settled while its issuer never heard of it: 96, and the acquirer sends it again. In
+        // replay the journal's verdict stands, as the issuer's share of the queue may have shrunk since: a completion the
+        // acquirer was told is done stays done, its 0220 owed (lost, counted and logged, where the share has no room).
+        if (refuses(event, ResponseCode.SYSTEM_MALFUNCTION, !advices.hasRoom(issuer)))
         {
-            // Acknowledged, it would be settled while its issuer never heard of it: 96, and the acquirer sends it again.
             answerTryAgain(event, request);
             return;
         }

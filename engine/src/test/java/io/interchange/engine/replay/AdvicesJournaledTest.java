@@ -246,6 +246,56 @@ class AdvicesJournaledTest
     }
 
     /**
+     * Completions acknowledged while issuer-a is down, their 0220s owed, more than issuer-a's share of the advice queue
+     * would hold after a restart onto a smaller queue: replay acknowledges each as the journal did (00, not the 96 of a
+     * share with no room), so the replay matches the journal byte for byte, and recovery counts the advices it cannot
+     * hold as lost rather than taking back completions the acquirer was told were done.
+     */
+    @Test
+    void shouldAcknowledgeACompletionInReplayWhereTheJournalDidThoughIssuersShareOfTheAdviceQueueShrankSince(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.parse("interchange.limits { in-flight = 256, advice-queue = 512 }", "large.conf")
+            .withJournalDir(dir.resolve("journal"));
+        final SwitchSetup large = SwitchNode.setup(config, Dialects.all());
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, large);
+        writer = new JournalWriter(journal);
+        final int completions = 150;
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            final List<Map<Integer, String>> preAuths = new ArrayList<>();
+            for (int i = 0; i < completions; i++)
+            {
+                preAuths.add(approvedByIssuerA(Mti.AUTHORIZATION_REQUEST, card(0, 200 + i), 5_000));
+            }
+            link(EventType.ISSUER_DOWN, ISSUER_LINKS[0], 0);
+            for (int i = 0; i < completions; i++)
+            {
+                final Map<Integer, String> completion = request(card(0, 200 + i), 4_500);
+                completion.put(38, "AB1234");
+                completion.put(90, "0100" + preAuths.get(i).get(11) + preAuths.get(i).get(7) + "0".repeat(22));
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+                assertEquals("00", output(0).getString(39), "completion " + i + " acknowledged, its 0220 queued");
+            }
+            assertEquals(completions, handler.advicesPending());
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig smaller = SwitchConfig.parse("interchange.limits { in-flight = 256, advice-queue = 256 }", "smaller.conf")
+            .withJournalDir(dir.resolve("journal"));
+        final SwitchSetup smallerSetup = SwitchNode.setup(smaller, Dialects.all());
+        assertReplaysByteForByte(smaller, smallerSetup, journal, dir);
+        restart(smaller, smallerSetup, journal);
+        assertEquals(128, handler.advicesPending(), "issuer-a's share now");
+        assertEquals(completions - 128, handler.advicesLost(), "the rest counted as lost, and logged");
+    }
+
+    /**
      * A stand-in while issuer-a is down: its 0220 goes with issuer-a's sign-on answer (not a tick) and issuer-a
      * acknowledges it. Clearing finds the advice on that record and settles the sale as approved, not as a stand-in
      * still awaiting its advice.

@@ -321,7 +321,7 @@ class AdviceQueueTest
         assertEquals(AdviceQueue.NONE, queue.reserve(0), "the last room is kept");
         assertFalse(queue.keepRoom(0), "nothing left to keep");
         queue.releaseRoom(0);
-        assertEquals(0, queue.kept());
+        assertEquals(0, queue.kept(0));
         assertTrue(queue.hasRoom(0), "given back, just before the advice owed is queued");
         add(queue, 0);
         assertEquals(2, queue.size());
