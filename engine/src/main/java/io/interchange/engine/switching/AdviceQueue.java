@@ -91,6 +91,10 @@ final class AdviceQueue
     private final int[] nextWaiter;
     private long nextSerial;
     private int size;
+    // Room kept for advices owed later (keepRoom), all issuers': counted against the capacity as if queued.
+    private int kept;
+    // While true (replay), an issuer's advices and kept room may go beyond its share into free slots.
+    private boolean beyondShares;
     // Each issuer's share of the capacity, and what it holds of it: advices queued, room kept.
     private final int[] shares;
     private final int[] queuedBy;
@@ -227,7 +231,19 @@ final class AdviceQueue
      */
     boolean hasRoom(final int issuer)
     {
-        return queuedBy[issuer] + keptBy[issuer] < shares[issuer]; // the shares add up to the capacity at most: room in one is a free slot
+        // The slots too: an issuer recovered beyond its share (beyondShares) takes slots another's share counts as its own.
+        return (beyondShares || queuedBy[issuer] + keptBy[issuer] < shares[issuer]) && size + kept < capacity;
+    }
+
+    /**
+     * While {@code replay}, advices and room kept go beyond their issuer's share, as long as there are free slots: the
+     * journal says what was owed under the shares of its time, and an issuer added since, or a smaller queue, shrinks
+     * them; what was owed is recovered rather than lost, and live the issuer's requests are refused (91) until it has
+     * acknowledged its way back under its share. Only a queue smaller than what is owed loses advices (counted, logged).
+     */
+    void beyondShares(final boolean replay)
+    {
+        beyondShares = replay;
     }
 
     /**
@@ -243,6 +259,7 @@ final class AdviceQueue
             return false;
         }
         keptBy[issuer]++;
+        kept++;
         return true;
     }
 
@@ -252,6 +269,7 @@ final class AdviceQueue
         if (keptBy[issuer] > 0)
         {
             keptBy[issuer]--;
+            kept--;
         }
     }
 

@@ -419,8 +419,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     /**
      * Advices that could not be queued since start (their issuer's share of the queue was full): their issuers never hear
      * of the reversal, stand-in or completion; the journal has each one's event, for the exception report. Live every
-     * advice has its room checked or kept before the decision that owes it, so only recovery from a journal written with
-     * larger shares (limits.advice-queue lowered, an issuer added) can count any. Readable from any thread.
+     * advice has its room checked or kept before the decision that owes it, and recovery may go beyond an issuer's
+     * share into free slots, so only recovery onto a queue smaller than what was owed (limits.advice-queue lowered) can
+     * count any. Readable from any thread.
      */
     public long advicesLost()
     {
@@ -491,6 +492,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         current = Transactions.NONE;
         replaying = event.recorded() != null;
+        advices.beyondShares(replaying);
         pinTranslated = false;
         pinRefused = false;
         macRefused = false;
@@ -2636,9 +2638,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 LOG.error("advice to issuer {} could not be queued: no basis", issuers.get(issuer).id());
                 return AdviceQueue.NONE;
             }
-            // Live, every advice is queued into room checked or kept for it in its issuer's share: only a replay of a
-            // journal written with a larger share (limits.advice-queue lowered, or an issuer added, since) gets here, a
-            // forward or acknowledgement the journal made standing where the share as sized now has no room.
+            // Live, every advice is queued into room checked or kept for it in its issuer's share, and in replay beyond
+            // the share into any free slot (AdviceQueue.beyondShares): only a recovery onto a queue smaller than what
+            // the journal says was owed (limits.advice-queue lowered since) gets here.
             advicesLost.lazySet(advicesLost.get() + 1);
             advicesLostUnlogged++;
             if (advicesLostLoggedAt == Long.MIN_VALUE || now - advicesLostLoggedAt >= TimeUnit.SECONDS.toNanos(1))

@@ -248,8 +248,8 @@ class AdvicesJournaledTest
     /**
      * Completions acknowledged while issuer-a is down, their 0220s owed, more than issuer-a's share of the advice queue
      * would hold after a restart onto a smaller queue: replay acknowledges each as the journal did (00, not the 96 of a
-     * share with no room), so the replay matches the journal byte for byte, and recovery counts the advices it cannot
-     * hold as lost rather than taking back completions the acquirer was told were done.
+     * share with no room), so the replay matches the journal byte for byte, and recovery holds every 0220 owed, beyond
+     * the share, in the queue's free slots (they were lost); live, issuer-a's requests wait for it to come back under.
      */
     @Test
     void shouldAcknowledgeACompletionInReplayWhereTheJournalDidThoughIssuersShareOfTheAdviceQueueShrankSince(@TempDir final Path dir)
@@ -291,8 +291,19 @@ class AdvicesJournaledTest
         final SwitchSetup smallerSetup = SwitchNode.setup(smaller, Dialects.all());
         assertReplaysByteForByte(smaller, smallerSetup, journal, dir);
         restart(smaller, smallerSetup, journal);
-        assertEquals(128, handler.advicesPending(), "issuer-a's share now");
-        assertEquals(completions - 128, handler.advicesLost(), "the rest counted as lost, and logged");
+        assertEquals(completions, handler.advicesPending(), "every 0220 owed recovered, beyond issuer-a's share of 128 now");
+        assertEquals(0, handler.advicesLost());
+        acquirerSignedOn();
+        signOn(0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 900), 1_000));
+        int answer = -1; // among the advices this event sent too
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            answer = event.outputLinkId(i) == ACQUIRER_LINK ? i : answer;
+        }
+        assertTrue(answer >= 0, "answered");
+        assertEquals("91", output(answer).getString(39), "issuer-a over its share: not forwarded until it acknowledges its way back under it");
+        assertEquals(1, handler.adviceShareRefusals());
     }
 
     /**
