@@ -1,24 +1,48 @@
 package io.interchange.engine.switching;
 
+import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.ResponseWriter;
 
 /**
  * Approved UnionPay POS sales and completions the duplicate history ({@link Transactions}) has forgotten: what a void
  * (60.1 = 23 or 21) is checked against, by the acquirer's key (listener, terminal, STAN, batch). The history covers a
  * minute or two of a busy day; a merchant voids a sale any time until the batch settles, and without this such a void
- * was answered 25 (the sale could only be refunded), or, before voids were checked, paid back whatever it named.
+ * was answered 25 (the sale could only be refunded), or, before voids were checked, paid back whatever it named. It is
+ * also what tells the sale's terminal sending it again from a new sale: a POS key has no field 7, so {@link ForgottenKeys}
+ * does not hold it, and without this the sale would go to its issuer a second time and the card be charged twice.
  *
- * <p>Per sale, the key's 64-bit fingerprint (as {@link PreAuthorizations} keeps a hold's), its terminal and batch, its
- * amount and currency, a 32-bit hash of its card ({@link PreAuthorizations#card}: no card number), the void that
- * takes it back while one stands or is with its issuer, and for a completion the fingerprint of the hold it took over
- * (its void approved gives that hold back, the void reversed takes it again): about 76 bytes a sale. The oldest is let
- * go when full.
+ * <p>Per sale, the key's 64-bit fingerprint (as {@link PreAuthorizations} keeps a hold's), its terminal and batch, the
+ * round of that batch it counted in (a batch number may come again once its batch has closed), its amount and
+ * currency, a 32-bit hash of its card ({@link PreAuthorizations#card}: no card number), the hash of its content
+ * ({@link RequestContent}), the void that takes it back while one stands or is with its issuer, for a completion the
+ * fingerprint of the hold it took over (its void approved gives that hold back, the void reversed takes it again), and
+ * what its answer added to the request's echo (fields 37, 38 and 39, when that is all it added), so that it can be given
+ * again: about 105 bytes a sale. The oldest is let go when full.
  * Pre-allocated; no allocation once built; single-threaded (the switch handler's).
  */
 final class KeptSales
 {
     static final int NONE = -1;
+    static final int RRN = 37;
+    static final int AUTHORIZATION_CODE = 38;
+    static final int RESPONSE_CODE = 39;
     private static final float LOAD = 0.5f;
+    private static final int RRN_LENGTH = 12;
+    private static final int AUTHORIZATION_CODE_LENGTH = 6;
+    private static final int RESPONSE_CODE_LENGTH = 2;
+    private static final int ANSWER_FIELDS = RRN_LENGTH + AUTHORIZATION_CODE_LENGTH + RESPONSE_CODE_LENGTH;
+    private static final byte ANSWER_KEPT = 1;
+    private static final byte WITH_RRN = 2;
+    private static final byte WITH_AUTHORIZATION_CODE = 4;
+    // What an answer to a sale holds that can be made again from the sale sent again and these fields: its echo, the
+    // fields kept, and its MAC, made again with the terminal's key. One with more (an issuer's chip data, 55, its
+    // balances, 54) cannot be given again as it was.
+    private static final long REMADE_PRIMARY = remade(0);
+    private static final long REMADE_SECONDARY = remade(64);
 
     private final Long2LongHashMap slots;
     private final long[] fingerprints;
@@ -31,6 +55,10 @@ final class KeptSales
     private final int[] voidedBy;
     private final long[] completedKeys;
     private final boolean[] completions;
+    private final int[] rounds;
+    private final long[] requestHashes;
+    private final byte[] answerShapes;
+    private final UnsafeBuffer answerFields;
     private int next;
     private int size;
 
@@ -47,6 +75,10 @@ final class KeptSales
         voidedBy = new int[capacity];
         completedKeys = new long[capacity];
         completions = new boolean[capacity];
+        rounds = new int[capacity];
+        requestHashes = new long[capacity];
+        answerShapes = new byte[capacity];
+        answerFields = new UnsafeBuffer(new byte[capacity * ANSWER_FIELDS]);
         slots = new Long2LongHashMap(Math.max(2 * capacity, 16), LOAD, NONE);
     }
 
@@ -57,10 +89,12 @@ final class KeptSales
      * @param voidEntry    the history entry of the void that takes it back, or {@link Transactions#NONE}.
      * @param completedKey for a completion that stands, the fingerprint of the hold it took over; else 0.
      * @param completion   a completion, which only a completion void takes back, rather than a sale.
+     * @param round        the round of its batch it counted in ({@link #round}).
+     * @param requestHash  its content ({@link RequestContent}): what tells it sent again from another sale under its key.
      */
     int add(
         final long fingerprint, final int endpoint, final int terminal, final long batch, final long amount, final int currency, final int card,
-        final int voidEntry, final long completedKey, final boolean completion)
+        final int voidEntry, final long completedKey, final boolean completion, final int round, final long requestHash)
     {
         if (fingerprints.length == 0)
         {
@@ -88,9 +122,94 @@ final class KeptSales
         voidedBy[slot] = voidEntry;
         completedKeys[slot] = completedKey;
         completions[slot] = completion;
+        rounds[slot] = round;
+        requestHashes[slot] = requestHash;
+        answerShapes[slot] = 0;
         slots.put(fingerprint, slot);
         next = next + 1 == fingerprints.length ? 0 : next + 1;
         return slot;
+    }
+
+    /**
+     * Keeps what the sale's answer, {@code answer} (the acquirer's dialect, as the terminal got it), added to the echo of
+     * the sale: its RRN, authorization code and response code. An answer with anything else, or with one of those not
+     * of ISO 8583's fixed length, is not kept: {@link #answerKept} says no.
+     */
+    void answer(final int slot, final MessageReader answer)
+    {
+        answerShapes[slot] = 0;
+        if ((answer.decodedPrimary() & ~REMADE_PRIMARY) != 0 || (answer.decodedSecondary() & ~REMADE_SECONDARY) != 0 ||
+            !keep(slot, answer, RESPONSE_CODE, RESPONSE_CODE_LENGTH) ||
+            answer.has(RRN) && !keep(slot, answer, RRN, RRN_LENGTH) ||
+            answer.has(AUTHORIZATION_CODE) && !keep(slot, answer, AUTHORIZATION_CODE, AUTHORIZATION_CODE_LENGTH))
+        {
+            return;
+        }
+        answerShapes[slot] = (byte)(ANSWER_KEPT | (answer.has(RRN) ? WITH_RRN : 0) | (answer.has(AUTHORIZATION_CODE) ? WITH_AUTHORIZATION_CODE : 0));
+    }
+
+    private boolean keep(final int slot, final MessageReader answer, final int field, final int length)
+    {
+        return answer.has(field) && answer.units(field) == length && answer.getText(field, answerFields, fieldOffset(slot, field)) == length;
+    }
+
+    /** Whether the sale's answer can be made again: its echo, and the fields {@link #answer} kept. */
+    boolean answerKept(final int slot)
+    {
+        return (answerShapes[slot] & ANSWER_KEPT) != 0;
+    }
+
+    /** Whether the sale's answer, when kept, carried {@code field} (37 or 38; 39 it always did). */
+    boolean answered(final int slot, final int field)
+    {
+        final int shape = answerShapes[slot];
+        return field == RESPONSE_CODE ? (shape & ANSWER_KEPT) != 0 :
+            (shape & (field == RRN ? WITH_RRN : field == AUTHORIZATION_CODE ? WITH_AUTHORIZATION_CODE : 0)) != 0;
+    }
+
+    /** Where {@link #answerFields} holds the text of the answer's field 37, 38 or 39, {@link #fieldLength} long. */
+    int fieldOffset(final int slot, final int field)
+    {
+        return slot * ANSWER_FIELDS + (field == RRN ? 0 : field == AUTHORIZATION_CODE ? RRN_LENGTH : RRN_LENGTH + AUTHORIZATION_CODE_LENGTH);
+    }
+
+    static int fieldLength(final int field)
+    {
+        return field == RRN ? RRN_LENGTH : field == AUTHORIZATION_CODE ? AUTHORIZATION_CODE_LENGTH : RESPONSE_CODE_LENGTH;
+    }
+
+    DirectBuffer answerFields()
+    {
+        return answerFields;
+    }
+
+    long requestHash(final int slot)
+    {
+        return requestHashes[slot];
+    }
+
+    /**
+     * The round of its terminal's batch the sale counted in: a batch number comes again (a terminal set up again starts
+     * from its first), and the sales of the batch that closed under it are not the open one's.
+     */
+    int round(final int slot)
+    {
+        return rounds[slot];
+    }
+
+    private static long remade(final int base)
+    {
+        long word = 0;
+        for (final int field : ResponseWriter.FINANCIAL_ECHO)
+        {
+            word |= bit(base, field);
+        }
+        return word | bit(base, RRN) | bit(base, AUTHORIZATION_CODE) | bit(base, RESPONSE_CODE) | bit(base, 64) | bit(base, 128);
+    }
+
+    private static long bit(final int base, final int field)
+    {
+        return field > base && field <= base + 64 ? Long.MIN_VALUE >>> (field - base - 1) : 0;
     }
 
     /** The sale kept under this fingerprint from this listener, or {@link #NONE}. */

@@ -165,6 +165,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // the terminal moved on) leaves that batch behind: the next counts from zero, or its 0500 would be out of balance
     // by all the earlier one held. The batch left behind is logged; its approvals clear all the same.
     private final long[] countedBatches;
+    // Per terminal: how many times its totals have taken up a UnionPay POS batch. A batch number may come again (a
+    // terminal set up again starts from its first): the approvals of the batch that closed under it are not the open one's.
+    private final int[] batchRounds;
     private final boolean[] uploadAwaited;
     // Per terminal, on a UnionPay POS listener without MACs: signed on (0800, 60.3 = 004) and not signed off since. A POS
     // sign-on is the terminal's, named in field 41, not its link's: behind a NAC many terminals share a link, and a
@@ -303,7 +306,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         adviceShareLoggedAt = new long[issuers.size()];
         Arrays.fill(adviceShareLoggedAt, Long.MIN_VALUE);
         transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS, setup.forgottenKeys(), setup.preAuthorizations(), setup.posSales(),
-            dialects.get(setup.issuerDialect()));
+            dialects.get(setup.issuerDialect()), dialects);
         content = new RequestContent(dialects);
         final int[] adviceWindows = new int[issuers.size()];
         for (int i = 0; i < adviceWindows.length; i++)
@@ -317,6 +320,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         Arrays.fill(openBatches, 1);
         countedBatches = new long[acceptors.terminalCount()];
         Arrays.fill(countedBatches, -1);
+        batchRounds = new int[acceptors.terminalCount()];
         uploadAwaited = new boolean[acceptors.terminalCount()];
         posSignedOn = new boolean[acceptors.terminalCount()];
         awaitedBatches = new int[acceptors.terminalCount()];
@@ -447,7 +451,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     /**
      * Requests the duplicate history forgot before they were a minute old, since start: a reversal of one is answered
      * 25, and a retransmission 94 while limits.duplicate-keys still holds its key (a UnionPay POS one, keyed by batch
-     * rather than field 7, is forwarded as new). Non-zero means limits.duplicate-history is too small for the traffic.
+     * rather than field 7, gets its original answer or 94 when it is an approved sale of a batch still open that
+     * limits.pos-sales keeps, and is forwarded as new otherwise). Non-zero means limits.duplicate-history is too small
+     * for the traffic.
      * Readable from any thread.
      */
     public long historyForgotYoung()
@@ -1464,6 +1470,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.DUPLICATE);
             return true;
         }
+        if (known == Transactions.NONE && !request.has(7) && keptSaleAgain(event, request, session, terminalHigh, terminalLow, stan, transmission, hash))
+        {
+            return true;
+        }
         if (known == Transactions.NONE)
         {
             current = transactions.add(session.endpoint, terminalHigh, terminalLow, stan, transmission, request.has(7),
@@ -1521,6 +1531,59 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         event.endOutput(remac(event.linkId(), request, event.output(), offset + event.headerLength(), length), false);
         decide(event, null, Outcome.RETRANSMITTED, transactions.issuer(known), 0);
         return true;
+    }
+
+    /**
+     * A UnionPay POS request under the key of an approved sale or completion the history has forgotten ({@link KeptSales}),
+     * in its terminal's batch still open: not new, and never forwarded a second time, which would charge the card twice.
+     * The same content gets the original answer again (DESIGN.md §4), made again from the request's echo and the RRN,
+     * authorization code and response code kept, its MAC with the terminal's key of now; other content, or a sale whose
+     * answer carried more than that (an issuer's chip data, 55), gets 94, as a key with a field 7 the history has forgotten
+     * does. A key of a batch that has closed (settled, set aside for its upload, or left behind) is a new request's: a
+     * terminal's (STAN, batch) comes again once it is set up again. A declined or reversed sale is not kept, and is
+     * forwarded as new: at most one of the two is approved. In replay the journal's verdict stands, as limits.pos-sales or
+     * duplicate-history may have been changed since, or the journal made by a switch that forwarded such a request:
+     * decided again, the issuer's answer to it would find nothing in flight, and its approval would be missing from the batch.
+     */
+    private boolean keptSaleAgain(
+        final SwitchEvent event, final MessageReader request, final AcquirerSession session, final long terminalHigh, final long terminalLow,
+        final int stan, final long batch, final long hash)
+    {
+        final KeptSales sales = transactions.keptSales();
+        final int kept = transactions.keptSale(session.endpoint, terminalHigh, terminalLow, stan, batch);
+        final boolean open = kept != KeptSales.NONE && sales.batch(kept) == countedBatches[sales.terminal(kept)] &&
+            sales.round(kept) == batchRounds[sales.terminal(kept)];
+        final Outcome journaled = journaledOutcome(event);
+        final boolean again = journaled == Outcome.RETRANSMITTED;
+        if (!(journaled != null ? again || refuses(event, ResponseCode.DUPLICATE, false) : open))
+        {
+            return false;
+        }
+        if (!open || !sales.answerKept(kept) || (journaled != null ? !again : sales.requestHash(kept) != hash))
+        {
+            answer(event, request, ResponseCode.DUPLICATE);
+            return true;
+        }
+        final int offset = beginAnswer(event);
+        final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
+        financialEcho.begin(request, writer);
+        if (sales.answered(kept, KeptSales.RRN) && !request.has(KeptSales.RRN))
+        {
+            keptField(sales, kept, KeptSales.RRN);
+        }
+        if (sales.answered(kept, KeptSales.AUTHORIZATION_CODE))
+        {
+            keptField(sales, kept, KeptSales.AUTHORIZATION_CODE);
+        }
+        keptField(sales, kept, KeptSales.RESPONSE_CODE);
+        event.endOutput(mac(event.linkId(), request, event.output(), offset + event.headerLength(), financialEcho.finish()), false);
+        decide(event, null, Outcome.RETRANSMITTED, -1, 0);
+        return true;
+    }
+
+    private void keptField(final KeptSales sales, final int kept, final int field)
+    {
+        financialEcho.putText(field, sales.answerFields(), sales.fieldOffset(kept, field), KeptSales.fieldLength(field));
     }
 
     /**
@@ -2427,7 +2490,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final int length = mac(event.linkId(), request, event.output(), offset + event.headerLength(),
                 financialEcho.begin(request, writer).putString(38, authCode).putString(39, ResponseCode.APPROVED).finish());
             event.endOutput(length, false);
-            transactions.answered(current, event.output(), offset + event.headerLength(), length, true);
+            transactions.answered(current, event.dialectId(), event.output(), offset + event.headerLength(), length, true);
             countApproved(current);
             // The issuer hears of it by advice (store and forward) once it is back: a purchase by a 0220, which it books
             // as a sale; a pre-authorization by an 0120, which it books as a hold, for the completion to take over (a
@@ -3366,7 +3429,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final int length = mac(acquirerLink, original, event.output(), offset + headerLength, financialEcho.finish());
             event.endOutput(length, answeredLast(session));
             final boolean reversedMeanwhile = transactions.state(history) == Transactions.REVERSED;
-            transactions.answered(history, event.output(), offset + headerLength, length, approved);
+            transactions.answered(history, dialect, event.output(), offset + headerLength, length, approved);
             if (approved && !reversedMeanwhile)
             {
                 countApproved(history);
@@ -3538,7 +3601,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final int length = mac(acquirerLink, original, event.output(), offset + headerLength, answerLength);
         event.endOutput(length, answeredLast(session));
-        transactions.answered(history, event.output(), offset + headerLength, length, standIn);
+        transactions.answered(history, dialect, event.output(), offset + headerLength, length, standIn);
         if (standIn)
         {
             countApproved(history);
@@ -3902,7 +3965,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         event.endOutput(length, false);
         if (current != Transactions.NONE)
         {
-            transactions.answered(current, event.output(), offset + event.headerLength(), length, false);
+            transactions.answered(current, event.dialectId(), event.output(), offset + event.headerLength(), length, false);
         }
         decide(event, responseCode, outcome, -1, 0);
     }
@@ -4032,6 +4095,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // on to its next batch) clears all the same, in no batch's totals: counted, it would leave the newer batch behind.
         final int terminal = transactions.terminal(entry) >= 0 && (batch < 0 || countBatch(transactions.terminal(entry), batch)) ?
             transactions.terminal(entry) : -1;
+        if (terminal >= 0 && batch >= 0)
+        {
+            transactions.countedIn(entry, batchRounds[terminal]);
+        }
         // A void approved takes back what it names: a UnionPay POS completion's void gives its hold back to be completed again.
         transactions.voidApproved(entry);
         if (terminal >= 0 && transactions.voidOfDebit(entry))
@@ -4070,6 +4137,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             totals.reset(terminal);
         }
         countedBatches[terminal] = batch;
+        batchRounds[terminal]++;
         return true;
     }
 

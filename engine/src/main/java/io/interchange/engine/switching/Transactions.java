@@ -1,6 +1,7 @@
 package io.interchange.engine.switching;
 
 import java.util.Arrays;
+import java.util.List;
 
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -71,6 +72,11 @@ final class Transactions
     private final boolean[] foreign;
     private final UnsafeBuffer answers;
     private final int[] answerLengths;
+    // The acquirer's dialect each answer is in: what reads it again when its sale goes on to the kept sales.
+    private final byte[] answerDialects;
+    // The round of its terminal's UnionPay POS batch an approval counted in, or -1: a kept sale answers for its key only
+    // while that batch is open.
+    private final int[] batchRounds;
     private final UnsafeBuffer forwarded;
     private final int[] forwardedLengths;
     private final long[] addedAt;
@@ -83,6 +89,7 @@ final class Transactions
     private final PreAuthorizations preAuthorizations;
     private final KeptSales keptSales;
     private final MessageReader forwardedReader;
+    private final MessageReader[] answerReaders;
     private final UnsafeBuffer panScratch = new UnsafeBuffer(new byte[MAX_PAN_DIGITS]);
     private long evictedAddedAt = Long.MIN_VALUE;
     private int next;
@@ -92,10 +99,11 @@ final class Transactions
      * @param preAuthorizations approved pre-authorizations kept beyond {@code capacity} ({@link PreAuthorizations}).
      * @param posSales          approved UnionPay POS sales kept beyond {@code capacity} for their voids ({@link KeptSales}).
      * @param issuerDialect     what forwarded messages are written in.
+     * @param acquirerDialects  what answers are written in, by the dialect ids {@link #answered} is given.
      */
     Transactions(
         final int capacity, final int maxAnswer, final int maxForwarded, final int forgottenKeys, final int preAuthorizations,
-        final int posSales, final Dialect issuerDialect)
+        final int posSales, final Dialect issuerDialect, final List<Dialect> acquirerDialects)
     {
         this.capacity = capacity;
         this.maxAnswer = maxAnswer;
@@ -127,6 +135,8 @@ final class Transactions
         reversalReasons = new short[capacity];
         answers = new UnsafeBuffer(new byte[capacity * maxAnswer]);
         answerLengths = new int[capacity];
+        answerDialects = new byte[capacity];
+        batchRounds = new int[capacity];
         forwarded = new UnsafeBuffer(new byte[capacity * maxForwarded]);
         forwardedLengths = new int[capacity];
         addedAt = new long[capacity];
@@ -140,6 +150,11 @@ final class Transactions
         this.preAuthorizations = new PreAuthorizations(preAuthorizations);
         keptSales = new KeptSales(posSales);
         forwardedReader = new MessageReader(issuerDialect);
+        answerReaders = new MessageReader[acquirerDialects.size()];
+        for (int i = 0; i < answerReaders.length; i++)
+        {
+            answerReaders[i] = new MessageReader(acquirerDialects.get(i));
+        }
     }
 
     /** The entry for the key, or NONE. */
@@ -189,7 +204,8 @@ final class Transactions
      * did, {@link #evictedAddedAt} says when the forgotten one was made. {@code dated}: the key's transmission is a
      * field 7, whose duplicate window bounds how long it can come back, so its key is kept once the entry is forgotten
      * ({@link ForgottenKeys}). A UnionPay POS key (its batch number instead) has no such bound, and a terminal that
-     * starts its STANs again in the same batch must not meet the keys of long ago.
+     * starts its STANs again once its batch has closed must not meet the keys of long ago: only an approved sale's goes
+     * on, to {@link KeptSales}, which answers for it while its batch is open.
      */
     int add(
         final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission, final boolean dated,
@@ -258,6 +274,7 @@ final class Transactions
         reversalReasons[entry] = 0;
         foreign[entry] = false;
         answerLengths[entry] = 0;
+        batchRounds[entry] = -1;
         forwardedLengths[entry] = 0;
         byKey.put(fingerprint, entry);
         return entry;
@@ -281,13 +298,20 @@ final class Transactions
     /**
      * An approved UnionPay POS sale or completion leaves the history: what a void of it is checked against goes on to
      * {@link #keptSales}, with the void that takes it back, which then names the kept sale, and for a completion the hold
-     * it took over, which then names the kept completion (its void approved or reversed must still find the hold).
+     * it took over, which then names the kept completion (its void approved or reversed must still find the hold); and
+     * what its terminal sending it again is told: its content, and what of its answer makes that again.
      */
     private void keepSale(final int entry)
     {
         final int voidEntry = voidedBy[entry];
         final int slot = keptSales.add(fingerprints[entry], endpoints[entry], terminals[entry], transmissions[entry], amounts[entry], currencies[entry],
-            cards[entry], voidEntry, completedKey[entry], completions[entry]);
+            cards[entry], voidEntry, completedKey[entry], completions[entry], batchRounds[entry], requestHashes[entry]);
+        final MessageReader answer = answerReaders.length == 0 ? null : answerReaders[answerDialects[entry]];
+        if (slot != KeptSales.NONE && answer != null && answerLengths[entry] > 0 &&
+            answer.wrap(answers, entry * maxAnswer, answerLengths[entry]) == DecodeError.NONE)
+        {
+            keptSales.answer(slot, answer);
+        }
         if (slot != KeptSales.NONE && voidEntry != NONE && voidOf[voidEntry] == entry)
         {
             voidOf[voidEntry] = keptRef(slot);
@@ -667,6 +691,12 @@ final class Transactions
         }
     }
 
+    /** The approval counted in round {@code round} of its terminal's UnionPay POS batch ({@link KeptSales#round}). */
+    void countedIn(final int entry, final int round)
+    {
+        batchRounds[entry] = round;
+    }
+
     /** The batch (60.2) that keys a UnionPay POS request in place of a field 7; -1 for a request keyed by its field 7. */
     long posBatch(final int entry)
     {
@@ -709,8 +739,11 @@ final class Transactions
         return foreign[entry];
     }
 
-    /** Keeps the answer the acquirer got (message bytes, no header); an answer too large is not kept. */
-    void answered(final int entry, final DirectBuffer src, final int offset, final int length, final boolean wasApproved)
+    /**
+     * Keeps the answer the acquirer got (message bytes, no header, in the acquirer dialect of id {@code dialect}); an
+     * answer too large is not kept.
+     */
+    void answered(final int entry, final int dialect, final DirectBuffer src, final int offset, final int length, final boolean wasApproved)
     {
         if (states[entry] == PENDING)
         {
@@ -725,6 +758,7 @@ final class Transactions
         {
             answers.putBytes(entry * maxAnswer, src, offset, length);
             answerLengths[entry] = length;
+            answerDialects[entry] = (byte)dialect;
         }
     }
 

@@ -67,11 +67,17 @@ class ClearingReviewTest
     /** As {@link #start(Path, int)}, keeping at most {@code holds} pre-authorizations beyond the history: 0 forgets them with it. */
     private SwitchConfig start(final Path dir, final int history, final int holds)
     {
+        return start(dir, history, holds, setup.posSales());
+    }
+
+    /** As {@link #start(Path, int, int)}, keeping at most {@code posSales} UnionPay POS sales beyond the history: 0 forgets them with it. */
+    private SwitchConfig start(final Path dir, final int history, final int holds, final int posSales)
+    {
         final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
         final SwitchSetup s = setup;
         handler = SwitchNode.handler(config, new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
             s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), history, s.forgottenKeys(), s.adviceCapacity(),
-            holds, s.posSales()));
+            holds, posSales));
         writer = new JournalWriter(SwitchNode.journalConfig(config));
         link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126225800", 11, "000001", 70, "001"));
@@ -757,7 +763,8 @@ class ClearingReviewTest
 
     /**
      * A UnionPay POS sale on a card of issuer-b (no stand-in), approved; the switch's history lets it go, and a POS key
-     * (STAN and batch, no field 7) keeps nothing of it, so the terminal's sending it again is a new request, which the
+     * (STAN and batch, no field 7) keeps nothing of it once limits.pos-sales has let it go too (here it keeps none), so
+     * the terminal's sending it again is a new request, which the
      * switch takes into its history and answers 91 (issuer-b is down). The terminal's reversal then finds that 91 under
      * the key: 00, and nothing is undone, no 0420 to issuer-b, which charged the card for the sale. Clearing took the
      * reversal for one of the approved sale, which the refusal had not taken the key from, and the merchant went unpaid.
@@ -765,7 +772,7 @@ class ClearingReviewTest
     @Test
     void reversalThatTheSwitchTookForADeclineSentAgainUnderASaleKeyLeavesTheSaleToSettle(@TempDir final Path dir)
     {
-        final SwitchConfig config = start(dir, 8);
+        final SwitchConfig config = start(dir, 8, setup.preAuthorizations(), 0);
         final List<MessageReader> told = new ArrayList<>();
         try
         {

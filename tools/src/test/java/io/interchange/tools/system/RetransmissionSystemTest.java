@@ -1,5 +1,6 @@
 package io.interchange.tools.system;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,16 +19,23 @@ import org.junit.jupiter.api.io.TempDir;
 import io.interchange.codec.Dialect;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
+import io.interchange.codec.cups.Field60;
+import io.interchange.codec.cups.SettlementTotals;
 import io.interchange.codec.cups.UnionPayPos;
+import io.interchange.codec.dialect.Dialects;
 import io.interchange.codec.dialect.Iso87;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.Clearing;
 import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.replay.Replayer;
+import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.BusinessDay;
+import io.interchange.journal.JournalConfig;
 import io.interchange.tools.issuer.CardAccount;
 import io.interchange.tools.issuer.CardBook;
 import io.interchange.tools.issuer.IssuerSimConfig;
 import io.interchange.tools.issuer.IssuerSimulator;
+import io.interchange.tools.issuer.ResponseCode;
 
 /**
  * Duplicates across a restart (DESIGN.md §4): the switch that comes back on the same journal still knows the
@@ -168,37 +176,140 @@ class RetransmissionSystemTest
     }
 
     /**
-     * A UnionPay POS key (terminal, STAN, batch) has no field 7 to bound how long it may come back, so once the history
-     * has forgotten a swipe its key is not kept: the terminal that starts its STANs again in the same batch (a device
-     * replaced under the same terminal id) is served, not refused 94 for days.
+     * A UnionPay POS key (terminal, STAN, batch) has no field 7, so the keys the history forgets with one
+     * (limits.duplicate-keys) do not hold it; an approved sale is kept beyond the history all the same (limits.pos-sales)
+     * while its batch is open. Sent again once a history of 1,024 has forgotten it (1,100 requests after it), the sale
+     * gets its original answer, byte for byte, and never reaches its issuer a second time, where it was forwarded as new
+     * and the card charged twice; another sale under its key gets 94 and reaches no issuer either. Replayed, the journal
+     * gives the same outputs.
      */
     @Test
-    void shouldServeAUnionPayKeyAgainOnceTheHistoryHasForgottenIt(@TempDir final Path journal) throws Exception
+    void shouldAnswerAUnionPaySaleSentAgainOnceTheHistoryHasForgottenItWithItsOriginalAnswerNeverForwarded(@TempDir final Path dir)
+        throws Exception
     {
         final CardBook book = CardBook.generate(67, List.of("476173"), 50);
         final Cardholders cards = new Cardholders(book);
         final CardAccount first = cards.payer(1_500);
-        final CardAccount second = cards.payer(1_600);
+        final CardAccount other = cards.payer(1_700);
         try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
              IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(68, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
         {
-            final SwitchConfig small = SwitchConfig.parse("interchange.limits { duplicate-history = 1024, in-flight = 256 }", "small-history.conf");
-            try (SwitchNode node = started(LoopbackConfig.of(small, issuerA.port(), issuerB.port(), journal));
+            final SwitchConfig config = smallHistory(dir, issuerA, issuerB);
+            try (SwitchNode node = started(config);
                  TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
             {
                 final Map<Integer, String> sale = Cardholders.swiped(cards.purchase(first, 1_500));
-                assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
-                final CardAccount other = cards.payer(1_000);
-                for (int i = 0; i < 1_100; i++)
-                {
-                    assertFalse("00".equals(pos.exchange(Mti.FINANCIAL_REQUEST, Cardholders.swiped(cards.purchase(other, 100_000_001L))).getString(39)));
-                }
-                final Map<Integer, String> sameKey = Cardholders.swiped(cards.purchase(second, 1_600));
+                final byte[] request = pos.encode(Mti.FINANCIAL_REQUEST, sale);
+                pos.sendRaw(request);
+                final byte[] answer = pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT);
+                final MessageReader original = decode(answer);
+                assertEquals("00", original.getString(39));
+                assertTrue(original.has(37) && original.has(38), "the issuer's RRN and authorization code");
+                final long approved = issuerA.answers(ResponseCode.APPROVED);
+                forget(pos, cards);
+
+                pos.sendRaw(request);
+                assertArrayEquals(answer, pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT), "the original answer again, byte for byte");
+                assertEquals(approved, issuerA.answers(ResponseCode.APPROVED), "the issuer saw the sale once");
+                assertEquals(first.balance() - 1_500, issuerA.account(first.pan()).orElseThrow().balance(), "debited once");
+                final Map<Integer, String> sameKey = Cardholders.swiped(cards.purchase(other, 1_700));
                 sameKey.put(11, sale.get(11));
-                assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sameKey).getString(39), "the same STAN and batch, another sale: served");
-                assertEquals(second.balance() - 1_600, issuerA.account(second.pan()).orElseThrow().balance());
+                assertEquals("94", pos.exchange(Mti.FINANCIAL_REQUEST, sameKey).getString(39), "the same STAN and batch, another sale");
+                assertEquals(approved, issuerA.answers(ResponseCode.APPROVED));
+                assertEquals(other.balance(), issuerA.account(other.pan()).orElseThrow().balance(), "the other sale never reached its issuer");
             }
+            final JournalConfig written = SwitchNode.journalConfig(config);
+            final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), written.durability(), written.cutoff(), written.zone(),
+                written.panEncryptionKey(), written.panHashKey(), written.dialects());
+            final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
+            Replayer.replay(SwitchNode.handler(config, setup), setup, written, replayed);
+            assertEquals(List.of(), Replayer.differences(written, replayed, 10), "replayed byte for byte");
         }
+    }
+
+    /**
+     * The sales kept beyond the history answer for their keys only while their batch is open: once it has settled, a
+     * terminal's STAN comes again in its next batch, and even in a batch 1 again (a terminal set up again, starting
+     * from its first batch and STANs), as a new sale, approved. Before that, the kept sale sent again is not forwarded.
+     */
+    @Test
+    void shouldTakeAUnionPayKeyOfASettledBatchAsANewSale(@TempDir final Path dir) throws Exception
+    {
+        final CardBook book = CardBook.generate(69, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount first = cards.payer(1_500);
+        final CardAccount second = cards.payer(1_600);
+        final CardAccount next = cards.payer(1_700);
+        final CardAccount again = cards.payer(1_800);
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(70, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = started(smallHistory(dir, issuerA, issuerB));
+             TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
+        {
+            final List<Map<Integer, String>> sales = List.of(Cardholders.swiped(cards.purchase(first, 1_500)),
+                Cardholders.swiped(cards.purchase(second, 1_600)));
+            for (final Map<Integer, String> sale : sales)
+            {
+                assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
+            }
+            final long approved = issuerA.answers(ResponseCode.APPROVED);
+            forget(pos, cards);
+            assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sales.get(0)).getString(39));
+            assertEquals(approved, issuerA.answers(ResponseCode.APPROVED), "batch 1 open: its sale sent again is not forwarded");
+            assertEquals(SettlementTotals.IN_BALANCE, settle(pos, cards, 1, 3_100, 2), "batch 1 settled");
+
+            final Map<Integer, String> nextBatch = Cardholders.swiped(cards.purchase(next, 1_700));
+            nextBatch.put(11, sales.get(0).get(11));
+            nextBatch.put(60, "22" + "000002");
+            assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, nextBatch).getString(39), "batch 1's STAN again in batch 2: a new sale");
+            assertEquals(SettlementTotals.IN_BALANCE, settle(pos, cards, 2, 1_700, 1), "batch 2 settled");
+            for (final Map<Integer, String> settled : sales)
+            {
+                final Map<Integer, String> reused = Cardholders.swiped(cards.purchase(again, 900));
+                reused.put(11, settled.get(11));
+                assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, reused).getString(39), "batch 1 again, its STANs again: a new sale");
+            }
+            assertEquals(next.balance() - 1_700, issuerA.account(next.pan()).orElseThrow().balance());
+            assertEquals(again.balance() - 1_800, issuerA.account(again.pan()).orElseThrow().balance());
+            assertEquals(first.balance() - 1_500, issuerA.account(first.pan()).orElseThrow().balance(), "debited once");
+        }
+    }
+
+    private static SwitchConfig smallHistory(final Path dir, final IssuerSimulator issuerA, final IssuerSimulator issuerB)
+    {
+        final SwitchConfig small = SwitchConfig.parse("interchange.limits { duplicate-history = 1024, in-flight = 256 }\n" + FarCutoff.line(),
+            "small-history.conf");
+        return LoopbackConfig.of(small, issuerA.port(), issuerB.port(), dir.resolve("journal"));
+    }
+
+    /** A UnionPay POS 0500 of the terminal's batch with these domestic debits: the balance flag of its answer's domestic part. */
+    private static int settle(final TestTerminal pos, final Cardholders cards, final int batch, final long debits, final int count) throws Exception
+    {
+        final Map<Integer, String> m = new HashMap<>();
+        m.put(11, cards.nextStan());
+        m.put(41, "TERM0001");
+        m.put(42, "MERCHANT0000001");
+        m.put(48, new SettlementTotals(new SettlementTotals.Part(debits, count, 0, 0, 0), new SettlementTotals.Part(0, 0, 0, 0, 0)).toDigits());
+        m.put(49, "156");
+        m.put(60, Field60.format(Field60.TYPE_MANAGEMENT, batch, Field60.NETWORK_BATCH_SETTLEMENT));
+        return SettlementTotals.read(pos.exchange(Mti.RECONCILIATION_REQUEST, m)).domestic().balanceFlag();
+    }
+
+    /** 1,100 requests the switch declines itself (over its maximum amount), each one the history remembers: it forgets what came before. */
+    private static void forget(final TestTerminal pos, final Cardholders cards) throws Exception
+    {
+        final CardAccount filler = cards.payer(1_000);
+        for (int i = 0; i < 1_100; i++)
+        {
+            assertFalse("00".equals(pos.exchange(Mti.FINANCIAL_REQUEST, Cardholders.swiped(cards.purchase(filler, 100_000_001L))).getString(39)));
+        }
+    }
+
+    private static MessageReader decode(final byte[] message)
+    {
+        final MessageReader reader = new MessageReader(UnionPayPos.DIALECT);
+        reader.wrap(message, 0, message.length);
+        return reader;
     }
 
     private static SwitchConfig config(final Path journal, final IssuerSimulator issuerA, final IssuerSimulator issuerB)

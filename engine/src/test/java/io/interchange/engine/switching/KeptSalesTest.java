@@ -1,0 +1,78 @@
+package io.interchange.engine.switching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
+import io.interchange.codec.cups.UnionPayPos;
+
+/** What a kept UnionPay POS sale holds of its answer, to give it again to its terminal: only an answer it can make again whole. */
+class KeptSalesTest
+{
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+    private final MessageReader answer = new MessageReader(UnionPayPos.DIALECT);
+
+    @Test
+    void shouldKeepTheRrnAuthorizationCodeAndResponseCodeOfAnAnswerThatIsTheSalesEchoBesides()
+    {
+        final KeptSales sales = new KeptSales(2);
+        final int slot = sales.add(11, 0, 3, 1, 1_500, 156, 7, Transactions.NONE, 0, false, 1, 99);
+        sales.answer(slot, answer(false, true));
+        assertTrue(sales.answerKept(slot));
+        assertEquals(99, sales.requestHash(slot));
+        assertEquals(1, sales.round(slot));
+        assertEquals("123456789012", kept(sales, slot, KeptSales.RRN));
+        assertEquals("A1B2C3", kept(sales, slot, KeptSales.AUTHORIZATION_CODE));
+        assertEquals("00", kept(sales, slot, KeptSales.RESPONSE_CODE));
+
+        final int withoutCode = sales.add(12, 0, 3, 1, 1_500, 156, 7, Transactions.NONE, 0, false, 1, 98);
+        sales.answer(withoutCode, answer(false, false));
+        assertTrue(sales.answerKept(withoutCode));
+        assertFalse(sales.answered(withoutCode, KeptSales.AUTHORIZATION_CODE), "a completion's acknowledgement has no authorization code");
+    }
+
+    @Test
+    void shouldKeepNoAnswerThatCarriedTheIssuersChipData()
+    {
+        final KeptSales sales = new KeptSales(1);
+        final int slot = sales.add(11, 0, 3, 1, 1_500, 156, 7, Transactions.NONE, 0, false, 1, 99);
+        sales.answer(slot, answer(true, true));
+        assertFalse(sales.answerKept(slot), "field 55 is not kept: the sale sent again gets 94");
+        sales.answer(slot, answer(false, true));
+        final int next = sales.add(13, 0, 3, 1, 1_500, 156, 7, Transactions.NONE, 0, false, 1, 97);
+        assertEquals(slot, next, "the oldest let go");
+        assertFalse(sales.answerKept(next), "nothing of the sale it took the place of");
+    }
+
+    private MessageReader answer(final boolean chipData, final boolean authorizationCode)
+    {
+        final MessageWriter writer = new MessageWriter(UnionPayPos.DIALECT).wrap(buffer, 0).mti(210)
+            .putString(3, "000000").putString(4, "000000001500").putString(11, "000123").putString(37, "123456789012");
+        if (authorizationCode)
+        {
+            writer.putString(38, "A1B2C3");
+        }
+        writer.putString(39, "00").putString(41, "TERM0001").putString(42, "MERCHANT0000001");
+        if (chipData)
+        {
+            writer.putBytes(55, new UnsafeBuffer(new byte[] {(byte)0x91, 2, 1, 2}), 0, 4);
+        }
+        final int length = writer.putString(60, "22000001").finish();
+        answer.wrap(buffer, 0, length);
+        return answer;
+    }
+
+    private static String kept(final KeptSales sales, final int slot, final int field)
+    {
+        final byte[] text = new byte[KeptSales.fieldLength(field)];
+        sales.answerFields().getBytes(sales.fieldOffset(slot, field), text);
+        return new String(text, StandardCharsets.US_ASCII);
+    }
+}
