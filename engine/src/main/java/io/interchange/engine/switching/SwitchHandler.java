@@ -1,6 +1,7 @@
 package io.interchange.engine.switching;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -3258,7 +3259,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                     if (message.has(39) && !(message.charAt(39, 0) == '0' && message.charAt(39, 1) == '0') && !replaying)
                     {
                         LOG.warn("issuer {} link {} answered advice STAN {} with {} {}: acknowledged, not sent again; in the day's exceptions",
-                            issuers.get(issuer).id(), event.linkId(), stan, Mti.toString(mti), message.getString(39));
+                            issuers.get(issuer).id(), event.linkId(), stan, Mti.toString(mti), loggable(message, 39));
                     }
                     advices.remove(entry);
                     decide(event, null, Outcome.ACKNOWLEDGED, issuer, stan);
@@ -3323,6 +3324,27 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         return answer.has(4) && request.has(4) && answer.getLong(4) != request.getLong(4) ||
             answer.has(49) && request.has(49) && number(answer, 49) != number(request, 49);
+    }
+
+    /**
+     * A field from a peer as a log may show it: as it is when letters and digits, else as hex, so that what a peer sends
+     * (a line end, a terminal's escape codes) cannot forge or garble a line of the switch's log. Off the hot path only.
+     */
+    private static String loggable(final MessageReader message, final int field)
+    {
+        final DirectBuffer buffer = message.buffer();
+        final int offset = message.valueOffset(field);
+        final int length = message.valueLength(field);
+        for (int i = offset; i < offset + length; i++)
+        {
+            if (!letterOrDigit(buffer.getByte(i)))
+            {
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(offset, bytes);
+                return "0x" + HexFormat.of().formatHex(bytes);
+            }
+        }
+        return message.getString(field);
     }
 
     private static boolean letterOrDigit(final byte c)

@@ -893,6 +893,43 @@ class SwitchHandlerTest extends FedHandler
         }
     }
 
+    /**
+     * An issuer answers a stand-in's advice with a response code holding a line end: acknowledged as any answer, and
+     * logged for the operator with the code as hex, so that what an issuer sends cannot forge a line of the switch's log.
+     */
+    @Test
+    void shouldLogAnAdviceAnswersCodeThatIsNotLettersOrDigitsAsHex()
+    {
+        final ListAppender<ILoggingEvent> log = switchLog();
+        try
+        {
+            link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 4_000));
+            assertEquals("S00001", output(0).getString(38), "stood in: issuer-a is down");
+            link(EventType.ISSUER_UP, ISSUER_LINK, 0);
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
+                Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
+            assertEquals(Mti.FINANCIAL_ADVICE, output(0).mti(), "the 0220 goes as the link signs on");
+            final Map<Integer, String> acknowledgement = new HashMap<>();
+            for (final int f : new int[] {2, 3, 4, 7, 11, 41, 42, 49})
+            {
+                acknowledgement.put(f, output(0).getString(f));
+            }
+            acknowledgement.put(39, "0\n");
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_ADVICE_RESPONSE, acknowledgement);
+            assertEquals(0, handler.advicesPending(), "acknowledged");
+            final List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("answered advice")).toList();
+            assertEquals(1, lines.size(), () -> "logged: " + log.list);
+            assertFalse(lines.get(0).contains("\n"), lines.get(0));
+            assertTrue(lines.get(0).contains("0x300a"), lines.get(0));
+        }
+        finally
+        {
+            ((Logger)LoggerFactory.getLogger(SwitchHandler.class)).detachAppender(log);
+        }
+    }
+
     @Test
     void shouldNameAStandInAsTheIssuerGotItWhenItIsReversed()
     {
