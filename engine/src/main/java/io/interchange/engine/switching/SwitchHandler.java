@@ -243,6 +243,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // that was last logged, per issuer.
     private final AtomicLong adviceShareRefusals = new AtomicLong();
     private final long[] adviceShareLoggedAt;
+    // Lines about what a peer sends, a second at most each (LogThrottle): an issuer's answers refused, per issuer; tracks
+    // and PIN blocks refused.
+    private final LogThrottle[] issuerAnswerLogs;
+    private final LogThrottle trackLog = new LogThrottle();
+    private final LogThrottle pinLog = new LogThrottle();
     private final StringBuilder reasonScratch = new StringBuilder(2);
     // Set once, before the ring's first event; volatile so that no ordering of the node's start is relied on.
     private volatile LongPredicate moreTicks = now -> false;
@@ -306,6 +311,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         Arrays.fill(saturationLoggedAt, Long.MIN_VALUE);
         adviceShareLoggedAt = new long[issuers.size()];
         Arrays.fill(adviceShareLoggedAt, Long.MIN_VALUE);
+        issuerAnswerLogs = new LogThrottle[issuers.size()];
+        Arrays.setAll(issuerAnswerLogs, i -> new LogThrottle());
         transactions = new Transactions(setup.historyCapacity(), MAX_ANSWER, MAX_BASIS, setup.forgottenKeys(), setup.preAuthorizations(), setup.posSales(),
             dialects.get(setup.issuerDialect()), dialects);
         content = new RequestContent(dialects);
@@ -1021,14 +1028,23 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             final int block = TrackBlock.offset(request, Track2.FIELD);
             if (keyedTerminal < 0 || !acceptorKeys.terminalTrackKeyed(keyedTerminal) || block < 0)
             {
-                LOG.warn("{} from terminal index {} on link {}: track 2 enciphered, {}: answered 30", Mti.toString(request.mti()), keyedTerminal,
-                    event.linkId(), block < 0 ? "too short to hold a block" : "and the terminal holds no track key (it signs on with 60.3 = 004 for one)");
+                if (trackLog.due(event.timestampNanos()))
+                {
+                    LOG.warn("{} from terminal index {} on link {}: track 2 enciphered, {}: answered 30; {} more tracks refused since the last line",
+                        Mti.toString(request.mti()), keyedTerminal, event.linkId(),
+                        block < 0 ? "too short to hold a block" : "and the terminal holds no track key (it signs on with 60.3 = 004 for one)",
+                        trackLog.takeUnlogged());
+                }
                 return ResponseCode.FORMAT_ERROR;
             }
             final HsmResult result = acceptorKeys.decipherTrackBlock(keyedTerminal, event.frame(), block);
             if (result != HsmResult.OK)
             {
-                LOG.warn("terminal index {}: track 2 not deciphered: {}", keyedTerminal, result);
+                if (trackLog.due(event.timestampNanos()))
+                {
+                    LOG.warn("terminal index {}: track 2 not deciphered: {}; {} more tracks refused since the last line", keyedTerminal, result,
+                        trackLog.takeUnlogged());
+                }
                 return result == HsmResult.HSM_ERROR ? ResponseCode.SYSTEM_MALFUNCTION : ResponseCode.FORMAT_ERROR;
             }
         }
@@ -3226,8 +3242,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             // An answer we cannot read is no answer (DESIGN.md §5): the request times out and is reversed. Nor does it
             // show the link works: a link that answers its echo tests with garbage is closed as one that does not answer.
-            LOG.warn("unreadable message from issuer {} on link {}: {} at field {}",
-                issuers.get(issuer).id(), event.linkId(), event.decodeError(), message.errorField());
+            if (issuerAnswerLogs[issuer].due(event.timestampNanos()))
+            {
+                LOG.warn("unreadable message from issuer {} on link {}: {} at field {}; {} more of its messages refused since the last line",
+                    issuers.get(issuer).id(), event.linkId(), event.decodeError(), message.errorField(), issuerAnswerLogs[issuer].takeUnlogged());
+            }
             decide(event, null, Outcome.UNMATCHED, issuer, 0);
             return;
         }
@@ -3241,7 +3260,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             // A wrong or missing MAC on an issuer's answer is no answer (DESIGN.md §5): the request times out, the
             // acquirer gets 91 and the issuer a reversal.
-            LOG.warn("issuer {} link {}: answer {} with a wrong or missing MAC, ignored", issuers.get(issuer).id(), event.linkId(), Mti.toString(mti));
+            if (issuerAnswerLogs[issuer].due(event.timestampNanos()))
+            {
+                LOG.warn("issuer {} link {}: answer {} with a wrong or missing MAC, ignored; {} more of its messages refused since the last line",
+                    issuers.get(issuer).id(), event.linkId(), Mti.toString(mti), issuerAnswerLogs[issuer].takeUnlogged());
+            }
             decide(event, ResponseCode.MAC_FAILURE, Outcome.UNMATCHED, issuer, 0);
             return;
         }
@@ -3379,8 +3402,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             // Matched by link and STAN, but the answer to another kind of request (an 0210, funds moved, for an 0100, a
             // hold): relayed, the terminal would take it for its own. No answer: 91 at the time-out, and a reversal.
-            LOG.warn("issuer {} link {}: answer {} STAN {} to a request {}, taken for no answer",
-                issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan, Mti.toString(inFlight.mti(entry)));
+            if (issuerAnswerLogs[issuer].due(event.timestampNanos()))
+            {
+                LOG.warn("issuer {} link {}: answer {} STAN {} to a request {}, taken for no answer; {} more of its messages refused since the last line",
+                    issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan, Mti.toString(inFlight.mti(entry)),
+                    issuerAnswerLogs[issuer].takeUnlogged());
+            }
             decide(event, null, Outcome.UNMATCHED, issuer, stan);
             return;
         }
@@ -3390,8 +3417,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             // An answer the terminal cannot be given leaves what the issuer decided unknown to it: it is no answer
             // (DESIGN.md §5), so the request times out, the acquirer gets 91 and the issuer a reversal that undoes
             // whatever it did.
-            LOG.warn("issuer {} link {}: answer {} STAN {} with field {} missing or not printable, taken for no answer",
-                issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan, unrelayable);
+            if (issuerAnswerLogs[issuer].due(event.timestampNanos()))
+            {
+                LOG.warn("issuer {} link {}: answer {} STAN {} with field {} missing or not printable, taken for no answer; {} more of its messages " +
+                    "refused since the last line", issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan, unrelayable,
+                    issuerAnswerLogs[issuer].takeUnlogged());
+            }
             decide(event, ResponseCode.FORMAT_ERROR, Outcome.UNMATCHED, issuer, stan);
             return;
         }
@@ -3405,8 +3436,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             // An approval of another amount or currency than the issuer was asked for: relayed, the terminal would be told
             // its own amount (the answer echoes the request), the issuer would book its own, and clearing the
             // terminal's. The two books must not part: no answer, 91 at the time-out and a reversal of the approval.
-            LOG.warn("issuer {} link {}: answer {} STAN {} approves another amount or currency than it was asked for, taken for no answer",
-                issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan);
+            if (issuerAnswerLogs[issuer].due(event.timestampNanos()))
+            {
+                LOG.warn("issuer {} link {}: answer {} STAN {} approves another amount or currency than it was asked for, taken for no answer; {} " +
+                    "more of its messages refused since the last line", issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan,
+                    issuerAnswerLogs[issuer].takeUnlogged());
+            }
             decide(event, ResponseCode.FORMAT_ERROR, Outcome.UNMATCHED, issuer, stan);
             return;
         }
@@ -4101,8 +4136,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             request.valueOffset(52), pan, 0, panDigits, pinBlock, 0);
         if (result != HsmResult.OK)
         {
-            LOG.warn("PIN translation for {} index {} to issuer {} failed: {}", hostKeyed ? "listener" : "terminal",
-                hostKeyed ? session.endpoint : terminal, issuers.get(issuer).id(), result);
+            if (pinLog.due(event.timestampNanos()))
+            {
+                LOG.warn("PIN translation for {} index {} to issuer {} failed: {}; {} more PIN blocks refused since the last line",
+                    hostKeyed ? "listener" : "terminal", hostKeyed ? session.endpoint : terminal, issuers.get(issuer).id(), result, pinLog.takeUnlogged());
+            }
             pinRefused = true;
             return false;
         }

@@ -894,6 +894,43 @@ class SwitchHandlerTest extends FedHandler
     }
 
     /**
+     * An issuer that answers a hundred requests in a second with answers the switch cannot pass on gets a line in the
+     * log, not a hundred: the rest are counted into the next line, a second later at the earliest. Logged each, a faulty
+     * issuer at its traffic's rate filled the log's queue, and lines that mattered were dropped.
+     */
+    @Test
+    void shouldLogAnIssuersRefusedAnswersAtMostOnceASecondCountingTheRest()
+    {
+        final ListAppender<ILoggingEvent> log = switchLog();
+        try
+        {
+            ready();
+            for (int i = 0; i < 101; i++)
+            {
+                if (i == 100)
+                {
+                    now += 2_000_000_000L;
+                }
+                final Map<Integer, String> purchase = request("000000", 1_000);
+                purchase.put(2, card(i));
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+                final Map<Integer, String> answer = issuerAnswer(output(0), "00");
+                answer.remove(39);
+                message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, answer);
+            }
+            assertEquals(101, handler.unmatchedAnswers());
+            final List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("missing or not printable")).toList();
+            assertEquals(2, lines.size(), () -> "a line a second: " + lines);
+            assertTrue(lines.get(0).contains("; 0 more of its messages refused since the last line"), lines.get(0));
+            assertTrue(lines.get(1).contains("; 99 more of its messages refused since the last line"), lines.get(1));
+        }
+        finally
+        {
+            ((Logger)LoggerFactory.getLogger(SwitchHandler.class)).detachAppender(log);
+        }
+    }
+
+    /**
      * An issuer answers a stand-in's advice with a response code holding a line end: acknowledged as any answer, and
      * logged for the operator with the code as hex, so that what an issuer sends cannot forge a line of the switch's log.
      */
