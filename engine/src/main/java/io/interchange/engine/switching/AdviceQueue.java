@@ -318,10 +318,22 @@ final class AdviceQueue
      */
     int reserve(final int issuer)
     {
-        if (!hasRoom(issuer))
-        {
-            return NONE;
-        }
+        return hasRoom(issuer) ? freeSlot() : NONE;
+    }
+
+    /**
+     * As {@link #reserve}, for an advice into the room {@link #keepRoom} kept for it, which {@link #releaseRoom} has just
+     * given back: a free slot is all it needs, whatever its issuer's share holds now, for the room kept was one. An
+     * issuer recovered beyond its share ({@link #beyondShares}) still has room kept for the requests it had in flight, and
+     * the 0420 each may owe must not be lost to the share it is beyond.
+     */
+    int reserveKept()
+    {
+        return size + kept < capacity ? freeSlot() : NONE;
+    }
+
+    private int freeSlot()
+    {
         for (int i = 0; i < capacity; i++)
         {
             final int entry = (cursor + i) % capacity;

@@ -2710,7 +2710,19 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int mti, final DirectBuffer source, final int sourceOffset, final int sourceLength, final int original, final int hold,
         final CharSequence authorization, final CharSequence responseCode, final MessageReader acquirer, final int issuer, final long now)
     {
-        final int entry = advices.reserve(issuer);
+        return queueAdvice(mti, source, sourceOffset, sourceLength, original, hold, authorization, responseCode, acquirer, issuer, now, false);
+    }
+
+    /**
+     * As the other, {@code roomKept}: into the room its request kept ({@link #releaseRoom} has just given it back), which
+     * it takes whatever its issuer's share holds now (a recovery beyond it): that room was a free slot kept for it.
+     */
+    private int queueAdvice(
+        final int mti, final DirectBuffer source, final int sourceOffset, final int sourceLength, final int original, final int hold,
+        final CharSequence authorization, final CharSequence responseCode, final MessageReader acquirer, final int issuer, final long now,
+        final boolean roomKept)
+    {
+        final int entry = roomKept ? advices.reserveKept() : advices.reserve(issuer);
         if (entry == AdviceQueue.NONE || sourceLength == 0)
         {
             if (entry != AdviceQueue.NONE)
@@ -2862,14 +2874,19 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
     }
 
-    /** Gives back the room {@link #keepRoom} kept for the in-flight request, as its answer or time-out comes. */
-    private void releaseRoom(final int inFlightEntry)
+    /**
+     * Gives back the room {@link #keepRoom} kept for the in-flight request, as its answer or time-out comes; true when it
+     * had kept some, which the 0420 queued next takes.
+     */
+    private boolean releaseRoom(final int inFlightEntry)
     {
         if (inFlight.roomKept(inFlightEntry))
         {
             inFlight.roomKept(inFlightEntry, false);
             advices.releaseRoom(inFlight.issuer(inFlightEntry));
+            return true;
         }
+        return false;
     }
 
     /** Records the advice (0220, 0120) queued for a request of the switch's own approval (a stand-in, a completion). */
@@ -3446,7 +3463,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         // The room kept for its 0420 is given back, just before the 0420 takes it, or as none is owed (declined).
-        releaseRoom(entry);
+        final boolean roomKept = releaseRoom(entry);
         if (transactions.state(history) == Transactions.REVERSED && approved && !transactions.inquiry(history))
         {
             // The acquirer reversed it while it was with the issuer: the approval is undone at once, for the reason
@@ -3455,7 +3472,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
                 transactions.forwardedLength(history), history, PreAuthorizations.NONE, null,
                 reasonScratch.length() == 2 ? reasonScratch : ResponseCode.REVERSAL_UNSPECIFIED,
-                null, issuer, event.timestampNanos());
+                null, issuer, event.timestampNanos(), roomKept);
         }
         final AcquirerSession session = acquirerSessions.get(acquirerLink);
         if (session != null)
@@ -3501,7 +3518,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 // saw approved. Undone at once, as a late approval is.
                 queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
                     transactions.forwardedLength(history), history, PreAuthorizations.NONE, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer,
-                    event.timestampNanos());
+                    event.timestampNanos(), roomKept);
                 transactions.state(history, Transactions.REVERSED);
                 decisionFlags = Decision.UNDELIVERED_REVERSED;
             }
@@ -3626,9 +3643,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int history = inFlight.history(entry);
         final int issuer = inFlight.issuer(entry);
         final long now = event.timestampNanos();
-        releaseRoom(entry); // for the 0420 queued now
+        final boolean roomKept = releaseRoom(entry); // for the 0420 queued now
         queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
-            transactions.forwardedLength(history), history, PreAuthorizations.NONE, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer, now);
+            transactions.forwardedLength(history), history, PreAuthorizations.NONE, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer, now, roomKept);
         final int acquirerLink = inFlight.acquirerLink(entry);
         final AcquirerSession session = acquirerSessions.get(acquirerLink);
         if (session == null)

@@ -1069,9 +1069,7 @@ class AdvicesJournaledTest
     {
         final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
         final JournalConfig journal = SwitchNode.journalConfig(config);
-        final SwitchSetup small = new SwitchSetup(setup.dialects(), setup.issuerDialect(), setup.acquirers(), setup.issuers(), setup.bins(),
-            setup.acceptors(), setup.limits(), setup.zone(), setup.cutoff(), setup.inFlightCapacity(), setup.inFlightMaxFrame(),
-            setup.historyCapacity(), setup.forgottenKeys(), 2 * setup.issuers().size(), setup.preAuthorizations(), setup.posSales());
+        final SwitchSetup small = withAdviceQueue(2 * setup.issuers().size());
         handler = SwitchNode.handler(config, small);
         writer = new JournalWriter(journal);
         try
@@ -1104,6 +1102,53 @@ class AdvicesJournaledTest
         assertEquals(0, handler.advicesLost(), "the time-out's 0420 of the reversed purchase lost");
         assertEquals(ACQUIRER_LINK + "/91", last, "issuer-a's last room is kept for the purchase's 0420, as before the restart");
         assertEquals(2, handler.advicesPending());
+    }
+
+    /**
+     * Three 0420s owed to issuer-a, which acknowledges none, and a purchase still with it when the switch stops; then a
+     * restart onto an advice queue of four (a share of two an issuer). Recovery keeps the three beyond issuer-a's share
+     * and room for the purchase's 0420 in a free slot; live, the purchase times out and its 0420 goes into that room,
+     * where the share, which it is beyond, lost it: an approval issuer-a may have made, the terminal told 91, never undone.
+     */
+    @Test
+    void shouldQueueATimeOutsReversalIntoTheRoomItKeptThoughItsIssuerWasRecoveredBeyondItsShare(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = journaling(config);
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            for (int i = 0; i < 3; i++)
+            {
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 80 + i), 2_000));
+                assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded, and issuer-a never answers");
+            }
+            now += 6_000_000_000L; // past issuer-a's 5 s time-out
+            link(EventType.TICK, -1, -1);
+            assertEquals(3, handler.advicesPending(), "the three time-outs' 0420s, never acknowledged");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 83), 2_000));
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded, still with issuer-a when the switch stops");
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        restart(config, withAdviceQueue(2 * setup.issuers().size()), journal);
+        assertEquals(3, handler.advicesPending(), "recovered beyond issuer-a's share of two");
+        now += 6_000_000_000L;
+        tick();
+        assertEquals(0, handler.advicesLost(), "the purchase's 0420 lost to issuer-a's share");
+        assertEquals(4, handler.advicesPending());
+    }
+
+    /** The test's setup with an advice queue of {@code capacity}, below what the settings allow. */
+    private SwitchSetup withAdviceQueue(final int capacity)
+    {
+        return new SwitchSetup(setup.dialects(), setup.issuerDialect(), setup.acquirers(), setup.issuers(), setup.bins(),
+            setup.acceptors(), setup.limits(), setup.zone(), setup.cutoff(), setup.inFlightCapacity(), setup.inFlightMaxFrame(),
+            setup.historyCapacity(), setup.forgottenKeys(), capacity, setup.preAuthorizations(), setup.posSales());
     }
 
     /** A reversal (0400) of {@code original}, a millisecond on. */
