@@ -3448,7 +3448,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final boolean approved = answer.charAt(39, 0) == '0' && answer.charAt(39, 1) == '0';
         // The request as its acquirer sent it: fields 4 and 49 went to the issuer as they are (writeForward).
         final MessageReader original = original(entry);
-        if (approved && !transactions.inquiry(history) && otherAmount(answer, original))
+        // In replay the journal's verdict stands: a build before this check relayed such an approval, which judged again
+        // would stay in flight, leave its terminal's batch and time out into an 0420 of a sale the terminal holds.
+        final Outcome journaled = journaledOutcome(event);
+        if (approved && !transactions.inquiry(history) && (journaled != null ? journaled != Outcome.RELAYED : otherAmount(answer, original)))
         {
             // An approval of another amount or currency than the issuer was asked for: relayed, the terminal would be told
             // its own amount (the answer echoes the request), the issuer would book its own, and clearing the

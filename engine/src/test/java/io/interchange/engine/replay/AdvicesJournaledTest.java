@@ -62,6 +62,9 @@ class AdvicesJournaledTest
     private JournalWriter writer;
     // The switch's stand-in answers renumbered before they are journaled, as a build that numbered them otherwise sent them.
     private boolean decimalStandInCodes;
+    // Field 4 of an issuer's answer rewritten to this before it is journaled (-1: as it came), so that the journal holds an
+    // approval of another amount relayed, as a build before such approvals were taken for no answer relayed it.
+    private long answerAmountJournaled = -1;
 
     @Test
     void shouldReplayAdvicesToTwoIssuersAcrossQuietTicksByteForByteAndRecoverWhatIsStillOwed(@TempDir final Path dir)
@@ -883,6 +886,41 @@ class AdvicesJournaledTest
     }
 
     /**
+     * A journal of a build that relayed an issuer's approval of another amount than it was asked for (2,500 asked,
+     * 3,000 approved), which this one takes for no answer: replay and recovery take the journal's word that it was
+     * relayed, where judging it again kept the purchase in flight, to time out: its approval gone from the terminal's
+     * batch, and issuer-a owed an 0420 reversing a sale the terminal holds approved, a journal unlike its replay.
+     */
+    @Test
+    void shouldKeepAnApprovalOfAnotherAmountInRecoveryWhereTheJournalRelayedIt(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = journaling(config);
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        try
+        {
+            final Map<Integer, String> approval = answer(forwardedToIssuerA(6), "00");
+            answerAmountJournaled = 3_000;
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, approval);
+            answerAmountJournaled = -1;
+            assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
+            assertEquals("00", output(0).getString(39), "relayed");
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertReplaysByteForByte(config, journal, dir);
+
+        restart(config, journal);
+        assertEquals(1, handler.batchTotals().debitCount(terminal), "the approval the terminal holds is in its batch");
+        assertEquals(0, handler.inFlight(), "answered: nothing still with issuer-a");
+        now += 6_000_000_000L;
+        tick();
+        assertEquals(0, handler.advicesPending(), "no 0420 of a sale the terminal holds approved");
+    }
+
+    /**
      * MACs turned on for the ISO 8583:1987 listener over a restart (mac = false, then true: its acquirer host must change
      * keys before it may send). Live, a purchase was approved without a MAC, as the listener then asked. Recovery takes
      * the journal's word that it went on, where asking again under the new setting answered it 91 for want of keys: it
@@ -1348,6 +1386,16 @@ class AdvicesJournaledTest
         if (decimalStandInCodes)
         {
             numberStandInsInDecimal();
+        }
+        if (answerAmountJournaled >= 0 && event.type() == EventType.ISSUER_MESSAGE)
+        {
+            final MessageReader input = new MessageReader(setup.dialects().get(iso87b));
+            assertEquals(DecodeError.NONE, input.wrap(event.frame(), event.headerLength(), event.messageLength()));
+            long rest = answerAmountJournaled;
+            for (int i = 5; i >= 0; i--, rest /= 100)
+            {
+                event.frame().putByte(input.valueOffset(4) + i, (byte)((rest / 10 % 10) << 4 | rest % 10)); // twelve BCD digits
+            }
         }
         if (writer != null && !event.isQuiet())
         {
