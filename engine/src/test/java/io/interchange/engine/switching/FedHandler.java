@@ -33,6 +33,16 @@ abstract class FedHandler
     int stan;
 
     /**
+     * The handler from now on, under settings of the test's: the one it replaces let go first, since a handler holds
+     * hundreds of megabytes of tables at the embedded defaults and two at once were near the tests' heap.
+     */
+    void use(final SwitchSetup with)
+    {
+        handler = null;
+        handler = new SwitchHandler(with);
+    }
+
+    /**
      * The handler catches what it fails on so that the ring goes on, and logs it: a test whose answers look right can hide
      * one (a void of a kept sale once threw after its answer was written, leaving its batch uncounted).
      */

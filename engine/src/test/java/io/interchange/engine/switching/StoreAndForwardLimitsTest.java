@@ -65,7 +65,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldNotApproveAStandInWhoseAdviceCannotBeQueued()
     {
-        handler = new SwitchHandler(small(2));
+        use(small(2));
         link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
         int standIns = 0;
@@ -88,7 +88,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldNotAcknowledgeAReversalWhoseAdviceCannotBeQueued()
     {
-        handler = new SwitchHandler(small(2));
+        use(small(2));
         ready();
         final Map<Integer, String>[] purchases = new Map[3];
         for (int i = 0; i < 3; i++)
@@ -136,7 +136,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldNotAcknowledgeACompletionWhoseAdviceCannotBeQueued()
     {
-        handler = new SwitchHandler(small(2));
+        use(small(2));
         ready();
         link(EventType.ISSUER_DOWN, ISSUER_LINK, 0);
         final int terminal = setup.acceptors().terminalIndex("TERM0001");
@@ -170,7 +170,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldNotStandInOnATimeOutWhenTheStandInsAdviceCannotBeQueued()
     {
-        handler = new SwitchHandler(standInOnTimeOut(1));
+        use(standInOnTimeOut(1));
         ready();
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
             SwitchMessages.request(SwitchMessages.card("476173", 600), "000000", 4_000, now, ++stan));
@@ -199,7 +199,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldStandInOnATimeOutForAUnionPayPreAuthorizationCoded03()
     {
-        handler = new SwitchHandler(standInOnTimeOut(setup.adviceCapacity()));
+        use(standInOnTimeOut(setup.adviceCapacity()));
         ready();
         final int cups = setup.dialects().indexOf(UnionPayPos.DIALECT);
         link(EventType.ACQUIRER_UP, POS_LINK, 1);
@@ -277,7 +277,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     void shouldStillReverseAStandInWhoseAdviceIsStillOwed()
     {
         final SwitchSetup s = setup;
-        handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
+        use(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
             s.limits(), s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), 8, s.forgottenKeys(), s.adviceCapacity(),
             s.preAuthorizations(), s.posSales()));
         link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
@@ -308,7 +308,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldNameThePreAuthorizationInTheCompletionsAdviceAfterTheHistoryHasMovedOn()
     {
-        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
+        use(history(8, setup.preAuthorizations()));
         ready();
         final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 700), "000000", 20_000, now, ++stan);
         final String asIssuerGotIt = approvedHold(preAuth);
@@ -319,7 +319,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldNameTheStoodInPreAuthorizationsAdviceInItsCompletionAfterTheHistoryHasMovedOn()
     {
-        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
+        use(history(8, setup.preAuthorizations()));
         ready();
         link(EventType.ISSUER_DOWN, ISSUER_LINK, 0);
         final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 720), "000000", 4_000, now, ++stan);
@@ -340,7 +340,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldReverseAPreAuthorizationTheHistoryHasForgottenAtItsIssuer()
     {
-        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
+        use(history(8, setup.preAuthorizations()));
         ready();
         final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 760), "000000", 20_000, now, ++stan);
         final String asIssuerGotIt = approvedHold(preAuth);
@@ -528,7 +528,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldNotNameNorReleaseAForgottenHoldForAnotherCard()
     {
-        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
+        use(history(8, setup.preAuthorizations()));
         ready();
         final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 780), "000000", 20_000, now, ++stan);
         final String asIssuerGotIt = approvedHold(preAuth);
@@ -561,7 +561,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     @Test
     void shouldKeepNoPreAuthorizationBeyondTheHistoryWhenToldToKeepNone()
     {
-        handler = new SwitchHandler(history(8, 0));
+        use(history(8, 0));
         ready();
         final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 740), "000000", 20_000, now, ++stan);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.AUTHORIZATION_REQUEST, preAuth);
@@ -645,7 +645,7 @@ class StoreAndForwardLimitsTest extends FedHandler
      */
     private int signedOnWithShortHistory()
     {
-        handler = new SwitchHandler(history(8, setup.preAuthorizations()));
+        use(history(8, setup.preAuthorizations()));
         ready();
         final int cups = setup.dialects().indexOf(UnionPayPos.DIALECT);
         link(EventType.ACQUIRER_UP, POS_LINK, 1);

@@ -86,7 +86,7 @@ class SwitchHandlerTest extends FedHandler
     @Test
     void shouldNotForwardARequestWhoseIssuersShareOfTheAdviceQueueHasNoRoomForItsReversal()
     {
-        handler = new SwitchHandler(withAdviceShare(2));
+        use(withAdviceShare(2));
         ready();
         final List<String> answered = new ArrayList<>();
         for (int i = 0; i < 4; i++)
@@ -274,7 +274,7 @@ class SwitchHandlerTest extends FedHandler
     @Test
     void shouldCountAndLogRequestsTheHistoryForgetsBeforeTheyAreAMinuteOld()
     {
-        handler = new SwitchHandler(withHistory(1_024));
+        use(withHistory(1_024));
         final ListAppender<ILoggingEvent> log = switchLog();
         try
         {
@@ -315,7 +315,7 @@ class SwitchHandlerTest extends FedHandler
     {
         final SwitchSetup.Limits l = setup.limits();
         final SwitchSetup s = setup;
-        handler = new SwitchHandler(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
+        use(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
             new SwitchSetup.Limits(l.maxAmount(), l.currencies(), l.blockedMcc(), l.perCardPerMinute(), l.duplicateWindowNanos(), cardsPerMinute,
                 l.requestDeadlineNanos()),
             s.zone(), s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), s.adviceCapacity(),
@@ -361,7 +361,7 @@ class SwitchHandlerTest extends FedHandler
     @Test
     void shouldAnswerARepeatOfAReversalAsTheFirstOnceTheHistoryHasForgottenBoth()
     {
-        handler = new SwitchHandler(withHistory(1_024, 4_096));
+        use(withHistory(1_024, 4_096));
         ready();
         final Map<Integer, String> reversed = request("000000", 1_234);
         assertEquals("00", approveAtIssuer(reversed, "00").getString(39));
@@ -395,7 +395,7 @@ class SwitchHandlerTest extends FedHandler
     /** An approved purchase, 1,100 requests through a history of 1,024, then the purchase's bytes again: where its answer went. */
     private String retransmittedAfterTheHistoryForgotIt(final int forgottenKeys)
     {
-        handler = new SwitchHandler(withHistory(1_024, forgottenKeys));
+        use(withHistory(1_024, forgottenKeys));
         ready();
         final Map<Integer, String> purchase = request("000000", 1_234);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
@@ -510,7 +510,7 @@ class SwitchHandlerTest extends FedHandler
 
     private void keepsTheHistoryOfARequestInFlight(final boolean reversedMeanwhile)
     {
-        handler = new SwitchHandler(withHistory(1_024));
+        use(withHistory(1_024));
         ready();
         final Map<Integer, String> purchase = request("000000", 1_234);
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
@@ -693,7 +693,7 @@ class SwitchHandlerTest extends FedHandler
     @CsvSource({"true", "false"})
     void shouldRefuseASecondCompletionOfAHoldTheHistoryHasForgotten(final boolean completedFirst)
     {
-        handler = new SwitchHandler(withHistory(1_024));
+        use(withHistory(1_024));
         ready();
         final Map<Integer, String> preAuth = SwitchMessages.request(card(905), "000000", 5_000, now, ++stan);
         assertEquals("00", authorizedAtIssuer(preAuth).getString(39));
@@ -1380,7 +1380,7 @@ class SwitchHandlerTest extends FedHandler
     @Test
     void shouldAcknowledgeAReversalOfARequestStillWithItsIssuerInTheRoomItsForwardKept()
     {
-        handler = new SwitchHandler(withAdviceShare(2));
+        use(withAdviceShare(2));
         ready();
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
             SwitchMessages.request(SwitchMessages.card("476173", 91), "000000", 1_000, now, 91));
@@ -1503,7 +1503,7 @@ class SwitchHandlerTest extends FedHandler
     private Map<Integer, String> reversedWithItsIssuer(
         final int share, final Map<Integer, String> purchase, final Map<Integer, String> reversal, final String code)
     {
-        handler = new SwitchHandler(withAdviceShare(share));
+        use(withAdviceShare(share));
         ready();
         message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
         assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded, and no answer yet");
