@@ -35,12 +35,13 @@ import java.util.Objects;
  *                                         90 as the issuer got it however late it comes, and a reversal of it reaches
  *                                         the issuer (an 0420 naming it); the oldest is let go when full.
  *                                         0 keeps none.
- * @param posSales                         approved UnionPay POS sales and completions kept beyond the duplicate history
- *                                         (about 105 bytes each, allocated at start), so that a void of one however late
- *                                         in its batch is checked against it rather than answered 25, and the sale sent
- *                                         again while its batch is open gets its original answer (or 94) rather than be
- *                                         forwarded and charged a second time; the oldest is let go when full. 0 keeps
- *                                         none.
+ * @param posSales                         approved UnionPay POS sales, completions and refunds kept beyond the duplicate
+ *                                         history (about 126 bytes each, allocated at start), so that a void of one
+ *                                         however late in its batch is checked against it rather than answered 25, the
+ *                                         sale or refund sent again while its batch is open gets its original answer (or
+ *                                         94) rather than be forwarded and charged (credited) a second time, and its
+ *                                         terminal's reversal is passed on to its issuer (an 0420 naming it) rather than
+ *                                         answered 25; the oldest is let go when full. 0 keeps none.
  * @param requestDeadline                  how long a request (0100, 0200) from an acquirer may wait between its link
  *                                         reading it and the switch taking it up (in the link while the ring is full, in
  *                                         the ring while the switch is stalled) and still be forwarded: beyond it its

@@ -8,12 +8,16 @@ import io.interchange.codec.MessageReader;
 import io.interchange.codec.ResponseWriter;
 
 /**
- * Approved UnionPay POS sales and completions the duplicate history ({@link Transactions}) has forgotten: what a void
+ * Approved UnionPay POS sales, completions and refunds the duplicate history ({@link Transactions}) has forgotten: what a void
  * (60.1 = 23 or 21) is checked against, by the acquirer's key (listener, terminal, STAN, batch). The history covers a
  * minute or two of a busy day; a merchant voids a sale any time until the batch settles, and without this such a void
  * was answered 25 (the sale could only be refunded), or, before voids were checked, paid back whatever it named. It is
  * also what tells the sale's terminal sending it again from a new sale: a POS key has no field 7, so {@link ForgottenKeys}
- * does not hold it, and without this the sale would go to its issuer a second time and the card be charged twice.
+ * does not hold it, and without this the sale would go to its issuer a second time and the card be charged twice (a
+ * refund's card credited twice). And it is what the terminal's reversal (0400) of a sale whose answer it never got
+ * finds, often only before its next transaction, minutes or hours later: how its issuer got it (the switch's MTI, STAN,
+ * field 7 and RRN) names it in the 0420 that gives the money back, where a 25 left the card charged and the terminal
+ * believing the sale undone.
  *
  * <p>Per sale, the key's 64-bit fingerprint (as {@link PreAuthorizations} keeps a hold's), its terminal and batch, the
  * round of that batch it counted in (a batch number may come again once its batch has closed), its amount and
@@ -21,7 +25,9 @@ import io.interchange.codec.ResponseWriter;
  * ({@link RequestContent}), the void that takes it back while one stands or is with its issuer, for a completion the
  * fingerprint of the hold it took over (its void approved gives that hold back, the void reversed takes it again), and
  * what its answer added to the request's echo (fields 37, 38 and 39, when that is all it added), so that it can be given
- * again: about 105 bytes a sale. The oldest is let go when full.
+ * again, whether it is a credit (a refund, which no void takes back), its card's origin (the part of the batch it
+ * counts in), whether it has been reversed since, and how its issuer got it: about 126 bytes a sale. The oldest is let
+ * go when full.
  * Pre-allocated; no allocation once built; single-threaded (the switch handler's).
  */
 final class KeptSales
@@ -38,6 +44,9 @@ final class KeptSales
     private static final byte ANSWER_KEPT = 1;
     private static final byte WITH_RRN = 2;
     private static final byte WITH_AUTHORIZATION_CODE = 4;
+    private static final byte CREDIT = 1;
+    private static final byte FOREIGN = 2;
+    private static final byte REVERSED = 4;
     // What an answer to a sale holds that can be made again from the sale sent again and these fields: its echo, the
     // fields kept, and its MAC, made again with the terminal's key. One with more (an issuer's chip data, 55, its
     // balances, 54) cannot be given again as it was.
@@ -59,6 +68,13 @@ final class KeptSales
     private final long[] requestHashes;
     private final byte[] answerShapes;
     private final UnsafeBuffer answerFields;
+    private final byte[] flags;
+    private final short[] issuers;
+    // How the issuer got it, which the 0420 of its reversal names in field 90; an MTI of 0 where that is not known.
+    private final short[] issuerMtis;
+    private final int[] switchStans;
+    private final long[] issuerTransmissions;
+    private final int[] rrnPrefixes;
     private int next;
     private int size;
 
@@ -79,6 +95,12 @@ final class KeptSales
         requestHashes = new long[capacity];
         answerShapes = new byte[capacity];
         answerFields = new UnsafeBuffer(new byte[capacity * ANSWER_FIELDS]);
+        flags = new byte[capacity];
+        issuers = new short[capacity];
+        issuerMtis = new short[capacity];
+        switchStans = new int[capacity];
+        issuerTransmissions = new long[capacity];
+        rrnPrefixes = new int[capacity];
         slots = new Long2LongHashMap(Math.max(2 * capacity, 16), LOAD, NONE);
     }
 
@@ -125,6 +147,8 @@ final class KeptSales
         rounds[slot] = round;
         requestHashes[slot] = requestHash;
         answerShapes[slot] = 0;
+        flags[slot] = 0;
+        issuerMtis[slot] = 0;
         slots.put(fingerprint, slot);
         next = next + 1 == fingerprints.length ? 0 : next + 1;
         return slot;
@@ -219,6 +243,11 @@ final class KeptSales
         return slot != NONE && endpoints[slot] == endpoint ? slot : NONE;
     }
 
+    int endpoint(final int slot)
+    {
+        return endpoints[slot];
+    }
+
     int terminal(final int slot)
     {
         return terminals[slot];
@@ -286,5 +315,77 @@ final class KeptSales
     long completedKey(final int slot)
     {
         return completedKeys[slot];
+    }
+
+    /** The sale counts as a credit (a refund) or a debit, in the foreign or the domestic part of its batch. */
+    void counted(final int slot, final boolean credit, final boolean foreign)
+    {
+        flags[slot] = (byte)((flags[slot] & REVERSED) | (credit ? CREDIT : 0) | (foreign ? FOREIGN : 0));
+    }
+
+    /** A refund: no void takes it back, and its reversal takes a credit out of the batch. */
+    boolean credit(final int slot)
+    {
+        return (flags[slot] & CREDIT) != 0;
+    }
+
+    boolean foreign(final int slot)
+    {
+        return (flags[slot] & FOREIGN) != 0;
+    }
+
+    /** Its terminal reversed it: its issuer has been told (an 0420 owed), and is not told again; nothing voids it. */
+    void reversed(final int slot)
+    {
+        flags[slot] |= REVERSED;
+    }
+
+    boolean isReversed(final int slot)
+    {
+        return (flags[slot] & REVERSED) != 0;
+    }
+
+    /**
+     * How {@code issuer} got the sale: the message's MTI (0200, or the 0220 of a completion or a stand-in), the switch's
+     * STAN and field 7 (MMDDhhmmss as a number), and the first six digits of its RRN ({@link PreAuthorizations#rrnPrefix}).
+     */
+    void issuerGot(final int slot, final int issuer, final int mti, final int switchStan, final long transmission, final int rrnPrefix)
+    {
+        issuers[slot] = (short)issuer;
+        issuerMtis[slot] = (short)mti;
+        switchStans[slot] = switchStan;
+        issuerTransmissions[slot] = transmission;
+        rrnPrefixes[slot] = rrnPrefix;
+    }
+
+    /** Whether how its issuer got it is known ({@link #issuerGot}): what a reversal's 0420 must name. */
+    boolean issuerKnown(final int slot)
+    {
+        return issuerMtis[slot] != 0;
+    }
+
+    int issuer(final int slot)
+    {
+        return issuers[slot];
+    }
+
+    int issuerMti(final int slot)
+    {
+        return issuerMtis[slot];
+    }
+
+    int switchStan(final int slot)
+    {
+        return switchStans[slot];
+    }
+
+    long issuerTransmission(final int slot)
+    {
+        return issuerTransmissions[slot];
+    }
+
+    int rrnPrefix(final int slot)
+    {
+        return rrnPrefixes[slot];
     }
 }

@@ -459,9 +459,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     /**
      * Requests the duplicate history forgot before they were a minute old, since start: a reversal of one is answered
      * 25, and a retransmission 94 while limits.duplicate-keys still holds its key (a UnionPay POS one, keyed by batch
-     * rather than field 7, gets its original answer or 94 when it is an approved sale of a batch still open that
-     * limits.pos-sales keeps, and is forwarded as new otherwise). Non-zero means limits.duplicate-history is too small
-     * for the traffic.
+     * rather than field 7, gets its original answer or 94, and its reversal is passed on, when it is an approved sale or
+     * refund of a batch still open that limits.pos-sales keeps, and is forwarded as new, or its reversal answered 25,
+     * otherwise). Non-zero means limits.duplicate-history is too small for the traffic.
      * Readable from any thread.
      */
     public long historyForgotYoung()
@@ -1353,8 +1353,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return ResponseCode.ORIGINAL_NOT_FOUND;
         }
         final KeptSales sales = transactions.keptSales();
-        if (sales.terminal(kept) != terminal || sales.voided(kept) || sales.batch(kept) != batchNumber(request) ||
-            sales.batch(kept) != countedBatches[terminal] || sales.card(kept) != transactions.card(current) ||
+        if (sales.terminal(kept) != terminal || sales.voided(kept) || sales.isReversed(kept) || sales.credit(kept) ||
+            sales.batch(kept) != batchNumber(request) || sales.batch(kept) != countedBatches[terminal] || sales.card(kept) != transactions.card(current) ||
             sales.completion(kept) != completionVoid(request))
         {
             return ResponseCode.INVALID_TRANSACTION;
@@ -1551,14 +1551,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
-     * A UnionPay POS request under the key of an approved sale or completion the history has forgotten ({@link KeptSales}),
-     * in its terminal's batch still open: not new, and never forwarded a second time, which would charge the card twice.
+     * A UnionPay POS request under the key of an approved sale, completion or refund the history has forgotten
+     * ({@link KeptSales}), in its terminal's batch still open: not new, and never forwarded a second time, which would
+     * charge the card twice (or credit a refund twice).
      * The same content gets the original answer again (DESIGN.md §4), made again from the request's echo and the RRN,
      * authorization code and response code kept, its MAC with the terminal's key of now; other content, or a sale whose
      * answer carried more than that (an issuer's chip data, 55), gets 94, as a key with a field 7 the history has forgotten
      * does. A key of a batch that has closed (settled, set aside for its upload, or left behind) is a new request's: a
-     * terminal's (STAN, batch) comes again once it is set up again. A declined or reversed sale is not kept, and is
-     * forwarded as new: at most one of the two is approved. In replay the journal's verdict stands, as limits.pos-sales or
+     * terminal's (STAN, batch) comes again once it is set up again. A declined or reversed sale is not kept (nor one
+     * reversed once kept), and is forwarded as new: at most one of the two is approved. In replay the journal's verdict stands, as limits.pos-sales or
      * duplicate-history may have been changed since, or the journal made by a switch that forwarded such a request:
      * decided again, the issuer's answer to it would find nothing in flight, and its approval would be missing from the batch.
      */
@@ -1568,8 +1569,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     {
         final KeptSales sales = transactions.keptSales();
         final int kept = transactions.keptSale(session.endpoint, terminalHigh, terminalLow, stan, batch);
+        // One its terminal has reversed since no longer stands: sent again, it is new, as a sale reversed before the history
+        // forgot it is, and at most one of the two is approved.
         final boolean open = kept != KeptSales.NONE && sales.batch(kept) == countedBatches[sales.terminal(kept)] &&
-            sales.round(kept) == batchRounds[sales.terminal(kept)];
+            sales.round(kept) == batchRounds[sales.terminal(kept)] && !sales.isReversed(kept);
         final Outcome journaled = journaledOutcome(event);
         final boolean again = journaled == Outcome.RETRANSMITTED;
         if (!(journaled != null ? again || refuses(event, ResponseCode.DUPLICATE, false) : open))
@@ -1683,7 +1686,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             {
                 reverseHold(event, request, session, hold);
             }
-            else
+            else if (!reverseKeptSale(event, request, session))
             {
                 // A repeat (0401, 0421) of a reversal the switch acknowledged, the original reversed and forgotten since: 00
                 // again, nothing more to do, as while the history held it. In replay the journal's verdict stands, as
@@ -1837,17 +1840,112 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answerTryAgain(event, request);
             return;
         }
+        final int length = reversalBasis(request, session, true, -1, -1, holds.rrnPrefix(hold), holds.switchStan(hold));
+        queueAdvice(Mti.REVERSAL_ADVICE, basisScratch, 0, length, Transactions.NONE, hold, null, reversalReason(request), request,
+            holds.issuer(hold), event.timestampNanos());
+        holds.reversed(hold);
+        answer(event, request, ResponseCode.APPROVED);
+    }
+
+    /**
+     * A UnionPay POS reversal (0400, 0401) of an approved sale, completion or refund the history has forgotten, which
+     * {@link KeptSales} keeps (limits.pos-sales), of its terminal's batch still open: the terminal sends it for a sale
+     * whose answer it never got, often only before its next transaction, minutes or hours later, and believes the sale
+     * undone. It was answered 25 and its issuer never told, the card left charged (a refund's credited) and the batch
+     * parted from the terminal's. Now it is reversed as one the history holds is: 00, taken out of the batch totals, and
+     * an 0420 to the issuer that names it as the issuer got it (field 90: the switch's MTI, STAN and field 7; its RRN),
+     * built, as a forgotten hold's is ({@link #reverseHold}), from the reversal's card, which must be the sale's: a
+     * reversal without a card number (its 0420 could not name the card) or of another card's is not of this sale, 25.
+     * Once reversed it stays so: a repeat is 00 again and tells the issuer nothing more, a void of it is 12, and the sale
+     * sent again is forwarded as new, as one reversed before the history forgot it is. False, for the reversal to be
+     * answered as one of an unknown original, when none is kept under its key, or its batch has closed (settled, left
+     * behind: a terminal's STAN and batch come again), or in replay where the journal answered 25: a journal from before
+     * this change replays as it was.
+     */
+    private boolean reverseKeptSale(final SwitchEvent event, final MessageReader request, final AcquirerSession session)
+    {
+        if (request.dialect().defines(7) || reversesPreAuthorization(request) || !originalKey(request))
+        {
+            return false;
+        }
+        final KeptSales sales = transactions.keptSales();
+        final int kept = transactions.keptSale(session.endpoint, FixedKey.high(request, 41), FixedKey.low(request, 41), originalStan,
+            originalTransmission);
+        final boolean found = kept != KeptSales.NONE && sales.batch(kept) == countedBatches[sales.terminal(kept)] &&
+            sales.round(kept) == batchRounds[sales.terminal(kept)] && sales.issuerKnown(kept) && findPan(event, request) && panValid() &&
+            PreAuthorizations.card(pan, panDigits) == sales.card(kept);
+        if (refuses(event, ResponseCode.ORIGINAL_NOT_FOUND, !found) || !found)
+        {
+            return false;
+        }
+        if (sales.isReversed(kept))
+        {
+            answer(event, request, ResponseCode.APPROVED);
+            return true;
+        }
+        if (sales.voided(kept))
+        {
+            // Its void gives the money back: a reversal as well would give it twice, as for a sale the history holds.
+            answer(event, request, ResponseCode.INVALID_TRANSACTION);
+            return true;
+        }
+        if (request.has(4) && request.getLong(4) != sales.amount(kept) || request.has(49) && number(request, 49) != sales.currency(kept))
+        {
+            answer(event, request, ResponseCode.INVALID_AMOUNT);
+            return true;
+        }
+        final int issuer = sales.issuer(kept);
+        // In replay the journal's verdict stands, as the issuer's share of the queue may have shrunk since.
+        if (refuses(event, ResponseCode.SYSTEM_MALFUNCTION, !advices.hasRoom(issuer)))
+        {
+            answerTryAgain(event, request);
+            return true;
+        }
+        totals.reversed(sales.terminal(kept), sales.credit(kept), sales.amount(kept), sales.foreign(kept));
+        final int length = reversalBasis(request, session, false, sales.amount(kept), sales.currency(kept), sales.rrnPrefix(kept),
+            sales.switchStan(kept));
+        queueAdvice(Mti.REVERSAL_ADVICE, basisScratch, 0, length, Transactions.keptRef(kept), PreAuthorizations.NONE, null, reversalReason(request),
+            request, issuer, event.timestampNanos());
+        transactions.keptSaleReversed(kept);
+        answer(event, request, ResponseCode.APPROVED);
+        // As for a reversal of an approval the history holds: clearing books it back from what the issuer was told.
+        decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, 0);
+        event.decisionLength(Decision.writeReversal(event.decision(), sales.amount(kept), sales.currency(kept), sales.credit(kept)));
+        return true;
+    }
+
+    /**
+     * Into {@link #basisScratch}, what the 0420 of an original the history has forgotten is built from: the reversal's
+     * card ({@link #pan}), processing code (a hold's coded 00, as every hold went to its issuer: not the 20 of a UnionPay
+     * POS pre-authorization void, nor the 03 of the POS reversal of a pre-authorization), acceptor and times; the
+     * original's amount and currency where given ({@code amount} and {@code currency} not -1), else the reversal's; and
+     * the RRN the original went under, as an 0420 built from the history carries it: an issuer may key reversals by it.
+     * Returns its length.
+     */
+    private int reversalBasis(
+        final MessageReader request, final AcquirerSession session, final boolean hold, final long amount, final int currency, final int rrnPrefix,
+        final int switchStan)
+    {
         final int merchant = request.has(42) && request.units(42) <= FixedKey.MAX_LENGTH ?
             acceptors.merchant(FixedKey.high(request, 42), FixedKey.low(request, 42)) : -1;
-        final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0).mti(Mti.AUTHORIZATION_REQUEST);
+        final MessageWriter writer = writers[issuerDialect].wrap(basisScratch, 0).mti(hold ? Mti.AUTHORIZATION_REQUEST : Mti.FINANCIAL_REQUEST);
         writer.putText(2, pan, 0, panDigits);
-        if (request.has(3))
+        if (hold && request.has(3))
         {
-            // Every hold went to its issuer coded 00: not the 20 of a UnionPay POS pre-authorization void, nor the 03 of the
-            // POS reversal of a pre-authorization.
             putCodedAsHold(writer, request);
         }
-        copy(request, writer, 4);
+        else
+        {
+            copy(request, writer, 3);
+        }
+        if (amount < 0)
+        {
+            copy(request, writer, 4);
+        }
+        else
+        {
+            writer.putLong(4, amount);
+        }
         copy(request, writer, 12);
         copy(request, writer, 13);
         if (merchant >= 0)
@@ -1857,21 +1955,24 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         copy(request, writer, 22);
         copy(request, writer, 25);
         writer.putString(32, setup.acquirers().get(session.endpoint).acquirerId());
-        if (holds.rrnPrefix(hold) != PreAuthorizations.NONE)
+        if (rrnPrefix != PreAuthorizations.NONE)
         {
-            // The RRN the hold went under, as an 0420 built from the history carries it: an issuer may key reversals by it.
-            putDigits(scratch, 0, holds.rrnPrefix(hold), 6);
-            putDigits(scratch, 6, holds.switchStan(hold), 6);
+            putDigits(scratch, 0, rrnPrefix, 6);
+            putDigits(scratch, 6, switchStan, 6);
             writer.putText(37, scratch, 0, 12);
         }
         copy(request, writer, 41);
         copy(request, writer, 42);
-        copy(request, writer, 49);
-        final int length = writer.finish();
-        queueAdvice(Mti.REVERSAL_ADVICE, basisScratch, 0, length, Transactions.NONE, hold, null, reversalReason(request), request,
-            holds.issuer(hold), event.timestampNanos());
-        holds.reversed(hold);
-        answer(event, request, ResponseCode.APPROVED);
+        if (currency < 0)
+        {
+            copy(request, writer, 49);
+        }
+        else
+        {
+            putDigits(scratch, 0, currency, 3);
+            writer.putText(49, scratch, 0, 3);
+        }
+        return writer.finish();
     }
 
     /**
@@ -2793,7 +2894,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         copy(basis, writer, 41);
         copy(basis, writer, 42);
         copy(basis, writer, 49);
-        if (original != Transactions.NONE && transactions.forwardedLength(original) > 0)
+        if (original > Transactions.NONE && transactions.forwardedLength(original) > 0)
         {
             // Original data elements (n42): MTI, STAN and field 7 of the original as the issuer got it, then the
             // acquiring and forwarding institution ids.
@@ -2818,17 +2919,14 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             // The same, of a pre-authorization the history has forgotten; its field 32 was its listener's acquirer id.
             final PreAuthorizations holds = transactions.preAuthorizations();
-            putDigits(scratch, 0, holds.mti(hold), 4);
-            putDigits(scratch, 4, holds.switchStan(hold), 6);
-            putDigits(scratch, 10, (int)holds.transmission(hold), 10);
-            final String acquirerId = setup.acquirers().get(holds.endpoint(hold)).acquirerId();
-            for (int i = 0; i < 11; i++)
-            {
-                final int from = i - (11 - acquirerId.length());
-                scratch.putByte(20 + i, from >= 0 ? (byte)acquirerId.charAt(from) : (byte)'0');
-                scratch.putByte(31 + i, (byte)'0');
-            }
-            writer.putText(90, scratch, 0, 42);
+            putOriginalData(writer, holds.mti(hold), holds.switchStan(hold), holds.transmission(hold), holds.endpoint(hold));
+        }
+        else if (original < Transactions.NONE)
+        {
+            // Of a UnionPay POS sale the history has forgotten ({@link Transactions#keptRef}), as its issuer got it.
+            final KeptSales sales = transactions.keptSales();
+            final int kept = Transactions.NONE - 1 - original;
+            putOriginalData(writer, sales.issuerMti(kept), sales.switchStan(kept), sales.issuerTransmission(kept), sales.endpoint(kept));
         }
         final int length = writer.finish();
         long identity = 0;
@@ -2840,7 +2938,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         advices.add(entry, length, issuer, now, ownAdvice(mti) && basis.has(11) ? (int)basis.getLong(11) : 0, identity);
         advicesQueued.incrementAndGet();
-        if (original != Transactions.NONE && transactions.ownAdvice(original) != AdviceQueue.NONE)
+        if (original > Transactions.NONE && transactions.ownAdvice(original) != AdviceQueue.NONE)
         {
             // Naming a stand-in or completion whose own advice the issuer has not acknowledged: a reversal of it, or the
             // completion of a stood-in pre-authorization. The issuer must have the advice named before the one that
@@ -2849,6 +2947,25 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             advices.waitFor(entry, transactions.ownAdvice(original), transactions.ownAdviceSerial(original));
         }
         return entry;
+    }
+
+    /**
+     * Field 90 (n42) naming an original the history has forgotten as its issuer got it: MTI, the switch's STAN and field
+     * 7, then the acquiring institution (its listener's acquirer id, as field 32 was) and a forwarding one of zeros.
+     */
+    private void putOriginalData(final MessageWriter writer, final int mti, final int switchStan, final long transmission, final int endpoint)
+    {
+        putDigits(scratch, 0, mti, 4);
+        putDigits(scratch, 4, switchStan, 6);
+        putDigits(scratch, 10, (int)transmission, 10);
+        final String acquirerId = setup.acquirers().get(endpoint).acquirerId();
+        for (int i = 0; i < 11; i++)
+        {
+            final int from = i - (11 - acquirerId.length());
+            scratch.putByte(20 + i, from >= 0 ? (byte)acquirerId.charAt(from) : (byte)'0');
+            scratch.putByte(31 + i, (byte)'0');
+        }
+        writer.putText(90, scratch, 0, 42);
     }
 
     /**

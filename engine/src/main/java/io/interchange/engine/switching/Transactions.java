@@ -235,9 +235,9 @@ final class Transactions
                 {
                     keepHold(entry);
                 }
-                else if (!keysDated[entry] && approved[entry] && states[entry] == ANSWERED && terminals[entry] >= 0 && !credits[entry] &&
-                    !voidsOfDebits[entry])
+                else if (!keysDated[entry] && approved[entry] && states[entry] == ANSWERED && terminals[entry] >= 0 && !voidsOfDebits[entry])
                 {
+                    // A refund too: sent again once forgotten, it would be credited to the card a second time.
                     keepSale(entry);
                 }
             }
@@ -296,10 +296,11 @@ final class Transactions
     }
 
     /**
-     * An approved UnionPay POS sale or completion leaves the history: what a void of it is checked against goes on to
+     * An approved UnionPay POS sale, completion or refund leaves the history: what a void of it is checked against goes on to
      * {@link #keptSales}, with the void that takes it back, which then names the kept sale, and for a completion the hold
-     * it took over, which then names the kept completion (its void approved or reversed must still find the hold); and
-     * what its terminal sending it again is told: its content, and what of its answer makes that again.
+     * it took over, which then names the kept completion (its void approved or reversed must still find the hold); what
+     * its terminal sending it again is told: its content, and what of its answer makes that again; and how its issuer got
+     * it, which its reversal's 0420 names.
      */
     private void keepSale(final int entry)
     {
@@ -311,6 +312,17 @@ final class Transactions
             answer.wrap(answers, entry * maxAnswer, answerLengths[entry]) == DecodeError.NONE)
         {
             keptSales.answer(slot, answer);
+        }
+        if (slot != KeptSales.NONE)
+        {
+            keptSales.counted(slot, credits[entry], foreign[entry]);
+        }
+        if (slot != KeptSales.NONE && forwardedLengths[entry] > 0 &&
+            forwardedReader.wrap(forwarded, entry * maxForwarded, forwardedLengths[entry]) == DecodeError.NONE &&
+            forwardedReader.has(11) && forwardedReader.has(7))
+        {
+            keptSales.issuerGot(slot, issuers[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11), forwardedReader.getLong(7),
+                rrnPrefix(forwardedReader));
         }
         if (slot != KeptSales.NONE && voidEntry != NONE && voidOf[voidEntry] == entry)
         {
@@ -329,6 +341,16 @@ final class Transactions
     int keptSale(final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission)
     {
         return keptSales.find(fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission), endpoint);
+    }
+
+    /**
+     * The kept sale at {@code slot} was reversed by its terminal: it no longer stands, and a kept completion's hold may be
+     * completed again, as when a completion the history holds is reversed.
+     */
+    void keptSaleReversed(final int slot)
+    {
+        keptSales.reversed(slot);
+        handOver(keptSales.completedKey(slot), keptRef(slot), NONE);
     }
 
     KeptSales keptSales()

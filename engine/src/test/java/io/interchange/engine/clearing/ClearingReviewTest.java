@@ -805,6 +805,54 @@ class ClearingReviewTest
         assertEquals(List.of("1 sale of 5000"), posSales(config), "the sale issuer-b charged settles");
     }
 
+    /**
+     * A UnionPay POS sale approved at 22:58 on 26 Nov, which the switch's history (8 requests here) lets go; its terminal
+     * reverses it (0400: the sale's STAN and batch, its card number in field 2) at 23:01, business day 27 Nov, its batch
+     * still open. The switch finds it among the sales it keeps beyond the history: 00, and issuer-a is told by an 0420
+     * naming the sale as it got it (field 90: its 0200, STAN and field 7), so day 1 settles the sale and day 2 books it
+     * back. It was answered 25 and issuer-a never told: the card stayed charged, and day 2 had an orphan reversal.
+     */
+    @Test
+    void unionPayReversalOnTheNextBusinessDayOfASaleTheHistoryHasForgottenIsBookedBack(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir, 8);
+        final String asForwarded;
+        final List<MessageReader> told;
+        try
+        {
+            now = at("2026-11-26T22:58:00Z");
+            posSignedOn("000201", 1);
+            final Map<Integer, String> sale = posSale("000202", "000000");
+            putIn(cups(), POS_LINK, 1, Mti.FINANCIAL_REQUEST, sale);
+            asForwarded = Mti.toString(output(0).mti()) + output(0).getString(11) + output(0).getString(7);
+            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+            assertEquals("00", output(0).getString(39));
+            for (int i = 0; i < 16; i++)
+            {
+                approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 100 + i), 1_000);
+            }
+            now = at("2026-11-26T23:01:00Z");
+            final Map<Integer, String> reversal = new java.util.HashMap<>(sale);
+            reversal.remove(35);
+            reversal.put(2, card(0, 9));
+            putIn(cups(), POS_LINK, 1, Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", output(0).getString(39), "the sale kept beyond the history: reversed");
+            told = advices();
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertEquals(List.of("0420 " + asForwarded), told.stream().map(m -> Mti.toString(m.mti()) + " " + m.getString(90).substring(0, 20)).toList(),
+            "issuer-a told, the sale named as it got it");
+        assertEquals(List.of("1 sale of 5000"), posSales(config), "day 1: the sale settles");
+        final DayReader.Day second = DayReader.read(config, DAY_2);
+        assertEquals(List.of(TransactionState.REVERSAL_OF_EARLIER_DAY), List.of(second.transactions().state(0)));
+        assertEquals(1, second.transactions().size());
+        assertEquals(-5_000, net(Settlement.settle(config, DAY_2, second.transactions())), "booked back on day 2");
+        assertEquals(List.of(ClearingExceptionItem.Kind.REVERSAL_OF_EARLIER_DAY), second.exceptions().stream().map(ClearingExceptionItem::kind).toList());
+    }
+
     /** TERM0005's merchant's settlement lines of day 1: count and net sales. */
     private static List<String> posSales(final SwitchConfig config)
     {

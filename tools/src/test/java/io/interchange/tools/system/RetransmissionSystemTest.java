@@ -218,13 +218,121 @@ class RetransmissionSystemTest
                 assertEquals(approved, issuerA.answers(ResponseCode.APPROVED));
                 assertEquals(other.balance(), issuerA.account(other.pan()).orElseThrow().balance(), "the other sale never reached its issuer");
             }
-            final JournalConfig written = SwitchNode.journalConfig(config);
-            final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), written.durability(), written.cutoff(), written.zone(),
-                written.panEncryptionKey(), written.panHashKey(), written.dialects());
-            final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
-            Replayer.replay(SwitchNode.handler(config, setup), setup, written, replayed);
-            assertEquals(List.of(), Replayer.differences(written, replayed, 10), "replayed byte for byte");
+            assertReplayedByteForByte(config, dir);
         }
+    }
+
+    /**
+     * A UnionPay POS terminal reverses (0400) a sale whose answer it never got, only before its next transaction, once a
+     * history of 1,024 has forgotten the sale (1,100 requests after it). The sale is kept beyond the history
+     * (limits.pos-sales) while its batch is open, so the reversal finds it: 00, the issuer told by an 0420 naming the sale
+     * as it got it, and the cardholder's balance restored; the repeat (0401) is 00 again and gives nothing back twice, a
+     * void of the reversed sale is 12, the batch settles at zero and clearing books the sale reversed. The reversal was
+     * answered 25 and never reached the issuer: the card stayed charged while the terminal took the sale for undone.
+     * Replayed, the journal gives the same outputs.
+     */
+    @Test
+    void shouldReverseAUnionPaySaleTheHistoryHasForgottenAtItsIssuerInItsBatchAndInClearing(@TempDir final Path dir) throws Exception
+    {
+        final CardBook book = CardBook.generate(71, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount card = cards.payer(2_500);
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(72, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+        {
+            final SwitchConfig config = smallHistory(dir, issuerA, issuerB);
+            try (SwitchNode node = started(config);
+                 TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
+            {
+                final Map<Integer, String> sale = Cardholders.swiped(cards.purchase(card, 2_500));
+                assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
+                assertEquals(card.balance() - 2_500, issuerA.account(card.pan()).orElseThrow().balance(), "charged");
+                forget(pos, cards);
+
+                // A POS reversal names the sale by the sale's own STAN and batch, and carries its card number, not its track 2.
+                final Map<Integer, String> reversal = new HashMap<>(sale);
+                reversal.remove(35);
+                reversal.remove(52);
+                reversal.put(2, card.pan());
+                assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST, reversal).getString(39), "the forgotten sale found, and reversed");
+                Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance(),
+                    () -> "the issuer gave the money back: balance " + issuerA.account(card.pan()).orElseThrow().balance() + ", started at " +
+                        card.balance());
+                assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST + 1, reversal).getString(39), "its repeat: 00 again");
+
+                final Map<Integer, String> voided = Cardholders.swiped(cards.purchase(card, 2_500));
+                voided.put(3, "200000");
+                voided.put(60, "23" + "000001");
+                voided.put(61, "000001" + sale.get(11));
+                assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST, voided).getString(39), "a void of the reversed sale");
+                assertEquals(SettlementTotals.IN_BALANCE, settle(pos, cards, 1, 0, 0), "the batch holds nothing: the sale reversed out of it");
+                assertEquals(card.balance(), issuerA.account(card.pan()).orElseThrow().balance(), "given back once");
+            }
+            final Clearing.ClearingRun run = Clearing.run(config, BusinessDay.businessDay(System.currentTimeMillis() * 1_000_000L,
+                config.businessDay().cutoff(), config.businessDay().zone()), dir.resolve("out"));
+            assertEquals(List.of("0200,000000,2500,reversed", "0200,200000,2500,declined"), Files.readAllLines(run.file("transactions.csv")).stream()
+                .map(line -> line.split(",")).filter(f -> f.length > 4 && "2500".equals(f[4]))
+                .map(f -> f[1] + "," + f[2] + "," + f[4] + "," + f[f.length - 1]).toList(), "the sale booked back, its void refused");
+            final String exceptions = Files.readString(run.file("exceptions.csv"));
+            assertFalse(exceptions.contains(",orphan-reversal,"), exceptions);
+            assertReplayedByteForByte(config, dir);
+        }
+    }
+
+    /**
+     * A UnionPay POS refund (0220 coded 20, 60.1 = 25) sent again by its terminal once a history of 1,024 has forgotten
+     * it gets its original answer, byte for byte, and the card is credited once: it was forwarded as new, and the
+     * cardholder paid back twice. Kept beyond the history as a sale is, it is no sale to void: a void naming it is 12.
+     */
+    @Test
+    void shouldAnswerAUnionPayRefundSentAgainOnceTheHistoryHasForgottenItWithItsOriginalAnswerCreditedOnce(@TempDir final Path dir)
+        throws Exception
+    {
+        final CardBook book = CardBook.generate(73, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount card = cards.payer(1_200);
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(74, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+        {
+            final SwitchConfig config = smallHistory(dir, issuerA, issuerB);
+            try (SwitchNode node = started(config);
+                 TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
+            {
+                final Map<Integer, String> refund = Cardholders.swiped(cards.purchase(card, 1_200));
+                refund.put(3, "200000");
+                refund.put(60, "25" + "000001");
+                final byte[] request = pos.encode(Mti.FINANCIAL_ADVICE, refund);
+                pos.sendRaw(request);
+                final byte[] answer = pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT);
+                assertEquals("00", decode(answer).getString(39));
+                assertEquals(card.balance() + 1_200, issuerA.account(card.pan()).orElseThrow().balance(), "credited");
+                final long approved = issuerA.answers(ResponseCode.APPROVED);
+                forget(pos, cards);
+
+                pos.sendRaw(request);
+                assertArrayEquals(answer, pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT), "the original answer again, byte for byte");
+                assertEquals(approved, issuerA.answers(ResponseCode.APPROVED), "the issuer saw the refund once");
+                assertEquals(card.balance() + 1_200, issuerA.account(card.pan()).orElseThrow().balance(), "credited once");
+
+                final Map<Integer, String> voided = Cardholders.swiped(cards.purchase(card, 1_200));
+                voided.put(3, "200000");
+                voided.put(60, "23" + "000001");
+                voided.put(61, "000001" + refund.get(11));
+                assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST, voided).getString(39), "a void naming the refund");
+                assertEquals(card.balance() + 1_200, issuerA.account(card.pan()).orElseThrow().balance(), "credited once");
+            }
+            assertReplayedByteForByte(config, dir);
+        }
+    }
+
+    private static void assertReplayedByteForByte(final SwitchConfig config, final Path dir) throws Exception
+    {
+        final JournalConfig written = SwitchNode.journalConfig(config);
+        final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), written.durability(), written.cutoff(), written.zone(),
+            written.panEncryptionKey(), written.panHashKey(), written.dialects());
+        final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
+        Replayer.replay(SwitchNode.handler(config, setup), setup, written, replayed);
+        assertEquals(List.of(), Replayer.differences(written, replayed, 10), "replayed byte for byte");
     }
 
     /**
