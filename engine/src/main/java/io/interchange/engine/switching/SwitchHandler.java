@@ -3504,6 +3504,17 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return message.getString(field);
     }
 
+    /**
+     * Whether field 39 is one of ISO 8583:1987's approvals other than 00: 08 (honour with identification), 10 (approved
+     * for a partial amount), 11 (approved, VIP), 16 (approved, update track 3).
+     */
+    private static boolean otherApprovalCode(final MessageReader answer)
+    {
+        final byte first = answer.charAt(39, 0);
+        final byte second = answer.charAt(39, 1);
+        return first == '0' && second == '8' || first == '1' && (second == '0' || second == '1' || second == '6');
+    }
+
     private static boolean letterOrDigit(final byte c)
     {
         return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
@@ -3568,15 +3579,21 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // In replay the journal's verdict stands: a build before this check relayed such an approval, which judged again
         // would stay in flight, leave its terminal's batch and time out into an 0420 of a sale the terminal holds.
         final Outcome journaled = journaledOutcome(event);
-        if (approved && !transactions.inquiry(history) && (journaled != null ? journaled != Outcome.RELAYED : otherAmount(answer, original)))
+        final boolean otherApproval = !approved && otherApprovalCode(answer);
+        if ((approved || otherApproval) && !transactions.inquiry(history) &&
+            (journaled != null ? journaled != Outcome.RELAYED : otherApproval || otherAmount(answer, original)))
         {
             // An approval of another amount or currency than the issuer was asked for: relayed, the terminal would be told
             // its own amount (the answer echoes the request), the issuer would book its own, and clearing the
-            // terminal's. The two books must not part: no answer, 91 at the time-out and a reversal of the approval.
+            // terminal's. An approval under another code than 00 (08 with identification, 10 for part of the amount,
+            // 11 VIP, 16 with track 3): the switch's batch totals and clearing count 00 alone, while a terminal may take
+            // it for one, or the issuer hold funds for a sale the terminal was told is declined. The books must not
+            // part: no answer, 91 at the time-out and a reversal of whatever the issuer approved.
             if (issuerAnswerLogs[issuer].due(event.timestampNanos()))
             {
-                LOG.warn("issuer {} link {}: answer {} STAN {} approves another amount or currency than it was asked for, taken for no answer; {} " +
-                    "more of its messages refused since the last line", issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan,
+                LOG.warn("issuer {} link {}: answer {} STAN {} approves {}, taken for no answer; {} more of its messages refused since the last line",
+                    issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan,
+                    otherApproval ? "with code " + answer.getString(39) + ", not 00" : "another amount or currency than it was asked for",
                     issuerAnswerLogs[issuer].takeUnlogged());
             }
             decide(event, ResponseCode.FORMAT_ERROR, Outcome.UNMATCHED, issuer, stan);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -497,29 +498,34 @@ class SwitchFaultSystemTest
     }
 
     /**
-     * An issuer's approval of another amount than it was asked for is no answer: relayed, the terminal would be told its
-     * own amount (the answer echoes the request) while the issuer booked its own, and clearing the terminal's. The
-     * terminal gets 91, the issuer a reversal of what it approved, and the day's exceptions name the answer refused.
+     * An issuer's approval of another amount than it was asked for, or under another code than 00 (10 for part of the
+     * amount, 08, 11, 16), is no answer: relayed, the terminal would be told its own amount while the issuer booked its own,
+     * or take for an approval what the switch's batch totals and clearing count as declined (or hold for declined what the
+     * issuer holds funds for). The terminal gets 91, the issuer a reversal of what it approved, and the day's exceptions
+     * name the answer refused.
      */
-    @Test
-    void shouldTakeAnApprovalOfAnotherAmountForNoAnswer(@TempDir final Path dir) throws Exception
+    @ParameterizedTest
+    @CsvSource({"00, 999", "10, 600", "08, -1", "11, -1", "16, -1"})
+    void shouldTakeAnApprovalOfAnotherAmountOrUnderAnotherCodeForNoAnswer(final String code, final long amount, @TempDir final Path dir)
+        throws Exception
     {
         final SwitchConfig config;
         try (ScriptedIssuer issuer = new ScriptedIssuer())
         {
-            issuer.answerWith("00", "AP0001");
-            issuer.answerAmount(999);
+            issuer.answerWith(code, "AP0001");
+            issuer.answerAmount(amount);
             config = startWithScripted(issuer, dir);
             try (TestTerminal terminal = signedOn())
             {
                 final MessageReader answer = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000));
-                assertEquals("91", answer.getString(39), "an approval of 9.99 for a purchase of 10.00 is no answer");
+                assertEquals("91", answer.getString(39), "an approval " + code + " of " + amount + " for a purchase of 10.00 is no answer");
                 assertEquals(1_000, answer.getLong(4));
                 Awaiting.until(Duration.ofSeconds(10), () -> node.unmatchedAnswers() == 1, "the issuer's answer refused");
                 Awaiting.until(Duration.ofSeconds(10), () -> issuer.count(Mti.REVERSAL_ADVICE) == 1, "and what the issuer approved is reversed");
                 Awaiting.until(Duration.ofSeconds(10), () -> node.advicesOwed() == 0, "the reversal acknowledged");
 
                 issuer.answerAmount(-1);
+                issuer.answerWith("00", "AP0001");
                 assertEquals("00", terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000)).getString(39),
                     "an approval of the amount asked for, relayed");
                 assertEquals(1, node.unmatchedAnswers());
