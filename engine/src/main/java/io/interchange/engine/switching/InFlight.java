@@ -34,6 +34,8 @@ final class InFlight
     private final int[] histories;
     private final long[] deadlines;
     private final boolean[] roomKept;
+    // The issuer answered, and the switch took its answer for no answer ({@link #answerRefused}).
+    private final boolean[] answerRefused;
     private final long[] keys;
     private final int[] next;
     private final int[] previous;
@@ -63,6 +65,7 @@ final class InFlight
         histories = new int[capacity];
         deadlines = new long[capacity];
         roomKept = new boolean[capacity];
+        answerRefused = new boolean[capacity];
         keys = new long[capacity];
         next = new int[capacity];
         previous = new int[capacity];
@@ -118,6 +121,7 @@ final class InFlight
         histories[entry] = history;
         deadlines[entry] = deadline;
         roomKept[entry] = false;
+        answerRefused[entry] = false;
         final long key = key(issuerLink, switchStan);
         keys[entry] = key;
         byKey.put(key, entry);
@@ -232,6 +236,21 @@ final class InFlight
     void roomKept(final int entry, final boolean kept)
     {
         roomKept[entry] = kept;
+    }
+
+    /**
+     * The issuer answered the entry's request with an answer the switch cannot pass on (another kind, a field it cannot
+     * relay, an approval of another amount or under another code than 00): the request times out as unanswered, but
+     * the issuer was heard, so its time-out is no outage to stand in for.
+     */
+    void answerRefused(final int entry)
+    {
+        answerRefused[entry] = true;
+    }
+
+    boolean isAnswerRefused(final int entry)
+    {
+        return answerRefused[entry];
     }
 
     long deadline(final int entry)

@@ -3553,6 +3553,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                     issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan, Mti.toString(inFlight.mti(entry)),
                     issuerAnswerLogs[issuer].takeUnlogged());
             }
+            inFlight.answerRefused(entry);
             decide(event, null, Outcome.UNMATCHED, issuer, stan);
             return;
         }
@@ -3568,6 +3569,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                     "refused since the last line", issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan, unrelayable,
                     issuerAnswerLogs[issuer].takeUnlogged());
             }
+            inFlight.answerRefused(entry);
             decide(event, ResponseCode.FORMAT_ERROR, Outcome.UNMATCHED, issuer, stan);
             return;
         }
@@ -3596,6 +3598,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                     otherApproval ? "with code " + answer.getString(39) + ", not 00" : "another amount or currency than it was asked for",
                     issuerAnswerLogs[issuer].takeUnlogged());
             }
+            inFlight.answerRefused(entry);
             decide(event, ResponseCode.FORMAT_ERROR, Outcome.UNMATCHED, issuer, stan);
             return;
         }
@@ -3793,8 +3796,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final MessageReader original = original(entry);
         // In replay the journal's answer stands, approval or 91, as the settings may have changed since (see standInOrDecline).
         final MessageReader journaled = journaledAnswer(event, event.outputCount(), acquirerLink, original);
+        // An issuer that answered in time, with an answer taken for no answer, did answer: its decision (part of the amount,
+        // another amount, identification asked for, or one the switch cannot read) is not the switch's to override, and a
+        // stand-in's 0220 would book the whole amount at an issuer that approved less or other, or declined.
         final boolean standIn = journaled != null ? journaled.has(39) && journaled.charAt(39, 0) == '0' && journaled.charAt(39, 1) == '0' :
-            standsInOnTimeOut(original, history, issuer);
+            !inFlight.isAnswerRefused(entry) && standsInOnTimeOut(original, history, issuer);
         final int dialect = inFlight.acquirerDialect(entry);
         final int headerLength = inFlight.headerLength(entry);
         final int offset = event.beginOutput(acquirerLink, dialect, headerLength);

@@ -534,13 +534,45 @@ class SwitchFaultSystemTest
         expectOneAnswerRefusedInTheDaysExceptions(config, dir);
     }
 
+    /**
+     * An issuer that answered in time, with an approval the switch takes for no answer (another amount, part of it, one
+     * that asks for identification), did answer: with stand-in on time-out, its request's time-out is 91 all the same,
+     * and the issuer gets the reversal of what it approved and no stand-in advice, which would book the whole amount it
+     * approved only in part, in another amount, or only against identification nobody checked.
+     */
+    @ParameterizedTest
+    @CsvSource({"10, 600", "00, 999", "08, -1"})
+    void shouldNotStandInOnTheTimeOutOfARequestWhoseIssuerAnsweredWithAnApprovalTakenForNoAnswer(final String code, final long amount,
+        @TempDir final Path dir) throws Exception
+    {
+        try (ScriptedIssuer issuer = new ScriptedIssuer())
+        {
+            issuer.answerWith(code, "AP0001");
+            issuer.answerAmount(amount);
+            startWithScripted(issuer, dir, FAST.replace("floor-limit = 50000 }", "floor-limit = 50000, on-time-out = true }"));
+            try (TestTerminal terminal = signedOn())
+            {
+                final MessageReader answer = terminal.exchange(Mti.FINANCIAL_REQUEST, cardsA.purchase(cardsA.payer(1_000), 1_000));
+                assertEquals("91", answer.getString(39), "an issuer that answered " + code + " of " + amount + " is not stood in for");
+                Awaiting.until(Duration.ofSeconds(10), () -> issuer.count(Mti.REVERSAL_ADVICE) == 1, "what the issuer approved is reversed");
+                Awaiting.until(Duration.ofSeconds(10), () -> node.advicesOwed() == 0, "the reversal acknowledged");
+                assertEquals(0, issuer.count(Mti.FINANCIAL_ADVICE), "no stand-in advised");
+            }
+        }
+    }
+
     /** Issuer-a scripted (approving at once, acknowledging advices), issuer-b simulated: the switch started, signed on. */
     private SwitchConfig startWithScripted(final ScriptedIssuer issuer, final Path dir) throws Exception
+    {
+        return startWithScripted(issuer, dir, FAST);
+    }
+
+    private SwitchConfig startWithScripted(final ScriptedIssuer issuer, final Path dir, final String conf) throws Exception
     {
         issuer.approveAfter(Duration.ZERO);
         issuer.acknowledgeAdvices();
         issuerB = new IssuerSimulator(bookB, IssuerSimConfig.defaults()).start();
-        final SwitchConfig config = SwitchConfig.parse(FAST + FarCutoff.line(), "fast.conf").withIssuerPort("issuer-a", issuer.port())
+        final SwitchConfig config = SwitchConfig.parse(conf + FarCutoff.line(), "fast.conf").withIssuerPort("issuer-a", issuer.port())
             .withIssuerPort("issuer-b", issuerB.port()).withJournalDir(dir.resolve("journal"));
         node = SwitchNode.start(config);
         Awaiting.until(Duration.ofSeconds(10), () -> node.signedOnLinks("issuer-a") == 1, "issuer-a signed on");
