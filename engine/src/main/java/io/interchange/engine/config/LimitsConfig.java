@@ -30,11 +30,12 @@ import java.util.Objects;
  *                                         many at start, 24 bytes a slot, the slots the power of two at or above
  *                                         cards / 0.6 (40 to 80 bytes a card). Beyond it the table grows on the ring
  *                                         thread, a pause while it rehashes, logged.
- * @param preAuthorizations                approved pre-authorizations kept beyond the duplicate history (about 60 bytes
+ * @param preAuthorizations                approved pre-authorizations kept beyond the duplicate history (about 100 bytes
  *                                         each, allocated at start), so that a completion (0220) names its hold in field
- *                                         90 as the issuer got it however late it comes, and a reversal of it reaches
- *                                         the issuer (an 0420 naming it); the oldest is let go when full.
- *                                         0 keeps none.
+ *                                         90 as the issuer got it however late it comes, a reversal of it reaches the
+ *                                         issuer (an 0420 naming it), and a UnionPay POS pre-authorization sent again
+ *                                         while its terminal is in its batch gets its original answer (or 94) rather
+ *                                         than a second hold; the oldest is let go when full. 0 keeps none.
  * @param posSales                         approved UnionPay POS sales, completions and refunds kept beyond the duplicate
  *                                         history (about 126 bytes each, allocated at start), so that a void of one
  *                                         however late in its batch is checked against it rather than answered 25, the

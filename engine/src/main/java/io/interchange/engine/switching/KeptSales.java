@@ -1,11 +1,6 @@
 package io.interchange.engine.switching;
 
-import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
-
-import io.interchange.codec.MessageReader;
-import io.interchange.codec.ResponseWriter;
 
 /**
  * Approved UnionPay POS sales, completions and refunds the duplicate history ({@link Transactions}) has forgotten: what a void
@@ -33,25 +28,10 @@ import io.interchange.codec.ResponseWriter;
 final class KeptSales
 {
     static final int NONE = -1;
-    static final int RRN = 37;
-    static final int AUTHORIZATION_CODE = 38;
-    static final int RESPONSE_CODE = 39;
     private static final float LOAD = 0.5f;
-    private static final int RRN_LENGTH = 12;
-    private static final int AUTHORIZATION_CODE_LENGTH = 6;
-    private static final int RESPONSE_CODE_LENGTH = 2;
-    private static final int ANSWER_FIELDS = RRN_LENGTH + AUTHORIZATION_CODE_LENGTH + RESPONSE_CODE_LENGTH;
-    private static final byte ANSWER_KEPT = 1;
-    private static final byte WITH_RRN = 2;
-    private static final byte WITH_AUTHORIZATION_CODE = 4;
     private static final byte CREDIT = 1;
     private static final byte FOREIGN = 2;
     private static final byte REVERSED = 4;
-    // What an answer to a sale holds that can be made again from the sale sent again and these fields: its echo, the
-    // fields kept, and its MAC, made again with the terminal's key. One with more (an issuer's chip data, 55, its
-    // balances, 54) cannot be given again as it was.
-    private static final long REMADE_PRIMARY = remade(0);
-    private static final long REMADE_SECONDARY = remade(64);
 
     private final Long2LongHashMap slots;
     private final long[] fingerprints;
@@ -66,8 +46,7 @@ final class KeptSales
     private final boolean[] completions;
     private final int[] rounds;
     private final long[] requestHashes;
-    private final byte[] answerShapes;
-    private final UnsafeBuffer answerFields;
+    private final KeptAnswers answers;
     private final byte[] flags;
     private final short[] issuers;
     // How the issuer got it, which the 0420 of its reversal names in field 90; an MTI of 0 where that is not known.
@@ -93,8 +72,7 @@ final class KeptSales
         completions = new boolean[capacity];
         rounds = new int[capacity];
         requestHashes = new long[capacity];
-        answerShapes = new byte[capacity];
-        answerFields = new UnsafeBuffer(new byte[capacity * ANSWER_FIELDS]);
+        answers = new KeptAnswers(capacity);
         flags = new byte[capacity];
         issuers = new short[capacity];
         issuerMtis = new short[capacity];
@@ -146,7 +124,7 @@ final class KeptSales
         completions[slot] = completion;
         rounds[slot] = round;
         requestHashes[slot] = requestHash;
-        answerShapes[slot] = 0;
+        answers.clear(slot);
         flags[slot] = 0;
         issuerMtis[slot] = 0;
         slots.put(fingerprint, slot);
@@ -154,57 +132,10 @@ final class KeptSales
         return slot;
     }
 
-    /**
-     * Keeps what the sale's answer, {@code answer} (the acquirer's dialect, as the terminal got it), added to the echo of
-     * the sale: its RRN, authorization code and response code. An answer with anything else, or with one of those not
-     * of ISO 8583's fixed length, is not kept: {@link #answerKept} says no.
-     */
-    void answer(final int slot, final MessageReader answer)
+    /** What the sale's answer added to its echo ({@link KeptAnswers}), by the sale's slot. */
+    KeptAnswers answers()
     {
-        answerShapes[slot] = 0;
-        if ((answer.decodedPrimary() & ~REMADE_PRIMARY) != 0 || (answer.decodedSecondary() & ~REMADE_SECONDARY) != 0 ||
-            !keep(slot, answer, RESPONSE_CODE, RESPONSE_CODE_LENGTH) ||
-            answer.has(RRN) && !keep(slot, answer, RRN, RRN_LENGTH) ||
-            answer.has(AUTHORIZATION_CODE) && !keep(slot, answer, AUTHORIZATION_CODE, AUTHORIZATION_CODE_LENGTH))
-        {
-            return;
-        }
-        answerShapes[slot] = (byte)(ANSWER_KEPT | (answer.has(RRN) ? WITH_RRN : 0) | (answer.has(AUTHORIZATION_CODE) ? WITH_AUTHORIZATION_CODE : 0));
-    }
-
-    private boolean keep(final int slot, final MessageReader answer, final int field, final int length)
-    {
-        return answer.has(field) && answer.units(field) == length && answer.getText(field, answerFields, fieldOffset(slot, field)) == length;
-    }
-
-    /** Whether the sale's answer can be made again: its echo, and the fields {@link #answer} kept. */
-    boolean answerKept(final int slot)
-    {
-        return (answerShapes[slot] & ANSWER_KEPT) != 0;
-    }
-
-    /** Whether the sale's answer, when kept, carried {@code field} (37 or 38; 39 it always did). */
-    boolean answered(final int slot, final int field)
-    {
-        final int shape = answerShapes[slot];
-        return field == RESPONSE_CODE ? (shape & ANSWER_KEPT) != 0 :
-            (shape & (field == RRN ? WITH_RRN : field == AUTHORIZATION_CODE ? WITH_AUTHORIZATION_CODE : 0)) != 0;
-    }
-
-    /** Where {@link #answerFields} holds the text of the answer's field 37, 38 or 39, {@link #fieldLength} long. */
-    int fieldOffset(final int slot, final int field)
-    {
-        return slot * ANSWER_FIELDS + (field == RRN ? 0 : field == AUTHORIZATION_CODE ? RRN_LENGTH : RRN_LENGTH + AUTHORIZATION_CODE_LENGTH);
-    }
-
-    static int fieldLength(final int field)
-    {
-        return field == RRN ? RRN_LENGTH : field == AUTHORIZATION_CODE ? AUTHORIZATION_CODE_LENGTH : RESPONSE_CODE_LENGTH;
-    }
-
-    DirectBuffer answerFields()
-    {
-        return answerFields;
+        return answers;
     }
 
     long requestHash(final int slot)
@@ -219,21 +150,6 @@ final class KeptSales
     int round(final int slot)
     {
         return rounds[slot];
-    }
-
-    private static long remade(final int base)
-    {
-        long word = 0;
-        for (final int field : ResponseWriter.FINANCIAL_ECHO)
-        {
-            word |= bit(base, field);
-        }
-        return word | bit(base, RRN) | bit(base, AUTHORIZATION_CODE) | bit(base, RESPONSE_CODE) | bit(base, 64) | bit(base, 128);
-    }
-
-    private static long bit(final int base, final int field)
-    {
-        return field > base && field <= base + 64 ? Long.MIN_VALUE >>> (field - base - 1) : 0;
     }
 
     /** The sale kept under this fingerprint from this listener, or {@link #NONE}. */

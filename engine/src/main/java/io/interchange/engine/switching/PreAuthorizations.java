@@ -20,7 +20,13 @@ import io.interchange.codec.Mti;
  * The card is checked because an acquirer's key comes round: a UnionPay POS terminal set up again starts its STANs and
  * batches over, and a completion or reversal of today's pre-authorization must not name, or release, another card's hold
  * of last week under the same key. The hash is no card number (2^32 values for some 10^15 card numbers a BIN), which a
- * heap dump would give away. The oldest is let go when full. Pre-allocated; no allocation once built; single-threaded (the switch handler's).
+ * heap dump would give away.
+ *
+ * <p>A UnionPay POS hold keeps too what its terminal sending the pre-authorization again is told: its key has no field
+ * 7, so {@link ForgottenKeys} does not hold it, and forwarded as new it put a second hold on the cardholder's funds. So
+ * its terminal, the count of that terminal's closed batches when it was made ({@link #round}), the hash of its content
+ * ({@link RequestContent}) and what its answer added to the echo ({@link KeptAnswers}): about 40 bytes more, 100 a
+ * hold. The oldest is let go when full. Pre-allocated; no allocation once built; single-threaded (the switch handler's).
  */
 final class PreAuthorizations
 {
@@ -40,6 +46,12 @@ final class PreAuthorizations
     private final int[] rrnPrefixes;
     // The history's entry of the completion that took the hold over, or NONE: a second completion would charge the card twice.
     private final int[] completedBy;
+    // A UnionPay POS hold's terminal, or -1 for a hold keyed by a field 7; the batch, round and content it was made with.
+    private final int[] terminals;
+    private final int[] batches;
+    private final int[] rounds;
+    private final long[] requestHashes;
+    private final KeptAnswers answers;
     private int next;
     private int size;
 
@@ -53,6 +65,11 @@ final class PreAuthorizations
         cards = new int[capacity];
         rrnPrefixes = new int[capacity];
         completedBy = new int[capacity];
+        terminals = new int[capacity];
+        batches = new int[capacity];
+        rounds = new int[capacity];
+        requestHashes = new long[capacity];
+        answers = new KeptAnswers(capacity);
         slots = new Long2LongHashMap(Math.max(2 * capacity, 16), LOAD, NONE);
     }
 
@@ -65,14 +82,20 @@ final class PreAuthorizations
      * @param card         {@link #card} of the hold's card number.
      * @param rrnPrefix    the first six digits of the RRN the issuer got (the STAN is the rest), or {@link #NONE}.
      * @param completion   the history's entry of the completion that took it over while the history held it, or {@link #NONE}.
+     * @param terminal     a UnionPay POS hold's terminal, or -1: the pre-authorization sent again is answered for only by a
+     *                     POS hold ({@link #answersFor}).
+     * @param batch        a UnionPay POS hold's batch number (60.2).
+     * @param round        {@link #round}.
+     * @param requestHash  its content ({@link RequestContent}): what tells it sent again from another request under its key.
+     * @return its slot, or {@link #NONE} when none are kept.
      */
-    void add(
+    int add(
         final long fingerprint, final int endpoint, final int issuer, final int mti, final int switchStan, final long transmission, final int card,
-        final int rrnPrefix, final int completion)
+        final int rrnPrefix, final int completion, final int terminal, final long batch, final int round, final long requestHash)
     {
         if (fingerprints.length == 0)
         {
-            return;
+            return NONE;
         }
         if (size == fingerprints.length)
         {
@@ -92,8 +115,15 @@ final class PreAuthorizations
         cards[next] = card;
         rrnPrefixes[next] = rrnPrefix;
         completedBy[next] = completion;
+        terminals[next] = terminal;
+        batches[next] = (int)batch;
+        rounds[next] = round;
+        requestHashes[next] = requestHash;
+        answers.clear(next);
         slots.put(fingerprint, next);
+        final int slot = next;
         next = next + 1 == fingerprints.length ? 0 : next + 1;
+        return slot;
     }
 
     /** The hold of this card kept under this fingerprint from this listener, or {@link #NONE}. */
@@ -197,6 +227,50 @@ final class PreAuthorizations
     int endpoint(final int slot)
     {
         return endpoints[slot];
+    }
+
+    /**
+     * Whether the hold answers for its key when its terminal sends the pre-authorization again: a UnionPay POS hold
+     * that has not been reversed (a pre-authorization sent again once its hold is released is new, as a sale reversed
+     * is).
+     */
+    boolean answersFor(final int slot)
+    {
+        return terminals[slot] >= 0 && (holds[slot] & REVERSED) == 0;
+    }
+
+    /** A UnionPay POS hold's terminal ({@link #answersFor}). */
+    int terminal(final int slot)
+    {
+        return terminals[slot];
+    }
+
+    /** A UnionPay POS hold's batch number: the one its terminal was in, which its totals may have taken up since. */
+    long batch(final int slot)
+    {
+        return batches[slot];
+    }
+
+    /**
+     * How many of its terminal's UnionPay POS batches had closed (settled, set aside for their upload, or left behind)
+     * when the pre-authorization was made. A hold counts in no batch, but its key holds the batch number, which comes
+     * again only once batches have closed (a terminal set up again starts from its first): while none has, the key is
+     * the hold's.
+     */
+    int round(final int slot)
+    {
+        return rounds[slot];
+    }
+
+    long requestHash(final int slot)
+    {
+        return requestHashes[slot];
+    }
+
+    /** What the pre-authorization's answer added to its echo ({@link KeptAnswers}), by the hold's slot. */
+    KeptAnswers answers()
+    {
+        return answers;
     }
 
     int capacity()

@@ -169,6 +169,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // Per terminal: how many times its totals have taken up a UnionPay POS batch. A batch number may come again (a
     // terminal set up again starts from its first): the approvals of the batch that closed under it are not the open one's.
     private final int[] batchRounds;
+    // Per terminal: how many of its UnionPay POS batches have closed (settled, set aside for their upload, or left
+    // behind). A pre-authorization counts in no batch, so no round says whether its batch is the open one; its batch
+    // number comes again only once batches have closed (PreAuthorizations#round).
+    private final int[] closedBatches;
     private final boolean[] uploadAwaited;
     // Per terminal, on a UnionPay POS listener without MACs: signed on (0800, 60.3 = 004) and not signed off since. A POS
     // sign-on is the terminal's, named in field 41, not its link's: behind a NAC many terminals share a link, and a
@@ -329,6 +333,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         countedBatches = new long[acceptors.terminalCount()];
         Arrays.fill(countedBatches, -1);
         batchRounds = new int[acceptors.terminalCount()];
+        closedBatches = new int[acceptors.terminalCount()];
         uploadAwaited = new boolean[acceptors.terminalCount()];
         posSignedOn = new boolean[acceptors.terminalCount()];
         awaitedBatches = new int[acceptors.terminalCount()];
@@ -1197,6 +1202,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             transactions.counts(current, terminal, amount, currency, processing == 20, voidOfDebit, PreAuthorizations.card(pan, panDigits));
         }
+        else if (terminal >= 0)
+        {
+            transactions.heldAt(current, terminal, closedBatches[terminal]);
+        }
         final String voidRefusal = voidOfDebit ? journaledVoidRefusal(event, voidRefusal(request, session, terminal, amount, currency)) : null;
         if (voidRefusal != null)
         {
@@ -1353,9 +1362,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return ResponseCode.ORIGINAL_NOT_FOUND;
         }
         final KeptSales sales = transactions.keptSales();
+        // The round as well as the batch number: a terminal set up again counts a batch 1 again, and the sale kept of the
+        // batch 1 that settled before it is not the open one's to take back.
         if (sales.terminal(kept) != terminal || sales.voided(kept) || sales.isReversed(kept) || sales.credit(kept) ||
-            sales.batch(kept) != batchNumber(request) || sales.batch(kept) != countedBatches[terminal] || sales.card(kept) != transactions.card(current) ||
-            sales.completion(kept) != completionVoid(request))
+            sales.batch(kept) != batchNumber(request) || sales.batch(kept) != countedBatches[terminal] || sales.round(kept) != batchRounds[terminal] ||
+            sales.card(kept) != transactions.card(current) || sales.completion(kept) != completionVoid(request))
         {
             return ResponseCode.INVALID_TRANSACTION;
         }
@@ -1487,7 +1498,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.DUPLICATE);
             return true;
         }
-        if (known == Transactions.NONE && !request.has(7) && keptSaleAgain(event, request, session, terminalHigh, terminalLow, stan, transmission, hash))
+        if (known == Transactions.NONE && !request.has(7) && keptAgain(event, request, session, terminalHigh, terminalLow, stan, transmission, hash))
         {
             return true;
         }
@@ -1552,34 +1563,43 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
 
     /**
      * A UnionPay POS request under the key of an approved sale, completion or refund the history has forgotten
-     * ({@link KeptSales}), in its terminal's batch still open: not new, and never forwarded a second time, which would
-     * charge the card twice (or credit a refund twice).
+     * ({@link KeptSales}), in its terminal's batch still open, or of an approved pre-authorization the history has
+     * forgotten, on its card, while its terminal is in its batch ({@link #holdOpen}): not new, and never forwarded a
+     * second time, which would charge the card twice (credit a refund twice, or hold the cardholder's funds twice).
      * The same content gets the original answer again (DESIGN.md §4), made again from the request's echo and the RRN,
-     * authorization code and response code kept, its MAC with the terminal's key of now; other content, or a sale whose
+     * authorization code and response code kept, its MAC with the terminal's key of now; other content, or one whose
      * answer carried more than that (an issuer's chip data, 55), gets 94, as a key with a field 7 the history has forgotten
      * does. A key of a batch that has closed (settled, set aside for its upload, or left behind) is a new request's: a
-     * terminal's (STAN, batch) comes again once it is set up again. A declined or reversed sale is not kept (nor one
-     * reversed once kept), and is forwarded as new: at most one of the two is approved. In replay the journal's verdict stands, as limits.pos-sales or
-     * duplicate-history may have been changed since, or the journal made by a switch that forwarded such a request:
-     * decided again, the issuer's answer to it would find nothing in flight, and its approval would be missing from the batch.
+     * terminal's (STAN, batch) comes again once it is set up again; so is another card's under a hold's key, which no
+     * terminal sending its request again would send. A declined or reversed sale is not kept (nor one reversed once
+     * kept), nor does a hold released answer, and is forwarded as new: at most one of the two is approved (or holds). In
+     * replay the journal's verdict stands, as limits.pos-sales, pre-authorizations or duplicate-history may have been
+     * changed since, or the journal made by a switch that forwarded such a request: decided again, the issuer's answer to
+     * it would find nothing in flight, and its approval would be missing from the batch.
      */
-    private boolean keptSaleAgain(
+    private boolean keptAgain(
         final SwitchEvent event, final MessageReader request, final AcquirerSession session, final long terminalHigh, final long terminalLow,
         final int stan, final long batch, final long hash)
     {
         final KeptSales sales = transactions.keptSales();
-        final int kept = transactions.keptSale(session.endpoint, terminalHigh, terminalLow, stan, batch);
+        final int sale = transactions.keptSale(session.endpoint, terminalHigh, terminalLow, stan, batch);
         // One its terminal has reversed since no longer stands: sent again, it is new, as a sale reversed before the history
         // forgot it is, and at most one of the two is approved.
-        final boolean open = kept != KeptSales.NONE && sales.batch(kept) == countedBatches[sales.terminal(kept)] &&
-            sales.round(kept) == batchRounds[sales.terminal(kept)] && !sales.isReversed(kept);
+        final boolean saleOpen = sale != KeptSales.NONE && sales.batch(sale) == countedBatches[sales.terminal(sale)] &&
+            sales.round(sale) == batchRounds[sales.terminal(sale)] && !sales.isReversed(sale);
+        final PreAuthorizations holds = transactions.preAuthorizations();
+        final int hold = saleOpen ? PreAuthorizations.NONE :
+            transactions.forgottenHold(session.endpoint, terminalHigh, terminalLow, stan, batch, PreAuthorizations.card(pan, panDigits));
+        final boolean open = saleOpen || hold != PreAuthorizations.NONE && holdOpen(holds, hold);
         final Outcome journaled = journaledOutcome(event);
         final boolean again = journaled == Outcome.RETRANSMITTED;
         if (!(journaled != null ? again || refuses(event, ResponseCode.DUPLICATE, false) : open))
         {
             return false;
         }
-        if (!open || !sales.answerKept(kept) || (journaled != null ? !again : sales.requestHash(kept) != hash))
+        final KeptAnswers answers = saleOpen ? sales.answers() : holds.answers();
+        final int kept = saleOpen ? sale : hold;
+        if (!open || !answers.kept(kept) || (journaled != null ? !again : (saleOpen ? sales.requestHash(kept) : holds.requestHash(kept)) != hash))
         {
             answer(event, request, ResponseCode.DUPLICATE);
             return true;
@@ -1587,23 +1607,40 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int offset = beginAnswer(event);
         final MessageWriter writer = writers[event.dialectId()].wrap(event.output(), offset + event.headerLength());
         financialEcho.begin(request, writer);
-        if (sales.answered(kept, KeptSales.RRN) && !request.has(KeptSales.RRN))
+        if (answers.answered(kept, KeptAnswers.RRN) && !request.has(KeptAnswers.RRN))
         {
-            keptField(sales, kept, KeptSales.RRN);
+            keptField(answers, kept, KeptAnswers.RRN);
         }
-        if (sales.answered(kept, KeptSales.AUTHORIZATION_CODE))
+        if (answers.answered(kept, KeptAnswers.AUTHORIZATION_CODE))
         {
-            keptField(sales, kept, KeptSales.AUTHORIZATION_CODE);
+            keptField(answers, kept, KeptAnswers.AUTHORIZATION_CODE);
         }
-        keptField(sales, kept, KeptSales.RESPONSE_CODE);
+        keptField(answers, kept, KeptAnswers.RESPONSE_CODE);
         event.endOutput(mac(event.linkId(), request, event.output(), offset + event.headerLength(), financialEcho.finish()), false);
         decide(event, null, Outcome.RETRANSMITTED, -1, 0);
         return true;
     }
 
-    private void keptField(final KeptSales sales, final int kept, final int field)
+    /**
+     * Whether a kept hold answers for its key ({@link PreAuthorizations#answersFor}) while its terminal is still in its
+     * batch. A hold counts in no batch, so its batch is open while its terminal has closed none since the
+     * pre-authorization ({@link PreAuthorizations#round}) and its totals count that batch or none: a terminal's
+     * (STAN, batch) comes again only once it has gone on to another (its 0500, a sale in another batch), and a new
+     * pre-authorization under it then must go to its issuer.
+     */
+    private boolean holdOpen(final PreAuthorizations holds, final int hold)
     {
-        financialEcho.putText(field, sales.answerFields(), sales.fieldOffset(kept, field), KeptSales.fieldLength(field));
+        if (!holds.answersFor(hold))
+        {
+            return false;
+        }
+        final int terminal = holds.terminal(hold);
+        return closedBatches[terminal] == holds.round(hold) && (countedBatches[terminal] < 0 || countedBatches[terminal] == holds.batch(hold));
+    }
+
+    private void keptField(final KeptAnswers answers, final int kept, final int field)
+    {
+        financialEcho.putText(field, answers.fields(), answers.fieldOffset(kept, field), KeptAnswers.fieldLength(field));
     }
 
     /**
@@ -2232,6 +2269,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             else
             {
                 countedBatches[terminal] = -1;
+                closedBatches[terminal]++;
             }
             closeBatch(event, terminal, ResponseCode.APPROVED, batch, true, 0, differences, 0);
             return;
@@ -2246,6 +2284,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             totals.setAside(terminal);
             countedBatches[terminal] = -1;
+            closedBatches[terminal]++;
         }
         System.arraycopy(differences, 0, uploadDifferences, terminal * BatchTotals.FIGURES, BatchTotals.FIGURES);
         uploadParts[terminal] = parts;
@@ -4355,6 +4394,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             LOG.warn("Terminal {} went on to batch {} with batch {} not settled: its approvals clear, out of any batch's totals",
                 acceptors.terminalId(terminal), batch, counted);
             totals.reset(terminal);
+        }
+        if (counted >= 0)
+        {
+            closedBatches[terminal]++;
         }
         countedBatches[terminal] = batch;
         batchRounds[terminal]++;

@@ -77,6 +77,10 @@ final class Transactions
     // The round of its terminal's UnionPay POS batch an approval counted in, or -1: a kept sale answers for its key only
     // while that batch is open.
     private final int[] batchRounds;
+    // A UnionPay POS pre-authorization's terminal (-1 for any other request) and its round ({@link PreAuthorizations#round}):
+    // a hold counts in no batch, and goes on with them to {@link #preAuthorizations}.
+    private final int[] holdTerminals;
+    private final int[] holdRounds;
     private final UnsafeBuffer forwarded;
     private final int[] forwardedLengths;
     private final long[] addedAt;
@@ -137,6 +141,8 @@ final class Transactions
         answerLengths = new int[capacity];
         answerDialects = new byte[capacity];
         batchRounds = new int[capacity];
+        holdTerminals = new int[capacity];
+        holdRounds = new int[capacity];
         forwarded = new UnsafeBuffer(new byte[capacity * maxForwarded]);
         forwardedLengths = new int[capacity];
         addedAt = new long[capacity];
@@ -205,7 +211,8 @@ final class Transactions
      * field 7, whose duplicate window bounds how long it can come back, so its key is kept once the entry is forgotten
      * ({@link ForgottenKeys}). A UnionPay POS key (its batch number instead) has no such bound, and a terminal that
      * starts its STANs again once its batch has closed must not meet the keys of long ago: only an approved sale's goes
-     * on, to {@link KeptSales}, which answers for it while its batch is open.
+     * on, to {@link KeptSales}, which answers for it while its batch is open, and an approved pre-authorization's, to
+     * {@link PreAuthorizations}, which answers for it while its terminal is in its batch.
      */
     int add(
         final int endpoint, final long terminalHigh, final long terminalLow, final int stan, final long transmission, final boolean dated,
@@ -275,12 +282,17 @@ final class Transactions
         foreign[entry] = false;
         answerLengths[entry] = 0;
         batchRounds[entry] = -1;
+        holdTerminals[entry] = -1;
         forwardedLengths[entry] = 0;
         byKey.put(fingerprint, entry);
         return entry;
     }
 
-    /** An approved pre-authorization leaves the history: how its issuer got it goes on to {@link #preAuthorizations}. */
+    /**
+     * An approved pre-authorization leaves the history: how its issuer got it goes on to {@link #preAuthorizations}, and
+     * for a UnionPay POS one what its terminal sending it again is told: its content, and what of its answer makes that
+     * again.
+     */
     private void keepHold(final int entry)
     {
         if (forwardedLengths[entry] > 0 &&
@@ -289,9 +301,24 @@ final class Transactions
             forwardedReader.units(2) <= MAX_PAN_DIGITS)
         {
             // The switch forwards every request with field 2, a swipe's taken from its track 2.
-            preAuthorizations.add(fingerprints[entry], endpoints[entry], issuers[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11),
-                forwardedReader.getLong(7), PreAuthorizations.card(panScratch, forwardedReader.getText(2, panScratch, 0)), rrnPrefix(forwardedReader),
-                completedBy[entry]);
+            final int slot = preAuthorizations.add(fingerprints[entry], endpoints[entry], issuers[entry], forwardedReader.mti(),
+                (int)forwardedReader.getLong(11), forwardedReader.getLong(7), PreAuthorizations.card(panScratch, forwardedReader.getText(2, panScratch, 0)),
+                rrnPrefix(forwardedReader), completedBy[entry], keysDated[entry] ? -1 : holdTerminals[entry], transmissions[entry],
+                holdRounds[entry], requestHashes[entry]);
+            if (slot != PreAuthorizations.NONE)
+            {
+                keepAnswer(entry, preAuthorizations.answers(), slot);
+            }
+        }
+    }
+
+    /** What the answer the acquirer got for {@code entry} added to its echo, kept in {@code kept} at {@code slot}. */
+    private void keepAnswer(final int entry, final KeptAnswers kept, final int slot)
+    {
+        final MessageReader answer = answerReaders.length == 0 ? null : answerReaders[answerDialects[entry]];
+        if (answer != null && answerLengths[entry] > 0 && answer.wrap(answers, entry * maxAnswer, answerLengths[entry]) == DecodeError.NONE)
+        {
+            kept.keep(slot, answer);
         }
     }
 
@@ -307,14 +334,9 @@ final class Transactions
         final int voidEntry = voidedBy[entry];
         final int slot = keptSales.add(fingerprints[entry], endpoints[entry], terminals[entry], transmissions[entry], amounts[entry], currencies[entry],
             cards[entry], voidEntry, completedKey[entry], completions[entry], batchRounds[entry], requestHashes[entry]);
-        final MessageReader answer = answerReaders.length == 0 ? null : answerReaders[answerDialects[entry]];
-        if (slot != KeptSales.NONE && answer != null && answerLengths[entry] > 0 &&
-            answer.wrap(answers, entry * maxAnswer, answerLengths[entry]) == DecodeError.NONE)
-        {
-            keptSales.answer(slot, answer);
-        }
         if (slot != KeptSales.NONE)
         {
+            keepAnswer(entry, keptSales.answers(), slot);
             keptSales.counted(slot, credits[entry], foreign[entry]);
         }
         if (slot != KeptSales.NONE && forwardedLengths[entry] > 0 &&
@@ -711,6 +733,16 @@ final class Transactions
         {
             preAuthorizations.handOver(key, from, to);
         }
+    }
+
+    /**
+     * A UnionPay POS pre-authorization of {@code terminal}, made in its round {@code round} ({@link PreAuthorizations#round}):
+     * once approved and forgotten, its hold answers for its key while that terminal closes no batch.
+     */
+    void heldAt(final int entry, final int terminal, final int round)
+    {
+        holdTerminals[entry] = terminal;
+        holdRounds[entry] = round;
     }
 
     /** The approval counted in round {@code round} of its terminal's UnionPay POS batch ({@link KeptSales#round}). */

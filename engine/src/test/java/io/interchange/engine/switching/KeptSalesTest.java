@@ -24,18 +24,18 @@ class KeptSalesTest
     {
         final KeptSales sales = new KeptSales(2);
         final int slot = sales.add(11, 0, 3, 1, 1_500, 156, 7, Transactions.NONE, 0, false, 1, 99);
-        sales.answer(slot, answer(false, true));
-        assertTrue(sales.answerKept(slot));
+        sales.answers().keep(slot, answer(false, true));
+        assertTrue(sales.answers().kept(slot));
         assertEquals(99, sales.requestHash(slot));
         assertEquals(1, sales.round(slot));
-        assertEquals("123456789012", kept(sales, slot, KeptSales.RRN));
-        assertEquals("A1B2C3", kept(sales, slot, KeptSales.AUTHORIZATION_CODE));
-        assertEquals("00", kept(sales, slot, KeptSales.RESPONSE_CODE));
+        assertEquals("123456789012", kept(sales, slot, KeptAnswers.RRN));
+        assertEquals("A1B2C3", kept(sales, slot, KeptAnswers.AUTHORIZATION_CODE));
+        assertEquals("00", kept(sales, slot, KeptAnswers.RESPONSE_CODE));
 
         final int withoutCode = sales.add(12, 0, 3, 1, 1_500, 156, 7, Transactions.NONE, 0, false, 1, 98);
-        sales.answer(withoutCode, answer(false, false));
-        assertTrue(sales.answerKept(withoutCode));
-        assertFalse(sales.answered(withoutCode, KeptSales.AUTHORIZATION_CODE), "a completion's acknowledgement has no authorization code");
+        sales.answers().keep(withoutCode, answer(false, false));
+        assertTrue(sales.answers().kept(withoutCode));
+        assertFalse(sales.answers().answered(withoutCode, KeptAnswers.AUTHORIZATION_CODE), "a completion's acknowledgement has no authorization code");
     }
 
     @Test
@@ -43,12 +43,12 @@ class KeptSalesTest
     {
         final KeptSales sales = new KeptSales(1);
         final int slot = sales.add(11, 0, 3, 1, 1_500, 156, 7, Transactions.NONE, 0, false, 1, 99);
-        sales.answer(slot, answer(true, true));
-        assertFalse(sales.answerKept(slot), "field 55 is not kept: the sale sent again gets 94");
-        sales.answer(slot, answer(false, true));
+        sales.answers().keep(slot, answer(true, true));
+        assertFalse(sales.answers().kept(slot), "field 55 is not kept: the sale sent again gets 94");
+        sales.answers().keep(slot, answer(false, true));
         final int next = sales.add(13, 0, 3, 1, 1_500, 156, 7, Transactions.NONE, 0, false, 1, 97);
         assertEquals(slot, next, "the oldest let go");
-        assertFalse(sales.answerKept(next), "nothing of the sale it took the place of");
+        assertFalse(sales.answers().kept(next), "nothing of the sale it took the place of");
     }
 
     private MessageReader answer(final boolean chipData, final boolean authorizationCode)
@@ -71,8 +71,8 @@ class KeptSalesTest
 
     private static String kept(final KeptSales sales, final int slot, final int field)
     {
-        final byte[] text = new byte[KeptSales.fieldLength(field)];
-        sales.answerFields().getBytes(sales.fieldOffset(slot, field), text);
+        final byte[] text = new byte[KeptAnswers.fieldLength(field)];
+        sales.answers().fields().getBytes(sales.answers().fieldOffset(slot, field), text);
         return new String(text, StandardCharsets.US_ASCII);
     }
 }

@@ -325,6 +325,144 @@ class RetransmissionSystemTest
         }
     }
 
+    /**
+     * A UnionPay POS pre-authorization (0100 coded 03, 60.1 = 10), the first of its terminal's batch, sent again once a
+     * history of 1,024 has forgotten it (1,100 requests after it), and after a sale has taken its batch up: the hold is
+     * kept beyond the history (limits.pre-authorizations) with its answer while its terminal's batch is open, so the
+     * pre-authorization gets its original answer, byte for byte, and never reaches its issuer a second time, where it
+     * was forwarded as new and a second hold put on the cardholder's funds; the same card under its key for another
+     * amount gets 94 and reaches no issuer either. Replayed, the journal gives the same outputs.
+     */
+    @Test
+    void shouldAnswerAUnionPayPreAuthorizationSentAgainOnceTheHistoryHasForgottenItWithItsOriginalAnswerHeldOnce(@TempDir final Path dir)
+        throws Exception
+    {
+        final CardBook book = CardBook.generate(75, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount guest = cards.payer(5_000);
+        final CardAccount shopper = cards.payer(1_300);
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(76, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+        {
+            final SwitchConfig config = smallHistory(dir, issuerA, issuerB);
+            try (SwitchNode node = started(config);
+                 TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
+            {
+                final Map<Integer, String> hold = preAuthorization(cards, guest, 5_000);
+                final byte[] request = pos.encode(Mti.AUTHORIZATION_REQUEST, hold);
+                pos.sendRaw(request);
+                final byte[] answer = pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT);
+                final MessageReader original = decode(answer);
+                assertEquals("00", original.getString(39));
+                assertTrue(original.has(38), "the issuer's authorization code, which the completion carries");
+                assertEquals(guest.balance() - 5_000, issuerA.account(guest.pan()).orElseThrow().balance(), "held");
+                assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, Cardholders.swiped(cards.purchase(shopper, 1_300))).getString(39),
+                    "a sale takes batch 1 up after the pre-authorization");
+                final long approved = issuerA.answers(ResponseCode.APPROVED);
+                forget(pos, cards);
+
+                pos.sendRaw(request);
+                assertArrayEquals(answer, pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT), "the original answer again, byte for byte");
+                assertEquals(approved, issuerA.answers(ResponseCode.APPROVED), "the issuer saw the pre-authorization once");
+                assertEquals(guest.balance() - 5_000, issuerA.account(guest.pan()).orElseThrow().balance(), "held once");
+                final Map<Integer, String> otherAmount = preAuthorization(cards, guest, 4_000);
+                otherAmount.put(11, hold.get(11));
+                assertEquals("94", pos.exchange(Mti.AUTHORIZATION_REQUEST, otherAmount).getString(39), "the same STAN, batch and card, another amount");
+                assertEquals(approved, issuerA.answers(ResponseCode.APPROVED));
+                assertEquals(guest.balance() - 5_000, issuerA.account(guest.pan()).orElseThrow().balance(), "held once");
+            }
+            assertReplayedByteForByte(config, dir);
+        }
+    }
+
+    /**
+     * The pre-authorizations kept beyond the history answer for their keys only while their terminal's batch is open, as
+     * the sales do, though a hold counts in no batch: sent again before its batch settles, the pre-authorization is not
+     * forwarded; once batch 1 has settled, its key comes again (a terminal set up again, from its first batch and STANs)
+     * as a new pre-authorization, approved and held at its issuer, as is another card's under the key of a hold still
+     * kept (a terminal sending a request again sends the same card).
+     */
+    @Test
+    void shouldTakeAUnionPayPreAuthorizationKeyOfASettledBatchOrAnotherCardAsANewPreAuthorization(@TempDir final Path dir) throws Exception
+    {
+        final CardBook book = CardBook.generate(77, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount guest = cards.payer(5_000);
+        final CardAccount other = cards.payer(4_500);
+        final CardAccount next = cards.payer(3_000);
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(78, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = started(smallHistory(dir, issuerA, issuerB));
+             TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
+        {
+            final Map<Integer, String> hold = preAuthorization(cards, guest, 5_000);
+            final Map<Integer, String> kept = preAuthorization(cards, other, 4_500);
+            assertEquals("00", pos.exchange(Mti.AUTHORIZATION_REQUEST, hold).getString(39));
+            assertEquals("00", pos.exchange(Mti.AUTHORIZATION_REQUEST, kept).getString(39));
+            final long approved = issuerA.answers(ResponseCode.APPROVED);
+            forget(pos, cards);
+            assertEquals("00", pos.exchange(Mti.AUTHORIZATION_REQUEST, hold).getString(39));
+            assertEquals(approved, issuerA.answers(ResponseCode.APPROVED), "batch 1 open: its pre-authorization sent again is not forwarded");
+            assertEquals(guest.balance() - 5_000, issuerA.account(guest.pan()).orElseThrow().balance(), "held once");
+
+            final Map<Integer, String> anotherCard = preAuthorization(cards, next, 1_000);
+            anotherCard.put(11, kept.get(11));
+            assertEquals("00", pos.exchange(Mti.AUTHORIZATION_REQUEST, anotherCard).getString(39), "another card under a kept hold's key: new");
+            assertEquals(next.balance() - 1_000, issuerA.account(next.pan()).orElseThrow().balance(), "held");
+            assertEquals(SettlementTotals.IN_BALANCE, settle(pos, cards, 1, 0, 0), "batch 1 settled: a hold counts in no batch");
+
+            final Map<Integer, String> again = preAuthorization(cards, guest, 2_000);
+            again.put(11, hold.get(11));
+            assertEquals("00", pos.exchange(Mti.AUTHORIZATION_REQUEST, again).getString(39), "batch 1 again, its STAN again: a new pre-authorization");
+            assertEquals(guest.balance() - 7_000, issuerA.account(guest.pan()).orElseThrow().balance(), "a second hold, asked for");
+            assertEquals(other.balance() - 4_500, issuerA.account(other.pan()).orElseThrow().balance(), "held once");
+        }
+    }
+
+    /**
+     * A UnionPay POS void (60.1 = 23) naming a sale the history has forgotten, from the terminal set up again once the
+     * sale's batch 1 has settled (batch 1 again, taken up by a new sale): the kept sale is of the batch 1 that closed,
+     * not the open one, so the void is 12 and the card is not paid back. The void's batch number matched the kept sale's
+     * and went to the issuer, which paid back a sale its settled batch had counted, and the open batch was out of balance.
+     */
+    @Test
+    void shouldAnswer12ToAUnionPayVoidOfAKeptSaleOfABatch1ThatHasClosed(@TempDir final Path dir) throws Exception
+    {
+        final CardBook book = CardBook.generate(79, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount card = cards.payer(2_200);
+        final CardAccount shopper = cards.payer(1_100);
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(80, List.of("622848"), 10), IssuerSimConfig.defaults()).start();
+             SwitchNode node = started(smallHistory(dir, issuerA, issuerB));
+             TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
+        {
+            final Map<Integer, String> sale = Cardholders.swiped(cards.purchase(card, 2_200));
+            assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
+            forget(pos, cards);
+            assertEquals(SettlementTotals.IN_BALANCE, settle(pos, cards, 1, 2_200, 1), "batch 1 settled with the sale");
+            assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, Cardholders.swiped(cards.purchase(shopper, 1_100))).getString(39),
+                "set up again: batch 1 again");
+
+            final Map<Integer, String> voided = Cardholders.swiped(cards.purchase(card, 2_200));
+            voided.put(3, "200000");
+            voided.put(60, "23" + "000001");
+            voided.put(61, "000001" + sale.get(11));
+            assertEquals("12", pos.exchange(Mti.FINANCIAL_REQUEST, voided).getString(39), "a void of the batch 1 that closed");
+            assertEquals(card.balance() - 2_200, issuerA.account(card.pan()).orElseThrow().balance(), "not paid back");
+            assertEquals(SettlementTotals.IN_BALANCE, settle(pos, cards, 1, 1_100, 1), "the open batch 1 holds its own sale alone");
+        }
+    }
+
+    /** A UnionPay POS pre-authorization (0100 coded 03, 60.1 = 10) in batch 1, swiped; not sent. */
+    private static Map<Integer, String> preAuthorization(final Cardholders cards, final CardAccount card, final long amount)
+    {
+        final Map<Integer, String> hold = Cardholders.swiped(cards.purchase(card, amount));
+        hold.put(3, "030000");
+        hold.put(60, "10" + "000001");
+        return hold;
+    }
+
     private static void assertReplayedByteForByte(final SwitchConfig config, final Path dir) throws Exception
     {
         final JournalConfig written = SwitchNode.journalConfig(config);
