@@ -42,7 +42,9 @@ import java.util.Objects;
  *                                         sale or refund sent again while its batch is open gets its original answer (or
  *                                         94) rather than be forwarded and charged (credited) a second time, and its
  *                                         terminal's reversal is passed on to its issuer (an 0420 naming it) rather than
- *                                         answered 25; the oldest is let go when full. 0 keeps none.
+ *                                         answered 25; an approved void of a kept one is kept too (a slot of its own),
+ *                                         for its reversal to undo it and the void sent again to get its original answer;
+ *                                         the oldest is let go when full. 0 keeps none.
  * @param requestDeadline                  how long a request (0100, 0200) from an acquirer may wait between its link
  *                                         reading it and the switch taking it up (in the link while the ring is full, in
  *                                         the ring while the switch is stalled) and still be forwarded: beyond it its

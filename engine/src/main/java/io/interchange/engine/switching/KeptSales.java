@@ -23,6 +23,13 @@ import org.agrona.collections.Long2LongHashMap;
  * again, whether it is a credit (a refund, which no void takes back), its card's origin (the part of the batch it
  * counts in), whether it has been reversed since, and how its issuer got it: about 126 bytes a sale. The oldest is let
  * go when full.
+ *
+ * <p>An approved void of a kept sale is kept too, as another kind in the same slots ({@link #keptVoid}), when the history
+ * forgets it: its terminal that never got its answer reverses it (0400 naming the void's own STAN and batch), often only
+ * before its next transaction, and without it that reversal was 25, the cardholder keeping the refund while the
+ * terminal's batch counted the sale. The void and its sale name each other through {@link #voidedBy}'s place, as a slot
+ * below {@link Transactions#NONE}, so that either let go (or its slot taken by another) breaks the link; a flag tells it
+ * a void: nothing more a slot.
  * Pre-allocated; no allocation once built; single-threaded (the switch handler's).
  */
 final class KeptSales
@@ -32,6 +39,7 @@ final class KeptSales
     private static final byte CREDIT = 1;
     private static final byte FOREIGN = 2;
     private static final byte REVERSED = 4;
+    private static final byte VOID = 8;
 
     private final Long2LongHashMap slots;
     private final long[] fingerprints;
@@ -221,6 +229,53 @@ final class KeptSales
         return true;
     }
 
+    /**
+     * The kept one at {@code voidSlot} is an approved void of the sale at {@code saleSlot}, which it takes back while the
+     * two are kept: the sale stays voided (nothing else voids or reverses it) until the void is reversed ({@link #voidUndone}).
+     * {@link #NONE}: its sale let go, the void is kept alone.
+     */
+    void keptVoid(final int voidSlot, final int saleSlot)
+    {
+        flags[voidSlot] |= VOID;
+        if (saleSlot != NONE)
+        {
+            voidedBy[voidSlot] = link(saleSlot);
+            voidedBy[saleSlot] = link(voidSlot);
+        }
+    }
+
+    /** Whether the kept one is a void ({@link #keptVoid}) rather than a sale: no void or reversal of a sale is of it. */
+    boolean isVoid(final int slot)
+    {
+        return (flags[slot] & VOID) != 0;
+    }
+
+    /**
+     * The sale the kept void at {@code voidSlot} takes back, or {@link #NONE} when it is no longer kept (let go, its slot
+     * another's since).
+     */
+    int voidedSale(final int voidSlot)
+    {
+        final int sale = voidedBy[voidSlot] < Transactions.NONE ? Transactions.NONE - 1 - voidedBy[voidSlot] : NONE;
+        return sale != NONE && voidedBy[sale] == link(voidSlot) && (flags[sale] & VOID) == 0 ? sale : NONE;
+    }
+
+    /** The kept void at {@code voidSlot} was reversed: its sale, while kept, stands again, to be voided or reversed. */
+    void voidUndone(final int voidSlot)
+    {
+        final int sale = voidedSale(voidSlot);
+        if (sale != NONE)
+        {
+            voidedBy[sale] = NONE;
+        }
+        flags[voidSlot] |= REVERSED;
+    }
+
+    private static int link(final int slot)
+    {
+        return Transactions.NONE - 1 - slot;
+    }
+
     /** Whether the kept one is a completion rather than a sale. */
     boolean completion(final int slot)
     {
@@ -236,7 +291,7 @@ final class KeptSales
     /** The sale counts as a credit (a refund) or a debit, in the foreign or the domestic part of its batch. */
     void counted(final int slot, final boolean credit, final boolean foreign)
     {
-        flags[slot] = (byte)((flags[slot] & REVERSED) | (credit ? CREDIT : 0) | (foreign ? FOREIGN : 0));
+        flags[slot] = (byte)((flags[slot] & (REVERSED | VOID)) | (credit ? CREDIT : 0) | (foreign ? FOREIGN : 0));
     }
 
     /** A refund: no void takes it back, and its reversal takes a credit out of the batch. */

@@ -1364,7 +1364,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final KeptSales sales = transactions.keptSales();
         // The round as well as the batch number: a terminal set up again counts a batch 1 again, and the sale kept of the
         // batch 1 that settled before it is not the open one's to take back.
-        if (sales.terminal(kept) != terminal || sales.voided(kept) || sales.isReversed(kept) || sales.credit(kept) ||
+        if (sales.terminal(kept) != terminal || sales.isVoid(kept) || sales.voided(kept) || sales.isReversed(kept) || sales.credit(kept) ||
             sales.batch(kept) != batchNumber(request) || sales.batch(kept) != countedBatches[terminal] || sales.round(kept) != batchRounds[terminal] ||
             sales.card(kept) != transactions.card(current) || sales.completion(kept) != completionVoid(request))
         {
@@ -1894,7 +1894,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
      * built, as a forgotten hold's is ({@link #reverseHold}), from the reversal's card, which must be the sale's: a
      * reversal without a card number (its 0420 could not name the card) or of another card's is not of this sale, 25.
      * Once reversed it stays so: a repeat is 00 again and tells the issuer nothing more, a void of it is 12, and the sale
-     * sent again is forwarded as new, as one reversed before the history forgot it is. False, for the reversal to be
+     * sent again is forwarded as new, as one reversed before the history forgot it is. A kept void ({@link KeptSales#keptVoid})
+     * reversed (0400 naming the void's own STAN and batch, sent for a void whose answer its terminal never got) is undone
+     * as one the history holds: its sale back in the batch totals and, while kept, voided no longer (a void or reversal
+     * of it allowed again), and the 0420 names the void as its issuer got it, which gives the refund back; it was 25,
+     * the cardholder keeping the refund while the terminal's batch counted the sale. False, for the reversal to be
      * answered as one of an unknown original, when none is kept under its key, or its batch has closed (settled, left
      * behind: a terminal's STAN and batch come again), or in replay where the journal answered 25: a journal from before
      * this change replays as it was.
@@ -1920,7 +1924,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.APPROVED);
             return true;
         }
-        if (sales.voided(kept))
+        final boolean isVoid = sales.isVoid(kept);
+        if (!isVoid && sales.voided(kept))
         {
             // Its void gives the money back: a reversal as well would give it twice, as for a sale the history holds.
             answer(event, request, ResponseCode.INVALID_TRANSACTION);
@@ -1931,6 +1936,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.INVALID_AMOUNT);
             return true;
         }
+        // A completion void whose hold another completion has taken since: as for one the history holds, 12. In replay the
+        // journal's verdict stands, as the history that tells may have been sized otherwise since.
+        if (isVoid && refuses(event, ResponseCode.INVALID_TRANSACTION, transactions.keptVoidHoldTakenSince(kept)))
+        {
+            answer(event, request, ResponseCode.INVALID_TRANSACTION);
+            return true;
+        }
         final int issuer = sales.issuer(kept);
         // In replay the journal's verdict stands, as the issuer's share of the queue may have shrunk since.
         if (refuses(event, ResponseCode.SYSTEM_MALFUNCTION, !advices.hasRoom(issuer)))
@@ -1938,12 +1950,27 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answerTryAgain(event, request);
             return true;
         }
-        totals.reversed(sales.terminal(kept), sales.credit(kept), sales.amount(kept), sales.foreign(kept));
+        if (isVoid)
+        {
+            // As a void the history holds reversed: the sale it had taken out of the batch is back in it.
+            totals.unreversed(sales.terminal(kept), false, sales.amount(kept), sales.foreign(kept));
+        }
+        else
+        {
+            totals.reversed(sales.terminal(kept), sales.credit(kept), sales.amount(kept), sales.foreign(kept));
+        }
         final int length = reversalBasis(request, session, false, sales.amount(kept), sales.currency(kept), sales.rrnPrefix(kept),
             sales.switchStan(kept));
         queueAdvice(Mti.REVERSAL_ADVICE, basisScratch, 0, length, Transactions.keptRef(kept), PreAuthorizations.NONE, null, reversalReason(request),
             request, issuer, event.timestampNanos());
-        transactions.keptSaleReversed(kept);
+        if (isVoid)
+        {
+            transactions.keptVoidReversed(kept);
+        }
+        else
+        {
+            transactions.keptSaleReversed(kept);
+        }
         answer(event, request, ResponseCode.APPROVED);
         // As for a reversal of an approval the history holds: clearing books it back from what the issuer was told.
         decide(event, ResponseCode.APPROVED, Outcome.ANSWERED, issuer, 0);

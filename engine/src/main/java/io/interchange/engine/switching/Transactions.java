@@ -247,6 +247,10 @@ final class Transactions
                     // A refund too: sent again once forgotten, it would be credited to the card a second time.
                     keepSale(entry);
                 }
+                else if (!keysDated[entry] && approved[entry] && states[entry] == ANSWERED && terminals[entry] >= 0 && voidsOfDebits[entry])
+                {
+                    keepVoid(entry);
+                }
             }
             evictedAddedAt = addedAt[entry];
         }
@@ -332,20 +336,7 @@ final class Transactions
     private void keepSale(final int entry)
     {
         final int voidEntry = voidedBy[entry];
-        final int slot = keptSales.add(fingerprints[entry], endpoints[entry], terminals[entry], transmissions[entry], amounts[entry], currencies[entry],
-            cards[entry], voidEntry, completedKey[entry], completions[entry], batchRounds[entry], requestHashes[entry]);
-        if (slot != KeptSales.NONE)
-        {
-            keepAnswer(entry, keptSales.answers(), slot);
-            keptSales.counted(slot, credits[entry], foreign[entry]);
-        }
-        if (slot != KeptSales.NONE && forwardedLengths[entry] > 0 &&
-            forwardedReader.wrap(forwarded, entry * maxForwarded, forwardedLengths[entry]) == DecodeError.NONE &&
-            forwardedReader.has(11) && forwardedReader.has(7))
-        {
-            keptSales.issuerGot(slot, issuers[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11), forwardedReader.getLong(7),
-                rrnPrefix(forwardedReader));
-        }
+        final int slot = keep(entry, voidEntry, completedKey[entry], completions[entry]);
         if (slot != KeptSales.NONE && voidEntry != NONE && voidOf[voidEntry] == entry)
         {
             voidOf[voidEntry] = keptRef(slot);
@@ -354,6 +345,75 @@ final class Transactions
         {
             handOver(completedKey[entry], entry, keptRef(slot));
         }
+    }
+
+    /**
+     * An approved UnionPay POS void (60.1 = 23, 21) leaves the history: while the sale it takes back is kept, it is kept
+     * beside it ({@link KeptSales#keptVoid}), so that its terminal's reversal of it (its answer never got) undoes it at
+     * its issuer and in the batch, and the same void sent again gets its original answer rather than a second refund. A
+     * void whose sale the history still holds (one held past its turn, in flight) is not: its sale is not kept to be
+     * given back.
+     */
+    private void keepVoid(final int entry)
+    {
+        final int sale = voidOf[entry];
+        if (sale >= NONE || !keptSales.voidedBy(NONE - 1 - sale, entry))
+        {
+            return;
+        }
+        final int slot = keep(entry, NONE, 0, false);
+        if (slot != KeptSales.NONE)
+        {
+            // Its own slot may have been the sale's, the oldest let go: a void kept alone, reversed all the same.
+            keptSales.keptVoid(slot, keptSales.voidedBy(NONE - 1 - sale, entry) ? NONE - 1 - sale : KeptSales.NONE);
+        }
+    }
+
+    /**
+     * Keeps the approved {@code entry} in {@link #keptSales}: its key, batch and card, what its answer added to its echo,
+     * how it counts, and how its issuer got it. Returns its slot, or {@link KeptSales#NONE}.
+     */
+    private int keep(final int entry, final int voidEntry, final long completedOf, final boolean completion)
+    {
+        final int slot = keptSales.add(fingerprints[entry], endpoints[entry], terminals[entry], transmissions[entry], amounts[entry], currencies[entry],
+            cards[entry], voidEntry, completedOf, completion, batchRounds[entry], requestHashes[entry]);
+        if (slot == KeptSales.NONE)
+        {
+            return slot;
+        }
+        keepAnswer(entry, keptSales.answers(), slot);
+        keptSales.counted(slot, credits[entry], foreign[entry]);
+        if (forwardedLengths[entry] > 0 && forwardedReader.wrap(forwarded, entry * maxForwarded, forwardedLengths[entry]) == DecodeError.NONE &&
+            forwardedReader.has(11) && forwardedReader.has(7))
+        {
+            keptSales.issuerGot(slot, issuers[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11), forwardedReader.getLong(7),
+                rrnPrefix(forwardedReader));
+        }
+        return slot;
+    }
+
+    /**
+     * The kept void at {@code slot} was reversed by its terminal: the sale it took back, while kept, stands again, and a
+     * kept completion takes its hold back, as when a void the history holds is reversed ({@link #voidFailed}).
+     */
+    void keptVoidReversed(final int slot)
+    {
+        final int sale = keptSales.voidedSale(slot);
+        keptSales.voidUndone(slot);
+        if (sale != KeptSales.NONE)
+        {
+            handOver(keptSales.completedKey(sale), NONE, keptRef(sale));
+        }
+    }
+
+    /**
+     * Whether the kept void at {@code slot}, of a kept completion, gave back a hold another completion has taken over
+     * since: reversed, it would make its completion stand again beside that one ({@link #holdTakenSince}).
+     */
+    boolean keptVoidHoldTakenSince(final int slot)
+    {
+        final int sale = keptSales.voidedSale(slot);
+        return sale != KeptSales.NONE && heldByAnother(keptRef(sale));
     }
 
     /**
@@ -677,10 +737,12 @@ final class Transactions
     boolean holdTakenSince(final int voidEntry)
     {
         final int voided = voidOf[voidEntry];
-        if (!takesBack(voidEntry, voided))
-        {
-            return false;
-        }
+        return takesBack(voidEntry, voided) && heldByAnother(voided);
+    }
+
+    /** Whether the hold the completion {@code voided} (an entry, or a kept one's {@link #keptRef}) took over is another's now. */
+    private boolean heldByAnother(final int voided)
+    {
         final long key = completedKey(voided);
         if (key == 0)
         {

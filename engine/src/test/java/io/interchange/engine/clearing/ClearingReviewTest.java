@@ -817,39 +817,96 @@ class ClearingReviewTest
     {
         final SwitchConfig config = start(dir, 8);
         final String asForwarded;
-        final List<MessageReader> told;
+        final List<String> told;
         try
         {
             now = at("2026-11-26T22:58:00Z");
             posSignedOn("000201", 1);
             final Map<Integer, String> sale = posSale("000202", "000000");
-            putIn(cups(), POS_LINK, 1, Mti.FINANCIAL_REQUEST, sale);
-            asForwarded = Mti.toString(output(0).mti()) + output(0).getString(11) + output(0).getString(7);
-            message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
-            assertEquals("00", output(0).getString(39));
-            for (int i = 0; i < 16; i++)
-            {
-                approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 100 + i), 1_000);
-            }
-            now = at("2026-11-26T23:01:00Z");
-            final Map<Integer, String> reversal = new java.util.HashMap<>(sale);
-            reversal.remove(35);
-            reversal.put(2, card(0, 9));
-            putIn(cups(), POS_LINK, 1, Mti.REVERSAL_REQUEST, reversal);
-            assertEquals("00", output(0).getString(39), "the sale kept beyond the history: reversed");
-            told = advices();
+            asForwarded = approvedAsForwarded(sale);
+            told = reversedOnTheNextDayOnceForgotten(sale);
         }
         finally
         {
             writer.close();
         }
-        assertEquals(List.of("0420 " + asForwarded), told.stream().map(m -> Mti.toString(m.mti()) + " " + m.getString(90).substring(0, 20)).toList(),
-            "issuer-a told, the sale named as it got it");
+        assertEquals(List.of("0420 " + asForwarded), told, "issuer-a told, the sale named as it got it");
         assertEquals(List.of("1 sale of 5000"), posSales(config), "day 1: the sale settles");
+        assertBookedBackOnDay2(config, -5_000);
+    }
+
+    /**
+     * A UnionPay POS sale and its void (0200 coded 20, 60.1 = 23, its 61 naming the sale) approved at 22:58 on 26 Nov,
+     * which the switch's history (8 requests here) lets go; its terminal, which never got the void's answer, reverses the
+     * void (0400: the void's STAN and batch, its card number in field 2) at 23:01, business day 27 Nov, its batch still
+     * open. The switch finds the void kept beyond the history with its sale: 00, and issuer-a is told by an 0420 naming
+     * the void as it got it, so day 1 settles the sale and its void and day 2 books the void back: the sale stands. It
+     * was answered 25 and issuer-a never told: the cardholder kept the refund, and day 2 had an orphan reversal.
+     */
+    @Test
+    void unionPayReversalOnTheNextBusinessDayOfAVoidTheHistoryHasForgottenIsBookedBack(@TempDir final Path dir)
+    {
+        final SwitchConfig config = start(dir, 8);
+        final String asForwarded;
+        final List<String> told;
+        try
+        {
+            now = at("2026-11-26T22:58:00Z");
+            posSignedOn("000201", 1);
+            final Map<Integer, String> sale = posSale("000202", "000000");
+            approvedOnPos(sale);
+            final Map<Integer, String> voided = posSale("000203", "200000");
+            voided.put(60, "23" + "000001");
+            voided.put(61, "000001" + sale.get(11));
+            asForwarded = approvedAsForwarded(voided);
+            told = reversedOnTheNextDayOnceForgotten(voided);
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertEquals(List.of("0420 " + asForwarded), told, "issuer-a told, the void named as it got it");
+        assertEquals(List.of("2 sale of 0"), posSales(config), "day 1: the sale and its void");
+        assertBookedBackOnDay2(config, 5_000);
+    }
+
+    /** Puts in a UnionPay POS request, which issuer-a approves: how issuer-a got it (MTI, STAN, field 7). */
+    private String approvedAsForwarded(final Map<Integer, String> request)
+    {
+        putIn(cups(), POS_LINK, 1, Mti.FINANCIAL_REQUEST, request);
+        final String asForwarded = Mti.toString(output(0).mti()) + output(0).getString(11) + output(0).getString(7);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39));
+        return asForwarded;
+    }
+
+    /**
+     * 16 approvals that make a history of 8 forget {@code original}, then at 23:01 on 26 Nov (business day 27 Nov) its
+     * POS reversal (its STAN and batch, its card number in field 2), answered 00: the 0420s owed, each as its MTI and the
+     * first 20 digits of its field 90 (what it names).
+     */
+    private List<String> reversedOnTheNextDayOnceForgotten(final Map<Integer, String> original)
+    {
+        for (int i = 0; i < 16; i++)
+        {
+            approvedByIssuerA(Mti.FINANCIAL_REQUEST, card(0, 100 + i), 1_000);
+        }
+        now = at("2026-11-26T23:01:00Z");
+        final Map<Integer, String> reversal = new java.util.HashMap<>(original);
+        reversal.remove(35);
+        reversal.put(2, card(0, 9));
+        putIn(cups(), POS_LINK, 1, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39), "kept beyond the history: reversed");
+        return advices().stream().map(m -> Mti.toString(m.mti()) + " " + m.getString(90).substring(0, 20)).toList();
+    }
+
+    /** Day 2 holds the reversal of day 1's approval alone, booked back at {@code net} and reported. */
+    private static void assertBookedBackOnDay2(final SwitchConfig config, final long net)
+    {
         final DayReader.Day second = DayReader.read(config, DAY_2);
         assertEquals(List.of(TransactionState.REVERSAL_OF_EARLIER_DAY), List.of(second.transactions().state(0)));
         assertEquals(1, second.transactions().size());
-        assertEquals(-5_000, net(Settlement.settle(config, DAY_2, second.transactions())), "booked back on day 2");
+        assertEquals(net, net(Settlement.settle(config, DAY_2, second.transactions())), "booked back on day 2");
         assertEquals(List.of(ClearingExceptionItem.Kind.REVERSAL_OF_EARLIER_DAY), second.exceptions().stream().map(ClearingExceptionItem::kind).toList());
     }
 

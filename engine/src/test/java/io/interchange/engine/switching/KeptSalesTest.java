@@ -51,6 +51,33 @@ class KeptSalesTest
         assertFalse(sales.answers().kept(next), "nothing of the sale it took the place of");
     }
 
+    @Test
+    void shouldKeepAVoidWithItsSaleVoidedUntilTheVoidIsReversedAndLetTheLinkGoWithTheSale()
+    {
+        final KeptSales sales = new KeptSales(3);
+        final int sale = sales.add(11, 0, 3, 1, 1_500, 156, 7, 5, 0, false, 1, 99);
+        final int voided = sales.add(12, 0, 3, 1, 1_500, 156, 7, Transactions.NONE, 0, false, 1, 98);
+        sales.keptVoid(voided, sale);
+        assertTrue(sales.isVoid(voided));
+        assertFalse(sales.isVoid(sale));
+        assertTrue(sales.voided(sale), "kept voided beyond the void's history entry");
+        assertFalse(sales.voidFailed(sale, 5), "the void's history entry, taken by another request since, no longer undoes it");
+        assertEquals(sale, sales.voidedSale(voided));
+        sales.voidUndone(voided);
+        assertFalse(sales.voided(sale), "the void reversed: the sale stands, to be voided or reversed again");
+        assertTrue(sales.isReversed(voided));
+        assertFalse(sales.isReversed(sale));
+
+        sales.voids(sale, 6);
+        final int again = sales.add(13, 0, 3, 1, 1_500, 156, 7, Transactions.NONE, 0, false, 1, 97);
+        sales.keptVoid(again, sale);
+        assertEquals(sale, sales.voidedSale(again));
+        assertEquals(sale, sales.add(14, 0, 3, 1, 900, 156, 8, Transactions.NONE, 0, false, 1, 96), "the sale, the oldest, let go");
+        assertEquals(KeptSales.NONE, sales.voidedSale(again), "the sale in its slot now is not the void's");
+        sales.voidUndone(again);
+        assertFalse(sales.voided(sale));
+    }
+
     private MessageReader answer(final boolean chipData, final boolean authorizationCode)
     {
         final MessageWriter writer = new MessageWriter(UnionPayPos.DIALECT).wrap(buffer, 0).mti(210)

@@ -249,11 +249,7 @@ class RetransmissionSystemTest
                 assertEquals(card.balance() - 2_500, issuerA.account(card.pan()).orElseThrow().balance(), "charged");
                 forget(pos, cards);
 
-                // A POS reversal names the sale by the sale's own STAN and batch, and carries its card number, not its track 2.
-                final Map<Integer, String> reversal = new HashMap<>(sale);
-                reversal.remove(35);
-                reversal.remove(52);
-                reversal.put(2, card.pan());
+                final Map<Integer, String> reversal = reversalOf(sale, card);
                 assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST, reversal).getString(39), "the forgotten sale found, and reversed");
                 Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance(),
                     () -> "the issuer gave the money back: balance " + issuerA.account(card.pan()).orElseThrow().balance() + ", started at " +
@@ -268,13 +264,64 @@ class RetransmissionSystemTest
                 assertEquals(SettlementTotals.IN_BALANCE, settle(pos, cards, 1, 0, 0), "the batch holds nothing: the sale reversed out of it");
                 assertEquals(card.balance(), issuerA.account(card.pan()).orElseThrow().balance(), "given back once");
             }
-            final Clearing.ClearingRun run = Clearing.run(config, BusinessDay.businessDay(System.currentTimeMillis() * 1_000_000L,
-                config.businessDay().cutoff(), config.businessDay().zone()), dir.resolve("out"));
-            assertEquals(List.of("0200,000000,2500,reversed", "0200,200000,2500,declined"), Files.readAllLines(run.file("transactions.csv")).stream()
-                .map(line -> line.split(",")).filter(f -> f.length > 4 && "2500".equals(f[4]))
-                .map(f -> f[1] + "," + f[2] + "," + f[4] + "," + f[f.length - 1]).toList(), "the sale booked back, its void refused");
-            final String exceptions = Files.readString(run.file("exceptions.csv"));
-            assertFalse(exceptions.contains(",orphan-reversal,"), exceptions);
+            assertEquals(List.of("0200,000000,2500,reversed", "0200,200000,2500,declined"), clearedToday(config, dir, "2500"),
+                "the sale booked back, its void refused");
+            assertReplayedByteForByte(config, dir);
+        }
+    }
+
+    /**
+     * A UnionPay POS terminal voids a sale (approved, the card paid back) but never gets the void's answer, and reverses
+     * the void (0400 naming the void's own STAN and batch) only once a history of 1,024 has forgotten both. The void is
+     * kept beyond the history with its sale while its batch is open: the void sent again first gets its original answer,
+     * byte for byte, never refunded twice (it was 12, the terminal told the void failed while the card was paid back);
+     * its reversal is 00, the issuer told by an 0420 naming the void as it got it, so the card is charged for the sale
+     * again, the batch settles in balance with the sale and clearing settles the sale, the void undone. The reversal was
+     * answered 25 and never reached the issuer: the cardholder kept the refund while the terminal's batch counted the sale.
+     * Replayed, the journal gives the same outputs.
+     */
+    @Test
+    void shouldReverseAUnionPayVoidTheHistoryHasForgottenAtItsIssuerInItsBatchAndInClearing(@TempDir final Path dir) throws Exception
+    {
+        final CardBook book = CardBook.generate(81, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount card = cards.payer(2_400);
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(82, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+        {
+            final SwitchConfig config = smallHistory(dir, issuerA, issuerB);
+            try (SwitchNode node = started(config);
+                 TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
+            {
+                final Map<Integer, String> sale = Cardholders.swiped(cards.purchase(card, 2_400));
+                assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39));
+                final Map<Integer, String> voided = Cardholders.swiped(cards.purchase(card, 2_400));
+                voided.put(3, "200000");
+                voided.put(60, "23" + "000001");
+                voided.put(61, "000001" + sale.get(11));
+                final byte[] voidRequest = pos.encode(Mti.FINANCIAL_REQUEST, voided);
+                pos.sendRaw(voidRequest);
+                final byte[] voidAnswer = pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT);
+                assertEquals("00", decode(voidAnswer).getString(39));
+                assertEquals(card.balance(), issuerA.account(card.pan()).orElseThrow().balance(), "the sale voided: paid back");
+                final long approved = issuerA.answers(ResponseCode.APPROVED);
+                forget(pos, cards);
+
+                pos.sendRaw(voidRequest);
+                assertArrayEquals(voidAnswer, pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT), "the void sent again: its original answer, byte for byte");
+                assertEquals(approved, issuerA.answers(ResponseCode.APPROVED), "the void never went to the issuer again");
+
+                final Map<Integer, String> reversal = reversalOf(voided, card);
+                assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST, reversal).getString(39), "the forgotten void found, and reversed");
+                Awaiting.until(Duration.ofSeconds(10), () -> issuerA.account(card.pan()).orElseThrow().balance() == card.balance() - 2_400,
+                    () -> "the issuer took the refund back: balance " + issuerA.account(card.pan()).orElseThrow().balance() + ", started at " +
+                        card.balance());
+                assertEquals("00", pos.exchange(Mti.REVERSAL_REQUEST + 1, reversal).getString(39), "its repeat: 00 again");
+                assertEquals(SettlementTotals.IN_BALANCE, settle(pos, cards, 1, 2_400, 1), "the batch counts the sale again");
+                assertEquals(card.balance() - 2_400, issuerA.account(card.pan()).orElseThrow().balance(), "charged once");
+            }
+            assertEquals(List.of("0200,000000,2400,approved", "0200,200000,2400,reversed"), clearedToday(config, dir, "2400"),
+                "the sale settles, its void undone");
             assertReplayedByteForByte(config, dir);
         }
     }
@@ -461,6 +508,27 @@ class RetransmissionSystemTest
         hold.put(3, "030000");
         hold.put(60, "10" + "000001");
         return hold;
+    }
+
+    /** A POS reversal of {@code original}: named by its own STAN and batch, with its card number rather than its track 2 and PIN. */
+    private static Map<Integer, String> reversalOf(final Map<Integer, String> original, final CardAccount card)
+    {
+        final Map<Integer, String> reversal = new HashMap<>(original);
+        reversal.remove(35);
+        reversal.remove(52);
+        reversal.put(2, card.pan());
+        return reversal;
+    }
+
+    /** Today's clearing: its transactions of this amount (MTI, processing code, amount, state), asserting no orphan reversal. */
+    private static List<String> clearedToday(final SwitchConfig config, final Path dir, final String amount) throws Exception
+    {
+        final Clearing.ClearingRun run = Clearing.run(config, BusinessDay.businessDay(System.currentTimeMillis() * 1_000_000L,
+            config.businessDay().cutoff(), config.businessDay().zone()), dir.resolve("out"));
+        final String exceptions = Files.readString(run.file("exceptions.csv"));
+        assertFalse(exceptions.contains(",orphan-reversal,"), exceptions);
+        return Files.readAllLines(run.file("transactions.csv")).stream().map(line -> line.split(",")).filter(f -> f.length > 4 && amount.equals(f[4]))
+            .map(f -> f[1] + "," + f[2] + "," + f[4] + "," + f[f.length - 1]).toList();
     }
 
     private static void assertReplayedByteForByte(final SwitchConfig config, final Path dir) throws Exception
