@@ -32,7 +32,7 @@ class SwitchConfigDefaultsTest
     {
         assertEquals("IC01", config.nodeId());
         assertEquals(new BusinessDayConfig(LocalTime.of(23, 0), ZoneId.of("UTC")), config.businessDay());
-        assertEquals(new RingConfig(2048, Duration.ofMillis(10), "sleeping", "auto"), config.ring());
+        assertEquals(new RingConfig(512, Duration.ofMillis(10), "sleeping", "auto"), config.ring());
         assertTrue(config.loopbackOnly());
     }
 

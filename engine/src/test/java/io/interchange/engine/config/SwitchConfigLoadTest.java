@@ -58,7 +58,7 @@ class SwitchConfigLoadTest
         assertEquals(DEFAULTS.limits(), config.limits());
         assertEquals(DEFAULTS.keys(), config.keys());
         assertEquals(DEFAULTS.journal(), config.journal());
-        assertEquals(DEFAULTS, load("interchange.ring.size = 2048\n"), "the same values make an equal config");
+        assertEquals(DEFAULTS, load("interchange.ring.size = 512\n"), "the same values make an equal config");
     }
 
     @Test
