@@ -208,7 +208,8 @@ final class ConfigReader
         final List<IssuerConfig> issuers = new ArrayList<>();
         final Map<String, String> issuerIds = new LinkedHashMap<>();
         final int beforeIssuers = problems.count();
-        for (final Section i : s.sections("issuers"))
+        final List<Section> issuerSections = s.sections("issuers");
+        for (final Section i : issuerSections)
         {
             add(issuers, issuer(i, loopback, issuerIds));
         }
@@ -250,6 +251,10 @@ final class ConfigReader
         if (listeners.size() == listenerSections.size() && issuersRead && limits != null)
         {
             checkIdleTimeOuts(listeners, listenerSections, issuers, limits);
+        }
+        if (issuersRead && limits != null)
+        {
+            checkAdviceShares(issuers, issuerSections, limits);
         }
         s.finish();
 
@@ -322,6 +327,37 @@ final class ConfigReader
                     Text.duration(limits.requestDeadline()) + "): a terminal waiting for its answer sends nothing, and would " +
                     "be closed as idle with its answer still to come; got " + Text.duration(idle));
             }
+        }
+    }
+
+    /**
+     * The issuers' own shares of the advice queue are taken out of it first and the rest split evenly among the issuers
+     * without one: shares beyond the queue, or a rest that leaves an issuer no room at all (none of its requests could
+     * be forwarded, for none would have room for the 0420 it may owe), would fail at the first request, not at start.
+     */
+    private void checkAdviceShares(final List<IssuerConfig> issuers, final List<Section> sections, final LimitsConfig limits)
+    {
+        long set = 0;
+        int even = 0;
+        int last = -1;
+        for (int i = 0; i < issuers.size(); i++)
+        {
+            if (issuers.get(i).adviceShare() == IssuerConfig.EVEN_ADVICE_SHARE)
+            {
+                even++;
+            }
+            else
+            {
+                set += issuers.get(i).adviceShare();
+                last = i;
+            }
+        }
+        if (last >= 0 && set + even > limits.adviceQueue())
+        {
+            final Section s = sections.get(last);
+            problems.add(s.origin("advice-share"), s.key("advice-share"), "the issuers' advice-shares (" + set + " together) " +
+                (even == 0 ? "" : "and one advice at least for each of the " + even + " issuers without one ") + "must fit in limits.advice-queue (" +
+                limits.adviceQueue() + ")");
         }
     }
 
@@ -426,6 +462,7 @@ final class ConfigReader
         final int missedEchoes = s.integer("missed-echoes", 1, 100);
         final int maxInFlight = s.optionalInteger("max-in-flight", 1, 1 << 20, IssuerConfig.DEFAULT_SHARE);
         final int adviceWindow = s.optionalInteger("advice-window", 1, 4_096, IssuerConfig.DEFAULT_ADVICE_WINDOW);
+        final int adviceShare = s.optionalInteger("advice-share", 1, 1 << 20, IssuerConfig.EVEN_ADVICE_SHARE);
         final ReconnectConfig reconnect = s.section("reconnect", this::reconnect);
         final StandInConfig standIn = s.section("stand-in", this::standIn);
         final String pinKey = s.optionalParsed("pin-key", text -> tripleDesKey(key(text, DOUBLE_DES_HEX)));
@@ -443,8 +480,8 @@ final class ConfigReader
         final TlsConfig tls = s.optionalSection("tls", t -> tls(t, false));
         s.finish();
         return problems.count() == mark
-            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, maxInFlight, adviceWindow, reconnect, standIn,
-                pinKey, macKey, macAlgorithm, tls)
+            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, maxInFlight, adviceWindow, adviceShare, reconnect,
+                standIn, pinKey, macKey, macAlgorithm, tls)
             : null;
     }
 

@@ -21,6 +21,11 @@ import java.util.Objects;
  * @param adviceWindow  advices (0420, 0220, 0120 and their repeats) sent to the issuer and not yet acknowledged, at
  *                      most; the rest wait in the store-and-forward queue, so an outage's backlog reaches the issuer
  *                      as a steady stream, not all at once on the first link to come back.
+ * @param adviceShare   the issuer's share of {@link LimitsConfig#adviceQueue}: the advices it may be owed and the room
+ *                      kept for the 0420s its requests in flight may owe, together, at most; or 0 for the default, an
+ *                      even split of what the issuers with a share of their own leave. An issuer whose share is full has
+ *                      its requests answered 91 unforwarded, so a share below {@link #maxInFlight} caps its requests in
+ *                      flight; one issuer's outage fills its own share only.
  * @param reconnect     how a lost connection retries.
  * @param standIn       whether the switch decides when the issuer does not answer.
  * @param pinKey        the zone PIN key shared with the issuer (double-length DES, upper-case hex), or null: PIN
@@ -41,6 +46,7 @@ public record IssuerConfig(
     int missedEchoes,
     int maxInFlight,
     int adviceWindow,
+    int adviceShare,
     ReconnectConfig reconnect,
     StandInConfig standIn,
     String pinKey,
@@ -56,6 +62,9 @@ public record IssuerConfig(
 
     /** {@link #maxInFlight} when the file does not say: three quarters of the switch's in-flight table. */
     public static final int DEFAULT_SHARE = 0;
+
+    /** {@link #adviceShare} when the file does not say: an even split of the queue the other issuers' shares leave. */
+    public static final int EVEN_ADVICE_SHARE = 0;
 
     /**
      * Links (link addresses times connections) the switch handler keeps for one issuer (SwitchHandler's
@@ -98,8 +107,8 @@ public record IssuerConfig(
                 throw new IllegalArgumentException("link port must be 1..65535: " + link.port());
             }
         }
-        return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, maxInFlight, adviceWindow, reconnect,
-            standIn, pinKey, macKey, macAlgorithm, tls);
+        return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, maxInFlight, adviceWindow, adviceShare,
+            reconnect, standIn, pinKey, macKey, macAlgorithm, tls);
     }
 
     /** Keys are not for logs: the record's text shows only whether there is one. */
@@ -108,7 +117,8 @@ public record IssuerConfig(
     {
         return "IssuerConfig[id=" + id + ", institutionId=" + institutionId + ", links=" + links + ", connections=" + connections +
             ", timeout=" + timeout + ", echoInterval=" + echoInterval + ", missedEchoes=" + missedEchoes + ", adviceWindow=" + adviceWindow +
-            ", reconnect=" + reconnect + ", standIn=" + standIn + ", pinKey=" + (pinKey == null ? "none" : "<" + pinKey.length() / 2 + " bytes>") +
+            ", adviceShare=" + adviceShare + ", reconnect=" + reconnect + ", standIn=" + standIn +
+            ", pinKey=" + (pinKey == null ? "none" : "<" + pinKey.length() / 2 + " bytes>") +
             ", macKey=" + (macKey == null ? "none" : "<" + macKey.length() / 2 + " bytes, " + macAlgorithm + ">") + ", tls=" + tls + "]";
     }
 }

@@ -22,7 +22,8 @@ import java.util.Objects;
  * @param inFlight                         requests waiting for an issuer, at most; beyond it a request is answered
  *                                         91 rather than forwarded.
  * @param adviceQueue                      advices (reversals, stand-in notices, completions) waiting for an
- *                                         issuer's acknowledgement, at most, split evenly among the issuers: each
+ *                                         issuer's acknowledgement, at most, split evenly among the issuers without
+ *                                         an {@link IssuerConfig#adviceShare} of their own once theirs are out: each
  *                                         request forwarded keeps room in its issuer's share for the 0420 it may owe,
  *                                         and is answered 91, not forwarded, when there is none.
  * @param cardsPerMinute                   distinct cards in a minute at the busiest: the per-card table of the current

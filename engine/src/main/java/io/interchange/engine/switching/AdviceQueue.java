@@ -104,18 +104,14 @@ final class AdviceQueue
 
     /**
      * @param windows each issuer's window: advices sent and not yet acknowledged, at most; issuers are numbered 0 to
-     *                {@code windows.length - 1}. Each gets an even share of the capacity ({@link #evenShares}).
+     *                {@code windows.length - 1}.
+     * @param shares  each issuer's share of the capacity: its advices queued and room kept, at most; together at most the
+     *                capacity ({@link #shares}).
      */
-    AdviceQueue(final int capacity, final int maxMessage, final int[] windows)
-    {
-        this(capacity, maxMessage, windows, evenShares(capacity, windows.length));
-    }
-
-    /** @param shares each issuer's share of the capacity: its advices queued and room kept, at most; together at most the capacity. */
     AdviceQueue(final int capacity, final int maxMessage, final int[] windows, final int[] shares)
     {
         final int issuerCount = windows.length;
-        if (shares.length != issuerCount || Arrays.stream(shares).asLongStream().sum() > capacity)
+        if (shares.length != issuerCount || Arrays.stream(shares).asLongStream().sum() > capacity || Arrays.stream(shares).anyMatch(share -> share < 0))
         {
             throw new IllegalArgumentException("shares " + Arrays.toString(shares) + " of " + issuerCount + " issuers beyond a capacity of " + capacity);
         }
@@ -200,15 +196,28 @@ final class AdviceQueue
     }
 
     /**
-     * The capacity split evenly among {@code issuers}: what an issuer's outage can take is its own share, never another's.
-     * The remainder of the division goes one each to the first issuers, so that the shares add up to the capacity.
+     * Each issuer's share of the capacity: what an issuer's outage can take is its own share, never another's. An issuer
+     * with a share of its own ({@code requested}, issuer-advice-share) has it; the rest of the capacity is split evenly
+     * among those whose request is 0, the remainder of the division one each to the first of them, so that the shares
+     * add up to the capacity whenever one is split. ConfigReader has checked that the requested fit.
      */
-    static int[] evenShares(final int capacity, final int issuers)
+    static int[] shares(final int capacity, final int[] requested)
     {
-        final int[] shares = new int[issuers];
-        for (int issuer = 0; issuer < issuers; issuer++)
+        long rest = capacity;
+        int even = 0;
+        for (final int share : requested)
         {
-            shares[issuer] = capacity / issuers + (issuer < capacity % issuers ? 1 : 0);
+            rest -= share;
+            even += share == 0 ? 1 : 0;
+        }
+        final int[] shares = requested.clone();
+        int k = 0;
+        for (int issuer = 0; issuer < shares.length; issuer++)
+        {
+            if (shares[issuer] == 0)
+            {
+                shares[issuer] = (int)(rest / even + (k++ < rest % even ? 1 : 0));
+            }
         }
         return shares;
     }

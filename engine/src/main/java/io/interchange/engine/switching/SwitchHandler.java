@@ -321,11 +321,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             dialects.get(setup.issuerDialect()), dialects);
         content = new RequestContent(dialects);
         final int[] adviceWindows = new int[issuers.size()];
+        final int[] adviceShares = new int[issuers.size()];
         for (int i = 0; i < adviceWindows.length; i++)
         {
             adviceWindows[i] = issuers.get(i).adviceWindow();
+            adviceShares[i] = issuers.get(i).adviceShare();
         }
-        advices = new AdviceQueue(setup.adviceCapacity(), MAX_ADVICE, adviceWindows);
+        advices = new AdviceQueue(setup.adviceCapacity(), MAX_ADVICE, adviceWindows, AdviceQueue.shares(setup.adviceCapacity(), adviceShares));
 
         totals = new BatchTotals(acceptors.terminalCount());
         openBatches = new int[acceptors.terminalCount()];
@@ -3226,8 +3228,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             adviceShareLoggedAt[issuer] = now;
             LOG.warn("issuer {} has its share of the advice queue taken ({} advices owed, room kept for {} requests' 0420s, of {}): requests to it " +
-                "are answered 91, not forwarded, until it acknowledges advices or its requests are answered; {} such since start; " +
-                "raise limits.advice-queue if its traffic needs more", issuers.get(issuer).id(), advices.size(issuer), advices.kept(issuer),
+                "are answered 91, not forwarded, until it acknowledges advices or its requests are answered; {} such since start; raise " +
+                "limits.advice-queue, or give it an advice-share of its own, if its traffic needs more",
+                issuers.get(issuer).id(), advices.size(issuer), advices.kept(issuer),
                 advices.share(issuer), adviceShareRefusals.get());
         }
     }

@@ -81,11 +81,13 @@ public record SwitchSetup(
      * @param missedEchoes  unanswered tests after which the link is closed (and reconnected by the link layer).
      * @param standInOnTimeOut  the switch stands in (within the floor limit) for a request it did not answer in time.
      * @param adviceWindow  advices sent to it and not yet acknowledged, at most.
+     * @param adviceShare   its own share of the advice queue, or 0 for an even split of what the others' leave
+     *                      ({@link AdviceQueue#shares}).
      * @param mac           requests and advices to it carry a MAC (field 64), and so must its answers.
      */
     public record Issuer(
         String id, String institutionId, Duration timeout, boolean standIn, long floorLimit, boolean standInOnTimeOut, Duration echoInterval,
-        int missedEchoes, int adviceWindow, boolean mac, int maxInFlight)
+        int missedEchoes, int adviceWindow, int adviceShare, boolean mac, int maxInFlight)
     {
         public long timeoutNanos()
         {

@@ -107,6 +107,33 @@ class ConfigErrorTest
         assertEquals(4_096, config.issuer("issuer-b").adviceWindow());
     }
 
+    /**
+     * An issuer's own share of the advice queue comes out of it first; the issuers without one split the rest. Shares
+     * beyond the queue, or leaving an issuer without one no room, stop the start at the share that does not fit.
+     */
+    @Test
+    void shouldTakeAnOptionalAdviceShareAndRefuseSharesBeyondTheAdviceQueue()
+    {
+        final String issuers = """
+            interchange.issuers = [
+              { id = "issuer-a", %s, advice-share = 20000 }
+              { id = "issuer-b", %s,
+                advice-share = 12768 }
+              { id = "issuer-c", %s }
+            ]
+            interchange.bin-table = []
+            """.formatted(ISSUER, ISSUER, ISSUER);
+        assertEquals("switch.conf:4: issuers[1].advice-share: the issuers' advice-shares (32768 together) and one advice at least for each of " +
+            "the 1 issuers without one must fit in limits.advice-queue (32768)", problem(issuers));
+        assertEquals("switch.conf:4: issuers[1].advice-share: must be 1..1048576, got 0", problem(issuers.replace("12768", "0")));
+        final SwitchConfig config = SwitchConfig.parse(issuers.replace("12768", "12767"), "switch.conf");
+        assertEquals(List.of(20_000, 12_767, IssuerConfig.EVEN_ADVICE_SHARE), config.issuers().stream().map(IssuerConfig::adviceShare).toList());
+        assertEquals("switch.conf:1: issuers[0].advice-share: the issuers' advice-shares (40000 together) must fit in limits.advice-queue (32768)",
+            problem("interchange.issuers = [ { id = \"issuer-a\", " + ISSUER + ", advice-share = 40000 } ]\ninterchange.bin-table = []"));
+        assertEquals(List.of(IssuerConfig.EVEN_ADVICE_SHARE, IssuerConfig.EVEN_ADVICE_SHARE),
+            SwitchConfig.defaults().issuers().stream().map(IssuerConfig::adviceShare).toList(), "the defaults split the queue evenly");
+    }
+
     /** Each issuer may hold three quarters of the in-flight table (a lone issuer all of it) unless its max-in-flight says otherwise. */
     @Test
     void shouldLetEachIssuerHoldThreeQuartersOfTheInFlightTableUnlessToldAndRefuseAQuotaOfNone()

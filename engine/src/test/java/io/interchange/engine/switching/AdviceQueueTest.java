@@ -2,6 +2,7 @@ package io.interchange.engine.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -208,7 +209,7 @@ class AdviceQueueTest
     @Test
     void shouldSendNoMoreThanTheWindowUntilTheIssuerAcknowledges()
     {
-        final AdviceQueue queue = new AdviceQueue(32, 64, new int[] {3, 16});
+        final AdviceQueue queue = windowed(32, new int[] {3, 16});
         final List<Integer> owed = new ArrayList<>();
         for (int i = 0; i < 10; i++)
         {
@@ -228,7 +229,7 @@ class AdviceQueueTest
     @Test
     void shouldRepeatWhatIsOverdueBeforeSendingNewAdvicesAndKeepTheWindowWhileRepeating()
     {
-        final AdviceQueue queue = new AdviceQueue(16, 64, new int[] {2});
+        final AdviceQueue queue = windowed(16, new int[] {2});
         final int a = add(queue, 0);
         final int b = add(queue, 0);
         final int c = add(queue, 0);
@@ -243,7 +244,7 @@ class AdviceQueueTest
     @Test
     void shouldMakeWhatWentOnALinkThatIsGoneDueAtOnceAndFreeItsPlacesInTheWindow()
     {
-        final AdviceQueue queue = new AdviceQueue(16, 64, new int[] {3});
+        final AdviceQueue queue = windowed(16, new int[] {3});
         final int a = add(queue, 0);
         final int b = add(queue, 0);
         final int c = add(queue, 0);
@@ -265,7 +266,7 @@ class AdviceQueueTest
     @Test
     void shouldRepeatNoMoreThanTheWindowAfterARestartWhateverTheJournalSent()
     {
-        final AdviceQueue queue = new AdviceQueue(16, 64, new int[] {4});
+        final AdviceQueue queue = windowed(16, new int[] {4});
         final List<Integer> owed = new ArrayList<>();
         for (int i = 0; i < 10; i++)
         {
@@ -353,7 +354,31 @@ class AdviceQueueTest
         queue.remove(first);
         assertTrue(queue.hasRoom(0), "acknowledged: issuer 0 has room again");
         assertEquals(List.of(0, 1), List.of(queue.size(0), queue.size(1)));
-        assertEquals("[4, 3]", Arrays.toString(AdviceQueue.evenShares(7, 2)), "the remainder to the first");
+        assertEquals("[4, 3]", Arrays.toString(AdviceQueue.shares(7, new int[2])), "the remainder to the first");
+    }
+
+    @Test
+    void shouldGiveAnIssuerWithAShareOfItsOwnItAndSplitTheRestEvenlyAmongTheOthers()
+    {
+        assertEquals("[3, 10, 2]", Arrays.toString(AdviceQueue.shares(15, new int[] {0, 10, 0})), "five left, the remainder to the first");
+        assertEquals("[6, 10]", Arrays.toString(AdviceQueue.shares(20, new int[] {6, 10})), "every share its own: four slots in no share");
+        final AdviceQueue queue = new AdviceQueue(15, 64, new int[] {15, 15, 15}, AdviceQueue.shares(15, new int[] {0, 10, 0}));
+        for (int i = 0; i < 10; i++)
+        {
+            assertTrue(queue.keepRoom(1), "issuer 1's own share, room " + i);
+        }
+        assertFalse(queue.keepRoom(1), "issuer 1's share of 10 full");
+        assertTrue(queue.keepRoom(2) && queue.keepRoom(2), "issuer 2's two");
+        assertFalse(queue.keepRoom(2), "issuer 2's share of 2 full");
+        assertEquals(List.of(3, 10, 2), List.of(queue.share(0), queue.share(1), queue.share(2)));
+        assertThrows(IllegalArgumentException.class, () -> new AdviceQueue(8, 64, new int[] {8, 8}, AdviceQueue.shares(8, new int[] {0, 10})),
+            "shares beyond the capacity are refused, not made negative");
+    }
+
+    /** A queue with these windows, its capacity split evenly. */
+    private static AdviceQueue windowed(final int capacity, final int[] windows)
+    {
+        return new AdviceQueue(capacity, 64, windows, AdviceQueue.shares(capacity, new int[windows.length]));
     }
 
     /** A queue whose windows never get in the way. */
@@ -361,7 +386,7 @@ class AdviceQueueTest
     {
         final int[] windows = new int[issuers];
         Arrays.fill(windows, capacity);
-        return new AdviceQueue(capacity, 64, windows);
+        return new AdviceQueue(capacity, 64, windows, AdviceQueue.shares(capacity, new int[issuers]));
     }
 
     private static int add(final AdviceQueue queue, final int issuer)

@@ -112,6 +112,33 @@ class SwitchHandlerTest extends FedHandler
         assertEquals(0, handler.advicesLost());
     }
 
+    /**
+     * Issuer-a has a share of its own (advice-share = 5) of an advice queue of 6 that it shares with issuer-b: five of its
+     * requests are forwarded, each keeping room for the 0420 it may owe, and the sixth is answered 91 unforwarded. Split
+     * evenly, as every queue was, issuer-a had 3: with more issuers than two, an even split capped a busy issuer's requests
+     * in flight below its max-in-flight, however little the others needed.
+     */
+    @Test
+    void shouldGiveAnIssuerWithAnAdviceShareOfItsOwnThatShareOfTheQueue()
+    {
+        final SwitchSetup s = setup;
+        final List<SwitchSetup.Issuer> issuers = new ArrayList<>(s.issuers());
+        final SwitchSetup.Issuer a = issuers.get(0);
+        issuers.set(0, new SwitchSetup.Issuer(a.id(), a.institutionId(), a.timeout(), a.standIn(), a.floorLimit(), a.standInOnTimeOut(),
+            a.echoInterval(), a.missedEchoes(), a.adviceWindow(), 5, a.mac(), a.maxInFlight()));
+        use(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), issuers, s.bins(), s.acceptors(), s.limits(), s.zone(), s.cutoff(),
+            s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 6, s.preAuthorizations(), s.posSales()));
+        ready();
+        final List<String> answered = new ArrayList<>();
+        for (int i = 0; i < 6; i++)
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100 + i));
+            answered.add(event.outputLinkId(0) == ISSUER_LINK ? "forwarded" : output(0).getString(39));
+        }
+        assertEquals(List.of("forwarded", "forwarded", "forwarded", "forwarded", "forwarded", "91"), answered);
+        assertEquals(1, handler.adviceShareRefusals());
+    }
+
     @Test
     void shouldSendAdvicesAsTheyComeNotOnlyOnTicks()
     {
