@@ -24,7 +24,7 @@ import io.interchange.codec.Mti;
  *
  * <p>A UnionPay POS hold keeps too what its terminal sending the pre-authorization again is told: its key has no field
  * 7, so {@link ForgottenKeys} does not hold it, and forwarded as new it put a second hold on the cardholder's funds. So
- * its terminal, the count of that terminal's closed batches when it was made ({@link #round}), the hash of its content
+ * its terminal, the count of that terminal's closed batches that its batch is open at ({@link #round}), the hash of its content
  * ({@link RequestContent}) and what its answer added to the echo ({@link KeptAnswers}): about 40 bytes more, 100 a
  * hold. The oldest is let go when full. Pre-allocated; no allocation once built; single-threaded (the switch handler's).
  */
@@ -252,10 +252,10 @@ final class PreAuthorizations
     }
 
     /**
-     * How many of its terminal's UnionPay POS batches had closed (settled, set aside for their upload, or left behind)
-     * when the pre-authorization was made. A hold counts in no batch, but its key holds the batch number, which comes
-     * again only once batches have closed (a terminal set up again starts from its first): while none has, the key is
-     * the hold's.
+     * How many of its terminal's UnionPay POS batches have closed (settled, set aside for their upload, or left behind)
+     * while the hold's batch is the terminal's open one, taken up by its totals (SwitchHandler#holdRound). A hold counts
+     * in no batch, but its key holds the batch number, which comes again only once batches have closed (a terminal set
+     * up again starts from its first): while no more have, the key is the hold's.
      */
     int round(final int slot)
     {

@@ -1206,7 +1206,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         else if (terminal >= 0)
         {
-            transactions.heldAt(current, terminal, closedBatches[terminal]);
+            transactions.heldAt(current, terminal, holdRound(terminal, batchNumber(request)));
         }
         final String voidRefusal = voidOfDebit ? journaledVoidRefusal(event, voidRefusal(request, session, terminal, amount, currency)) : null;
         if (voidRefusal != null)
@@ -1637,7 +1637,26 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return false;
         }
         final int terminal = holds.terminal(hold);
-        return closedBatches[terminal] == holds.round(hold) && (countedBatches[terminal] < 0 || countedBatches[terminal] == holds.batch(hold));
+        final int closed = closedBatches[terminal];
+        final long counted = countedBatches[terminal];
+        final long batch = holds.batch(hold);
+        // Its batch taken up by the totals, or none taken up since the batch before it closed; or, made before the totals
+        // took its batch up (the first of it, the batch before neither settled nor left behind yet), nothing closed since.
+        return closed == holds.round(hold) && (counted < 0 || counted == batch) || closed == holds.round(hold) - 1 && counted >= 0 && counted != batch;
+    }
+
+    /**
+     * The count of the terminal's closed batches ({@link #closedBatches}) while a UnionPay POS hold made now in {@code batch}
+     * is in its open batch, once its totals have taken that batch up: the count of now, or one more when they count
+     * another batch, which the first sale of the hold's batch leaves behind (or its 0500 settles). A pre-authorization is
+     * often the first of a batch (a hotel's check-in before any sale); counted from now alone, the batch it opened closed
+     * the moment it was taken up, and its hold answered for its key in none: sent again once the history forgot it, it
+     * went to its issuer as new and held the cardholder's funds a second time.
+     */
+    private int holdRound(final int terminal, final long batch)
+    {
+        final long counted = countedBatches[terminal];
+        return closedBatches[terminal] + (counted >= 0 && counted != batch ? 1 : 0);
     }
 
     private void keptField(final KeptAnswers answers, final int kept, final int field)

@@ -423,6 +423,55 @@ class RetransmissionSystemTest
     }
 
     /**
+     * A UnionPay POS pre-authorization that opens its terminal's batch 2 while batch 1, which has a sale, is neither
+     * settled nor left behind yet (no sale counted in batch 2 yet), sent again once the history has forgotten it: before
+     * and after a sale takes batch 2 up (leaving batch 1 behind), the original answer byte for byte, held once. The hold
+     * was kept with its batch closed from the start, and the pre-authorization sent again went to its issuer as new, a
+     * second hold on the cardholder's funds. Replayed, the journal gives the same outputs.
+     */
+    @Test
+    void shouldAnswerAUnionPayPreAuthorizationThatOpensABatchSentAgainOnceForgottenWithItsOriginalAnswer(@TempDir final Path dir) throws Exception
+    {
+        final CardBook book = CardBook.generate(81, List.of("476173"), 50);
+        final Cardholders cards = new Cardholders(book);
+        final CardAccount guest = cards.payer(5_000);
+        final CardAccount shopper = cards.payer(2_600);
+        try (IssuerSimulator issuerA = new IssuerSimulator(book, IssuerSimConfig.defaults()).start();
+             IssuerSimulator issuerB = new IssuerSimulator(CardBook.generate(82, List.of("622848"), 10), IssuerSimConfig.defaults()).start())
+        {
+            final SwitchConfig config = smallHistory(dir, issuerA, issuerB);
+            try (SwitchNode node = started(config);
+                 TestTerminal pos = signedOn(node.port("pos-cups"), UnionPayPos.DIALECT, CUPS_HEADER, cupsSignOn(cards)))
+            {
+                assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, Cardholders.swiped(cards.purchase(shopper, 1_300))).getString(39),
+                    "a sale in batch 1");
+                final Map<Integer, String> hold = preAuthorization(cards, guest, 5_000);
+                hold.put(60, "10" + "000002");
+                final byte[] request = pos.encode(Mti.AUTHORIZATION_REQUEST, hold);
+                pos.sendRaw(request);
+                final byte[] answer = pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT);
+                assertEquals("00", decode(answer).getString(39));
+                final long approved = issuerA.answers(ResponseCode.APPROVED);
+                forget(pos, cards, 2);
+
+                pos.sendRaw(request);
+                assertArrayEquals(answer, pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT), "the original answer again, byte for byte");
+                assertEquals(approved, issuerA.answers(ResponseCode.APPROVED), "the issuer saw the pre-authorization once");
+                assertEquals(guest.balance() - 5_000, issuerA.account(guest.pan()).orElseThrow().balance(), "held once");
+
+                final Map<Integer, String> sale = Cardholders.swiped(cards.purchase(shopper, 1_300));
+                sale.put(60, "22" + "000002");
+                assertEquals("00", pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39), "a sale takes batch 2 up, batch 1 left behind");
+                pos.sendRaw(request);
+                assertArrayEquals(answer, pos.receiveRaw(TestTerminal.ANSWER_TIMEOUT), "batch 2 still open: the original answer again");
+                assertEquals(approved + 1, issuerA.answers(ResponseCode.APPROVED), "the sale alone reached the issuer");
+                assertEquals(guest.balance() - 5_000, issuerA.account(guest.pan()).orElseThrow().balance(), "held once");
+            }
+            assertReplayedByteForByte(config, dir);
+        }
+    }
+
+    /**
      * The pre-authorizations kept beyond the history answer for their keys only while their terminal's batch is open, as
      * the sales do, though a hold counts in no batch: sent again before its batch settles, the pre-authorization is not
      * forwarded; once batch 1 has settled, its key comes again (a terminal set up again, from its first batch and STANs)
@@ -612,10 +661,18 @@ class RetransmissionSystemTest
     /** 1,100 requests the switch declines itself (over its maximum amount), each one the history remembers: it forgets what came before. */
     private static void forget(final TestTerminal pos, final Cardholders cards) throws Exception
     {
+        forget(pos, cards, 1);
+    }
+
+    /** Makes a history of 1,024 forget what came before: 1,100 sales of batch {@code batch} declined over the amount limit. */
+    private static void forget(final TestTerminal pos, final Cardholders cards, final int batch) throws Exception
+    {
         final CardAccount filler = cards.payer(1_000);
         for (int i = 0; i < 1_100; i++)
         {
-            assertFalse("00".equals(pos.exchange(Mti.FINANCIAL_REQUEST, Cardholders.swiped(cards.purchase(filler, 100_000_001L))).getString(39)));
+            final Map<Integer, String> sale = Cardholders.swiped(cards.purchase(filler, 100_000_001L));
+            sale.put(60, "22" + String.format("%06d", batch));
+            assertFalse("00".equals(pos.exchange(Mti.FINANCIAL_REQUEST, sale).getString(39)));
         }
     }
 
