@@ -361,7 +361,9 @@ final class Transactions
         {
             return;
         }
-        final int slot = keep(entry, NONE, 0, false);
+        // A completion void keeps the hold its completion took over (0 for a sale's void): the completion, older, is let go
+        // before it, and the void's reversal must still take the hold again for the completion it makes stand.
+        final int slot = keep(entry, NONE, keptSales.completedKey(NONE - 1 - sale), false);
         if (slot != KeptSales.NONE)
         {
             // Its own slot may have been the sale's, the oldest let go: a void kept alone, reversed all the same.
@@ -394,26 +396,26 @@ final class Transactions
 
     /**
      * The kept void at {@code slot} was reversed by its terminal: the sale it took back, while kept, stands again, and a
-     * kept completion takes its hold back, as when a void the history holds is reversed ({@link #voidFailed}).
+     * completion takes its hold back, as when a void the history holds is reversed ({@link #voidFailed}): by its kept
+     * completion, or, that let go, by the void's own slot, which kept the hold's key, so that no other completion takes
+     * the hold its completion, standing again at the issuer, holds.
      */
     void keptVoidReversed(final int slot)
     {
         final int sale = keptSales.voidedSale(slot);
         keptSales.voidUndone(slot);
-        if (sale != KeptSales.NONE)
-        {
-            handOver(keptSales.completedKey(sale), NONE, keptRef(sale));
-        }
+        final int holder = sale != KeptSales.NONE ? keptRef(sale) : keptRef(slot);
+        handOver(completedKey(holder), NONE, holder);
     }
 
     /**
-     * Whether the kept void at {@code slot}, of a kept completion, gave back a hold another completion has taken over
-     * since: reversed, it would make its completion stand again beside that one ({@link #holdTakenSince}).
+     * Whether the kept void at {@code slot}, a completion void, gave back a hold another completion has taken over since:
+     * reversed, it would make its completion stand again beside that one ({@link #holdTakenSince}).
      */
     boolean keptVoidHoldTakenSince(final int slot)
     {
         final int sale = keptSales.voidedSale(slot);
-        return sale != KeptSales.NONE && heldByAnother(keptRef(sale));
+        return heldByAnother(sale != KeptSales.NONE ? keptRef(sale) : keptRef(slot));
     }
 
     /**

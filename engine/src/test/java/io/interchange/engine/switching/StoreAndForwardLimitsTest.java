@@ -420,17 +420,7 @@ class StoreAndForwardLimitsTest extends FedHandler
     void shouldLetAHoldBeCompletedAgainOnceItsForgottenCompletionIsVoided()
     {
         final int cups = signedOnWithShortHistory();
-        final Map<Integer, String> preAuth = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", 72), 3, "030000",
-            4, "000000005000", 11, "000012", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
-        preAuth.put(60, Field60.format(Field60.TYPE_PRE_AUTH, 1, 0).substring(0, 8));
-        pos(POS_LINK, cups, Mti.AUTHORIZATION_REQUEST, preAuth);
-        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
-        assertEquals("00", output(0).getString(39), "held");
-        assertEquals("00", posCompletion(cups, preAuth, "000013"), "completed");
-        final List<MessageReader> advised = SwitchMessages.advices(setup, event);
-        assertEquals(1, advised.size(), "the completion's 0220");
-        // Acknowledged, or the history would keep the completion for its advice.
-        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_ADVICE_RESPONSE, SwitchMessages.issuerAnswer(advised.get(0), "00"));
+        final Map<Integer, String> preAuth = heldAndCompleted(cups, 72);
         approvedSales(16);
         assertEquals("12", posCompletion(cups, preAuth, "000014"), "the hold and its completion forgotten, the hold completed all the same");
 
@@ -453,6 +443,41 @@ class StoreAndForwardLimitsTest extends FedHandler
         assertEquals(List.of(1L, 4_500L, 1L, 4_500L), List.of(handler.batchTotals().debitCount(terminal), handler.batchTotals().debitAmount(terminal),
             handler.batchTotals().debitReversalCount(terminal), handler.batchTotals().debitReversalAmount(terminal)), "the completion and its void");
         assertEquals("00", posCompletion(cups, preAuth, "000016"), "the completion voided, the hold is the terminal's to complete again");
+    }
+
+    /**
+     * A UnionPay POS completion void (60.1 = 21) approved gives its hold back; the history forgets the completion and the
+     * void, both kept beyond it (limits.pos-sales, 2 here), and a later sale lets the completion go from there, the void
+     * still kept. The terminal's reversal of the void (its answer never got) makes the completion stand again at its
+     * issuer (00, an 0420 naming the void): the hold is taken again, and a second completion of it is 12. With the
+     * completion let go, the kept void did not know the hold, which stayed free: the second completion was approved,
+     * the cardholder charged for both.
+     */
+    @Test
+    void shouldTakeAHoldAgainWhenAKeptCompletionVoidIsReversedAfterItsCompletionWasLetGo()
+    {
+        use(history(8, setup.preAuthorizations(), 2));
+        final int cups = signedOnHere();
+        final Map<Integer, String> preAuth = heldAndCompleted(cups, 75);
+        final Map<Integer, String> voided = new java.util.HashMap<>(preAuth);
+        voided.put(3, "200000");
+        voided.put(4, "000000004500");
+        voided.put(11, "000015");
+        voided.put(60, Field60.format(Field60.TYPE_COMPLETION_VOID, 1, 0).substring(0, 8));
+        voided.put(61, "000001" + "000013");
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "the completion voided, its hold given back");
+        approvedSales(16);
+        approvedThenForgotten(cups, Mti.FINANCIAL_REQUEST, Field60.TYPE_SALE, 76, "000000001000", "000016");
+
+        final Map<Integer, String> reversal = new java.util.HashMap<>(voided);
+        reversal.put(39, "98");
+        pos(POS_LINK, cups, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39), "the void reversed");
+        final List<MessageReader> advices = SwitchMessages.advices(setup, event);
+        assertEquals(1, advices.size(), "an 0420 of the void: the completion stands again at the issuer");
+        assertEquals("12", posCompletion(cups, preAuth, "000017"), "the hold completed again, by the completion the reversal made stand");
     }
 
     /**
@@ -484,6 +509,26 @@ class StoreAndForwardLimitsTest extends FedHandler
     }
 
     /** A UnionPay POS completion asked for online (0200, 60.1 = 20) of {@code preAuth} for 45.00, with STAN {@code stan}: the answer it got. */
+    /**
+     * A UnionPay POS pre-authorization of TERM0005 (STAN 12, batch 1, card {@code card} under 476173) approved, then
+     * completed (STAN 13), the completion's 0220 acknowledged, or the history would keep the completion for its advice;
+     * returns the pre-authorization's fields.
+     */
+    private Map<Integer, String> heldAndCompleted(final int cups, final int card)
+    {
+        final Map<Integer, String> preAuth = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", card), 3, "030000",
+            4, "000000005000", 11, "000012", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
+        preAuth.put(60, Field60.format(Field60.TYPE_PRE_AUTH, 1, 0).substring(0, 8));
+        pos(POS_LINK, cups, Mti.AUTHORIZATION_REQUEST, preAuth);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.AUTHORIZATION_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "held");
+        assertEquals("00", posCompletion(cups, preAuth, "000013"), "completed");
+        final List<MessageReader> advised = SwitchMessages.advices(setup, event);
+        assertEquals(1, advised.size(), "the completion's 0220");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_ADVICE_RESPONSE, SwitchMessages.issuerAnswer(advised.get(0), "00"));
+        return preAuth;
+    }
+
     private String posCompletion(final int cups, final Map<Integer, String> preAuth, final String stan)
     {
         final Map<Integer, String> completion = new java.util.HashMap<>(preAuth);
@@ -646,6 +691,12 @@ class StoreAndForwardLimitsTest extends FedHandler
     private int signedOnWithShortHistory()
     {
         use(history(8, setup.preAuthorizations()));
+        return signedOnHere();
+    }
+
+    /** Issuer-a and an ISO 8583:1987 acquirer ready, and TERM0005 signed on on {@link #POS_LINK}, with the handler in use; returns the POS dialect's id. */
+    private int signedOnHere()
+    {
         ready();
         final int cups = setup.dialects().indexOf(UnionPayPos.DIALECT);
         link(EventType.ACQUIRER_UP, POS_LINK, 1);
@@ -657,9 +708,14 @@ class StoreAndForwardLimitsTest extends FedHandler
 
     private SwitchSetup history(final int capacity, final int preAuthorizations)
     {
+        return history(capacity, preAuthorizations, setup.posSales());
+    }
+
+    private SwitchSetup history(final int capacity, final int preAuthorizations, final int posSales)
+    {
         final SwitchSetup s = setup;
         return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(), s.zone(),
-            s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), capacity, s.forgottenKeys(), s.adviceCapacity(), preAuthorizations, s.posSales());
+            s.cutoff(), s.inFlightCapacity(), s.inFlightMaxFrame(), capacity, s.forgottenKeys(), s.adviceCapacity(), preAuthorizations, posSales);
     }
 
     /** Issuer-a signs on again (if it was down) and acknowledges every advice it is sent, until none is owed; returns them. */
