@@ -8,6 +8,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.interchange.engine.clearing.ClearingExceptionItem.Kind;
 import io.interchange.engine.config.MerchantConfig;
@@ -47,7 +49,7 @@ final class ClearingFiles
 
     /** One file's content, written to the sink it is given. */
     @FunctionalInterface
-    private interface Content
+    interface Content
     {
         void writeTo(Appendable out) throws IOException;
     }
@@ -70,30 +72,104 @@ final class ClearingFiles
         files.put(EXCEPTIONS, out -> out.append(exceptions));
         files.put(SUMMARY_TEXT, out -> out.append(summaryText));
         files.put(SUMMARY_HTML, out -> out.append(summaryHtml));
-        final List<Path> paths = new ArrayList<>();
-        final StringBuilder manifest = new StringBuilder("{\n  \"business_day\": \"").append(day.date()).append("\",\n  \"files\": [\n");
+        return publish(folder, day.date(), files);
+    }
+
+    /**
+     * Writes {@code files} and their manifest into a folder beside {@code folder} ({@code <day>.partial}), then puts it in
+     * its place, the folder of an earlier run of the day moved aside first ({@code <day>.previous}) and deleted after: a
+     * day's folder holds one run's files, all of them, with the manifest that sums them, or, when a file cannot be written
+     * (a full disk, a total that does not fit), stays as the earlier run left it. Writing in place, a failure left the
+     * files written so far beside the rest of an earlier run and that run's manifest, whose sums no longer held. The
+     * folder is clearing's: a run replaces it whole.
+     */
+    static List<Path> publish(final Path folder, final LocalDate day, final Map<String, Content> files)
+    {
+        final Path staging = folder.resolveSibling(folder.getFileName() + ".partial");
+        final StringBuilder manifest = new StringBuilder("{\n  \"business_day\": \"").append(day).append("\",\n  \"files\": [\n");
         try
         {
-            Files.createDirectories(folder);
+            deleteTree(staging);
+            Files.createDirectories(staging);
             int i = 0;
             for (final Map.Entry<String, Content> file : files.entrySet())
             {
-                final Path path = folder.resolve(file.getKey());
-                final Written written = writeFile(path, file.getValue());
-                paths.add(path);
+                final Written written = writeFile(staging.resolve(file.getKey()), file.getValue());
                 manifest.append("    { \"name\": \"").append(file.getKey()).append("\", \"bytes\": ").append(written.bytes())
                     .append(", \"sha256\": \"").append(written.sha256()).append("\" }").append(++i < files.size() ? ",\n" : "\n");
             }
             manifest.append("  ]\n}\n");
-            final Path path = folder.resolve(MANIFEST);
-            writeFile(path, out -> out.append(manifest));
-            paths.add(path);
+            writeFile(staging.resolve(MANIFEST), out -> out.append(manifest));
+            replace(folder, staging);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            try
+            {
+                deleteTree(staging);
+            }
+            catch (final IOException cleanup)
+            {
+                ex.addSuppressed(cleanup);
+            }
+            if (ex instanceof RuntimeException runtime)
+            {
+                throw runtime;
+            }
+            throw new ClearingException("cannot write " + folder + ": " + ex.getMessage(), ex);
+        }
+        final List<Path> paths = new ArrayList<>();
+        for (final String name : files.keySet())
+        {
+            paths.add(folder.resolve(name));
+        }
+        paths.add(folder.resolve(MANIFEST));
+        return List.copyOf(paths);
+    }
+
+    /** Puts {@code staging} in the place of {@code folder}, an earlier one moved aside until the new one is in. */
+    private static void replace(final Path folder, final Path staging) throws IOException
+    {
+        final Path previous = folder.resolveSibling(folder.getFileName() + ".previous");
+        deleteTree(previous);
+        final boolean earlier = Files.exists(folder);
+        if (earlier)
+        {
+            Files.move(folder, previous, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try
+        {
+            Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (final IOException ex)
         {
-            throw new ClearingException("cannot write " + folder + ": " + ex.getMessage(), ex);
+            if (earlier)
+            {
+                Files.move(previous, folder, StandardCopyOption.ATOMIC_MOVE);
+            }
+            throw ex;
         }
-        return List.copyOf(paths);
+        deleteTree(previous);
+    }
+
+    /** Deletes {@code path} and everything under it, if it is there. */
+    private static void deleteTree(final Path path) throws IOException
+    {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+        {
+            return;
+        }
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))
+        {
+            try (Stream<Path> children = Files.list(path))
+            {
+                for (final Path child : (Iterable<Path>)children::iterator)
+                {
+                    deleteTree(child);
+                }
+            }
+        }
+        Files.delete(path);
     }
 
     /** What a file came to: its length and SHA-256, taken as it was written. */
@@ -101,30 +177,17 @@ final class ClearingFiles
     {
     }
 
-    /**
-     * Streams the content through SHA-256 into a file beside its place, then moves it there: a reader never sees half
-     * a file, and a day of millions of rows is never held whole in memory.
-     */
+    /** Streams the content through SHA-256 into {@code path}: a day of millions of rows is never held whole in memory. */
     private static Written writeFile(final Path path, final Content content) throws IOException
     {
-        final Path partial = path.resolveSibling(path.getFileName() + ".partial");
         final MessageDigest digest = sha256();
-        final long bytes;
-        try (CountingOutputStream counted = new CountingOutputStream(new DigestOutputStream(Files.newOutputStream(partial), digest));
+        try (CountingOutputStream counted = new CountingOutputStream(new DigestOutputStream(Files.newOutputStream(path), digest));
              Writer writer = new BufferedWriter(new OutputStreamWriter(counted, StandardCharsets.UTF_8), 1 << 16))
         {
             content.writeTo(writer);
             writer.flush();
-            bytes = counted.count;
+            return new Written(counted.count, HexFormat.of().formatHex(digest.digest()));
         }
-        catch (final IOException | RuntimeException ex)
-        {
-            // Half a file is no file: nothing is left beside its place to be taken for one.
-            Files.deleteIfExists(partial);
-            throw ex;
-        }
-        Files.move(partial, path, StandardCopyOption.REPLACE_EXISTING);
-        return new Written(bytes, HexFormat.of().formatHex(digest.digest()));
     }
 
     /** Counts what passes. */

@@ -1,12 +1,20 @@
 package io.interchange.engine.clearing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +43,75 @@ class ClearingFilesTest
         {
             assertFalse(Files.exists(folder) && Files.list(folder).findAny().isPresent(), "a file of the day written: " + files.toList());
         }
+    }
+
+    /**
+     * A file that cannot be written (a full disk, here a content that fails after some of it) while a day is cleared
+     * again leaves the day's folder as the earlier run left it: its files and the manifest that sums them, byte for
+     * byte, and nothing beside it. Written in place, the new run's first file replaced the earlier one's, under the
+     * earlier manifest, whose sums then no longer held.
+     */
+    @Test
+    void shouldLeaveAnEarlierRunsFolderAsItWasWhenAFileCannotBeWritten(@TempDir final Path dir) throws Exception
+    {
+        final Path folder = dir.resolve(DAY.toString());
+        ClearingFiles.publish(folder, DAY, files("one", out -> out.append("two")));
+        final Map<String, byte[]> earlier = contents(folder);
+        assertEquals(List.of("a.csv", "b.csv", ClearingFiles.MANIFEST), List.copyOf(earlier.keySet()));
+
+        final ClearingException failed = assertThrows(ClearingException.class, () -> ClearingFiles.publish(folder, DAY, files("ONE", out ->
+        {
+            out.append("TW");
+            throw new IOException("No space left on device");
+        })));
+        assertTrue(failed.getMessage().contains(folder + ": No space left on device"), failed.getMessage());
+        final Map<String, byte[]> after = contents(folder);
+        assertEquals(earlier.keySet(), after.keySet());
+        for (final String name : earlier.keySet())
+        {
+            assertArrayEquals(earlier.get(name), after.get(name), name + " as the earlier run wrote it");
+        }
+        try (Stream<Path> beside = Files.list(dir))
+        {
+            assertEquals(List.of(folder), beside.toList(), "nothing left beside the day's folder");
+        }
+    }
+
+    /** A day cleared again has the new run's files alone: one an earlier run left that this one does not write is gone. */
+    @Test
+    void shouldReplaceAnEarlierRunsFolderWhole(@TempDir final Path dir) throws Exception
+    {
+        final Path folder = dir.resolve(DAY.toString());
+        ClearingFiles.publish(folder, DAY, files("one", out -> out.append("two")));
+        Files.writeString(folder.resolve("stale.csv"), "an earlier build's file");
+        final List<Path> written = ClearingFiles.publish(folder, DAY, files("uno", out -> out.append("dos")));
+
+        assertEquals(List.of(folder.resolve("a.csv"), folder.resolve("b.csv"), folder.resolve(ClearingFiles.MANIFEST)), written);
+        assertEquals(List.of("a.csv", "b.csv", ClearingFiles.MANIFEST), List.copyOf(contents(folder).keySet()));
+        assertEquals("uno", Files.readString(folder.resolve("a.csv")));
+        assertTrue(Files.readString(folder.resolve(ClearingFiles.MANIFEST)).contains("\"bytes\": 3"), "the manifest sums this run's files");
+    }
+
+    private static Map<String, ClearingFiles.Content> files(final String a, final ClearingFiles.Content b)
+    {
+        final Map<String, ClearingFiles.Content> files = new LinkedHashMap<>();
+        files.put("a.csv", out -> out.append(a));
+        files.put("b.csv", b);
+        return files;
+    }
+
+    /** The folder's files by name, in name order. */
+    private static Map<String, byte[]> contents(final Path folder) throws IOException
+    {
+        final Map<String, byte[]> contents = new TreeMap<>();
+        try (Stream<Path> files = Files.list(folder))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                contents.put(file.getFileName().toString(), Files.readAllBytes(file));
+            }
+        }
+        return contents;
     }
 
     private static Settlement.MerchantLine line(final String merchant, final long net)
