@@ -1648,7 +1648,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     /**
      * The count of the terminal's closed batches ({@link #closedBatches}) while a UnionPay POS hold made now in {@code batch}
      * is in its open batch, once its totals have taken that batch up: the count of now, or one more when they count
-     * another batch, which the first sale of the hold's batch leaves behind (or its 0500 settles). A pre-authorization is
+     * an earlier batch, which the first sale of the hold's batch leaves behind (or its 0500 settles). A pre-authorization is
      * often the first of a batch (a hotel's check-in before any sale); counted from now alone, the batch it opened closed
      * the moment it was taken up, and its hold answered for its key in none: sent again once the history forgot it, it
      * went to its issuer as new and held the cardholder's funds a second time.
@@ -1656,7 +1656,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private int holdRound(final int terminal, final long batch)
     {
         final long counted = countedBatches[terminal];
-        return closedBatches[terminal] + (counted >= 0 && counted != batch ? 1 : 0);
+        // Only a batch after the one counted is taken up next: one before it (a terminal set up again, its numbers from 1
+        // again while an old batch is still counted) may never be, and its 0500s close nothing, so the hold would answer
+        // for its key across any number of set-ups; it answers for it only once its batch is counted, as before.
+        return closedBatches[terminal] + (counted >= 0 && counted != batch && !olderThanCounted(terminal, batch) ? 1 : 0);
     }
 
     private void keptField(final KeptAnswers answers, final int kept, final int field)

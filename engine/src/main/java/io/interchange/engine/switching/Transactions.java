@@ -67,6 +67,10 @@ final class Transactions
     // finds the hold once the history has let it go to the pre-authorizations kept beyond it.
     private final int[] completedBy;
     private final long[] completedKey;
+    // The hold an approved completion void gave back (its completion's completedKey): the completion, older, may be let go
+    // from the kept sales while its void is still here or kept, and the void reversed must still take the hold again for
+    // the completion it makes stand again at the issuer, or a second completion of the hold would charge the card twice.
+    private final long[] voidedHolds;
     private final short[] currencies;
     private final short[] reversalReasons;
     private final boolean[] foreign;
@@ -134,6 +138,7 @@ final class Transactions
         voidOf = new int[capacity];
         completedBy = new int[capacity];
         completedKey = new long[capacity];
+        voidedHolds = new long[capacity];
         foreign = new boolean[capacity];
         currencies = new short[capacity];
         reversalReasons = new short[capacity];
@@ -281,6 +286,7 @@ final class Transactions
         voidOf[entry] = NONE;
         completedBy[entry] = NONE;
         completedKey[entry] = 0;
+        voidedHolds[entry] = 0;
         currencies[entry] = 0;
         reversalReasons[entry] = 0;
         foreign[entry] = false;
@@ -361,9 +367,7 @@ final class Transactions
         {
             return;
         }
-        // A completion void keeps the hold its completion took over (0 for a sale's void): the completion, older, is let go
-        // before it, and the void's reversal must still take the hold again for the completion it makes stand.
-        final int slot = keep(entry, NONE, keptSales.completedKey(NONE - 1 - sale), false);
+        final int slot = keep(entry, NONE, voidedHolds[entry], false);
         if (slot != KeptSales.NONE)
         {
             // Its own slot may have been the sale's, the oldest let go: a void kept alone, reversed all the same.
@@ -648,6 +652,9 @@ final class Transactions
         final boolean itsVoid = sale < NONE ? keptSales.voidFailed(NONE - 1 - sale, entry) : voidedBy[sale] == entry;
         if (!itsVoid)
         {
+            // Its completion let go from the kept sales: an approved void gave its hold back, and the completion it makes
+            // stand again takes it through the void, which stands in for it from now on.
+            handOver(voidedHolds[entry], NONE, entry);
             return;
         }
         if (sale > NONE)
@@ -719,7 +726,8 @@ final class Transactions
         if (takesBack(voidEntry, voided))
         {
             // The completion keeps what it completed: reversed, the void makes it stand again (voidFailed).
-            handOver(completedKey(voided), voided, NONE);
+            voidedHolds[voidEntry] = completedKey(voided);
+            handOver(voidedHolds[voidEntry], voided, NONE);
         }
     }
 
@@ -739,7 +747,8 @@ final class Transactions
     boolean holdTakenSince(final int voidEntry)
     {
         final int voided = voidOf[voidEntry];
-        return takesBack(voidEntry, voided) && heldByAnother(voided);
+        // Its completion let go from the kept sales, the hold it gave back taken by anyone is another's.
+        return takesBack(voidEntry, voided) ? heldByAnother(voided) : voidedHolds[voidEntry] != 0 && holder(voidedHolds[voidEntry]) != NONE;
     }
 
     /** Whether the hold the completion {@code voided} (an entry, or a kept one's {@link #keptRef}) took over is another's now. */
@@ -750,9 +759,15 @@ final class Transactions
         {
             return false;
         }
-        final int original = (int)byKey.get(key);
-        final int holder = original != NONE && fingerprints[original] == key ? completedBy[original] : preAuthorizations.takenOverBy(key);
+        final int holder = holder(key);
         return holder != NONE && holder != voided;
+    }
+
+    /** What has taken over the hold (or original) under {@code key}: a completion's entry or {@link #keptRef}, or {@link #NONE}. */
+    private int holder(final long key)
+    {
+        final int original = (int)byKey.get(key);
+        return original != NONE && fingerprints[original] == key ? completedBy[original] : preAuthorizations.takenOverBy(key);
     }
 
     /** What a completion, by its entry or a kept sale's {@link #keptRef}, took over: the hold's fingerprint, or 0. */

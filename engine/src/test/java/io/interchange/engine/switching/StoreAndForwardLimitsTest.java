@@ -459,12 +459,7 @@ class StoreAndForwardLimitsTest extends FedHandler
         use(history(8, setup.preAuthorizations(), 2));
         final int cups = signedOnHere();
         final Map<Integer, String> preAuth = heldAndCompleted(cups, 75);
-        final Map<Integer, String> voided = new java.util.HashMap<>(preAuth);
-        voided.put(3, "200000");
-        voided.put(4, "000000004500");
-        voided.put(11, "000015");
-        voided.put(60, Field60.format(Field60.TYPE_COMPLETION_VOID, 1, 0).substring(0, 8));
-        voided.put(61, "000001" + "000013");
+        final Map<Integer, String> voided = completionVoid(preAuth);
         pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
         message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
         assertEquals("00", output(0).getString(39), "the completion voided, its hold given back");
@@ -478,6 +473,65 @@ class StoreAndForwardLimitsTest extends FedHandler
         final List<MessageReader> advices = SwitchMessages.advices(setup, event);
         assertEquals(1, advices.size(), "an 0420 of the void: the completion stands again at the issuer");
         assertEquals("12", posCompletion(cups, preAuth, "000017"), "the hold completed again, by the completion the reversal made stand");
+    }
+
+    /**
+     * As above, but the completion void is still in the history when a later sale, leaving the history, lets its kept
+     * completion go (limits.pos-sales of 1): the void's reversal makes the completion stand again at the issuer, so the
+     * hold is taken again, through the void, and a second completion of it is 12. The void found its completion's slot
+     * another sale's, did nothing, and the second completion was approved: the cardholder charged for both.
+     */
+    @Test
+    void shouldTakeAHoldAgainWhenACompletionVoidInTheHistoryIsReversedAfterItsKeptCompletionWasLetGo()
+    {
+        use(history(8, setup.preAuthorizations(), 1));
+        final int cups = signedOnHere();
+        final Map<Integer, String> preAuth = heldAndCompleted(cups, 77);
+        approvedSales(1);
+        final Map<Integer, String> sale = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", 78), 3, "000000", 4, "000000001000",
+            11, "000014", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
+        sale.put(60, Field60.format(Field60.TYPE_SALE, 1, 0).substring(0, 8));
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, sale);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "a sale after the completion");
+        approvedSales(5);
+        final Map<Integer, String> voided = completionVoid(preAuth);
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, voided);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "checked against the kept completion, and forwarded");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "the completion voided, its hold given back");
+        // The sale leaves the history and takes the completion's place in the kept sales; the void stays in the history.
+        approvedSales(2);
+
+        final Map<Integer, String> reversal = new java.util.HashMap<>(voided);
+        reversal.put(39, "98");
+        pos(POS_LINK, cups, Mti.REVERSAL_REQUEST, reversal);
+        assertEquals("00", output(0).getString(39), "the void reversed");
+        assertEquals(1, SwitchMessages.advices(setup, event).size(), "an 0420 of the void: the completion stands again at the issuer");
+        assertEquals("12", posCompletion(cups, preAuth, "000017"), "the hold completed again, by the completion the reversal made stand");
+    }
+
+    /**
+     * A UnionPay POS pre-authorization in a batch before the one its terminal's totals count (a terminal set up again,
+     * numbering from batch 1 while its old batch 57 was never settled), sent again once the history has forgotten it,
+     * is forwarded as new: the 0500s and sales of batches before the counted one close nothing the switch can count, so
+     * a hold kept of such a batch would answer for its key across any number of set-ups, and a later set-up's new
+     * pre-authorization of the same card and amount would be told its funds were held, never reaching its issuer.
+     */
+    @Test
+    void shouldForwardAPreAuthorizationOfABatchBeforeTheCountedOneSentAgainOnceForgotten()
+    {
+        final int cups = signedOnWithShortHistory();
+        final Map<Integer, String> sale = new java.util.HashMap<>(Map.of(2, SwitchMessages.card("476173", 79), 3, "000000", 4, "000000001000",
+            11, "000030", 14, "3012", 22, "021", 41, "TERM0005", 42, "MERCHANT0000003", 49, "156"));
+        sale.put(60, Field60.format(Field60.TYPE_SALE, 57, 0).substring(0, 8));
+        pos(POS_LINK, cups, Mti.FINANCIAL_REQUEST, sale);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(output(0), "00"));
+        assertEquals("00", output(0).getString(39), "batch 57's sale, counted");
+        final Map<Integer, String> preAuth = approvedThenForgotten(cups, Mti.AUTHORIZATION_REQUEST, Field60.TYPE_PRE_AUTH, 80, "000000005000", "000002");
+
+        pos(POS_LINK, cups, Mti.AUTHORIZATION_REQUEST, preAuth);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "batch 1 is before the counted 57: a new pre-authorization, forwarded");
     }
 
     /**
@@ -508,7 +562,6 @@ class StoreAndForwardLimitsTest extends FedHandler
             List.of(advice.mti(), advice.getString(90).substring(0, 4), advice.getString(2), advice.getString(3)));
     }
 
-    /** A UnionPay POS completion asked for online (0200, 60.1 = 20) of {@code preAuth} for 45.00, with STAN {@code stan}: the answer it got. */
     /**
      * A UnionPay POS pre-authorization of TERM0005 (STAN 12, batch 1, card {@code card} under 476173) approved, then
      * completed (STAN 13), the completion's 0220 acknowledged, or the history would keep the completion for its advice;
@@ -529,6 +582,19 @@ class StoreAndForwardLimitsTest extends FedHandler
         return preAuth;
     }
 
+    /** A UnionPay POS completion void (60.1 = 21, STAN 15) of {@link #heldAndCompleted}'s completion (STAN 13) of {@code preAuth}. */
+    private static Map<Integer, String> completionVoid(final Map<Integer, String> preAuth)
+    {
+        final Map<Integer, String> voided = new java.util.HashMap<>(preAuth);
+        voided.put(3, "200000");
+        voided.put(4, "000000004500");
+        voided.put(11, "000015");
+        voided.put(60, Field60.format(Field60.TYPE_COMPLETION_VOID, 1, 0).substring(0, 8));
+        voided.put(61, "000001" + "000013");
+        return voided;
+    }
+
+    /** A UnionPay POS completion asked for online (0200, 60.1 = 20) of {@code preAuth} for 45.00, with STAN {@code stan}: the answer it got. */
     private String posCompletion(final int cups, final Map<Integer, String> preAuth, final String stan)
     {
         final Map<Integer, String> completion = new java.util.HashMap<>(preAuth);
