@@ -23,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.interchange.engine.clearing.ClearingExceptionItem.Kind;
 import io.interchange.engine.config.MerchantConfig;
 import io.interchange.engine.config.SwitchConfig;
@@ -35,6 +38,7 @@ import io.interchange.engine.config.SwitchConfig;
  */
 final class ClearingFiles
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ClearingFiles.class);
     static final String TRANSACTIONS = "transactions.csv";
     static final String MERCHANTS = "merchant-settlement.csv";
     static final String POSITIONS = "institution-positions.csv";
@@ -85,10 +89,12 @@ final class ClearingFiles
      */
     static List<Path> publish(final Path folder, final LocalDate day, final Map<String, Content> files)
     {
-        final Path staging = folder.resolveSibling(folder.getFileName() + ".partial");
+        final Path place = realPlace(folder);
+        final Path staging = place.resolveSibling(place.getFileName() + ".partial");
         final StringBuilder manifest = new StringBuilder("{\n  \"business_day\": \"").append(day).append("\",\n  \"files\": [\n");
         try
         {
+            recoverEarlier(place);
             deleteTree(staging);
             Files.createDirectories(staging);
             int i = 0;
@@ -100,7 +106,7 @@ final class ClearingFiles
             }
             manifest.append("  ]\n}\n");
             writeFile(staging.resolve(MANIFEST), out -> out.append(manifest));
-            replace(folder, staging);
+            replace(place, staging);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -127,12 +133,35 @@ final class ClearingFiles
         return List.copyOf(paths);
     }
 
-    /** Puts {@code staging} in the place of {@code folder}, an earlier one moved aside until the new one is in. */
+    /**
+     * Where the day's folder really is: a symbolic link to it (an export share) is followed, so that the new run replaces
+     * the folder it points to, not the link.
+     */
+    private static Path realPlace(final Path folder)
+    {
+        try
+        {
+            return Files.isSymbolicLink(folder) ? folder.toRealPath() : folder;
+        }
+        catch (final IOException ex)
+        {
+            throw new ClearingException("cannot write " + folder + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Puts {@code staging} in the place of {@code folder}, an earlier one moved aside ({@code <day>.previous}) until the new
+     * one is in. An earlier folder that cannot be deleted once the new one is in (a file a reader holds open on a
+     * network share) is left aside with a warning, not taken for a failure of the run, which has its files in place.
+     */
     private static void replace(final Path folder, final Path staging) throws IOException
     {
-        final Path previous = folder.resolveSibling(folder.getFileName() + ".previous");
-        deleteTree(previous);
-        final boolean earlier = Files.exists(folder);
+        Path previous = previous(folder);
+        for (int n = 2; Files.exists(previous, LinkOption.NOFOLLOW_LINKS) && !deletedOrWarned(previous); n++)
+        {
+            previous = folder.resolveSibling(folder.getFileName() + ".previous-" + n);
+        }
+        final boolean earlier = Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
         if (earlier)
         {
             Files.move(folder, previous, StandardCopyOption.ATOMIC_MOVE);
@@ -149,7 +178,40 @@ final class ClearingFiles
             }
             throw ex;
         }
-        deleteTree(previous);
+        if (earlier)
+        {
+            deletedOrWarned(previous);
+        }
+    }
+
+    private static Path previous(final Path folder)
+    {
+        return folder.resolveSibling(folder.getFileName() + ".previous");
+    }
+
+    /** A run stopped between {@link #replace}'s two moves left the day without a folder and the earlier run aside: put back. */
+    private static void recoverEarlier(final Path folder) throws IOException
+    {
+        final Path previous = previous(folder);
+        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS) && Files.exists(previous, LinkOption.NOFOLLOW_LINKS))
+        {
+            Files.move(previous, folder, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** Deletes an earlier run's folder set aside; false, with a warning, when it cannot. */
+    private static boolean deletedOrWarned(final Path previous)
+    {
+        try
+        {
+            deleteTree(previous);
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            LOG.warn("an earlier clearing run's folder {} could not be deleted ({}); delete it by hand", previous, ex.toString());
+            return false;
+        }
     }
 
     /** Deletes {@code path} and everything under it, if it is there. */

@@ -92,6 +92,56 @@ class ClearingFilesTest
         assertTrue(Files.readString(folder.resolve(ClearingFiles.MANIFEST)).contains("\"bytes\": 3"), "the manifest sums this run's files");
     }
 
+    /**
+     * A run stopped between its two moves (the earlier folder set aside as {@code <day>.previous}, the new one not yet in
+     * its place) left the day without a folder: the next run puts the earlier one back before anything else, so that
+     * when it fails too the day's folder is the earlier run's, as it was, with nothing left beside it; it deleted the
+     * only copy of the earlier run.
+     */
+    @Test
+    void shouldPutBackAnEarlierRunSetAsideByARunStoppedBetweenItsMoves(@TempDir final Path dir) throws Exception
+    {
+        final Path folder = dir.resolve(DAY.toString());
+        ClearingFiles.publish(folder, DAY, files("one", out -> out.append("two")));
+        final Map<String, byte[]> earlier = contents(folder);
+        Files.move(folder, dir.resolve(DAY + ".previous"));
+        Files.createDirectories(dir.resolve(DAY + ".partial"));
+        Files.writeString(dir.resolve(DAY + ".partial").resolve("a.csv"), "half");
+
+        assertThrows(ClearingException.class, () -> ClearingFiles.publish(folder, DAY, files("ONE", out ->
+        {
+            throw new IOException("No space left on device");
+        })));
+        final Map<String, byte[]> after = contents(folder);
+        assertEquals(earlier.keySet(), after.keySet());
+        for (final String name : earlier.keySet())
+        {
+            assertArrayEquals(earlier.get(name), after.get(name), name + " as the earlier run wrote it");
+        }
+        try (Stream<Path> beside = Files.list(dir))
+        {
+            assertEquals(List.of(folder), beside.toList(), "nothing left beside the day's folder");
+        }
+    }
+
+    /**
+     * A day's folder that is a symbolic link (to an export share) stays one, and the folder it points to gets the new
+     * run's files: the link itself was moved aside and a folder of the new run made in its place, the share keeping the
+     * earlier run's files.
+     */
+    @Test
+    void shouldReplaceTheFolderASymbolicLinkPointsTo(@TempDir final Path dir) throws Exception
+    {
+        final Path share = Files.createDirectories(dir.resolve("share").resolve(DAY.toString()));
+        final Path folder = Files.createSymbolicLink(dir.resolve(DAY.toString()), share);
+        ClearingFiles.publish(folder, DAY, files("one", out -> out.append("two")));
+        ClearingFiles.publish(folder, DAY, files("uno", out -> out.append("dos")));
+
+        assertTrue(Files.isSymbolicLink(folder), "still a link");
+        assertEquals("uno", Files.readString(share.resolve("a.csv")), "the share has the new run's files");
+        assertEquals("uno", Files.readString(folder.resolve("a.csv")));
+    }
+
     private static Map<String, ClearingFiles.Content> files(final String a, final ClearingFiles.Content b)
     {
         final Map<String, ClearingFiles.Content> files = new LinkedHashMap<>();
