@@ -65,16 +65,7 @@ class ClearingFilesTest
             throw new IOException("No space left on device");
         })));
         assertTrue(failed.getMessage().contains(folder + ": No space left on device"), failed.getMessage());
-        final Map<String, byte[]> after = contents(folder);
-        assertEquals(earlier.keySet(), after.keySet());
-        for (final String name : earlier.keySet())
-        {
-            assertArrayEquals(earlier.get(name), after.get(name), name + " as the earlier run wrote it");
-        }
-        try (Stream<Path> beside = Files.list(dir))
-        {
-            assertEquals(List.of(folder), beside.toList(), "nothing left beside the day's folder");
-        }
+        assertAsTheEarlierRunLeftIt(dir, folder, earlier);
     }
 
     /** A day cleared again has the new run's files alone: one an earlier run left that this one does not write is gone. */
@@ -112,16 +103,7 @@ class ClearingFilesTest
         {
             throw new IOException("No space left on device");
         })));
-        final Map<String, byte[]> after = contents(folder);
-        assertEquals(earlier.keySet(), after.keySet());
-        for (final String name : earlier.keySet())
-        {
-            assertArrayEquals(earlier.get(name), after.get(name), name + " as the earlier run wrote it");
-        }
-        try (Stream<Path> beside = Files.list(dir))
-        {
-            assertEquals(List.of(folder), beside.toList(), "nothing left beside the day's folder");
-        }
+        assertAsTheEarlierRunLeftIt(dir, folder, earlier);
     }
 
     /**
@@ -140,6 +122,21 @@ class ClearingFilesTest
         assertTrue(Files.isSymbolicLink(folder), "still a link");
         assertEquals("uno", Files.readString(share.resolve("a.csv")), "the share has the new run's files");
         assertEquals("uno", Files.readString(folder.resolve("a.csv")));
+    }
+
+    /** The day's folder holds {@code earlier}, byte for byte, and nothing is left beside it in {@code dir}. */
+    private static void assertAsTheEarlierRunLeftIt(final Path dir, final Path folder, final Map<String, byte[]> earlier) throws IOException
+    {
+        final Map<String, byte[]> after = contents(folder);
+        assertEquals(earlier.keySet(), after.keySet());
+        for (final String name : earlier.keySet())
+        {
+            assertArrayEquals(earlier.get(name), after.get(name), name + " as the earlier run wrote it");
+        }
+        try (Stream<Path> beside = Files.list(dir))
+        {
+            assertEquals(List.of(folder), beside.toList(), "nothing left beside the day's folder");
+        }
     }
 
     private static Map<String, ClearingFiles.Content> files(final String a, final ClearingFiles.Content b)
