@@ -5,6 +5,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +40,8 @@ import io.interchange.engine.config.SwitchConfig;
 final class ClearingFiles
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClearingFiles.class);
+    /** Earlier runs' folders set aside that are looked for, at most: each is one a run could not delete. */
+    private static final int MAX_SET_ASIDE = 100;
     static final String TRANSACTIONS = "transactions.csv";
     static final String MERCHANTS = "merchant-settlement.csv";
     static final String POSITIONS = "institution-positions.csv";
@@ -89,12 +92,12 @@ final class ClearingFiles
      */
     static List<Path> publish(final Path folder, final LocalDate day, final Map<String, Content> files)
     {
-        final Path place = realPlace(folder);
-        final Path staging = place.resolveSibling(place.getFileName() + ".partial");
+        notALink(folder);
+        final Path staging = folder.resolveSibling(folder.getFileName() + ".partial");
         final StringBuilder manifest = new StringBuilder("{\n  \"business_day\": \"").append(day).append("\",\n  \"files\": [\n");
         try
         {
-            recoverEarlier(place);
+            recoverEarlier(folder);
             deleteTree(staging);
             Files.createDirectories(staging);
             int i = 0;
@@ -106,7 +109,7 @@ final class ClearingFiles
             }
             manifest.append("  ]\n}\n");
             writeFile(staging.resolve(MANIFEST), out -> out.append(manifest));
-            replace(place, staging);
+            replace(folder, staging);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -114,7 +117,7 @@ final class ClearingFiles
             {
                 deleteTree(staging);
             }
-            catch (final IOException cleanup)
+            catch (final IOException | UncheckedIOException cleanup)
             {
                 ex.addSuppressed(cleanup);
             }
@@ -134,37 +137,40 @@ final class ClearingFiles
     }
 
     /**
-     * Where the day's folder really is: a symbolic link to it (an export share) is followed, so that the new run replaces
-     * the folder it points to, not the link.
+     * A day's folder that is a symbolic link (to an export share) is refused: the run replaces the folder whole, by moves
+     * beside it, which would replace the link, not what it points to, and cannot move a share's mount point at all. Give
+     * clearing the directory to write into instead ({@code --out}).
      */
-    private static Path realPlace(final Path folder)
+    private static void notALink(final Path folder)
     {
-        try
+        if (Files.isSymbolicLink(folder))
         {
-            return Files.isSymbolicLink(folder) ? folder.toRealPath() : folder;
-        }
-        catch (final IOException ex)
-        {
-            throw new ClearingException("cannot write " + folder + ": " + ex.getMessage(), ex);
+            throw new ClearingException("cannot write " + folder + ": it is a symbolic link; give clearing the directory it points into (--out) " +
+                "instead, as a run replaces the day's folder whole");
         }
     }
 
     /**
      * Puts {@code staging} in the place of {@code folder}, an earlier one moved aside ({@code <day>.previous}) until the new
-     * one is in. An earlier folder that cannot be deleted once the new one is in (a file a reader holds open on a
-     * network share) is left aside with a warning, not taken for a failure of the run, which has its files in place.
+     * one is in, then deleted. One that cannot be deleted (a file a reader holds open on a network share) is left with a
+     * warning, not taken for a failure of the run, which has its files in place; the next run sets its earlier folder
+     * aside under the next free name ({@code <day>.previous-2}, ...), so the newest set aside has the highest number.
      */
     private static void replace(final Path folder, final Path staging) throws IOException
     {
-        Path previous = previous(folder);
-        for (int n = 2; Files.exists(previous, LinkOption.NOFOLLOW_LINKS) && !deletedOrWarned(previous); n++)
+        Path aside = setAside(folder, 1);
+        for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++)
         {
-            previous = folder.resolveSibling(folder.getFileName() + ".previous-" + n);
+            if (n > MAX_SET_ASIDE)
+            {
+                throw new IOException(MAX_SET_ASIDE + " earlier runs' folders beside it could not be deleted; delete them by hand");
+            }
+            aside = setAside(folder, n);
         }
         final boolean earlier = Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
         if (earlier)
         {
-            Files.move(folder, previous, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(folder, aside, StandardCopyOption.ATOMIC_MOVE);
         }
         try
         {
@@ -174,43 +180,64 @@ final class ClearingFiles
         {
             if (earlier)
             {
-                Files.move(previous, folder, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(aside, folder, StandardCopyOption.ATOMIC_MOVE);
             }
             throw ex;
         }
-        if (earlier)
-        {
-            deletedOrWarned(previous);
-        }
+        deleteSetAside(folder);
     }
 
-    private static Path previous(final Path folder)
+    /** The {@code n}th name an earlier run's folder is set aside under: {@code <day>.previous}, then {@code <day>.previous-n}. */
+    private static Path setAside(final Path folder, final int n)
     {
-        return folder.resolveSibling(folder.getFileName() + ".previous");
+        return folder.resolveSibling(folder.getFileName() + (n == 1 ? ".previous" : ".previous-" + n));
     }
 
-    /** A run stopped between {@link #replace}'s two moves left the day without a folder and the earlier run aside: put back. */
+    /** The earlier runs' folders set aside beside {@code folder}, newest last. */
+    private static List<Path> setAsideFolders(final Path folder)
+    {
+        final List<Path> found = new ArrayList<>();
+        for (int n = 1; n <= MAX_SET_ASIDE; n++)
+        {
+            final Path aside = setAside(folder, n);
+            if (Files.exists(aside, LinkOption.NOFOLLOW_LINKS))
+            {
+                found.add(aside);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * A run stopped between {@link #replace}'s two moves left the day without a folder and its earlier run set aside: the
+     * newest set aside is put back, before anything else.
+     */
     private static void recoverEarlier(final Path folder) throws IOException
     {
-        final Path previous = previous(folder);
-        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS) && Files.exists(previous, LinkOption.NOFOLLOW_LINKS))
+        final List<Path> aside = setAsideFolders(folder);
+        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS) && !aside.isEmpty())
         {
-            Files.move(previous, folder, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(aside.get(aside.size() - 1), folder, StandardCopyOption.ATOMIC_MOVE);
+        }
+        if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS))
+        {
+            deleteSetAside(folder);
         }
     }
 
-    /** Deletes an earlier run's folder set aside; false, with a warning, when it cannot. */
-    private static boolean deletedOrWarned(final Path previous)
+    /** Deletes the earlier runs' folders set aside, with a warning for each that cannot be. */
+    private static void deleteSetAside(final Path folder)
     {
-        try
+        for (final Path aside : setAsideFolders(folder))
         {
-            deleteTree(previous);
-            return true;
-        }
-        catch (final IOException ex)
-        {
-            LOG.warn("an earlier clearing run's folder {} could not be deleted ({}); delete it by hand", previous, ex.toString());
-            return false;
+            try
+            {
+                deleteTree(aside);
+            }
+            catch (final IOException | UncheckedIOException ex)
+            {
+                LOG.warn("an earlier clearing run's folder {} could not be deleted ({}); delete it by hand", aside, ex.toString());
+            }
         }
     }
 

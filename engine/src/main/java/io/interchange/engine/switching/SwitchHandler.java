@@ -1601,8 +1601,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final KeptAnswers answers = saleOpen ? sales.answers() : holds.answers();
         final int kept = saleOpen ? sale : hold;
-        // In replay what the journal answered from is answered from again, open now or not: the builds of fdee828 kept a
-        // hold of a batch before the counted one open, as this one does not.
+        // In replay a kept hold the journal answered from is answered from again, open now or not: the builds of fdee828
+        // kept a hold of a batch before the counted one open, as this one does not. (A kept sale not open now is not
+        // looked at here: its openness replays as it was.)
         if ((journaled != null ? kept == PreAuthorizations.NONE : !open) || !answers.kept(kept) ||
             (journaled != null ? !again : (saleOpen ? sales.requestHash(kept) : holds.requestHash(kept)) != hash))
         {

@@ -107,21 +107,45 @@ class ClearingFilesTest
     }
 
     /**
-     * A day's folder that is a symbolic link (to an export share) stays one, and the folder it points to gets the new
-     * run's files: the link itself was moved aside and a folder of the new run made in its place, the share keeping the
-     * earlier run's files.
+     * The newest earlier run set aside is the one put back: a run whose earlier folder could not be deleted (a file held
+     * open on a share) leaves it as {@code <day>.previous}, and the next run sets its own earlier folder aside as
+     * {@code <day>.previous-2}; stopped between its moves, the day's folder is that one again, and the remains of the
+     * older one are deleted. Only {@code .previous} was looked at: the remains of the older run came back, or, deleted by
+     * hand, no folder at all.
      */
     @Test
-    void shouldReplaceTheFolderASymbolicLinkPointsTo(@TempDir final Path dir) throws Exception
+    void shouldPutBackTheNewestEarlierRunSetAside(@TempDir final Path dir) throws Exception
+    {
+        final Path folder = dir.resolve(DAY.toString());
+        ClearingFiles.publish(folder, DAY, files("one", out -> out.append("two")));
+        final Map<String, byte[]> newest = contents(folder);
+        Files.move(folder, dir.resolve(DAY + ".previous-2"));
+        Files.createDirectories(dir.resolve(DAY + ".previous"));
+        Files.writeString(dir.resolve(DAY + ".previous").resolve(ClearingFiles.MANIFEST), "what was left of the run before");
+
+        assertThrows(ClearingException.class, () -> ClearingFiles.publish(folder, DAY, files("ONE", out ->
+        {
+            throw new IOException("No space left on device");
+        })));
+        assertAsTheEarlierRunLeftIt(dir, folder, newest);
+    }
+
+    /**
+     * A day's folder that is a symbolic link (to an export share) is refused with the reason, the folder it points to
+     * left as it was: a run replaces the day's folder by moves beside it, which would replace the link, not its target.
+     */
+    @Test
+    void shouldRefuseADayFolderThatIsASymbolicLink(@TempDir final Path dir) throws Exception
     {
         final Path share = Files.createDirectories(dir.resolve("share").resolve(DAY.toString()));
+        Files.writeString(share.resolve("a.csv"), "one");
         final Path folder = Files.createSymbolicLink(dir.resolve(DAY.toString()), share);
-        ClearingFiles.publish(folder, DAY, files("one", out -> out.append("two")));
-        ClearingFiles.publish(folder, DAY, files("uno", out -> out.append("dos")));
 
+        final ClearingException refused = assertThrows(ClearingException.class, () -> ClearingFiles.publish(folder, DAY, files("uno", out -> { })));
+        assertTrue(refused.getMessage().contains("it is a symbolic link"), refused.getMessage());
         assertTrue(Files.isSymbolicLink(folder), "still a link");
-        assertEquals("uno", Files.readString(share.resolve("a.csv")), "the share has the new run's files");
-        assertEquals("uno", Files.readString(folder.resolve("a.csv")));
+        assertEquals(List.of("a.csv"), List.copyOf(contents(share).keySet()));
+        assertEquals("one", Files.readString(share.resolve("a.csv")));
     }
 
     /** The day's folder holds {@code earlier}, byte for byte, and nothing is left beside it in {@code dir}. */
