@@ -154,19 +154,27 @@ final class ClearingFiles
      * Puts {@code staging} in the place of {@code folder}, an earlier one moved aside ({@code <day>.previous}) until the new
      * one is in, then deleted. One that cannot be deleted (a file a reader holds open on a network share) is left with a
      * warning, not taken for a failure of the run, which has its files in place; the next run sets its earlier folder
-     * aside under the next free name ({@code <day>.previous-2}, ...), so the newest set aside has the highest number.
+     * aside under a number past every one still there ({@code <day>.previous-2}, ...), so the newest set aside has the
+     * highest number.
      */
     private static void replace(final Path folder, final Path staging) throws IOException
     {
-        Path aside = setAside(folder, 1);
-        for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++)
+        // Past every one still there, so that the newest set aside always has the highest number.
+        int n = 1;
+        for (int k = MAX_SET_ASIDE; k >= 1; k--)
         {
-            if (n > MAX_SET_ASIDE)
+            if (Files.exists(setAside(folder, k), LinkOption.NOFOLLOW_LINKS))
             {
-                throw new IOException(MAX_SET_ASIDE + " earlier runs' folders beside it could not be deleted; delete them by hand");
+                n = k + 1;
+                break;
             }
-            aside = setAside(folder, n);
         }
+        if (n > MAX_SET_ASIDE)
+        {
+            throw new IOException("earlier runs' folders set aside beside it up to " + setAside(folder, MAX_SET_ASIDE).getFileName() +
+                " could not be deleted; delete them by hand");
+        }
+        final Path aside = setAside(folder, n);
         final boolean earlier = Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
         if (earlier)
         {
