@@ -117,7 +117,7 @@ final class ClearingFiles
             {
                 deleteTree(staging);
             }
-            catch (final IOException | UncheckedIOException cleanup)
+            catch (final IOException cleanup)
             {
                 ex.addSuppressed(cleanup);
             }
@@ -188,7 +188,14 @@ final class ClearingFiles
         {
             if (earlier)
             {
-                Files.move(aside, folder, StandardCopyOption.ATOMIC_MOVE);
+                try
+                {
+                    Files.move(aside, folder, StandardCopyOption.ATOMIC_MOVE);
+                }
+                catch (final IOException rollback)
+                {
+                    ex.addSuppressed(rollback); // the next run puts it back (recoverEarlier)
+                }
             }
             throw ex;
         }
@@ -242,7 +249,7 @@ final class ClearingFiles
             {
                 deleteTree(aside);
             }
-            catch (final IOException | UncheckedIOException ex)
+            catch (final IOException ex)
             {
                 LOG.warn("an earlier clearing run's folder {} could not be deleted ({}); delete it by hand", aside, ex.toString());
             }
@@ -264,6 +271,10 @@ final class ClearingFiles
                 {
                     deleteTree(child);
                 }
+            }
+            catch (final UncheckedIOException ex)
+            {
+                throw ex.getCause(); // a listing that failed part way: an I/O failure as any other
             }
         }
         Files.delete(path);
