@@ -7,11 +7,15 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,6 +46,8 @@ final class ClearingFiles
     private static final Logger LOG = LoggerFactory.getLogger(ClearingFiles.class);
     /** Earlier runs' folders set aside that are looked for, at most: each is one a run could not delete. */
     private static final int MAX_SET_ASIDE = 100;
+    /** Held while a run writes, in the directory of the days' folders, and left there. */
+    static final String LOCK = ".clearing.lock";
     static final String TRANSACTIONS = "transactions.csv";
     static final String MERCHANTS = "merchant-settlement.csv";
     static final String POSITIONS = "institution-positions.csv";
@@ -93,6 +99,48 @@ final class ClearingFiles
     static List<Path> publish(final Path folder, final LocalDate day, final Map<String, Content> files)
     {
         notALink(folder);
+        final Path lockFile = folder.resolveSibling(LOCK);
+        try
+        {
+            Files.createDirectories(lockFile.toAbsolutePath().getParent());
+        }
+        catch (final IOException ex)
+        {
+            throw new ClearingException("cannot write " + folder + ": " + ex.getMessage(), ex);
+        }
+        // One run at a time writes beside the days' folders: two runs of a day at once shared its .partial folder, and the
+        // day's folder could hold files of both under one's manifest.
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = tryLock(channel))
+        {
+            if (lock == null)
+            {
+                throw new ClearingException("cannot write " + folder + ": another clearing run is writing beside it (" + lockFile +
+                    " is locked); run one at a time");
+            }
+            return publishLocked(folder, day, files);
+        }
+        catch (final IOException ex)
+        {
+            throw new ClearingException("cannot write " + folder + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The lock, or null when another run holds it, in this process or another. */
+    private static FileLock tryLock(final FileChannel channel) throws IOException
+    {
+        try
+        {
+            return channel.tryLock();
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            return null;
+        }
+    }
+
+    private static List<Path> publishLocked(final Path folder, final LocalDate day, final Map<String, Content> files)
+    {
         final Path staging = folder.resolveSibling(folder.getFileName() + ".partial");
         final StringBuilder manifest = new StringBuilder("{\n  \"business_day\": \"").append(day).append("\",\n  \"files\": [\n");
         try

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,6 +151,28 @@ class ClearingFilesTest
         assertEquals("one", Files.readString(share.resolve("a.csv")));
     }
 
+    /**
+     * A run while another holds the lock beside the days' folders (another process clearing, here this one) is refused
+     * with the reason, the day's folder as the earlier run left it: two runs of a day at once shared its .partial folder,
+     * and the day's folder could hold files of both under one's manifest.
+     */
+    @Test
+    void shouldRefuseARunWhileAnotherIsWriting(@TempDir final Path dir) throws Exception
+    {
+        final Path folder = dir.resolve(DAY.toString());
+        ClearingFiles.publish(folder, DAY, files("one", out -> out.append("two")));
+        final Map<String, byte[]> earlier = contents(folder);
+        try (FileChannel channel = FileChannel.open(dir.resolve(ClearingFiles.LOCK), StandardOpenOption.WRITE); FileLock held = channel.lock())
+        {
+            final ClearingException refused = assertThrows(ClearingException.class,
+                () -> ClearingFiles.publish(folder, DAY, files("uno", out -> out.append("dos"))));
+            assertTrue(refused.getMessage().contains("another clearing run is writing beside it"), refused.getMessage());
+        }
+        assertAsTheEarlierRunLeftIt(dir, folder, earlier);
+        ClearingFiles.publish(folder, DAY, files("uno", out -> out.append("dos")));
+        assertEquals("uno", Files.readString(folder.resolve("a.csv")), "the lock let go, a run writes");
+    }
+
     /** The day's folder holds {@code earlier}, byte for byte, and nothing is left beside it in {@code dir}. */
     private static void assertAsTheEarlierRunLeftIt(final Path dir, final Path folder, final Map<String, byte[]> earlier) throws IOException
     {
@@ -159,7 +184,8 @@ class ClearingFilesTest
         }
         try (Stream<Path> beside = Files.list(dir))
         {
-            assertEquals(List.of(folder), beside.toList(), "nothing left beside the day's folder");
+            assertEquals(List.of(folder), beside.filter(p -> !p.getFileName().toString().equals(ClearingFiles.LOCK)).toList(),
+                "nothing left beside the day's folder but the runs' lock");
         }
     }
 
