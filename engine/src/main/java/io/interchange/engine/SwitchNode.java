@@ -120,6 +120,11 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
                 config.nodeId(), ex.getMessage());
             throw ex;
         }
+        catch (final RuntimeException | Error ex)
+        {
+            journal.close();
+            throw ex;
+        }
         final String mismatch = switchHandler.endpointOrderMismatch();
         if (mismatch != null)
         {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,12 +37,15 @@ import io.interchange.journal.JournalWriter;
 /**
  * A switch does not start on a journal whose Chronicle Queue headers are damaged: recovery would have read it short, as
  * if the records after the damage had never been, and the node would have appended its NODE_START where no reader gets
- * to it. It starts, as after any crash, on a journal whose last append a crash interrupted.
+ * to it. Nor on a record whose checksum does not hold, which recovery cannot replay. It starts, as after any crash, on a
+ * journal whose last append a crash interrupted.
  */
 class DamagedJournalStartTest
 {
     private static final long DAY = Instant.parse("2026-03-10T07:00:00Z").getEpochSecond() * 1_000_000_000L;
     private static final int RECORDS = 5;
+    // Where a record's event time is, after its checksum, length, version, type, flags, output count and sequence.
+    private static final int TIMESTAMP_IN_RECORD = 20;
 
     @TempDir
     Path dir;
@@ -59,6 +63,31 @@ class DamagedJournalStartTest
         assertEquals("the journal is damaged: " + header.file() + " at byte " + header.position() + ", record 0x" + Long.toHexString(indexes[2]) +
             ": its header (0x00000000) is zero, yet the writer completed records up to the one at byte " +
             DamagedJournal.headerOf(journal(), indexes[RECORDS - 1]).position() + ": read as the end, the journal would leave them out", damaged.getMessage());
+        assertEquals(before, files(), "no NODE_START, nor anything else, written to the journal");
+    }
+
+    @Test
+    void shouldRefuseToStartOnARecordWhoseChecksumDoesNotHold() throws Exception
+    {
+        // Recovered without it, the switch would not know what it decided there: an approval it relayed would be a request
+        // still in flight, to time out and be reversed at its issuer while its terminal holds it approved.
+        final SwitchConfig config = config();
+        final long[] indexes = journal(config);
+        final DamagedJournal.Header header = DamagedJournal.headerOf(journal(), indexes[2]);
+        try (RandomAccessFile file = new RandomAccessFile(header.file(), "rw"))
+        {
+            // A byte of the record's timestamp, inside what its checksum covers; the Chronicle Queue header before it stays whole.
+            final long at = header.position() + Integer.BYTES + TIMESTAMP_IN_RECORD;
+            file.seek(at);
+            final int was = file.read();
+            file.seek(at);
+            file.write(was ^ 0x04);
+        }
+        final Map<String, String> before = files();
+
+        final JournalDamagedException damaged = assertThrows(JournalDamagedException.class, () -> SwitchNode.start(config).close());
+        assertEquals("the journal is damaged: " + header.file() + " at byte " + header.position() + ", record 0x" + Long.toHexString(indexes[2]) +
+            ": its checksum does not hold, and what it held cannot be known", damaged.getMessage());
         assertEquals(before, files(), "no NODE_START, nor anything else, written to the journal");
     }
 

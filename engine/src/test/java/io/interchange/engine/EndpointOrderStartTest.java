@@ -8,20 +8,29 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.interchange.codec.Mti;
+import io.interchange.codec.cups.UnionPayPos;
+import io.interchange.codec.dialect.Dialects;
 import io.interchange.engine.clearing.ClearingException;
 import io.interchange.engine.clearing.DayReader;
 import io.interchange.engine.config.ConfigError;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.switching.SwitchHandler;
+import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.BusinessDay;
 import io.interchange.journal.JournalReader;
+import io.interchange.journal.JournalWriter;
 
 /**
  * The journal names issuers and listeners by their place in the config's lists. A switch does not start, and clearing
@@ -84,6 +93,39 @@ class EndpointOrderStartTest
     }
 
     @Test
+    void shouldRefuseToStartWithAListenerRemovedThatTheJournalHasTrafficOn() throws Exception
+    {
+        // A run whose pos-cups (the second listener) took a request: recovery under a config without it read that record's
+        // listener from the config, and the start failed on an IndexOutOfBoundsException instead of saying why.
+        final SwitchConfig config = config("");
+        final SwitchSetup setup = SwitchNode.setup(config, Dialects.all());
+        final SwitchHandler handler = SwitchNode.handler(config, setup);
+        final SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
+        final long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
+        try (JournalWriter writer = new JournalWriter(SwitchNode.journalConfig(config)))
+        {
+            event.reset(EventType.NODE_START, now, -1, -1, -1);
+            handle(handler, writer, event, 0);
+            event.reset(EventType.ACQUIRER_UP, now + 1_000_000L, 7, 1, -1);
+            handle(handler, writer, event, 1);
+            SwitchMessages.fill(setup, event, EventType.ACQUIRER_MESSAGE, now + 2_000_000L, 7, 1, setup.dialects().indexOf(UnionPayPos.DIALECT),
+                Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(11, "000001", 41, "TERM0001", 42, "MERCHANT0000001", 60, "00000001003"));
+            handle(handler, writer, event, 2);
+        }
+
+        final SwitchConfig removed = SwitchConfig.parse("""
+            interchange.listeners = [
+              { name = "pos-iso87", host = "127.0.0.1", port = 0, dialect = "iso87b", framing = "binary-2", acquirer-id = "10000001",
+                allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = false }
+            ]
+            """, "settings.conf").withJournalDir(dir.resolve("journal"));
+        final ConfigError error = assertThrows(ConfigError.class, () -> SwitchNode.start(removed).close());
+        assertTrue(error.getMessage().startsWith("listeners: the journal's run started "), error.getMessage());
+        assertTrue(error.getMessage().contains(" had 2 listeners, and this config has 1 (pos-iso87): "), error.getMessage());
+        assertEquals(1, nodeStarts(), "no NODE_START, nor anything else, written to the journal");
+    }
+
+    @Test
     void shouldStartWithAnIssuerAddedAfterTheJournalsAndRefuseToGoBackOnIt() throws Exception
     {
         SwitchNode.start(config("")).close();
@@ -127,6 +169,14 @@ class EndpointOrderStartTest
 
         final ClearingException error = assertThrows(ClearingException.class, () -> DayReader.read(issuers(ISSUER_B, ISSUER_A), day));
         assertTrue(error.getMessage().startsWith("issuers: the journal's run started "), error.getMessage());
+    }
+
+    /** The event handled as the ring's switch stage does, and journaled as its journal stage does. */
+    private static void handle(final SwitchHandler handler, final JournalWriter writer, final SwitchEvent event, final long sequence)
+    {
+        event.sequence(sequence);
+        handler.onEvent(event, sequence, true);
+        writer.append(event);
     }
 
     /** The defaults with {@code settings} over them, on ports of the system's choosing, journaling into the test's folder. */

@@ -362,6 +362,15 @@ public final class JournalReader implements AutoCloseable
         return record;
     }
 
+    /**
+     * The record last read, whose checksum does not hold, as damage: for a reader that cannot go on without what it
+     * held (a recovery, which would start without one of the switch's decisions).
+     */
+    public JournalDamagedException corrupt()
+    {
+        return damaged(lastHeader, record.index(), "its checksum does not hold, and what it held cannot be known", null);
+    }
+
     /** Records read so far whose checksum did not hold. */
     public long corruptRecords()
     {

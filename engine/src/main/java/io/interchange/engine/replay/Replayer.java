@@ -82,6 +82,9 @@ public final class Replayer
     /**
      * Brings a new handler to the state the journal leaves it in: every record replayed, outputs dropped (they
      * were sent before). Used at start-up, so that requests in flight, advices owed and duplicates survive a stop.
+     * Throws {@link io.interchange.journal.JournalDamagedException} at a record whose checksum does not hold: a switch
+     * started without it would not know what it decided there (an approval sent, a reversal acknowledged) and would
+     * time out a sale its terminal holds approved, or charge a retransmission again.
      */
     public static Report recover(final SwitchHandler handler, final SwitchSetup setup, final JournalConfig journal)
     {
@@ -103,6 +106,10 @@ public final class Replayer
                 final JournalRecord record = reader.record();
                 if (!record.checksumValid())
                 {
+                    if (writer == null)
+                    {
+                        throw reader.corrupt();
+                    }
                     continue;
                 }
                 if (record.hasInput() && record.isWithheld(JournalRecord.INPUT))
@@ -118,6 +125,12 @@ public final class Replayer
                     writer.append(event);
                 }
                 replayed++;
+                if (handler.endpointOrderMismatch() != null)
+                {
+                    // A run of the journal had issuers or listeners this config does not: every record after would be read as
+                    // another's, or name one that is not here. The caller refuses the config, saying which.
+                    break;
+                }
             }
             return new Report(records, replayed, withheld, reader.corruptRecords(), handler.keysNotRestored() - keysNotRestored);
         }
@@ -138,7 +151,7 @@ public final class Replayer
         {
             // The fixed header (UnionPay TPDU) is not journaled: zeros of the listener's header length stand in,
             // and only the messages after it are compared.
-            final int headerLength = record.eventType() == EventType.ACQUIRER_MESSAGE && endpoint >= 0 ?
+            final int headerLength = record.eventType() == EventType.ACQUIRER_MESSAGE && endpoint >= 0 && endpoint < setup.acquirers().size() ?
                 setup.acquirers().get(endpoint).headerLength() : 0;
             event.frame().setMemory(0, headerLength, (byte)0);
             final int length = record.restoreMessage(JournalRecord.INPUT, event.frame(), headerLength);

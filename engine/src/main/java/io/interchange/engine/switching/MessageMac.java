@@ -1,5 +1,6 @@
 package io.interchange.engine.switching;
 
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import io.interchange.codec.Dialect;
@@ -42,6 +43,21 @@ final class MessageMac
             return length;
         }
         return length + Hsm.MAC_LENGTH;
+    }
+
+    /**
+     * Whether the message at {@code buffer[offset, +length)} ends with a MAC as {@link #append} puts one: a binary bitmap
+     * whose last field, 64 or 128, is named, and room for it.
+     */
+    static boolean ends(final Dialect dialect, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int bitmap = offset + dialect.mtiLength();
+        if (dialect.bitmapEncoding() != ValueEncoding.BINARY || length < dialect.mtiLength() + 8 + Hsm.MAC_LENGTH)
+        {
+            return false;
+        }
+        final boolean secondary = (buffer.getByte(bitmap) & 0x80) != 0;
+        return (!secondary || length >= dialect.mtiLength() + 16 + Hsm.MAC_LENGTH) && (buffer.getByte(bitmap + (secondary ? 15 : 7)) & 0x01) != 0;
     }
 
     /**

@@ -2825,10 +2825,39 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         int length = writer.finish();
         if (issuers.get(issuer).mac() && hsm != null)
         {
-            length = MessageMac.append(hsm, slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), event.output(), offset, length);
+            final int output = event.outputCount(); // the one begun, counted when it ends
+            final int macked = MessageMac.append(hsm, slots.issuerMacKey(issuer), setup.dialects().get(issuerDialect), event.output(), offset, length);
+            if (macked > length)
+            {
+                journaledMac(event, output, link, offset, macked);
+            }
+            length = macked;
         }
         event.endOutput(length, false);
         transactions.forwarded(current, issuer, basisScratch, 0, basisLength);
+    }
+
+    /**
+     * In replay, the MAC the journal's forward went with, in place of the one just computed: the journal keeps a request
+     * without its track data, PIN block and chip data's card tags, so the replayed forward lacks them too, and its MAC,
+     * computed over what is left, is not the one that went, which covered them (the journal keeps the same fields of
+     * both, so the rest of the two is the same). Live, or when the journal has no MACed message there, nothing changes.
+     */
+    private void journaledMac(final SwitchEvent event, final int output, final int link, final int offset, final int length)
+    {
+        final JournalRecord recorded = event.recorded();
+        if (recorded == null || output >= recorded.outputCount())
+        {
+            return;
+        }
+        final int part = JournalRecord.output(output);
+        if (recorded.isWithheld(part) || recorded.linkId(part) != link || recorded.dialectId(part) != issuerDialect ||
+            !MessageMac.ends(setup.dialects().get(issuerDialect), recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part)))
+        {
+            return;
+        }
+        event.output().putBytes(offset + length - Hsm.MAC_LENGTH, recorded.buffer(),
+            recorded.messageOffset(part) + recorded.messageLength(part) - Hsm.MAC_LENGTH, Hsm.MAC_LENGTH);
     }
 
     /**

@@ -50,7 +50,9 @@ public final class VerifyCommand implements Callable<Integer>
 {
     private static final int MAX_CORRUPT_SHOWN = 20;
     /** How {@link Replayer#differences} names the event where two journals part. */
-    private static final Pattern AT_SEQUENCE = Pattern.compile("at sequence (\\d+)");
+    // A difference names the two records, the journal's then the replay's, by their queue index: the ring's sequence
+    // starts again with each run, so a sequence alone can be another run's record.
+    private static final Pattern RECORD = Pattern.compile("record 0x([0-9a-f]+)");
 
     @Spec
     private CommandSpec spec;
@@ -127,14 +129,17 @@ public final class VerifyCommand implements Callable<Integer>
             if (!differences.isEmpty())
             {
                 out.println("first divergence: " + differences.get(0));
-                final Matcher at = AT_SEQUENCE.matcher(differences.get(0));
-                if (at.find())
+                final Matcher record = RECORD.matcher(differences.get(0));
+                if (record.find())
                 {
                     // The two records side by side, as cat shows them: what the decision or the answer was, each way.
-                    final long sequence = Long.parseLong(at.group(1));
+                    final long original = Long.parseUnsignedLong(record.group(1), 16);
                     final RecordDecoder decoder = new RecordDecoder(config, journal.dialects());
-                    out.println("  journal: " + find(journal, sequence, decoder));
-                    out.println("  replay:  " + find(replayed, sequence, decoder));
+                    out.println("  journal: " + find(journal, original, decoder));
+                    if (record.find())
+                    {
+                        out.println("  replay:  " + find(replayed, Long.parseUnsignedLong(record.group(1), 16), decoder));
+                    }
                 }
                 out.printf("FAILED: the replay of %d inputs does not reproduce the journal%n", report.replayed());
                 out.flush();
@@ -156,20 +161,17 @@ public final class VerifyCommand implements Callable<Integer>
         }
     }
 
-    /** The record of ring sequence {@code sequence} as cat prints it, or a note that there is none. */
-    private static String find(final JournalConfig journal, final long sequence, final RecordDecoder decoder)
+    /** The record at queue index {@code index} as cat prints it, or a note that there is none. */
+    private static String find(final JournalConfig journal, final long index, final RecordDecoder decoder)
     {
         try (JournalReader reader = new JournalReader(journal))
         {
-            while (reader.next())
+            if (reader.toIndex(index) && reader.next() && reader.record().checksumValid())
             {
-                if (reader.record().checksumValid() && reader.record().sequence() == sequence)
-                {
-                    return CatCommand.line(decoder.view(reader.record()));
-                }
+                return CatCommand.line(decoder.view(reader.record()));
             }
         }
-        return "no record of sequence " + sequence;
+        return "no record 0x" + Long.toHexString(index);
     }
 
     private static void delete(final Path dir) throws IOException
