@@ -58,6 +58,7 @@ public final class IssuerConnection implements AutoCloseable
         bootstrap = new Bootstrap()
             .group(group)
             .channel(Transport.channel())
+            .resolver(new IssuerNames())
             .option(ChannelOption.TCP_NODELAY, true)
             // As AcquirerServer's links: the pooled allocator reads a frame without allocating.
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

@@ -8,9 +8,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.security.Permission;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.junit.jupiter.api.AfterEach;
@@ -88,5 +91,67 @@ class IssuerConnectionTest
             assertEquals(0, issuerUps.get(), "a connection came up after close()");
         }
         assertTrue(group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS), "the event loop did not stop");
+    }
+
+    /**
+     * An issuer named by host (LinkAddress allows one) is looked up off the links' event loop ({@link IssuerNames}): the
+     * loop also serves acquirer links and egress lanes, and on a small machine runs the ring, so a DNS server slow to
+     * answer must not stop it. The look-up is held here by a security manager's checkConnect(host, -1), which
+     * InetAddress calls before it resolves a name: no DNS server is asked, nothing leaves the machine.
+     */
+    @Test
+    @SuppressWarnings("removal")
+    void shouldKeepTheLinksEventLoopServingWhileAnIssuersHostNameIsLookedUp() throws Exception
+    {
+        final CountDownLatch lookingUp = new CountDownLatch(1);
+        final CountDownLatch answer = new CountDownLatch(1);
+        final AtomicReference<String> lookedUpOn = new AtomicReference<>();
+        final SecurityManager before = System.getSecurityManager();
+        System.setSecurityManager(new SecurityManager()
+        {
+            @Override
+            public void checkPermission(final Permission perm)
+            {
+            }
+
+            @Override
+            public void checkPermission(final Permission perm, final Object context)
+            {
+            }
+
+            @Override
+            public void checkConnect(final String host, final int port)
+            {
+                if ("localhost".equals(host) && port == -1 && lookedUpOn.compareAndSet(null, Thread.currentThread().getName()))
+                {
+                    lookingUp.countDown();
+                    try
+                    {
+                        answer.await(); // a DNS server that has not answered yet
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new SecurityException("no DNS in this test");
+                }
+            }
+        });
+        final IssuerConnection connection = new IssuerConnection("issuer-a#0", "localhost", 1, 0, Dialects.all().indexOf(Iso87.BINARY),
+            Duration.ofSeconds(60), Duration.ofSeconds(60), null, group, ring, lanes, SystemEpochNanoClock.INSTANCE);
+        try
+        {
+            connection.start();
+            assertTrue(lookingUp.await(10, TimeUnit.SECONDS), "the issuer's host name was never looked up");
+            // An acquirer link's read, an egress lane's write or the ring's poll on that loop is a task like this one.
+            assertTrue(group.submit(() -> true).await(2, TimeUnit.SECONDS),
+                "the links' event loop was held by the look-up of the issuer's host name, done on " + lookedUpOn.get());
+        }
+        finally
+        {
+            answer.countDown();
+            connection.close();
+            System.setSecurityManager(before);
+        }
     }
 }
