@@ -27,8 +27,14 @@ import org.slf4j.LoggerFactory;
  */
 final class Pretoucher implements AutoCloseable
 {
-    /** How far ahead of the writer pages are touched: some tens of milliseconds of appends at full rate. */
-    static final long AHEAD = 8L << 20;
+    /**
+     * How far ahead of the writer pages are touched: some milliseconds of appends at full rate (10 ms at 100k TPS). Not
+     * more: the kernel zeroes a page when it is first touched, which leaves its lines in the caches, and the writer's
+     * copy into lines still cached beside its core is cheaper than into lines the zeroing wrote 8 MB earlier, long gone
+     * to memory: the ring path moved about 10% more events at 512 KB than at 8 MB (bench/RESULTS.md, "The pretouch distance, ...").
+     * A writer that catches up, the thread held off its CPU for longer than that, takes the page's fault itself.
+     */
+    static final long AHEAD = 512L << 10;
     private static final long PAGE = 4096;
     private static final long IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 

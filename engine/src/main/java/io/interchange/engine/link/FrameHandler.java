@@ -40,6 +40,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     // A frame the framing allows but a ring slot cannot hold: an issuer's (its links take up to 8 KB) above the largest
     // listener max-frame, which sizes the slots. Refused as too long, and the link closed (it reconnects).
     private static final int ABOVE_SLOT = Integer.MIN_VALUE;
+    private static final long NOT_READ = Long.MIN_VALUE;
 
     private final Ring ring;
     private final EgressLanes lanes;
@@ -190,9 +191,16 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         ctx.channel().config().setAutoRead(false);
     }
 
-    /** Publishes every whole frame in the cumulation; returns false when the ring was full. */
+    /**
+     * Publishes every whole frame in the cumulation; returns false when the ring was full. The frames of one pass share
+     * its receipt time, read from the clock once at its first frame: they were all in hand by then, and under load a
+     * pass cuts a dozen frames, where a clock read per frame (and another for the idle time-out) cost a few percent of
+     * the event loop (bench/RESULTS.md, "The pretouch distance, in flight by STAN, the clock once a pass").
+     */
     private boolean drain(final ChannelHandlerContext ctx)
     {
+        long receivedNanos = NOT_READ;
+        boolean framed = false;
         while (!closing && !stopped)
         {
             final int available = cumulation.readableBytes();
@@ -210,17 +218,19 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             if (framing.keepAlive(frameLength))
             {
                 cumulation.skipBytes(frameLength); // a jPOS peer's keep-alive: read, so the link is not idle; no event
-                wholeFrame();
+                framed = true;
                 continue;
             }
             if (frameLength < 0 || frameLength - headerSize > ring.frameCapacity())
             {
+                wholeFrames(framed);
                 badFrame(ctx, frameLength < 0 ? frameLength : ABOVE_SLOT);
                 return true;
             }
             final long sequence = ring.tryClaim();
             if (sequence == Ring.FULL)
             {
+                wholeFrames(framed);
                 ring.refused();
                 waitingForRing = true;
                 ctx.channel().config().setAutoRead(false);
@@ -229,9 +239,13 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             }
             final SwitchEvent event = ring.slot(sequence);
             final int contentLength = frameLength - headerSize;
+            if (receivedNanos == NOT_READ)
+            {
+                receivedNanos = clock.nanoTime();
+            }
             try
             {
-                event.reset(messageType, clock.nanoTime(), linkId, endpoint, dialectId);
+                event.reset(messageType, receivedNanos, linkId, endpoint, dialectId);
                 event.readAt(lastReadNanos);
                 cumulation.getBytes(cumulation.readerIndex() + headerSize, event.frame().byteArray(), 0, contentLength);
                 event.frameLengths(framing.headerLength(), contentLength - framing.headerLength());
@@ -239,21 +253,23 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             catch (final RuntimeException ex)
             {
                 // A claimed slot is always published, or the ring waits on it for ever: this one as the link's bad frame.
-                event.reset(EventType.BAD_FRAME, clock.nanoTime(), linkId, endpoint, -1);
+                event.reset(EventType.BAD_FRAME, receivedNanos, linkId, endpoint, -1);
                 ring.publish(sequence);
                 throw ex;
             }
             ring.publish(sequence);
             cumulation.skipBytes(frameLength);
-            wholeFrame();
+            framed = true;
         }
+        wholeFrames(framed);
         cumulation.discardSomeReadBytes();
         return true;
     }
 
-    private void wholeFrame()
+    /** Tells the idle time-out that the pass cut a whole frame, if it did. */
+    private void wholeFrames(final boolean framed)
     {
-        if (idle != null)
+        if (framed && idle != null)
         {
             idle.resetReadTimeout();
         }

@@ -3,13 +3,18 @@ package io.interchange.engine.switching;
 import java.util.Arrays;
 
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Requests forwarded to an issuer and not yet answered. Each entry keeps a copy of the acquirer's frame (fixed
  * header and message), so that the answer, a time-out or a reversal can be built from what the acquirer sent,
  * and is found by the issuer link and the switch's STAN on that link (DESIGN.md §4, matching).
+ *
+ * <p>The switch's STANs are one sequence over all its issuer links, and no two requests in flight share one (the
+ * sequence skips those held, {@link #holdsStan}), so an entry is found by its STAN alone, in a table indexed by it, and
+ * its link checked. The sequence moves by one a request, so the table is touched where it was just touched, where a
+ * hash map of (link, STAN) cost a cache miss to add, find and remove each request (bench/RESULTS.md, "The pretouch
+ * distance, in flight by STAN").
  *
  * <p>Entries of one issuer form a list in the order they were sent; with one time-out per issuer and event time
  * that only moves forward, the head is always the first to expire, so a tick looks at heads only.
@@ -36,16 +41,14 @@ final class InFlight
     private final boolean[] roomKept;
     // The issuer answered, and the switch took its answer for no answer ({@link #answerRefused}).
     private final boolean[] answerRefused;
-    private final long[] keys;
     private final int[] next;
     private final int[] previous;
     private final int[] heads;
     private final int[] tails;
     private final int[] counts;
-    private final Long2LongHashMap byKey;
-    // The switch's STANs (1..999,999) of the entries, one bit each (122 KB): the STAN sequence skips them when it comes
-    // round, so that an answer to a request still waiting is never taken for a newer one's.
-    private final long[] stansInUse = new long[(MAX_STAN >> 6) + 1];
+    // The entry of each switch STAN (1..999,999) in flight, else NONE (4 MB): the STAN sequence skips those held when
+    // it comes round, so that an answer to a request still waiting is never taken for a newer one's.
+    private final int[] byStan = new int[MAX_STAN + 1];
     private int free;
     private int size;
 
@@ -66,7 +69,6 @@ final class InFlight
         deadlines = new long[capacity];
         roomKept = new boolean[capacity];
         answerRefused = new boolean[capacity];
-        keys = new long[capacity];
         next = new int[capacity];
         previous = new int[capacity];
         heads = new int[issuerCount];
@@ -79,7 +81,7 @@ final class InFlight
             next[i] = i + 1 < capacity ? i + 1 : NONE;
         }
         free = 0;
-        byKey = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
+        Arrays.fill(byStan, NONE);
     }
 
     int size()
@@ -98,12 +100,16 @@ final class InFlight
         return maxFrame;
     }
 
-    /** Adds a request; returns its entry, or {@link #NONE} when the table is full. */
+    /**
+     * Adds a request; returns its entry, or {@link #NONE} when the table is full, or when its STAN is not one the
+     * switch gives (1..999,999) or is held by another request: never so live, where the sequence skips those held; in
+     * replay only of a journal whose requests no longer match what the switch holds.
+     */
     int add(
         final int issuer, final int issuerLink, final int switchStan, final int mti, final long deadline, final int history,
         final int acquirerLink, final int acquirerDialect, final DirectBuffer frame, final int headerLength, final int messageLength)
     {
-        if (free == NONE || headerLength + messageLength > maxFrame)
+        if (free == NONE || headerLength + messageLength > maxFrame || switchStan <= 0 || switchStan > MAX_STAN || byStan[switchStan] != NONE)
         {
             return NONE;
         }
@@ -122,13 +128,7 @@ final class InFlight
         deadlines[entry] = deadline;
         roomKept[entry] = false;
         answerRefused[entry] = false;
-        final long key = key(issuerLink, switchStan);
-        keys[entry] = key;
-        byKey.put(key, entry);
-        if (switchStan > 0 && switchStan <= MAX_STAN)
-        {
-            stansInUse[switchStan >> 6] |= 1L << switchStan;
-        }
+        byStan[switchStan] = entry;
         next[entry] = NONE;
         previous[entry] = tails[issuer];
         if (tails[issuer] != NONE)
@@ -154,23 +154,23 @@ final class InFlight
     /** The entry waiting for an answer with this STAN on this link, or {@link #NONE}. */
     int find(final int issuerLink, final int switchStan)
     {
-        return (int)byKey.get(key(issuerLink, switchStan));
+        if (switchStan <= 0 || switchStan > MAX_STAN)
+        {
+            return NONE;
+        }
+        final int entry = byStan[switchStan];
+        return entry != NONE && issuerLinks[entry] == issuerLink ? entry : NONE;
     }
 
     /** Whether a request in flight carries this switch STAN, on any link. */
     boolean holdsStan(final int switchStan)
     {
-        return switchStan > 0 && switchStan <= MAX_STAN && (stansInUse[switchStan >> 6] & 1L << switchStan) != 0;
+        return switchStan > 0 && switchStan <= MAX_STAN && byStan[switchStan] != NONE;
     }
 
     void remove(final int entry)
     {
-        byKey.remove(keys[entry]);
-        final int stan = switchStans[entry];
-        if (stan > 0 && stan <= MAX_STAN)
-        {
-            stansInUse[stan >> 6] &= ~(1L << stan);
-        }
+        byStan[switchStans[entry]] = NONE;
         final int issuer = issuers[entry];
         final int before = previous[entry];
         final int after = next[entry];
@@ -312,10 +312,5 @@ final class InFlight
     int history(final int entry)
     {
         return histories[entry];
-    }
-
-    private static long key(final int link, final int stan)
-    {
-        return ((long)link << 32) | (stan & 0xFFFFFFFFL);
     }
 }
