@@ -148,6 +148,21 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
                 + " until they sign on again, those acquirer hosts until they change keys again", recovered.keysNotRestored());
         }
         warnIfDescriptorsShort(config);
+        // Made before anything listens, connects or is journaled: the files may have changed since the config was read, and
+        // a start that failed on them once its listeners accepted left them bound, taking connections for a ring no one ran.
+        final List<SslContext> issuerTls = new ArrayList<>(config.issuers().size());
+        try
+        {
+            for (final IssuerConfig issuer : config.issuers())
+            {
+                issuerTls.add(issuer.tls() == null ? null : tlsContext(issuer.id(), issuer.tls(), false));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
         boss = new MultiThreadIoEventLoopGroup(1, Transport.ioHandlers());
         final boolean onEventLoop = config.ring().onEventLoop(Runtime.getRuntime().availableProcessors());
         workers = new MultiThreadIoEventLoopGroup(onEventLoop ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors()), Transport.ioHandlers());
@@ -203,7 +218,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         for (int i = 0; i < config.issuers().size(); i++)
         {
             final IssuerConfig issuer = config.issuers().get(i);
-            final SslContext tls = issuer.tls() == null ? null : tlsContext(issuer.id(), issuer.tls(), false);
+            final SslContext tls = issuerTls.get(i);
             for (final LinkAddress address : issuer.links())
             {
                 for (int c = 0; c < issuer.connections(); c++)
@@ -360,8 +375,9 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         {
             return server ? tls.serverContext() : tls.clientContext();
         }
-        catch (final SSLException e)
+        catch (final SSLException | IllegalArgumentException e)
         {
+            // IllegalArgumentException: Netty's, for a certificate or key file it cannot read.
             throw new IllegalStateException(link + ": cannot make its TLS context: " + e.getMessage(), e);
         }
     }

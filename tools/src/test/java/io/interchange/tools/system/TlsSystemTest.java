@@ -1,13 +1,16 @@
 package io.interchange.tools.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -204,6 +207,41 @@ class TlsSystemTest
      * certificate's common name), and the links of issuer {@code tlsIssuer} under TLS: the issuer's certificate must
      * lead to the test CA, and the switch shows its client certificate.
      */
+    /**
+     * An issuer's client key replaced between the config's reading and the start by a file that is no key: the start fails
+     * on it, naming the issuer, before any listener accepts, and lets go of all it made, where it failed once its
+     * listeners were accepting and left them bound, taking connections for a ring no one ran.
+     */
+    @Test
+    void shouldLetGoOfItsListenersWhenAnIssuersTlsContextCannotBeMade(@TempDir final Path dir) throws Exception
+    {
+        final Path key = dir.resolve("client-key.pem");
+        Files.copy(tls("client-key.pem"), key);
+        final int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            port = free.getLocalPort();
+        }
+        final String issuers = "interchange.issuers = [ %s, %s ]".formatted(
+            issuer("issuer-a", "20000001", ", tls { trust = \"%s\", certificate = \"%s\", private-key = \"%s\" }".formatted(tls("ca.pem"),
+                tls("client.pem"), key)),
+            issuer("issuer-b", "20000002", ""));
+        final SwitchConfig config = SwitchConfig.parse(issuers, "tls.conf").withListenerPort("pos-iso87", port).withListenerPort("pos-cups", 0)
+            .withJournalDir(dir.resolve("journal"));
+        Files.writeString(key, "not a key");
+
+        final IllegalStateException failed = assertThrows(IllegalStateException.class, () -> SwitchNode.start(config).close());
+        assertTrue(failed.getMessage().startsWith("issuer-a: cannot make its TLS context: "), failed.getMessage());
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress()))
+        {
+            assertEquals(port, again.getLocalPort(), "the listener's port is free again");
+        }
+        try (JournalReader reader = new JournalReader(SwitchNode.journalConfig(config)))
+        {
+            assertFalse(reader.next(), "no run journaled");
+        }
+    }
+
     private static SwitchConfig config(final int issuerA, final int issuerB, final String tlsIssuer, final Path journal)
     {
         // Not as the certificate spells it: names are matched without regard to case.
