@@ -120,7 +120,7 @@ final class InlinePath
         final SwitchEvent request = slot(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, acquirerEndpoint, acquirerDialect);
         request.frameLengths(0, traffic.request(k, now, request.frame()));
         process(request);
-        final int switchStan = stanOf(request, Mti.FINANCIAL_REQUEST);
+        stanOf(request, Mti.FINANCIAL_REQUEST); // leaves sent on the forward, which the approval answers
         // The purchase as the terminal sent it, for its void: this slot is not reused for another 2,047 events.
         purchase.wrap(request.frame(), request.headerLength(), request.messageLength());
         purchase.getText(11, fieldNinety, 4);
@@ -128,7 +128,7 @@ final class InlinePath
 
         final SwitchEvent approval = slot(EventType.ISSUER_MESSAGE, ISSUER_LINK, issuerEndpoint, issuerDialect);
         approval.frameLengths(0, traffic.answer(k, now, approval.frame()));
-        traffic.answerStan(approval.frame(), switchStan);
+        traffic.answerTo(approval.frame(), sent);
         process(approval);
 
         // The void: a new STAN of the terminal's (half the STAN range away from the purchases'), field 90 naming the

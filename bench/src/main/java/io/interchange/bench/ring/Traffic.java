@@ -59,6 +59,7 @@ final class Traffic
 
     private long dayStartSecond = Long.MIN_VALUE;
     private int monthDay;
+    private int yearDay;
 
     Traffic()
     {
@@ -133,17 +134,22 @@ final class Traffic
         final int hhmmss = secondOfDay / 3600 * 10_000 + secondOfDay / 60 % 60 * 100 + secondOfDay % 60;
         putBcd(dst, answerField7, monthDay * 1_000_000L + hhmmss, 10);
         putBcd(dst, answerField11, stan, 6);
-        // The switch's RRN echoed: year digit, day of year and hour of the first hour, then its STAN. The switch
-        // matches on the STAN alone and never reads this back.
+        // The switch's RRN echoed, as the switch checks it: year digit and day of year, the times its STAN sequence came
+        // round (the sign-on took STAN 1, so request k is in round (k + 1) / 999,999), then its STAN.
+        putDigits(dst, answerField37, yearDay, 4);
+        putDigits(dst, answerField37 + 4, (int)((k + 1) / STAN_MODULUS % 100), 2);
         putDigits(dst, answerField37 + 6, stan, 6);
         return answerLength;
     }
 
-    /** Puts {@code stan} in an answer {@link #answer} wrote, for a switch whose STANs do not follow {@link #switchStan}. */
-    void answerStan(final MutableDirectBuffer answer, final int stan)
+    /**
+     * Makes an answer {@link #answer} wrote the answer to {@code forward}, as the switch sent it: its STAN and RRN, for a
+     * switch whose STANs do not follow {@link #switchStan}.
+     */
+    void answerTo(final MutableDirectBuffer answer, final MessageReader forward)
     {
-        putBcd(answer, answerField11, stan, 6);
-        putDigits(answer, answerField37 + 6, stan, 6);
+        putBcd(answer, answerField11, (int)forward.getLong(11), 6);
+        answer.putBytes(answerField37, forward.buffer(), forward.valueOffset(37), 12);
     }
 
     /** Seconds into the UTC day, moving {@link #monthDay} along when the day changes (rare: allocates). */
@@ -154,6 +160,7 @@ final class Traffic
             final LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(seconds, SECONDS_PER_DAY));
             dayStartSecond = day.toEpochDay() * SECONDS_PER_DAY;
             monthDay = day.getMonthValue() * 100 + day.getDayOfMonth();
+            yearDay = day.getYear() % 10 * 1_000 + day.getDayOfYear();
         }
         return (int)(seconds - dayStartSecond);
     }

@@ -16,13 +16,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * hash map of (link, STAN) cost a cache miss to add, find and remove each request (bench/RESULTS.md, "The pretouch
  * distance, in flight by STAN").
  *
- * <p>Entries of one issuer form a list in the order they were sent; with one time-out per issuer and event time
- * that only moves forward, the head is always the first to expire, so a tick looks at heads only.
+ * <p>Entries of one issuer form a list in the order they are due: the order they were sent, with one time-out per
+ * issuer and event time that only moves forward, but for requests recovered with a time-out the settings have since
+ * shortened. The head is always the first to expire, so a tick looks at heads only.
  * Pre-allocated: no allocation per request; owned by the switch handler's thread.
  */
 final class InFlight
 {
     static final int NONE = -1;
+    static final long NO_RRN = -1;
     static final int MAX_STAN = 999_999;
 
     private final int capacity;
@@ -38,6 +40,8 @@ final class InFlight
     private final int[] issuers;
     private final int[] histories;
     private final long[] deadlines;
+    // The RRN (field 37) the request went to its issuer with, as a number; NO_RRN if none.
+    private final long[] rrns;
     private final boolean[] roomKept;
     // The issuer answered, and the switch took its answer for no answer ({@link #answerRefused}).
     private final boolean[] answerRefused;
@@ -67,6 +71,7 @@ final class InFlight
         issuers = new int[capacity];
         histories = new int[capacity];
         deadlines = new long[capacity];
+        rrns = new long[capacity];
         roomKept = new boolean[capacity];
         answerRefused = new boolean[capacity];
         next = new int[capacity];
@@ -126,20 +131,36 @@ final class InFlight
         issuers[entry] = issuer;
         histories[entry] = history;
         deadlines[entry] = deadline;
+        rrns[entry] = NO_RRN;
         roomKept[entry] = false;
         answerRefused[entry] = false;
         byStan[switchStan] = entry;
-        next[entry] = NONE;
-        previous[entry] = tails[issuer];
-        if (tails[issuer] != NONE)
+        // After the last entry due no later: the tail, but for a request recovered from the journal with a longer
+        // time-out than the issuer's now, which later requests, due before it, go ahead of.
+        int after = tails[issuer];
+        while (after != NONE && deadlines[after] > deadline)
         {
-            next[tails[issuer]] = entry;
+            after = previous[after];
+        }
+        final int before = after == NONE ? heads[issuer] : next[after];
+        previous[entry] = after;
+        next[entry] = before;
+        if (after != NONE)
+        {
+            next[after] = entry;
         }
         else
         {
             heads[issuer] = entry;
         }
-        tails[issuer] = entry;
+        if (before != NONE)
+        {
+            previous[before] = entry;
+        }
+        else
+        {
+            tails[issuer] = entry;
+        }
         counts[issuer]++;
         size++;
         return entry;
@@ -256,6 +277,17 @@ final class InFlight
     long deadline(final int entry)
     {
         return deadlines[entry];
+    }
+
+    /** The RRN the entry's request went with, 12 digits as a number; {@link #NO_RRN} when it carried none. */
+    long rrn(final int entry)
+    {
+        return rrns[entry];
+    }
+
+    void rrn(final int entry, final long rrn)
+    {
+        rrns[entry] = rrn;
     }
 
     int capacity()

@@ -218,6 +218,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     // must not repeat across links, or on a link that reconnects.
     private int stanSequence;
     private int stanRounds;
+    // The RRN putRrn wrote last, as a number: the forward's, kept with its request in flight.
+    private long lastRrn = InFlight.NO_RRN;
     private int stanDay = -1;
     private final int[][] issuerLinks;
     private final boolean[][] issuerLinkSignedOn;
@@ -1300,7 +1302,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         keepRoom(entry);
         session.awaiting++;
+        lastRrn = InFlight.NO_RRN;
         forward(event, request, session, issuer, link, stan, mcc, now);
+        inFlight.rrn(entry, lastRrn);
         if (voidedSale != Transactions.NONE)
         {
             transactions.voids(current, voidedSale);
@@ -3629,6 +3633,33 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     }
 
     /**
+     * Whether the answer's field 37, when it has one, is the RRN its request went with: 12 digits making {@code rrn}. An
+     * answer without one (its issuer echoes none) is matched by link and STAN alone.
+     */
+    private static boolean sameRrn(final MessageReader answer, final long rrn)
+    {
+        if (!answer.has(37) || rrn == InFlight.NO_RRN)
+        {
+            return true;
+        }
+        if (answer.valueLength(37) != 12)
+        {
+            return false;
+        }
+        long digits = 0;
+        for (int i = 0; i < 12; i++)
+        {
+            final byte c = answer.charAt(37, i);
+            if (c < '0' || c > '9')
+            {
+                return false;
+            }
+            digits = digits * 10 + c - '0';
+        }
+        return digits == rrn;
+    }
+
+    /**
      * Whether field 39 is one of ISO 8583:1987's approvals other than 00: 08 (honour with identification), 10 (approved
      * for a partial amount), 11 (approved, VIP), 16 (approved, update track 3).
      */
@@ -3664,6 +3695,20 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int entry = stan < 0 ? InFlight.NONE : inFlight.find(event.linkId(), stan);
         if (entry == InFlight.NONE)
         {
+            decide(event, null, Outcome.UNMATCHED, issuer, stan);
+            return;
+        }
+        if (!sameRrn(answer, inFlight.rrn(entry)))
+        {
+            // Its STAN is this request's, its RRN another's: the answer to an earlier request that timed out, whose STAN the
+            // sequence, come round, gave this one. Relayed, this terminal would get that one's answer, and this request's own
+            // answer, matching nothing then, would leave an approval no one reverses. Not this request's answer: it waits on.
+            if (issuerAnswerLogs[issuer].due(event.timestampNanos()))
+            {
+                LOG.warn("issuer {} link {}: answer {} STAN {} with another RRN than its request's, taken for another request's; {} more of its " +
+                    "messages refused since the last line", issuers.get(issuer).id(), event.linkId(), Mti.toString(answer.mti()), stan,
+                    issuerAnswerLogs[issuer].takeUnlogged());
+            }
             decide(event, null, Outcome.UNMATCHED, issuer, stan);
             return;
         }
@@ -4280,6 +4325,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         putDigits(scratch, 4, stanRounds % 100, 2);
         putDigits(scratch, 6, stan, 6);
         writer.putText(37, scratch, 0, 12);
+        lastRrn = (day * 100L + stanRounds % 100) * 1_000_000L + stan;
     }
 
     // ---------------------------------------------------------------- helpers

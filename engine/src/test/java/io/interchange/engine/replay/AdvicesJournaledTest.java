@@ -773,6 +773,47 @@ class AdvicesJournaledTest
     }
 
     /**
+     * A request recovered in flight keeps the 30 s time-out it went with; issuer-a's is 5 s since the restart. A request
+     * forwarded after it is due first, and times out on time: the time-outs looked at each issuer's oldest request only,
+     * and the newer one waited behind the recovered one, its terminal's 91 and its issuer's 0420 up to 25 s late.
+     */
+    @Test
+    void shouldTimeOutANewRequestOnTimeThoughOneRecoveredInFlightHasALongerTimeOut(@TempDir final Path dir)
+    {
+        final String standIn = "stand-in { enabled = false, floor-limit = 0 }";
+        final JournalConfig journal = journaling(issuerAStandIn("timeout = 30s, " + standIn, dir));
+        try
+        {
+            forwardedToIssuerA(1);
+        }
+        finally
+        {
+            writer.close();
+        }
+        final SwitchConfig shortened = issuerAStandIn(standIn, dir);
+        restart(shortened, SwitchNode.setup(shortened, Dialects.all()), journal);
+        assertEquals(1, handler.inFlight(), "the first request recovered in flight, due 30 s after it went");
+        acquirerSignedOn();
+        signOn(0);
+        final Map<Integer, String> second = request(card(0, 2), 2_600);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, second);
+        assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded under issuer-a's 5 s");
+        assertEquals(2, handler.inFlight());
+        now += 6_000_000_000L;
+        tick();
+        String answered = null;
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            if (event.outputLinkId(i) == ACQUIRER_LINK && output(i).mti() == Mti.FINANCIAL_RESPONSE)
+            {
+                answered = output(i).getString(11) + "/" + output(i).getString(39);
+            }
+        }
+        assertEquals(second.get(11) + "/91", answered, "6 s on, the second request 1 s past its 5 s, the first 24 s short of its 30 s");
+        assertEquals(1, handler.inFlight(), "the first still waits");
+    }
+
+    /**
      * The other way round: a time-out answered 91, then a restart with stand-in on time-out turned on: replay and
      * recovery answer it 91 again, as the journal says, and owe issuer-a no advice of a stand-in no terminal got.
      */

@@ -67,6 +67,50 @@ class StanWrapTest extends FedHandler
     }
 
     /**
+     * A request that timed out frees its STAN, and a million STANs on the sequence gives it to a new request on the same
+     * link: the issuer's late answer to the first, declined, carries that STAN, but the first request's RRN. It is not
+     * the new request's answer (it was relayed to its terminal, 05 for a purchase its issuer then approved, and the
+     * approval, matching nothing, left the cardholder charged and no reversal owed): the new request is answered by its
+     * own approval.
+     */
+    @Test
+    void shouldNotTakeALateAnswerForTheNewerRequestThatTheSequenceGaveItsStan()
+    {
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+        link(EventType.ISSUER_UP, ISSUER_LINK, 0);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
+            Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
+
+        final long timedOut = forward(0).getLong(11);
+        final UnsafeBuffer late = new UnsafeBuffer(new byte[4_096]);
+        final int lateLength = event.outputLength(0);
+        late.putBytes(0, event.outputBuffer(0), event.outputOffset(0), lateLength);
+        now += 6_000_000_000L; // past issuer-a's 5 s time-out: 91 to the terminal, the STAN free again
+        tick(now);
+        assertEquals(0, handler.inFlight(), "the first request timed out");
+        int i = 1;
+        while (forward(i).getLong(11) != timedOut)
+        {
+            answer();
+            i++;
+        }
+        final UnsafeBuffer newer = new UnsafeBuffer(new byte[4_096]);
+        final int newerLength = event.outputLength(0);
+        newer.putBytes(0, event.outputBuffer(0), event.outputOffset(0), newerLength);
+
+        sent.wrap(late, 0, lateLength);
+        answerSent("05");
+        assertEquals(0, event.outputCount(), "the first request's late decline goes to no terminal");
+        assertEquals(1, handler.inFlight(), "the newer request still waits for its own answer");
+        sent.wrap(newer, 0, newerLength);
+        answerSent("00");
+        assertEquals(ACQUIRER_LINK, event.outputLinkId(0), "the newer request's approval relayed");
+        assertEquals("00", output(0).getString(39));
+        assertEquals(0, handler.inFlight());
+    }
+
+    /**
      * Forwards the {@code i}th purchase, its own STAN and field 7, on one of {@link #CARDS} cards (so that each comes
      * fewer times than the frequency limit, 10 a minute, and the per-card table keeps its size), 4 µs after the one
      * before (a million inside the issuer's 5 s time-out), and returns what went to the issuer.
@@ -102,15 +146,26 @@ class StanWrapTest extends FedHandler
     {
         sentCopy.putBytes(0, event.outputBuffer(0), event.outputOffset(0), event.outputLength(0));
         sent.wrap(sentCopy, 0, event.outputLength(0));
+        answerSent("00");
+        assertEquals(ACQUIRER_LINK, event.outputLinkId(0), "relayed");
+    }
+
+    /** The issuer's answer to {@link #sent}, with {@code code} (an approval code with 00). */
+    private void answerSent(final String code)
+    {
+        now += 1_000L;
         event.reset(EventType.ISSUER_MESSAGE, now, ISSUER_LINK, 0, iso87b);
         writer.wrap(event.frame(), 0).mti(Mti.FINANCIAL_RESPONSE);
         for (final int f : new int[] {2, 3, 4, 7, 11, 37})
         {
             writer.copy(sent, f);
         }
-        writer.putString(38, "AB1234").putString(39, "00").copy(sent, 41).copy(sent, 42).copy(sent, 49);
+        if ("00".equals(code))
+        {
+            writer.putString(38, "AB1234");
+        }
+        writer.putString(39, code).copy(sent, 41).copy(sent, 42).copy(sent, 49);
         deliver(writer.finish());
-        assertEquals(ACQUIRER_LINK, event.outputLinkId(0), "relayed");
     }
 
     private void deliver(final int length)

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -315,7 +316,7 @@ class MutatedIssuerAnswerSystemTest
         {
             final Mutant mutant = mutant(origin, MutatedMessages.template(Iso87.BINARY, "approval", honest), stan, random);
             messages.add(mutant.bytes());
-            code = matchedCode(mutant.bytes(), stan);
+            code = matchedCode(mutant.bytes(), stan, honest);
             plan.append(mutant.describe());
             count(code == null ? "answers mutated past matching" : "answers mutated, still matching");
         }
@@ -372,11 +373,21 @@ class MutatedIssuerAnswerSystemTest
         throw new IllegalStateException("no mutant of " + template.name() + " in " + MAX_DRAWS + " draws: " + origin);
     }
 
-    /** The code the terminal gets if the switch takes {@code answer} for the answer to the request of {@code stan}; else null. */
-    private static String matchedCode(final byte[] answer, final int stan)
+    /**
+     * The code the terminal gets if the switch takes {@code answer} for the answer to the request of {@code stan}, whose
+     * honest answer (echoing the RRN the request went with) is {@code honest}; else null.
+     */
+    private static String matchedCode(final byte[] answer, final int stan, final byte[] honest)
     {
         final MessageReader reader = new MessageReader(Iso87.BINARY);
         if (reader.wrap(answer, 0, answer.length) != DecodeError.NONE || !reader.has(11) || reader.getLong(11) != stan)
+        {
+            return null;
+        }
+        // An RRN, where the answer has one, that is not the request's: another request's answer to the switch.
+        final MessageReader request = new MessageReader(Iso87.BINARY);
+        if (reader.has(37) && request.wrap(honest, 0, honest.length) == DecodeError.NONE && request.has(37) &&
+            !Arrays.equals(reader.getBytes(37), request.getBytes(37)))
         {
             return null;
         }
