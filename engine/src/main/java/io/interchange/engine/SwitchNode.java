@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
@@ -424,6 +425,12 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         throw new IllegalArgumentException("no issuer '" + issuerId + "'");
     }
 
+    /** Requests waiting for their issuers' answers right now, as the switch handler last published it. */
+    public int inFlight()
+    {
+        return switchHandler.inFlight();
+    }
+
     /** Advices owed to issuers right now (store and forward), as the switch handler last published it. */
     public int advicesOwed()
     {
@@ -586,6 +593,34 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
     }
 
     /**
+     * Before the issuer links close and the ticks stop: the requests taken before the stop are answered, by their issuers
+     * or with 91 at their time-outs (their 0420s queued and journaled), rather than left in flight with their terminals
+     * answered by silence and their time-outs left to the next start. At most the longest issuer time-out and two ticks;
+     * not after the journal failed, when nothing more is answered.
+     */
+    private void awaitAnswers()
+    {
+        if (ring.journalFailure().isDone() || switchHandler.inFlight() == 0)
+        {
+            return;
+        }
+        long longest = 0;
+        for (final IssuerConfig issuer : config.issuers())
+        {
+            longest = Math.max(longest, issuer.timeout().toNanos());
+        }
+        final long deadline = System.nanoTime() + longest + 2 * config.ring().tick().toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
+        while (switchHandler.inFlight() > 0 && System.nanoTime() < deadline)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        if (switchHandler.inFlight() > 0)
+        {
+            LOG.warn("stopping with {} requests still in flight: the next start times them out", switchHandler.inFlight());
+        }
+    }
+
+    /**
      * Completes, with the cause, once the node has stopped itself because its journal failed (see
      * {@link io.interchange.engine.ring.Ring#journalFailure}); never completes otherwise.
      */
@@ -595,8 +630,9 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
     }
 
     /**
-     * Stops accepting and reading requests, lets the ring drain (every published event is journaled and answered), closes
-     * the links, then closes the journal. A second call
+     * Stops accepting and reading requests, waits for the requests it took to be answered (by their issuers, or 91 at
+     * their time-outs: at most the longest issuer time-out), lets the ring drain (every published event is journaled and
+     * answered), closes the links, then closes the journal. A second call
      * (a shutdown hook after the node stopped itself) waits for the first and does nothing.
      */
     @Override
@@ -607,6 +643,12 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
             return;
         }
         closed = true;
+        for (final AcquirerServer server : servers)
+        {
+            server.close();
+            server.stopReading();
+        }
+        awaitAnswers();
         ticker.shutdownNow();
         try
         {
@@ -620,17 +662,13 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         {
             Thread.currentThread().interrupt();
         }
-        for (final AcquirerServer server : servers)
-        {
-            server.close();
-            server.stopReading();
-        }
+        // The ring drains while the event loops and the issuer links still run, so egress can hand its last frames to them:
+        // a request forwarded in the drain goes to its issuer, where closing the links first lost it, journaled as forwarded.
+        ring.close();
         for (final IssuerConnection connection : issuerConnections)
         {
             connection.close();
         }
-        // The ring drains while the event loops still run, so egress can hand its last frames to them.
-        ring.close();
         servers.forEach(AcquirerServer::closeConnections);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

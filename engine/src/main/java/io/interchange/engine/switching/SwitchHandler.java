@@ -230,6 +230,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private final AtomicIntegerArray signedOnLinks;
     // What other threads (operators, tests) may read of the switch's state: published by this thread only.
     private final AtomicInteger advicesOwed = new AtomicInteger();
+    private final AtomicInteger inFlightShown = new AtomicInteger();
     private final AtomicLong advicesQueued = new AtomicLong();
     private final AtomicLong unmatchedAnswers = new AtomicLong();
     private final AtomicLong advicesLost = new AtomicLong();
@@ -367,10 +368,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         return signedOnLinks.get(issuer);
     }
 
-    /** Requests waiting for an issuer's answer. */
+    /** Requests waiting for an issuer's answer, as of the last event; readable from any thread. */
     public int inFlight()
     {
-        return inFlight.size();
+        return inFlightShown.get();
     }
 
     /** Each terminal's batch as approved so far (see {@link SwitchSetup.Acceptors#terminalIndex}); this thread only. */
@@ -590,6 +591,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
         }
         advicesOwed.lazySet(advices.size()); // an ordered store: no fence on the ring's path
+        inFlightShown.lazySet(inFlight.size());
     }
 
     /** After a fault, the acquirer still gets an answer if its request can carry one: 96. */

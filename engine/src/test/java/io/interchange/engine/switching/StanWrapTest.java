@@ -37,11 +37,7 @@ class StanWrapTest extends FedHandler
     @Test
     void shouldNotGiveAStanStillInFlightToAnotherRequestWhenTheSequenceComesRound()
     {
-        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
-        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
-        link(EventType.ISSUER_UP, ISSUER_LINK, 0);
-        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
-            Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
+        signedOn();
 
         final MessageReader first = forward(0);
         final long waiting = first.getLong(11);
@@ -76,11 +72,7 @@ class StanWrapTest extends FedHandler
     @Test
     void shouldNotTakeALateAnswerForTheNewerRequestThatTheSequenceGaveItsStan()
     {
-        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
-        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
-        link(EventType.ISSUER_UP, ISSUER_LINK, 0);
-        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
-            Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
+        signedOn();
 
         final long timedOut = forward(0).getLong(11);
         final UnsafeBuffer late = new UnsafeBuffer(new byte[4_096]);
@@ -108,6 +100,16 @@ class StanWrapTest extends FedHandler
         assertEquals(ACQUIRER_LINK, event.outputLinkId(0), "the newer request's approval relayed");
         assertEquals("00", output(0).getString(39));
         assertEquals(0, handler.inFlight());
+    }
+
+    /** The terminal's link and the issuer's, both signed on. */
+    private void signedOn()
+    {
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINK, 0);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, "000001", 70, "001"));
+        link(EventType.ISSUER_UP, ISSUER_LINK, 0);
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.NETWORK_MANAGEMENT_RESPONSE,
+            Map.of(7, "1126100000", 11, output(0).getString(11), 39, "00", 70, "001"));
     }
 
     /**

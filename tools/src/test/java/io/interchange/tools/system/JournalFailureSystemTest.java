@@ -42,18 +42,6 @@ import io.interchange.tools.issuer.CardBook;
  */
 class JournalFailureSystemTest
 {
-    private static final String SWITCH = """
-        interchange {
-          ring { size = 256, threads = %s }
-          listeners = [ %s ]
-          issuers = [ %s ]
-          bin-table = [ { low = "476173", high = "476173", issuer = "issuer-a" } ]
-          # Two nodes in one test JVM: tables for a test's few messages.
-          limits { in-flight = 256, duplicate-history = 1024, duplicate-keys = 1024, advice-queue = 1024, pre-authorizations = 1024,
-            cards-per-minute = 1024 }
-        }
-        """;
-
     private final Cardholders cards = new Cardholders(CardBook.generate(37, List.of("476173"), 50));
     private final List<TestTerminal> terminals = new ArrayList<>();
     private final List<SwitchNode> nodes = new ArrayList<>();
@@ -76,7 +64,7 @@ class JournalFailureSystemTest
         {
             issuer.approveAfter(Duration.ZERO);
             final Path configFile = dir.resolve("switch.conf");
-            Files.writeString(configFile, SWITCH.formatted(threads, LoopbackConfig.posListener(0), LoopbackConfig.issuerA(issuer.port())) + FarCutoff.line());
+            Files.writeString(configFile, LoopbackConfig.oneIssuer(threads, issuer.port()) + FarCutoff.line());
             final SwitchConfig config = SwitchConfig.parse(Files.readString(configFile), "switch.conf").withJournalDir(dir.resolve("journal"));
             final AtomicBoolean diskFull = new AtomicBoolean();
             final SwitchNode node = SwitchNode.startJournalingThrough(config, journal -> new FillingJournal(journal, diskFull));

@@ -29,6 +29,24 @@ final class LoopbackConfig
     }
 
     /**
+     * A switch with one POS listener ({@link #posListener}) and issuer-a alone ({@link #issuerA}) at {@code issuerPort},
+     * its ring on {@code threads}, and tables sized for a test's few messages (two nodes may run in one test JVM).
+     */
+    static String oneIssuer(final String threads, final int issuerPort)
+    {
+        return """
+            interchange {
+              ring { size = 256, threads = %s }
+              listeners = [ %s ]
+              issuers = [ %s ]
+              bin-table = [ { low = "476173", high = "476173", issuer = "issuer-a" } ]
+              limits { in-flight = 256, duplicate-history = 1024, duplicate-keys = 1024, advice-queue = 1024, pre-authorizations = 1024,
+                cards-per-minute = 1024 }
+            }
+            """.formatted(threads, posListener(0), issuerA(issuerPort));
+    }
+
+    /**
      * The ISO 8583:1987 POS listener of the system tests that run the switch on settings of their own, as an element
      * of {@code interchange.listeners}: on 127.0.0.1 at {@code port} (0: any; one fixed where each restart must bind
      * the port its terminals know), no MAC.
