@@ -3538,7 +3538,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             case Mti.REVERSAL_ADVICE_RESPONSE, Mti.FINANCIAL_ADVICE_RESPONSE, Mti.AUTHORIZATION_ADVICE_RESPONSE, Mti.REVERSAL_RESPONSE ->
             {
                 final int stan = message.has(11) ? (int)message.getLong(11) : -1;
-                final int entry = stan < 0 ? AdviceQueue.NONE : advices.acknowledged(event.linkId(), stan);
+                final int sentOn = stan < 0 ? AdviceQueue.NONE : advices.acknowledged(event.linkId(), stan);
+                // An acknowledgement with another RRN than the advice's: a late one of an earlier advice that went with this
+                // STAN before the sequence came round. Taken for this one's, this one would never be sent again.
+                final int entry = sentOn != AdviceQueue.NONE && sameRrnAsAdvice(message, sentOn) ? sentOn : AdviceQueue.NONE;
                 if (entry != AdviceQueue.NONE)
                 {
                     // Any answer acknowledges: the same advice again would get the same answer. One that is not 00
@@ -3632,6 +3635,28 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
         }
         return message.getString(field);
+    }
+
+    /** Whether the answer's field 37, when it and the advice have one, is the advice's RRN (each advice has its own). */
+    private boolean sameRrnAsAdvice(final MessageReader answer, final int entry)
+    {
+        if (!answer.has(37) || advice.wrap(advices.messages(), advices.offset(entry), advices.length(entry)) != DecodeError.NONE || !advice.has(37))
+        {
+            return true;
+        }
+        final int length = answer.valueLength(37);
+        if (length != advice.valueLength(37))
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (answer.charAt(37, i) != advice.charAt(37, i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1400,6 +1400,30 @@ class SwitchHandlerTest extends FedHandler
     }
 
     /**
+     * A time-out's 0420 carries the RRN its request went with, and an acknowledgement on its link and STAN with another
+     * RRN is not its acknowledgement: a late 0430 of an earlier advice that went with the same STAN, before the
+     * sequence came round. Taken for this one's, this reversal would never have been sent again.
+     */
+    @Test
+    void shouldNotTakeAnAcknowledgementWithAnotherRrnForTheAdvicesOwn()
+    {
+        ready();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST,
+            SwitchMessages.request(SwitchMessages.card("476173", 94), "000000", 1_000, now, 94));
+        now += 6_000_000_000L;
+        link(EventType.TICK, -1, -1);
+        final List<MessageReader> sent = SwitchMessages.advices(setup, event);
+        assertEquals(1, sent.size(), "the time-out's 0420");
+        final Map<Integer, String> acknowledgement = SwitchMessages.issuerAnswer(sent.get(0), "00");
+        acknowledgement.put(37, "633099000001");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.REVERSAL_ADVICE_RESPONSE, acknowledgement);
+        assertEquals(1, handler.advicesPending(), "another advice's acknowledgement: still owed");
+        acknowledgement.put(37, sent.get(0).getString(37));
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.REVERSAL_ADVICE_RESPONSE, acknowledgement);
+        assertEquals(0, handler.advicesPending(), "its own");
+    }
+
+    /**
      * A reversal of a request still with its issuer finds the room for the 0420 its approval will owe kept since the
      * forward, however full the issuer's share is otherwise: 00, and the approval's 0420 queued, none lost. (Before
      * every forward kept it, such a reversal was answered 96 once the queue was full.)
