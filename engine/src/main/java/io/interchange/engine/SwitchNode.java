@@ -600,21 +600,20 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
      */
     private void awaitAnswers()
     {
-        if (ring.journalFailure().isDone() || switchHandler.inFlight() == 0)
-        {
-            return;
-        }
         long longest = 0;
         for (final IssuerConfig issuer : config.issuers())
         {
             longest = Math.max(longest, issuer.timeout().toNanos());
         }
         final long deadline = System.nanoTime() + longest + 2 * config.ring().tick().toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
-        while (switchHandler.inFlight() > 0 && System.nanoTime() < deadline)
+        // The ring first: requests read before the stop may still be in it, not yet in flight. Once it has handled all
+        // it was given, the count the switch handler published is past them (ticks come and go between).
+        while (!ring.journalFailure().isDone() && (ring.remainingCapacity() < ring.size() || switchHandler.inFlight() > 0) &&
+            System.nanoTime() < deadline)
         {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
-        if (switchHandler.inFlight() > 0)
+        if (switchHandler.inFlight() > 0 && !ring.journalFailure().isDone())
         {
             LOG.warn("stopping with {} requests still in flight: the next start times them out", switchHandler.inFlight());
         }

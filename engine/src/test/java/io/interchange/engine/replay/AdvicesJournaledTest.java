@@ -15,6 +15,8 @@ import java.util.TreeMap;
 import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
@@ -65,6 +67,9 @@ class AdvicesJournaledTest
     // Field 4 of an issuer's answer rewritten to this before it is journaled (-1: as it came), so that the journal holds an
     // approval of another amount relayed, as a build before such approvals were taken for no answer relayed it.
     private long answerAmountJournaled = -1;
+    // Field 37 of an issuer's answer, and of the answer relayed for it, rewritten to this before they are journaled (null: as
+    // they came), so that the journal holds an answer with another RRN relayed, as a build before RRNs were checked relayed it.
+    private String answerRrnJournaled;
 
     @Test
     void shouldReplayAdvicesToTwoIssuersAcrossQuietTicksByteForByteAndRecoverWhatIsStillOwed(@TempDir final Path dir)
@@ -927,13 +932,15 @@ class AdvicesJournaledTest
     }
 
     /**
-     * A journal of a build that relayed an issuer's approval of another amount than it was asked for (2,500 asked,
-     * 3,000 approved), which this one takes for no answer: replay and recovery take the journal's word that it was
+     * A journal of a build that relayed an issuer's approval this one takes for no answer: of another amount than it was
+     * asked for (2,500 asked, 3,000 approved), or with another RRN than the request went with (field 37 rewritten in
+     * the journaled answer and in the answer relayed for it). Replay and recovery take the journal's word that it was
      * relayed, where judging it again kept the purchase in flight, to time out: its approval gone from the terminal's
      * batch, and issuer-a owed an 0420 reversing a sale the terminal holds approved, a journal unlike its replay.
      */
-    @Test
-    void shouldKeepAnApprovalOfAnotherAmountInRecoveryWhereTheJournalRelayedIt(@TempDir final Path dir)
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"another amount", "another RRN"})
+    void shouldKeepAnApprovalInRecoveryThatThisBuildRefusesWhereTheJournalRelayedIt(final String refused, @TempDir final Path dir)
     {
         final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
         final JournalConfig journal = journaling(config);
@@ -941,9 +948,11 @@ class AdvicesJournaledTest
         try
         {
             final Map<Integer, String> approval = answer(forwardedToIssuerA(6), "00");
-            answerAmountJournaled = 3_000;
+            answerAmountJournaled = "another amount".equals(refused) ? 3_000 : -1;
+            answerRrnJournaled = "another RRN".equals(refused) ? "633012345678" : null;
             message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, approval);
             answerAmountJournaled = -1;
+            answerRrnJournaled = null;
             assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
             assertEquals("00", output(0).getString(39), "relayed");
         }
@@ -1437,6 +1446,13 @@ class AdvicesJournaledTest
             {
                 event.frame().putByte(input.valueOffset(4) + i, (byte)((rest / 10 % 10) << 4 | rest % 10)); // twelve BCD digits
             }
+        }
+        if (answerRrnJournaled != null && event.type() == EventType.ISSUER_MESSAGE)
+        {
+            final MessageReader input = new MessageReader(setup.dialects().get(iso87b));
+            assertEquals(DecodeError.NONE, input.wrap(event.frame(), event.headerLength(), event.messageLength()));
+            event.frame().putStringWithoutLengthAscii(input.valueOffset(37), answerRrnJournaled);
+            event.output().putStringWithoutLengthAscii(output(0).valueOffset(37), answerRrnJournaled);
         }
         if (writer != null && !event.isQuiet())
         {

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -130,16 +131,23 @@ public final class VerifyCommand implements Callable<Integer>
             {
                 out.println("first divergence: " + differences.get(0));
                 final Matcher record = RECORD.matcher(differences.get(0));
-                if (record.find())
+                final List<Long> indexes = new ArrayList<>(2);
+                while (record.find())
+                {
+                    indexes.add(Long.parseUnsignedLong(record.group(1), 16));
+                }
+                final RecordDecoder decoder = new RecordDecoder(config, journal.dialects());
+                if (indexes.size() == 2)
                 {
                     // The two records side by side, as cat shows them: what the decision or the answer was, each way.
-                    final long original = Long.parseUnsignedLong(record.group(1), 16);
-                    final RecordDecoder decoder = new RecordDecoder(config, journal.dialects());
-                    out.println("  journal: " + find(journal, original, decoder));
-                    if (record.find())
-                    {
-                        out.println("  replay:  " + find(replayed, Long.parseUnsignedLong(record.group(1), 16), decoder));
-                    }
+                    out.println("  journal: " + find(journal, indexes.get(0), decoder));
+                    out.println("  replay:  " + find(replayed, indexes.get(1), decoder));
+                }
+                else if (indexes.size() == 1)
+                {
+                    // A replay that ends early names the journal's record, one with more records the replay's.
+                    final boolean replayOnly = differences.get(0).startsWith("the replay has more records");
+                    out.println(replayOnly ? "  replay:  " + find(replayed, indexes.get(0), decoder) : "  journal: " + find(journal, indexes.get(0), decoder));
                 }
                 out.printf("FAILED: the replay of %d inputs does not reproduce the journal%n", report.replayed());
                 out.flush();
