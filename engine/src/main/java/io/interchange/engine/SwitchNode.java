@@ -566,7 +566,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         {
             issuers.add(new SwitchSetup.Issuer(issuer.id(), issuer.institutionId(), issuer.timeout(), issuer.standIn().enabled(),
                 issuer.standIn().floorLimit(), issuer.standIn().onTimeOut(), issuer.echoInterval(), issuer.missedEchoes(), issuer.adviceWindow(),
-                issuer.adviceShare(), issuer.macKey() != null, issuer.maxInFlight(config.limits().inFlight(), config.issuers().size())));
+                issuer.adviceShare(), issuer.macKey() != null, issuer.maxInFlight(config.limits().inFlight(), config.issuers().size()), issuer.matchRrn()));
             issuerIds.add(issuer.id());
         }
         final BinTable.Builder bins = BinTable.builder();

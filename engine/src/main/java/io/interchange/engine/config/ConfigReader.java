@@ -463,6 +463,7 @@ final class ConfigReader
         final int maxInFlight = s.optionalInteger("max-in-flight", 1, 1 << 20, IssuerConfig.DEFAULT_SHARE);
         final int adviceWindow = s.optionalInteger("advice-window", 1, 4_096, IssuerConfig.DEFAULT_ADVICE_WINDOW);
         final int adviceShare = s.optionalInteger("advice-share", 1, 1 << 20, IssuerConfig.EVEN_ADVICE_SHARE);
+        final boolean matchRrn = s.optionalBool("match-rrn", true);
         final ReconnectConfig reconnect = s.section("reconnect", this::reconnect);
         final StandInConfig standIn = s.section("stand-in", this::standIn);
         final String pinKey = s.optionalParsed("pin-key", text -> tripleDesKey(key(text, DOUBLE_DES_HEX)));
@@ -480,8 +481,8 @@ final class ConfigReader
         final TlsConfig tls = s.optionalSection("tls", t -> tls(t, false));
         s.finish();
         return problems.count() == mark
-            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, maxInFlight, adviceWindow, adviceShare, reconnect,
-                standIn, pinKey, macKey, macAlgorithm, tls)
+            ? new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, maxInFlight, adviceWindow, adviceShare, matchRrn,
+                reconnect, standIn, pinKey, macKey, macAlgorithm, tls)
             : null;
     }
 

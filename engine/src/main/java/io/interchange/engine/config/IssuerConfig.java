@@ -26,6 +26,9 @@ import java.util.Objects;
  *                      even split of what the issuers with a share of their own leave. An issuer whose share is full has
  *                      its requests answered 91 unforwarded, so a share below {@link #maxInFlight} caps its requests in
  *                      flight; one issuer's outage fills its own share only.
+ * @param matchRrn      its answers and acknowledgements are matched on their RRN (field 37) too, when they carry one:
+ *                      true unless set, as ISO 8583 has an issuer echo it; false for a host that puts a reference of its
+ *                      own there, whose every answer would otherwise be taken for another request's.
  * @param reconnect     how a lost connection retries.
  * @param standIn       whether the switch decides when the issuer does not answer.
  * @param pinKey        the zone PIN key shared with the issuer (double-length DES, upper-case hex), or null: PIN
@@ -47,6 +50,7 @@ public record IssuerConfig(
     int maxInFlight,
     int adviceWindow,
     int adviceShare,
+    boolean matchRrn,
     ReconnectConfig reconnect,
     StandInConfig standIn,
     String pinKey,
@@ -108,7 +112,7 @@ public record IssuerConfig(
             }
         }
         return new IssuerConfig(id, institutionId, links, connections, timeout, echoInterval, missedEchoes, maxInFlight, adviceWindow, adviceShare,
-            reconnect, standIn, pinKey, macKey, macAlgorithm, tls);
+            matchRrn, reconnect, standIn, pinKey, macKey, macAlgorithm, tls);
     }
 
     /** Keys are not for logs: the record's text shows only whether there is one. */
@@ -117,7 +121,7 @@ public record IssuerConfig(
     {
         return "IssuerConfig[id=" + id + ", institutionId=" + institutionId + ", links=" + links + ", connections=" + connections +
             ", timeout=" + timeout + ", echoInterval=" + echoInterval + ", missedEchoes=" + missedEchoes + ", adviceWindow=" + adviceWindow +
-            ", adviceShare=" + adviceShare + ", reconnect=" + reconnect + ", standIn=" + standIn +
+            ", adviceShare=" + adviceShare + ", matchRrn=" + matchRrn + ", reconnect=" + reconnect + ", standIn=" + standIn +
             ", pinKey=" + (pinKey == null ? "none" : "<" + pinKey.length() / 2 + " bytes>") +
             ", macKey=" + (macKey == null ? "none" : "<" + macKey.length() / 2 + " bytes, " + macAlgorithm + ">") + ", tls=" + tls + "]";
     }

@@ -3542,8 +3542,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 // An acknowledgement with another RRN than the advice's: a late one of an earlier advice that went with this
                 // STAN before the sequence came round. Taken for this one's, this one would never be sent again.
                 // In replay the journal's verdict stands, as for answers (relay).
-                final int entry = sentOn != AdviceQueue.NONE && (journaledOutcome(event) == Outcome.ACKNOWLEDGED || sameRrnAsAdvice(message, sentOn)) ?
-                    sentOn : AdviceQueue.NONE;
+                final int entry = sentOn != AdviceQueue.NONE && (!issuers.get(issuer).matchRrn() || journaledOutcome(event) == Outcome.ACKNOWLEDGED ||
+                    sameRrnAsAdvice(message, sentOn)) ? sentOn : AdviceQueue.NONE;
                 if (entry != AdviceQueue.NONE)
                 {
                     // Any answer acknowledges: the same advice again would get the same answer. One that is not 00
@@ -3729,7 +3729,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         // In replay the journal's verdict stands: a build before this check relayed such an answer, which judged again
         // would leave its terminal's batch, stay in flight and time out into an 0420 of a sale the terminal holds.
-        if (journaledOutcome(event) != Outcome.RELAYED && !sameRrn(answer, inFlight.rrn(entry)))
+        if (issuers.get(issuer).matchRrn() && journaledOutcome(event) != Outcome.RELAYED && !sameRrn(answer, inFlight.rrn(entry)))
         {
             // Its STAN is this request's, its RRN another's: the answer to an earlier request that timed out, whose STAN the
             // sequence, come round, gave this one. Relayed, this terminal would get that one's answer, and this request's own

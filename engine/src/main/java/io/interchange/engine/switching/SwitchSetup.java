@@ -84,10 +84,11 @@ public record SwitchSetup(
      * @param adviceShare   its own share of the advice queue, or 0 for an even split of what the others' leave
      *                      ({@link AdviceQueue#shares}).
      * @param mac           requests and advices to it carry a MAC (field 64), and so must its answers.
+     * @param matchRrn      an answer or acknowledgement carrying field 37 must carry the RRN its request or advice went with.
      */
     public record Issuer(
         String id, String institutionId, Duration timeout, boolean standIn, long floorLimit, boolean standInOnTimeOut, Duration echoInterval,
-        int missedEchoes, int adviceWindow, int adviceShare, boolean mac, int maxInFlight)
+        int missedEchoes, int adviceWindow, int adviceShare, boolean mac, int maxInFlight, boolean matchRrn)
     {
         public long timeoutNanos()
         {

@@ -107,6 +107,23 @@ class ConfigErrorTest
         assertEquals(4_096, config.issuer("issuer-b").adviceWindow());
     }
 
+    /** Issuers are matched on the RRN their answers echo unless one is set not to be; a value that is no boolean says so. */
+    @Test
+    void shouldTakeAnOptionalMatchRrnAndRefuseOneThatIsNoBoolean()
+    {
+        final String issuers = """
+            interchange.issuers = [
+              { id = "issuer-a", %s, match-rrn = false }
+              { id = "issuer-b", %s }
+            ]
+            interchange.bin-table = []
+            """.formatted(ISSUER, ISSUER);
+        final SwitchConfig config = SwitchConfig.parse(issuers, "switch.conf");
+        assertEquals(List.of(false, true), config.issuers().stream().map(IssuerConfig::matchRrn).toList());
+        assertTrue(problem(issuers.replace("match-rrn = false", "match-rrn = sometimes")).startsWith("switch.conf:2: issuers[0].match-rrn: "),
+            () -> problem(issuers.replace("match-rrn = false", "match-rrn = sometimes")));
+    }
+
     /**
      * An issuer's own share of the advice queue comes out of it first; the issuers without one split the rest. Shares
      * beyond the queue, or leaving an issuer without one no room, stop the start at the share that does not fit.

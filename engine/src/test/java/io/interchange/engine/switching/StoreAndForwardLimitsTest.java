@@ -261,7 +261,7 @@ class StoreAndForwardLimitsTest extends FedHandler
         for (final SwitchSetup.Issuer i : setup.issuers())
         {
             issuers.add(new SwitchSetup.Issuer(i.id(), i.institutionId(), i.timeout(), i.standIn(), i.floorLimit(), true, i.echoInterval(),
-                i.missedEchoes(), i.adviceWindow(), i.adviceShare(), i.mac(), i.maxInFlight()));
+                i.missedEchoes(), i.adviceWindow(), i.adviceShare(), i.mac(), i.maxInFlight(), i.matchRrn()));
         }
         final SwitchSetup s = setup;
         return new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), issuers, s.bins(), s.acceptors(), s.limits(), s.zone(), s.cutoff(),

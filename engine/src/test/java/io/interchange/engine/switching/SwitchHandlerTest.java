@@ -125,7 +125,7 @@ class SwitchHandlerTest extends FedHandler
         final List<SwitchSetup.Issuer> issuers = new ArrayList<>(s.issuers());
         final SwitchSetup.Issuer a = issuers.get(0);
         issuers.set(0, new SwitchSetup.Issuer(a.id(), a.institutionId(), a.timeout(), a.standIn(), a.floorLimit(), a.standInOnTimeOut(),
-            a.echoInterval(), a.missedEchoes(), a.adviceWindow(), 5, a.mac(), a.maxInFlight()));
+            a.echoInterval(), a.missedEchoes(), a.adviceWindow(), 5, a.mac(), a.maxInFlight(), a.matchRrn()));
         use(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), issuers, s.bins(), s.acceptors(), s.limits(), s.zone(), s.cutoff(),
             s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), 6, s.preAuthorizations(), s.posSales()));
         ready();
@@ -1397,6 +1397,40 @@ class SwitchHandlerTest extends FedHandler
         now += 1_000_000L;
         SwitchMessages.fill(setup, event, EventType.ACQUIRER_MESSAGE, now, POS_LINK, 1, setup.dialects().indexOf(UnionPayPos.DIALECT), mti, fields);
         handler.onEvent(event, sequence++, true);
+    }
+
+    /**
+     * An issuer's answer with another RRN than its request went with is taken for another request's, unless the issuer is
+     * set not to be matched on it (match-rrn = false: a host that puts its own reference in field 37).
+     */
+    @ParameterizedTest(name = "match-rrn {0}")
+    @ValueSource(booleans = {true, false})
+    void shouldTakeAnAnswerWithAnotherRrnOnlyFromAnIssuerNotMatchedOnIt(final boolean matchRrn)
+    {
+        final SwitchSetup s = setup;
+        final List<SwitchSetup.Issuer> issuers = new ArrayList<>(s.issuers());
+        final SwitchSetup.Issuer a = issuers.get(0);
+        issuers.set(0, new SwitchSetup.Issuer(a.id(), a.institutionId(), a.timeout(), a.standIn(), a.floorLimit(), a.standInOnTimeOut(),
+            a.echoInterval(), a.missedEchoes(), a.adviceWindow(), a.adviceShare(), a.mac(), a.maxInFlight(), matchRrn));
+        use(new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), issuers, s.bins(), s.acceptors(), s.limits(), s.zone(), s.cutoff(),
+            s.inFlightCapacity(), s.inFlightMaxFrame(), s.historyCapacity(), s.forgottenKeys(), s.adviceCapacity(), s.preAuthorizations(),
+            s.posSales()));
+        ready();
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 1_000));
+        final Map<Integer, String> approval = issuerAnswer(output(0), "00");
+        approval.put(37, "ISSUERREF123");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
+        if (matchRrn)
+        {
+            assertEquals(0, event.outputCount(), "taken for another request's answer");
+            assertEquals(1, handler.inFlight());
+        }
+        else
+        {
+            assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
+            assertEquals("00", output(0).getString(39), "relayed");
+            assertEquals(0, handler.inFlight());
+        }
     }
 
     /**
