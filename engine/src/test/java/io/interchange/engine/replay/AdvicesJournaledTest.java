@@ -932,6 +932,35 @@ class AdvicesJournaledTest
     }
 
     /**
+     * An issuer that MACs gets the request with its track 2 and PIN block, and the MAC covers them; the journal keeps
+     * neither, so the replayed forward lacks them. Replay takes the forward's MAC from the journal, as it takes the
+     * terminals' MAC verdicts, and the outputs compare byte for byte; the replay's own MAC over what is left would not.
+     */
+    @Test
+    void shouldReplayAForwardWithTrack2AndAPinBlockToAnIssuerThatMacsByteForByte(@TempDir final Path dir)
+    {
+        final SwitchConfig config = issuerAStandIn("mac-key = \"2315208C9110AD40C4E3B7A65D1F0829\", stand-in { enabled = false, floor-limit = 0 }", dir);
+        final JournalConfig journal = journaling(config);
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            final String pan = card(0, 1);
+            final Map<Integer, String> purchase = request(pan, 2_500);
+            purchase.put(35, pan + "=30121010000012345");
+            purchase.put(52, "0123456789ABCDEF");
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded to issuer-a");
+            assertTrue(output(0).has(35) && output(0).has(52) && output(0).has(64), "with its track 2 and PIN block, MACed");
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertReplaysByteForByte(config, SwitchNode.setup(config, Dialects.all()), journal, dir);
+    }
+
+    /**
      * A journal of a build that relayed an issuer's approval this one takes for no answer: of another amount than it was
      * asked for (2,500 asked, 3,000 approved), or with another RRN than the request went with (field 37 rewritten in
      * the journaled answer and in the answer relayed for it). Replay and recovery take the journal's word that it was
