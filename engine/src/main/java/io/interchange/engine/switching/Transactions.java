@@ -34,6 +34,7 @@ final class Transactions
     /** Reversed by the acquirer (before or after its answer). */
     static final byte REVERSED = 3;
     private static final int MAX_PAN_DIGITS = 19;
+    private static final float KEYS_LOAD = 0.6f;
 
     private final int capacity;
     private final int maxAnswer;
@@ -116,7 +117,8 @@ final class Transactions
         this.capacity = capacity;
         this.maxAnswer = maxAnswer;
         this.maxForwarded = maxForwarded;
-        byKey = new Long2LongHashMap(capacity * 2, 0.5f, NONE);
+        // The history's keys and the forgotten ones in one map (ForgottenKeys), never grown: sized for both at KEYS_LOAD.
+        byKey = new Long2LongHashMap((int)Math.min(1 << 30, (long)Math.ceil((capacity + (long)forgottenKeys) / KEYS_LOAD) + 1), KEYS_LOAD, NONE);
         fingerprints = new long[capacity];
         endpoints = new int[capacity];
         terminalHighs = new long[capacity];
@@ -157,7 +159,7 @@ final class Transactions
         ownAdviceSerial = new long[capacity];
         authorizations = new boolean[capacity];
         inquiries = new boolean[capacity];
-        forgotten = new ForgottenKeys(forgottenKeys);
+        forgotten = new ForgottenKeys(forgottenKeys, byKey);
         this.preAuthorizations = new PreAuthorizations(preAuthorizations);
         keptSales = new KeptSales(posSales);
         forwardedReader = new MessageReader(issuerDialect);
@@ -173,7 +175,7 @@ final class Transactions
     {
         final long fingerprint = fingerprint(endpoint, terminalHigh, terminalLow, stan, transmission);
         final int entry = (int)byKey.get(fingerprint);
-        if (entry == NONE || endpoints[entry] != endpoint || terminalHighs[entry] != terminalHigh || terminalLows[entry] != terminalLow ||
+        if (entry < 0 || endpoints[entry] != endpoint || terminalHighs[entry] != terminalHigh || terminalLows[entry] != terminalLow ||
             stans[entry] != stan || transmissions[entry] != transmission)
         {
             return NONE;
@@ -238,10 +240,13 @@ final class Transactions
         {
             if (byKey.get(fingerprints[entry]) == entry)
             {
-                byKey.remove(fingerprints[entry]);
                 if (keysDated[entry])
                 {
                     forgotten.add(fingerprints[entry], states[entry] == REVERSED);
+                }
+                else
+                {
+                    byKey.remove(fingerprints[entry]);
                 }
                 if (authorizations[entry] && approved[entry] && states[entry] == ANSWERED)
                 {
@@ -767,7 +772,7 @@ final class Transactions
     private int holder(final long key)
     {
         final int original = (int)byKey.get(key);
-        return original != NONE && fingerprints[original] == key ? completedBy[original] : preAuthorizations.takenOverBy(key);
+        return original >= 0 && fingerprints[original] == key ? completedBy[original] : preAuthorizations.takenOverBy(key);
     }
 
     /** What a completion, by its entry or a kept sale's {@link #keptRef}, took over: the hold's fingerprint, or 0. */
@@ -804,7 +809,7 @@ final class Transactions
             return;
         }
         final int original = (int)byKey.get(key);
-        if (original != NONE && fingerprints[original] == key && completedBy[original] == from)
+        if (original >= 0 && fingerprints[original] == key && completedBy[original] == from)
         {
             completedBy[original] = to;
         }
