@@ -24,7 +24,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class InFlight
 {
     static final int NONE = -1;
-    static final long NO_RRN = -1;
     static final int MAX_STAN = 999_999;
 
     private final int capacity;
@@ -40,7 +39,7 @@ final class InFlight
     private final int[] issuers;
     private final int[] histories;
     private final long[] deadlines;
-    // The RRN (field 37) the request went to its issuer with, as a number; NO_RRN if none.
+    // The RRN (field 37) the request went to its issuer with, as a number; Rrn.NONE if none.
     private final long[] rrns;
     private final boolean[] roomKept;
     // The issuer answered, and the switch took its answer for no answer ({@link #answerRefused}).
@@ -131,7 +130,7 @@ final class InFlight
         issuers[entry] = issuer;
         histories[entry] = history;
         deadlines[entry] = deadline;
-        rrns[entry] = NO_RRN;
+        rrns[entry] = Rrn.NONE;
         roomKept[entry] = false;
         answerRefused[entry] = false;
         byStan[switchStan] = entry;
@@ -279,7 +278,7 @@ final class InFlight
         return deadlines[entry];
     }
 
-    /** The RRN the entry's request went with, 12 digits as a number; {@link #NO_RRN} when it carried none. */
+    /** The RRN the entry's request went with, as {@link Rrn#pack} reads it; {@link Rrn#NONE} when it carried none. */
     long rrn(final int entry)
     {
         return rrns[entry];

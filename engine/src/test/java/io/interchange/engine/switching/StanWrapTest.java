@@ -20,8 +20,8 @@ import io.interchange.engine.ring.EventType;
  * The switch's STAN (field 11 towards issuers, 1 to 999,999) comes round again after a million requests, at 100k TPS
  * in ten seconds: a request still waiting for its issuer must then keep its STAN to itself, or the issuer's answer
  * to it is matched to the newer request on the same link (DESIGN.md §4: answers are matched on link and STAN), and
- * the first one's time-out takes the newer one out of the table. The RRN (field 37) counts the rounds: unique for a
- * day's hundred million requests.
+ * the first one's time-out takes the newer one out of the table. The RRN (field 37) counts the rounds ({@link Rrn},
+ * {@link RrnTest}).
  */
 class StanWrapTest extends FedHandler
 {
