@@ -8,6 +8,7 @@ import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.MessageWriter;
 import io.interchange.codec.dialect.Iso87;
+import io.interchange.engine.switching.Rrn;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -136,9 +137,7 @@ final class Traffic
         putBcd(dst, answerField11, stan, 6);
         // The switch's RRN echoed, as the switch checks it: year digit and day of year, the times its STAN sequence came
         // round (the sign-on took STAN 1, so request k is in round (k + 1) / 999,999), then its STAN.
-        putDigits(dst, answerField37, yearDay, 4);
-        putDigits(dst, answerField37 + 4, (int)((k + 1) / STAN_MODULUS % 100), 2);
-        putDigits(dst, answerField37 + 6, stan, 6);
+        Rrn.put(dst, answerField37, yearDay, (int)((k + 1) / STAN_MODULUS % Rrn.ROUNDS), stan);
         return answerLength;
     }
 

@@ -318,7 +318,7 @@ final class KeptSales
 
     /**
      * How {@code issuer} got the sale: the message's MTI (0200, or the 0220 of a completion or a stand-in), the switch's
-     * STAN and field 7 (MMDDhhmmss as a number), and the first six digits of its RRN ({@link PreAuthorizations#rrnPrefix}).
+     * STAN and field 7 (MMDDhhmmss as a number), and the day and round of its RRN ({@link Rrn#prefix}).
      */
     void issuerGot(final int slot, final int issuer, final int mti, final int switchStan, final long transmission, final int rrnPrefix)
     {

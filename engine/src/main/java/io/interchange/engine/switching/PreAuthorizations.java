@@ -80,7 +80,7 @@ final class PreAuthorizations
      * @param mti          0100, or 0120 for one the issuer was advised of.
      * @param transmission the issuer's field 7, MMDDhhmmss as a number.
      * @param card         {@link #card} of the hold's card number.
-     * @param rrnPrefix    the first six digits of the RRN the issuer got (the STAN is the rest), or {@link #NONE}.
+     * @param rrnPrefix    the day and round of the RRN the issuer got ({@link Rrn#prefix}; the STAN is the rest), or {@link Rrn#NO_PREFIX}.
      * @param completion   the history's entry of the completion that took it over while the history held it, or {@link #NONE}.
      * @param terminal     a UnionPay POS hold's terminal, or -1: the pre-authorization sent again is answered for only by a
      *                     POS hold ({@link #answersFor}).

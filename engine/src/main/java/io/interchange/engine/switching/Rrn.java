@@ -20,13 +20,15 @@ import io.interchange.codec.MessageReader;
  * <p>{@link #pack} reads twelve characters of [0-9A-Z] as one base-36 number, so that the switch keeps a request's RRN
  * in a long and compares an issuer's echo with it without a string.
  */
-final class Rrn
+public final class Rrn
 {
     /** Rounds a day before the count comes round again. */
-    static final int ROUNDS = 100 + 26 * 36;
-    static final int LENGTH = 12;
+    public static final int ROUNDS = 100 + 26 * 36;
+    public static final int LENGTH = 12;
     /** No RRN, or one that is not twelve characters of [0-9A-Z]. */
     static final long NONE = -1;
+    /** No prefix ({@link #prefix}): no RRN of the switch's. */
+    static final int NO_PREFIX = -1;
 
     private static final byte[] BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".getBytes(StandardCharsets.US_ASCII);
 
@@ -35,7 +37,7 @@ final class Rrn
     }
 
     /** Writes the RRN of {@code stan} in round {@code round} (taken modulo {@link #ROUNDS}) of day {@code yearDay} (YDDD). */
-    static void put(final MutableDirectBuffer dst, final int offset, final int yearDay, final int round, final int stan)
+    public static void put(final MutableDirectBuffer dst, final int offset, final int yearDay, final int round, final int stan)
     {
         dst.putNaturalPaddedIntAscii(offset, 4, yearDay);
         final int r = Math.floorMod(round, ROUNDS);
@@ -50,6 +52,51 @@ final class Rrn
             dst.putByte(offset + 5, BASE36[(r - 100) % 36]);
         }
         dst.putNaturalPaddedIntAscii(offset + 6, 6, stan);
+    }
+
+    /**
+     * The day and round of the switch's RRN in the message's field 37 as one number ({@code yearDay * ROUNDS + round}),
+     * what a reversal long after the request needs besides its STAN to name it again ({@link #put(MutableDirectBuffer,
+     * int, int, int)}); {@link #NO_PREFIX} when field 37 is not an RRN of the switch's form.
+     */
+    static int prefix(final MessageReader message)
+    {
+        if (!message.has(37) || message.valueLength(37) != LENGTH)
+        {
+            return NO_PREFIX;
+        }
+        int yearDay = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            final byte c = message.charAt(37, i);
+            if (c < '0' || c > '9')
+            {
+                return NO_PREFIX;
+            }
+            yearDay = yearDay * 10 + c - '0';
+        }
+        final int high = digit(message.charAt(37, 4));
+        final int low = digit(message.charAt(37, 5));
+        final int round;
+        if (high >= 0 && high < 10 && low >= 0 && low < 10)
+        {
+            round = high * 10 + low;
+        }
+        else if (high >= 10 && low >= 0)
+        {
+            round = 100 + (high - 10) * 36 + low;
+        }
+        else
+        {
+            return NO_PREFIX;
+        }
+        return yearDay * ROUNDS + round;
+    }
+
+    /** Writes the RRN of {@code stan} under a {@link #prefix} (day and round). */
+    static void put(final MutableDirectBuffer dst, final int offset, final int prefix, final int stan)
+    {
+        put(dst, offset, prefix / ROUNDS, prefix % ROUNDS, stan);
     }
 
     /** The twelve characters at {@code offset} as one number, or {@link #NONE} when one is not [0-9A-Z]. */

@@ -1499,10 +1499,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int stan = (int)request.getLong(11);
         final long hash = content.hash(event.dialectId(), request, pan, panDigits, panField != 2);
         final int known = transactions.find(session.endpoint, terminalHigh, terminalLow, stan, transmission);
-        if (known == Transactions.NONE && request.has(7) && transactions.forgotten(session.endpoint, terminalHigh, terminalLow, stan, transmission))
+        if (known == Transactions.NONE && request.has(7) &&
+            refuses(event, ResponseCode.DUPLICATE, transactions.forgotten(session.endpoint, terminalHigh, terminalLow, stan, transmission)))
         {
             // Made before, and forgotten but for its key: a retransmission whose answer is gone, or other content. Either
-            // way not new, and never forwarded a second time.
+            // way not new, and never forwarded a second time. In replay the journal's verdict stands: limits.duplicate-keys
+            // may have been changed since, or a build kept keys otherwise (a reversed key took two places until e30b6bd).
             answer(event, request, ResponseCode.DUPLICATE);
             return true;
         }
@@ -2053,11 +2055,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         copy(request, writer, 22);
         copy(request, writer, 25);
         writer.putString(32, setup.acquirers().get(session.endpoint).acquirerId());
-        if (rrnPrefix != PreAuthorizations.NONE)
+        if (rrnPrefix != Rrn.NO_PREFIX)
         {
-            putDigits(scratch, 0, rrnPrefix, 6);
-            putDigits(scratch, 6, switchStan, 6);
-            writer.putText(37, scratch, 0, 12);
+            Rrn.put(scratch, 0, rrnPrefix, switchStan);
+            writer.putText(37, scratch, 0, Rrn.LENGTH);
         }
         copy(request, writer, 41);
         copy(request, writer, 42);

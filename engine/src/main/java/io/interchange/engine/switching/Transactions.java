@@ -118,7 +118,7 @@ final class Transactions
         this.maxAnswer = maxAnswer;
         this.maxForwarded = maxForwarded;
         // The history's keys and the forgotten ones in one map (ForgottenKeys), never grown: sized for both at KEYS_LOAD.
-        byKey = new Long2LongHashMap((int)Math.min(1 << 30, (long)Math.ceil((capacity + (long)forgottenKeys) / KEYS_LOAD) + 1), KEYS_LOAD, NONE);
+        byKey = new Long2LongHashMap((int)Math.min(1 << 29, (long)Math.ceil((capacity + (long)forgottenKeys) / KEYS_LOAD) + 1), KEYS_LOAD, NONE);
         fingerprints = new long[capacity];
         endpoints = new int[capacity];
         terminalHighs = new long[capacity];
@@ -318,7 +318,7 @@ final class Transactions
             // The switch forwards every request with field 2, a swipe's taken from its track 2.
             final int slot = preAuthorizations.add(fingerprints[entry], endpoints[entry], issuers[entry], forwardedReader.mti(),
                 (int)forwardedReader.getLong(11), forwardedReader.getLong(7), PreAuthorizations.card(panScratch, forwardedReader.getText(2, panScratch, 0)),
-                rrnPrefix(forwardedReader), completedBy[entry], keysDated[entry] ? -1 : holdTerminals[entry], transmissions[entry],
+                Rrn.prefix(forwardedReader), completedBy[entry], keysDated[entry] ? -1 : holdTerminals[entry], transmissions[entry],
                 holdRounds[entry], requestHashes[entry]);
             if (slot != PreAuthorizations.NONE)
             {
@@ -398,7 +398,7 @@ final class Transactions
             forwardedReader.has(11) && forwardedReader.has(7))
         {
             keptSales.issuerGot(slot, issuers[entry], forwardedReader.mti(), (int)forwardedReader.getLong(11), forwardedReader.getLong(7),
-                rrnPrefix(forwardedReader));
+                Rrn.prefix(forwardedReader));
         }
         return slot;
     }
@@ -455,26 +455,6 @@ final class Transactions
     static int keptRef(final int slot)
     {
         return NONE - 1 - slot;
-    }
-
-    /** The first six digits of the switch's RRN in {@code forwarded}'s field 37 (YDDD, rounds), or {@link PreAuthorizations#NONE}. */
-    private static int rrnPrefix(final MessageReader forwarded)
-    {
-        if (!forwarded.has(37) || forwarded.units(37) != 12)
-        {
-            return PreAuthorizations.NONE;
-        }
-        int prefix = 0;
-        for (int i = 0; i < 6; i++)
-        {
-            final int c = forwarded.charAt(37, i);
-            if (c < '0' || c > '9')
-            {
-                return PreAuthorizations.NONE;
-            }
-            prefix = prefix * 10 + (c - '0');
-        }
-        return prefix;
     }
 
     /**

@@ -900,6 +900,55 @@ class AdvicesJournaledTest
     }
 
     /**
+     * limits.duplicate-keys raised over a restart (1, then the default). Live, a purchase whose key the history had let
+     * go, and the forgotten keys too, was a new request when its terminal sent it again: forwarded and approved.
+     * Recovery takes the journal's verdict on its key, where judging it again with more keys kept answered it 94: its
+     * second approval would be gone from the terminal's batch and issuer-a's answer matched to nothing. A build that
+     * keeps keys otherwise (a reversed key took two places until e30b6bd) is the same case.
+     */
+    @Test
+    void shouldKeepAnApprovalInRecoveryWhereTheJournalForwardedARequestWhoseKeyMoreForgottenKeysWouldHold(@TempDir final Path dir)
+    {
+        final SwitchConfig live = withSettings("interchange.limits { duplicate-history = 1024, duplicate-keys = 1, in-flight = 512 }", dir);
+        final JournalConfig journal = journaling(live);
+        final int terminal = setup.acceptors().terminalIndex("TERM0001");
+        final Map<Integer, String> purchase = request(card(0, 3), 2_500);
+        final long debits;
+        try
+        {
+            acquirerSignedOn();
+            signOn(0);
+            approvedAtIssuerA(purchase);
+            for (int i = 0; i < 1_100; i++)
+            {
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request(card(0, 4), 100_000_001L));
+            }
+            approvedAtIssuerA(purchase);
+            debits = handler.batchTotals().debitCount(terminal);
+            assertEquals(2, debits, "its key let go live: the purchase again is a new one");
+        }
+        finally
+        {
+            writer.close();
+        }
+
+        final SwitchConfig raised = withSettings("interchange.limits { duplicate-history = 1024, in-flight = 512 }", dir);
+        restart(raised, SwitchNode.setup(raised, Dialects.all()), journal);
+        assertEquals(debits, handler.batchTotals().debitCount(terminal), "both approvals the terminal holds are in its batch");
+        assertEquals(0, handler.inFlight());
+    }
+
+    /** The purchase forwarded to issuer-a, approved, and the approval relayed to the terminal. */
+    private void approvedAtIssuerA(final Map<Integer, String> purchase)
+    {
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, purchase);
+        assertEquals(ISSUER_LINKS[0], event.outputLinkId(0), "forwarded");
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINKS[0], 0, Mti.FINANCIAL_RESPONSE, answer(output(0), "00"));
+        assertEquals(ACQUIRER_LINK, event.outputLinkId(0));
+        assertEquals("00", output(0).getString(39));
+    }
+
+    /**
      * issuer-a's MAC key changed over a restart (a key rotation: issuer keys live in the settings). Live, issuer-a's
      * approval held under the key of then and the terminal got it. Recovery takes the journal's verdict on the answer's
      * MAC, where checking it again under the new key took it for no answer: the purchase would time out, its approval

@@ -2,6 +2,7 @@ package io.interchange.engine.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -330,6 +331,34 @@ class StoreAndForwardLimitsTest extends FedHandler
         final MessageReader advice = advised.get(0);
         assertEquals(Mti.AUTHORIZATION_ADVICE, advice.mti(), "the stand-in's 0120");
         assertEquals("0120" + advice.getString(11) + advice.getString(7) + "00010000001" + "0".repeat(11), completionNames(preAuth, 16));
+    }
+
+    /**
+     * Past a day's hundredth round of STANs the switch's RRN has a letter in its round (Rrn): the 0420 of a hold the
+     * history has let go still names it by the RRN it went under, where the prefix kept with the hold was read as
+     * digits, and the 0420 went without field 37. The rounds are set by hand: a hundred million STANs take hours.
+     */
+    @Test
+    void shouldReverseAForgottenHoldUnderItsRrnPastTheHundredthRound() throws ReflectiveOperationException
+    {
+        use(history(8, setup.preAuthorizations()));
+        ready();
+        final Field day = SwitchHandler.class.getDeclaredField("stanDay");
+        final Field rounds = SwitchHandler.class.getDeclaredField("stanRounds");
+        day.setAccessible(true);
+        rounds.setAccessible(true);
+        day.setInt(handler, EventClock.yearDay(now));
+        rounds.setInt(handler, 100);
+        final Map<Integer, String> preAuth = SwitchMessages.request(SwitchMessages.card("476173", 760), "000000", 20_000, now, ++stan);
+        approvedHold(preAuth);
+        assertEquals("A0", holdRrn.substring(4, 6), "the hundred and first round");
+        approvedSales(16);
+        now += 1_000_000_000L;
+        final Map<Integer, String> reversal = SwitchMessages.request(preAuth.get(2), "000000", 20_000, now, ++stan);
+        reversal.put(90, "0100" + preAuth.get(11) + preAuth.get(7) + "0".repeat(22));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversal);
+        final MessageReader advice = SwitchMessages.advices(setup, event).get(0);
+        assertEquals(holdRrn, advice.has(37) ? advice.getString(37) : "no field 37", "the 0420 of a forgotten hold names it by its RRN");
     }
 
     /**

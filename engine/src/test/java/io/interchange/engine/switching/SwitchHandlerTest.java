@@ -745,6 +745,31 @@ class SwitchHandlerTest extends FedHandler
         assertEquals(null, sentToIssuer(Mti.FINANCIAL_ADVICE), "not advised");
     }
 
+    /**
+     * A completion of a hold the history has let go, reversed, gives the hold back to its terminal to complete again: the
+     * hold's key, now a forgotten key's mark in the history's map, is no entry of it (a mark read as an index threw, 96).
+     */
+    @Test
+    void shouldLetAForgottenHoldBeCompletedAgainOnceItsCompletionIsReversed()
+    {
+        use(withHistory(1_024));
+        ready();
+        final Map<Integer, String> preAuth = SwitchMessages.request(card(905), "000000", 5_000, now, ++stan);
+        assertEquals("00", authorizedAtIssuer(preAuth).getString(39));
+        for (int i = 0; i < 1_100; i++)
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100_000_001L));
+        }
+        now += 61_000_000_000L;
+        final Map<Integer, String> completion = completionOf(preAuth, 4_500);
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completion);
+        assertEquals("00", output(0).getString(39));
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.REVERSAL_REQUEST, reversalNaming("0220", completion));
+        assertEquals("00", output(0).getString(39), "the completion reversed");
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_ADVICE, completionOf(preAuth, 4_500));
+        assertEquals("00", output(0).getString(39), "the hold is the terminal's to complete again");
+    }
+
     /** Sends the pre-authorization (0100), approves it at the issuer, returns what the acquirer got. */
     private MessageReader authorizedAtIssuer(final Map<Integer, String> preAuth)
     {
