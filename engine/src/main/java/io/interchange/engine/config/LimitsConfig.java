@@ -17,8 +17,8 @@ import java.util.Objects;
  *                                         duplicateHistory / R seconds; a retransmission or reversal of an older
  *                                         request is not recognised but by its key ({@code duplicateKeys}).
  * @param duplicateKeys                    keys of requests the history has forgotten, kept beyond it (about 36 bytes
- *                                         each, in the history's key map, allocated at start): a request with one of them is answered 94, never
- *                                         forwarded again. 0 keeps none.
+ *                                         each, in the history's key map, allocated at start): a request with one
+ *                                         of them is answered 94, never forwarded again. 0 keeps none.
  * @param inFlight                         requests waiting for an issuer, at most; beyond it a request is answered
  *                                         91 rather than forwarded.
  * @param adviceQueue                      advices (reversals, stand-in notices, completions) waiting for an
