@@ -1271,8 +1271,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         // Every forward keeps room in its issuer's share of the advice queue for the 0420 it may owe (a time-out, an
         // approval for a terminal gone or for a request reversed meanwhile): without it the switch could not undo what
         // the issuer may approve, so the request is not sent (91; nor stood in, whose 0220 would need the same room).
-        // The share is the issuer's own: another issuer's outage never takes it. Live only, as the quota above.
-        final boolean noAdviceRoom = journaled == null && !saturated && !advices.hasRoom(issuer);
+        // The share is the issuer's own: another issuer's outage never takes it. Live only, as the quota above. A
+        // balance inquiry owes no 0420, so needs no room: an issuer's full share does not stop its cardholders' balances.
+        final boolean inquiry = transactions.inquiry(current);
+        final boolean noAdviceRoom = journaled == null && !saturated && !inquiry && !advices.hasRoom(issuer);
         final int link = saturated || noAdviceRoom ? -1 : pickLink(issuer);
         if (link < 0)
         {
@@ -1304,7 +1306,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
             return;
         }
-        keepRoom(entry);
+        if (!inquiry)
+        {
+            keepRoom(entry);
+        }
         session.awaiting++;
         lastRrn = Rrn.NONE;
         forward(event, request, session, issuer, link, stan, mcc, now);
@@ -3845,10 +3850,10 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         else
         {
             transactions.closed(history, approved);
-            if (approved && transactions.state(history) != Transactions.REVERSED)
+            if (approved && transactions.state(history) != Transactions.REVERSED && !transactions.inquiry(history))
             {
                 // Approved, and no terminal to tell: the cardholder must not be charged for a sale the terminal never
-                // saw approved. Undone at once, as a late approval is.
+                // saw approved. Undone at once, as a late approval is. A balance inquiry charged nothing.
                 queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
                     transactions.forwardedLength(history), history, PreAuthorizations.NONE, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer,
                     event.timestampNanos(), roomKept);
@@ -3977,8 +3982,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         final int issuer = inFlight.issuer(entry);
         final long now = event.timestampNanos();
         final boolean roomKept = releaseRoom(entry); // for the 0420 queued now
-        queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
-            transactions.forwardedLength(history), history, PreAuthorizations.NONE, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer, now, roomKept);
+        if (!transactions.inquiry(history))
+        {
+            // A balance inquiry moved and held nothing, whatever its issuer made of it: no 0420 (see reverse).
+            queueAdvice(Mti.REVERSAL_ADVICE, transactions.forwardedMessages(), transactions.forwardedOffset(history),
+                transactions.forwardedLength(history), history, PreAuthorizations.NONE, null, ResponseCode.RESPONSE_TOO_LATE, null, issuer, now,
+                roomKept);
+        }
         final int acquirerLink = inFlight.acquirerLink(entry);
         final AcquirerSession session = acquirerSessions.get(acquirerLink);
         if (session == null)

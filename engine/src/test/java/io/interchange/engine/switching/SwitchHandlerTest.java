@@ -504,9 +504,7 @@ class SwitchHandlerTest extends FedHandler
         ready();
         final int owed = handler.advicesPending();
         final Map<Integer, String> inquiry = request("310000", 0);
-        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, inquiry);
-        assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded");
-        final Map<Integer, String> approval = issuerAnswer(output(0), "00");
+        final Map<Integer, String> approval = forwardInquiry(inquiry);
         if ("answered".equals(when))
         {
             message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
@@ -527,6 +525,58 @@ class SwitchHandlerTest extends FedHandler
         now += 10_000_000L;
         link(EventType.TICK, -1, -1);
         assertEquals(null, sentToIssuer(Mti.REVERSAL_ADVICE));
+    }
+
+    /**
+     * A balance inquiry moved and held nothing, so its issuer is owed no 0420 whatever becomes of it: not when it times
+     * out (91 to the terminal, and the approval that comes late), not when it is approved for a terminal gone; nor does
+     * its forward keep room for one, so an issuer whose share of the advice queue is full still answers balances. Each
+     * once owed the issuer an 0420 for an amount of 0 (the third was answered 91 unforwarded), as the reversal of an
+     * inquiry no longer does.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"timed out", "terminal gone", "share full"})
+    void shouldOweTheIssuerNoReversalOfABalanceInquiry(final String when)
+    {
+        use(withAdviceShare(1));
+        ready();
+        if ("share full".equals(when))
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, request("000000", 100));
+            assertEquals(ISSUER_LINK, event.outputLinkId(0), "a purchase, in flight in the share's one room");
+        }
+        final int owed = handler.advicesPending();
+        final Map<Integer, String> approval = forwardInquiry(request("310000", 0));
+        if ("timed out".equals(when))
+        {
+            // Past issuer-a's 5 s time-out.
+            now += 6_000_000_000L;
+            link(EventType.TICK, -1, -1);
+            assertEquals(ACQUIRER_LINK + "/91", event.outputLinkId(0) + "/" + output(0).getString(39));
+            assertEquals(null, sentToIssuer(Mti.REVERSAL_ADVICE));
+        }
+        else if ("terminal gone".equals(when))
+        {
+            link(EventType.ACQUIRER_DOWN, ACQUIRER_LINK, 0);
+        }
+        message(EventType.ISSUER_MESSAGE, ISSUER_LINK, 0, Mti.FINANCIAL_RESPONSE, approval);
+        if ("share full".equals(when))
+        {
+            assertEquals(ACQUIRER_LINK + "/00", event.outputLinkId(0) + "/" + output(0).getString(39), "the balance, relayed");
+        }
+        assertEquals(null, sentToIssuer(Mti.REVERSAL_ADVICE));
+        assertEquals(owed, handler.advicesPending(), "no 0420 owed the issuer");
+        now += 10_000_000L;
+        link(EventType.TICK, -1, -1);
+        assertEquals(null, sentToIssuer(Mti.REVERSAL_ADVICE));
+    }
+
+    /** Sends the balance inquiry, sees it forwarded, and returns the issuer's approval of it, not yet sent. */
+    private Map<Integer, String> forwardInquiry(final Map<Integer, String> inquiry)
+    {
+        message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINK, 0, Mti.FINANCIAL_REQUEST, inquiry);
+        assertEquals(ISSUER_LINK, event.outputLinkId(0), "forwarded");
+        return issuerAnswer(output(0), "00");
     }
 
     @Test
