@@ -1,7 +1,5 @@
 package io.interchange.engine.link;
 
-import java.util.concurrent.TimeUnit;
-
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -24,9 +22,9 @@ import io.interchange.engine.ring.SwitchEvent;
 /**
  * Cuts frames out of one connection's byte stream and copies each into a ring slot, stamped with the link id
  * and receive time, and on an acquirer link the time of the read that brought it; no ByteBuf, String or map crosses
- * into the ring. When the ring is full the link stops reading (autoRead off) and retries shortly, so a slow switch
- * pushes back on the sender instead of queueing (a request that waits here, and then in the ring, past its deadline is
- * answered 91 by the switch).
+ * into the ring. When the ring is full the link stops reading (autoRead off) and retries once it may have room
+ * ({@link Ring#whenRoom}), so a slow switch pushes back on the sender instead of queueing (a request that waits here,
+ * and then in the ring, past its deadline is answered 91 by the switch).
  * A length header that cannot be trusted (not a number, above the maximum, too short to hold a message) closes
  * the link before anything is buffered for it, and is published as a {@link EventType#BAD_FRAME} event so the
  * journal has it. Behind an {@link SslHandler} the link comes up only once its TLS handshake has succeeded, with a peer
@@ -36,7 +34,6 @@ import io.interchange.engine.ring.SwitchEvent;
 final class FrameHandler extends ChannelInboundHandlerAdapter
 {
     private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
-    private static final long RETRY_MICROS = 200;
     // A frame the framing allows but a ring slot cannot hold: an issuer's (its links take up to 8 KB) above the largest
     // listener max-frame, which sizes the slots. Refused as too long, and the link closed (it reconnects).
     private static final int ABOVE_SLOT = Integer.MIN_VALUE;
@@ -76,6 +73,11 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
     // so (ACQUIRER_INPUT_CLOSED), and the switch closes the link after its last answer.
     private boolean inputClosed;
     private boolean inputClosedPublished;
+    // What a link the ring was full for does once it may have room (Ring.whenRoom): made once, when the link comes up.
+    private Runnable publishUpAgain;
+    private Runnable resumeAgain;
+    private Runnable publishInputClosedAgain;
+    private Runnable publishDownAgain;
 
     /**
      * @param acquirer  an acquirer link (else an issuer link): which event types it publishes.
@@ -119,6 +121,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         lanes.register(linkId, ctx.channel(), framing);
         cumulation = ctx.alloc().buffer(Math.min(framing.maxFrameLength() + 8, 4096));
         idle = ctx.pipeline().get(FrameIdle.class);
+        publishUpAgain = () -> publishUp(ctx);
+        resumeAgain = () -> resume(ctx);
+        publishInputClosedAgain = () -> publishInputClosed(ctx);
+        publishDownAgain = () -> publishDown(ctx);
         // Nothing is read until the ring knows the link: its first message must not overtake its UP event.
         ctx.channel().config().setAutoRead(false);
         publishUp(ctx);
@@ -149,7 +155,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         else
         {
             ring.refused();
-            ctx.executor().schedule(() -> publishUp(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+            ring.whenRoom(ctx.executor(), publishUpAgain);
         }
     }
 
@@ -234,7 +240,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
                 ring.refused();
                 waitingForRing = true;
                 ctx.channel().config().setAutoRead(false);
-                ctx.executor().schedule(() -> resume(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+                ring.whenRoom(ctx.executor(), resumeAgain);
                 return false;
             }
             final SwitchEvent event = ring.slot(sequence);
@@ -428,7 +434,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         else
         {
             ring.refused();
-            ctx.executor().schedule(() -> publishInputClosed(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+            ring.whenRoom(ctx.executor(), publishInputClosedAgain);
         }
     }
 
@@ -457,7 +463,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
             if (!ring.tryPublish(EventType.BAD_FRAME, clock.nanoTime(), linkId, endpoint))
             {
                 ring.refused();
-                ctx.executor().schedule(() -> publishDown(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+                ring.whenRoom(ctx.executor(), publishDownAgain);
                 return;
             }
             badFramePending = false;
@@ -473,7 +479,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter
         else
         {
             ring.refused();
-            ctx.executor().schedule(() -> publishDown(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+            ring.whenRoom(ctx.executor(), publishDownAgain);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,6 +59,9 @@ public final class Ring implements AutoCloseable
     private final ExecutorService eventLoop;
     private final EventPoller<SwitchEvent> poller;
     private final EventPoller.Handler<SwitchEvent> pollHandler;
+    /** How long a link the ring was full for waits before it tries again, unless the ring is on its loop ({@link #whenRoom}). */
+    private static final long RETRY_MICROS = 200;
+
     private final AtomicBoolean pollScheduled = new AtomicBoolean();
     private final Runnable pollTask = this::poll;
     private final AtomicLong refused = new AtomicLong();
@@ -229,6 +233,24 @@ public final class Ring implements AutoCloseable
     public int frameCapacity()
     {
         return frameCapacity;
+    }
+
+    /**
+     * Runs {@code retry} on {@code loop}, the event loop of a link the ring was full for, once the ring may have room
+     * again. On a ring that loop polls itself, right after the poll already queued there, which drains it: the link
+     * loses no time, and the loop's task queue takes the task as it is, where a timer's task is allocated at every
+     * retry. Otherwise (a ring of its own threads, or no poll queued: one that failed) after {@link #RETRY_MICROS}.
+     */
+    public void whenRoom(final ScheduledExecutorService loop, final Runnable retry)
+    {
+        if (loop == eventLoop && pollScheduled.get())
+        {
+            loop.execute(retry);
+        }
+        else
+        {
+            loop.schedule(retry, RETRY_MICROS, TimeUnit.MICROSECONDS);
+        }
     }
 
     /** Counts a claim refused because the ring was full; links call it when they stop reading. */

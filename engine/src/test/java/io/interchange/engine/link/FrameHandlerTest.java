@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,6 +35,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
@@ -158,6 +160,53 @@ class FrameHandlerTest
 
         assertEquals(List.of(EventType.ACQUIRER_UP, EventType.TICK, EventType.TICK, EventType.TICK, EventType.TICK, EventType.ACQUIRER_MESSAGE,
             EventType.ACQUIRER_INPUT_CLOSED), seen());
+    }
+
+    /**
+     * On a ring the links' own loop polls (ring.on-event-loop), a link the ring was full for goes on right after the poll
+     * already queued on that loop has drained it: the frames it still holds are in the ring before any task the loop was
+     * given after the refusal runs, where a timer held the link 200 us past the drain (and Netty allocated a task for
+     * each retry of each waiting link). Nothing is lost: the ring sees the ticks that filled it, then all three frames.
+     */
+    @Test
+    void shouldGoOnReadingRightAfterThePollOfARingOnTheLinksOwnLoop() throws Exception
+    {
+        final EventLoop loop = group.next();
+        ring = new Ring(RING, 64, 64, "yielding", false, Dialects.all(), new Recorder(), new NoJournal(), new NoEgress(),
+            SystemEpochNanoClock.INSTANCE, loop);
+        connect(SystemEpochNanoClock.INSTANCE);
+        final Channel link = accepted.get();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (seen().isEmpty() && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertEquals(List.of(EventType.ACQUIRER_UP), seen());
+
+        final byte[] frame = {0, 4, 0x08, 0x00, 0x20, 0x00};
+        final byte[] frames = new byte[3 * frame.length];
+        for (int i = 0; i < 3; i++)
+        {
+            System.arraycopy(frame, 0, frames, i * frame.length, frame.length);
+        }
+        final Future<Boolean> framesInRing = loop.submit(() ->
+        {
+            for (int i = 0; i < RING; i++)
+            {
+                assertTrue(ring.tryPublish(EventType.TICK, 1L, -1, 0)); // queues the ring's poll on this loop
+            }
+            link.pipeline().fireChannelRead(Unpooled.wrappedBuffer(frames)); // refused: the ring is full
+            // Runs after the tasks queued so far: the poll, and whatever the refused link does next.
+            return loop.submit(() -> ring.remainingCapacity() < RING);
+        }).get(10, TimeUnit.SECONDS);
+        assertTrue(ring.refusedCount() > 0, "the ring was never full");
+        assertTrue(framesInRing.get(10, TimeUnit.SECONDS), "the link's frames went into the ring only on a timer");
+        while (seen().size() < 1 + RING + 3 && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertEquals(List.of(EventType.ACQUIRER_UP, EventType.TICK, EventType.TICK, EventType.TICK, EventType.TICK, EventType.ACQUIRER_MESSAGE,
+            EventType.ACQUIRER_MESSAGE, EventType.ACQUIRER_MESSAGE), seen());
     }
 
     /**
