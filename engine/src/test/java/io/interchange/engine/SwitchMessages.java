@@ -19,7 +19,9 @@ import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
 import io.interchange.codec.Pan;
 import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
+import io.interchange.journal.JournalWriter;
 
 /** Messages for tests that feed the switch handler event by event: a terminal's request, an issuer's answer, a card. */
 public final class SwitchMessages
@@ -76,6 +78,20 @@ public final class SwitchMessages
         event.frameLengths(0, writer.finish());
         event.decode();
         assertEquals(DecodeError.NONE, event.decodeError());
+    }
+
+    /**
+     * As the ring does with {@code event}, numbered {@code sequence}: the switch handler, then the journal, which leaves
+     * out quiet events.
+     */
+    public static void handle(final SwitchHandler handler, final JournalWriter writer, final SwitchEvent event, final long sequence)
+    {
+        event.sequence(sequence);
+        handler.onEvent(event, sequence, true);
+        if (writer != null && !event.isQuiet())
+        {
+            writer.append(event);
+        }
     }
 
     /** The event's output {@code i}, read in its dialect. */

@@ -582,12 +582,7 @@ class ClearingBooksPropertyTest
 
     private void handle()
     {
-        event.sequence(sequence);
-        handler.onEvent(event, sequence++, true);
-        if (!event.isQuiet())
-        {
-            writer.append(event);
-        }
+        SwitchMessages.handle(handler, writer, event, sequence++);
         outputs();
         while (!owed.isEmpty())
         {

@@ -1,0 +1,432 @@
+package io.interchange.engine.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.interchange.codec.DecodeError;
+import io.interchange.codec.MessageReader;
+import io.interchange.codec.Mti;
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.engine.SwitchMessages;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.ring.EventType;
+import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.switching.SwitchHandler;
+import io.interchange.engine.switching.SwitchSetup;
+import io.interchange.journal.JournalConfig;
+import io.interchange.journal.JournalWriter;
+
+/**
+ * A stretch of a day of random traffic through the switch handler, event by event, journaled as the ring journals
+ * it: two terminal links that come and go, purchases, refunds, balance inquiries, pre-authorizations and their
+ * completions, reversals of any of them (in time, late, of the wrong amount), exact retransmissions, cards of no
+ * route, two issuers whose links drop and come back, who answer in any order or not at all (so that requests time
+ * out, and answers come late), answer some twice, and acknowledge advices when they please, and ticks of every size.
+ * The events come in orders no system test's timing makes on purpose. Whatever the switch decided, two things must
+ * hold: the journal replays through a new switch handler byte for byte, and a switch recovered from it owes the
+ * issuers the advices the live one owed, and has as many requests in flight. Each seed is one day, the same on
+ * every run: a failure names its seed.
+ */
+class RandomDayReplayTest
+{
+    private static final int EVENTS = 2_500;
+    private static final int[] ACQUIRER_LINKS = {7, 8};
+    private static final int[] ISSUER_LINKS = {40, 50};
+    // Issuer-a's and issuer-b's BINs, and one no issuer has (15).
+    private static final String[] BINS = {"476173", "622848", "999999"};
+
+    private final SwitchSetup setup = SwitchNode.setup(SwitchConfig.defaults(), Dialects.all());
+    private final int iso87b = setup.dialects().indexOf(Dialects.byName("iso87b"));
+    private SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
+    private long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
+    private long sequence;
+    private int stan;
+    private SwitchHandler handler;
+    private JournalWriter writer;
+    private SplittableRandom random;
+
+    private final boolean[] acquirerUp = new boolean[ACQUIRER_LINKS.length];
+    private final boolean[] issuerUp = new boolean[ISSUER_LINKS.length];
+    /** What the terminals sent: MTI and fields, for reversals, retransmissions and completions to name. */
+    private final List<Sent> sent = new ArrayList<>();
+    /** Requests the switch forwarded, not yet answered: some are never answered, some twice. */
+    private final List<Out> forwarded = new ArrayList<>();
+    /** Advices the switch sent, not yet acknowledged. */
+    private final List<Out> advices = new ArrayList<>();
+    /** Sign-ons and echo tests the switch sent an issuer, not yet answered. */
+    private final List<Out> networkRequests = new ArrayList<>();
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+    void shouldReplayADayOfRandomTrafficByteForByteAndRecoverWhatItOwes(final long seed, @TempDir final Path dir)
+    {
+        random = new SplittableRandom(seed);
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, setup);
+        writer = new JournalWriter(journal);
+        final int owed;
+        final int inFlight;
+        try
+        {
+            for (int i = 0; i < ISSUER_LINKS.length; i++)
+            {
+                issuerComesUp(i);
+            }
+            for (int i = 0; i < ACQUIRER_LINKS.length; i++)
+            {
+                acquirerComesUp(i);
+            }
+            for (int i = 0; i < EVENTS; i++)
+            {
+                step();
+            }
+            owed = handler.advicesPending();
+            inFlight = handler.inFlight();
+            // The handler catches what it fails on, so that the ring goes on, and counts it.
+            assertEquals(0, handler.failures(), "the switch handler failed on an event (see the log), seed " + seed);
+        }
+        finally
+        {
+            writer.close();
+        }
+        assertTrue(sent.size() > EVENTS / 8, "a day of traffic: " + sent.size() + " requests");
+
+        final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), journal.durability(), journal.cutoff(), journal.zone(),
+            journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
+        final SwitchHandler replaying = SwitchNode.handler(config, setup);
+        Replayer.replay(replaying, setup, journal, replayed);
+        assertEquals(List.of(), Replayer.differences(journal, replayed, 5), "seed " + seed);
+        assertEquals(0, replaying.failures(), "the replay's switch handler failed on an event, seed " + seed);
+
+        final SwitchHandler recovered = SwitchNode.handler(config, setup);
+        Replayer.recover(recovered, setup, journal);
+        assertEquals(owed, recovered.advicesPending(), "advices owed, seed " + seed);
+        assertEquals(inFlight, recovered.inFlight(), "requests in flight, seed " + seed);
+    }
+
+    private void step()
+    {
+        final int draw = random.nextInt(100);
+        if (draw < 27)
+        {
+            request();
+        }
+        else if (draw < 33)
+        {
+            reversal();
+        }
+        else if (draw < 37)
+        {
+            retransmission();
+        }
+        else if (draw < 60)
+        {
+            issuerAnswers();
+        }
+        else if (draw < 68)
+        {
+            issuerAcknowledges();
+        }
+        else if (draw < 73)
+        {
+            issuerAnswersNetworkRequest();
+        }
+        else if (draw < 88)
+        {
+            tick(10_000_000L);
+        }
+        else if (draw < 93)
+        {
+            tick(1_000_000_000L);
+        }
+        else if (draw < 95)
+        {
+            tick(6_000_000_000L); // past issuer-a's time-out of 5 s
+        }
+        else if (draw < 97)
+        {
+            final int i = random.nextInt(ACQUIRER_LINKS.length);
+            if (acquirerUp[i])
+            {
+                acquirerUp[i] = false;
+                link(EventType.ACQUIRER_DOWN, ACQUIRER_LINKS[i], 0);
+            }
+            else
+            {
+                acquirerComesUp(i);
+            }
+        }
+        else
+        {
+            final int i = random.nextInt(ISSUER_LINKS.length);
+            if (issuerUp[i] && random.nextInt(3) == 0) // down a quarter of the time
+            {
+                issuerUp[i] = false;
+                forwarded.removeIf(out -> out.link == ISSUER_LINKS[i]);
+                advices.removeIf(out -> out.link == ISSUER_LINKS[i]);
+                networkRequests.removeIf(out -> out.link == ISSUER_LINKS[i]);
+                link(EventType.ISSUER_DOWN, ISSUER_LINKS[i], i);
+            }
+            else if (!issuerUp[i])
+            {
+                issuerComesUp(i);
+            }
+        }
+    }
+
+    /** A new request from a terminal: mostly purchases, of cards of either issuer or of none, some of them invalid. */
+    private void request()
+    {
+        final int kind = random.nextInt(100);
+        final String pan = SwitchMessages.card(BINS[random.nextInt(100) < 5 ? 2 : random.nextInt(2)], random.nextInt(60));
+        final long amount = random.nextInt(100) < 3 ? 0 : 100 + random.nextInt(200_000);
+        if (kind < 60)
+        {
+            send(Mti.FINANCIAL_REQUEST, request(pan, "000000", amount));
+        }
+        else if (kind < 68)
+        {
+            send(Mti.FINANCIAL_REQUEST, request(pan, "200000", amount));
+        }
+        else if (kind < 76)
+        {
+            send(Mti.FINANCIAL_REQUEST, request(pan, "310000", 0));
+        }
+        else if (kind < 88)
+        {
+            send(Mti.AUTHORIZATION_REQUEST, request(pan, "000000", amount));
+        }
+        else if (kind < 96)
+        {
+            final List<Sent> holds = sent.stream().filter(s -> s.mti == Mti.AUTHORIZATION_REQUEST).toList();
+            if (holds.isEmpty())
+            {
+                return;
+            }
+            final Sent hold = holds.get(random.nextInt(holds.size()));
+            final long held = Long.parseLong(hold.fields.get(4));
+            final Map<Integer, String> completion = request(hold.fields.get(2), "000000", held == 0 ? 0 : 1 + random.nextLong(held));
+            completion.put(38, "AB1234");
+            completion.put(90, "0100" + hold.fields.get(11) + hold.fields.get(7) + "0".repeat(22));
+            send(Mti.FINANCIAL_ADVICE, completion);
+        }
+        else
+        {
+            final Map<Integer, String> badCard = request(pan, "000000", amount);
+            badCard.put(2, pan.substring(0, 15) + (char)('0' + (pan.charAt(15) - '0' + 1) % 10)); // the Luhn check fails
+            send(Mti.FINANCIAL_REQUEST, badCard);
+        }
+    }
+
+    /** A reversal of any earlier request (0400 by field 90), now and then of another amount than the original's. */
+    private void reversal()
+    {
+        if (sent.isEmpty())
+        {
+            return;
+        }
+        final Sent original = sent.get(random.nextInt(sent.size()));
+        final long amount = random.nextInt(100) < 10 ? 1 : Long.parseLong(original.fields.get(4));
+        final Map<Integer, String> reversal = request(original.fields.get(2), original.fields.get(3), amount);
+        reversal.put(90, String.format("%04d", original.mti) + original.fields.get(11) + original.fields.get(7) + "0".repeat(22));
+        send(Mti.REVERSAL_REQUEST, reversal);
+    }
+
+    /** An earlier request sent again as it was, on whichever link is up; one in four with another amount (94). */
+    private void retransmission()
+    {
+        if (!sent.isEmpty())
+        {
+            final Sent again = sent.get(random.nextInt(sent.size()));
+            if (random.nextInt(4) == 0)
+            {
+                final Map<Integer, String> other = new HashMap<>(again.fields);
+                other.put(4, String.format("%012d", Long.parseLong(again.fields.get(4)) + 1));
+                send(again.mti, other);
+            }
+            else
+            {
+                send(again.mti, again.fields);
+            }
+        }
+    }
+
+    private void issuerAnswers()
+    {
+        if (forwarded.isEmpty())
+        {
+            return;
+        }
+        final int draw = random.nextInt(100);
+        final String code = draw < 75 ? "00" : draw < 85 ? "51" : draw < 95 ? "05" : "91";
+        // One answer in ten stays for a second answer later.
+        final Out request = random.nextInt(10) == 0 ? forwarded.get(random.nextInt(forwarded.size())) :
+            forwarded.remove(random.nextInt(forwarded.size()));
+        final Map<Integer, String> answer = SwitchMessages.issuerAnswer(request.message, code);
+        final int odd = random.nextInt(100);
+        if (odd < 3 && answer.containsKey(4))
+        {
+            answer.put(4, String.format("%012d", Long.parseLong(answer.get(4)) + 1)); // an approval of another amount
+        }
+        else if (odd < 5 && answer.containsKey(37))
+        {
+            answer.put(37, "000000000001"); // another RRN: an answer to another request
+        }
+        else if (odd < 7)
+        {
+            answer.put(11, String.format("%06d", random.nextInt(1_000_000))); // a STAN of nothing in flight, or of another's
+        }
+        issuerMessage(request, request.message.mti() + 10, answer);
+    }
+
+    private void issuerAcknowledges()
+    {
+        if (!advices.isEmpty())
+        {
+            final Out advice = advices.remove(random.nextInt(advices.size()));
+            final int mti = advice.message.mti() - advice.message.mti() % 10 + 10;
+            issuerMessage(advice, mti, SwitchMessages.issuerAnswer(advice.message, random.nextInt(20) == 0 ? "96" : "00"));
+        }
+    }
+
+    private void issuerAnswersNetworkRequest()
+    {
+        if (!networkRequests.isEmpty())
+        {
+            issuerSignOnAnswer(networkRequests.remove(random.nextInt(networkRequests.size())));
+        }
+    }
+
+    private void issuerSignOnAnswer(final Out request)
+    {
+        final Map<Integer, String> answer = new HashMap<>();
+        answer.put(7, request.message.getString(7));
+        answer.put(11, request.message.getString(11));
+        answer.put(39, "00");
+        answer.put(70, request.message.getString(70));
+        issuerMessage(request, Mti.NETWORK_MANAGEMENT_RESPONSE, answer);
+    }
+
+    private void issuerMessage(final Out to, final int mti, final Map<Integer, String> fields)
+    {
+        final int issuer = to.link == ISSUER_LINKS[0] ? 0 : 1;
+        message(EventType.ISSUER_MESSAGE, to.link, issuer, mti, fields);
+    }
+
+    private void issuerComesUp(final int i)
+    {
+        issuerUp[i] = true;
+        link(EventType.ISSUER_UP, ISSUER_LINKS[i], i);
+        // Most sign-ons are answered at once; the rest when the draw says.
+        if (random.nextInt(4) != 0 && !networkRequests.isEmpty())
+        {
+            issuerSignOnAnswer(networkRequests.remove(networkRequests.size() - 1));
+        }
+    }
+
+    private void acquirerComesUp(final int i)
+    {
+        acquirerUp[i] = true;
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINKS[i], 0);
+        if (random.nextInt(10) != 0) // now and then a terminal sends before it signs on
+        {
+            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINKS[i], 0, Mti.NETWORK_MANAGEMENT_REQUEST,
+                Map.of(7, "1126100000", 11, String.format("%06d", ++stan), 70, "001"));
+        }
+    }
+
+    /** Sends a terminal's message on a link that is up, if any is. */
+    private void send(final int mti, final Map<Integer, String> fields)
+    {
+        final int first = random.nextInt(ACQUIRER_LINKS.length);
+        for (int j = 0; j < ACQUIRER_LINKS.length; j++)
+        {
+            final int i = (first + j) % ACQUIRER_LINKS.length;
+            if (acquirerUp[i])
+            {
+                sent.add(new Sent(mti, fields));
+                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINKS[i], 0, mti, fields);
+                return;
+            }
+        }
+    }
+
+    private Map<Integer, String> request(final String pan, final String processing, final long amount)
+    {
+        return SwitchMessages.request(pan, processing, amount, now, ++stan);
+    }
+
+    private void tick(final long by)
+    {
+        now += by;
+        link(EventType.TICK, -1, -1);
+    }
+
+    private void link(final int type, final int link, final int endpoint)
+    {
+        event.reset(type, now, link, endpoint, -1);
+        handle();
+    }
+
+    private void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
+    {
+        now += 1_000_000L;
+        SwitchMessages.fill(setup, event, type, now, link, endpoint, iso87b, mti, fields);
+        handle();
+    }
+
+    /** As the ring does: the switch, then the journal, which leaves out quiet events; then what went to the issuers. */
+    private void handle()
+    {
+        SwitchMessages.handle(handler, writer, event, sequence++);
+        for (int i = 0; i < event.outputCount(); i++)
+        {
+            final int link = event.outputLinkId(i);
+            if (link != ISSUER_LINKS[0] && link != ISSUER_LINKS[1])
+            {
+                continue;
+            }
+            final UnsafeBuffer copy = new UnsafeBuffer(new byte[event.outputLength(i)]);
+            copy.putBytes(0, event.outputBuffer(i), event.outputOffset(i), event.outputLength(i));
+            final MessageReader message = new MessageReader(setup.dialects().get(event.outputDialectId(i)));
+            assertEquals(DecodeError.NONE, message.wrap(copy, 0, copy.capacity()));
+            final int kind = message.mti() - message.mti() % 10;
+            final Out out = new Out(link, message);
+            if (kind == Mti.FINANCIAL_REQUEST || kind == Mti.AUTHORIZATION_REQUEST)
+            {
+                forwarded.add(out);
+            }
+            else if (kind == Mti.REVERSAL_ADVICE || kind == Mti.FINANCIAL_ADVICE || kind == Mti.AUTHORIZATION_ADVICE)
+            {
+                advices.add(out);
+            }
+            else if (kind == Mti.NETWORK_MANAGEMENT_REQUEST)
+            {
+                networkRequests.add(out);
+            }
+        }
+    }
+
+    private record Sent(int mti, Map<Integer, String> fields)
+    {
+    }
+
+    private record Out(int link, MessageReader message)
+    {
+    }
+}
