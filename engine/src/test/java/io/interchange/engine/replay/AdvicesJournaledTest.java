@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,6 @@ import io.interchange.engine.security.HsmResult;
 import io.interchange.engine.security.KeyLoader;
 import io.interchange.engine.security.KeySlots;
 import io.interchange.engine.security.SoftwareHsm;
-import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalWriter;
@@ -47,21 +45,13 @@ import io.interchange.journal.JournalWriter;
  * between: replaying the journal must send them in the same order with the same STANs, byte for byte; recovery must
  * owe exactly the advices the issuers had not acknowledged; and clearing must find them on whatever record they rode.
  */
-class AdvicesJournaledTest
+class AdvicesJournaledTest extends FedJournal
 {
     private static final int ACQUIRER_LINK = 7;
     private static final int[] ISSUER_LINKS = {40, 50};
     private static final String[] BINS = {"476173", "622848"};
     private static final int VOIDS_PER_ISSUER = 30; // more than three events' outputs carry
 
-    private final SwitchSetup setup = SwitchNode.setup(SwitchConfig.defaults(), Dialects.all());
-    private final int iso87b = setup.dialects().indexOf(Dialects.byName("iso87b"));
-    private SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
-    private long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
-    private long sequence;
-    private int stan;
-    private SwitchHandler handler;
-    private JournalWriter writer;
     // The switch's stand-in answers renumbered before they are journaled, as a build that numbered them otherwise sent them.
     private boolean decimalStandInCodes;
     // Field 4 of an issuer's answer rewritten to this before it is journaled (-1: as it came), so that the journal holds an
@@ -1493,21 +1483,9 @@ class AdvicesJournaledTest
         link(EventType.TICK, -1, -1);
     }
 
-    private void link(final int type, final int link, final int endpoint)
-    {
-        event.reset(type, now, link, endpoint, -1);
-        handle();
-    }
-
-    private void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
-    {
-        now += 1_000_000L;
-        SwitchMessages.fill(setup, event, type, now, link, endpoint, iso87b, mti, fields);
-        handle();
-    }
-
-    /** As the ring does: the switch, then the journal, which leaves out quiet events. */
-    private void handle()
+    /** As the ring does: the switch, then the journal, which leaves out quiet events; what a build before this one journaled. */
+    @Override
+    void handle()
     {
         event.sequence(sequence);
         handler.onEvent(event, sequence++, true);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,14 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
 import io.interchange.codec.Mti;
-import io.interchange.codec.dialect.Dialects;
 import io.interchange.engine.SwitchMessages;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
-import io.interchange.engine.ring.SwitchEvent;
 import io.interchange.engine.switching.SwitchHandler;
-import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalWriter;
 
@@ -41,7 +37,7 @@ import io.interchange.journal.JournalWriter;
  * issuers the advices the live one owed, and has as many requests in flight. Each seed is one day, the same on
  * every run: a failure names its seed.
  */
-class RandomDayReplayTest
+class RandomDayReplayTest extends FedJournal
 {
     private static final int EVENTS = 2_500;
     private static final int[] ACQUIRER_LINKS = {7, 8};
@@ -49,14 +45,6 @@ class RandomDayReplayTest
     // Issuer-a's and issuer-b's BINs, and one no issuer has (15).
     private static final String[] BINS = {"476173", "622848", "999999"};
 
-    private final SwitchSetup setup = SwitchNode.setup(SwitchConfig.defaults(), Dialects.all());
-    private final int iso87b = setup.dialects().indexOf(Dialects.byName("iso87b"));
-    private SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
-    private long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
-    private long sequence;
-    private int stan;
-    private SwitchHandler handler;
-    private JournalWriter writer;
     private SplittableRandom random;
 
     private final boolean[] acquirerUp = new boolean[ACQUIRER_LINKS.length];
@@ -377,23 +365,11 @@ class RandomDayReplayTest
         link(EventType.TICK, -1, -1);
     }
 
-    private void link(final int type, final int link, final int endpoint)
+    /** As the ring does; then keeps what went to the issuers, for them to answer. */
+    @Override
+    void handle()
     {
-        event.reset(type, now, link, endpoint, -1);
-        handle();
-    }
-
-    private void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
-    {
-        now += 1_000_000L;
-        SwitchMessages.fill(setup, event, type, now, link, endpoint, iso87b, mti, fields);
-        handle();
-    }
-
-    /** As the ring does: the switch, then the journal, which leaves out quiet events; then what went to the issuers. */
-    private void handle()
-    {
-        SwitchMessages.handle(handler, writer, event, sequence++);
+        super.handle();
         for (int i = 0; i < event.outputCount(); i++)
         {
             final int link = event.outputLinkId(i);

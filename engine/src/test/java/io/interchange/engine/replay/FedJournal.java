@@ -1,0 +1,51 @@
+package io.interchange.engine.replay;
+
+import java.time.Instant;
+import java.util.Map;
+
+import io.interchange.codec.dialect.Dialects;
+import io.interchange.engine.SwitchMessages;
+import io.interchange.engine.SwitchNode;
+import io.interchange.engine.config.SwitchConfig;
+import io.interchange.engine.ring.SwitchEvent;
+import io.interchange.engine.switching.SwitchHandler;
+import io.interchange.engine.switching.SwitchSetup;
+import io.interchange.journal.JournalWriter;
+
+/**
+ * A switch handler fed events by hand as the ring feeds it, on the test's clock ({@link #now}) and sequence, each
+ * journaled as the ring journals it (by {@link #writer}, when there is one): what a test of the journal's replay and
+ * recovery starts from.
+ */
+abstract class FedJournal
+{
+    final SwitchSetup setup = SwitchNode.setup(SwitchConfig.defaults(), Dialects.all());
+    final int iso87b = setup.dialects().indexOf(Dialects.byName("iso87b"));
+    SwitchEvent event = new SwitchEvent(8_192, 32_768, setup.dialects());
+    long now = Instant.parse("2026-11-26T10:00:00Z").getEpochSecond() * 1_000_000_000L;
+    long sequence;
+    int stan;
+    SwitchHandler handler;
+    JournalWriter writer;
+
+    /** An event without a message (link up or down, tick) at {@link #now}. */
+    void link(final int type, final int link, final int endpoint)
+    {
+        event.reset(type, now, link, endpoint, -1);
+        handle();
+    }
+
+    /** A message event a millisecond after the last, in the ISO 8583:1987 binary dialect. */
+    void message(final int type, final int link, final int endpoint, final int mti, final Map<Integer, String> fields)
+    {
+        now += 1_000_000L;
+        SwitchMessages.fill(setup, event, type, now, link, endpoint, iso87b, mti, fields);
+        handle();
+    }
+
+    /** As the ring does: the switch, then the journal, which leaves out quiet events. */
+    void handle()
+    {
+        SwitchMessages.handle(handler, writer, event, sequence++);
+    }
+}
