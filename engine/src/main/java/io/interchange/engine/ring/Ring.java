@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,11 @@ public final class Ring implements AutoCloseable
     private static final long RETRY_MICROS = 200;
 
     private final AtomicBoolean pollScheduled = new AtomicBoolean();
+    // Polls queued (counted once the loop has them) and polls begun (on the loop): a link's retry goes straight behind a
+    // poll only when one is surely in the loop's queue, not when another thread (the ticker) has set pollScheduled and
+    // not yet queued its poll, where the retry would run again and again ahead of it (whenRoom).
+    private final AtomicLong pollsQueued = new AtomicLong();
+    private volatile long pollsBegun;
     private final Runnable pollTask = this::poll;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
@@ -197,6 +203,7 @@ public final class Ring implements AutoCloseable
         {
             // From the loop itself this queues a task behind the reads in hand (no wake-up): their events go as one batch.
             eventLoop.execute(pollTask);
+            pollsQueued.incrementAndGet();
         }
     }
 
@@ -204,6 +211,7 @@ public final class Ring implements AutoCloseable
     private void poll()
     {
         pollScheduled.set(false);
+        pollsBegun = pollsBegun + 1; // on the loop only
         try
         {
             poller.poll(pollHandler);
@@ -239,11 +247,11 @@ public final class Ring implements AutoCloseable
      * Runs {@code retry} on {@code loop}, the event loop of a link the ring was full for, once the ring may have room
      * again. On a ring that loop polls itself, right after the poll already queued there, which drains it: the link
      * loses no time, and the loop's task queue takes the task as it is, where a timer's task is allocated at every
-     * retry. Otherwise (a ring of its own threads, or no poll queued: one that failed) after {@link #RETRY_MICROS}.
+     * retry. Otherwise (a ring of its own threads, or no poll surely queued yet) after {@link #RETRY_MICROS}.
      */
     public void whenRoom(final ScheduledExecutorService loop, final Runnable retry)
     {
-        if (loop == eventLoop && pollScheduled.get())
+        if (loop == eventLoop && pollsQueued.get() > pollsBegun)
         {
             loop.execute(retry);
         }
@@ -312,7 +320,9 @@ public final class Ring implements AutoCloseable
         {
             while (poller.getSequence().get() < ringBuffer.getCursor() && System.nanoTime() < deadline)
             {
-                eventLoop.submit(pollTask).get(10, TimeUnit.SECONDS);
+                final Future<?> poll = eventLoop.submit(pollTask);
+                pollsQueued.incrementAndGet();
+                poll.get(10, TimeUnit.SECONDS);
             }
         }
         catch (final InterruptedException ex)

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,6 +23,7 @@ import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -295,6 +301,91 @@ class RingTest
         event.reset(type, 9_000_000_000L, link, 0, -1);
         event.readAt(readNanos);
         ring.publish(sequence);
+    }
+
+    /**
+     * The ticker has claimed the ring's poll (pollScheduled) and not yet queued it on the loop when a link on the loop
+     * is refused: the link's retry waits on the timer, since run at once it would find the ring as full, ahead of a poll
+     * that is not there yet, and again and again until the ticker's thread ran (a review found the loop spinning so).
+     * Once a poll is queued, a retry goes right behind it.
+     */
+    @Test
+    void shouldRetryALinkBehindAQueuedPollOnlyAndOnTheTimerWhileAnotherThreadsPollIsNotQueuedYet() throws Exception
+    {
+        final Thread[] loopThread = new Thread[1];
+        final CountDownLatch tickerHeld = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final Runnable retry = () ->
+        {
+        };
+        final List<String> paths = Collections.synchronizedList(new ArrayList<>());
+        final ScheduledThreadPoolExecutor links = new ScheduledThreadPoolExecutor(1, r ->
+        {
+            loopThread[0] = new Thread(r, "links");
+            return loopThread[0];
+        })
+        {
+            @Override
+            public void execute(final Runnable command)
+            {
+                if (command == retry)
+                {
+                    paths.add("behind the poll");
+                }
+                else if (Thread.currentThread() != loopThread[0] && release.getCount() > 0)
+                {
+                    tickerHeld.countDown(); // the ticker, between claiming the poll and queueing it: held off its CPU
+                    try
+                    {
+                        release.await();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.execute(command);
+            }
+
+            @Override
+            public ScheduledFuture<?> schedule(final Runnable command, final long delay, final TimeUnit unit)
+            {
+                if (command == retry && delay > 0) // execute schedules with no delay
+                {
+                    paths.add("timer");
+                }
+                return super.schedule(command, delay, unit);
+            }
+        };
+        links.prestartCoreThread();
+        loop = links;
+        final Ring ring = new Ring(4, 64, 256, "yielding", false, Dialects.all(), new Switch(), new Journal(), new Sink(), new OffsetEpochNanoClock(),
+            links);
+        final Thread ticker = new Thread(() -> ring.tryPublish(EventType.TICK, 1L, -1, 0), "ticker");
+        ticker.start();
+        assertTrue(tickerHeld.await(10, TimeUnit.SECONDS));
+        links.submit(() ->
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                assertTrue(ring.tryPublish(EventType.TICK, 1L, -1, 0));
+            }
+            assertEquals(Ring.FULL, ring.tryClaim());
+            ring.whenRoom(links, retry);
+        }).get(10, TimeUnit.SECONDS);
+        release.countDown();
+        ticker.join(10_000);
+        // The ticker's poll is queued now: the ring drains, and a link refused meanwhile goes right behind a queued poll.
+        links.submit(() ->
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                assertTrue(ring.tryPublish(EventType.TICK, 1L, -1, 0));
+            }
+            assertEquals(Ring.FULL, ring.tryClaim());
+            ring.whenRoom(links, retry);
+        }).get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("timer", "behind the poll"), paths);
     }
 
     @AfterEach
