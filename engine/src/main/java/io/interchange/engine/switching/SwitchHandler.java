@@ -409,8 +409,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         advicesOwed.set(advices.size());
         if (advicesNotReplayed > 0 && !replaying)
         {
-            LOG.warn("recovery: {} advices the journal says were sent are not in the recovered queue (their issuers' acknowledgements " +
-                "match nothing; any still owed is sent again as new)", advicesNotReplayed);
+            LOG.warn("recovery: {} advices the journal says were sent are not in the recovered queue: advices this build does not owe " +
+                "(an earlier build's 0420 of a balance inquiry), or queued otherwise; their issuers' acknowledgements match nothing, and " +
+                "any this build owes is sent again as new", advicesNotReplayed);
         }
         // The counters count what this run does, not what the replay went through again.
         advicesQueued.set(0);
