@@ -1295,6 +1295,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             standInOrDecline(event, request, session, issuer, processing, amount, mcc, now);
             return;
         }
+        final int stanBefore = stanSequence;
+        final int roundsBefore = stanRounds;
         final int stan = recordedStan(event, Outcome.FORWARDED);
         final long timeOut = journaledTimeOut(event, config.timeoutNanos());
         final int entry = inFlight.add(issuer, link, stan, issuerMti, now + timeOut, current, event.linkId(),
@@ -1303,7 +1305,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         if (entry == InFlight.NONE)
         {
             // Table full (the issuer is far behind) or a request too large to keep: answering now beats
-            // forwarding something whose answer could not be matched.
+            // forwarding something whose answer could not be matched. Its STAN went nowhere, and replay, which answers
+            // it 91 from the journal's verdict, takes none: the sequence goes on as before it, or the next sign-on's
+            // or echo's STAN would differ in replay.
+            stanSequence = stanBefore;
+            stanRounds = roundsBefore;
             answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
             return;
         }

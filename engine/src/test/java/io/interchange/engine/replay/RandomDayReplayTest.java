@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.switching.SwitchHandler;
+import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalWriter;
 
@@ -31,7 +33,8 @@ import io.interchange.journal.JournalWriter;
  * it: two terminal links that come and go, purchases, refunds, balance inquiries, pre-authorizations and their
  * completions, reversals of any of them (in time, late, of the wrong amount), exact retransmissions, cards of no
  * route, two issuers whose links drop and come back, who answer in any order or not at all (so that requests time
- * out, and answers come late), answer some twice, and acknowledge advices when they please, and ticks of every size.
+ * out, and answers come late), answer some twice, and acknowledge advices when they please, ticks of every size, and
+ * a restart of the switch somewhere in the day, recovered from its journal.
  * The events come in orders no system test's timing makes on purpose. Whatever the switch decided, two things must
  * hold: the journal replays through a new switch handler byte for byte, and a switch recovered from it owes the
  * issuers the advices the live one owed, and has as many requests in flight. Each seed is one day, the same on
@@ -58,14 +61,48 @@ class RandomDayReplayTest extends FedJournal
     /** Sign-ons and echo tests the switch sent an issuer, not yet answered. */
     private final List<Out> networkRequests = new ArrayList<>();
 
+    private SwitchSetup tables;
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
     void shouldReplayADayOfRandomTrafficByteForByteAndRecoverWhatItOwes(final long seed, @TempDir final Path dir)
     {
-        random = new SplittableRandom(seed);
         final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        day(seed, config, SwitchNode.setup(config, setup.dialects()), dir);
+    }
+
+    /**
+     * As {@link #shouldReplayADayOfRandomTrafficByteForByteAndRecoverWhatItOwes}, with every table the switch keeps small
+     * enough for the day to fill it (16 requests in flight, a history of 64 and 64 forgotten keys, 32 advices, 16 holds)
+     * and issuer-a standing in on time-outs: the full table's, the full share's, the forgotten request's and the evicted
+     * hold's paths, each a verdict replay must take from the journal.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112})
+    void shouldReplayADayThatFillsEveryTableByteForByteAndRecoverWhatItOwes(final long seed, @TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.parse("""
+            interchange.issuers = [
+              { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 2,
+                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
+                stand-in { enabled = true, floor-limit = 50000, on-time-out = true } }
+              { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 2,
+                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
+                stand-in { enabled = false, floor-limit = 0 } }
+            ]
+            """, "stand-in-on-time-out.conf").withJournalDir(dir.resolve("journal"));
+        // Below what the config allows (a table of each is allocated at start): as the handler's own tests make them.
+        final SwitchSetup s = SwitchNode.setup(config, setup.dialects());
+        day(seed, config, new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(),
+            s.zone(), s.cutoff(), 16, s.inFlightMaxFrame(), 64, 64, 32, 16, s.posSales()), dir);
+    }
+
+    private void day(final long seed, final SwitchConfig config, final SwitchSetup with, final Path dir)
+    {
+        random = new SplittableRandom(seed);
+        tables = with;
         final JournalConfig journal = SwitchNode.journalConfig(config);
-        handler = SwitchNode.handler(config, setup);
+        handler = SwitchNode.handler(config, tables);
         writer = new JournalWriter(journal);
         final int owed;
         final int inFlight;
@@ -79,8 +116,13 @@ class RandomDayReplayTest extends FedJournal
             {
                 acquirerComesUp(i);
             }
+            final int restartAt = random.nextInt(EVENTS);
             for (int i = 0; i < EVENTS; i++)
             {
+                if (i == restartAt)
+                {
+                    restart(config, journal, seed);
+                }
                 step();
             }
             owed = handler.advicesPending();
@@ -92,19 +134,55 @@ class RandomDayReplayTest extends FedJournal
         {
             writer.close();
         }
+        handler = null; // a handler holds hundreds of megabytes at the defaults: no more than two at once
         assertTrue(sent.size() > EVENTS / 8, "a day of traffic: " + sent.size() + " requests");
 
         final JournalConfig replayed = new JournalConfig(dir.resolve("replay"), journal.durability(), journal.cutoff(), journal.zone(),
             journal.panEncryptionKey(), journal.panHashKey(), journal.dialects());
-        final SwitchHandler replaying = SwitchNode.handler(config, setup);
-        Replayer.replay(replaying, setup, journal, replayed);
+        SwitchHandler replaying = SwitchNode.handler(config, tables);
+        Replayer.replay(replaying, tables, journal, replayed);
         assertEquals(List.of(), Replayer.differences(journal, replayed, 5), "seed " + seed);
         assertEquals(0, replaying.failures(), "the replay's switch handler failed on an event, seed " + seed);
+        replaying = null;
 
-        final SwitchHandler recovered = SwitchNode.handler(config, setup);
-        Replayer.recover(recovered, setup, journal);
+        final SwitchHandler recovered = SwitchNode.handler(config, tables);
+        Replayer.recover(recovered, tables, journal);
         assertEquals(owed, recovered.advicesPending(), "advices owed, seed " + seed);
         assertEquals(inFlight, recovered.inFlight(), "requests in flight, seed " + seed);
+    }
+
+    /**
+     * The switch is stopped mid-day and started again on its journal, as a node starts: the journal's writer opened, the
+     * handler recovered from the journal, then a NODE_START journaled behind it. Every link of the run before is gone:
+     * what the issuers owed it on them is lost with them; what it owes them it sends again on their new links.
+     */
+    private void restart(final SwitchConfig config, final JournalConfig journal, final long seed)
+    {
+        assertEquals(0, handler.failures(), "the switch handler failed on an event before the restart, seed " + seed);
+        final int owed = handler.advicesPending();
+        final int inFlight = handler.inFlight();
+        writer.close();
+        handler = null;
+        writer = new JournalWriter(journal);
+        handler = SwitchNode.handler(config, tables);
+        Replayer.recover(handler, tables, journal);
+        assertEquals(owed, handler.advicesPending(), "advices owed across the restart, seed " + seed);
+        assertEquals(inFlight, handler.inFlight(), "requests in flight across the restart, seed " + seed);
+        sequence = 0; // a new run's ring counts from 0
+        Arrays.fill(acquirerUp, false);
+        Arrays.fill(issuerUp, false);
+        forwarded.clear();
+        advices.clear();
+        networkRequests.clear();
+        link(EventType.NODE_START, -1, -1);
+        for (int i = 0; i < ISSUER_LINKS.length; i++)
+        {
+            issuerComesUp(i);
+        }
+        for (int i = 0; i < ACQUIRER_LINKS.length; i++)
+        {
+            acquirerComesUp(i);
+        }
     }
 
     private void step()
