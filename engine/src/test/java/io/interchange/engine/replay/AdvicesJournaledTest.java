@@ -1395,21 +1395,6 @@ class AdvicesJournaledTest extends FedJournal
         return SwitchConfig.parse(settings, "settings.conf").withJournalDir(dir.resolve("journal"));
     }
 
-    /** The default issuers, issuer-a with the stand-in settings given, journaling into the test's folder. */
-    private static SwitchConfig issuerAStandIn(final String standIn, final Path dir)
-    {
-        return SwitchConfig.parse("""
-            interchange.issuers = [
-              { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 2,
-                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
-                %s }
-              { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 2,
-                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
-                stand-in { enabled = false, floor-limit = 0 } }
-            ]
-            """.formatted(standIn), "stand-in.conf").withJournalDir(dir.resolve("journal"));
-    }
-
     /** A new switch handler recovers from the journal, as at start-up, with room in its events for all it may send. */
     private void restart(final SwitchConfig config, final JournalConfig journal)
     {

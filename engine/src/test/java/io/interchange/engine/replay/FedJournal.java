@@ -1,5 +1,6 @@
 package io.interchange.engine.replay;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 
@@ -47,5 +48,20 @@ abstract class FedJournal
     void handle()
     {
         SwitchMessages.handle(handler, writer, event, sequence++);
+    }
+
+    /** The default issuers, issuer-a with the stand-in settings given, journaling into the test's folder. */
+    static SwitchConfig issuerAStandIn(final String standIn, final Path dir)
+    {
+        return SwitchConfig.parse("""
+            interchange.issuers = [
+              { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 2,
+                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
+                %s }
+              { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 2,
+                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
+                stand-in { enabled = false, floor-limit = 0 } }
+            ]
+            """.formatted(standIn), "stand-in.conf").withJournalDir(dir.resolve("journal"));
     }
 }

@@ -81,16 +81,7 @@ class RandomDayReplayTest extends FedJournal
     @ValueSource(longs = {101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112})
     void shouldReplayADayThatFillsEveryTableByteForByteAndRecoverWhatItOwes(final long seed, @TempDir final Path dir)
     {
-        final SwitchConfig config = SwitchConfig.parse("""
-            interchange.issuers = [
-              { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 2,
-                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
-                stand-in { enabled = true, floor-limit = 50000, on-time-out = true } }
-              { id = "issuer-b", institution-id = "20000002", links = [ { host = "127.0.0.1", port = 9102 } ], connections = 2,
-                timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
-                stand-in { enabled = false, floor-limit = 0 } }
-            ]
-            """, "stand-in-on-time-out.conf").withJournalDir(dir.resolve("journal"));
+        final SwitchConfig config = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000, on-time-out = true }", dir);
         // Below what the config allows (a table of each is allocated at start): as the handler's own tests make them.
         final SwitchSetup s = SwitchNode.setup(config, setup.dialects());
         day(seed, config, new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(),
