@@ -31,7 +31,7 @@ import io.interchange.journal.JournalWriter;
 /**
  * A stretch of a day of random traffic through the switch handler, event by event, journaled as the ring journals
  * it: two terminal links that come and go, purchases, refunds, balance inquiries, pre-authorizations and their
- * completions, reversals of any of them (in time, late, of the wrong amount), exact retransmissions, cards of no
+ * completions, batch settlements (0500), reversals of any of them (in time, late, of the wrong amount), exact retransmissions, cards of no
  * route, two issuers whose links drop and come back, who answer in any order or not at all (so that requests time
  * out, and answers come late), answer some twice, and acknowledge advices when they please, ticks of every size, and
  * a restart of the switch somewhere in the day, recovered from its journal.
@@ -268,7 +268,7 @@ class RandomDayReplayTest extends FedJournal
         {
             send(Mti.AUTHORIZATION_REQUEST, request(pan, "000000", amount));
         }
-        else if (kind < 96)
+        else if (kind < 94)
         {
             final List<Sent> holds = sent.stream().filter(s -> s.mti == Mti.AUTHORIZATION_REQUEST).toList();
             if (holds.isEmpty())
@@ -282,12 +282,43 @@ class RandomDayReplayTest extends FedJournal
             completion.put(90, "0100" + hold.fields.get(11) + hold.fields.get(7) + "0".repeat(22));
             send(Mti.FINANCIAL_ADVICE, completion);
         }
-        else
+        else if (kind < 97)
         {
             final Map<Integer, String> badCard = request(pan, "000000", amount);
             badCard.put(2, pan.substring(0, 15) + (char)('0' + (pan.charAt(15) - '0' + 1) % 10)); // the Luhn check fails
             send(Mti.FINANCIAL_REQUEST, badCard);
         }
+        else
+        {
+            send(Mti.RECONCILIATION_REQUEST, settlement());
+        }
+    }
+
+    /**
+     * The terminal settles its batch (0500): as often empty (in balance when nothing was counted since the last) as with
+     * figures of its own, which the switch's seldom match (95, out of balance).
+     */
+    private Map<Integer, String> settlement()
+    {
+        final boolean empty = random.nextBoolean();
+        final Map<Integer, String> m = new HashMap<>();
+        m.put(7, request("", "", 0).get(7));
+        m.put(11, String.format("%06d", stan));
+        m.put(41, "TERM0001");
+        m.put(42, "MERCHANT0000001");
+        for (int field = 74; field <= 77; field++)
+        {
+            m.put(field, String.format("%010d", empty ? 0 : random.nextInt(20)));
+        }
+        long net = 0;
+        for (int field = 86; field <= 89; field++)
+        {
+            final long amount = empty ? 0 : random.nextInt(1_000_000);
+            m.put(field, String.format("%016d", amount));
+            net += field == 88 || field == 87 ? amount : -amount;
+        }
+        m.put(97, (net >= 0 ? "C" : "D") + String.format("%016d", Math.abs(net))); // C: owed to the acceptor
+        return m;
     }
 
     /** A reversal of any earlier request (0400 by field 90), now and then of another amount than the original's. */
@@ -298,6 +329,10 @@ class RandomDayReplayTest extends FedJournal
             return;
         }
         final Sent original = sent.get(random.nextInt(sent.size()));
+        if (original.mti == Mti.RECONCILIATION_REQUEST)
+        {
+            return;
+        }
         final long amount = random.nextInt(100) < 10 ? 1 : Long.parseLong(original.fields.get(4));
         final Map<Integer, String> reversal = request(original.fields.get(2), original.fields.get(3), amount);
         reversal.put(90, String.format("%04d", original.mti) + original.fields.get(11) + original.fields.get(7) + "0".repeat(22));
@@ -310,7 +345,7 @@ class RandomDayReplayTest extends FedJournal
         if (!sent.isEmpty())
         {
             final Sent again = sent.get(random.nextInt(sent.size()));
-            if (random.nextInt(4) == 0)
+            if (random.nextInt(4) == 0 && again.fields.containsKey(4))
             {
                 final Map<Integer, String> other = new HashMap<>(again.fields);
                 other.put(4, String.format("%012d", Long.parseLong(again.fields.get(4)) + 1));
