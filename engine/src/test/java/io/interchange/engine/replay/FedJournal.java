@@ -53,6 +53,12 @@ abstract class FedJournal
     /** The default issuers, issuer-a with the stand-in settings given, journaling into the test's folder. */
     static SwitchConfig issuerAStandIn(final String standIn, final Path dir)
     {
+        return issuerAStandIn(standIn, "", dir);
+    }
+
+    /** As {@link #issuerAStandIn(String, Path)}, with {@code more} settings after the issuers. */
+    static SwitchConfig issuerAStandIn(final String standIn, final String more, final Path dir)
+    {
         return SwitchConfig.parse("""
             interchange.issuers = [
               { id = "issuer-a", institution-id = "20000001", links = [ { host = "127.0.0.1", port = 9101 } ], connections = 2,
@@ -62,6 +68,7 @@ abstract class FedJournal
                 timeout = 5s, echo-interval = 30s, missed-echoes = 3, reconnect { initial = 100ms, max = 10s },
                 stand-in { enabled = false, floor-limit = 0 } }
             ]
-            """.formatted(standIn), "stand-in.conf").withJournalDir(dir.resolve("journal"));
+            %s
+            """.formatted(standIn, more), "stand-in.conf").withJournalDir(dir.resolve("journal"));
     }
 }

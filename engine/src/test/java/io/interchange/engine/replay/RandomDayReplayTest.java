@@ -68,7 +68,8 @@ class RandomDayReplayTest extends FedJournal
     void shouldReplayADayOfRandomTrafficByteForByteAndRecoverWhatItOwes(final long seed, @TempDir final Path dir)
     {
         final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
-        day(seed, config, SwitchNode.setup(config, setup.dialects()), dir);
+        final SwitchSetup tables = SwitchNode.setup(config, setup.dialects());
+        day(seed, config, tables, config, tables, dir);
     }
 
     /**
@@ -84,16 +85,36 @@ class RandomDayReplayTest extends FedJournal
         final SwitchConfig config = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000, on-time-out = true }", dir);
         // Below what the config allows (a table of each is allocated at start): as the handler's own tests make them.
         final SwitchSetup s = SwitchNode.setup(config, setup.dialects());
-        day(seed, config, new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(), s.limits(),
-            s.zone(), s.cutoff(), 16, s.inFlightMaxFrame(), 64, 64, 32, 16, s.posSales()), dir);
+        final SwitchSetup small = new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
+            s.limits(), s.zone(), s.cutoff(), 16, s.inFlightMaxFrame(), 64, 64, 32, 16, s.posSales());
+        day(seed, config, small, config, small, dir);
     }
 
-    private void day(final long seed, final SwitchConfig config, final SwitchSetup with, final Path dir)
+    /**
+     * As {@link #shouldReplayADayOfRandomTrafficByteForByteAndRecoverWhatItOwes}, the switch restarted with other
+     * settings: issuer-a stands in no more, a transaction's amount is capped at 1,000.00, a card at 3 a minute, a field 7
+     * at 10 s old, requests wait at most 50 ms. The whole day replays byte for byte under the new settings, and recovers
+     * what the switch owed: what the journal says the switch decided stands, as the README says of `journal verify`.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212})
+    void shouldReplayADayWhoseSettingsChangedAtItsRestartByteForByte(final long seed, @TempDir final Path dir)
+    {
+        final SwitchConfig before = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final SwitchConfig after = issuerAStandIn("stand-in { enabled = false, floor-limit = 0 }",
+            "interchange.limits { max-amount = 100000, max-transactions-per-card-per-minute = 3, duplicate-window = 10s, request-deadline = 50ms }", dir);
+        day(seed, before, SwitchNode.setup(before, setup.dialects()), after, SwitchNode.setup(after, setup.dialects()), dir);
+    }
+
+    /** A day under {@code first} until the switch restarts mid-day, under {@code then} from there, and in replay and recovery. */
+    private void day(final long seed, final SwitchConfig first, final SwitchSetup firstTables, final SwitchConfig then, final SwitchSetup thenTables,
+        final Path dir)
     {
         random = new SplittableRandom(seed);
-        tables = with;
-        final JournalConfig journal = SwitchNode.journalConfig(config);
-        handler = SwitchNode.handler(config, tables);
+        tables = firstTables;
+        final SwitchConfig config = then;
+        final JournalConfig journal = SwitchNode.journalConfig(first);
+        handler = SwitchNode.handler(first, tables);
         writer = new JournalWriter(journal);
         final int owed;
         final int inFlight;
@@ -112,6 +133,7 @@ class RandomDayReplayTest extends FedJournal
             {
                 if (i == restartAt)
                 {
+                    tables = thenTables;
                     restart(config, journal, seed);
                 }
                 step();
