@@ -1175,7 +1175,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         }
         final long amount = request.getLong(4);
         final int currency = number(request, 49);
-        if (currency < 0 || refuses(event, ResponseCode.INVALID_AMOUNT, (amount <= 0 && processing != 31) || !limits.currencies()[currency]))
+        final boolean voidOfDebit = processing == 20 && posVoid(request);
+        final boolean amountRefused = currency < 0 || (amount <= 0 && processing != 31) || !limits.currencies()[currency];
+        // A UnionPay POS void's 13 may be its own verdict on its sale's amount (voidRefusal, below, after the void is
+        // counted): in replay the journal's 13 stands here for any other request, and a void's is judged again, from its
+        // fields and the currencies as set, or replay would not count the void and a later reversal of it would find no amount.
+        if (voidOfDebit ? amountRefused : currency < 0 || refuses(event, ResponseCode.INVALID_AMOUNT, amountRefused))
         {
             answer(event, request, ResponseCode.INVALID_AMOUNT);
             return;
@@ -1202,7 +1207,6 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
             return;
         }
-        final boolean voidOfDebit = processing == 20 && posVoid(request);
         if (processing == 31)
         {
             transactions.markInquiry(current);

@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.interchange.codec.DecodeError;
 import io.interchange.codec.MessageReader;
+import io.interchange.codec.MessageWriter;
 import io.interchange.codec.Mti;
+import io.interchange.codec.cups.Field60;
+import io.interchange.codec.cups.SettlementTotals;
+import io.interchange.codec.cups.UnionPayPos;
 import io.interchange.engine.SwitchMessages;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.config.SwitchConfig;
@@ -47,6 +53,10 @@ class RandomDayReplayTest extends FedJournal
     private static final int[] ISSUER_LINKS = {40, 50};
     // Issuer-a's and issuer-b's BINs, and one no issuer has (15).
     private static final String[] BINS = {"476173", "622848", "999999"};
+    private static final int POS_LISTENER = 1;
+    private static final String POS_TERMINAL = "TERM0005";
+    private static final String POS_MERCHANT = "MERCHANT0000003";
+    private static final byte[] TPDU_AND_HEADER = HexFormat.of().parseHex("6000030000" + "603100310701");
 
     private SplittableRandom random;
 
@@ -60,8 +70,13 @@ class RandomDayReplayTest extends FedJournal
     private final List<Out> advices = new ArrayList<>();
     /** Sign-ons and echo tests the switch sent an issuer, not yet answered. */
     private final List<Out> networkRequests = new ArrayList<>();
+    private final int cups = setup.dialects().indexOf(UnionPayPos.DIALECT);
 
     private SwitchSetup tables;
+    /** The terminal is a UnionPay POS one, on the pos-cups listener; else ISO 8583:1987 on pos-iso87. */
+    private boolean pos;
+    /** The POS terminal's open batch (60.2): the next after each settlement. */
+    private int batch = 1;
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
@@ -104,6 +119,22 @@ class RandomDayReplayTest extends FedJournal
         final SwitchConfig after = issuerAStandIn("stand-in { enabled = false, floor-limit = 0 }",
             "interchange.limits { max-amount = 100000, max-transactions-per-card-per-minute = 3, duplicate-window = 10s, request-deadline = 50ms }", dir);
         day(seed, before, SwitchNode.setup(before, setup.dialects()), after, SwitchNode.setup(after, setup.dialects()), dir);
+    }
+
+    /**
+     * As {@link #shouldReplayADayOfRandomTrafficByteForByteAndRecoverWhatItOwes}, the terminal a UnionPay POS one on the
+     * pos-cups listener, behind its TPDU: keyed by STAN and batch rather than field 7, its sales voided (60.1 = 23, 61
+     * naming the sale) and reversed as sent, its pre-authorizations completed (60.1 = 20), its batches settled with
+     * field 48's totals (0500), the batch going on after each.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 4132})
+    void shouldReplayAUnionPayPosDayByteForByteAndRecoverWhatItOwes(final long seed, @TempDir final Path dir)
+    {
+        pos = true;
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final SwitchSetup tables = SwitchNode.setup(config, setup.dialects());
+        day(seed, config, tables, config, tables, dir);
     }
 
     /** A day under {@code first} until the switch restarts mid-day, under {@code then} from there, and in replay and recovery. */
@@ -243,7 +274,7 @@ class RandomDayReplayTest extends FedJournal
             if (acquirerUp[i])
             {
                 acquirerUp[i] = false;
-                link(EventType.ACQUIRER_DOWN, ACQUIRER_LINKS[i], 0);
+                link(EventType.ACQUIRER_DOWN, ACQUIRER_LINKS[i], pos ? POS_LISTENER : 0);
             }
             else
             {
@@ -271,6 +302,11 @@ class RandomDayReplayTest extends FedJournal
     /** A new request from a terminal: mostly purchases, of cards of either issuer or of none, some of them invalid. */
     private void request()
     {
+        if (pos)
+        {
+            posRequest();
+            return;
+        }
         final int kind = random.nextInt(100);
         final String pan = SwitchMessages.card(BINS[random.nextInt(100) < 5 ? 2 : random.nextInt(2)], random.nextInt(60));
         final long amount = random.nextInt(100) < 3 ? 0 : 100 + random.nextInt(200_000);
@@ -316,6 +352,80 @@ class RandomDayReplayTest extends FedJournal
         }
     }
 
+    /** A UnionPay POS request: sales, voids of them, pre-authorizations and their completions, settlements. */
+    private void posRequest()
+    {
+        final int kind = random.nextInt(100);
+        final String pan = SwitchMessages.card(BINS[random.nextInt(100) < 5 ? 2 : random.nextInt(2)], random.nextInt(60));
+        final long amount = random.nextInt(100) < 3 ? 0 : 100 + random.nextInt(200_000);
+        if (kind < 60)
+        {
+            send(Mti.FINANCIAL_REQUEST, posRequest(pan, "000000", amount, Field60.TYPE_SALE, null));
+        }
+        else if (kind < 75)
+        {
+            final List<Sent> sales = sent.stream().filter(x -> x.fields.containsKey(60) && Field60Type.of(x.fields) == Field60.TYPE_SALE).toList();
+            if (!sales.isEmpty())
+            {
+                final Sent sale = sales.get(random.nextInt(sales.size()));
+                send(Mti.FINANCIAL_REQUEST, posRequest(sale.fields.get(2), "200000", Long.parseLong(sale.fields.get(4)), Field60.TYPE_VOID, sale.fields));
+            }
+        }
+        else if (kind < 85)
+        {
+            send(Mti.AUTHORIZATION_REQUEST, posRequest(pan, "030000", amount, Field60.TYPE_PRE_AUTH, null));
+        }
+        else if (kind < 93)
+        {
+            final List<Sent> holds = sent.stream().filter(x -> x.mti == Mti.AUTHORIZATION_REQUEST).toList();
+            if (!holds.isEmpty())
+            {
+                final Sent hold = holds.get(random.nextInt(holds.size()));
+                final long held = Long.parseLong(hold.fields.get(4));
+                final Map<Integer, String> completion = posRequest(hold.fields.get(2), "000000", held == 0 ? 0 : 1 + random.nextLong(held),
+                    Field60.TYPE_COMPLETION, hold.fields);
+                completion.put(38, "AB1234");
+                send(Mti.FINANCIAL_REQUEST, completion);
+            }
+        }
+        else
+        {
+            final boolean empty = random.nextBoolean();
+            final Map<Integer, String> m = new HashMap<>();
+            m.put(11, String.format("%06d", ++stan));
+            m.put(41, POS_TERMINAL);
+            m.put(42, POS_MERCHANT);
+            m.put(48, new SettlementTotals(new SettlementTotals.Part(empty ? 0 : random.nextInt(1_000_000), empty ? 0 : random.nextInt(20), 0, 0, 0),
+                new SettlementTotals.Part(0, 0, 0, 0, 0)).toDigits());
+            m.put(49, "156");
+            m.put(60, Field60.format(Field60.TYPE_MANAGEMENT, batch, Field60.NETWORK_BATCH_SETTLEMENT));
+            send(Mti.RECONCILIATION_REQUEST, m);
+            batch++;
+        }
+    }
+
+    /** A swiped UnionPay POS request of the open batch; 61 names {@code original} (its batch and STAN) where not null. */
+    private Map<Integer, String> posRequest(final String pan, final String processing, final long amount, final int type, final Map<Integer, String> original)
+    {
+        final Map<Integer, String> m = new HashMap<>();
+        m.put(2, pan);
+        m.put(3, processing);
+        m.put(4, String.format("%012d", amount));
+        m.put(11, String.format("%06d", ++stan));
+        m.put(22, "021");
+        m.put(25, "00");
+        m.put(35, pan + "=30122011143804400000");
+        m.put(41, POS_TERMINAL);
+        m.put(42, POS_MERCHANT);
+        m.put(49, "156");
+        m.put(60, Field60.format(type, batch, 0).substring(0, 8));
+        if (original != null)
+        {
+            m.put(61, original.get(60).substring(2, 8) + original.get(11));
+        }
+        return m;
+    }
+
     /**
      * The terminal settles its batch (0500): as often empty (in balance when nothing was counted since the last) as with
      * figures of its own, which the switch's seldom match (95, out of balance).
@@ -353,6 +463,11 @@ class RandomDayReplayTest extends FedJournal
         final Sent original = sent.get(random.nextInt(sent.size()));
         if (original.mti == Mti.RECONCILIATION_REQUEST)
         {
+            return;
+        }
+        if (pos)
+        {
+            send(Mti.REVERSAL_REQUEST, original.fields); // a UnionPay POS reversal is its request again, as 0400
             return;
         }
         final long amount = random.nextInt(100) < 10 ? 1 : Long.parseLong(original.fields.get(4));
@@ -456,11 +571,19 @@ class RandomDayReplayTest extends FedJournal
     private void acquirerComesUp(final int i)
     {
         acquirerUp[i] = true;
-        link(EventType.ACQUIRER_UP, ACQUIRER_LINKS[i], 0);
-        if (random.nextInt(10) != 0) // now and then a terminal sends before it signs on
+        link(EventType.ACQUIRER_UP, ACQUIRER_LINKS[i], pos ? POS_LISTENER : 0);
+        if (random.nextInt(10) == 0)
         {
-            message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINKS[i], 0, Mti.NETWORK_MANAGEMENT_REQUEST,
-                Map.of(7, "1126100000", 11, String.format("%06d", ++stan), 70, "001"));
+            return; // now and then a terminal sends before it signs on
+        }
+        if (pos)
+        {
+            terminalMessage(ACQUIRER_LINKS[i], Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(11, String.format("%06d", ++stan), 41, POS_TERMINAL,
+                42, POS_MERCHANT, 60, Field60.format(Field60.TYPE_MANAGEMENT, batch, Field60.NETWORK_SIGN_ON)));
+        }
+        else
+        {
+            terminalMessage(ACQUIRER_LINKS[i], Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, String.format("%06d", ++stan), 70, "001"));
         }
     }
 
@@ -474,10 +597,29 @@ class RandomDayReplayTest extends FedJournal
             if (acquirerUp[i])
             {
                 sent.add(new Sent(mti, fields));
-                message(EventType.ACQUIRER_MESSAGE, ACQUIRER_LINKS[i], 0, mti, fields);
+                terminalMessage(ACQUIRER_LINKS[i], mti, fields);
                 return;
             }
         }
+    }
+
+    /** A terminal's message on {@code link}: ISO 8583:1987, or UnionPay POS behind its TPDU and header. */
+    private void terminalMessage(final int link, final int mti, final Map<Integer, String> fields)
+    {
+        if (!pos)
+        {
+            message(EventType.ACQUIRER_MESSAGE, link, 0, mti, fields);
+            return;
+        }
+        now += 1_000_000L;
+        event.reset(EventType.ACQUIRER_MESSAGE, now, link, POS_LISTENER, cups);
+        event.frame().putBytes(0, TPDU_AND_HEADER);
+        final MessageWriter writer = new MessageWriter(UnionPayPos.DIALECT).wrap(event.frame(), TPDU_AND_HEADER.length).mti(mti);
+        new TreeMap<>(fields).forEach(writer::putString);
+        event.frameLengths(TPDU_AND_HEADER.length, writer.finish());
+        event.decode();
+        assertEquals(DecodeError.NONE, event.decodeError());
+        handle();
     }
 
     private Map<Integer, String> request(final String pan, final String processing, final long amount)
@@ -526,6 +668,15 @@ class RandomDayReplayTest extends FedJournal
 
     private record Sent(int mti, Map<Integer, String> fields)
     {
+    }
+
+    /** The transaction type (60.1) of a UnionPay POS request's fields. */
+    private static final class Field60Type
+    {
+        static int of(final Map<Integer, String> fields)
+        {
+            return Integer.parseInt(fields.get(60).substring(0, 2));
+        }
     }
 
     private record Out(int link, MessageReader message)
