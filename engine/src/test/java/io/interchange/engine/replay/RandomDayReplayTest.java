@@ -137,6 +137,22 @@ class RandomDayReplayTest extends FedJournal
         day(seed, config, tables, config, tables, dir);
     }
 
+    /**
+     * The UnionPay POS day with every table small ({@link #shouldReplayADayThatFillsEveryTableByteForByteAndRecoverWhatItOwes}),
+     * and 16 sales kept past the history: voids and reversals of sales the history has let go, checked against what was kept.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412})
+    void shouldReplayAUnionPayPosDayThatFillsEveryTableByteForByteAndRecoverWhatItOwes(final long seed, @TempDir final Path dir)
+    {
+        pos = true;
+        final SwitchConfig config = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000, on-time-out = true }", dir);
+        final SwitchSetup s = SwitchNode.setup(config, setup.dialects());
+        final SwitchSetup small = new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
+            s.limits(), s.zone(), s.cutoff(), 16, s.inFlightMaxFrame(), 64, 64, 32, 16, 16);
+        day(seed, config, small, config, small, dir);
+    }
+
     /** A day under {@code first} until the switch restarts mid-day, under {@code then} from there, and in replay and recovery. */
     private void day(final long seed, final SwitchConfig first, final SwitchSetup firstTables, final SwitchConfig then, final SwitchSetup thenTables,
         final Path dir)
