@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,6 +28,8 @@ import io.interchange.codec.cups.SettlementTotals;
 import io.interchange.codec.cups.UnionPayPos;
 import io.interchange.engine.SwitchMessages;
 import io.interchange.engine.SwitchNode;
+import io.interchange.engine.clearing.Clearing;
+import io.interchange.engine.clearing.ClearingExceptionItem;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
 import io.interchange.engine.switching.SwitchHandler;
@@ -209,6 +212,15 @@ class RandomDayReplayTest extends FedJournal
         Replayer.recover(recovered, tables, journal);
         assertEquals(owed, recovered.advicesPending(), "advices owed, seed " + seed);
         assertEquals(inFlight, recovered.inFlight(), "requests in flight, seed " + seed);
+
+        // And the day clears: no record clearing cannot read, and every currency's positions net to nothing.
+        final Clearing.ClearingRun cleared = Clearing.run(config, LocalDate.of(2026, 11, 26), dir.resolve("clearing"));
+        assertEquals(List.of(), cleared.day().exceptions().stream().filter(e -> e.kind() == ClearingExceptionItem.Kind.CORRUPT_RECORD).toList(),
+            "seed " + seed);
+        final Map<String, Long> nets = new TreeMap<>();
+        cleared.settlement().positions().forEach(position -> nets.merge(position.currency(), position.net(), Long::sum));
+        nets.forEach((currency, net) -> assertEquals(0L, net, currency + " positions, seed " + seed));
+        assertTrue(cleared.day().transactions().size() > 0, "transactions cleared, seed " + seed);
     }
 
     /**
