@@ -1311,9 +1311,13 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             // Table full (the issuer is far behind) or a request too large to keep: answering now beats
             // forwarding something whose answer could not be matched. Its STAN went nowhere, and replay, which answers
             // it 91 from the journal's verdict, takes none: the sequence goes on as before it, or the next sign-on's
-            // or echo's STAN would differ in replay.
-            stanSequence = stanBefore;
-            stanRounds = roundsBefore;
+            // or echo's STAN would differ in replay. One the journal forwarded (the table sized smaller since) keeps the
+            // STAN the issuer has, and the sequence carries on from it, as recordedStan has it.
+            if (event.recorded() == null)
+            {
+                stanSequence = stanBefore;
+                stanRounds = roundsBefore;
+            }
             answer(event, request, ResponseCode.ISSUER_INOPERATIVE);
             return;
         }
