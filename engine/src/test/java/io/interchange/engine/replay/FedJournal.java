@@ -11,6 +11,7 @@ import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.SwitchEvent;
 import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
+import io.interchange.journal.JournalConfig;
 import io.interchange.journal.JournalWriter;
 
 /**
@@ -28,6 +29,15 @@ abstract class FedJournal
     int stan;
     SwitchHandler handler;
     JournalWriter writer;
+
+    /** A switch handler on {@code config} and {@code with}, and a writer on its journal, which it returns. */
+    JournalConfig start(final SwitchConfig config, final SwitchSetup with)
+    {
+        final JournalConfig journal = SwitchNode.journalConfig(config);
+        handler = SwitchNode.handler(config, with);
+        writer = new JournalWriter(journal);
+        return journal;
+    }
 
     /** An event without a message (link up or down, tick) at {@link #now}. */
     void link(final int type, final int link, final int endpoint)

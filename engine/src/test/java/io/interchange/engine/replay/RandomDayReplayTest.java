@@ -103,12 +103,7 @@ class RandomDayReplayTest extends FedJournal
     @ValueSource(longs = {101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112})
     void shouldReplayADayThatFillsEveryTableByteForByteAndRecoverWhatItOwes(final long seed, @TempDir final Path dir)
     {
-        final SwitchConfig config = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000, on-time-out = true }", dir);
-        // Below what the config allows (a table of each is allocated at start): as the handler's own tests make them.
-        final SwitchSetup s = SwitchNode.setup(config, setup.dialects());
-        final SwitchSetup small = new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
-            s.limits(), s.zone(), s.cutoff(), 16, s.inFlightMaxFrame(), 64, 64, 32, 16, s.posSales());
-        day(seed, config, small, config, small, dir);
+        smallTablesDay(seed, -1, dir);
     }
 
     /**
@@ -152,11 +147,7 @@ class RandomDayReplayTest extends FedJournal
     void shouldReplayAUnionPayPosDayThatFillsEveryTableByteForByteAndRecoverWhatItOwes(final long seed, @TempDir final Path dir)
     {
         pos = true;
-        final SwitchConfig config = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000, on-time-out = true }", dir);
-        final SwitchSetup s = SwitchNode.setup(config, setup.dialects());
-        final SwitchSetup small = new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
-            s.limits(), s.zone(), s.cutoff(), 16, s.inFlightMaxFrame(), 64, 64, 32, 16, 16);
-        day(seed, config, small, config, small, dir);
+        smallTablesDay(seed, 16, dir);
     }
 
     /**
@@ -229,9 +220,7 @@ class RandomDayReplayTest extends FedJournal
         scripted = true;
         random = new SplittableRandom(0); // which link a message goes on: only one is up
         tables = with;
-        final JournalConfig journal = SwitchNode.journalConfig(config);
-        handler = SwitchNode.handler(config, tables);
-        writer = new JournalWriter(journal);
+        final JournalConfig journal = start(config, tables);
         for (int i = 0; i < ISSUER_LINKS.length; i++)
         {
             issuerUp[i] = true;
@@ -257,6 +246,20 @@ class RandomDayReplayTest extends FedJournal
         assertEquals(0, replaying.failures(), "the replay's switch handler failed on an event");
     }
 
+    /**
+     * A day with every table small and issuer-a standing in on time-outs; {@code posSales} sales kept past the history
+     * (-1: as the defaults have it). Below what the config allows (a table of each is allocated at start), as the
+     * handler's own tests make them.
+     */
+    private void smallTablesDay(final long seed, final int posSales, final Path dir)
+    {
+        final SwitchConfig config = issuerAStandIn("stand-in { enabled = true, floor-limit = 50000, on-time-out = true }", dir);
+        final SwitchSetup s = SwitchNode.setup(config, setup.dialects());
+        final SwitchSetup small = new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
+            s.limits(), s.zone(), s.cutoff(), 16, s.inFlightMaxFrame(), 64, 64, 32, 16, posSales < 0 ? s.posSales() : posSales);
+        day(seed, config, small, config, small, dir);
+    }
+
     /** A day under {@code first} until the switch restarts mid-day, under {@code then} from there, and in replay and recovery. */
     private void day(final long seed, final SwitchConfig first, final SwitchSetup firstTables, final SwitchConfig then, final SwitchSetup thenTables,
         final Path dir)
@@ -264,9 +267,7 @@ class RandomDayReplayTest extends FedJournal
         random = new SplittableRandom(seed);
         tables = firstTables;
         final SwitchConfig config = then;
-        final JournalConfig journal = SwitchNode.journalConfig(first);
-        handler = SwitchNode.handler(first, tables);
-        writer = new JournalWriter(journal);
+        final JournalConfig journal = start(first, tables);
         final int owed;
         final int inFlight;
         try
