@@ -1823,7 +1823,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, ResponseCode.INVALID_TRANSACTION);
             return;
         }
-        if (transactions.terminal(original) >= 0 && (request.has(4) && request.getLong(4) != transactions.amount(original) ||
+        if (transactions.counted(original) && (request.has(4) && request.getLong(4) != transactions.amount(original) ||
             request.has(49) && number(request, 49) != transactions.currency(original)))
         {
             // Not the original's amount or currency, and no field 95 to make it a partial reversal: the acquirer means
@@ -1888,7 +1888,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
         }
         answer(event, request, ResponseCode.APPROVED);
-        if (undoesApproval && transactions.terminal(original) >= 0)
+        if (undoesApproval && transactions.counted(original))
         {
             // It undid money (a sale, cash, a refund, a completion: what the batch totals count; not a hold): the
             // decision names the issuer told and what it was told, the original's amount, currency and direction as
@@ -2150,7 +2150,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             }
         }
         final int terminal = terminalOf(request);
-        if (terminal < 0 || !acceptors.terminalActive(terminal))
+        if (terminal < 0 && journaledSettlement(event))
+        {
+            return;
+        }
+        // In replay the journal's verdict on the terminal's status stands: one suspended or closed since settled then.
+        if (terminal < 0 || refuses(event, ResponseCode.NOT_PERMITTED_TO_TERMINAL, !acceptors.terminalActive(terminal)))
         {
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
             return;
@@ -2252,7 +2257,12 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return;
         }
         final int terminal = terminalOf(request);
-        if (terminal < 0 || !acceptors.terminalActive(terminal))
+        if (terminal < 0 && journaledSettlement(event))
+        {
+            return;
+        }
+        // In replay the journal's verdict on the terminal's status stands: one suspended or closed since settled then.
+        if (terminal < 0 || refuses(event, ResponseCode.NOT_PERMITTED_TO_TERMINAL, !acceptors.terminalActive(terminal)))
         {
             answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
             return;
@@ -2420,7 +2430,11 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             answer(event, request, code < 0 || batch < 0 ? ResponseCode.FORMAT_ERROR : ResponseCode.INVALID_TRANSACTION);
             return;
         }
-        if (terminal < 0 || !acceptors.terminalActive(terminal) || !uploadAwaited[terminal])
+        if (terminal < 0 && journaledSettlement(event))
+        {
+            return;
+        }
+        if (terminal < 0 || refuses(event, ResponseCode.INVALID_TRANSACTION, !acceptors.terminalActive(terminal) || !uploadAwaited[terminal]))
         {
             answer(event, request, terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.INVALID_TRANSACTION);
             return;
@@ -2446,6 +2460,32 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             transactions.amount(original) == request.getLong(4);
         decisionFlags = matched ? 0 : Decision.UPLOAD_UNMATCHED;
         decide(event, ResponseCode.APPROVED, Outcome.UPLOADED, -1, batch);
+    }
+
+    /**
+     * In replay, a settlement (0500, 0320) of a terminal the settings no longer have that the journal took (not 58):
+     * there is no batch of it to judge again, so the journal's answer and decision stand, as the journal's verdicts on
+     * its requests do. The answer goes as journaled, which holds all a settlement answer has. Whether it was one.
+     */
+    private boolean journaledSettlement(final SwitchEvent event)
+    {
+        final JournalRecord recorded = event.recorded();
+        if (recorded == null || recorded.decisionLength() < Decision.LENGTH || recorded.outputCount() < 1 ||
+            Decision.answered(recorded.buffer(), recorded.decisionOffset(), ResponseCode.NOT_PERMITTED_TO_TERMINAL))
+        {
+            return false;
+        }
+        final int part = JournalRecord.output(0);
+        if (recorded.isWithheld(part) || recorded.linkId(part) != event.linkId())
+        {
+            return false;
+        }
+        final int offset = beginAnswer(event);
+        event.output().putBytes(offset + event.headerLength(), recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part));
+        event.endOutput(recorded.messageLength(part), false);
+        event.decision().putBytes(0, recorded.buffer(), recorded.decisionOffset(), recorded.decisionLength());
+        event.decisionLength(recorded.decisionLength());
+        return true;
     }
 
     /**

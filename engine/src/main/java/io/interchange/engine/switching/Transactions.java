@@ -52,6 +52,9 @@ final class Transactions
     private final boolean[] approved;
     private final int[] issuers;
     private final int[] terminals;
+    // Whether counts() was called: in replay a request of a terminal removed from the settings since counts, with
+    // terminal -1, as it did live with its own.
+    private final boolean[] counted;
     private final long[] amounts;
     private final boolean[] credits;
     private final boolean[] voidsOfDebits;
@@ -131,6 +134,7 @@ final class Transactions
         approved = new boolean[capacity];
         issuers = new int[capacity];
         terminals = new int[capacity];
+        counted = new boolean[capacity];
         amounts = new long[capacity];
         credits = new boolean[capacity];
         voidsOfDebits = new boolean[capacity];
@@ -282,6 +286,7 @@ final class Transactions
         approved[entry] = false;
         issuers[entry] = -1;
         terminals[entry] = -1;
+        counted[entry] = false;
         amounts[entry] = 0;
         credits[entry] = false;
         voidsOfDebits[entry] = false;
@@ -586,6 +591,7 @@ final class Transactions
         final int entry, final int terminal, final long amount, final int currency, final boolean credit, final boolean voidOfDebit, final int card)
     {
         terminals[entry] = terminal;
+        counted[entry] = true;
         amounts[entry] = amount;
         currencies[entry] = (short)currency;
         credits[entry] = credit;
@@ -834,6 +840,15 @@ final class Transactions
     int terminal(final int entry)
     {
         return terminals[entry];
+    }
+
+    /**
+     * Whether the request counts in its terminal's batch ({@link #counts}): a sale, cash, a refund, a completion, a void,
+     * whose amount and currency are kept. Its terminal is -1 in replay when the settings no longer have it.
+     */
+    boolean counted(final int entry)
+    {
+        return counted[entry];
     }
 
     long amount(final int entry)

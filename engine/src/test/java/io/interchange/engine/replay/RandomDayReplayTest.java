@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -57,9 +58,12 @@ class RandomDayReplayTest extends FedJournal
     private static final int[] ISSUER_LINKS = {40, 50};
     // Issuer-a's and issuer-b's BINs, and one no issuer has (15).
     private static final String[] BINS = {"476173", "622848", "999999"};
+    /** The terminals (41) and their merchants (42) of a day whose acceptors vary. */
+    private static final String[][] ACCEPTORS = {{"TERM0001", "MERCHANT0000001"}, {"TERM0003", "MERCHANT0000002"}, {"TERM0004", "MERCHANT0000002"}};
     private static final int POS_LISTENER = 1;
     private static final String POS_TERMINAL = "TERM0005";
     private static final String POS_MERCHANT = "MERCHANT0000003";
+    private static final int UPLOAD_END = 202;
     private static final byte[] TPDU_AND_HEADER = HexFormat.of().parseHex("6000030000" + "603100310701");
 
     private SplittableRandom random;
@@ -81,8 +85,12 @@ class RandomDayReplayTest extends FedJournal
     private boolean pos;
     /** A scripted test's events, none of them waiting, rather than a random day's. */
     private boolean scripted;
-    /** The POS terminal's open batch (60.2): the next after each settlement. */
+    /** ISO 8583:1987 requests and settlements come from three terminals of two merchants, in dollars or euros. */
+    private boolean acceptorsVary;
+    /** The POS terminal's open batch (60.2): the next after each settlement, or after the end of its upload. */
     private int batch = 1;
+    /** The batch the POS terminal is uploading (0320s) after its 0500 came back out of balance, or -1. */
+    private int uploading = -1;
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
@@ -119,6 +127,24 @@ class RandomDayReplayTest extends FedJournal
         final SwitchConfig before = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
         final SwitchConfig after = issuerAStandIn("stand-in { enabled = false, floor-limit = 0 }",
             "interchange.limits { max-amount = 100000, max-transactions-per-card-per-minute = 3, duplicate-window = 10s, request-deadline = 50ms }", dir);
+        day(seed, before, SwitchNode.setup(before, setup.dialects()), after, SwitchNode.setup(after, setup.dialects()), dir);
+    }
+
+    /**
+     * As {@link #shouldReplayADayOfRandomTrafficByteForByteAndRecoverWhatItOwes}, three terminals of two merchants in
+     * dollars and euros, the switch restarted with its acceptors, currencies and routes changed: TERM0003 suspended,
+     * TERM0004 removed from the settings, euros no longer accepted, issuer-b's BIN routed to issuer-a and a BIN no issuer
+     * had to issuer-b. What the journal says was decided under the settings of the time stands in replay and recovery
+     * (the settlements of the terminals suspended and removed since, the reversals of the removed one's sales), and the
+     * day clears. A merchant's MCC is left as it was: the switch forwards it, so a change diverges, as the README says.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512})
+    void shouldReplayADayWhoseAcceptorsCurrenciesAndRoutesChangedAtItsRestartByteForByte(final long seed, @TempDir final Path dir)
+    {
+        acceptorsVary = true;
+        final SwitchConfig before = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final SwitchConfig after = acceptorsChanged(dir);
         day(seed, before, SwitchNode.setup(before, setup.dialects()), after, SwitchNode.setup(after, setup.dialects()), dir);
     }
 
@@ -214,6 +240,67 @@ class RandomDayReplayTest extends FedJournal
         assertReplaysByteForByte(config, tables, journal, dir);
     }
 
+    /**
+     * Settlements and reversals the journal took from terminals that were then suspended (TERM0003) or removed from the
+     * settings (TERM0004): replay under the new settings took a 58 for each settlement (status judged again, where the
+     * journal's verdict stands, as for requests; and no batch at all of a removed terminal, whose journaled answer now
+     * stands), and lost the removed terminal's sales' amounts, so that a reversal of one of another amount reversed it
+     * (00 and an 0420 owed, where the switch had answered 13) and one of its amount undid no money for clearing. The
+     * randomized day of changed acceptors' finds, scripted.
+     */
+    @Test
+    void shouldReplayTheSettlementsAndReversalsOfTerminalsSuspendedOrRemovedSinceByteForByte(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final JournalConfig journal = scriptedStart(config, SwitchNode.setup(config, setup.dialects()));
+        final int owed;
+        try
+        {
+            final List<Map<Integer, String>> sales = new ArrayList<>();
+            for (final String terminal : List.of("TERM0003", "TERM0004"))
+            {
+                final Map<Integer, String> sale = request(SwitchMessages.card(BINS[0], sales.size() + 1), "000000", 1_000 + sales.size());
+                sale.put(41, terminal);
+                sale.put(42, "MERCHANT0000002");
+                send(Mti.FINANCIAL_REQUEST, sale);
+                final Out out = forwarded.remove(0);
+                issuerMessage(out, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(out.message, "00"));
+                assertEquals("00", SwitchMessages.output(setup, event, 0).getString(39), terminal + "'s sale");
+                sales.add(sale);
+            }
+            final Map<Integer, String> removedOnes = sales.get(1);
+            final Map<Integer, String> reversal = request(removedOnes.get(2), "000000", 1);
+            reversal.put(41, "TERM0004");
+            reversal.put(42, "MERCHANT0000002");
+            reversal.put(90, String.format("%04d", Mti.FINANCIAL_REQUEST) + removedOnes.get(11) + removedOnes.get(7) + "0".repeat(22));
+            send(Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("13", SwitchMessages.output(setup, event, 0).getString(39), "a reversal of another amount than its sale's");
+            reversal.put(4, removedOnes.get(4));
+            reversal.put(11, String.format("%06d", ++stan));
+            send(Mti.REVERSAL_REQUEST, reversal);
+            assertEquals("00", SwitchMessages.output(setup, event, 0).getString(39), "a reversal of its sale's amount");
+            for (final String terminal : List.of("TERM0003", "TERM0004"))
+            {
+                final Map<Integer, String> settlement = settlement();
+                settlement.put(41, terminal);
+                settlement.put(42, "MERCHANT0000002");
+                send(Mti.RECONCILIATION_REQUEST, settlement);
+                assertTrue(Set.of("00", "95").contains(SwitchMessages.output(setup, event, 0).getString(39)), terminal + " settles");
+            }
+            owed = handler.advicesPending();
+        }
+        finally
+        {
+            writer.close();
+        }
+        final SwitchConfig after = acceptorsChanged(dir);
+        final SwitchSetup changed = SwitchNode.setup(after, setup.dialects());
+        assertReplaysByteForByte(after, changed, journal, dir);
+        final SwitchHandler recovered = SwitchNode.handler(after, changed);
+        Replayer.recover(recovered, changed, journal);
+        assertEquals(owed, recovered.advicesPending(), "the advices owed: the 0420 of the reversal of TERM0004's sale, and no other");
+    }
+
     /** A scripted test's start: the handler and the journal, both issuers' links up and signed on, a terminal's too. */
     private JournalConfig scriptedStart(final SwitchConfig config, final SwitchSetup with)
     {
@@ -234,6 +321,32 @@ class RandomDayReplayTest extends FedJournal
                 Field60.NETWORK_SIGN_ON)) :
             Map.of(7, "1126100000", 11, String.format("%06d", ++stan), 70, "001"));
         return journal;
+    }
+
+    /**
+     * The settings of {@link #shouldReplayADayWhoseAcceptorsCurrenciesAndRoutesChangedAtItsRestartByteForByte} after its
+     * restart.
+     */
+    private static SwitchConfig acceptorsChanged(final Path dir)
+    {
+        return SwitchConfig.parse("""
+            interchange.limits.currencies = [156, 840]
+            interchange.bin-table = [
+              { low = "476173", high = "476173", issuer = "issuer-a" }
+              { low = "622848", high = "622848", issuer = "issuer-a" }
+              { low = "999999", high = "999999", issuer = "issuer-b" }
+            ]
+            interchange.merchants = [
+              { id = "MERCHANT0000001", name = "Demo Grocery, Springfield", mcc = 5411, status = active }
+              { id = "MERCHANT0000002", name = "Demo Diner, Springfield", mcc = 5812, status = active }
+              { id = "MERCHANT0000003", name = "Demo Fuel, Springfield", mcc = 5541, status = active }
+            ]
+            interchange.terminals = [
+              { id = "TERM0001", merchant = "MERCHANT0000001", status = active, master-key = "6DC12CB58E2F9A112379C69F9CDF34CD" }
+              { id = "TERM0003", merchant = "MERCHANT0000002", status = suspended, master-key = "739840E94C965B0A81A2A3886435FAD5" }
+              { id = "TERM0005", merchant = "MERCHANT0000003", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
+            ]
+            """, "acceptors-changed.conf").withJournalDir(dir.resolve("journal"));
     }
 
     private static void assertReplaysByteForByte(final SwitchConfig config, final SwitchSetup with, final JournalConfig journal, final Path dir)
@@ -515,20 +628,78 @@ class RandomDayReplayTest extends FedJournal
                 send(Mti.FINANCIAL_REQUEST, completion);
             }
         }
-        else
+        else if (kind < 96 || uploading < 0 && kind < 97)
         {
             final boolean empty = random.nextBoolean();
-            final Map<Integer, String> m = new HashMap<>();
-            m.put(11, String.format("%06d", ++stan));
-            m.put(41, POS_TERMINAL);
-            m.put(42, POS_MERCHANT);
+            final Map<Integer, String> m = posManagement(Field60.NETWORK_BATCH_SETTLEMENT);
             m.put(48, new SettlementTotals(new SettlementTotals.Part(empty ? 0 : random.nextInt(1_000_000), empty ? 0 : random.nextInt(20), 0, 0, 0),
                 new SettlementTotals.Part(0, 0, 0, 0, 0)).toDigits());
             m.put(49, "156");
-            m.put(60, Field60.format(Field60.TYPE_MANAGEMENT, batch, Field60.NETWORK_BATCH_SETTLEMENT));
-            send(Mti.RECONCILIATION_REQUEST, m);
-            batch++;
+            if (!send(Mti.RECONCILIATION_REQUEST, m))
+            {
+                return;
+            }
+            final MessageReader answer = SwitchMessages.output(setup, event, 0);
+            final SettlementTotals flagged = answer.has(SettlementTotals.FIELD) ? SettlementTotals.read(answer) : null;
+            final boolean out = flagged != null && (flagged.domestic().balanceFlag() != SettlementTotals.IN_BALANCE ||
+                flagged.foreign().balanceFlag() != SettlementTotals.IN_BALANCE);
+            // Out of balance, the terminal mostly uploads the batch (0320s, its number unchanged until their end); now and
+            // then it goes on to the next without.
+            if (out && random.nextInt(4) != 0)
+            {
+                uploading = batch;
+            }
+            else
+            {
+                uploading = -1;
+                batch++;
+            }
         }
+        else
+        {
+            upload();
+        }
+    }
+
+    /**
+     * A UnionPay POS batch upload (0320): one of the batch's sales (60.3 = 201, 61 naming it, its amount or not), or the
+     * upload's end (202), after which the batch goes on. Now and then one no 0500 asked for (12).
+     */
+    private void upload()
+    {
+        final int draw = random.nextInt(10);
+        if (draw < 3)
+        {
+            if (send(Mti.BATCH_UPLOAD, posManagement(UPLOAD_END)) && uploading >= 0)
+            {
+                uploading = -1;
+                batch++;
+            }
+            return;
+        }
+        final String open = Field60.format(Field60.TYPE_SALE, batch, 0).substring(0, 8);
+        final List<Sent> sales = sent.stream().filter(x -> x.fields.containsKey(60) && Field60Type.of(x.fields) == Field60.TYPE_SALE &&
+            (draw == 9 || open.equals(x.fields.get(60)))).toList();
+        final Map<Integer, String> m = posManagement(Field60.NETWORK_BATCH_SETTLEMENT);
+        if (!sales.isEmpty())
+        {
+            final Map<Integer, String> sale = sales.get(random.nextInt(sales.size())).fields;
+            final long amount = Long.parseLong(sale.get(4)) + (random.nextInt(5) == 0 ? 1 : 0);
+            m.put(4, String.format("%012d", amount));
+            m.put(61, sale.get(60).substring(2, 8) + sale.get(11));
+        }
+        send(Mti.BATCH_UPLOAD, m);
+    }
+
+    /** A UnionPay POS management message of the open batch: {@code networkCode} its 60.3 (settlement, upload). */
+    private Map<Integer, String> posManagement(final int networkCode)
+    {
+        final Map<Integer, String> m = new HashMap<>();
+        m.put(11, String.format("%06d", ++stan));
+        m.put(41, POS_TERMINAL);
+        m.put(42, POS_MERCHANT);
+        m.put(60, Field60.format(Field60.TYPE_MANAGEMENT, batch, networkCode));
+        return m;
     }
 
     /** A swiped UnionPay POS request of the open batch; 61 names {@code original} (its batch and STAN) where not null. */
@@ -565,6 +736,10 @@ class RandomDayReplayTest extends FedJournal
         m.put(11, String.format("%06d", stan));
         m.put(41, "TERM0001");
         m.put(42, "MERCHANT0000001");
+        if (acceptorsVary)
+        {
+            acceptor(m);
+        }
         for (int field = 74; field <= 77; field++)
         {
             m.put(field, String.format("%010d", empty ? 0 : random.nextInt(20)));
@@ -714,8 +889,8 @@ class RandomDayReplayTest extends FedJournal
         }
     }
 
-    /** Sends a terminal's message on a link that is up, if any is. */
-    private void send(final int mti, final Map<Integer, String> fields)
+    /** Sends a terminal's message on a link that is up, if any is: whether one was. */
+    private boolean send(final int mti, final Map<Integer, String> fields)
     {
         final int first = random.nextInt(ACQUIRER_LINKS.length);
         for (int j = 0; j < ACQUIRER_LINKS.length; j++)
@@ -725,9 +900,10 @@ class RandomDayReplayTest extends FedJournal
             {
                 sent.add(new Sent(mti, fields));
                 terminalMessage(ACQUIRER_LINKS[i], mti, fields);
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** A terminal's message on {@code link}: ISO 8583:1987, or UnionPay POS behind its TPDU and header. */
@@ -757,7 +933,21 @@ class RandomDayReplayTest extends FedJournal
 
     private Map<Integer, String> request(final String pan, final String processing, final long amount)
     {
-        return SwitchMessages.request(pan, processing, amount, now, ++stan);
+        final Map<Integer, String> m = SwitchMessages.request(pan, processing, amount, now, ++stan);
+        if (acceptorsVary)
+        {
+            acceptor(m);
+            m.put(49, random.nextInt(3) == 0 ? "978" : "840");
+        }
+        return m;
+    }
+
+    /** One of the day's terminals, when they vary, into the message's 41 and 42. */
+    private void acceptor(final Map<Integer, String> m)
+    {
+        final int terminal = random.nextInt(ACCEPTORS.length);
+        m.put(41, ACCEPTORS[terminal][0]);
+        m.put(42, ACCEPTORS[terminal][1]);
     }
 
     private void tick(final long by)
