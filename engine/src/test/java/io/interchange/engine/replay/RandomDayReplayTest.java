@@ -144,7 +144,23 @@ class RandomDayReplayTest extends FedJournal
     {
         acceptorsVary = true;
         final SwitchConfig before = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
-        final SwitchConfig after = acceptorsChanged(dir);
+        final SwitchConfig after = acceptorsChanged(dir, "active");
+        day(seed, before, SwitchNode.setup(before, setup.dialects()), after, SwitchNode.setup(after, setup.dialects()), dir);
+    }
+
+    /**
+     * The UnionPay POS day ({@link #shouldReplayAUnionPayPosDayByteForByteAndRecoverWhatItOwes}), the switch restarted
+     * with the settings of {@link #shouldReplayADayWhoseAcceptorsCurrenciesAndRoutesChangedAtItsRestartByteForByte} and
+     * its terminal suspended: the batch settlements and uploads (0500, 0320) it made before stand in replay as the
+     * journal answered them. Even seeds: the day restarts.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {602, 604, 606, 608, 610, 612})
+    void shouldReplayAUnionPayPosDayWhoseTerminalWasSuspendedAtItsRestartByteForByte(final long seed, @TempDir final Path dir)
+    {
+        pos = true;
+        final SwitchConfig before = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final SwitchConfig after = acceptorsChanged(dir, "suspended");
         day(seed, before, SwitchNode.setup(before, setup.dialects()), after, SwitchNode.setup(after, setup.dialects()), dir);
     }
 
@@ -293,7 +309,7 @@ class RandomDayReplayTest extends FedJournal
         {
             writer.close();
         }
-        final SwitchConfig after = acceptorsChanged(dir);
+        final SwitchConfig after = acceptorsChanged(dir, "active");
         final SwitchSetup changed = SwitchNode.setup(after, setup.dialects());
         assertReplaysByteForByte(after, changed, journal, dir);
         final SwitchHandler recovered = SwitchNode.handler(after, changed);
@@ -325,9 +341,9 @@ class RandomDayReplayTest extends FedJournal
 
     /**
      * The settings of {@link #shouldReplayADayWhoseAcceptorsCurrenciesAndRoutesChangedAtItsRestartByteForByte} after its
-     * restart.
+     * restart, the UnionPay POS terminal TERM0005's status {@code posTerminal}.
      */
-    private static SwitchConfig acceptorsChanged(final Path dir)
+    private static SwitchConfig acceptorsChanged(final Path dir, final String posTerminal)
     {
         return SwitchConfig.parse("""
             interchange.limits.currencies = [156, 840]
@@ -344,9 +360,9 @@ class RandomDayReplayTest extends FedJournal
             interchange.terminals = [
               { id = "TERM0001", merchant = "MERCHANT0000001", status = active, master-key = "6DC12CB58E2F9A112379C69F9CDF34CD" }
               { id = "TERM0003", merchant = "MERCHANT0000002", status = suspended, master-key = "739840E94C965B0A81A2A3886435FAD5" }
-              { id = "TERM0005", merchant = "MERCHANT0000003", status = active, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
+              { id = "TERM0005", merchant = "MERCHANT0000003", status = %s, master-key = "486F3F2B369BF895E0188D97FB93DFBE" }
             ]
-            """, "acceptors-changed.conf").withJournalDir(dir.resolve("journal"));
+            """.formatted(posTerminal), "acceptors-changed.conf").withJournalDir(dir.resolve("journal"));
     }
 
     private static void assertReplaysByteForByte(final SwitchConfig config, final SwitchSetup with, final JournalConfig journal, final Path dir)
