@@ -69,7 +69,9 @@ import java.nio.ByteOrder;
  *
  * <p>The body of a withheld message (W: the message did not parse, or it is a response to one that did not on that
  * one's link, whose key fields the switch echoed as it read them, so that a field read out of place may hold a card
- * number or track data) is this summary and never any of its bytes (an answer's Decode Error is NONE):
+ * number or track data) is this summary and never any of its bytes (an answer's Decode Error is NONE). An output of
+ * no bytes, a link the switch closes with nothing sent on it (an issuer's whose link tests went unanswered, a
+ * terminal's half-closed one whose last answer went to another link), is kept so too, its Message Length 0:
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1

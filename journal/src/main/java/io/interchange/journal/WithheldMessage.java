@@ -95,11 +95,17 @@ public final class WithheldMessage
 
     /**
      * {@code withheld 57 bytes, MTI 0200, NOT_NUMERIC at field 35 offset 40, PAN 476173******0119}, or for the switch's
-     * answer to such a message {@code withheld 61 bytes, MTI 0210, the answer to a message that did not parse}.
+     * answer to such a message {@code withheld 61 bytes, MTI 0210, the answer to a message that did not parse}; for an
+     * output of no bytes, a link the switch closed with nothing sent on it, {@code nothing sent, the link closed}.
      */
     @Override
     public String toString()
     {
+        if (messageLength() == 0)
+        {
+            // An output of no bytes is no message: the switch closed the link without sending anything on it.
+            return "nothing sent, the link closed";
+        }
         final StringBuilder sb = new StringBuilder(96).append("withheld ").append(messageLength()).append(" bytes, MTI ");
         final int mti = mti();
         sb.append(mti < 0 ? "????" : Mti.toString(mti)).append(", ");

@@ -777,13 +777,18 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
                 }
                 if (!request.dialect().defines(7))
                 {
+                    // In replay the journal's verdict stands: a terminal the settings no longer have signed on (its link's
+                    // session stands for it), one they have since did not.
                     final int terminal = terminalOf(request);
-                    if (terminal < 0)
+                    if (refuses(event, ResponseCode.NOT_PERMITTED_TO_TERMINAL, terminal < 0))
                     {
                         answerNetwork(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL, false);
                         return;
                     }
-                    posSignedOn[terminal] = true;
+                    if (terminal >= 0)
+                    {
+                        posSignedOn[terminal] = true;
+                    }
                 }
                 session.signedOn = true;
                 answerNetwork(event, request, ResponseCode.APPROVED, false);
@@ -2434,9 +2439,15 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
         {
             return;
         }
-        if (terminal < 0 || refuses(event, ResponseCode.INVALID_TRANSACTION, !acceptors.terminalActive(terminal) || !uploadAwaited[terminal]))
+        // In replay the journal's verdicts stand: a 58 of a terminal the settings have since, a 12 of one suspended since.
+        if (terminal < 0 || refuses(event, ResponseCode.NOT_PERMITTED_TO_TERMINAL, false))
         {
-            answer(event, request, terminal < 0 ? ResponseCode.NOT_PERMITTED_TO_TERMINAL : ResponseCode.INVALID_TRANSACTION);
+            answer(event, request, ResponseCode.NOT_PERMITTED_TO_TERMINAL);
+            return;
+        }
+        if (refuses(event, ResponseCode.INVALID_TRANSACTION, !acceptors.terminalActive(terminal) || !uploadAwaited[terminal]))
+        {
+            answer(event, request, ResponseCode.INVALID_TRANSACTION);
             return;
         }
         final int offset = beginAnswer(event);
@@ -2465,7 +2476,7 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     /**
      * In replay, a settlement (0500, 0320) of a terminal the settings no longer have that the journal took (not 58):
      * there is no batch of it to judge again, so the journal's answer and decision stand, as the journal's verdicts on
-     * its requests do. The answer goes as journaled, which holds all a settlement answer has. Whether it was one.
+     * its requests do. Whether it was one.
      */
     private boolean journaledSettlement(final SwitchEvent event)
     {
@@ -2481,8 +2492,8 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
             return false;
         }
         final int offset = beginAnswer(event);
-        event.output().putBytes(offset + event.headerLength(), recorded.buffer(), recorded.messageOffset(part), recorded.messageLength(part));
-        event.endOutput(recorded.messageLength(part), false);
+        // As it went: the journal keeps field 2 (a 0330 echoes the 0320's) sealed apart from the message.
+        event.endOutput(recorded.restoreMessage(part, event.output(), offset + event.headerLength()), false);
         event.decision().putBytes(0, recorded.buffer(), recorded.decisionOffset(), recorded.decisionLength());
         event.decisionLength(recorded.decisionLength());
         return true;
@@ -4646,7 +4657,9 @@ public final class SwitchHandler implements EventHandler<SwitchEvent>
     private boolean inCountedBatch(final int entry)
     {
         final long batch = transactions.posBatch(entry);
-        return batch < 0 || batch == countedBatches[transactions.terminal(entry)];
+        // A UnionPay POS sale of a terminal the settings no longer have (in replay) is of no batch the switch counts.
+        final int terminal = transactions.terminal(entry);
+        return batch < 0 || terminal >= 0 && batch == countedBatches[terminal];
     }
 
     /**
