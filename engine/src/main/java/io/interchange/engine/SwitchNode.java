@@ -195,7 +195,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
                 ring.close();
                 workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
                 boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-                journal.close();
+                closeJournal();
                 // Netty rethrows a bind failure (address in use, not this machine's) as it came, an IOException, unchecked:
                 // named here with its listener, so that the operator knows which entry of the config to look at.
                 if (ex instanceof IOException io)
@@ -628,6 +628,26 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         return failed;
     }
 
+    /** Closes the journal once the ring's threads have ended; one still in it (stuck in a write) keeps it open. */
+    private void closeJournal()
+    {
+        if (!ring.stopped())
+        {
+            LOG.error("a ring thread is still running 10 s after the ring's close: the journal is left open, as closing it under "
+                + "the thread's write would crash the process");
+            return;
+        }
+        try
+        {
+            journal.close();
+        }
+        catch (final RuntimeException | InternalError ex)
+        {
+            // InternalError: what a mapped file's write to a full disk throws, as the failure that stopped the node may.
+            LOG.warn("journal not closed cleanly: {}", ex.toString()); // one that failed may fail again here; the node stops all the same
+        }
+    }
+
     /**
      * Stops accepting and reading requests, waits for the requests it took to be answered (by their issuers, or 91 at
      * their time-outs: at most the longest issuer time-out), lets the ring drain (every published event is journaled and
@@ -671,15 +691,7 @@ public final class SwitchNode implements AutoCloseable, SwitchNodeMXBean
         servers.forEach(AcquirerServer::closeConnections);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        try
-        {
-            journal.close();
-        }
-        catch (final RuntimeException | InternalError ex)
-        {
-            // InternalError: what a mapped file's write to a full disk throws, as the failure that stopped the node may.
-            LOG.warn("journal not closed cleanly: {}", ex.toString()); // one that failed may fail again here; the node stops all the same
-        }
+        closeJournal();
         if (mbeanName != null)
         {
             try

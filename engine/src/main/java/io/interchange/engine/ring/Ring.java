@@ -3,6 +3,7 @@ package io.interchange.engine.ring;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -56,6 +57,8 @@ public final class Ring implements AutoCloseable
     public static final long FULL = -1;
 
     private final Disruptor<SwitchEvent> disruptor;
+    /** The ring's own threads, joined at close: none may be inside the journal when it closes (its mapped files go). */
+    private final List<Thread> ringThreads = new CopyOnWriteArrayList<>();
     private final RingBuffer<SwitchEvent> ringBuffer;
     private final ExecutorService eventLoop;
     private final EventPoller<SwitchEvent> poller;
@@ -127,6 +130,7 @@ public final class Ring implements AutoCloseable
             {
                 final Thread thread = new Thread(r, "ring-" + count++);
                 thread.setDaemon(true);
+                ringThreads.add(thread);
                 return thread;
             }
         };
@@ -293,9 +297,17 @@ public final class Ring implements AutoCloseable
         return ringBuffer.getBufferSize();
     }
 
-    /** Stops after every published event has been through all four handlers. */
+    /**
+     * Stops after every published event has been through all four handlers, and the ring's threads have ended (at most
+     * 10 s for each: see {@link #stopped}).
+     */
     @Override
     public void close()
+    {
+        close(TimeUnit.SECONDS.toMillis(10));
+    }
+
+    void close(final long drainMillis)
     {
         if (eventLoop != null)
         {
@@ -304,13 +316,43 @@ public final class Ring implements AutoCloseable
         }
         try
         {
-            disruptor.shutdown(10, TimeUnit.SECONDS);
+            disruptor.shutdown(drainMillis, TimeUnit.MILLISECONDS);
         }
         catch (final TimeoutException ex)
         {
-            LOG.warn("ring did not drain in 10 s; halting");
+            LOG.warn("ring did not drain in {} ms; halting", drainMillis);
             disruptor.halt();
         }
+        // Halted, a ring thread still finishes the batch it has (events published after the drain's last look, by links
+        // still up): the journal must not close under it, or its append writes into a file no longer mapped (SIGSEGV).
+        for (final Thread thread : ringThreads)
+        {
+            try
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * After {@link #close}: whether no thread of the ring is still running, so that what its handlers use (the journal)
+     * can be closed. False when one is stuck (a journal that does not return from a write).
+     */
+    public boolean stopped()
+    {
+        for (final Thread thread : ringThreads)
+        {
+            if (thread.isAlive())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void drainOnEventLoop()

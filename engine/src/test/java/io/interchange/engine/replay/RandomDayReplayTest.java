@@ -28,12 +28,17 @@ import io.interchange.codec.Mti;
 import io.interchange.codec.cups.Field60;
 import io.interchange.codec.cups.SettlementTotals;
 import io.interchange.codec.cups.UnionPayPos;
+import io.interchange.codec.cups.WorkingKeys;
 import io.interchange.engine.SwitchMessages;
 import io.interchange.engine.SwitchNode;
 import io.interchange.engine.clearing.Clearing;
 import io.interchange.engine.clearing.ClearingExceptionItem;
 import io.interchange.engine.config.SwitchConfig;
 import io.interchange.engine.ring.EventType;
+import io.interchange.engine.security.Hsm;
+import io.interchange.engine.security.HsmResult;
+import io.interchange.engine.security.KeyType;
+import io.interchange.engine.security.SoftwareHsm;
 import io.interchange.engine.switching.SwitchHandler;
 import io.interchange.engine.switching.SwitchSetup;
 import io.interchange.journal.JournalConfig;
@@ -63,6 +68,13 @@ class RandomDayReplayTest extends FedJournal
     /** The terminals (41) and their merchants (42) of a day whose acceptors vary. */
     private static final String[][] ACCEPTORS = {{"TERM0001", "MERCHANT0000001"}, {"TERM0003", "MERCHANT0000002"}, {"TERM0004", "MERCHANT0000002"}};
     private static final int POS_LISTENER = 1;
+    /** TERM0005's demo master key, as defaults.conf has it. */
+    private static final String POS_MASTER_KEY = "486F3F2B369BF895E0188D97FB93DFBE";
+    // The terminal's HSM slots: its master key, and the working keys it unwraps.
+    private static final int TERMINAL_TMK = 0;
+    private static final int TERMINAL_PIK = 1;
+    private static final int TERMINAL_MAK = 2;
+    private static final int TERMINAL_TDK = 3;
     private static final String POS_TERMINAL = "TERM0005";
     private static final String POS_MERCHANT = "MERCHANT0000003";
     private static final int UPLOAD_END = 202;
@@ -89,6 +101,10 @@ class RandomDayReplayTest extends FedJournal
     private boolean pos;
     /** A scripted test's events, none of them waiting, rather than a random day's. */
     private boolean scripted;
+    /** The POS terminal MACs its messages (60.3 = 004 sign-ons give it the keys), on a listener that checks them. */
+    private boolean maced;
+    /** The POS terminal's own HSM: its master key, and the working keys its last sign-on gave it; null before one. */
+    private SoftwareHsm terminalHsm;
     /** ISO 8583:1987 requests and settlements come from three terminals of two merchants, in dollars or euros. */
     private boolean acceptorsVary;
     /** The POS terminal's open batch (60.2): the next after each settlement, or after the end of its upload. */
@@ -150,6 +166,30 @@ class RandomDayReplayTest extends FedJournal
         final SwitchConfig before = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
         final SwitchConfig after = acceptorsChanged(dir, posTerminal("TERM0005", "active"));
         day(seed, before, SwitchNode.setup(before, setup.dialects()), after, SwitchNode.setup(after, setup.dialects()), dir);
+    }
+
+    /**
+     * The UnionPay POS day ({@link #shouldReplayAUnionPayPosDayByteForByteAndRecoverWhatItOwes}) on a listener whose
+     * terminals MAC: each sign-on gives the terminal new working keys, which it MACs its messages with from then on;
+     * some MACs do not hold (A0), and messages sent before a sign-on carry none. Replay takes the MAC verdicts and the
+     * keys each sign-on gave from the journal.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {701, 702, 703, 704, 705, 706, 707, 708})
+    void shouldReplayAUnionPayPosDayWithMacsByteForByteAndRecoverWhatItOwes(final long seed, @TempDir final Path dir)
+    {
+        pos = true;
+        maced = true;
+        final SwitchConfig config = SwitchConfig.parse("""
+            interchange.listeners = [
+              { name = "pos-iso87", host = "127.0.0.1", port = 8583, dialect = "iso87b", framing = "binary-2",
+                acquirer-id = "10000001", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = false }
+              { name = "pos-cups", host = "127.0.0.1", port = 8584, dialect = "cups", framing = "unionpay-pos",
+                acquirer-id = "10000002", allow = ["127.0.0.1/32"], idle-timeout = 120s, max-frame = 4096, mac = true }
+            ]
+            """, "mac.conf").withJournalDir(dir.resolve("journal"));
+        final SwitchSetup tables = SwitchNode.setup(config, setup.dialects());
+        day(seed, config, tables, config, tables, dir);
     }
 
     /**
@@ -422,6 +462,42 @@ class RandomDayReplayTest extends FedJournal
             writer.close();
         }
         assertTrue(closed, "the issuer's links closed for their unanswered tests");
+        assertReplaysByteForByte(config, tables, journal, dir);
+    }
+
+    /**
+     * A terminal that finished sending on one link (half-closed) with its purchase at the issuer, and asked again on
+     * another: the answer goes there, and the first link, owed nothing more, is closed by an output of no bytes. Replay
+     * must compare that output, a summary in the journal, and find it alike.
+     */
+    @Test
+    void shouldReplayAHalfClosedLinkClosedOnceItsLastAnswerWentToAnotherLinkByteForByte(@TempDir final Path dir)
+    {
+        final SwitchConfig config = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        final SwitchSetup tables = SwitchNode.setup(config, setup.dialects());
+        final JournalConfig journal = scriptedStart(config, tables);
+        try
+        {
+            acquirerUp[1] = true;
+            link(EventType.ACQUIRER_UP, ACQUIRER_LINKS[1], 0);
+            signOn(1);
+            final Map<Integer, String> purchase = request(SwitchMessages.card(BINS[0], 1), "000000", 1_000);
+            terminalMessage(ACQUIRER_LINKS[0], Mti.FINANCIAL_REQUEST, purchase);
+            assertEquals(1, forwarded.size(), "the purchase is at its issuer");
+            inputClosed[0] = true;
+            link(EventType.ACQUIRER_INPUT_CLOSED, ACQUIRER_LINKS[0], 0);
+            assertTrue(acquirerUp[0], "its link stays up while the purchase's answer is owed on it");
+            terminalMessage(ACQUIRER_LINKS[1], Mti.FINANCIAL_REQUEST, purchase);
+            assertTrue(!acquirerUp[0], "asked again on the other link, the first is owed nothing and is closed");
+            final Out out = forwarded.remove(0);
+            issuerMessage(out, Mti.FINANCIAL_RESPONSE, SwitchMessages.issuerAnswer(out.message, "00"));
+            assertEquals(ACQUIRER_LINKS[1], event.outputLinkId(0), "the answer goes to the link it was asked again on");
+            assertEquals("00", SwitchMessages.output(setup, event, 0).getString(39));
+        }
+        finally
+        {
+            writer.close();
+        }
         assertReplaysByteForByte(config, tables, journal, dir);
     }
 
@@ -1113,11 +1189,37 @@ class RandomDayReplayTest extends FedJournal
         {
             terminalMessage(ACQUIRER_LINKS[i], Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(11, String.format("%06d", ++stan), 41, POS_TERMINAL,
                 42, POS_MERCHANT, 60, Field60.format(Field60.TYPE_MANAGEMENT, batch, Field60.NETWORK_SIGN_ON)));
+            if (maced && acquirerUp[i])
+            {
+                takeWorkingKeys();
+            }
         }
         else
         {
             terminalMessage(ACQUIRER_LINKS[i], Mti.NETWORK_MANAGEMENT_REQUEST, Map.of(7, "1126100000", 11, String.format("%06d", ++stan), 70, "001"));
         }
+    }
+
+    /**
+     * The sign-on's answer, if 00, gives the terminal new working keys (field 62, under its master key): it MACs with
+     * them from now on. The event is the sign-on's while no link went down in its wake.
+     */
+    private void takeWorkingKeys()
+    {
+        if (event.type() != EventType.ACQUIRER_MESSAGE || event.outputCount() != 1)
+        {
+            return;
+        }
+        final MessageReader answer = SwitchMessages.output(setup, event, 0);
+        if (answer.mti() != Mti.NETWORK_MANAGEMENT_RESPONSE || !answer.has(WorkingKeys.FIELD) || !"00".equals(answer.getString(39)))
+        {
+            return;
+        }
+        final UnsafeBuffer keys = new UnsafeBuffer(answer.getBytes(WorkingKeys.FIELD));
+        final SoftwareHsm hsm = SoftwareHsm.withRandomLmk(4);
+        assertEquals(HsmResult.OK, hsm.formKey(TERMINAL_TMK, KeyType.KEY_ENCRYPTION, HexFormat.of().parseHex(POS_MASTER_KEY)));
+        assertEquals(HsmResult.OK, hsm.importWorkingKeys(TERMINAL_TMK, TERMINAL_PIK, TERMINAL_MAK, TERMINAL_TDK, keys, 0, keys.capacity()));
+        terminalHsm = hsm;
     }
 
     /** Sends a terminal's message on a link that is up, if any is: whether one was. */
@@ -1147,7 +1249,23 @@ class RandomDayReplayTest extends FedJournal
             event.frame().putBytes(0, TPDU_AND_HEADER);
             final MessageWriter writer = new MessageWriter(UnionPayPos.DIALECT).wrap(event.frame(), TPDU_AND_HEADER.length).mti(mti);
             new TreeMap<>(fields).forEach(writer::putString);
-            event.frameLengths(TPDU_AND_HEADER.length, writer.finish());
+            final boolean signOn = mti == Mti.NETWORK_MANAGEMENT_REQUEST && Field60Type.networkCode(fields) == Field60.NETWORK_SIGN_ON;
+            if (maced && terminalHsm != null && !signOn)
+            {
+                writer.putBytes(64, new byte[Hsm.MAC_LENGTH]);
+            }
+            final int length = writer.finish();
+            if (maced && terminalHsm != null && !signOn)
+            {
+                final int macAt = TPDU_AND_HEADER.length + length - Hsm.MAC_LENGTH;
+                assertEquals(HsmResult.OK, terminalHsm.generateMac(TERMINAL_MAK, event.frame(), TPDU_AND_HEADER.length, length - Hsm.MAC_LENGTH,
+                    event.frame(), macAt));
+                if (!scripted && random.nextInt(40) == 0)
+                {
+                    event.frame().putByte(macAt, (byte)(event.frame().getByte(macAt) ^ 1)); // a MAC that does not hold: A0
+                }
+            }
+            event.frameLengths(TPDU_AND_HEADER.length, length);
             event.decode();
             assertEquals(DecodeError.NONE, event.decodeError());
         }
@@ -1252,12 +1370,18 @@ class RandomDayReplayTest extends FedJournal
     {
     }
 
-    /** The transaction type (60.1) of a UnionPay POS request's fields. */
+    /** The transaction type (60.1) of a UnionPay POS request's fields, and the network code (60.3). */
     private static final class Field60Type
     {
         static int of(final Map<Integer, String> fields)
         {
             return Integer.parseInt(fields.get(60).substring(0, 2));
+        }
+
+        static int networkCode(final Map<Integer, String> fields)
+        {
+            final String field60 = fields.get(60);
+            return field60 == null || field60.length() < 11 ? -1 : Integer.parseInt(field60.substring(8, 11));
         }
     }
 

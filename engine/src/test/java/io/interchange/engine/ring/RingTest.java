@@ -1,6 +1,7 @@
 package io.interchange.engine.ring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -395,6 +396,58 @@ class RingTest
         {
             loop.shutdownNow();
         }
+    }
+
+    /**
+     * A ring thread still in the journal when the ring closes (an event a link published after the drain's last look,
+     * or a drain that timed out) must have ended before close returns, since the node closes the journal next: a CI
+     * run's JVM crashed (SIGSEGV in Chronicle's copy, on ring-0) writing into a journal file closed under it. Here the
+     * journal holds the ring's thread, the drain times out at once, and close must be found waiting for the thread.
+     */
+    @ParameterizedTest(name = "threads: {0}")
+    @ValueSource(strings = {"per-stage", "one"})
+    void shouldNotReturnFromCloseWhileARingThreadIsStillInTheJournal(final String threads) throws InterruptedException
+    {
+        final CountDownLatch inJournal = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final EventJournal held = new EventJournal()
+        {
+            @Override
+            public void append(final SwitchEvent event)
+            {
+                inJournal.countDown();
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void endOfBatch()
+            {
+            }
+        };
+        final Ring ring = new Ring(256, 64, 256, "yielding", threads.equals("per-stage"), Dialects.all(), new Switch(), held, new Sink(),
+            new OffsetEpochNanoClock(), null);
+        publish(ring, EventType.TICK, 1);
+        assertTrue(inJournal.await(10, TimeUnit.SECONDS), "the ring's thread is in the journal");
+        final Thread closer = new Thread(() -> ring.close(1), "closer");
+        closer.start();
+        // The drain spins until it times out, then close joins the ring's threads: a timed wait, the only one close makes.
+        while (closer.isAlive() && closer.getState() != Thread.State.TIMED_WAITING)
+        {
+            Thread.onSpinWait();
+        }
+        final boolean returnedFirst = !closer.isAlive();
+        assertFalse(ring.stopped(), "the ring's thread is still in the journal");
+        release.countDown();
+        closer.join();
+        assertFalse(returnedFirst, "close returned while the ring's thread was still in the journal");
+        assertTrue(ring.stopped(), "after close, no ring thread runs");
     }
 
     /**

@@ -117,7 +117,8 @@ public final class CatCommand implements Callable<Integer>
             final String name = part == JournalRecord.INPUT ? "input" : "output " + (part - 1);
             if (record.isWithheld(part))
             {
-                out.println("  " + name + ": withheld, " + record.withheld(part));
+                out.println("  " + name + ", link " + record.linkId(part) + ": " + (record.withheld(part).messageLength() == 0 ? "" : "withheld, ") +
+                    record.withheld(part));
                 continue;
             }
             out.println("  " + name + ", link " + record.linkId(part) + (record.hasPan(part) ?

@@ -83,7 +83,8 @@ final class RecordDecoder
             final int part = JournalRecord.output(i);
             if (record.isWithheld(part))
             {
-                outputs.add("withheld");
+                // An output of no bytes sent nothing: the switch closed that link.
+                outputs.add(record.withheld(part).messageLength() == 0 ? "close:" + record.linkId(part) : "withheld");
                 continue;
             }
             final MessageReader reader = read(record, part);
