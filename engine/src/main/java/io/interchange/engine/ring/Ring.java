@@ -299,7 +299,7 @@ public final class Ring implements AutoCloseable
 
     /**
      * Stops after every published event has been through all four handlers, and the ring's threads have ended (at most
-     * 10 s for each: see {@link #stopped}).
+     * 10 s for them all: see {@link #stopped}).
      */
     @Override
     public void close()
@@ -325,17 +325,28 @@ public final class Ring implements AutoCloseable
         }
         // Halted, a ring thread still finishes the batch it has (events published after the drain's last look, by links
         // still up): the journal must not close under it, or its append writes into a file no longer mapped (SIGSEGV).
+        // One deadline for them all; an interrupt (a shutdown hook's) does not cut the wait short, but is kept.
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        boolean interrupted = false;
         for (final Thread thread : ringThreads)
         {
-            try
+            long left = deadline - System.nanoTime();
+            while (thread.isAlive() && left > 0)
             {
-                thread.join(TimeUnit.SECONDS.toMillis(10));
+                try
+                {
+                    TimeUnit.NANOSECONDS.timedJoin(thread, left);
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+                left = deadline - System.nanoTime();
             }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

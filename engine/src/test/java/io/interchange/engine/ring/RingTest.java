@@ -436,15 +436,24 @@ class RingTest
         publish(ring, EventType.TICK, 1);
         assertTrue(inJournal.await(10, TimeUnit.SECONDS), "the ring's thread is in the journal");
         final Thread closer = new Thread(() -> ring.close(1), "closer");
-        closer.start();
-        // The drain spins until it times out, then close joins the ring's threads: a timed wait, the only one close makes.
-        while (closer.isAlive() && closer.getState() != Thread.State.TIMED_WAITING)
+        final boolean returnedFirst;
+        try
         {
-            Thread.onSpinWait();
+            closer.start();
+            // The drain spins until it times out, then close joins the ring's threads: a timed wait, the only one close makes.
+            while (closer.isAlive() && closer.getState() != Thread.State.TIMED_WAITING)
+            {
+                Thread.onSpinWait();
+            }
+            // Waiting on another stage's thread than the journal's would not do either: close must still be waiting.
+            closer.join(200);
+            returnedFirst = !closer.isAlive();
+            assertFalse(ring.stopped(), "the ring's thread is still in the journal");
         }
-        final boolean returnedFirst = !closer.isAlive();
-        assertFalse(ring.stopped(), "the ring's thread is still in the journal");
-        release.countDown();
+        finally
+        {
+            release.countDown();
+        }
         closer.join();
         assertFalse(returnedFirst, "close returned while the ring's thread was still in the journal");
         assertTrue(ring.stopped(), "after close, no ring thread runs");
