@@ -144,10 +144,8 @@ class RandomDayReplayTest extends FedJournal
     @ValueSource(longs = {201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212})
     void shouldReplayADayWhoseSettingsChangedAtItsRestartByteForByte(final long seed, @TempDir final Path dir)
     {
-        final SwitchConfig before = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
-        final SwitchConfig after = issuerAStandIn("stand-in { enabled = false, floor-limit = 0 }",
-            "interchange.limits { max-amount = 100000, max-transactions-per-card-per-minute = 3, duplicate-window = 10s, request-deadline = 50ms }", dir);
-        day(seed, before, SwitchNode.setup(before, setup.dialects()), after, SwitchNode.setup(after, setup.dialects()), dir);
+        dayOnTheDefaultsUntilARestartUnder(seed, issuerAStandIn("stand-in { enabled = false, floor-limit = 0 }",
+            "interchange.limits { max-amount = 100000, max-transactions-per-card-per-minute = 3, duplicate-window = 10s, request-deadline = 50ms }", dir), dir);
     }
 
     /**
@@ -163,9 +161,7 @@ class RandomDayReplayTest extends FedJournal
     void shouldReplayADayWhoseAcceptorsCurrenciesAndRoutesChangedAtItsRestartByteForByte(final long seed, @TempDir final Path dir)
     {
         acceptorsVary = true;
-        final SwitchConfig before = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
-        final SwitchConfig after = acceptorsChanged(dir, posTerminal("TERM0005", "active"));
-        day(seed, before, SwitchNode.setup(before, setup.dialects()), after, SwitchNode.setup(after, setup.dialects()), dir);
+        dayOnTheDefaultsUntilARestartUnder(seed, acceptorsChanged(dir, posTerminal("TERM0005", "active")), dir);
     }
 
     /**
@@ -203,9 +199,7 @@ class RandomDayReplayTest extends FedJournal
     void shouldReplayAUnionPayPosDayWhoseTerminalWasSuspendedAtItsRestartByteForByte(final long seed, @TempDir final Path dir)
     {
         pos = true;
-        final SwitchConfig before = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
-        final SwitchConfig after = acceptorsChanged(dir, posTerminal("TERM0005", "suspended"));
-        day(seed, before, SwitchNode.setup(before, setup.dialects()), after, SwitchNode.setup(after, setup.dialects()), dir);
+        dayOnTheDefaultsUntilARestartUnder(seed, acceptorsChanged(dir, posTerminal("TERM0005", "suspended")), dir);
     }
 
     /**
@@ -588,6 +582,13 @@ class RandomDayReplayTest extends FedJournal
         final SwitchSetup small = new SwitchSetup(s.dialects(), s.issuerDialect(), s.acquirers(), s.issuers(), s.bins(), s.acceptors(),
             s.limits(), s.zone(), s.cutoff(), 16, s.inFlightMaxFrame(), 64, 64, 32, 16, posSales < 0 ? s.posSales() : posSales);
         day(seed, config, small, config, small, dir);
+    }
+
+    /** A day on the default settings until the switch restarts mid-day (even seeds), under {@code after} from there. */
+    private void dayOnTheDefaultsUntilARestartUnder(final long seed, final SwitchConfig after, final Path dir)
+    {
+        final SwitchConfig before = SwitchConfig.defaults().withJournalDir(dir.resolve("journal"));
+        day(seed, before, SwitchNode.setup(before, setup.dialects()), after, SwitchNode.setup(after, setup.dialects()), dir);
     }
 
     /** A day under {@code first} until the switch restarts mid-day, under {@code then} from there, and in replay and recovery. */
